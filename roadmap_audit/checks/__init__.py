@@ -1,0 +1,7 @@
+"""Check kinds: the few pieces of Python that rule files parameterize.
+
+Importing this package registers every check kind in REGISTRY.
+"""
+
+from .base import REGISTRY, CheckKind, Hit, Params, check  # noqa: F401
+from . import data, items, teams  # noqa: F401,E402  (registration)

@@ -1,0 +1,177 @@
+"""The capacity model: a team's staffing in engineer-weeks, what operations really
+cost it, and how loaded its quarter is. Every rule and every report reuses this.
+
+    raw            = headcount x weeks
+    - leave        = raw x (1 - availability)
+    - ramp         = new_hires x weeks x availability x (1 - mean ramp over the quarter)
+    - on-call tax  = weeks x primary engineers per week   (when the team runs a rotation)
+    = available
+    - focus loss   = available x (1 - focus factor)
+    = capacity_weeks
+
+    ops_observed_weeks = weeks x (pages/week x hours/page + toil hours/week) / hours per week
+                         + incidents last quarter x hours per incident / hours per week
+    ops_observed       = ops_observed_weeks / capacity_weeks
+    ops_weeks          = max(ops_admitted, ops_observed) x capacity_weeks
+    load               = (planned_weeks + ops_weeks) / capacity_weeks
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Deduction, Item, Team
+
+
+@dataclass(frozen=True)
+class CapacityParams:
+    weeks: float = 13.0
+    availability: float = 0.85
+    focus_factor: float = 0.7
+    new_hire_ramp: tuple[float, ...] = (0.25, 0.5, 0.75)
+    oncall_primary_per_week: float = 1.0
+    hours_per_week: float = 40.0
+    hours_per_page: float = 1.0
+    hours_per_incident: float = 6.0
+    default_ops_allocation: float = 0.0
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> CapacityParams:
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        if "new_hire_ramp" in known:
+            known["new_hire_ramp"] = tuple(float(x) for x in known["new_hire_ramp"])
+        return cls(**{k: (float(v) if isinstance(v, int | float) else v) for k, v in known.items()})
+
+    @property
+    def ramp_mean(self) -> float:
+        """A new hire's mean productivity over the quarter: 3 months, ramp per month."""
+        months = list(self.new_hire_ramp[:3]) + [1.0] * max(0, 3 - len(self.new_hire_ramp))
+        return sum(months) / 3
+
+
+@dataclass
+class TeamCapacity:
+    team: str
+    capacity_weeks: float
+    planned_weeks: float
+    ops_admitted: float
+    ops_observed: float
+    ops_observed_weeks: float
+    breakdown: list[Deduction] = field(default_factory=list)
+    ops_breakdown: list[Deduction] = field(default_factory=list)
+    unestimated: list[str] = field(default_factory=list)
+    item_weeks: dict[str, float] = field(default_factory=dict)  # open item key -> engineer-weeks
+    known: bool = True  # False when headcount is missing: capacity is unknown
+
+    @property
+    def ops_weeks(self) -> float:
+        return max(self.ops_admitted, self.ops_observed) * self.capacity_weeks
+
+    @property
+    def load(self) -> float:
+        return load_of(self.planned_weeks, self.capacity_weeks, self.ops_admitted, self.ops_observed)
+
+    @property
+    def buffer(self) -> float:
+        return 1.0 - self.load
+
+
+def load_of(planned_weeks: float, capacity_weeks: float, ops_admitted: float, ops_observed: float) -> float:
+    """Share of capacity taken by planned work plus the larger of admitted and observed ops."""
+    if capacity_weeks <= 0:
+        return float("inf") if planned_weeks > 0 else 0.0
+    return planned_weeks / capacity_weeks + max(ops_admitted, ops_observed)
+
+
+def item_weeks(item: Item, team: Team | None) -> float | None:
+    """Engineer-weeks of an item; story points go through the team's points_per_week."""
+    if item.estimate_weeks is not None:
+        return item.estimate_weeks
+    if item.estimate_points is not None and team is not None and team.points_per_week:
+        return item.estimate_points / team.points_per_week
+    return None
+
+
+def _n(x: float) -> str:
+    return f"{x:g}" if abs(x - round(x, 2)) < 1e-9 else f"{x:.2f}"
+
+
+def team_capacity(
+    team: Team,
+    items: list[Item],
+    params: CapacityParams,
+    *,
+    weeks: float,
+    incidents: float | None = None,
+) -> TeamCapacity:
+    """The capacity, demand and operational load of one team for the quarter."""
+    headcount = team.headcount or 0.0
+    availability = team.availability if team.availability is not None else params.availability
+    new_hires = min(team.new_hires, headcount)
+    raw = headcount * weeks
+    leave = raw * (1 - availability)
+    ramp = new_hires * weeks * availability * (1 - params.ramp_mean)
+    oncall = weeks * params.oncall_primary_per_week if team.oncall_rotation > 0 else 0.0
+    available = max(0.0, raw - leave - ramp - oncall)
+    focus = available * (1 - params.focus_factor)
+    capacity = available - focus
+    breakdown = [
+        Deduction(label="staffed", weeks=raw, basis=f"{_n(headcount)} engineers x {_n(weeks)} weeks"),
+        Deduction(label="leave and holidays", weeks=-leave,
+                  basis=f"{_n(raw)} x (1 - availability {_n(availability)})"),
+        Deduction(label="new-hire ramp", weeks=-ramp,
+                  basis=f"{_n(new_hires)} new x {_n(weeks)} weeks x {_n(availability)} x "
+                        f"(1 - mean ramp {_n(params.ramp_mean)})"),
+        Deduction(label="on-call tax", weeks=-oncall,
+                  basis=(f"{_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks, no project work "
+                         "during the shift") if oncall else "no on-call rotation"),
+        Deduction(label="focus factor", weeks=-focus,
+                  basis=f"{_n(available)} available x (1 - focus {_n(params.focus_factor)})"),
+        Deduction(label="capacity", weeks=capacity, basis="engineer-weeks for planned work and operations"),
+    ]
+
+    page_weeks = weeks * team.pages_per_week * params.hours_per_page / params.hours_per_week
+    toil_weeks = weeks * team.toil_hours_per_week / params.hours_per_week
+    incident_count = team.incidents_last_quarter if team.incidents_last_quarter is not None else (incidents or 0.0)
+    incident_weeks = incident_count * params.hours_per_incident / params.hours_per_week
+    ops_observed_weeks = page_weeks + toil_weeks + incident_weeks
+    ops_breakdown = [
+        Deduction(label="pages", weeks=page_weeks,
+                  basis=f"{_n(team.pages_per_week)}/week x {_n(params.hours_per_page)} h x {_n(weeks)} weeks "
+                        f"/ {_n(params.hours_per_week)} h"),
+        Deduction(label="toil", weeks=toil_weeks,
+                  basis=f"{_n(team.toil_hours_per_week)} h/week x {_n(weeks)} weeks / {_n(params.hours_per_week)} h"),
+        Deduction(label="incidents", weeks=incident_weeks,
+                  basis=f"{_n(incident_count)} last quarter x {_n(params.hours_per_incident)} h "
+                        f"/ {_n(params.hours_per_week)} h"),
+    ]
+
+    planned = 0.0
+    unestimated: list[str] = []
+    weights: dict[str, float] = {}
+    for item in items:
+        if item.done:
+            continue
+        w = item_weeks(item, team)
+        if w is None:
+            unestimated.append(item.key)
+            continue
+        weights[item.key] = w
+        planned += w
+
+    admitted = team.ops_allocation if team.ops_allocation is not None else params.default_ops_allocation
+    observed = ops_observed_weeks / capacity if capacity > 0 else (1.0 if ops_observed_weeks > 0 else 0.0)
+    return TeamCapacity(
+        team=team.team,
+        capacity_weeks=capacity,
+        planned_weeks=planned,
+        ops_admitted=admitted,
+        ops_observed=observed,
+        ops_observed_weeks=ops_observed_weeks,
+        breakdown=breakdown,
+        ops_breakdown=ops_breakdown,
+        unestimated=unestimated,
+        item_weeks=weights,
+        known=team.headcount is not None,
+    )

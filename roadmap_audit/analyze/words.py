@@ -1,0 +1,59 @@
+"""Whole-word phrase matching for keyword lists kept in rule and vocabulary files.
+
+"migrat*" matches "migration" but never "immigration"; "roll back" matches
+"rollback", "roll-back" and "roll back". Text is folded to lowercase ASCII words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase words without accents, separated by single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " " + _NON_WORD.sub(" ", text).strip() + " "
+
+
+
+
+@lru_cache(maxsize=512)
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    patterns = []
+    for phrase in phrases:
+        star = [w.endswith("*") for w in phrase.split()]
+        tokens = [t for t in fold(phrase).split()]
+        if not tokens:
+            continue
+        parts = [re.escape(t) + (r"[a-z0-9]*" if s else "") for t, s in zip(tokens, star + [False] * len(tokens))]
+        patterns.append(" ?".join(parts))
+    if not patterns:
+        return None
+    return re.compile(r"(?<= )(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + r")(?= )")
+
+
+class PhraseSet:
+    """A compiled keyword list; `find` returns the first phrase found, or None."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self.phrases = tuple(phrases)
+        self._regex = _compile(self.phrases)
+
+    def find(self, *texts: str | None) -> str | None:
+        if self._regex is None:
+            return None
+        for text in texts:
+            if text:
+                match = self._regex.search(fold(text))
+                if match:
+                    return match.group(0).strip()
+        return None
+
+    def __contains__(self, text: str) -> bool:
+        return self.find(text) is not None

@@ -1,0 +1,100 @@
+"""Configuration, in one visible order: rule pack defaults, then the project file
+(`roadmap-audit.toml`, or `[tool.roadmap-audit]` in `pyproject.toml`), then
+`--config FILE`, then command-line options. Later layers win.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InputError
+from .model import SEVERITIES
+
+
+class RuleOverride(BaseModel):
+    """[rules.ID]: a severity and any of the rule's parameters."""
+
+    model_config = ConfigDict(extra="allow")
+    severity: str | None = None
+
+    @field_validator("severity")
+    @classmethod
+    def _known_severity(cls, v: str | None) -> str | None:
+        if v is not None and v not in SEVERITIES:
+            raise ValueError(f"must be one of {', '.join(SEVERITIES)}")
+        return v
+
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    select: list[str] = Field(default_factory=list)  # ids or prefixes; empty = all
+    ignore: list[str] = Field(default_factory=list)
+    rules_dirs: list[str] = Field(default_factory=list)
+    fail_on: str | None = None
+    quarter: str | None = None
+    capacity: dict[str, Any] = Field(default_factory=dict)
+    rules: dict[str, RuleOverride] = Field(default_factory=dict)
+    mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
+    origin: list[str] = Field(default_factory=list)  # files read, in order
+
+    def merged(self, other: dict[str, Any], origin: str) -> Config:
+        """This config with another layer on top of it."""
+        data = self.model_dump(exclude={"origin"})
+        for key, value in other.items():
+            if key in ("capacity", "mapping") and isinstance(value, dict):
+                data[key] = {**data[key], **value}
+            elif key == "rules" and isinstance(value, dict):
+                rules = dict(data["rules"])
+                for rid, over in value.items():
+                    rules[rid] = {**rules.get(rid, {}), **(over if isinstance(over, dict) else {"_": over})}
+                data["rules"] = rules
+            else:
+                data[key] = value
+        try:
+            return Config(**data, origin=[*self.origin, origin])
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise InputError(f"config key '{where}': {err['msg']}", where=origin,
+                             hint="see the Configuration section of the README") from exc
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"is not valid TOML ({exc})", where=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", where=str(path)) from exc
+
+
+def load_config(explicit: str | Path | None = None, cwd: Path | None = None) -> Config:
+    """The project file from the working folder, then an explicit --config file."""
+    config = Config()
+    cwd = cwd or Path.cwd()
+    own = cwd / "roadmap-audit.toml"
+    pyproject = cwd / "pyproject.toml"
+    if own.is_file():
+        config = config.merged(_read_toml(own), own.name)
+    elif pyproject.is_file():
+        section = _read_toml(pyproject).get("tool", {}).get("roadmap-audit")
+        if section:
+            config = config.merged(section, "pyproject.toml [tool.roadmap-audit]")
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise InputError("config file not found", where=str(explicit))
+        data = _read_toml(path)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("roadmap-audit", {})
+        config = config.merged(data, str(explicit))
+    return config

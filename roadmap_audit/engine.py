@@ -1,0 +1,164 @@
+"""Rule files: load and validate them, bind each to its check kind, run them.
+
+A rule file is pure data (TOML) with a strict schema: an unknown key, a bad value
+or an unknown check kind is a one-line error naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .checks import REGISTRY, CheckKind, Params
+from .errors import RuleFileError
+from .model import SEVERITIES, Evidence, Finding, Severity
+
+RULE_FILE = re.compile(r"^[A-Z]{2,4}\d{3}\.toml$")
+
+
+def builtin_rules_dir() -> Path:
+    """The rule pack: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_rules"
+    return packaged if packaged.is_dir() else here.parent / "rules"
+
+
+class ParamSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: Any
+    source: str = Field(min_length=3)
+    description: str | None = None
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[A-Z]{2,4}\d{3}$")
+    title: str = Field(min_length=3)
+    severity: Severity
+    check: str
+    summary: str = Field(min_length=3)
+    why: str = Field(min_length=20)
+    evidence: str = Field(min_length=10)
+    fix: str = Field(min_length=10)
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    spec: RuleSpec
+    path: Path
+    kind: CheckKind
+    params: Params
+    severity: str
+    param_sources: dict[str, str]  # name -> where the value in force came from
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+def _fail(path: Path, key: str, msg: str) -> RuleFileError:
+    return RuleFileError(f"key '{key}': {msg}", where=str(path), hint="see `roadmap-audit rules explain` for a valid rule")
+
+
+def read_rule_file(path: Path, overrides: dict[str, Any] | None = None) -> Rule:
+    """Parse and validate one rule file, with config overrides applied."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RuleFileError(f"is not valid TOML ({exc})", where=str(path)) from exc
+    try:
+        spec = RuleSpec(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise _fail(path, ".".join(str(p) for p in err["loc"]), err["msg"]) from exc
+    if spec.id != path.stem:
+        raise _fail(path, "id", f"'{spec.id}' does not match the file name {path.name}")
+    kind = REGISTRY.get(spec.check)
+    if kind is None:
+        raise _fail(path, "check", f"unknown check kind '{spec.check}' (known: {', '.join(sorted(REGISTRY))})")
+    overrides = dict(overrides or {})
+    severity = overrides.pop("severity", None) or spec.severity
+    values = {name: p.value for name, p in spec.params.items()}
+    sources = {name: p.source for name, p in spec.params.items()}
+    for name, value in overrides.items():
+        values[name] = value
+        sources[name] = "set in the config"
+    try:
+        params = kind.params(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = "params." + ".".join(str(p) for p in err["loc"])
+        raise _fail(path, key, err["msg"]) from exc
+    return Rule(spec, path, kind, params, severity, sources)
+
+
+def _selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
+    if select and not any(rule_id.startswith(s.strip().upper()) for s in select):
+        return False
+    return not any(rule_id.startswith(s.strip().upper()) for s in ignore if s.strip())
+
+
+def load_rules(
+    dirs: list[Path],
+    overrides: dict[str, dict[str, Any]] | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> list[Rule]:
+    """Every rule file in the folders (later folders replace earlier ids), selected."""
+    by_id: dict[str, Rule] = {}
+    overrides = overrides or {}
+    for folder in dirs:
+        if not folder.is_dir():
+            raise RuleFileError("rule folder not found", where=str(folder))
+        for path in sorted(folder.glob("*.toml")):
+            if RULE_FILE.match(path.name):
+                rule = read_rule_file(path, overrides.get(path.stem))
+                by_id[rule.id] = rule
+    unknown = [rid for rid in overrides if rid not in by_id]
+    if unknown:
+        raise RuleFileError(f"the config sets [rules.{unknown[0]}], but there is no such rule",
+                            hint="`roadmap-audit rules list` shows the ids")
+    return [r for rid, r in sorted(by_id.items()) if _selected(rid, select or [], ignore or [])]
+
+
+def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
+    """Run every rule; return findings ranked: severity first, then impact x likelihood."""
+    findings: list[Finding] = []
+    for rule in rules:
+        seen: set[tuple[str, str]] = set()
+        for hit in rule.kind.run(facts, rule.params):
+            ident = (hit.subject.kind, hit.subject.id)
+            if ident in seen:  # one finding per subject and rule
+                continue
+            seen.add(ident)
+            teams = tuple(dict.fromkeys(t for t in hit.teams if t))
+            severity = hit.severity if hit.severity in SEVERITIES else rule.severity
+            fix = rule.spec.fix.strip() if not hit.fix else f"{hit.fix} {rule.spec.fix.strip()}"
+            findings.append(Finding(
+                rule=rule.id,
+                severity=severity,
+                title=rule.spec.title,
+                subject=hit.subject,
+                team=teams[0] if len(teams) == 1 else None,
+                teams=teams,
+                owner_unit=facts.owner_unit(teams),
+                message=hit.message,
+                why=" ".join(rule.spec.why.split()),
+                evidence=tuple(hit.evidence) or (Evidence(source=facts.plan.sources[0], location="plan"),),
+                fix=" ".join(fix.split()),
+                impact=hit.impact,
+                likelihood=hit.likelihood,
+            ))
+    return rank(findings)
+
+
+def rank(findings: list[Finding]) -> list[Finding]:
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(findings, key=lambda f: (order[f.severity], -f.impact * f.likelihood, f.rule,
+                                           f.subject.kind, f.subject.id))

@@ -1,0 +1,197 @@
+"""The plan workbook's sheets and columns (SPEC §2.1), with the aliases people use.
+
+This table is the one place that says which header means which field. Names are
+compared with `normalize_name`, so case, spaces and punctuation never matter.
+A mapping file can add aliases on top of these (see `with_mapping`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .values import normalize_name
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # canonical field name
+    kind: str  # which parser reads it: text, number, percent, date, bool, link, list, tier, int
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str  # canonical sheet name, as shown in messages
+    aliases: tuple[str, ...]
+    columns: tuple[Column, ...]
+    required: tuple[str, ...] = ()
+    lookup: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for col in self.columns:
+            for alias in (col.name, *col.aliases):
+                self.lookup.setdefault(normalize_name(alias), col.name)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def match(self, header: str) -> str | None:
+        """The canonical field a header means, or None for an extra column."""
+        return self.lookup.get(normalize_name(header))
+
+
+ITEMS = SheetSpec(
+    "Items",
+    ("items", "plan", "roadmap", "epics", "backlog", "initiatives", "projects", "work items"),
+    (
+        Column("key", "text", ("id", "issue key", "item key", "ticket", "epic key", "ref")),
+        Column("title", "text", ("summary", "name", "epic", "epic name", "item", "initiative", "project")),
+        Column("team", "text", ("owner team", "owning team", "squad", "group", "team name")),
+        Column("kind", "text", ("type", "issue type", "category", "work type", "item type")),
+        Column("estimate", "text", ("estimate weeks", "estimate (weeks)", "effort", "effort weeks",
+                                    "engineer weeks", "eng weeks", "size weeks", "weeks")),
+        Column("estimate_days", "text", ("estimate (days)", "estimate days", "days", "effort days",
+                                         "person days", "man days", "engineer days")),
+        Column("estimate_hours", "text", ("estimate (hours)", "estimate hours", "hours")),
+        Column("story_points", "text", ("story points", "points", "sp", "story point estimate")),
+        Column("original_estimate", "text", ("original estimate", "time original estimate",
+                                             "estimate (seconds)")),
+        Column("start", "date", ("start date", "starts", "begin", "target start")),
+        Column("due", "date", ("due date", "end", "end date", "deadline", "target date", "target end",
+                               "finish", "date")),
+        Column("depends_on", "list", ("dependencies", "depends", "blocked by", "predecessors", "needs")),
+        Column("services", "list", ("service", "systems", "system", "components", "component")),
+        Column("rollback_plan", "text", ("rollback", "backout plan", "back out plan", "roll back plan",
+                                         "rollback strategy")),
+        Column("rehearsal", "text", ("load test", "dry run", "rehearsal evidence", "rehearsed",
+                                     "safety net", "rollout plan")),
+        Column("labels", "list", ("label", "tags", "tag")),
+        Column("owner", "text", ("assignee", "dri", "lead", "responsible")),
+        Column("priority", "text", ("prio",)),
+        Column("status", "text", ("state", "stage")),
+        Column("committed", "bool", ("commitment", "promised", "external commitment", "committed date")),
+        Column("description", "text", ("details", "notes", "scope", "desc")),
+        Column("first_planned", "text", ("first planned", "first quarter", "originally planned",
+                                         "planned since")),
+        Column("parent", "text", ("parent key", "epic link", "parent epic")),
+    ),
+    required=("title",),
+)
+
+TEAMS = SheetSpec(
+    "Teams",
+    ("teams", "staffing", "capacity", "team capacity"),
+    (
+        Column("team", "text", ("name", "team name", "squad")),
+        Column("parent", "text", ("org", "group", "unit", "org unit", "department", "reports to")),
+        Column("headcount", "number", ("engineers", "hc", "size", "people", "fte")),
+        Column("new_hires", "number", ("new hires", "ramping", "new", "new joiners", "onboarding")),
+        Column("oncall_rotation", "number", ("on call rotation", "oncall", "on call", "rotation",
+                                             "rotation size", "on-call engineers")),
+        Column("oncall_sites", "int", ("on call sites", "sites", "oncall locations")),
+        Column("ops_allocation", "percent", ("ops share", "ops", "ktlo", "ktlo allocation",
+                                             "operations allocation", "admitted ops")),
+        Column("pages_per_week", "number", ("pages", "pages week", "pager load", "alerts per week")),
+        Column("toil_hours_per_week", "number", ("toil", "toil hours", "toil hours week")),
+        Column("incidents_last_quarter", "number", ("incidents", "incidents last q",
+                                                    "incidents previous quarter")),
+        Column("points_per_week", "number", ("velocity", "points week", "story points per week")),
+        Column("availability", "percent", ("available", "availability share")),
+    ),
+    required=("team",),
+)
+
+SERVICES = SheetSpec(
+    "Services",
+    ("services", "systems", "slos", "slo", "service catalog", "catalog"),
+    (
+        Column("service", "text", ("name", "system", "service name")),
+        Column("owner_team", "text", ("owner", "team", "owning team", "owner team")),
+        Column("tier", "tier", ("criticality", "priority", "tier level")),
+        Column("slo", "percent", ("availability target", "slo target", "target", "uptime target")),
+        Column("slo_measured", "bool", ("measured", "sli", "sli instrumented", "instrumented")),
+        Column("error_budget_remaining", "percent", ("error budget", "budget remaining", "budget left")),
+        Column("error_budget_policy", "link", ("budget policy", "eb policy", "policy")),
+        Column("experts", "list", ("expert", "sme", "smes", "knows it")),
+        Column("runbook", "text", ("runbooks", "playbook")),
+        Column("depends_on", "list", ("dependencies", "downstream", "calls", "depends")),
+        Column("dependency_protection", "bool", ("protection", "circuit breakers", "timeouts",
+                                                 "fallbacks", "resilience")),
+    ),
+    required=("service",),
+)
+
+ORG = SheetSpec(
+    "Org",
+    ("org", "org chart", "organization", "organisation", "orgchart", "hierarchy"),
+    (
+        Column("unit", "text", ("name", "org unit", "group", "department")),
+        Column("parent", "text", ("reports to", "parent unit")),
+    ),
+    required=("unit",),
+)
+
+ACTIONS = SheetSpec(
+    "Actions",
+    ("actions", "postmortem actions", "action items", "postmortem action items", "follow ups", "followups"),
+    (
+        Column("key", "text", ("id", "action", "action id", "issue key")),
+        Column("title", "text", ("summary", "name", "description")),
+        Column("team", "text", ("owner team", "squad")),
+        Column("service", "text", ("system",)),
+        Column("postmortem", "text", ("incident", "postmortem id", "source")),
+        Column("raised", "date", ("created", "opened", "raised on")),
+        Column("due", "date", ("due date", "target date")),
+        Column("status", "text", ("state",)),
+        Column("times_deferred", "int", ("deferred", "deferrals", "times deferred", "slipped")),
+        Column("scheduled_as", "text", ("scheduled", "plan item", "planned as", "item")),
+    ),
+    required=("title",),
+)
+
+INCIDENTS = SheetSpec(
+    "Incidents",
+    ("incidents", "incident log", "outages"),
+    (
+        Column("id", "text", ("key", "incident", "incident id")),
+        Column("service", "text", ("system",)),
+        Column("team", "text", ("owner team",)),
+        Column("severity", "text", ("sev", "priority")),
+        Column("started", "date", ("start", "date", "opened", "started at")),
+        Column("duration_minutes", "number", ("duration", "minutes", "duration (minutes)")),
+        Column("responders", "list", ("responder", "people", "on call")),
+    ),
+)
+
+SETTINGS = SheetSpec(
+    "Settings",
+    ("settings", "plan settings", "config", "quarter"),
+    (
+        Column("key", "text", ("setting", "name")),
+        Column("value", "text", ()),
+    ),
+)
+
+SHEETS: tuple[SheetSpec, ...] = (ITEMS, TEAMS, SERVICES, ORG, ACTIONS, INCIDENTS, SETTINGS)
+_BY_ALIAS = {normalize_name(a): s for s in SHEETS for a in (s.name, *s.aliases)}
+
+
+def sheet_for(name: str) -> SheetSpec | None:
+    """The sheet a workbook tab or CSV file stem stands for, if any."""
+    return _BY_ALIAS.get(normalize_name(name))
+
+
+# Status words that mean the work is finished (any language a team writes in).
+DONE_STATUSES = frozenset(
+    normalize_name(s)
+    for s in (
+        "done", "closed", "resolved", "complete", "completed", "shipped", "released", "cancelled",
+        "canceled", "won't do", "wont do", "duplicate", "hecho", "finalizado", "finalizada",
+        "cerrado", "cerrada", "listo", "resuelto", "resuelta", "terminé", "terminado", "fait",
+        "terminé", "fermé", "résolu", "gotowe", "zamknięte", "erledigt", "concluído", "feito",
+    )
+)
+
+
+def is_done(status: str | None) -> bool:
+    return status is not None and normalize_name(status) in DONE_STATUSES

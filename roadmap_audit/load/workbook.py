@@ -1,0 +1,415 @@
+"""The plan workbook (SPEC §2.1): .xlsx, a CSV file, or a folder of CSV files.
+
+Every data row ends up in the plan or in `plan.issues` with its location and a
+reason. A value that cannot be parsed leaves its field empty and is reported;
+the row is still used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import (
+    Action,
+    DataIssue,
+    Incident,
+    Item,
+    OrgUnit,
+    Plan,
+    Service,
+    Settings,
+    SourceRef,
+    Team,
+)
+from . import schema, values
+from .schema import SheetSpec
+from .tables import RawSheet, read_csv, read_workbook
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": values.parse_text,
+    "number": values.parse_number,
+    "percent": values.parse_percent,
+    "date": values.parse_date,
+    "bool": values.parse_bool,
+    "link": values.parse_bool_or_link,
+    "list": values.parse_list,
+    "tier": values.parse_tier,
+    "int": lambda v: None if (n := values.parse_number(v)) is None else int(round(n)),
+}
+
+
+def read_sheets(path: Path, display: str) -> list[RawSheet]:
+    """The raw sheets of a workbook, a CSV file, or a folder of CSV files."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".txt"))
+        if not files:
+            raise InputError("the folder has no .csv files", where=display,
+                             hint="put one CSV per sheet in it (items.csv, teams.csv, ...)")
+        return [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem) for p in files]
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return [s for s in read_workbook(path, display)]
+    if suffix in (".csv", ".tsv", ".txt"):
+        return [read_csv(path, display, title=path.stem)]
+    if suffix == ".xls":
+        raise InputError("old-style .xls workbooks cannot be read", where=display,
+                         hint="open it in a spreadsheet program and save as .xlsx")
+    raise InputError(f"unknown file type '{suffix or 'none'}'", where=display,
+                     hint="give a .xlsx workbook, a .csv file, a folder of CSV files, or a Jira export")
+
+
+class Row:
+    """One data row mapped to canonical field names, parsing values on request."""
+
+    __slots__ = ("sheet", "ref", "raw", "letters", "extra", "loader")
+
+    def __init__(self, sheet: _MappedSheet, number: int, cells: list[Any], loader: _Loader):
+        self.sheet = sheet
+        self.loader = loader
+        self.ref = SourceRef(source=sheet.raw.source, sheet=sheet.location_name, row=number)
+        self.raw: dict[str, Any] = {}
+        self.letters: dict[str, str] = {}
+        self.extra: dict[str, str] = {}
+        for pos, cell in enumerate(cells):
+            if values.is_blank(cell) or pos >= len(sheet.fields):
+                if pos >= len(sheet.fields) and not values.is_blank(cell):
+                    self.extra[f"column {sheet.letter(pos)}"] = str(cell)
+                continue
+            name = sheet.fields[pos]
+            if name is None:
+                header = sheet.raw.headers[pos] or f"column {sheet.letter(pos)}"
+                self.extra[header] = str(cell)
+            elif name not in self.raw:  # a repeated header keeps its first value
+                self.raw[name] = cell
+                self.letters[name] = sheet.letter(pos)
+            elif sheet.spec.column(name).kind == "list":
+                self.raw[name] = f"{self.raw[name]},{cell}"
+
+    def cell(self, name: str) -> SourceRef:
+        return self.ref.at(self.letters.get(name) or self.sheet.letter_of(name))
+
+    def get(self, name: str, subject: str | None = None) -> Any:
+        """The parsed value of a field; a bad value is reported and read as empty."""
+        raw = self.raw.get(name)
+        if raw is None:
+            return [] if self.sheet.spec.column(name).kind == "list" else None
+        try:
+            return _PARSERS[self.sheet.spec.column(name).kind](raw)
+        except values.ParseError as exc:
+            self.loader.issue(self.cell(name), f"{name}: {exc}; the value was left out", subject=subject)
+            return [] if self.sheet.spec.column(name).kind == "list" else None
+
+    def text(self, name: str) -> str | None:
+        return values.parse_text(self.raw.get(name))
+
+
+class _MappedSheet:
+    def __init__(self, raw: RawSheet, spec: SheetSpec, mapping: dict[str, str]):
+        self.raw = raw
+        self.spec = spec
+        self.location_name = raw.title
+        self.fields: list[str | None] = []
+        for header in raw.headers:
+            name = mapping.get(values.normalize_name(header)) if header else None
+            self.fields.append(name or (spec.match(header) if header else None))
+
+    def letter(self, pos: int) -> str:
+        from .tables import column_letter
+
+        return self.raw.letters[pos] if pos < len(self.raw.letters) else column_letter(pos)
+
+    def letter_of(self, name: str) -> str | None:
+        return next((self.letter(i) for i, f in enumerate(self.fields) if f == name), None)
+
+    def has(self, name: str) -> bool:
+        return name in self.fields
+
+
+class _Loader:
+    """Builds one Plan from any number of sources (a plan and its context)."""
+
+    def __init__(self, mapping: dict[str, dict[str, str]] | None = None):
+        self.plan = Plan(sources=[])
+        # per sheet: normalized header -> field, from a mapping file
+        self.mapping = {
+            sheet: {values.normalize_name(h): f for h, f in cols.items()}
+            for sheet, cols in (mapping or {}).items()
+        }
+        self.seen_keys: dict[str, SourceRef] = {}
+
+    def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None) -> None:
+        self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject))
+
+    # ----------------------------------------------------------- sheets
+
+    def add_sheets(self, sheets: list[RawSheet], display: str, *, require_items: bool) -> None:
+        self.plan.sources.append(display)
+        known: list[tuple[RawSheet, SheetSpec]] = []
+        for raw in sheets:
+            spec = schema.sheet_for(raw.title)
+            if spec is None and len(sheets) == 1 and require_items:
+                spec = schema.ITEMS  # a lone CSV file is the Items sheet
+            for row, note in raw.notes:
+                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row), note)
+            if spec is None:
+                if raw.rows:
+                    self.issue(SourceRef(source=raw.source, sheet=raw.title),
+                               f"sheet '{raw.title}' is not a plan sheet; its {len(raw.rows)} rows were not read "
+                               "(rename it to Items, Teams, Services, Org, Actions, Incidents or Settings)")
+                continue
+            known.append((raw, spec))
+        if require_items and not any(spec is schema.ITEMS for _, spec in known):
+            names = ", ".join(f"'{r.title}'" for r in sheets) or "none"
+            raise InputError(f"has no Items sheet (sheets found: {names})", where=display,
+                             hint="name the plan's sheet Items (or Plan, Roadmap, Epics, Backlog)")
+        for raw, spec in known:
+            self.add_sheet(raw, spec)
+
+    def add_sheet(self, raw: RawSheet, spec: SheetSpec) -> None:
+        sheet = _MappedSheet(raw, spec, self.mapping.get(spec.name.lower(), {}))
+        builder = _BUILDERS[spec.name]
+        if spec is schema.SETTINGS and not sheet.has("key") and raw.headers:
+            # A Settings sheet is often bare key/value rows with no header row.
+            raw.rows.insert(0, (raw.header_row, list(raw.headers)))
+            sheet.fields = ["key", "value"] + [None] * max(0, len(raw.headers) - 2)
+        missing = [r for r in spec.required if not sheet.has(r)]
+        if missing and raw.rows:
+            where = SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row or None)
+            self.plan.rows_read += len(raw.rows)
+            for number, _ in raw.rows:
+                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=number),
+                           f"row not read: the sheet has no '{missing[0]}' column", dropped=True)
+            self.issue(where, f"sheet {raw.title} has no '{missing[0]}' column "
+                              f"(headers found: {', '.join(h for h in raw.headers if h) or 'none'})")
+            return
+        for number, cells in raw.rows:
+            self.plan.rows_read += 1
+            builder(self, Row(sheet, number, cells, self))
+
+    # ----------------------------------------------------------- builders
+
+    def _item(self, row: Row) -> None:
+        title = row.text("title")
+        key = row.text("key")
+        if not title:
+            self.issue(row.cell("title"), "row not used: it has no title", dropped=True, subject=key)
+            return
+        if not key:
+            key = f"{row.sheet.location_name}-{row.ref.row}"
+            self.issue(row.cell("key"), f"no key; '{key}' was generated from the row", subject=key)
+        elif key in self.seen_keys:
+            first = self.seen_keys[key]
+            new_key = f"{key}~{row.ref.row}"
+            self.issue(row.cell("key"), f"duplicate key {key} (first at {first.location}); "
+                                        f"this row was kept as {new_key}", subject=new_key)
+            key = new_key
+        self.seen_keys[key] = row.cell("key")
+        weeks, points, raw_estimate = self._estimate(row, key)
+        status = row.text("status")
+        rollback = row.text("rollback_plan")
+        item = Item(
+            key=key,
+            title=title,
+            team=row.text("team"),
+            kind_raw=row.text("kind"),
+            estimate_weeks=weeks,
+            estimate_points=points,
+            estimate_raw=raw_estimate,
+            start=row.get("start", key),
+            due=row.get("due", key),
+            depends_on=row.get("depends_on", key),
+            services=row.get("services", key),
+            rollback_plan=None if values.is_none_marker(rollback) else rollback,
+            rehearsal=None if values.is_none_marker(row.text("rehearsal")) else row.text("rehearsal"),
+            labels=row.get("labels", key),
+            owner=row.text("owner"),
+            priority=row.text("priority"),
+            status=status,
+            done=schema.is_done(status),
+            committed=bool(row.get("committed", key)),
+            description=row.text("description"),
+            first_planned=row.text("first_planned"),
+            parent=row.text("parent"),
+            extra=row.extra,
+            ref=row.ref.at(row.letters.get("key") or row.letters.get("title")),
+            columns=dict(row.letters),
+        )
+        if item.start and item.due and item.due < item.start:
+            self.issue(row.cell("due"), f"due date {item.due} is before start date {item.start}", subject=key)
+        self.plan.items.append(item)
+
+    # The unit columns, and how many engineer-weeks one unit is.
+    _UNITS = (("estimate", 1.0, "weeks"), ("estimate_days", 1 / 5, "days"),
+              ("estimate_hours", 1 / 40, "hours"), ("original_estimate", 1 / (3600 * 40), "seconds"))
+
+    def _estimate(self, row: Row, key: str) -> tuple[float | None, float | None, str | None]:
+        """Engineer-weeks (or story points) from whichever estimate column is filled."""
+        for name, factor, unit in self._UNITS:
+            raw = row.raw.get(name)
+            if raw is None:
+                continue
+            text = values.parse_text(raw)
+            try:
+                number = values.parse_number(raw)
+            except values.ParseError as exc:
+                self.issue(row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key)
+                return None, None, text
+            if number is None:
+                continue
+            if number < 0:
+                self.issue(row.cell(name), f"estimate {text} is negative; the item counts as unestimated",
+                           subject=key)
+                return None, None, text
+            if number * factor > 520:
+                self.issue(row.cell(name), f"estimate {text} {unit} is over ten engineer-years; "
+                                           "the item counts as unestimated (check the unit)", subject=key)
+                return None, None, text
+            return number * factor, None, f"{text} {unit}" if name != "estimate" else text
+        raw = row.raw.get("story_points")
+        if raw is not None:
+            points = row.get("story_points", key)
+            try:
+                points = values.parse_number(raw)
+            except values.ParseError as exc:
+                self.issue(row.cell("story_points"), f"story points: {exc}; the item counts as unestimated",
+                           subject=key)
+                return None, None, values.parse_text(raw)
+            if points is not None and points >= 0:
+                return None, points, f"{values.parse_text(raw)} points"
+        return None, None, None
+
+    def _team(self, row: Row) -> None:
+        name = row.text("team")
+        if not name:
+            self.issue(row.cell("team"), "row not used: it has no team name", dropped=True)
+            return
+        if any(t.team.casefold() == name.casefold() for t in self.plan.teams):
+            self.issue(row.cell("team"), f"team {name} appears twice; this row was not used", dropped=True,
+                       subject=name)
+            return
+        num = lambda f, default=None: (v if (v := row.get(f, name)) is not None else default)  # noqa: E731
+        sites = num("oncall_sites", 1)
+        team = Team(
+            team=name,
+            parent=row.text("parent"),
+            headcount=num("headcount"),
+            new_hires=num("new_hires", 0.0),
+            oncall_rotation=num("oncall_rotation", 0.0),
+            oncall_sites=max(1, sites),
+            ops_allocation=num("ops_allocation"),
+            pages_per_week=num("pages_per_week", 0.0),
+            toil_hours_per_week=num("toil_hours_per_week", 0.0),
+            incidents_last_quarter=num("incidents_last_quarter"),
+            points_per_week=num("points_per_week"),
+            availability=num("availability"),
+            extra=row.extra,
+            ref=row.cell("team"),
+            columns=dict(row.letters),
+        )
+        for field in ("headcount", "new_hires", "oncall_rotation", "pages_per_week", "toil_hours_per_week"):
+            value = getattr(team, field)
+            if value is not None and value < 0:
+                self.issue(row.cell(field), f"{field} is negative ({value:g}); read as 0", subject=name)
+                team = team.model_copy(update={field: 0.0})
+        if team.headcount is None:
+            self.issue(row.cell("headcount"), f"team {name} has no headcount; its capacity is unknown",
+                       subject=name)
+        elif team.new_hires > team.headcount:
+            self.issue(row.cell("new_hires"), f"new_hires ({team.new_hires:g}) is more than headcount "
+                                              f"({team.headcount:g}); read as {team.headcount:g}", subject=name)
+            team = team.model_copy(update={"new_hires": team.headcount})
+        if team.availability is not None and not 0 < team.availability <= 1:
+            self.issue(row.cell("availability"), f"availability {team.availability:.0%} is not between 0 and "
+                                                 "100%; the default is used", subject=name)
+            team = team.model_copy(update={"availability": None})
+        self.plan.teams.append(team)
+
+    def _service(self, row: Row) -> None:
+        name = row.text("service")
+        if not name:
+            self.issue(row.cell("service"), "row not used: it has no service name", dropped=True)
+            return
+        slo = row.get("slo", name)
+        if slo is not None and not 0 < slo < 1:
+            self.issue(row.cell("slo"), f"SLO {slo:.4%} is not a share below 100%; it was left out", subject=name)
+            slo = None
+        self.plan.services.append(Service(
+            service=name,
+            owner_team=row.text("owner_team"),
+            tier=row.get("tier", name),
+            slo=slo,
+            slo_measured=row.get("slo_measured", name),
+            error_budget_remaining=row.get("error_budget_remaining", name),
+            error_budget_policy=row.get("error_budget_policy", name),
+            experts=row.get("experts", name),
+            runbook=row.text("runbook"),
+            depends_on=row.get("depends_on", name),
+            dependency_protection=row.get("dependency_protection", name),
+            extra=row.extra,
+            ref=row.cell("service"),
+            columns=dict(row.letters),
+        ))
+
+    def _org(self, row: Row) -> None:
+        unit = row.text("unit")
+        if not unit:
+            self.issue(row.cell("unit"), "row not used: it has no unit name", dropped=True)
+            return
+        self.plan.org.append(OrgUnit(unit=unit, parent=row.text("parent"), ref=row.cell("unit")))
+
+    def _action(self, row: Row) -> None:
+        title = row.text("title")
+        key = row.text("key") or f"{row.sheet.location_name}-{row.ref.row}"
+        if not title:
+            self.issue(row.cell("title"), "row not used: the action has no title", dropped=True, subject=key)
+            return
+        status = row.text("status")
+        deferred = row.get("times_deferred", key)
+        self.plan.actions.append(Action(
+            key=key, title=title, team=row.text("team"), service=row.text("service"),
+            postmortem=row.text("postmortem"), raised=row.get("raised", key), due=row.get("due", key),
+            status=status, done=schema.is_done(status), times_deferred=max(0, deferred or 0),
+            scheduled_as=None if values.is_none_marker(row.text("scheduled_as")) else row.text("scheduled_as"),
+            ref=row.cell("key") if row.letters.get("key") else row.cell("title"), columns=dict(row.letters),
+        ))
+
+    def _incident(self, row: Row) -> None:
+        ident = row.text("id") or f"{row.sheet.location_name}-{row.ref.row}"
+        self.plan.incidents.append(Incident(
+            id=ident, service=row.text("service"), team=row.text("team"), severity=row.text("severity"),
+            started=row.get("started", ident), duration_minutes=row.get("duration_minutes", ident),
+            responders=row.get("responders", ident), ref=row.cell("id"),
+        ))
+
+    def _setting(self, row: Row) -> None:
+        key = values.normalize_name(row.text("key") or "")
+        value = row.raw.get("value")
+        try:
+            if key == "quarter":
+                parsed = values.parse_quarter(value)
+                self.plan.settings.quarter = f"{parsed[0]}-Q{parsed[1]}" if parsed else None
+            elif key in ("start", "startdate"):
+                self.plan.settings.start = values.parse_date(value)
+            elif key in ("end", "enddate"):
+                self.plan.settings.end = values.parse_date(value)
+            elif key == "weeks":
+                self.plan.settings.weeks = values.parse_number(value)
+            else:
+                self.issue(row.cell("key"), f"unknown setting '{row.text('key')}' was not used "
+                                            "(known: quarter, start, end, weeks)", dropped=True)
+        except values.ParseError as exc:
+            self.issue(row.cell("value"), f"setting {key}: {exc}; it was not used", dropped=True)
+
+
+_BUILDERS: dict[str, Callable[[_Loader, Row], None]] = {
+    "Items": _Loader._item,
+    "Teams": _Loader._team,
+    "Services": _Loader._service,
+    "Org": _Loader._org,
+    "Actions": _Loader._action,
+    "Incidents": _Loader._incident,
+    "Settings": _Loader._setting,
+}

@@ -1,0 +1,318 @@
+"""The data model: what a plan is made of, and what an audit says about it.
+
+Every object read from a source keeps a `SourceRef`, so a finding can cite the
+exact cell (`Items!B14`) or Jira key it rests on, and the workbook writer can mark it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- provenance
+
+
+class SourceRef(_Frozen):
+    """Where a value came from: a file, and a sheet/row/column or a Jira key."""
+
+    source: str  # file name as the user gave it (no absolute paths in output)
+    sheet: str | None = None
+    row: int | None = None  # 1-based, as the spreadsheet shows it
+    column: str | None = None  # spreadsheet letter (B) or a header name for CSV
+    key: str | None = None  # Jira key, when the source is Jira
+
+    @property
+    def location(self) -> str:
+        """`Items!B14`, `Items!14` (whole row), `PAY-12`, or the file name."""
+        if self.sheet is not None and self.row is not None:
+            return f"{self.sheet}!{self.column or ''}{self.row}"
+        if self.key:
+            return self.key
+        if self.sheet is not None:
+            return self.sheet
+        return self.source
+
+    def at(self, column: str | None) -> SourceRef:
+        """The same row, pointing at one column."""
+        return self.model_copy(update={"column": column})
+
+
+class DataIssue(_Frozen):
+    """A source value or row that could not be used as written."""
+
+    ref: SourceRef
+    problem: str  # what is wrong and what was done about it
+    row_dropped: bool = False  # True when the whole row was not used
+    subject_id: str | None = None  # item key, team or service the row was about
+
+
+# ---------------------------------------------------------------- plan
+
+
+class ItemKind(str, Enum):
+    feature = "feature"
+    migration = "migration"
+    launch = "launch"
+    reliability = "reliability"
+    compliance = "compliance"
+    ktlo = "ktlo"
+    tech_debt = "tech-debt"
+    action_item = "action-item"
+    other = "other"
+
+
+class Item(_Model):
+    key: str
+    title: str
+    team: str | None = None
+    kind_raw: str | None = None  # as written; the derive step classifies it
+    estimate_weeks: float | None = None  # engineer-weeks, when given in a time unit
+    estimate_points: float | None = None  # story points, converted per team later
+    estimate_raw: str | None = None  # as written, for the report
+    start: dt.date | None = None
+    due: dt.date | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+    rollback_plan: str | None = None  # None when empty or a none marker
+    rehearsal: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    owner: str | None = None
+    priority: str | None = None
+    status: str | None = None
+    done: bool = False
+    committed: bool = False
+    description: str | None = None
+    first_planned: str | None = None
+    parent: str | None = None  # epic / parent key (Jira hierarchy)
+    links: list[tuple[str, str]] = Field(default_factory=list)  # (link type, key), not dependencies
+    extra: dict[str, str] = Field(default_factory=dict)
+    ref: SourceRef
+    columns: dict[str, str] = Field(default_factory=dict)  # field -> column letter/header
+
+
+class Team(_Model):
+    team: str
+    parent: str | None = None
+    headcount: float | None = None
+    new_hires: float = 0.0
+    oncall_rotation: float = 0.0
+    oncall_sites: int = 1
+    ops_allocation: float | None = None
+    pages_per_week: float = 0.0
+    toil_hours_per_week: float = 0.0
+    incidents_last_quarter: float | None = None
+    points_per_week: float | None = None
+    availability: float | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+    ref: SourceRef
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class Service(_Model):
+    service: str
+    owner_team: str | None = None
+    tier: int | None = None
+    slo: float | None = None  # availability as a fraction: 0.9995
+    slo_measured: bool | None = None
+    error_budget_remaining: float | None = None
+    error_budget_policy: bool | None = None
+    experts: list[str] = Field(default_factory=list)
+    runbook: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    dependency_protection: bool | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+    ref: SourceRef
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class OrgUnit(_Model):
+    unit: str
+    parent: str | None = None
+    ref: SourceRef
+
+
+class Action(_Model):
+    key: str
+    title: str
+    team: str | None = None
+    service: str | None = None
+    postmortem: str | None = None
+    raised: dt.date | None = None
+    due: dt.date | None = None
+    status: str | None = None
+    done: bool = False
+    times_deferred: int = 0
+    scheduled_as: str | None = None
+    ref: SourceRef
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class Incident(_Model):
+    id: str
+    service: str | None = None
+    team: str | None = None
+    severity: str | None = None
+    started: dt.date | None = None
+    duration_minutes: float | None = None
+    responders: list[str] = Field(default_factory=list)
+    ref: SourceRef
+
+
+class Settings(_Model):
+    quarter: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    weeks: float | None = None
+
+
+class Plan(_Model):
+    """Everything read from the sources, plus what could not be read."""
+
+    sources: list[str]
+    settings: Settings = Field(default_factory=Settings)
+    items: list[Item] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=list)
+    services: list[Service] = Field(default_factory=list)
+    org: list[OrgUnit] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list)
+    rows_read: int = 0
+    issues: list[DataIssue] = Field(default_factory=list)
+
+    @property
+    def rows_used(self) -> int:
+        return self.rows_read - sum(1 for i in self.issues if i.row_dropped)
+
+
+# ---------------------------------------------------------------- audit
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+SubjectKind = Literal["item", "team", "service", "person", "org", "plan"]
+Verdict = Literal["go", "go-with-changes", "replan"]
+
+
+class Subject(_Frozen):
+    kind: SubjectKind
+    id: str
+
+
+class Evidence(_Frozen):
+    source: str
+    location: str
+    note: str | None = None  # what this cell shows, e.g. "rollback_plan is empty"
+
+    @classmethod
+    def of(cls, ref: SourceRef, note: str | None = None) -> Evidence:
+        return cls(source=ref.source, location=ref.location, note=note)
+
+
+class Finding(_Frozen):
+    rule: str
+    severity: Severity
+    title: str
+    subject: Subject
+    team: str | None = None
+    teams: tuple[str, ...] = ()  # every team the finding involves
+    owner_unit: str | None = None
+    message: str
+    why: str
+    evidence: tuple[Evidence, ...] = ()
+    fix: str
+    impact: float = 1.0  # tie-breakers within a severity (never rank alone)
+    likelihood: float = 1.0
+
+
+class Deduction(_Frozen):
+    """One line of a capacity breakdown: what was taken away and why."""
+
+    label: str
+    weeks: float
+    basis: str  # the arithmetic in words: "6 engineers x 13 weeks x (1 - 0.85)"
+
+
+class TeamReport(_Model):
+    team: str
+    parent: str | None = None
+    headcount: float | None = None
+    capacity_weeks: float
+    planned_weeks: float
+    ops_admitted: float
+    ops_observed: float
+    ops_weeks: float
+    load: float
+    buffer: float
+    score: int
+    findings: int
+    breakdown: list[Deduction] = Field(default_factory=list)
+    unestimated_items: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+    in_staffing_model: bool = True
+
+
+class Recommendation(_Model):
+    team: str
+    action: Literal["defer", "change"]
+    items: list[str] = Field(default_factory=list)
+    load_before: float | None = None
+    load_after: float | None = None
+    rule: str | None = None
+    text: str
+
+
+class OrgRollup(_Model):
+    unit: str
+    parent: str | None = None
+    teams: list[str] = Field(default_factory=list)  # every team below, at any depth
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    owned_findings: int = 0  # findings whose owner_unit is this unit itself
+    capacity_weeks: float = 0.0
+    planned_weeks: float = 0.0
+    ops_weeks: float = 0.0
+    load: float | None = None
+    worst_team: str | None = None
+
+
+class PlanSummary(_Model):
+    sources: list[str]
+    quarter: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    weeks: float
+    items: int
+    teams: int
+
+
+class DataQuality(_Model):
+    rows_read: int
+    rows_used: int
+    issues: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Audit(_Model):
+    """The result of one run: the single object every formatter presents."""
+
+    schema_version: int = SCHEMA_VERSION
+    plan: PlanSummary
+    verdict: Verdict
+    verdict_reason: str
+    teams: list[TeamReport]
+    findings: list[Finding]
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    org: list[OrgRollup] = Field(default_factory=list)
+    data_quality: DataQuality
+    rules_run: list[str] = Field(default_factory=list)

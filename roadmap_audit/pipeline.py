@@ -1,0 +1,83 @@
+"""One pipeline, one direction: load -> derive -> rules -> score -> Audit.
+
+Formatters take the Audit from here and only present it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .engine import Rule, builtin_rules_dir, load_rules, run_rules
+from .errors import InputError
+from .model import Audit, Plan
+
+
+@dataclass
+class Options:
+    plan: str
+    context: list[str] = field(default_factory=list)
+    config: Config = field(default_factory=Config)
+    rules_dirs: list[str] = field(default_factory=list)  # from --rules, after the config's
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    quarter: str | None = None
+
+
+def rule_dirs(options_dirs: list[str], config: Config) -> list[Path]:
+    return [builtin_rules_dir(), *(Path(d) for d in config.rules_dirs), *(Path(d) for d in options_dirs)]
+
+
+def pack_file(dirs: list[Path], name: str) -> list[Path]:
+    """A pack data file (capacity.toml, vocabulary.toml) from every rule folder that has one."""
+    return [d / name for d in dirs if (d / name).is_file()]
+
+
+def rules_for(options: Options) -> list[Rule]:
+    config = options.config
+    overrides = {rid: o.model_dump(exclude_none=True) | o.params() for rid, o in config.rules.items()}
+    return load_rules(
+        rule_dirs(options.rules_dirs, config),
+        overrides,
+        select=options.select or config.select,
+        ignore=[*config.ignore, *options.ignore],
+    )
+
+
+def load(options: Options) -> Plan:
+    from .load import load_plan
+
+    return load_plan(options.plan, options.context, options.config.mapping)
+
+
+def run(options: Options, plan: Plan | None = None) -> Audit:
+    from . import score
+    from .analyze.facts import Vocabulary, derive, load_params
+
+    config = options.config
+    dirs = rule_dirs(options.rules_dirs, config)
+    rules = rules_for(options)  # validate rule files before reading a large plan
+    plan = plan if plan is not None else load(options)
+    params, _ = load_params(pack_file(dirs, "capacity.toml"), config.capacity)
+    vocab_files = pack_file(dirs, "vocabulary.toml")
+    if not vocab_files:
+        raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
+    vocabulary = Vocabulary.from_file(vocab_files[-1])
+    facts = derive(plan, params, vocabulary, options.quarter or config.quarter)
+    findings = run_rules(facts, rules)
+    teams = score.team_reports(facts, findings)
+    cap_rule = next((r for r in rules if r.id == "CAP001"), None)
+    max_load = getattr(cap_rule.params, "max_load", 1.0) if cap_rule else 1.0
+    verdict, reason = score.verdict(findings)
+    return Audit(
+        plan=score.summary(facts),
+        verdict=verdict,
+        verdict_reason=reason,
+        teams=teams,
+        findings=findings,
+        recommendations=[*score.defer_advice(facts, max_load), *score.change_advice(findings)],
+        org=score.org_rollup(facts, findings, teams),
+        data_quality=score.data_quality(facts),
+        rules_run=[r.id for r in rules],
+    )

@@ -1,0 +1,205 @@
+"""From findings to a verdict: team risk scores, the org roll-up, and advice.
+
+Risk score of a team (0-100, higher is riskier): the sum of the weights of the
+findings that involve it (critical 40, high 20, medium 8, low 2, info 0), capped
+at 100. Severity always ranks first; the score only summarises.
+
+Verdict: `replan` when any finding is critical, `go-with-changes` when any is
+high, otherwise `go`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .analyze.capacity import load_of
+from .analyze.facts import Facts
+from .model import (
+    SEVERITIES,
+    DataQuality,
+    Finding,
+    ItemKind,
+    OrgRollup,
+    PlanSummary,
+    Recommendation,
+    TeamReport,
+)
+
+SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
+# Work a defer recommendation never proposes to drop: it is the risk reduction itself,
+# or has a date set outside the team.
+NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
+_PRIORITY_WORDS = {"highest": 0, "critical": 0, "blocker": 0, "high": 1, "medium": 2, "normal": 2,
+                   "low": 3, "lowest": 4, "trivial": 4}
+
+
+def priority_rank(priority: str | None) -> int:
+    """0 is most urgent. P1/P2, 1/2, and words (High, Low) are understood; unknown is middle."""
+    if not priority:
+        return 2
+    text = priority.strip().lower()
+    digits = "".join(c for c in text if c.isdigit())
+    if digits:
+        return int(digits)
+    return _PRIORITY_WORDS.get(text, 2)
+
+
+def verdict(findings: list[Finding]) -> tuple[str, str]:
+    counts = Counter(f.severity for f in findings)
+    if counts["critical"]:
+        top = [f for f in findings if f.severity == "critical"][:3]
+        names = "; ".join(f"{f.rule} on {f.subject.id}" for f in top)
+        return "replan", f"{counts['critical']} critical finding(s) must change before the quarter starts: {names}"
+    if counts["high"]:
+        return "go-with-changes", f"no critical findings; {counts['high']} high finding(s) need a change in the plan"
+    return "go", "no critical or high findings"
+
+
+def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
+    by_team: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        for t in f.teams:
+            by_team[t].append(f)
+    reports = []
+    for name, cap in facts.capacity.items():
+        team = facts.teams[name]
+        mine = by_team.get(name, [])
+        reports.append(TeamReport(
+            team=name,
+            parent=team.parent,
+            headcount=team.headcount,
+            capacity_weeks=round(cap.capacity_weeks, 2),
+            planned_weeks=round(cap.planned_weeks, 2),
+            ops_admitted=round(cap.ops_admitted, 3),
+            ops_observed=round(cap.ops_observed, 3),
+            ops_weeks=round(cap.ops_weeks, 2),
+            load=round(cap.load, 3),
+            buffer=round(cap.buffer, 3),
+            score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)),
+            findings=len(mine),
+            breakdown=[*cap.breakdown, *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown]],
+            unestimated_items=cap.unestimated,
+            items=[i.key for i in facts.items_by_team.get(name, [])],
+        ))
+    # Teams that own items but are missing from the staffing model still get a row.
+    for name, items in facts.items_by_team.items():
+        if name not in facts.capacity:
+            mine = by_team.get(name, [])
+            reports.append(TeamReport(
+                team=name, capacity_weeks=0.0, planned_weeks=round(sum(i.estimate_weeks or 0 for i in items
+                                                                        if not i.done), 2),
+                ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=0.0, buffer=0.0,
+                score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)), findings=len(mine),
+                items=[i.key for i in items], in_staffing_model=False,
+            ))
+    return sorted(reports, key=lambda r: (-r.score, -r.load, r.team))
+
+
+def _needed_by_others(facts: Facts, team: str) -> set[str]:
+    """Items of this team that committed work of other teams depends on, directly or not."""
+    import networkx as nx
+
+    graph = facts.item_graph
+    needed: set[str] = set()
+    for item in facts.plan.items:
+        if item.committed and not item.done and facts.team_of(item) != team and item.key in graph:
+            for dep in nx.descendants(graph, item.key):
+                if facts.team_of(facts.items[dep]) == team:
+                    needed.add(dep)
+    return needed
+
+
+def defer_advice(facts: Facts, max_load: float) -> list[Recommendation]:
+    """For each team over the line, the fewest items to defer to get it back under."""
+    advice = []
+    for name, cap in sorted(facts.capacity.items()):
+        if not cap.known or cap.load <= max_load:
+            continue
+        needed = _needed_by_others(facts, name)
+        candidates = [
+            facts.items[k] for k in cap.item_weeks
+            if not facts.items[k].committed and k not in needed and facts.kind(facts.items[k]) not in NEVER_DEFER
+        ]
+        # lowest priority first; within a priority, the largest first keeps the set small
+        candidates.sort(key=lambda i: (-priority_rank(i.priority), -cap.item_weeks[i.key], i.key))
+        chosen: list[str] = []
+        planned = cap.planned_weeks
+        for item in candidates:
+            if load_of(planned, cap.capacity_weeks, cap.ops_admitted, cap.ops_observed) <= max_load:
+                break
+            chosen.append(item.key)
+            planned -= cap.item_weeks[item.key]
+        after = load_of(planned, cap.capacity_weeks, cap.ops_admitted, cap.ops_observed)
+        if not chosen:
+            text = (f"{name} is at {cap.load:.0%} and every open item is committed, needed by another team, "
+                    "or reliability/compliance work: the plan needs more capacity or a smaller commitment")
+        elif after > max_load:
+            text = (f"Deferring every deferrable item ({', '.join(chosen)}) still leaves {name} at {after:.0%}: "
+                    "renegotiate a committed item or add ramped capacity")
+        else:
+            weeks = cap.planned_weeks - planned
+            text = (f"Defer {', '.join(chosen)} ({weeks:.1f} engineer-weeks) to bring {name} from "
+                    f"{cap.load:.0%} to {after:.0%} of capacity")
+        advice.append(Recommendation(team=name, action="defer", items=chosen, load_before=round(cap.load, 3),
+                                     load_after=round(after, 3), rule="CAP001", text=text))
+    return advice
+
+
+def change_advice(findings: list[Finding]) -> list[Recommendation]:
+    """For each high or critical finding, the change that clears it."""
+    return [
+        Recommendation(team=f.team or (f.teams[0] if f.teams else ""), action="change", rule=f.rule,
+                       items=[f.subject.id] if f.subject.kind == "item" else [], text=f"{f.subject.id}: {f.fix}")
+        for f in findings if f.severity in ("critical", "high")
+    ]
+
+
+def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -> list[OrgRollup]:
+    """Each unit sees what it controls: findings owned at or below it, and its teams' load."""
+    parent = facts.org_parent
+    if not parent:
+        return []
+    below: dict[str, list[str]] = defaultdict(list)
+    for team in facts.teams:
+        for unit in facts.ancestors(team):
+            below[unit].append(team)
+    report_by_team = {t.team: t for t in teams}
+    owned_below: dict[str, Counter] = defaultdict(Counter)
+    owned_here: Counter = Counter()
+    for f in findings:
+        if not f.owner_unit:
+            continue
+        owned_here[f.owner_unit] += 1
+        for unit in facts.ancestors(f.owner_unit):
+            owned_below[unit][f.severity] += 1
+    rollups = []
+    for unit in sorted(parent, key=lambda u: (len(facts.ancestors(u)), u)):
+        team_names = sorted(below.get(unit, []))
+        reps = [report_by_team[t] for t in team_names if t in report_by_team]
+        capacity = sum(r.capacity_weeks for r in reps)
+        planned = sum(r.planned_weeks for r in reps)
+        ops = sum(r.ops_weeks for r in reps)
+        worst = max(reps, key=lambda r: (r.score, r.load), default=None)
+        rollups.append(OrgRollup(
+            unit=unit, parent=parent.get(unit), teams=team_names,
+            findings_by_severity={s: owned_below[unit][s] for s in SEVERITIES if owned_below[unit][s]},
+            owned_findings=owned_here[unit], capacity_weeks=round(capacity, 2), planned_weeks=round(planned, 2),
+            ops_weeks=round(ops, 2), load=round((planned + ops) / capacity, 3) if capacity else None,
+            worst_team=worst.team if worst and worst.score > 0 else None,
+        ))
+    return rollups
+
+
+def summary(facts: Facts) -> PlanSummary:
+    q = facts.quarter
+    return PlanSummary(sources=facts.plan.sources, quarter=q.label, start=q.start, end=q.end, weeks=q.weeks,
+                       items=len(facts.plan.items), teams=len(facts.teams))
+
+
+def data_quality(facts: Facts) -> DataQuality:
+    return DataQuality(
+        rows_read=facts.plan.rows_read,
+        rows_used=facts.plan.rows_used,
+        issues=[{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
+                 "row_dropped": i.row_dropped} for i in facts.issues],
+    )
