@@ -1,0 +1,54 @@
+"""Formatters: pure views of an Audit. None of them computes a number.
+
+`render(fmt, audit, ...)` picks one by name; `write_atomic` writes a report so a
+reader never sees half a file, and never touches the plan itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Audit, Plan
+
+
+def render(fmt: str, audit: Audit, *, plan_path: str | None = None, plan: Plan | None = None) -> str | bytes:
+    if fmt == "json":
+        from .json_report import render_json
+
+        return render_json(audit)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(audit)
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(audit)
+    if fmt == "text":
+        from .text import render_text
+
+        return render_text(audit)
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+
+        return render_xlsx(audit, plan_path, plan)
+    raise InputError(f"unknown format '{fmt}'", hint="use html, json, md, text or xlsx")
+
+
+def write_atomic(path: Path, body: str | bytes) -> None:
+    """Write to a temporary file beside the target, then rename it into place."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise InputError("the output folder does not exist", where=str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the report ({exc.strerror})", where=str(path)) from exc

@@ -1,0 +1,251 @@
+"""The `roadmap-audit` command. Thin: options -> pipeline -> writer.
+
+Heavy libraries are imported inside the commands, so `--help` stays instant.
+Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError
+
+SEVERITY_CHOICES = ["critical", "high", "medium", "low", "info"]
+FORMAT_CHOICES = ["html", "json", "md", "text", "xlsx"]
+_EXT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "md", ".markdown": "md",
+                ".txt": "text", ".xlsx": "xlsx"}
+
+
+class Guarded(click.Group):
+    """Turns every failure into one line on stderr and exit code 2; --debug shows the trace."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except InputError as exc:
+            _die(exc.line(), ctx)
+        except KeyboardInterrupt:
+            _die("interrupted", ctx)
+        except MemoryError:
+            _die("ran out of memory reading the input (lower limits.max_rows or split the plan)", ctx)
+        except Exception as exc:  # a bug, or an input nobody foresaw: never a bare traceback
+            _die(f"unexpected error: {type(exc).__name__}: {str(exc)[:200]} "
+                 "(run again with --debug and report the trace)", ctx)
+
+
+def _die(message: str, ctx: click.Context) -> None:
+    if ctx.obj and ctx.obj.get("debug"):
+        traceback.print_exc()
+    click.echo(f"roadmap-audit: error: {message}", err=True)
+    ctx.exit(2)
+
+
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="roadmap-audit")
+@click.option("--debug", is_flag=True, help="Show the full trace of an unexpected error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Read a quarter's engineering plan and show, before the quarter starts, where it
+    will turn into incidents.
+
+    \b
+    Start with:  roadmap-audit audit sample_plans/northwind-2026-Q3.xlsx -o report.html
+    A blank plan: roadmap-audit template my-plan.xlsx
+    """
+    ctx.obj = {"debug": debug}
+
+
+def _plan_options(fn):
+    fn = click.option("--context", "context", multiple=True, type=click.Path(),
+                      help="Workbook or CSV with Teams, Services, Org, Actions, Incidents (repeatable).")(fn)
+    fn = click.option("--config", "config_file", type=click.Path(),
+                      help="Config TOML (default: ./roadmap-audit.toml or [tool.roadmap-audit] in ./pyproject.toml).")(fn)
+    fn = click.option("--quarter", help="Planning quarter, e.g. 2026-Q3 (overrides the Settings sheet).")(fn)
+    return fn
+
+
+def _options(plan: str, context: tuple[str, ...], config_file: str | None, quarter: str | None,
+             rules_dirs: tuple[str, ...] = (), select: str | None = None, ignore: str | None = None):
+    from .config import load_config
+    from .load.values import ParseError, parse_quarter
+    from .pipeline import Options
+
+    if quarter:
+        try:
+            if parse_quarter(quarter) is None:
+                raise ParseError("empty")
+        except ParseError:
+            raise click.BadParameter(f"'{quarter}' is not a quarter like 2026-Q3", param_hint="--quarter")
+    config = load_config(config_file)
+    split = lambda s: [x.strip() for x in (s or "").split(",") if x.strip()]  # noqa: E731
+    return Options(plan=plan, context=list(context), config=config, rules_dirs=list(rules_dirs),
+                   select=split(select), ignore=split(ignore), quarter=quarter)
+
+
+class _Progress:
+    """Phase messages on a terminal; silent when stderr is piped or in CI."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, text: str) -> None:
+        if self.on:
+            click.echo(f"\r\033[K{text}…", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.on:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@_plan_options
+@click.option("-o", "--output", type=click.Path(), help="Write the report here (format from the extension).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="Report format (default html).")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files (repeatable).")
+@click.option("--select", help="Only these rule ids or prefixes, comma-separated (e.g. MIG,CAP001).")
+@click.option("--ignore", help="Skip these rule ids or prefixes, comma-separated.")
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), help="Exit 1 if any finding is at or above this severity.")
+@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere.")
+def audit(plan, context, config_file, quarter, output, fmt, rules_dirs, select, ignore, fail_on, redact_people):
+    """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
+    from . import pipeline
+    from .redact import redact_plan
+    from .report import render, write_atomic
+
+    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore)
+    fmt = fmt or (_EXT_FORMATS.get(Path(output).suffix.lower()) if output else None) or "html"
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    progress = _Progress()
+    progress("reading the plan")
+    loaded = pipeline.load(options)
+    if redact_people:
+        loaded = redact_plan(loaded)
+    progress("running the rules")
+    result = pipeline.run(options, loaded)
+    progress(f"writing the {fmt} report")
+    body = render(fmt, result, plan_path=plan, plan=loaded)
+    progress.done()
+    if output:
+        write_atomic(Path(output), body)
+        click.echo(_summary_line(result, output), err=True)
+    elif fmt == "html":
+        target = Path(f"{Path(plan).stem}-audit.html")
+        write_atomic(target, body)
+        click.echo(_summary_line(result, str(target)), err=True)
+    else:
+        click.echo(body if isinstance(body, str) else body.decode(), nl=False)
+    fail_on = fail_on or options.config.fail_on
+    if fail_on:
+        limit = SEVERITY_CHOICES.index(fail_on)
+        if any(SEVERITY_CHOICES.index(f.severity) <= limit for f in result.findings):
+            sys.exit(1)
+
+
+def _summary_line(result, output: str) -> str:
+    from collections import Counter
+
+    counts = Counter(f.severity for f in result.findings)
+    parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_CHOICES if counts[s]) or "no findings"
+    return f"verdict: {result.verdict} ({parts}); report written to {output}"
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@_plan_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(plan, context, config_file, quarter, fmt):
+    """Load PLAN only and report data quality: every row used or reported."""
+    import json
+
+    from . import pipeline
+
+    options = _options(plan, context, config_file, quarter)
+    loaded = pipeline.load(options)
+    issues = loaded.issues
+    if fmt == "json":
+        click.echo(json.dumps({
+            "sources": loaded.sources, "rows_read": loaded.rows_read, "rows_used": loaded.rows_used,
+            "items": len(loaded.items), "teams": len(loaded.teams), "services": len(loaded.services),
+            "issues": [{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
+                        "row_dropped": i.row_dropped} for i in issues],
+        }, indent=2))
+        return
+    click.echo(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
+               f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
+               f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents")
+    for issue in issues:
+        mark = "row not used" if issue.row_dropped else "note"
+        click.echo(f"  {issue.ref.source} {issue.ref.location}: {issue.problem} [{mark}]")
+    if not issues:
+        click.echo("  no data problems")
+
+
+@main.group()
+def rules():
+    """List the rules, or explain one."""
+
+
+@rules.command("list")
+@click.option("--config", "config_file", type=click.Path(), help="Config TOML.")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+def rules_list(config_file, rules_dirs):
+    """Ids, severities and one-line intent of every rule."""
+    from .config import load_config
+    from .pipeline import Options, rules_for
+
+    for rule in rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs))):
+        click.echo(f"{rule.id}  {rule.severity:<8}  {rule.spec.summary}")
+
+
+@rules.command("explain")
+@click.argument("rule_id")
+@click.option("--config", "config_file", type=click.Path(), help="Config TOML.")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+def rules_explain(rule_id, config_file, rules_dirs):
+    """Why a rule matters, what it looks for, its parameters and their sources, and the fix."""
+    import textwrap
+
+    from .config import load_config
+    from .pipeline import Options, rules_for
+
+    found = [r for r in rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs)))
+             if r.id == rule_id.upper()]
+    if not found:
+        raise InputError(f"no rule '{rule_id}'", hint="`roadmap-audit rules list` shows the ids")
+    rule = found[0]
+    wrap = lambda t: textwrap.fill(" ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
+    click.echo(f"{rule.id} — {rule.spec.title}  [{rule.severity}, check: {rule.spec.check}]")
+    click.echo(f"  file: {rule.path.name}")
+    for head, text in (("Why it matters", rule.spec.why), ("Evidence it looks for", rule.spec.evidence),
+                       ("Fix", rule.spec.fix)):
+        click.echo(f"\n{head}\n{wrap(text)}")
+    values = rule.params.model_dump()
+    if values:
+        click.echo("\nParameters (value in force — source)")
+        for name, value in values.items():
+            source = rule.param_sources.get(name, "built-in default of the check kind")
+            click.echo(f"  {name} = {value!r}\n      source: {source}")
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+def template(path):
+    """Write a blank plan workbook with header notes, example rows and data validation."""
+    from .template import write_template
+
+    write_template(Path(path))
+    click.echo(f"template written to {path}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

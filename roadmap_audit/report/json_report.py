@@ -1,0 +1,25 @@
+"""The JSON report: the Audit as data, with `schema_version` (SPEC §5)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Audit
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def render_json(audit: Audit) -> str:
+    data = audit.model_dump(mode="json")
+    ordered = {"schema_version": data.pop("schema_version"), "plan": data.pop("plan"),
+               "verdict": data.pop("verdict"), **data}
+    return json.dumps(_rounded(ordered), indent=2, ensure_ascii=False) + "\n"
