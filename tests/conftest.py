@@ -1,0 +1,44 @@
+"""Shared helpers: run the pipeline on a fixture and name what it found."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = ROOT / "sample_plans"
+SHARED = ROOT.parent / "shared"
+REAL_EXPORTS = SHARED / "real-exports"
+
+
+def audit_of(plan, *, context=(), select=(), quarter=None, config=None):
+    from roadmap_audit.config import Config
+    from roadmap_audit.pipeline import Options, run
+
+    return run(Options(plan=str(plan), context=[str(c) for c in context], select=list(select),
+                       quarter=quarter, config=config or Config()))
+
+
+def pairs(audit, rule: str | None = None) -> set[tuple[str, str]]:
+    """(kind, id) of every finding's subject, for one rule or all."""
+    return {(f.subject.kind, f.subject.id) for f in audit.findings if rule is None or f.rule == rule}
+
+
+def rule_pairs(audit) -> set[tuple[str, str, str]]:
+    return {(f.rule, f.subject.kind, f.subject.id) for f in audit.findings}
+
+
+@pytest.fixture(scope="session")
+def sample_audit():
+    return audit_of(SAMPLES / "northwind-2026-Q3.xlsx")
+
+
+def run_cli(*args: str, cwd: Path | None = None):
+    """Run the installed command line in a subprocess: what a user sees."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "roadmap_audit", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=300)
