@@ -22,6 +22,16 @@ def audit_of(plan, *, context=(), select=(), quarter=None, config=None):
                        quarter=quarter, config=config or Config()))
 
 
+def facts_of(plan):
+    """The derived facts of a plan, with the built-in rule pack's vocabulary and coefficients."""
+    from roadmap_audit.analyze.capacity import CapacityParams
+    from roadmap_audit.analyze.facts import Vocabulary, derive
+    from roadmap_audit.engine import builtin_rules_dir
+    from roadmap_audit.load import load_plan
+
+    return derive(load_plan(plan), CapacityParams(), Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"))
+
+
 def pairs(audit, rule: str | None = None) -> set[tuple[str, str]]:
     """(kind, id) of every finding's subject, for one rule or all."""
     return {(f.subject.kind, f.subject.id) for f in audit.findings if rule is None or f.rule == rule}

@@ -1,0 +1,119 @@
+"""The command line as a user meets it: exit codes, one-line errors, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from .conftest import SAMPLES, run_cli
+
+SAMPLE = str(SAMPLES / "northwind-2026-Q3.xlsx")
+
+
+def test_json_report_follows_the_contract(tmp_path):
+    out = tmp_path / "out.json"
+    result = run_cli("audit", SAMPLE, "--format", "json", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert doc["schema_version"] == 1
+    assert doc["plan"]["quarter"] == "2026-Q3" and doc["plan"]["items"] == 54 and doc["plan"]["teams"] == 8
+    assert doc["verdict"] in ("go", "go-with-changes", "replan")
+    team = next(t for t in doc["teams"] if t["team"] == "payments")
+    for key in ("capacity_weeks", "planned_weeks", "ops_admitted", "ops_observed", "load", "score", "findings"):
+        assert isinstance(team[key], (int, float)), key
+    finding = next(f for f in doc["findings"] if f["rule"] == "MIG001")
+    assert finding["subject"] == {"kind": "item", "id": "PAY-102"}
+    assert finding["severity"] in ("critical", "high")
+    assert {"source": SAMPLE, "location": "Items!J3", "note": "rollback plan: empty"} in finding["evidence"]
+    dq = doc["data_quality"]
+    assert dq["rows_read"] == dq["rows_used"] + sum(1 for i in dq["issues"] if i["row_dropped"])
+    assert all({"source", "location", "problem"} <= set(i) for i in dq["issues"])
+
+
+def test_html_report_is_written_where_asked(tmp_path):
+    out = tmp_path / "report.html"
+    result = run_cli("audit", SAMPLE, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "PAY-102" in html and "Replan" in html
+    assert "verdict: replan" in result.stderr
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"this is not a workbook\n", "is not an .xlsx workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-style .xls or a password-protected workbook"),
+    (b"", "the file is empty"),
+])
+def test_a_file_that_is_not_a_workbook_exits_2_with_one_line(tmp_path, content, expected):
+    bad = tmp_path / "plan.xlsx"
+    bad.write_bytes(content)
+    result = run_cli("audit", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_truncated_workbook_exits_2_naming_the_file(tmp_path):
+    data = (SAMPLES / "northwind-2026-Q3.xlsx").read_bytes()
+    for cut in (200, len(data) // 2, len(data) - 30):
+        bad = tmp_path / f"cut{cut}.xlsx"
+        bad.write_bytes(data[:cut])
+        result = run_cli("audit", str(bad))
+        assert result.returncode == 2, cut
+        assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_workbook_with_a_damaged_sheet_exits_2(tmp_path):
+    bad = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(SAMPLES / "northwind-2026-Q3.xlsx") as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet2"):
+                data = data[: len(data) // 2]
+            dst.writestr(info, data)
+    result = run_cli("audit", str(bad))
+    assert result.returncode == 2 and str(bad) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_file_and_unknown_type_exit_2(tmp_path):
+    assert run_cli("audit", str(tmp_path / "nope.xlsx")).returncode == 2
+    odd = tmp_path / "plan.pdf"
+    odd.write_text("x")
+    result = run_cli("audit", str(odd))
+    assert result.returncode == 2 and "unknown file type" in result.stderr
+
+
+def test_fail_on_gives_exit_1_when_findings_reach_the_severity(tmp_path):
+    out = str(tmp_path / "r.json")
+    assert run_cli("audit", SAMPLE, "-o", out, "--fail-on", "critical").returncode == 1
+    assert run_cli("audit", SAMPLE, "-o", out, "--select", "ONC001", "--fail-on", "high").returncode == 0
+
+
+def test_input_file_is_never_modified(tmp_path):
+    before = (SAMPLES / "northwind-2026-Q3.xlsx").read_bytes()
+    run_cli("audit", SAMPLE, "-o", str(tmp_path / "r.html"))
+    assert (SAMPLES / "northwind-2026-Q3.xlsx").read_bytes() == before
+
+
+def test_validate_lists_data_problems_with_locations():
+    result = run_cli("validate", SAMPLE)
+    assert result.returncode == 0
+    assert "Items!E35" in result.stdout and "111 rows read, 111 used" in result.stdout
+
+
+def test_help_and_rules_list_work():
+    assert run_cli("--help").returncode == 0
+    listing = run_cli("rules", "list")
+    assert listing.returncode == 0 and "MIG001" in listing.stdout
+    explain = run_cli("rules", "explain", "ONC001")
+    assert "Google SRE book, 'Being On-Call'" in explain.stdout
+    assert run_cli("rules", "explain", "NOPE001").returncode == 2
+
+
+def test_bad_quarter_option_is_a_usage_error():
+    result = run_cli("audit", SAMPLE, "--quarter", "summer")
+    assert result.returncode == 2 and "--quarter" in result.stderr

@@ -1,0 +1,65 @@
+"""Accountability and advice: who owns a finding, and what to defer."""
+
+from __future__ import annotations
+
+import pytest
+
+from roadmap_audit.analyze.capacity import load_of
+from roadmap_audit.score import priority_rank, verdict
+
+from .conftest import FIXTURES, audit_of, facts_of, pairs
+
+ORG = FIXTURES / "org"
+
+
+@pytest.fixture(scope="module")
+def org_audit():
+    return audit_of(ORG)
+
+
+def test_a_finding_involving_teams_of_two_groups_belongs_to_their_common_parent():
+    facts = facts_of(ORG)
+    assert facts.owner_unit(["web", "search"]) == "engineering"  # commerce and discovery
+    assert facts.owner_unit(["web", "pay"]) == "commerce"
+    assert facts.owner_unit(["pay"]) == "pay"
+    assert facts.owner_unit(["pay", "nobody-knows"]) is None
+
+
+def test_single_team_findings_are_owned_by_the_team(org_audit):
+    cap = next(f for f in org_audit.findings if f.rule == "CAP001")
+    assert (cap.subject.id, cap.owner_unit) == ("pay", "pay")
+
+
+def test_org_rollup_counts_what_each_unit_controls(org_audit):
+    units = {u.unit: u for u in org_audit.org}
+    assert units["commerce"].teams == ["pay", "web"]
+    assert units["engineering"].teams == ["pay", "search", "web"]
+    assert units["commerce"].findings_by_severity == units["engineering"].findings_by_severity
+    assert units["discovery"].findings_by_severity == {}
+    assert units["commerce"].worst_team == "pay"
+
+
+def test_defer_advice_brings_the_team_under_the_line_and_removing_those_items_proves_it(org_audit):
+    # pay: 5 x 13 x 1.0 x 0.7 = 45.5 weeks; planned 54 -> 54 / 45.5 + 0.2 = 1.387
+    rec = next(r for r in org_audit.recommendations if r.action == "defer" and r.team == "pay")
+    assert rec.load_before == pytest.approx(54 / 45.5 + 0.2, abs=1e-3)
+    # P-1 is needed by web's committed W-1 and P-4 is compliance: neither may be deferred.
+    # Lowest priority first (P4, then P3, largest first): P-2 (6), P-3 (8), P-5 (4):
+    # 54 - 6 - 8 = 40 -> 40 / 45.5 + 0.2 = 1.079, still over; P-5 (4): 36 / 45.5 + 0.2 = 0.991.
+    assert rec.items == ["P-2", "P-3", "P-5"]
+    assert "P-1" not in rec.items and "P-4" not in rec.items
+    remaining = 54 - 6 - 8 - 4
+    assert rec.load_after == pytest.approx(load_of(remaining, 45.5, 0.2, 0.0), abs=1e-3)
+    assert rec.load_after <= 1.0
+    # and the audit of the plan without those items agrees
+    team = next(t for t in org_audit.teams if t.team == "pay")
+    assert team.planned_weeks - 18 == pytest.approx(remaining)
+
+
+def test_verdict_follows_the_worst_severity(org_audit):
+    assert ("team", "pay") in pairs(org_audit, "CAP001")
+    assert verdict([])[0] == "go"
+
+
+def test_priority_words_and_numbers_rank():
+    assert [priority_rank(p) for p in ("P1", "2", "High", "Low", None, "lowest")] == [1, 2, 1, 3, 2, 4]

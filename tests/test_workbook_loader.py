@@ -1,0 +1,131 @@
+"""The plan workbook loader: aliases, locations, and every row accounted for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from roadmap_audit.errors import InputError
+from roadmap_audit.load import load_plan
+
+from .conftest import SAMPLES
+
+
+def write_xlsx(path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_aliases_for_sheets_and_headers_are_matched_insensitively(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Road-map": [["Issue Key", "Summary", "Owner Team", "Estimate (days)", "Due Date", "Blocked by",
+                      "Backout plan", "Squad notes"],
+                     ["A-1", "Migrate orders", "core", 10, dt.date(2026, 8, 1), "A-2; A-3", "n/a", "keep me"]],
+        "STAFFING": [["Squad", "HC", "New hires", "On-call", "KTLO"], ["core", 6, 1, 5, "20%"]],
+    })
+    plan = load_plan(path)
+    item = plan.items[0]
+    assert (item.key, item.title, item.team) == ("A-1", "Migrate orders", "core")
+    assert item.estimate_weeks == pytest.approx(2.0)  # 10 days / 5
+    assert item.due == dt.date(2026, 8, 1)
+    assert item.depends_on == ["A-2", "A-3"]
+    assert item.rollback_plan is None  # "n/a" means no plan
+    assert item.extra == {"Squad notes": "keep me"}
+    assert item.ref.location == "Road-map!A2"
+    team = plan.teams[0]
+    assert (team.headcount, team.new_hires, team.oncall_rotation, team.ops_allocation) == (6, 1, 5, 0.2)
+    assert plan.rows_read == 2 and plan.rows_used == 2 and plan.issues == []
+
+
+def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team", "estimate", "due"],
+                  ["A-1", "One", "core", "big", "31/02/2026"],
+                  ["A-2", "Two", "core", "2 weeks", "15/09/2026"]],
+    })
+    plan = load_plan(path)
+    locations = {i.ref.location: i.problem for i in plan.issues}
+    assert set(locations) == {"Items!D2", "Items!E2"}
+    assert "not a number" in locations["Items!D2"]
+    assert plan.items[0].estimate_weeks is None and plan.items[0].due is None
+    assert plan.items[1].estimate_weeks == 2.0 and plan.items[1].due == dt.date(2026, 9, 15)
+    assert plan.rows_used == 2
+
+
+def test_rows_without_a_title_are_reported_as_not_used_and_counted(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title"], ["A-1", "One"], ["A-2", None], [None, None], ["A-3", "Three"]],
+    })
+    plan = load_plan(path)
+    assert plan.rows_read == 3  # the blank row is not a data row
+    assert plan.rows_used == 2
+    dropped = [i for i in plan.issues if i.row_dropped]
+    assert [(i.ref.location, i.subject_id) for i in dropped] == [("Items!B3", "A-2")]
+
+
+def test_duplicate_and_missing_keys_are_kept_under_new_keys_with_a_note(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title"], ["A-1", "One"], ["A-1", "Again"], [None, "No key"]],
+    })
+    plan = load_plan(path)
+    assert [i.key for i in plan.items] == ["A-1", "A-1~3", "Items-4"]
+    assert {i.ref.location for i in plan.issues} == {"Items!A3", "Items!A4"}
+
+
+def test_a_title_row_above_the_header_is_skipped_and_noted(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["Q3 plan — draft"], ["key", "title", "team"], ["A-1", "One", "core"]],
+    })
+    plan = load_plan(path)
+    assert plan.items[0].ref.row == 3
+    assert any(i.ref.location == "Items!1" for i in plan.issues)
+
+
+def test_settings_sheet_sets_the_quarter(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title"], ["A-1", "One"]],
+        "Settings": [["quarter", "2026-Q3"], ["weeks", 12]],
+    })
+    plan = load_plan(path)
+    assert plan.settings.quarter == "2026-Q3" and plan.settings.weeks == 12
+
+
+def test_unknown_sheets_are_reported_not_silently_dropped(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title"], ["A-1", "One"]],
+        "Scratch": [["a", "b"], [1, 2]],
+    })
+    plan = load_plan(path)
+    assert any("Scratch" in i.problem for i in plan.issues)
+
+
+def test_a_folder_of_csv_files_is_a_workbook_and_cp1252_is_read_with_a_note(tmp_path):
+    (tmp_path / "items.csv").write_bytes("key;title;team\nA-1;Caf\xe9 launch;core\n".encode("cp1252"))
+    (tmp_path / "teams.csv").write_text("team,headcount\ncore,4\n", encoding="utf-8-sig")
+    plan = load_plan(tmp_path)
+    assert plan.items[0].title == "Café launch"
+    assert plan.items[0].ref.location == "items!A2"
+    assert plan.teams[0].headcount == 4
+    assert any("cp1252" in i.problem for i in plan.issues)
+
+
+def test_a_workbook_without_an_items_sheet_is_an_input_error_naming_the_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {"Teams": [["team"], ["core"]]})
+    with pytest.raises(InputError, match="no Items sheet.*'Teams'"):
+        load_plan(path)
+
+
+def test_the_sample_plan_accounts_for_every_row():
+    plan = load_plan(SAMPLES / "northwind-2026-Q3.xlsx")
+    assert plan.rows_read == len(plan.items) + len(plan.teams) + len(plan.services) + len(plan.org) \
+        + len(plan.actions) + len(plan.incidents) + 4  # four Settings rows
+    assert plan.rows_used == plan.rows_read
+    assert {i.ref.location for i in plan.issues} == {"Items!E35"}  # the estimate typed as "big"
