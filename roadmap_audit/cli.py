@@ -130,8 +130,8 @@ def audit(plan, context, config_file, quarter, output, fmt, rules_dirs, select, 
     loaded = pipeline.load(options)
     if redact_people:
         loaded = redact_plan(loaded)
-    progress("running the rules")
-    result = pipeline.run(options, loaded)
+    phases = {"derive": "deriving capacity and graphs", "rules": "running the rules", "score": "scoring"}
+    result = pipeline.run(options, loaded, on_phase=lambda p: progress(phases.get(p, p)))
     progress(f"writing the {fmt} report")
     body = render(fmt, result, plan_path=plan, plan=loaded)
     progress.done()

@@ -5,6 +5,7 @@ Formatters take the Audit from here and only present it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,21 +52,32 @@ def load(options: Options) -> Plan:
     return load_plan(options.plan, options.context, options.config.mapping)
 
 
-def run(options: Options, plan: Plan | None = None) -> Audit:
+def _quiet(phase: str) -> None:
+    pass
+
+
+def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], None] = _quiet) -> Audit:
+    """The audit of one plan. `on_phase(name)` is called as each phase starts
+    (load, derive, rules, score), for progress display and the benchmark."""
     from . import score
     from .analyze.facts import Vocabulary, derive, load_params
 
     config = options.config
     dirs = rule_dirs(options.rules_dirs, config)
     rules = rules_for(options)  # validate rule files before reading a large plan
-    plan = plan if plan is not None else load(options)
+    if plan is None:
+        on_phase("load")
+        plan = load(options)
+    on_phase("derive")
     params, _ = load_params(pack_file(dirs, "capacity.toml"), config.capacity)
     vocab_files = pack_file(dirs, "vocabulary.toml")
     if not vocab_files:
         raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
     vocabulary = Vocabulary.from_file(vocab_files[-1])
     facts = derive(plan, params, vocabulary, options.quarter or config.quarter)
+    on_phase("rules")
     findings = run_rules(facts, rules)
+    on_phase("score")
     teams = score.team_reports(facts, findings)
     cap_rule = next((r for r in rules if r.id == "CAP001"), None)
     max_load = getattr(cap_rule.params, "max_load", 1.0) if cap_rule else 1.0

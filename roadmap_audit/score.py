@@ -95,27 +95,36 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
     return sorted(reports, key=lambda r: (-r.score, -r.load, r.team))
 
 
-def _needed_by_others(facts: Facts, team: str) -> set[str]:
-    """Items of this team that committed work of other teams depends on, directly or not."""
-    import networkx as nx
+def needed_by_other_teams(facts: Facts) -> set[str]:
+    """Items that committed work of another team depends on, directly or not.
 
+    One pass over the graph: each item carries up to two teams whose committed work
+    reaches it; two distinct teams mean at least one is not its own. Linear time.
+    """
     graph = facts.item_graph
-    needed: set[str] = set()
+    reached: dict[str, set[str]] = {}
+    queue: list[tuple[str, str]] = []
     for item in facts.plan.items:
-        if item.committed and not item.done and facts.team_of(item) != team and item.key in graph:
-            for dep in nx.descendants(graph, item.key):
-                if facts.team_of(facts.items[dep]) == team:
-                    needed.add(dep)
-    return needed
+        team = facts.team_of(item)
+        if item.committed and not item.done and team and item.key in graph:
+            queue.append((item.key, team))
+    while queue:
+        key, origin = queue.pop()
+        for dep in graph.successors(key):
+            seen = reached.setdefault(dep, set())
+            if origin in seen or len(seen) >= 2:
+                continue
+            seen.add(origin)
+            queue.append((dep, origin))
+    return {key for key, teams in reached.items() if teams - {facts.team_of(facts.items[key])}}
 
 
 def defer_advice(facts: Facts, max_load: float) -> list[Recommendation]:
     """For each team over the line, the fewest items to defer to get it back under."""
     advice = []
-    for name, cap in sorted(facts.capacity.items()):
-        if not cap.known or cap.load <= max_load:
-            continue
-        needed = _needed_by_others(facts, name)
+    over = [(name, cap) for name, cap in sorted(facts.capacity.items()) if cap.known and cap.load > max_load]
+    needed = needed_by_other_teams(facts) if over else set()
+    for name, cap in over:
         candidates = [
             facts.items[k] for k in cap.item_weeks
             if not facts.items[k].committed and k not in needed and facts.kind(facts.items[k]) not in NEVER_DEFER

@@ -1,0 +1,166 @@
+"""Generate large, realistic plans for the benchmark: an org of N teams and M items,
+as a plan workbook (.xlsx) and as a Jira "all fields" style CSV export.
+
+    python benchmarks/generate.py --items 50000 --teams 300 --out benchmarks/data
+
+The generator is seeded, so the same arguments give the same plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+
+QUARTER_START = dt.date(2026, 7, 6)
+WEEKS = 13
+
+_FEATURES = ["Saved searches", "Bulk export", "Seller badges", "Dark mode", "Order notes", "Price alerts",
+             "Team invites", "Usage dashboard", "Smart filters", "Audit log view", "Webhooks v2", "Promo codes"]
+_MIGRATIONS = ["Migrate {s} table to the v2 schema", "Backfill {s} history", "Cut over {s} to the new cluster",
+               "Re-platform {s} onto the shared queue"]
+_LAUNCHES = ["Launch {s} in Brazil", "Roll out {s} to all sellers", "General availability of {s}"]
+_RELIABILITY = ["Add circuit breakers to {s} calls", "Runbook and alert tuning for {s}",
+                "Hardening", "Load shedding for {s}"]
+_COMPLIANCE = ["PCI evidence for {s}", "GDPR data request tooling for {s}"]
+
+
+def _org(teams: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """(unit, parent) rows: divisions of groups of about 8 teams."""
+    units = [("engineering", "")]
+    groups = max(1, teams // 8)
+    divisions = max(1, groups // 6)
+    for d in range(divisions):
+        units.append((f"division-{d:02d}", "engineering"))
+    group_names = []
+    for g in range(groups):
+        name = f"group-{g:03d}"
+        units.append((name, f"division-{g % divisions:02d}"))
+        group_names.append(name)
+    return units, group_names
+
+
+def build(items: int, teams: int, seed: int = 7) -> dict[str, list[list]]:
+    """Every sheet of the plan as rows (header first)."""
+    rng = random.Random(seed)
+    units, groups = _org(teams)
+    team_names = [f"team-{t:03d}" for t in range(teams)]
+    team_rows = [["team", "parent", "headcount", "new_hires", "oncall_rotation", "ops_allocation",
+                  "pages_per_week", "toil_hours_per_week", "incidents_last_quarter"]]
+    service_rows = [["service", "owner_team", "tier", "slo", "slo_measured", "error_budget_remaining",
+                     "error_budget_policy", "experts", "depends_on", "dependency_protection"]]
+    services: list[str] = []
+    for t, name in enumerate(team_names):
+        headcount = rng.randint(4, 12)
+        team_rows.append([name, groups[t % len(groups)], headcount, rng.randint(0, 2),
+                          rng.choice([0, 4, 6, 8, headcount]), rng.choice(["15%", "20%", "25%", "30%"]),
+                          rng.randint(0, 20), rng.randint(0, 40), rng.randint(0, 8)])
+        for s in range(2):
+            svc = f"{name}-svc{s}"
+            deps = ", ".join(rng.sample(services, k=min(2, len(services)))) if services and rng.random() < 0.5 else ""
+            service_rows.append([svc, name, rng.randint(1, 3), rng.choice(["99.9%", "99.95%", "99.99%", ""]),
+                                 rng.choice(["yes", "no"]), round(rng.uniform(-0.3, 0.9), 2),
+                                 rng.choice(["yes", ""]), ", ".join(f"P{rng.randint(1, 4 * teams)}" for _ in
+                                                                   range(rng.randint(1, 3))),
+                                 deps, rng.choice(["yes", "no", ""])])
+            services.append(svc)
+    item_rows = [["key", "title", "team", "kind", "estimate", "start", "due", "depends_on", "services",
+                  "rollback_plan", "rehearsal", "owner", "priority", "status", "committed"]]
+    keys: list[str] = []
+    for i in range(items):
+        t = i % teams
+        team = team_names[t]
+        svc = f"{team}-svc{rng.randint(0, 1)}"
+        roll = rng.random()
+        if roll < 0.08:
+            title = rng.choice(_MIGRATIONS).format(s=svc)
+        elif roll < 0.15:
+            title = rng.choice(_LAUNCHES).format(s=svc)
+        elif roll < 0.25:
+            title = rng.choice(_RELIABILITY).format(s=svc)
+        elif roll < 0.29:
+            title = rng.choice(_COMPLIANCE).format(s=svc)
+        else:
+            title = f"{rng.choice(_FEATURES)} for {svc}"
+        key = f"T{t:03d}-{i // teams + 1}"
+        start = QUARTER_START + dt.timedelta(days=rng.randint(0, 60))
+        due = start + dt.timedelta(days=rng.randint(7, 30))
+        deps = []
+        if keys and rng.random() < 0.15:
+            # mostly within the team, sometimes across teams
+            window = keys[-teams * 3:] if rng.random() < 0.3 else keys[max(0, len(keys) - 5 * teams):]
+            deps = [rng.choice(window)]
+        item_rows.append([key, title, team, "", rng.choice([1, 2, 3, 5, 8]), start, due, ", ".join(deps), svc,
+                          rng.choice(["", "flag off, restore snapshot", "TBD"]),
+                          rng.choice(["", "shadow reads for two weeks", "load test at 2x peak"]),
+                          f"P{rng.randint(1, 4 * teams)}", f"P{rng.randint(1, 4)}",
+                          rng.choice(["To Do", "To Do", "In Progress", "Done"]), rng.choice(["yes", "", ""])])
+        keys.append(key)
+    action_rows = [["key", "title", "team", "service", "postmortem", "raised", "status", "times_deferred",
+                    "scheduled_as"]]
+    for t, team in enumerate(team_names):
+        action_rows.append([f"ACT-{t}", f"Isolate {team}-svc0 queue", team, f"{team}-svc0", f"PM-{t}",
+                            QUARTER_START - dt.timedelta(days=rng.randint(10, 200)), "Open", rng.randint(0, 3), ""])
+    return {
+        "Settings": [["key", "value"], ["quarter", "2026-Q3"], ["start", QUARTER_START],
+                     ["end", QUARTER_START + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)]],
+        "Items": item_rows,
+        "Teams": team_rows,
+        "Services": service_rows,
+        "Org": [["unit", "parent"], *units],
+        "Actions": action_rows,
+    }
+
+
+def write_xlsx(sheets: dict[str, list[list]], path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+
+
+def write_jira_csv(sheets: dict[str, list[list]], path: Path) -> None:
+    """The Items sheet as a Jira Cloud all-fields export: English headers, repeated
+    link and label columns, estimates in seconds, dates like 22/Sep/25 9:26 AM."""
+    items = sheets["Items"]
+    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Priority", "Assignee",
+              "Created", "Due date", "Original estimate", "Labels", "Labels", "Custom field (Team)",
+              "Custom field (Rollback plan)", "Custom field (Start date)", "Components",
+              "Inward issue link (Blocks)", "Inward issue link (Blocks)", "Description"]
+
+    def jira_date(d: dt.date) -> str:
+        return d.strftime("%d/%b/%y") + " 12:00 AM"
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        for n, row in enumerate(items[1:], start=10000):
+            key, title, team, _kind, estimate, start, due, deps, svc, rollback, rehearsal, owner, prio, status, _c = row
+            blockers = [d.strip() for d in deps.split(",") if d.strip()][:2]
+            out.writerow([title, key, n, "Epic" if n % 9 == 0 else "Story", status, prio, owner,
+                          "01/Jun/26 9:26 AM", jira_date(due), estimate * 40 * 3600, "q3", svc, team, rollback,
+                          start.isoformat(), svc, *(blockers + ["", ""])[:2], rehearsal])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10000)
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    sheets = build(args.items, args.teams)
+    stem = args.out / f"plan-{args.items}"
+    write_xlsx(sheets, stem.with_suffix(".xlsx"))
+    write_jira_csv(sheets, stem.with_name(stem.name + "-jira.csv"))
+    print(f"wrote {stem}.xlsx and {stem.name}-jira.csv")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Time roadmap-audit at org scale, against the cost of merely reading the same file.
+
+    python benchmarks/run.py                    # 1k, 10k, 50k, 100k items
+    python benchmarks/run.py --sizes 1000 10000 # a quicker look
+
+Each measurement runs in a fresh process (so peak memory is its own). For every
+size it times each phase of the audit (load, derive, rules, score, render html
+and json) on the plan workbook and on a Jira CSV export of the same plan, and
+two baselines in the same run: openpyxl read-only reading every cell of the
+workbook, and the csv module reading the CSV. It prints a table with the audit's
+total time as a ratio to its baseline, and writes benchmarks/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+TEAMS_FOR = {1000: 30, 10000: 100, 20000: 300, 50000: 300, 100000: 500}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_baseline_xlsx(path: Path) -> dict:
+    import openpyxl
+
+    start = time.perf_counter()
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    cells = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+    wb.close()
+    return {"seconds": time.perf_counter() - start, "cells": cells, "peak_mb": _peak_mb()}
+
+
+def measure_baseline_csv(path: Path) -> dict:
+    import csv
+
+    start = time.perf_counter()
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = sum(1 for _ in csv.reader(fh))
+    return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def measure_audit(path: Path) -> dict:
+    from roadmap_audit.pipeline import Options, load, run
+    from roadmap_audit.report import render
+
+    phases: dict[str, float] = {}
+    current = {"name": None, "start": 0.0}
+
+    def on_phase(name: str) -> None:
+        now = time.perf_counter()
+        if current["name"]:
+            phases[current["name"]] = now - current["start"]
+        current.update(name=name, start=now)
+
+    options = Options(plan=str(path))
+    start = time.perf_counter()
+    on_phase("load")
+    plan = load(options)
+    audit = run(options, plan, on_phase=on_phase)
+    on_phase("render_html")
+    html = render("html", audit)
+    on_phase("render_json")
+    render("json", audit)
+    on_phase("end")
+    total = time.perf_counter() - start
+    return {"phases": phases, "seconds": total, "items": len(plan.items), "findings": len(audit.findings),
+            "html_mb": len(html.encode()) / 1e6, "peak_mb": _peak_mb()}
+
+
+def _in_fresh_process(kind: str, path: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", kind, str(path)], capture_output=True, text=True)
+    if out.returncode != 0:
+        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(out.stdout)
+
+
+def _startup(args: list[str], runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "roadmap_audit", *args], capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="roadmap-audit benchmark")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000, 100000])
+    parser.add_argument("--one", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        kind, path = args.one
+        fn = {"baseline_xlsx": measure_baseline_xlsx, "baseline_csv": measure_baseline_csv,
+              "audit": measure_audit}[kind]
+        print(json.dumps(fn(Path(path))))
+        return
+
+    sys.path.insert(0, str(HERE))
+    from generate import build, write_jira_csv, write_xlsx
+
+    DATA.mkdir(exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        xlsx = DATA / f"plan-{size}.xlsx"
+        jira = DATA / f"plan-{size}-jira.csv"
+        if not xlsx.exists() or not jira.exists():
+            print(f"generating {size} items ...", file=sys.stderr)
+            sheets = build(size, TEAMS_FOR.get(size, max(30, size // 200)))
+            write_xlsx(sheets, xlsx)
+            write_jira_csv(sheets, jira)
+        print(f"measuring {size} items ...", file=sys.stderr)
+        row = {"items": size, "teams": TEAMS_FOR.get(size, max(30, size // 200)),
+               "baseline_xlsx": _in_fresh_process("baseline_xlsx", xlsx),
+               "audit_xlsx": _in_fresh_process("audit", xlsx),
+               "baseline_csv": _in_fresh_process("baseline_csv", jira),
+               "audit_jira_csv": _in_fresh_process("audit", jira)}
+        rows.append(row)
+    startup = {"help_s": _startup(["--help"]), "rules_list_s": _startup(["rules", "list"])}
+    result = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                          "processor": platform.machine(), "cpus": __import__("os").cpu_count()},
+              "startup": startup, "sizes": rows}
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2))
+    print_table(result)
+
+
+def print_table(result: dict) -> None:
+    print(f"machine: {result['machine']['platform']}, {result['machine']['cpus']} CPUs, "
+          f"Python {result['machine']['python']}")
+    print(f"startup: --help {result['startup']['help_s']:.2f} s, rules list {result['startup']['rules_list_s']:.2f} s")
+    head = (f"{'items':>7} {'input':<9} {'baseline s':>10} {'audit s':>8} {'ratio':>6} {'load':>6} {'derive':>6} "
+            f"{'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8}")
+    print(head)
+    print("-" * len(head))
+    for row in result["sizes"]:
+        for label, base, audit in (("xlsx", row["baseline_xlsx"], row["audit_xlsx"]),
+                                   ("jira csv", row["baseline_csv"], row["audit_jira_csv"])):
+            if "error" in audit or "error" in base:
+                print(f"{row['items']:>7} {label:<9} error: {audit.get('error') or base.get('error')}")
+                continue
+            p = audit["phases"]
+            print(f"{row['items']:>7} {label:<9} {base['seconds']:>10.2f} {audit['seconds']:>8.2f} "
+                  f"{audit['seconds'] / base['seconds']:>5.2f}x {p.get('load', 0):>6.2f} {p.get('derive', 0):>6.2f} "
+                  f"{p.get('rules', 0):>6.2f} {p.get('score', 0):>6.2f} {p.get('render_html', 0):>6.2f} "
+                  f"{p.get('render_json', 0):>6.2f} {audit['peak_mb']:>8.0f} {audit['html_mb']:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
