@@ -39,6 +39,7 @@ def measure_baseline_xlsx(path: Path) -> dict:
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     cells = 0
     for ws in wb.worksheets:
+        ws.reset_dimensions()  # the fastest honest read: no second pass to size the sheet
         for row in ws.iter_rows(values_only=True):
             cells += len(row)
     wb.close()

@@ -97,6 +97,9 @@ def read_workbook(path: Path, display: str) -> list[RawSheet]:
     try:
         sheets = []
         for ws in wb.worksheets:
+            # A workbook without a <dimension> record would otherwise be parsed twice
+            # (once to size it); rows still come with their exact numbers.
+            ws.reset_dimensions()
             sheets.append(_sheet_from_rows(ws.title, display, ws.iter_rows(values_only=True)))
         return sheets
     except InputError:

@@ -26,7 +26,7 @@ from ..model import (
 )
 from . import schema, values
 from .schema import SheetSpec
-from .tables import RawSheet, read_csv, read_workbook
+from .tables import RawSheet, column_letter, read_csv, read_workbook
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": values.parse_text,
@@ -117,8 +117,6 @@ class _MappedSheet:
             self.fields.append(name or (spec.match(header) if header else None))
 
     def letter(self, pos: int) -> str:
-        from .tables import column_letter
-
         return self.raw.letters[pos] if pos < len(self.raw.letters) else column_letter(pos)
 
     def letter_of(self, name: str) -> str | None:
