@@ -230,6 +230,16 @@ def rules_explain(rule_id, config_file, rules_dirs):
                        ("Fix", rule.spec.fix)):
         click.echo(f"\n{head}\n{wrap(text)}")
     values = rule.params.model_dump()
+    if rule.id.startswith("CAP"):
+        from .analyze.facts import load_params
+        from .pipeline import pack_file, rule_dirs
+
+        config = load_config(config_file)
+        _, coefficients = load_params(pack_file(rule_dirs(list(rules_dirs), config), "capacity.toml"),
+                                      config.capacity)
+        click.echo("\nCapacity model (rules/capacity.toml; override under [capacity])")
+        for name, spec in coefficients.items():
+            click.echo(f"  {name} = {spec['value']!r}\n      source: {spec.get('source', '')}")
     if values:
         click.echo("\nParameters (value in force — source)")
         for name, value in values.items():

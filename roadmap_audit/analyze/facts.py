@@ -234,6 +234,11 @@ def load_params(files: list[Path], overrides: dict[str, Any]) -> tuple[CapacityP
             values[name] = spec["value"]
             described[name] = dict(spec)
     for name, value in overrides.items():
+        if name not in values:
+            from ..errors import InputError
+
+            raise InputError(f"config key 'capacity.{name}' is not a capacity coefficient "
+                             f"(known: {', '.join(sorted(values))})")
         values[name] = value
         described.setdefault(name, {})["value"] = value
         described[name]["source"] = "set in the config"
