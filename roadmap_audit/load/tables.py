@@ -84,6 +84,85 @@ def read_workbook(path: Path, display: str) -> list[RawSheet]:
             where=display,
             hint="save it as .xlsx, or pass a .csv file",
         )
+    from . import xlsx_reader
+
+    try:
+        return _read_streaming(xlsx_reader.read_sheets(path), display)
+    except xlsx_reader.Hostile as exc:
+        raise InputError(f"was refused: {exc}", where=display,
+                         hint="open it in a spreadsheet program and save a clean copy") from exc
+    except xlsx_reader.Unsupported:
+        return _read_openpyxl(path, display)
+    except InputError:
+        raise
+    except Exception as exc:  # expat, zlib, CRC and truncation errors of a damaged archive
+        raise InputError(
+            f"could not be read to the end ({_short(exc)})",
+            where=display,
+            hint="the file may be truncated or damaged: export or save it again",
+        ) from exc
+
+
+def _read_streaming(sheets, display: str) -> list[RawSheet]:
+    result = []
+    for data in sheets:
+        sheet = _sheet_from_rows(data.title, display, (values for _, values in _numbered(data.rows)))
+        if data.hidden:
+            sheet.notes.append((None, f"sheet {data.title} is hidden in the workbook; it was read like any other"))
+        for ref in data.formulas_without_value:
+            row = int(ref[len(ref.rstrip("0123456789")):] or 0) or None
+            sheet.notes.append((row, f"cell {ref} has a formula with no saved value (the workbook was never "
+                                     "recalculated and saved); it was read as empty"))
+        if data.merged:
+            _fill_merged(sheet, data.merged)
+        result.append(sheet)
+    return result
+
+
+def _numbered(rows):
+    """Rows with gaps filled by empty rows, so enumerate() in _sheet_from_rows keeps exact numbers."""
+    expected = 1
+    for number, values in rows:
+        while expected < number:
+            yield expected, []
+            expected += 1
+        yield number, values
+        expected = number + 1
+
+
+def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
+    """A merged range shows one value across its cells: give each data row that value."""
+    from .xlsx_reader import _CELL_REF, column_index
+
+    by_row = {number: values for number, values in sheet.rows}
+    for ref in ranges:
+        corners = [_CELL_REF.match(part) for part in ref.split(":")]
+        if len(corners) != 2 or not all(corners):
+            continue
+        c1, r1 = column_index(corners[0].group(1)), int(corners[0].group(2))
+        c2, r2 = column_index(corners[1].group(1)), int(corners[1].group(2))
+        top = by_row.get(r1)
+        if top is None or c1 >= len(top) or is_blank(top[c1]):
+            continue
+        filled = []
+        for r in range(r1, r2 + 1):
+            row = by_row.get(r)
+            if row is None:
+                continue
+            for c in range(c1, c2 + 1):
+                if (r, c) == (r1, c1):
+                    continue
+                if c >= len(row):
+                    row.extend([None] * (c + 1 - len(row)))
+                if is_blank(row[c]):
+                    row[c] = top[c1]
+                    filled.append(r)
+        if filled:
+            sheet.notes.append((r1, f"cells {ref} are merged; the value of {ref.split(':')[0]} was used for "
+                                    f"rows {min(filled)}-{max(filled)}"))
+
+
+def _read_openpyxl(path: Path, display: str) -> list[RawSheet]:
     import openpyxl  # imported here so `--help` stays instant
 
     try:
