@@ -145,6 +145,9 @@ class _Loader:
 
     def add_sheets(self, sheets: list[RawSheet], display: str, *, require_items: bool) -> None:
         self.plan.sources.append(display)
+        if require_items and not any(raw.headers for raw in sheets):
+            raise InputError("has no data: every sheet is empty", where=display,
+                             hint="start from `roadmap-audit template plan.xlsx`")
         known: list[tuple[RawSheet, SheetSpec]] = []
         for raw in sheets:
             spec = schema.sheet_for(raw.title)
