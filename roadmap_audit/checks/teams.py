@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from ..analyze.facts import Facts
-from ..model import Evidence
+from ..model import Evidence, Severity
 from .base import Hit, Params, check, team_subject
 
 
@@ -127,4 +129,217 @@ def oncall_rotation_small(facts: Facts, p: RotationParams) -> Iterator[Hit]:
             evidence=(Evidence.of(where, f"oncall_rotation {rotation:g}"),),
             teams=(name,),
             impact=needed / rotation,
+        )
+
+
+# ---------------------------------------------------------------- buffer, ramp, crunch, pager
+
+
+def _team_cell(team, field: str):
+    col = team.columns.get(field)
+    return team.ref.at(col) if col else team.ref
+
+
+def _item_cell(item, field: str):
+    col = item.columns.get(field)
+    return item.ref.at(col) if col else item.ref
+
+
+class BufferParams(Params):
+    min_buffer: float = Field(0.15, ge=0, lt=1)
+    # Teams above this load are over capacity, which CAP001 reports; they are not
+    # reported again as "no buffer".
+    skip_above: float | None = 1.0
+
+
+@check("team_buffer_below", BufferParams)
+def team_buffer_below(facts: Facts, p: BufferParams) -> Iterator[Hit]:
+    """Teams whose plan leaves less than the minimum share of capacity for unplanned work."""
+    for name, cap in facts.capacity.items():
+        if not cap.known or cap.capacity_weeks <= 0 or cap.buffer >= p.min_buffer:
+            continue
+        if p.skip_above is not None and cap.load > p.skip_above:
+            continue
+        team = facts.teams[name]
+        left = max(0.0, cap.buffer) * cap.capacity_weeks
+        message = (f"{name} is planned at {_pct(cap.load)} of capacity ({cap.planned_weeks:.1f} planned "
+                   f"engineer-weeks plus {cap.ops_weeks:.1f} of operations against {cap.capacity_weeks:.1f}); "
+                   f"that leaves {_pct(max(0.0, cap.buffer))} ({left:.1f} engineer-weeks) for incidents, "
+                   f"compliance requests and other work nobody has asked for yet, under the "
+                   f"{_pct(p.min_buffer)} floor")
+        if cap.unestimated:
+            message += (f"; {len(cap.unestimated)} more items ({', '.join(cap.unestimated[:5])}) have no "
+                        "estimate, so the real buffer is smaller still")
+        evidence = [Evidence.of(team.ref, "staffing model")]
+        for key in sorted(cap.item_weeks, key=lambda k: -cap.item_weeks[k])[:5]:
+            item = facts.items[key]
+            evidence.append(Evidence.of(_item_cell(item, "estimate"), f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"))
+        yield Hit(
+            subject=team_subject(name),
+            message=message,
+            evidence=tuple(evidence),
+            teams=(name,),
+            impact=cap.load,
+            likelihood=1.0 + (p.min_buffer - cap.buffer),
+        )
+
+
+class RampParams(Params):
+    min_new_hire_share: float = Field(0.3, gt=0, le=1)
+    critical_priorities: list[str] = Field(default_factory=lambda: ["P0", "P1"])
+    critical_tier: int | None = 1
+    include_committed: bool = True
+    max_listed: int = 6
+
+
+@check("team_ramping_with_critical_work", RampParams)
+def team_ramping_with_critical_work(facts: Facts, p: RampParams) -> Iterator[Hit]:
+    """Teams with a large share of new hires that carry critical or committed work."""
+    from ..analyze.people import critical_reason
+
+    for name, team in facts.teams.items():
+        if not team.headcount or team.new_hires <= 0:
+            continue
+        share = min(team.new_hires, team.headcount) / team.headcount
+        if share < p.min_new_hire_share:
+            continue
+        critical = []
+        for item in facts.items_by_team.get(name, []):
+            if item.done:
+                continue
+            reason = critical_reason(facts, item, priorities=p.critical_priorities, max_tier=p.critical_tier,
+                                     committed=p.include_committed)
+            if reason:
+                critical.append((item, reason))
+        if not critical:
+            continue
+        ramp = "/".join(f"{r:.0%}" for r in facts.params.new_hire_ramp)
+        listed = "; ".join(f"{i.key} ({why})" for i, why in critical[: p.max_listed])
+        more = f" and {len(critical) - p.max_listed} more" if len(critical) > p.max_listed else ""
+        hires = "new hire" if team.new_hires == 1 else "new hires"
+        things = "item" if len(critical) == 1 else "items"
+        message = (f"{name} has {team.new_hires:g} {hires} among {team.headcount:g} engineers "
+                   f"({_pct(share)}, at or above {_pct(p.min_new_hire_share)}); new engineers deliver about "
+                   f"{ramp} in their first three months and take time from the people who mentor them, yet "
+                   f"the team carries {len(critical)} critical or committed {things}: {listed}{more}")
+        evidence = [Evidence.of(_team_cell(team, "new_hires"), f"new_hires {team.new_hires:g}"),
+                    Evidence.of(_team_cell(team, "headcount"), f"headcount {team.headcount:g}")]
+        for item, why in critical[: p.max_listed]:
+            field = "priority" if item.priority and why.startswith(item.priority.strip()) else (
+                "committed" if "committed" in why else "services")
+            evidence.append(Evidence.of(_item_cell(item, field), f"{item.key}: {why}"))
+        yield Hit(
+            subject=team_subject(name),
+            message=message,
+            evidence=tuple(evidence),
+            teams=(name,),
+            impact=share * 2,
+            likelihood=1.0 + len(critical) / 5,
+        )
+
+
+class CrunchParams(Params):
+    last_weeks: float = Field(2, gt=0)
+    max_share: float = Field(0.3, gt=0, le=1)
+    max_listed: int = 6
+
+
+@check("team_crunch_at_end", CrunchParams)
+def team_crunch_at_end(facts: Facts, p: CrunchParams) -> Iterator[Hit]:
+    """Teams with too much of their planned effort due in the last weeks of the quarter."""
+    import datetime as dt
+
+    from ..analyze.capacity import item_weeks
+
+    end = facts.quarter.end
+    if end is None:
+        return
+    window_start = end - dt.timedelta(days=round(7 * p.last_weeks) - 1)
+    for name, items in sorted(facts.items_by_team.items()):
+        # a team outside the staffing model still has estimates in engineer-weeks
+        cap = facts.capacity.get(name)
+        weights = cap.item_weeks if cap is not None else {
+            i.key: w for i in items if not i.done and (w := item_weeks(i, None)) is not None}
+        total = sum(weights.values())
+        if total <= 0:
+            continue
+        late = [(facts.items[k], w) for k, w in weights.items()
+                if facts.items[k].due is not None and facts.items[k].due >= window_start]
+        late_weeks = sum(w for _, w in late)
+        share = late_weeks / total
+        if share <= p.max_share:
+            continue
+        late.sort(key=lambda iw: (-iw[1], iw[0].key))
+        undated = [k for k in weights if facts.items[k].due is None]
+        listed = ", ".join(f"{i.key} ({w:g} wk, due {i.due.isoformat()})" for i, w in late[: p.max_listed])
+        message = (f"{name} has {late_weeks:.1f} of its {total:.1f} planned engineer-weeks "
+                   f"({_pct(share)}, above {_pct(p.max_share)}) due in the last {p.last_weeks:g} weeks of "
+                   f"the quarter ({window_start.isoformat()} to {end.isoformat()}): {listed}")
+        if undated:
+            message += f"; {len(undated)} more estimated items have no due date and were not counted as late"
+        evidence = [Evidence.of(_item_cell(i, "due"), f"{i.key}: due {i.due.isoformat()}, {w:g} engineer-weeks")
+                    for i, w in late[: p.max_listed]]
+        yield Hit(
+            subject=team_subject(name),
+            message=message,
+            evidence=tuple(evidence),
+            teams=(name,),
+            impact=share / p.max_share,
+            likelihood=1.0 + late_weeks / max(cap.capacity_weeks if cap is not None else total, 1.0),
+        )
+
+
+class PagerParams(Params):
+    shift_hours: float = Field(12, gt=0, le=168)
+    max_pages_per_shift: float = Field(2, gt=0)
+    # Mean pages per shift above which most shifts are interrupted (see ONC002).
+    quiet_shift_max_mean: float | None = None
+    escalate_to: Severity | None = None
+
+
+@check("pager_load_above_shift", PagerParams)
+def pager_load_above_shift(facts: Facts, p: PagerParams) -> Iterator[Hit]:
+    """Teams paged more often than one on-call shift can absorb."""
+    shifts_per_week = 168 / p.shift_hours
+    for name, team in facts.teams.items():
+        pages = team.pages_per_week
+        if pages <= 0:
+            continue
+        per_shift = pages / shifts_per_week
+        over_bound = per_shift > p.max_pages_per_shift
+        over_quiet = p.quiet_shift_max_mean is not None and per_shift > p.quiet_shift_max_mean
+        if not (over_bound or over_quiet):
+            continue
+        sites = max(1, team.oncall_sites)
+        per_engineer_week = pages / sites  # each site's primary carries its share of the shifts
+        page_hours = per_engineer_week * facts.params.hours_per_page
+        shifts_held = shifts_per_week / sites
+        if over_bound:
+            verdict = (f"above the bound of {p.max_pages_per_shift:g} per shift: more than one shift "
+                       "can absorb, so pages queue up or go unanswered")
+        else:
+            verdict = (f"within the bound of {p.max_pages_per_shift:g} per shift, but above "
+                       f"{p.quiet_shift_max_mean:g}, the mean at which a typical shift still passes without "
+                       "a page; most shifts are interrupted, which is how alerts stop being read")
+        message = (f"{name} is paged {pages:g} times a week: {per_shift:.2f} pages per {p.shift_hours:g}-hour "
+                   f"shift ({shifts_per_week:g} shifts a week), {verdict}. The primary engineer holding the "
+                   f"pager for a week ({shifts_held:g} shifts) takes about {per_engineer_week:g} pages, "
+                   f"{page_hours:.0f} h of interrupted work at {facts.params.hours_per_page:g} h per page")
+        if team.oncall_rotation > 0:
+            weeks_each = facts.quarter.weeks * sites / team.oncall_rotation
+            message += (f"; with {team.oncall_rotation:g} engineers in the rotation each carries the pager "
+                        f"about {weeks_each:.1f} weeks this quarter, about {weeks_each * per_engineer_week:.0f} "
+                        "pages")
+        evidence = [Evidence.of(_team_cell(team, "pages_per_week"), f"pages_per_week {pages:g}")]
+        if team.oncall_rotation > 0:
+            evidence.append(Evidence.of(_team_cell(team, "oncall_rotation"),
+                                        f"oncall_rotation {team.oncall_rotation:g}"))
+        yield Hit(
+            subject=team_subject(name),
+            message=message,
+            evidence=tuple(evidence),
+            teams=(name,),
+            severity=p.escalate_to if over_bound and p.escalate_to else None,
+            impact=per_shift / p.max_pages_per_shift,
+            likelihood=1.0,
         )

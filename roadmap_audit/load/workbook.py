@@ -89,7 +89,7 @@ class Row:
                 self.raw[name] = f"{self.raw[name]},{cell}"
 
     def cell(self, name: str) -> SourceRef:
-        return self.ref.at(self.letters.get(name) or self.sheet.letter_of(name))
+        return self.ref.at(self.letters.get(name) or self.sheet.columns.get(name))
 
     def get(self, name: str, subject: str | None = None) -> Any:
         """The parsed value of a field; a bad value is reported and read as empty."""
@@ -111,6 +111,7 @@ class _MappedSheet:
         self.raw = raw
         self.spec = spec
         self.location_name = raw.title
+        self._columns: dict[str, str] | None = None
         self.fields: list[str | None] = []
         for header in raw.headers:
             name = mapping.get(values.normalize_name(header)) if header else None
@@ -118,6 +119,16 @@ class _MappedSheet:
 
     def letter(self, pos: int) -> str:
         return self.raw.letters[pos] if pos < len(self.raw.letters) else column_letter(pos)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Field -> column letter for every mapped column (the first, for a repeated header)."""
+        if self._columns is None:
+            self._columns = {}
+            for pos, name in enumerate(self.fields):
+                if name is not None:
+                    self._columns.setdefault(name, self.letter(pos))
+        return self._columns
 
     def letter_of(self, name: str) -> str | None:
         return next((self.letter(i) for i, f in enumerate(self.fields) if f == name), None)
@@ -236,7 +247,7 @@ class _Loader:
             parent=row.text("parent"),
             extra=row.extra,
             ref=row.ref.at(row.letters.get("key") or row.letters.get("title")),
-            columns=dict(row.letters),
+            columns=row.sheet.columns,
         )
         if item.start and item.due and item.due < item.start:
             self.issue(row.cell("due"), f"due date {item.due} is before start date {item.start}", subject=key)
@@ -308,7 +319,7 @@ class _Loader:
             availability=num("availability"),
             extra=row.extra,
             ref=row.cell("team"),
-            columns=dict(row.letters),
+            columns=row.sheet.columns,
         )
         for field in ("headcount", "new_hires", "oncall_rotation", "pages_per_week", "toil_hours_per_week"):
             value = getattr(team, field)
@@ -351,7 +362,7 @@ class _Loader:
             dependency_protection=row.get("dependency_protection", name),
             extra=row.extra,
             ref=row.cell("service"),
-            columns=dict(row.letters),
+            columns=row.sheet.columns,
         ))
 
     def _org(self, row: Row) -> None:
@@ -374,7 +385,7 @@ class _Loader:
             postmortem=row.text("postmortem"), raised=row.get("raised", key), due=row.get("due", key),
             status=status, done=schema.is_done(status), times_deferred=max(0, deferred or 0),
             scheduled_as=None if values.is_none_marker(row.text("scheduled_as")) else row.text("scheduled_as"),
-            ref=row.cell("key") if row.letters.get("key") else row.cell("title"), columns=dict(row.letters),
+            ref=row.cell("key") if row.letters.get("key") else row.cell("title"), columns=row.sheet.columns,
         ))
 
     def _incident(self, row: Row) -> None:

@@ -1,0 +1,161 @@
+"""Check kinds over risky changes (migrations, launches) taken together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from ..analyze.facts import Facts
+from ..model import Evidence, Item, Severity, Subject
+from .base import Hit, Params, check, team_subject
+
+
+class StackedParams(Params):
+    kinds: list[str] = Field(default_factory=lambda: ["migration", "launch"], min_length=1)
+    min_stacked: int = Field(2, ge=2)
+    # Changes are in flight together when their windows (start to due) share at least
+    # this many days; a shorter change counts as lasting this long.
+    min_overlap_days: int = Field(7, ge=1)
+    by: list[str] = Field(default_factory=lambda: ["team", "service"], min_length=1)
+    escalate_to: Severity | None = None
+    escalate_at: int | None = None  # stack size from which escalate_to applies
+
+
+def _window(facts: Facts, item: Item, min_days: int) -> tuple[dt.date, dt.date]:
+    """An item's window for overlap: a missing start or due is taken from the quarter's
+    bounds, and a change shorter than `min_days` counts as lasting that long."""
+    start, due = _shown(facts, item)
+    if due < start:
+        start, due = due, start
+    if due != dt.date.max and (due - start).days + 1 < min_days:
+        due = start + dt.timedelta(days=min_days - 1)
+    return start, due
+
+
+def _shown(facts: Facts, item: Item) -> tuple[dt.date, dt.date]:
+    q = facts.quarter
+    return item.start or q.start or dt.date.min, item.due or q.end or dt.date.max
+
+
+def _assumed(item: Item) -> str | None:
+    if item.start is None and item.due is None:
+        return f"{item.key} has no start or due date and counts as the whole quarter"
+    if item.start is None:
+        return f"{item.key} has no start date; the quarter's start is used"
+    if item.due is None:
+        return f"{item.key} has no due date; the quarter's end is used"
+    return None
+
+
+def _largest_stack(windows: dict[str, tuple[dt.date, dt.date]], min_days: int
+                   ) -> tuple[list[str], dt.date, dt.date]:
+    """The most changes whose windows all share at least `min_days` days, and that shared span.
+
+    Two windows share d days exactly when the windows shortened by d - 1 days at the
+    end still meet; intervals on a line that meet pairwise share a point, so the
+    largest stack is the deepest point of the shortened windows.
+    """
+    shrink = dt.timedelta(days=min_days - 1)
+    best: list[str] = []
+    best_span = (dt.date.min, dt.date.min)
+    for key, (start, _) in sorted(windows.items(), key=lambda kv: (kv[1][0], kv[0])):
+        active = [k for k, (s, e) in windows.items() if s <= start and (e == dt.date.max or e - shrink >= start)]
+        if len(active) > len(best):
+            best = sorted(active)
+            best_span = (max(windows[k][0] for k in active), min(windows[k][1] for k in active))
+    return best, best_span[0], best_span[1]
+
+
+def _stagger(facts: Facts, stacked: list[Item]) -> str:
+    """A concrete order: the change that lands first, then the others; and what could move."""
+    from ..score import priority_rank
+
+    order = sorted(stacked, key=lambda i: (_shown(facts, i)[1], i.key))
+    first, rest = order[0], order[1:]
+    fix = (f"Sequence them: let {first.key} land first (due {_when(_shown(facts, first)[1])}) and schedule the "
+           f"cutover or go-live of {', '.join(i.key for i in rest)} only after it has settled")
+    movable = sorted((i for i in rest if not i.committed), key=lambda i: (-priority_rank(i.priority), i.key))
+    if movable:
+        fix += f", or move {movable[0].key} (not committed) to the next quarter."
+    else:
+        fix += "; they are all committed, so if they cannot be sequenced, renegotiate one date now."
+    return fix
+
+
+def _counted(facts: Facts, stacked: list[Item]) -> str:
+    """'2 launches are', 'one migration and one launch are', '2 migrations and one launch are'."""
+    counts: dict[str, int] = {}
+    for item in stacked:
+        kind = facts.kind(item).value
+        counts[kind] = counts.get(kind, 0) + 1
+    plural = {"migration": "migrations", "launch": "launches"}
+    ordered = sorted(counts.items(), key=lambda kv: (kv[0] != "migration", kv[0]))
+    parts = [f"one {kind}" if n == 1 else f"{n} {plural.get(kind, kind + 's')}" for kind, n in ordered]
+    return " and ".join(parts) + " are"
+
+
+def _when(d: dt.date) -> str:
+    return "open" if d in (dt.date.min, dt.date.max) else d.isoformat()
+
+
+@check("changes_stacked", StackedParams)
+def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
+    """Several migrations or launches in flight at once for one team, or on one service."""
+    changes = [i for i in facts.open_items() if facts.kind(i).value in p.kinds]
+    windows = {i.key: _window(facts, i, p.min_overlap_days) for i in changes}
+    shown = {i.key: _shown(facts, i) for i in changes}
+    groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in changes:
+        team = facts.team_of(item)
+        if "team" in p.by and team:
+            groups[("team", team)].append(item)
+        if "service" in p.by:
+            for name in dict.fromkeys(facts.service_name(s) or s for s in item.services):
+                groups[("service", name)].append(item)
+    for (kind, name), items in sorted(groups.items()):
+        if len(items) < p.min_stacked:
+            continue
+        stack, first, last = _largest_stack({i.key: windows[i.key] for i in items}, p.min_overlap_days)
+        if len(stack) < p.min_stacked:
+            continue
+        stacked = [facts.items[k] for k in stack]
+        teams = tuple(dict.fromkeys(facts.team_of(i) or "" for i in stacked))
+        # A service stack inside one team is the team's stack, already reported under the team.
+        if kind == "service" and "team" in p.by and len([t for t in teams if t]) <= 1 and all(teams):
+            continue
+        listed = "; ".join(
+            f"{i.key} {facts.kind(i).value} '{i.title}' ({_when(shown[i.key][0])} to {_when(shown[i.key][1])}"
+            + (", committed" if i.committed else "") + ")" for i in stacked)
+        assumed = [a for a in (_assumed(i) for i in stacked) if a]
+        where = f"{name}" if kind == "team" else f"service {name} ({', '.join(t or 'no team' for t in teams)})"
+        consequence = ("When something breaks in that window nobody can tell which change caused it, and the "
+                       "same people watch every rollout and run every rollback" if kind == "team" else
+                       "When the service degrades in that window nobody can tell which team's change caused it, "
+                       "and each rollback has to reckon with the other changes")
+        message = (f"{_counted(facts, stacked)} in flight together on {where} from "
+                   f"{_when(first)} to {_when(last)}: {listed}. {consequence}")
+        if assumed:
+            message += ". " + "; ".join(assumed)
+        fix = _stagger(facts, stacked)
+        evidence = []
+        for item in stacked:
+            col = item.columns.get("start") or item.columns.get("due")
+            evidence.append(Evidence.of(item.ref.at(col) if col else item.ref,
+                                        f"{item.key}: {facts.kind(item).value}, {_when(shown[item.key][0])} to "
+                                        f"{_when(shown[item.key][1])}"
+                                        + (" (dates assumed)" if _assumed(item) else "")))
+        severity = (p.escalate_to if p.escalate_to and p.escalate_at is not None and len(stacked) >= p.escalate_at
+                    else None)
+        yield Hit(
+            subject=team_subject(name) if kind == "team" else Subject(kind="service", id=name),
+            message=message,
+            evidence=tuple(evidence),
+            teams=tuple(t for t in teams if t),
+            severity=severity,
+            fix=fix,
+            impact=len(stacked),
+            likelihood=1.0 + sum(1 for i in stacked if i.committed) / len(stacked),
+        )

@@ -1,0 +1,98 @@
+"""Check kinds over ownership: work and services nobody owns, and owners the
+staffing model does not know."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..analyze.facts import Facts
+from ..model import Evidence, Item, Severity, SourceRef, Subject
+from .base import Hit, Params, check, item_subject, team_subject
+
+
+class OwnershipParams(Params):
+    items: bool = True  # open items with no team
+    services: bool = True  # services with no owner_team
+    unknown_teams: bool = True  # teams named on items or services but absent from the Teams sheet
+    escalate_to: Severity | None = None
+    escalate_if_committed: bool = False
+    escalate_if_tier_at_most: int | None = None
+    max_evidence: int = 10
+
+
+def _cell(ref: SourceRef, columns: dict[str, str], field: str) -> SourceRef:
+    col = columns.get(field)
+    return ref.at(col) if col else ref
+
+
+@check("missing_owner", OwnershipParams)
+def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
+    """Items and services with no owning team, and owning teams missing from the staffing model."""
+    if p.items:
+        for item in facts.open_items():
+            if facts.team_of(item):
+                continue
+            escalate = p.escalate_to is not None and p.escalate_if_committed and item.committed
+            yield Hit(
+                subject=item_subject(item.key),
+                message=(f"{item.key} '{item.title}' has no owning team: its estimate counts against nobody's "
+                         "capacity, and when it slips or breaks there is no team to ask"
+                         + ("; its date is committed outside the team" if item.committed else "")),
+                evidence=(Evidence.of(_cell(item.ref, item.columns, "team"), "team: empty"),),
+                severity=p.escalate_to if escalate else None,
+                impact=2.0 if item.committed else 1.0,
+                likelihood=1.0 + (item.estimate_weeks or 0) / 10,
+            )
+    if p.services:
+        for service in facts.services.values():
+            if facts.team_name(service.owner_team):
+                continue
+            critical = (p.escalate_if_tier_at_most is not None and service.tier is not None
+                        and service.tier <= p.escalate_if_tier_at_most)
+            tier = f"tier-{service.tier} " if service.tier is not None else ""
+            yield Hit(
+                subject=Subject(kind="service", id=service.service),
+                message=(f"{tier}service {service.service} has no owning team: nobody is on call for it by "
+                         "design, and its SLO, runbook and fixes have no team to plan them"),
+                evidence=(Evidence.of(_cell(service.ref, service.columns, "owner_team"), "owner_team: empty"),),
+                severity=p.escalate_to if critical and p.escalate_to else None,
+                impact=2.0 if critical else 1.0,
+            )
+    # Without a Teams sheet there is no staffing model to compare against.
+    if not p.unknown_teams or not facts.teams:
+        return
+    refs: dict[str, list[Evidence]] = defaultdict(list)
+    items: dict[str, list[Item]] = defaultdict(list)
+    services: dict[str, list[str]] = defaultdict(list)
+    for item in facts.open_items():
+        team = facts.team_of(item)
+        if team and team not in facts.teams:
+            items[team].append(item)
+            refs[team].append(Evidence.of(_cell(item.ref, item.columns, "team"), f"{item.key}: team {item.team}"))
+    for service in facts.services.values():
+        team = facts.team_name(service.owner_team)
+        if team and team not in facts.teams:
+            services[team].append(service.service)
+            refs[team].append(Evidence.of(_cell(service.ref, service.columns, "owner_team"),
+                                          f"{service.service}: owner_team {service.owner_team}"))
+    for team in sorted(refs):
+        weeks = sum(i.estimate_weeks or 0 for i in items[team])
+        keys = [i.key for i in items[team]]
+        parts = []
+        if keys:
+            parts.append(f"{len(keys)} open {'item' if len(keys) == 1 else 'items'} ({', '.join(keys[:6])}{', ...' if len(keys) > 6 else ''}; "
+                         f"{weeks:g} estimated engineer-weeks)")
+        if services[team]:
+            parts.append(f"{'service' if len(services[team]) == 1 else 'services'} {', '.join(services[team])}")
+        any_committed = any(i.committed for i in items[team])
+        yield Hit(
+            subject=team_subject(team),
+            message=(f"team '{team}' owns {' and '.join(parts)} but is not in the staffing model (Teams sheet): "
+                     "its capacity, on-call rotation and operational load are unknown, so none of this work is "
+                     "checked against what the team can carry"),
+            evidence=tuple(refs[team][: p.max_evidence]),
+            teams=(team,),
+            severity=p.escalate_to if p.escalate_to and p.escalate_if_committed and any_committed else None,
+            impact=1.0 + weeks / 10,
+        )
