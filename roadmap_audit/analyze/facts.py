@@ -23,6 +23,8 @@ from .words import PhraseSet
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .dependencies import OpenGraph
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -138,6 +140,13 @@ class Facts:
         return graph
 
     @cached_property
+    def open_graph(self) -> OpenGraph:
+        """Open items and their dependencies with cycles condensed, for the dependency rules."""
+        from .dependencies import open_graph
+
+        return open_graph(self)
+
+    @cached_property
     def org_parent(self) -> dict[str, str | None]:
         """Unit or team -> the unit above it (None at a root)."""
         parent: dict[str, str | None] = {}
@@ -199,16 +208,6 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
             by_team[team].append(item)
     facts.items_by_team = dict(by_team)
     facts.issues = list(plan.issues)
-    for item in plan.items:
-        for dep in item.depends_on:
-            if dep not in facts.items:
-                col = item.columns.get("depends_on")
-                facts.issues.append(DataIssue(
-                    ref=item.ref.at(col) if col else item.ref, subject_id=item.key,
-                    problem=f"depends on {dep}, which is not in the plan; the dependency was not followed"))
-            elif dep == item.key:
-                facts.issues.append(DataIssue(ref=item.ref, subject_id=item.key,
-                                              problem="depends on itself; the dependency was ignored"))
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
         owner = facts.team_name(incident.team)

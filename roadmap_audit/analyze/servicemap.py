@@ -1,0 +1,81 @@
+"""Services as the SLO, reliability and dependency rules read them: who owns each,
+which open items touch it, what it calls, and what incidents it had.
+
+Names are resolved the way `Facts` resolves them (case, spaces and punctuation do
+not matter); a name not in the Services sheet stays as written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from ..model import Incident, Item, Service
+
+if TYPE_CHECKING:
+    from .facts import Facts
+
+
+def service(facts: Facts, name: str | None) -> Service | None:
+    return facts.services.get(facts.service_name(name) or "") if name else None
+
+
+def owner(facts: Facts, svc: Service) -> str | None:
+    return facts.team_name(svc.owner_team)
+
+
+def open_items_by_service(facts: Facts) -> dict[str, list[Item]]:
+    """Open items per service they touch (Items.services), in plan order."""
+    by_service: dict[str, list[Item]] = defaultdict(list)
+    for item in facts.open_items():
+        for name in dict.fromkeys(facts.service_name(s) for s in item.services):
+            if name:
+                by_service[name].append(item)
+    return dict(by_service)
+
+
+def service_graph(facts: Facts) -> nx.DiGraph:
+    """Services and what they call: S -> D when S lists D in Services.depends_on."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(facts.services)
+    for svc in facts.services.values():
+        for dep in svc.depends_on:
+            name = facts.service_name(dep)
+            if name in facts.services and name != svc.service:
+                graph.add_edge(svc.service, name)
+    return graph
+
+
+def incidents_by_service(facts: Facts) -> dict[str, list[Incident]]:
+    by_service: dict[str, list[Incident]] = defaultdict(list)
+    for incident in facts.plan.incidents:
+        name = facts.service_name(incident.service)
+        if name:
+            by_service[name].append(incident)
+    return dict(by_service)
+
+
+def incident_team(facts: Facts, incident: Incident) -> str | None:
+    """The team an incident counts against: its own team, else its service's owner."""
+    team = facts.team_name(incident.team)
+    if team is None:
+        svc = service(facts, incident.service)
+        team = owner(facts, svc) if svc else None
+    return team
+
+
+def incidents_by_team(facts: Facts) -> dict[str, float]:
+    """Incidents last quarter per team: Teams.incidents_last_quarter, else the Incidents sheet
+    (an incident with no team goes to its service's owner), as the capacity model counts them."""
+    counted: dict[str, float] = defaultdict(float)
+    for incident in facts.plan.incidents:
+        team = incident_team(facts, incident)
+        if team:
+            counted[team] += 1
+    out = dict(counted)
+    for name, team in facts.teams.items():
+        if team.incidents_last_quarter is not None:
+            out[name] = team.incidents_last_quarter
+    return out
