@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -32,6 +32,24 @@ class RuleOverride(BaseModel):
         return dict(self.model_extra or {})
 
 
+class JiraConfig(BaseModel):
+    """[jira]: which Jira fields mean what, when the defaults do not fit.
+
+    A field is named as the CSV header shows it ("Custom field (Squad)") or by its
+    display name ("Squad"); in JSON a field id (customfield_10020) works too.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    team_field: str | None = None
+    story_points_field: str | None = None
+    rollback_plan_field: str | None = None
+    rehearsal_field: str | None = None
+    start_field: str | None = None
+    # Where an issue with no team field gets its team, in order; [] means nowhere.
+    team_fallback: list[Literal["component", "project"]] = Field(default_factory=lambda: ["component", "project"])
+    hours_per_week: float = Field(40.0, gt=0)  # Jira estimates are seconds; one engineer-week is this many hours
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,13 +61,14 @@ class Config(BaseModel):
     capacity: dict[str, Any] = Field(default_factory=dict)
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
+    jira: JiraConfig = Field(default_factory=JiraConfig)
     origin: list[str] = Field(default_factory=list)  # files read, in order
 
     def merged(self, other: dict[str, Any], origin: str) -> Config:
         """This config with another layer on top of it."""
         data = self.model_dump(exclude={"origin"})
         for key, value in other.items():
-            if key in ("capacity", "mapping") and isinstance(value, dict):
+            if key in ("capacity", "mapping", "jira") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
             elif key == "rules" and isinstance(value, dict):
                 rules = dict(data["rules"])

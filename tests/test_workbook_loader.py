@@ -42,7 +42,11 @@ def test_aliases_for_sheets_and_headers_are_matched_insensitively(tmp_path):
     assert item.ref.location == "Road-map!A2"
     team = plan.teams[0]
     assert (team.headcount, team.new_hires, team.oncall_rotation, team.ops_allocation) == (6, 1, 5, 0.2)
-    assert plan.rows_read == 2 and plan.rows_used == 2 and plan.issues == []
+    assert plan.rows_read == 2 and plan.rows_used == 2
+    assert [i.problem for i in plan.issues] == [
+        "depends on A-2, which is not in the plan; the dependency was not followed",
+        "depends on A-3, which is not in the plan; the dependency was not followed"]
+    assert {i.ref.location for i in plan.issues} == {"Road-map!F2"}
 
 
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
@@ -128,4 +132,5 @@ def test_the_sample_plan_accounts_for_every_row():
     assert plan.rows_read == len(plan.items) + len(plan.teams) + len(plan.services) + len(plan.org) \
         + len(plan.actions) + len(plan.incidents) + 4  # four Settings rows
     assert plan.rows_used == plan.rows_read
-    assert {i.ref.location for i in plan.issues} == {"Items!E35"}  # the estimate typed as "big"
+    # the estimate typed as "big", and a dependency on a key that does not exist
+    assert {i.ref.location for i in plan.issues} == {"Items!E35", "Items!H26"}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Plan
+from ..config import JiraConfig
+from ..model import DataIssue, Plan
+from .jira_common import roll_up_to_epics
 from .workbook import _Loader, read_sheets
 
 
@@ -16,11 +18,55 @@ def load_plan(
     plan: str | Path,
     context: list[str | Path] | None = None,
     mapping: dict[str, dict[str, str]] | None = None,
+    *,
+    jira: JiraConfig | None = None,
+    level: str = "issue",
 ) -> Plan:
-    """Read a plan (workbook, CSV, folder of CSVs) and optional context workbooks."""
+    """Read a plan (workbook, CSV, folder of CSVs, or a Jira export) and optional context workbooks.
+
+    With level "epic", child issues roll up into their epics (see jira_common.roll_up_to_epics).
+    """
     loader = _Loader(mapping)
     plan_path = Path(plan)
-    loader.add_sheets(read_sheets(plan_path, str(plan)), str(plan), require_items=True)
-    for extra in context or []:
+    context = [str(c) for c in context or []]
+    if _read_jira(plan_path, str(plan), context, loader.plan, jira or JiraConfig()):
+        context = [c for c in context if Path(c).suffix.lower() != ".json"]  # field lists, already read
+    else:
+        loader.add_sheets(read_sheets(plan_path, str(plan)), str(plan), require_items=True)
+    for extra in context:
         loader.add_sheets(read_sheets(Path(extra), str(extra)), str(extra), require_items=False)
+    if level == "epic":
+        loader.plan = roll_up_to_epics(loader.plan)
+    check_references(loader.plan)
     return loader.plan
+
+
+def check_references(plan: Plan) -> None:
+    """Note every dependency on a key that no source has (after plan and context are read)."""
+    keys = {item.key for item in plan.items}
+    for item in plan.items:
+        column = item.columns.get("depends_on")
+        where = item.ref.at(column) if column else item.ref
+        for dep in item.depends_on:
+            if dep == item.key:
+                plan.issues.append(DataIssue(ref=where, subject_id=item.key,
+                                             problem="depends on itself; the dependency was ignored"))
+            elif dep not in keys:
+                plan.issues.append(DataIssue(ref=where, subject_id=item.key,
+                                             problem=f"depends on {dep}, which is not in the plan; "
+                                                     "the dependency was not followed"))
+
+
+def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config: JiraConfig) -> bool:
+    """Read the plan as a Jira export if it is one (.json pages, or a CSV with Jira's headers)."""
+    from .jira_csv import looks_like_jira_csv, read_jira_csv
+    from .jira_json import is_jira_json, read_jira_json
+
+    if is_jira_json(path):
+        field_lists = [c for c in context if Path(c).suffix.lower() == ".json"]
+        read_jira_json(path, display, plan, config, field_lists)
+        return True
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt") and looks_like_jira_csv(path, config):
+        read_jira_csv(path, display, plan, config)
+        return True
+    return False

@@ -1,0 +1,490 @@
+"""What Jira's CSV and JSON exports have in common: turning issues into plan items.
+
+Both readers hand over `Issue` records (a field name -> raw value dict, the links
+as Jira stores them, and where each value sits). This module decides what those
+values mean for a plan: which custom field is the team, how seconds become
+engineer-weeks, which end of a link depends on which, how a parent is found, and,
+with `--level epic`, how children roll up into their epic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import JiraConfig
+from ..model import DataIssue, Item, Plan, SourceRef
+from . import schema, values
+
+# ---------------------------------------------------------------- data tables
+
+# Custom fields by display name, in order of preference, for every language seen
+# in real exports (the display name is what the CSV header holds inside
+# "Custom field (...)" and what /rest/api/2/field calls `name`). A system column
+# for the same field (a plain "Team" header) always wins over these.
+CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
+    "team": ("Team", "Squad", "Equipo"),
+    "story_points": ("Story Points", "Story point estimate", "Puntos de Historia",
+                     "Estimación de puntos de historia"),
+    "rollback_plan": ("Rollback plan", "Backout plan", "Rollback", "Plan de reversión", "Plan de vuelta atrás"),
+    "rehearsal": ("Rehearsal", "Load test", "Dry run"),
+    "start": ("Start date", "Target start", "Fecha de inicio"),
+    "due": ("Target end",),  # Advanced Roadmaps; the system Due date column wins
+    "epic_link": ("Epic Link",),
+    "committed": ("Committed", "Commitment"),
+}
+
+# Link types that are dependencies, by normalized name (custom names keep stray
+# spaces, "Depende "; normalizing drops them). The value says what the outward
+# end means: "blocks" -- "X blocks Y", so Y depends on X; "depends" -- "X depends
+# on Y". Every other link type (Relates, Cloners, Duplicate ...) is kept as a link.
+DEPENDENCY_LINK_TYPES: dict[str, str] = {
+    "blocks": "blocks", "blocker": "blocks", "blocking": "blocks", "bloquea": "blocks",
+    "depends": "depends", "dependson": "depends", "dependency": "depends", "dependencies": "depends",
+    "depende": "depends", "dependencia": "depends", "requires": "depends",
+}
+
+# Outward phrases (JSON `type.outward`) that reveal a custom dependency type.
+_OUTWARD_PHRASES: dict[str, str] = {
+    "blocks": "blocks", "isblockerfor": "blocks", "bloquea": "blocks",
+    "dependson": "depends", "dependsupon": "depends", "isblockedby": "depends", "dependede": "depends",
+    "requires": "depends", "needs": "depends",
+}
+
+# Issue types that are epics in the UI languages seen (Jira Cloud kept "Epic" in Spanish).
+EPIC_TYPES = frozenset({"epic", "epica", "epik", "epique"})
+
+# Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish).
+_DONE_CATEGORIES = frozenset({"done", "complete", "listo", "hecho", "finalizado", "gotowe", "termine"})
+
+_SECONDS_PER_HOUR = 3600
+_MAX_WEEKS = 520  # ten engineer-years: anything larger is a unit mistake
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass
+class Link:
+    """One issue link as Jira stores it on issue X: `X <outward> other` or `X <inward> other`."""
+
+    type_name: str
+    direction: str  # "inward" | "outward"
+    other: str  # the other issue's key
+    ref: SourceRef
+    outward_phrase: str | None = None  # JSON only: type.outward, e.g. "blocks"
+
+
+@dataclass
+class Issue:
+    """One exported issue before it becomes an Item: raw values by field name."""
+
+    ref: SourceRef  # the row (CSV) or the issue (JSON)
+    fields: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)  # field -> CSV column letter or JSON field id
+    links: list[Link] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value if v not in (None, ""))
+        return values.parse_text(value)
+
+    def cell(self, name: str) -> SourceRef:
+        return self.ref.at(self.cells.get(name)) if self.cells.get(name) else self.ref
+
+
+def _norm(text: str) -> str:
+    return values.normalize_name(text)
+
+
+def split_header(header: str) -> tuple[str, str] | None:
+    """"Custom field (Story Points (SP))" -> ("Custom field", "Story Points (SP)"); None without brackets.
+
+    The prefixes never hold a bracket, so the first "(" starts the name.
+    """
+    text = header.strip()
+    start = text.find("(")
+    if start < 0 or not text.endswith(")"):
+        return None
+    return text[:start].strip(), text[start + 1 : -1]
+
+
+def inner_name(header: str) -> str | None:
+    """"Custom field (Squad)" -> "Squad"; None when there are no brackets."""
+    parts = split_header(header)
+    return parts[1] if parts else None
+
+
+_CUSTOM_LOOKUP: dict[str, tuple[str, int]] = {
+    _norm(name): (role, rank)
+    for role, names in CUSTOM_FIELDS.items()
+    for rank, name in enumerate(names, start=1)
+}
+
+_CONFIG_ROLES = {"team_field": "team", "story_points_field": "story_points",
+                 "rollback_plan_field": "rollback_plan", "rehearsal_field": "rehearsal", "start_field": "start"}
+
+
+def configured_names(config: JiraConfig) -> dict[str, str]:
+    """Normalized field names from [jira] -> the role they play. Both the header
+    form and the bare display name are accepted."""
+    found: dict[str, str] = {}
+    for option, role in _CONFIG_ROLES.items():
+        name = getattr(config, option)
+        if not name:
+            continue
+        found[_norm(name)] = role
+        if inner := inner_name(name):
+            found[_norm(inner)] = role
+    return found
+
+
+def custom_role(display_name: str, config: JiraConfig, *aliases: str) -> tuple[str, int] | None:
+    """The role a custom field plays, from its display name (or id), and its rank.
+
+    Rank 0 is a field named in the config (it beats every default); lower ranks
+    win when several fields fill the same role.
+    """
+    configured = configured_names(config)
+    for name in (display_name, *aliases):
+        if name and _norm(name) in configured:
+            return configured[_norm(name)], -1
+    return _CUSTOM_LOOKUP.get(_norm(display_name))
+
+
+def link_sense(type_name: str, outward_phrase: str | None = None) -> str | None:
+    """"blocks", "depends", or None when the link type is not a dependency."""
+    sense = DEPENDENCY_LINK_TYPES.get(_norm(type_name))
+    if sense is None and outward_phrase:
+        sense = _OUTWARD_PHRASES.get(_norm(outward_phrase))
+    return sense
+
+
+def dependency_edge(issue_key: str, link: Link) -> tuple[str, str] | None:
+    """(dependent, dependency) for a dependency link on `issue_key`, else None.
+
+    Jira reads a link as "subject <outward phrase> object": stored outward on X it
+    is "X blocks Y"; stored inward on X it is the same sentence seen from the
+    other end, "Y blocks X".
+    """
+    sense = link_sense(link.type_name, link.outward_phrase)
+    if sense is None:
+        return None
+    subject, obj = (issue_key, link.other) if link.direction == "outward" else (link.other, issue_key)
+    return (obj, subject) if sense == "blocks" else (subject, obj)
+
+
+def is_done(status: str | None, category: str | None, done: bool | None) -> bool:
+    """Done by Jira's own status category when the export has it, else by the status word."""
+    if done is not None:
+        return done
+    if category:
+        return _norm(category) in _DONE_CATEGORIES or schema.is_done(category)
+    return schema.is_done(status)
+
+
+# ---------------------------------------------------------------- issues -> items
+
+
+class _Builder:
+    """Turns the issue records of one export into items, noting what it could not use."""
+
+    def __init__(self, plan: Plan, config: JiraConfig):
+        self.plan = plan
+        self.config = config
+        self.seen = {item.key: item.ref for item in plan.items}
+
+    def note(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None) -> None:
+        self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject))
+
+    # --- keys, parents
+
+    def keyed(self, issues: list[Issue]) -> list[tuple[str, Issue]]:
+        """Each issue with its key; a second copy of a key is not used."""
+        kept = []
+        for number, issue in enumerate(issues, start=1):
+            key = issue.text("key")
+            if not key:
+                # The issue id is stable across exports; the row (or position in the pages) is the last resort.
+                key = f"id-{issue.text('issue_id')}" if issue.text("issue_id") else \
+                    f"{issue.ref.sheet or 'issue'}-{issue.ref.row or number}"
+                self.note(issue.cell("key"), f"no issue key; '{key}' was used instead", subject=key)
+            if key in self.seen:
+                self.note(issue.cell("key"), f"issue {key} appears again (first at {self.seen[key].location}); "
+                                             "this copy was not used", dropped=True, subject=key)
+                continue
+            issue.ref = issue.ref.model_copy(update={"key": key})
+            self.seen[key] = issue.cell("key")
+            kept.append((key, issue))
+        return kept
+
+    def parents(self, keyed: list[tuple[str, Issue]]) -> dict[str, str]:
+        """Child key -> parent key, from Parent key, Parent / Parent id (joined on Issue id), or Epic Link."""
+        by_id = {issue.text("issue_id"): key for key, issue in keyed if issue.text("issue_id")}
+        found: dict[str, str] = {}
+        for key, issue in keyed:
+            parent = issue.text("parent_key")
+            pid = issue.text("parent_id")
+            if not parent and pid:
+                if pid.isdigit():
+                    parent = by_id.get(pid)
+                    if parent is None and not issue.text("epic_link"):
+                        self.note(issue.cell("parent_id"), f"parent issue id {pid} is not in this export; "
+                                                           "the issue has no parent in the plan", subject=key)
+                else:
+                    parent = pid  # some exports put the key itself in Parent
+            parent = parent or issue.text("epic_link")
+            if parent and parent != key:
+                found[key] = parent
+        return found
+
+    # --- values
+
+    def date(self, issue: Issue, name: str, key: str):
+        try:
+            return values.parse_date(issue.fields.get(name))
+        except values.ParseError as exc:
+            self.note(issue.cell(name), f"{name}: {exc}; the date was left out", subject=key)
+            return None
+
+    def number(self, issue: Issue, name: str, key: str, what: str) -> float | None:
+        raw = issue.fields.get(name)
+        try:
+            number = values.parse_number(raw)
+        except values.ParseError as exc:
+            self.note(issue.cell(name), f"{what}: {exc}; the issue counts as unestimated", subject=key)
+            return None
+        if number is not None and number < 0:
+            self.note(issue.cell(name), f"{what} {values.parse_text(raw)} is negative; "
+                                        "the issue counts as unestimated", subject=key)
+            return None
+        return number
+
+    def estimate(self, issue: Issue, key: str, has_children: bool):
+        """(weeks, points, as written). Jira keeps time in seconds; Σ (the sum over
+        sub-tasks) is used only when the sub-tasks are not in the export themselves,
+        so no work is counted twice."""
+        names = ["original_estimate"] if has_children else ["original_estimate", "aggregate_estimate"]
+        for name in names:
+            seconds = self.number(issue, name, key, "original estimate")
+            if seconds is None:
+                continue
+            weeks = seconds / _SECONDS_PER_HOUR / self.config.hours_per_week
+            if weeks > _MAX_WEEKS:
+                self.note(issue.cell(name), f"estimate of {seconds:g} seconds is over ten engineer-years; "
+                                            "the issue counts as unestimated (check the unit)", subject=key)
+                return None, None, issue.text(name)
+            return weeks, None, f"{seconds:g} seconds"
+        points = self.number(issue, "story_points", key, "story points")
+        if points is not None:
+            return None, points, f"{points:g} points"
+        return None, None, None
+
+    def team(self, issue: Issue) -> tuple[str | None, str | None]:
+        """The team and where it came from: the team field, else the configured fallbacks."""
+        team = issue.text("team")
+        if team:
+            return team, None
+        for source in self.config.team_fallback:
+            services = issue.fields.get("services")
+            if source == "component" and isinstance(services, list) and services:
+                return values.parse_text(services[0]), "component"
+            if source == "project" and issue.text("project"):
+                return issue.text("project"), "project"
+        return None, None
+
+    # --- the whole export
+
+    def add(self, issues: list[Issue]) -> None:
+        self.plan.rows_read += len(issues)
+        keyed = self.keyed(issues)
+        parents = self.parents(keyed)
+        with_children = set(parents.values())
+        fallback: Counter[str] = Counter()
+        items: dict[str, Item] = {}
+        for key, issue in keyed:
+            item, source = self.item(key, issue, parents.get(key), key in with_children)
+            if source:
+                fallback[source] += 1
+            items[key] = item
+        self.links(keyed, items)
+        self.plan.items.extend(items.values())
+        if not keyed:
+            return
+        # One note per export, not per issue: it is one mapping decision.
+        ref = keyed[0][1].ref.model_copy(update={"row": None, "column": None, "key": None})
+        teamless = sum(1 for item in items.values() if not item.team)
+        hint = "(name your team field with [jira] team_field in the config)"
+        if fallback:
+            parts = " and ".join(f"from the {'first component' if s == 'component' else 'project key'} "
+                                 f"for {n} issue{'s' if n > 1 else ''}" for s, n in sorted(fallback.items()))
+            self.note(ref, f"no team field filled: the team was taken {parts} {hint}")
+        if teamless:
+            self.note(ref, f"{teamless} issue{'s have' if teamless > 1 else ' has'} no team: no team field, "
+                           f"component or project key to take it from {hint}")
+
+    def item(self, key: str, issue: Issue, parent: str | None, has_children: bool) -> tuple[Item, str | None]:
+        title = issue.text("title")
+        if not title:
+            title = key
+            self.note(issue.cell("title"), "no summary; the key is used as its title", subject=key)
+        weeks, points, raw = self.estimate(issue, key, has_children)
+        team, team_source = self.team(issue)
+        rollback, rehearsal = issue.text("rollback_plan"), issue.text("rehearsal")
+        committed = None
+        if issue.fields.get("committed") is not None:
+            try:
+                committed = values.parse_bool_or_link(issue.fields["committed"])
+            except values.ParseError as exc:
+                self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
+        extra = dict(issue.extra)
+        if team_source:
+            extra["team from"] = "first component" if team_source == "component" else "project key"
+        item = Item(
+            key=key,
+            title=title,
+            team=team,
+            kind_raw=issue.text("kind"),
+            estimate_weeks=weeks,
+            estimate_points=points,
+            estimate_raw=raw,
+            start=self.date(issue, "start", key),
+            due=self.date(issue, "due", key),
+            services=values.parse_list(issue.fields.get("services") or []),
+            rollback_plan=None if values.is_none_marker(rollback) else rollback,
+            rehearsal=None if values.is_none_marker(rehearsal) else rehearsal,
+            labels=values.parse_list(issue.fields.get("labels") or []),
+            owner=issue.text("owner"),
+            priority=issue.text("priority"),
+            status=issue.text("status"),
+            done=is_done(issue.text("status"), issue.text("status_category"), issue.fields.get("done")),
+            committed=bool(committed),
+            description=issue.text("description"),
+            parent=parent,
+            extra=extra,
+            ref=issue.cell("key"),
+            columns={name: col for name, col in issue.cells.items()
+                     if name not in ("key", "issue_id") and col},
+        )
+        if item.start and item.due and item.due < item.start:
+            self.note(issue.cell("due"), f"due date {item.due} is before start date {item.start}", subject=key)
+        return item, team_source
+
+    def links(self, keyed: list[tuple[str, Issue]], items: dict[str, Item]) -> None:
+        """Dependencies from Blocks/Depends links (a mirrored pair gives one edge); other links kept as links."""
+        edges: dict[tuple[str, str], list[tuple[str, Link]]] = {}
+        for key, issue in keyed:
+            for link in issue.links:
+                edge = dependency_edge(key, link)
+                if edge is None:
+                    pair = (link.type_name.strip(), link.other)
+                    if pair not in items[key].links:
+                        items[key].links.append(pair)
+                elif edge[0] != edge[1]:
+                    edges.setdefault(edge, []).append((key, link))
+        for (dependent, dependency), stored_on in edges.items():
+            if dependent in items:
+                item = items[dependent]
+                item.depends_on.append(dependency)
+                # Evidence points at the dependent's own link cell when its row has one.
+                own = next((link for key, link in stored_on if key == dependent), None)
+                if own is not None and own.ref.column and "depends_on" not in item.columns:
+                    item.columns["depends_on"] = own.ref.column
+                continue
+            # Stored on the issue that blocks something outside the export.
+            owner, link = stored_on[0]
+            pair = (link.type_name.strip(), dependent)
+            if pair not in items[owner].links:
+                items[owner].links.append(pair)
+            self.note(link.ref, f"{owner} is needed by {dependent} ({link.type_name.strip()} link), which is not "
+                                "in this export; the dependency was kept as a link", subject=owner)
+
+
+def add_issues(plan: Plan, issues: list[Issue], config: JiraConfig) -> None:
+    """Every issue becomes an item of the plan, or a data-quality note saying why not."""
+    _Builder(plan, config).add(issues)
+
+
+# ---------------------------------------------------------------- --level epic
+
+
+def _is_epic(item: Item) -> bool:
+    return item.kind_raw is not None and _norm(item.kind_raw) in EPIC_TYPES
+
+
+def epic_of(items: dict[str, Item]) -> dict[str, str]:
+    """Each item's key -> the key of the item it rolls up into.
+
+    That is the nearest epic above it (or itself, for an epic), else the topmost
+    ancestor in the export, so sub-tasks of a story with no epic join the story.
+    """
+    target: dict[str, str] = {}
+    for key, item in items.items():
+        chain, seen, current = [item], {key}, item
+        while current.parent in items and current.parent not in seen and not _is_epic(current):
+            current = items[current.parent]
+            seen.add(current.key)
+            chain.append(current)
+        epic = next((c for c in chain if _is_epic(c)), chain[-1])
+        target[key] = epic.key
+    return target
+
+
+def _most_common(names: Iterable[str | None]) -> str | None:
+    counts = Counter(n for n in names if n)
+    return counts.most_common(1)[0][0] if counts else None  # ties: first seen, as Counter keeps order
+
+
+def _summed(members: list[Item], name: str) -> float | None:
+    numbers = [getattr(m, name) for m in members if getattr(m, name) is not None]
+    return sum(numbers) if numbers else None
+
+
+def roll_up_to_epics(plan: Plan) -> Plan:
+    """The plan made of epics: every child's estimate, owner, dependencies and due
+    date rolled up into its epic (see README, "Jira exports")."""
+    items = {i.key: i for i in plan.items}
+    target = epic_of(items)
+    members: dict[str, list[Item]] = {}
+    for key, epic in target.items():
+        if key != epic:
+            members.setdefault(epic, []).append(items[key])
+
+    def mapped(keys: Iterable[str], own: str) -> list[str]:
+        out = [target.get(k, k) for k in keys]
+        return list(dict.fromkeys(k for k in out if k != own))
+
+    rolled: list[Item] = []
+    for item in plan.items:
+        if target[item.key] != item.key:
+            continue
+        children = members.get(item.key, [])
+        everyone = [item, *children]
+        update: dict[str, Any] = {"depends_on": mapped((d for m in everyone for d in m.depends_on), item.key)}
+        if children:
+            weeks, points = _summed(children, "estimate_weeks"), _summed(children, "estimate_points")
+            if weeks is not None or points is not None:
+                update |= {"estimate_weeks": weeks, "estimate_points": points,
+                           "estimate_raw": f"sum of {len(children)} child issues"}
+            dues = [m.due for m in everyone if m.due]
+            starts = [m.start for m in everyone if m.start]
+            update |= {
+                "owner": _most_common(c.owner for c in children) or item.owner,
+                "team": item.team or _most_common(c.team for c in children),
+                "due": max(dues) if dues else None,
+                "start": min(starts) if starts else None,
+                "services": list(dict.fromkeys(s for m in everyone for s in m.services)),
+                "labels": list(dict.fromkeys(label for m in everyone for label in m.labels)),
+                "committed": any(m.committed for m in everyone),
+                "links": list(dict.fromkeys((t, target.get(k, k)) for m in everyone for t, k in m.links
+                                            if target.get(k, k) != item.key)),
+                "extra": {**item.extra, "rolled up": ", ".join(c.key for c in children)},
+            }
+            # The rollback plan and rehearsal stay the epic's own: a child's rollback covers
+            # its own step, not the way back from the whole migration.
+        rolled.append(item.model_copy(update=update))
+    return plan.model_copy(update={"items": rolled})

@@ -1,0 +1,378 @@
+"""Jira REST search responses: /rest/api/2|3/search and /rest/api/3/search/jql.
+
+A plan is one page or a folder of pages. Pages are checked for gaps (offset
+style: `startAt`/`total`; token style: a page that says `isLast`). Custom fields
+are named through a field list (`/rest/api/2/field`) or a response's `names`
+(`expand=names`), never by a fixed customfield id, because every Jira site
+numbers them differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import JiraConfig
+from ..errors import InputError
+from ..model import DataIssue, Plan, SourceRef
+from . import tables
+from .jira_common import Issue, Link, add_issues, configured_names, custom_role
+
+# System fields read from `fields`, by JSON field id.
+_ESTIMATES = {"timeoriginalestimate": "original_estimate", "aggregatetimeoriginalestimate": "aggregate_estimate"}
+_DONE_CATEGORY_NAMES = frozenset({"done", "complete"})  # an old Cloud response called it "Complete"
+# ADF nodes that end a line of text when flattened.
+_ADF_BLOCKS = frozenset({"paragraph", "heading", "blockquote", "listItem", "codeBlock", "rule", "tableRow",
+                         "panel", "taskItem", "decisionItem", "mediaSingle"})
+_SPRINT_NAME = re.compile(r"[\[,]name=([^,\]]*)")
+
+
+@dataclass
+class Page:
+    display: str
+    data: dict[str, Any]
+    bad_bytes: bool = False
+
+    @property
+    def issues(self) -> list[Any]:
+        return self.data.get("issues") or []
+
+    @property
+    def offset_style(self) -> bool:
+        return isinstance(self.data.get("startAt"), int) and isinstance(self.data.get("total"), int)
+
+    @property
+    def says_last(self) -> bool:
+        # The last search/jql page has isLast: true, or simply no nextPageToken.
+        return self.data.get("isLast") is True or not self.data.get("nextPageToken")
+
+
+# ---------------------------------------------------------------- files
+
+
+def _read(path: Path, display: str) -> tuple[Any, str | None]:
+    """The parsed JSON and a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash)."""
+    tables._check_file(path, display)
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    note = None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        note = f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd"
+    try:
+        return json.loads(text), note
+    except json.JSONDecodeError as exc:
+        raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", where=display,
+                         hint="save the REST response again, whole") from exc
+    except RecursionError as exc:
+        raise InputError("is nested too deeply to be a Jira response", where=display) from exc
+
+
+def _kind(data: Any) -> str | None:
+    """"page", "fields" (a /rest/api/2/field list), or None."""
+    if isinstance(data, dict) and isinstance(data.get("issues"), list):
+        return "page"
+    if isinstance(data, list):
+        if data and all(isinstance(x, dict) and "key" in x and "fields" in x for x in data):
+            return "issues"
+        if all(isinstance(x, dict) and "id" in x and "name" in x for x in data):
+            return "fields"
+    return None
+
+
+def _starts_with_bracket(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+    except OSError:
+        return False
+
+
+def is_jira_json(path: Path) -> bool:
+    """A .json file, or a folder holding .json files: read as Jira REST responses."""
+    if path.is_dir():
+        return any(p.suffix.lower() == ".json" for p in path.iterdir())
+    return path.suffix.lower() == ".json"
+
+
+def _field_names(data: list[dict[str, Any]]) -> dict[str, str]:
+    return {str(f["id"]): str(f["name"]) for f in data if f.get("id") and f.get("name")}
+
+
+# ---------------------------------------------------------------- values
+
+
+def adf_text(node: Any) -> str:
+    """Plain text of an Atlassian Document Format tree (v3 descriptions), one line per block."""
+    parts: list[str] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, list):
+            for child in n:
+                walk(child)
+            return
+        if not isinstance(n, dict):
+            return
+        kind = n.get("type")
+        attrs = n.get("attrs") if isinstance(n.get("attrs"), dict) else {}
+        if kind == "text" and isinstance(n.get("text"), str):
+            parts.append(n["text"])
+        elif kind == "hardBreak":
+            parts.append("\n")
+        elif kind in ("mention", "emoji", "status", "inlineCard"):
+            parts.append(str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or ""))
+        walk(n.get("content"))
+        if kind in _ADF_BLOCKS:
+            parts.append("\n")
+
+    walk(node)
+    return re.sub(r"\n{3,}", "\n\n", "".join(parts)).strip()
+
+
+def plain(value: Any) -> Any:
+    """A field value as text, a number, or a list of texts: what the plan needs of it."""
+    if value is None or isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if value.get("type") == "doc":
+            return adf_text(value) or None
+        for name in ("value", "name", "displayName", "title", "key"):
+            if isinstance(value.get(name), str):
+                return value[name]
+        return None  # e.g. an unlicensed Parent Link object
+    if isinstance(value, list):
+        texts = [plain(v) for v in value]
+        return [str(t) for t in texts if t not in (None, "")]
+    return None
+
+
+def _texts(value: Any) -> list[str]:
+    """A multi-valued field as a list of texts, whatever shape it arrived in."""
+    found = plain(value)
+    if isinstance(found, list):
+        return found
+    return [] if found in (None, "") else [str(found)]
+
+
+def _has_bad_bytes(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\ufffd" in value
+    if isinstance(value, dict):
+        return any(_has_bad_bytes(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_bad_bytes(v) for v in value)
+    return False
+
+
+# ---------------------------------------------------------------- issues
+
+
+def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraConfig) -> Issue:
+    fields: dict[str, Any] = raw["fields"]
+    key = raw.get("key") if isinstance(raw.get("key"), str) else None
+    issue = Issue(ref=SourceRef(source=page.display, key=key))
+
+    def put(name: str, value: Any, field_id: str) -> None:
+        if value not in (None, "", []):
+            issue.fields[name] = value
+            issue.cells[name] = field_id
+
+    put("key", key, "key")
+    put("issue_id", str(raw["id"]) if raw.get("id") is not None else None, "id")
+    put("title", plain(fields.get("summary")), "summary")
+    put("kind", plain(fields.get("issuetype")), "issuetype")
+    put("priority", plain(fields.get("priority")), "priority")
+    put("project", plain((fields.get("project") or {}).get("key") if isinstance(fields.get("project"), dict)
+                         else None), "project")
+    assignee = fields.get("assignee")
+    if isinstance(assignee, dict):
+        put("owner", plain(assignee.get("displayName")) or plain(assignee.get("name")), "assignee")
+    status = fields.get("status")
+    if isinstance(status, dict):
+        put("status", plain(status), "status")
+        category = status.get("statusCategory")
+        if isinstance(category, dict) and (category.get("key") or category.get("name")):
+            issue.fields["done"] = (str(category.get("key", "")).casefold() == "done"
+                                    or str(category.get("name", "")).casefold() in _DONE_CATEGORY_NAMES)
+    put("due", plain(fields.get("duedate")), "duedate")
+    put("description", plain(fields.get("description")), "description")
+    put("labels", _texts(fields.get("labels")), "labels")
+    put("services", _texts(fields.get("components")), "components")
+    for field_id, name in _ESTIMATES.items():
+        put(name, plain(fields.get(field_id)), field_id)
+    if isinstance(fields.get("parent"), dict):
+        put("parent_key", plain(fields["parent"].get("key")), "parent")
+    if isinstance(fields.get("epic"), dict):  # the agile API's epic object
+        put("epic_link", plain(fields["epic"].get("key")), "epic")
+    _custom_fields(issue, fields, names, config)
+    links = fields.get("issuelinks")
+    for link in links if isinstance(links, list) else []:
+        if not isinstance(link, dict) or not isinstance(link.get("type"), dict):
+            continue
+        for direction in ("inward", "outward"):
+            other = link.get(f"{direction}Issue")
+            if isinstance(other, dict) and isinstance(other.get("key"), str):
+                outward = link["type"].get("outward")
+                issue.links.append(Link(str(link["type"].get("name") or ""), direction, other["key"],
+                                        issue.ref.at("issuelinks"), outward if isinstance(outward, str) else None))
+    return issue
+
+
+def _custom_fields(issue: Issue, fields: dict[str, Any], names: dict[str, str], config: JiraConfig) -> None:
+    """Custom fields by what their display name says they are; the best-ranked one wins.
+
+    A system field already read (duedate) outranks a custom one for the same role (Target end),
+    unless the config names the custom field.
+    """
+    ranks: dict[str, int] = {role: 0 for role in issue.fields}
+    configured = configured_names(config)
+    for field_id, value in fields.items():
+        name = names.get(field_id)
+        if name is None and not configured:
+            continue
+        if name and name.casefold() == "sprint":
+            sprints = [m for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+                       for m in _SPRINT_NAME.findall(v)] or plain(value)
+            if sprints:
+                issue.extra["Sprint"] = ", ".join(sprints) if isinstance(sprints, list) else str(sprints)
+            continue
+        found = custom_role(name or "", config, field_id)
+        value = plain(value)
+        if found is None or value in (None, "", []):
+            continue
+        role, rank = found
+        if role not in ranks or rank < ranks[role]:
+            ranks[role] = rank
+            issue.fields[role] = value
+            issue.cells[role] = field_id
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _gaps(pages: list[Page]) -> list[DataIssue]:
+    """Missing pages: holes in startAt..total, or token pages with no last page."""
+    notes: list[DataIssue] = []
+    by_total: dict[int, list[Page]] = {}
+    for page in pages:
+        if page.offset_style:
+            by_total.setdefault(page.data["total"], []).append(page)
+    for total, group in by_total.items():
+        spans = sorted((p.data["startAt"], p.data["startAt"] + len(p.issues)) for p in group)
+        reach, missing = 0, []
+        for start, end in spans:
+            if start > reach:
+                missing.append((reach, start))
+            reach = max(reach, end)
+        if total > reach:
+            missing.append((reach, total))
+        for first, last in missing:
+            notes.append(DataIssue(
+                ref=SourceRef(source=group[0].display),
+                problem=f"issues {first + 1}-{last} of {total} are not in the files given (a page starting at "
+                        f"startAt={first} is missing); the plan holds only the pages given"))
+    token = [p for p in pages if not p.offset_style]
+    if token and any("nextPageToken" in p.data or "isLast" in p.data for p in token) \
+            and not any(p.says_last for p in token):
+        tokens = ", ".join(str(p.data.get("nextPageToken")) for p in token)
+        notes.append(DataIssue(
+            ref=SourceRef(source=token[-1].display),
+            problem=f"no page says isLast: true, so at least one page is missing (next page tokens given: "
+                    f"{tokens[:200]}); the plan holds only the pages given"))
+    return notes
+
+
+def _sources(path: Path, display: str) -> list[tuple[Path, str, bool]]:
+    """(file, shown name, is it the plan itself) for a page, or every .json in a folder.
+
+    Beside a single page, field lists in the same folder are picked up too.
+    """
+    if path.is_dir():
+        base = display.rstrip("/\\")
+        return [(p, f"{base}/{p.name}", True) for p in sorted(path.iterdir())
+                if p.suffix.lower() == ".json" and p.is_file()]
+    found = [(path, display, True)]
+    if path.parent.is_dir():
+        for sibling in sorted(path.parent.iterdir()):
+            if sibling.suffix.lower() == ".json" and sibling != path and _starts_with_bracket(sibling):
+                found.append((sibling, str(Path(display).parent / sibling.name), False))
+    return found
+
+
+def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
+                   field_lists: list[str] | None = None) -> None:
+    """Add the issues of one search page, or a folder of pages, to the plan."""
+    names: dict[str, str] = {}
+    pages: list[Page] = []
+    for file, shown, is_plan in _sources(path, display):
+        try:
+            data, note = _read(file, shown)
+        except InputError:
+            if is_plan:
+                raise
+            continue  # an unreadable neighbour is not the plan's problem
+        kind = _kind(data)
+        if kind == "fields":
+            names.update(_field_names(data))
+            plan.sources.append(shown)
+            if is_plan and not path.is_dir():
+                plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
+                    f"this is a Jira field list ({len(data)} fields), not a list of issues; give it with "
+                    "--context beside the search pages, or put it in the same folder")))
+            continue
+        if kind is None:
+            if is_plan and not path.is_dir():
+                raise InputError("is not a Jira search response (no 'issues' list) nor a field list", where=shown,
+                                 hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
+            if is_plan:
+                plan.issues.append(DataIssue(ref=SourceRef(source=shown),
+                                             problem="not a Jira search page nor a field list; it was not read"))
+            continue
+        if not is_plan:
+            continue  # a sibling page of another search: only field lists are borrowed from the folder
+        plan.sources.append(shown)
+        if note:
+            plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=note))
+        pages.append(Page(shown, data if kind == "page" else {"issues": data}, note is not None))
+    for extra in field_lists or []:
+        data, _ = _read(Path(extra), str(extra))
+        if _kind(data) != "fields":
+            raise InputError("is not a Jira field list (the response of /rest/api/2/field)", where=str(extra),
+                             hint="give --context a workbook, or the field list of the same Jira site")
+        names.update(_field_names(data))
+        plan.sources.append(str(extra))
+    for page in pages:
+        if isinstance(page.data.get("names"), dict):
+            names.update({str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)})
+    plan.issues.extend(_gaps(pages))
+    issues = []
+    unnamed: set[str] = set()
+    for page in pages:
+        for number, raw in enumerate(page.issues, start=1):
+            if not isinstance(raw, dict) or not isinstance(raw.get("fields"), dict):
+                plan.rows_read += 1
+                plan.issues.append(DataIssue(ref=SourceRef(source=page.display), row_dropped=True,
+                                             problem=f"entry {number} of 'issues' has no fields; it was not read"))
+                continue
+            issue = _issue(raw, page, names, config)
+            unnamed.update(k for k, v in raw["fields"].items()
+                           if k.startswith("customfield_") and k not in names and v not in (None, [], ""))
+            if page.bad_bytes and _has_bad_bytes(raw):
+                plan.issues.append(DataIssue(ref=issue.ref, subject_id=issue.ref.key, problem=(
+                    "its text has bytes that were not valid UTF-8; they show as \ufffd")))
+            issues.append(issue)
+    if unnamed and pages:
+        shown = ", ".join(sorted(unnamed)[:5]) + (f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else "")
+        plan.issues.append(DataIssue(ref=SourceRef(source=pages[0].display), problem=(
+            f"{len(unnamed)} custom fields with values have no name ({shown}): no field list or 'names' "
+            "names them, so none of them was read as team, story points, rollback plan or start date; give "
+            "the /rest/api/2/field response with --context or put it in the same folder")))
+    add_issues(plan, issues, config)
