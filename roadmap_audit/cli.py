@@ -65,15 +65,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 def _plan_options(fn):
     fn = click.option("--context", "context", multiple=True, type=click.Path(),
-                      help="Workbook or CSV with Teams, Services, Org, Actions, Incidents (repeatable).")(fn)
+                      help="Workbook or CSV with Teams, Services, Org, Actions, Incidents; or a Jira field "
+                           "list (.json) for a Jira plan (repeatable).")(fn)
     fn = click.option("--config", "config_file", type=click.Path(),
                       help="Config TOML (default: ./roadmap-audit.toml or [tool.roadmap-audit] in ./pyproject.toml).")(fn)
     fn = click.option("--quarter", help="Planning quarter, e.g. 2026-Q3 (overrides the Settings sheet).")(fn)
+    fn = click.option("--level", type=click.Choice(["issue", "epic"]), default="issue", show_default=True,
+                      help="Plan items: every issue, or epics with their child issues rolled up into them.")(fn)
     return fn
 
 
 def _options(plan: str, context: tuple[str, ...], config_file: str | None, quarter: str | None,
-             rules_dirs: tuple[str, ...] = (), select: str | None = None, ignore: str | None = None):
+             rules_dirs: tuple[str, ...] = (), select: str | None = None, ignore: str | None = None,
+             level: str = "issue"):
     from .config import load_config
     from .load.values import ParseError, parse_quarter
     from .pipeline import Options
@@ -86,7 +90,7 @@ def _options(plan: str, context: tuple[str, ...], config_file: str | None, quart
             raise click.BadParameter(f"'{quarter}' is not a quarter like 2026-Q3", param_hint="--quarter")
     config = load_config(config_file)
     split = lambda s: [x.strip() for x in (s or "").split(",") if x.strip()]  # noqa: E731
-    return Options(plan=plan, context=list(context), config=config, rules_dirs=list(rules_dirs),
+    return Options(plan=plan, context=list(context), config=config, rules_dirs=list(rules_dirs), level=level,
                    select=split(select), ignore=split(ignore), quarter=quarter)
 
 
@@ -115,25 +119,28 @@ class _Progress:
 @click.option("--ignore", help="Skip these rule ids or prefixes, comma-separated.")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), help="Exit 1 if any finding is at or above this severity.")
 @click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere.")
-def audit(plan, context, config_file, quarter, output, fmt, rules_dirs, select, ignore, fail_on, redact_people):
+def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, select, ignore, fail_on,
+          redact_people):
     """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
     from . import pipeline
-    from .redact import redact_plan
+    from .redact import redactor_for
     from .report import render, write_atomic
 
-    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore)
+    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
     fmt = fmt or (_EXT_FORMATS.get(Path(output).suffix.lower()) if output else None) or "html"
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
     progress = _Progress()
     progress("reading the plan")
     loaded = pipeline.load(options)
-    if redact_people:
-        loaded = redact_plan(loaded)
+    redactor = redactor_for(loaded) if redact_people else None
+    if redactor is not None:
+        loaded = redactor.plan(loaded)
     phases = {"derive": "deriving capacity and graphs", "rules": "running the rules", "score": "scoring"}
     result = pipeline.run(options, loaded, on_phase=lambda p: progress(phases.get(p, p)))
     progress(f"writing the {fmt} report")
-    body = render(fmt, result, plan_path=plan, plan=loaded)
+    # colour only when the text goes to a terminal, never into a file
+    body = render(fmt, result, plan_path=plan, plan=loaded, redactor=redactor, colour=None if not output else False)
     progress.done()
     if output:
         write_atomic(Path(output), body)
@@ -163,13 +170,13 @@ def _summary_line(result, output: str) -> str:
 @click.argument("plan", type=click.Path())
 @_plan_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(plan, context, config_file, quarter, fmt):
+def validate(plan, context, config_file, quarter, level, fmt):
     """Load PLAN only and report data quality: every row used or reported."""
     import json
 
     from . import pipeline
 
-    options = _options(plan, context, config_file, quarter)
+    options = _options(plan, context, config_file, quarter, level=level)
     loaded = pipeline.load(options)
     issues = loaded.issues
     if fmt == "json":

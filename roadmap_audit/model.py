@@ -297,6 +297,29 @@ class PlanSummary(_Model):
     teams: int
 
 
+class ItemSummary(_Frozen):
+    """One plan item as the reports show it (titles in advice, nodes in the dependency picture)."""
+
+    key: str
+    title: str
+    team: str | None = None  # the staffing model's spelling
+    kind: str
+    estimate_weeks: float | None = None  # story points already converted for the team
+    due: dt.date | None = None
+    committed: bool = False
+    done: bool = False
+    priority: str | None = None
+    location: str  # where it was read: Items!A14, or a Jira key
+
+
+class Dependency(_Frozen):
+    """An edge of the item dependency graph: `item` needs `depends_on` first."""
+
+    item: str
+    depends_on: str
+    cross_team: bool = False
+
+
 class DataQuality(_Model):
     rows_read: int
     rows_used: int
@@ -316,3 +339,5 @@ class Audit(_Model):
     org: list[OrgRollup] = Field(default_factory=list)
     data_quality: DataQuality
     rules_run: list[str] = Field(default_factory=list)
+    items: list[ItemSummary] = Field(default_factory=list)
+    dependencies: list[Dependency] = Field(default_factory=list)

@@ -24,6 +24,7 @@ class Options:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     quarter: str | None = None
+    level: str = "issue"  # "epic": child issues roll up into their epics (Jira plans)
 
 
 def rule_dirs(options_dirs: list[str], config: Config) -> list[Path]:
@@ -49,7 +50,8 @@ def rules_for(options: Options) -> list[Rule]:
 def load(options: Options) -> Plan:
     from .load import load_plan
 
-    return load_plan(options.plan, options.context, options.config.mapping)
+    return load_plan(options.plan, options.context, options.config.mapping, jira=options.config.jira,
+                     level=options.level)
 
 
 def _quiet(phase: str) -> None:
@@ -82,6 +84,7 @@ def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], No
     cap_rule = next((r for r in rules if r.id == "CAP001"), None)
     max_load = getattr(cap_rule.params, "max_load", 1.0) if cap_rule else 1.0
     verdict, reason = score.verdict(findings)
+    items, dependencies = score.item_summaries(facts)
     return Audit(
         plan=score.summary(facts),
         verdict=verdict,
@@ -92,4 +95,6 @@ def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], No
         org=score.org_rollup(facts, findings, teams),
         data_quality=score.data_quality(facts),
         rules_run=[r.id for r in rules],
+        items=items,
+        dependencies=dependencies,
     )

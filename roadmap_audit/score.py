@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .analyze.capacity import load_of
+from .analyze.capacity import item_weeks, load_of
 from .analyze.facts import Facts
 from .model import (
     SEVERITIES,
     DataQuality,
+    Dependency,
     Finding,
     ItemKind,
+    ItemSummary,
     OrgRollup,
     PlanSummary,
     Recommendation,
@@ -197,6 +199,21 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
             worst_team=worst.team if worst and worst.score > 0 else None,
         ))
     return rollups
+
+
+def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
+    """Every item as the reports show it, and the dependency edges between them."""
+    items = []
+    for item in facts.plan.items:
+        owner = facts.team_of(item)
+        items.append(ItemSummary(
+            key=item.key, title=item.title, team=owner, kind=facts.kind(item).value,
+            estimate_weeks=item_weeks(item, facts.teams.get(owner or "")), due=item.due,
+            committed=item.committed, done=item.done, priority=item.priority, location=item.ref.location,
+        ))
+    team = {key: facts.team_of(item) for key, item in facts.items.items()}
+    edges = [Dependency(item=a, depends_on=b, cross_team=team[a] != team[b]) for a, b in sorted(facts.item_graph.edges)]
+    return items, edges
 
 
 def summary(facts: Facts) -> PlanSummary:

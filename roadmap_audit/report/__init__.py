@@ -10,11 +10,22 @@ import os
 import tempfile
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from ..model import Audit, Plan
 
+if TYPE_CHECKING:
+    from ..redact import Redactor
 
-def render(fmt: str, audit: Audit, *, plan_path: str | None = None, plan: Plan | None = None) -> str | bytes:
+
+def render(fmt: str, audit: Audit, *, plan_path: str | None = None, plan: Plan | None = None,
+           redactor: Redactor | None = None, colour: bool | None = None) -> str | bytes:
+    """The report in one format.
+
+    `redactor` (from --redact-people) also scrubs the copy of the plan workbook the
+    xlsx report makes; `colour` is for text on a terminal (None: decide from stdout).
+    """
     if fmt == "json":
         from .json_report import render_json
 
@@ -30,11 +41,11 @@ def render(fmt: str, audit: Audit, *, plan_path: str | None = None, plan: Plan |
     if fmt == "text":
         from .text import render_text
 
-        return render_text(audit)
+        return render_text(audit, colour=colour)
     if fmt == "xlsx":
         from .xlsx import render_xlsx
 
-        return render_xlsx(audit, plan_path, plan)
+        return render_xlsx(audit, plan_path, plan, redactor)
     raise InputError(f"unknown format '{fmt}'", hint="use html, json, md, text or xlsx")
 
 

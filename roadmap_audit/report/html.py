@@ -1,16 +1,308 @@
 """The HTML report: one self-contained file, no network requests, prints cleanly.
 
-A view model is built from the Audit (arrangement only), then a jinja2 template
-with autoescape renders it. CSS and the little JavaScript are inlined.
+A view model (plain dataclasses) is built from the Audit — arrangement and
+geometry only, never a new figure about the plan — then a jinja2 template with
+autoescape renders it. CSS and the little JavaScript are inlined; the script is
+allowed by its hash in the Content-Security-Policy, so nothing else can run.
 """
 
 from __future__ import annotations
 
-from ..model import Audit
-from .view import FAMILY_NAMES, VERDICT_TEXT, family, heat, pct, severity_counts, weeks
+import base64
+import hashlib
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from .. import __version__
+from ..model import SEVERITIES, Audit, Deduction, Finding, ItemSummary, OrgRollup, Recommendation, TeamReport
+from .graph import GraphView, dependency_view
+from .view import (
+    NO_TEAM,
+    VERDICT_TEXT,
+    HeatCell,
+    day,
+    family,
+    family_name,
+    first_sentence,
+    heat,
+    is_over,
+    number,
+    pct,
+    severity_counts,
+    severity_rank,
+    span,
+    weeks,
+)
+
+TOP_RISKS = 8
+OPEN_LIMIT = 8  # findings unfolded on screen, at most
+ITEMS_PRINTED = 40  # a team page lists its items in print only up to this many
+
+_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
 
-def render_html(audit: Audit) -> str:
+def linkify(text: object) -> Markup:
+    """Escaped text in which http(s) addresses become links; any other scheme stays text."""
+    s = str(text)
+    out, last = [], 0
+    for m in _URL.finditer(s):
+        url = m.group(0).rstrip(".,;:!?)")
+        out.append(escape(s[last:m.start()]))
+        out.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url))
+        last = m.start() + len(url)
+    out.append(escape(s[last:]))
+    return Markup("").join(out)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The address itself when it is http or https; None otherwise (javascript:, data:, file: ...)."""
+    if url and re.fullmatch(r"https?://[^\s<>\"'`]+", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def _slug(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+# ------------------------------------------------------------------ view model
+
+
+@dataclass
+class FindingView:
+    f: Finding
+    anchor: str
+    family: str
+    why_line: str
+    order: int
+    open: bool = False  # shown unfolded on screen (print unfolds everything)
+
+
+@dataclass
+class Bar:
+    """Segments of a load bar, in percent of the bar's width."""
+
+    planned: float
+    admitted: float  # operations the staffing model admits
+    unadmitted: float  # observed operations beyond what is admitted
+    line: float  # where 100 % of capacity falls
+    over: bool
+    excess: float  # width of the part beyond 100 %
+
+
+@dataclass
+class Step:
+    """One row of the capacity waterfall: the deduction and where its bar sits."""
+
+    d: Deduction
+    kind: str  # base, minus, total, ops
+    left: float
+    width: float
+
+
+@dataclass
+class TeamView:
+    t: TeamReport
+    anchor: str
+    bar: Bar | None
+    steps: list[Step]
+    findings: list[FindingView]
+    defer: Recommendation | None
+    items: list[ItemSummary]
+    print_items: bool
+
+
+@dataclass
+class OrgNode:
+    unit: OrgRollup
+    team: TeamView | None
+    children: list[OrgNode] = field(default_factory=list)
+
+
+@dataclass
+class DeferView:
+    r: Recommendation
+    team: TeamView | None
+    items: list[ItemSummary]
+
+
+@dataclass
+class ChangeView:
+    r: Recommendation
+    finding: FindingView | None  # the finding the change clears
+    text: str  # the first sentence of the fix; the finding has the rest
+
+
+def _bar(t: TeamReport, scale: float) -> Bar | None:
+    if t.capacity_weeks <= 0:
+        return None
+    planned = t.planned_weeks / t.capacity_weeks
+    admitted = t.ops_admitted
+    unadmitted = max(0.0, t.ops_observed - t.ops_admitted)
+    to_pct = lambda x: round(100 * x / scale, 2)  # noqa: E731
+    over = is_over(t.load) and math.isfinite(t.load)
+    return Bar(planned=to_pct(planned), admitted=to_pct(admitted), unadmitted=to_pct(unadmitted),
+               line=to_pct(1.0), over=over, excess=to_pct(min(t.load, scale) - 1.0) if over else 0.0)
+
+
+def _steps(t: TeamReport) -> list[Step]:
+    """Bars for the capacity breakdown, scaled to the staffed engineer-weeks.
+
+    The first line is what the team is staffed for, the line labelled capacity is
+    what is left, `ops: ...` lines are what operations really cost; the rest are
+    deductions, drawn where they come off the running total.
+    """
+    if not t.breakdown:
+        return []
+    base = max(abs(d.weeks) for d in t.breakdown) or 1.0
+    scale = lambda x: round(100 * abs(x) / base, 2)  # noqa: E731
+    steps: list[Step] = []
+    running: float | None = None
+    for d in t.breakdown:
+        if d.label.startswith("ops"):
+            steps.append(Step(d.model_copy(update={"label": d.label.split(":", 1)[-1].strip()}), "ops", 0.0,
+                              scale(d.weeks)))
+        elif running is None:
+            running = d.weeks
+            steps.append(Step(d, "base", 0.0, scale(d.weeks)))
+        elif d.label == "capacity":
+            steps.append(Step(d, "total", 0.0, scale(d.weeks)))
+        else:
+            running -= abs(d.weeks)
+            steps.append(Step(d, "minus", scale(max(0.0, running)), scale(d.weeks)))
+    return steps
+
+
+def _org_tree(audit: Audit, teams: dict[str, TeamView]) -> list[OrgNode]:
+    units = {u.unit: u for u in audit.org}
+    if not any(u.unit not in teams for u in audit.org):
+        return []  # no unit above the teams: the heat map already says it all
+    children: dict[str | None, list[OrgRollup]] = defaultdict(list)
+    for u in audit.org:
+        children[u.parent if u.parent in units else None].append(u)
+
+    def build(u: OrgRollup, seen: frozenset[str]) -> OrgNode:
+        node = OrgNode(unit=u, team=teams.get(u.unit) if u.unit in teams else None)
+        kids = sorted(children.get(u.unit, []), key=lambda c: (c.unit in teams, c.unit))
+        node.children = [build(c, seen | {c.unit}) for c in kids if c.unit not in seen]
+        return node
+
+    return [build(u, frozenset({u.unit})) for u in sorted(children[None], key=lambda c: c.unit)]
+
+
+def build_view(audit: Audit) -> dict:
+    taken: set[str] = set()
+    # Critical findings are open; high ones too while they are few enough to read in one go.
+    serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
+    unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
+    findings = [
+        FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why), order=i,
+                    open=f.severity in unfold)
+        for i, f in enumerate(audit.findings)
+    ]
+    by_team: dict[str, list[FindingView]] = defaultdict(list)
+    for fv in findings:
+        for team in fv.f.teams:
+            by_team[team].append(fv)
+    items_by_team: dict[str, list[ItemSummary]] = defaultdict(list)
+    for item in audit.items:
+        items_by_team[item.team or NO_TEAM].append(item)
+    item_by_key = {i.key: i for i in audit.items}
+    defer = {r.team: r for r in audit.recommendations if r.action == "defer"}
+
+    loads = [t.load for t in audit.teams if t.capacity_weeks > 0 and math.isfinite(t.load)]
+    scale = max([1.0, *loads])
+    scale = math.ceil(scale * 4) / 4  # a round end for the axis: 125 %, 150 % ...
+    team_views = {}
+    for t in audit.teams:
+        mine = items_by_team.get(t.team, [])
+        team_views[t.team] = TeamView(
+            t=t, anchor="team-" + _slug(t.team, taken), bar=_bar(t, scale), steps=_steps(t),
+            findings=by_team.get(t.team, []), defer=defer.get(t.team),
+            items=mine, print_items=len(mine) <= ITEMS_PRINTED,
+        )
+
+    # worst finding per item, and where to jump to, for the dependency picture
+    flagged: dict[str, str] = {}
+    anchors: dict[str, str] = {}
+    for fv in findings:
+        subject = fv.f.subject
+        if subject.kind == "item" and subject.id not in anchors:
+            flagged[subject.id] = fv.f.severity
+            anchors[subject.id] = fv.anchor
+    graph: GraphView | None = dependency_view(audit, flagged, anchors)
+
+    families, grid = heat(audit)
+    top = [fv for fv in findings if fv.f.severity in ("critical", "high")][:TOP_RISKS] or findings[:5]
+    rules_by_family: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(set(audit.rules_run) | {f.rule for f in audit.findings}):
+        rules_by_family[family(r)].append(r)
+    finding_teams = [t.team for t in audit.teams] + (
+        [NO_TEAM] if any(not f.teams for f in audit.findings) else [])
+    return {
+        "audit": audit,
+        "verdict_text": VERDICT_TEXT[audit.verdict],
+        "counts": severity_counts(audit.findings),
+        "severities": SEVERITIES,
+        "findings": findings,
+        "top": top,
+        "families": families,
+        "grid": grid,
+        "heat_rows": list(grid),
+        "team_views": team_views,
+        "teams": [team_views[t.team] for t in audit.teams],
+        "scale": scale,
+        "axis": [(round(100 * x / scale, 2), f"{x:.0%}") for x in _ticks(scale)],
+        "org_tree": _org_tree(audit, team_views),
+        "graph": graph,
+        "defers": [DeferView(r=r, team=team_views.get(r.team), items=[item_by_key[k] for k in r.items
+                                                                        if k in item_by_key])
+                   for r in audit.recommendations if r.action == "defer"],
+        "changes": _changes(audit, findings, set(defer)),
+        "rules_by_family": dict(rules_by_family),
+        "finding_teams": finding_teams,
+        "version": __version__,
+        "no_team": NO_TEAM,
+    }
+
+
+def _changes(audit: Audit, findings: list[FindingView], deferring: set[str]) -> list[ChangeView]:
+    """The change advice, each tied to the finding it clears.
+
+    A capacity finding on a team that already has a defer recommendation is left
+    out: the defer card above names the items.
+    """
+    out = []
+    for r in audit.recommendations:
+        if r.action != "change":
+            continue
+        match = next((fv for fv in findings if fv.f.rule == r.rule and r.text.startswith(f"{fv.f.subject.id}: ")),
+                     None)
+        if match and match.f.subject.kind == "team" and r.rule == "CAP001" and r.team in deferring:
+            continue
+        out.append(ChangeView(r=r, finding=match,
+                              text=first_sentence(match.f.fix, 260) if match else r.text))
+    return out
+
+
+def _ticks(scale: float) -> list[float]:
+    step = 0.25 if scale <= 1.5 else 0.5 if scale <= 3 else 1.0
+    return [i * step for i in range(int(scale / step + 1e-9) + 1)]
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _environment():
     import jinja2
 
     env = jinja2.Environment(
@@ -19,21 +311,20 @@ def render_html(audit: Audit) -> str:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    env.filters["pct"] = pct
-    env.filters["weeks"] = weeks
-    families, grid = heat(audit)
-    max_scale = max([1.0, *(t.load for t in audit.teams if t.capacity_weeks)])
+    env.filters.update(pct=pct, weeks=weeks, number=number, day=day, linkify=linkify, safe_url=safe_url,
+                       family_name=family_name, first_sentence=first_sentence)
+    env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell)
+    return env
+
+
+def render_html(audit: Audit) -> str:
+    env = _environment()
+    assert env.loader is not None
+    script = env.loader.get_source(env, "report.js")[0]
+    style = env.loader.get_source(env, "report.css")[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("report.html.j2").render(
-        audit=audit,
-        verdict_text=VERDICT_TEXT[audit.verdict],
-        counts=severity_counts(audit.findings),
-        families=families,
-        family_names=FAMILY_NAMES,
-        grid=grid,
-        family=family,
-        top=[f for f in audit.findings if f.severity in ("critical", "high")][:8] or audit.findings[:5],
-        defer=[r for r in audit.recommendations if r.action == "defer"],
-        changes=[r for r in audit.recommendations if r.action == "change"],
-        scale=max_scale,
+        **build_view(audit), script=Markup(script), style=Markup(style), script_hash=f"sha256-{digest}",
     )

@@ -1,55 +1,156 @@
-"""The Markdown report, to paste into a wiki. All input text is escaped."""
+"""The Markdown report, to paste into a wiki (GitHub, GitLab, Confluence's Markdown macro).
+
+All input text is escaped: a plan's text can never become markup, a link or HTML.
+Only the characters that could start markup are escaped, so the text stays readable.
+"""
 
 from __future__ import annotations
 
 import re
 
 from ..model import Audit
-from .view import FAMILY_NAMES, VERDICT_TEXT, heat, pct, severity_counts, weeks
+from .view import (
+    FAMILY_NAMES,
+    NO_TEAM,
+    VERDICT_TEXT,
+    first_sentence,
+    heat,
+    is_over,
+    pct,
+    severity_counts,
+    span,
+    weeks,
+)
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+_INLINE = re.compile(r"([\\`*_{}\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
 
 
 def esc(text: object) -> str:
-    """Markdown- and HTML-safe: a plan's text can never become markup or a link."""
-    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = _SPECIAL.sub(r"\\\1", s)
-    return " ".join(s.split())
+    """Markdown- and HTML-safe inline text."""
+    s = " ".join(str(text).split())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _INLINE.sub(r"\\\1", s)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
+
+
+def code(text: object) -> str:
+    """Inline code that no backtick in the text can break out of."""
+    s = " ".join(str(text).split()).replace("`", "'")
+    return f"`{s}`"
 
 
 def render_markdown(audit: Audit) -> str:
     p = audit.plan
-    lines = [f"# Roadmap audit — {esc(p.quarter or 'plan')}", "",
-             f"**Verdict: {VERDICT_TEXT[audit.verdict]}** — {esc(audit.verdict_reason)}", "",
-             f"Sources: {esc(', '.join(p.sources))} · {p.items} items · {p.teams} teams · {p.weeks:g} weeks", ""]
     counts = severity_counts(audit.findings)
-    lines.append("Findings: " + (", ".join(f"{n} {s}" for s, n in counts.items() if n) or "none"))
-    lines += ["", "## Top risks", ""]
-    for f in audit.findings[:10]:
-        lines.append(f"1. **{f.severity}** `{f.rule}` {esc(f.subject.id)} — {esc(f.message)}")
+    out: list[str] = [f"# Roadmap audit — {esc(p.quarter or 'plan')}", ""]
+    when = span(p.start, p.end)
+    out += [f"{esc(', '.join(p.sources))} · {p.items} items · {p.teams} teams · {p.weeks:g} weeks"
+            + (f" ({when})" if when else ""), ""]
+    out += [f"> **Verdict: {VERDICT_TEXT[audit.verdict]}** — {esc(audit.verdict_reason)}", ">",
+            "> Findings: " + (" · ".join(f"{_ICON[s]} {n} {s}" for s, n in counts.items() if n) or "none")]
+    over = [r for r in audit.recommendations if r.action == "defer"]
+    if over:
+        out.append("> Over the line: " + ", ".join(f"{esc(r.team)} {pct(r.load_before)}" for r in over))
+    out.append("")
+
+    top = [f for f in audit.findings if f.severity in ("critical", "high")][:8] or audit.findings[:5]
+    out += ["## Top risks", ""]
+    if not top:
+        out += ["No risks found by the rules that ran.", ""]
+    for i, f in enumerate(top, start=1):
+        out.append(f"{i}. {_ICON[f.severity]} **{f.severity}** {code(f.rule)} **{esc(f.title)}** — "
+                   f"{esc(f.subject.kind)} {esc(f.subject.id)}: {esc(f.message)}  ")
+        out.append(f"   *Why it matters:* {esc(first_sentence(f.why))}")
+    out.append("")
+
+    out += ["## What to change", ""]
+    if over:
+        out += ["**Bring teams back under the line**", ""]
+        out += [f"- **{esc(r.team)}** ({pct(r.load_before)} → {pct(r.load_after)}): {esc(r.text)}" for r in over]
+        out.append("")
+    changes = [r for r in audit.recommendations if r.action == "change"]
+    if changes:
+        out += ["**Clear the critical and high findings**", ""]
+        out += [f"- [ ] {code(r.rule or '')} {esc(r.text)}" for r in changes]
+        out.append("")
+    if not over and not changes:
+        out += ["Nothing needs to change.", ""]
+
     families, grid = heat(audit)
-    lines += ["", "## Teams", "",
-              "| team | capacity (eng-weeks) | planned | ops admitted | ops observed | load | risk | "
-              + " | ".join(FAMILY_NAMES[f] for f in families) + " |",
-              "|---|---:|---:|---:|---:|---:|---:|" + "---|" * len(families)]
-    for t in audit.teams:
-        cells = " | ".join(grid.get(t.team, {}).get(f) or "·" for f in families)
-        lines.append(f"| {esc(t.team)} | {weeks(t.capacity_weeks)} | {weeks(t.planned_weeks)} | "
-                     f"{pct(t.ops_admitted)} | {pct(t.ops_observed)} | {pct(t.load)} | {t.score} | {cells} |")
-    recs = audit.recommendations
-    if recs:
-        lines += ["", "## What to change", ""]
-        lines += [f"- **{esc(r.team)}** ({r.action}): {esc(r.text)}" for r in recs]
-    lines += ["", "## Findings", ""]
+    teams = {t.team: t for t in audit.teams}
+    out += ["## Teams", ""]
+    if grid:
+        out.append("| team | capacity (eng-weeks) | planned | ops admitted | ops observed | load | risk | "
+                   + " | ".join(FAMILY_NAMES.get(f, f) for f in families) + " |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|" + ":---:|" * len(families))
+        for name, cells in grid.items():
+            t = teams.get(name)
+            heat_cells = " | ".join(f"{_ICON[c.severity]} {c.count}" if c.severity else "·" for c in cells.values())
+            if t is None:
+                out.append(f"| {esc(name)} | — | — | — | — | — | — | {heat_cells} |")
+                continue
+            load = pct(t.load) if t.capacity_weeks else "—"
+            load = f"**{load}**" if is_over(t.load) else load
+            staffed = "" if t.in_staffing_model else " (not in the staffing model)"
+            out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
+                       f"{weeks(t.planned_weeks)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
+                       f"{t.score} | {heat_cells} |")
+        out += ["", "Risk is 0–100 from the findings that involve the team (critical 40, high 20, medium 8, low 2); "
+                    "severity ranks, the score only summarises.", ""]
+    else:
+        out += ["The plan names no team.", ""]
+
+    if any(u.unit not in teams for u in audit.org):
+        out += ["## Org roll-up", ""]
+        units = {u.unit: u for u in audit.org}
+        children: dict[str | None, list] = {}
+        for u in audit.org:
+            children.setdefault(u.parent if u.parent in units else None, []).append(u)
+
+        def walk(parent: str | None, depth: int, seen: frozenset[str]) -> None:
+            for u in sorted(children.get(parent, []), key=lambda x: (x.unit in teams, x.unit)):
+                if u.unit in seen:
+                    continue
+                sev = ", ".join(f"{n} {s}" for s, n in u.findings_by_severity.items()) or "no findings"
+                kind = "" if u.unit in teams else f" ({len(u.teams)} teams)"
+                out.append(f"{'  ' * depth}- **{esc(u.unit)}**{kind} — load {pct(u.load)}; {sev}")
+                walk(u.unit, depth + 1, seen | {u.unit})
+
+        walk(None, 0, frozenset())
+        out.append("")
+
+    cross = [d for d in audit.dependencies if d.cross_team]
+    if cross:
+        team_of = {i.key: i.team or NO_TEAM for i in audit.items}
+        out += ["## Cross-team dependencies", ""]
+        out += [f"- {esc(d.item)} ({esc(team_of.get(d.item, NO_TEAM))}) waits for {esc(d.depends_on)} "
+                f"({esc(team_of.get(d.depends_on, NO_TEAM))})" for d in cross]
+        out.append("")
+
+    out += [f"## Findings ({len(audit.findings)})", ""]
+    if not audit.findings:
+        out += ["No findings.", ""]
     for f in audit.findings:
-        lines += [f"### {f.severity.upper()} {f.rule} — {esc(f.title)}: {esc(f.subject.id)}", "",
-                  esc(f.message), "",
-                  f"- **Owner:** {esc(f.owner_unit or '—')}",
-                  "- **Evidence:** " + "; ".join(
-                      f"`{e.location.replace('`', '')}`" + (f" ({esc(e.note)})" if e.note else "") for e in f.evidence),
-                  f"- **Why it matters:** {esc(f.why)}",
-                  f"- **Fix:** {esc(f.fix)}", ""]
+        teams_text = f" · {esc(', '.join(f.teams))}" if f.teams else ""
+        out += [f"### {_ICON[f.severity]} {f.severity.upper()} {f.rule} — {esc(f.title)}: {esc(f.subject.id)}", "",
+                esc(f.message), "",
+                f"- **Subject:** {esc(f.subject.kind)} {esc(f.subject.id)}{teams_text}"
+                + (f" · owner: {esc(f.owner_unit)}" if f.owner_unit else ""),
+                "- **Evidence:** " + ("; ".join(
+                    code(e.location) + (f" {esc(e.note)}" if e.note else "") + f" ({esc(e.source)})"
+                    for e in f.evidence) or "the plan as a whole"),
+                f"- **Why it matters:** {esc(f.why)}",
+                f"- **Fix:** {esc(f.fix)}", ""]
+
     dq = audit.data_quality
-    lines += ["## Data quality", "", f"{dq.rows_read} rows read, {dq.rows_used} used.", ""]
-    lines += [f"- `{esc(i['source'])}` {esc(i['location'])}: {esc(i['problem'])}" for i in dq.issues]
-    return "\n".join(lines) + "\n"
+    out += ["## Data quality", "", f"{dq.rows_read} rows read, {dq.rows_used} used, {len(dq.issues)} notes.", ""]
+    if dq.issues:
+        out += ["| location | problem | source |", "|---|---|---|"]
+        out += [f"| {code(i['location'])} | {esc(i['problem'])}{' (row not used)' if i.get('row_dropped') else ''} "
+                f"| {esc(i['source'])} |" for i in dq.issues]
+        out.append("")
+    out += ["---", "", f"Rules that ran: {esc(', '.join(audit.rules_run) or 'none')}. "
+                       "`roadmap-audit rules explain ID` gives each rule's reasoning and sources."]
+    return "\n".join(out) + "\n"

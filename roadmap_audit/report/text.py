@@ -1,46 +1,87 @@
-"""The terminal summary: verdict, top risks, team loads. Colour only on a terminal."""
+"""The terminal summary: verdict, top risks, team loads, what to change.
+
+Colour only on a terminal (and never with NO_COLOR set); plain text in a file or a pipe.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import textwrap
 
 from ..model import Audit
-from .view import VERDICT_TEXT, pct, severity_counts, weeks
+from .view import VERDICT_TEXT, is_over, pct, severity_counts, span, weeks
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
-            "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[33m", "go": "\033[32m"}
+            "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[1;33m", "go": "\033[1;32m",
+            "bold": "\033[1m", "dim": "\033[2m", "over": "\033[31m"}
+BAR_WIDTH = 20  # characters for 100 % of capacity
+WIDTH = 100  # wrap messages here, the same in a terminal and in a file
+
+
+def _bar(load: float, scale: float) -> str:
+    """A load bar; `|` marks 100 %."""
+    cells = round(BAR_WIDTH * scale)
+    filled = round(BAR_WIDTH * min(load, scale))
+    line = [("█" if i < filled else "·") for i in range(cells)]
+    if BAR_WIDTH < cells:
+        line.insert(BAR_WIDTH, "|")
+    else:
+        line.append("|")
+    return "".join(line)
 
 
 def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> str:
     if colour is None:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    c = (lambda key, s: f"{_COLOURS[key]}{s}\033[0m") if colour else (lambda key, s: s)
+    c = (lambda key, s: f"{_COLOURS[key]}{s}\033[0m") if colour else (lambda key, s: s)  # noqa: E731
     p = audit.plan
-    out = [f"roadmap-audit: {', '.join(p.sources)} — {p.quarter or 'quarter not set'}, {p.weeks:g} weeks, "
-           f"{p.items} items, {p.teams} teams",
+    when = span(p.start, p.end)
+    out = [c("bold", f"Roadmap audit — {p.quarter or 'quarter not set'}") + f"  ({', '.join(p.sources)}; "
+           f"{p.weeks:g} weeks{', ' + when if when else ''}; {p.items} items, {p.teams} teams)",
+           "",
            f"Verdict: {c(audit.verdict, VERDICT_TEXT[audit.verdict])} — {audit.verdict_reason}"]
     counts = severity_counts(audit.findings)
-    out.append("Findings: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) if audit.findings
-               else "Findings: none")
+    out.append("Findings: " + (", ".join(c(s, f"{n} {s}") for s, n in counts.items() if n) or "none"))
     out.append("")
-    out.append(f"{'team':<20} {'capacity':>9} {'planned':>8} {'ops adm':>8} {'ops obs':>8} {'load':>6}  risk")
+
+    known = [t for t in audit.teams if t.capacity_weeks > 0]
+    scale = min(2.0, max([1.0, *(t.load for t in known)]))
+    if audit.teams:
+        out.append(c("bold", f"{'team':<20} {'capacity':>8} {'planned':>8} {'ops adm':>7} {'ops obs':>7} "
+                              f"{'load':>6}  {'':<{round(BAR_WIDTH * scale) + 1}}  risk"))
     for t in audit.teams:
-        flag = " !" if t.load > 1 else ""
-        out.append(f"{t.team[:20]:<20} {weeks(t.capacity_weeks):>9} {weeks(t.planned_weeks):>8} "
-                   f"{pct(t.ops_admitted):>8} {pct(t.ops_observed):>8} {pct(t.load):>6}  {t.score:>3}{flag}")
-    out.append("")
-    out.append(f"Top risks ({min(limit, len(audit.findings))} of {len(audit.findings)}):")
-    for f in audit.findings[:limit]:
-        where = ", ".join(e.location for e in f.evidence[:3])
-        out.append(f"  {c(f.severity, f'{f.severity:<8}')} {f.rule}  {f.subject.id}: {f.message}")
-        out.append(f"           evidence: {where}")
+        if t.capacity_weeks > 0:
+            load = pct(t.load)
+            bar = _bar(t.load, scale)
+            load_text = c("over", f"{load:>6}") if is_over(t.load) else f"{load:>6}"
+            bar_text = c("over", bar) if is_over(t.load) else bar
+        else:
+            note = "not in the staffing model" if not t.in_staffing_model else "capacity unknown"
+            load_text, bar_text = f"{'—':>6}", f"{note:<{round(BAR_WIDTH * scale) + 1}}"
+        out.append(f"{t.team[:20]:<20} {weeks(t.capacity_weeks) if t.capacity_weeks else '—':>8} "
+                   f"{weeks(t.planned_weeks):>8} {pct(t.ops_admitted):>7} {pct(t.ops_observed):>7} "
+                   f"{load_text}  {bar_text}  {t.score:>4}")
+    if audit.teams:
+        out.append("")
+
+    shown = audit.findings[:limit]
+    out.append(c("bold", f"Top risks ({len(shown)} of {len(audit.findings)}):") if audit.findings
+               else "No risks found by the rules that ran.")
+    for f in shown:
+        where = ", ".join(e.location for e in f.evidence[:4]) + (" …" if len(f.evidence) > 4 else "")
+        out.append(f"  {c(f.severity, f'{f.severity:<8}')} {f.rule:<7} {f.subject.id}: {f.title}")
+        out.extend(textwrap.wrap(f.message, WIDTH, initial_indent=" " * 19, subsequent_indent=" " * 19))
+        if where:
+            out.append(c("dim", f"  {'':<8} {'':<7} evidence: {where}"))
     defer = [r for r in audit.recommendations if r.action == "defer"]
     if defer:
         out.append("")
-        out.append("To get teams back under the line:")
-        out.extend(f"  - {r.text}" for r in defer)
+        out.append(c("bold", "To get teams back under the line:"))
+        for r in defer:
+            out.extend(textwrap.wrap(r.text, WIDTH, initial_indent="  - ", subsequent_indent="    "))
     dq = audit.data_quality
     out.append("")
-    out.append(f"Data: {dq.rows_read} rows read, {dq.rows_used} used, {len(dq.issues)} notes")
+    out.append(f"Data: {dq.rows_read} rows read, {dq.rows_used} used, {len(dq.issues)} notes"
+               + (" (see the HTML report's data quality section)" if dq.issues else ""))
     return "\n".join(out) + "\n"

@@ -5,7 +5,11 @@ Only arrangement and formatting happens here; every number comes from the Audit.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
 
 from ..model import SEVERITIES, Audit, Finding
 
@@ -19,36 +23,108 @@ VERDICT_TEXT = {
     "go-with-changes": "Go, with changes",
     "replan": "Replan before committing",
 }
+NO_TEAM = "(no team)"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def family(rule: str) -> str:
     return rule.rstrip("0123456789")
 
 
+def family_name(fam: str) -> str:
+    return FAMILY_NAMES.get(fam, fam)
+
+
+def severity_rank(severity: str) -> int:
+    return _SEVERITY_ORDER.get(severity, len(SEVERITIES))
+
+
 def severity_counts(findings: list[Finding]) -> dict[str, int]:
-    counts = Counter(f.severity for f in findings)
-    return {s: counts[s] for s in SEVERITIES}
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
 
 
-def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, str | None]]]:
-    """Team x rule family -> the worst severity found there (None when clean)."""
-    used = [f for f in FAMILIES if any(family(x.rule) == f for x in audit.findings)]
-    worst: dict[str, dict[str, str | None]] = defaultdict(dict)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    for t in audit.teams:
-        worst[t.team] = {f: None for f in used}
+def families_of(audit: Audit) -> list[str]:
+    """The rule families that ran or found something, in the report's fixed order."""
+    seen = {family(r) for r in audit.rules_run} | {family(f.rule) for f in audit.findings}
+    return [f for f in FAMILIES if f in seen] + sorted(seen - set(FAMILIES))
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    severity: str | None  # the worst severity found there; None when clean
+    count: int  # findings in the cell
+
+
+def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
+    """Team x rule family -> the worst severity found there and how many findings.
+
+    Rows are the audit's teams, plus `NO_TEAM` when a finding names no team.
+    """
+    used = families_of(audit)
+    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for f in audit.findings:
-        for team in f.teams:
-            cell = worst.setdefault(team, {x: None for x in used})
-            fam = family(f.rule)
-            if cell.get(fam) is None or order[f.severity] < order[cell[fam]]:
-                cell[fam] = f.severity
-    return used, dict(worst)
+        for team in f.teams or (NO_TEAM,):
+            grouped[team][family(f.rule)].append(f.severity)
+    rows = [t.team for t in audit.teams] + sorted(t for t in grouped if t not in {x.team for x in audit.teams})
+    grid: dict[str, dict[str, HeatCell]] = {}
+    for team in rows:
+        cells = grouped.get(team, {})
+        grid[team] = {
+            fam: HeatCell(min(cells[fam], key=severity_rank) if cells.get(fam) else None, len(cells.get(fam, [])))
+            for fam in used
+        }
+    return used, grid
+
+
+def first_sentence(text: str, limit: int = 220) -> str:
+    """The first sentence of a paragraph, cut at a word if it is still long."""
+    text = " ".join(text.split())
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"'“(])", text)
+    head = text[: match.start()] if match else text
+    if len(head) <= limit:
+        return head
+    cut = head[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
+    if x is None:
+        return "—"
+    if not math.isfinite(x):
+        return "no capacity"
+    return f"{x:.0%}"
 
 
 def weeks(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1f}"
+    return "—" if x is None or not math.isfinite(x) else f"{x:.1f}"
+
+
+def number(x: float | None) -> str:
+    """A count or size as people write it: 6, 6.5."""
+    return "—" if x is None or not math.isfinite(x) else f"{x:g}"
+
+
+def day(d: dt.date | None) -> str:
+    """2 Oct 2026, the same in every locale."""
+    return "—" if d is None else f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def span(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None or end is None:
+        return ""
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]} – {day(end)}"
+    return f"{day(start)} – {day(end)}"
+
+
+def is_over(load: float | None) -> bool:
+    return load is not None and load > 1.0

@@ -1,0 +1,229 @@
+"""The dependency picture: which items to draw and where, as plain geometry.
+
+Items sit in one horizontal lane per team. Columns are topological generations:
+the work that must finish first on the left, what waits for it to the right
+(items in a dependency cycle share a column and are joined by a loop). At most
+`LIMIT` items are drawn: those on findings first, then the ends of cross-team
+edges, then their neighbours, then the rest by how connected they are.
+
+Only layout happens here; which edges exist and which cross teams comes from
+the Audit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..model import Audit
+from .view import NO_TEAM, severity_rank, shorten
+
+LIMIT = 50
+NODE_W, NODE_H = 156, 40
+COL_GAP, ROW_GAP = 52, 10
+LANE_PAD, LABEL_W, MARGIN = 10, 132, 12
+LOOP_ROOM = 36  # room on the right for the loops that draw cycles
+
+
+@dataclass
+class Node:
+    key: str
+    label: str  # title, shortened to fit the box
+    title: str  # full title, for the tooltip
+    team: str
+    x: float
+    y: float
+    severity: str | None  # worst finding on the item
+    anchor: str | None  # the finding to jump to
+    committed: bool
+    done: bool
+    w: float = NODE_W
+    h: float = NODE_H
+
+
+@dataclass
+class Edge:
+    item: str  # the item that waits
+    depends_on: str  # the item it needs first
+    path: str  # SVG path from depends_on to item
+    cross_team: bool
+    flagged: bool  # a dependency finding (inversion, cycle, chain) names both ends
+
+
+@dataclass
+class Lane:
+    team: str
+    y: float
+    h: float
+    label: str
+
+
+@dataclass
+class GraphView:
+    nodes: list[Node]
+    edges: list[Edge]
+    lanes: list[Lane]
+    width: float
+    height: float
+    shown: int  # items drawn
+    total: int  # items with at least one dependency
+    cross_team: list[tuple[str, str, str, str]] = field(default_factory=list)  # (item, team, depends_on, team)
+
+
+def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[str], int]:
+    """The items to draw, most important first, and how many were candidates."""
+    degree: dict[str, int] = defaultdict(int)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    cross: set[str] = set()
+    for d in audit.dependencies:
+        degree[d.item] += 1
+        degree[d.depends_on] += 1
+        neighbours[d.item].add(d.depends_on)
+        neighbours[d.depends_on].add(d.item)
+        if d.cross_team:
+            cross |= {d.item, d.depends_on}
+    universe = sorted(degree)
+    first = [k for k in universe if k in flagged or k in cross]
+    near = {n for k in first for n in neighbours[k]} - set(first)
+
+    def rank(key: str) -> tuple:
+        tier = 0 if key in flagged else 1 if key in cross else 2 if key in near else 3
+        return tier, severity_rank(flagged.get(key, "info")), -degree[key], key
+
+    return sorted(universe, key=rank)[:limit], len(universe)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def _edges_on_dependency_findings(audit: Audit, edges: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Edges whose two items are both named by one dependency finding (its subject, message or evidence)."""
+    keys = {k for edge in edges for k in edge}
+    marked: set[tuple[str, str]] = set()
+    for f in audit.findings:
+        if not f.rule.startswith("DEP"):
+            continue
+        text = " ".join([f.subject.id, f.message, *(e.note or "" for e in f.evidence)])
+        named = {t for t in _TOKEN.findall(text) if t in keys}
+        if f.subject.kind == "item":
+            named.add(f.subject.id)
+        marked |= {(a, b) for a, b in edges if a in named and b in named}
+    return marked
+
+
+def _layers(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Column of each item: 0 for work that needs nothing drawn, then one more than what it needs."""
+    import networkx as nx
+
+    flow = nx.DiGraph()  # prerequisite -> the item that waits for it
+    flow.add_nodes_from(keys)
+    flow.add_edges_from((b, a) for a, b in edges)
+    dag = nx.condensation(flow)
+    column: dict[int, int] = {}
+    for comp in nx.topological_sort(dag):
+        column[comp] = max((column[p] + 1 for p in dag.predecessors(comp)), default=0)
+    return {key: column[dag.graph["mapping"][key]] for key in keys}
+
+
+def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, str],
+                    limit: int = LIMIT) -> GraphView | None:
+    """The picture of the item dependency graph, or None when no item depends on another.
+
+    `flagged` is each item's worst finding severity, `anchors` the finding to link to.
+    """
+    if not audit.dependencies:
+        return None
+    items = {i.key: i for i in audit.items}
+    keys, total = _selected(audit, flagged, limit)
+    chosen = set(keys)
+    edges = [(d.item, d.depends_on) for d in audit.dependencies if d.item in chosen and d.depends_on in chosen]
+    cross = {(d.item, d.depends_on) for d in audit.dependencies if d.cross_team}
+    column = _layers(keys, edges)
+    on_finding = _edges_on_dependency_findings(audit, set(edges))
+
+    def team_of(key: str) -> str:
+        item = items.get(key)
+        return item.team if item and item.team else NO_TEAM
+
+    order = [t.team for t in audit.teams]
+    teams_here = {team_of(k) for k in keys}
+    lanes_order = [t for t in order if t in teams_here] + sorted(teams_here - set(order))
+
+    # cells: (team, column) -> items, ordered so edges cross as little as a few sweeps manage
+    cells: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for key in sorted(keys):
+        cells[(team_of(key), column[key])].append(key)
+    waits_for: dict[str, list[str]] = defaultdict(list)
+    needed_by: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        waits_for[a].append(b)
+        needed_by[b].append(a)
+    lane_index = {t: i for i, t in enumerate(lanes_order)}
+    n_cols = max(column.values(), default=0) + 1
+
+    def position() -> dict[str, float]:
+        return {k: lane_index[t] * 1000 + i for (t, _), ks in cells.items() for i, k in enumerate(ks)}
+
+    for sweep in range(4):
+        pos = position()
+        cols = range(n_cols) if sweep % 2 == 0 else range(n_cols - 1, -1, -1)
+        for col in cols:
+            for (team, c), ks in cells.items():
+                if c != col:
+                    continue
+                near = waits_for if sweep % 2 == 0 else needed_by
+
+                def centre(k: str, near=near, pos=pos) -> tuple[float, str]:
+                    others = [pos[o] for o in near[k]]
+                    return (sum(others) / len(others) if others else pos[k]), k
+
+                ks.sort(key=centre)
+
+    rows_in_lane = {t: max(len(ks) for (team, _), ks in cells.items() if team == t) for t in lanes_order}
+    step = NODE_H + ROW_GAP
+    lanes: list[Lane] = []
+    top = MARGIN
+    for team in lanes_order:
+        h = rows_in_lane[team] * step - ROW_GAP + 2 * LANE_PAD
+        lanes.append(Lane(team=team, y=top, h=h, label=shorten(team, 18)))
+        top += h + 4
+    lane_top = {lane.team: lane.y for lane in lanes}
+
+    nodes: dict[str, Node] = {}
+    for (team, col), ks in cells.items():
+        offset = (rows_in_lane[team] - len(ks)) * step / 2
+        for i, key in enumerate(ks):
+            item = items.get(key)
+            title = item.title if item else key
+            nodes[key] = Node(
+                key=key, label=shorten(title, 24), title=title, team=team,
+                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP), y=lane_top[team] + LANE_PAD + offset + i * step,
+                severity=flagged.get(key), anchor=anchors.get(key),
+                committed=bool(item and item.committed), done=bool(item and item.done),
+            )
+
+    drawn = []
+    for a, b in edges:
+        waiter, first = nodes[a], nodes[b]
+        x1, y1 = first.x + first.w, first.y + first.h / 2
+        if waiter.x > first.x:
+            x2, y2 = waiter.x, waiter.y + waiter.h / 2
+            bend = max(24.0, (x2 - x1) / 2)
+            path = f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+        else:  # same column (a cycle): a loop out to the right and back
+            x2, y2 = waiter.x + waiter.w, waiter.y + waiter.h / 2
+            reach = LOOP_ROOM + abs(y2 - y1) / 6
+            path = f"M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} {x2 + 3:.1f},{y2:.1f}"
+        drawn.append(Edge(item=a, depends_on=b, path=path, cross_team=(a, b) in cross,
+                          flagged=(a, b) in on_finding))
+    # cross-team edges last, so they are drawn on top
+    drawn.sort(key=lambda e: (e.cross_team, e.flagged, e.item, e.depends_on))
+
+    width = MARGIN * 2 + LABEL_W + n_cols * (NODE_W + COL_GAP) - COL_GAP + LOOP_ROOM
+    height = top + MARGIN - 4
+    listed = [(d.item, team_of(d.item), d.depends_on, team_of(d.depends_on))
+              for d in audit.dependencies if d.cross_team]
+    ordered_nodes = sorted(nodes.values(), key=lambda n: (lane_index[n.team], n.x, n.y))
+    return GraphView(nodes=ordered_nodes, edges=drawn, lanes=lanes, width=width, height=height,
+                     shown=len(nodes), total=total, cross_team=listed)

@@ -1,0 +1,363 @@
+"""The workbook report: a copy of the plan with a Findings sheet and every flagged cell marked.
+
+For an .xlsx plan, the user's workbook is read and a copy is written with:
+
+* a `Findings` sheet (rule, severity, subject, team, message, evidence, fix), each
+  evidence cell linked to the cell it names;
+* an `Audit` sheet with the verdict and each team's load;
+* every cell a finding rests on filled in its severity's colour, with a comment
+  naming the rule(s).
+
+For a CSV, Jira or JSON plan there is no workbook to copy, so a new one holds the
+Findings and Audit sheets plus an Items sheet built from the plan, marked the same way.
+
+The plan file is only read, never written. Text that starts with `=`, `+`, `-` or
+`@` is stored as text, never as a formula. Same input, same bytes: timestamps are
+pinned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+from ..model import SEVERITIES, Audit, Finding, Item, Plan
+from .view import VERDICT_TEXT, pct, severity_rank, weeks
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from ..redact import Redactor
+
+FILLS = {"critical": "F4B6BC", "high": "F9C9A8", "medium": "FFE699", "low": "CFE1F7", "info": "E7EAEE"}
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Pinned into every workbook this writes, so the same input gives the same bytes.
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+_CELL = re.compile(r"^(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
+_NAMES = {"findings": "Findings", "audit": "Audit", "items": "Items"}
+_FINDING_COLUMNS = (("rule", 9), ("severity", 10), ("title", 34), ("subject", 24), ("team", 16),
+                    ("owner unit", 14), ("message", 70), ("evidence", 36), ("why it matters", 60), ("fix", 60))
+
+
+@dataclass
+class _Mark:
+    """What to write on one flagged cell."""
+
+    severity: str = "info"
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, f: Finding, note: str | None) -> None:
+        if severity_rank(f.severity) < severity_rank(self.severity):
+            self.severity = f.severity
+        line = f"{f.rule} ({f.severity}): {f.title}" + (f" — {note}" if note else "")
+        if line not in self.notes:
+            self.notes.append(line)
+
+
+def put(cell: Cell, value: Any) -> None:
+    """Write a value; text is always text, even when it looks like a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+
+
+def _unique_title(wb: Workbook, wanted: str) -> str:
+    taken = {ws.title.casefold() for ws in wb.worksheets}
+    title, n = wanted, 2
+    while title.casefold() in taken:
+        title, n = f"{wanted} ({n})", n + 1
+    return title
+
+
+def _header(ws: Worksheet, names: list[str] | tuple[str, ...], widths: list[int] | None = None) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for col, name in enumerate(names, start=1):
+        cell = ws.cell(row=1, column=col)
+        put(cell, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="18202B")
+        cell.alignment = Alignment(vertical="center")
+        if widths:
+            ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    ws.freeze_panes = "A2"
+
+
+def _findings_sheet(wb: Workbook, audit: Audit, link_sheets: dict[tuple[str, str], str]) -> None:
+    from openpyxl.styles import Alignment, PatternFill
+
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["findings"]), 0)
+    _header(ws, [c for c, _ in _FINDING_COLUMNS], [w for _, w in _FINDING_COLUMNS])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, f in enumerate(audit.findings, start=2):
+        evidence = "\n".join(f"{e.location}" + (f" ({e.note})" if e.note else "") + f" in {e.source}"
+                             for e in f.evidence)
+        values = [f.rule, f.severity, f.title, f"{f.subject.kind} {f.subject.id}", ", ".join(f.teams),
+                  f.owner_unit or "", f.message, evidence, f.why, f.fix]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col)
+            put(cell, value)
+            cell.alignment = wrap
+        ws.cell(row=row, column=2).fill = PatternFill("solid", fgColor=FILLS[f.severity])
+        target = _first_link(f, link_sheets)
+        if target:
+            _link(ws.cell(row=row, column=8), target)
+    if not audit.findings:
+        put(ws.cell(row=2, column=1), "no findings")
+    ws.auto_filter.ref = f"A1:J{max(2, len(audit.findings) + 1)}"
+
+
+def _first_link(f: Finding, link_sheets: dict[tuple[str, str], str]) -> str | None:
+    """An in-workbook link to the first evidence cell that lives in this workbook."""
+    for e in f.evidence:
+        place = _split(e.location)
+        if place and (e.source, place[0]) in link_sheets:
+            sheet = link_sheets[(e.source, place[0])]
+            return f"'{sheet}'!{place[1]}"
+    return None
+
+
+def _link(cell: Cell, location: str) -> None:
+    """A link to a cell of this workbook (never to a file or a web address)."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location)
+    cell.font = Font(color="2557C7", underline="single")
+
+
+def _audit_sheet(wb: Workbook, audit: Audit) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 1)
+    rows: list[list[Any]] = [
+        ["verdict", VERDICT_TEXT[audit.verdict]],
+        ["why", audit.verdict_reason],
+        ["quarter", audit.plan.quarter or ""],
+        ["sources", ", ".join(audit.plan.sources)],
+        ["findings", ", ".join(f"{sum(1 for f in audit.findings if f.severity == s)} {s}" for s in SEVERITIES
+                               if any(f.severity == s for f in audit.findings)) or "none"],
+        [],
+        ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings"],
+    ]
+    rows += [[t.team, weeks(t.capacity_weeks), weeks(t.planned_weeks), pct(t.ops_admitted), pct(t.ops_observed),
+              pct(t.load) if t.capacity_weeks else "—", t.score, t.findings] for t in audit.teams]
+    if audit.recommendations:
+        rows += [[], ["recommendation", "team", "rule"]]
+        rows += [[r.text, r.team, r.rule or ""] for r in audit.recommendations]
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            put(ws.cell(row=r, column=c), value)
+    for r in (1, 7):
+        for c in range(1, 9):
+            ws.cell(row=r, column=c).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 60
+
+
+def _split(location: str) -> tuple[str, str] | None:
+    """`Items!B14` -> ("Items", "B14"); `Items!14` -> ("Items", "A14"); anything else -> None."""
+    if "!" not in location:
+        return None
+    sheet, cell = location.rsplit("!", 1)
+    if cell.isdigit():
+        return sheet, f"A{cell}"
+    return (sheet, cell) if _CELL.match(cell) else None
+
+
+def _marks(audit: Audit, source: str) -> dict[tuple[str, str], _Mark]:
+    """(sheet, cell) -> the findings that rest on it, for evidence in this source."""
+    marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
+    for f in audit.findings:
+        for e in f.evidence:
+            place = _split(e.location) if e.source == source else None
+            if place:
+                marks[place].add(f, e.note)
+    return marks
+
+
+def _mark_cells(wb: Workbook, marks: dict[tuple[str, str], _Mark]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    sheets = {ws.title: ws for ws in wb.worksheets}
+    for (sheet, ref), mark in sorted(marks.items()):
+        ws = sheets.get(sheet)
+        if ws is None:
+            continue
+        cell = ws[ref]
+        cell.fill = PatternFill("solid", fgColor=FILLS[mark.severity])
+        text = "roadmap-audit:\n" + "\n".join(mark.notes)
+        if cell.comment is not None and cell.comment.text:
+            text = f"{cell.comment.text}\n\n{text}"
+        comment = Comment(text, "roadmap-audit")
+        comment.width, comment.height = 360, 40 + 30 * len(mark.notes)
+        cell.comment = comment
+
+
+def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "f":
+                    new = redactor.text(cell.value)
+                    if new != cell.value:
+                        put(cell, new)
+                if cell.comment is not None:
+                    cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+    props = wb.properties
+    for name in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords"):
+        value = getattr(props, name, None)
+        if isinstance(value, str):
+            setattr(props, name, redactor.text(value))
+
+
+# ----------------------------------------------------------------- a plan without a workbook
+
+_ITEM_FIELDS = ("key", "title", "team", "kind_raw", "estimate_raw", "start", "due", "depends_on", "services",
+                "rollback_plan", "rehearsal", "labels", "owner", "priority", "status", "committed", "description",
+                "first_planned", "parent")
+_ITEM_HEADERS = {"kind_raw": "kind", "estimate_raw": "estimate"}
+
+
+def _item_value(item: Item, name: str) -> Any:
+    value = getattr(item, name)
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
+    """The plan's items as a sheet, marked where findings point at their source rows."""
+    from openpyxl.styles import Alignment
+
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["items"]))
+    headers = [_ITEM_HEADERS.get(n, n) for n in _ITEM_FIELDS] + ["read from"]
+    _header(ws, headers, [12, 44, 16, 12, 10, 11, 11, 18, 18, 30, 30, 18, 16, 9, 12, 10, 44, 12, 12, 18])
+    where: dict[tuple[str, str | None, int | None], int] = {}
+    by_key: dict[str, int] = {}
+    letters: dict[int, dict[str, str]] = {}
+    for row, item in enumerate(plan.items, start=2):
+        for col, name in enumerate(_ITEM_FIELDS, start=1):
+            value = _item_value(item, name)
+            cell = ws.cell(row=row, column=col)
+            put(cell, value)
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+        put(ws.cell(row=row, column=len(_ITEM_FIELDS) + 1), f"{item.ref.source} {item.ref.location}")
+        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=False)
+        where[(item.ref.source, item.ref.sheet, item.ref.row)] = row
+        by_key[item.key] = row
+        letters[row] = {letter: name for name, letter in item.columns.items()}
+    from openpyxl.utils import get_column_letter
+
+    column_of = {name: get_column_letter(i) for i, name in enumerate(_ITEM_FIELDS, start=1)}
+    alias = {"kind": "kind_raw", "estimate": "estimate_raw", "estimate_days": "estimate_raw",
+             "estimate_hours": "estimate_raw", "story_points": "estimate_raw", "original_estimate": "estimate_raw"}
+    marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
+    for f in audit.findings:
+        for e in f.evidence:
+            row = None
+            column = "A"
+            place = e.location.rsplit("!", 1) if "!" in e.location else None
+            if place:
+                match = re.match(r"^([A-Z]{0,3})([0-9]+)$", place[1])
+                if match:
+                    row = where.get((e.source, place[0], int(match.group(2))))
+                    if row and match.group(1):
+                        name = letters[row].get(match.group(1))
+                        column = column_of.get(alias.get(name or "", name or ""), "A")
+            elif e.location in by_key:
+                row = by_key[e.location]
+            if row:
+                marks[(ws.title, f"{column}{row}")].add(f, e.note)
+    _mark_cells(wb, marks)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(plan.items) + 1)}"
+
+
+# ----------------------------------------------------------------- bytes
+
+
+def _pinned(data: bytes) -> bytes:
+    """The same workbook with fixed zip dates and document times, so equal input gives equal bytes."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
+                                 content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def _is_workbook(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
+                redactor: Redactor | None = None) -> bytes:
+    """The plan workbook (or a new one) with a Findings sheet and the flagged cells marked."""
+    import openpyxl
+
+    path = Path(plan_path) if plan_path is not None else None
+    if path is not None and _is_workbook(path):
+        try:
+            wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+        except Exception as exc:  # it was readable a moment ago; say so rather than crash
+            raise InputError(f"cannot copy the workbook ({type(exc).__name__})", where=str(plan_path)) from exc
+        if redactor is not None:
+            _redact_workbook(wb, redactor)
+        source = str(plan_path)
+        _mark_cells(wb, _marks(audit, source))
+        link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
+        _findings_sheet(wb, audit, link_sheets)
+        _audit_sheet(wb, audit)
+        wb.active = 0
+    else:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        wb.properties.creator = "roadmap-audit"
+        wb.properties.created = FIXED_TIME
+        if plan is not None:
+            _items_sheet(wb, plan, audit)
+        items_title = wb.worksheets[0].title if wb.worksheets else None
+        _findings_sheet(wb, audit, {})
+        _audit_sheet(wb, audit)
+        if items_title:
+            _link_items(wb, audit, items_title, plan)
+        wb.active = 0
+    wb.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _pinned(buffer.getvalue())
+
+
+def _link_items(wb: Workbook, audit: Audit, items_title: str, plan: Plan | None) -> None:
+    """Link each finding about an item to its row in the Items sheet we wrote."""
+    if plan is None:
+        return
+    rows = {item.key: row for row, item in enumerate(plan.items, start=2)}
+    ws = wb[_NAMES["findings"]] if _NAMES["findings"] in wb.sheetnames else wb.worksheets[0]
+    for r, f in enumerate(audit.findings, start=2):
+        if f.subject.kind == "item" and f.subject.id in rows:
+            _link(ws.cell(row=r, column=8), f"'{items_title}'!A{rows[f.subject.id]}")

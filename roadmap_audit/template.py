@@ -1,0 +1,277 @@
+"""`roadmap-audit template PATH`: a blank plan workbook to start from (SPEC §2.1).
+
+Sheets and columns come from `load/schema.py`, the one table of what the loader
+reads, so the template can never drift from it. Each header carries a note (what
+the column means, its unit, the forms accepted, the other header names that work);
+row 2 of every sheet is one example that loads and audits cleanly; cells have
+data validation (kinds, dates, shares, yes/no, tiers) that warns without blocking,
+because the loader accepts more forms than a spreadsheet list can show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .load import schema
+from .model import ItemKind
+
+VALIDATED_ROWS = 1000  # validation and formats reach this far down each sheet
+
+# What each column means, in the planner's words. Keys are (sheet, column) from schema.py;
+# a test checks that every schema column has a note and every note a column.
+NOTES: dict[tuple[str, str], str] = {
+    ("Items", "key"): "Unique id of the item (a Jira key works). Left empty, one is generated from the row.",
+    ("Items", "title"): "What the work is, in a few words.",
+    ("Items", "team"): "The team that owns the item, spelled as in the Teams sheet.",
+    ("Items", "kind"): "feature, migration, launch, reliability, compliance, ktlo, tech-debt, action-item or other. "
+                       "Free text is mapped; left empty, the kind is inferred from the title, labels and description.",
+    ("Items", "estimate"): "Effort in engineer-weeks (one engineer, one week). Fill one estimate column only.",
+    ("Items", "estimate_days"): "Instead of estimate: effort in engineer-days (5 days = 1 week).",
+    ("Items", "estimate_hours"): "Instead of estimate: effort in engineer-hours (40 hours = 1 week).",
+    ("Items", "story_points"): "Instead of estimate: story points, converted with the team's points_per_week.",
+    ("Items", "original_estimate"): "Instead of estimate: seconds, as Jira exports Original Estimate.",
+    ("Items", "start"): "When work starts.",
+    ("Items", "due"): "When the work must be done.",
+    ("Items", "depends_on"): "Keys of the items this one needs first, separated by commas, semicolons or new lines.",
+    ("Items", "services"): "Services the work changes, spelled as in the Services sheet; separated by commas.",
+    ("Items", "rollback_plan"): "How to go back if it goes wrong (needed for migrations). Empty, n/a, none, tbd or - "
+                                "mean there is none.",
+    ("Items", "rehearsal"): "Evidence of a production-scale rehearsal or safety net: shadow reads, dual writes, "
+                            "load test, feature flag, canary, staged rollout.",
+    ("Items", "labels"): "Labels, separated by commas.",
+    ("Items", "owner"): "The person responsible (DRI). --redact-people replaces names in every report.",
+    ("Items", "priority"): "P1/P2, 1/2 or High/Medium/Low. Lowest priority is deferred first.",
+    ("Items", "status"): "e.g. To do, In progress, Done. Done, closed, resolved or cancelled items are not counted.",
+    ("Items", "committed"): "yes when a date was promised outside the team; committed items are never proposed "
+                            "for deferral.",
+    ("Items", "description"): "Longer description; also used to infer the kind.",
+    ("Items", "first_planned"): "The quarter the item first appeared in a plan, e.g. 2025-Q4.",
+    ("Items", "parent"): "Key of the epic or parent item, when items roll up into epics.",
+    ("Teams", "team"): "Team name, as the Items sheet spells it.",
+    ("Teams", "parent"): "The org unit above the team (builds the org tree).",
+    ("Teams", "headcount"): "Engineers on the team, including new hires.",
+    ("Teams", "new_hires"): "Engineers still ramping up (counted at 25/50/75 % in months 1-3).",
+    ("Teams", "oncall_rotation"): "Engineers in the on-call rotation.",
+    ("Teams", "oncall_sites"): "Sites (time zones) the rotation spans: 1 or 2.",
+    ("Teams", "ops_allocation"): "Share of capacity the staffing model admits for operations / KTLO.",
+    ("Teams", "pages_per_week"): "Pages the team receives in an average week.",
+    ("Teams", "toil_hours_per_week"): "Hours of manual, repetitive operational work in an average week.",
+    ("Teams", "incidents_last_quarter"): "Incidents the team handled last quarter.",
+    ("Teams", "points_per_week"): "Story points one engineer finishes in a week (converts story_points).",
+    ("Teams", "availability"): "Share of time not lost to leave and holidays (default 85 %).",
+    ("Services", "service"): "Service name, as the Items sheet spells it.",
+    ("Services", "owner_team"): "The team that owns and operates the service.",
+    ("Services", "tier"): "Criticality: 1 is most critical (or critical / high / medium / low).",
+    ("Services", "slo"): "Availability target, e.g. 99.9%.",
+    ("Services", "slo_measured"): "yes when the SLI behind the SLO is instrumented and measured.",
+    ("Services", "error_budget_remaining"): "Share of the error budget left; negative when overspent.",
+    ("Services", "error_budget_policy"): "yes (or a link) when a written policy says what happens when the "
+                                         "budget runs out.",
+    ("Services", "experts"): "People who can fix it at 3 a.m., separated by commas.",
+    ("Services", "runbook"): "Link or name of the runbook.",
+    ("Services", "depends_on"): "Services this one calls, separated by commas.",
+    ("Services", "dependency_protection"): "yes when its downstream calls have timeouts, circuit breakers and "
+                                           "fallbacks.",
+    ("Org", "unit"): "An org unit (group, department).",
+    ("Org", "parent"): "The unit above it; empty at the top.",
+    ("Actions", "key"): "Id of the postmortem action.",
+    ("Actions", "title"): "What the action is.",
+    ("Actions", "team"): "Team that owns the action.",
+    ("Actions", "service"): "Service it protects.",
+    ("Actions", "postmortem"): "The incident or postmortem that raised it.",
+    ("Actions", "raised"): "When it was raised.",
+    ("Actions", "due"): "When it was due.",
+    ("Actions", "status"): "e.g. Open, In progress, Done.",
+    ("Actions", "times_deferred"): "How many planning cycles it has been deferred.",
+    ("Actions", "scheduled_as"): "Key of the plan item that does it this quarter; empty when it is not scheduled.",
+    ("Incidents", "id"): "Incident id.",
+    ("Incidents", "service"): "Service that failed.",
+    ("Incidents", "team"): "Team that handled it.",
+    ("Incidents", "severity"): "e.g. SEV1, SEV2.",
+    ("Incidents", "started"): "When it started.",
+    ("Incidents", "duration_minutes"): "How long it lasted, in minutes.",
+    ("Incidents", "responders"): "People who responded, separated by commas.",
+    ("Settings", "key"): "quarter, start, end or weeks: one setting per row.",
+    ("Settings", "value"): "quarter as 2026-Q3; start and end as dates (default: the quarter's bounds); weeks as a "
+                           "number (default: from the dates). Command-line options win.",
+}
+
+FORMS = {
+    "text": "Text.",
+    "number": "A number, e.g. 6 or 6.5.",
+    "int": "A whole number.",
+    "percent": "A share: 20%, 0.2 or 20 all mean 20 %.",
+    "date": "A date: a spreadsheet date, 2026-07-01, 01/07/2026 (day first) or 12/Mar/26.",
+    "bool": "yes or no (also y/n, true/false, x, 1/0).",
+    "link": "yes, no, or a link to the document.",
+    "list": "Several values separated by commas, semicolons or new lines.",
+    "tier": "1 to 4, Tier 1, or critical / high / medium / low.",
+}
+
+# Share columns that may go below zero or need more decimals than a whole percent.
+_SHARE_RANGE = {("Services", "error_budget_remaining"): (-10, 1)}
+_SHARE_FORMAT = {("Services", "slo"): "0.000%"}
+
+
+def _quarter_after(today: dt.date) -> tuple[int, int, dt.date, dt.date]:
+    """The next planning quarter: its year, number, first and last day."""
+    q = (today.month - 1) // 3 + 2
+    year = today.year + (q > 4)
+    q = q - 4 if q > 4 else q
+    first = dt.date(year, 3 * q - 2, 1)
+    last = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)) - dt.timedelta(days=1)
+    return year, q, first, last
+
+
+def examples(today: dt.date) -> dict[str, dict[str, Any]]:
+    """One example row per sheet, consistent across sheets, that audits with no findings."""
+    year, q, first, last = _quarter_after(today)
+    label = f"{year}-Q{q}"
+    day = lambda n: first + dt.timedelta(days=n)  # noqa: E731
+    return {
+        "Items": {
+            "key": "EX-1", "title": "Add timeouts and a circuit breaker to checkout's calls to pricing",
+            "team": "example-team", "kind": "reliability", "estimate": 3, "start": day(7), "due": day(42),
+            "services": "example-service", "rollback_plan": "Feature flag checkout.pricing_breaker, off by default",
+            "rehearsal": "Staged rollout behind the flag, load test at peak", "labels": "reliability",
+            "owner": "Example Owner", "priority": "P2", "status": "To do", "committed": "no",
+            "description": "Done when p99 checkout latency stays under 800 ms with pricing down",
+            "first_planned": label,
+        },
+        "Teams": {
+            "team": "example-team", "parent": "example-group", "headcount": 8, "new_hires": 0,
+            "oncall_rotation": 8, "oncall_sites": 1, "ops_allocation": 0.25, "pages_per_week": 2,
+            "toil_hours_per_week": 4, "incidents_last_quarter": 1, "points_per_week": 5, "availability": 0.85,
+        },
+        "Services": {
+            "service": "example-service", "owner_team": "example-team", "tier": 2, "slo": 0.999,
+            "slo_measured": "yes", "error_budget_remaining": 0.6, "error_budget_policy": "yes",
+            "experts": "Example Expert A, Example Expert B, Example Expert C", "runbook": "Runbook: example-service",
+            "dependency_protection": "yes",
+        },
+        "Org": {"unit": "example-group", "parent": ""},
+        "Actions": {
+            "key": "ACT-1", "title": "Add an alert on checkout's pricing error rate", "team": "example-team",
+            "service": "example-service", "postmortem": "INC-1", "raised": day(-40), "due": day(28),
+            "status": "Open", "times_deferred": 0, "scheduled_as": "EX-1",
+        },
+        "Incidents": {
+            "id": "INC-1", "service": "example-service", "team": "example-team", "severity": "SEV3",
+            "started": day(-45), "duration_minutes": 35, "responders": "Example Expert A",
+        },
+        "Settings": {"rows": [("quarter", label), ("start", None), ("end", None), ("weeks", 13)]},
+    }
+
+
+def _note(sheet: schema.SheetSpec, column: schema.Column) -> str:
+    parts = [NOTES.get((sheet.name, column.name), "")]
+    if column.name in sheet.required:
+        parts.append("Required.")
+    parts.append(FORMS.get(column.kind, ""))
+    if column.aliases:
+        parts.append("Also read under: " + ", ".join(column.aliases[:8]) + ".")
+    return "\n".join(p for p in parts if p)
+
+
+def _validation(sheet: schema.SheetSpec, column: schema.Column):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def make(**kw: Any) -> DataValidation:
+        dv = DataValidation(allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                            errorTitle=column.name, error=FORMS.get(column.kind, ""),
+                            showInputMessage=False, **kw)
+        return dv
+
+    if (sheet.name, column.name) == ("Items", "kind"):
+        return make(type="list", formula1='"' + ",".join(k.value for k in ItemKind) + '"')
+    if column.kind == "date":
+        return make(type="date", operator="greaterThan", formula1="DATE(2000,1,1)")
+    if column.kind == "percent":
+        low, high = _SHARE_RANGE.get((sheet.name, column.name), (0, 1))
+        return make(type="decimal", operator="between", formula1=str(low), formula2=str(high))
+    if column.kind in ("bool", "link") and (sheet.name, column.name) != ("Services", "error_budget_policy"):
+        return make(type="list", formula1='"yes,no"')
+    if column.kind == "tier":
+        return make(type="list", formula1='"1,2,3,4,critical,high,medium,low"')
+    if column.kind == "number":
+        return make(type="decimal", operator="greaterThanOrEqual", formula1="0")
+    if column.kind == "int":
+        return make(type="whole", operator="greaterThanOrEqual", formula1="0")
+    return None
+
+
+def build_template(today: dt.date | None = None):
+    """The template as an openpyxl Workbook."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .report.xlsx import FIXED_TIME, put
+
+    rows = examples(today or dt.date.today())
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "roadmap-audit"
+    wb.properties.title = "Engineering plan"
+    wb.properties.created = FIXED_TIME
+    head_fill = PatternFill("solid", fgColor="18202B")
+    required_fill = PatternFill("solid", fgColor="B7791F")
+    for sheet in schema.SHEETS:
+        ws = wb.create_sheet(sheet.name)
+        for col, column in enumerate(sheet.columns, start=1):
+            letter = get_column_letter(col)
+            cell = ws.cell(row=1, column=col)
+            put(cell, column.name)
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = required_fill if column.name in sheet.required else head_fill
+            cell.alignment = Alignment(vertical="center")
+            note = _note(sheet, column)
+            comment = Comment(note, "roadmap-audit")
+            comment.width, comment.height = 320, 70 + 18 * (len(note) // 45)
+            cell.comment = comment
+            ws.column_dimensions[letter].width = max(12, min(40, len(column.name) + 6))
+            span = f"{letter}2:{letter}{VALIDATED_ROWS}"
+            dv = _validation(sheet, column)
+            if dv is not None:
+                dv.add(span)
+                ws.add_data_validation(dv)
+            fmt = ("yyyy-mm-dd" if column.kind == "date"
+                   else _SHARE_FORMAT.get((sheet.name, column.name), "0%") if column.kind == "percent" else None)
+            if fmt:
+                for r in range(2, 3):
+                    ws.cell(row=r, column=col).number_format = fmt
+        ws.freeze_panes = "A2"
+        if sheet is schema.SETTINGS:
+            for r, (key, value) in enumerate(rows["Settings"]["rows"], start=2):
+                put(ws.cell(row=r, column=1), key)
+                if value is not None:
+                    put(ws.cell(row=r, column=2), value)
+            continue
+        example = rows.get(sheet.name, {})
+        for col, column in enumerate(sheet.columns, start=1):
+            value = example.get(column.name)
+            if value not in (None, ""):
+                put(ws.cell(row=2, column=col), value)
+    if "Items" in wb.sheetnames:
+        wb.active = wb.sheetnames.index("Items")
+    return wb
+
+
+def write_template(path: Path, today: dt.date | None = None) -> None:
+    """Write the blank plan workbook; refuse to overwrite an existing file."""
+    from .report import write_atomic
+    from .report.xlsx import _pinned
+
+    if path.exists():
+        raise InputError("already exists; the template never overwrites a file", where=str(path),
+                         hint="choose a new file name")
+    if path.suffix.lower() != ".xlsx":
+        raise InputError("the template is a workbook: give a name ending in .xlsx", where=str(path))
+    buffer = io.BytesIO()
+    build_template(today).save(buffer)
+    write_atomic(path, _pinned(buffer.getvalue()))

@@ -1,0 +1,288 @@
+"""The report formats: escaping, formula safety, determinism, the JSON contract, odd plans."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from roadmap_audit.report import render
+from roadmap_audit.report.html import linkify, safe_url
+
+from .conftest import SAMPLES, audit_of, run_cli
+
+SCRIPT = "<script>alert(1)</script>"
+FORMATS = ("html", "json", "md", "text", "xlsx")
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def tiny_plan(tmp_path: Path) -> Path:
+    """A migration with a hostile title and no rollback (so MIG001 quotes the title), and a formula-like title."""
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    _write(plan, "items.csv",
+           "key,title,team,kind,estimate,depends_on,rollback_plan,owner\n"
+           f'T-1,"Migrate {SCRIPT} table",alpha,migration,3,,,Ada Lovelace\n'
+           '"T-2","=HYPERLINK(""http://example.invalid"",""click"")",alpha,feature,2,T-1,,Grace Hopper\n'
+           'T-3,"+1 launch @ desk",beta,feature,1,T-1,,\n')
+    _write(plan, "teams.csv",
+           "team,parent,headcount,oncall_rotation,ops_allocation\nalpha,org,4,4,20%\nbeta,org,5,8,20%\n")
+    return plan
+
+
+@pytest.fixture
+def tiny_audit(tiny_plan: Path):
+    return audit_of(tiny_plan)
+
+
+def _plan_of(path: Path):
+    from roadmap_audit.pipeline import Options, load
+
+    return load(Options(plan=str(path)))
+
+
+# ---------------------------------------------------------------- escaping
+
+
+def test_title_is_escaped_in_html(tiny_audit):
+    assert any(SCRIPT in f.message for f in tiny_audit.findings), "the fixture should quote the title"
+    html = render("html", tiny_audit)
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # the only script in the page is the report's own, allowed by its hash
+    assert html.count("<script>") == 1
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", html)
+
+
+def test_title_is_escaped_in_markdown(tiny_audit):
+    md = render("md", tiny_audit)
+    assert SCRIPT not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+
+
+def test_html_loads_nothing_from_outside(tiny_audit):
+    html = render("html", tiny_audit)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "http" not in csp
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
+    assert "@import" not in html and "url(http" not in html
+    assert "<link rel=\"stylesheet\"" not in html
+
+
+def test_only_http_links_are_rendered():
+    text = "see https://runbooks.example.com/a?b=1&c=2. not javascript:alert(1) nor data:text/html,x"
+    out = str(linkify(text))
+    assert '<a href="https://runbooks.example.com/a?b=1&amp;c=2" rel="noopener noreferrer">' in out
+    assert 'href="javascript' not in out and 'href="data' not in out
+    assert safe_url("javascript:alert(1)") is None and safe_url("file:///etc/passwd") is None
+    assert safe_url("https://example.com/x") == "https://example.com/x"
+    assert str(linkify("<b>https://x.example/<i></b>")).startswith("&lt;b&gt;")
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def _cells(path_or_bytes):
+    import io
+
+    import openpyxl
+
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_from_csv_writes_formula_like_text_as_text(tiny_plan, tiny_audit):
+    wb = _cells(render("xlsx", tiny_audit, plan_path=str(tiny_plan), plan=_plan_of(tiny_plan)))
+    assert {"Findings", "Audit", "Items"} <= set(wb.sheetnames)
+    items = wb["Items"]
+    texts = {c.value: c for row in items.iter_rows() for c in row if isinstance(c.value, str)}
+    formula = next(c for v, c in texts.items() if v.startswith("=HYPERLINK"))
+    assert formula.data_type == "s"
+    assert next(c for v, c in texts.items() if v.startswith("+1 launch")).data_type == "s"
+    # every finding is a row of the Findings sheet, with its rule and severity
+    rows = list(wb["Findings"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("rule", "severity")
+    assert {r[0] for r in rows[1:]} == {f.rule for f in tiny_audit.findings}
+    for row in wb["Findings"].iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                assert cell.data_type == "s"
+    # the migration's row is marked where MIG001 points, with a comment naming the rule
+    marked = [c for row in items.iter_rows() for c in row if c.comment and "MIG001" in c.comment.text]
+    assert marked and all(c.fill.fgColor.rgb.endswith(("F4B6BC", "F9C9A8")) for c in marked)
+
+
+def _xlsx_plan(path: Path) -> Path:
+    """A small plan workbook with a text cell that looks like a formula and a real formula."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Items"
+    ws.append(["key", "title", "team", "kind", "estimate", "rollback_plan", "owner"])
+    ws.append(["M-1", "Move the ledger to v2", "alpha", "migration", 3, None, "Ada Lovelace"])
+    ws.append(["M-2", "placeholder", "alpha", "feature", 2, None, "Grace Hopper"])
+    ws["B3"].value = "=1+2 looks like a formula"
+    ws["B3"].data_type = "s"
+    ws["H1"] = "total"
+    ws["H2"] = "=SUM(E2:E3)"
+    teams = wb.create_sheet("Teams")
+    teams.append(["team", "headcount", "oncall_rotation", "ops_allocation"])
+    teams.append(["alpha", 3, 3, 0.2])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_copy_marks_cells_and_leaves_the_plan_alone(tmp_path):
+    plan = _xlsx_plan(tmp_path / "plan.xlsx")
+    before = hashlib.sha256(plan.read_bytes()).hexdigest()
+    audit = audit_of(plan)
+    data = render("xlsx", audit, plan_path=str(plan), plan=_plan_of(plan))
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before, "the input workbook was modified"
+    wb = _cells(data)
+    assert wb.sheetnames[:2] == ["Findings", "Audit"] and "Items" in wb.sheetnames and "Teams" in wb.sheetnames
+    items = wb["Items"]
+    assert items["B3"].value == "=1+2 looks like a formula" and items["B3"].data_type == "s"
+    assert items["H2"].data_type == "f", "the user's own formulas stay formulas"
+    mig = next(f for f in audit.findings if f.rule == "MIG001")
+    location = next(e.location for e in mig.evidence if e.location.startswith("Items!"))
+    cell = items[location.split("!")[1]]
+    assert cell.comment is not None and "MIG001" in cell.comment.text
+    assert cell.fill.fill_type == "solid"
+    # the Findings sheet links to the cell
+    link = next(r[7].hyperlink for r in wb["Findings"].iter_rows(min_row=2) if r[0].value == "MIG001")
+    assert link is not None and link.location == f"'Items'!{location.split('!')[1]}"
+
+
+# ---------------------------------------------------------------- determinism and contract
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_same_input_same_bytes(tiny_plan, fmt):
+    first = render(fmt, audit_of(tiny_plan), plan_path=str(tiny_plan), plan=_plan_of(tiny_plan), colour=False)
+    second = render(fmt, audit_of(tiny_plan), plan_path=str(tiny_plan), plan=_plan_of(tiny_plan), colour=False)
+    assert first == second
+
+
+def test_sample_reports_are_deterministic_through_the_cli(tmp_path):
+    plan = SAMPLES / "northwind-2026-Q3.xlsx"
+    for fmt in ("html", "xlsx"):
+        outs = []
+        for n in (1, 2):
+            out = tmp_path / f"r{n}.{fmt}"
+            result = run_cli("audit", str(plan), "-o", str(out))
+            assert result.returncode in (0, 1), result.stderr
+            outs.append(out.read_bytes())
+        assert outs[0] == outs[1], fmt
+        assert str(tmp_path).encode() not in outs[0], "no absolute paths in the report"
+
+
+def test_json_has_the_spec_keys(sample_audit):
+    data = json.loads(render("json", sample_audit))
+    assert list(data)[:3] == ["schema_version", "plan", "verdict"]
+    assert {"schema_version", "plan", "verdict", "teams", "findings", "recommendations", "data_quality"} <= set(data)
+    assert data["schema_version"] == 1
+    assert {"sources", "quarter", "items", "teams"} <= set(data["plan"])
+    assert data["verdict"] in ("go", "go-with-changes", "replan")
+    team = data["teams"][0]
+    assert {"team", "parent", "capacity_weeks", "planned_weeks", "ops_admitted", "ops_observed", "load", "score",
+            "findings"} <= set(team)
+    finding = data["findings"][0]
+    assert {"rule", "severity", "title", "subject", "team", "owner_unit", "message", "evidence", "fix"} <= set(finding)
+    assert set(finding["subject"]) == {"kind", "id"}
+    assert {"source", "location"} <= set(finding["evidence"][0])
+    rec = next(r for r in data["recommendations"] if r["action"] == "defer")
+    assert {"team", "action", "items", "load_after"} <= set(rec)
+    dq = data["data_quality"]
+    assert {"rows_read", "rows_used", "issues"} <= set(dq)
+    assert {"source", "location", "problem"} <= set(dq["issues"][0])
+    assert all(f["severity"] in ("critical", "high", "medium", "low", "info") for f in data["findings"])
+
+
+def test_json_never_writes_infinity(tmp_path):
+    plan = tmp_path / "p"
+    plan.mkdir()
+    _write(plan, "items.csv", "key,title,team,estimate\nA-1,Thing,alpha,3\n")
+    _write(plan, "teams.csv", "team,headcount\nalpha,\n")  # no headcount: capacity 0, load unbounded
+    text = render("json", audit_of(plan))
+    json.loads(text)
+    assert "Infinity" not in text and "NaN" not in text
+
+
+# ---------------------------------------------------------------- plans with little in them
+
+
+def _odd_plans(tmp_path: Path) -> dict[str, Path]:
+    plans = {}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _write(empty, "items.csv", "key,title,team,kind,estimate\n")
+    plans["no items"] = empty
+    no_teams = tmp_path / "no_teams"
+    no_teams.mkdir()
+    _write(no_teams, "items.csv", "key,title,team,estimate,depends_on\nA-1,One,alpha,2,\nA-2,Two,beta,3,A-1\n")
+    plans["no teams sheet"] = no_teams
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    _write(clean, "items.csv", "key,title,team,kind,estimate\nA-1,Add request tracing,alpha,feature,2\n")
+    _write(clean, "teams.csv", "team,headcount,oncall_rotation,ops_allocation\nalpha,8,8,20%\n")
+    plans["no findings"] = clean
+    return plans
+
+
+def test_every_format_works_on_odd_plans(tmp_path):
+    for name, plan in _odd_plans(tmp_path).items():
+        audit = audit_of(plan)
+        for fmt in FORMATS:
+            body = render(fmt, audit, plan_path=str(plan), plan=_plan_of(plan), colour=False)
+            assert body, (name, fmt)
+        html = render("html", audit)
+        for section in ("verdict", "top-risks", "heatmap", "capacity", "findings", "data-quality"):
+            assert f'id="{section}"' in html, (name, section)
+
+
+def test_text_has_colour_only_when_asked(sample_audit):
+    assert "\033[" not in render("text", sample_audit, colour=False)
+    assert "\033[" in render("text", sample_audit, colour=True)
+
+
+def test_text_to_a_file_has_no_colour(tmp_path):
+    out = tmp_path / "r.txt"
+    result = run_cli("audit", str(SAMPLES / "northwind-2026-Q3.xlsx"), "-o", str(out))
+    assert result.returncode in (0, 1), result.stderr
+    assert "\033[" not in out.read_text(encoding="utf-8")
+
+
+def test_html_report_shows_the_story(sample_audit):
+    html = render("html", sample_audit)
+    # the dependency picture is drawn, with no more than 50 items
+    svg = re.search(r"<svg[^>]*role=\"img\".*?</svg>", html, re.DOTALL).group(0)
+    assert 0 < svg.count('<g class="node') <= 50
+    # every finding has its evidence, why and fix
+    assert html.count('class="finding ') == len(sample_audit.findings)
+    assert html.count("<dt>Why it matters</dt>") == len(sample_audit.findings)
+    # each overloaded team's defer advice names its items
+    for rec in (r for r in sample_audit.recommendations if r.action == "defer"):
+        for key in rec.items:
+            assert f"defer <b>{key}</b>" in html
+
+
+def test_dependency_picture_keeps_to_fifty_items(tmp_path):
+    plan = tmp_path / "big"
+    plan.mkdir()
+    rows = ["key,title,team,estimate,depends_on,committed"]
+    for i in range(120):
+        deps = f"I-{i - 1}" if i % 4 else ""
+        rows.append(f"I-{i},Item {i},team-{i % 7},1,{deps},{'yes' if i % 5 == 0 else 'no'}")
+    _write(plan, "items.csv", "\n".join(rows) + "\n")
+    html = render("html", audit_of(plan))
+    svg = re.search(r"<svg[^>]*role=\"img\".*?</svg>", html, re.DOTALL).group(0)
+    assert svg.count('<g class="node') == 50
+    assert "Showing 50 of the 120 items that have dependencies" in html
