@@ -117,3 +117,15 @@ def test_help_and_rules_list_work():
 def test_bad_quarter_option_is_a_usage_error():
     result = run_cli("audit", SAMPLE, "--quarter", "summer")
     assert result.returncode == 2 and "--quarter" in result.stderr
+
+
+def test_reports_get_ordinary_file_permissions(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "r.html"
+    run_cli("audit", SAMPLE, "-o", str(out))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    assert not list(tmp_path.glob(".r.html.*"))  # no temporary file left behind
