@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..load.values import normalize_name, parse_quarter, quarter_bounds
 from ..model import DataIssue, Item, ItemKind, Plan, Service, Team
 from .capacity import CapacityParams, TeamCapacity, team_capacity
-from .words import PhraseSet
+from .words import PhraseSet, fold
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -47,9 +47,9 @@ class Vocabulary:
             kind = self.kind_values.get(normalize_name(item.kind_raw))
             if kind is not None:
                 return kind, f"kind column says '{item.kind_raw}'"
-        texts = (item.title, " ".join(item.labels), item.description)
+        texts = tuple(fold(t) for t in (item.title, " ".join(item.labels), item.description) if t)
         for kind, phrases in self.kinds:
-            word = phrases.find(*texts)
+            word = phrases.find_folded(*texts)
             if word:
                 return kind, f"'{word}' in its title, labels or description"
         return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
@@ -104,13 +104,17 @@ class Facts:
     capacity: dict[str, TeamCapacity] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)  # the loader's, plus what derive found
     _team_names: dict[str, str] = field(default_factory=dict)
+    _resolved: dict[str, str] = field(default_factory=dict)  # names as written -> canonical (a cache)
     _service_names: dict[str, str] = field(default_factory=dict)
 
     def team_name(self, name: str | None) -> str | None:
         """The staffing model's spelling of a team name, or the name as written."""
         if name is None:
             return None
-        return self._team_names.get(normalize_name(name), name)
+        known = self._resolved.get(name)
+        if known is None:
+            known = self._resolved[name] = self._team_names.get(normalize_name(name), name)
+        return known
 
     def service_name(self, name: str | None) -> str | None:
         if name is None:

@@ -46,13 +46,16 @@ class PhraseSet:
         self._regex = _compile(self.phrases)
 
     def find(self, *texts: str | None) -> str | None:
+        return self.find_folded(*(fold(t) for t in texts if t))
+
+    def find_folded(self, *folded: str) -> str | None:
+        """Like `find`, for texts already passed through `fold` (fold once, search many lists)."""
         if self._regex is None:
             return None
-        for text in texts:
-            if text:
-                match = self._regex.search(fold(text))
-                if match:
-                    return match.group(0).strip()
+        for text in folded:
+            match = self._regex.search(text)
+            if match:
+                return match.group(0).strip()
         return None
 
     def __contains__(self, text: str) -> bool:

@@ -41,6 +41,13 @@ from .view import (
 TOP_RISKS = 8
 OPEN_LIMIT = 8  # findings unfolded on screen, at most
 ITEMS_PRINTED = 40  # a team page lists its items in print only up to this many
+# At org scale a page with every finding and item stops being readable (and loadable):
+# beyond these the report says how many are left out and where they are (JSON, Markdown).
+FINDINGS_SHOWN = 1500
+FINDINGS_DETAILED = 300  # the rest show the message and evidence; why and fix in one line
+TEAM_ITEMS_SHOWN = 80
+TEAM_FINDINGS_SHOWN = 25
+CHANGES_SHOWN = 150
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -85,6 +92,8 @@ class FindingView:
     why_line: str
     order: int
     open: bool = False  # shown unfolded on screen (print unfolds everything)
+    shown: bool = True  # rendered in the findings list (False past FINDINGS_SHOWN)
+    detailed: bool = True  # with the full why and fix (False past FINDINGS_DETAILED)
 
 
 @dataclass
@@ -119,6 +128,7 @@ class TeamView:
     defer: Recommendation | None
     items: list[ItemSummary]
     print_items: bool
+    items_total: int = 0
 
 
 @dataclass
@@ -206,7 +216,7 @@ def build_view(audit: Audit) -> dict:
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
     findings = [
         FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why), order=i,
-                    open=f.severity in unfold)
+                    open=f.severity in unfold, shown=i < FINDINGS_SHOWN, detailed=i < FINDINGS_DETAILED)
         for i, f in enumerate(audit.findings)
     ]
     by_team: dict[str, list[FindingView]] = defaultdict(list)
@@ -228,7 +238,7 @@ def build_view(audit: Audit) -> dict:
         team_views[t.team] = TeamView(
             t=t, anchor="team-" + _slug(t.team, taken), bar=_bar(t, scale), steps=_steps(t),
             findings=by_team.get(t.team, []), defer=defer.get(t.team),
-            items=mine, print_items=len(mine) <= ITEMS_PRINTED,
+            items=mine[:TEAM_ITEMS_SHOWN], print_items=len(mine) <= ITEMS_PRINTED, items_total=len(mine),
         )
 
     # worst finding per item, and where to jump to, for the dependency picture
@@ -236,9 +246,10 @@ def build_view(audit: Audit) -> dict:
     anchors: dict[str, str] = {}
     for fv in findings:
         subject = fv.f.subject
-        if subject.kind == "item" and subject.id not in anchors:
+        if subject.kind == "item" and subject.id not in flagged:
             flagged[subject.id] = fv.f.severity
-            anchors[subject.id] = fv.anchor
+            if fv.shown:
+                anchors[subject.id] = fv.anchor
     graph: GraphView | None = dependency_view(audit, flagged, anchors)
 
     families, grid = heat(audit)
@@ -253,7 +264,10 @@ def build_view(audit: Audit) -> dict:
         "verdict_text": VERDICT_TEXT[audit.verdict],
         "counts": severity_counts(audit.findings),
         "severities": SEVERITIES,
-        "findings": findings,
+        "findings": [fv for fv in findings if fv.shown],
+        "findings_total": len(findings),
+        "team_findings_shown": TEAM_FINDINGS_SHOWN,
+        "changes_shown": CHANGES_SHOWN,
         "top": top,
         "families": families,
         "grid": grid,
@@ -282,11 +296,14 @@ def _changes(audit: Audit, findings: list[FindingView], deferring: set[str]) -> 
     out: the defer card above names the items.
     """
     out = []
+    first: dict[tuple[str, str], FindingView] = {}
+    for fv in findings:
+        first.setdefault((fv.f.rule, fv.f.subject.id), fv)
     for r in audit.recommendations:
         if r.action != "change":
             continue
-        match = next((fv for fv in findings if fv.f.rule == r.rule and r.text.startswith(f"{fv.f.subject.id}: ")),
-                     None)
+        subject = r.text.split(": ", 1)[0]
+        match = first.get((r.rule or "", subject))
         if match and match.f.subject.kind == "team" and r.rule == "CAP001" and r.team in deferring:
             continue
         out.append(ChangeView(r=r, finding=match,
