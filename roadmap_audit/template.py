@@ -265,7 +265,7 @@ def build_template(today: dt.date | None = None):
 def write_template(path: Path, today: dt.date | None = None) -> None:
     """Write the blank plan workbook; refuse to overwrite an existing file."""
     from .report import write_atomic
-    from .report.xlsx import _pinned
+    from .report.xlsx import pinned
 
     if path.exists():
         raise InputError("already exists; the template never overwrites a file", where=str(path),
@@ -274,4 +274,4 @@ def write_template(path: Path, today: dt.date | None = None) -> None:
         raise InputError("the template is a workbook: give a name ending in .xlsx", where=str(path))
     buffer = io.BytesIO()
     build_template(today).save(buffer)
-    write_atomic(path, _pinned(buffer.getvalue()))
+    write_atomic(path, pinned(buffer.getvalue()))

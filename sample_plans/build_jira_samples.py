@@ -34,12 +34,12 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from roadmap_audit.report.xlsx import pinned
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "jira"
@@ -518,24 +518,6 @@ def _sheet(wb: Workbook, title: str, columns: list[str], rows: list) -> None:
         ws.append(list(row))
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The xlsx re-packed with fixed zip dates and modified time, so rebuilding changes no byte."""
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp + rb"\g<2>", content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
-    return out.getvalue()
-
-
 def write_context(path: Path = CONTEXT_FILE) -> None:
     wb = Workbook()
     wb.remove(wb.active)
@@ -547,7 +529,7 @@ def write_context(path: Path = CONTEXT_FILE) -> None:
     _sheet(wb, "Org", ["unit", "parent"], ORG)
     buffer = io.BytesIO()
     wb.save(buffer)
-    path.write_bytes(_fixed_zip(buffer.getvalue()))
+    path.write_bytes(pinned(buffer.getvalue(), FIXED_TIMESTAMP))
 
 
 # --------------------------------------------------------------------------

@@ -33,12 +33,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from roadmap_audit.report.xlsx import pinned
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "northwind-2026-Q3.xlsx"
@@ -945,24 +946,6 @@ def _check_data() -> None:
         assert count == team["incidents_last_quarter"], (team["team"], count)
 
 
-def _fixed_timestamps(data: bytes) -> bytes:
-    """Re-pack the xlsx with fixed zip dates and a fixed modified time."""
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
-    return out.getvalue()
-
-
 def build(path: Path = OUTPUT) -> list[tuple[str, str]]:
     """Write the workbook; return the cell of each planted imperfection."""
     _check_data()
@@ -984,7 +967,7 @@ def build(path: Path = OUTPUT) -> list[tuple[str, str]]:
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    path.write_bytes(_fixed_timestamps(buffer.getvalue()))
+    path.write_bytes(pinned(buffer.getvalue(), FIXED_TIMESTAMP))
 
     row_of = {item["key"]: row for row, item in enumerate(ITEMS, start=2)}
     cells = []

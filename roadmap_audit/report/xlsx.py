@@ -292,9 +292,9 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
 # ----------------------------------------------------------------- bytes
 
 
-def _pinned(data: bytes) -> bytes:
+def pinned(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
     """The same workbook with fixed zip dates and document times, so equal input gives equal bytes."""
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -303,7 +303,7 @@ def _pinned(data: bytes) -> bytes:
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
                                  content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, content)
@@ -349,7 +349,7 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
     wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _pinned(buffer.getvalue())
+    return pinned(buffer.getvalue())
 
 
 def _link_items(wb: Workbook, audit: Audit, items_title: str, plan: Plan | None) -> None:
