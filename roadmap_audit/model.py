@@ -63,6 +63,15 @@ class DataIssue(_Frozen):
 # ---------------------------------------------------------------- plan
 
 
+class _Row(_Model):
+    """A row read from a source: where it is, and the column of each field."""
+
+    def cell(self, field: str) -> SourceRef:
+        """The cell of one field of this row, empty or not (the row itself if the sheet has no such column)."""
+        column = self.columns.get(field)  # type: ignore[attr-defined]
+        return self.ref.at(column) if column else self.ref  # type: ignore[attr-defined]
+
+
 class ItemKind(str, Enum):
     feature = "feature"
     migration = "migration"
@@ -75,7 +84,7 @@ class ItemKind(str, Enum):
     other = "other"
 
 
-class Item(_Model):
+class Item(_Row):
     key: str
     title: str
     team: str | None = None
@@ -104,7 +113,7 @@ class Item(_Model):
     columns: dict[str, str] = Field(default_factory=dict)  # field -> column letter/header
 
 
-class Team(_Model):
+class Team(_Row):
     team: str
     parent: str | None = None
     headcount: float | None = None
@@ -122,7 +131,7 @@ class Team(_Model):
     columns: dict[str, str] = Field(default_factory=dict)
 
 
-class Service(_Model):
+class Service(_Row):
     service: str
     owner_team: str | None = None
     tier: int | None = None
@@ -145,7 +154,7 @@ class OrgUnit(_Model):
     ref: SourceRef
 
 
-class Action(_Model):
+class Action(_Row):
     key: str
     title: str
     team: str | None = None

@@ -29,7 +29,7 @@ from ..analyze.facts import Facts
 from ..model import Evidence, Item, Severity
 from .base import Hit, Params, check, item_subject, team_subject
 from .reliability import missing_plan_fields
-from .services import cell, possessive, service_subject
+from .services import possessive, service_subject
 
 
 def _team_list(counts: Counter) -> str:
@@ -37,7 +37,7 @@ def _team_list(counts: Counter) -> str:
 
 
 def _depends_on_evidence(facts: Facts, item: Item, note: str) -> Evidence:
-    return Evidence.of(cell(facts, item, "depends_on"), note)
+    return Evidence.of(item.cell("depends_on"), note)
 
 
 def _overloaded(facts: Facts, team: str | None, max_load: float) -> float | None:
@@ -178,7 +178,7 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
             message += "; " + "; ".join(fragile)
         evidence = [Evidence.of(svc.ref, f"{name}: {total} committed item(s) of other teams")]
         if len(svc.experts) < p.min_experts:
-            evidence.append(Evidence.of(cell(facts, svc, "experts"), f"{len(svc.experts)} expert(s)"))
+            evidence.append(Evidence.of(svc.cell("experts"), f"{len(svc.experts)} expert(s)"))
         yield Hit(
             subject=service_subject(name),
             message=message,
@@ -241,8 +241,8 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
                    f"{latest.isoformat()}, {late} day{'s' if late != 1 else ''} later")
         if item.committed:
             message += f"; {possessive(item.key)} date is committed outside the team"
-        evidence = [Evidence.of(cell(facts, item, "due"), f"{item.key} due {due[key].isoformat()}"),
-                    Evidence.of(cell(facts, blocker, "due"), f"{blocker.key} due {latest.isoformat()}"),
+        evidence = [Evidence.of(item.cell("due"), f"{item.key} due {due[key].isoformat()}"),
+                    Evidence.of(blocker.cell("due"), f"{blocker.key} due {latest.isoformat()}"),
                     _depends_on_evidence(facts, item, f"{item.key} depends on {path[1]}")]
         evidence += [_depends_on_evidence(facts, facts.items[k], f"{k} depends on {n}")
                      for k, n in zip(path[1 : p.max_listed], path[2:])]

@@ -51,8 +51,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
             continue
         if words is not None and words.find(value, *(_text(item, f) for f in p.also_in)):
             continue
-        column = item.columns.get(p.field)
-        where = item.ref.at(column) if column else item.ref
+        where = item.cell(p.field)
         shown = f"'{value}'" if value else "empty"
         label = p.field.replace("_", " ")
         reason = facts.kind_reasons[item.key]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..analyze.facts import Facts
-from ..model import Evidence, Item, Severity, SourceRef, Subject
+from ..model import Evidence, Item, Severity, Subject
 from .base import Hit, Params, check, item_subject, team_subject
 
 
@@ -20,10 +20,6 @@ class OwnershipParams(Params):
     escalate_if_tier_at_most: int | None = None
     max_evidence: int = 10
 
-
-def _cell(ref: SourceRef, columns: dict[str, str], field: str) -> SourceRef:
-    col = columns.get(field)
-    return ref.at(col) if col else ref
 
 
 @check("missing_owner", OwnershipParams)
@@ -39,7 +35,7 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
                 message=(f"{item.key} '{item.title}' has no owning team: its estimate counts against nobody's "
                          "capacity, and when it slips or breaks there is no team to ask"
                          + ("; its date is committed outside the team" if item.committed else "")),
-                evidence=(Evidence.of(_cell(item.ref, item.columns, "team"), "team: empty"),),
+                evidence=(Evidence.of(item.cell("team"), "team: empty"),),
                 severity=p.escalate_to if escalate else None,
                 impact=2.0 if item.committed else 1.0,
                 likelihood=1.0 + (item.estimate_weeks or 0) / 10,
@@ -55,7 +51,7 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
                 subject=Subject(kind="service", id=service.service),
                 message=(f"{tier}service {service.service} has no owning team: nobody is on call for it by "
                          "design, and its SLO, runbook and fixes have no team to plan them"),
-                evidence=(Evidence.of(_cell(service.ref, service.columns, "owner_team"), "owner_team: empty"),),
+                evidence=(Evidence.of(service.cell("owner_team"), "owner_team: empty"),),
                 severity=p.escalate_to if critical and p.escalate_to else None,
                 impact=2.0 if critical else 1.0,
             )
@@ -69,12 +65,12 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
         team = facts.team_of(item)
         if team and team not in facts.teams:
             items[team].append(item)
-            refs[team].append(Evidence.of(_cell(item.ref, item.columns, "team"), f"{item.key}: team {item.team}"))
+            refs[team].append(Evidence.of(item.cell("team"), f"{item.key}: team {item.team}"))
     for service in facts.services.values():
         team = facts.team_name(service.owner_team)
         if team and team not in facts.teams:
             services[team].append(service.service)
-            refs[team].append(Evidence.of(_cell(service.ref, service.columns, "owner_team"),
+            refs[team].append(Evidence.of(service.cell("owner_team"),
                                           f"{service.service}: owner_team {service.owner_team}"))
     for team in sorted(refs):
         weeks = sum(i.estimate_weeks or 0 for i in items[team])

@@ -42,10 +42,6 @@ def _worst(severities: list[str]) -> str:
     return min(severities, key=_ORDER.index)
 
 
-def _service_cell(service: Service, field: str):
-    col = service.columns.get(field)
-    return service.ref.at(col) if col else service.ref
-
 
 @check("key_person_risk", KeyPersonParams)
 def key_person_risk(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
@@ -87,7 +83,7 @@ def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
             message = (f"{service.service} ({tier}) has only {len(experts)} people who can fix it ({names}); "
                        f"a {tier} service needs more than {p.critical_max_experts} so that one absence or "
                        "departure does not leave a single person holding it")
-        evidence = [Evidence.of(_service_cell(service, "experts"), f"experts: {names}")]
+        evidence = [Evidence.of(service.cell("experts"), f"experts: {names}")]
         if len(experts) == 1:
             total, routed, incidents = _incidents_with(facts, service, experts[0])
             if total:
@@ -97,7 +93,7 @@ def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
                              for i in incidents[:5]]
         if service.runbook is None:
             message += "; it has no runbook"
-            evidence.append(Evidence.of(_service_cell(service, "runbook"), "runbook: empty"))
+            evidence.append(Evidence.of(service.cell("runbook"), "runbook: empty"))
         yield Hit(
             subject=Subject(kind="service", id=service.service),
             message=message,
@@ -134,7 +130,7 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
             reasons.append(f"is the only listed expert of {len(sole_critical)} tier-{p.critical_tier} services "
                            f"({', '.join(s.service for s in sole_critical)})")
             severities.append(p.person_concentration_severity)
-            evidence += [Evidence.of(_service_cell(s, "experts"), f"{s.service}: only expert {person.name}")
+            evidence += [Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}")
                          for s in sole_critical]
         critical_items = [(i, r) for i in person.items
                           if (r := critical_reason(facts, i, priorities=p.critical_priorities,
@@ -143,7 +139,7 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
             reasons.append(f"owns {len(critical_items)} critical or committed items "
                            f"({'; '.join(f'{i.key}: {r}' for i, r in critical_items)})")
             severities.append(p.person_concentration_severity)
-            evidence += [Evidence.of(i.ref.at(i.columns.get("owner")) if i.columns.get("owner") else i.ref,
+            evidence += [Evidence.of(i.cell("owner"),
                                      f"{i.key}: owner {person.name}, {r}") for i, r in critical_items[:6]]
         over = (p.max_person_load is not None and len(person.item_weeks) >= p.min_items_for_load
                 and person.capacity_weeks > 0 and person.load > p.max_person_load)
@@ -154,8 +150,7 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
                            f"({person.capacity_basis}), {person.load:.0%} of it")
             severities.append(p.person_load_severity)
             if not critical_items or len(critical_items) < p.min_critical_items:
-                evidence += [Evidence.of(facts.items[k].ref.at(facts.items[k].columns.get("estimate"))
-                                         if facts.items[k].columns.get("estimate") else facts.items[k].ref,
+                evidence += [Evidence.of(facts.items[k].cell("estimate"),
                                          f"{k}: {w:g} engineer-weeks, owner {person.name}")
                              for k, w in list(person.item_weeks.items())[:6]]
         if not reasons:

@@ -17,7 +17,7 @@ from ..analyze.words import PhraseSet, fold
 from ..load.values import ParseError, parse_quarter
 from ..model import Action, Evidence, Item, ItemKind, Severity
 from .base import Hit, Params, check, item_subject, team_subject
-from .services import cell, pct
+from .services import pct
 
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
 
@@ -107,9 +107,9 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
             message += (f"; postmortem action(s) {', '.join(a.key for a in actions)} count on it "
                         "as their fix")
             escalate = escalate or p.escalate_if_action
-        evidence = [Evidence.of(cell(facts, item, "title"), f"title: {item.title}")]
-        evidence += [Evidence.of(cell(facts, item, f), f"{f} is empty") for f in missing]
-        evidence += [Evidence.of(cell(facts, a, "scheduled_as"), f"{a.key} scheduled as {item.key}")
+        evidence = [Evidence.of(item.cell("title"), f"title: {item.title}")]
+        evidence += [Evidence.of(item.cell(f), f"{f} is empty") for f in missing]
+        evidence += [Evidence.of(a.cell("scheduled_as"), f"{a.key} scheduled as {item.key}")
                      for a in actions]
         yield Hit(
             subject=item_subject(item.key),
@@ -246,14 +246,14 @@ def postmortem_action_unscheduled(facts: Facts, p: ActionParams) -> Iterator[Hit
                         + (f"a tier-{tier} service" if tier is not None else "a service of unknown tier"))
         evidence = []
         for action, _, reason in schedules:
-            evidence.append(Evidence.of(cell(facts, action, "scheduled_as"), f"{action.key}: {reason}"))
+            evidence.append(Evidence.of(action.cell("scheduled_as"), f"{action.key}: {reason}"))
             if action.times_deferred:
-                evidence.append(Evidence.of(cell(facts, action, "times_deferred"),
+                evidence.append(Evidence.of(action.cell("times_deferred"),
                                             f"{action.key}: deferred {action.times_deferred}"))
             if raised_again and action.postmortem:
-                evidence.append(Evidence.of(cell(facts, action, "postmortem"), f"{action.key}: {action.postmortem}"))
+                evidence.append(Evidence.of(action.cell("postmortem"), f"{action.key}: {action.postmortem}"))
         if overdue and first.raised:
-            evidence.append(Evidence.of(cell(facts, first, "raised"), f"raised {first.raised.isoformat()}"))
+            evidence.append(Evidence.of(first.cell("raised"), f"raised {first.raised.isoformat()}"))
         teams = [facts.team_name(a.team) for a in group] or []
         if svc is not None:
             teams.append(servicemap.owner(facts, svc))
@@ -320,15 +320,15 @@ def reliability_share_low(facts: Facts, p: ShareParams) -> Iterator[Hit]:
         evidence = []
         if count >= p.min_incidents:
             if team.incidents_last_quarter is not None:
-                evidence.append(Evidence.of(cell(facts, team, "incidents_last_quarter"), f"{count:g} incidents"))
+                evidence.append(Evidence.of(team.cell("incidents_last_quarter"), f"{count:g} incidents"))
             else:
                 evidence += [Evidence.of(i.ref, f"incident {i.id}") for i in facts.plan.incidents
                              if servicemap.incident_team(facts, i) == name][:5]
-        evidence += [Evidence.of(cell(facts, s, "error_budget_remaining"),
+        evidence += [Evidence.of(s.cell("error_budget_remaining"),
                                  f"{s.service}: {pct(s.error_budget_remaining)} left") for s in burned]
-        evidence += [Evidence.of(cell(facts, facts.items[k], "estimate"), f"{k}: {w:g} engineer-weeks")
+        evidence += [Evidence.of(facts.items[k].cell("estimate"), f"{k}: {w:g} engineer-weeks")
                      for k, w in reliability.items()]
-        evidence += [Evidence.of(cell(facts, facts.items[k], "estimate"), f"{k}: no estimate") for k in unestimated]
+        evidence += [Evidence.of(facts.items[k].cell("estimate"), f"{k}: no estimate") for k in unestimated]
         if not evidence:
             evidence.append(Evidence.of(team.ref, "staffing model"))
         yield Hit(

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
 
 from pydantic import Field
 
 from ..analyze import servicemap
 from ..analyze.facts import Facts
-from ..model import Evidence, Item, ItemKind, Service, Severity, SourceRef, Subject
+from ..model import Evidence, Item, ItemKind, Service, Severity, Subject
 from .base import Hit, Params, check
 
 MINUTES_PER_30_DAYS = 30 * 24 * 60
 _EPSILON = 1e-9  # 1 - 0.9999 is not exactly 0.0001 in floating point
 
-
-def cell(facts: Facts, row: Any, field: str) -> SourceRef:
-    """The cell of one field of a row, empty or not (the row's first cell when the sheet has no such column)."""
-    letter = row.columns.get(field)
-    return row.ref.at(letter) if letter else row.ref
 
 
 def slo_text(share: float, digits: int = 4) -> str:
@@ -76,8 +70,8 @@ def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterat
             message=(f"{svc.service} is tier {svc.tier} but has no SLO: nobody has written down how available "
                      f"it must be, so there is no error budget to say when reliability work comes before "
                      f"features{changes}"),
-            evidence=(Evidence.of(cell(facts, svc, "slo"), "slo is empty"),
-                      Evidence.of(cell(facts, svc, "tier"), f"tier {svc.tier}")),
+            evidence=(Evidence.of(svc.cell("slo"), "slo is empty"),
+                      Evidence.of(svc.cell("tier"), f"tier {svc.tier}")),
             teams=_teams(facts, svc),
             impact=2.0 if svc.tier <= 1 else 1.0,
             likelihood=1.0 + len(items) / 10,
@@ -112,8 +106,8 @@ def slo_unmeasured(facts: Facts, p: UnmeasuredSloParams) -> Iterator[Hit]:
         yield Hit(
             subject=service_subject(svc.service),
             message=message,
-            evidence=(Evidence.of(cell(facts, svc, "slo_measured"), f"slo_measured: {said}"),
-                      Evidence.of(cell(facts, svc, "slo"), f"slo {slo_text(svc.slo)}")),
+            evidence=(Evidence.of(svc.cell("slo_measured"), f"slo_measured: {said}"),
+                      Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}")),
             teams=_teams(facts, svc),
             severity=p.escalate_to if critical and p.escalate_to else None,
             impact=1.0 / max(1 - svc.slo, 1e-6) / 1000,
@@ -162,7 +156,7 @@ def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hi
         unestimated = [i.key for i in items if facts.kind(i) in reliability_kinds and not _estimated(i)]
         if unestimated:
             message += f" ({', '.join(unestimated)} has no estimate)"
-        evidence = [Evidence.of(cell(facts, svc, "error_budget_remaining"), f"error budget remaining {pct(budget)}")]
+        evidence = [Evidence.of(svc.cell("error_budget_remaining"), f"error budget remaining {pct(budget)}")]
         if svc.slo is not None:
             window = p.budget_window_days * 24 * 60 * (1 - svc.slo)
             big = sorted((i for i in incidents.get(svc.service, [])
@@ -207,11 +201,11 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
         if svc.slo is None or svc.slo + _EPSILON < p.min_slo:
             continue
         gaps: list[str] = []
-        evidence = [Evidence.of(cell(facts, svc, "slo"), f"slo {slo_text(svc.slo)}")]
+        evidence = [Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}")]
         if p.require_policy and not svc.error_budget_policy:
             gaps.append("no error-budget policy says what happens when the budget runs out")
             said = "no" if svc.error_budget_policy is False else "empty"
-            evidence.append(Evidence.of(cell(facts, svc, "error_budget_policy"), f"error_budget_policy: {said}"))
+            evidence.append(Evidence.of(svc.cell("error_budget_policy"), f"error_budget_policy: {said}"))
         owner = servicemap.owner(facts, svc)
         team = facts.teams.get(owner or "")
         rotation_gap = False
@@ -222,7 +216,7 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
                 rotation_gap = True
                 have = f"{team.oncall_rotation:g} engineers" if team.oncall_rotation else "no rotation"
                 gaps.append(f"{possessive(owner or '')} on-call rotation has {have} where {needed} are needed")
-                evidence.append(Evidence.of(cell(facts, team, "oncall_rotation"),
+                evidence.append(Evidence.of(team.cell("oncall_rotation"),
                                             f"oncall_rotation {team.oncall_rotation:g}"))
         if len(svc.experts) < p.min_experts:
             if not svc.experts:
@@ -232,7 +226,7 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
             else:
                 who = f"{len(svc.experts)} experts ({', '.join(svc.experts)})"
             gaps.append(f"{who} can fix it at 3 a.m., fewer than {p.min_experts}")
-            evidence.append(Evidence.of(cell(facts, svc, "experts"), f"{len(svc.experts)} expert(s)"))
+            evidence.append(Evidence.of(svc.cell("experts"), f"{len(svc.experts)} expert(s)"))
         if not gaps:
             continue
         spent = svc.error_budget_remaining is not None and svc.error_budget_remaining <= 0
@@ -241,7 +235,7 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
                    f"{behind} behind it: {'; '.join(gaps)}")
         if spent:
             message += f". Its error budget is already spent ({pct(svc.error_budget_remaining or 0)} left)"
-            evidence.append(Evidence.of(cell(facts, svc, "error_budget_remaining"),
+            evidence.append(Evidence.of(svc.cell("error_budget_remaining"),
                                         f"error budget remaining {pct(svc.error_budget_remaining or 0)}"))
         no_policy = not svc.error_budget_policy
         severity = None
@@ -308,9 +302,9 @@ def slo_above_dependencies(facts: Facts, p: DependencySloParams) -> Iterator[Hit
                         f"{'falls' if len(weak) == 1 else 'fall'} short")
         if unknown:
             message += f" ({', '.join(unknown)} has no SLO in the Services sheet and is not counted)"
-        evidence = [Evidence.of(cell(facts, svc, "slo"), f"slo {slo_text(svc.slo)}"),
-                    Evidence.of(cell(facts, svc, "depends_on"), "depends_on: " + ", ".join(svc.depends_on))]
-        evidence += [Evidence.of(cell(facts, d, "slo"), f"{d.service}: slo {slo_text(d.slo or 1.0)}")
+        evidence = [Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}"),
+                    Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(svc.depends_on))]
+        evidence += [Evidence.of(d.cell("slo"), f"{d.service}: slo {slo_text(d.slo or 1.0)}")
                      for d in (weak or known)]
         yield Hit(
             subject=service_subject(svc.service),
@@ -354,8 +348,8 @@ def dependency_unprotected(facts: Facts, p: UnprotectedParams) -> Iterator[Hit]:
         yield Hit(
             subject=service_subject(svc.service),
             message=message,
-            evidence=(Evidence.of(cell(facts, svc, "dependency_protection"), f"dependency_protection: {said}"),
-                      Evidence.of(cell(facts, svc, "depends_on"), "depends_on: " + ", ".join(deps))),
+            evidence=(Evidence.of(svc.cell("dependency_protection"), f"dependency_protection: {said}"),
+                      Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(deps))),
             teams=_teams(facts, svc),
             severity=p.escalate_to if critical and p.escalate_to else None,
             impact=float(len(deps)),

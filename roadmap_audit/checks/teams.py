@@ -37,8 +37,7 @@ def team_load_above(facts: Facts, p: TeamLoadParams) -> Iterator[Hit]:
         evidence = [Evidence.of(team.ref, "staffing model")]
         for key in sorted(cap.item_weeks, key=lambda k: -cap.item_weeks[k])[:5]:
             item = facts.items[key]
-            col = item.columns.get("estimate")
-            evidence.append(Evidence.of(item.ref.at(col) if col else item.ref,
+            evidence.append(Evidence.of(item.cell("estimate"),
                                         f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"))
         yield Hit(
             subject=team_subject(name),
@@ -71,8 +70,7 @@ def team_ops_above_admitted(facts: Facts, p: OpsParams) -> Iterator[Hit]:
         over_cap = cap.ops_observed > p.max_ops_share
         if over_cap:
             message += f"; that is above the {_pct(p.max_ops_share)} ceiling for operational work"
-        evidence = [Evidence.of(team.ref.at(team.columns.get("ops_allocation")) if team.columns.get("ops_allocation")
-                                else team.ref, f"ops_allocation {_pct(cap.ops_admitted)}")]
+        evidence = [Evidence.of(team.cell("ops_allocation"), f"ops_allocation {_pct(cap.ops_admitted)}")]
         for field in ("pages_per_week", "toil_hours_per_week", "incidents_last_quarter"):
             if team.columns.get(field) and getattr(team, field):
                 evidence.append(Evidence.of(team.ref.at(team.columns[field]), f"{field} {getattr(team, field):g}"))
@@ -135,16 +133,6 @@ def oncall_rotation_small(facts: Facts, p: RotationParams) -> Iterator[Hit]:
 # ---------------------------------------------------------------- buffer, ramp, crunch, pager
 
 
-def _team_cell(team, field: str):
-    col = team.columns.get(field)
-    return team.ref.at(col) if col else team.ref
-
-
-def _item_cell(item, field: str):
-    col = item.columns.get(field)
-    return item.ref.at(col) if col else item.ref
-
-
 class BufferParams(Params):
     min_buffer: float = Field(0.15, ge=0, lt=1)
     # Teams above this load are over capacity, which CAP001 reports; they are not
@@ -173,7 +161,7 @@ def team_buffer_below(facts: Facts, p: BufferParams) -> Iterator[Hit]:
         evidence = [Evidence.of(team.ref, "staffing model")]
         for key in sorted(cap.item_weeks, key=lambda k: -cap.item_weeks[k])[:5]:
             item = facts.items[key]
-            evidence.append(Evidence.of(_item_cell(item, "estimate"), f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"))
+            evidence.append(Evidence.of(item.cell("estimate"), f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"))
         yield Hit(
             subject=team_subject(name),
             message=message,
@@ -222,12 +210,12 @@ def team_ramping_with_critical_work(facts: Facts, p: RampParams) -> Iterator[Hit
                    f"({_pct(share)}, at or above {_pct(p.min_new_hire_share)}); new engineers deliver about "
                    f"{ramp} in their first three months and take time from the people who mentor them, yet "
                    f"the team carries {len(critical)} critical or committed {things}: {listed}{more}")
-        evidence = [Evidence.of(_team_cell(team, "new_hires"), f"new_hires {team.new_hires:g}"),
-                    Evidence.of(_team_cell(team, "headcount"), f"headcount {team.headcount:g}")]
+        evidence = [Evidence.of(team.cell("new_hires"), f"new_hires {team.new_hires:g}"),
+                    Evidence.of(team.cell("headcount"), f"headcount {team.headcount:g}")]
         for item, why in critical[: p.max_listed]:
             field = "priority" if item.priority and why.startswith(item.priority.strip()) else (
                 "committed" if "committed" in why else "services")
-            evidence.append(Evidence.of(_item_cell(item, field), f"{item.key}: {why}"))
+            evidence.append(Evidence.of(item.cell(field), f"{item.key}: {why}"))
         yield Hit(
             subject=team_subject(name),
             message=message,
@@ -277,7 +265,7 @@ def team_crunch_at_end(facts: Facts, p: CrunchParams) -> Iterator[Hit]:
                    f"the quarter ({window_start.isoformat()} to {end.isoformat()}): {listed}")
         if undated:
             message += f"; {len(undated)} more estimated items have no due date and were not counted as late"
-        evidence = [Evidence.of(_item_cell(i, "due"), f"{i.key}: due {i.due.isoformat()}, {w:g} engineer-weeks")
+        evidence = [Evidence.of(i.cell("due"), f"{i.key}: due {i.due.isoformat()}, {w:g} engineer-weeks")
                     for i, w in late[: p.max_listed]]
         yield Hit(
             subject=team_subject(name),
@@ -330,9 +318,9 @@ def pager_load_above_shift(facts: Facts, p: PagerParams) -> Iterator[Hit]:
             message += (f"; with {team.oncall_rotation:g} engineers in the rotation each carries the pager "
                         f"about {weeks_each:.1f} weeks this quarter, about {weeks_each * per_engineer_week:.0f} "
                         "pages")
-        evidence = [Evidence.of(_team_cell(team, "pages_per_week"), f"pages_per_week {pages:g}")]
+        evidence = [Evidence.of(team.cell("pages_per_week"), f"pages_per_week {pages:g}")]
         if team.oncall_rotation > 0:
-            evidence.append(Evidence.of(_team_cell(team, "oncall_rotation"),
+            evidence.append(Evidence.of(team.cell("oncall_rotation"),
                                         f"oncall_rotation {team.oncall_rotation:g}"))
         yield Hit(
             subject=team_subject(name),
