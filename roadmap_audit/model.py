@@ -10,7 +10,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 SCHEMA_VERSION = 1
 
@@ -110,7 +110,7 @@ class Item(_Row):
     links: list[tuple[str, str]] = Field(default_factory=list)  # (link type, key), not dependencies
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
-    columns: dict[str, str] = Field(default_factory=dict)  # field -> column letter/header
+    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # field -> letter; shared per sheet
 
 
 class Team(_Row):
@@ -128,7 +128,7 @@ class Team(_Row):
     availability: float | None = None
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
 
 
 class Service(_Row):
@@ -145,7 +145,7 @@ class Service(_Row):
     dependency_protection: bool | None = None
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
 
 
 class OrgUnit(_Model):
@@ -167,7 +167,7 @@ class Action(_Row):
     times_deferred: int = 0
     scheduled_as: str | None = None
     ref: SourceRef
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
 
 
 class Incident(_Model):

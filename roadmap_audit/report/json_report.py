@@ -6,6 +6,8 @@ import json
 import math
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..model import Audit
 
 
@@ -20,8 +22,25 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+def _dump(value: Any, depth: int) -> str:
+    """One value as indented JSON, nested `depth` levels deep."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    text = json.dumps(_rounded(value), indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("\n", "\n" + "  " * depth)
+
+
 def render_json(audit: Audit) -> str:
-    data = audit.model_dump(mode="json")
-    ordered = {"schema_version": data.pop("schema_version"), "plan": data.pop("plan"),
-               "verdict": data.pop("verdict"), **data}
-    return json.dumps(_rounded(ordered), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The whole audit, written one section and one list element at a time: at org
+    scale the report never exists twice in memory as Python objects."""
+    names = list(type(audit).model_fields)
+    parts = ["{\n"]
+    for n, name in enumerate(names):
+        value = getattr(audit, name)
+        if isinstance(value, list) and value:
+            body = "[\n" + ",\n".join("    " + _dump(v, 2) for v in value) + "\n  ]"
+        else:
+            body = _dump(value, 1)
+        parts.append(f"  {json.dumps(name)}: {body}{',' if n < len(names) - 1 else ''}\n")
+    parts.append("}\n")
+    return "".join(parts)
