@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 if TYPE_CHECKING:
     from .facts import Facts
@@ -59,6 +61,8 @@ class OpenGraph:
 
 def open_graph(facts: Facts) -> OpenGraph:
     """Built once per run: use `facts.open_graph`."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(key for key, item in facts.items.items() if not item.done)
     graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in graph and b in graph)
@@ -126,6 +130,8 @@ def committed_fan_in(og: OpenGraph, committed: Iterable[str], team_of: Callable[
                      keep: Callable[[str, int], bool]) -> FanIn:
     """Committed dependents of every open item; masks kept where `keep(key, count)` says so.
     Items with no team are grouped under the team ''."""
+    import networkx as nx
+
     chosen = sorted((k for k in committed if k in og.component), key=lambda k: (team_of(k) or "", natural_key(k)))
     index = {k: i for i, k in enumerate(chosen)}
     ranges: dict[str, tuple[int, int]] = {}
@@ -161,6 +167,8 @@ def committed_fan_in(og: OpenGraph, committed: Iterable[str], team_of: Callable[
 def cut_points(og: OpenGraph, committed: Iterable[str]) -> set[str]:
     """Articulation points of the committed work: committed items and everything they wait on,
     as an undirected graph. Removing one splits that work in two."""
+    import networkx as nx
+
     seen = {k for k in committed if k in og.component}
     queue = deque(seen)
     while queue:

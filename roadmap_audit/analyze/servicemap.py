@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-import networkx as nx
 
 from ..model import Incident, Item, Service
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 if TYPE_CHECKING:
     from .facts import Facts
@@ -38,6 +40,8 @@ def open_items_by_service(facts: Facts) -> dict[str, list[Item]]:
 
 def service_graph(facts: Facts) -> nx.DiGraph:
     """Services and what they call: S -> D when S lists D in Services.depends_on."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(facts.services)
     for svc in facts.services.values():

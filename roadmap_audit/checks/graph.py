@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-import networkx as nx
 from pydantic import Field
 
 from ..analyze import servicemap
@@ -30,6 +29,7 @@ from ..model import Evidence, Item, Severity
 from .base import Hit, Params, check, item_subject, team_subject
 from .reliability import missing_plan_fields
 from .services import possessive, service_subject
+
 
 
 def _team_list(counts: Counter) -> str:
@@ -137,6 +137,8 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
 
 def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
     """Committed items of other teams that touch a service, or a service that calls it."""
+    import networkx as nx
+
     graph = servicemap.service_graph(facts)
     seeds: dict[str, int] = {}
     for name, items in servicemap.open_items_by_service(facts).items():
