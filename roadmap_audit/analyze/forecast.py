@@ -1,0 +1,381 @@
+"""Delivery forecast: a seeded Monte Carlo of the quarter, per team and for the plan.
+
+Each run draws every open item's effort and every team's share of unplanned work,
+then plays the quarter out:
+
+    effort     ~ lognormal, median = the estimate (engineer-weeks), sigma = the spread
+                 (wider for migrations; unestimated items get a default estimate and
+                 the widest spread)
+    unplanned  ~ lognormal, median = max(ops admitted, ops observed), capped
+    pace       = capacity_weeks / weeks x (1 - unplanned)     engineer-weeks per week
+
+A team is one pool of engineer-weeks: it works on one item at a time, the most
+urgent ready one (priority, then due date, then plan order), and an item is ready
+when everything it depends on has finished, in any team. A team with nothing ready
+waits. Items inside one dependency cycle do not wait for each other (the cycle is
+DEP003's to report), and an item does not wait for done work or for work of a
+team whose capacity is unknown.
+
+The simplification: a whole team can swarm one item, and switching costs nothing.
+Real teams run several items side by side, so here the first items in a team's
+order finish earlier than they would, and the last ones at about the same time:
+a team's completion is its total work over its pace either way, plus any time it
+waits for another team.
+
+Results are stated as weeks from the quarter's start (week 13.0 is the end of a
+13-week quarter) and as dates, and each item's chance to land by its due date
+(committed items with no due date are held to the quarter's end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import tomllib
+from bisect import bisect_right
+from heapq import heappop, heappush
+from statistics import NormalDist
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import InputError
+from ..model import Forecast, ForecastItem, ForecastTeam, ItemKind
+from .capacity import item_weeks
+
+if TYPE_CHECKING:
+    from .facts import Facts
+
+
+class ForecastParams(BaseModel):
+    """The Monte Carlo's parameters (rules/forecast.toml, then [forecast] in the config)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    runs: int = Field(1000, ge=1, le=1_000_000)
+    seed: int = 2026
+    effort_spread: float = Field(0.35, ge=0, le=3)
+    migration_spread: float = Field(0.6, ge=0, le=3)
+    unestimated_spread: float = Field(0.8, ge=0, le=3)
+    unestimated_weeks: float = Field(3.0, gt=0)
+    unplanned_spread: float = Field(0.3, ge=0, le=3)
+    max_unplanned_share: float = Field(0.9, ge=0, lt=1)
+    max_item_runs: int = Field(1_000_000, ge=1)
+
+
+def load_forecast_params(files: list[Path], overrides: dict[str, Any]) -> tuple[ForecastParams, dict[str, dict]]:
+    """Parameters from forecast.toml files, then config overrides; each with where it came from."""
+    values: dict[str, Any] = {}
+    described: dict[str, dict[str, Any]] = {}
+    where: dict[str, str] = {}
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"is not valid TOML ({exc})", where=str(path)) from exc
+        for name, spec in data.get("params", {}).items():
+            if not isinstance(spec, dict) or "value" not in spec:
+                raise InputError(f"key 'params.{name}' needs a value and a source", where=str(path))
+            values[name] = spec["value"]
+            described[name] = dict(spec)
+            where[name] = str(path)
+    known = set(ForecastParams.model_fields)
+    for name, value in overrides.items():
+        if name not in known:
+            raise InputError(f"config key 'forecast.{name}' is not a forecast parameter "
+                             f"(known: {', '.join(sorted(known))})")
+        values[name] = value
+        described.setdefault(name, {})["value"] = value
+        described[name]["source"] = "set in the config"
+        where[name] = "the config"
+    try:
+        params = ForecastParams(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"])
+        origin = where.get(name)
+        key = f"forecast.{name}" if origin == "the config" else f"params.{name}"
+        raise InputError(f"key '{key}': {err['msg']}", where=origin if origin != "the config" else None,
+                         hint="see the Delivery forecast section of the README") from exc
+    return params, described
+
+
+# ------------------------------------------------------------------ the model, prepared once
+
+
+class _Setup:
+    """Everything a run needs, as flat lists indexed by item, in each team's working order."""
+
+    def __init__(self, facts: Facts, p: ForecastParams):
+        from ..score import priority_rank
+
+        q = facts.quarter
+        weeks = q.weeks if q.weeks and q.weeks > 0 else facts.params.weeks
+        self.weeks = weeks
+        self.teams: list[str] = []
+        self.base_pace: list[float] = []  # engineer-weeks per week before unplanned work
+        self.unplanned: list[float] = []  # median share of unplanned work
+        rows: list[tuple] = []
+        seen: set[str] = set()
+        position = {id(item): n for n, item in enumerate(facts.plan.items)}
+        for name in sorted(facts.capacity):
+            cap = facts.capacity[name]
+            if not cap.known:
+                continue
+            t = len(self.teams)
+            self.teams.append(name)
+            self.base_pace.append(max(0.0, cap.capacity_weeks) / weeks)
+            self.unplanned.append(min(max(cap.ops_admitted, cap.ops_observed, 0.0), p.max_unplanned_share))
+            team = facts.teams[name]
+            for item in facts.items_by_team.get(name, []):
+                if item.done or item.key in seen or facts.items.get(item.key) is not item:
+                    continue
+                seen.add(item.key)
+                estimate = item_weeks(item, team)
+                if estimate is not None and not (math.isfinite(estimate) and estimate >= 0):
+                    estimate = None  # a value no schedule can use counts as no estimate
+                spread = p.effort_spread
+                if facts.kind(item) == ItemKind.migration:
+                    spread = max(spread, p.migration_spread)
+                if estimate is None:
+                    spread = max(spread, p.unestimated_spread)
+                order = (t, priority_rank(item.priority), item.due or dt.date.max, position[id(item)])
+                rows.append((order, item, estimate, spread))
+        rows.sort(key=lambda r: r[0])
+        self.keys = [r[1].key for r in rows]
+        self.items = [r[1] for r in rows]
+        self.team_of = [r[0][0] for r in rows]
+        self.estimated = [r[2] is not None for r in rows]
+        self.median = [r[2] if r[2] is not None else p.unestimated_weeks for r in rows]
+        self.spread = [r[3] for r in rows]
+        index = {key: i for i, key in enumerate(self.keys)}
+        self.dependents: list[list[int]] = [[] for _ in rows]
+        self.waits: list[int] = [0] * len(rows)
+        self.not_waited: set[str] = set()  # dependencies on work outside the forecast
+        if rows:
+            graph = facts.open_graph
+            for i, key in enumerate(self.keys):
+                for dep in graph.waits_on(key):
+                    j = index.get(dep)
+                    if j is None:
+                        self.not_waited.add(dep)
+                        continue
+                    self.waits[i] += 1
+                    self.dependents[j].append(i)
+            self.in_cycles = sum(len(c) for c in graph.cycles() if any(k in index for k in c))
+        else:
+            self.in_cycles = 0
+        # Work ready at the start, per team, lowest index (most urgent) first: already a heap.
+        self.ready_at_start: list[list[int]] = [[] for _ in self.teams]
+        for i, waits in enumerate(self.waits):
+            if waits == 0:
+                self.ready_at_start[self.team_of[i]].append(i)
+
+
+QUANTILES = 8192  # draws come from this many equally likely quantiles of the normal distribution
+
+
+def _multipliers(sigma: float) -> list[float]:
+    """exp(sigma x z) at the midpoint quantiles of the standard normal: a lognormal with median 1.
+
+    Drawing a quantile with one uniform number (inverse transform) is several times
+    faster than a Gaussian draw, and plain arithmetic, so the same seed gives the same
+    figures on every machine. The tails stop at 3.8 sigma, far past what P85 reads.
+    """
+    normal = NormalDist()
+    return [math.exp(sigma * normal.inv_cdf((k + 0.5) / QUANTILES)) for k in range(QUANTILES)]
+
+
+def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
+    """Finish time (weeks from the start) of every item, per run: runs x items. inf = never."""
+    rand = random.Random(p.seed).random
+    n_teams = len(setup.teams)
+    team_of = setup.team_of
+    dependents, waits0, ready0 = setup.dependents, setup.waits, setup.ready_at_start
+    base_pace, unplanned = setup.base_pace, setup.unplanned
+    u_cap = p.max_unplanned_share
+    inf = math.inf
+    n = len(team_of)
+    tables: dict[float, list[float]] = {}
+    for sigma in {*setup.spread, p.unplanned_spread}:
+        tables[sigma] = _multipliers(sigma)
+    effort_table = [tables[s] for s in setup.spread]
+    share_table = tables[p.unplanned_spread]
+    median = [max(m, 1e-9) for m in setup.median]  # a zero estimate takes no time, even for a team with none
+    q = QUANTILES
+    out: list[list[float]] = []
+    for _ in range(runs):
+        # one uniform number per team (its unplanned share), then one per item (its effort), in this order
+        inverse_pace = []
+        for t in range(n_teams):
+            share = min(unplanned[t] * share_table[int(rand() * q)], u_cap)
+            pace = base_pace[t] * (1.0 - share)
+            inverse_pace.append(1.0 / pace if pace > 0 else inf)
+        duration = [m * table[int(rand() * q)] * inverse_pace[t]
+                    for m, table, t in zip(median, effort_table, team_of)]
+        finish = [inf] * n
+        waits = waits0.copy()
+        ready = [r.copy() for r in ready0]
+        busy = [False] * n_teams
+        events: list[tuple[float, int]] = []
+        for t in range(n_teams):
+            if ready[t]:
+                i = heappop(ready[t])
+                heappush(events, (duration[i], i))
+                busy[t] = True
+        while events:
+            now, i = heappop(events)
+            finish[i] = now
+            t = team_of[i]
+            busy[t] = False
+            woken = []
+            for j in dependents[i]:
+                waits[j] -= 1
+                if waits[j] == 0:
+                    tj = team_of[j]
+                    heappush(ready[tj], j)
+                    if not busy[tj]:
+                        woken.append(tj)
+            if ready[t]:
+                k = heappop(ready[t])
+                heappush(events, (now + duration[k], k))
+                busy[t] = True
+            for tj in woken:
+                if not busy[tj] and ready[tj]:
+                    k = heappop(ready[tj])
+                    heappush(events, (now + duration[k], k))
+                    busy[tj] = True
+        out.append(finish)
+    return out
+
+
+# ------------------------------------------------------------------ summaries
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """The q-quantile of sorted values (nearest rank: a value some run really had)."""
+    if not sorted_values:
+        return math.nan
+    rank = max(1, math.ceil(q * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def _week(x: float) -> float | None:
+    return round(x, 2) if math.isfinite(x) else None
+
+
+# Capacity is counted in working weeks: each 7 days from the quarter's start hold 5
+# working days, so the 5th day of a week ends it (a quarter starting on a Monday
+# ends its week 13 on the Friday of the 13th week).
+WORKDAYS = 5
+
+
+def _date(start: dt.date | None, weeks: float) -> dt.date | None:
+    """The working day on which a finish `weeks` into the quarter falls (week 2.0 ends on day 12)."""
+    if start is None or not math.isfinite(weeks):
+        return None
+    whole = max(0, math.ceil(round(weeks, 9)) - 1)
+    day = max(1, math.ceil(round((weeks - whole) * WORKDAYS, 6)))
+    return start + dt.timedelta(days=7 * whole + day - 1)
+
+
+def due_weeks(start: dt.date, due: dt.date) -> float:
+    """Working weeks from the quarter's start to the end of the due day (a weekend counts as its Friday)."""
+    days = (due - start).days
+    if days < 0:
+        return days / 7
+    return days // 7 + min(days % 7 + 1, WORKDAYS) / WORKDAYS
+
+
+def runs_for(p: ForecastParams, items: int) -> int:
+    """The runs in force: `runs`, fewer for a plan so large that runs x items passes the budget."""
+    if items == 0:
+        return p.runs
+    return max(1, min(p.runs, p.max_item_runs // items))
+
+
+def forecast(facts: Facts, p: ForecastParams) -> Forecast:
+    """The delivery forecast of a plan."""
+    setup = _Setup(facts, p)
+    q = facts.quarter
+    start, end = q.start, q.end
+    end_weeks = due_weeks(start, end) if start and end else setup.weeks
+    runs = runs_for(p, len(setup.keys))
+    notes: list[str] = []
+    if runs < p.runs:
+        notes.append(f"{runs} runs instead of {p.runs}: {len(setup.keys)} items x {p.runs} runs is above the "
+                     f"budget of {p.max_item_runs:,} (forecast.max_item_runs)")
+    unknown = sorted(n for n, cap in facts.capacity.items() if not cap.known)
+    unstaffed = sorted(n for n in facts.items_by_team if n not in facts.capacity)
+    if unknown:
+        notes.append(f"not forecast, capacity unknown (no headcount): {', '.join(unknown)}")
+    if unstaffed:
+        notes.append(f"not forecast, not in the staffing model: {', '.join(unstaffed)}")
+    no_team = sum(1 for i in facts.plan.items if not i.done and facts.team_of(i) is None)
+    if no_team:
+        notes.append(f"{no_team} open items have no team and are not forecast")
+    if setup.not_waited:
+        notes.append(f"{len(setup.not_waited)} dependencies on work outside the forecast are taken as met")
+    if setup.in_cycles:
+        notes.append(f"{setup.in_cycles} items in dependency cycles do not wait for each other (see DEP003)")
+    if start is None:
+        notes.append("the quarter has no start date, so due dates cannot be checked: weeks only")
+
+    results = simulate(setup, p, runs) if setup.keys else []
+    by_item = list(zip(*results)) if results else [() for _ in setup.keys]
+
+    items = []
+    for i, item in enumerate(setup.items):
+        values = sorted(by_item[i])
+        due, basis = item.due, "due date"
+        if due is None and item.committed and end is not None:
+            due, basis = end, "quarter end"
+        p_on_time = None
+        if due is not None and start is not None:
+            limit = due_weeks(start, due)
+            p_on_time = round(bisect_right(values, limit + 1e-9) / len(values), 4) if values else None
+        p50, p85 = percentile(values, 0.5), percentile(values, 0.85)
+        items.append(ForecastItem(
+            key=item.key, team=setup.teams[setup.team_of[i]], committed=item.committed,
+            due=due, due_basis=basis if due is not None else None,
+            estimate_weeks=round(setup.median[i], 3), estimated=setup.estimated[i], spread=setup.spread[i],
+            p_on_time=p_on_time, p50_weeks=_week(p50), p85_weeks=_week(p85),
+            p50_date=_date(start, p50), p85_date=_date(start, p85),
+        ))
+
+    teams = []
+    plan_done = [0.0] * len(results)
+    by_team: list[list[int]] = [[] for _ in setup.teams]
+    for i, t in enumerate(setup.team_of):
+        by_team[t].append(i)
+    for t, name in enumerate(setup.teams):
+        mine = by_team[t]
+        done = list(map(max, zip(*(by_item[i] for i in mine)))) if mine else [0.0] * len(results)
+        plan_done = list(map(max, plan_done, done))
+        teams.append(_completion(done, start, end_weeks, team=name, items=len(mine),
+                                 pace_weeks=round(setup.base_pace[t], 3),
+                                 unplanned_share=round(setup.unplanned[t], 3)))
+    plan = _completion(plan_done, start, end_weeks, team="(plan)", items=len(setup.keys),
+                       pace_weeks=round(sum(setup.base_pace), 3),
+                       unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3))
+    return Forecast(
+        runs=runs, seed=p.seed, weeks=setup.weeks, end_weeks=round(end_weeks, 3), start=start, end=end,
+        params={k: v for k, v in p.model_dump().items() if k not in ("runs", "seed")},
+        plan=plan, teams=teams, items=items, notes=notes,
+    )
+
+
+def _weighted(values: list[float], weights: list[float]) -> float:
+    total = sum(weights)
+    return sum(v * w for v, w in zip(values, weights)) / total if total else 0.0
+
+
+def _completion(done: list[float], start: dt.date | None, end_weeks: float, **fields) -> ForecastTeam:
+    """When all of a team's (or the plan's) open items are done: `done` holds one finish per run."""
+    values = sorted(done) if fields["items"] else []
+    p50, p85 = percentile(values, 0.5), percentile(values, 0.85)
+    by_end = round(bisect_right(values, end_weeks + 1e-9) / len(values), 4) if values else None
+    return ForecastTeam(**fields, p50_weeks=_week(p50), p85_weeks=_week(p85), p50_date=_date(start, p50),
+                        p85_date=_date(start, p85), p_by_end=by_end)
