@@ -109,6 +109,10 @@ class _Progress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
+_PHASES = {"derive": "deriving capacity and graphs", "forecast": "forecasting delivery", "rules": "running the rules",
+           "score": "scoring"}
+
+
 @main.command()
 @click.argument("plan", type=click.Path())
 @_plan_options
@@ -136,8 +140,7 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     redactor = redactor_for(loaded) if redact_people else None
     if redactor is not None:
         loaded = redactor.plan(loaded)
-    phases = {"derive": "deriving capacity and graphs", "rules": "running the rules", "score": "scoring"}
-    result = pipeline.run(options, loaded, on_phase=lambda p: progress(phases.get(p, p)))
+    result = pipeline.run(options, loaded, on_phase=lambda p: progress(_PHASES.get(p, p)))
     progress(f"writing the {fmt} report")
     # colour only when the text goes to a terminal, never into a file
     body = render(fmt, result, plan_path=plan, plan=loaded, redactor=redactor, colour=None if not output else False)
@@ -164,6 +167,45 @@ def _summary_line(result, output: str) -> str:
     counts = Counter(f.severity for f in result.findings)
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_CHOICES if counts[s]) or "no findings"
     return f"verdict: {result.verdict} ({parts}); report written to {output}"
+
+
+@main.command()
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@_plan_options
+@click.option("-o", "--output", type=click.Path(), help="Write the comparison here (format from the extension).")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "md", "text"]), help="Format (default html).")
+def diff(old, new, context, config_file, quarter, level, output, fmt):
+    """Compare two plans, OLD (earlier) and NEW (later): findings resolved and new, team load before
+    and after, items added, removed, moved or changed, and the verdict change."""
+    import dataclasses
+
+    from . import pipeline
+    from .diff import compare
+    from .report import write_atomic
+    from .report.diff_report import render_diff, summary_line
+
+    fmt = fmt or (_EXT_FORMATS.get(Path(output).suffix.lower()) if output else None) or "html"
+    if fmt == "xlsx":
+        raise click.UsageError("the comparison is written as html, json, md or text")
+    before_options = _options(old, context, config_file, quarter, level=level)
+    after_options = dataclasses.replace(before_options, plan=new)
+    progress = _Progress()
+    audits = []
+    for label, options in (("earlier", before_options), ("later", after_options)):
+        progress(f"reading the {label} plan")
+        loaded = pipeline.load(options)
+        audits.append((pipeline.run(options, loaded, on_phase=lambda p, label=label: progress(
+            f"{label} plan: {_PHASES.get(p, p)}")), loaded))
+    result = compare(audits[0][0], audits[0][1], audits[1][0], audits[1][1])
+    body = render_diff(fmt, result)
+    progress.done()
+    target = Path(output) if output else (Path(f"{Path(new).stem}-diff.html") if fmt == "html" else None)
+    if target is None:
+        click.echo(body, nl=False)
+        return
+    write_atomic(target, body)
+    click.echo(f"{summary_line(result)}; comparison written to {target}", err=True)
 
 
 @main.command()
@@ -237,6 +279,16 @@ def rules_explain(rule_id, config_file, rules_dirs):
                        ("Fix", rule.spec.fix)):
         click.echo(f"\n{head}\n{wrap(text)}")
     values = rule.params.model_dump()
+    if rule.spec.check == "committed_item_unlikely_on_time":
+        from .analyze.forecast import load_forecast_params
+        from .pipeline import pack_file, rule_dirs
+
+        config = load_config(config_file)
+        _, forecast = load_forecast_params(pack_file(rule_dirs(list(rules_dirs), config), "forecast.toml"),
+                                           config.forecast)
+        click.echo("\nDelivery forecast (rules/forecast.toml; override under [forecast])")
+        for name, spec in forecast.items():
+            click.echo(f"  {name} = {spec['value']!r}\n      source: {spec.get('source', '')}")
     if rule.id.startswith("CAP"):
         from .analyze.facts import load_params
         from .pipeline import pack_file, rule_dirs

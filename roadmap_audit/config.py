@@ -50,6 +50,27 @@ class JiraConfig(BaseModel):
     hours_per_week: float = Field(40.0, gt=0)  # Jira estimates are seconds; one engineer-week is this many hours
 
 
+class Limits(BaseModel):
+    """[limits]: how much input one run reads, so a hostile or runaway file cannot eat the machine.
+
+    The defaults live here and only here; the loaders take them as parameters.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    max_file_mb: float = Field(200, gt=0)  # per input file; larger is exit 2
+    max_rows: int = Field(1_000_000, gt=0)  # per sheet, CSV file or Jira export; more is exit 2
+    max_cell_chars: int = Field(32_767, gt=0)  # Excel's own limit for one cell; longer cells are cut, with a note
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_inflated_bytes(self) -> int:
+        """XML an .xlsx may inflate to (the zip-bomb cap): 1 GiB, or 5x the file cap when that is raised."""
+        return max(1 << 30, 5 * self.max_file_bytes)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -59,16 +80,18 @@ class Config(BaseModel):
     fail_on: str | None = None
     quarter: str | None = None
     capacity: dict[str, Any] = Field(default_factory=dict)
+    forecast: dict[str, Any] = Field(default_factory=dict)  # checked against rules/forecast.toml
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
     jira: JiraConfig = Field(default_factory=JiraConfig)
+    limits: Limits = Field(default_factory=Limits)
     origin: list[str] = Field(default_factory=list)  # files read, in order
 
     def merged(self, other: dict[str, Any], origin: str) -> Config:
         """This config with another layer on top of it."""
         data = self.model_dump(exclude={"origin"})
         for key, value in other.items():
-            if key in ("capacity", "mapping", "jira") and isinstance(value, dict):
+            if key in ("capacity", "forecast", "mapping", "jira", "limits") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
             elif key == "rules" and isinstance(value, dict):
                 rules = dict(data["rules"])

@@ -329,6 +329,54 @@ class Dependency(_Frozen):
     cross_team: bool = False
 
 
+class ForecastItem(_Frozen):
+    """One open item in the delivery forecast (analyze/forecast.py)."""
+
+    key: str
+    team: str
+    committed: bool = False
+    due: dt.date | None = None  # what it is held to: its due date, or the quarter's end for a committed item
+    due_basis: Literal["due date", "quarter end"] | None = None
+    estimate_weeks: float  # the median effort drawn around; the default for an unestimated item
+    estimated: bool = True
+    spread: float  # sigma of the lognormal effort
+    p_on_time: float | None = None  # share of runs in which it finished by `due`
+    p50_weeks: float | None = None  # finish, in weeks from the quarter's start; None: not within the runs
+    p85_weeks: float | None = None
+    p50_date: dt.date | None = None
+    p85_date: dt.date | None = None
+
+
+class ForecastTeam(_Frozen):
+    """When a team (or, as `(plan)`, the whole plan) finishes its open items."""
+
+    team: str
+    items: int
+    pace_weeks: float  # engineer-weeks per week before unplanned work: capacity_weeks / weeks
+    unplanned_share: float  # median share of unplanned work drawn around: max(ops admitted, observed)
+    p50_weeks: float | None = None
+    p85_weeks: float | None = None
+    p50_date: dt.date | None = None
+    p85_date: dt.date | None = None
+    p_by_end: float | None = None  # share of runs finished by the quarter's end
+
+
+class Forecast(_Model):
+    """The seeded Monte Carlo of the quarter: same plan, same seed, same figures."""
+
+    runs: int
+    seed: int
+    weeks: float  # the quarter's length in the capacity model
+    end_weeks: float  # the quarter's last day, in weeks from its start
+    start: dt.date | None = None
+    end: dt.date | None = None
+    params: dict[str, float | int] = Field(default_factory=dict)  # spreads and defaults in force
+    plan: ForecastTeam
+    teams: list[ForecastTeam] = Field(default_factory=list)
+    items: list[ForecastItem] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # what was left out of the forecast, and why
+
+
 class DataQuality(_Model):
     rows_read: int
     rows_used: int
@@ -350,3 +398,4 @@ class Audit(_Model):
     rules_run: list[str] = Field(default_factory=list)
     items: list[ItemSummary] = Field(default_factory=list)
     dependencies: list[Dependency] = Field(default_factory=list)
+    forecast: Forecast | None = None  # None only when the run made no forecast

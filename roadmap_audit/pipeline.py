@@ -51,7 +51,14 @@ def load(options: Options) -> Plan:
     from .load import load_plan
 
     return load_plan(options.plan, options.context, options.config.mapping, jira=options.config.jira,
-                     level=options.level)
+                     level=options.level, limits=options.config.limits)
+
+
+def forecast_params(dirs: list[Path], config: Config):
+    """The delivery forecast's parameters: forecast.toml from the rule folders, then [forecast]."""
+    from .analyze.forecast import load_forecast_params
+
+    return load_forecast_params(pack_file(dirs, "forecast.toml"), config.forecast)[0]
 
 
 def _quiet(phase: str) -> None:
@@ -60,9 +67,10 @@ def _quiet(phase: str) -> None:
 
 def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], None] = _quiet) -> Audit:
     """The audit of one plan. `on_phase(name)` is called as each phase starts
-    (load, derive, rules, score), for progress display and the benchmark."""
+    (load, derive, forecast, rules, score), for progress display and the benchmark."""
     from . import score
     from .analyze.facts import Vocabulary, derive, load_params
+    from .analyze.forecast import forecast
 
     config = options.config
     dirs = rule_dirs(options.rules_dirs, config)
@@ -77,6 +85,8 @@ def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], No
         raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
     vocabulary = Vocabulary.from_file(vocab_files[-1])
     facts = derive(plan, params, vocabulary, options.quarter or config.quarter)
+    on_phase("forecast")
+    facts.forecast = forecast(facts, forecast_params(dirs, config))
     on_phase("rules")
     findings = run_rules(facts, rules)
     on_phase("score")
@@ -97,4 +107,5 @@ def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], No
         rules_run=[r.id for r in rules],
         items=items,
         dependencies=dependencies,
+        forecast=facts.forecast,
     )

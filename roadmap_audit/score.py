@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .analyze.capacity import item_weeks, load_of
+from .analyze.capacity import item_weeks, load_of, share_text
 from .analyze.facts import Facts
 from .model import (
     SEVERITIES,
@@ -142,15 +142,15 @@ def defer_advice(facts: Facts, max_load: float) -> list[Recommendation]:
             planned -= cap.item_weeks[item.key]
         after = load_of(planned, cap.capacity_weeks, cap.ops_admitted, cap.ops_observed)
         if not chosen:
-            text = (f"{name} is at {cap.load:.0%} and every open item is committed, needed by another team, "
+            text = (f"{name} is at {share_text(cap.load)} and every open item is committed, needed by another team, "
                     "or reliability/compliance work: the plan needs more capacity or a smaller commitment")
         elif after > max_load:
-            text = (f"Deferring every deferrable item ({', '.join(chosen)}) still leaves {name} at {after:.0%}: "
-                    "renegotiate a committed item or add ramped capacity")
+            text = (f"Deferring every deferrable item ({', '.join(chosen)}) still leaves {name} at "
+                    f"{share_text(after)}: renegotiate a committed item or add ramped capacity")
         else:
             weeks = cap.planned_weeks - planned
             text = (f"Defer {', '.join(chosen)} ({weeks:.1f} engineer-weeks) to bring {name} from "
-                    f"{cap.load:.0%} to {after:.0%} of capacity")
+                    f"{share_text(cap.load)} to {share_text(after)} of capacity")
         advice.append(Recommendation(team=name, action="defer", items=chosen, load_before=round(cap.load, 3),
                                      load_after=round(after, 3), rule="CAP001", text=text))
     return advice

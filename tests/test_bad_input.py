@@ -3,17 +3,24 @@
 Each case either runs cleanly, with data-quality notes that name file, sheet, row
 and column, or exits 2 with one line saying what is wrong. Never a traceback, and
 the accounting always holds: rows_read = rows_used + rows reported as not used.
+Workbooks and plan CSVs first, then Jira CSV exports and Jira REST JSON, then the
+configurable limits ([limits] in the config).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+import socket
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from roadmap_audit.errors import InputError
 
 from .conftest import SAMPLES, run_cli
 
@@ -49,6 +56,49 @@ def rewrite(path: Path, member: str, change) -> Path:
 
 def text(path: Path, content: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(content.encode(encoding))
+    return path
+
+
+def limited(path: Path, **limits) -> tuple[Path, Path]:
+    """The plan with a config beside it that sets [limits]."""
+    config = path.parent / "limits.toml"
+    config.write_text("[limits]\n" + "".join(f"{k} = {v}\n" for k, v in limits.items()))
+    return path, config
+
+
+# ------------------------------------------------------------------ Jira
+
+JIRA = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Custom field (Team)", "Original estimate"]
+
+
+def jira_row(n: int, title: str | None = None, **over) -> list[str]:
+    row = [title or f"Migrate ledger step {n}", f"TW-{n}", str(1000 + n), "Story", "To Do", "core", "144000"]
+    for pos, value in over.items():
+        row[int(pos[1:])] = value
+    return row
+
+
+def jira_csv(path: Path, rows: list[list], *, encoding: str = "utf-8", bom: bool = False) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding))
+    return path
+
+
+def jira_issue(n: int, **fields) -> dict:
+    base = {"summary": f"Migrate ledger step {n}", "issuetype": {"name": "Story"},
+            "status": {"name": "To Do", "statusCategory": {"key": "new"}},
+            "components": [{"name": "core"}], "timeoriginalestimate": 144000}
+    return {"id": str(1000 + n), "key": f"TW-{n}", "fields": base | fields}
+
+
+def page(path: Path, issues: list, **extra) -> Path:
+    path.write_text(json.dumps({"startAt": 0, "maxResults": 50, "total": len(issues), "issues": issues} | extra))
+    return path
+
+
+def raw(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
     return path
 
 
@@ -131,14 +181,136 @@ CASES = {
     "directory with no csv": (lambda t: (t / "empty").mkdir() or t / "empty", 2, "no .csv files"),
     "missing file": (lambda t: t / "nope.xlsx", 2, "not found"),
     "unknown extension": (lambda t: text(t / "plan.docx", "hello"), 2, "unknown file type"),
+    "csv delimiter inside quoted cells": (lambda t: text(t / "p.csv", 'key;title;team\nA-1;"a, b, c";core\n'
+                                                                      'A-2;"x, y, z";core\n'), 0, None),
+    "settings weeks negative": (lambda t: xlsx(t / "p.xlsx", {**items(["A-1", "One", "core", 1]),
+                                                              "Settings": [["weeks", -3]]}), 0, "planning window"),
+    "settings end before start": (lambda t: xlsx(t / "p.xlsx", {**items(["A-1", "One", "core", 1]), "Settings": [
+        ["start", dt.date(2026, 9, 1)], ["end", dt.date(2026, 7, 1)]]}), 0, "not after the start"),
+    "every item due before it starts": (lambda t: xlsx(t / "p.xlsx", {"Items": [
+        ["key", "title", "team", "estimate", "start", "due"], ["A-1", "One", "core", 1, dt.date(2026, 9, 6),
+                                                               dt.date(2026, 9, 5)]]}), 0, "before start date"),
 }
+
+JIRA_CASES = {
+    # Jira CSV exports
+    "jira csv broken quote": (lambda t: raw(t / "Jira.csv", (
+        ",".join(JIRA) + "\r\n" + ",".join(jira_row(1)) + "\r\n"
+        + '"Cut over ledger, step 2,TW-2,1002,Story,To Do,core,144000\r\n'
+        + ",".join(jira_row(3)) + "\r\n" + ",".join(jira_row(4)) + "\r\n").encode()), 0, "never closed"),
+    "jira csv stray quote inside a cell": (lambda t: raw(t / "Jira.csv", (
+        ",".join(JIRA) + "\r\n" + '"Ledger "v2" cutover",TW-1,1001,Story,To Do,core,144000\r\n').encode()), 0,
+        "quoting of this row is broken"),
+    "jira csv with BOM": (lambda t: jira_csv(t / "Jira.csv", [JIRA, jira_row(1, "Café migration")], bom=True), 0,
+                          None),
+    "jira csv cp1252": (lambda t: jira_csv(t / "Jira.csv", [JIRA, jira_row(1, "Migración del núcleo")],
+                                           encoding="cp1252"), 0, "cp1252"),
+    "jira csv broken utf-8": (lambda t: raw(t / "Jira.csv", ",".join(JIRA).encode() + b"\r\n"
+                                            + b"Caf\xc3 \xe2\x80,TW-1,1001,Story,To Do,core,144000\r\n"), 0,
+                              "not UTF-8"),
+    "jira csv utf-16": (lambda t: jira_csv(t / "Jira.csv", [JIRA, jira_row(1)], encoding="utf-16"), 0, None),
+    "jira csv duplicated Issue key column": (lambda t: jira_csv(t / "Jira.csv", [
+        JIRA + ["Issue key"], jira_row(1) + ["TW-99"], jira_row(2) + ["TW-2"], jira_row(3, o1="") + ["TW-3"]]), 0,
+        "both named 'Issue key'"),
+    "jira csv 1000 columns": (lambda t: jira_csv(t / "Jira.csv", [
+        JIRA + [f"Custom field (Field {n})" for n in range(993)],
+        jira_row(1) + ["v"] * 993, jira_row(2) + [""] * 993]), 0, None),
+    "jira csv rows of different lengths": (lambda t: jira_csv(t / "Jira.csv", [
+        JIRA, jira_row(1)[:3], jira_row(2) + ["extra", "more"], jira_row(3)[:1], jira_row(4)]), 0,
+        "beyond the last header"),
+    "jira csv duplicate issue keys": (lambda t: jira_csv(t / "Jira.csv", [JIRA, jira_row(1), jira_row(1)]), 0,
+                                      "appears again"),
+    "jira csv without Issue key": (lambda t: jira_csv(t / "Jira.csv", [
+        ["Summary", "Issue id", "Status Category", "Issue Type"], ["Only a title", "7", "To Do", "Story"]]), 0, None),
+    "jira csv only headers": (lambda t: jira_csv(t / "Jira.csv", [JIRA]), 0, None),
+    "jira csv bad values": (lambda t: jira_csv(t / "Jira.csv", [
+        JIRA + ["Due date", "Custom field (Start date)"],
+        jira_row(1, o6="lots") + ["31/Feb/26 9:00 AM", "yesterday"], jira_row(2, o6="-5") + ["", ""],
+        jira_row(3, o6="1e300") + ["", ""]]), 0, "original estimate"),
+    "jira csv links to unknown issues": (lambda t: jira_csv(t / "Jira.csv", [
+        JIRA + ["Inward issue link (Blocks)", "Outward issue link (Blocks)"],
+        jira_row(1) + ["NOPE-1", "GONE-2"], jira_row(2) + ["TW-2", ""]]), 0, "not in"),
+    # Jira REST JSON
+    "jira json not json": (lambda t: text(t / "search.json", "<html>Session expired</html>"), 2,
+                           "is not valid JSON"),
+    "jira json truncated": (lambda t: text(t / "search.json", json.dumps(
+        {"issues": [jira_issue(n) for n in range(1, 6)]})[:-40]), 2, "cut short"),
+    "jira json issues not a list": (lambda t: text(t / "search.json", json.dumps(
+        {"startAt": 0, "total": 1, "issues": {"TW-1": jira_issue(1)}})), 2, "not a list"),
+    "jira json issues null": (lambda t: text(t / "search.json", json.dumps({"issues": None})), 2, "not a list"),
+    "jira json top-level string": (lambda t: text(t / "search.json", '"issues"'), 2, "a string"),
+    "jira json issues without key or fields": (lambda t: page(t / "search.json", [
+        {"id": "1", "fields": {"summary": "no key"}}, {"key": "TW-2"}, {"key": "TW-3", "fields": None}, 42,
+        None, jira_issue(4)]), 0, "has no fields"),
+    "jira json odd field shapes": (lambda t: page(t / "search.json", [
+        jira_issue(1, summary=None, issuetype="Story", status=["x"], components={"name": "core"}, labels="one",
+                   duedate=20260701, timeoriginalestimate="lots", issuelinks=[None, {"type": "Blocks"}, {}]),
+        jira_issue(2, summary={"text": 5}, timeoriginalestimate=-1, parent="TW-1", assignee=[],
+                   description={"type": "doc", "content": [None, 3, {"type": "text", "text": None}]}),
+        jira_issue(3, summary="   ", timeoriginalestimate=1e308, duedate="someday")]), 0, None),
+    "jira json invalid utf-8": (lambda t: raw(t / "search.json", json.dumps(
+        {"issues": [jira_issue(1, summary="Caf\udcff")]}).encode().replace(b"\\udcff", b"\xe9\xff")), 0,
+        "not UTF-8"),
+    "jira json 50 MB string field": (lambda t: page(t / "search.json", [
+        jira_issue(1, description="x" * 50_000_000), jira_issue(2)]), 0, "over the limit of 32,767"),
+    "jira json nested too deeply": (lambda t: text(t / "search.json", '{"issues": [' + "[" * 5000 + "]" * 5000
+                                                   + "]}"), 2, "nested too deeply"),
+    "jira json gap in pages": (lambda t: (page(t / "p1.json", [jira_issue(1)], total=3, maxResults=1),
+                                          page(t / "p3.json", [jira_issue(3)], total=3, startAt=2, maxResults=1),
+                                          t)[-1], 0, "missing"),
+    "jira json folder with a stranger": (lambda t: (page(t / "p1.json", [jira_issue(1)]),
+                                                    text(t / "notes.json", '{"hello": 1}'), t)[-1], 0,
+                                         "not a Jira search page"),
+    "jira json folder with a broken page": (lambda t: (page(t / "p1.json", [jira_issue(1)]),
+                                                       text(t / "p2.json", '{"issues": [{"key": "TW-'), t)[-1], 2,
+                                            "p2.json: is not valid JSON"),
+    "jira json dependency cycle and self link": (lambda t: page(t / "search.json", [
+        jira_issue(1, issuelinks=[{"type": {"name": "Blocks", "outward": "blocks"}, "outwardIssue": {"key": "TW-2"}}]),
+        jira_issue(2, issuelinks=[{"type": {"name": "Blocks", "outward": "blocks"}, "outwardIssue": {"key": "TW-1"}},
+                                  {"type": {"name": "Blocks", "outward": "blocks"}, "inwardIssue": {"key": "TW-2"}}]),
+    ]), 0, None),
+}
+
+LIMIT_CASES = {
+    "xlsx over max_rows": (lambda t: limited(xlsx(t / "p.xlsx", items(*[[f"A-{n}", "One", "core", 1]
+                                                                      for n in range(5)])), max_rows=3), 2,
+                           "sheet Items has more than 3 rows"),
+    "csv over max_rows": (lambda t: limited(text(t / "p.csv", "key,title\n" + "".join(f"A-{n},T\n" for n in range(9))),
+                                            max_rows=5), 2, "p.csv: the file has more than 5 rows"),
+    "jira csv over max_rows": (lambda t: limited(jira_csv(t / "Jira.csv", [JIRA, *[jira_row(n) for n in range(4)]]),
+                                                 max_rows=2), 2, "the export has more than 2 rows"),
+    "jira json over max_rows": (lambda t: limited(page(t / "search.json", [jira_issue(n) for n in range(4)]),
+                                                  max_rows=3), 2, "the export has more than 3 issues"),
+    "xlsx over max_file_mb": (lambda t: limited(xlsx(t / "p.xlsx", items(["A-1", "One", "core", 1])),
+                                                max_file_mb=0.001), 2, "max_file_mb"),
+    "jira json over max_file_mb": (lambda t: limited(page(t / "search.json", [jira_issue(1)]), max_file_mb=0.0001),
+                                   2, "max_file_mb"),
+    "xlsx cell over max_cell_chars": (lambda t: limited(xlsx(t / "p.xlsx", items(["A-1", "A title that is long",
+                                                                                  "core", 1])), max_cell_chars=8),
+                                      0, "cell B2 has 20 characters"),
+    "csv cell over max_cell_chars": (lambda t: limited(text(t / "p.csv", "key,title\nA-1," + "y" * 500 + "\n"),
+                                                       max_cell_chars=100), 0, "over the limit of 100"),
+    "jira csv cell over max_cell_chars": (lambda t: limited(jira_csv(t / "Jira.csv", [JIRA, jira_row(1, "z" * 300)]),
+                                                            max_cell_chars=50), 0, "cell A2 has 300 characters"),
+    "jira json field over max_cell_chars": (lambda t: limited(page(t / "search.json", [
+        jira_issue(1, description={"type": "doc", "content": [{"type": "text", "text": "w" * 300}]})]),
+        max_cell_chars=50), 0, "field description"),
+    "unknown limit key": (lambda t: limited(xlsx(t / "p.xlsx", items(["A-1", "One", "core", 1])), max_row=3), 2,
+                          "limits.max_row"),
+    "limit that is not positive": (lambda t: limited(xlsx(t / "p.xlsx", items(["A-1", "One", "core", 1])),
+                                                     max_rows=0), 2, "limits.max_rows"),
+}
+
+CASES |= JIRA_CASES | LIMIT_CASES
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input_is_handled(tmp_path, name):
     build, code, phrase = CASES[name]
     path = build(tmp_path)
-    result = run_cli("validate", str(path), "--format", "json")
+    path, config = path if isinstance(path, tuple) else (path, None)
+    options = ["--config", str(config)] if config else []
+    result = run_cli("validate", str(path), "--format", "json", *options)
     assert "Traceback" not in result.stderr
     assert result.returncode == code, (result.stdout, result.stderr)
     if code == 2:
@@ -153,16 +325,17 @@ def test_bad_input_is_handled(tmp_path, name):
         assert issue["source"] and issue["location"] and issue["problem"]
     if phrase:
         assert any(phrase in i["problem"] for i in report["issues"]), report["issues"]
-    audit = run_cli("audit", str(path), "--format", "json")
+    audit = run_cli("audit", str(path), "--format", "json", *options)
     assert audit.returncode == 0 and "Traceback" not in audit.stderr, audit.stderr
-    assert_findings_name_real_subjects(path)
+    assert_findings_name_real_subjects(path, config)
 
 
-def assert_findings_name_real_subjects(path: Path) -> None:
+def assert_findings_name_real_subjects(path: Path, config_file: Path | None = None) -> None:
     """Every finding is about something that exists in the plan."""
+    from roadmap_audit.config import load_config
     from roadmap_audit.pipeline import Options, load, run
 
-    options = Options(plan=str(path))
+    options = Options(plan=str(path), config=load_config(config_file, cwd=path.parent))
     plan = load(options)
     audit = run(options, plan)
     known = {
@@ -180,6 +353,84 @@ def assert_findings_name_real_subjects(path: Path) -> None:
 
 def test_the_corpus_has_at_least_forty_cases():
     assert len(CASES) >= 40
+
+
+def test_an_audit_never_touches_the_network(tmp_path, monkeypatch):
+    """Nothing reaches the network at run time: with every socket refused, whole audits in
+    every format (and a validate) pass, and nothing even tried to open one."""
+    from click.testing import CliRunner
+
+    from roadmap_audit.cli import main
+
+    attempts: list[tuple] = []
+
+    class NoSocket(socket.socket):
+        def __init__(self, *args, **kwargs):
+            attempts.append(args)
+            raise OSError("an audit tried to open a network socket")
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("an audit tried to reach the network")
+
+    monkeypatch.setattr(socket, "socket", NoSocket)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    jira = SAMPLES / "jira"
+    runner = CliRunner()
+    for plan, more in ((SAMPLE, []), (jira / "tidewater-2026-Q3.csv", ["--context", str(jira / "context.xlsx")]),
+                       (jira / "json", ["--context", str(jira / "context.xlsx"), "--level", "epic"])):
+        for ext in ("html", "json", "md", "txt", "xlsx") if plan == SAMPLE else ("html", "json"):
+            result = runner.invoke(main, ["audit", str(plan), *more, "-o", str(tmp_path / f"report.{ext}")])
+            assert result.exit_code == 0, (plan, ext, result.output)
+        result = runner.invoke(main, ["validate", str(plan), *more])
+        assert result.exit_code == 0, (plan, result.output)
+    assert attempts == []
+
+
+def test_the_delimiter_is_the_one_that_splits_the_header(tmp_path):
+    from roadmap_audit.load import load_plan
+
+    path = text(tmp_path / "p.csv", 'key;title;team\nA-1;"a, b, c";core\nA-2;"x, y, z";core\n')
+    assert [(i.key, i.title, i.team) for i in load_plan(path).items] == [("A-1", "a, b, c", "core"),
+                                                                         ("A-2", "x, y, z", "core")]
+
+
+def test_a_quote_never_closed_does_not_swallow_the_rows_after_it(tmp_path):
+    from roadmap_audit.load import load_plan
+
+    plan = load_plan(CASES["jira csv broken quote"][0](tmp_path))
+    got = {i.key: i.title for i in plan.items}
+    assert got == {"TW-1": "Migrate ledger step 1", "TW-2": "Cut over ledger, step 2",
+                   "TW-3": "Migrate ledger step 3", "TW-4": "Migrate ledger step 4"}
+    note = next(i for i in plan.issues if "never closed" in i.problem)
+    assert note.ref.location == "Jira.csv!3" and not note.row_dropped
+
+
+def test_a_long_jira_field_is_cut_where_it_is_named(tmp_path):
+    from roadmap_audit.config import Limits
+    from roadmap_audit.load import load_plan
+
+    path = page(tmp_path / "search.json", [jira_issue(1, summary="s" * 90, labels=["l" * 70, "ok"])])
+    plan = load_plan(path, limits=Limits(max_cell_chars=50))
+    item = plan.items[0]
+    assert item.title == "s" * 50 and item.labels == ["l" * 50, "ok"]
+    cut = sorted((i.ref.key, i.ref.column) for i in plan.issues if "over the limit of 50" in i.problem)
+    assert cut == [("TW-1", "labels"), ("TW-1", "summary")]
+
+
+def test_limits_have_one_home_and_reach_every_loader(tmp_path):
+    from roadmap_audit.config import Config, Limits
+    from roadmap_audit.pipeline import Options, load
+
+    assert Limits() == Config().limits
+    assert (Limits().max_file_mb, Limits().max_rows, Limits().max_cell_chars) == (200, 1_000_000, 32_767)
+    config = Config().merged({"limits": {"max_rows": 1}}, "test")
+    for plan in (jira_csv(tmp_path / "Jira.csv", [JIRA, jira_row(1), jira_row(2)]),
+                 page(tmp_path / "search.json", [jira_issue(1), jira_issue(2)]),
+                 xlsx(tmp_path / "p.xlsx", items(["A-1", "One", "core", 1], ["A-2", "Two", "core", 1]))):
+        with pytest.raises(InputError, match="max_rows"):
+            load(Options(plan=str(plan), config=config))
 
 
 def test_input_files_are_never_modified(tmp_path):

@@ -77,6 +77,11 @@ class TeamCapacity:
         return 1.0 - self.load
 
 
+def share_text(share: float) -> str:
+    """A load as a percentage for a message: planned work and no capacity at all is a load of ∞%."""
+    return "∞%" if share == float("inf") else f"{share:.0%}"
+
+
 def load_of(planned_weeks: float, capacity_weeks: float, ops_admitted: float, ops_observed: float) -> float:
     """Share of capacity taken by planned work plus the larger of admitted and observed ops."""
     if capacity_weeks <= 0:

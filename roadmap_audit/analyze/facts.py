@@ -23,6 +23,7 @@ from .words import PhraseSet, fold
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..model import Forecast
     from .dependencies import OpenGraph
 
 
@@ -80,6 +81,8 @@ def quarter_of(plan: Plan, override: str | None, default_weeks: float) -> Quarte
         dues = [i.due for i in plan.items if i.due]
         if starts and dues:
             start, end = start or min(starts), end or max(dues)
+    if start and end and end <= start:
+        start = end = None  # items that all start after they are due, or a start past the quarter: no window
     if s.weeks and not override:
         weeks = s.weeks
     elif start and end and end > start:
@@ -106,6 +109,7 @@ class Facts:
     _team_names: dict[str, str] = field(default_factory=dict)
     _resolved: dict[str, str] = field(default_factory=dict)  # names as written -> canonical (a cache)
     _service_names: dict[str, str] = field(default_factory=dict)
+    forecast: Forecast | None = None  # the delivery forecast, set by the pipeline before the rules run
 
     def team_name(self, name: str | None) -> str | None:
         """The staffing model's spelling of a team name, or the name as written."""

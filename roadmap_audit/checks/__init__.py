@@ -4,4 +4,4 @@ Importing this package registers every check kind in REGISTRY.
 """
 
 from .base import REGISTRY, CheckKind, Hit, Params, check  # noqa: F401
-from . import changes, data, graph, items, ownership, people, reliability, services, teams  # noqa: F401,E402  (registration)
+from . import changes, data, forecast, graph, items, ownership, people, reliability, services, teams  # noqa: F401,E402  (registration)

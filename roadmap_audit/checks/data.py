@@ -13,6 +13,15 @@ class DataIssueParams(Params):
     max_evidence: int = 20
 
 
+def _plan_source(source: str, sources: list[str]) -> str:
+    """The plan source a file belongs to: itself, the folder it was read from (a CSV in a
+    plan folder), else the plan's first source (a file in a Jira folder that was not read)."""
+    for plan_source in sources:
+        if source == plan_source or source.startswith(plan_source.rstrip("/\\") + "/"):
+            return plan_source
+    return sources[0] if sources else source
+
+
 @check("data_issues", DataIssueParams)
 def data_issues(facts: Facts, p: DataIssueParams) -> Iterator[Hit]:
     """One finding per subject (item, team, service, or the plan) with data problems."""
@@ -26,7 +35,7 @@ def data_issues(facts: Facts, p: DataIssueParams) -> Iterator[Hit]:
         elif sid and sid in facts.services:
             subject = ("service", sid)
         else:
-            subject = ("plan", issue.ref.source)
+            subject = ("plan", _plan_source(issue.ref.source, facts.plan.sources))
         grouped.setdefault(subject, []).append(issue)
     for (kind, sid), issues in grouped.items():
         item = facts.items.get(sid) if kind == "item" else None

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze import servicemap
+from ..analyze.capacity import share_text
 from ..analyze.dependencies import (
     FanIn,
     OpenGraph,
@@ -84,7 +85,7 @@ def _item_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: s
             fragile.append("it has no " + ", no ".join(m if m != "due" else "due date" for m in missing))
         load = _overloaded(facts, facts.team_of(item), p.max_load)
         if load is not None:
-            fragile.append(f"{facts.team_of(item)} is planned at {load:.0%} of capacity")
+            fragile.append(f"{facts.team_of(item)} is planned at {share_text(load)} of capacity")
         if not item.committed:
             fragile.append("it is not committed itself, so nothing protects its date")
         if fragile:
@@ -118,7 +119,7 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
                    f"routes through, most of all at {', '.join(mine[:3])}")
         load = _overloaded(facts, team, p.max_load)
         if load is not None:
-            message += f"; {team} is planned at {load:.0%} of capacity"
+            message += f"; {team} is planned at {share_text(load)} of capacity"
         evidence = []
         if team in facts.teams:
             evidence.append(Evidence.of(facts.teams[team].ref, "staffing model"))
@@ -175,7 +176,7 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
             fragile.append(f"its error budget is spent ({svc.error_budget_remaining:.0%} left)")
         load = _overloaded(facts, owner, p.max_load)
         if load is not None:
-            fragile.append(f"{owner} is planned at {load:.0%} of capacity")
+            fragile.append(f"{owner} is planned at {share_text(load)} of capacity")
         if fragile:
             message += "; " + "; ".join(fragile)
         evidence = [Evidence.of(svc.ref, f"{name}: {total} committed item(s) of other teams")]

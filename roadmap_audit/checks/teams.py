@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from ..analyze.capacity import share_text
 from ..analyze.facts import Facts
 from ..model import Evidence, Severity
 from .base import Hit, Params, check, team_subject
 
 
 def _pct(x: float) -> str:
-    return f"{x:.0%}"
+    return share_text(x)
 
 
 class TeamLoadParams(Params):

@@ -8,13 +8,11 @@ every value keeps the cell it came from (`Jira.csv!C14`).
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import JiraConfig
-from ..errors import InputError
+from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
 from . import tables, values
 from .jira_common import Issue, Link, add_issues, configured_names, custom_role, split_header
@@ -117,25 +115,11 @@ def _is_jira(columns: list[Column | None]) -> bool:
     return "key" in fields and bool(fields & _JIRA_MARKERS or links)
 
 
-def _decode(data: bytes) -> tuple[str, str | None]:
-    """Jira writes UTF-8 (a BOM only in some exports); bad bytes become U+FFFD, with a note."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None  # re-saved by a spreadsheet program
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        return data.decode("utf-8", errors="replace"), (
-            f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd")
-
-
-def _reader(text: str) -> csv.reader:
+def _records(text: str, notes: list) -> Iterator[list[str]]:
     first_line = text.split("\n", 1)[0]
     # Jira always writes commas; a tab-separated first line means a spreadsheet re-saved it.
     delimiter = "\t" if "," not in first_line and "\t" in first_line else ","
-    csv.field_size_limit(tables.MAX_CELL_CHARS * 4)
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return tables.csv_records(text, delimiter, notes)
 
 
 def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
@@ -143,30 +127,27 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
     try:
         with path.open("rb") as fh:
             head = fh.read(256 * 1024)
-        header = next(_reader(_decode(head)[0]), [])
-    except (OSError, csv.Error, UnicodeDecodeError):
+        header = next(_records(tables.decode_text(head)[0], []), [])
+    except OSError:
         return False
     config = config or JiraConfig()
     return _is_jira([classify(h, config) for h in header])
 
 
-def read_jira_csv(path: Path, display: str, plan: Plan, config: JiraConfig) -> None:
+def read_jira_csv(path: Path, display: str, plan: Plan, config: JiraConfig, limits: Limits | None = None) -> None:
     """Add every issue row of a Jira CSV export to the plan (or to its data-quality notes)."""
-    tables._check_file(path, display)
-    text, note = _decode(path.read_bytes())
+    tables._check_file(path, display, limits)
+    text, note = tables.decode_text(path.read_bytes())
     sheet_name = Path(display).name
-    reader = _reader(text)
-    try:
-        sheet = tables._sheet_from_rows(sheet_name, display, reader)
-    except csv.Error as exc:
-        raise InputError(f"is not valid CSV near record {reader.line_num} ({exc})", where=display,
-                         hint="export it from Jira again") from exc
+    notes: list = []
+    sheet = tables._sheet_from_rows(sheet_name, display, _records(text, notes), limits, what="the export")
     plan.sources.append(display)
     whole_file = SourceRef(source=display, sheet=sheet_name)
     if note:
         plan.issues.append(DataIssue(ref=whole_file, problem=note))
-    for row, problem in sheet.notes:
-        plan.issues.append(DataIssue(ref=whole_file.model_copy(update={"row": row}), problem=problem))
+    for row, column, problem in [*sheet.notes, *notes]:
+        plan.issues.append(DataIssue(ref=whole_file.model_copy(update={"row": row, "column": column}),
+                                     problem=problem))
     columns = [classify(h, config) for h in sheet.headers]
     fields = {c.field for c in columns if c and c.field}
     for needed, what in (("key", "Issue key"), ("title", "Summary")):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import JiraConfig
+from ..config import JiraConfig, Limits
 from ..errors import InputError
 from ..model import DataIssue, Plan, SourceRef
 from . import tables
@@ -53,9 +53,9 @@ class Page:
 # ---------------------------------------------------------------- files
 
 
-def _read(path: Path, display: str) -> tuple[Any, str | None]:
+def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, str | None]:
     """The parsed JSON and a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash)."""
-    tables._check_file(path, display)
+    tables._check_file(path, display, limits)
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -68,8 +68,10 @@ def _read(path: Path, display: str) -> tuple[Any, str | None]:
     try:
         return json.loads(text), note
     except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", where=display,
-                         hint="save the REST response again, whole") from exc
+        cut = bool(text.strip()) and (exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated"))
+        raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                         + ("; it ends in the middle, so it was probably cut short" if cut else ""),
+                         where=display, hint="save the REST response again, whole") from exc
     except RecursionError as exc:
         raise InputError("is nested too deeply to be a Jira response", where=display) from exc
 
@@ -99,6 +101,39 @@ def is_jira_json(path: Path) -> bool:
     if path.is_dir():
         return any(p.suffix.lower() == ".json" for p in path.iterdir())
     return path.suffix.lower() == ".json"
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "true or false", type(None): "null"}
+
+
+def _not_a_page(data: Any) -> str:
+    """Why a JSON document is not a search page, in a few words."""
+    if isinstance(data, dict) and "issues" in data:
+        return f"its 'issues' is {_JSON_TYPES.get(type(data['issues']), 'a value')}, not a list"
+    if isinstance(data, dict):
+        return f"no 'issues' list; keys found: {', '.join(str(k)[:40] for k in list(data)[:8]) or 'none'}"
+    return f"no 'issues' list; the document is {_JSON_TYPES.get(type(data), 'a value')}"
+
+
+def _cut_long_strings(fields: dict[str, Any], cap: int) -> list[tuple[str, int]]:
+    """Cut, in place, every string longer than `cap` inside an issue's fields: (field id, length) of each.
+
+    Iterative, so a deeply nested value cannot exhaust the stack."""
+    cut: list[tuple[str, int]] = []
+    stack: list[tuple[Any, str]] = [(fields, "")]
+    while stack:
+        node, field_id = stack.pop()
+        entries = node.items() if isinstance(node, dict) else enumerate(node)
+        for name, value in entries:
+            top = field_id or str(name)
+            if isinstance(value, str):
+                if len(value) > cap:
+                    node[name] = value[:cap]
+                    cut.append((top, len(value)))
+            elif isinstance(value, (dict, list)):
+                stack.append((value, top))
+    return cut
 
 
 def _field_names(data: list[dict[str, Any]]) -> dict[str, str]:
@@ -163,12 +198,15 @@ def _texts(value: Any) -> list[str]:
 
 
 def _has_bad_bytes(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\ufffd" in value
-    if isinstance(value, dict):
-        return any(_has_bad_bytes(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_bad_bytes(v) for v in value)
+    stack = [value]  # iterative: a deeply nested value cannot exhaust the stack
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and "\ufffd" in value:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
     return False
 
 
@@ -308,13 +346,14 @@ def _sources(path: Path, display: str) -> list[tuple[Path, str, bool]]:
 
 
 def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
-                   field_lists: list[str] | None = None) -> None:
+                   field_lists: list[str] | None = None, limits: Limits | None = None) -> None:
     """Add the issues of one search page, or a folder of pages, to the plan."""
+    limits = limits or Limits()
     names: dict[str, str] = {}
     pages: list[Page] = []
     for file, shown, is_plan in _sources(path, display):
         try:
-            data, note = _read(file, shown)
+            data, note = _read(file, shown, limits)
         except InputError:
             if is_plan:
                 raise
@@ -330,11 +369,11 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
             continue
         if kind is None:
             if is_plan and not path.is_dir():
-                raise InputError("is not a Jira search response (no 'issues' list) nor a field list", where=shown,
-                                 hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
+                raise InputError(f"is not a Jira search response ({_not_a_page(data)}) nor a field list",
+                                 where=shown, hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
             if is_plan:
-                plan.issues.append(DataIssue(ref=SourceRef(source=shown),
-                                             problem="not a Jira search page nor a field list; it was not read"))
+                plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
+                    f"not a Jira search page ({_not_a_page(data)}) nor a field list; it was not read")))
             continue
         if not is_plan:
             continue  # a sibling page of another search: only field lists are borrowed from the folder
@@ -343,7 +382,7 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
             plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=note))
         pages.append(Page(shown, data if kind == "page" else {"issues": data}, note is not None))
     for extra in field_lists or []:
-        data, _ = _read(Path(extra), str(extra))
+        data, _ = _read(Path(extra), str(extra), limits)
         if _kind(data) != "fields":
             raise InputError("is not a Jira field list (the response of /rest/api/2/field)", where=str(extra),
                              hint="give --context a workbook, or the field list of the same Jira site")
@@ -352,17 +391,31 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
     for page in pages:
         if isinstance(page.data.get("names"), dict):
             names.update({str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)})
+    if sum(len(page.issues) for page in pages) > limits.max_rows:
+        raise tables.too_many_rows(display, "the export", "issues", limits.max_rows)
     plan.issues.extend(_gaps(pages))
     issues = []
     unnamed: set[str] = set()
     for page in pages:
         for number, raw in enumerate(page.issues, start=1):
+            key = raw.get("key") if isinstance(raw, dict) and isinstance(raw.get("key"), str) else None
+            entry = SourceRef(source=page.display, key=key)
             if not isinstance(raw, dict) or not isinstance(raw.get("fields"), dict):
                 plan.rows_read += 1
-                plan.issues.append(DataIssue(ref=SourceRef(source=page.display), row_dropped=True,
-                                             problem=f"entry {number} of 'issues' has no fields; it was not read"))
+                what = "is not an issue object" if not isinstance(raw, dict) else "has no fields"
+                plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key,
+                                             problem=f"entry {number} of 'issues' {what}; it was not read"))
                 continue
-            issue = _issue(raw, page, names, config)
+            for field_id, length in _cut_long_strings(raw["fields"], limits.max_cell_chars):
+                plan.issues.append(DataIssue(ref=entry.at(field_id), subject_id=key, problem=tables.cut_note(
+                    f"field {field_id} of entry {number} of 'issues'", length, limits.max_cell_chars)))
+            try:
+                issue = _issue(raw, page, names, config)
+            except RecursionError:
+                plan.rows_read += 1
+                plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key, problem=(
+                    f"entry {number} of 'issues' is nested too deeply to be a Jira issue; it was not read")))
+                continue
             unnamed.update(k for k, v in raw["fields"].items()
                            if k.startswith("customfield_") and k not in names and v not in (None, [], ""))
             if page.bad_bytes and _has_bad_bytes(raw):

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..config import Limits
 from ..errors import InputError
 from .values import is_blank
 
-# Openpyxl and the csv module both cap nothing by default; these keep a hostile
-# file from eating the machine. Config can raise them.
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# Openpyxl and the csv module cap nothing by default; the caps on file size, rows
+# per sheet and characters per cell come from [limits] in the config
+# (config.Limits holds the defaults) and are passed down as `limits`.
 HEADER_SCAN_ROWS = 10
 
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -38,7 +42,8 @@ class RawSheet:
     headers: list[str]  # header text per column position ("" where blank)
     letters: list[str]  # spreadsheet column letter per position
     rows: list[tuple[int, list[Any]]]  # (1-based row number, values), blank rows left out
-    notes: list[tuple[int | None, str]]  # (row, problem) found while reading (encoding, cut cells)
+    # (row, column letter, problem) found while reading: encoding, merged ranges, cut cells
+    notes: list[tuple[int | None, str | None, str]]
 
 
 def column_letter(index: int) -> str:
@@ -51,7 +56,8 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _check_file(path: Path, display: str) -> bytes:
+def _check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:
+    limits = limits or Limits()
     if not path.exists():
         raise InputError("file not found", where=display, hint="check the path")
     if path.is_dir():
@@ -59,19 +65,27 @@ def _check_file(path: Path, display: str) -> bytes:
     size = path.stat().st_size
     if size == 0:
         raise InputError("the file is empty", where=display, hint="export the plan again")
-    if size > MAX_FILE_BYTES:
+    if size > limits.max_file_bytes:
         raise InputError(
-            f"the file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit",
+            f"the file is {_mb(size)} MB, over the limit of {_mb(limits.max_file_bytes)} MB set by "
+            "[limits] max_file_mb",
             where=display,
-            hint="split the plan, or raise limits.max_file_mb in the config",
+            hint="raise it in the config, e.g. [limits] max_file_mb = "
+                 f"{max(int(size / 1024 / 1024) + 1, 2 * int(limits.max_file_mb))}, or split the plan",
         )
     with path.open("rb") as fh:
         return fh.read(8)
 
 
-def read_workbook(path: Path, display: str) -> list[RawSheet]:
+def _mb(size: float) -> str:
+    mb = size / 1024 / 1024
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.2g}"
+
+
+def read_workbook(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
     """Every sheet of an .xlsx file, read with cached values (not formulas)."""
-    magic = _check_file(path, display)
+    limits = limits or Limits()
+    magic = _check_file(path, display, limits)
     if magic.startswith(_OLE_MAGIC):
         raise InputError(
             "is an old-style .xls or a password-protected workbook, which cannot be read",
@@ -87,12 +101,12 @@ def read_workbook(path: Path, display: str) -> list[RawSheet]:
     from . import xlsx_reader
 
     try:
-        return _read_streaming(xlsx_reader.read_sheets(path), display)
+        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes), display, limits)
     except xlsx_reader.Hostile as exc:
         raise InputError(f"was refused: {exc}", where=display,
                          hint="open it in a spreadsheet program and save a clean copy") from exc
     except xlsx_reader.Unsupported:
-        return _read_openpyxl(path, display)
+        return _read_openpyxl(path, display, limits)
     except InputError:
         raise
     except Exception as exc:  # expat, zlib, CRC and truncation errors of a damaged archive
@@ -103,16 +117,18 @@ def read_workbook(path: Path, display: str) -> list[RawSheet]:
         ) from exc
 
 
-def _read_streaming(sheets, display: str) -> list[RawSheet]:
+def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[RawSheet]:
     result = []
     for data in sheets:
-        sheet = _sheet_from_rows(data.title, display, (values for _, values in _numbered(data.rows)))
+        sheet = _sheet_from_rows(data.title, display, (values for _, values in _numbered(data.rows)), limits)
         if data.hidden:
-            sheet.notes.append((None, f"sheet {data.title} is hidden in the workbook; it was read like any other"))
+            sheet.notes.append((None, None,
+                                f"sheet {data.title} is hidden in the workbook; it was read like any other"))
         for ref in data.formulas_without_value:
-            row = int(ref[len(ref.rstrip("0123456789")):] or 0) or None
-            sheet.notes.append((row, f"cell {ref} has a formula with no saved value (the workbook was never "
-                                     "recalculated and saved); it was read as empty"))
+            letters = ref.rstrip("0123456789")
+            row = int(ref[len(letters):] or 0) or None
+            sheet.notes.append((row, letters or None, f"cell {ref} has a formula with no saved value (the workbook "
+                                                      "was never recalculated and saved); it was read as empty"))
         if data.merged:
             _fill_merged(sheet, data.merged)
         result.append(sheet)
@@ -131,10 +147,14 @@ def _numbered(rows):
 
 
 def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
-    """A merged range shows one value across its cells: give each data row that value."""
+    """A merged range shows one value across its cells: give each data row that value.
+
+    A row whose only content is a merged cell (blank in the file, not on screen) is a data
+    row too, up to the sheet's last row with content of its own."""
     from .xlsx_reader import _CELL_REF, column_index
 
     by_row = {number: values for number, values in sheet.rows}
+    last = max(by_row, default=0)
     for ref in ranges:
         corners = [_CELL_REF.match(part) for part in ref.split(":")]
         if len(corners) != 2 or not all(corners):
@@ -148,7 +168,10 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
         for r in range(r1, r2 + 1):
             row = by_row.get(r)
             if row is None:
-                continue
+                if not sheet.header_row < r <= last:
+                    continue
+                row = by_row[r] = []
+                sheet.rows.append((r, row))
             for c in range(c1, c2 + 1):
                 if (r, c) == (r1, c1):
                     continue
@@ -158,11 +181,12 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
                     row[c] = top[c1]
                     filled.append(r)
         if filled:
-            sheet.notes.append((r1, f"cells {ref} are merged; the value of {ref.split(':')[0]} was used for "
-                                    f"rows {min(filled)}-{max(filled)}"))
+            sheet.notes.append((r1, column_letter(c1), f"cells {ref} are merged; the value of {ref.split(':')[0]} "
+                                                       f"was used for rows {min(filled)}-{max(filled)}"))
+    sheet.rows.sort(key=lambda numbered: numbered[0])
 
 
-def _read_openpyxl(path: Path, display: str) -> list[RawSheet]:
+def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
     import openpyxl  # imported here so `--help` stays instant
 
     try:
@@ -179,7 +203,7 @@ def _read_openpyxl(path: Path, display: str) -> list[RawSheet]:
             # A workbook without a <dimension> record would otherwise be parsed twice
             # (once to size it); rows still come with their exact numbers.
             ws.reset_dimensions()
-            sheets.append(_sheet_from_rows(ws.title, display, ws.iter_rows(values_only=True)))
+            sheets.append(_sheet_from_rows(ws.title, display, ws.iter_rows(values_only=True), limits))
         return sheets
     except InputError:
         raise
@@ -193,32 +217,128 @@ def _read_openpyxl(path: Path, display: str) -> list[RawSheet]:
         wb.close()
 
 
-def _decode(data: bytes, display: str) -> tuple[str, str | None]:
-    """Text of a CSV file, and a note when it was not plain UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), None
+def decode_text(data: bytes, *, legacy: str | None = "cp1252") -> tuple[str, str | None]:
+    """Text of a CSV file, and a note when it was not plain UTF-8.
+
+    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as such. A file that is
+    not UTF-8 and shows no trace of UTF-8 was saved by a Windows program and is read as
+    `legacy` (cp1252); otherwise bad bytes show as U+FFFD. Never raises.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
+        text = data.decode("utf-16", errors="replace")
+        return text, ("the UTF-16 file has bytes that do not decode (an odd length: cut short?); "
+                      "they show as \ufffd") if "\ufffd" in text else None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        try:
-            return data.decode("cp1252"), "the file is not UTF-8; it was read as Windows-1252 (cp1252)"
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", errors="replace")
-            return text, f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as �"
+        text = data.decode("utf-8", errors="replace")
+        # a lead byte followed by a continuation byte is UTF-8 (perhaps cut); in cp1252 text it is rare
+        if legacy and not _UTF8_PAIR.search(data):
+            try:
+                return data.decode(legacy), f"the file is not UTF-8; it was read as Windows-1252 ({legacy})"
+            except UnicodeDecodeError:
+                pass
+        return text, f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd"
 
 
 def _sniff_delimiter(sample: str) -> str:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
+    """The delimiter that splits the first line into cells and cuts the first records into
+    the same number of cells most often.
+
+    (csv.Sniffer guesses from character frequencies and is fooled by a delimiter inside
+    the quoted cells of a short file.) A first line of one cell (a title above the header)
+    decides nothing. Ties go to the comma, then ; tab |."""
+    best, best_score = ",", (False, 0, 0)
+    for delimiter in ",;\t|":
+        try:
+            records = [r for r in itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
+                                                   20) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        widths = Counter(len(r) for r in records if len(r) > 1)
+        if widths:
+            width, count = max(widths.items(), key=lambda wc: (wc[1], wc[0]))
+            score = (len(records[0]) > 1, count, width)
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
 
 
-def read_csv(path: Path, display: str, title: str | None = None) -> RawSheet:
+def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | None, str]]) -> Iterator[list[str]]:
+    """The records of CSV text, read strictly; where the quoting is broken, leniently, with a note.
+
+    Cells of any length are read (the file cap bounds the text), so that an over-long cell is
+    cut and reported by the row reader rather than refused. A quote that is never closed would
+    swallow the rest of the file into one cell: when the lines after it read as records of the
+    file's width, its line is read on its own and the lines after it as the rows they are.
+    `notes` gets (record number, None, problem) for every repair. Iterative and linear, however
+    many lines are broken.
+    """
+    csv.field_size_limit(max(len(text), 1 << 17))
+    lines = io.StringIO(text, newline="").readlines()
+    pos, count, width = 0, 0, None  # first line not yet read; records yielded; cells in the first record
+    while pos < len(lines):
+        reader = csv.reader((lines[i] for i in range(pos, len(lines))), delimiter=delimiter, strict=True)
+        consumed, error = 0, None
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                error = str(exc)
+                break
+            count, consumed = count + 1, reader.line_num
+            width = width or (len(record) if record else None)
+            yield record
+        pos += consumed
+        count += 1  # the broken record, yielded below
+        lenient = csv.reader((lines[i] for i in range(pos, len(lines))), delimiter=delimiter)
+        record = next(lenient, [])
+        spanned = max(1, lenient.line_num)
+        if "end of data" in error and spanned > 1:
+            after = list(csv.reader(lines[pos + 1 : pos + 51], delimiter=delimiter))
+            if width and sum(1 for r in after if len(r) == width) >= max(1, len(after) // 2):
+                notes.append((count, None, f"a quote opened in this row is never closed, so it would swallow the "
+                                           f"{_lines(spanned - 1)} after it into one cell; the row was read from its "
+                                           "own line alone and the lines after it as rows (check the quoting)"))
+                yield _mend_unclosed(lines[pos], delimiter, width)
+                pos += 1
+                continue
+            notes.append((count, None, f"a quote opened in this row is never closed; the {_lines(spanned)} from "
+                                       "there to the end of the file were read as one row (check the quoting)"))
+            yield record
+            return
+        notes.append((count, None, f"the quoting of this row is broken ({error}); it was read as written"))
+        yield record
+        pos += spanned
+
+
+def _lines(n: int) -> str:
+    return f"{n} line" if n == 1 else f"{n} lines"
+
+
+def _mend_unclosed(line: str, delimiter: str, width: int) -> list[str]:
+    """One line whose last quoted cell never closes, read as `width` cells if it can be.
+
+    The cells before the open quote are read as written; the quote is taken to close just
+    where the cells after it line up with the file's columns."""
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    if not cells:
+        return cells
+    head, tail = cells[:-1], cells[-1].rstrip("\r\n").split(delimiter)
+    wanted = width - len(head)
+    if wanted < 1 or len(tail) <= wanted:
+        return head + tail
+    cut = len(tail) - wanted + 1
+    return [*head, delimiter.join(tail[:cut]), *tail[cut:]]
+
+
+def read_csv(path: Path, display: str, title: str | None = None, limits: Limits | None = None) -> RawSheet:
     """One CSV file as a sheet. The delimiter and encoding are detected."""
-    _check_file(path, display)
+    _check_file(path, display, limits)
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
@@ -226,41 +346,42 @@ def read_csv(path: Path, display: str, title: str | None = None) -> RawSheet:
             where=display,
             hint="export the plan as CSV (UTF-8) or .xlsx",
         )
-    text, note = _decode(data, display)
-    delimiter = _sniff_delimiter(text[:65536])
-    csv.field_size_limit(MAX_CELL_CHARS * 4)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        sheet = _sheet_from_rows(title or Path(display).name, display, reader)
-    except csv.Error as exc:
-        raise InputError(
-            f"is not valid CSV near record {reader.line_num} ({exc})",
-            where=display,
-            hint="check the quoting on that line, or export the file again",
-        ) from exc
-    if note:
-        sheet.notes.insert(0, (None, note))
+    text, note = decode_text(data)
+    notes: list[tuple[int | None, str | None, str]] = []
+    records = csv_records(text, _sniff_delimiter(text[:65536]), notes)
+    sheet = _sheet_from_rows(title or Path(display).name, display, records, limits, what="the file")
+    sheet.notes[:0] = [(None, None, note)] if note else []
+    sheet.notes.extend(notes)
     return sheet
 
 
-def _sheet_from_rows(title: str, display: str, rows: Iterator[Any]) -> RawSheet:
-    """Find the header row and keep the data rows under it, with row numbers."""
+def _sheet_from_rows(title: str, display: str, rows: Iterator[Any], limits: Limits | None = None, *,
+                    what: str | None = None) -> RawSheet:
+    """Find the header row and keep the data rows under it, with row numbers.
+
+    More than `limits.max_rows` non-blank rows is an InputError, raised as soon as
+    the cap is passed (the rest of the sheet is never read)."""
+    limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
     pending: list[tuple[int, list[Any]]] = []
     for number, values in enumerate(rows, start=1):
         values = list(values)
         if all(is_blank(v) for v in values):
             continue
-        values = _cap_cells(values, number, sheet)
+        values = _cap_cells(values, number, sheet, limits.max_cell_chars)
         if sheet.header_row == 0:
             pending.append((number, values))
             if len(pending) >= HEADER_SCAN_ROWS or _looks_like_header(values):
                 _take_header(sheet, pending)
                 pending = []
             continue
+        if len(sheet.rows) >= limits.max_rows:
+            raise too_many_rows(display, what or f"sheet {title}", "rows", limits.max_rows)
         sheet.rows.append((number, values))
     if sheet.header_row == 0 and pending:
         _take_header(sheet, pending)
+    if len(sheet.rows) > limits.max_rows:  # rows taken with a late header
+        raise too_many_rows(display, what or f"sheet {title}", "rows", limits.max_rows)
     return sheet
 
 
@@ -275,7 +396,7 @@ def _take_header(sheet: RawSheet, pending: list[tuple[int, list[Any]]]) -> None:
     """The first header-like row of those seen is the header; rows above it are titles."""
     index = next((i for i, (_, v) in enumerate(pending) if _looks_like_header(v)), 0)
     for number, _ in pending[:index]:
-        sheet.notes.append((number, "row above the header row was skipped (a title or note)"))
+        sheet.notes.append((number, None, "row above the header row was skipped (a title or note)"))
     number, values = pending[index]
     sheet.header_row = number
     sheet.headers = ["" if is_blank(v) else str(v).strip() for v in values]
@@ -283,11 +404,23 @@ def _take_header(sheet: RawSheet, pending: list[tuple[int, list[Any]]]) -> None:
     sheet.rows.extend(pending[index + 1 :])
 
 
-def _cap_cells(values: list[Any], number: int, sheet: RawSheet) -> list[Any]:
+def too_many_rows(display: str, what: str, unit: str, cap: int) -> InputError:
+    """The one-line error for a sheet or export over limits.max_rows."""
+    return InputError(f"{what} has more than {cap:,} {unit}, the limit set by [limits] max_rows", where=display,
+                      hint=f"raise it in the config, e.g. [limits] max_rows = {2 * cap}, or split the plan")
+
+
+def cut_note(what: str, length: int, cap: int) -> str:
+    """The data-quality note for a value over limits.max_cell_chars."""
+    return (f"{what} has {length:,} characters, over the limit of {cap:,}; only the first {cap:,} were read "
+            "(raise [limits] max_cell_chars in the config to read more)")
+
+
+def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> list[Any]:
     for i, v in enumerate(values):
-        if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-            values[i] = v[:MAX_CELL_CHARS]
-            sheet.notes.append((number, f"cell {column_letter(i)}{number} was cut to {MAX_CELL_CHARS} characters"))
+        if isinstance(v, str) and len(v) > cap:
+            values[i] = v[:cap]
+            sheet.notes.append((number, column_letter(i), cut_note(f"cell {column_letter(i)}{number}", len(v), cap)))
     return values
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..config import Limits
 from ..errors import InputError
 from ..model import (
     Action,
@@ -41,19 +42,19 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def read_sheets(path: Path, display: str) -> list[RawSheet]:
+def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
     """The raw sheets of a workbook, a CSV file, or a folder of CSV files."""
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".txt"))
         if not files:
             raise InputError("the folder has no .csv files", where=display,
                              hint="put one CSV per sheet in it (items.csv, teams.csv, ...)")
-        return [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem) for p in files]
+        return [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits) for p in files]
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return [s for s in read_workbook(path, display)]
+        return read_workbook(path, display, limits)
     if suffix in (".csv", ".tsv", ".txt"):
-        return [read_csv(path, display, title=path.stem)]
+        return [read_csv(path, display, title=path.stem, limits=limits)]
     if suffix == ".xls":
         raise InputError("old-style .xls workbooks cannot be read", where=display,
                          hint="open it in a spreadsheet program and save as .xlsx")
@@ -164,8 +165,8 @@ class _Loader:
             spec = schema.sheet_for(raw.title)
             if spec is None and len(sheets) == 1 and require_items:
                 spec = schema.ITEMS  # a lone CSV file is the Items sheet
-            for row, note in raw.notes:
-                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row), note)
+            for row, column, note in raw.notes:
+                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row, column=column), note)
             if spec is None:
                 if raw.rows:
                     self.issue(SourceRef(source=raw.source, sheet=raw.title),
@@ -200,6 +201,11 @@ class _Loader:
         for number, cells in raw.rows:
             self.plan.rows_read += 1
             builder(self, Row(sheet, number, cells, self))
+        settings = self.plan.settings
+        if spec is schema.SETTINGS and settings.start and settings.end and settings.end <= settings.start:
+            self.issue(SourceRef(source=raw.source, sheet=raw.title),
+                       f"the end {settings.end} is not after the start {settings.start}; neither was used")
+            settings.start = settings.end = None
 
     # ----------------------------------------------------------- builders
 
@@ -408,7 +414,10 @@ class _Loader:
             elif key in ("end", "enddate"):
                 self.plan.settings.end = values.parse_date(value)
             elif key == "weeks":
-                self.plan.settings.weeks = values.parse_number(value)
+                weeks = values.parse_number(value)
+                if weeks is not None and not 0 < weeks <= 104:
+                    raise values.ParseError(f"{weeks:g} weeks is not a planning window (more than 0, at most 104)")
+                self.plan.settings.weeks = weeks
             else:
                 self.issue(row.cell("key"), f"unknown setting '{row.text('key')}' was not used "
                                             "(known: quarter, start, end, weeks)", dropped=True)

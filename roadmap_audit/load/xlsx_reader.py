@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-MAX_INFLATED_BYTES = 1 << 30  # 1 GiB of XML across the archive
+MAX_INFLATED_BYTES = 1 << 30  # 1 GiB of XML across the archive, when the caller gives no cap (config.Limits does)
 CHUNK = 1 << 16
 
 _BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
@@ -64,7 +64,8 @@ def _is_date_format(code: str) -> bool:
 
 
 class _Archive:
-    def __init__(self, path) -> None:
+    def __init__(self, path, max_inflated: int | None = None) -> None:
+        self.max_inflated = max_inflated or MAX_INFLATED_BYTES
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -79,8 +80,9 @@ class _Archive:
         with self.zip.open(info) as fh:
             while chunk := fh.read(CHUNK):
                 self.inflated += len(chunk)
-                if self.inflated > MAX_INFLATED_BYTES:
-                    raise Hostile("it inflates to more than 1 GiB of XML (a zip bomb?)")
+                if self.inflated > self.max_inflated:
+                    raise Hostile(f"it inflates to more than {self.max_inflated / (1 << 20):,.0f} MB of XML "
+                                  "(a zip bomb?; the cap is 5x [limits] max_file_mb, at least 1 GiB)")
                 yield chunk
 
     def parse(self, name: str, start=None, end=None, text=None) -> None:
@@ -308,9 +310,11 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
     yield from ready
 
 
-def read_sheets(path) -> list[SheetData]:
-    """Every sheet of the workbook; rows are read lazily, one sheet at a time."""
-    archive = _Archive(path)
+def read_sheets(path, max_inflated_bytes: int | None = None) -> list[SheetData]:
+    """Every sheet of the workbook; rows are read lazily, one sheet at a time.
+
+    More than `max_inflated_bytes` of XML inflated from the archive raises Hostile."""
+    archive = _Archive(path, max_inflated_bytes)
     if "xl/workbook.xml" not in archive.names:
         raise Unsupported("no xl/workbook.xml (a strict OOXML or non-Excel package)")
     try:

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..model import SEVERITIES, Audit, Deduction, Finding, ItemSummary, OrgRollup, Recommendation, TeamReport
+from .forecast_view import forecast_view
 from .graph import GraphView, dependency_view
 from .view import (
     NO_TEAM,
@@ -286,6 +287,7 @@ def build_view(audit: Audit) -> dict:
         "finding_teams": finding_teams,
         "version": __version__,
         "no_team": NO_TEAM,
+        "forecast": forecast_view(audit, {name: tv.anchor for name, tv in team_views.items()}),
     }
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 from ..model import Audit
+from .forecast_view import at_risk, finish_text, team_finish
 from .view import (
     FAMILY_NAMES,
     NO_TEAM,
     VERDICT_TEXT,
+    day,
     first_sentence,
     heat,
     is_over,
@@ -120,6 +122,27 @@ def render_markdown(audit: Audit) -> str:
 
         walk(None, 0, frozenset())
         out.append("")
+
+    fc = audit.forecast
+    if fc is not None and fc.teams:
+        out += ["## Delivery forecast", "",
+                f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends in week {fc.end_weeks:.1f}. "
+                "P50: half the runs have finished the open items; P85: 85 % have.", "",
+                "| team | open items | P50 | P85 | done by quarter end |", "|---|---:|---|---|---:|"]
+        for row in (fc.plan, *fc.teams):
+            name = "**whole plan**" if row is fc.plan else esc(row.team)
+            out.append(f"| {name} | {row.items} | {esc(team_finish(row, 'p50'))} | {esc(team_finish(row, 'p85'))} | "
+                       f"{pct(row.p_by_end)} |")
+        out.append("")
+        risky = at_risk(fc)
+        if risky:
+            out += ["Committed items with less than an even chance to land by their date:", ""]
+            out += [f"- **{esc(i.key)}** ({esc(i.team)}, due {esc(day(i.due))}): {pct(i.p_on_time)}; "
+                    f"P85 {esc(finish_text(i.p85_weeks, i.p85_date))}" for i in risky]
+            out.append("")
+        out += [f"*{esc(n)}*" for n in fc.notes]
+        if fc.notes:
+            out.append("")
 
     cross = [d for d in audit.dependencies if d.cross_team]
     if cross:

@@ -10,7 +10,8 @@ import sys
 import textwrap
 
 from ..model import Audit
-from .view import VERDICT_TEXT, is_over, pct, severity_counts, span, weeks
+from .forecast_view import at_risk, team_finish
+from .view import VERDICT_TEXT, day, is_over, pct, severity_counts, span, weeks
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[1;33m", "go": "\033[1;32m",
@@ -74,6 +75,21 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
         out.extend(textwrap.wrap(f.message, WIDTH, initial_indent=" " * 19, subsequent_indent=" " * 19))
         if where:
             out.append(c("dim", f"  {'':<8} {'':<7} evidence: {where}"))
+    fc = audit.forecast
+    if fc is not None and fc.teams:
+        out.append("")
+        out.append(c("bold", f"Delivery forecast ({fc.runs:,} runs, seed {fc.seed}; the quarter ends in week "
+                             f"{fc.end_weeks:.1f}):"))
+        for row in (fc.plan, *fc.teams):
+            name = "whole plan" if row is fc.plan else row.team
+            late = row.items > 0 and (row.p85_weeks is None or row.p85_weeks > fc.end_weeks)
+            p85 = team_finish(row, "p85")
+            out.append(f"  {name[:20]:<20} P50 {team_finish(row, 'p50'):<26} "
+                       f"P85 {c('over', f'{p85:<26}') if late else f'{p85:<26}'} "
+                       f"done by quarter end {pct(row.p_by_end)}")
+        for i in at_risk(fc):
+            out.append(f"  {c('over', 'at risk')} {i.key} ({i.team}): {pct(i.p_on_time)} chance to land by "
+                       f"{day(i.due)}")
     defer = [r for r in audit.recommendations if r.action == "defer"]
     if defer:
         out.append("")
