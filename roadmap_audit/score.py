@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 
 from .analyze.capacity import item_weeks, load_of, share_text
 from .analyze.facts import Facts
+from .analyze.priority import priority_rank
 from .model import (
     SEVERITIES,
     DataQuality,
@@ -31,21 +32,6 @@ SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
 # or has a date set outside the team.
 NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
-_PRIORITY_WORDS = {"highest": 0, "critical": 0, "blocker": 0, "high": 1, "medium": 2, "normal": 2,
-                   "low": 3, "lowest": 4, "trivial": 4}
-
-
-def priority_rank(priority: str | None) -> int:
-    """0 is most urgent. P1/P2, 1/2, and words (High, Low) are understood; unknown is middle."""
-    if not priority:
-        return 2
-    text = priority.strip().lower()
-    digits = "".join(c for c in text if c.isdigit())
-    if digits:
-        return int(digits)
-    return _PRIORITY_WORDS.get(text, 2)
-
-
 def verdict(findings: list[Finding]) -> tuple[str, str]:
     counts = Counter(f.severity for f in findings)
     if counts["critical"]:

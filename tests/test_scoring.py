@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from roadmap_audit.analyze.capacity import load_of
-from roadmap_audit.score import priority_rank, verdict
+from roadmap_audit.analyze.priority import priority_rank
+from roadmap_audit.score import verdict
 
 from .conftest import FIXTURES, audit_of, facts_of, pairs
 

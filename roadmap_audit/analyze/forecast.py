@@ -109,7 +109,7 @@ class _Setup:
     """Everything a run needs, as flat lists indexed by item, in each team's working order."""
 
     def __init__(self, facts: Facts, p: ForecastParams):
-        from ..score import priority_rank
+        from .priority import priority_rank
 
         q = facts.quarter
         weeks = q.weeks if q.weeks and q.weeks > 0 else facts.params.weeks

@@ -71,7 +71,7 @@ def _largest_stack(windows: dict[str, tuple[dt.date, dt.date]], min_days: int
 
 def _stagger(facts: Facts, stacked: list[Item]) -> str:
     """A concrete order: the change that lands first, then the others; and what could move."""
-    from ..score import priority_rank
+    from ..analyze.priority import priority_rank
 
     order = sorted(stacked, key=lambda i: (_shown(facts, i)[1], i.key))
     first, rest = order[0], order[1:]
