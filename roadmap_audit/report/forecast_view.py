@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..model import Audit, Forecast, ForecastItem, ForecastTeam
 
 EVEN_CHANCE = 0.5  # committed items below this are highlighted (FOR001's default threshold)
+COMMITTED_SHOWN = 200  # least likely first; the JSON report's forecast.items has every one
 AXIS_LIMIT = 3.0  # the axis stops at this many quarters; later finishes run off its end
 
 
@@ -40,8 +41,9 @@ class ForecastView:
     teams: list[SpanRow]
     end: float  # where the quarter's end falls, in percent of the axis
     axis: list[tuple[float, str]]
-    committed: list[ItemRow]
+    committed: list[ItemRow]  # the least likely, at most COMMITTED_SHOWN
     below: int  # committed items under an even chance
+    committed_total: int = 0
     even: float = EVEN_CHANCE
 
 
@@ -84,8 +86,9 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
         teams=[_row(by_team[name], scale, fc.end_weeks, anchors.get(name)) for name in order],
         end=round(100 * fc.end_weeks / scale, 2),
         axis=[(round(100 * w / scale, 2), str(w)) for w in range(0, int(scale) + 1, step)],
-        committed=rows,
+        committed=rows[:COMMITTED_SHOWN],
         below=sum(1 for r in rows if r.below),
+        committed_total=len(rows),
     )
 
 

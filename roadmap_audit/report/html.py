@@ -46,9 +46,10 @@ ITEMS_PRINTED = 40  # a team page lists its items in print only up to this many
 # beyond these the report says how many are left out and where they are (JSON, Markdown).
 FINDINGS_SHOWN = 1500
 FINDINGS_DETAILED = 300  # the rest show the message and evidence; why and fix in one line
-TEAM_ITEMS_SHOWN = 80
+TEAM_ITEMS_SHOWN = 40
 TEAM_FINDINGS_SHOWN = 25
 CHANGES_SHOWN = 150
+DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -253,6 +254,8 @@ def build_view(audit: Audit) -> dict:
                 anchors[subject.id] = fv.anchor
     graph: GraphView | None = dependency_view(audit, flagged, anchors)
 
+    defer_recs = sorted((r for r in audit.recommendations if r.action == "defer"),
+                        key=lambda r: (-(r.load_before or 0), r.team))
     families, grid = heat(audit)
     top = [fv for fv in findings if fv.f.severity in ("critical", "high")][:TOP_RISKS] or findings[:5]
     rules_by_family: dict[str, list[str]] = defaultdict(list)
@@ -281,7 +284,8 @@ def build_view(audit: Audit) -> dict:
         "graph": graph,
         "defers": [DeferView(r=r, team=team_views.get(r.team), items=[item_by_key[k] for k in r.items
                                                                         if k in item_by_key])
-                   for r in audit.recommendations if r.action == "defer"],
+                   for r in defer_recs[:DEFERS_SHOWN]],
+        "defers_total": len(defer_recs),
         "changes": _changes(audit, findings, set(defer)),
         "rules_by_family": dict(rules_by_family),
         "finding_teams": finding_teams,
