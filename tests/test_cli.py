@@ -129,3 +129,25 @@ def test_reports_get_ordinary_file_permissions(tmp_path):
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
     assert not list(tmp_path.glob(".r.html.*"))  # no temporary file left behind
+
+
+SPEC_RULE_IDS = """MIG001 MIG002 MIG003 LCH001 CAP001 CAP002 CAP003 CAP004 CAP005 ONC001 ONC002 ONC003
+SLO001 SLO002 SLO003 SLO004 SLO005 REL001 REL002 REL003 DEP001 DEP002 DEP003 DEP004 DEP005 OWN001 DQ001""".split()
+
+
+def test_rules_list_shows_every_rule_of_the_spec():
+    listed = {line.split()[0] for line in run_cli("rules", "list").stdout.splitlines() if line.strip()}
+    assert len(SPEC_RULE_IDS) == 27 and set(SPEC_RULE_IDS) <= listed
+
+
+def test_rules_explain_names_the_source_of_every_parameter():
+    from roadmap_audit.engine import builtin_rules_dir, load_rules
+
+    for rule in load_rules([builtin_rules_dir()]):
+        text = run_cli("rules", "explain", rule.id).stdout
+        params = rule.params.model_dump()
+        assert text.count("source: ") >= len(params), rule.id
+        for name in params:
+            assert f"  {name} = " in text, (rule.id, name)
+        for spec in rule.spec.params.values():
+            assert spec.source in text, rule.id
