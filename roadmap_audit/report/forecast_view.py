@@ -51,6 +51,7 @@ def _scale(fc: Forecast) -> float:
     ends = [r.p85_weeks for r in (fc.plan, *fc.teams) if r.p85_weeks is not None]
     top = max([fc.end_weeks, *ends]) * 1.04
     top = min(top, fc.end_weeks * AXIS_LIMIT)
+    top = max(top, 1.0)  # an axis at least a week long, whatever the window says
     step = _step(top)
     return math.ceil(top / step) * step
 
