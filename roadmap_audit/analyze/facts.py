@@ -233,20 +233,7 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
 
 def load_params(files: list[Path], overrides: dict[str, Any]) -> tuple[CapacityParams, dict[str, dict[str, Any]]]:
     """Capacity coefficients from capacity.toml files, then config overrides."""
-    values: dict[str, Any] = {}
-    described: dict[str, dict[str, Any]] = {}
-    for path in files:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        for name, spec in data.get("params", {}).items():
-            values[name] = spec["value"]
-            described[name] = dict(spec)
-    for name, value in overrides.items():
-        if name not in values:
-            from ..errors import InputError
+    from .packparams import read_pack_params
 
-            raise InputError(f"config key 'capacity.{name}' is not a capacity coefficient "
-                             f"(known: {', '.join(sorted(values))})")
-        values[name] = value
-        described.setdefault(name, {})["value"] = value
-        described[name]["source"] = "set in the config"
+    values, described, _ = read_pack_params(files, overrides, "capacity")
     return CapacityParams.from_values(values), described

@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import tomllib
 from bisect import bisect_right
 from heapq import heappop, heappush
 from statistics import NormalDist
@@ -67,29 +66,9 @@ class ForecastParams(BaseModel):
 
 def load_forecast_params(files: list[Path], overrides: dict[str, Any]) -> tuple[ForecastParams, dict[str, dict]]:
     """Parameters from forecast.toml files, then config overrides; each with where it came from."""
-    values: dict[str, Any] = {}
-    described: dict[str, dict[str, Any]] = {}
-    where: dict[str, str] = {}
-    for path in files:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"is not valid TOML ({exc})", where=str(path)) from exc
-        for name, spec in data.get("params", {}).items():
-            if not isinstance(spec, dict) or "value" not in spec:
-                raise InputError(f"key 'params.{name}' needs a value and a source", where=str(path))
-            values[name] = spec["value"]
-            described[name] = dict(spec)
-            where[name] = str(path)
-    known = set(ForecastParams.model_fields)
-    for name, value in overrides.items():
-        if name not in known:
-            raise InputError(f"config key 'forecast.{name}' is not a forecast parameter "
-                             f"(known: {', '.join(sorted(known))})")
-        values[name] = value
-        described.setdefault(name, {})["value"] = value
-        described[name]["source"] = "set in the config"
-        where[name] = "the config"
+    from .packparams import read_pack_params
+
+    values, described, where = read_pack_params(files, overrides, "forecast", set(ForecastParams.model_fields))
     try:
         params = ForecastParams(**values)
     except ValidationError as exc:

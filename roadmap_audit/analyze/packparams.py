@@ -1,0 +1,44 @@
+"""Parameters of the rule pack's model files (capacity.toml, forecast.toml).
+
+Each file holds `[params.NAME]` tables with a `value` and its `source`; the
+config can override a value under its own section ([capacity], [forecast]).
+One reader for all of them, so every coefficient is sourced and checked alike.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+def read_pack_params(
+    files: list[Path], overrides: dict[str, Any], section: str, known: set[str] | None = None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, str]]:
+    """(values, {name: {value, source, ...}}, {name: where it was set}); later files and the config win."""
+    values: dict[str, Any] = {}
+    described: dict[str, dict[str, Any]] = {}
+    where: dict[str, str] = {}
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"is not valid TOML ({exc})", where=str(path)) from exc
+        for name, spec in data.get("params", {}).items():
+            if not isinstance(spec, dict) or "value" not in spec:
+                raise InputError(f"key 'params.{name}' needs a value and a source", where=str(path))
+            values[name] = spec["value"]
+            described[name] = dict(spec)
+            where[name] = str(path)
+    allowed = known if known is not None else set(values)
+    for name, value in overrides.items():
+        if name not in allowed:
+            raise InputError(f"config key '{section}.{name}' is not a {section} parameter "
+                             f"(known: {', '.join(sorted(allowed))})")
+        values[name] = value
+        described.setdefault(name, {})["value"] = value
+        described[name]["source"] = "set in the config"
+        where[name] = "the config"
+    return values, described, where
