@@ -15,11 +15,37 @@ from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 SCHEMA_VERSION = 1
 
 
-class _Model(BaseModel):
+_EVERY_FIELD: dict[type, set[str]] = {}
+
+
+class _Lean(BaseModel):
+    """Every instance shares one "fields set" per class.
+
+    pydantic keeps, on each instance, the set of fields the caller passed (used only
+    by `exclude_unset`, which nothing here calls). For a 25-field plan item that set
+    is 2.2 KB, half the item: at 100,000 items, 220 MB of identical sets. We say
+    every field was set, once per class. Assigning a field adds a name the set
+    already has, so the shared set never changes.
+    """
+
+    def model_post_init(self, context: Any, /) -> None:
+        cls = type(self)
+        shared = _EVERY_FIELD.get(cls)
+        if shared is None:
+            shared = _EVERY_FIELD[cls] = set(cls.model_fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+    def __copy__(self):  # model_copy would give each copy its own set again
+        copied = super().__copy__()
+        object.__setattr__(copied, "__pydantic_fields_set__", self.__pydantic_fields_set__)
+        return copied
+
+
+class _Model(_Lean):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Frozen(BaseModel):
+class _Frozen(_Lean):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
