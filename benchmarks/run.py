@@ -59,8 +59,10 @@ def measure_baseline_csv(path: Path) -> dict:
 
 
 def measure_audit(path: Path) -> dict:
+    import tempfile
+
     from roadmap_audit.pipeline import Options, load, run
-    from roadmap_audit.report import render
+    from roadmap_audit.report import stream, write_atomic
 
     phases: dict[str, float] = {}
     current = {"name": None, "start": 0.0}
@@ -76,14 +78,17 @@ def measure_audit(path: Path) -> dict:
     on_phase("load")
     plan = load(options)
     audit = run(options, plan, on_phase=on_phase)
-    on_phase("render_html")
-    html = render("html", audit)
-    on_phase("render_json")
-    render("json", audit)
-    on_phase("end")
-    total = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as out:  # written the way the command line writes them
+        html, js = Path(out) / "audit.html", Path(out) / "audit.json"
+        on_phase("render_html")
+        write_atomic(html, stream("html", audit))
+        on_phase("render_json")
+        write_atomic(js, stream("json", audit))
+        on_phase("end")
+        total = time.perf_counter() - start
+        sizes = {"html_mb": html.stat().st_size / 1e6, "json_mb": js.stat().st_size / 1e6}
     return {"phases": phases, "seconds": total, "items": len(plan.items), "findings": len(audit.findings),
-            "html_mb": len(html.encode()) / 1e6, "peak_mb": _peak_mb()}
+            **sizes, "peak_mb": _peak_mb()}
 
 
 def measure_forecast(path: Path, runs: int = 10_000) -> dict:

@@ -128,7 +128,7 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
     from . import pipeline
     from .redact import redactor_for
-    from .report import render, write_atomic
+    from .report import stream, write_atomic
 
     options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
     fmt = fmt or (_EXT_FORMATS.get(Path(output).suffix.lower()) if output else None) or "html"
@@ -143,17 +143,19 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     result = pipeline.run(options, loaded, on_phase=lambda p: progress(_PHASES.get(p, p)))
     progress(f"writing the {fmt} report")
     # colour only when the text goes to a terminal, never into a file
-    body = render(fmt, result, plan_path=plan, plan=loaded, redactor=redactor, colour=None if not output else False)
-    progress.done()
-    if output:
-        write_atomic(Path(output), body)
-        click.echo(_summary_line(result, output), err=True)
-    elif fmt == "html":
-        target = Path(f"{Path(plan).stem}-audit.html")
+    body = stream(fmt, result, plan_path=plan, plan=loaded, redactor=redactor, colour=None if not output else False)
+    if output or fmt == "html":
+        target = Path(output) if output else Path(f"{Path(plan).stem}-audit.html")
         write_atomic(target, body)
+        progress.done()
         click.echo(_summary_line(result, str(target)), err=True)
     else:
-        click.echo(body if isinstance(body, str) else body.decode(), nl=False)
+        first = True
+        for piece in body:
+            if first:
+                progress.done()
+                first = False
+            click.echo(piece if isinstance(piece, str) else piece.decode(), nl=False)
     fail_on = fail_on or options.config.fail_on
     if fail_on:
         limit = SEVERITY_CHOICES.index(fail_on)

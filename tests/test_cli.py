@@ -151,3 +151,36 @@ def test_rules_explain_names_the_source_of_every_parameter():
             assert f"  {name} = " in text, (rule.id, name)
         for spec in rule.spec.params.values():
             assert spec.source in text, rule.id
+
+
+def test_json_is_written_as_it_is_made_with_the_same_bytes_everywhere(tmp_path, sample_audit):
+    from roadmap_audit.report import render, stream
+
+    pieces = list(stream("json", sample_audit))
+    assert len(pieces) > len(sample_audit.findings)  # one piece per list element at least, not one string
+    assert "".join(pieces) == render("json", sample_audit)
+    # the same bytes as dumping the whole audit at once
+    from roadmap_audit.report.json_report import _rounded
+
+    whole = json.dumps(_rounded(sample_audit.model_dump(mode="json")), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(pieces) == whole
+    assert max(len(p) for p in pieces) < len(whole) / 20  # no piece is a whole section
+    out = tmp_path / "out.json"
+    to_file = run_cli("audit", SAMPLE, "--format", "json", "-o", str(out))
+    to_stdout = run_cli("audit", SAMPLE, "--format", "json")
+    assert to_file.returncode == to_stdout.returncode == 0
+    assert out.read_text() == to_stdout.stdout
+    assert json.loads(to_stdout.stdout)["plan"]["items"] == 54
+
+
+def test_a_report_that_fails_while_being_written_leaves_no_file(tmp_path):
+    from roadmap_audit.report import write_atomic
+
+    def pieces():
+        yield "{"
+        raise RuntimeError("renderer broke")
+
+    target = tmp_path / "report.json"
+    with pytest.raises(RuntimeError):
+        write_atomic(target, pieces())
+    assert list(tmp_path.iterdir()) == []

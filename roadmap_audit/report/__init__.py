@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -49,16 +49,28 @@ def render(fmt: str, audit: Audit, *, plan_path: str | None = None, plan: Plan |
     raise InputError(f"unknown format '{fmt}'", hint="use html, json, md, text or xlsx")
 
 
-def write_atomic(path: Path, body: str | bytes) -> None:
+def stream(fmt: str, audit: Audit, **options) -> Iterator[str | bytes]:
+    """The report in pieces, for writing as it is made: JSON a list element at a
+    time (at 100,000 items it is hundreds of megabytes); other formats whole."""
+    if fmt == "json":
+        from .json_report import iter_json
+
+        yield from iter_json(audit)
+    else:
+        yield render(fmt, audit, **options)
+
+
+def write_atomic(path: Path, body: str | bytes | Iterable[str | bytes]) -> None:
     """Write to a temporary file beside the target, then rename it into place."""
-    data = body.encode("utf-8") if isinstance(body, str) else body
+    pieces = [body] if isinstance(body, (str, bytes)) else body
     folder = path.resolve().parent
     if not folder.is_dir():
         raise InputError("the output folder does not exist", where=str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in pieces:
+                fh.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
         # mkstemp makes the file private; a report gets the permissions any new file would
         umask = os.umask(0)
         os.umask(umask)
@@ -67,3 +79,6 @@ def write_atomic(path: Path, body: str | bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write the report ({exc.strerror})", where=str(path)) from exc
+    except BaseException:  # a report that failed while being made leaves nothing behind
+        Path(tmp).unlink(missing_ok=True)
+        raise

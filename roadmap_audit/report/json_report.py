@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from ..model import Audit
 
@@ -24,23 +26,39 @@ def _rounded(value: Any) -> Any:
 
 def _dump(value: Any, depth: int) -> str:
     """One value as indented JSON, nested `depth` levels deep."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
+    value = value.model_dump(mode="json") if isinstance(value, BaseModel) else to_jsonable_python(value)
     text = json.dumps(_rounded(value), indent=2, ensure_ascii=False, allow_nan=False)
     return text.replace("\n", "\n" + "  " * depth)
 
 
+def _pieces(value: Any, depth: int) -> Iterator[str]:
+    """`_dump(value, depth)` in pieces, the same bytes: a model field by field, a
+    list one element at a time. Only the elements are ever whole in memory."""
+    pad = "  " * (depth + 1)
+    if isinstance(value, BaseModel) and type(value).model_fields:
+        names = list(type(value).model_fields)
+        yield "{\n"
+        for n, name in enumerate(names):
+            yield f"{pad}{json.dumps(name)}: "
+            yield from _pieces(getattr(value, name), depth + 1)
+            yield ",\n" if n < len(names) - 1 else "\n"
+        yield "  " * depth + "}"
+    elif isinstance(value, list) and value:
+        yield "[\n"
+        last = len(value) - 1
+        for i, element in enumerate(value):
+            yield pad + _dump(element, depth + 1) + (",\n" if i < last else "\n")
+        yield "  " * depth + "]"
+    else:
+        yield _dump(value, depth)
+
+
+def iter_json(audit: Audit) -> Iterator[str]:
+    """The whole audit, written as it is made: at org scale (100,000 items make
+    about 180 MB of JSON) the report is never held whole in memory."""
+    yield from _pieces(audit, 0)
+    yield "\n"
+
+
 def render_json(audit: Audit) -> str:
-    """The whole audit, written one section and one list element at a time: at org
-    scale the report never exists twice in memory as Python objects."""
-    names = list(type(audit).model_fields)
-    parts = ["{\n"]
-    for n, name in enumerate(names):
-        value = getattr(audit, name)
-        if isinstance(value, list) and value:
-            body = "[\n" + ",\n".join("    " + _dump(v, 2) for v in value) + "\n  ]"
-        else:
-            body = _dump(value, 1)
-        parts.append(f"  {json.dumps(name)}: {body}{',' if n < len(names) - 1 else ''}\n")
-    parts.append("}\n")
-    return "".join(parts)
+    return "".join(iter_json(audit))
