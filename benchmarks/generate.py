@@ -12,6 +12,7 @@ import argparse
 import csv
 import datetime as dt
 import random
+import zlib
 from pathlib import Path
 
 QUARTER_START = dt.date(2026, 7, 6)
@@ -125,27 +126,60 @@ def write_xlsx(sheets: dict[str, list[list]], path: Path) -> None:
     wb.save(path)
 
 
+# The column layout of a Jira Cloud "all fields" export, as in the real exports in
+# ../shared/real-exports (56 and 63 columns there, about half of them filled per
+# row): repeated Watchers, Labels, link and Comment columns, estimates in seconds.
+JIRA_HEADER = [
+    "Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name", "Project type",
+    "Project lead", "Project lead id", "Project description", "Priority", "Resolution", "Assignee", "Assignee Id",
+    "Reporter", "Reporter Id", "Creator", "Creator Id", "Created", "Updated", "Last Viewed", "Resolved",
+    "Due date", "Votes", "Labels", "Labels", "Description", "Environment", "Watchers", "Watchers", "Watchers Id",
+    "Watchers Id", "Original estimate", "Remaining Estimate", "Time Spent", "Work Ratio", "Σ Original Estimate",
+    "Σ Remaining Estimate", "Σ Time Spent", "Security Level", "Attachment", "Components",
+    "Inward issue link (Blocks)", "Inward issue link (Blocks)", "Custom field (Development)",
+    "Custom field (Issue color)", "Custom field (Rank)", "Sprint", "Custom field (Start date)",
+    "Custom field (Story Points)", "Custom field (Team)", "Custom field (Rollback plan)", "Comment", "Comment",
+    "Status Category", "Status Category Changed",
+]
+
+
 def write_jira_csv(sheets: dict[str, list[list]], path: Path) -> None:
-    """The Items sheet as a Jira Cloud all-fields export: English headers, repeated
-    link and label columns, estimates in seconds, dates like 22/Sep/25 9:26 AM."""
+    """The Items sheet as a Jira Cloud all-fields export (JIRA_HEADER): English
+    headers, dates like 22/Sep/25 9:26 AM, about 45 of 57 cells filled per row."""
     items = sheets["Items"]
-    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Priority", "Assignee",
-              "Created", "Due date", "Original estimate", "Labels", "Labels", "Custom field (Team)",
-              "Custom field (Rollback plan)", "Custom field (Start date)", "Components",
-              "Inward issue link (Blocks)", "Inward issue link (Blocks)", "Description"]
 
     def jira_date(d: dt.date) -> str:
         return d.strftime("%d/%b/%y") + " 12:00 AM"
 
+    def account(person: str) -> str:
+        return f"712020:{zlib.crc32(person.encode()) % 10**8:08d}-0000-4000-8000-{person[1:].zfill(12)}"
+
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(header)
+        out.writerow(JIRA_HEADER)
         for n, row in enumerate(items[1:], start=10000):
             key, title, team, _kind, estimate, start, due, deps, svc, rollback, rehearsal, owner, prio, status, _c = row
             blockers = [d.strip() for d in deps.split(",") if d.strip()][:2]
-            out.writerow([title, key, n, "Epic" if n % 9 == 0 else "Story", status, prio, owner,
-                          "01/Jun/26 9:26 AM", jira_date(due), estimate * 40 * 3600, "q3", svc, team, rollback,
-                          start.isoformat(), svc, *(blockers + ["", ""])[:2], rehearsal])
+            project = key.split("-")[0]
+            done = status == "Done"
+            seconds = estimate * 40 * 3600
+            reporter = f"P{(n * 7) % 997 + 1}"
+            category = {"Done": "Done", "In Progress": "In Progress"}.get(status, "To Do")
+            description = (f"{title}. Scope agreed with {team}; {rehearsal or 'no rehearsal planned yet'}. "
+                           f"See the design doc for {svc} before starting.")
+            out.writerow([
+                title, key, n, "Epic" if n % 9 == 0 else "Story", status, project, f"{team} board", "software",
+                "P1", account("P1"), "", prio, "Done" if done else "", owner, account(owner),
+                reporter, account(reporter), reporter, account(reporter), "01/Jun/26 9:26 AM",
+                "18/Jun/26 4:02 PM", "", jira_date(due) if done else "", jira_date(due), 0, "q3", svc,
+                description, "", owner, reporter, account(owner), account(reporter),
+                seconds, 0 if done else seconds, seconds if done else 0, "100%" if done else "0%",
+                seconds, 0 if done else seconds, seconds if done else 0, "", "", svc,
+                *(blockers + ["", ""])[:2], "{}", "", f"0|i{n:05x}:", f"{project} Sprint {n % 6 + 1}",
+                start.isoformat(), "", team, rollback,
+                f"01/Jun/26 9:26 AM;{account(reporter)};Sized in planning", "",
+                category, "18/Jun/26 4:02 PM",
+            ])
 
 
 def main() -> None:

@@ -35,9 +35,17 @@ class _Lean(BaseModel):
             shared = _EVERY_FIELD[cls] = set(cls.model_fields)
         object.__setattr__(self, "__pydantic_fields_set__", shared)
 
-    def __copy__(self):  # model_copy would give each copy its own set again
-        copied = super().__copy__()
+    def __copy__(self):
+        """A shallow copy (what model_copy makes) that keeps sharing the fields set.
+
+        No model here has extra or private attributes (extra="forbid", no PrivateAttr).
+        """
+        cls = type(self)
+        copied = cls.__new__(cls)
+        object.__setattr__(copied, "__dict__", self.__dict__.copy())
+        object.__setattr__(copied, "__pydantic_extra__", None)
         object.__setattr__(copied, "__pydantic_fields_set__", self.__pydantic_fields_set__)
+        object.__setattr__(copied, "__pydantic_private__", None)
         return copied
 
 
@@ -74,7 +82,9 @@ class SourceRef(_Frozen):
 
     def at(self, column: str | None) -> SourceRef:
         """The same row, pointing at one column."""
-        return self.model_copy(update={"column": column})
+        copied = self.__copy__()  # called for most cells of a plan: no model_copy overhead
+        copied.__dict__["column"] = column
+        return copied
 
 
 class DataIssue(_Frozen):
