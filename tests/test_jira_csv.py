@@ -383,3 +383,21 @@ def test_real_spanish_all_fields_export_links_and_hierarchy():
     epics = items(load_plan(real("cloud-es-allfields__EdhuXav_IR_Formativa_ACGaP__Jira-1.csv"), level="epic"))
     assert set(epics) == {f"CARNICORE-{n}" for n in range(1, 6)}
     assert "CARNICORE-30" in epics["CARNICORE-1"].extra["rolled up"]  # sub-task -> story -> epic
+
+
+def test_rows_under_the_header_are_read_as_they_are_used_not_all_at_once():
+    from roadmap_audit.load import tables
+
+    pulled = []
+
+    def rows():
+        yield ["Summary", "Issue key"]
+        for n in range(1, 1000):
+            pulled.append(n)
+            yield [f"Item {n}", f"A-{n}"]
+
+    sheet, body = tables.sheet_and_rows("Jira.csv", "Jira.csv", rows())
+    assert sheet.headers == ["Summary", "Issue key"] and sheet.rows == [] and pulled == []
+    first = next(body)
+    assert first == (2, ["Item 1", "A-1"]) and pulled == [1]
+    assert sum(1 for _ in body) == 998

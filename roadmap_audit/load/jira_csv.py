@@ -8,6 +8,8 @@ every value keeps the cell it came from (`Jira.csv!C14`).
 
 from __future__ import annotations
 
+import itertools
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,22 +142,24 @@ def read_jira_csv(path: Path, display: str, plan: Plan, config: JiraConfig, limi
     text, note = tables.decode_text(path.read_bytes())
     sheet_name = Path(display).name
     notes: list = []
-    sheet = tables._sheet_from_rows(sheet_name, display, _records(text, notes), limits, what="the export")
+    records = _records(text, notes)
+    del text  # held by the records from here: each row is read, made an issue and let go
+    sheet, body = tables.sheet_and_rows(sheet_name, display, records, limits, what="the export")
     plan.sources.append(display)
     whole_file = SourceRef(source=display, sheet=sheet_name)
-    if note:
-        plan.issues.append(DataIssue(ref=whole_file, problem=note))
-    for row, column, problem in [*sheet.notes, *notes]:
-        plan.issues.append(DataIssue(ref=whole_file.model_copy(update={"row": row, "column": column}),
-                                     problem=problem))
     columns = [classify(h, config) for h in sheet.headers]
+    first = len(plan.issues)  # the file's own notes go before the notes on its rows
+    issues = [_issue(sheet, number, cells, columns, plan) for number, cells in itertools.chain(sheet.rows, body)]
+    front = [DataIssue(ref=whole_file, problem=note)] if note else []
+    for row, column, problem in [*sheet.notes, *notes]:
+        front.append(DataIssue(ref=whole_file.model_copy(update={"row": row, "column": column}), problem=problem))
     fields = {c.field for c in columns if c and c.field}
     for needed, what in (("key", "Issue key"), ("title", "Summary")):
-        if needed not in fields and sheet.rows:
-            plan.issues.append(DataIssue(ref=whole_file.model_copy(update={"row": sheet.header_row}),
-                                         problem=f"no {what} column (headers found: "
-                                                 f"{', '.join(h for h in sheet.headers if h)[:300]})"))
-    issues = [_issue(sheet, number, cells, columns, plan) for number, cells in sheet.rows]
+        if needed not in fields and issues:
+            front.append(DataIssue(ref=whole_file.model_copy(update={"row": sheet.header_row}),
+                                   problem=f"no {what} column (headers found: "
+                                           f"{', '.join(h for h in sheet.headers if h)[:300]})"))
+    plan.issues[first:first] = front
     add_issues(plan, issues, config)
 
 

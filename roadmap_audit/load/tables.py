@@ -13,7 +13,7 @@ import itertools
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -278,6 +278,7 @@ def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | N
     """
     csv.field_size_limit(max(len(text), 1 << 17))
     lines = io.StringIO(text, newline="").readlines()
+    del text  # the lines hold it now; a caller that lets go of the text frees it
     pos, count, width = 0, 0, None  # first line not yet read; records yielded; cells in the first record
     while pos < len(lines):
         reader = csv.reader((lines[i] for i in range(pos, len(lines))), delimiter=delimiter, strict=True)
@@ -355,34 +356,54 @@ def read_csv(path: Path, display: str, title: str | None = None, limits: Limits 
     return sheet
 
 
-def _sheet_from_rows(title: str, display: str, rows: Iterator[Any], limits: Limits | None = None, *,
+def _sheet_from_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
                     what: str | None = None) -> RawSheet:
     """Find the header row and keep the data rows under it, with row numbers.
 
     More than `limits.max_rows` non-blank rows is an InputError, raised as soon as
     the cap is passed (the rest of the sheet is never read)."""
+    sheet, body = sheet_and_rows(title, display, rows, limits, what=what)
+    sheet.rows.extend(body)
+    return sheet
+
+
+def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
+                   what: str | None = None) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
+    """The sheet with its header, and the data rows still to come, read as they are used.
+
+    A large export is never held as rows: each becomes its record and is gone. The
+    rows seen while looking for the header are already in `sheet.rows` (yield them
+    first); notes on cut cells reach `sheet.notes` as the rows are read."""
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
+    numbered = _non_blank(enumerate(rows, start=1), sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
-    for number, values in enumerate(rows, start=1):
+    for number, values in numbered:
+        pending.append((number, values))
+        if len(pending) >= HEADER_SCAN_ROWS or _looks_like_header(values):
+            break
+    if pending:
+        _take_header(sheet, pending)
+    return sheet, _capped(numbered, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}")
+
+
+def _non_blank(rows: Iterator[tuple[int, Any]], sheet: RawSheet, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    for number, values in rows:
         values = list(values)
         if all(is_blank(v) for v in values):
             continue
-        values = _cap_cells(values, number, sheet, limits.max_cell_chars)
-        if sheet.header_row == 0:
-            pending.append((number, values))
-            if len(pending) >= HEADER_SCAN_ROWS or _looks_like_header(values):
-                _take_header(sheet, pending)
-                pending = []
-            continue
-        if len(sheet.rows) >= limits.max_rows:
-            raise too_many_rows(display, what or f"sheet {title}", "rows", limits.max_rows)
-        sheet.rows.append((number, values))
-    if sheet.header_row == 0 and pending:
-        _take_header(sheet, pending)
-    if len(sheet.rows) > limits.max_rows:  # rows taken with a late header
-        raise too_many_rows(display, what or f"sheet {title}", "rows", limits.max_rows)
-    return sheet
+        yield number, _cap_cells(values, number, sheet, limits.max_cell_chars)
+
+
+def _capped(rows: Iterator[tuple[int, list[Any]]], taken: int, cap: int, display: str,
+            what: str) -> Iterator[tuple[int, list[Any]]]:
+    if taken > cap:  # rows taken with a late header
+        raise too_many_rows(display, what, "rows", cap)
+    for row in rows:
+        taken += 1
+        if taken > cap:
+            raise too_many_rows(display, what, "rows", cap)
+        yield row
 
 
 def _looks_like_header(values: list[Any]) -> bool:
