@@ -75,6 +75,8 @@ def _run(rule_id, facts):
 
 def test_natural_key_sorts_numbers_as_numbers():
     assert sorted(["PAY-10", "PAY-9", "API-1", "pay-2"], key=natural_key) == ["API-1", "pay-2", "PAY-9", "PAY-10"]
+    huge = "A-" + "9" * 5000  # more digits than int() reads
+    assert sorted([huge, "A-0010", "A-9"], key=natural_key) == ["A-9", "A-0010", huge]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,9 +29,18 @@ if TYPE_CHECKING:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural_key(key: str) -> list[int | str]:
-    """Sort keys the way people read them: PAY-9 before PAY-10."""
-    return [int(t) if i % 2 else t.casefold() for i, t in enumerate(_DIGITS.split(key))]
+@lru_cache(maxsize=1 << 17)  # several rules sort the same keys
+def natural_key(key: str) -> tuple[str | tuple[int, str], ...]:
+    """Sort keys the way people read them: PAY-9 before PAY-10.
+
+    A run of digits sorts by its length without leading zeros, then its digits: the
+    order of the numbers, with no int() (which refuses more than 4,300 digits)."""
+    return tuple(_number_key(t) if i % 2 else t.casefold() for i, t in enumerate(_DIGITS.split(key)))
+
+
+def _number_key(digits: str) -> tuple[int, str]:
+    digits = digits.lstrip("0")
+    return len(digits), digits
 
 
 @dataclass
@@ -68,7 +78,8 @@ def open_graph(facts: Facts) -> OpenGraph:
     graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in graph and b in graph)
     condensed = nx.condensation(graph)
     component: dict[str, int] = condensed.graph["mapping"]
-    components = {c: sorted(condensed.nodes[c]["members"], key=natural_key) for c in condensed.nodes}
+    components = {c: sorted(members, key=natural_key) if len(members) > 1 else list(members)  # most: one item
+                  for c, members in condensed.nodes(data="members")}
     order = [key for c in nx.topological_sort(condensed) for key in components[c]]
     team = {key: facts.team_of(facts.items[key]) for key in order}
     return OpenGraph(graph, component, components, condensed, order, team)

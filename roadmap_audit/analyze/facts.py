@@ -33,6 +33,12 @@ class Vocabulary:
 
     kinds: tuple[tuple[ItemKind, PhraseSet], ...]
     kind_values: dict[str, ItemKind]
+    any_kind: PhraseSet | None = None  # every kind's words in one pattern: most items match none
+
+    def __post_init__(self) -> None:
+        if self.any_kind is None:
+            everything = PhraseSet(phrase for _, phrases in self.kinds for phrase in phrases.phrases)
+            object.__setattr__(self, "any_kind", everything)
 
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
@@ -49,6 +55,9 @@ class Vocabulary:
             if kind is not None:
                 return kind, f"kind column says '{item.kind_raw}'"
         texts = tuple(fold(t) for t in (item.title, " ".join(item.labels), item.description) if t)
+        # one search per text settles most items: a text no kind's words match in is no kind's
+        if texts and self.any_kind.find_folded(*texts) is None:
+            texts = ()
         for kind, phrases in self.kinds:
             word = phrases.find_folded(*texts)
             if word:
