@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class Params(BaseModel):
     """Base of every check kind's parameters: unknown keys are an error."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True)
