@@ -26,14 +26,16 @@ class SheetSpec:
     columns: tuple[Column, ...]
     required: tuple[str, ...] = ()
     lookup: dict[str, str] = field(default_factory=dict, compare=False)
+    by_name: dict[str, Column] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         for col in self.columns:
+            self.by_name.setdefault(col.name, col)
             for alias in (col.name, *col.aliases):
                 self.lookup.setdefault(normalize_name(alias), col.name)
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+        return self.by_name[name]
 
     def match(self, header: str) -> str | None:
         """The canonical field a header means, or None for an extra column."""

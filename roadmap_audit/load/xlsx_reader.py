@@ -215,55 +215,66 @@ def _from_serial(serial: float, date1904: bool):
 
 def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], dates: set[int],
           date1904: bool) -> Iterator[tuple[int, list]]:
+    # The handlers run once per XML element (several million times for a large plan),
+    # so the state lives in closure variables and tag and column names are looked up once.
     parser = _parser()
     ready: list[tuple[int, list]] = []
-    cur = {"row": 0, "values": None, "col": 0, "type": "n", "style": 0, "text": [], "capture": False,
-           "has_f": False, "has_v": False, "ref": ""}
+    tags: dict[str, str] = {}
+    columns: dict[str, int] = {}
+    n_strings = len(strings)
+    row, values, col, kind, style, ref = 0, None, 0, "n", 0, ""
+    parts: list[str] = []
+    capture = has_f = has_v = False
 
     def start(name, attrs):
-        tag = _local(name)
+        nonlocal row, values, col, kind, style, ref, parts, capture, has_f, has_v
+        tag = tags.get(name) or tags.setdefault(name, _local(name))
         if tag == "c":
-            ref = attrs.get("r")
+            ref = attrs.get("r") or ""
             if ref:
                 m = _CELL_REF.match(ref)
                 if not m:
                     raise Unsupported(f"cell reference {ref!r}")
-                cur["col"] = column_index(m.group(1))
+                letters = m.group(1)
+                col = columns.get(letters)
+                if col is None:
+                    col = columns[letters] = column_index(letters)
             else:
-                cur["col"] += 1
-            cur["ref"] = ref or ""
-            cur["type"] = attrs.get("t", "n")
-            cur["style"] = int(attrs.get("s", "0") or 0)
-            cur["text"] = []
-            cur["has_f"] = cur["has_v"] = False
-        elif tag == "v" or (tag == "t" and cur["type"] == "inlineStr"):
-            cur["capture"] = True
-            cur["has_v"] = True
+                col += 1
+            kind = attrs.get("t", "n")
+            s = attrs.get("s")
+            style = int(s) if s else 0
+            parts = []
+            has_f = has_v = False
+        elif tag == "v" or (tag == "t" and kind == "inlineStr"):
+            capture = has_v = True
         elif tag == "f":
-            cur["has_f"] = True
+            has_f = True
         elif tag == "row":
             r = attrs.get("r")
-            cur["row"] = int(r) if r else cur["row"] + 1
-            cur["values"] = []
-            cur["col"] = -1
+            row = int(r) if r else row + 1
+            values = []
+            col = -1
         elif tag == "mergeCell":
-            ref = attrs.get("ref")
-            if ref:
-                sheet.merged.append(ref)
+            merged = attrs.get("ref")
+            if merged:
+                sheet.merged.append(merged)
 
     def end(name):
-        tag = _local(name)
-        if tag in ("v", "t"):
-            cur["capture"] = False
+        nonlocal values, capture
+        tag = tags.get(name) or tags.setdefault(name, _local(name))
+        if tag == "v" or tag == "t":
+            capture = False
         elif tag == "c":
-            text = "".join(cur["text"])
-            kind = cur["type"]
-            if not cur["has_v"] or not text:  # an empty <v/> is no value either
-                if cur["has_f"]:
-                    sheet.formulas_without_value.append(cur["ref"] or f"row {cur['row']}")
+            text = "".join(parts)
+            if not has_v or not text:  # an empty <v/> is no value either
+                if has_f:
+                    sheet.formulas_without_value.append(ref or f"row {row}")
                 return
             if kind == "s":
-                value = strings[int(text)] if text.isdigit() and int(text) < len(strings) else None
+                value = strings[int(text)] if text.isdigit() and int(text) < n_strings else None
+            elif kind == "n":
+                value = _number(text, style)
             elif kind in ("str", "inlineStr", "e"):
                 value = text
             elif kind == "b":
@@ -274,33 +285,32 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 except ValueError:
                     value = text
             else:
-                try:
-                    number = float(text)
-                except ValueError:
-                    value = text
-                else:
-                    if cur["style"] in dates:
-                        value = _from_serial(number, date1904)
-                    else:
-                        value = int(number) if number.is_integer() and abs(number) < 1e15 else number
-            values = cur["values"]
+                value = _number(text, style)
             if values is None:
                 return
-            col = cur["col"]
             if col >= len(values):
                 values.extend([None] * (col + 1 - len(values)))
             values[col] = value
         elif tag == "row":
-            ready.append((cur["row"], cur["values"] or []))
-            cur["values"] = None
+            ready.append((row, values or []))
+            values = None
 
-    def text(data):
-        if cur["capture"]:
-            cur["text"].append(data)
+    def _number(text: str, style: int):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        if style in dates:
+            return _from_serial(number, date1904)
+        return int(number) if number.is_integer() and abs(number) < 1e15 else number
+
+    def on_text(data):
+        if capture:
+            parts.append(data)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    parser.CharacterDataHandler = on_text
     for chunk in archive.stream(member):
         parser.Parse(chunk, False)
         if ready:
