@@ -7,8 +7,11 @@ Each measurement runs in a fresh process (so peak memory is its own). For every
 size it times each phase of the audit (load, derive, rules, score, render html
 and json) on the plan workbook and on a Jira CSV export of the same plan, and
 two baselines in the same run: openpyxl read-only reading every cell of the
-workbook, and the csv module reading the CSV. It prints a table with the audit's
-total time as a ratio to its baseline, and writes benchmarks/results/latest.json.
+workbook, and the csv module reading the CSV. The audit's time is what
+`roadmap-audit audit PLAN` does: load to the written HTML report (writing the
+JSON report as well is timed on its own, outside that total; peak memory covers
+both). It prints a table with the audit's time as a ratio to its baseline, and
+writes benchmarks/results/latest.json.
 It also times 10,000 runs of the delivery forecast on the Northwind sample plan
 (target: under 2 s); `--forecast-only` measures just that.
 """
@@ -83,9 +86,9 @@ def measure_audit(path: Path) -> dict:
         on_phase("render_html")
         write_atomic(html, stream("html", audit))
         on_phase("render_json")
+        total = time.perf_counter() - start  # what `roadmap-audit audit PLAN` does: one report, the HTML
         write_atomic(js, stream("json", audit))
         on_phase("end")
-        total = time.perf_counter() - start
         sizes = {"html_mb": html.stat().st_size / 1e6, "json_mb": js.stat().st_size / 1e6}
     return {"phases": phases, "seconds": total, "items": len(plan.items), "findings": len(audit.findings),
             **sizes, "peak_mb": _peak_mb()}
@@ -188,9 +191,10 @@ def print_table(result: dict) -> None:
     if "forecast" in result:
         print_forecast(result["forecast"])
     head = (f"{'items':>7} {'input':<9} {'baseline s':>10} {'audit s':>8} {'ratio':>6} {'load':>6} {'derive':>6} "
-            f"{'fcast':>6} {'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8}")
+            f"{'fcast':>6} {'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8} {'json MB':>8}")
     print(head)
     print("-" * len(head))
+    print("(audit s: load to the written HTML report; json: writing the JSON report too, not in audit s)")
     for row in result["sizes"]:
         for label, base, audit in (("xlsx", row["baseline_xlsx"], row["audit_xlsx"]),
                                    ("jira csv", row["baseline_csv"], row["audit_jira_csv"])):
@@ -201,7 +205,8 @@ def print_table(result: dict) -> None:
             print(f"{row['items']:>7} {label:<9} {base['seconds']:>10.2f} {audit['seconds']:>8.2f} "
                   f"{audit['seconds'] / base['seconds']:>5.2f}x {p.get('load', 0):>6.2f} {p.get('derive', 0):>6.2f} "
                   f"{p.get('forecast', 0):>6.2f} {p.get('rules', 0):>6.2f} {p.get('score', 0):>6.2f} {p.get('render_html', 0):>6.2f} "
-                  f"{p.get('render_json', 0):>6.2f} {audit['peak_mb']:>8.0f} {audit['html_mb']:>8.1f}")
+                  f"{p.get('render_json', 0):>6.2f} {audit['peak_mb']:>8.0f} {audit['html_mb']:>8.1f} "
+                  f"{audit.get('json_mb', 0):>8.1f}")
 
 
 if __name__ == "__main__":

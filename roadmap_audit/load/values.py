@@ -86,7 +86,7 @@ def _finite_float(v: Any, what: str) -> float:
     """A numeric cell as a float; ParseError for booleans, NaN, infinities and overflow."""
     if isinstance(v, bool):
         raise ParseError(f"{v} is a yes/no value, not {what}")
-    if not isinstance(v, numbers.Real):
+    if type(v) is not float and type(v) is not int and not isinstance(v, numbers.Real):
         raise ParseError(f"{_show(v)} is not {what}")
     try:
         x = float(v)
@@ -152,7 +152,7 @@ def _name_key(text: str) -> str:
 
 def _format_number(v: Any) -> str:
     """A numeric cell as people see it in the sheet: 12.0 -> "12", 0.1 + 0.2 -> "0.3"."""
-    if isinstance(v, numbers.Integral):
+    if type(v) is int or isinstance(v, numbers.Integral):  # the ABC check is slow; most are plain ints
         if int(v).bit_length() > 1000:  # str() refuses ints with thousands of digits
             raise ParseError("the number is too long to show as text")
         return str(int(v))
@@ -175,7 +175,7 @@ def _cell_text(v: Any) -> str:
         return v.isoformat(sep=" ")
     if isinstance(v, (dt.date, dt.time)):
         return v.isoformat()
-    if isinstance(v, numbers.Real):
+    if type(v) is int or type(v) is float or isinstance(v, numbers.Real):
         return _format_number(v)
     raise ParseError(f"cannot read {_show(v)} as text")
 

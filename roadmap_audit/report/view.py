@@ -10,6 +10,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import SEVERITIES, Audit, Finding
 
@@ -80,6 +81,7 @@ def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
     return used, grid
 
 
+@lru_cache(maxsize=1024)  # the same few rule texts, for thousands of findings
 def first_sentence(text: str, limit: int = 220) -> str:
     """The first sentence of a paragraph, cut at a word if it is still long."""
     text = " ".join(text.split())
