@@ -213,3 +213,29 @@ def test_over_capacity_teams_are_left_to_cap001(sample_audit):
     cap002 = {f.subject.id for f in sample_audit.findings if f.rule == "CAP002"}
     over = {t.team for t in sample_audit.teams if t.load > 1.0}
     assert over and not (cap002 & over)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Shadow reads for two weeks", "shadow reads"),
+    ("No shadow reads", None),
+    ("we don't load test", None),
+    ("Load test: not planned", None),
+    ("without a canary", None),
+    ("Canary skipped", None),
+    ("no downtime, shadow reads compared", "shadow reads"),  # the "no" belongs to another clause
+    ("Dual writes but no shadow reads", "dual writes"),
+    ("Load test at 2x peak, no downtime expected", "load test"),
+    ("No shadow reads.\nCheckpoints every 10k rows", "checkpoints"),
+])
+def test_a_practice_named_only_to_be_ruled_out_is_no_evidence(text, word):
+    from roadmap_audit.analyze.words import PhraseSet
+
+    found = PhraseSet(["shadow read*", "load test*", "canar*", "dual write*", "checkpoint*"]).find_affirmed(text)
+    assert found.word == word
+    assert (found.denied is not None) == (word is None)
+
+
+def test_the_finding_quotes_the_clause_that_rules_the_practice_out():
+    audit = audit_of(FIXTURES / "rules" / "MIG002", select=["MIG002"])
+    message = next(f.message for f in audit.findings if f.subject.id == "M-10")
+    assert "('No shadow reads' names a practice only to rule it out)" in message

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -62,3 +63,40 @@ class PhraseSet:
 
     def __contains__(self, text: str) -> bool:
         return self.find(text) is not None
+
+    def find_affirmed(self, *texts: str | None) -> Affirmed:
+        """The first phrase found that its own clause does not deny.
+
+        "No shadow reads", "without a canary", "we don't load test" and "load test:
+        not planned" name a practice only to say it will not happen. A phrase counts
+        as denied when one of NEGATORS stands in the three words before it or the two
+        after it, within its clause (clauses end at . , ; ! ? a line break or "but").
+        """
+        denied = None
+        if self._regex is None:
+            return Affirmed(None, None)
+        for text in texts:
+            if not text:
+                continue
+            for clause in _CLAUSES.split(text):
+                folded = fold(clause)
+                for match in self._regex.finditer(folded):
+                    before = folded[: match.start()].split()[-3:]
+                    after = folded[match.end():].split()[:2]
+                    if NEGATORS.isdisjoint(before) and NEGATORS.isdisjoint(after):
+                        return Affirmed(match.group(0).strip(), None)
+                    denied = denied or " ".join(clause.split())
+        return Affirmed(None, denied)
+
+
+# Words that deny a practice named next to them. "t" is what is left of "don't",
+# "won't" and "isn't" once text is folded to words.
+NEGATORS = frozenset({"no", "not", "without", "never", "nor", "none", "cannot", "t", "skip", "skipped",
+                      "skipping", "lacks", "lacking", "dropped", "cancelled", "canceled"})
+_CLAUSES = re.compile(r"[.,;!?\n]+|\bbut\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Affirmed:
+    word: str | None  # the phrase found, as folded text
+    denied: str | None  # else the first clause that names a phrase only to deny it

@@ -49,14 +49,21 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
         value = _text(item, p.field)
         if words is None and value:
             continue
-        if words is not None and words.find(value, *(_text(item, f) for f in p.also_in)):
-            continue
+        denied = None
+        if words is not None:
+            found = words.find_affirmed(value, *(_text(item, f) for f in p.also_in))
+            if found.word:
+                continue
+            denied = found.denied
         where = item.cell(p.field)
         shown = f"'{value}'" if value else "empty"
         label = p.field.replace("_", " ")
         reason = facts.kind_reasons[item.key]
         message = (f"{item.key} '{item.title}' is a {kind} ({reason}); its {label} is {shown}"
                    + (" and names none of the practices looked for" if value and words else ""))
+        if denied:
+            quoted = denied if len(denied) <= 80 else denied[:79].rstrip() + "…"
+            message += f" ('{quoted}' names a practice only to rule it out)"
         severity = None
         if p.escalate_to:
             tier_service = (_touches_tier(facts, item, p.escalate_if_tier_at_most)
