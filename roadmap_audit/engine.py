@@ -132,6 +132,8 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         seen: set[tuple[str, str]] = set()
+        why = " ".join(rule.spec.why.split())
+        rule_fix = " ".join(rule.spec.fix.split())
         for hit in rule.kind.run(facts, rule.params):
             ident = (hit.subject.kind, hit.subject.id)
             if ident in seen:  # one finding per subject and rule
@@ -139,7 +141,7 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
             seen.add(ident)
             teams = tuple(dict.fromkeys(t for t in hit.teams if t))
             severity = hit.severity if hit.severity in SEVERITIES else rule.severity
-            fix = rule.spec.fix.strip() if not hit.fix else f"{hit.fix} {rule.spec.fix.strip()}"
+            fix = rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split())
             findings.append(Finding(
                 rule=rule.id,
                 severity=severity,
@@ -149,9 +151,9 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
                 teams=teams,
                 owner_unit=facts.owner_unit(teams),
                 message=hit.message,
-                why=" ".join(rule.spec.why.split()),
+                why=why,
                 evidence=tuple(hit.evidence) or (Evidence(source=facts.plan.sources[0], location="plan"),),
-                fix=" ".join(fix.split()),
+                fix=fix,
                 impact=hit.impact,
                 likelihood=hit.likelihood,
             ))
