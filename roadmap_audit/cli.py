@@ -177,13 +177,17 @@ def _summary_line(result, output: str) -> str:
 @_plan_options
 @click.option("-o", "--output", type=click.Path(), help="Write the comparison here (format from the extension).")
 @click.option("--format", "fmt", type=click.Choice(["html", "json", "md", "text"]), help="Format (default html).")
-def diff(old, new, context, config_file, quarter, level, output, fmt):
+@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES),
+              help="Exit 1 if NEW brings a finding at or above this severity (new, or worse than in OLD).")
+@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere.")
+def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, redact_people):
     """Compare two plans, OLD (earlier) and NEW (later): findings resolved and new, team load before
     and after, items added, removed, moved or changed, and the verdict change."""
     import dataclasses
 
     from . import pipeline
     from .diff import compare
+    from .redact import Redactor, people
     from .report import write_atomic
     from .report.diff_report import render_diff, summary_line
 
@@ -193,21 +197,27 @@ def diff(old, new, context, config_file, quarter, level, output, fmt):
     before_options = _options(old, context, config_file, quarter, level=level)
     after_options = dataclasses.replace(before_options, plan=new)
     progress = _Progress()
-    audits = []
+    plans = []
     for label, options in (("earlier", before_options), ("later", after_options)):
         progress(f"reading the {label} plan")
-        loaded = pipeline.load(options)
-        audits.append((pipeline.run(options, loaded, on_phase=lambda p, label=label: progress(
-            f"{label} plan: {_PHASES.get(p, p)}")), loaded))
+        plans.append((label, options, pipeline.load(options)))
+    if redact_people:  # one redactor for both plans: a person keeps one pseudonym on both sides
+        redactor = Redactor.for_names(set().union(*(people(loaded) for _, _, loaded in plans)))
+        plans = [(label, options, redactor.plan(loaded)) for label, options, loaded in plans]
+    audits = [(pipeline.run(options, loaded, on_phase=lambda p, label=label: progress(
+        f"{label} plan: {_PHASES.get(p, p)}")), loaded) for label, options, loaded in plans]
     result = compare(audits[0][0], audits[0][1], audits[1][0], audits[1][1])
     body = render_diff(fmt, result)
     progress.done()
     target = Path(output) if output else (Path(f"{Path(new).stem}-diff.html") if fmt == "html" else None)
     if target is None:
         click.echo(body, nl=False)
-        return
-    write_atomic(target, body)
-    click.echo(f"{summary_line(result)}; comparison written to {target}", err=True)
+    else:
+        write_atomic(target, body)
+        click.echo(f"{summary_line(result)}; comparison written to {target}", err=True)
+    fail_on = fail_on or before_options.config.fail_on
+    if fail_on and result.worsened_at(fail_on):
+        sys.exit(1)
 
 
 @main.command()

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .model import SCHEMA_VERSION, Audit, Finding, Item, ItemSummary, Plan, Severity, Subject, Verdict
+from .model import SCHEMA_VERSION, SEVERITIES, Audit, Finding, Item, ItemSummary, Plan, Severity, Subject, Verdict
 
 PLAN_SUBJECT = "(the plan)"  # a finding about the plan file, whichever file it is
 ITEM_FIELDS = ("team", "status", "start", "due", "estimate_weeks", "priority", "committed", "depends_on")
@@ -114,6 +114,16 @@ class PlanDiff(_Model):
     @property
     def items_moved(self) -> list[ItemChange]:
         return [c for c in self.items_changed if c.moved]
+
+    def worsened_at(self, severity: str) -> list[FindingChange]:
+        """Findings of the later plan at or above `severity` that are new, or were below it before."""
+        limit = SEVERITIES.index(severity)
+
+        def reaches(s: str | None) -> bool:
+            return s is not None and SEVERITIES.index(s) <= limit
+
+        return [c for c in [*self.findings_new, *self.findings_unchanged]
+                if reaches(c.severity_after) and not reaches(c.severity_before)]
 
     def status_changes(self) -> list[tuple[str, Any, Any]]:
         """(key, status before, status after) of every item whose status changed."""
