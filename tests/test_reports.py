@@ -286,3 +286,26 @@ def test_dependency_picture_keeps_to_fifty_items(tmp_path):
     svg = re.search(r"<svg[^>]*role=\"img\".*?</svg>", html, re.DOTALL).group(0)
     assert svg.count('<g class="node') == 50
     assert "Showing 50 of the 120 items that have dependencies" in html
+
+
+def test_xlsx_forecast_sheet_lists_teams_and_the_least_likely_committed_items_first(sample_audit):
+    import io
+
+    import openpyxl
+
+    plan = SAMPLES / "northwind-2026-Q3.xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(render("xlsx", sample_audit, plan_path=str(plan), plan=_plan_of(plan))))
+    assert wb.sheetnames[:3] == ["Findings", "Audit", "Forecast"]
+    rows = [r for r in wb["Forecast"].iter_rows(values_only=True)]
+    fc = sample_audit.forecast
+    assert f"{fc.runs:,} simulated quarters (seed {fc.seed})" in rows[0][1]
+    by_team = {r[0]: r for r in rows if r[0] in {t.team for t in fc.teams} | {"(plan)"}}
+    assert set(by_team) == {t.team for t in fc.teams} | {"(plan)"}
+    payments = next(t for t in fc.teams if t.team == "payments")
+    assert by_team["payments"][1] == payments.items and by_team["payments"][6] == f"{payments.p_by_end:.0%}"
+    header = next(n for n, r in enumerate(rows) if r[0] == "item")
+    items = rows[header + 1:]
+    assert len(items) == len(fc.items)
+    # FOR001 fires on DATA-21 and API-9: they lead the list, least likely first
+    assert [r[0] for r in items[:2]] == ["DATA-21", "API-9"]
+    assert all(r[2] == "yes" for r in items[:sum(1 for i in fc.items if i.committed)])

@@ -5,6 +5,8 @@ For an .xlsx plan, the user's workbook is read and a copy is written with:
 * a `Findings` sheet (rule, severity, subject, team, message, evidence, fix), each
   evidence cell linked to the cell it names;
 * an `Audit` sheet with the verdict and each team's load;
+* a `Forecast` sheet: when each team finishes (P50/P85) and each item's chance
+  to land by its date, committed items least likely first;
 * every cell a finding rests on filled in its severity's colour, with a comment
   naming the rule(s).
 
@@ -43,7 +45,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # Pinned into every workbook this writes, so the same input gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _CELL = re.compile(r"^(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
-_NAMES = {"findings": "Findings", "audit": "Audit", "items": "Items"}
+_NAMES = {"findings": "Findings", "audit": "Audit", "forecast": "Forecast", "items": "Items"}
 _FINDING_COLUMNS = (("rule", 9), ("severity", 10), ("title", 34), ("subject", 24), ("team", 16),
                     ("owner unit", 14), ("message", 70), ("evidence", 36), ("why it matters", 60), ("fix", 60))
 
@@ -165,6 +167,60 @@ def _audit_sheet(wb: Workbook, audit: Audit) -> None:
             ws.cell(row=r, column=c).font = Font(bold=True)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 60
+
+
+def _forecast_sheet(wb: Workbook, audit: Audit) -> None:
+    """When each team finishes its open items (P50/P85), and each item's chance to land by its date.
+
+    Every forecast item is listed (a spreadsheet can sort and filter them): committed
+    items first, least likely first, then the rest by key."""
+    from openpyxl.styles import Font, PatternFill
+
+    fc = audit.forecast
+    if fc is None or not fc.items:
+        return
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["forecast"]), 2)
+    end = fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}"
+    rows: list[list[Any]] = [
+        ["delivery forecast", f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends {end}"],
+        *[["note", note] for note in fc.notes],
+        [],
+        ["team", "open items", "eng-weeks a week", "unplanned share", "half the runs done by", "85 % done by",
+         "done by the quarter's end"],
+    ]
+    team_header = len(rows)
+    for t in [*fc.teams, fc.plan]:
+        rows.append([t.team, t.items, t.pace_weeks, pct(t.unplanned_share), _finish(t.p50_weeks, t.p50_date),
+                     _finish(t.p85_weeks, t.p85_date), pct(t.p_by_end) if t.p_by_end is not None else "—"])
+    rows += [[], ["item", "team", "committed", "held to", "chance on time", "half the runs done by",
+                  "85 % done by", "effort drawn around (eng-weeks)"]]
+    item_header = len(rows)
+    items = sorted(fc.items, key=lambda i: (not i.committed, i.p_on_time if i.p_on_time is not None else 2.0,
+                                            i.key))
+    for i in items:
+        held = f"{i.due.isoformat()} ({i.due_basis})" if i.due else "—"
+        rows.append([i.key, i.team, "yes" if i.committed else "", held,
+                     pct(i.p_on_time) if i.p_on_time is not None else "—", _finish(i.p50_weeks, i.p50_date),
+                     _finish(i.p85_weeks, i.p85_date), i.estimate_weeks if i.estimated else
+                     f"{i.estimate_weeks:g} (no estimate)"])
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            put(ws.cell(row=r, column=c), value)
+    for r in (1, team_header, item_header):
+        for c in range(1, 9):
+            ws.cell(row=r, column=c).font = Font(bold=True)
+    for r, i in enumerate(items, start=item_header + 1):
+        if i.committed and i.p_on_time is not None and i.p_on_time < 0.5:
+            ws.cell(row=r, column=5).fill = PatternFill("solid", fgColor=FILLS["high" if i.p_on_time < 0.2
+                                                                               else "medium"])
+    for letter, width in zip("ABCDEFGH", (28, 16, 16, 26, 16, 24, 24, 18)):
+        ws.column_dimensions[letter].width = width
+
+
+def _finish(weeks: float | None, date: dt.date | None) -> str:
+    if weeks is None:
+        return "not within the runs"
+    return f"{date.isoformat()} (week {weeks:.1f})" if date else f"week {weeks:.1f}"
 
 
 def _split(location: str) -> tuple[str, str] | None:
@@ -332,6 +388,7 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
         link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
         _findings_sheet(wb, audit, link_sheets)
         _audit_sheet(wb, audit)
+        _forecast_sheet(wb, audit)
         wb.active = 0
     else:
         wb = openpyxl.Workbook()
@@ -343,6 +400,7 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
         items_title = wb.worksheets[0].title if wb.worksheets else None
         _findings_sheet(wb, audit, {})
         _audit_sheet(wb, audit)
+        _forecast_sheet(wb, audit)
         if items_title:
             _link_items(wb, audit, items_title, plan)
         wb.active = 0
