@@ -5,7 +5,9 @@ Formatters take the Audit from here and only present it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,11 +49,31 @@ def rules_for(options: Options) -> list[Rule]:
     )
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Batch work: the cyclic collector's full passes wait until the work is done.
+
+    An audit allocates millions of objects that live until the report is written;
+    with the default thresholds the collector walks all of them again and again
+    (14 full passes for a 100k-item plan), and finds little: the dependency
+    graphs' own dicts. Young objects are still collected. Measured on the 50k-item
+    benchmark plan: 13.7 -> 12.0 s, peak memory +15 MB. (mypy raises its
+    thresholds for the same reason.) The previous thresholds come back after.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def load(options: Options) -> Plan:
     from .load import load_plan
 
-    return load_plan(options.plan, options.context, options.config.mapping, jira=options.config.jira,
-                     level=options.level, limits=options.config.limits)
+    with fewer_collections():
+        return load_plan(options.plan, options.context, options.config.mapping, jira=options.config.jira,
+                         level=options.level, limits=options.config.limits)
 
 
 def forecast_params(dirs: list[Path], config: Config):
@@ -68,6 +90,11 @@ def _quiet(phase: str) -> None:
 def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], None] = _quiet) -> Audit:
     """The audit of one plan. `on_phase(name)` is called as each phase starts
     (load, derive, forecast, rules, score), for progress display and the benchmark."""
+    with fewer_collections():
+        return _run(options, plan, on_phase)
+
+
+def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -> Audit:
     from . import score
     from .analyze.facts import Vocabulary, derive, load_params
     from .analyze.forecast import forecast
