@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..model import SEVERITIES, Audit, Finding, Item, Plan
+from .forecast_view import finish_text
 from .view import VERDICT_TEXT, pct, severity_rank, weeks
 
 if TYPE_CHECKING:
@@ -190,8 +191,8 @@ def _forecast_sheet(wb: Workbook, audit: Audit) -> None:
     ]
     team_header = len(rows)
     for t in [*fc.teams, fc.plan]:
-        rows.append([t.team, t.items, t.pace_weeks, pct(t.unplanned_share), _finish(t.p50_weeks, t.p50_date),
-                     _finish(t.p85_weeks, t.p85_date), pct(t.p_by_end) if t.p_by_end is not None else "—"])
+        rows.append([t.team, t.items, t.pace_weeks, pct(t.unplanned_share), finish_text(t.p50_weeks, t.p50_date),
+                     finish_text(t.p85_weeks, t.p85_date), pct(t.p_by_end) if t.p_by_end is not None else "—"])
     rows += [[], ["item", "team", "committed", "held to", "chance on time", "half the runs done by",
                   "85 % done by", "effort drawn around (eng-weeks)"]]
     item_header = len(rows)
@@ -200,8 +201,8 @@ def _forecast_sheet(wb: Workbook, audit: Audit) -> None:
     for i in items:
         held = f"{i.due.isoformat()} ({i.due_basis})" if i.due else "—"
         rows.append([i.key, i.team, "yes" if i.committed else "", held,
-                     pct(i.p_on_time) if i.p_on_time is not None else "—", _finish(i.p50_weeks, i.p50_date),
-                     _finish(i.p85_weeks, i.p85_date), i.estimate_weeks if i.estimated else
+                     pct(i.p_on_time) if i.p_on_time is not None else "—", finish_text(i.p50_weeks, i.p50_date),
+                     finish_text(i.p85_weeks, i.p85_date), i.estimate_weeks if i.estimated else
                      f"{i.estimate_weeks:g} (no estimate)"])
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
@@ -215,12 +216,6 @@ def _forecast_sheet(wb: Workbook, audit: Audit) -> None:
                                                                                else "medium"])
     for letter, width in zip("ABCDEFGH", (28, 16, 16, 26, 16, 24, 24, 18)):
         ws.column_dimensions[letter].width = width
-
-
-def _finish(weeks: float | None, date: dt.date | None) -> str:
-    if weeks is None:
-        return "not within the runs"
-    return f"{date.isoformat()} (week {weeks:.1f})" if date else f"week {weeks:.1f}"
 
 
 def _split(location: str) -> tuple[str, str] | None:
