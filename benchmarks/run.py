@@ -52,13 +52,18 @@ def measure_baseline_xlsx(path: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "cells": cells, "peak_mb": _peak_mb()}
 
 
-def measure_baseline_csv(path: Path) -> dict:
+def measure_baseline_csv(path: Path, repeats: int = 3) -> dict:
+    """The best of three reads: one read of 100k rows takes about a second, and a single
+    second-long timing on a shared machine varied twofold between runs."""
     import csv
 
-    start = time.perf_counter()
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = sum(1 for _ in csv.reader(fh))
-    return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": _peak_mb()}
+    best, rows = float("inf"), 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = sum(1 for _ in csv.reader(fh))
+        best = min(best, time.perf_counter() - start)
+    return {"seconds": best, "rows": rows, "peak_mb": _peak_mb()}
 
 
 def measure_audit(path: Path) -> dict:
