@@ -309,3 +309,19 @@ def test_xlsx_forecast_sheet_lists_teams_and_the_least_likely_committed_items_fi
     # FOR001 fires on DATA-21 and API-9: they lead the list, least likely first
     assert [r[0] for r in items[:2]] == ["DATA-21", "API-9"]
     assert all(r[2] == "yes" for r in items[:sum(1 for i in fc.items if i.committed)])
+
+
+def test_the_verdict_names_the_first_teams_over_the_line_and_counts_the_rest(tmp_path):
+    from roadmap_audit.report.html import DEFERS_SHOWN
+
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    n = DEFERS_SHOWN + 2
+    _write(plan, "teams.csv", "team,headcount\n" + "".join(f"t{k:02d},1\n" for k in range(n)))
+    _write(plan, "items.csv", "key,title,team,estimate\n" + "".join(f"K-{k},Big work,t{k:02d},{40 + k}\n"
+                                                                      for k in range(n)))
+    html = render("html", audit_of(plan))
+    verdict = html[html.index('id="verdict"'):html.index("</section>", html.index('id="verdict"'))]
+    assert "and 2 more teams" in verdict
+    assert verdict.count('class="load over"') == DEFERS_SHOWN
+    assert f"t{n - 1:02d}" in verdict and "t00" not in verdict  # the most loaded first
