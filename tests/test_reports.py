@@ -325,3 +325,23 @@ def test_the_verdict_names_the_first_teams_over_the_line_and_counts_the_rest(tmp
     assert "and 2 more teams" in verdict
     assert verdict.count('class="load over"') == DEFERS_SHOWN
     assert f"t{n - 1:02d}" in verdict and "t00" not in verdict  # the most loaded first
+
+
+def test_a_defer_card_names_the_first_items_and_counts_the_rest(tmp_path):
+    from roadmap_audit.report.html import DEFER_ITEMS_SHOWN
+
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    n = DEFER_ITEMS_SHOWN + 5
+    _write(plan, "teams.csv", "team,headcount\nalpha,1\n")
+    _write(plan, "items.csv", "key,title,team,estimate,priority\n"
+                              + "".join(f"A-{k},Feature {k},alpha,4,P3\n" for k in range(n)))
+    audit = audit_of(plan)
+    advice = next(r for r in audit.recommendations if r.action == "defer")
+    html = render("html", audit)
+    start = html.index('class="card defer"')
+    card = html[start:html.index("</table>", start)]
+    shown = [k for k in advice.items if f"<b>{k}</b>" in card]
+    assert shown == advice.items[:DEFER_ITEMS_SHOWN]
+    rest = len(advice.items) - DEFER_ITEMS_SHOWN
+    assert rest > 0 and f"and <b>{rest}</b> more" in card and f"{4 * rest:.1f} wk" in card

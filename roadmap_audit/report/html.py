@@ -50,6 +50,7 @@ TEAM_ITEMS_SHOWN = 40
 TEAM_FINDINGS_SHOWN = 25
 CHANGES_SHOWN = 150
 DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
+DEFER_ITEMS_SHOWN = 10  # items per defer card; the rest are counted, and named on the team page and in JSON
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -144,7 +145,16 @@ class OrgNode:
 class DeferView:
     r: Recommendation
     team: TeamView | None
-    items: list[ItemSummary]
+    items: list[ItemSummary]  # the first DEFER_ITEMS_SHOWN, in the advice's order
+    more: int = 0  # items to defer beyond those shown
+    more_weeks: float = 0.0
+
+
+def _defer_view(r: Recommendation, team: TeamView | None, item_by_key: dict[str, ItemSummary]) -> DeferView:
+    items = [item_by_key[k] for k in r.items if k in item_by_key]
+    rest = items[DEFER_ITEMS_SHOWN:]
+    return DeferView(r=r, team=team, items=items[:DEFER_ITEMS_SHOWN], more=len(rest),
+                     more_weeks=sum(i.estimate_weeks or 0 for i in rest))
 
 
 @dataclass
@@ -282,9 +292,7 @@ def build_view(audit: Audit) -> dict:
         "axis": [(round(100 * x / scale, 2), f"{x:.0%}") for x in _ticks(scale)],
         "org_tree": _org_tree(audit, team_views),
         "graph": graph,
-        "defers": [DeferView(r=r, team=team_views.get(r.team), items=[item_by_key[k] for k in r.items
-                                                                        if k in item_by_key])
-                   for r in defer_recs[:DEFERS_SHOWN]],
+        "defers": [_defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]],
         "defers_total": len(defer_recs),
         "changes": _changes(audit, findings, set(defer)),
         "rules_by_family": dict(rules_by_family),
