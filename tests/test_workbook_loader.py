@@ -134,3 +134,16 @@ def test_the_sample_plan_accounts_for_every_row():
     assert plan.rows_used == plan.rows_read
     # the estimate typed as "big", and a dependency on a key that does not exist
     assert {i.ref.location for i in plan.issues} == {"Items!E35", "Items!H26"}
+
+
+def test_items_share_one_fields_set_and_copies_keep_sharing_it():
+    """pydantic's per-instance set of passed fields was half of each item's memory (benchmarks/)."""
+    from roadmap_audit.pipeline import Options, load
+
+    plan = load(Options(plan=str(SAMPLES / "northwind-2026-Q3.xlsx")))
+    first, second = plan.items[0], plan.items[1]
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    moved = first.ref.at("Z")
+    assert moved.column == "Z" and first.ref.column != "Z"  # a copy, not the original changed
+    assert moved.__pydantic_fields_set__ is first.ref.__pydantic_fields_set__
+    assert first.model_copy(update={"title": "x"}).title == "x" and first.title != "x"

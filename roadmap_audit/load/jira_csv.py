@@ -9,7 +9,6 @@ every value keeps the cell it came from (`Jira.csv!C14`).
 from __future__ import annotations
 
 import itertools
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
