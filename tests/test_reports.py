@@ -345,3 +345,24 @@ def test_a_defer_card_names_the_first_items_and_counts_the_rest(tmp_path):
     assert shown == advice.items[:DEFER_ITEMS_SHOWN]
     rest = len(advice.items) - DEFER_ITEMS_SHOWN
     assert rest > 0 and f"and <b>{rest}</b> more" in card and f"{4 * rest:.1f} wk" in card
+
+
+def test_the_dependency_picture_draws_items_with_their_arrows_when_it_must_choose(tmp_path):
+    from roadmap_audit.report.graph import dependency_view
+
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    _write(plan, "teams.csv", "team,headcount\nalpha,4\nbeta,4\n")
+    # 30 migrations with no rollback (flagged), each waiting for a plain item of the other team
+    _write(plan, "items.csv", "key,title,team,kind,estimate,depends_on\n"
+           + "".join(f"M-{k},Migrate table {k},alpha,migration,1,P-{k}\n" for k in range(30))
+           + "".join(f"P-{k},Prepare table {k},beta,feature,1,\n" for k in range(30)))
+    audit = audit_of(plan)
+    flagged = {f.subject.id: f.severity for f in audit.findings if f.subject.kind == "item"}
+    assert sum(1 for k in flagged if k.startswith("M-")) == 30
+    view = dependency_view(audit, flagged, {}, limit=10)
+    drawn = {n.key for n in view.nodes}
+    ends = {k for e in view.edges for k in (e.item, e.depends_on)}
+    assert len(drawn) == 10 and view.total == 60
+    assert drawn == ends, "every item drawn has its arrow"
+    assert sum(1 for k in drawn if k.startswith("M-")) == 5  # the flagged items, each with what it waits for

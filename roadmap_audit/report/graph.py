@@ -20,6 +20,7 @@ from ..model import Audit
 from .view import NO_TEAM, severity_rank, shorten
 
 LIMIT = 50
+NEIGHBOURS_DRAWN = 2  # with each chosen item, up to this many of the items it waits for or that wait for it
 NODE_W, NODE_H = 156, 40
 COL_GAP, ROW_GAP = 52, 10
 LANE_PAD, LABEL_W, MARGIN = 10, 132, 12
@@ -91,7 +92,19 @@ def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[s
         tier = 0 if key in flagged else 1 if key in cross else 2 if key in near else 3
         return tier, severity_rank(flagged.get(key, "info")), -degree[key], key
 
-    return sorted(universe, key=rank)[:limit], len(universe)
+    # Each item comes with its most important neighbours, so that what is drawn has its
+    # arrows: at org scale the flagged items alone would fill the picture as lone boxes.
+    chosen: dict[str, None] = {}
+    for key in sorted(universe, key=rank):
+        if len(chosen) >= limit:
+            break
+        if key in chosen:
+            continue
+        chosen[key] = None
+        for other in sorted(neighbours[key] - chosen.keys(), key=rank)[:NEIGHBOURS_DRAWN]:
+            if len(chosen) < limit:
+                chosen[other] = None
+    return list(chosen), len(universe)
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~-]*[A-Za-z0-9]|[A-Za-z0-9]")
