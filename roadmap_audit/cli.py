@@ -122,12 +122,13 @@ _PHASES = {"derive": "deriving capacity and graphs", "forecast": "forecasting de
 @click.option("--select", help="Only these rule ids or prefixes, comma-separated (e.g. MIG,CAP001).")
 @click.option("--ignore", help="Skip these rule ids or prefixes, comma-separated.")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), help="Exit 1 if any finding is at or above this severity.")
-@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere.")
+@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere "
+              "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).")
 def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, select, ignore, fail_on,
           redact_people):
     """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
     from . import pipeline
-    from .redact import redactor_for
+    from .redact import key_from_environment, redactor_for
     from .report import stream, write_atomic
 
     options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
@@ -137,7 +138,7 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     progress = _Progress()
     progress("reading the plan")
     loaded = pipeline.load(options)
-    redactor = redactor_for(loaded) if redact_people else None
+    redactor = redactor_for(loaded, key_from_environment()) if redact_people else None
     if redactor is not None:
         loaded = redactor.plan(loaded)
     result = pipeline.run(options, loaded, on_phase=lambda p: progress(_PHASES.get(p, p)))
@@ -179,7 +180,8 @@ def _summary_line(result, output: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["html", "json", "md", "text"]), help="Format (default html).")
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES),
               help="Exit 1 if NEW brings a finding at or above this severity (new, or worse than in OLD).")
-@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere.")
+@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere "
+              "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).")
 def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, redact_people):
     """Compare two plans, OLD (earlier) and NEW (later): findings resolved and new, team load before
     and after, items added, removed, moved or changed, and the verdict change."""
@@ -187,7 +189,7 @@ def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, r
 
     from . import pipeline
     from .diff import compare
-    from .redact import Redactor, people
+    from .redact import Redactor, key_from_environment, people
     from .report import write_atomic
     from .report.diff_report import render_diff, summary_line
 
@@ -202,7 +204,7 @@ def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, r
         progress(f"reading the {label} plan")
         plans.append((label, options, pipeline.load(options)))
     if redact_people:  # one redactor for both plans: a person keeps one pseudonym on both sides
-        redactor = Redactor.for_names(set().union(*(people(loaded) for _, _, loaded in plans)))
+        redactor = Redactor.for_names(set().union(*(people(loaded) for _, _, loaded in plans)), key_from_environment())
         plans = [(label, options, redactor.plan(loaded)) for label, options, loaded in plans]
     audits = [(pipeline.run(options, loaded, on_phase=lambda p, label=label: progress(
         f"{label} plan: {_PHASES.get(p, p)}")), loaded) for label, options, loaded in plans]

@@ -7,13 +7,18 @@ the same person gets the same pseudonym in every run and every report. Names are
 also replaced wherever they appear inside other text (titles, descriptions,
 notes), as whole words and in any case.
 
-A hash of a name is a pseudonym, not anonymity: someone who can guess the names
-in an organisation can hash them and compare.
+A plain hash of a name is a pseudonym, not anonymity: someone who can guess the
+names in an organisation can hash them and compare. With a secret key (the
+ROADMAP_AUDIT_REDACT_KEY environment variable) the pseudonym is a keyed hash
+(HMAC-SHA256): stable for as long as the key stays the same, and not checkable
+by anyone who does not hold it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -35,9 +40,19 @@ _IDENTIFIERS = frozenset({"ref", "columns", "key", "kind_raw", "team", "parent",
 _DIGEST_START = 6
 
 
-def pseudonym(name: str, length: int = _DIGEST_START) -> str:
-    digest = hashlib.sha256(" ".join(name.split()).casefold().encode()).hexdigest()
+KEY_VARIABLE = "ROADMAP_AUDIT_REDACT_KEY"
+
+
+def pseudonym(name: str, length: int = _DIGEST_START, key: str | None = None) -> str:
+    """`Person-` and the start of a hash of the name: SHA-256, or HMAC-SHA256 with `key`."""
+    data = " ".join(name.split()).casefold().encode()
+    digest = (hmac.new(key.encode(), data, hashlib.sha256) if key else hashlib.sha256(data)).hexdigest()
     return f"Person-{digest[:length].upper()}"
+
+
+def key_from_environment() -> str | None:
+    """The secret key for pseudonyms, if the user set one (an empty value is none)."""
+    return os.environ.get(KEY_VARIABLE) or None
 
 
 def _is_person_header(header: str) -> bool:
@@ -75,12 +90,12 @@ class Redactor:
     pattern: re.Pattern[str] | None
 
     @classmethod
-    def for_names(cls, names: set[str]) -> Redactor:
+    def for_names(cls, names: set[str], key: str | None = None) -> Redactor:
         folded = sorted({n.casefold() for n in names})
         length = _DIGEST_START
-        while len({pseudonym(n, length) for n in folded}) < len(folded):
+        while len({pseudonym(n, length, key) for n in folded}) < len(folded):
             length += 2  # two names share a prefix of their hashes: use longer ones for everyone
-        mapping = {n: pseudonym(n, length) for n in folded}
+        mapping = {n: pseudonym(n, length, key) for n in folded}
         if not folded:
             return cls(mapping, None)
         alternatives = "|".join(re.escape(n) for n in sorted(folded, key=len, reverse=True))
@@ -123,8 +138,8 @@ class Redactor:
         })
 
 
-def redactor_for(plan: Plan) -> Redactor:
-    return Redactor.for_names(people(plan))
+def redactor_for(plan: Plan, key: str | None = None) -> Redactor:
+    return Redactor.for_names(people(plan), key)
 
 
 def redact_plan(plan: Plan) -> Plan:

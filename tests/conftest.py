@@ -46,9 +46,14 @@ def sample_audit():
     return audit_of(SAMPLES / "northwind-2026-Q3.xlsx")
 
 
-def run_cli(*args: str, cwd: Path | None = None):
-    """Run the installed command line in a subprocess: what a user sees."""
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    """Run the installed command line in a subprocess: what a user sees.
+
+    The environment is the test run's, without a pseudonym key the developer may
+    have set, plus `env`."""
+    import os
     import subprocess
 
+    base = {k: v for k, v in os.environ.items() if k != "ROADMAP_AUDIT_REDACT_KEY"}
     return subprocess.run([sys.executable, "-m", "roadmap_audit", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+                          cwd=cwd or ROOT, timeout=300, env={**base, **(env or {})})

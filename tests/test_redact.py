@@ -109,3 +109,21 @@ def test_colliding_hash_prefixes_get_longer_pseudonyms():
     names = {f"person {i}" for i in range(3000)}  # enough that 6 hex digits collide somewhere
     redactor = Redactor.for_names(names)
     assert len(set(redactor.mapping.values())) == len(names)
+
+
+def test_a_secret_key_gives_pseudonyms_no_one_can_check_by_hashing_names(tmp_path: Path, sample_names: list[str]):
+    import hashlib
+    import hmac
+
+    from roadmap_audit.redact import KEY_VARIABLE
+
+    name = "Tomasz K."  # an expert of the sample, named in findings
+    plain, keyed = pseudonym(name), pseudonym(name, key="s3cret")
+    digest = hmac.new(b"s3cret", name.casefold().encode(), hashlib.sha256).hexdigest()
+    assert keyed == f"Person-{digest[:6].upper()}" and keyed != plain
+    out = tmp_path / "report.json"
+    result = run_cli("audit", str(SAMPLE), "--redact-people", "-o", str(out), env={KEY_VARIABLE: "s3cret"})
+    assert result.returncode in (0, 1), result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert _leaks(text, sample_names) == []
+    assert keyed in text and plain not in text  # the same key gives the same pseudonym run after run
