@@ -243,6 +243,23 @@ def test_team_prefers_the_team_column_then_custom_fields_then_component_then_pro
                for i in plan.issues)
 
 
+def test_without_a_project_column_the_project_is_the_issue_keys_prefix(tmp_path):
+    # An export of the current fields often has no Project column; the key still names the project.
+    plan = load_plan(write(tmp_path, [
+        EN,
+        ["A", "PAY-1", "1", "Story", "To Do"],
+        ["B", "DATA_2-14", "2", "Story", "To Do"],
+        ["C", "", "3", "Story", "To Do"],  # no key at all: "id-3" names no project
+    ]))
+    got = items(plan)
+    assert (got["PAY-1"].team, got["DATA_2-14"].team, got["id-3"].team) == ("PAY", "DATA_2", None)
+    assert got["PAY-1"].extra["team from"] == "project key"
+    assert any("project key for 2 issues" in i.problem for i in plan.issues)
+    assert any(i.problem.startswith("1 issue has no team") for i in plan.issues)
+    assert load_plan(write(tmp_path, [EN, ["A", "PAY-1", "1", "Story", "To Do"]]),
+                     jira=JiraConfig(team_fallback=["component"])).items[0].team is None
+
+
 def test_the_config_names_the_team_field(tmp_path):
     path = write(tmp_path, [EN + ["Custom field (Team)", "Custom field (Pod)"],
                             ["A", "AB-1", "1", "Story", "To Do", "team-a", "pod-a"]])
@@ -383,6 +400,13 @@ def test_real_spanish_all_fields_export_links_and_hierarchy():
     epics = items(load_plan(real("cloud-es-allfields__EdhuXav_IR_Formativa_ACGaP__Jira-1.csv"), level="epic"))
     assert set(epics) == {f"CARNICORE-{n}" for n in range(1, 6)}
     assert "CARNICORE-30" in epics["CARNICORE-1"].extra["rolled up"]  # sub-task -> story -> epic
+
+
+def test_both_real_spanish_exports_give_every_issue_the_same_team():
+    current = load_plan(real("cloud-es-currentfields__EdhuXav_IR_Formativa_ACGaP__Jira.csv"))
+    every = load_plan(real("cloud-es-allfields__EdhuXav_IR_Formativa_ACGaP__Jira-1.csv"))
+    assert {i.key: i.team for i in current.items} == {i.key: i.team for i in every.items}
+    assert {i.team for i in current.items} == {"CARNICORE"}
 
 
 def test_rows_under_the_header_are_read_as_they_are_used_not_all_at_once():

@@ -9,6 +9,7 @@ with `--level epic`, how children roll up into their epic.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ EPIC_TYPES = frozenset({"epic", "epica", "epik", "epique"})
 # Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish).
 _DONE_CATEGORIES = frozenset({"done", "complete", "listo", "hecho", "finalizado", "gotowe", "termine"})
 
+# A Jira issue key is the project key, a hyphen and a number: PAY-12, CARNICORE_2-7.
+_ISSUE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
+
 _SECONDS_PER_HOUR = 3600
 _MAX_WEEKS = 520  # ten engineer-years: anything larger is a unit mistake
 
@@ -95,6 +99,13 @@ class Issue:
 
     def cell(self, name: str) -> SourceRef:
         return self.ref.at(self.cells.get(name)) if self.cells.get(name) else self.ref
+
+
+def project_of_key(key: str) -> str | None:
+    """The project key inside an issue key ("CARNICORE" of "CARNICORE-12"): exports of
+    the current fields often have no Project column, but every key still names its project."""
+    match = _ISSUE_KEY.fullmatch(key)
+    return match.group(1) if match else None
 
 
 def _norm(text: str) -> str:
@@ -293,8 +304,11 @@ class _Builder:
             services = issue.fields.get("services")
             if source == "component" and isinstance(services, list) and services:
                 return values.parse_text(services[0]), "component"
-            if source == "project" and issue.text("project"):
-                return issue.text("project"), "project"
+            if source == "project":
+                # the key as exported: a stand-in key ("id-10001") names no project
+                project = issue.text("project") or project_of_key(issue.text("key") or "")
+                if project:
+                    return project, "project"
         return None, None
 
     # --- the whole export
