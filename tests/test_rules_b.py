@@ -176,6 +176,23 @@ def test_action_scheduled_as_a_concrete_item_is_silent():
     assert [h.subject.id for h in _run("REL002", vague)] == ["A-1"]
 
 
+def test_a_defect_report_is_ktlo_whatever_its_title_says():
+    def item(key, kind, title):
+        return Item(key=key, title=title, team="t", kind_raw=kind, ref=_ref("Items", 2))
+
+    items = [item("B-1", "Bug", "Grid differs from the legacy page"),
+             item("B-2", "Sprint Defect", "Asset maintenance screen shows no rows"),
+             item("B-3", "Error", "Migración de saldos falla con 500"),  # Spanish Jira's name for a bug
+             item("B-4", "Debugging guide", "Write the legacy cleanup notes"),  # "bug" only inside a word
+             item("B-5", "Story", "Clean up the legacy exporter")]
+    facts = _facts(items)
+    assert {k: facts.kinds[k].value for k in facts.kinds} == {
+        "B-1": "ktlo", "B-2": "ktlo", "B-3": "ktlo", "B-4": "tech-debt", "B-5": "tech-debt"}
+    assert facts.kind_reasons["B-2"] == "kind column says 'Sprint Defect', a defect report: fixing it is KTLO"
+    # REL001 judges the tech-debt items, never the defect reports
+    assert {h.subject.id for h in _run("REL001", facts)} == {"B-4", "B-5"}
+
+
 # ------------------------------------------------------------------ the sample plan
 
 

@@ -33,7 +33,9 @@ class Vocabulary:
 
     kinds: tuple[tuple[ItemKind, PhraseSet], ...]
     kind_values: dict[str, ItemKind]
+    defect_types: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     any_kind: PhraseSet | None = None  # every kind's words in one pattern: most items match none
+    _defects: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # kind_raw -> is a defect
 
     def __post_init__(self) -> None:
         if self.any_kind is None:
@@ -46,7 +48,17 @@ class Vocabulary:
         kinds = tuple((ItemKind(k), PhraseSet(v["words"])) for k, v in data.get("kinds", {}).items())
         values = {normalize_name(text): ItemKind(k) for k, texts in data.get("kind_values", {}).items()
                   for text in texts}
-        return cls(kinds, values)
+        return cls(kinds, values, PhraseSet(data.get("defect_types", {}).get("words", ())))
+
+    def is_defect(self, item: Item) -> bool:
+        """Whether the kind column calls the item a defect report (Bug, Sprint Defect, Error)."""
+        raw = item.kind_raw
+        if not raw:
+            return False
+        known = self._defects.get(raw)
+        if known is None:
+            known = self._defects[raw] = self.defect_types.find(raw) is not None
+        return known
 
     def classify(self, item: Item) -> tuple[ItemKind, str]:
         """The item's kind and how it was decided (for the report)."""
@@ -54,6 +66,8 @@ class Vocabulary:
             kind = self.kind_values.get(normalize_name(item.kind_raw))
             if kind is not None:
                 return kind, f"kind column says '{item.kind_raw}'"
+            if self.is_defect(item):
+                return ItemKind.ktlo, f"kind column says '{item.kind_raw}', a defect report: fixing it is KTLO"
         texts = tuple(fold(t) for t in (item.title, " ".join(item.labels), item.description) if t)
         # one search per text settles most items: a text no kind's words match in is no kind's
         if texts and self.any_kind.find_folded(*texts) is None:

@@ -62,6 +62,7 @@ class VagueWorkParams(Params):
     escalate_to: Severity | None = None
     escalate_if_carried_over: bool = False
     escalate_if_action: bool = False
+    skip_defect_reports: bool = False
 
 
 @check("vague_reliability_work", VagueWorkParams)
@@ -81,6 +82,8 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         kind = facts.kind(item)
         word = vague.find(item.title, " ".join(item.labels), item.description)
         if kind not in kinds and not word:
+            continue
+        if p.skip_defect_reports and facts.vocabulary.is_defect(item):
             continue
         failed = []
         if not verbs.find(item.title, item.description):
