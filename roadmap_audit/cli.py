@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad usage or unreadable 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -292,7 +293,7 @@ def rules_explain(rule_id, config_file, rules_dirs):
     for head, text in (("Why it matters", rule.spec.why), ("Evidence it looks for", rule.spec.evidence),
                        ("Fix", rule.spec.fix)):
         click.echo(f"\n{head}\n{wrap(text)}")
-    values = rule.params.model_dump()
+    values = rule.params.model_dump(mode="json")
     if rule.spec.check == "committed_item_unlikely_on_time":
         from .analyze.forecast import load_forecast_params
         from .pipeline import pack_file, rule_dirs
@@ -302,7 +303,7 @@ def rules_explain(rule_id, config_file, rules_dirs):
                                            config.forecast)
         click.echo("\nDelivery forecast (rules/forecast.toml; override under [forecast])")
         for name, spec in forecast.items():
-            click.echo(f"  {name} = {spec['value']!r}\n      source: {spec.get('source', '')}")
+            click.echo(f"  {name} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
     if rule.id.startswith("CAP"):
         from .analyze.facts import load_params
         from .pipeline import pack_file, rule_dirs
@@ -312,12 +313,27 @@ def rules_explain(rule_id, config_file, rules_dirs):
                                       config.capacity)
         click.echo("\nCapacity model (rules/capacity.toml; override under [capacity])")
         for name, spec in coefficients.items():
-            click.echo(f"  {name} = {spec['value']!r}\n      source: {spec.get('source', '')}")
+            click.echo(f"  {name} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
     if values:
         click.echo("\nParameters (value in force — source)")
         for name, value in values.items():
             source = rule.param_sources.get(name, "built-in default of the check kind")
-            click.echo(f"  {name} = {value!r}\n      source: {source}")
+            click.echo(f"  {name} = {toml_value(value)}\n      source: {source}")
+
+
+def toml_value(value) -> str:
+    """A parameter as it is written in a config file, so a line of `rules explain` can be copied."""
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 @main.command()

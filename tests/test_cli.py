@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 import zipfile
 
 import pytest
@@ -145,10 +146,13 @@ def test_rules_explain_names_the_source_of_every_parameter():
 
     for rule in load_rules([builtin_rules_dir()]):
         text = run_cli("rules", "explain", rule.id).stdout
-        params = rule.params.model_dump()
+        params = rule.params.model_dump(mode="json")
         assert text.count("source: ") >= len(params), rule.id
-        for name in params:
+        lines = {line.split(" = ", 1)[0].strip(): line for line in text.splitlines() if line.startswith("  ")}
+        for name, value in params.items():
             assert f"  {name} = " in text, (rule.id, name)
+            if value is not None:  # the line is what a config file would say: copy it and the value is the same
+                assert tomllib.loads(lines[name].strip()) == {name: value}, (rule.id, name)
         for spec in rule.spec.params.values():
             assert spec.source in text, rule.id
 
