@@ -253,6 +253,17 @@ def test_text_has_colour_only_when_asked(sample_audit):
     assert "\033[" in render("text", sample_audit, colour=True)
 
 
+def test_text_names_each_evidence_cell_once(tmp_path):
+    # A Jira export with no estimate, assignee or due column: the three empty fields all cite the key cell.
+    plan = tmp_path / "jira.csv"
+    plan.write_text("Summary,Issue key,Issue id,Issue Type\nIndexer hardening,AB-1,10001,Task\n", encoding="utf-8")
+    audit = audit_of(plan, select=["REL001"])
+    finding = next(f for f in audit.findings if (f.rule, f.subject.id) == ("REL001", "AB-1"))
+    assert [e.location for e in finding.evidence] == ["jira.csv!A2", "jira.csv!B2", "jira.csv!B2", "jira.csv!B2"]
+    text = render("text", audit, colour=False)
+    assert "evidence: jira.csv!A2, jira.csv!B2\n" in text
+
+
 def test_text_to_a_file_has_no_colour(tmp_path):
     out = tmp_path / "r.txt"
     result = run_cli("audit", str(SAMPLES / "northwind-2026-Q3.xlsx"), "-o", str(out))

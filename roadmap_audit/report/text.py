@@ -70,7 +70,8 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     out.append(c("bold", f"Top risks ({len(shown)} of {len(audit.findings)}):") if audit.findings
                else "No risks found by the rules that ran.")
     for f in shown:
-        where = ", ".join(e.location for e in f.evidence[:4]) + (" …" if len(f.evidence) > 4 else "")
+        cells = list(dict.fromkeys(e.location for e in f.evidence))  # an empty field of a short row cites the row
+        where = ", ".join(cells[:4]) + (" …" if len(cells) > 4 else "")
         out.append(f"  {c(f.severity, f'{f.severity:<8}')} {f.rule:<7} {f.subject.id}: {f.title}")
         out.extend(textwrap.wrap(f.message, WIDTH, initial_indent=" " * 19, subsequent_indent=" " * 19))
         if where:
