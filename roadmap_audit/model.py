@@ -308,6 +308,11 @@ class TeamReport(_Model):
     items: list[str] = Field(default_factory=list)
     in_staffing_model: bool = True
 
+    @property
+    def capacity_known(self) -> bool:
+        """Whether the staffing model gives the team a capacity its load can be checked against."""
+        return self.in_staffing_model and self.headcount is not None
+
 
 class Recommendation(_Model):
     team: str

@@ -120,7 +120,7 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     teams = score.team_reports(facts, findings)
     cap_rule = next((r for r in rules if r.id == "CAP001"), None)
     max_load = getattr(cap_rule.params, "max_load", 1.0) if cap_rule else 1.0
-    verdict, reason = score.verdict(findings)
+    verdict, reason = score.verdict(findings, teams)
     items, dependencies = score.item_summaries(facts)
     return Audit(
         plan=score.summary(facts),

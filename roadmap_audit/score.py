@@ -5,7 +5,7 @@ findings that involve it (critical 40, high 20, medium 8, low 2, info 0), capped
 at 100. Severity always ranks first; the score only summarises.
 
 Verdict: `replan` when any finding is critical, `go-with-changes` when any is
-high, otherwise `go`.
+high, otherwise `go`; its reason names the teams whose load could not be checked.
 """
 
 from __future__ import annotations
@@ -32,15 +32,33 @@ SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
 # or has a date set outside the team.
 NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
-def verdict(findings: list[Finding]) -> tuple[str, str]:
+def verdict(findings: list[Finding], teams: list[TeamReport] = ()) -> tuple[str, str]:
     counts = Counter(f.severity for f in findings)
     if counts["critical"]:
         top = [f for f in findings if f.severity == "critical"][:3]
         names = "; ".join(f"{f.rule} on {f.subject.id}" for f in top)
-        return "replan", f"{counts['critical']} critical finding(s) must change before the quarter starts: {names}"
-    if counts["high"]:
-        return "go-with-changes", f"no critical findings; {counts['high']} high finding(s) need a change in the plan"
-    return "go", "no critical or high findings"
+        word, reason = "replan", f"{counts['critical']} critical finding(s) must change before the quarter starts: {names}"
+    elif counts["high"]:
+        word, reason = "go-with-changes", f"no critical findings; {counts['high']} high finding(s) need a change in the plan"
+    else:
+        word, reason = "go", "no critical or high findings"
+    return word, reason + unchecked_capacity(teams)
+
+
+def unchecked_capacity(teams: list[TeamReport]) -> str:
+    """What the verdict could not weigh: teams that own items but have no headcount to check them against.
+
+    A plan read from a Jira export alone has no staffing model, and "go" must not read as "fits".
+    """
+    owning = [t for t in teams if t.items]
+    unchecked = sorted(t.team for t in owning if not t.capacity_known)
+    if not unchecked:
+        return ""
+    names = ", ".join(unchecked[:3]) + (f" and {len(unchecked) - 3} more" if len(unchecked) > 3 else "")
+    whose = names if len(unchecked) == len(owning) == 1 else f"{len(unchecked)} of {len(owning)} teams ({names})"
+    rows = "its row" if len(unchecked) == 1 else "their rows"
+    return (f"; load not checked for {whose}: no headcount in the staffing model "
+            f"(add {rows} to a Teams sheet, or pass one with --context)")
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:

@@ -62,5 +62,32 @@ def test_verdict_follows_the_worst_severity(org_audit):
     assert verdict([])[0] == "go"
 
 
+def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
+    from roadmap_audit.report import render
+
+    # A Jira export alone: the teams come from the project keys and nobody has a headcount.
+    export = tmp_path / "jira.csv"
+    export.write_text("Summary,Issue key,Issue id,Issue Type\nSearch box,WEB-1,1,Story\nRefunds,PAY-2,2,Story\n",
+                      encoding="utf-8")
+    audit = audit_of(export)
+    assert audit.verdict == "go"
+    assert audit.verdict_reason == (
+        "no critical or high findings; load not checked for 2 of 2 teams (PAY, WEB): no headcount in the "
+        "staffing model (add their rows to a Teams sheet, or pass one with --context)")
+    html = render("html", audit)
+    assert "Every team fits its capacity" not in html and '<span class="warn-note">not checked</span>' in html
+    assert "<b>Load not checked</b> for" in html
+    # a staffing model that covers one of two teams: the verdict names the other, the report says which fit
+    (tmp_path / "teams.csv").write_text("team,headcount,oncall_rotation\nWEB,6,6\n", encoding="utf-8")
+    partly = audit_of(export, context=[tmp_path / "teams.csv"])
+    assert partly.verdict_reason.endswith(
+        "; load not checked for 1 of 2 teams (PAY): no headcount in the staffing model (add its row to a "
+        "Teams sheet, or pass one with --context)")
+    html = render("html", partly)
+    assert "Every team with a known capacity fits it." in html and "of 1 checked" in html
+    # the sample plan staffs every team: nothing to say
+    assert "not checked" not in audit_of(FIXTURES / "org").verdict_reason
+
+
 def test_priority_words_and_numbers_rank():
     assert [priority_rank(p) for p in ("P1", "2", "High", "Low", None, "lowest")] == [1, 2, 1, 3, 2, 4]

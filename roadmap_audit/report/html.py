@@ -294,6 +294,8 @@ def build_view(audit: Audit) -> dict:
         "graph": graph,
         "defers": [_defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]],
         "defers_total": len(defer_recs),
+        "owning_teams": sum(1 for t in audit.teams if t.items),
+        "unchecked": sorted(t.team for t in audit.teams if t.items and not t.capacity_known),
         "changes": _changes(audit, findings, set(defer)),
         "rules_by_family": dict(rules_by_family),
         "finding_teams": finding_teams,
