@@ -49,6 +49,29 @@ def test_aliases_for_sheets_and_headers_are_matched_insensitively(tmp_path):
     assert {i.ref.location for i in plan.issues} == {"Road-map!F2"}
 
 
+def test_an_estimate_counts_in_the_unit_it_is_written_in(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team", "estimate", "estimate (days)"],
+                  ["A-1", "One", "core", "3 days", None],  # three days, never three weeks
+                  ["A-2", "Two", "core", None, 10],
+                  ["A-3", "Three", "core", None, "2 weeks"],
+                  ["A-4", "Four", "core", "1-2 weeks", None],
+                  ["A-5", "Five", "core", "2 sprints", None]],
+    })
+    plan = load_plan(path)
+    got = {i.key: (i.estimate_weeks, i.estimate_raw) for i in plan.items}
+    assert got["A-1"] == (pytest.approx(0.6), "3 days")
+    assert got["A-2"] == (pytest.approx(2.0), "10 days")
+    assert got["A-3"] == (pytest.approx(2.0), "2 weeks")
+    assert got["A-4"] == (pytest.approx(1.5), "1-2 weeks")
+    assert got["A-5"] == (None, "2 sprints")
+    notes = {i.ref.location: i.problem for i in plan.issues}
+    assert notes == {
+        "Items!D5": "estimate: the range 1-2 weeks read as its middle, 1.5",
+        "Items!D6": "estimate: '2 sprints' is in sprints, a whole team's time, not one engineer's; write "
+                    "engineer-weeks (or days); the item counts as unestimated"}
+
+
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", {
         "Items": [["key", "title", "team", "estimate", "due"],

@@ -26,6 +26,7 @@ from ..model import (
     Team,
 )
 from . import schema, values
+from .effort import parse_effort
 from .schema import SheetSpec
 from .tables import RawSheet, column_letter, read_csv, read_workbook
 
@@ -271,21 +272,26 @@ class _Loader:
                 continue
             text = values.parse_text(raw)
             try:
-                number = values.parse_number(raw)
+                effort = parse_effort(raw, factor)
             except values.ParseError as exc:
                 self.issue(row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key)
                 return None, None, text
-            if number is None:
+            if effort is None:
                 continue
-            if number < 0:
+            if effort.reading:
+                self.issue(row.cell(name), f"estimate: {effort.reading}", subject=key)
+            shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
+            if effort.points is not None:
+                return None, effort.points, shown
+            if effort.weeks < 0:
                 self.issue(row.cell(name), f"estimate {text} is negative; the item counts as unestimated",
                            subject=key)
                 return None, None, text
-            if number * factor > 520:
-                self.issue(row.cell(name), f"estimate {text} {unit} is over ten engineer-years; "
+            if effort.weeks > 520:
+                self.issue(row.cell(name), f"estimate {shown} is over ten engineer-years; "
                                            "the item counts as unestimated (check the unit)", subject=key)
                 return None, None, text
-            return number * factor, None, f"{text} {unit}" if name != "estimate" else text
+            return effort.weeks, None, shown
         raw = row.raw.get("story_points")
         if raw is not None:
             points = row.get("story_points", key)

@@ -1,0 +1,116 @@
+"""Read an estimate cell the way planners write it: "3", "3 days", "2w 3d", "1-2 weeks", "~5 pts".
+
+A number with a unit is converted by that unit, whatever the column says; a bare
+number takes the column's unit (engineer-weeks in `estimate`, days in
+`Estimate (days)` ...). A unit that is a whole team's time (a sprint, a quarter)
+cannot become one engineer's weeks and is refused with the reason, as is any word
+that is not a unit: "3 days" must never count as 3 weeks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .values import _MULTIPLIERS, ParseError, _show, _split_number, is_none_marker, parse_number
+
+WEEKS_PER_MONTH = 52 / 12
+HOURS_PER_WEEK = 40
+DAYS_PER_WEEK = 5
+
+
+def _spellings(value, *names: str) -> dict:
+    return {name: value for name in names}
+
+
+# Engineer-weeks in one unit, by spelling (compared in lower case, "-" and "_" read as spaces).
+UNITS: dict[str, float] = {
+    **_spellings(1.0, "w", "wk", "wks", "week", "weeks", "ew", "pw", "eng week", "eng weeks",
+                 "engineer week", "engineer weeks", "person week", "person weeks", "man week", "man weeks",
+                 "dev week", "dev weeks", "developer weeks"),
+    **_spellings(1 / DAYS_PER_WEEK, "d", "day", "days", "pd", "md", "person day", "person days", "man day",
+                 "man days", "eng day", "eng days", "engineer day", "engineer days", "dev day", "dev days",
+                 "working days", "work days"),
+    **_spellings(1 / HOURS_PER_WEEK, "h", "hr", "hrs", "hour", "hours"),
+    **_spellings(1 / (HOURS_PER_WEEK * 60), "m", "min", "mins", "minute", "minutes"),  # Jira: "1w 2d 3h 30m"
+    **_spellings(WEEKS_PER_MONTH, "mo", "mos", "month", "months", "person month", "person months",
+                 "man month", "man months", "eng month", "eng months", "engineer month", "engineer months"),
+}
+POINT_UNITS = frozenset({"pt", "pts", "point", "points", "sp", "sps", "story point", "story points", "story pts"})
+# Units of a whole team's time, by spelling, with the name a message uses.
+TEAM_UNITS: dict[str, str] = {
+    **_spellings("sprints", "sprint", "sprints"), **_spellings("iterations", "iteration", "iterations"),
+    **_spellings("quarters", "quarter", "quarters", "qtr", "qtrs"),
+    **_spellings("team weeks", "team week", "team weeks", "squad week", "squad weeks"),
+}
+
+# "~3", "≈ 3", "about 3", "approx. 3", "3?": an estimate is approximate anyway.
+_APPROXIMATE = re.compile(r"^(?:~|≈|\bca\.?|\bc\.|\babout\b|\bapprox\.?|\baround\b|\broughly\b)\s*", re.IGNORECASE)
+_NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
+_RANGE = re.compile(rf"({_NUMBER})\s*(?:-|–|—|to)\s*({_NUMBER})\s*(.*)", re.IGNORECASE)
+_PART = re.compile(rf"({_NUMBER})\s*([^\W\d_]+)")  # one "2w" of "2w 3d 4h"
+
+
+@dataclass(frozen=True)
+class Effort:
+    weeks: float | None = None  # engineer-weeks
+    points: float | None = None  # story points, converted per team later
+    reading: str | None = None  # how the text was read, when a reader could doubt it
+    bare: bool = False  # no unit written: the column's unit applies
+
+
+def _unit(word: str) -> str:
+    return " ".join(word.casefold().rstrip(".").replace("-", " ").replace("_", " ").split())
+
+
+def _per_unit(unit: str, v: Any) -> float | None:
+    """Engineer-weeks in one `unit`; None for story points; ParseError for anything else."""
+    if unit in UNITS:
+        return UNITS[unit]
+    if unit in POINT_UNITS:
+        return None
+    if unit in TEAM_UNITS:
+        raise ParseError(f"{_show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
+                         "write engineer-weeks (or days)")
+    raise ParseError(f"{_show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)")
+
+
+def _amount(number: float, unit: str, default_weeks: float, v: Any) -> Effort:
+    if not unit:
+        return Effort(weeks=number * default_weeks, bare=True)
+    per = _per_unit(_unit(unit), v)
+    return Effort(points=number) if per is None else Effort(weeks=number * per)
+
+
+def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
+    """An estimate cell as engineer-weeks or story points; None when empty.
+
+    `default_weeks` is what one bare unit of the column is worth: 1 for a column in
+    weeks, 1/5 for days, 1/40 for hours.
+    """
+    if not isinstance(v, str) or is_none_marker(v):
+        number = parse_number(v)
+        return None if number is None else Effort(weeks=number * default_weeks, bare=True)
+    text = _APPROXIMATE.sub("", " ".join(v.split())).rstrip("?").strip()
+    span = _RANGE.fullmatch(text)
+    if span:
+        low, high = parse_number(span[1]), parse_number(span[2])
+        if high < low:
+            raise ParseError(f"{_show(v)} is not a range from low to high")
+        middle = _amount((low + high) / 2, span[3], default_weeks, v)
+        return Effort(middle.weeks, middle.points, f"the range {text} read as its middle, {(low + high) / 2:g}",
+                      middle.bare)
+    parts = _PART.findall(text)
+    if len(parts) > 1 and "".join(n + u for n, u in parts) == text.replace(" ", ""):
+        weeks = 0.0
+        for number, unit in parts:
+            per = _per_unit(_unit(unit), v)
+            if per is None:
+                raise ParseError(f"{_show(v)} mixes story points with other units")
+            weeks += parse_number(number) * per
+        return Effort(weeks=weeks)
+    value, unit = _split_number(text or v, "a number")  # "3", "3 days", "1,5 w"; ParseError otherwise
+    if unit.casefold() in _MULTIPLIERS:
+        raise ParseError(f"{_show(v)} uses a multiplier; write the whole number")
+    return _amount(value, unit, default_weeks, v)
