@@ -100,3 +100,33 @@ def test_story_points_convert_through_points_per_week_and_unestimated_items_are_
 def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
     assert load_of(5, 0, 0.2, 0.0) == float("inf")
     assert load_of(0, 0, 0.2, 0.0) == 0.0
+
+
+@pytest.mark.parametrize(("setting", "named"), [
+    ('focus_factor = "high"', "capacity.focus_factor': Input should be a valid number"),
+    ("focus_factor = -3", "capacity.focus_factor': Input should be greater than 0"),
+    ("availability = 1.5", "capacity.availability': Input should be less than or equal to 1"),
+    ("new_hire_ramp = [0.5, 2]", "capacity.new_hire_ramp.1': Input should be less than or equal to 1"),
+    ("hours_per_week = 0", "capacity.hours_per_week': Input should be greater than 0"),
+    ("focus = 0.6", "config key 'capacity.focus' is not a capacity parameter"),
+])
+def test_a_bad_capacity_coefficient_in_the_config_is_one_line_and_exit_2(tmp_path, setting, named):
+    from .conftest import SAMPLES, run_cli
+
+    config = tmp_path / "audit.toml"
+    config.write_text(f"[capacity]\n{setting}\n", encoding="utf-8")
+    result = run_cli("audit", str(SAMPLES / "northwind-2026-Q3.xlsx"), "--config", str(config), "--format", "json")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0] and "unexpected" not in lines[0], lines
+
+
+def test_a_bad_coefficient_in_a_rule_pack_names_its_file(tmp_path):
+    from roadmap_audit.analyze.facts import load_params
+    from roadmap_audit.errors import InputError
+
+    pack = tmp_path / "capacity.toml"
+    pack.write_text('[params.focus_factor]\nvalue = 7\nsource = "a typo"\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_params([pack], {})
+    assert "params.focus_factor" in str(caught.value) and caught.value.where == str(pack)

@@ -19,29 +19,30 @@ cost it, and how loaded its quarter is. Every rule and every report reuses this.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import Deduction, Item, Team
 
 
-@dataclass(frozen=True)
-class CapacityParams:
-    weeks: float = 13.0
-    availability: float = 0.85
-    focus_factor: float = 0.7
-    new_hire_ramp: tuple[float, ...] = (0.25, 0.5, 0.75)
-    oncall_primary_per_week: float = 1.0
-    hours_per_week: float = 40.0
-    hours_per_page: float = 1.0
-    hours_per_incident: float = 6.0
-    default_ops_allocation: float = 0.0
+Share = Annotated[float, Field(ge=0, le=1)]
 
-    @classmethod
-    def from_values(cls, values: dict[str, Any]) -> CapacityParams:
-        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
-        if "new_hire_ramp" in known:
-            known["new_hire_ramp"] = tuple(float(x) for x in known["new_hire_ramp"])
-        return cls(**{k: (float(v) if isinstance(v, int | float) else v) for k, v in known.items()})
+
+class CapacityParams(BaseModel):
+    """The capacity model's coefficients (rules/capacity.toml, then [capacity] in the config)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weeks: float = Field(13.0, gt=0, le=53)
+    availability: float = Field(0.85, gt=0, le=1)
+    focus_factor: float = Field(0.7, gt=0, le=1)
+    new_hire_ramp: tuple[Share, ...] = (0.25, 0.5, 0.75)
+    oncall_primary_per_week: float = Field(1.0, ge=0)
+    hours_per_week: float = Field(40.0, gt=0, le=168)
+    hours_per_page: float = Field(1.0, ge=0)
+    hours_per_incident: float = Field(6.0, ge=0)
+    default_ops_allocation: Share = 0.0
 
     @property
     def ramp_mean(self) -> float:

@@ -256,7 +256,9 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
 
 def load_params(files: list[Path], overrides: dict[str, Any]) -> tuple[CapacityParams, dict[str, dict[str, Any]]]:
     """Capacity coefficients from capacity.toml files, then config overrides."""
-    from .packparams import read_pack_params
+    from .packparams import read_pack_params, validated
 
-    values, described, _ = read_pack_params(files, overrides, "capacity")
-    return CapacityParams.from_values(values), described
+    values, described, where = read_pack_params(files, overrides, "capacity", set(CapacityParams.model_fields))
+    params = validated(CapacityParams, values, where, "capacity",
+                       "`roadmap-audit rules explain CAP001` shows every capacity coefficient")
+    return params, described

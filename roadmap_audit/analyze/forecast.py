@@ -38,9 +38,8 @@ from statistics import NormalDist
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import InputError
 from ..model import Forecast, ForecastItem, ForecastTeam, ItemKind
 from .capacity import item_weeks
 
@@ -66,18 +65,10 @@ class ForecastParams(BaseModel):
 
 def load_forecast_params(files: list[Path], overrides: dict[str, Any]) -> tuple[ForecastParams, dict[str, dict]]:
     """Parameters from forecast.toml files, then config overrides; each with where it came from."""
-    from .packparams import read_pack_params
+    from .packparams import read_pack_params, validated
 
     values, described, where = read_pack_params(files, overrides, "forecast", set(ForecastParams.model_fields))
-    try:
-        params = ForecastParams(**values)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"])
-        origin = where.get(name)
-        key = f"forecast.{name}" if origin == "the config" else f"params.{name}"
-        raise InputError(f"key '{key}': {err['msg']}", where=origin if origin != "the config" else None,
-                         hint="see the Delivery forecast section of the README") from exc
+    params = validated(ForecastParams, values, where, "forecast", "see the Delivery forecast section of the README")
     return params, described
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def read_pack_params(
@@ -42,3 +46,16 @@ def read_pack_params(
         described[name]["source"] = "set in the config"
         where[name] = "the config"
     return values, described, where
+
+
+def validated(model: type[M], values: dict[str, Any], where: dict[str, str], section: str, hint: str) -> M:
+    """The parameters as `model`, or one InputError naming the key and the file (or the config) that set it."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"])
+        origin = where.get(name.split(".")[0])
+        key = f"{section}.{name}" if origin == "the config" else f"params.{name}"
+        raise InputError(f"key '{key}': {err['msg']}", where=origin if origin != "the config" else None,
+                         hint=hint) from exc

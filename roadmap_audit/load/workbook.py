@@ -21,7 +21,6 @@ from ..model import (
     OrgUnit,
     Plan,
     Service,
-    Settings,
     SourceRef,
     Team,
 )
