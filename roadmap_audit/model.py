@@ -127,6 +127,7 @@ class Item(_Row):
     kind_raw: str | None = None  # as written; the derive step classifies it
     estimate_weeks: float | None = None  # engineer-weeks, when given in a time unit
     estimate_points: float | None = None  # story points, converted per team later
+    estimate_size: str | None = None  # a T-shirt size (XS ... XXL), converted by the capacity model
     estimate_raw: str | None = None  # as written, for the report
     start: dt.date | None = None
     due: dt.date | None = None

@@ -30,7 +30,7 @@ NOTES: dict[tuple[str, str], str] = {
     ("Items", "kind"): "feature, migration, launch, reliability, compliance, ktlo, tech-debt, action-item or other. "
                        "Free text is mapped; left empty, the kind is inferred from the title, labels and description.",
     ("Items", "estimate"): "Effort in engineer-weeks (one engineer, one week), or with a unit: 3 days, 2w 3d, "
-                           "5 pts. Fill one estimate column only.",
+                           "5 pts, or a T-shirt size (S, M, L, XL). Fill one estimate column only.",
     ("Items", "estimate_days"): "Instead of estimate: effort in engineer-days (5 days = 1 week).",
     ("Items", "estimate_hours"): "Instead of estimate: effort in engineer-hours (40 hours = 1 week).",
     ("Items", "story_points"): "Instead of estimate: story points, converted with the team's points_per_week.",

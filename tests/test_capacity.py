@@ -94,7 +94,7 @@ def test_story_points_convert_through_points_per_week_and_unestimated_items_are_
     cap = team_capacity(t, items, P, weeks=13)
     assert cap.planned_weeks == pytest.approx(2.5)
     assert cap.unestimated == ["U"]
-    assert item_weeks(items[0], team()) is None  # no points_per_week: unknown, not zero
+    assert item_weeks(items[0], team(), P.size_weeks) is None  # no points_per_week: unknown, not zero
 
 
 def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
@@ -109,6 +109,8 @@ def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
     ("new_hire_ramp = [0.5, 2]", "capacity.new_hire_ramp.1': Input should be less than or equal to 1"),
     ("hours_per_week = 0", "capacity.hours_per_week': Input should be greater than 0"),
     ("focus = 0.6", "config key 'capacity.focus' is not a capacity parameter"),
+    ("size_weeks = { XXXL = 40 }", "capacity.size_weeks.XXXL': Input should be 'XS', 'S', 'M', 'L', 'XL' or"),
+    ("size_weeks = { M = -1 }", "capacity.size_weeks.M': Input should be greater than or equal to 0"),
 ])
 def test_a_bad_capacity_coefficient_in_the_config_is_one_line_and_exit_2(tmp_path, setting, named):
     from .conftest import SAMPLES, run_cli
@@ -130,3 +132,24 @@ def test_a_bad_coefficient_in_a_rule_pack_names_its_file(tmp_path):
     with pytest.raises(InputError) as caught:
         load_params([pack], {})
     assert "params.focus_factor" in str(caught.value) and caught.value.where == str(pack)
+
+
+def test_t_shirt_sizes_count_as_the_capacity_models_weeks_and_a_note_says_so(tmp_path):
+    from .conftest import audit_of
+
+    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,Search,web,M\nA-2,Ledger,web,XL\n"
+                                        "A-3,Refunds,web,2w\nA-4,Cart,web,Small\n", encoding="utf-8")
+    (tmp_path / "teams.csv").write_text("team,headcount\nweb,4\n", encoding="utf-8")
+    audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
+    assert {i.key: i.estimate_weeks for i in audit.items} == {"A-1": 3.0, "A-2": 13.0, "A-3": 2.0, "A-4": 1.0}
+    assert audit.teams[0].planned_weeks == 19.0 and audit.teams[0].unestimated_items == []
+    assert [i["problem"] for i in audit.data_quality.issues] == [
+        "3 items are estimated in T-shirt sizes, counted as engineer-weeks: S = 1, M = 3, XL = 13; say what "
+        "your sizes mean under [capacity] size_weeks in the config"]
+    # the config says what its sizes mean, key by key: M changes, the other sizes keep the pack's value
+    config = tmp_path / "audit.toml"
+    config.write_text("[capacity]\nsize_weeks = { M = 5 }\n", encoding="utf-8")
+    from roadmap_audit.config import load_config
+
+    mine = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"], config=load_config(config))
+    assert {i.key: i.estimate_weeks for i in mine.items} == {"A-1": 5.0, "A-2": 13.0, "A-3": 2.0, "A-4": 1.0}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roadmap_audit.load.effort import parse_effort
+from roadmap_audit.load.effort import Effort, parse_effort
 from roadmap_audit.load.values import ParseError
 
 
@@ -35,6 +35,14 @@ def test_an_estimate_is_converted_by_the_unit_it_is_written_in(text, column_week
     assert effort.weeks == (None if weeks is None else pytest.approx(weeks))
 
 
+@pytest.mark.parametrize(("text", "size"), [
+    ("M", "M"), ("m", "M"), ("Medium", "M"), ("XL", "XL"), ("x-large", "XL"), ("Extra Large", "XL"),
+    ("xs", "XS"), ("small", "S"), ("2XL", "XXL"), ("~L", "L"), ("L?", "L"),
+])
+def test_a_t_shirt_size_is_kept_for_the_capacity_model_to_weigh(text, size):
+    assert parse_effort(text) == Effort(size=size)
+
+
 @pytest.mark.parametrize(("text", "weeks", "reading"), [
     ("1-2 weeks", 1.5, "the range 1-2 weeks read as its middle, 1.5"),
     ("2 to 4 days", 0.6, "the range 2 to 4 days read as its middle, 3"),
@@ -49,7 +57,7 @@ def test_a_range_counts_as_its_middle_and_says_so(text, weeks, reading):
     ("2 sprints", "'2 sprints' is in sprints, a whole team's time, not one engineer's"),
     ("1 quarter", "'1 quarter' is in quarters, a whole team's time"),
     ("3 bananas", "'3 bananas': 'bananas' is not a unit of effort (weeks, days, hours, months or points)"),
-    ("M", "'M' is not a number"),
+    ("XXXL", "'XXXL' is not a number"),
     ("big", "'big' is not a number"),
     ("10k", "'10k' uses a multiplier"),
     ("5-2 weeks", "'5-2 weeks' is not a range from low to high"),
@@ -73,4 +81,4 @@ def test_any_cell_is_an_effort_none_or_a_parse_error(value):
     except ParseError as exc:
         assert str(exc) and "\n" not in str(exc)
         return
-    assert effort is None or (effort.weeks is None) != (effort.points is None)
+    assert effort is None or [effort.weeks, effort.points, effort.size].count(None) == 2

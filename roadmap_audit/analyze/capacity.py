@@ -18,8 +18,9 @@ cost it, and how loaded its quarter is. Every rule and every report reuses this.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,6 +28,7 @@ from ..model import Deduction, Item, Team
 
 
 Share = Annotated[float, Field(ge=0, le=1)]
+Size = Literal["XS", "S", "M", "L", "XL", "XXL"]  # the spellings of load/effort.py, canonical
 
 
 class CapacityParams(BaseModel):
@@ -43,6 +45,8 @@ class CapacityParams(BaseModel):
     hours_per_page: float = Field(1.0, ge=0)
     hours_per_incident: float = Field(6.0, ge=0)
     default_ops_allocation: Share = 0.0
+    size_weeks: dict[Size, Annotated[float, Field(ge=0, le=520)]] = Field(
+        default_factory=lambda: {"XS": 0.5, "S": 1.0, "M": 3.0, "L": 6.0, "XL": 13.0, "XXL": 26.0})
 
     @property
     def ramp_mean(self) -> float:
@@ -90,12 +94,15 @@ def load_of(planned_weeks: float, capacity_weeks: float, ops_admitted: float, op
     return planned_weeks / capacity_weeks + max(ops_admitted, ops_observed)
 
 
-def item_weeks(item: Item, team: Team | None) -> float | None:
-    """Engineer-weeks of an item; story points go through the team's points_per_week."""
+def item_weeks(item: Item, team: Team | None, sizes: Mapping[str, float]) -> float | None:
+    """Engineer-weeks of an item; story points go through the team's points_per_week, T-shirt sizes
+    through the capacity model's size_weeks."""
     if item.estimate_weeks is not None:
         return item.estimate_weeks
     if item.estimate_points is not None and team is not None and team.points_per_week:
         return item.estimate_points / team.points_per_week
+    if item.estimate_size is not None:
+        return sizes.get(item.estimate_size)
     return None
 
 
@@ -159,7 +166,7 @@ def team_capacity(
     for item in items:
         if item.done:
             continue
-        w = item_weeks(item, team)
+        w = item_weeks(item, team, params.size_weeks)
         if w is None:
             unestimated.append(item.key)
             continue

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..load.effort import SIZES
 from ..load.values import normalize_name, parse_quarter, quarter_bounds
 from ..model import DataIssue, Item, ItemKind, Plan, Service, Team
 from .capacity import CapacityParams, TeamCapacity, team_capacity
@@ -239,6 +240,9 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
             by_team[team].append(item)
     facts.items_by_team = dict(by_team)
     facts.issues = list(plan.issues)
+    sizes_note = _sizes_note(plan.items, params)
+    if sizes_note:
+        facts.issues.append(sizes_note)
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
         owner = facts.team_name(incident.team)
@@ -252,6 +256,20 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
             team, facts.items_by_team.get(name, []), params, weeks=q.weeks, incidents=incidents.get(name)
         )
     return facts
+
+
+def _sizes_note(items: list[Item], params: CapacityParams) -> DataIssue | None:
+    """One note saying how T-shirt sizes became engineer-weeks: the reader must know it is a convention."""
+    sized = [i for i in items if i.estimate_size]
+    if not sized:
+        return None
+    used = sorted({i.estimate_size for i in sized}, key=SIZES.index)
+    table = ", ".join(f"{s} = {params.size_weeks[s]:g}" if s in params.size_weeks else f"{s} = no value (unestimated)"
+                      for s in used)
+    where = sized[0].ref.model_copy(update={"row": None, "column": None, "key": None})
+    return DataIssue(ref=where, problem=(
+        f"{len(sized)} item{'s are' if len(sized) > 1 else ' is'} estimated in T-shirt sizes, counted as "
+        f"engineer-weeks: {table}; say what your sizes mean under [capacity] size_weeks in the config"))
 
 
 def load_params(files: list[Path], overrides: dict[str, Any]) -> tuple[CapacityParams, dict[str, dict[str, Any]]]:

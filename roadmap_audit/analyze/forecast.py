@@ -103,7 +103,7 @@ class _Setup:
                 if item.done or item.key in seen or facts.items.get(item.key) is not item:
                     continue
                 seen.add(item.key)
-                estimate = item_weeks(item, team)
+                estimate = item_weeks(item, team, facts.params.size_weeks)
                 if estimate is not None and not (math.isfinite(estimate) and estimate >= 0):
                     estimate = None  # a value no schedule can use counts as no estimate
                 spread = p.effort_spread

@@ -41,6 +41,8 @@ def read_pack_params(
         if name not in allowed:
             raise InputError(f"config key '{section}.{name}' is not a {section} parameter "
                              f"(known: {', '.join(sorted(allowed))})")
+        if isinstance(value, dict) and isinstance(values.get(name), dict):
+            value = {**values[name], **value}  # a table is overridden key by key: { M = 4 } keeps the other sizes
         values[name] = value
         described.setdefault(name, {})["value"] = value
         described[name]["source"] = "set in the config"
@@ -54,7 +56,7 @@ def validated(model: type[M], values: dict[str, Any], where: dict[str, str], sec
         return model(**values)
     except ValidationError as exc:
         err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"])
+        name = ".".join(str(p) for p in err["loc"] if p != "[key]")  # pydantic marks a bad table key so
         origin = where.get(name.split(".")[0])
         key = f"{section}.{name}" if origin == "the config" else f"params.{name}"
         raise InputError(f"key '{key}': {err['msg']}", where=origin if origin != "the config" else None,

@@ -57,7 +57,7 @@ def people(facts: Facts) -> dict[str, Person]:
             if facts.team_of(item):
                 p.teams.append(facts.team_of(item) or "")
             team = facts.teams.get(facts.team_of(item) or "")
-            weeks = item_weeks(item, team)
+            weeks = item_weeks(item, team, facts.params.size_weeks)
             if weeks is not None:
                 p.item_weeks[item.key] = weeks
     for service in facts.services.values():

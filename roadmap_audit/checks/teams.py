@@ -247,8 +247,9 @@ def team_crunch_at_end(facts: Facts, p: CrunchParams) -> Iterator[Hit]:
     for name, items in sorted(facts.items_by_team.items()):
         # a team outside the staffing model still has estimates in engineer-weeks
         cap = facts.capacity.get(name)
+        sizes = facts.params.size_weeks
         weights = cap.item_weeks if cap is not None else {
-            i.key: w for i in items if not i.done and (w := item_weeks(i, None)) is not None}
+            i.key: w for i in items if not i.done and (w := item_weeks(i, None, sizes)) is not None}
         total = sum(weights.values())
         if total <= 0:
             continue

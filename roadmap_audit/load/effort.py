@@ -1,4 +1,4 @@
-"""Read an estimate cell the way planners write it: "3", "3 days", "2w 3d", "1-2 weeks", "~5 pts".
+"""Read an estimate cell the way planners write it: "3", "3 days", "2w 3d", "1-2 weeks", "~5 pts", "M".
 
 A number with a unit is converted by that unit, whatever the column says; a bare
 number takes the column's unit (engineer-weeks in `estimate`, days in
@@ -45,6 +45,15 @@ TEAM_UNITS: dict[str, str] = {
     **_spellings("team weeks", "team week", "team weeks", "squad week", "squad weeks"),
 }
 
+# T-shirt sizes, by spelling; the capacity model turns them into engineer-weeks ([capacity] size_weeks).
+SIZES = ("XS", "S", "M", "L", "XL", "XXL")
+SIZE_SPELLINGS: dict[str, str] = {
+    **_spellings("XS", "xs", "x small", "extra small"), **_spellings("S", "s", "small", "sm"),
+    **_spellings("M", "m", "medium", "med"), **_spellings("L", "l", "large", "lg"),
+    **_spellings("XL", "xl", "x large", "extra large"),
+    **_spellings("XXL", "xxl", "xx large", "2xl", "extra extra large"),
+}
+
 # "~3", "≈ 3", "about 3", "approx. 3", "3?": an estimate is approximate anyway.
 _APPROXIMATE = re.compile(r"^(?:~|≈|\bca\.?|\bc\.|\babout\b|\bapprox\.?|\baround\b|\broughly\b)\s*", re.IGNORECASE)
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
@@ -58,6 +67,7 @@ class Effort:
     points: float | None = None  # story points, converted per team later
     reading: str | None = None  # how the text was read, when a reader could doubt it
     bare: bool = False  # no unit written: the column's unit applies
+    size: str | None = None  # a T-shirt size (XS ... XXL), weighed by the capacity model
 
 
 def _unit(word: str) -> str:
@@ -84,7 +94,7 @@ def _amount(number: float, unit: str, default_weeks: float, v: Any) -> Effort:
 
 
 def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
-    """An estimate cell as engineer-weeks or story points; None when empty.
+    """An estimate cell as engineer-weeks, story points or a T-shirt size; None when empty.
 
     `default_weeks` is what one bare unit of the column is worth: 1 for a column in
     weeks, 1/5 for days, 1/40 for hours.
@@ -93,6 +103,9 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
         number = parse_number(v)
         return None if number is None else Effort(weeks=number * default_weeks, bare=True)
     text = _APPROXIMATE.sub("", " ".join(v.split())).rstrip("?").strip()
+    size = SIZE_SPELLINGS.get(_unit(text))
+    if size:
+        return Effort(size=size)
     span = _RANGE.fullmatch(text)
     if span:
         low, high = parse_number(span[1]), parse_number(span[2])

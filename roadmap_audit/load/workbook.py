@@ -225,7 +225,7 @@ class _Loader:
                                         f"this row was kept as {new_key}", subject=new_key)
             key = new_key
         self.seen_keys[key] = row.cell("key")
-        weeks, points, raw_estimate = self._estimate(row, key)
+        weeks, points, size, raw_estimate = self._estimate(row, key)
         status = row.text("status")
         rollback = row.text("rollback_plan")
         item = Item(
@@ -235,6 +235,7 @@ class _Loader:
             kind_raw=row.text("kind"),
             estimate_weeks=weeks,
             estimate_points=points,
+            estimate_size=size,
             estimate_raw=raw_estimate,
             start=row.get("start", key),
             due=row.get("due", key),
@@ -263,8 +264,8 @@ class _Loader:
     _UNITS = (("estimate", 1.0, "weeks"), ("estimate_days", 1 / 5, "days"),
               ("estimate_hours", 1 / 40, "hours"), ("original_estimate", 1 / (3600 * 40), "seconds"))
 
-    def _estimate(self, row: Row, key: str) -> tuple[float | None, float | None, str | None]:
-        """Engineer-weeks (or story points) from whichever estimate column is filled."""
+    def _estimate(self, row: Row, key: str) -> tuple[float | None, float | None, str | None, str | None]:
+        """(engineer-weeks, story points, T-shirt size, as written) from whichever estimate column is filled."""
         for name, factor, unit in self._UNITS:
             raw = row.raw.get(name)
             if raw is None:
@@ -274,35 +275,36 @@ class _Loader:
                 effort = parse_effort(raw, factor)
             except values.ParseError as exc:
                 self.issue(row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key)
-                return None, None, text
+                return None, None, None, text
             if effort is None:
                 continue
             if effort.reading:
                 self.issue(row.cell(name), f"estimate: {effort.reading}", subject=key)
             shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
+            if effort.size is not None:
+                return None, None, effort.size, text
             if effort.points is not None:
-                return None, effort.points, shown
+                return None, effort.points, None, shown
             if effort.weeks < 0:
                 self.issue(row.cell(name), f"estimate {text} is negative; the item counts as unestimated",
                            subject=key)
-                return None, None, text
+                return None, None, None, text
             if effort.weeks > 520:
                 self.issue(row.cell(name), f"estimate {shown} is over ten engineer-years; "
                                            "the item counts as unestimated (check the unit)", subject=key)
-                return None, None, text
-            return effort.weeks, None, shown
+                return None, None, None, text
+            return effort.weeks, None, None, shown
         raw = row.raw.get("story_points")
         if raw is not None:
-            points = row.get("story_points", key)
             try:
                 points = values.parse_number(raw)
             except values.ParseError as exc:
                 self.issue(row.cell("story_points"), f"story points: {exc}; the item counts as unestimated",
                            subject=key)
-                return None, None, values.parse_text(raw)
+                return None, None, None, values.parse_text(raw)
             if points is not None and points >= 0:
-                return None, points, f"{values.parse_text(raw)} points"
-        return None, None, None
+                return None, points, None, f"{values.parse_text(raw)} points"
+        return None, None, None, None
 
     def _team(self, row: Row) -> None:
         name = row.text("team")
