@@ -72,6 +72,32 @@ def test_an_estimate_counts_in_the_unit_it_is_written_in(tmp_path):
                     "engineer-weeks (or days); the item counts as unestimated"}
 
 
+def test_dates_written_as_a_month_quarter_or_week_are_read_and_noted_once_per_column(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team", "start", "due"],
+                  ["A-1", "One", "core", "Jul 2026", "Aug 2026"],
+                  ["A-2", "Two", "core", None, "2026-Q3"],
+                  ["A-3", "Three", "core", None, "2026-W32"],
+                  ["A-4", "Four", "core", None, "Sept"]],
+        "Settings": [["key", "value"], ["quarter", "2026-Q3"], ["end", "Sep 2026"]],
+    })
+    plan = load_plan(path)
+    got = {i.key: (i.start, i.due) for i in plan.items}
+    assert got == {"A-1": (dt.date(2026, 7, 1), dt.date(2026, 8, 31)), "A-2": (None, dt.date(2026, 9, 30)),
+                   "A-3": (None, dt.date(2026, 8, 7)), "A-4": (None, None)}
+    assert plan.settings.end == dt.date(2026, 9, 30)
+    year = dt.date.today().year
+    assert {i.ref.location: i.problem for i in plan.issues} == {
+        "Items!E5": f"due: 'Sept' names a month but no year; write it with the year, like 'Sept {year}'; "
+                    "the value was left out",
+        "Items!D2": "start 'Jul 2026' is a month, quarter or week, read as its first day (a week's Monday; "
+                    "mid-month is the 15th): 2026-07-01",
+        "Items": "3 due dates are a month, quarter or week, each read as its last day (a week's Friday; "
+                 "mid-month is the 15th); the first, 'Aug 2026' in Items!E2, is 2026-08-31",
+        "Settings!B3": "end 'Sep 2026' is a month, quarter or week, read as its last day (a week's Friday; "
+                       "mid-month is the 15th): 2026-09-30"}
+
+
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", {
         "Items": [["key", "title", "team", "estimate", "due"],

@@ -7,6 +7,7 @@ the row is still used.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from ..model import (
 )
 from . import schema, values
 from .effort import parse_effort
+from .periods import parse_period
 from .schema import SheetSpec
 from .tables import RawSheet, column_letter, read_csv, read_workbook
 
@@ -97,11 +99,14 @@ class Row:
         raw = self.raw.get(name)
         if raw is None:
             return [] if self.sheet.spec.column(name).kind == "list" else None
+        kind = self.sheet.spec.column(name).kind
         try:
-            return _PARSERS[self.sheet.spec.column(name).kind](raw)
+            if kind == "date":
+                return self.loader.date(self, name, raw, end=name in _PERIOD_END_FIELDS)
+            return _PARSERS[kind](raw)
         except values.ParseError as exc:
             self.loader.issue(self.cell(name), f"{name}: {exc}; the value was left out", subject=subject)
-            return [] if self.sheet.spec.column(name).kind == "list" else None
+            return [] if kind == "list" else None
 
     def text(self, name: str) -> str | None:
         return values.parse_text(self.raw.get(name))
@@ -138,6 +143,10 @@ class _MappedSheet:
         return name in self.fields
 
 
+# Date fields where a month, quarter or week stands for its last day; elsewhere, its first.
+_PERIOD_END_FIELDS = frozenset({"due", "end"})
+
+
 class _Loader:
     """Builds one Plan from any number of sources (a plan and its context)."""
 
@@ -149,6 +158,36 @@ class _Loader:
             for sheet, cols in (mapping or {}).items()
         }
         self.seen_keys: dict[str, SourceRef] = {}
+        # dates written as a month, quarter or week, per (sheet, field): how many, and the first one
+        self.periods: dict[tuple[str, str, str], list[Any]] = {}
+
+    def date(self, row: Row, name: str, raw: Any, *, end: bool, label: str | None = None) -> dt.date | None:
+        """A date cell; a month, quarter or week ("Aug 2026", "2026-Q3") is read as its last or first day."""
+        try:
+            return values.parse_date(raw)
+        except values.ParseError:
+            day = parse_period(raw, end=end)  # a period without a year raises its own, better reason
+            if day is None:
+                raise
+        seen = self.periods.setdefault((row.sheet.raw.source, row.sheet.location_name, label or name),
+                                       [0, row.cell(name), values.parse_text(raw), day, end])
+        seen[0] += 1
+        return day
+
+    def period_notes(self, source: str, sheet: str) -> None:
+        """One note per field of the sheet that had dates written as periods: how they were read."""
+        for (src, title, label), (count, first, text, day, end) in list(self.periods.items()):
+            if (src, title) != (source, sheet):
+                continue
+            del self.periods[(src, title, label)]
+            side = "last day (a week's Friday" if end else "first day (a week's Monday"
+            rule = f"read as its {side}; mid-month is the 15th)"
+            if count == 1:
+                self.issue(first, f"{label} '{text}' is a month, quarter or week, {rule}: {day.isoformat()}")
+            else:
+                self.issue(first.model_copy(update={"row": None}),
+                           f"{count} {label} dates are a month, quarter or week, each {rule}; the first, "
+                           f"'{text}' in {first.location}, is {day.isoformat()}")
 
     def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None) -> None:
         self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject))
@@ -201,6 +240,7 @@ class _Loader:
         for number, cells in raw.rows:
             self.plan.rows_read += 1
             builder(self, Row(sheet, number, cells, self))
+        self.period_notes(raw.source, sheet.location_name)
         settings = self.plan.settings
         if spec is schema.SETTINGS and settings.start and settings.end and settings.end <= settings.start:
             self.issue(SourceRef(source=raw.source, sheet=raw.title),
@@ -417,9 +457,11 @@ class _Loader:
                 parsed = values.parse_quarter(value)
                 self.plan.settings.quarter = f"{parsed[0]}-Q{parsed[1]}" if parsed else None
             elif key in ("start", "startdate"):
-                self.plan.settings.start = values.parse_date(value)
+                self.plan.settings.start = None if value is None else \
+                    self.date(row, "value", value, end=False, label="start")
             elif key in ("end", "enddate"):
-                self.plan.settings.end = values.parse_date(value)
+                self.plan.settings.end = None if value is None else \
+                    self.date(row, "value", value, end=True, label="end")
             elif key == "weeks":
                 weeks = values.parse_number(value)
                 if weeks is not None and not 0 < weeks <= 104:
