@@ -99,7 +99,7 @@ ISSUES: list[dict] = [
          description="Move every order read and write to Aurora.\nMySQL 5.7 leaves support in October."),
     dict(key="ORD-2", type="Story", summary="Dual-write orders to MySQL and Aurora behind a flag",
          team="orders", assignee="Tom Becker", status="In Progress", due=D(2026, 7, 31), start=D(2026, 7, 6),
-         weeks=3, components=["orders-api"], labels=["q3-2026"], parent="ORD-1",
+         weeks=3, left=2, components=["orders-api"], labels=["q3-2026"], parent="ORD-1",
          rollback="Turn the dual-write flag off; MySQL stays the source of truth."),
     dict(key="ORD-3", type="Story", summary="Backfill 40M historical orders in throttled batches",
          team="orders", assignee="Lena Fischer", status="To Do", due=D(2026, 8, 21), start=D(2026, 8, 3),
@@ -209,6 +209,13 @@ def _own_seconds(issue: dict) -> int | None:
     return int(issue["weeks"] * WEEK) if "weeks" in issue else None
 
 
+def _left(issue: dict, seconds: int | None) -> int | None:
+    """Remaining Estimate: the estimate less the work logged ("left" weeks remain), 0 once the issue is done."""
+    if seconds is None or issue["status"] == "Done":
+        return None if seconds is None else 0
+    return seconds - int((issue["weeks"] - issue["left"]) * WEEK) if "left" in issue else seconds
+
+
 def _sum_seconds(issue: dict) -> int | None:
     """Σ Original Estimate: the issue's own estimate plus its sub-tasks' (not its stories')."""
     parts = [_own_seconds(issue)] + [_own_seconds(i) for i in ISSUES
@@ -287,10 +294,10 @@ def _csv_rows() -> list[list[str]]:
         ("Watchers", "Watchers"),
         ("Watchers Id", lambda i: [_account_id(w) for w in _watchers(i)]),
         ("Original estimate", lambda i: _str(_own_seconds(i))),
-        ("Remaining Estimate", lambda i: _str(_own_seconds(i)) if i["status"] != "Done" else "0"),
+        ("Remaining Estimate", lambda i: _str(_left(i, _own_seconds(i)))),
         ("Time Spent", lambda i: ""),
         ("Σ Original Estimate", lambda i: _str(_sum_seconds(i))),
-        ("Σ Remaining Estimate", lambda i: _str(_sum_seconds(i)) if i["status"] != "Done" else "0"),
+        ("Σ Remaining Estimate", lambda i: _str(_left(i, _sum_seconds(i)))),
         ("Σ Time Spent", lambda i: ""),
         ("Components", "Components"),
         ("Inward issue link (Blocks)", "Inward issue link (Blocks)"),
@@ -386,6 +393,8 @@ FIELD_LIST = [
      "schema": {"type": "array", "items": "string", "system": "labels"}},
     {"id": "timeoriginalestimate", "name": "Original estimate", "custom": False,
      "schema": {"type": "number", "system": "timeoriginalestimate"}},
+    {"id": "timeestimate", "name": "Remaining Estimate", "custom": False,
+     "schema": {"type": "number", "system": "timeestimate"}},
     {"id": "parent", "name": "Parent", "custom": False, "schema": {"type": "issuelink", "system": "parent"}},
     {"id": "issuelinks", "name": "Linked Issues", "custom": False,
      "schema": {"type": "array", "items": "issuelinks", "system": "issuelinks"}},
@@ -476,6 +485,8 @@ def _json_issue(issue: dict) -> dict:
         "description": _adf(issue.get("description")),
         "timeoriginalestimate": _own_seconds(issue),
         "aggregatetimeoriginalestimate": _sum_seconds(issue),
+        "timeestimate": _left(issue, _own_seconds(issue)),
+        "aggregatetimeestimate": _left(issue, _sum_seconds(issue)),
         "issuelinks": _links(issue),
         CUSTOM["team"]: {"id": hashlib.sha256(issue["team"].encode()).hexdigest()[:8], "name": issue["team"],
                          "title": issue["team"], "isVisible": True},

@@ -125,6 +125,20 @@ def test_seconds_become_engineer_weeks(tmp_path):
     assert got["AB-5"].estimate_weeks == 0.5
 
 
+def test_the_remaining_estimate_is_the_work_the_quarter_still_holds(tmp_path):
+    path = write(tmp_path, [EN + ["Original estimate", "Remaining Estimate", "Σ Original Estimate",
+                                  "Σ Remaining Estimate"],
+                            ["A", "AB-1", "1", "Story", "In Progress", "288000", "144000", "288000", "144000"],
+                            ["B", "AB-2", "2", "Story", "To Do", "144000", "144000", "", ""],
+                            ["C", "AB-3", "3", "Story", "To Do", "", "72000", "", ""],
+                            ["D", "AB-4", "4", "Story", "To Do", "", "", "288000", "216000"]])
+    got = items(load_plan(path))
+    assert (got["AB-1"].estimate_weeks, got["AB-1"].estimate_raw) == (1.0, "144000 seconds remaining of 288000")
+    assert (got["AB-2"].estimate_weeks, got["AB-2"].estimate_raw) == (1.0, "144000 seconds")
+    assert got["AB-3"].estimate_weeks == 0.5  # only a remaining estimate
+    assert got["AB-4"].estimate_weeks == 1.5  # Σ remaining, as no sub-task is in the export
+
+
 def test_hours_per_week_comes_from_the_config(tmp_path):
     path = write(tmp_path, [EN + ["Original estimate"], ["A", "AB-1", "1", "Story", "To Do", "144000"]])
     plan = load_plan(path, jira=JiraConfig(hours_per_week=32))

@@ -278,17 +278,24 @@ class _Builder:
     def estimate(self, issue: Issue, key: str, has_children: bool):
         """(weeks, points, as written). Jira keeps time in seconds; Σ (the sum over
         sub-tasks) is used only when the sub-tasks are not in the export themselves,
-        so no work is counted twice."""
-        names = ["original_estimate"] if has_children else ["original_estimate", "aggregate_estimate"]
-        for name in names:
-            seconds = self.number(issue, name, key, "original estimate")
-            if seconds is None:
+        so no work is counted twice. The remaining estimate, when Jira has one, is
+        the work the quarter still holds: an issue half done weighs its other half."""
+        pairs = [("original_estimate", "remaining_estimate")]
+        if not has_children:
+            pairs.append(("aggregate_estimate", "aggregate_remaining"))
+        for name, left in pairs:
+            original = self.number(issue, name, key, "original estimate")
+            remaining = self.number(issue, left, key, "remaining estimate")
+            if original is None and remaining is None:
                 continue
+            seconds, used = (remaining, left) if remaining is not None else (original, name)
             weeks = seconds / _SECONDS_PER_HOUR / self.config.hours_per_week
             if weeks > _MAX_WEEKS:
-                self.note(issue.cell(name), f"estimate of {seconds:g} seconds is over ten engineer-years; "
+                self.note(issue.cell(used), f"estimate of {seconds:g} seconds is over ten engineer-years; "
                                             "the issue counts as unestimated (check the unit)", subject=key)
-                return None, None, issue.text(name)
+                return None, None, issue.text(used)
+            if used == left and original is not None and remaining != original:
+                return weeks, None, f"{remaining:g} seconds remaining of {original:g}"
             return weeks, None, f"{seconds:g} seconds"
         points = self.number(issue, "story_points", key, "story points")
         if points is not None:

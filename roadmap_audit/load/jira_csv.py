@@ -41,6 +41,8 @@ SYSTEM_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                           "fr": ("Estimation originale",)},
     "aggregate_estimate": {"en": ("Σ Original Estimate",), "es": ("Σ Estimación original",),
                            "pl": ("Σ Pierwotne oszacowanie",)},
+    "remaining_estimate": {"en": ("Remaining Estimate",), "es": ("Trabajo restante estimado",)},
+    "aggregate_remaining": {"en": ("Σ Remaining Estimate",), "es": ("Σ Trabajo restante estimado",)},
     "parent_key": {"en": ("Parent key",), "es": ("Clave principal",)},
     "parent_id": {"en": ("Parent", "Parent id"), "es": ("Principal",)},
     "sprint": {"en": ("Sprint",)},  # never translated

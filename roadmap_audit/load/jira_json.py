@@ -22,7 +22,8 @@ from . import tables
 from .jira_common import Issue, Link, add_issues, configured_names, custom_role
 
 # System fields read from `fields`, by JSON field id.
-_ESTIMATES = {"timeoriginalestimate": "original_estimate", "aggregatetimeoriginalestimate": "aggregate_estimate"}
+_ESTIMATES = {"timeoriginalestimate": "original_estimate", "aggregatetimeoriginalestimate": "aggregate_estimate",
+              "timeestimate": "remaining_estimate", "aggregatetimeestimate": "aggregate_remaining"}
 _DONE_CATEGORY_NAMES = frozenset({"done", "complete"})  # an old Cloud response called it "Complete"
 # ADF nodes that end a line of text when flattened.
 _ADF_BLOCKS = frozenset({"paragraph", "heading", "blockquote", "listItem", "codeBlock", "rule", "tableRow",
