@@ -338,12 +338,30 @@ def toml_value(value) -> str:
 
 @main.command()
 @click.argument("path", type=click.Path())
-def template(path):
+@click.option("--from", "from_plan", type=click.Path(),
+              help="Write the context workbook this plan lacks instead: a Teams row for each team that owns "
+                   "items with no staffing row, a Services row for each service named on items; fill in the "
+                   "numbers and pass it with --context.")
+@_plan_options
+def template(path, from_plan, context, config_file, quarter, level):
     """Write a blank plan workbook with header notes, example rows and data validation."""
-    from .template import write_template
+    from .template import rows_for, write_template
 
-    write_template(Path(path))
-    click.echo(f"template written to {path}", err=True)
+    if from_plan is None:
+        if context or config_file or level != "issue":
+            raise click.UsageError("--context, --config and --level go with --from PLAN")
+        write_template(Path(path))
+        click.echo(f"template written to {path}", err=True)
+        return
+    from . import pipeline
+
+    rows = rows_for(pipeline.load(_options(from_plan, context, config_file, quarter, level=level)))
+    if not rows["Teams"] and not rows["Services"]:
+        raise InputError("every team that owns items already has a staffing row, and every service named "
+                         "on items a Services row", where=from_plan, hint="nothing to write")
+    write_template(Path(path), rows=rows)
+    click.echo(f"context workbook written to {path}: {len(rows['Teams'])} teams and {len(rows['Services'])} "
+               f"services to fill in (headcount first); audit with --context {path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,9 +56,8 @@ def unchecked_capacity(teams: list[TeamReport]) -> str:
         return ""
     names = ", ".join(unchecked[:3]) + (f" and {len(unchecked) - 3} more" if len(unchecked) > 3 else "")
     whose = names if len(unchecked) == len(owning) == 1 else f"{len(unchecked)} of {len(owning)} teams ({names})"
-    rows = "its row" if len(unchecked) == 1 else "their rows"
     return (f"; load not checked for {whose}: no headcount in the staffing model "
-            f"(add {rows} to a Teams sheet, or pass one with --context)")
+            "(`roadmap-audit template teams.xlsx --from PLAN` lists the teams to fill in; then --context teams.xlsx)")
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:

@@ -1,5 +1,10 @@
 """`roadmap-audit template PATH`: a blank plan workbook to start from (SPEC §2.1).
 
+With `--from PLAN` it is the context workbook that plan lacks instead: no Items
+sheet, one row per team that owns items but has no staffing row, and one per
+service the items name that no Services row describes, each waiting for its
+numbers (headcount first). No example rows, since they would be read as real.
+
 Sheets and columns come from `load/schema.py`, the one table of what the loader
 reads, so the template can never drift from it. Each header carries a note (what
 the column means, its unit, the forms accepted, the other header names that work);
@@ -15,9 +20,12 @@ import io
 from pathlib import Path
 from typing import Any
 
+from collections import Counter
+
 from .errors import InputError
 from .load import schema
-from .model import ItemKind
+from .load.values import normalize_name
+from .model import ItemKind, Plan
 
 VALIDATED_ROWS = 1000  # validation and formats reach this far down each sheet
 
@@ -168,6 +176,31 @@ def examples(today: dt.date) -> dict[str, dict[str, Any]]:
     }
 
 
+def rows_for(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """The Teams and Services rows the plan lacks: teams that own items with no staffing row, and
+    services named on items with no Services row (owned by the team whose items name them most)."""
+    staffed = {normalize_name(t.team) for t in plan.teams}
+    described = {normalize_name(s.service) for s in plan.services}
+    teams: dict[str, str] = {}
+    services: dict[str, str] = {}
+    owners: dict[str, Counter[str]] = {}
+    for item in plan.items:
+        if item.team and normalize_name(item.team) and normalize_name(item.team) not in staffed:
+            teams.setdefault(normalize_name(item.team), item.team)
+        for name in item.services:
+            key = normalize_name(name)
+            if key and key not in described:
+                services.setdefault(key, name)
+                if item.team:
+                    owners.setdefault(key, Counter())[item.team] += 1
+    return {
+        "Teams": [{"team": name} for name in sorted(teams.values(), key=str.casefold)],
+        "Services": [{"service": services[key],
+                      "owner_team": owners[key].most_common(1)[0][0] if key in owners else None}
+                     for key in sorted(services, key=lambda k: services[k].casefold())],
+    }
+
+
 def _note(sheet: schema.SheetSpec, column: schema.Column) -> str:
     parts = [NOTES.get((sheet.name, column.name), "")]
     if column.name in sheet.required:
@@ -205,8 +238,8 @@ def _validation(sheet: schema.SheetSpec, column: schema.Column):
     return None
 
 
-def build_template(today: dt.date | None = None):
-    """The template as an openpyxl Workbook."""
+def build_template(today: dt.date | None = None, rows: dict[str, list[dict[str, Any]]] | None = None):
+    """The template as an openpyxl Workbook; with `rows` (see rows_for), the context workbook of a plan."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -214,7 +247,9 @@ def build_template(today: dt.date | None = None):
 
     from .report.xlsx import FIXED_TIME, put
 
-    rows = examples(today or dt.date.today())
+    example_rows = examples(today or dt.date.today())
+    if rows is not None:  # a plan's context: its own rows, no examples, settings left to fill
+        example_rows = {"Settings": {"rows": [(key, None) for key, _ in example_rows["Settings"]["rows"]]}}
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "roadmap-audit"
@@ -223,6 +258,8 @@ def build_template(today: dt.date | None = None):
     head_fill = PatternFill("solid", fgColor="18202B")
     required_fill = PatternFill("solid", fgColor="B7791F")
     for sheet in schema.SHEETS:
+        if rows is not None and sheet is schema.ITEMS:
+            continue
         ws = wb.create_sheet(sheet.name)
         for col, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(col)
@@ -248,23 +285,24 @@ def build_template(today: dt.date | None = None):
                     ws.cell(row=r, column=col).number_format = fmt
         ws.freeze_panes = "A2"
         if sheet is schema.SETTINGS:
-            for r, (key, value) in enumerate(rows["Settings"]["rows"], start=2):
+            for r, (key, value) in enumerate(example_rows["Settings"]["rows"], start=2):
                 put(ws.cell(row=r, column=1), key)
                 if value is not None:
                     put(ws.cell(row=r, column=2), value)
             continue
-        example = rows.get(sheet.name, {})
-        for col, column in enumerate(sheet.columns, start=1):
-            value = example.get(column.name)
-            if value not in (None, ""):
-                put(ws.cell(row=2, column=col), value)
-    if "Items" in wb.sheetnames:
-        wb.active = wb.sheetnames.index("Items")
+        filled = (rows or {}).get(sheet.name) if rows is not None else [example_rows.get(sheet.name, {})]
+        for r, row in enumerate(filled or [], start=2):
+            for col, column in enumerate(sheet.columns, start=1):
+                value = row.get(column.name)
+                if value not in (None, ""):
+                    put(ws.cell(row=r, column=col), value)
+    wb.active = wb.sheetnames.index("Items" if "Items" in wb.sheetnames else "Teams")
     return wb
 
 
-def write_template(path: Path, today: dt.date | None = None) -> None:
-    """Write the blank plan workbook; refuse to overwrite an existing file."""
+def write_template(path: Path, today: dt.date | None = None,
+                   rows: dict[str, list[dict[str, Any]]] | None = None) -> None:
+    """Write the blank plan workbook (or, with `rows`, a plan's context workbook); never overwrite a file."""
     from .report import write_atomic
     from .report.xlsx import pinned
 
@@ -274,5 +312,5 @@ def write_template(path: Path, today: dt.date | None = None) -> None:
     if path.suffix.lower() != ".xlsx":
         raise InputError("the template is a workbook: give a name ending in .xlsx", where=str(path))
     buffer = io.BytesIO()
-    build_template(today).save(buffer)
+    build_template(today, rows).save(buffer)
     write_atomic(path, pinned(buffer.getvalue()))

@@ -102,3 +102,37 @@ def test_template_is_deterministic(tmp_path: Path):
     write_template(a, today=TODAY)
     write_template(b, today=TODAY)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_from_a_jira_export_it_writes_the_context_workbook_the_plan_lacks(tmp_path: Path):
+    from .conftest import SAMPLES
+
+    plan = SAMPLES / "jira" / "tidewater-2026-Q3.csv"
+    out = tmp_path / "teams.xlsx"
+    result = run_cli("template", str(out), "--from", str(plan))
+    assert result.returncode == 0, result.stderr
+    assert "3 teams and 6 services to fill in" in result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [s.name for s in schema.SHEETS if s is not schema.ITEMS]
+    rows = lambda name: [[c.value for c in r][:2] for r in wb[name].iter_rows(min_row=2) if r[0].value]  # noqa: E731
+    assert rows("Teams") == [["orders", None], ["payments", None], ["platform", None]]
+    assert ["ledger", "payments"] in rows("Services") and ["orders-db", "orders"] in rows("Services")
+    assert rows("Org") == rows("Actions") == rows("Incidents") == []  # no example would be read as real
+    # as written, nobody has a headcount yet: the audit says so; with headcounts, load is checked
+    assert "load not checked for 3 of 3 teams" in audit_of(plan, context=[out]).verdict_reason
+    ws = wb["Teams"]
+    for row in range(2, 5):
+        ws.cell(row=row, column=3, value=5)  # headcount
+    wb.save(out)
+    audit = audit_of(plan, context=[out])
+    assert "not checked" not in audit.verdict_reason and all(t.capacity_known for t in audit.teams)
+
+
+def test_from_a_plan_with_every_team_staffed_there_is_nothing_to_write(tmp_path: Path):
+    from .conftest import SAMPLES
+
+    out = tmp_path / "teams.xlsx"
+    result = run_cli("template", str(out), "--from", str(SAMPLES / "northwind-2026-Q3.xlsx"))
+    assert result.returncode == 2 and not out.exists()
+    assert "every team that owns items already has a staffing row" in result.stderr
+    assert run_cli("template", str(out), "--level", "epic").returncode == 2  # --level goes with --from

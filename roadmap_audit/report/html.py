@@ -12,6 +12,7 @@ import base64
 import hashlib
 import math
 import re
+import shlex
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -296,6 +297,8 @@ def build_view(audit: Audit) -> dict:
         "defers_total": len(defer_recs),
         "owning_teams": sum(1 for t in audit.teams if t.items),
         "unchecked": sorted(t.team for t in audit.teams if t.items and not t.capacity_known),
+        "template_command": "roadmap-audit template teams.xlsx --from "
+                            + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
         "changes": _changes(audit, findings, set(defer)),
         "rules_by_family": dict(rules_by_family),
         "finding_teams": finding_teams,
