@@ -116,6 +116,7 @@ FORMS = {
     "percent": "A share: 20%, 0.2 or 20 all mean 20 %.",
     "date": "A date: a spreadsheet date, 2026-07-01, 01/07/2026 (day first) or 12/Mar/26.",
     "bool": "yes or no (also y/n, true/false, x, 1/0).",
+    "commitment": "yes or no (also committed / stretch, or the date that was promised).",
     "link": "yes, no, or a link to the document.",
     "list": "Several values separated by commas, semicolons or new lines.",
     "tier": "1 to 4, Tier 1, or critical / high / medium / low.",
@@ -227,7 +228,7 @@ def _validation(sheet: schema.SheetSpec, column: schema.Column):
     if column.kind == "percent":
         low, high = _SHARE_RANGE.get((sheet.name, column.name), (0, 1))
         return make(type="decimal", operator="between", formula1=str(low), formula2=str(high))
-    if column.kind in ("bool", "link") and (sheet.name, column.name) != ("Services", "error_budget_policy"):
+    if column.kind in ("bool", "commitment", "link") and (sheet.name, column.name) != ("Services", "error_budget_policy"):
         return make(type="list", formula1='"yes,no"')
     if column.kind == "tier":
         return make(type="list", formula1='"1,2,3,4,critical,high,medium,low"')

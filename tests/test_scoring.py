@@ -91,3 +91,6 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
 
 def test_priority_words_and_numbers_rank():
     assert [priority_rank(p) for p in ("P1", "2", "High", "Low", None, "lowest")] == [1, 2, 1, 3, 2, 4]
+    # MoSCoW, as roadmaps rank
+    assert [priority_rank(p) for p in ("Must have", "must", "Should", "Could-have", "Won't", "Won\u2019t have")] \
+        == [1, 1, 2, 3, 4, 4]

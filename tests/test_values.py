@@ -19,6 +19,7 @@ from roadmap_audit.load.values import (
     normalize_name,
     parse_bool,
     parse_bool_or_link,
+    parse_commitment,
     parse_date,
     parse_list,
     parse_number,
@@ -783,3 +784,20 @@ def test_normalize_name_keeps_only_ascii_letters_and_digits(text):
     key = normalize_name(text)
     assert all(c in "abcdefghijklmnopqrstuvwxyz0123456789" for c in key)
     assert normalize_name(key) == key
+
+
+@pytest.mark.parametrize(("v", "expected"), [
+    ("yes", True), ("no", False), ("x", True), (1, True), (None, None), ("n/a", None),
+    ("Committed", True), ("commit", True), ("Locked in", True), ("Promised", True),
+    ("Stretch", False), ("stretch-goal", False), ("Target", False), ("Best effort", False),
+    ("Nice to have", False), ("yes - to Sales", True), ("No (stretch)", False),
+    ("2026-08-01", True), (D(2026, 8, 1), True),  # a "committed date" column holds the promised date
+])
+def test_parse_commitment_reads_planning_words(v, expected):
+    assert parse_commitment(v) is expected
+
+
+@pytest.mark.parametrize("v", ["perhaps", "Sales", "yes no"])
+def test_parse_commitment_refuses_what_says_neither(v):
+    with pytest.raises(ParseError, match="is not a commitment"):
+        parse_commitment(v)

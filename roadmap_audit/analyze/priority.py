@@ -1,17 +1,19 @@
-"""How urgent an item's priority is, whatever the plan calls it (P1, 2, High, Blocker)."""
+"""How urgent an item's priority is, whatever the plan calls it (P1, 2, High, Blocker, Must have)."""
 
 from __future__ import annotations
 
 _PRIORITY_WORDS = {"highest": 0, "critical": 0, "blocker": 0, "high": 1, "medium": 2, "normal": 2,
-                   "low": 3, "lowest": 4, "trivial": 4}
+                   "low": 3, "lowest": 4, "trivial": 4,
+                   # MoSCoW, as roadmaps often rank: must have ... won't have (this time)
+                   "must": 1, "should": 2, "could": 3, "wont": 4, "won't": 4, "will not": 4}
 
 
 def priority_rank(priority: str | None) -> int:
     """0 is most urgent. P1/P2, 1/2, and words (High, Low) are understood; unknown is middle."""
     if not priority:
         return 2
-    text = priority.strip().lower()
+    text = " ".join(priority.strip().lower().replace("\u2019", "'").replace("-", " ").split())
     digits = "".join(c for c in text if c.isdigit())
     if digits:
         return int(digits)
-    return _PRIORITY_WORDS.get(text, 2)
+    return _PRIORITY_WORDS.get(text.removesuffix(" have"), 2)

@@ -358,10 +358,14 @@ class _Builder:
         rollback, rehearsal = issue.text("rollback_plan"), issue.text("rehearsal")
         committed = None
         if issue.fields.get("committed") is not None:
+            raw_committed = issue.fields["committed"]
             try:
-                committed = values.parse_bool_or_link(issue.fields["committed"])
-            except values.ParseError as exc:
-                self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
+                committed = values.parse_commitment(raw_committed)
+            except values.ParseError:
+                try:  # a Jira field that names the promise ("Agreed with Sales") is a yes
+                    committed = values.parse_bool_or_link(raw_committed)
+                except values.ParseError as exc:
+                    self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
         extra = dict(issue.extra)
         if team_source:
             extra["team from"] = "first component" if team_source == "component" else "project key"

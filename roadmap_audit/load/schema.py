@@ -15,7 +15,7 @@ from .values import normalize_name
 @dataclass(frozen=True)
 class Column:
     name: str  # canonical field name
-    kind: str  # which parser reads it: text, number, percent, date, bool, link, list, tier, int
+    kind: str  # which parser reads it: text, number, percent, date, bool, commitment, link, list, tier, int
     aliases: tuple[str, ...] = ()
 
 
@@ -71,7 +71,7 @@ ITEMS = SheetSpec(
         Column("owner", "text", ("assignee", "dri", "lead", "responsible")),
         Column("priority", "text", ("prio",)),
         Column("status", "text", ("state", "stage")),
-        Column("committed", "bool", ("commitment", "promised", "external commitment", "committed date")),
+        Column("committed", "commitment", ("commitment", "promised", "external commitment", "committed date")),
         Column("description", "text", ("details", "notes", "scope", "desc")),
         Column("first_planned", "text", ("first planned", "first quarter", "originally planned",
                                          "planned since")),

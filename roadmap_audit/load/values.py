@@ -26,6 +26,7 @@ __all__ = [
     "normalize_name",
     "parse_bool",
     "parse_bool_or_link",
+    "parse_commitment",
     "parse_date",
     "parse_list",
     "parse_number",
@@ -369,6 +370,42 @@ def parse_bool_or_link(v: Any) -> bool | None:
             return word
         return not is_none_marker(v)
     return parse_bool(v)
+
+
+# A commitment column in planning words: "Committed" is a promise, "Stretch" is not.
+_COMMITTED_WORDS = frozenset({"committed", "commit", "commitment", "promised", "locked", "locked in",
+                              "contractual", "external commitment", "hard date", "hard deadline"})
+_UNCOMMITTED_WORDS = frozenset({"stretch", "stretch goal", "target", "aspirational", "best effort", "uncommitted",
+                                "not committed", "non committed", "nice to have", "optional", "tentative", "maybe",
+                                "soft date", "internal"})
+_LEAD_WORD = re.compile(r"\s*([^\W_]+)\s*(?:[-–—:(,;/]|$)")
+
+
+def parse_commitment(v: Any) -> bool | None:
+    """Whether a date was promised: yes/no, "Committed" or "Stretch", "yes - to Sales", or the promised date."""
+    try:
+        return parse_bool(v)
+    except ParseError:
+        if isinstance(v, (dt.date, dt.datetime)):
+            return True  # a "committed date" column holds the date that was promised
+        if not isinstance(v, str):
+            raise
+    key = " ".join(_fold(v).replace("-", " ").replace("_", " ").split())
+    if key in _COMMITTED_WORDS:
+        return True
+    if key in _UNCOMMITTED_WORDS:
+        return False
+    lead = _LEAD_WORD.match(v)
+    if lead and lead.end() < len(v.rstrip()):  # "yes - to Sales", "No (stretch)"
+        word = _bool_word(lead[1])
+        if word is not None:
+            return word
+    try:
+        parse_date(v)
+        return True
+    except ParseError:
+        raise ParseError(f"{_show(v)} is not a commitment (yes or no, committed or stretch, or the date "
+                         "that was promised)") from None
 
 
 # ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "percent": values.parse_percent,
     "date": values.parse_date,
     "bool": values.parse_bool,
+    "commitment": values.parse_commitment,
     "link": values.parse_bool_or_link,
     "list": values.parse_list,
     "tier": values.parse_tier,
