@@ -98,6 +98,25 @@ def test_dates_written_as_a_month_quarter_or_week_are_read_and_noted_once_per_co
                        "mid-month is the 15th): 2026-09-30"}
 
 
+def test_a_dependency_written_as_a_title_or_in_another_case_is_that_item(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team", "depends_on"],
+                  ["A-1", "Ledger migration", "core", None],
+                  ["A-2", "Wallet launch", "core", "Ledger migration"],
+                  ["A-3", "Refunds", "core", "a-1; wallet launch; A-1"],
+                  ["A-4", "Refunds", "core", "refunds"],  # two items have that title
+                  ["A-5", "Payouts", "core", "Nothing like it"]],
+    })
+    plan = load_plan(path)
+    got = {i.key: i.depends_on for i in plan.items}
+    assert got == {"A-1": [], "A-2": ["A-1"], "A-3": ["A-1", "A-2"], "A-4": ["refunds"], "A-5": ["Nothing like it"]}
+    assert sorted((i.ref.location, i.problem) for i in plan.issues) == [
+        ("Items!D3", "depends on 'Ledger migration', read as A-1, the one item with that title"),
+        ("Items!D4", "depends on 'wallet launch', read as A-2, the one item with that title"),
+        ("Items!D5", "depends on 'refunds', the title of A-3, A-4; the dependency was not followed (write the key)"),
+        ("Items!D6", "depends on Nothing like it, which is not in the plan; the dependency was not followed")]
+
+
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", {
         "Items": [["key", "title", "team", "estimate", "due"],

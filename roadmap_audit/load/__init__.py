@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import JiraConfig, Limits
-from ..model import DataIssue, Plan
+from ..model import DataIssue, Item, Plan, SourceRef
 from .jira_common import roll_up_to_epics
+from .values import normalize_name
 from .workbook import _Loader, read_sheets
 
 
@@ -45,19 +46,53 @@ def load_plan(
 
 
 def check_references(plan: Plan) -> None:
-    """Note every dependency on a key that no source has (after plan and context are read)."""
+    """Resolve each dependency to an item key, after plan and context are read, and note what cannot be.
+
+    A key written in another case ("pay-12") is that key. A dependency written as an item's title
+    ("Ledger migration") is that item when exactly one item has the title, with a note saying so.
+    """
     keys = {item.key for item in plan.items}
+    by_case: dict[str, list[str]] = {}
+    by_title: dict[str, list[str]] = {}
+
+    def lookups() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        if not by_case:  # built on the first dependency that is no key: most plans never need them
+            for other in plan.items:
+                by_case.setdefault(other.key.casefold(), []).append(other.key)
+                by_title.setdefault(normalize_name(other.title), []).append(other.key)
+        return by_case, by_title
+
+    def note(item: Item, where: SourceRef, problem: str) -> None:
+        plan.issues.append(DataIssue(ref=where, subject_id=item.key, problem=problem))
+
     for item in plan.items:
+        if not item.depends_on:
+            continue
         column = item.columns.get("depends_on")
         where = item.ref.at(column) if column else item.ref
+        resolved: list[str] = []
         for dep in item.depends_on:
-            if dep == item.key:
-                plan.issues.append(DataIssue(ref=where, subject_id=item.key,
-                                             problem="depends on itself; the dependency was ignored"))
-            elif dep not in keys:
-                plan.issues.append(DataIssue(ref=where, subject_id=item.key,
-                                             problem=f"depends on {dep}, which is not in the plan; "
-                                                     "the dependency was not followed"))
+            target = dep
+            if dep not in keys:
+                cases, titles = lookups()
+                same_key = cases.get(dep.casefold(), [])
+                titled = titles.get(normalize_name(dep), []) if normalize_name(dep) else []
+                if len(same_key) == 1:
+                    target = same_key[0]
+                elif len(titled) == 1:
+                    target = titled[0]
+                    note(item, where, f"depends on '{dep}', read as {target}, the one item with that title")
+                elif titled:
+                    note(item, where, f"depends on '{dep}', the title of {', '.join(titled)}; "
+                                      "the dependency was not followed (write the key)")
+                else:
+                    note(item, where, f"depends on {dep}, which is not in the plan; the dependency was not followed")
+            if target == item.key:
+                note(item, where, "depends on itself; the dependency was ignored")
+            if target not in resolved:
+                resolved.append(target)
+        if resolved != item.depends_on:
+            item.depends_on = resolved
 
 
 def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config: JiraConfig,
