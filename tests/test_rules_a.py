@@ -167,6 +167,28 @@ A-2,Orphan,,2
     assert found == {("item", "A-2")}  # no Teams sheet: "ghost" cannot be judged
 
 
+def test_a_team_spelled_almost_like_a_staffed_one_gets_the_hint(tmp_path):
+    write(tmp_path, "items.csv", """
+key,title,team,estimate
+A-1,Work,Payments Team,2
+A-2,Work,paymnets,M
+A-3,Work,ghost,2
+A-4,Work,payments,2
+""")
+    write(tmp_path, "teams.csv", """
+team,headcount
+payments,5
+search,4
+""")
+    audit = audit_of(tmp_path, select=["OWN001"])
+    messages = {f.subject.id: f.message for f in audit.findings}
+    assert set(messages) == {"Payments Team", "paymnets", "ghost"}
+    hint = "; the Teams sheet has 'payments': if that is this team, spell it the same way in both places"
+    assert messages["Payments Team"].endswith(hint) and messages["paymnets"].endswith(hint)
+    assert "the Teams sheet has" not in messages["ghost"]
+    assert "(A-2; 3 estimated engineer-weeks)" in messages["paymnets"]  # a T-shirt size counts too
+
+
 # ---------------------------------------------------------------- the Northwind stories
 
 

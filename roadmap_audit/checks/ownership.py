@@ -3,10 +3,13 @@ staffing model does not know."""
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..analyze.capacity import item_weeks
 from ..analyze.facts import Facts
+from ..load.values import normalize_name
 from ..model import Evidence, Item, Severity, Subject
 from .base import Hit, Params, check, item_subject, team_subject
 
@@ -72,8 +75,9 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
             services[team].append(service.service)
             refs[team].append(Evidence.of(service.cell("owner_team"),
                                           f"{service.service}: owner_team {service.owner_team}"))
+    staffed = {normalize_name(t): t for t in facts.teams}
     for team in sorted(refs):
-        weeks = sum(i.estimate_weeks or 0 for i in items[team])
+        weeks = sum(item_weeks(i, None, facts.params.size_weeks) or 0 for i in items[team])
         keys = [i.key for i in items[team]]
         parts = []
         if keys:
@@ -86,9 +90,20 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
             subject=team_subject(team),
             message=(f"team '{team}' owns {' and '.join(parts)} but is not in the staffing model (Teams sheet): "
                      "its capacity, on-call rotation and operational load are unknown, so none of this work is "
-                     "checked against what the team can carry"),
+                     "checked against what the team can carry" + _spelled_like(team, staffed)),
             evidence=tuple(refs[team][: p.max_evidence]),
             teams=(team,),
             severity=p.escalate_to if p.escalate_to and p.escalate_if_committed and any_committed else None,
             impact=1.0 + weeks / 10,
         )
+
+
+def _spelled_like(team: str, staffed: dict[str, str]) -> str:
+    """A hint when the Teams sheet has a team spelled almost the same ("Payments Team", "paymnets")."""
+    key = normalize_name(team)
+    inside = [name for k, name in staffed.items() if k and key and (k in key or key in k)]
+    close = inside if len(inside) == 1 else [staffed[k] for k in difflib.get_close_matches(key, staffed, n=1,
+                                                                                            cutoff=0.8)]
+    if not close:
+        return ""
+    return f"; the Teams sheet has '{close[0]}': if that is this team, spell it the same way in both places"
