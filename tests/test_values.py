@@ -191,6 +191,11 @@ def test_parse_text_errors(v):
         (-2, -2.0),
         (Fraction(1, 4), 0.25),
         (10**20, 1e20),
+        ("~4", 4.0),  # what is written around a number without changing it
+        ("approx. 3", 3.0),
+        ("4?", 4.0),
+        ("6 (2 new)", 6.0),
+        ("10/week", 10.0),
     ],
 )
 def test_parse_number(v, expected):
@@ -205,7 +210,7 @@ def test_parse_number_empty(v):
 @pytest.mark.parametrize(
     "v",
     [
-        "abc", "1.2.3", "1,2,3", "12,34,567", "1 00", "3-4", "~4", "4?", "$5", "20%",
+        "abc", "1.2.3", "1,2,3", "12,34,567", "1 00", "3-4", "~", "(4)", "4 (", "$5", "20%",
         "1e999", LONG, "1" * 400, "nan", "inf", "-inf", "Infinity", "10k", "3.", "+-5",
         "4 is roughly the estimate we think", "1,000.000.5", "1.000,000,5", "1 000.000,5",
         "²", "١٢",  # superscript and Arabic-Indic digits are not plain digits

@@ -117,6 +117,23 @@ def test_a_dependency_written_as_a_title_or_in_another_case_is_that_item(tmp_pat
         ("Items!D6", "depends on Nothing like it, which is not in the plan; the dependency was not followed")]
 
 
+def test_staffing_numbers_as_people_write_them(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team"], ["A-1", "One", "a"]],
+        "Teams": [["team", "headcount", "oncall_rotation", "ops_allocation", "pages_per_week", "toil_hours_per_week"],
+                  ["a", "6 (2 new)", "5 people", "20-30%", "~10", "4 hrs/week"],
+                  ["b", 5, "yes", "25 %", "3-5", "10/week"]],
+    })
+    plan = load_plan(path)
+    got = {t.team: (t.headcount, t.oncall_rotation, t.ops_allocation, t.pages_per_week, t.toil_hours_per_week)
+           for t in plan.teams}
+    assert got == {"a": (6, 5, pytest.approx(0.25), 10, 4), "b": (5, 0, pytest.approx(0.25), 4, 10)}  # no rotation read
+    assert {i.ref.location: i.problem for i in plan.issues} == {
+        "Teams!D2": "ops_allocation: the range 20-30% read as its middle, 25%",
+        "Teams!C3": "oncall_rotation: 'yes' is not a number; the value was left out",
+        "Teams!E3": "pages_per_week: the range 3-5 read as its middle, 4"}
+
+
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", {
         "Items": [["key", "title", "team", "estimate", "due"],

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .values import _MULTIPLIERS, ParseError, _show, _split_number, is_none_marker, parse_number
+from .values import _MULTIPLIERS, ParseError, _show, _split_number, is_none_marker, parse_number, split_range
 
 WEEKS_PER_MONTH = 52 / 12
 HOURS_PER_WEEK = 40
@@ -57,7 +57,6 @@ SIZE_SPELLINGS: dict[str, str] = {
 # "~3", "≈ 3", "about 3", "approx. 3", "3?": an estimate is approximate anyway.
 _APPROXIMATE = re.compile(r"^(?:~|≈|\bca\.?|\bc\.|\babout\b|\bapprox\.?|\baround\b|\broughly\b)\s*", re.IGNORECASE)
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
-_RANGE = re.compile(rf"({_NUMBER})\s*(?:-|–|—|to)\s*({_NUMBER})\s*(.*)", re.IGNORECASE)
 _PART = re.compile(rf"({_NUMBER})\s*([^\W\d_]+)")  # one "2w" of "2w 3d 4h"
 
 
@@ -106,12 +105,12 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
     size = SIZE_SPELLINGS.get(_unit(text))
     if size:
         return Effort(size=size)
-    span = _RANGE.fullmatch(text)
+    span = split_range(text)
     if span:
-        low, high = parse_number(span[1]), parse_number(span[2])
+        low, high = parse_number(span[0]), parse_number(span[1])
         if high < low:
             raise ParseError(f"{_show(v)} is not a range from low to high")
-        middle = _amount((low + high) / 2, span[3], default_weeks, v)
+        middle = _amount((low + high) / 2, span[2], default_weeks, v)
         return Effort(middle.weeks, middle.points, f"the range {text} read as its middle, {(low + high) / 2:g}",
                       middle.bare)
     parts = _PART.findall(text)

@@ -34,6 +34,7 @@ __all__ = [
     "parse_quarter",
     "parse_text",
     "parse_tier",
+    "split_range",
     "quarter_bounds",
 ]
 
@@ -201,7 +202,10 @@ _MAX_NUMBER_TEXT = 100
 _NUMBER_HEAD = re.compile(r"([+-]?) *([0-9.,' ]*[0-9])(.*)", re.DOTALL)
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]{1,3}")
 # One to three words such as "w", "weeks", "eng-weeks", "story points".
-_UNIT_WORD = re.compile(r"[^\W\d_]+(?:[ ./-][^\W\d_]+){0,2}\.?")
+_UNIT_WORD = re.compile(r"(?:/ ?)?[^\W\d_]+(?:[ ./-][^\W\d_]+){0,2}\.?")  # "w", "eng-weeks", "/week"
+# What people write around a number that does not change it: "~10", "approx. 3", "4?", "6 (2 new)".
+_APPROXIMATE = re.compile(r"^(?:~|≈|ca\.|c\.|about |approx\.? |around |roughly )\s*", re.IGNORECASE)
+_REMARK = re.compile(r"\s*(?:\?|\([^()]*\))$")
 # "10k" must not silently read as 10.
 _MULTIPLIERS = frozenset({"k", "bn"})
 
@@ -260,7 +264,7 @@ def _plain_number(body: str) -> float | None:
 
 def _split_number(v: str, what: str) -> tuple[float, str]:
     """Read the number at the start of the text; return it and the rest of the text."""
-    text = _number_text(v)
+    text = _REMARK.sub("", _APPROXIMATE.sub("", _number_text(v)))
     if len(text) > _MAX_NUMBER_TEXT:
         raise ParseError(f"{_show(v)} is too long to be {what}")
     match = _NUMBER_HEAD.fullmatch(text)
@@ -289,6 +293,17 @@ def parse_number(v: Any) -> float | None:
     if rest and not _UNIT_WORD.fullmatch(rest):
         raise ParseError(f"{_show(v)} is not a number")
     return value
+
+
+_RANGE = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(?:-|–|—|to)\s*([0-9]+(?:[.,][0-9]+)?)\s*(.*)", re.IGNORECASE)
+
+
+def split_range(v: Any) -> tuple[str, str, str] | None:
+    """A range written in a cell, "3-5", "20-30%", "1 to 2 weeks": (low, high, what follows both); else None."""
+    if not isinstance(v, str) or len(v) > _MAX_NUMBER_TEXT:
+        return None
+    match = _RANGE.fullmatch(_REMARK.sub("", _APPROXIMATE.sub("", _number_text(v))))
+    return (match[1], match[2], match[3]) if match else None
 
 
 _PERCENT_SIGNS = frozenset({"%", "\uff05", "percent", "per cent", "pct"})

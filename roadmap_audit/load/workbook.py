@@ -106,8 +106,28 @@ class Row:
                 return self.loader.date(self, name, raw, end=name in _PERIOD_END_FIELDS)
             return _PARSERS[kind](raw)
         except values.ParseError as exc:
+            middle = self._middle(name, kind, raw, subject) if kind in ("number", "int", "percent") else None
+            if middle is not None:
+                return middle
             self.loader.issue(self.cell(name), f"{name}: {exc}; the value was left out", subject=subject)
             return [] if kind == "list" else None
+
+    def _middle(self, name: str, kind: str, raw: Any, subject: str | None) -> float | None:
+        """A range such as "3-5" or "20-30%" read as its middle, with a note; None if it is no range."""
+        span = values.split_range(raw)
+        if span is None:
+            return None
+        try:
+            low, high = (_PARSERS[kind](f"{end} {span[2]}".strip()) for end in span[:2])
+        except values.ParseError:
+            return None
+        if low is None or high is None or high < low:
+            return None
+        middle = round((low + high) / 2) if kind == "int" else (low + high) / 2
+        shown = f"{middle:.0%}" if kind == "percent" else f"{middle:g}"
+        self.loader.issue(self.cell(name), f"{name}: the range {values.parse_text(raw)} read as its middle, {shown}",
+                          subject=subject)
+        return middle
 
     def text(self, name: str) -> str | None:
         return values.parse_text(self.raw.get(name))
