@@ -56,8 +56,13 @@ def unchecked_capacity(teams: list[TeamReport]) -> str:
         return ""
     names = ", ".join(unchecked[:3]) + (f" and {len(unchecked) - 3} more" if len(unchecked) > 3 else "")
     whose = names if len(unchecked) == len(owning) == 1 else f"{len(unchecked)} of {len(owning)} teams ({names})"
-    return (f"; load not checked for {whose}: no headcount in the staffing model "
-            "(`roadmap-audit template teams.xlsx --from PLAN` lists the teams to fill in; then --context teams.xlsx)")
+    if any(t.capacity_known for t in teams):  # a staffing model exists: a missing row or another spelling
+        fix = "add their rows to the Teams sheet, or spell their names as it does" if len(unchecked) > 1 else \
+            "add its row to the Teams sheet, or spell its name as it does"
+    else:
+        fix = "run roadmap-audit template teams.xlsx --from PLAN to list the teams, fill in their headcount, " \
+              "and audit with --context teams.xlsx"
+    return f"; load not checked for {whose}: no headcount in the staffing model ({fix})"
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:

@@ -73,8 +73,8 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
     assert audit.verdict == "go"
     assert audit.verdict_reason == (
         "no critical or high findings; load not checked for 2 of 2 teams (PAY, WEB): no headcount in the "
-        "staffing model (`roadmap-audit template teams.xlsx --from PLAN` lists the teams to fill in; then "
-        "--context teams.xlsx)")
+        "staffing model (run roadmap-audit template teams.xlsx --from PLAN to list the teams, fill in their "
+        "headcount, and audit with --context teams.xlsx)")
     html = render("html", audit)
     assert "Every team fits its capacity" not in html and '<span class="warn-note">not checked</span>' in html
     assert "<b>Load not checked</b> for" in html
@@ -82,9 +82,11 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
     # a staffing model that covers one of two teams: the verdict names the other, the report says which fit
     (tmp_path / "teams.csv").write_text("team,headcount,oncall_rotation\nWEB,6,6\n", encoding="utf-8")
     partly = audit_of(export, context=[tmp_path / "teams.csv"])
-    assert "; load not checked for 1 of 2 teams (PAY): no headcount in the staffing model" in partly.verdict_reason
+    assert partly.verdict_reason.endswith("; load not checked for 1 of 2 teams (PAY): no headcount in the staffing "
+                                          "model (add its row to the Teams sheet, or spell its name as it does)")
     html = render("html", partly)
     assert "Every team with a known capacity fits it." in html and "of 1 checked" in html
+    assert "Add its row (headcount, on-call rotation, ops allocation) to the Teams sheet, or spell its name" in html
     # the sample plan staffs every team: nothing to say
     assert "not checked" not in audit_of(FIXTURES / "org").verdict_reason
 

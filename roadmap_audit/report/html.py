@@ -297,6 +297,7 @@ def build_view(audit: Audit) -> dict:
         "defers_total": len(defer_recs),
         "owning_teams": sum(1 for t in audit.teams if t.items),
         "unchecked": sorted(t.team for t in audit.teams if t.items and not t.capacity_known),
+        "any_staffed": any(t.capacity_known for t in audit.teams),
         "template_command": "roadmap-audit template teams.xlsx --from "
                             + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
         "changes": _changes(audit, findings, set(defer)),
