@@ -377,3 +377,13 @@ def test_the_dependency_picture_draws_items_with_their_arrows_when_it_must_choos
     assert len(drawn) == 10 and view.total == 60
     assert drawn == ends, "every item drawn has its arrow"
     assert sum(1 for k in drawn if k.startswith("M-")) == 5  # the flagged items, each with what it waits for
+
+
+def test_dependency_lanes_keep_connected_teams_next_to_each_other():
+    from roadmap_audit.report.graph import _lane_order
+
+    by_risk = ["pay", "search", "api", "data", "web"]
+    links = [("pay", "data"), ("data", "pay"), ("data", "web"), ("api", "search")]
+    # the riskiest team stays on top; data follows pay, web follows data; search and api keep risk order
+    assert _lane_order(by_risk, links) == ["pay", "data", "web", "search", "api"]
+    assert _lane_order(by_risk, []) == by_risk  # nothing connects: the risk order

@@ -139,6 +139,27 @@ def _layers(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     return {key: column[dag.graph["mapping"][key]] for key in keys}
 
 
+def _lane_order(by_risk: list[str], links: list[tuple[str, str]]) -> list[str]:
+    """Lanes top to bottom: the riskiest team first, then each time the team with the most arrows to
+    the lane just placed (then to any placed lane, then by risk), so arrows between lanes stay short."""
+    if len(by_risk) <= 2:
+        return by_risk
+    weight: dict[tuple[str, str], int] = defaultdict(int)
+    for a, b in links:
+        if a != b:
+            weight[(a, b)] += 1
+            weight[(b, a)] += 1
+    rank = {t: i for i, t in enumerate(by_risk)}
+    placed = [by_risk[0]]
+    left = set(by_risk[1:])
+    while left:
+        last = placed[-1]
+        nxt = max(left, key=lambda t: (weight[(t, last)], sum(weight[(t, p)] for p in placed), -rank[t]))
+        placed.append(nxt)
+        left.remove(nxt)
+    return placed
+
+
 def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, str],
                     limit: int = LIMIT) -> GraphView | None:
     """The picture of the item dependency graph, or None when no item depends on another.
@@ -161,7 +182,8 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
 
     order = [t.team for t in audit.teams]
     teams_here = {team_of(k) for k in keys}
-    lanes_order = [t for t in order if t in teams_here] + sorted(teams_here - set(order))
+    by_risk = [t for t in order if t in teams_here] + sorted(teams_here - set(order))
+    lanes_order = _lane_order(by_risk, [(team_of(a), team_of(b)) for a, b in edges])
 
     # cells: (team, column) -> items, ordered so edges cross as little as a few sweeps manage
     cells: dict[tuple[str, int], list[str]] = defaultdict(list)
