@@ -13,7 +13,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .values import _MULTIPLIERS, ParseError, _show, _split_number, is_none_marker, parse_number, split_range
+from .values import (
+    _MULTIPLIERS,
+    ParseError,
+    _show,
+    _split_number,
+    is_none_marker,
+    parse_number,
+    split_range,
+    unhedged,
+)
 
 WEEKS_PER_MONTH = 52 / 12
 HOURS_PER_WEEK = 40
@@ -54,8 +63,6 @@ SIZE_SPELLINGS: dict[str, str] = {
     **_spellings("XXL", "xxl", "xx large", "2xl", "extra extra large"),
 }
 
-# "~3", "≈ 3", "about 3", "approx. 3", "3?": an estimate is approximate anyway.
-_APPROXIMATE = re.compile(r"^(?:~|≈|\bca\.?|\bc\.|\babout\b|\bapprox\.?|\baround\b|\broughly\b)\s*", re.IGNORECASE)
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
 _PART = re.compile(rf"({_NUMBER})\s*([^\W\d_]+)")  # one "2w" of "2w 3d 4h"
 
@@ -101,7 +108,7 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
     if not isinstance(v, str) or is_none_marker(v):
         number = parse_number(v)
         return None if number is None else Effort(weeks=number * default_weeks, bare=True)
-    text = _APPROXIMATE.sub("", " ".join(v.split())).rstrip("?").strip()
+    text = unhedged(v)  # "~3", "approx. 2 wks", "3?", "L (maybe XL)": an estimate is approximate anyway
     size = SIZE_SPELLINGS.get(_unit(text))
     if size:
         return Effort(size=size)

@@ -35,6 +35,7 @@ __all__ = [
     "parse_text",
     "parse_tier",
     "split_range",
+    "unhedged",
     "quarter_bounds",
 ]
 
@@ -262,9 +263,14 @@ def _plain_number(body: str) -> float | None:
     return float(f"{digits or '0'}.{frac or '0'}")
 
 
+def unhedged(v: str) -> str:
+    """The text without what people write around a number: "~10", "approx. 3", "4?", "6 (2 new)"."""
+    return _REMARK.sub("", _APPROXIMATE.sub("", _number_text(v)))
+
+
 def _split_number(v: str, what: str) -> tuple[float, str]:
     """Read the number at the start of the text; return it and the rest of the text."""
-    text = _REMARK.sub("", _APPROXIMATE.sub("", _number_text(v)))
+    text = unhedged(v)
     if len(text) > _MAX_NUMBER_TEXT:
         raise ParseError(f"{_show(v)} is too long to be {what}")
     match = _NUMBER_HEAD.fullmatch(text)
@@ -302,7 +308,7 @@ def split_range(v: Any) -> tuple[str, str, str] | None:
     """A range written in a cell, "3-5", "20-30%", "1 to 2 weeks": (low, high, what follows both); else None."""
     if not isinstance(v, str) or len(v) > _MAX_NUMBER_TEXT:
         return None
-    match = _RANGE.fullmatch(_REMARK.sub("", _APPROXIMATE.sub("", _number_text(v))))
+    match = _RANGE.fullmatch(unhedged(v))
     return (match[1], match[2], match[3]) if match else None
 
 
