@@ -10,11 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .engine import Rule, builtin_rules_dir, load_rules, run_rules
 from .errors import InputError
 from .model import Audit, Plan
+
+if TYPE_CHECKING:
+    from .analyze.facts import Facts
 
 
 @dataclass
@@ -94,9 +98,21 @@ def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], No
         return _run(options, plan, on_phase)
 
 
+def derived(options: Options, plan: Plan) -> Facts:
+    """The facts of a loaded plan, with the rule pack's capacity model and vocabulary."""
+    from .analyze.facts import Vocabulary, derive, load_params
+
+    config = options.config
+    dirs = rule_dirs(options.rules_dirs, config)
+    params, _ = load_params(pack_file(dirs, "capacity.toml"), config.capacity)
+    vocab_files = pack_file(dirs, "vocabulary.toml")
+    if not vocab_files:
+        raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
+    return derive(plan, params, Vocabulary.from_file(vocab_files[-1]), options.quarter or config.quarter)
+
+
 def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -> Audit:
     from . import score
-    from .analyze.facts import Vocabulary, derive, load_params
     from .analyze.forecast import forecast
 
     config = options.config
@@ -106,12 +122,7 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
         on_phase("load")
         plan = load(options)
     on_phase("derive")
-    params, _ = load_params(pack_file(dirs, "capacity.toml"), config.capacity)
-    vocab_files = pack_file(dirs, "vocabulary.toml")
-    if not vocab_files:
-        raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
-    vocabulary = Vocabulary.from_file(vocab_files[-1])
-    facts = derive(plan, params, vocabulary, options.quarter or config.quarter)
+    facts = derived(options, plan)
     on_phase("forecast")
     facts.forecast = forecast(facts, forecast_params(dirs, config))
     on_phase("rules")

@@ -106,6 +106,16 @@ def test_validate_lists_data_problems_with_locations():
     assert "Items!E35" in result.stdout and "111 rows read, 111 used" in result.stdout
 
 
+def test_validate_lists_the_same_notes_as_the_audits_data_quality(tmp_path):
+    (tmp_path / "items.csv").write_text("key,title,team,estimate,due\nA-1,One,web,M,Aug 2026\nA-2,Two,web,1-2,\n",
+                                        encoding="utf-8")
+    (tmp_path / "teams.csv").write_text("team,headcount\nweb,3-5\n", encoding="utf-8")
+    args = (str(tmp_path / "items.csv"), "--context", str(tmp_path / "teams.csv"), "--format", "json")
+    listed = json.loads(run_cli("validate", *args).stdout)["issues"]
+    audited = json.loads(run_cli("audit", *args).stdout)["data_quality"]["issues"]
+    assert listed == audited and len(listed) == 4  # T-shirt sizes are read in derive, and still listed
+
+
 def test_help_and_rules_list_work():
     assert run_cli("--help").returncode == 0
     listing = run_cli("rules", "list")
