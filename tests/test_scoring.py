@@ -78,6 +78,7 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
     html = render("html", audit)
     assert "Every team fits its capacity" not in html and '<span class="warn-note">not checked</span>' in html
     assert "<b>Load not checked</b> for" in html
+    assert render("text", audit, colour=False).splitlines()[0].endswith("2 items, no staffing model)")
     assert f"<code>roadmap-audit template teams.xlsx --from {export}</code>" in html
     # a staffing model that covers one of two teams: the verdict names the other, the report says which fit
     (tmp_path / "teams.csv").write_text("team,headcount,oncall_rotation\nWEB,6,6\n", encoding="utf-8")

@@ -37,6 +37,7 @@ from .view import (
     severity_counts,
     severity_rank,
     span,
+    teams_text,
     weeks,
 )
 
@@ -352,7 +353,8 @@ def _environment():
     )
     env.filters.update(pct=pct, weeks=weeks, number=number, day=day, linkify=linkify, safe_url=safe_url,
                        family_name=family_name, first_sentence=first_sentence)
-    env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell)
+    env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell,
+                       teams_text=teams_text)
     return env
 
 

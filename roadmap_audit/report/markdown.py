@@ -21,6 +21,7 @@ from .view import (
     pct,
     severity_counts,
     span,
+    teams_text,
     weeks,
 )
 
@@ -48,7 +49,7 @@ def render_markdown(audit: Audit) -> str:
     counts = severity_counts(audit.findings)
     out: list[str] = [f"# Roadmap audit — {esc(p.quarter or 'plan')}", ""]
     when = span(p.start, p.end)
-    out += [f"{esc(', '.join(p.sources))} · {p.items} items · {p.teams} teams · {p.weeks:g} weeks"
+    out += [f"{esc(', '.join(p.sources))} · {p.items} items · {teams_text(p.teams)} · {p.weeks:g} weeks"
             + (f" ({when})" if when else ""), ""]
     out += [f"> **Verdict: {VERDICT_TEXT[audit.verdict]}** — {esc(audit.verdict_reason)}", ">",
             "> Findings: " + (" · ".join(f"{_ICON[s]} {n} {s}" for s, n in counts.items() if n) or "none")]
@@ -156,10 +157,10 @@ def render_markdown(audit: Audit) -> str:
     if not audit.findings:
         out += ["No findings.", ""]
     for f in audit.findings:
-        teams_text = f" · {esc(', '.join(f.teams))}" if f.teams else ""
+        involved = f" · {esc(', '.join(f.teams))}" if f.teams else ""
         out += [f"### {_ICON[f.severity]} {f.severity.upper()} {f.rule} — {esc(f.title)}: {esc(f.subject.id)}", "",
                 esc(f.message), "",
-                f"- **Subject:** {esc(f.subject.kind)} {esc(f.subject.id)}{teams_text}"
+                f"- **Subject:** {esc(f.subject.kind)} {esc(f.subject.id)}{involved}"
                 + (f" · owner: {esc(f.owner_unit)}" if f.owner_unit else ""),
                 "- **Evidence:** " + ("; ".join(
                     code(e.location) + (f" {esc(e.note)}" if e.note else "") + f" ({esc(e.source)})"

@@ -11,7 +11,7 @@ import textwrap
 
 from ..model import Audit
 from .forecast_view import at_risk, team_finish
-from .view import VERDICT_TEXT, day, is_over, pct, severity_counts, span, weeks
+from .view import VERDICT_TEXT, day, is_over, pct, severity_counts, span, teams_text, weeks
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[1;33m", "go": "\033[1;32m",
@@ -39,7 +39,7 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     p = audit.plan
     when = span(p.start, p.end)
     out = [c("bold", f"Roadmap audit — {p.quarter or 'quarter not set'}") + f"  ({', '.join(p.sources)}; "
-           f"{p.weeks:g} weeks{', ' + when if when else ''}; {p.items} items, {p.teams} teams)",
+           f"{p.weeks:g} weeks{', ' + when if when else ''}; {p.items} items, {teams_text(p.teams)})",
            "",
            f"Verdict: {c(audit.verdict, VERDICT_TEXT[audit.verdict])} — {audit.verdict_reason}"]
     counts = severity_counts(audit.findings)

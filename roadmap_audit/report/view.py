@@ -128,5 +128,10 @@ def span(start: dt.date | None, end: dt.date | None) -> str:
     return f"{day(start)} – {day(end)}"
 
 
+def teams_text(staffed: int) -> str:
+    """How many teams the staffing model has, as a header says it: "8 teams", or that there is none."""
+    return "no staffing model" if staffed == 0 else f"{staffed} team{'s' if staffed != 1 else ''}"
+
+
 def is_over(load: float | None) -> bool:
     return load is not None and load > 1.0
