@@ -110,6 +110,11 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
         assert element.is_displayed(), section
         assert element.size["height"] > 20, section
 
+    # at a laptop's 1280 px, every rule family of the heat map shows without scrolling sideways
+    wide, room = browser.execute_script(
+        "const t = document.querySelector('#heatmap table'); return [t.scrollWidth, t.parentElement.clientWidth]")
+    assert wide <= room, f"the heat map is {wide} px wide in {room} px"
+
     cards = browser.find_elements(By.CSS_SELECTOR, "details.finding")
     count = browser.find_element(By.ID, "f-count")
     if cards:
