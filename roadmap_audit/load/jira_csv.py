@@ -168,15 +168,16 @@ def _issue(sheet: tables.RawSheet, number: int, cells: list, columns: list[Colum
     """One row as an issue record: repeated columns packed into lists, the best-ranked column per field."""
     issue = Issue(ref=SourceRef(source=sheet.source, sheet=sheet.title, row=number))
     ranks: dict[str, int] = {}
+    width = len(columns)
     for pos, cell in enumerate(cells):
-        if values.is_blank(cell):
-            continue
-        if pos >= len(columns):
-            plan.issues.append(DataIssue(ref=issue.ref.at(tables.column_letter(pos)),
-                                         problem="value beyond the last header was not read"))
+        if pos >= width:
+            if not values.is_blank(cell):
+                plan.issues.append(DataIssue(ref=issue.ref.at(tables.column_letter(pos)),
+                                             problem="value beyond the last header was not read"))
             continue
         column = columns[pos]
-        if column is None:
+        # most of an all-fields export's columns mean nothing to a plan: skip them before looking at the cell
+        if column is None or not cell or values.is_blank(cell):
             continue
         letter = sheet.letters[pos]
         cell = cell.strip()
