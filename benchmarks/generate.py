@@ -1,7 +1,7 @@
 """Generate large, realistic plans for the benchmark: an org of N teams and M items,
 as a plan workbook (.xlsx) and as a Jira "all fields" style CSV export.
 
-    python benchmarks/generate.py --items 50000 --teams 300 --out benchmarks/data
+    python benchmarks/generate.py --items 50000 --teams 300 --out benchmarks/data [--profile realistic]
 
 The generator is seeded, so the same arguments give the same plan.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import math
 import random
 import zlib
 from pathlib import Path
@@ -43,8 +44,22 @@ def _org(teams: int) -> tuple[list[tuple[str, str]], list[str]]:
     return units, group_names
 
 
-def build(items: int, teams: int, seed: int = 7) -> dict[str, list[list]]:
+PROFILES = ("stress", "realistic")
+
+
+def _estimate(rng: random.Random, profile: str, mean_weeks: float) -> float:
+    """An item's engineer-weeks: "stress" sizes every item in whole weeks, so every team is many times
+    over capacity and the rules write tens of thousands of findings; "realistic" sizes items so each
+    team's plan is 60-130% of what its staffing can deliver, as a story-level export of a real org."""
+    if profile == "stress":
+        return rng.choice([1, 2, 3, 5, 8])
+    return max(0.1, round(rng.lognormvariate(math.log(mean_weeks), 0.6), 1))
+
+
+def build(items: int, teams: int, seed: int = 7, profile: str = "stress") -> dict[str, list[list]]:
     """Every sheet of the plan as rows (header first)."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
     rng = random.Random(seed)
     units, groups = _org(teams)
     team_names = [f"team-{t:03d}" for t in range(teams)]
@@ -53,8 +68,13 @@ def build(items: int, teams: int, seed: int = 7) -> dict[str, list[list]]:
     service_rows = [["service", "owner_team", "tier", "slo", "slo_measured", "error_budget_remaining",
                      "error_budget_policy", "experts", "depends_on", "dependency_protection"]]
     services: list[str] = []
+    mean_weeks: list[float] = []  # per team, for the realistic profile
+    per_team = max(1, items // teams)
     for t, name in enumerate(team_names):
         headcount = rng.randint(4, 12)
+        # about what the capacity model gives: 13 weeks x 0.85 availability x 0.7 focus, less a quarter for ops
+        deliverable = headcount * WEEKS * 0.85 * 0.7 * 0.75
+        mean_weeks.append(deliverable * rng.uniform(0.6, 1.3) / per_team)
         team_rows.append([name, groups[t % len(groups)], headcount, rng.randint(0, 2),
                           rng.choice([0, 4, 6, 8, headcount]), rng.choice(["15%", "20%", "25%", "30%"]),
                           rng.randint(0, 20), rng.randint(0, 40), rng.randint(0, 8)])
@@ -93,7 +113,7 @@ def build(items: int, teams: int, seed: int = 7) -> dict[str, list[list]]:
             # mostly within the team, sometimes across teams
             window = keys[-teams * 3:] if rng.random() < 0.3 else keys[max(0, len(keys) - 5 * teams):]
             deps = [rng.choice(window)]
-        item_rows.append([key, title, team, "", rng.choice([1, 2, 3, 5, 8]), start, due, ", ".join(deps), svc,
+        item_rows.append([key, title, team, "", _estimate(rng, profile, mean_weeks[t]), start, due, ", ".join(deps), svc,
                           rng.choice(["", "flag off, restore snapshot", "TBD"]),
                           rng.choice(["", "shadow reads for two weeks", "load test at 2x peak"]),
                           f"P{rng.randint(1, 4 * teams)}", f"P{rng.randint(1, 4)}",
@@ -162,7 +182,7 @@ def write_jira_csv(sheets: dict[str, list[list]], path: Path) -> None:
             blockers = [d.strip() for d in deps.split(",") if d.strip()][:2]
             project = key.split("-")[0]
             done = status == "Done"
-            seconds = estimate * 40 * 3600
+            seconds = int(round(estimate * 40 * 3600))
             reporter = f"P{(n * 7) % 997 + 1}"
             category = {"Done": "Done", "In Progress": "In Progress"}.get(status, "To Do")
             description = (f"{title}. Scope agreed with {team}; {rehearsal or 'no rehearsal planned yet'}. "
@@ -186,11 +206,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--profile", choices=PROFILES, default="stress")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    sheets = build(args.items, args.teams)
-    stem = args.out / f"plan-{args.items}"
+    sheets = build(args.items, args.teams, profile=args.profile)
+    stem = args.out / f"plan-{args.items}-{args.profile}"
     write_xlsx(sheets, stem.with_suffix(".xlsx"))
     write_jira_csv(sheets, stem.with_name(stem.name + "-jira.csv"))
     print(f"wrote {stem}.xlsx and {stem.name}-jira.csv")

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                    # 1k, 10k, 50k, 100k items
     python benchmarks/run.py --sizes 1000 10000 # a quicker look
+    python benchmarks/run.py --profile realistic # plans sized like a real org's (default: stress)
 
 Each measurement runs in a fresh process (so peak memory is its own). For every
 size it times each phase of the audit (load, derive, rules, score, render html
@@ -11,7 +12,7 @@ workbook, and the csv module reading the CSV. The audit's time is what
 `roadmap-audit audit PLAN` does: load to the written HTML report (writing the
 JSON report as well is timed on its own, outside that total; peak memory covers
 both). It prints a table with the audit's time as a ratio to its baseline, and
-writes benchmarks/results/latest.json.
+writes benchmarks/results/latest-PROFILE.json.
 It also times 10,000 runs of the delivery forecast on the Northwind sample plan
 (target: under 2 s); `--forecast-only` measures just that.
 """
@@ -19,6 +20,7 @@ It also times 10,000 runs of the delivery forecast on the Northwind sample plan
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import platform
 import resource
@@ -138,6 +140,9 @@ def _startup(args: list[str], runs: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description="roadmap-audit benchmark")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000, 100000])
+    parser.add_argument("--profile", choices=("stress", "realistic"), default="stress",
+                        help="stress: every item sized in weeks, every team far over capacity (the worst case); "
+                             "realistic: each team's plan 60-130%% of its capacity")
     parser.add_argument("--one", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--forecast-only", action="store_true",
                         help="Only time 10,000 forecast runs of the Northwind sample plan.")
@@ -158,12 +163,14 @@ def main() -> None:
     DATA.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
     rows = []
+    # generated plans are kept, under a name that changes whenever the generator does
+    version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
     for size in args.sizes:
-        xlsx = DATA / f"plan-{size}.xlsx"
-        jira = DATA / f"plan-{size}-jira.csv"
+        xlsx = DATA / f"plan-{size}-{args.profile}-{version}.xlsx"
+        jira = DATA / f"plan-{size}-{args.profile}-{version}-jira.csv"
         if not xlsx.exists() or not jira.exists():
-            print(f"generating {size} items ...", file=sys.stderr)
-            sheets = build(size, TEAMS_FOR.get(size, max(30, size // 200)))
+            print(f"generating {size} items ({args.profile}) ...", file=sys.stderr)
+            sheets = build(size, TEAMS_FOR.get(size, max(30, size // 200)), profile=args.profile)
             write_xlsx(sheets, xlsx)
             write_jira_csv(sheets, jira)
         print(f"measuring {size} items ...", file=sys.stderr)
@@ -174,10 +181,11 @@ def main() -> None:
                "audit_jira_csv": _in_fresh_process("audit", jira)}
         rows.append(row)
     startup = {"help_s": _startup(["--help"]), "rules_list_s": _startup(["rules", "list"])}
-    result = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+    result = {"profile": args.profile,
+              "machine": {"python": platform.python_version(), "platform": platform.platform(),
                           "processor": platform.machine(), "cpus": __import__("os").cpu_count()},
               "startup": startup, "sizes": rows, "forecast": _in_fresh_process("forecast", SAMPLE)}
-    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2))
+    (RESULTS / f"latest-{args.profile}.json").write_text(json.dumps(result, indent=2))
     print_table(result)
 
 
@@ -191,12 +199,13 @@ def print_forecast(fc: dict) -> None:
 
 def print_table(result: dict) -> None:
     print(f"machine: {result['machine']['platform']}, {result['machine']['cpus']} CPUs, "
-          f"Python {result['machine']['python']}")
+          f"Python {result['machine']['python']}; plans: {result.get('profile', 'stress')} profile")
     print(f"startup: --help {result['startup']['help_s']:.2f} s, rules list {result['startup']['rules_list_s']:.2f} s")
     if "forecast" in result:
         print_forecast(result["forecast"])
     head = (f"{'items':>7} {'input':<9} {'baseline s':>10} {'audit s':>8} {'ratio':>6} {'load':>6} {'derive':>6} "
-            f"{'fcast':>6} {'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8} {'json MB':>8}")
+            f"{'fcast':>6} {'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8} {'json MB':>8} "
+            f"{'findings':>8}")
     print(head)
     print("-" * len(head))
     print("(audit s: load to the written HTML report; json: writing the JSON report too, not in audit s)")
@@ -211,7 +220,7 @@ def print_table(result: dict) -> None:
                   f"{audit['seconds'] / base['seconds']:>5.2f}x {p.get('load', 0):>6.2f} {p.get('derive', 0):>6.2f} "
                   f"{p.get('forecast', 0):>6.2f} {p.get('rules', 0):>6.2f} {p.get('score', 0):>6.2f} {p.get('render_html', 0):>6.2f} "
                   f"{p.get('render_json', 0):>6.2f} {audit['peak_mb']:>8.0f} {audit['html_mb']:>8.1f} "
-                  f"{audit.get('json_mb', 0):>8.1f}")
+                  f"{audit.get('json_mb', 0):>8.1f} {audit.get('findings', 0):>8}")
 
 
 if __name__ == "__main__":
