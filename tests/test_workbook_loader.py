@@ -134,6 +134,20 @@ def test_staffing_numbers_as_people_write_them(tmp_path):
         "Teams!E3": "pages_per_week: the range 3-5 read as its middle, 4"}
 
 
+def test_at_epic_level_t_shirt_sized_children_are_noted_not_silently_dropped(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team", "estimate", "parent"],
+                  ["E-1", "Epic", "web", None, None],
+                  ["S-1", "Story", "web", "M", "E-1"],
+                  ["S-2", "Story", "web", 2, "E-1"]],
+    })
+    plan = load_plan(path, level="epic")
+    assert [(i.key, i.estimate_weeks) for i in plan.items] == [("E-1", 2.0)]
+    assert [(i.ref.location, i.problem) for i in plan.issues] == [
+        ("Items!A2", "1 child issue of E-1 (S-1) is sized in T-shirt sizes, which do not add up into the epic's "
+                     "estimate; give them weeks or points, or size the epic itself")]
+
+
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", {
         "Items": [["key", "title", "team", "estimate", "due"],

@@ -484,6 +484,7 @@ def roll_up_to_epics(plan: Plan) -> Plan:
         return list(dict.fromkeys(k for k in out if k != own))
 
     rolled: list[Item] = []
+    notes: list[DataIssue] = []
     for item in plan.items:
         if target[item.key] != item.key:
             continue
@@ -491,6 +492,14 @@ def roll_up_to_epics(plan: Plan) -> Plan:
         everyone = [item, *children]
         update: dict[str, Any] = {"depends_on": mapped((d for m in everyone for d in m.depends_on), item.key)}
         if children:
+            sized = [c.key for c in children if c.estimate_size and c.estimate_weeks is None
+                     and c.estimate_points is None]
+            if sized:  # a size becomes weeks only in the capacity model, after the roll-up
+                notes.append(DataIssue(ref=item.ref, subject_id=item.key, problem=(
+                    f"{len(sized)} child issue{'s' if len(sized) > 1 else ''} of {item.key} "
+                    f"({', '.join(sized[:5])}{', ...' if len(sized) > 5 else ''}) "
+                    f"{'are' if len(sized) > 1 else 'is'} sized in T-shirt sizes, which do not add up into the "
+                    "epic's estimate; give them weeks or points, or size the epic itself")))
             weeks, points = _summed(children, "estimate_weeks"), _summed(children, "estimate_points")
             if weeks is not None or points is not None:
                 update |= {"estimate_weeks": weeks, "estimate_points": points,
@@ -512,4 +521,4 @@ def roll_up_to_epics(plan: Plan) -> Plan:
             # The rollback plan and rehearsal stay the epic's own: a child's rollback covers
             # its own step, not the way back from the whole migration.
         rolled.append(item.model_copy(update=update))
-    return plan.model_copy(update={"items": rolled})
+    return plan.model_copy(update={"items": rolled, "issues": [*plan.issues, *notes]})
