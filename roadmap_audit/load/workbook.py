@@ -26,7 +26,7 @@ from ..model import (
     Team,
 )
 from . import schema, values
-from .effort import parse_effort
+from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, parse_effort
 from .periods import parse_period
 from .schema import SheetSpec
 from .tables import RawSheet, column_letter, read_csv, read_workbook
@@ -322,8 +322,9 @@ class _Loader:
         self.plan.items.append(item)
 
     # The unit columns, and how many engineer-weeks one unit is.
-    _UNITS = (("estimate", 1.0, "weeks"), ("estimate_days", 1 / 5, "days"),
-              ("estimate_hours", 1 / 40, "hours"), ("original_estimate", 1 / (3600 * 40), "seconds"))
+    _UNITS = (("estimate", 1.0, "weeks"), ("estimate_days", 1 / DAYS_PER_WEEK, "days"),
+              ("estimate_hours", 1 / HOURS_PER_WEEK, "hours"),
+              ("original_estimate", 1 / (3600 * HOURS_PER_WEEK), "seconds"))
 
     def _estimate(self, row: Row, key: str) -> tuple[float | None, float | None, str | None, str | None]:
         """(engineer-weeks, story points, T-shirt size, as written) from whichever estimate column is filled."""
