@@ -79,6 +79,8 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
     assert "Every team fits its capacity" not in html and '<span class="warn-note">not checked</span>' in html
     assert "<b>Load not checked</b> for" in html
     assert render("text", audit, colour=False).splitlines()[0].endswith("2 items, no staffing model)")
+    md = render("md", audit)
+    assert "**Load not checked** for PAY, WEB:" in md and "Nothing needs to change" not in md
     assert f"<code>roadmap-audit template teams.xlsx --from {export}</code>" in html
     # a staffing model that covers one of two teams: the verdict names the other, the report says which fit
     (tmp_path / "teams.csv").write_text("team,headcount,oncall_rotation\nWEB,6,6\n", encoding="utf-8")

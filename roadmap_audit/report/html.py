@@ -38,6 +38,7 @@ from .view import (
     severity_rank,
     span,
     teams_text,
+    unchecked_teams,
     weeks,
 )
 
@@ -297,7 +298,7 @@ def build_view(audit: Audit) -> dict:
         "defers": [_defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]],
         "defers_total": len(defer_recs),
         "owning_teams": sum(1 for t in audit.teams if t.items),
-        "unchecked": sorted(t.team for t in audit.teams if t.items and not t.capacity_known),
+        "unchecked": unchecked_teams(audit),
         "any_staffed": any(t.capacity_known for t in audit.teams),
         "template_command": "roadmap-audit template teams.xlsx --from "
                             + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),

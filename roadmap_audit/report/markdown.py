@@ -22,6 +22,7 @@ from .view import (
     severity_counts,
     span,
     teams_text,
+    unchecked_teams,
     weeks,
 )
 
@@ -78,7 +79,13 @@ def render_markdown(audit: Audit) -> str:
         out += ["**Clear the critical and high findings**", ""]
         out += [f"- [ ] {code(r.rule or '')} {esc(r.text)}" for r in changes]
         out.append("")
-    if not over and not changes:
+    unchecked = unchecked_teams(audit)
+    if unchecked:
+        names = ", ".join(esc(t) for t in unchecked[:12]) + (f" and {len(unchecked) - 12} more"
+                                                             if len(unchecked) > 12 else "")
+        out += [f"**Load not checked** for {names}: no headcount in the staffing model, so the audit cannot tell "
+                "whether their plan fits.", ""]
+    elif not over and not changes:
         out += ["Nothing needs to change.", ""]
 
     families, grid = heat(audit)

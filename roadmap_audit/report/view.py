@@ -128,6 +128,11 @@ def span(start: dt.date | None, end: dt.date | None) -> str:
     return f"{day(start)} – {day(end)}"
 
 
+def unchecked_teams(audit: Audit) -> list[str]:
+    """Teams that own items but have no headcount to weigh their load against."""
+    return sorted(t.team for t in audit.teams if t.items and not t.capacity_known)
+
+
 def teams_text(staffed: int) -> str:
     """How many teams the staffing model has, as a header says it: "8 teams", or that there is none."""
     return "no staffing model" if staffed == 0 else f"{staffed} team{'s' if staffed != 1 else ''}"
