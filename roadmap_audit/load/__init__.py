@@ -10,9 +10,7 @@ from pathlib import Path
 
 from ..config import JiraConfig, Limits
 from ..model import DataIssue, Item, Plan, SourceRef
-from .jira_common import roll_up_to_epics
 from .values import normalize_name
-from .workbook import _Loader, read_sheets
 
 
 def load_plan(
@@ -29,6 +27,10 @@ def load_plan(
     With level "epic", child issues roll up into their epics (see jira_common.roll_up_to_epics).
     `limits` caps file size, rows per sheet or export, and characters per cell ([limits] in the config).
     """
+    # the readers are imported here, not above: `rules list` and the checks import load.values only
+    from .jira_common import roll_up_to_epics
+    from .workbook import _Loader, read_sheets
+
     limits = limits or Limits()
     loader = _Loader(mapping)
     plan_path = Path(plan)
