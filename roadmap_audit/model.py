@@ -10,7 +10,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, computed_field
 
 SCHEMA_VERSION = 1
 
@@ -300,8 +300,8 @@ class TeamReport(_Model):
     ops_admitted: float
     ops_observed: float
     ops_weeks: float
-    load: float
-    buffer: float
+    load: float | None  # None when the capacity is unknown: never a load of 0 that reads as "fits"
+    buffer: float | None
     score: int
     findings: int
     breakdown: list[Deduction] = Field(default_factory=list)
@@ -309,6 +309,7 @@ class TeamReport(_Model):
     items: list[str] = Field(default_factory=list)
     in_staffing_model: bool = True
 
+    @computed_field  # in the JSON too, so automation can tell "fits" from "not checked"
     @property
     def capacity_known(self) -> bool:
         """Whether the staffing model gives the team a capacity its load can be checked against."""

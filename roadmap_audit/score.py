@@ -83,8 +83,8 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
             ops_admitted=round(cap.ops_admitted, 3),
             ops_observed=round(cap.ops_observed, 3),
             ops_weeks=round(cap.ops_weeks, 2),
-            load=round(cap.load, 3),
-            buffer=round(cap.buffer, 3),
+            load=round(cap.load, 3) if cap.known else None,
+            buffer=round(cap.buffer, 3) if cap.known else None,
             score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)),
             findings=len(mine),
             breakdown=[*cap.breakdown, *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown]],
@@ -98,11 +98,11 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
             reports.append(TeamReport(
                 team=name, capacity_weeks=0.0, planned_weeks=round(sum(i.estimate_weeks or 0 for i in items
                                                                         if not i.done), 2),
-                ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=0.0, buffer=0.0,
+                ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=None, buffer=None,
                 score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)), findings=len(mine),
                 items=[i.key for i in items], in_staffing_model=False,
             ))
-    return sorted(reports, key=lambda r: (-r.score, -r.load, r.team))
+    return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
 
 
 def needed_by_other_teams(facts: Facts) -> set[str]:
@@ -198,7 +198,7 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
         capacity = sum(r.capacity_weeks for r in reps)
         planned = sum(r.planned_weeks for r in reps)
         ops = sum(r.ops_weeks for r in reps)
-        worst = max(reps, key=lambda r: (r.score, r.load), default=None)
+        worst = max(reps, key=lambda r: (r.score, r.load or 0.0), default=None)
         rollups.append(OrgRollup(
             unit=unit, parent=parent.get(unit), teams=team_names,
             findings_by_severity={s: owned_below[unit][s] for s in SEVERITIES if owned_below[unit][s]},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from roadmap_audit.analyze.capacity import load_of
@@ -79,6 +81,9 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
     assert "Every team fits its capacity" not in html and '<span class="warn-note">not checked</span>' in html
     assert "<b>Load not checked</b> for" in html
     assert render("text", audit, colour=False).splitlines()[0].endswith("2 items, no staffing model)")
+    doc = json.loads(render("json", audit))
+    assert [(t["team"], t["load"], t["buffer"], t["capacity_known"]) for t in doc["teams"]] == [
+        ("PAY", None, None, False), ("WEB", None, None, False)]
     md = render("md", audit)
     assert "**Load not checked** for PAY, WEB:" in md and "Nothing needs to change" not in md
     assert f"<code>roadmap-audit template teams.xlsx --from {export}</code>" in html
