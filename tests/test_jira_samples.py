@@ -66,6 +66,9 @@ def test_the_jira_samples_audit_end_to_end(plan, tmp_path):
     pairs = {(f["rule"], f["subject"]["kind"], f["subject"]["id"]) for f in report["findings"]}
     assert ("MIG001", "item", "ORD-1") in pairs  # the migration epic with no rollback plan
     assert not {p for p in pairs if p[0] == "MIG001" and p[2] in ("ORD-2", "ORD-3", "ORD-5", "PAY-7")}
+    # the epics' safety nets are their own stories: ORD-4's shadow reads, PAY-3's flag and staged rollout
+    assert ("MIG002", "item", "ORD-1") not in pairs and ("LCH001", "item", "PAY-1") not in pairs
+    assert ("MIG002", "item", "ORD-5") in pairs  # the cutover story itself has no rehearsal
     mig = next(f for f in report["findings"] if f["rule"] == "MIG001" and f["subject"]["id"] == "ORD-1")
     location = mig["evidence"][0]["location"]
     assert location == ("tidewater-2026-Q3.csv!B2" if plan == CSV_PLAN else "ORD-1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from pydantic import Field
@@ -18,6 +19,9 @@ class ItemWithoutParams(Params):
     # If set, the field (or one of `also_in`) must name one of these; else any value counts.
     evidence_words: list[str] = Field(default_factory=list)
     also_in: list[str] = Field(default_factory=list)
+    # A child item (an epic's story) that names the practice is the plan doing it: "Feature flag and
+    # staged rollout for refunds" under the refunds launch epic.
+    children_count: bool = False
     escalate_to: str | None = None
     escalate_if_committed: bool = False
     escalate_if_tier_at_most: int | None = None
@@ -42,6 +46,11 @@ def _touches_tier(facts: Facts, item: Item, tier: int) -> str | None:
 def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
     words = PhraseSet(p.evidence_words) if p.evidence_words else None
+    children: dict[str, list[Item]] = defaultdict(list)
+    if words is not None and p.children_count:
+        for child in facts.plan.items:
+            if child.parent:
+                children[child.parent].append(child)
     for item in facts.open_items():
         kind = facts.kind(item).value
         if kind not in p.kinds:
@@ -52,7 +61,8 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
         denied = None
         if words is not None:
             found = words.find_affirmed(value, *(_text(item, f) for f in p.also_in))
-            if found.word:
+            if found.word or any(words.find_affirmed(c.title, c.description, c.rehearsal).word
+                                 for c in children.get(item.key, ())):
                 continue
             denied = found.denied
         where = item.cell(p.field)
