@@ -54,7 +54,8 @@ NOTES: dict[tuple[str, str], str] = {
     ("Items", "labels"): "Labels, separated by commas.",
     ("Items", "owner"): "The person responsible (DRI). --redact-people replaces names in every report.",
     ("Items", "priority"): "P1/P2, 1/2 or High/Medium/Low. Lowest priority is deferred first.",
-    ("Items", "status"): "e.g. To do, In progress, Done. Done, closed, resolved or cancelled items are not counted.",
+    ("Items", "status"): "e.g. To do, In progress, Done. Done, closed, resolved, cancelled, dropped or deferred "
+                         "items are not counted.",
     ("Items", "committed"): "yes when a date was promised outside the team; committed items are never proposed "
                             "for deferral.",
     ("Items", "description"): "Longer description; also used to infer the kind.",

@@ -148,6 +148,19 @@ def test_at_epic_level_t_shirt_sized_children_are_noted_not_silently_dropped(tmp
                      "estimate; give them weeks or points, or size the epic itself")]
 
 
+def test_an_item_done_dropped_or_deferred_asks_for_no_more_work(tmp_path):
+    statuses = ["\u2705 Done", "Completed", "Cancelled", "Dropped", "Descoped", "Deferred", "In progress",
+                "Not started", "Blocked", "Not done"]
+    path = write_xlsx(tmp_path / "p.xlsx", {
+        "Items": [["key", "title", "team", "status"],
+                  *[[f"A-{n}", "Work", "core", status] for n, status in enumerate(statuses)]],
+        "Actions": [["key", "title", "team", "status"], ["ACT-1", "Add an alert", "core", "Dropped"]],
+    })
+    plan = load_plan(path)
+    assert [i.done for i in plan.items] == [True] * 6 + [False] * 4
+    assert plan.actions[0].done is False  # a dropped postmortem action has died: REL002 must still see it
+
+
 def test_bad_values_are_reported_with_their_cell_and_the_row_is_still_used(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", {
         "Items": [["key", "title", "team", "estimate", "due"],

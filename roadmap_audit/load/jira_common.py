@@ -195,7 +195,7 @@ def is_done(status: str | None, category: str | None, done: bool | None) -> bool
         return done
     if category:
         return _norm(category) in _DONE_CATEGORIES or schema.is_done(category)
-    return schema.is_done(status)
+    return schema.is_out_of_plan(status)
 
 
 # ---------------------------------------------------------------- issues -> items

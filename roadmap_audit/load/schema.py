@@ -195,5 +195,21 @@ DONE_STATUSES = frozenset(
 )
 
 
+# Item statuses that take the work out of this quarter's plan without finishing it. Items only: a
+# postmortem action "dropped" has died, which REL002 is there to see, so actions never read these.
+OUT_OF_PLAN_STATUSES = frozenset(
+    normalize_name(s)
+    for s in ("dropped", "descoped", "de-scoped", "out of scope", "removed", "abandoned", "obsolete",
+              "rejected", "deferred", "postponed", "moved to next quarter", "next quarter", "on ice",
+              "descartado", "pospuesto", "abandonné", "reporté")
+)
+
+
 def is_done(status: str | None) -> bool:
     return status is not None and normalize_name(status) in DONE_STATUSES
+
+
+def is_out_of_plan(status: str | None) -> bool:
+    """An item finished, or taken out of the quarter (dropped, deferred): no work it still asks for."""
+    return status is not None and (normalize_name(status) in DONE_STATUSES
+                                   or normalize_name(status) in OUT_OF_PLAN_STATUSES)

@@ -308,7 +308,7 @@ class _Loader:
             owner=row.text("owner"),
             priority=row.text("priority"),
             status=status,
-            done=schema.is_done(status),
+            done=schema.is_out_of_plan(status),
             committed=bool(row.get("committed", key)),
             description=row.text("description"),
             first_planned=row.text("first_planned"),
