@@ -96,8 +96,9 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
         if name not in facts.capacity:
             mine = by_team.get(name, [])
             reports.append(TeamReport(
-                team=name, capacity_weeks=0.0, planned_weeks=round(sum(i.estimate_weeks or 0 for i in items
-                                                                        if not i.done), 2),
+                team=name, capacity_weeks=0.0,
+                planned_weeks=round(sum(item_weeks(i, None, facts.params.size_weeks) or 0.0
+                                        for i in items if not i.done), 2),
                 ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=None, buffer=None,
                 score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)), findings=len(mine),
                 items=[i.key for i in items], in_staffing_model=False,

@@ -153,3 +153,11 @@ def test_t_shirt_sizes_count_as_the_capacity_models_weeks_and_a_note_says_so(tmp
 
     mine = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"], config=load_config(config))
     assert {i.key: i.estimate_weeks for i in mine.items} == {"A-1": 5.0, "A-2": 13.0, "A-3": 2.0, "A-4": 1.0}
+
+
+def test_a_team_outside_the_staffing_model_still_counts_its_sized_work(tmp_path):
+    from .conftest import audit_of
+
+    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,One,web,M\nA-2,Two,web,2w\n", encoding="utf-8")
+    team = audit_of(tmp_path / "items.csv").teams[0]
+    assert (team.team, team.planned_weeks, team.load, team.capacity_known) == ("web", 5.0, None, False)
