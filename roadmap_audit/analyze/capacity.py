@@ -94,6 +94,11 @@ def load_of(planned_weeks: float, capacity_weeks: float, ops_admitted: float, op
     return planned_weeks / capacity_weeks + max(ops_admitted, ops_observed)
 
 
+def estimated(item: Item) -> bool:
+    """Whether the plan gives the item any estimate: engineer-weeks, story points or a T-shirt size."""
+    return item.estimate_weeks is not None or item.estimate_points is not None or item.estimate_size is not None
+
+
 def item_weeks(item: Item, team: Team | None, sizes: Mapping[str, float]) -> float | None:
     """Engineer-weeks of an item; story points go through the team's points_per_week, T-shirt sizes
     through the capacity model's size_weeks."""

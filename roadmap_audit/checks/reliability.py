@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze import servicemap
+from ..analyze.capacity import estimated
 from ..analyze.dependencies import natural_key
 from ..analyze.facts import Facts
 from ..analyze.words import PhraseSet, fold
@@ -22,14 +23,10 @@ from .services import pct
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
 
 
-def _has_estimate(item: Item) -> bool:
-    return item.estimate_weeks is not None or item.estimate_points is not None
-
-
 def missing_plan_fields(item: Item) -> list[str]:
     """What an item lacks to be scheduled: estimate, owner, due date."""
     missing = []
-    if not _has_estimate(item):
+    if not estimated(item):
         missing.append("estimate")
     if not item.owner:
         missing.append("owner")

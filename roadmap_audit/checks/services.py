@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze import servicemap
+from ..analyze.capacity import estimated, item_weeks
 from ..analyze.facts import Facts
-from ..model import Evidence, Item, ItemKind, Service, Severity, Subject
+from ..model import Evidence, ItemKind, Service, Severity, Subject
 from .base import Hit, Params, check
 
 MINUTES_PER_30_DAYS = 30 * 24 * 60
@@ -125,10 +126,6 @@ class BudgetSpentParams(Params):
     big_incident_share: float = Field(default=0.2, gt=0)
 
 
-def _estimated(item: Item) -> bool:
-    return item.estimate_weeks is not None or item.estimate_points is not None
-
-
 @check("budget_spent_feature_work", BudgetSpentParams)
 def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hit]:
     """Services whose error budget is spent while the plan changes them with features or launches
@@ -142,18 +139,19 @@ def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hi
             continue
         items = touched.get(svc.service, [])
         features = [i for i in items if facts.kind(i) in features_kinds]
-        reliability = [i for i in items if facts.kind(i) in reliability_kinds and _estimated(i)]
+        reliability = [i for i in items if facts.kind(i) in reliability_kinds and estimated(i)]
         if not features or reliability:
             continue
         features.sort(key=lambda i: (not i.committed, i.key))
-        weeks = sum(i.estimate_weeks or 0 for i in features)
+        weeks = sum(item_weeks(i, facts.teams.get(facts.team_of(i) or ""), facts.params.size_weeks) or 0.0
+                    for i in features)
         committed = [i.key for i in features if i.committed]
         names = ", ".join(i.key for i in features[:6]) + (" …" if len(features) > 6 else "")
         message = (f"{possessive(svc.service)} error budget is spent ({pct(budget)} left), yet the plan puts "
                    f"{len(features)} feature or launch item(s) on it ({names}; {weeks:g} engineer-weeks"
                    + (f", {len(committed)} committed" if committed else "")
                    + ") and no estimated reliability work")
-        unestimated = [i.key for i in items if facts.kind(i) in reliability_kinds and not _estimated(i)]
+        unestimated = [i.key for i in items if facts.kind(i) in reliability_kinds and not estimated(i)]
         if unestimated:
             message += f" ({', '.join(unestimated)} has no estimate)"
         evidence = [Evidence.of(svc.cell("error_budget_remaining"), f"error budget remaining {pct(budget)}")]
