@@ -139,6 +139,18 @@ def test_the_remaining_estimate_is_the_work_the_quarter_still_holds(tmp_path):
     assert got["AB-4"].estimate_weeks == 1.5  # Σ remaining, as no sub-task is in the export
 
 
+def test_a_t_shirt_size_field_is_an_estimate_when_there_is_no_time_or_points(tmp_path):
+    path = write(tmp_path, [EN + ["Original estimate", "Custom field (T-Shirt Size)"],
+                            ["A", "AB-1", "1", "Epic", "To Do", "", "L"],
+                            ["B", "AB-2", "2", "Epic", "To Do", "144000", "XL"],  # time wins
+                            ["C", "AB-3", "3", "Epic", "To Do", "", "Huge"]])
+    plan = load_plan(path)
+    got = {i.key: (i.estimate_weeks, i.estimate_size, i.estimate_raw) for i in plan.items}
+    assert got == {"AB-1": (None, "L", "L"), "AB-2": (1.0, None, "144000 seconds"), "AB-3": (None, None, "Huge")}
+    assert [(i.ref.location, i.problem) for i in plan.issues if "T-shirt" in i.problem] == [
+        ("Jira.csv!G4", "size 'Huge' is not a T-shirt size (XS, S, M, L, XL, XXL); the issue counts as unestimated")]
+
+
 def test_hours_per_week_comes_from_the_config(tmp_path):
     path = write(tmp_path, [EN + ["Original estimate"], ["A", "AB-1", "1", "Story", "To Do", "144000"]])
     plan = load_plan(path, jira=JiraConfig(hours_per_week=32))

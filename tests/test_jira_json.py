@@ -267,3 +267,10 @@ def test_the_system_due_date_outranks_a_target_end_field(tmp_path):
                        issue("H-2", customfield_1="2026-12-01")], "names": {"customfield_1": "Target end"}}
     got = items(load_plan(save(tmp_path, "s.json", page)))
     assert got["H-1"].due == dt.date(2026, 9, 1) and got["H-2"].due == dt.date(2026, 12, 1)
+
+
+def test_a_t_shirt_size_select_field_is_an_estimate(tmp_path):
+    page = {"issues": [issue("E-1", customfield_10900={"value": "Medium", "id": "10021"})],
+            "names": {"customfield_10900": "T-Shirt Size"}}
+    item = load_plan(save(tmp_path, "search.json", page)).items[0]
+    assert (item.estimate_size, item.estimate_raw, item.columns["size"]) == ("M", "Medium", "customfield_10900")

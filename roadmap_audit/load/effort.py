@@ -92,6 +92,11 @@ def _per_unit(unit: str, v: Any) -> float | None:
     raise ParseError(f"{_show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)")
 
 
+def t_shirt_size(text: str) -> str | None:
+    """The T-shirt size a cell names ("M", "Medium", "x-large", "~L"), or None."""
+    return SIZE_SPELLINGS.get(_unit(unhedged(text)))
+
+
 def _amount(number: float, unit: str, default_weeks: float, v: Any) -> Effort:
     if not unit:
         return Effort(weeks=number * default_weeks, bare=True)
@@ -109,7 +114,7 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
         number = parse_number(v)
         return None if number is None else Effort(weeks=number * default_weeks, bare=True)
     text = unhedged(v)  # "~3", "approx. 2 wks", "3?", "L (maybe XL)": an estimate is approximate anyway
-    size = SIZE_SPELLINGS.get(_unit(text))
+    size = t_shirt_size(text)
     if size:
         return Effort(size=size)
     span = split_range(text)

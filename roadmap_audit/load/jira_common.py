@@ -18,6 +18,7 @@ from typing import Any
 from ..config import JiraConfig
 from ..model import DataIssue, Item, Plan, SourceRef
 from . import schema, values
+from .effort import t_shirt_size
 
 # ---------------------------------------------------------------- data tables
 
@@ -35,6 +36,7 @@ CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
     "due": ("Target end",),  # Advanced Roadmaps; the system Due date column wins
     "epic_link": ("Epic Link",),
     "committed": ("Committed", "Commitment"),
+    "size": ("T-Shirt Size", "T-shirt size", "Tshirt Size", "Epic Size", "Talla"),
 }
 
 # Link types that are dependencies, by normalized name (custom names keep stray
@@ -302,6 +304,17 @@ class _Builder:
             return None, points, f"{points:g} points"
         return None, None, None
 
+    def size(self, issue: Issue, key: str) -> str | None:
+        """A T-shirt size field (XS ... XXL), weighed later by the capacity model's size_weeks."""
+        text = issue.text("size")
+        if text is None:
+            return None
+        size = t_shirt_size(text)
+        if size is None:
+            self.note(issue.cell("size"), f"size '{text}' is not a T-shirt size (XS, S, M, L, XL, XXL); "
+                                          "the issue counts as unestimated", subject=key)
+        return size
+
     def team(self, issue: Issue) -> tuple[str | None, str | None]:
         """The team and where it came from: the team field, else the configured fallbacks."""
         team = issue.text("team")
@@ -376,7 +389,8 @@ class _Builder:
             kind_raw=issue.text("kind"),
             estimate_weeks=weeks,
             estimate_points=points,
-            estimate_raw=raw,
+            estimate_size=self.size(issue, key) if weeks is None and points is None else None,
+            estimate_raw=raw or issue.text("size"),
             start=self.date(issue, "start", key),
             due=self.date(issue, "due", key),
             services=values.parse_list(issue.fields.get("services") or []),
