@@ -42,11 +42,13 @@ class JiraConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     team_field: str | None = None
     story_points_field: str | None = None
+    points_field: str | None = None  # the same as story_points_field, by its shorter name
     rollback_plan_field: str | None = None
     rehearsal_field: str | None = None
     start_field: str | None = None
-    # Where an issue with no team field gets its team, in order; [] means nowhere.
-    team_fallback: list[Literal["component", "project"]] = Field(default_factory=lambda: ["component", "project"])
+    # Where an issue with no team field gets its team, in order; [] means nowhere. Components are
+    # services, so "component" is only ever a team when asked for here.
+    team_fallback: list[Literal["component", "project"]] = Field(default_factory=lambda: ["project"])
     hours_per_week: float = Field(40.0, gt=0)  # Jira estimates are seconds; one engineer-week is this many hours
 
 

@@ -253,20 +253,25 @@ def test_parents_from_parent_key_parent_id_and_epic_link(tmp_path):
         [None, "AB-1", "AB-1", "AB-1", "AB-3", None]
 
 
-def test_team_prefers_the_team_column_then_custom_fields_then_component_then_project(tmp_path):
-    plan = load_plan(write(tmp_path, [
+def test_team_prefers_the_team_column_then_custom_fields_then_the_project_never_a_component(tmp_path):
+    path = write(tmp_path, [
         EN + ["Project key", "Components", "Custom field (Squad)", "Custom field (Team)", "Team"],
         ["A", "AB-1", "1", "Story", "To Do", "AB", "billing", "squad-a", "team-a", "atlas-team"],
         ["B", "AB-2", "2", "Story", "To Do", "AB", "billing", "squad-b", "team-b", ""],
         ["C", "AB-3", "3", "Story", "To Do", "AB", "billing", "squad-c", "", ""],
         ["D", "AB-4", "4", "Story", "To Do", "AB", "billing", "", "", ""],
         ["E", "AB-5", "5", "Story", "To Do", "AB", "", "", "", ""],
-    ]))
+    ])
+    plan = load_plan(path)
     got = items(plan)
-    assert [got[f"AB-{n}"].team for n in range(1, 6)] == ["atlas-team", "team-b", "squad-c", "billing", "AB"]
-    assert got["AB-4"].extra["team from"] == "first component"
-    assert any("first component for 1 issue" in i.problem and "project key for 1 issue" in i.problem
-               for i in plan.issues)
+    # Components are services: AB-4's "billing" is its service, its team is the project's.
+    assert [got[f"AB-{n}"].team for n in range(1, 6)] == ["atlas-team", "team-b", "squad-c", "AB", "AB"]
+    assert got["AB-4"].services == ["billing"] and got["AB-4"].extra["team from"] == "project key"
+    assert any("project key for 2 issues" in i.problem for i in plan.issues)
+    assert not any("component for" in i.problem for i in plan.issues)
+    # ...unless the config asks for the component first
+    asked = items(load_plan(path, jira=JiraConfig(team_fallback=["component", "project"])))
+    assert asked["AB-4"].team == "billing" and asked["AB-4"].extra["team from"] == "first component"
 
 
 def test_without_a_project_column_the_project_is_the_issue_keys_prefix(tmp_path):
@@ -302,7 +307,7 @@ def test_the_jira_section_of_the_config_file(tmp_path):
     good.write_text('[jira]\nteam_field = "Custom field (Pod)"\nhours_per_week = 32\n', encoding="utf-8")
     config = load_config(good, cwd=tmp_path)
     assert (config.jira.team_field, config.jira.hours_per_week) == ("Custom field (Pod)", 32)
-    assert config.jira.team_fallback == ["component", "project"]
+    assert config.jira.team_fallback == ["project"]
     bad = tmp_path / "bad.toml"
     bad.write_text('[jira]\nteam_feild = "Pod"\n', encoding="utf-8")
     with pytest.raises(InputError, match="jira.team_feild"):

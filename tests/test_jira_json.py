@@ -133,7 +133,7 @@ def test_without_names_custom_fields_are_not_guessed(tmp_path):
     plan = load_plan(save(tmp_path, "search.json", _custom_page()))
     item = plan.items[0]
     assert item.estimate_points is None and item.rollback_plan is None
-    assert item.team == "billing"  # the documented fallback: first component
+    assert item.team == "C" and item.services == ["billing"]  # a component is a service; the team is the project
     assert any("customfield_10301" in i.problem and "no name" in i.problem for i in plan.issues)
 
 

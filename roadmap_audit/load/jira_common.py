@@ -10,6 +10,7 @@ with `--level epic`, how children roll up into their epic.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,9 +28,11 @@ from .effort import t_shirt_size
 # "Custom field (...)" and what /rest/api/2/field calls `name`). A system column
 # for the same field (a plain "Team" header) always wins over these.
 CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
-    "team": ("Team", "Squad", "Equipo"),
-    "story_points": ("Story Points", "Story point estimate", "Puntos de Historia",
-                     "Estimación de puntos de historia"),
+    # Jira Cloud's Team field shows as "Team" or "Team[Team]"; the others are names teams give their own field.
+    "team": ("Team", "Team[Team]", "Squad", "Equipo", "Équipe", "Equipe", "Zespół"),
+    "story_points": ("Story Points", "Story point estimate", "Story Point", "Story Point Estimate",
+                     "Story Points Estimate", "Puntos de Historia", "Estimación de puntos de historia",
+                     "Story Point-Schätzung"),
     "rollback_plan": ("Rollback plan", "Backout plan", "Rollback", "Plan de reversión", "Plan de vuelta atrás"),
     "rehearsal": ("Rehearsal", "Load test", "Dry run"),
     "start": ("Start date", "Target start", "Fecha de inicio"),
@@ -38,6 +41,12 @@ CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
     "committed": ("Committed", "Commitment"),
     "size": ("T-Shirt Size", "T-shirt size", "Tshirt Size", "Epic Size", "Talla"),
 }
+
+# Any other custom field whose name holds one of these words ("Size", "Custom field (Effort size)",
+# "Taille") is read as the T-shirt size only when its values in the export are sizes (XS ... XXL):
+# a "Company size" holding 50 or 200 is not an estimate.
+SIZE_WORDS = ("size", "taille", "tamano", "tamanho", "grosse", "rozmiar", "talla", "サイズ")
+_SIZE_SHARE = 0.8  # share of a size-named field's values that must be T-shirt sizes
 
 # Link types that are dependencies, by normalized name (custom names keep stray
 # spaces, "Depende "; normalizing drops them). The value says what the outward
@@ -110,8 +119,17 @@ def project_of_key(key: str) -> str | None:
     return match.group(1) if match else None
 
 
+def name_key(text: str) -> str:
+    """Key for comparing Jira names: case, accents, spaces and punctuation ignored, every script kept.
+
+    "Catégorie d'état" -> "categoriedetat", "Id. zgłoszenia" -> "idzgłoszenia", "課題キー" stays itself,
+    and "Σ Original Estimate" keeps its sigma apart from "Original estimate"."""
+    folded = unicodedata.normalize("NFKD", str(text)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
 def _norm(text: str) -> str:
-    return values.normalize_name(text)
+    return name_key(text)
 
 
 def split_header(header: str) -> tuple[str, str] | None:
@@ -138,7 +156,7 @@ _CUSTOM_LOOKUP: dict[str, tuple[str, int]] = {
     for rank, name in enumerate(names, start=1)
 }
 
-_CONFIG_ROLES = {"team_field": "team", "story_points_field": "story_points",
+_CONFIG_ROLES = {"team_field": "team", "story_points_field": "story_points", "points_field": "story_points",
                  "rollback_plan_field": "rollback_plan", "rehearsal_field": "rehearsal", "start_field": "start"}
 
 
@@ -166,7 +184,16 @@ def custom_role(display_name: str, config: JiraConfig, *aliases: str) -> tuple[s
     for name in (display_name, *aliases):
         if name and _norm(name) in configured:
             return configured[_norm(name)], -1
-    return _CUSTOM_LOOKUP.get(_norm(display_name))
+    found = _CUSTOM_LOOKUP.get(_norm(display_name))
+    if found is None and is_size_name(display_name):
+        return "size_named", len(CUSTOM_FIELDS["size"]) + 1
+    return found
+
+
+def is_size_name(display_name: str) -> bool:
+    """True for a field named like a size ("Size", "Effort size", "Taille") that is not a team's size."""
+    key = _norm(display_name)
+    return any(word in key for word in SIZE_WORDS) and "team" not in key and "equipe" not in key
 
 
 def link_sense(type_name: str, outward_phrase: str | None = None) -> str | None:
@@ -316,7 +343,9 @@ class _Builder:
         return size
 
     def team(self, issue: Issue) -> tuple[str | None, str | None]:
-        """The team and where it came from: the team field, else the configured fallbacks."""
+        """The team and where it came from: a team field (or the one [jira] team_field names), else the
+        fallbacks of [jira] team_fallback -- by default the project. Components are services: one
+        becomes a team only when the config asks for it."""
         team = issue.text("team")
         if team:
             return team, None
@@ -331,11 +360,34 @@ class _Builder:
                     return project, "project"
         return None, None
 
+    def sizes_from_named_field(self, issues: list[tuple[str, Issue]]) -> None:
+        """A field named like a size ("Custom field (Size)") is the T-shirt size when its values are sizes.
+
+        Decided once per export, from all its values: "L, S, M, XS" is an estimate; "50, 200" (a
+        company size) is not, and is left out with one note."""
+        named = [(key, issue) for key, issue in issues if issue.fields.get("size_named") not in (None, "", [])]
+        if not named:
+            return
+        texts = [issue.text("size_named") or "" for _, issue in named]
+        sized = sum(1 for text in texts if t_shirt_size(text))
+        first = named[0][1]
+        where = first.cells.get("size_named", "")
+        if sized >= _SIZE_SHARE * len(texts):
+            for _, issue in named:
+                if issue.fields.get("size") in (None, "", []):
+                    issue.fields["size"] = issue.fields["size_named"]
+                    issue.cells["size"] = issue.cells["size_named"]
+            return
+        ref = first.ref.model_copy(update={"row": None, "column": None, "key": None})
+        self.note(ref, f"the field at {where} is named like a size but only {sized} of its {len(texts)} values are "
+                       "T-shirt sizes (XS, S, M, L, XL, XXL); it was not read as an estimate")
+
     # --- the whole export
 
     def add(self, issues: list[Issue]) -> None:
         self.plan.rows_read += len(issues)
         keyed = self.keyed(issues)
+        self.sizes_from_named_field(keyed)
         parents = self.parents(keyed)
         with_children = set(parents.values())
         fallback: Counter[str] = Counter()
@@ -352,7 +404,7 @@ class _Builder:
         # One note per export, not per issue: it is one mapping decision.
         ref = keyed[0][1].ref.model_copy(update={"row": None, "column": None, "key": None})
         teamless = sum(1 for item in items.values() if not item.team)
-        hint = "(name your team field with [jira] team_field in the config)"
+        hint = "(name your team field with [jira] team_field in the config; components are read as services)"
         if fallback:
             parts = " and ".join(f"from the {'first component' if s == 'component' else 'project key'} "
                                  f"for {n} issue{'s' if n > 1 else ''}" for s, n in sorted(fallback.items()))
