@@ -118,9 +118,12 @@ def classify(header: str, config: JiraConfig) -> Column | None:
 
 
 def _is_jira(columns: list[Column | None]) -> bool:
+    """The issue key beside a field only Jira writes (an issue id, a Σ sum, a link column), or beside
+    Jira's own names for the summary, the issue type and the status in one language."""
     fields = {c.field for c in columns if c and c.field}
     links = any(c and c.link_direction for c in columns)
-    return "key" in fields and bool(fields & _JIRA_MARKERS or links)
+    named = {c.field for c in columns if c and c.field in ("key", "title", "kind", "status") and c.rank == 0}
+    return "key" in fields and bool(fields & _JIRA_MARKERS or links or len(named) == 4)
 
 
 # ---------------------------------------------------------------- shape

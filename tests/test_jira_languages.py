@@ -1,0 +1,299 @@
+"""Jira exports as written, in every language the project has a table for, and in the ones it
+has not: every language table in roadmap_audit/load/jira_fields.toml reads a header row in
+that language; an export in a language with no table is read by its shape; the fields are
+chosen as Jira users mean them (a team field, else the project; components are services)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from roadmap_audit.config import JiraConfig
+from roadmap_audit.load import load_plan
+from roadmap_audit.load.jira_csv import LANGUAGES, load_languages, looks_like_jira_csv
+
+from .conftest import run_cli
+
+# How Jira writes 30 September 2026 (a due date, shown with a time) in each language.
+DATES = {"en": "30/Sep/26 12:00 AM", "es": "30/sep/26 12:00 AM", "fr": "30/sept./26 12:00 AM",
+         "pt": "30/set/26 12:00 AM", "pl": "30/wrz/26 12:00 AM", "de": "30/Sep/26 12:00 AM",
+         "ja": "2026/09/30 0:00"}
+DUE = dt.date(2026, 9, 30)
+WITH_NAMES = sorted(lang for lang, table in LANGUAGES.items() if "key" in table)
+
+
+def write(tmp_path, rows, name="Jira.csv"):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path = tmp_path / name
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    return path
+
+
+def by_key(plan):
+    return {item.key: item for item in plan.items}
+
+
+def first(table, field):
+    return table[field][0] if field in table else None
+
+
+def export_in(lang):
+    """A two-issue export with the header row in `lang`: LED-2 is blocked by LED-1.
+
+    Each column is one the language's table names; what it has no name for is left out."""
+    table = LANGUAGES[lang]
+    columns = [("title", "Migrate the ledger", "Cut over the reads"), ("key", "LED-1", "LED-2"),
+               ("issue_id", "10001", "10002"), ("kind", "Epic", "Story"), ("status", "In Progress", "To Do"),
+               ("owner", "Ana Silva", "Jun Park"), ("due", DATES[lang], "")]
+    header = [first(table, name) for name, *_ in columns if first(table, name)]
+    rows = [[a for (name, a, _) in columns if first(table, name)],
+            [b for (name, _, b) in columns if first(table, name)]]
+    if "inward_link" in table:  # on LED-2: LED-1 blocks it
+        header.append(f"{table['inward_link'][0]} (Blocks)")
+        rows[0].append("")
+        rows[1].append("LED-1")
+    elif "outward_link" in table:  # on LED-1: it blocks LED-2
+        header.append(f"{table['outward_link'][0]} (Blocks)")
+        rows[0].append("LED-2")
+        rows[1].append("")
+    return [header, *rows]
+
+
+# ------------------------------------------------------------------ one test per language table
+
+
+@pytest.mark.parametrize("lang", WITH_NAMES)
+def test_each_language_table_reads_an_export_written_in_it(lang, tmp_path):
+    table = LANGUAGES[lang]
+    path = write(tmp_path, export_in(lang))
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    got = by_key(plan)
+    assert set(got) == {"LED-1", "LED-2"}
+    assert (got["LED-1"].title, got["LED-2"].title) == ("Migrate the ledger", "Cut over the reads")
+    if "kind" in table:
+        assert (got["LED-1"].kind_raw, got["LED-2"].kind_raw) == ("Epic", "Story")
+    if "status" in table:
+        assert (got["LED-1"].status, got["LED-2"].status) == ("In Progress", "To Do")
+    if "owner" in table:
+        assert (got["LED-1"].owner, got["LED-2"].owner) == ("Ana Silva", "Jun Park")
+    if "due" in table:
+        assert (got["LED-1"].due, got["LED-2"].due) == (DUE, None)
+    if "inward_link" in table or "outward_link" in table:
+        assert got["LED-2"].depends_on == ["LED-1"] and got["LED-1"].depends_on == []
+    assert {i.team for i in plan.items} == {"LED"}  # no team field: the project
+    assert not any("no Issue key" in i.problem or "no Summary" in i.problem for i in plan.issues)
+    assert plan.rows_read == 2 and len(plan.items) == 2
+
+
+def test_the_languages_asked_for_are_read_by_name_or_said_to_be_missing():
+    asked = {"de", "fr", "es", "pt", "it", "nl", "pl", "ru", "uk", "cs", "hu", "da", "fi", "nb", "sv", "tr",
+             "ja", "ko", "zh-CN", "zh-TW"}
+    assert asked <= set(LANGUAGES)
+    for lang, table in LANGUAGES.items():
+        assert table["source"].strip()
+        if "key" not in table:  # a language whose headers were not found says so, and names nothing
+            assert table["source"].startswith("not found") and set(table) == {"source"}, lang
+    # the complete tables: every field of the per-language test is named
+    for lang in ("en", "es", "fr", "pt"):
+        assert {"key", "title", "kind", "status", "owner", "due", "inward_link", "outward_link"} <= \
+            set(LANGUAGES[lang]), lang
+
+
+def test_the_known_cases_of_the_issue_are_in_the_tables():
+    fr, pt, pl = LANGUAGES["fr"], LANGUAGES["pt"], LANGUAGES["pl"]
+    assert ("Clé de ticket", "Résumé", "Type de ticket", "Personne assignée", "Date d'échéance",
+            "Catégorie d'état") == (fr["key"][0], fr["title"][0], fr["kind"][0], fr["owner"][0], fr["due"][0],
+                                    fr["status_category"][0])
+    assert ("Chave da item", "Resumo", "Tipo de item", "Prioridade", "Responsável", "Data limite",
+            "Estimativa original", "Categoria do status") == (
+        pt["key"][0], pt["title"][0], pt["kind"][0], pt["priority"][0], pt["owner"][0], pt["due"][0],
+        pt["original_estimate"][0], pt["status_category"][0])
+    assert (pl["kind"][0], pl["priority"][0], pl["owner"][0]) == ("Typ zgłoszenia", "Priorytet", "Osoba przypisana")
+
+
+def test_a_name_that_means_two_fields_in_two_languages_is_refused(tmp_path):
+    bad = tmp_path / "fields.toml"
+    bad.write_text('[xx]\nsource = "test"\ntitle = ["Status"]\n[yy]\nsource = "test"\nstatus = ["Status"]\n',
+                   encoding="utf-8")
+    load_languages(bad)  # the file itself reads; the clash is caught when the lookups are built
+    import roadmap_audit.load.jira_csv as jira_csv
+
+    saved = jira_csv.LANGUAGES
+    try:
+        jira_csv.LANGUAGES = load_languages(bad)
+        with pytest.raises(ValueError, match="means title but also status|means status but also title"):
+            jira_csv._lookup()
+    finally:
+        jira_csv.LANGUAGES = saved
+    unsourced = tmp_path / "unsourced.toml"
+    unsourced.write_text('[xx]\nkey = ["Key"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="no source"):
+        load_languages(unsourced)
+
+
+def test_a_polish_export_reads_its_type_priority_and_assignee(tmp_path):
+    plan = load_plan(write(tmp_path, [
+        ["Typ zgłoszenia", "Podsumowanie", "Klucz zgłoszenia", "Id. zgłoszenia", "Priorytet", "Osoba przypisana",
+         "Status", "Termin", "Pole niestandardowe (Story point estimate)"],
+        ["Bug", "Fix the login", "WEB-7", "10070", "High", "Ola Nowak", "Do zrobienia", "12/lut/26 10:19 PM", "3"],
+    ]))
+    item = plan.items[0]
+    assert (item.key, item.kind_raw, item.priority, item.owner, item.due, item.estimate_points) == \
+        ("WEB-7", "Bug", "High", "Ola Nowak", dt.date(2026, 2, 12), 3.0)
+
+
+def test_a_french_all_fields_export_reads_and_names_what_it_could_not_place(tmp_path):
+    plan = load_plan(write(tmp_path, [
+        ["Résumé", "Clé de ticket", "ID de ticket", "Type de ticket", "État", "Priorité", "Personne assignée",
+         "Rapporteur", "Création", "Date d'échéance", "Observateurs", "Observateurs", "Catégorie d'état",
+         "Champs personnalisés (Story Points)", "Lien du ticket entrant (Blocks)"],
+        ["Migrer le registre", "LED-1", "10001", "Epic", "En cours", "Haute", "Ana Silva", "Jun Park",
+         "01/sept./26 9:00 AM", "30/sept./26 12:00 AM", "a", "b", "En cours", "8", ""],
+        ["Basculer les lectures", "LED-2", "10002", "Story", "À faire", "Moyenne", "Jun Park", "Ana Silva",
+         "01/sept./26 9:00 AM", "", "", "", "À faire", "", "LED-1"],
+    ]))
+    got = by_key(plan)
+    assert (got["LED-1"].estimate_points, got["LED-1"].priority, got["LED-2"].depends_on) == (8.0, "Haute", ["LED-1"])
+    note = next(i.problem for i in plan.issues if "not placed" in i.problem)
+    assert "'Observateurs'" in note and note.count("Observateurs") == 1  # repeated columns named once
+    assert "Rapporteur" not in note and "Création" not in note  # known, just not used by a plan
+
+
+# ------------------------------------------------------------------ by shape
+
+
+def _unknown_language_export(tmp_path):
+    # Headers in a language with no table (Italian); values as Jira writes them.
+    return write(tmp_path, [
+        ["Riepilogo", "Chiave", "ID", "Tipo", "Stato", "Creato", "Collegamento (Blocks)"],
+        ["Migrare il registro", "LED-1", "10001", "Epic", "In corso", "01/set/26 9:00 AM", "LED-2"],
+        ["Spostare le letture", "LED-2", "10002", "Story", "Da fare", "02/set/26 9:00 AM", ""],
+        ["Spegnere il vecchio", "LED-3", "10003", "Story", "Da fare", "03/set/26 9:00 AM", ""],
+    ])
+
+
+def test_an_export_in_a_language_with_no_table_is_read_by_its_shape(tmp_path):
+    path = _unknown_language_export(tmp_path)
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    got = by_key(plan)
+    assert set(got) == {"LED-1", "LED-2", "LED-3"}
+    assert got["LED-2"].title == "Spostare le letture" and got["LED-2"].ref.location == "Jira.csv!B3"
+    shape = next(i.problem for i in plan.issues if "by the shape" in i.problem)
+    assert "B 'Chiave' as key" in shape and "A 'Riepilogo' as title" in shape and "C 'ID' as issue_id" in shape
+    unplaced = next(i.problem for i in plan.issues if "not placed" in i.problem)
+    for header in ("'Tipo'", "'Stato'", "'Creato'", "'Collegamento (Blocks)'"):
+        assert header in unplaced
+    link = next(i.problem for i in plan.issues if "Blocks link column" in i.problem)
+    assert "'Collegamento (Blocks)'" in link and "not read as dependencies" in link
+    assert all(not item.depends_on for item in plan.items)  # the direction is unknown: not guessed
+
+
+def test_validate_reads_an_unknown_language_export_and_uses_every_row(tmp_path):
+    result = run_cli("validate", str(_unknown_language_export(tmp_path)), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["rows_read"], report["rows_used"]) == (3, 3)
+
+
+def test_a_hand_made_plan_with_jira_like_keys_is_not_taken_for_an_export(tmp_path):
+    path = write(tmp_path, [
+        ["Key", "Id", "Title", "Team", "Estimate", "Due"],
+        ["PAY-1", "1", "Move the ledger", "payments", "3w", "2026-09-30"],
+        ["PAY-2", "2", "Cut over", "payments", "2w", "2026-09-30"],
+    ], name="plan.csv")
+    assert not looks_like_jira_csv(path)
+
+
+# ------------------------------------------------------------------ fields as Jira users mean them
+
+
+EN = ["Summary", "Issue key", "Issue id", "Issue Type", "Status"]
+
+
+def test_a_server_export_with_components_and_no_team_field_invents_no_teams(tmp_path):
+    # One project, issues spread over components: the project is the team; components are services.
+    rows = [EN + ["Project key", "Component/s", "Component/s"]]
+    components = [("Hadoop", ""), ("MySQL", "Salesforce"), ("- Spans Snaps -", ""), ("", "")]
+    for n, (a, b) in enumerate(components, start=1):
+        rows.append([f"Snap {n}", f"SNAP-{n}", str(10000 + n), "Bug", "Open", "SNAP", a, b])
+    plan = load_plan(write(tmp_path, rows))
+    got = by_key(plan)
+    assert {item.team for item in plan.items} == {"SNAP"}
+    assert got["SNAP-2"].services == ["MySQL", "Salesforce"] and got["SNAP-1"].services == ["Hadoop"]
+    out = tmp_path / "teams.xlsx"
+    result = run_cli("template", str(out), "--from", str(tmp_path / "Jira.csv"))
+    assert result.returncode == 0, result.stderr
+    from openpyxl import load_workbook
+
+    teams = [row[0].value for row in load_workbook(out)["Teams"].iter_rows(min_row=2) if row[0].value]
+    assert "SNAP" in teams and not {"Hadoop", "MySQL", "Salesforce", "- Spans Snaps -"} & set(teams)
+
+
+@pytest.mark.parametrize("header", ["Team", "Team[Team]", "Custom field (Team)", "Custom field (Team[Team])",
+                                    "Champs personnalisés (Équipe)", "Campo personalizado (Equipo)"])
+def test_the_team_comes_from_a_team_field_in_any_of_its_spellings(header, tmp_path):
+    plan = load_plan(write(tmp_path, [EN + ["Components", header],
+                                      ["A", "AB-1", "10001", "Story", "To Do", "billing", "payments"]]))
+    assert (plan.items[0].team, plan.items[0].services) == ("payments", ["billing"])
+
+
+def test_the_configured_team_field_then_the_project(tmp_path):
+    path = write(tmp_path, [EN + ["Custom field (Pod)"], ["A", "AB-1", "10001", "Story", "To Do", "pod-a"],
+                            ["B", "AB-2", "10002", "Story", "To Do", ""]])
+    got = by_key(load_plan(path, jira=JiraConfig(team_field="Pod")))
+    assert (got["AB-1"].team, got["AB-2"].team) == ("pod-a", "AB")
+    assert by_key(load_plan(path))["AB-1"].team == "AB"  # unnamed, "Pod" is not a team field
+
+
+def test_a_size_named_field_holding_sizes_is_an_estimate(tmp_path):
+    plan = load_plan(write(tmp_path, [EN + ["Custom field (Size)"]] + [
+        [f"Item {n}", f"AB-{n}", str(10000 + n), "Epic", "To Do", size]
+        for n, size in enumerate(["L", "S", "M", "XS", ""], start=1)]))
+    got = by_key(plan)
+    assert [got[f"AB-{n}"].estimate_size for n in range(1, 6)] == ["L", "S", "M", "XS", None]
+    assert got["AB-1"].estimate_raw == "L"
+
+
+def test_a_size_named_field_holding_numbers_is_not_an_estimate(tmp_path):
+    plan = load_plan(write(tmp_path, [EN + ["Custom field (Company size)"]] + [
+        [f"Item {n}", f"AB-{n}", str(10000 + n), "Epic", "To Do", size]
+        for n, size in enumerate(["50", "200", "M"], start=1)]))
+    assert all(item.estimate_size is None for item in plan.items)
+    notes = [i.problem for i in plan.issues if "named like a size" in i.problem]
+    assert len(notes) == 1 and "only 1 of its 3 values" in notes[0]
+
+
+def test_a_team_size_field_is_never_a_t_shirt_size(tmp_path):
+    plan = load_plan(write(tmp_path, [EN + ["Custom field (Team size)"],
+                                      ["A", "AB-1", "10001", "Epic", "To Do", "M"]]))
+    assert plan.items[0].estimate_size is None
+
+
+@pytest.mark.parametrize("option", ["points_field", "story_points_field"])
+def test_story_points_from_the_usual_names_and_the_configured_field(option, tmp_path):
+    path = write(tmp_path, [EN + ["Custom field (Effort pts)", "Custom field (Story Point-Schätzung)"],
+                            ["A", "AB-1", "10001", "Story", "To Do", "13", ""],
+                            ["B", "AB-2", "10002", "Story", "To Do", "", "5"]])
+    usual = by_key(load_plan(path))
+    assert (usual["AB-1"].estimate_points, usual["AB-2"].estimate_points) == (None, 5.0)
+    configured = by_key(load_plan(path, jira=JiraConfig(**{option: "Effort pts"})))
+    assert configured["AB-1"].estimate_points == 13.0
+
+
+def test_a_json_export_reads_a_size_field_and_keeps_components_as_services(tmp_path):
+    page = {"issues": [{"id": str(10000 + n), "key": f"AB-{n}", "fields": {
+        "summary": f"Item {n}", "issuetype": {"name": "Epic"}, "status": {"name": "To Do"},
+        "components": [{"name": "Hadoop"}], "customfield_10500": {"value": size}}}
+        for n, size in enumerate(["L", "XS"], start=1)], "names": {"customfield_10500": "Size"}}
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    got = by_key(load_plan(path))
+    assert (got["AB-1"].estimate_size, got["AB-2"].estimate_size) == ("L", "XS")
+    assert {i.team for i in got.values()} == {"AB"} and got["AB-1"].services == ["Hadoop"]
