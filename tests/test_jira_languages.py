@@ -297,3 +297,33 @@ def test_a_json_export_reads_a_size_field_and_keeps_components_as_services(tmp_p
     got = by_key(load_plan(path))
     assert (got["AB-1"].estimate_size, got["AB-2"].estimate_size) == ("L", "XS")
     assert {i.team for i in got.values()} == {"AB"} and got["AB-1"].services == ["Hadoop"]
+
+
+# ------------------------------------------------------------------ the README's French example
+
+FRENCH_EXPORT = [
+    ["Résumé", "Clé de ticket", "ID de ticket", "Type de ticket", "État", "Priorité", "Personne assignée",
+     "Rapporteur", "Création", "Date d'échéance", "Observateurs", "Catégorie d'état", "Champs personnalisés (Équipe)",
+     "Champs personnalisés (Story Points)", "Lien du ticket entrant (Blocks)", "Lien de ticket sortant (Blocks)"],
+    ["Migrer le registre des paiements", "PAY-1", "10001", "Epic", "En cours", "Haute", "Ana Silva", "Jun Park",
+     "01/sept./26 9:00 AM", "30/sept./26 12:00 AM", "Jun Park", "En cours", "paiements", "13", "", "PAY-2"],
+    ["Basculer les lectures", "PAY-2", "10002", "Story", "À faire", "Moyenne", "Jun Park", "Ana Silva",
+     "02/sept./26 9:00 AM", "15/oct./26 12:00 AM", "", "À faire", "paiements", "5", "PAY-1", ""],
+    ["Arrêter l'ancien registre", "PAY-3", "10003", "Story", "À faire", "Basse", "", "Ana Silva",
+     "02/sept./26 9:00 AM", "", "", "À faire", "", "3", "", ""],
+]
+
+
+def test_the_readme_shows_what_validate_says_of_a_french_export(tmp_path):
+    from .conftest import ROOT
+
+    write(tmp_path, FRENCH_EXPORT, name="export-jira.csv")
+    result = run_cli("validate", "export-jira.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ roadmap-audit validate export-jira.csv\n", 1)[1].split("```", 1)[0]
+    assert result.stdout == shown
+    plan = load_plan(tmp_path / "export-jira.csv")
+    got = by_key(plan)
+    assert (got["PAY-1"].team, got["PAY-3"].team, got["PAY-2"].depends_on) == ("paiements", "PAY", ["PAY-1"])
+    assert (got["PAY-1"].due, got["PAY-1"].estimate_points, got["PAY-1"].done) == (DUE, 13.0, False)

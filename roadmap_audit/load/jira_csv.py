@@ -159,6 +159,8 @@ def place_by_shape(headers: list[str], sample: list[list[Any]],
     look alike in any language."""
     placed = list(columns) + [None] * (len(headers) - len(columns))
     have = {c.field for c in placed if c and c.field}
+    if "key" in have:  # the key was named: the issue id is only looked for in an export of unknown language
+        have.add("issue_id")
     rows = len(sample)
     if not rows:
         return placed
@@ -252,7 +254,7 @@ def read_jira_csv(path: Path, display: str, plan: Plan, config: JiraConfig, limi
     columns = [classify(h, config) for h in sheet.headers]
     fields = {c.field for c in columns if c and c.field}
     head_rows = list(sheet.rows)
-    if not {"key", "title", "issue_id"} <= fields:  # place what names did not by the values of the first rows
+    if not {"key", "title"} <= fields:  # place what names did not by the values of the first rows
         head_rows += list(itertools.islice(body, max(0, _SHAPE_SAMPLE - len(head_rows))))
         columns = place_by_shape(sheet.headers, [cells for _, cells in head_rows], columns)
     first = len(plan.issues)  # the file's own notes go before the notes on its rows
@@ -293,7 +295,7 @@ def _header_notes(sheet: tables.RawSheet, columns: list[Column | None], issues: 
             + (" -- name the others with [jira] in the config" if unplaced else ""))
     if unplaced and (shaped or partial):
         found.append(f"{len(unplaced)} header{'s were' if len(unplaced) > 1 else ' was'} not placed"
-                     + (f" (this language's names for them are not known: {LANGUAGES[language]['missing']})"
+                     + (f" (no {language} name is known for: {LANGUAGES[language]['missing']})"
                         if partial and not shaped else "")
                      + ": " + ", ".join(_show(sheet, pos) for pos in unplaced)[:1500])
     for pos, header in enumerate(sheet.headers):
