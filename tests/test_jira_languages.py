@@ -303,8 +303,8 @@ def test_a_json_export_reads_a_size_field_and_keeps_components_as_services(tmp_p
 
 FRENCH_EXPORT = [
     ["Résumé", "Clé de ticket", "ID de ticket", "Type de ticket", "État", "Priorité", "Personne assignée",
-     "Rapporteur", "Création", "Date d'échéance", "Observateurs", "Catégorie d'état", "Champs personnalisés (Équipe)",
-     "Champs personnalisés (Story Points)", "Lien du ticket entrant (Blocks)", "Lien de ticket sortant (Blocks)"],
+     "Rapporteur", "Création", "Date d'échéance", "Observateurs", "Catégorie d'état",
+     "Champs personnalisés (Équipe)", "Champs personnalisés (Story Points)", "Lien du ticket entrant (Blocks)", "Lien de ticket sortant (Blocks)"],
     ["Migrer le registre des paiements", "PAY-1", "10001", "Epic", "En cours", "Haute", "Ana Silva", "Jun Park",
      "01/sept./26 9:00 AM", "30/sept./26 12:00 AM", "Jun Park", "En cours", "paiements", "13", "", "PAY-2"],
     ["Basculer les lectures", "PAY-2", "10002", "Story", "À faire", "Moyenne", "Jun Park", "Ana Silva",
