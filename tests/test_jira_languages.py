@@ -209,6 +209,14 @@ def test_a_hand_made_plan_with_jira_like_keys_is_not_taken_for_an_export(tmp_pat
         ["PAY-2", "2", "Cut over", "payments", "2w", "2026-09-30"],
     ], name="plan.csv")
     assert not looks_like_jira_csv(path)
+    # ...even with Jira's ids and dates pasted in: its "Title" is a plan column the plan reader knows
+    pasted = write(tmp_path, [
+        ["Key", "Issue number", "Title", "Team", "Created"],
+        ["PAY-1", "10001", "Move the ledger", "payments", "01/Sep/26 9:00 AM"],
+        ["PAY-2", "10002", "Cut over", "payments", "02/Sep/26 9:00 AM"],
+    ], name="pasted.csv")
+    assert not looks_like_jira_csv(pasted)
+    assert {i.team for i in load_plan(pasted).items} == {"payments"}
 
 
 # ------------------------------------------------------------------ fields as Jira users mean them

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
-from . import tables, values
+from . import schema, tables, values
 from .jira_common import Issue, Link, add_issues, configured_names, custom_role, link_sense, name_key, split_header
 
 # System columns by field and UI language, as they appear in the header row of real
@@ -192,7 +192,10 @@ def place_by_shape(headers: list[str], sample: list[list[Any]],
 
 def _looks_like_jira_by_shape(headers: list[str], sample: list[list[Any]], columns: list[Column | None]) -> bool:
     """A unique ABC-123 column beside Jira's issue ids or Jira's own date cells: an export in a language
-    with no table. A hand-made plan with keys like PAY-12 has neither."""
+    with no table. A hand-made plan with keys like PAY-12 has neither, and one whose title column the plan
+    reader knows by name ("Title", "Summary") is left to it, even with dates pasted from Jira."""
+    if any(schema.ITEMS.match(h) == "title" for h in headers if h):
+        return False
     placed = place_by_shape(headers, sample, columns)
     fields = {c.field for c in placed if c and c.field}
     if "key" not in fields:
