@@ -201,12 +201,14 @@ def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
         m = max(m, 1e-9)  # a zero estimate takes no time, even for a team with none
         efforts.append([m * table[int(rand() * q)] for _ in range(runs)])
     out: list[list[float]] = []
-    for r in range(runs):
+    share_rows = zip(*shares) if shares else [()] * runs  # run by run, transposed in C
+    effort_rows = zip(*efforts) if efforts else [()] * runs
+    for share_of_run, effort_of_run in zip(share_rows, effort_rows):
         inverse_pace = []
-        for t in range(n_teams):
-            pace = base_pace[t] * (1.0 - shares[t][r])
+        for pace0, share in zip(base_pace, share_of_run):
+            pace = pace0 * (1.0 - share)
             inverse_pace.append(1.0 / pace if pace > 0 else inf)
-        duration = [e[r] * inverse_pace[t] for e, t in zip(efforts, team_of)]
+        duration = [e * inverse_pace[t] for e, t in zip(effort_of_run, team_of)]
         finish = [inf] * n
         waits = waits0.copy()
         ready = [r.copy() for r in ready0]
