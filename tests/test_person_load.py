@@ -85,3 +85,14 @@ def test_key_person_findings_stay_about_knowledge(tmp_path):
     kai = next(f for f in audit.findings if f.subject.id == "Kai")
     assert kai.severity == "high" and "only listed expert of 2 tier-1 services" in kai.message
     assert "engineer-weeks" not in kai.message
+
+
+def test_a_surname_first_owner_is_one_person(tmp_path):
+    # "Doe, Jane" is one person; "Ann, Bob" is two, since Ann owns an item alone
+    plan = _plan(tmp_path / "names", ["D-1,Quotas,core,1,\"Doe, Jane\",P1", "D-2,Limits,core,1,\"Doe, Jane\",P1",
+                                      "D-3,Keys,core,1,\"Doe, Jane\",P1", "A-1,Search,core,2,\"Ann, Bob\",P3",
+                                      "A-2,Index,core,1,Ann,P3"])
+    everyone = people(facts_of(plan))
+    assert set(everyone) == {"doejane", "ann", "bob"}
+    audit = audit_of(plan, select=["ONC003"])
+    assert {(f.rule, f.subject.id) for f in audit.findings} == {("ONC003", "Doe, Jane")}  # 3 P1 items

@@ -59,13 +59,20 @@ class Person:
 
 
 
-def named(item: Item) -> list[str]:
-    """The people an item's owner cell names ("Ann, Bob; Cy" is three), each once."""
+def named(item: Item, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The people an item's owner cell names ("Ann Lee, Bob Ray; Cy" is three), each once.
+
+    Two single words around one comma are one person written surname first ("Doe, Jane"),
+    unless the plan names one of them alone elsewhere (`known`, normalized names).
+    """
     if not item.owner:
         return []
     try:
         names = parse_list(item.owner)
     except ParseError:
+        names = [item.owner]
+    if (len(names) == 2 and item.owner.count(",") == 1 and not any(c in item.owner for c in ";|\t\r\n")
+            and all(len(n.split()) == 1 for n in names) and not any(normalize_name(n) in known for n in names)):
         names = [item.owner]
     return list({normalize_name(n): n.strip() for n in names if normalize_name(n)}.values())
 
@@ -94,8 +101,10 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         key = normalize_name(name)
         return found.setdefault(key, Person(name=name.strip()))
 
+    known = {normalize_name(i.owner) for i in facts.plan.items if i.owner and not any(c in i.owner for c in ",;|")}
+    known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
     for item in facts.open_items():
-        names = named(item)
+        names = named(item, known)
         if not names:
             continue
         team_name = facts.team_of(item)
