@@ -5,7 +5,7 @@ These facts exist so checks can say where a plan or a service depends on one
 person; they are never a ranking of people.
 
 "Owns" and "does" are apart. A person owns every open item that names them (the
-owner cell, "Ann, Bob" naming two); the work they do is their share of it:
+owner cell, "Ann Lee; Bob Ray" naming two); the work they do is their share of it:
 
     item of W engineer-weeks naming k people, in a team of H people,
     lead = lead_share x one person's quarter:
@@ -17,7 +17,7 @@ owner cell, "Ann, Bob" naming two); the work they do is their share of it:
 
 The share never exceeds W / k and never falls as W grows, so a larger item never
 makes its lead look less busy; an engineer named on a 14-week epic in a 12-person
-team does lead's share of it, not all 14 weeks.
+team does the lead's share of it, not all 14 weeks.
 """
 
 from __future__ import annotations
@@ -111,13 +111,13 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         team = facts.teams.get(team_name or "")
         weeks = item_weeks(item, team, facts.params.size_weeks)
         lead = lead_share * person_weeks(facts, team)
-        share = share_of(weeks, len(names), team.headcount if team else None, lead) if weeks is not None else None
+        share = None if weeks is None else share_of(weeks, len(names), team.headcount if team else None, lead)
         for name in names:
             p = person(name)
             p.items.append(item)
             if team_name:
                 p.teams.append(team_name)
-            if weeks is None or share is None:
+            if share is None:
                 continue
             p.item_weeks[item.key] = share
             p.owned_weeks[item.key] = weeks
