@@ -65,6 +65,12 @@ class TeamChange(_Model):
     p85_weeks_before: float | None = None
     p85_weeks_after: float | None = None
 
+    @property
+    def changed(self) -> bool:
+        """Whether the team's capacity, load, score or forecast differs between the two plans."""
+        return any(getattr(self, f"{f}_before") != getattr(self, f"{f}_after")
+                   for f in ("capacity_weeks", "planned_weeks", "load", "score", "p85_weeks"))
+
 
 class ItemRef(_Model):
     key: str

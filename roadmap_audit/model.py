@@ -302,8 +302,9 @@ class TeamReport(_Model):
     ops_weeks: float
     load: float | None  # None when the capacity is unknown: never a load of 0 that reads as "fits"
     buffer: float | None
-    score: int
+    score: int  # the sum of the severity weights of its findings (score.SCORE_RULE), no cap
     findings: int
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)  # the score's parts
     breakdown: list[Deduction] = Field(default_factory=list)
     unestimated_items: list[str] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list)

@@ -73,6 +73,7 @@ def _names_in(value: str) -> list[str]:
 def people(plan: Plan) -> set[str]:
     """Every person the plan names."""
     names = {i.owner for i in plan.items if i.owner}
+    names |= {n for i in plan.items if i.owner for n in _names_in(i.owner)}  # "Ann, Bob" names two people
     names |= {e for s in plan.services for e in s.experts}
     names |= {r for inc in plan.incidents for r in inc.responders}
     for row in [*plan.items, *plan.teams, *plan.services]:

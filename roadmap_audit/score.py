@@ -1,8 +1,10 @@
 """From findings to a verdict: team risk scores, the org roll-up, and advice.
 
-Risk score of a team (0-100, higher is riskier): the sum of the weights of the
-findings that involve it (critical 40, high 20, medium 8, low 2, info 0), capped
-at 100. Severity always ranks first; the score only summarises.
+Risk score of a team (higher is riskier, no upper bound): the sum of the severity
+weights of the findings that involve it (SEVERITY_WEIGHT), shown with its parts,
+e.g. "2 critical x 40 + 3 high x 20 = 140". Uncapped, it keeps ordering teams with
+many findings and moves by the weight of each finding cleared. Severity always
+ranks findings first; the score only summarises a team.
 
 Verdict: `replan` when any finding is critical, `go-with-changes` when any is
 high, otherwise `go`; its reason names the teams whose load could not be checked.
@@ -65,6 +67,24 @@ def unchecked_capacity(teams: list[TeamReport]) -> str:
     return f"; load not checked for {whose}: no headcount in the staffing model ({fix})"
 
 
+SCORE_RULE = ("the sum of the severity weights of the findings that involve the team ("
+              + ", ".join(f"{s} {w}" for s, w in SEVERITY_WEIGHT.items() if w) + "), with no cap")
+
+
+def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
+    """A team's risk score and its parts: how many findings of each severity involve it."""
+    counts = Counter(f.severity for f in findings)
+    parts = {s: counts[s] for s in SEVERITIES if counts[s]}
+    return sum(SEVERITY_WEIGHT[s] * n for s, n in parts.items()), parts
+
+
+def score_basis(parts: dict[str, int]) -> str:
+    """The score as its sum: '2 critical × 40 + 3 high × 20 = 140', or 'no weighted findings = 0'."""
+    terms = [f"{n} {s} × {SEVERITY_WEIGHT[s]}" for s, n in parts.items() if SEVERITY_WEIGHT.get(s)]
+    total = sum(SEVERITY_WEIGHT.get(s, 0) * n for s, n in parts.items())
+    return f"{' + '.join(terms) or 'no weighted findings'} = {total}"
+
+
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
     by_team: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -85,7 +105,8 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
             ops_weeks=round(cap.ops_weeks, 2),
             load=round(cap.load, 3) if cap.known else None,
             buffer=round(cap.buffer, 3) if cap.known else None,
-            score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)),
+            score=team_score(mine)[0],
+            findings_by_severity=team_score(mine)[1],
             findings=len(mine),
             breakdown=[*cap.breakdown, *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown]],
             unestimated_items=cap.unestimated,
@@ -100,7 +121,7 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
                 planned_weeks=round(sum(item_weeks(i, None, facts.params.size_weeks) or 0.0
                                         for i in items if not i.done), 2),
                 ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=None, buffer=None,
-                score=min(100, sum(SEVERITY_WEIGHT[f.severity] for f in mine)), findings=len(mine),
+                score=team_score(mine)[0], findings_by_severity=team_score(mine)[1], findings=len(mine),
                 items=[i.key for i in items], in_staffing_model=False,
             ))
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))

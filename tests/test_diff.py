@@ -183,3 +183,55 @@ def test_redact_people_hides_names_known_on_either_side(tmp_path):
     assert ("ONC003", pseudonym("Joe")) in unchanged
     added = next(i for i in doc["items_added"] if i["key"] == "H-1")
     assert added["title"] == f"Billing runbook handed over by {pseudonym('Ann')}"
+
+
+def _northwind_with(tmp_path, name: str, edit) -> object:
+    """A copy of the Northwind sample with `edit(items_sheet)` applied."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLES / "northwind-2026-Q3.xlsx")
+    edit(wb["Items"])
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def _row_of(sheet, key: str) -> int:
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == key)
+
+
+def test_one_title_changed_changes_no_team(tmp_path):
+    sample = SAMPLES / "northwind-2026-Q3.xlsx"
+
+    def retitle(sheet):
+        sheet.cell(row=_row_of(sheet, "SELL-402"), column=2).value = "Payouts dashboard for sellers, second version"
+
+    d = diff_of(sample, _northwind_with(tmp_path, "retitled.xlsx", retitle))
+    assert not d.findings_new and not d.findings_resolved and not d.items_changed and not d.verdict_changed
+    assert [t.team for t in d.teams if t.changed] == []
+    assert "0 of 8 teams changed" in render_diff("text", d)
+
+
+def test_work_added_to_one_team_leaves_the_forecast_of_the_others_alone(tmp_path):
+    # common random numbers: an item's effort and a team's unplanned share are drawn from streams of their
+    # own, so adding an item to seller-tools (last in its queue, nobody waits on it) moves nothing elsewhere
+    sample = SAMPLES / "northwind-2026-Q3.xlsx"
+
+    def add(sheet):
+        row = [c.value for c in sheet[_row_of(sheet, "SELL-407")]]
+        row[0], row[1], row[3], row[4], row[6] = "SELL-408", "Seller FAQ page", "feature", 2, "2026-09-30"
+        sheet.append(row)
+
+    options = Options(plan=str(sample))
+    before = run(options, load(options))
+    later = Options(plan=str(_northwind_with(tmp_path, "added.xlsx", add)))
+    after = run(later, load(later))
+    old = {i.key: i for i in before.forecast.items}
+    new = {i.key: i for i in after.forecast.items}
+    assert set(new) - set(old) == {"SELL-408"}
+    moved = {k for k in old if (old[k].p50_weeks, old[k].p85_weeks, old[k].p_on_time)
+             != (new[k].p50_weeks, new[k].p85_weeks, new[k].p_on_time)}
+    assert moved == set()
+    old_teams = {t.team: t for t in before.forecast.teams}
+    changed = {t.team for t in after.forecast.teams if t.model_dump() != old_teams[t.team].model_dump()}
+    assert changed == {"seller-tools"}

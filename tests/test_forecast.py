@@ -233,3 +233,20 @@ def test_an_unknown_forecast_key_in_the_config_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "forecast.runz" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_an_items_draws_do_not_depend_on_the_other_items_or_their_order(tmp_path):
+    # common random numbers: team a's forecast is the same whether b has one item or three, in any order
+    a = ["A-1,Ledger migration,a,20,2026-09-01,P1,yes,", "A-2,Work,a,9,,P2,no,"]
+    teams = ["a,5,0,20%,100%", "b,5,0,30%,100%"]
+    params = ForecastParams(runs=300, seed=11)
+    (tmp_path / "one").mkdir()
+    small = forecast(plan(tmp_path / "one", [*a, "B-1,Waits,b,12,2026-09-15,P1,yes,"], teams), params)
+    (tmp_path / "two").mkdir()
+    large = forecast(plan(tmp_path / "two", ["B-3,Later,b,4,,P3,no,", "B-2,More,b,6,,P2,no,", *reversed(a),
+                                             "B-1,Waits,b,12,2026-09-15,P1,yes,"], teams), params)
+    old, new = by_key(small), by_key(large)
+    for key in ("A-1", "A-2", "B-1"):
+        assert old[key].model_dump() == new[key].model_dump(), key
+    assert small.teams[0].model_dump() == large.teams[0].model_dump()
+    assert small.teams[1].p85_weeks < large.teams[1].p85_weeks  # b has more to do

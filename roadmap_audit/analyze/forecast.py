@@ -22,6 +22,12 @@ order finish earlier than they would, and the last ones at about the same time:
 a team's completion is its total work over its pace either way, plus any time it
 waits for another team.
 
+Common random numbers: every item draws its efforts from its own stream, seeded
+by (seed, item key), and every team its unplanned shares from (seed, team name).
+An item's draw in run r does not depend on the other items, their order or how
+many there are, so two plans audited with the same seed (`diff`) give the same
+figures to every team whose own items, capacity and dependencies did not change.
+
 Results are stated as weeks from the quarter's start (week 13.0 is the end of a
 13-week quarter) and as dates, and each item's chance to land by its due date
 (committed items with no due date are held to the quarter's end).
@@ -30,6 +36,7 @@ Results are stated as weeks from the quarter's start (week 13.0 is the end of a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import random
 from bisect import bisect_right
@@ -158,9 +165,18 @@ def _multipliers(sigma: float) -> list[float]:
     return [math.exp(sigma * normal.inv_cdf((k + 0.5) / QUANTILES)) for k in range(QUANTILES)]
 
 
+def stream(seed: int, *names: str):
+    """A uniform random stream of its own for (seed, names): the same numbers whatever else the plan holds.
+
+    The names are hashed (BLAKE2b), never Python's hash(), so the stream is the same
+    in every process and on every machine.
+    """
+    text = "\x1f".join((str(seed), *names)).encode("utf-8", "surrogatepass")
+    return random.Random(int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big")).random
+
+
 def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
     """Finish time (weeks from the start) of every item, per run: runs x items. inf = never."""
-    rand = random.Random(p.seed).random
     n_teams = len(setup.teams)
     team_of = setup.team_of
     dependents, waits0, ready0 = setup.dependents, setup.waits, setup.ready_at_start
@@ -171,20 +187,28 @@ def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
     tables: dict[float, list[float]] = {}
     for sigma in {*setup.spread, p.unplanned_spread}:
         tables[sigma] = _multipliers(sigma)
-    effort_table = [tables[s] for s in setup.spread]
     share_table = tables[p.unplanned_spread]
-    median = [max(m, 1e-9) for m in setup.median]  # a zero estimate takes no time, even for a team with none
     q = QUANTILES
+    # Common random numbers: each team's unplanned share and each item's effort, for every run,
+    # from a stream of its own (see the module's docstring).
+    shares = []
+    for t, name in enumerate(setup.teams):
+        rand = stream(p.seed, "team", name)
+        shares.append([min(unplanned[t] * share_table[int(rand() * q)], u_cap) for _ in range(runs)])
+    efforts = []
+    for key, m, sigma in zip(setup.keys, setup.median, setup.spread):
+        rand, table = stream(p.seed, "item", key), tables[sigma]
+        m = max(m, 1e-9)  # a zero estimate takes no time, even for a team with none
+        efforts.append([m * table[int(rand() * q)] for _ in range(runs)])
     out: list[list[float]] = []
-    for _ in range(runs):
-        # one uniform number per team (its unplanned share), then one per item (its effort), in this order
+    share_rows = zip(*shares) if shares else [()] * runs  # run by run, transposed in C
+    effort_rows = zip(*efforts) if efforts else [()] * runs
+    for share_of_run, effort_of_run in zip(share_rows, effort_rows):
         inverse_pace = []
-        for t in range(n_teams):
-            share = min(unplanned[t] * share_table[int(rand() * q)], u_cap)
-            pace = base_pace[t] * (1.0 - share)
+        for pace0, share in zip(base_pace, share_of_run):
+            pace = pace0 * (1.0 - share)
             inverse_pace.append(1.0 / pace if pace > 0 else inf)
-        duration = [m * table[int(rand() * q)] * inverse_pace[t]
-                    for m, table, t in zip(median, effort_table, team_of)]
+        duration = [e * inverse_pace[t] for e, t in zip(effort_of_run, team_of)]
         finish = [inf] * n
         waits = waits0.copy()
         ready = [r.copy() for r in ready0]

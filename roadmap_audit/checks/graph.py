@@ -57,6 +57,9 @@ class FanInParams(Params):
     max_load: float = 1.0
     min_experts: int = 2
     escalate_to: Severity | None = None  # when what everything hangs on is itself fragile
+    # an item fewer than min_fan_in committed items wait on, on a chain through this many teams, is
+    # the chain's link: DEP004 reports the chain once (None: report it here too)
+    chain_min_teams: int | None = Field(default=3, ge=2)
 
 
 def _dependents_text(fan: FanIn, mask: int, whose: str = "") -> tuple[str, tuple[str, ...], int]:
@@ -72,9 +75,21 @@ def _dependents_text(fan: FanIn, mask: int, whose: str = "") -> tuple[str, tuple
 
 
 def _item_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: set[str]) -> Iterator[Hit]:
+    """Items many committed items wait on (min_fan_in), and cut points of the committed work that
+    committed items of another team wait on. A cut point with few dependents on a cross-team chain is
+    one of the chain's links: DEP004 reports the chain, once."""
+    on_chains: set[str] = set()
+    if p.chain_min_teams is not None and any(fan.count[k] < p.min_fan_in for k in fan.kept):
+        for _, chain, _ in cross_team_chains(og, p.chain_min_teams):
+            on_chains.update(chain)
     for key in sorted(fan.kept, key=natural_key):
         item = facts.items[key]
         text, teams, total = _dependents_text(fan, fan.kept[key])
+        many = total >= p.min_fan_in
+        if not many:
+            own_team = fan.team_mask(facts.team_of(item) or "")
+            if key in on_chains or not fan.kept[key] & ~own_team:
+                continue  # a link of a chain DEP004 reports, or the team's own sequencing
         cut = key in cuts and total >= p.min_cut_point_fan_in
         message = f"{item.key} '{item.title}' is waited on, directly or not, by {text}. If it slips, they slip"
         if cut:
@@ -98,7 +113,8 @@ def _item_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: s
             message=message,
             evidence=tuple(evidence),
             teams=(facts.team_of(item) or "", *teams),
-            severity=p.escalate_to if p.escalate_to and (missing or load is not None) else None,
+            # only what many committed items hang on is escalated: a cut point two or three items need is medium
+            severity=p.escalate_to if p.escalate_to and many and (missing or load is not None) else None,
             impact=float(total),
             likelihood=1.0 + len(fragile),
         )
@@ -304,28 +320,35 @@ class ChainParams(Params):
     escalate_at_teams: int | None = None
 
 
-@check("cross_team_chain", ChainParams)
-def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
-    """Items at the head of a dependency chain that hands work between min_teams teams or more
-    (longest path on the graph of open work, cycles condensed)."""
-    og = facts.open_graph
+def cross_team_chains(og: OpenGraph, min_teams: int) -> Iterator[tuple[str, list[str], int]]:
+    """(head, chain from the head down, hand-offs) of every chain of open work that hands work between
+    min_teams teams or more, each once, at the head of its longest stretch (longest path on the graph of
+    open work, cycles condensed)."""
     team = og.team.__getitem__
-
     hops, nxt = team_handoffs(og, team)
 
     def step(a: str, b: str) -> int:
         return 1 if team(a) and team(b) and team(a) != team(b) else 0
 
     for key in sorted(og.order, key=natural_key):
-        if hops[key] + 1 < p.min_teams:
+        if hops[key] + 1 < min_teams:
             continue
         if any(hops[up] == hops[key] + step(up, key) for up in og.needed_by(key)):
             continue  # inside a longer chain that starts above it
         chain = [key]
         while hops[chain[-1]] > 0:
             chain.append(nxt[chain[-1]])
+        yield key, chain, hops[key]
+
+
+@check("cross_team_chain", ChainParams)
+def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
+    """Items at the head of a dependency chain that hands work between min_teams teams or more
+    (longest path on the graph of open work, cycles condensed)."""
+    og = facts.open_graph
+    team = og.team.__getitem__
+    for key, chain, handoffs in cross_team_chains(og, p.min_teams):
         teams = list(dict.fromkeys(t for t in (team(k) for k in chain) if t))
-        handoffs = hops[key]
         head = facts.items[key]
 
         def show(k: str) -> str:

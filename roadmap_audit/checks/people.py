@@ -30,8 +30,9 @@ class KeyPersonParams(Params):
     critical_priorities: list[str] = Field(default_factory=lambda: ["P0", "P1"])
     items_touching_tier: int | None = None  # also count items touching services of this tier or above
     person_concentration_severity: Severity = "high"
-    max_person_load: float | None = Field(1.0, gt=0)  # owned engineer-weeks / one person's capacity
+    max_person_load: float | None = Field(1.0, gt=0)  # engineer-weeks they do / one person's capacity
     min_items_for_load: int = Field(2, ge=1)
+    lead_share: float = Field(0.5, gt=0, le=1)  # of one person's quarter: the most of one item they do alone
     person_load_severity: Severity = "medium"
 
 
@@ -119,8 +120,16 @@ def _person_fix(person, items, services) -> str:
     return "Before the quarter starts: " + "; ".join(steps) + "."
 
 
+def _share_text(person, key: str) -> str:
+    """'API-12 1' for work all theirs, 'API-7 3.9 of 5, led with the rest of api' for a share."""
+    done, whole = person.item_weeks[key], person.owned_weeks[key]
+    if key not in person.shared:
+        return f"{key} {round(done, 2):g}"
+    return f"{key} {round(done, 1):g} of {round(whole, 2):g}, {person.shared[key]}"
+
+
 def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
-    for person in people(facts).values():
+    for person in people(facts, p.lead_share).values():
         reasons: list[str] = []
         severities: list[str] = []
         evidence: list[Evidence] = []
@@ -144,14 +153,15 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
         over = (p.max_person_load is not None and len(person.item_weeks) >= p.min_items_for_load
                 and person.capacity_weeks > 0 and person.load > p.max_person_load)
         if over:
-            reasons.append(f"owns {person.planned_weeks:.1f} engineer-weeks of open work "
-                           f"({', '.join(f'{k} {w:g}' for k, w in person.item_weeks.items())}) against "
+            reasons.append(f"does {person.planned_weeks:.1f} engineer-weeks of open work "
+                           f"({'; '.join(_share_text(person, k) for k in person.item_weeks)}) against "
                            f"{person.capacity_weeks:.1f} that one person can deliver this quarter "
                            f"({person.capacity_basis}), {person.load:.0%} of it")
             severities.append(p.person_load_severity)
             if not critical_items or len(critical_items) < p.min_critical_items:
                 evidence += [Evidence.of(facts.items[k].cell("estimate"),
-                                         f"{k}: {w:g} engineer-weeks, owner {person.name}")
+                                         f"{k}: {person.owned_weeks[k]:g} engineer-weeks, "
+                                         f"{person.name} does {w:.1f}")
                              for k, w in list(person.item_weeks.items())[:6]]
         if not reasons:
             continue

@@ -96,7 +96,7 @@ def render_diff_text(diff: PlanDiff, width: int = 100) -> str:
     if shifted:
         out += ["", "Findings in both plans with a new severity:"]
         out += [f"  {severity_shift(f):<18} {f.rule:<7} {f.subject.kind} {f.subject.id}" for f in shifted]
-    teams = [t for t in diff.teams if t.load_before != t.load_after or t.p85_weeks_before != t.p85_weeks_after]
+    teams = [t for t in diff.teams if t.changed]
     if diff.teams:
         out += ["", f"Team load ({len(teams)} of {len(diff.teams)} teams changed):"]
         for t in diff.teams:

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..model import SEVERITIES, Audit, Deduction, Finding, ItemSummary, OrgRollup, Recommendation, TeamReport
+from ..score import SCORE_RULE, score_basis
 from .forecast_view import forecast_view
 from .graph import GraphView, dependency_view
 from .view import (
@@ -353,9 +354,9 @@ def _environment():
         keep_trailing_newline=True,
     )
     env.filters.update(pct=pct, weeks=weeks, number=number, day=day, linkify=linkify, safe_url=safe_url,
-                       family_name=family_name, first_sentence=first_sentence)
+                       family_name=family_name, first_sentence=first_sentence, score_basis=score_basis)
     env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell,
-                       teams_text=teams_text)
+                       teams_text=teams_text, score_rule=SCORE_RULE)
     return env
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Audit
+from ..score import SCORE_RULE
 from .forecast_view import at_risk, finish_text, team_finish
 from .view import (
     FAMILY_NAMES,
@@ -107,8 +108,7 @@ def render_markdown(audit: Audit) -> str:
             out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
                        f"{weeks(t.planned_weeks)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
                        f"{t.score} | {heat_cells} |")
-        out += ["", "Risk is 0–100 from the findings that involve the team (critical 40, high 20, medium 8, low 2); "
-                    "severity ranks, the score only summarises.", ""]
+        out += ["", f"Risk is {SCORE_RULE}; severity ranks, the score only summarises.", ""]
     else:
         out += ["The plan names no team.", ""]
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..model import SEVERITIES, Audit, Finding, Item, Plan
+from ..score import score_basis
 from .forecast_view import finish_text
 from .view import VERDICT_TEXT, pct, severity_rank, weeks
 
@@ -153,10 +154,12 @@ def _audit_sheet(wb: Workbook, audit: Audit) -> None:
         ["findings", ", ".join(f"{sum(1 for f in audit.findings if f.severity == s)} {s}" for s in SEVERITIES
                                if any(f.severity == s for f in audit.findings)) or "none"],
         [],
-        ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings"],
+        ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings",
+         "risk is"],
     ]
     rows += [[t.team, weeks(t.capacity_weeks), weeks(t.planned_weeks), pct(t.ops_admitted), pct(t.ops_observed),
-              pct(t.load) if t.capacity_weeks else "—", t.score, t.findings] for t in audit.teams]
+              pct(t.load) if t.capacity_weeks else "—", t.score, t.findings, score_basis(t.findings_by_severity)]
+             for t in audit.teams]
     if audit.recommendations:
         rows += [[], ["recommendation", "team", "rule"]]
         rows += [[r.text, r.team, r.rule or ""] for r in audit.recommendations]
@@ -164,7 +167,7 @@ def _audit_sheet(wb: Workbook, audit: Audit) -> None:
         for c, value in enumerate(values, start=1):
             put(ws.cell(row=r, column=c), value)
     for r in (1, 7):
-        for c in range(1, 9):
+        for c in range(1, 10):
             ws.cell(row=r, column=c).font = Font(bold=True)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 60
