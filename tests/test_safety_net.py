@@ -212,6 +212,7 @@ def test_a_child_that_is_the_way_back_counts_for_its_parent_and_the_finding_list
     found = _found(_audit(plan, ["MIG001", "LCH001"], level=level), "MIG001")
     assert "LED-1" not in found  # "Rollback runbook for the ledger move"
     assert "INV-1" not in found  # "Dual write lets us switch back"
+    assert "INV-2" not in found  # and the dual write is its own way back, not a migration without one
     assert "POUT-1" in found  # a report page and a placeholder are no way back
     assert "POUT-2 'Payout report page'" in found["POUT-1"].message
     assert "POUT-3 'Rollback plan TBD'" in found["POUT-1"].message

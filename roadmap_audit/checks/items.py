@@ -22,7 +22,8 @@ class ItemWithoutParams(Params):
     # A child item (an epic's story, a story's sub-task) that names the practice is the plan
     # doing it: "Feature flag and staged rollout for refunds" under the refunds launch epic.
     children_count: bool = False
-    # Further phrases a child's title may name to be the practice ("Rollback runbook for ...").
+    # Further phrases a child's title may name to be the practice ("Rollback runbook for ..."); an
+    # item whose own title names one is the practice too, when the field is the plan itself.
     children_words: list[str] = Field(default_factory=list)
     # Words that leave a cell without a plan: a practice named in the same clause is not planned
     # ("Feature flag TBD"), and a cell with one and no way back elsewhere is missing.
@@ -71,6 +72,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     refusals = PhraseSet(p.refusal_words)
     missing = PhraseSet([*p.placeholder_words, *p.refusal_words])
     child_words = PhraseSet([*p.evidence_words, *p.children_words])
+    own_words = PhraseSet(p.children_words)
     children = _children(facts) if words is not None and p.children_count else {}
     for item in facts.open_items():
         kind = facts.kind(item).value
@@ -90,6 +92,8 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
                 if reading.verdict == "missing":
                     said = f"'{reading.words}': {reading.reason}"
                 found, denied = practice_named(words, missing, *also)
+                # an item whose title says it is the way back ("Dual write lets us switch back") is one
+                found = found or practice_named(own_words, missing, item.title)[0]
             else:
                 found, denied = practice_named(words, missing, value, *also)
             if found:
