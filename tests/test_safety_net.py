@@ -101,11 +101,13 @@ ROLLBACK_PLAN = [
 # (key, title, rehearsal cell)
 REHEARSED = [("P-1", "Migrate the catalog to v2",
               "Rehearsed on a production-size mirror cluster with replayed production traffic"),
-             ("P-2", "Migrate the ledger to v3", "Shadowed production traffic for two weeks")]
+             ("P-2", "Migrate the ledger to v3", "Shadowed production traffic for two weeks"),
+             ("P-3", "Migrate the labels to v2", "Replay production traffic against the staging cluster")]
 NOT_REHEARSED = [("P-10", "Migrate the inventory to v2", "Dry run in staging"),
                  ("P-11", "Migrate the returns to v2", "Tested on a 1 % sample of orders"),
                  ("P-12", "Migrate the quotes to v2", "dry run"),
-                 ("P-13", "Migrate the taxes to v2", "Load test TBD")]
+                 ("P-13", "Migrate the taxes to v2", "Load test TBD"),
+                 ("P-14", "Migrate the parcels to v2", "Load test in staging")]
 HEADER = ["key", "title", "team", "kind", "estimate", "rollback_plan", "rehearsal"]
 
 
@@ -176,6 +178,7 @@ def test_a_production_scale_rehearsal_is_read_by_meaning(cells_plan):
     for key, _, cell in NOT_REHEARSED:
         assert key in found, (key, cell)
     assert "('Load test TBD' names a practice only to leave it open)" in found["P-13"].message
+    assert "('Load test in staging' is not at production scale)" in found["P-14"].message
 
 
 # ------------------------------------------------------------------ children, issue and epic level

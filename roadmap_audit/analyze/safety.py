@@ -67,12 +67,16 @@ def _affirmed_in(phrases: PhraseSet, clause: str) -> str | None:
     return None if not _HEDGES.isdisjoint(before) else found
 
 
-def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: str | None) -> tuple[str | None, str | None]:
+def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: str | None,
+                   small: PhraseSet | None = None, production: PhraseSet | None = None
+                   ) -> tuple[str | None, str | None]:
     """(phrase, None) for the first practice a text affirms in a clause free of placeholders,
     else (None, the first clause that names a practice only to deny it or leave it open).
 
     "Feature flag TBD", "canary: not yet" and "no shadow reads" name a practice without
-    planning it; "Feature flag per seller; load test TBD" plans the flag.
+    planning it; "Feature flag per seller; load test TBD" plans the flag. With `small`, a
+    clause that names a small scale ("load test in staging", "on a sample") counts only if
+    it also names production (`production`): "replay production traffic against staging".
     """
     denied = None
     for text in texts:
@@ -82,6 +86,8 @@ def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: s
             if phrases.find(clause) is None:
                 continue
             found = _affirmed_in(phrases, clause)
+            if found and small is not None and small.find(clause) and not (production and production.find(clause)):
+                found = None
             if found and (placeholders is None or placeholders.find(clause) is None):
                 return found, None
             denied = denied or clause

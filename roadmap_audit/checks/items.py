@@ -29,6 +29,10 @@ class ItemWithoutParams(Params):
     # ("Feature flag TBD"), and a cell with one and no way back elsewhere is missing.
     placeholder_words: list[str] = Field(default_factory=list)
     refusal_words: list[str] = Field(default_factory=list)
+    # A practice named in a clause with one of `small_scale_words` ("load test in staging", "shadow
+    # reads on a sample") counts only if the clause also names one of `production_words`.
+    small_scale_words: list[str] = Field(default_factory=list)
+    production_words: list[str] = Field(default_factory=list)
     # The field is the plan itself (a rollback cell): words that are neither a placeholder nor a
     # named practice count as a plan, since a guess must not raise a false finding.
     unclear_counts: bool = False
@@ -73,6 +77,8 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     missing = PhraseSet([*p.placeholder_words, *p.refusal_words])
     child_words = PhraseSet([*p.evidence_words, *p.children_words])
     own_words = PhraseSet(p.children_words)
+    scale = {"small": PhraseSet(p.small_scale_words), "production": PhraseSet(p.production_words)
+             } if p.small_scale_words else {}
     children = _children(facts) if words is not None and p.children_count else {}
     for item in facts.open_items():
         kind = facts.kind(item).value
@@ -95,18 +101,20 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
                 # an item whose title says it is the way back ("Dual write lets us switch back") is one
                 found = found or practice_named(own_words, missing, item.title)[0]
             else:
-                found, denied = practice_named(words, missing, value, *also)
+                found, denied = practice_named(words, missing, value, *also, **scale)
             if found:
                 continue
             kids = children.get(item.key, [])
             extra = () if p.unclear_counts else ("rehearsal",)
-            if any(practice_named(child_words, missing, *child_texts(c), *(_text(c, f) for f in extra))[0]
+            if any(practice_named(child_words, missing, *child_texts(c), *(_text(c, f) for f in extra), **scale)[0]
                    for c in kids):
                 continue
             if denied and not said:
                 quoted = denied if len(denied) <= 80 else denied[:79].rstrip() + "…"
                 left_open = placeholders.find(denied) is not None
-                said = f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}"
+                small = scale and scale["small"].find(denied) and not scale["production"].find(denied)
+                said = (f"'{quoted}' is not at production scale" if small else
+                        f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}")
         else:
             kids = []
         where = item.cell(p.field)
