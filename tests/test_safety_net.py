@@ -73,6 +73,9 @@ def test_a_practice_left_open_in_its_clause_is_not_planned():
     assert practice_named(words, missing, "Feature flag TBD")[0] is None
     assert practice_named(words, missing, "Canary later")[0] is None
     assert practice_named(words, missing, "Feature flag per seller; load test TBD")[0] == "feature flag"
+    assert practice_named(words, missing, "load test: not planned")[0] is None
+    assert practice_named(words, missing, "Canary: TBD")[0] is None
+    assert practice_named(words, missing, "Load test - not planned")[0] is None
 
 
 # ------------------------------------------------------------------ the workbook path

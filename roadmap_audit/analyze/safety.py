@@ -19,10 +19,9 @@ from typing import Literal
 from ..model import Item
 from .words import PhraseSet, fold
 
-# Clauses end where find_affirmed ends them (. , ; ! ? a line break, "but") and at a dash
-# between spaces: "TBD - see doc" is two placeholders, "None needed - flag off reverts it"
-# a way back after a remark.
-_CLAUSES = re.compile(r"[.,;!?\n]+|\s[-\u2013\u2014]+\s|\bbut\b", re.IGNORECASE)
+# Clauses end where find_affirmed ends them (. , ; ! ? a line break, "but"); not at a colon or
+# a dash, which join a practice to what is said of it: "Revert: not possible", "load test - TBD".
+_CLAUSES = re.compile(r"[.,;!?\n]+|\bbut\b", re.IGNORECASE)
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:atlassian\.net|com|org|io|net)/\S*", re.IGNORECASE)
 # What a cell holding a link may say around it and still be "a bare link with no words".
 _LINK_FILLER = frozenset({"see", "link", "doc", "docs", "here", "url", "the", "in", "at", "on", "wiki",
