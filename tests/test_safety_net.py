@@ -41,29 +41,30 @@ MIG001 = _params("MIG001")
 WAY_BACK = PhraseSet(MIG001["evidence_words"])
 PLACEHOLDERS = PhraseSet(MIG001["placeholder_words"])
 REFUSALS = PhraseSet(MIG001["refusal_words"])
+POINTERS = PhraseSet(MIG001["pointer_words"])
 
 
 @pytest.mark.parametrize("cell", MIG001["examples"]["counts"])
 def test_a_rollback_cell_the_rule_file_says_counts_is_a_plan(cell):
-    reading = read_cell(cell, WAY_BACK, PLACEHOLDERS, REFUSALS)
+    reading = read_cell(cell, WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS)
     assert reading.verdict == "plan", reading
     assert reading.words and reading.words.lower() in cell.lower()  # the words that decided, as written
 
 
 @pytest.mark.parametrize("cell", MIG001["examples"]["does_not_count"])
 def test_a_rollback_cell_the_rule_file_says_does_not_count_is_missing(cell):
-    assert read_cell(cell, WAY_BACK, PLACEHOLDERS, REFUSALS).verdict == "missing"
+    assert read_cell(cell, WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).verdict == "missing"
 
 
 def test_words_that_are_neither_a_placeholder_nor_a_way_back_are_unclear_not_missing():
-    assert read_cell("Coordinate with the DBA team", WAY_BACK, PLACEHOLDERS, REFUSALS).verdict == "unclear"
-    assert read_cell("Runbook: https://wiki.example.com/x", WAY_BACK, PLACEHOLDERS, REFUSALS).verdict == "unclear"
+    assert read_cell("Coordinate with the DBA team", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).verdict == "unclear"
+    assert read_cell("Runbook: https://wiki.example.com/x", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).verdict == "unclear"
 
 
 def test_the_reader_quotes_the_deciding_words():
-    assert read_cell("TBD - see doc", WAY_BACK, PLACEHOLDERS, REFUSALS).words == "TBD"
-    assert read_cell("N/A - one-way migration", WAY_BACK, PLACEHOLDERS, REFUSALS).words == "N/A"
-    assert read_cell("Reads switch back to the old bucket", WAY_BACK, PLACEHOLDERS, REFUSALS).words == "switch back"
+    assert read_cell("TBD - see doc", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words == "TBD"
+    assert read_cell("N/A - one-way migration", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words == "N/A"
+    assert read_cell("Reads switch back to the old bucket", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words == "switch back"
 
 
 def test_a_practice_left_open_in_its_clause_is_not_planned():

@@ -93,15 +93,18 @@ def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: s
     return None, denied
 
 
-def read_cell(text: str | None, way_back: PhraseSet, placeholders: PhraseSet, refusals: PhraseSet) -> Reading:
+def read_cell(text: str | None, way_back: PhraseSet, placeholders: PhraseSet, refusals: PhraseSet,
+              pointers: PhraseSet | None = None) -> Reading:
     """How a person reads a rollback cell.
 
     A way back named in a clause with no placeholder or refusal is a plan ("Restore from
     the nightly snapshot; runbook TBD"). Otherwise a placeholder ("Rollback plan TBD",
     "TBD (Olu to write)", "see doc") or a refusal ("N/A - one-way migration", "none
     planned") anywhere makes it missing, and so does a way back named only to rule it out
-    ("we cannot restore from backup"), a bare link or a cell with no words. Anything else
-    is words this reader cannot place: "unclear".
+    ("we cannot restore from backup"), a bare link or a cell with no words. A pointer
+    (`pointers`: "see doc") is missing when it is all the cell says, but does not undo a way
+    back beside it ("Revert per the runbook (see doc)"). Anything else is words this reader
+    cannot place: "unclear".
     """
     if text is None or not text.strip():
         return Reading("empty")
@@ -118,6 +121,10 @@ def read_cell(text: str | None, way_back: PhraseSet, placeholders: PhraseSet, re
         marker = placeholders.find(clause)
         if marker:
             return Reading("missing", _as_written(clause, marker), "a placeholder")
+    for clause in clauses:
+        marker = pointers.find(clause) if pointers is not None else None
+        if marker and not way_back.find(clause):
+            return Reading("missing", _as_written(clause, marker), "a pointer elsewhere, with no way back in the cell")
     for clause in clauses:
         if way_back.find(clause):
             return Reading("missing", clause, "names a way back only to rule it out or leave it open")

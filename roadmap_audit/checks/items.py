@@ -29,6 +29,8 @@ class ItemWithoutParams(Params):
     # ("Feature flag TBD"), and a cell with one and no way back elsewhere is missing.
     placeholder_words: list[str] = Field(default_factory=list)
     refusal_words: list[str] = Field(default_factory=list)
+    # "see doc": missing when it is all a cell says, but it does not undo a way back beside it.
+    pointer_words: list[str] = Field(default_factory=list)
     # A practice named in a clause with one of `small_scale_words` ("load test in staging", "shadow
     # reads on a sample") counts only if the clause also names one of `production_words`.
     small_scale_words: list[str] = Field(default_factory=list)
@@ -92,7 +94,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
         if words is not None:
             also = [_text(item, f) for f in p.also_in]
             if p.unclear_counts:
-                reading = read_cell(value, words, placeholders, refusals)
+                reading = read_cell(value, words, placeholders, refusals, PhraseSet(p.pointer_words))
                 if reading.verdict in ("plan", "unclear"):
                     continue
                 if reading.verdict == "missing":
