@@ -257,3 +257,16 @@ def test_the_examples_are_documented_in_rules_explain():
     result = run_cli("rules", "explain", "MIG001")
     assert result.returncode == 0, result.stderr
     assert "TBD - see doc" in result.stdout and "placeholder" in result.stdout
+
+
+def test_descendants_walk_deep_chains_and_stop_at_loops():
+    from roadmap_audit.analyze.safety import descendants
+    from roadmap_audit.model import Item, SourceRef
+
+    ref = SourceRef(source="plan.csv")
+    chain = [Item(key=f"K-{n}", title=f"step {n}", parent=f"K-{n - 1}" if n else None, ref=ref) for n in range(3000)]
+    below = descendants(chain)
+    assert [i.key for i in below["K-2997"]] == ["K-2998", "K-2999"]
+    assert [i.key for i in below["K-0"]] == [f"K-{n}" for n in range(1, 21)]  # MAX_DEPTH levels
+    loop = [Item(key="A", title="a", parent="B", ref=ref), Item(key="B", title="b", parent="A", ref=ref)]
+    assert {k: [i.key for i in v] for k, v in descendants(loop).items()} == {"B": ["A"], "A": ["B"]}

@@ -29,6 +29,8 @@ _LINK_FILLER = frozenset({"see", "link", "doc", "docs", "here", "url", "the", "i
 # Words that make a way back a guess rather than a plan: "maybe revert", "probably restore".
 _HEDGES = frozenset({"maybe", "probably", "possibly", "perhaps", "hopefully", "might"})
 
+MAX_DEPTH = 20  # levels of parents walked up from an item: initiative > epic > story > sub-task, with room
+
 Verdict = Literal["empty", "plan", "missing", "unclear"]
 
 
@@ -138,31 +140,23 @@ def read_cell(text: str | None, way_back: PhraseSet, placeholders: PhraseSet, re
 
 
 def descendants(items: Iterable[Item]) -> dict[str, list[Item]]:
-    """Each key -> every item below it (children, their sub-tasks ...), nearest first.
+    """Each key -> every item below it (children, their sub-tasks ...), in plan order.
 
     Works on the issues of a plan and on the children an epic-level plan folded into its
-    epics alike: both keep each child's parent key.
+    epics alike: both keep each child's parent key. A loop in the parent links stops the walk,
+    and so does MAX_DEPTH (no plan nests deeper; a chain of thousands of parents would otherwise
+    cost quadratic time).
     """
-    children: dict[str, list[Item]] = defaultdict(list)
+    items = list(items)
+    parent = {i.key: i.parent for i in items if i.parent and i.parent != i.key}
+    below: dict[str, list[Item]] = defaultdict(list)
     for item in items:
-        if item.parent and item.parent != item.key:
-            children[item.parent].append(item)
-    below: dict[str, list[Item]] = {}
-
-    def walk(key: str) -> list[Item]:
-        if key in below:
-            return below[key]
-        below[key] = []  # a loop in the parent links stops here
-        out: list[Item] = []
-        for child in children.get(key, ()):
-            out.append(child)
-            out.extend(walk(child.key))
-        below[key] = list({c.key: c for c in out}.values())
-        return below[key]
-
-    for key in list(children):
-        walk(key)
-    return below
+        seen, current = {item.key}, parent.get(item.key)
+        while current is not None and current not in seen and len(seen) <= MAX_DEPTH:
+            below[current].append(item)
+            seen.add(current)
+            current = parent.get(current)
+    return dict(below)
 
 
 def child_texts(child: Item) -> tuple[str | None, ...]:

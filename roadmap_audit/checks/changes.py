@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze.facts import Facts
-from ..analyze.safety import practice_named
+from ..analyze.safety import MAX_DEPTH, practice_named
 from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, Severity, Subject
 from .base import Hit, Params, check, team_subject
@@ -42,7 +42,7 @@ def _steps(facts: Facts, changes: list[Item], p: StackedParams) -> dict[str, str
             continue
         if p.steps_count_with_parent:
             seen, current = {item.key}, item.parent
-            while current and current not in seen:
+            while current and current not in seen and len(seen) <= MAX_DEPTH:
                 if current in keys:
                     out[item.key] = current
                     break
