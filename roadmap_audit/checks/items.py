@@ -76,6 +76,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     words = PhraseSet(p.evidence_words) if p.evidence_words else None
     placeholders = PhraseSet(p.placeholder_words)
     refusals = PhraseSet(p.refusal_words)
+    pointers = PhraseSet(p.pointer_words)
     missing = PhraseSet([*p.placeholder_words, *p.refusal_words])
     child_words = PhraseSet([*p.evidence_words, *p.children_words])
     own_words = PhraseSet(p.children_words)
@@ -94,7 +95,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
         if words is not None:
             also = [_text(item, f) for f in p.also_in]
             if p.unclear_counts:
-                reading = read_cell(value, words, placeholders, refusals, PhraseSet(p.pointer_words))
+                reading = read_cell(value, words, placeholders, refusals, pointers)
                 if reading.verdict in ("plan", "unclear"):
                     continue
                 if reading.verdict == "missing":
