@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tomllib
 
 import pytest
@@ -155,12 +156,28 @@ def _jira_csv(path):
     return path
 
 
-@pytest.fixture(params=["xlsx", "csv", "jira-csv"])
+def _jira_json(path):
+    """A /rest/api/2/search page with the site's field names expanded (`expand=names`)."""
+    names = {"summary": "Summary", "customfield_10001": "Team", "customfield_10210": "Rollback plan",
+             "customfield_10211": "Rehearsal"}
+    issues = [{"id": str(100 + n), "key": k, "fields": {
+        "summary": t, "issuetype": {"name": "Story"},
+        "status": {"name": "To Do", "statusCategory": {"id": 2, "key": "new", "name": "To Do"}},
+        "customfield_10001": "core", "customfield_10210": rb, "customfield_10211": rh}}
+        for n, (k, t, _, _, _, rb, rh) in enumerate(_rows())]
+    path.write_text(json.dumps({"startAt": 0, "maxResults": 100, "total": len(issues), "issues": issues,
+                                "names": names}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["xlsx", "csv", "jira-csv", "jira-json"])
 def cells_plan(request, tmp_path):
     if request.param == "xlsx":
         return _xlsx(tmp_path / "plan.xlsx")
     if request.param == "csv":
         return _csv_folder(tmp_path / "plan")
+    if request.param == "jira-json":
+        return _jira_json(tmp_path / "search.json")
     return _jira_csv(tmp_path / "Jira.csv")
 
 
