@@ -238,6 +238,9 @@ class Plan(_Model):
     incidents: list[Incident] = Field(default_factory=list)
     rows_read: int = 0
     issues: list[DataIssue] = Field(default_factory=list)
+    # With --level epic: the child issues folded into their epics, kept (parent keys intact) so a
+    # rule can read what an epic's stories say; they are not items of the plan.
+    rolled_up: list[Item] = Field(default_factory=list)
 
     @property
     def rows_used(self) -> int:

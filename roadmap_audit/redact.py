@@ -131,6 +131,7 @@ class Redactor:
             return plan
         return plan.model_copy(update={
             "items": [self._copy(i) for i in plan.items],
+            "rolled_up": [self._copy(i) for i in plan.rolled_up],
             "teams": [self._copy(t) for t in plan.teams],
             "services": [self._copy(s) for s in plan.services],
             "incidents": [self._copy(i) for i in plan.incidents],

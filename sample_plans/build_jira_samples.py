@@ -19,8 +19,13 @@ are written two ways:
 
 The stories the audit should find:
 
-* ORD-1, the order-storage migration epic, has no rollback plan (MIG001), even
-  though its dual-write, backfill and cut-over steps each have one.
+* ORD-1, the order-storage migration epic, has no rollback cell of its own, but its
+  stories are its safety net: a dual write behind a flag (the way back), a throttled,
+  idempotent backfill with checkpoints and a pause on replica lag, shadow reads. Neither
+  MIG001 nor MIG002 fires on it, at issue or epic level, and its stories are steps of
+  it, not migrations stacked on it (MIG003); PAY-3, the refunds flag and staged
+  rollout, is not a launch stacked on PAY-1. ORD-5, the cutover story, has no
+  rehearsal of its own (MIG002).
 * PAY-2 (refund endpoints, due 14 Aug) is blocked by PLAT-2 (mesh sidecars, due
   25 Sep): a schedule inversion for DEP002.
 * PLAT-3 blocks ORD-5 and PAY-7 in the right order; PAY-8 depends on PAY-2 through a

@@ -64,14 +64,18 @@ def test_the_jira_samples_audit_end_to_end(plan, tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     pairs = {(f["rule"], f["subject"]["kind"], f["subject"]["id"]) for f in report["findings"]}
-    assert ("MIG001", "item", "ORD-1") in pairs  # the migration epic with no rollback plan
-    assert not {p for p in pairs if p[0] == "MIG001" and p[2] in ("ORD-2", "ORD-3", "ORD-5", "PAY-7")}
+    # the migration epic's way back is its own story: ORD-2 dual-writes behind a flag, MySQL stays the source
+    assert not {p for p in pairs if p[0] == "MIG001" and p[2] in ("ORD-1", "ORD-2", "ORD-3", "ORD-5", "PAY-7")}
     # the epics' safety nets are their own stories: ORD-4's shadow reads, PAY-3's flag and staged rollout
     assert ("MIG002", "item", "ORD-1") not in pairs and ("LCH001", "item", "PAY-1") not in pairs
     assert ("MIG002", "item", "ORD-5") in pairs  # the cutover story itself has no rehearsal
-    mig = next(f for f in report["findings"] if f["rule"] == "MIG001" and f["subject"]["id"] == "ORD-1")
+    mig = next(f for f in report["findings"] if f["rule"] == "MIG002" and f["subject"]["id"] == "ORD-5")
     location = mig["evidence"][0]["location"]
-    assert location == ("tidewater-2026-Q3.csv!B2" if plan == CSV_PLAN else "ORD-1")
+    assert location.startswith("tidewater-2026-Q3.csv!") if plan == CSV_PLAN else location == "ORD-5"
+    # the dual write and the flag are safety work under their epics, not risky changes stacked on them
+    stacked = " ".join(f["message"] for f in report["findings"] if f["rule"] == "MIG003")
+    assert ("MIG003", "team", "orders") not in pairs
+    assert "PAY-3 launch" not in stacked and "ORD-2 migration" not in stacked
     # teams and services come from the context workbook
     assert {t["team"] for t in report["teams"]} == {"orders", "payments", "platform"}
     assert all(t["in_staffing_model"] for t in report["teams"])
@@ -109,7 +113,9 @@ def test_the_samples_at_epic_level(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["plan"]["items"] == 11  # 3 epics and 8 issues outside any epic
-    assert ("MIG001", "ORD-1") in {(f["rule"], f["subject"]["id"]) for f in report["findings"]}
+    found = {(f["rule"], f["subject"]["id"]) for f in report["findings"]}
+    # the epic's children (dual write behind a flag, throttled backfill, shadow reads) still count
+    assert not found & {("MIG001", "ORD-1"), ("MIG002", "ORD-1"), ("LCH001", "PAY-1")}
     epics = {i.key: i for i in load_plan(JSON_PLAN, level="epic").items}
     # its stories and sub-tasks hold 9 weeks; ORD-2 has one of its three logged, so 8 remain
     assert epics["ORD-1"].estimate_weeks == 8.0 and epics["ORD-1"].depends_on == ["PLAT-1"]

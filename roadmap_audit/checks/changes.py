@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze.facts import Facts
+from ..analyze.safety import MAX_DEPTH, practice_named
+from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, Severity, Subject
 from .base import Hit, Params, check, team_subject
 
@@ -22,6 +24,35 @@ class StackedParams(Params):
     by: list[str] = Field(default_factory=lambda: ["team", "service"], min_length=1)
     escalate_to: Severity | None = None
     escalate_at: int | None = None  # stack size from which escalate_to applies
+    # A change's own stories and sub-tasks are steps of it, not changes stacked on it.
+    steps_count_with_parent: bool = False
+    # A child item whose title names one of these is the safety practice (the flag, the dual
+    # write, the throttled backfill), not a risky change of its own.
+    safety_words: list[str] = Field(default_factory=list)
+
+
+def _steps(facts: Facts, changes: list[Item], p: StackedParams) -> dict[str, str]:
+    """Child items that are not changes of their own -> why ("a step of ORD-1", "the safety practice")."""
+    parent = {i.key: i.parent for i in facts.plan.items}
+    keys = {i.key for i in changes}
+    safety = PhraseSet(p.safety_words)
+    out: dict[str, str] = {}
+    for item in changes:
+        if not item.parent or item.parent not in parent:
+            continue
+        if p.steps_count_with_parent:
+            seen, current = {item.key}, item.parent
+            while current and current not in seen and len(seen) <= MAX_DEPTH:
+                if current in keys:
+                    out[item.key] = current
+                    break
+                seen.add(current)
+                current = parent.get(current)
+            if item.key in out:
+                continue
+        if p.safety_words and practice_named(safety, None, item.title)[0]:
+            out[item.key] = ""
+    return out
 
 
 def _window(facts: Facts, item: Item, min_days: int) -> tuple[dt.date, dt.date]:
@@ -105,6 +136,12 @@ def _when(d: dt.date) -> str:
 def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
     """Several migrations or launches in flight at once for one team, or on one service."""
     changes = [i for i in facts.open_items() if facts.kind(i).value in p.kinds]
+    steps = _steps(facts, changes, p)
+    changes = [i for i in changes if i.key not in steps]
+    steps_of: dict[str, list[str]] = defaultdict(list)
+    for key, parent in steps.items():
+        if parent:
+            steps_of[parent].append(key)
     windows = {i.key: _window(facts, i, p.min_overlap_days) for i in changes}
     shown = {i.key: _shown(facts, i) for i in changes}
     groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
@@ -139,6 +176,9 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
                    f"{_when(first)} to {_when(last)}: {listed}. {consequence}")
         if assumed:
             message += ". " + "; ".join(assumed)
+        folded = [f"{', '.join(steps_of[i.key])} under {i.key}" for i in stacked if steps_of.get(i.key)]
+        if folded:
+            message += ". Counted as steps of their parent change, not as changes of their own: " + "; ".join(folded)
         fix = _stagger(facts, stacked)
         evidence = []
         for item in stacked:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from pydantic import Field
 
 from ..analyze.facts import Facts
+from ..analyze.safety import child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
 from ..model import Evidence, Item
 from .base import Hit, Params, check, item_subject
@@ -19,9 +19,27 @@ class ItemWithoutParams(Params):
     # If set, the field (or one of `also_in`) must name one of these; else any value counts.
     evidence_words: list[str] = Field(default_factory=list)
     also_in: list[str] = Field(default_factory=list)
-    # A child item (an epic's story) that names the practice is the plan doing it: "Feature flag and
-    # staged rollout for refunds" under the refunds launch epic.
+    # A child item (an epic's story, a story's sub-task) that names the practice is the plan
+    # doing it: "Feature flag and staged rollout for refunds" under the refunds launch epic.
     children_count: bool = False
+    # Further phrases a child's title may name to be the practice ("Rollback runbook for ..."); an
+    # item whose own title names one is the practice too, when the field is the plan itself.
+    children_words: list[str] = Field(default_factory=list)
+    # Words that leave a cell without a plan: a practice named in the same clause is not planned
+    # ("Feature flag TBD"), and a cell with one and no way back elsewhere is missing.
+    placeholder_words: list[str] = Field(default_factory=list)
+    refusal_words: list[str] = Field(default_factory=list)
+    # "see doc": missing when it is all a cell says, but it does not undo a way back beside it.
+    pointer_words: list[str] = Field(default_factory=list)
+    # A practice named in a clause with one of `small_scale_words` ("load test in staging", "shadow
+    # reads on a sample") counts only if the clause also names one of `production_words`.
+    small_scale_words: list[str] = Field(default_factory=list)
+    production_words: list[str] = Field(default_factory=list)
+    # The field is the plan itself (a rollback cell): words that are neither a placeholder nor a
+    # named practice count as a plan, since a guess must not raise a false finding.
+    unclear_counts: bool = False
+    # How cells read, for people and for the tests: {"counts": [...], "does_not_count": [...]}.
+    examples: dict[str, list[str]] = Field(default_factory=dict)
     escalate_to: str | None = None
     escalate_if_committed: bool = False
     escalate_if_tier_at_most: int | None = None
@@ -42,15 +60,29 @@ def _touches_tier(facts: Facts, item: Item, tier: int) -> str | None:
     return None
 
 
+def _children(facts: Facts) -> dict[str, list[Item]]:
+    """Every item below each item: the plan's own, and at epic level the children folded into it."""
+    return descendants([*facts.plan.items, *facts.plan.rolled_up])
+
+
+def _listed(items: list[Item], limit: int = 5) -> str:
+    shown = ", ".join(f"{c.key} '{c.title}'" for c in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 @check("item_without", ItemWithoutParams)
 def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
     words = PhraseSet(p.evidence_words) if p.evidence_words else None
-    children: dict[str, list[Item]] = defaultdict(list)
-    if words is not None and p.children_count:
-        for child in facts.plan.items:
-            if child.parent:
-                children[child.parent].append(child)
+    placeholders = PhraseSet(p.placeholder_words)
+    refusals = PhraseSet(p.refusal_words)
+    pointers = PhraseSet(p.pointer_words)
+    missing = PhraseSet([*p.placeholder_words, *p.refusal_words])
+    child_words = PhraseSet([*p.evidence_words, *p.children_words])
+    own_words = PhraseSet(p.children_words)
+    scale = {"small": PhraseSet(p.small_scale_words), "production": PhraseSet(p.production_words)
+             } if p.small_scale_words else {}
+    children = _children(facts) if words is not None and p.children_count else {}
     for item in facts.open_items():
         kind = facts.kind(item).value
         if kind not in p.kinds:
@@ -58,22 +90,46 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
         value = _text(item, p.field)
         if words is None and value:
             continue
-        denied = None
+        label = p.field.replace("_", " ")
+        said = None  # why the cell does not count, quoting the words that decided
         if words is not None:
-            found = words.find_affirmed(value, *(_text(item, f) for f in p.also_in))
-            if found.word or any(words.find_affirmed(c.title, c.description, c.rehearsal).word
-                                 for c in children.get(item.key, ())):
+            also = [_text(item, f) for f in p.also_in]
+            if p.unclear_counts:
+                reading = read_cell(value, words, placeholders, refusals, pointers)
+                if reading.verdict in ("plan", "unclear"):
+                    continue
+                if reading.verdict == "missing":
+                    said = f"'{reading.words}': {reading.reason}"
+                found, denied = practice_named(words, missing, *also)
+                # an item whose title says it is the way back ("Dual write lets us switch back") is one
+                found = found or practice_named(own_words, missing, item.title)[0]
+            else:
+                found, denied = practice_named(words, missing, value, *also, **scale)
+            if found:
                 continue
-            denied = found.denied
+            kids = children.get(item.key, [])
+            extra = () if p.unclear_counts else ("rehearsal",)
+            if any(practice_named(child_words, missing, *child_texts(c), *(_text(c, f) for f in extra), **scale)[0]
+                   for c in kids):
+                continue
+            if denied and not said:
+                quoted = denied if len(denied) <= 80 else denied[:79].rstrip() + "…"
+                left_open = placeholders.find(denied) is not None
+                small = scale and scale["small"].find(denied) and not scale["production"].find(denied)
+                said = (f"'{quoted}' is not at production scale" if small else
+                        f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}")
+        else:
+            kids = []
         where = item.cell(p.field)
         shown = f"'{value}'" if value else "empty"
-        label = p.field.replace("_", " ")
         reason = facts.kind_reasons[item.key]
-        message = (f"{item.key} '{item.title}' is a {kind} ({reason}); its {label} is {shown}"
-                   + (" and names none of the practices looked for" if value and words else ""))
-        if denied:
-            quoted = denied if len(denied) <= 80 else denied[:79].rstrip() + "…"
-            message += f" ('{quoted}' names a practice only to rule it out)"
+        message = f"{item.key} '{item.title}' is a {kind} ({reason}); its {label} is {shown}"
+        if said:
+            message += f" ({said})"
+        elif value and words:
+            message += " and names none of the practices looked for"
+        if kids:
+            message += (f"; the items under it were considered and none is the practice: {_listed(kids)}")
         severity = None
         if p.escalate_to:
             tier_service = (_touches_tier(facts, item, p.escalate_if_tier_at_most)

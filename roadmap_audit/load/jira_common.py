@@ -585,6 +585,8 @@ def roll_up_to_epics(plan: Plan) -> Plan:
                 "extra": {**item.extra, "rolled up": ", ".join(c.key for c in children)},
             }
             # The rollback plan and rehearsal stay the epic's own: a child's rollback covers
-            # its own step, not the way back from the whole migration.
+            # its own step, not the way back from the whole migration. The children themselves
+            # stay readable in plan.rolled_up (a child that is the dual write or the flag).
         rolled.append(item.model_copy(update=update))
-    return plan.model_copy(update={"items": rolled, "issues": [*plan.issues, *notes]})
+    folded = [items[key] for key, epic in target.items() if key != epic]
+    return plan.model_copy(update={"items": rolled, "issues": [*plan.issues, *notes], "rolled_up": folded})
