@@ -107,6 +107,8 @@ def render_markdown(audit: Audit) -> str:
             out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
                        f"{weeks(t.planned_weeks)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
                        f"{t.score} | {heat_cells} |")
+        out += [""]
+        out += [f"- **{esc(t.team)}**: {esc(t.status_text)}" for t in audit.teams if t.status_text]
         out += ["", "Risk is 0–100 from the findings that involve the team (critical 40, high 20, medium 8, low 2); "
                     "severity ranks, the score only summarises.", ""]
     else:
