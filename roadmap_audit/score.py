@@ -226,8 +226,9 @@ def defer_advice(facts: Facts, max_load: float, buffer_line: float | None = None
             text = (f"Defer {_keys(chosen, 8)} ({weeks:.1f} engineer-weeks) to bring {name} from "
                     f"{share_text(cap.load)} to {share_text(after)} of capacity, under {line}")
         if dependents:
-            text += "; " + "; ".join(f"{', '.join(v)} wait{'s' if len(v) == 1 else ''} on {k} and move with it"
-                                     for k, v in dependents.items())
+            text += "; " + "; ".join(
+                f"{', '.join(v)} wait{'s' if len(v) == 1 else ''} on {k}: {'it moves' if len(v) == 1 else 'they move'} "
+                "with it" for k, v in dependents.items())
         if chosen and not_proposed:
             text += f". Not proposed: {not_proposed}"
         advice.append(Recommendation(team=name, action="defer", items=chosen, load_before=round(cap.load, 3),
