@@ -189,3 +189,44 @@ def test_a_team_outside_the_staffing_model_still_counts_its_sized_work(tmp_path)
     (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,One,web,M\nA-2,Two,web,2w\n", encoding="utf-8")
     team = audit_of(tmp_path / "items.csv").teams[0]
     assert (team.team, team.planned_weeks, team.load, team.capacity_known) == ("web", 5.0, None, False)
+
+
+def test_the_readmes_worked_example_is_what_the_json_report_says():
+    """Every number in the README's worked capacity example, checked against the api team's JSON breakdown."""
+    import json
+    import re
+
+    from roadmap_audit.report import render
+
+    from .conftest import ROOT, SAMPLES, audit_of
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- worked-example: (\S+) -->\n(.*?)<!-- /worked-example -->", readme, re.S)
+    assert block, "the README has no worked capacity example"
+    team_name, table = block.group(1), block.group(2)
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows[cells[0]] = (float(cells[1]), cells[3])
+    doc = json.loads(render("json", audit_of(SAMPLES / "northwind-2026-Q3.xlsx")))
+    team = next(t for t in doc["teams"] if t["team"] == team_name)
+    breakdown = {d["label"]: d["weeks"] for d in team["breakdown"]}
+    assert set(rows) == set(breakdown), set(rows) ^ set(breakdown)
+    for label, (weeks, _) in rows.items():
+        assert breakdown[label] == pytest.approx(weeks, abs=0.005), label
+    assert team["capacity_weeks"] == pytest.approx(rows["capacity"][0], abs=0.005)
+    assert team["team_weeks"] == pytest.approx(rows["team time"][0], abs=0.005)
+    assert team["ops_weeks"] == pytest.approx(-rows["operations"][0], abs=0.005)
+    # the input cells the README names are the cells the report cites
+    from .conftest import facts_of
+
+    facts = facts_of(SAMPLES / "northwind-2026-Q3.xlsx")
+    t = facts.teams[team_name]
+    for label, (_, cells) in rows.items():
+        m = re.match(r"(Teams!\w+) (\w+)", cells)
+        if m:
+            assert t.cell(m.group(2)).location == m.group(1), label
+    # the prose figures: observed share, operations share, load
+    assert f"{team['ops_observed']:.1%}".replace(".0%", "%") in readme or \
+        f"{100 * team['ops_observed']:.1f} %" in readme
+    assert f"load 20 / 21.84 = {team['load']:.0%}".replace("%", " %") in readme
