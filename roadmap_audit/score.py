@@ -319,6 +319,10 @@ def team_status(facts: Facts, teams: list[TeamReport], *, max_load: float = 1.0,
                                     p85_date=ft.p85_date, p_by_end=ft.p_by_end, committed=committed)
         update["delivery"] = delivery
         update["status"], update["status_text"] = _status(t, cap, delivery, max_load, buffer_line, even, f_items)
+        if cap is not None and cap.known and cap.unestimated:
+            n = len(cap.unestimated)
+            update["status_text"] += (f"; {n} open item{'s have' if n > 1 else ' has'} no estimate and "
+                                      f"{'are' if n > 1 else 'is'} not in the load")
         out.append(t.model_copy(update=update))
     return out
 
@@ -374,6 +378,8 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
         risk_text = f"committed work at risk {why}: " + "; ".join(parts) + more
     if cap.load > max_load:
         text = f"over capacity: {share_text(cap.load)} of capacity"
+        if delivery is not None and delivery.p_by_end is not None:
+            text += f", all its open work done by the quarter's end in {_chance(delivery.p_by_end)} of the runs"
         return "over capacity", text + (f"; {risk_text}" if risk_text else "")
     if at_risk:
         return "committed work at risk", risk_text + f" (load {share_text(cap.load)})"
@@ -382,7 +388,10 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
     if buffer_line is not None and cap.load > buffer_line:
         return "no buffer", (f"fits at {share_text(cap.load)} of capacity, above the {share_text(buffer_line)} "
                              "buffer line; committed items likely to land")
-    return "fits", f"fits its capacity ({share_text(cap.load)}) and its committed items are likely to land"
+    text = f"fits its capacity ({share_text(cap.load)}) and its committed items are likely to land"
+    if delivery.p_by_end is not None and delivery.p_by_end < even:
+        text += f"; all its open work is done by the quarter's end in only {_chance(delivery.p_by_end)} of the runs"
+    return "fits", text
 
 
 def change_advice(findings: list[Finding]) -> list[Recommendation]:

@@ -57,6 +57,14 @@ def render_markdown(audit: Audit) -> str:
     over = [r for r in audit.recommendations if r.action == "defer"]
     if over:
         out.append("> Over the line: " + ", ".join(f"{esc(r.team)} {pct(r.load_before)}" for r in over))
+    fc = audit.forecast
+    if fc is not None and fc.teams:
+        committed = sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
+        risky = at_risk(fc)
+        out.append(f"> Delivery: whole plan done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} "
+                   f"by the quarter's end; " + (f"{len(risky)} of {committed} committed items under an even chance"
+                                                if risky else f"every committed item ({committed}) at an even "
+                                                              "chance or better"))
     out.append("")
 
     top = [f for f in audit.findings if f.severity in ("critical", "high")][:8] or audit.findings[:5]
