@@ -174,7 +174,7 @@ def team_capacity(
                    f"least the admitted {_n(admitted * team_time)}",
         "observed": f"observed: pages, toil and incidents ({_n(observed_weeks)}), more than the on-call shift "
                     f"({_n(oncall)}) and the admitted share ({_n(admitted * team_time)}) can hold",
-    }[basis]
+    }[basis] if ops > 0 else "no operations: no admitted share, on-call rotation, pages, toil or incidents"
     breakdown = [
         Deduction(label="staffed", weeks=raw, basis=f"{_n(headcount)} engineers x {_n(weeks)} weeks"),
         Deduction(label="leave and holidays", weeks=-leave,
@@ -183,7 +183,7 @@ def team_capacity(
                   basis=f"{_n(new_hires)} new x {_n(weeks)} weeks x {_n(availability)} x "
                         f"(1 - mean ramp {_n(params.ramp_mean)})"),
         Deduction(label="team time", weeks=team_time, basis="engineer-weeks at work: the base of every ops share"),
-        Deduction(label="operations", weeks=-ops, basis=f"the largest of admitted, on-call and observed: {why}"),
+        Deduction(label="operations", weeks=-ops, basis=f"the largest of admitted, on-call and observed: {why}" if ops > 0 else why),
         Deduction(label="focus factor", weeks=-focus,
                   basis=f"{_n(project)} project time x (1 - focus {_n(params.focus_factor)})"),
         Deduction(label="capacity", weeks=capacity, basis="engineer-weeks for planned work"),
