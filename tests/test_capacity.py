@@ -230,3 +230,26 @@ def test_the_readmes_worked_example_is_what_the_json_report_says():
     assert f"{team['ops_observed']:.1%}".replace(".0%", "%") in readme or \
         f"{100 * team['ops_observed']:.1f} %" in readme
     assert f"load 20 / 21.84 = {team['load']:.0%}".replace("%", " %") in readme
+
+
+def test_cap003_compares_observed_and_admitted_on_the_same_base(tmp_path):
+    """Observed operations at 19 % of team time against 20 % admitted: no CAP003. The old model divided
+    the observed hours by capacity after the on-call tax and focus factor and read 38 %."""
+    from .conftest import audit_of, pairs
+
+    # team time 65 - 9.75 - 11.05 = 44.2; toil 25.8 h x 13 / 40 = 8.385 = 19.0 % of it
+    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,Search,api,4w\n", encoding="utf-8")
+    (tmp_path / "teams.csv").write_text(
+        "team,headcount,new_hires,oncall_rotation,ops_allocation,toil_hours_per_week\napi,5,2,5,20%,25.8\n",
+        encoding="utf-8")
+    audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
+    team = audit.teams[0]
+    assert team.ops_observed == pytest.approx(0.19, abs=0.001)
+    assert ("team", "api") not in pairs(audit, "CAP003")
+    # 30 h a week is 22 % of team time: above the admitted 20 %, and CAP003 says so in those terms
+    (tmp_path / "teams.csv").write_text(
+        "team,headcount,new_hires,oncall_rotation,ops_allocation,toil_hours_per_week\napi,5,2,5,20%,30\n",
+        encoding="utf-8")
+    audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
+    cap003 = next(f for f in audit.findings if f.rule == "CAP003")
+    assert "22% of its team time" in cap003.message and "admits 20% of team time" in cap003.message
