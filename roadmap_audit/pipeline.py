@@ -139,10 +139,13 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     defers = score.defer_advice(facts, max_load, buffer_line)
     deferred = score.with_deferrals(plan, defers)
     if deferred is not None and facts.forecast is not None:
-        # the same forecast on the plan as it would be with every suggested deferral applied
-        after = derived(options, deferred)
-        defers = score.delivery_after_deferral(defers, facts.forecast,
-                                               forecast(after, forecast_params(dirs, config)))
+        fparams = forecast_params(dirs, config)
+        if facts.forecast.runs >= fparams.runs:
+            # the same forecast on the plan as it would be with every suggested deferral applied
+            defers = score.delivery_after_deferral(defers, facts.forecast,
+                                                   forecast(derived(options, deferred), fparams))
+        else:  # a plan past the forecast's budget gets one forecast, not two
+            defers = score.delivery_after_deferral(defers, facts.forecast, None)
     verdict, reason = score.verdict(findings, teams)
     items, dependencies = score.item_summaries(facts)
     return Audit(

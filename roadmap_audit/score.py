@@ -268,6 +268,11 @@ def delivery_after_deferral(recommendations: list[Recommendation], before, after
         b, a = b_teams[r.team], a_teams.get(r.team)
         update = dict(p50_date_before=b.p50_date, p_by_end_before=b.p_by_end,
                       committed_at_risk_before=risky(before, r.team))
+        head, sep, tail = r.text.partition(". Not proposed: ")
+        if after is None and r.items:
+            update["text"] = head + (f"; forecast now: half the runs done by {day(b.p50_date)} "
+                                     f"({_chance(b.p_by_end)} by the quarter's end), not re-run after the "
+                                     "deferrals for a plan this large (forecast.max_item_runs)") + sep + tail
         if a is not None and r.items:
             update |= dict(p50_date_after=a.p50_date, p_by_end_after=a.p_by_end,
                            committed_at_risk_after=risky(after, r.team))
@@ -276,7 +281,7 @@ def delivery_after_deferral(recommendations: list[Recommendation], before, after
             if update["committed_at_risk_after"]:
                 text += (f"; committed work still under an even chance after: "
                          f"{_keys(update['committed_at_risk_after'])}")
-            update["text"] = r.text + text
+            update["text"] = head + text + sep + tail
         out.append(r.model_copy(update=update))
     return out
 
