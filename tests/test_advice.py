@@ -129,3 +129,16 @@ def test_for001_ranks_a_committed_item_waiting_on_another_team_near_the_top(samp
     at = ranked.index(("FOR001", "DATA-21"))
     assert at < ranked.index(("REL001", "SRCH-44")) and high.index(
         next(f for f in high if f.subject.id == "DATA-21" and f.rule == "FOR001")) < 5
+
+
+def test_a_plan_past_the_forecast_budget_is_forecast_once_and_the_advice_says_so(tmp_path):
+    from roadmap_audit.config import load_config
+
+    from .conftest import audit_of
+
+    (tmp_path / "roadmap-audit.toml").write_text("[forecast]\nmax_item_runs = 1000\n")
+    audit = audit_of(SAMPLES / "northwind-2026-Q3.xlsx", config=load_config(cwd=tmp_path))
+    assert audit.forecast.runs < 1000
+    rec = next(r for r in audit.recommendations if r.action == "defer" and r.team == "payments")
+    assert rec.p50_date_after is None and rec.p50_date_before is not None
+    assert "not re-run after the deferrals" in rec.text
