@@ -387,7 +387,9 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
             text += f", all its open work done by the quarter's end in {_chance(delivery.p_by_end)} of the runs"
         return "over capacity", text + (f"; {risk_text}" if risk_text else "")
     if at_risk:
-        return "committed work at risk", risk_text + f" (load {share_text(cap.load)})"
+        tight = f", above the {share_text(buffer_line)} buffer line" if buffer_line is not None and \
+            cap.load > buffer_line else ""
+        return "committed work at risk", risk_text + f" (load {share_text(cap.load)}{tight})"
     if delivery is None:
         return "not checked", f"load {share_text(cap.load)}, delivery not forecast"
     if buffer_line is not None and cap.load > buffer_line:
