@@ -294,6 +294,28 @@ class Deduction(_Frozen):
     basis: str  # the arithmetic in words: "6 engineers x 13 weeks x (1 - 0.85)"
 
 
+class CommittedDelivery(_Model):
+    """One committed open item of a team, as the delivery forecast sees it."""
+
+    key: str
+    due: dt.date | None = None
+    p_on_time: float | None = None
+    waits_on: list[str] = Field(default_factory=list)  # open items it depends on directly
+    waits_on_teams: list[str] = Field(default_factory=list)  # other teams anywhere up its chain of dependencies
+    chain: list[str] = Field(default_factory=list)  # the longest-waiting path up to another team's item
+
+
+class TeamDelivery(_Model):
+    """A team's delivery forecast (analyze/forecast.py), on its page and in its JSON entry."""
+
+    p50_weeks: float | None = None
+    p85_weeks: float | None = None
+    p50_date: dt.date | None = None
+    p85_date: dt.date | None = None
+    p_by_end: float | None = None  # chance all its open items are done by the quarter's end
+    committed: list[CommittedDelivery] = Field(default_factory=list)
+
+
 class TeamReport(_Model):
     team: str
     parent: str | None = None
@@ -312,6 +334,13 @@ class TeamReport(_Model):
     unestimated_items: list[str] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list)
     in_staffing_model: bool = True
+    team_weeks: float = 0.0  # staffed - leave - ramp: the base of ops_admitted and ops_observed
+    ops_share: float = 0.0  # operations (the largest of admitted, on-call, observed) over team time
+    ops_basis: str | None = None  # "admitted", "on-call" or "observed"
+    delivery: TeamDelivery | None = None
+    # "fits", "no buffer", "over capacity", "committed work at risk" or "not checked", and why in words
+    status: str = "not checked"
+    status_text: str = ""
 
     @computed_field  # in the JSON too, so automation can tell "fits" from "not checked"
     @property
@@ -328,6 +357,17 @@ class Recommendation(_Model):
     load_after: float | None = None
     rule: str | None = None
     text: str
+    target_load: float | None = None  # the line the deferrals aim under (CAP002's buffer line)
+    reaches_target: bool | None = None
+    dependents: dict[str, list[str]] = Field(default_factory=dict)  # deferred item -> open items that wait on it
+    kept: dict[str, list[str]] = Field(default_factory=dict)  # why an item was not proposed -> its keys
+    # the team's delivery forecast with and without the deferrals
+    p50_date_before: dt.date | None = None
+    p50_date_after: dt.date | None = None
+    p_by_end_before: float | None = None
+    p_by_end_after: float | None = None
+    committed_at_risk_before: list[str] = Field(default_factory=list)
+    committed_at_risk_after: list[str] = Field(default_factory=list)
 
 
 class OrgRollup(_Model):

@@ -131,6 +131,21 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     teams = score.team_reports(facts, findings)
     cap_rule = next((r for r in rules if r.id == "CAP001"), None)
     max_load = getattr(cap_rule.params, "max_load", 1.0) if cap_rule else 1.0
+    buffer_rule = next((r for r in rules if r.id == "CAP002"), None)
+    buffer_line = 1.0 - buffer_rule.params.min_buffer if buffer_rule else None
+    for_rule = next((r for r in rules if r.id == "FOR001"), None)
+    even = getattr(for_rule.params, "min_probability", score.EVEN_CHANCE) if for_rule else score.EVEN_CHANCE
+    teams = score.team_status(facts, teams, max_load=max_load, buffer_line=buffer_line, even=even)
+    defers = score.defer_advice(facts, max_load, buffer_line)
+    deferred = score.with_deferrals(plan, defers)
+    if deferred is not None and facts.forecast is not None:
+        fparams = forecast_params(dirs, config)
+        if facts.forecast.runs >= fparams.runs:
+            # the same forecast on the plan as it would be with every suggested deferral applied
+            defers = score.delivery_after_deferral(defers, facts.forecast,
+                                                   forecast(derived(options, deferred), fparams))
+        else:  # a plan past the forecast's budget gets one forecast, not two
+            defers = score.delivery_after_deferral(defers, facts.forecast, None)
     verdict, reason = score.verdict(findings, teams)
     items, dependencies = score.item_summaries(facts)
     return Audit(
@@ -139,7 +154,7 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
         verdict_reason=reason,
         teams=teams,
         findings=findings,
-        recommendations=[*score.defer_advice(facts, max_load), *score.change_advice(findings)],
+        recommendations=[*defers, *score.change_advice(findings)],
         org=score.org_rollup(facts, findings, teams),
         data_quality=score.data_quality(facts),
         rules_run=[r.id for r in rules],

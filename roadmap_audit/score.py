@@ -19,6 +19,8 @@ from .analyze.facts import Facts
 from .analyze.priority import priority_rank
 from .model import (
     SEVERITIES,
+    CommittedDelivery,
+    TeamDelivery,
     DataQuality,
     Dependency,
     Finding,
@@ -151,39 +153,273 @@ def needed_by_other_teams(facts: Facts) -> set[str]:
     return {key for key, teams in reached.items() if teams - {facts.team_of(facts.items[key])}}
 
 
-def defer_advice(facts: Facts, max_load: float) -> list[Recommendation]:
-    """For each team over the line, the fewest items to defer to get it back under."""
+def needed_by_committed(facts: Facts) -> set[str]:
+    """Items that any committed open item depends on, directly or not (its own team's too)."""
+    graph = facts.item_graph
+    seen: set[str] = set()
+    stack = [i.key for i in facts.plan.items if i.committed and not i.done and i.key in graph]
+    while stack:
+        for dep in graph.successors(stack.pop()):
+            if dep not in seen:
+                seen.add(dep)
+                stack.append(dep)
+    return seen
+
+
+def _postmortem_items(facts: Facts) -> set[str]:
+    """Plan items that a postmortem action is scheduled as (Actions.scheduled_as)."""
+    return {a.scheduled_as for a in facts.plan.actions if a.scheduled_as}
+
+
+# Why an item is not proposed for deferral, in the order the advice names them.
+KEPT_REASONS = ("in progress", "committed", "reliability, postmortem or compliance work",
+                "needed by committed work")
+
+
+def _kept_reason(facts: Facts, key: str, needed: set[str], postmortem: set[str]) -> str | None:
+    from .load.schema import is_in_progress
+
+    item = facts.items[key]
+    if is_in_progress(item.status):
+        return "in progress"
+    if item.committed:
+        return "committed"
+    if facts.kind(item) in NEVER_DEFER or key in postmortem:
+        return "reliability, postmortem or compliance work"
+    if key in needed:
+        return "needed by committed work"
+    return None
+
+
+def _keys(keys: list[str], limit: int = 4) -> str:
+    return ", ".join(keys[:limit]) + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+def defer_advice(facts: Facts, max_load: float, buffer_line: float | None = None) -> list[Recommendation]:
+    """For each team over capacity, the fewest items to defer to bring it under the buffer line.
+
+    Never proposed: work in progress (a change half made), committed work, reliability,
+    postmortem and compliance work, and anything committed work depends on. An item that other
+    open work waits on is proposed only with those items named.
+    """
+    target = min(max_load, buffer_line) if buffer_line is not None else max_load
     advice = []
     over = [(name, cap) for name, cap in sorted(facts.capacity.items()) if cap.known and cap.load > max_load]
-    needed = needed_by_other_teams(facts) if over else set()
+    needed = needed_by_committed(facts) if over else set()
+    postmortem = _postmortem_items(facts) if over else set()
+    graph = facts.item_graph
     for name, cap in over:
-        candidates = [
-            facts.items[k] for k in cap.item_weeks
-            if not facts.items[k].committed and k not in needed and facts.kind(facts.items[k]) not in NEVER_DEFER
-        ]
+        kept: dict[str, list[str]] = {}
+        candidates = []
+        for k in cap.item_weeks:
+            why = _kept_reason(facts, k, needed, postmortem)
+            if why:
+                kept.setdefault(why, []).append(k)
+            else:
+                candidates.append(facts.items[k])
         # lowest priority first; within a priority, the largest first keeps the set small
         candidates.sort(key=lambda i: (-priority_rank(i.priority), -cap.item_weeks[i.key], i.key))
         chosen: list[str] = []
         planned = cap.planned_weeks
         for item in candidates:
-            if load_of(planned, cap.capacity_weeks, cap.ops_admitted, cap.ops_observed) <= max_load:
+            if load_of(planned, cap.capacity_weeks) <= target:
                 break
             chosen.append(item.key)
             planned -= cap.item_weeks[item.key]
-        after = load_of(planned, cap.capacity_weeks, cap.ops_admitted, cap.ops_observed)
+        after = load_of(planned, cap.capacity_weeks)
+        chosen_set = set(chosen)
+        dependents = {k: sorted(p for p in graph.predecessors(k) if p not in chosen_set and not facts.items[p].done)
+                      for k in chosen}
+        dependents = {k: v for k, v in dependents.items() if v}
+        line = f"the {share_text(target)} buffer line" if target < max_load else f"{share_text(target)} of capacity"
+        not_proposed = "; ".join(f"{why}: {_keys(kept[why])}" for why in KEPT_REASONS if kept.get(why))
+        reaches = after <= target
         if not chosen:
-            text = (f"{name} is at {share_text(cap.load)} and every open item is committed, needed by another team, "
-                    "or reliability/compliance work: the plan needs more capacity or a smaller commitment")
-        elif after > max_load:
-            text = (f"Deferring every deferrable item ({', '.join(chosen)}) still leaves {name} at "
-                    f"{share_text(after)}: renegotiate a committed item or add ramped capacity")
+            text = (f"{name} is at {share_text(cap.load)} and no open item can be deferred safely "
+                    f"({not_proposed or 'no estimated open item'}): the plan needs more capacity or a smaller "
+                    "commitment")
+        elif not reaches:
+            text = (f"Deferring every item that can go ({_keys(chosen, 8)}) brings {name} from "
+                    f"{share_text(cap.load)} to {share_text(after)}, still above {line}: renegotiate a committed "
+                    "item or add ramped capacity")
         else:
             weeks = cap.planned_weeks - planned
-            text = (f"Defer {', '.join(chosen)} ({weeks:.1f} engineer-weeks) to bring {name} from "
-                    f"{share_text(cap.load)} to {share_text(after)} of capacity")
+            text = (f"Defer {_keys(chosen, 8)} ({weeks:.1f} engineer-weeks) to bring {name} from "
+                    f"{share_text(cap.load)} to {share_text(after)} of capacity, under {line}")
+        if dependents:
+            text += "; " + "; ".join(
+                f"{', '.join(v)} wait{'s' if len(v) == 1 else ''} on {k}: {'it moves' if len(v) == 1 else 'they move'} "
+                "with it" for k, v in dependents.items())
+        if chosen and not_proposed:
+            text += f". Not proposed: {not_proposed}"
         advice.append(Recommendation(team=name, action="defer", items=chosen, load_before=round(cap.load, 3),
-                                     load_after=round(after, 3), rule="CAP001", text=text))
+                                     load_after=round(after, 3), rule="CAP001", text=text,
+                                     target_load=round(target, 3), reaches_target=reaches,
+                                     dependents=dependents, kept=kept))
     return advice
+
+
+def with_deferrals(plan, recommendations: list[Recommendation]):
+    """The plan as it would be with every suggested deferral applied (status Deferred)."""
+    keys = {k for r in recommendations if r.action == "defer" for k in r.items}
+    if not keys:
+        return None
+    return plan.model_copy(update={"items": [
+        i.model_copy(update={"status": "Deferred", "done": True}) if i.key in keys else i for i in plan.items]})
+
+
+def delivery_after_deferral(recommendations: list[Recommendation], before, after) -> list[Recommendation]:
+    """Each defer recommendation with its team's forecast before and after every deferral, said in its text."""
+    from .report.view import day
+
+    if before is None:
+        return recommendations
+    out = []
+    b_teams = {t.team: t for t in before.teams}
+    a_teams = {t.team: t for t in after.teams} if after is not None else {}
+
+    def risky(fc, team):
+        return sorted(i.key for i in fc.items if i.team == team and i.committed and i.p_on_time is not None
+                      and i.p_on_time < EVEN_CHANCE) if fc is not None else []
+
+    for r in recommendations:
+        if r.action != "defer" or r.team not in b_teams:
+            out.append(r)
+            continue
+        b, a = b_teams[r.team], a_teams.get(r.team)
+        update = dict(p50_date_before=b.p50_date, p_by_end_before=b.p_by_end,
+                      committed_at_risk_before=risky(before, r.team))
+        head, sep, tail = r.text.partition(". Not proposed: ")
+        if after is None and r.items:
+            update["text"] = head + (f"; forecast now: half the runs done by {day(b.p50_date)} "
+                                     f"({_chance(b.p_by_end)} by the quarter's end), not re-run after the "
+                                     "deferrals for a plan this large (forecast.max_item_runs)") + sep + tail
+        if a is not None and r.items:
+            update |= dict(p50_date_after=a.p50_date, p_by_end_after=a.p_by_end,
+                           committed_at_risk_after=risky(after, r.team))
+            text = (f"; forecast: half the runs done by {day(b.p50_date)} ({_chance(b.p_by_end)} by the quarter's "
+                    f"end) before, {day(a.p50_date)} ({_chance(a.p_by_end)}) after")
+            if update["committed_at_risk_after"]:
+                text += (f"; committed work still under an even chance after: "
+                         f"{_keys(update['committed_at_risk_after'])}")
+            update["text"] = head + text + sep + tail
+        out.append(r.model_copy(update=update))
+    return out
+
+
+def _chance(p: float | None) -> str:
+    return "—" if p is None else f"{p:.0%}"
+
+
+EVEN_CHANCE = 0.5  # FOR001's min_probability by default: a committed item below it is at risk
+
+
+def team_status(facts: Facts, teams: list[TeamReport], *, max_load: float = 1.0,
+                buffer_line: float | None = None, even: float = EVEN_CHANCE) -> list[TeamReport]:
+    """Each team's delivery forecast and its status: "fits" only when its load is under the line and
+    its committed items are likely to land; otherwise why not."""
+    fc = facts.forecast
+    f_teams = {t.team: t for t in fc.teams} if fc is not None else {}
+    f_items = {i.key: i for i in fc.items} if fc is not None else {}
+    graph = facts.open_graph if fc is not None else None
+    out = []
+    for t in teams:
+        cap = facts.capacity.get(t.team)
+        update: dict = {}
+        if cap is not None:
+            update |= dict(team_weeks=round(cap.team_weeks, 2), ops_share=round(cap.ops_share, 3),
+                           ops_basis=cap.ops_basis if cap.known else None)
+        ft = f_teams.get(t.team)
+        delivery = None
+        if ft is not None:
+            committed = []
+            for i in fc.items:
+                if i.team != t.team or not i.committed:
+                    continue
+                waits = sorted(graph.waits_on(i.key))
+                chain, others = _upstream(graph, i.key, t.team)
+                committed.append(CommittedDelivery(key=i.key, due=i.due, p_on_time=i.p_on_time, waits_on=waits,
+                                                   waits_on_teams=others, chain=chain))
+            committed.sort(key=lambda c: (c.p_on_time if c.p_on_time is not None else 2.0, c.key))
+            delivery = TeamDelivery(p50_weeks=ft.p50_weeks, p85_weeks=ft.p85_weeks, p50_date=ft.p50_date,
+                                    p85_date=ft.p85_date, p_by_end=ft.p_by_end, committed=committed)
+        update["delivery"] = delivery
+        update["status"], update["status_text"] = _status(t, cap, delivery, max_load, buffer_line, even, f_items)
+        if cap is not None and cap.known and cap.unestimated:
+            n = len(cap.unestimated)
+            update["status_text"] += (f"; {n} open item{'s have' if n > 1 else ' has'} no estimate and "
+                                      f"{'are' if n > 1 else 'is'} not in the load")
+        out.append(t.model_copy(update=update))
+    return out
+
+
+def _upstream(graph, key: str, team: str) -> tuple[list[str], list[str]]:
+    """Other teams anywhere up an item's chain of dependencies, and one path to the first such item."""
+    seen = {key}
+    parent: dict[str, str] = {}
+    queue = [key]
+    first: str | None = None
+    others: list[str] = []
+    while queue:
+        nxt = []
+        for k in queue:
+            for dep in sorted(graph.waits_on(k)):
+                if dep in seen:
+                    continue
+                seen.add(dep)
+                parent[dep] = k
+                owner = graph.team.get(dep)
+                if owner and owner != team:
+                    if owner not in others:
+                        others.append(owner)
+                    if first is None:
+                        first = dep
+                nxt.append(dep)
+        queue = nxt
+    chain: list[str] = []
+    node = first
+    while node is not None and node != key:
+        chain.append(node)
+        node = parent.get(node)
+    return list(reversed(chain)), sorted(others)
+
+
+def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, buffer_line: float | None,
+            even: float, f_items) -> tuple[str, str]:
+    if cap is None or not cap.known or not t.capacity_known:
+        return "not checked", "load not checked: no headcount in the staffing model"
+    at_risk = [c for c in (delivery.committed if delivery else []) if c.p_on_time is not None and c.p_on_time < even]
+    risk_text = ""
+    if at_risk:
+        parts = []
+        for c in at_risk[:3]:
+            part = f"{c.key} has a {_chance(c.p_on_time)} chance to land by {c.due.isoformat() if c.due else 'its date'}"
+            if c.chain:
+                owner = f_items[c.chain[-1]].team if c.chain[-1] in f_items else None
+                part += f", waiting on {' → '.join(c.chain)}" + (f" ({owner})" if owner else "")
+            parts.append(part)
+        more = f" and {len(at_risk) - 3} more" if len(at_risk) > 3 else ""
+        why = "because it waits on another team" if any(c.waits_on_teams for c in at_risk) else \
+            "in the team's own queue"
+        risk_text = f"committed work at risk {why}: " + "; ".join(parts) + more
+    if cap.load > max_load:
+        text = f"over capacity: {share_text(cap.load)} of capacity"
+        if delivery is not None and delivery.p_by_end is not None:
+            text += f", all its open work done by the quarter's end in {_chance(delivery.p_by_end)} of the runs"
+        return "over capacity", text + (f"; {risk_text}" if risk_text else "")
+    if at_risk:
+        tight = f", above the {share_text(buffer_line)} buffer line" if buffer_line is not None and \
+            cap.load > buffer_line else ""
+        return "committed work at risk", risk_text + f" (load {share_text(cap.load)}{tight})"
+    if delivery is None:
+        return "not checked", f"load {share_text(cap.load)}, delivery not forecast"
+    if buffer_line is not None and cap.load > buffer_line:
+        return "no buffer", (f"fits at {share_text(cap.load)} of capacity, above the {share_text(buffer_line)} "
+                             "buffer line; committed items likely to land")
+    text = f"fits its capacity ({share_text(cap.load)}) and its committed items are likely to land"
+    if delivery.p_by_end is not None and delivery.p_by_end < even:
+        text += f"; all its open work is done by the quarter's end in only {_chance(delivery.p_by_end)} of the runs"
+    return "fits", text
 
 
 def change_advice(findings: list[Finding]) -> list[Recommendation]:

@@ -851,14 +851,22 @@ def parse_estimate(value) -> float | None:
     return None
 
 
-def capacity_weeks(team: dict) -> float:
-    """Engineer-weeks of project work the team can really deliver."""
+def team_weeks(team: dict) -> float:
+    """Engineer-weeks the team is at work: staffed, less leave and new-hire ramp."""
     availability = team.get("availability") or DEFAULT_AVAILABILITY
     raw = team["headcount"] * WEEKS
     leave = raw * (1 - availability)
     ramp = team.get("new_hires", 0) * WEEKS * availability * (1 - NEW_HIRE_RAMP)
-    oncall_tax = WEEKS if team.get("oncall_rotation", 0) > 0 else 0
-    return (raw - leave - ramp - oncall_tax) * FOCUS_FACTOR
+    return raw - leave - ramp
+
+
+def capacity_weeks(team: dict) -> float:
+    """Engineer-weeks of planned work the team can really deliver: team time less operations (the largest
+    of the admitted share, the on-call shift and what was observed; each hour once), times the focus factor."""
+    time = team_weeks(team)
+    oncall = WEEKS if team.get("oncall_rotation", 0) > 0 else 0
+    ops = max(team["ops_allocation"] * time, oncall, ops_observed_weeks(team))
+    return (time - ops) * FOCUS_FACTOR
 
 
 def ops_observed_weeks(team: dict) -> float:
@@ -878,8 +886,8 @@ def expected_load(team_row: dict, items: list[dict]) -> dict:
     """The numbers the audit should report for one team."""
     capacity = capacity_weeks(team_row)
     planned = planned_weeks(team_row["team"], items)
-    ops_observed = ops_observed_weeks(team_row) / capacity
-    load = planned / capacity + max(team_row["ops_allocation"], ops_observed)
+    ops_observed = ops_observed_weeks(team_row) / team_weeks(team_row)  # a share of team time
+    load = planned / capacity
     return {"team": team_row["team"], "capacity_weeks": capacity,
             "planned_weeks": planned, "ops_admitted": team_row["ops_allocation"],
             "ops_observed": ops_observed, "load": load}

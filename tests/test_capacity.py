@@ -43,49 +43,77 @@ def test_new_hire_ramp_takes_half_of_each_new_engineer_over_the_quarter():
     assert lines(cap)["new-hire ramp"] == pytest.approx(-11.05)
 
 
-def test_on_call_tax_is_one_primary_engineer_every_week_only_with_a_rotation():
+def ops_lines(cap):
+    return {d.label: d.weeks for d in cap.ops_breakdown}
+
+
+def test_on_call_shift_is_one_primary_engineer_every_week_only_with_a_rotation():
     with_rotation = team_capacity(team(oncall_rotation=6), [], P, weeks=13)
     without = team_capacity(team(oncall_rotation=0), [], P, weeks=13)
-    assert lines(with_rotation)["on-call tax"] == pytest.approx(-13.0)
-    assert lines(without)["on-call tax"] == 0
+    assert ops_lines(with_rotation)["on-call shift"] == pytest.approx(13.0)
+    assert ops_lines(without)["on-call shift"] == 0
 
 
-def test_focus_factor_keeps_seventy_percent_of_what_is_available():
-    # 78 - 11.7 leave - 13 on-call = 53.3 available; focus loss 53.3 x 0.3 = 15.99; capacity 37.31
+def test_focus_factor_applies_to_project_time_after_operations():
+    # team time 78 - 11.7 leave = 66.3; operations = the on-call shift 13 (admitted 0, observed 0)
+    # project time 53.3; focus loss 53.3 x 0.3 = 15.99; capacity 37.31
     cap = team_capacity(team(headcount=6, oncall_rotation=6), [], P, weeks=13)
+    assert lines(cap)["team time"] == pytest.approx(66.3)
+    assert lines(cap)["operations"] == pytest.approx(-13.0)
     assert lines(cap)["focus factor"] == pytest.approx(-15.99)
     assert cap.capacity_weeks == pytest.approx(37.31)
+    assert cap.ops_basis == "on-call"
 
 
 def test_the_api_team_of_the_seeds_worked_by_hand():
-    # 5 engineers, 2 new, rotation 5: 65 - 9.75 - 11.05 - 13 = 31.2 available; x 0.7 = 21.84
-    cap = team_capacity(team(headcount=5, new_hires=2, oncall_rotation=5), [], P, weeks=13)
+    # 5 engineers, 2 new, rotation 5: team time 65 - 9.75 - 11.05 = 44.2
+    # operations: admitted 0.2 x 44.2 = 8.84, on-call 13, observed (4 pages + 6 h toil) x 13 / 40 + 4 x 6 / 40 = 3.85
+    # -> 13 (the shift holds the pages and toil); project time 31.2; x 0.7 = 21.84
+    cap = team_capacity(team(headcount=5, new_hires=2, oncall_rotation=5, ops_allocation=0.2, pages_per_week=4,
+                             toil_hours_per_week=6, incidents_last_quarter=4), [], P, weeks=13)
+    assert cap.team_weeks == pytest.approx(44.2)
+    assert cap.ops_weeks == pytest.approx(13.0)
+    assert cap.ops_observed == pytest.approx(3.85 / 44.2)  # a share of team time, like ops_allocation
     assert cap.capacity_weeks == pytest.approx(21.84)
+
+
+def test_each_operations_hour_is_counted_once():
+    """Pages inside the on-call shift cost nothing more; only work beyond the shift adds."""
+    quiet = team_capacity(team(oncall_rotation=6, pages_per_week=4), [], P, weeks=13)
+    silent = team_capacity(team(oncall_rotation=6, pages_per_week=0), [], P, weeks=13)
+    assert quiet.capacity_weeks == pytest.approx(silent.capacity_weeks)
+    # 14 pages + 45 h toil a week: 59 h against a 40 h shift; the 20.075 weeks observed exceed the 13 of the shift
+    loud = team_capacity(team(oncall_rotation=6, pages_per_week=14, toil_hours_per_week=45,
+                              incidents_last_quarter=6), [], P, weeks=13)
+    assert loud.ops_weeks == pytest.approx(20.075) and loud.ops_basis == "observed"
+    assert loud.capacity_weeks == pytest.approx((66.3 - 20.075) * 0.7)
 
 
 def test_observed_ops_from_pages_toil_and_incidents():
     # pages 14/week x 1 h x 13 / 40 = 4.55; toil 45 h x 13 / 40 = 14.625; incidents 6 x 6 h / 40 = 0.9
     cap = team_capacity(team(pages_per_week=14, toil_hours_per_week=45, incidents_last_quarter=6), [], P, weeks=13)
-    ops = {d.label: d.weeks for d in cap.ops_breakdown}
-    assert ops == pytest.approx({"pages": 4.55, "toil": 14.625, "incidents": 0.9})
+    ops = ops_lines(cap)
+    assert {k: ops[k] for k in ("pages", "toil", "incidents")} == pytest.approx(
+        {"pages": 4.55, "toil": 14.625, "incidents": 0.9})
     assert cap.ops_observed_weeks == pytest.approx(20.075)
-    # capacity without rotation: 78 x 0.85 x 0.7 = 46.41
-    assert cap.ops_observed == pytest.approx(20.075 / 46.41)
+    # a share of team time: 78 x 0.85 = 66.3
+    assert cap.ops_observed == pytest.approx(20.075 / 66.3)
 
 
 def test_incident_rows_count_when_the_teams_sheet_has_no_incident_number():
     cap = team_capacity(team(), [], P, weeks=13, incidents=3)
-    assert {d.label: d.weeks for d in cap.ops_breakdown}["incidents"] == pytest.approx(0.45)
+    assert ops_lines(cap)["incidents"] == pytest.approx(0.45)
 
 
-def test_load_adds_the_larger_of_admitted_and_observed_ops_to_planned_work():
+def test_load_is_planned_work_over_the_capacity_left_after_operations():
     items = [item("A", 20.0), item("B", 10.0), item("C", 8.0), item("D", 30.0, status="Done", done=True)]
     cap = team_capacity(team(headcount=5, new_hires=1, availability=1.0, ops_allocation=0.2), items, P, weeks=13)
-    # 65 - 0 leave - 6.5 ramp = 58.5; x 0.7 = 40.95; planned 38 (D is done)
-    assert cap.capacity_weeks == pytest.approx(40.95)
-    assert cap.planned_weeks == pytest.approx(38.0)
-    assert cap.load == pytest.approx(38 / 40.95 + 0.2)
-    assert cap.ops_weeks == pytest.approx(0.2 * 40.95)
+    # team time 65 - 0 leave - 6.5 ramp = 58.5; operations 0.2 x 58.5 = 11.7; (58.5 - 11.7) x 0.7 = 32.76
+    assert cap.team_weeks == pytest.approx(58.5)
+    assert cap.ops_weeks == pytest.approx(11.7)
+    assert cap.capacity_weeks == pytest.approx(32.76)
+    assert cap.planned_weeks == pytest.approx(38.0)  # D is done
+    assert cap.load == pytest.approx(38 / 32.76)
 
 
 def test_story_points_convert_through_points_per_week_and_unestimated_items_are_listed():
@@ -98,8 +126,8 @@ def test_story_points_convert_through_points_per_week_and_unestimated_items_are_
 
 
 def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
-    assert load_of(5, 0, 0.2, 0.0) == float("inf")
-    assert load_of(0, 0, 0.2, 0.0) == 0.0
+    assert load_of(5, 0) == float("inf")
+    assert load_of(0, 0) == 0.0
 
 
 @pytest.mark.parametrize(("setting", "named"), [
@@ -161,3 +189,67 @@ def test_a_team_outside_the_staffing_model_still_counts_its_sized_work(tmp_path)
     (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,One,web,M\nA-2,Two,web,2w\n", encoding="utf-8")
     team = audit_of(tmp_path / "items.csv").teams[0]
     assert (team.team, team.planned_weeks, team.load, team.capacity_known) == ("web", 5.0, None, False)
+
+
+def test_the_readmes_worked_example_is_what_the_json_report_says():
+    """Every number in the README's worked capacity example, checked against the api team's JSON breakdown."""
+    import json
+    import re
+
+    from roadmap_audit.report import render
+
+    from .conftest import ROOT, SAMPLES, audit_of
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- worked-example: (\S+) -->\n(.*?)<!-- /worked-example -->", readme, re.S)
+    assert block, "the README has no worked capacity example"
+    team_name, table = block.group(1), block.group(2)
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows[cells[0]] = (float(cells[1]), cells[3])
+    doc = json.loads(render("json", audit_of(SAMPLES / "northwind-2026-Q3.xlsx")))
+    team = next(t for t in doc["teams"] if t["team"] == team_name)
+    breakdown = {d["label"]: d["weeks"] for d in team["breakdown"]}
+    assert set(rows) == set(breakdown), set(rows) ^ set(breakdown)
+    for label, (weeks, _) in rows.items():
+        assert breakdown[label] == pytest.approx(weeks, abs=0.005), label
+    assert team["capacity_weeks"] == pytest.approx(rows["capacity"][0], abs=0.005)
+    assert team["team_weeks"] == pytest.approx(rows["team time"][0], abs=0.005)
+    assert team["ops_weeks"] == pytest.approx(-rows["operations"][0], abs=0.005)
+    # the input cells the README names are the cells the report cites
+    from .conftest import facts_of
+
+    facts = facts_of(SAMPLES / "northwind-2026-Q3.xlsx")
+    t = facts.teams[team_name]
+    for label, (_, cells) in rows.items():
+        m = re.match(r"(Teams!\w+) (\w+)", cells)
+        if m:
+            assert t.cell(m.group(2)).location == m.group(1), label
+    # the prose figures: observed share, operations share, load
+    assert f"{team['ops_observed']:.1%}".replace(".0%", "%") in readme or \
+        f"{100 * team['ops_observed']:.1f} %" in readme
+    assert f"load 20 / 21.84 = {team['load']:.0%}".replace("%", " %") in readme
+
+
+def test_cap003_compares_observed_and_admitted_on_the_same_base(tmp_path):
+    """Observed operations at 19 % of team time against 20 % admitted: no CAP003. The old model divided
+    the observed hours by capacity after the on-call tax and focus factor and read 38 %."""
+    from .conftest import audit_of, pairs
+
+    # team time 65 - 9.75 - 11.05 = 44.2; toil 25.8 h x 13 / 40 = 8.385 = 19.0 % of it
+    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,Search,api,4w\n", encoding="utf-8")
+    (tmp_path / "teams.csv").write_text(
+        "team,headcount,new_hires,oncall_rotation,ops_allocation,toil_hours_per_week\napi,5,2,5,20%,25.8\n",
+        encoding="utf-8")
+    audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
+    team = audit.teams[0]
+    assert team.ops_observed == pytest.approx(0.19, abs=0.001)
+    assert ("team", "api") not in pairs(audit, "CAP003")
+    # 30 h a week is 22 % of team time: above the admitted 20 %, and CAP003 says so in those terms
+    (tmp_path / "teams.csv").write_text(
+        "team,headcount,new_hires,oncall_rotation,ops_allocation,toil_hours_per_week\napi,5,2,5,20%,30\n",
+        encoding="utf-8")
+    audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
+    cap003 = next(f for f in audit.findings if f.rule == "CAP003")
+    assert "22% of its team time" in cap003.message and "admits 20% of team time" in cap003.message

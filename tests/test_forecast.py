@@ -208,7 +208,7 @@ def test_the_sample_plan_forecast_names_the_promises_at_risk(sample_audit):
     assert fc.runs == 1000 and {t.team for t in fc.teams} == {t.team for t in sample_audit.teams}
     found = {(f.subject.id, f.severity) for f in sample_audit.findings if f.rule == "FOR001"}
     # DATA-21 waits on a chain through identity, api and payments; API-9 on identity's P2 work
-    assert {("DATA-21", "high"), ("API-9", "high")} <= found
+    assert {("DATA-21", "high"), ("API-9", "medium")} <= found
     healthy = {"checkout", "seller-tools", "recommendations", "identity"}
     assert all(i.p_on_time >= 0.5 for i in fc.items if i.committed and i.team in healthy)
 

@@ -16,8 +16,8 @@ STORIES = {
     # search: the embedded SRE absorbing a brittle indexing pipeline
     ("CAP003", "team", "search"),
     ("ONC001", "team", "search"),
-    # api: five engineers, two new, a small rotation
-    ("CAP001", "team", "api"),
+    # api: five engineers, two new, a small rotation: no buffer left once the rotation is staffed
+    ("CAP002", "team", "api"),
     ("ONC001", "team", "api"),
 }
 
@@ -47,11 +47,14 @@ def test_healthy_teams_are_not_overloaded_or_understaffed_on_call(sample_audit):
 
 def test_overloaded_teams_get_a_defer_recommendation_under_the_line(sample_audit):
     over = {t.team for t in sample_audit.teams if t.load > 1.0}
-    assert over == {"payments", "search", "api"}
+    assert over == {"payments"}
     advice = {r.team: r for r in sample_audit.recommendations if r.action == "defer"}
     assert set(advice) == over
     for team in over:
-        assert advice[team].items and advice[team].load_after <= 1.0, team
+        rec = advice[team]
+        assert rec.items and rec.load_after <= 1.0, team
+        # under the buffer line, or the advice says it cannot get there
+        assert rec.load_after <= rec.target_load or (rec.reaches_target is False and "still above" in rec.text)
 
 
 def test_findings_cite_cells_of_the_workbook(sample_audit):

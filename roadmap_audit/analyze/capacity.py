@@ -1,19 +1,23 @@
-"""The capacity model: a team's staffing in engineer-weeks, what operations really
-cost it, and how loaded its quarter is. Every rule and every report reuses this.
+"""The capacity model: a team's staffing in engineer-weeks, what operations take of
+it, and how loaded its quarter is. Every rule and every report reuses this.
+Each hour is counted once:
 
-    raw            = headcount x weeks
-    - leave        = raw x (1 - availability)
+    staffed        = headcount x weeks
+    - leave        = staffed x (1 - availability)
     - ramp         = new_hires x weeks x availability x (1 - mean ramp over the quarter)
-    - on-call tax  = weeks x primary engineers per week   (when the team runs a rotation)
-    = available
-    - focus loss   = available x (1 - focus factor)
-    = capacity_weeks
+    = team time                                   the base of every operations share
+    - operations   = the largest of three measures of the same time, never their sum:
+                       admitted  = ops_allocation x team time
+                       on-call   = weeks x primary engineers per week  (when the team runs a rotation;
+                                   the primary does no project work, and handles the pages and toil)
+                       observed  = weeks x (pages/week x hours/page + toil hours/week) / hours per week
+                                   + incidents last quarter x hours per incident / hours per week
+    = project time
+    - focus loss   = project time x (1 - focus factor)
+    = capacity_weeks                              engineer-weeks for planned work
 
-    ops_observed_weeks = weeks x (pages/week x hours/page + toil hours/week) / hours per week
-                         + incidents last quarter x hours per incident / hours per week
-    ops_observed       = ops_observed_weeks / capacity_weeks
-    ops_weeks          = max(ops_admitted, ops_observed) x capacity_weeks
-    load               = (planned_weeks + ops_weeks) / capacity_weeks
+    ops_observed   = observed / team time         (what CAP003 compares with ops_allocation)
+    load           = planned_weeks / capacity_weeks
 """
 
 from __future__ import annotations
@@ -58,11 +62,14 @@ class CapacityParams(BaseModel):
 @dataclass
 class TeamCapacity:
     team: str
-    capacity_weeks: float
+    capacity_weeks: float  # engineer-weeks for planned work, after operations and focus
     planned_weeks: float
-    ops_admitted: float
-    ops_observed: float
+    ops_admitted: float  # share of team time
+    ops_observed: float  # share of team time: pages, toil and incidents
     ops_observed_weeks: float
+    team_weeks: float = 0.0  # staffed - leave - ramp: the base of the operations shares
+    oncall_weeks: float = 0.0  # the on-call shift: primaries x weeks
+    focus_factor: float = 0.7
     breakdown: list[Deduction] = field(default_factory=list)
     ops_breakdown: list[Deduction] = field(default_factory=list)
     unestimated: list[str] = field(default_factory=list)
@@ -71,11 +78,25 @@ class TeamCapacity:
 
     @property
     def ops_weeks(self) -> float:
-        return max(self.ops_admitted, self.ops_observed) * self.capacity_weeks
+        """Engineer-weeks of team time operations take: the largest of admitted, on-call and observed."""
+        return min(max(self.ops_admitted * self.team_weeks, self.oncall_weeks, self.ops_observed_weeks),
+                   self.team_weeks)
+
+    @property
+    def ops_share(self) -> float:
+        """Operations as a share of team time (what the forecast draws unplanned work around)."""
+        return self.ops_weeks / self.team_weeks if self.team_weeks > 0 else 0.0
+
+    @property
+    def ops_basis(self) -> str:
+        """Which measure sets the operations: "admitted", "on-call" or "observed"."""
+        measures = {"admitted": self.ops_admitted * self.team_weeks, "on-call": self.oncall_weeks,
+                    "observed": self.ops_observed_weeks}
+        return max(measures, key=lambda k: measures[k])
 
     @property
     def load(self) -> float:
-        return load_of(self.planned_weeks, self.capacity_weeks, self.ops_admitted, self.ops_observed)
+        return load_of(self.planned_weeks, self.capacity_weeks)
 
     @property
     def buffer(self) -> float:
@@ -87,11 +108,11 @@ def share_text(share: float) -> str:
     return "∞%" if share == float("inf") else f"{share:.0%}"
 
 
-def load_of(planned_weeks: float, capacity_weeks: float, ops_admitted: float, ops_observed: float) -> float:
-    """Share of capacity taken by planned work plus the larger of admitted and observed ops."""
+def load_of(planned_weeks: float, capacity_weeks: float) -> float:
+    """Share of the capacity for planned work (operations already taken out) that the plan asks for."""
     if capacity_weeks <= 0:
         return float("inf") if planned_weeks > 0 else 0.0
-    return planned_weeks / capacity_weeks + max(ops_admitted, ops_observed)
+    return planned_weeks / capacity_weeks
 
 
 def estimated(item: Item) -> bool:
@@ -130,10 +151,30 @@ def team_capacity(
     raw = headcount * weeks
     leave = raw * (1 - availability)
     ramp = new_hires * weeks * availability * (1 - params.ramp_mean)
+    team_time = max(0.0, raw - leave - ramp)
+    admitted = team.ops_allocation if team.ops_allocation is not None else params.default_ops_allocation
     oncall = weeks * params.oncall_primary_per_week if team.oncall_rotation > 0 else 0.0
-    available = max(0.0, raw - leave - ramp - oncall)
-    focus = available * (1 - params.focus_factor)
-    capacity = available - focus
+
+    page_weeks = weeks * team.pages_per_week * params.hours_per_page / params.hours_per_week
+    toil_weeks = weeks * team.toil_hours_per_week / params.hours_per_week
+    incident_count = team.incidents_last_quarter if team.incidents_last_quarter is not None else (incidents or 0.0)
+    incident_weeks = incident_count * params.hours_per_incident / params.hours_per_week
+    observed_weeks = page_weeks + toil_weeks + incident_weeks
+    measures = {"admitted": admitted * team_time, "on-call": oncall, "observed": observed_weeks}
+    basis = max(measures, key=lambda k: measures[k])
+    ops = min(measures[basis], team_time)
+    project = team_time - ops
+    focus = project * (1 - params.focus_factor)
+    capacity = project - focus
+    why = {
+        "admitted": f"the admitted share: ops_allocation {_n(admitted)} x {_n(team_time)} team time; it holds "
+                    f"the on-call shift ({_n(oncall)}) and the observed {_n(observed_weeks)}",
+        "on-call": f"the on-call shift: {_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks, no "
+                   f"project work during the shift; it holds the observed {_n(observed_weeks)} and is at "
+                   f"least the admitted {_n(admitted * team_time)}",
+        "observed": f"observed: pages, toil and incidents ({_n(observed_weeks)}), more than the on-call shift "
+                    f"({_n(oncall)}) and the admitted share ({_n(admitted * team_time)}) can hold",
+    }[basis] if ops > 0 else "no operations: no admitted share, on-call rotation, pages, toil or incidents"
     breakdown = [
         Deduction(label="staffed", weeks=raw, basis=f"{_n(headcount)} engineers x {_n(weeks)} weeks"),
         Deduction(label="leave and holidays", weeks=-leave,
@@ -141,20 +182,18 @@ def team_capacity(
         Deduction(label="new-hire ramp", weeks=-ramp,
                   basis=f"{_n(new_hires)} new x {_n(weeks)} weeks x {_n(availability)} x "
                         f"(1 - mean ramp {_n(params.ramp_mean)})"),
-        Deduction(label="on-call tax", weeks=-oncall,
-                  basis=(f"{_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks, no project work "
-                         "during the shift") if oncall else "no on-call rotation"),
+        Deduction(label="team time", weeks=team_time, basis="engineer-weeks at work: the base of every ops share"),
+        Deduction(label="operations", weeks=-ops, basis=f"the largest of admitted, on-call and observed: {why}" if ops > 0 else why),
         Deduction(label="focus factor", weeks=-focus,
-                  basis=f"{_n(available)} available x (1 - focus {_n(params.focus_factor)})"),
-        Deduction(label="capacity", weeks=capacity, basis="engineer-weeks for planned work and operations"),
+                  basis=f"{_n(project)} project time x (1 - focus {_n(params.focus_factor)})"),
+        Deduction(label="capacity", weeks=capacity, basis="engineer-weeks for planned work"),
     ]
-
-    page_weeks = weeks * team.pages_per_week * params.hours_per_page / params.hours_per_week
-    toil_weeks = weeks * team.toil_hours_per_week / params.hours_per_week
-    incident_count = team.incidents_last_quarter if team.incidents_last_quarter is not None else (incidents or 0.0)
-    incident_weeks = incident_count * params.hours_per_incident / params.hours_per_week
-    ops_observed_weeks = page_weeks + toil_weeks + incident_weeks
     ops_breakdown = [
+        Deduction(label="admitted", weeks=admitted * team_time,
+                  basis=f"ops_allocation {_n(admitted)} x {_n(team_time)} team time"),
+        Deduction(label="on-call shift", weeks=oncall,
+                  basis=(f"{_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks; the pages and toil "
+                         "fall inside it") if oncall else "no on-call rotation"),
         Deduction(label="pages", weeks=page_weeks,
                   basis=f"{_n(team.pages_per_week)}/week x {_n(params.hours_per_page)} h x {_n(weeks)} weeks "
                         f"/ {_n(params.hours_per_week)} h"),
@@ -178,15 +217,17 @@ def team_capacity(
         weights[item.key] = w
         planned += w
 
-    admitted = team.ops_allocation if team.ops_allocation is not None else params.default_ops_allocation
-    observed = ops_observed_weeks / capacity if capacity > 0 else (1.0 if ops_observed_weeks > 0 else 0.0)
+    observed = observed_weeks / team_time if team_time > 0 else (1.0 if observed_weeks > 0 else 0.0)
     return TeamCapacity(
         team=team.team,
         capacity_weeks=capacity,
         planned_weeks=planned,
         ops_admitted=admitted,
         ops_observed=observed,
-        ops_observed_weeks=ops_observed_weeks,
+        ops_observed_weeks=observed_weeks,
+        team_weeks=team_time,
+        oncall_weeks=oncall,
+        focus_factor=params.focus_factor,
         breakdown=breakdown,
         ops_breakdown=ops_breakdown,
         unestimated=unestimated,

@@ -6,8 +6,9 @@ then plays the quarter out:
     effort     ~ lognormal, median = the estimate (engineer-weeks), sigma = the spread
                  (wider for migrations; unestimated items get a default estimate and
                  the widest spread)
-    unplanned  ~ lognormal, median = max(ops admitted, ops observed), capped
-    pace       = capacity_weeks / weeks x (1 - unplanned)     engineer-weeks per week
+    unplanned  ~ lognormal, median = the operations share of team time (capacity.py), capped
+    pace       = team time x focus / weeks x (1 - unplanned)  engineer-weeks per week
+                 (at the median, capacity_weeks / weeks)
 
 A team is one pool of engineer-weeks: it works on one item at a time, the most
 urgent ready one (priority, then due date, then plan order), and an item is ready
@@ -103,8 +104,9 @@ class _Setup:
                 continue
             t = len(self.teams)
             self.teams.append(name)
-            self.base_pace.append(max(0.0, cap.capacity_weeks) / weeks)
-            self.unplanned.append(min(max(cap.ops_admitted, cap.ops_observed, 0.0), p.max_unplanned_share))
+            # team time after focus, less a drawn share of operations: the median pace is capacity_weeks / weeks
+            self.base_pace.append(max(0.0, cap.team_weeks) * cap.focus_factor / weeks)
+            self.unplanned.append(min(max(cap.ops_share, 0.0), p.max_unplanned_share))
             team = facts.teams[name]
             for item in facts.items_by_team.get(name, []):
                 if item.done or item.key in seen or facts.items.get(item.key) is not item:

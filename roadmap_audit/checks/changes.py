@@ -108,11 +108,17 @@ def _stagger(facts: Facts, stacked: list[Item]) -> str:
     first, rest = order[0], order[1:]
     fix = (f"Sequence them: let {first.key} land first (due {_when(_shown(facts, first)[1])}) and schedule the "
            f"cutover or go-live of {', '.join(i.key for i in rest)} only after it has settled")
-    movable = sorted((i for i in rest if not i.committed), key=lambda i: (-priority_rank(i.priority), i.key))
+    from ..load.schema import is_in_progress
+
+    movable = sorted((i for i in rest if not i.committed and not is_in_progress(i.status)),
+                     key=lambda i: (-priority_rank(i.priority), i.key))
     if movable:
-        fix += f", or move {movable[0].key} (not committed) to the next quarter."
-    else:
+        fix += f", or move {movable[0].key} (not committed, not started) to the next quarter."
+    elif all(i.committed for i in stacked):
         fix += "; they are all committed, so if they cannot be sequenced, renegotiate one date now."
+    else:
+        held = [f"{i.key} is {'committed' if i.committed else 'in progress'}" for i in rest]
+        fix += f"; {', '.join(held)}, so if they cannot be sequenced, renegotiate one date now."
     return fix
 
 

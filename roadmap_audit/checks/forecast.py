@@ -55,12 +55,29 @@ def committed_item_unlikely_on_time(facts: Facts, p: OnTimeParams) -> Iterator[H
         if waits:
             evidence.append(Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}"))
         escalate = p.escalate_below is not None and p.escalate_to is not None and f.p_on_time < p.escalate_below
+        # What is at stake ranks it: a promise made outside the team (committed), one that waits on another
+        # team's work or that other teams' committed work waits on, and how small its chance is.
+        graph = facts.open_graph
+        cross = any(graph.team.get(k) not in (None, f.team) for k in _upstream(graph, f.key))
+        needed_by = {graph.team.get(k) for k in graph.needed_by(f.key)} - {None, f.team}
         yield Hit(
             subject=item_subject(f.key),
             message=message,
             evidence=tuple(evidence),
             teams=(f.team,),
             severity=p.escalate_to if escalate else None,
-            impact=1.0 + (1.0 - f.p_on_time),
-            likelihood=1.0 - f.p_on_time,
+            impact=2.0 + (1.0 if cross else 0.0) + 0.5 * len(needed_by),
+            likelihood=1.0 + 3.0 * (1.0 - f.p_on_time),
         )
+
+
+def _upstream(graph, key: str) -> set[str]:
+    """Every open item an item waits on, directly or not."""
+    seen: set[str] = set()
+    stack = [key]
+    while stack:
+        for dep in graph.waits_on(stack.pop()):
+            if dep not in seen:
+                seen.add(dep)
+                stack.append(dep)
+    return seen

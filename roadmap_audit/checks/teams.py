@@ -16,6 +16,14 @@ def _pct(x: float) -> str:
     return share_text(x)
 
 
+def ops_text(cap) -> str:
+    """Where the capacity came from, in one clause: team time less operations (and which measure set them)."""
+    basis = {"admitted": "the admitted share", "on-call": "the on-call shift, which holds the pages and toil",
+             "observed": "observed pages, toil and incidents"}[cap.ops_basis]
+    return (f"{cap.team_weeks:.1f} engineer-weeks of team time less {cap.ops_weeks:.1f} of operations "
+            f"({_pct(cap.ops_share)}, {basis}) and the focus factor")
+
+
 class TeamLoadParams(Params):
     max_load: float = 1.0
     critical_load: float | None = None
@@ -28,11 +36,9 @@ def team_load_above(facts: Facts, p: TeamLoadParams) -> Iterator[Hit]:
         if not cap.known or cap.load <= p.max_load:
             continue
         team = facts.teams[name]
-        ops_basis = "observed" if cap.ops_observed > cap.ops_admitted else "admitted"
         message = (f"{name} is planned at {_pct(cap.load)} of capacity: {cap.planned_weeks:.1f} planned "
-                   f"engineer-weeks plus {cap.ops_weeks:.1f} of operations ({ops_basis} share "
-                   f"{_pct(max(cap.ops_admitted, cap.ops_observed))}) against {cap.capacity_weeks:.1f} "
-                   f"engineer-weeks of capacity")
+                   f"engineer-weeks against {cap.capacity_weeks:.1f} engineer-weeks of capacity for planned work "
+                   f"({ops_text(cap)})")
         if cap.unestimated:
             message += f"; {len(cap.unestimated)} more items have no estimate"
         evidence = [Evidence.of(team.ref, "staffing model")]
@@ -64,10 +70,11 @@ def team_ops_above_admitted(facts: Facts, p: OpsParams) -> Iterator[Hit]:
         if not cap.known or cap.ops_observed <= cap.ops_admitted + p.tolerance:
             continue
         team = facts.teams[name]
-        parts = ", ".join(f"{d.label} {d.weeks:.1f}" for d in cap.ops_breakdown if d.weeks > 0)
-        message = (f"{name}'s operations take {_pct(cap.ops_observed)} of its capacity "
-                   f"({cap.ops_observed_weeks:.1f} engineer-weeks: {parts}), but its staffing model admits "
-                   f"{_pct(cap.ops_admitted)}")
+        parts = ", ".join(f"{d.label} {d.weeks:.1f}" for d in cap.ops_breakdown
+                          if d.weeks > 0 and d.label in ("pages", "toil", "incidents"))
+        message = (f"{name}'s operations take {_pct(cap.ops_observed)} of its team time "
+                   f"({cap.ops_observed_weeks:.1f} of {cap.team_weeks:.1f} engineer-weeks: {parts}), but its "
+                   f"staffing model admits {_pct(cap.ops_admitted)} of team time")
         over_cap = cap.ops_observed > p.max_ops_share
         if over_cap:
             message += f"; that is above the {_pct(p.max_ops_share)} ceiling for operational work"
@@ -152,7 +159,7 @@ def team_buffer_below(facts: Facts, p: BufferParams) -> Iterator[Hit]:
         team = facts.teams[name]
         left = max(0.0, cap.buffer) * cap.capacity_weeks
         message = (f"{name} is planned at {_pct(cap.load)} of capacity ({cap.planned_weeks:.1f} planned "
-                   f"engineer-weeks plus {cap.ops_weeks:.1f} of operations against {cap.capacity_weeks:.1f}); "
+                   f"engineer-weeks against {cap.capacity_weeks:.1f} for planned work: {ops_text(cap)}); "
                    f"that leaves {_pct(max(0.0, cap.buffer))} ({left:.1f} engineer-weeks) for incidents, "
                    f"compliance requests and other work nobody has asked for yet, under the "
                    f"{_pct(p.min_buffer)} floor")

@@ -205,6 +205,20 @@ OUT_OF_PLAN_STATUSES = frozenset(
 )
 
 
+# Item statuses that say the work has started: deferring it would leave a change half made.
+IN_PROGRESS_STATUSES = frozenset(
+    normalize_name(s)
+    for s in ("in progress", "in-progress", "started", "doing", "in development", "in dev", "in review",
+              "code review", "in testing", "testing", "in qa", "qa", "in flight", "rolling out", "running",
+              "ongoing", "wip", "work in progress", "en curso", "en progreso", "en cours", "in bearbeitung",
+              "w trakcie", "em andamento")
+)
+
+
+def is_in_progress(status: str | None) -> bool:
+    return status is not None and normalize_name(status) in IN_PROGRESS_STATUSES
+
+
 def is_done(status: str | None) -> bool:
     return status is not None and normalize_name(status) in DONE_STATUSES
 

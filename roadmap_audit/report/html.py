@@ -172,8 +172,7 @@ def _bar(t: TeamReport, scale: float) -> Bar | None:
     if t.capacity_weeks <= 0:
         return None
     planned = t.planned_weeks / t.capacity_weeks
-    admitted = t.ops_admitted
-    unadmitted = max(0.0, t.ops_observed - t.ops_admitted)
+    admitted = unadmitted = 0.0  # operations are already out of capacity_weeks (the breakdown shows them)
     to_pct = lambda x: round(100 * x / scale, 2)  # noqa: E731
     over = is_over(t.load) and math.isfinite(t.load)
     return Bar(planned=to_pct(planned), admitted=to_pct(admitted), unadmitted=to_pct(unadmitted),
@@ -200,7 +199,8 @@ def _steps(t: TeamReport) -> list[Step]:
         elif running is None:
             running = d.weeks
             steps.append(Step(d, "base", 0.0, scale(d.weeks)))
-        elif d.label == "capacity":
+        elif d.label in ("capacity", "team time"):
+            running = d.weeks
             steps.append(Step(d, "total", 0.0, scale(d.weeks)))
         else:
             running -= abs(d.weeks)

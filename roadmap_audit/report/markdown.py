@@ -58,6 +58,14 @@ def render_markdown(audit: Audit) -> str:
     over = [r for r in audit.recommendations if r.action == "defer"]
     if over:
         out.append("> Over the line: " + ", ".join(f"{esc(r.team)} {pct(r.load_before)}" for r in over))
+    fc = audit.forecast
+    if fc is not None and fc.teams:
+        committed = sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
+        risky = at_risk(fc)
+        out.append(f"> Delivery: whole plan done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} "
+                   f"by the quarter's end; " + (f"{len(risky)} of {committed} committed items under an even chance"
+                                                if risky else f"every committed item ({committed}) at an even "
+                                                              "chance or better"))
     out.append("")
 
     top = [f for f in audit.findings if f.severity in ("critical", "high")][:8] or audit.findings[:5]
@@ -108,6 +116,8 @@ def render_markdown(audit: Audit) -> str:
             out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
                        f"{weeks(t.planned_weeks)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
                        f"{t.score} | {heat_cells} |")
+        out += [""]
+        out += [f"- **{esc(t.team)}**: {esc(t.status_text)}" for t in audit.teams if t.status_text]
         out += ["", f"Risk is {SCORE_RULE}; severity ranks, the score only summarises.", ""]
     else:
         out += ["The plan names no team.", ""]

@@ -65,6 +65,11 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
                    f"{load_text}  {bar_text}  {t.score:>4}")
     if audit.teams:
         out.append("")
+        for t in audit.teams:
+            if t.status_text:
+                out.extend(textwrap.wrap(f"{t.team}: {t.status_text}", WIDTH, initial_indent="  ",
+                                         subsequent_indent="    "))
+        out.append("")
 
     shown = audit.findings[:limit]
     out.append(c("bold", f"Top risks ({len(shown)} of {len(audit.findings)}):") if audit.findings
