@@ -21,7 +21,7 @@ class StackedParams(Params):
     min_overlap_days: int = Field(7, ge=1)
     by: list[str] = Field(default_factory=lambda: ["team", "service"], min_length=1)
     escalate_to: Severity | None = None
-    escalate_at: int | None = None  # stack size from which escalate_to applies
+    escalate_at: int | None = Field(None, ge=2)  # stack size from which escalate_to applies
 
 
 def _window(facts: Facts, item: Item, min_days: int) -> tuple[dt.date, dt.date]:

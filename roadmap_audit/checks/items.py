@@ -24,7 +24,7 @@ class ItemWithoutParams(Params):
     children_count: bool = False
     escalate_to: str | None = None
     escalate_if_committed: bool = False
-    escalate_if_tier_at_most: int | None = None
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 def _text(item: Item, field: str) -> str | None:
