@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import InputError, validation_line
+from .errors import InputError, did_you_mean, validation_line
 from .model import SEVERITIES
 
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a config, rule or pack file; anything larger is not one
@@ -89,8 +89,8 @@ class Config(BaseModel):
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
     jira: JiraConfig = Field(default_factory=JiraConfig)
     limits: Limits = Field(default_factory=Limits)
-    origin: list[str] = Field(default_factory=list)  # files read, in order
-    set_in: dict[str, str] = Field(default_factory=dict)  # "fail_on", "rules.CAP001", "forecast.runs" -> file
+    origin: list[str] = Field(default_factory=list, exclude=True)  # files read, in order
+    set_in: dict[str, str] = Field(default_factory=dict, exclude=True)  # "fail_on", "rules.CAP001", "forecast.runs" -> file
 
     @field_validator("fail_on")
     @classmethod
@@ -122,6 +122,8 @@ class Config(BaseModel):
         data = self.model_dump(exclude={"origin", "set_in"})
         set_in = dict(self.set_in)
         for key, value in other.items():
+            if key in ("origin", "set_in"):  # the tool's own bookkeeping, never a key of a file
+                raise InputError(f"unknown key '{key}' ({did_you_mean(key, list(_KEYS), 'keys')})", where=origin)
             set_in[key] = origin
             if key in ("capacity", "forecast", "mapping", "jira", "limits") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
@@ -142,6 +144,9 @@ class Config(BaseModel):
         except ValidationError as exc:
             raise InputError(validation_line(exc, Config), where=origin,
                              hint="see the Configuration section of the README") from exc
+
+
+_KEYS = [name for name, info in Config.model_fields.items() if not info.exclude]
 
 
 def read_toml(path: Path, display: str | None = None, what: str = "file") -> dict[str, Any]:

@@ -71,7 +71,7 @@ def _fields_at(model: Any, loc: tuple) -> list[str] | None:
             return None
         skip = get_origin(info.annotation) is dict
         current = nested
-    return list(current.model_fields)
+    return [name for name, info in current.model_fields.items() if not info.exclude]
 
 
 def validation_line(exc: Any, model: Any, prefix: str = "") -> str:
