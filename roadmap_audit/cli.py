@@ -101,7 +101,9 @@ def _format_for(output: str | None, fmt: str | None, writes: tuple[str, ...] = t
     suffix = Path(output).suffix.lower()
     known = _EXT_FORMATS.get(suffix)
     formats = ", ".join({"text": ".txt"}.get(f, f".{f}") for f in writes)
-    if suffix in NOT_WRITTEN or (suffix and known is None and fmt is None):
+    if suffix in NOT_WRITTEN:
+        raise InputError(f"the report cannot be written as '{suffix}'", where=output, hint=f"it is written as {formats}")
+    if suffix and known is None and fmt is None:
         raise InputError(f"the report cannot be written as '{suffix}'", where=output,
                          hint=f"it is written as {formats}; or give --format for another extension")
     chosen = fmt or known or "html"
