@@ -51,7 +51,7 @@ class Guarded(click.Group):
         except KeyboardInterrupt:
             _die("interrupted", ctx)
         except MemoryError:
-            _die("ran out of memory reading the input (lower limits.max_rows or split the plan)", ctx)
+            _die("ran out of memory (lower [limits] max_rows or [forecast] runs, or split the plan)", ctx)
         except Exception as exc:  # a bug, or an input nobody foresaw: never a bare traceback
             _die(f"unexpected error: {type(exc).__name__}: {str(exc)[:200]} "
                  "(run again with --debug and report the trace)", ctx)
@@ -338,10 +338,14 @@ def rules_explain(rule_id, config_file, rules_dirs):
     from .config import load_config
     from .pipeline import Options, rules_for
 
-    found = [r for r in rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs)))
-             if r.id == rule_id.upper()]
+    every = rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs)))
+    found = [r for r in every if r.id == rule_id.upper()]
     if not found:
-        raise InputError(f"no rule '{rule_id}'", hint="`roadmap-audit rules list` shows the ids")
+        from .errors import closest
+
+        near = closest(rule_id.upper(), [r.id for r in every])
+        raise InputError(f"no rule '{rule_id}'", hint=(f"did you mean '{near}'? " if near else "")
+                         + "`roadmap-audit rules list` shows the ids")
     rule = found[0]
     wrap = lambda t: textwrap.fill(" ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
     click.echo(f"{rule.id} — {rule.spec.title}  [{rule.severity}, check: {rule.spec.check}]")
@@ -350,26 +354,19 @@ def rules_explain(rule_id, config_file, rules_dirs):
                        ("Fix", rule.spec.fix)):
         click.echo(f"\n{head}\n{wrap(text)}")
     values = rule.params.model_dump(mode="json")
+    models = []
     if rule.spec.check == "committed_item_unlikely_on_time":
-        from .analyze.forecast import load_forecast_params
-        from .pipeline import pack_file, rule_dirs
-
-        config = load_config(config_file)
-        _, forecast = load_forecast_params(pack_file(rule_dirs(list(rules_dirs), config), "forecast.toml"),
-                                           config.forecast)
-        click.echo("\nDelivery forecast (rules/forecast.toml; override under [forecast])")
-        for name, spec in forecast.items():
-            click.echo(f"  {name} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
+        models.append(("forecast", "Delivery forecast"))
     if rule.id.startswith("CAP"):
-        from .analyze.facts import load_params
-        from .pipeline import pack_file, rule_dirs
+        models.append(("capacity", "Capacity model"))
+    for name, title in models:
+        from .pipeline import pack_params, rule_dirs
 
         config = load_config(config_file)
-        _, coefficients = load_params(pack_file(rule_dirs(list(rules_dirs), config), "capacity.toml"),
-                                      config.capacity)
-        click.echo("\nCapacity model (rules/capacity.toml; override under [capacity])")
-        for name, spec in coefficients.items():
-            click.echo(f"  {name} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
+        _, described = pack_params(name, rule_dirs(list(rules_dirs), config), config)
+        click.echo(f"\n{title} (rules/{name}.toml; override under [{name}])")
+        for key, spec in described.items():
+            click.echo(f"  {key} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
     if values:
         click.echo("\nParameters (value in force — source)")
         for name, value in values.items():
