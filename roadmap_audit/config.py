@@ -212,9 +212,10 @@ def load_config(explicit: str | Path | None = None, cwd: Path | None = None) -> 
     """The project file from the working folder, then an explicit --config file."""
     config = Config()
     own, pyproject = default_config_files(cwd)
-    if own.is_file():
+    # exists, not is_file: a folder, pipe or device under a config's name is an error, never skipped
+    if own.exists() or own.is_symlink():
         config = config.merged(read_toml(own, own.name, "config file"), own.name)
-    elif pyproject.is_file():
+    elif pyproject.exists() or pyproject.is_symlink():
         section = _tool_section(read_toml(pyproject, pyproject.name, "config file"), pyproject.name)
         if section:
             config = config.merged(section, "pyproject.toml [tool.roadmap-audit]")

@@ -39,7 +39,7 @@ def rule_dirs(options_dirs: list[str], config: Config) -> list[Path]:
 
 def pack_file(dirs: list[Path], name: str) -> list[Path]:
     """A pack data file (capacity.toml, vocabulary.toml) from every rule folder that has one."""
-    return [d / name for d in dirs if (d / name).is_file()]
+    return [d / name for d in dirs if (d / name).exists() or (d / name).is_symlink()]  # a pipe is refused, not skipped
 
 
 def rules_for(options: Options) -> list[Rule]:

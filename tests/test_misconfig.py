@@ -167,6 +167,8 @@ RULE_FOLDER_CASES = [
      ["key 'kinds.migration.words' must be a list of words"]),
     ("vocabulary kind with no words", _vocabulary("[kinds.migration]\n"),
      ["key 'kinds.migration.words' must be a list of words"]),
+    ("fifo as a pack file", lambda f: os.mkfifo(f / "capacity.toml"), ["capacity.toml: is not a regular file"]),
+    ("folder as the vocabulary", lambda f: (f / "vocabulary.toml").mkdir(), ["vocabulary.toml: is a folder"]),
     ("vocabulary not UTF-8", lambda f: (f / "vocabulary.toml").write_bytes(b"[kinds.migration]\nwords = ['\xe9']\n"),
      ["vocabulary.toml: is not UTF-8 text"]),
 ]
@@ -181,6 +183,20 @@ def test_a_bad_rule_folder_is_one_line_naming_the_file(plan, tmp_path, case, mak
     assert code == 2
     for word in words:
         assert word in line, (word, line)
+
+
+def test_a_project_config_that_is_a_pipe_or_folder_is_named_not_skipped(plan, tmp_path):
+    os.mkfifo(tmp_path / "roadmap-audit.toml")
+    code, err = invoke("audit", str(plan), "--format", "json")
+    assert code == 2 and "roadmap-audit.toml: is not a regular file" in one_line(err)
+    (tmp_path / "roadmap-audit.toml").unlink()
+    (tmp_path / "pyproject.toml").mkdir()
+    code, err = invoke("audit", str(plan), "--format", "json")
+    assert code == 2 and "pyproject.toml: is a folder, not a config file" in one_line(err)
+    (tmp_path / "pyproject.toml").rmdir()
+    (tmp_path / "c.toml").symlink_to("/dev/zero")
+    code, err = invoke("audit", str(plan), "--format", "json", "--config", "c.toml")
+    assert code == 2 and "c.toml: is not a regular file" in one_line(err)
 
 
 def test_a_file_that_is_not_a_rule_folder_is_named(plan, tmp_path):
