@@ -92,6 +92,12 @@ class Config(BaseModel):
     origin: list[str] = Field(default_factory=list, exclude=True)  # files read, in order
     set_in: dict[str, str] = Field(default_factory=dict, exclude=True)  # "fail_on", "rules.CAP001", "forecast.runs" -> file
 
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _comma_list(cls, v: Any) -> Any:
+        """`select = "MIG, CAP001"` is the list it reads as, as on the command line."""
+        return [x.strip() for x in v.split(",") if x.strip()] if isinstance(v, str) else v
+
     @field_validator("fail_on")
     @classmethod
     def _known_fail_on(cls, v: str | None) -> str | None:

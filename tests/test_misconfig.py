@@ -120,6 +120,12 @@ def test_an_unknown_rule_id_on_the_command_line_runs_nothing_and_says_so(plan, a
         assert word in line, (word, line)
 
 
+def test_a_comma_separated_select_in_the_config_is_a_list(plan, tmp_path):
+    (tmp_path / "c.toml").write_text('select = "CAP001, MIG01"\n')
+    code, err = invoke("audit", str(plan), "--config", "c.toml", "--format", "json")
+    assert code == 2 and "c.toml: select 'MIG01' matches no rule" in one_line(err)
+
+
 def test_select_of_a_real_prefix_still_runs_its_rules(plan):
     import json
 

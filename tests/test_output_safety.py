@@ -65,6 +65,15 @@ def test_the_report_never_replaces_an_input(work, target, make, words):
     assert not [p for p in work.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
+def test_the_output_is_checked_before_anything_is_read(work):
+    """A broken config and a missing rule folder are not reached: -o is refused first."""
+    (work / "c.toml").write_text("not toml [")
+    os.link(work / "plan.csv", work / "r.json")
+    code, err = invoke("audit", "plan.csv", "--config", "c.toml", "--rules", "nowhere", "-o", "r.json")
+    assert code == 2 and "r.json: is the same file as plan.csv" in err
+    assert (work / "plan.csv").read_text() == ITEMS
+
+
 def test_a_workbook_plan_is_never_replaced_by_its_xlsx_report(work):
     from roadmap_audit.template import write_template
 
