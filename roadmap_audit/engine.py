@@ -80,8 +80,8 @@ def read_rule_file(path: Path, overrides: dict[str, Any] | None = None, set_in: 
     try:
         spec = RuleSpec(**data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise _fail(path, ".".join(str(p) for p in err["loc"]), err["msg"]) from exc
+        raise RuleFileError(validation_line(exc, RuleSpec), where=str(path),
+                            hint="see `roadmap-audit rules explain` for a valid rule") from exc
     if spec.id != path.stem:
         raise _fail(path, "id", f"'{spec.id}' does not match the file name {path.name}")
     kind = REGISTRY.get(spec.check)
