@@ -26,17 +26,32 @@ _EXT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "md", "
 class Guarded(click.Group):
     """Turns every failure into one line on stderr and exit code 2; --debug shows the trace."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --debug is accepted anywhere before "--": `audit plan.xlsx --debug` as well as `--debug audit ...`
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            args = ["--debug", *(a for i, a in enumerate(args) if not (i < end and a == "--debug"))]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # the reader went away (`rules list | head -1`): stop quietly, as `cat` would
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            ctx.exit(141)  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
         except InputError as exc:
             _die(exc.line(), ctx)
         except KeyboardInterrupt:
             _die("interrupted", ctx)
         except MemoryError:
-            _die("ran out of memory reading the input (lower limits.max_rows or split the plan)", ctx)
+            _die("ran out of memory (lower [limits] max_rows or [forecast] runs, or split the plan)", ctx)
         except Exception as exc:  # a bug, or an input nobody foresaw: never a bare traceback
             _die(f"unexpected error: {type(exc).__name__}: {str(exc)[:200]} "
                  "(run again with --debug and report the trace)", ctx)
@@ -76,6 +91,42 @@ def _plan_options(fn):
     return fn
 
 
+def _format_for(output: str | None, fmt: str | None, writes: tuple[str, ...] = tuple(FORMAT_CHOICES)) -> str:
+    """The report format: --format, else from the -o extension, else html. An extension
+    the tool does not write (.csv, .xls, .xlsm) is refused, never silently given HTML."""
+    from .report import NOT_WRITTEN
+
+    if not output:
+        return fmt or "html"
+    suffix = Path(output).suffix.lower()
+    known = _EXT_FORMATS.get(suffix)
+    formats = ", ".join({"text": ".txt"}.get(f, f".{f}") for f in writes)
+    if suffix in NOT_WRITTEN:
+        raise InputError(f"the report cannot be written as '{suffix}'", where=output, hint=f"it is written as {formats}")
+    if suffix and known is None and fmt is None:
+        raise InputError(f"the report cannot be written as '{suffix}'", where=output,
+                         hint=f"it is written as {formats}; or give --format for another extension")
+    chosen = fmt or known or "html"
+    if chosen not in writes:
+        raise InputError(f"the report cannot be written as '{suffix}'", where=output, hint=f"it is written as {formats}")
+    return chosen
+
+
+def _guard_paths(inputs: list[str], config_file: str | None, output: str | None = None,
+                 rules_dirs: tuple[str, ...] = ()) -> None:
+    """Before anything is read: every input exists, and -o is none of them (nor a link to one)."""
+    from .config import default_config_files
+    from .report import check_output
+
+    for path in inputs:
+        if not os.path.lexists(path):
+            raise InputError("not found", where=path, hint="check the path")
+    if output:
+        protected = [*inputs, *rules_dirs, *(p for p in [config_file] if p),
+                     *(str(p) for p in default_config_files() if p.is_file())]
+        check_output(output, protected)
+
+
 def _options(plan: str, context: tuple[str, ...], config_file: str | None, quarter: str | None,
              rules_dirs: tuple[str, ...] = (), select: str | None = None, ignore: str | None = None,
              level: str = "issue"):
@@ -86,9 +137,9 @@ def _options(plan: str, context: tuple[str, ...], config_file: str | None, quart
     if quarter:
         try:
             if parse_quarter(quarter) is None:
-                raise ParseError("empty")
-        except ParseError:
-            raise click.BadParameter(f"'{quarter}' is not a quarter like 2026-Q3", param_hint="--quarter")
+                raise ParseError("is empty; write it like 2026-Q3")
+        except ParseError as exc:
+            raise click.BadParameter(str(exc), param_hint="--quarter") from None
     config = load_config(config_file)
     split = lambda s: [x.strip() for x in (s or "").split(",") if x.strip()]  # noqa: E731
     return Options(plan=plan, context=list(context), config=config, rules_dirs=list(rules_dirs), level=level,
@@ -132,10 +183,13 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     from .redact import key_from_environment, redactor_for
     from .report import stream, write_atomic
 
-    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
-    fmt = fmt or (_EXT_FORMATS.get(Path(output).suffix.lower()) if output else None) or "html"
+    fmt = _format_for(output, fmt)
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+    if not output and fmt == "html":
+        output = f"{Path(plan).stem}-audit.html"
+    _guard_paths([plan, *context], config_file, output, rules_dirs)
+    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
     progress = _Progress()
     progress("reading the plan")
     loaded = pipeline.load(options)
@@ -146,8 +200,8 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     progress(f"writing the {fmt} report")
     # colour only when the text goes to a terminal, never into a file
     body = stream(fmt, result, plan_path=plan, plan=loaded, redactor=redactor, colour=None if not output else False)
-    if output or fmt == "html":
-        target = Path(output) if output else Path(f"{Path(plan).stem}-audit.html")
+    if output:
+        target = Path(output)
         write_atomic(target, body)
         progress.done()
         click.echo(_summary_line(result, str(target)), err=True)
@@ -194,9 +248,10 @@ def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, r
     from .report import write_atomic
     from .report.diff_report import render_diff, summary_line
 
-    fmt = fmt or (_EXT_FORMATS.get(Path(output).suffix.lower()) if output else None) or "html"
-    if fmt == "xlsx":
-        raise click.UsageError("the comparison is written as html, json, md or text")
+    fmt = _format_for(output, fmt, ("html", "json", "md", "text"))
+    if not output and fmt == "html":
+        output = f"{Path(new).stem}-diff.html"
+    _guard_paths([old, new, *context], config_file, output)
     before_options = _options(old, context, config_file, quarter, level=level)
     after_options = dataclasses.replace(before_options, plan=new)
     progress = _Progress()
@@ -212,7 +267,7 @@ def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, r
     result = compare(audits[0][0], audits[0][1], audits[1][0], audits[1][1])
     body = render_diff(fmt, result)
     progress.done()
-    target = Path(output) if output else (Path(f"{Path(new).stem}-diff.html") if fmt == "html" else None)
+    target = Path(output) if output else None
     if target is None:
         click.echo(body, nl=False)
     else:
@@ -233,6 +288,7 @@ def validate(plan, context, config_file, quarter, level, fmt):
 
     from . import pipeline
 
+    _guard_paths([plan, *context], config_file)
     options = _options(plan, context, config_file, quarter, level=level)
     loaded = pipeline.load(options)
     issues = pipeline.derived(options, loaded).issues  # the loader's notes, and how sizes were read
@@ -282,10 +338,14 @@ def rules_explain(rule_id, config_file, rules_dirs):
     from .config import load_config
     from .pipeline import Options, rules_for
 
-    found = [r for r in rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs)))
-             if r.id == rule_id.upper()]
+    every = rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs)))
+    found = [r for r in every if r.id == rule_id.upper()]
     if not found:
-        raise InputError(f"no rule '{rule_id}'", hint="`roadmap-audit rules list` shows the ids")
+        from .errors import closest
+
+        near = closest(rule_id.upper(), [r.id for r in every])
+        raise InputError(f"no rule '{rule_id}'", hint=(f"did you mean '{near}'? " if near else "")
+                         + "`roadmap-audit rules list` shows the ids")
     rule = found[0]
     wrap = lambda t: textwrap.fill(" ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
     click.echo(f"{rule.id} — {rule.spec.title}  [{rule.severity}, check: {rule.spec.check}]")
@@ -294,26 +354,19 @@ def rules_explain(rule_id, config_file, rules_dirs):
                        ("Fix", rule.spec.fix)):
         click.echo(f"\n{head}\n{wrap(text)}")
     values = rule.params.model_dump(mode="json")
+    models = []
     if rule.spec.check == "committed_item_unlikely_on_time":
-        from .analyze.forecast import load_forecast_params
-        from .pipeline import pack_file, rule_dirs
-
-        config = load_config(config_file)
-        _, forecast = load_forecast_params(pack_file(rule_dirs(list(rules_dirs), config), "forecast.toml"),
-                                           config.forecast)
-        click.echo("\nDelivery forecast (rules/forecast.toml; override under [forecast])")
-        for name, spec in forecast.items():
-            click.echo(f"  {name} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
+        models.append(("forecast", "Delivery forecast"))
     if rule.id.startswith("CAP"):
-        from .analyze.facts import load_params
-        from .pipeline import pack_file, rule_dirs
+        models.append(("capacity", "Capacity model"))
+    for name, title in models:
+        from .pipeline import pack_params, rule_dirs
 
         config = load_config(config_file)
-        _, coefficients = load_params(pack_file(rule_dirs(list(rules_dirs), config), "capacity.toml"),
-                                      config.capacity)
-        click.echo("\nCapacity model (rules/capacity.toml; override under [capacity])")
-        for name, spec in coefficients.items():
-            click.echo(f"  {name} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
+        _, described = pack_params(name, rule_dirs(list(rules_dirs), config), config)
+        click.echo(f"\n{title} (rules/{name}.toml; override under [{name}])")
+        for key, spec in described.items():
+            click.echo(f"  {key} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
     if values:
         click.echo("\nParameters (value in force — source)")
         for name, value in values.items():
@@ -355,6 +408,7 @@ def template(path, from_plan, context, config_file, quarter, level):
         return
     from . import pipeline
 
+    _guard_paths([from_plan, *context], config_file)
     rows = rows_for(pipeline.load(_options(from_plan, context, config_file, quarter, level=level)))
     if not rows["Teams"] and not rows["Services"]:
         raise InputError("every team that owns items already has a staffing row, and every service named "

@@ -7,7 +7,6 @@ or an unknown check kind is a one-line error naming the file and the key.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .checks import REGISTRY, CheckKind, Params
-from .errors import RuleFileError
+from .config import read_toml
+from .errors import InputError, RuleFileError, closest, did_you_mean, validation_line
 from .model import SEVERITIES, Evidence, Finding, Severity
 
 RULE_FILE = re.compile(r"^[A-Z]{2,4}\d{3}\.toml$")
+PACK_FILES = ("capacity.toml", "forecast.toml", "vocabulary.toml")  # a rule folder's other files
 
 
 def builtin_rules_dir() -> Path:
@@ -66,17 +67,21 @@ def _fail(path: Path, key: str, msg: str) -> RuleFileError:
     return RuleFileError(f"key '{key}': {msg}", where=str(path), hint="see `roadmap-audit rules explain` for a valid rule")
 
 
-def read_rule_file(path: Path, overrides: dict[str, Any] | None = None) -> Rule:
-    """Parse and validate one rule file, with config overrides applied."""
+def read_rule_file(path: Path, overrides: dict[str, Any] | None = None, set_in: str = "the config") -> Rule:
+    """Parse and validate one rule file, with config overrides applied.
+
+    A bad value or unknown key that came from the config is reported against the
+    config file (`set_in`), with the keys the rule has; one in the rule file itself
+    against the rule file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RuleFileError(f"is not valid TOML ({exc})", where=str(path)) from exc
+        data = read_toml(path, what="rule file")
+    except InputError as exc:
+        raise RuleFileError(exc.message, where=exc.where, hint=exc.hint) from exc
     try:
         spec = RuleSpec(**data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise _fail(path, ".".join(str(p) for p in err["loc"]), err["msg"]) from exc
+        raise RuleFileError(validation_line(exc, RuleSpec), where=str(path),
+                            hint="see `roadmap-audit rules explain` for a valid rule") from exc
     if spec.id != path.stem:
         raise _fail(path, "id", f"'{spec.id}' does not match the file name {path.name}")
     kind = REGISTRY.get(spec.check)
@@ -87,18 +92,39 @@ def read_rule_file(path: Path, overrides: dict[str, Any] | None = None) -> Rule:
     values = {name: p.value for name, p in spec.params.items()}
     sources = {name: p.source for name, p in spec.params.items()}
     for name, value in overrides.items():
+        if name not in kind.params.model_fields:
+            raise InputError(f"[rules.{spec.id}] has no key '{name}' "
+                             f"({did_you_mean(name, ['severity', *kind.params.model_fields], 'its keys')})",
+                             where=set_in)
         values[name] = value
         sources[name] = "set in the config"
     try:
         params = kind.params(**values)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = "params." + ".".join(str(p) for p in err["loc"])
-        raise _fail(path, key, err["msg"]) from exc
+        name = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
+        if name in overrides:
+            raise InputError(f"[rules.{spec.id}] {validation_line(exc, kind.params)}", where=set_in,
+                             hint=f"`roadmap-audit rules explain {spec.id}` shows the parameters") from exc
+        raise RuleFileError(validation_line(exc, kind.params).replace("key '", "key 'params.", 1), where=str(path),
+                            hint="see `roadmap-audit rules explain` for a valid rule") from exc
     return Rule(spec, path, kind, params, severity, sources)
 
 
-def _selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
+def check_selectors(patterns: list[str], ids: list[str], label: str, where: str | None = None) -> None:
+    """Every id or prefix in --select/--ignore (or the config's) names at least one rule:
+    a typo must not silently run nothing, or everything."""
+    for raw in patterns:
+        pattern = raw.strip().upper()
+        if pattern and not any(rid.startswith(pattern) for rid in ids):
+            prefixes = sorted({re.sub(r"\d+$", "", rid) for rid in ids})
+            near = closest(pattern, ids) or closest(pattern, prefixes)
+            raise InputError(f"{label} '{raw.strip()}' matches no rule ("
+                             + (f"did you mean '{near}'? " if near else "")
+                             + f"prefixes: {', '.join(prefixes)}; `roadmap-audit rules list` shows every id)",
+                             where=where)
+
+
+def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     if select and not any(rule_id.startswith(s.strip().upper()) for s in select):
         return False
     return not any(rule_id.startswith(s.strip().upper()) for s in ignore if s.strip())
@@ -109,22 +135,40 @@ def load_rules(
     overrides: dict[str, dict[str, Any]] | None = None,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
+    set_in: dict[str, str] | None = None,
 ) -> list[Rule]:
-    """Every rule file in the folders (later folders replace earlier ids), selected."""
+    """Every rule file in the folders (later folders replace earlier ids), selected.
+
+    Every .toml in a rule folder is a rule named after its id, or one of the pack
+    files: a file named otherwise would be a rule silently not run. `set_in` names
+    the config file that set each [rules.ID] (for error lines)."""
     by_id: dict[str, Rule] = {}
     overrides = overrides or {}
+    set_in = set_in or {}
     for folder in dirs:
-        if not folder.is_dir():
+        if not folder.exists():
             raise RuleFileError("rule folder not found", where=str(folder))
-        for path in sorted(folder.glob("*.toml")):
-            if RULE_FILE.match(path.name):
-                rule = read_rule_file(path, overrides.get(path.stem))
-                by_id[rule.id] = rule
-    unknown = [rid for rid in overrides if rid not in by_id]
-    if unknown:
-        raise RuleFileError(f"the config sets [rules.{unknown[0]}], but there is no such rule",
-                            hint="`roadmap-audit rules list` shows the ids")
-    return [r for rid, r in sorted(by_id.items()) if _selected(rid, select or [], ignore or [])]
+        if not folder.is_dir():
+            raise RuleFileError("is not a folder (--rules and rules_dirs name folders of rule files)",
+                                where=str(folder))
+        for path in sorted(p for p in folder.iterdir() if p.name.lower().endswith(".toml")):
+            if path.name in PACK_FILES:
+                continue
+            if not RULE_FILE.match(path.name):
+                raise RuleFileError("is in a rule folder but is not named after a rule id (like MIG001.toml), "
+                                    "so its rule would never run", where=str(path),
+                                    hint=f"rename it to its id; the other files a rule folder may hold are "
+                                         f"{', '.join(PACK_FILES)}")
+            rule = read_rule_file(path, overrides.get(path.stem), set_in.get(path.stem, "the config"))
+            by_id[rule.id] = rule
+    for rid in overrides:
+        if rid not in by_id:
+            near = closest(rid, list(by_id))
+            raise RuleFileError(f"[rules.{rid}] names no rule (" + (f"did you mean '{near}'? " if near else "")
+                                + "`roadmap-audit rules list` shows every id)", where=set_in.get(rid, "the config"))
+    check_selectors(select or [], list(by_id), "select")
+    check_selectors(ignore or [], list(by_id), "ignore")
+    return [r for rid, r in sorted(by_id.items()) if selected(rid, select or [], ignore or [])]
 
 
 def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .engine import Rule, builtin_rules_dir, load_rules, run_rules
+from .engine import Rule, builtin_rules_dir, check_selectors, load_rules, run_rules, selected
 from .errors import InputError
 from .model import Audit, Plan
 
@@ -39,18 +39,24 @@ def rule_dirs(options_dirs: list[str], config: Config) -> list[Path]:
 
 def pack_file(dirs: list[Path], name: str) -> list[Path]:
     """A pack data file (capacity.toml, vocabulary.toml) from every rule folder that has one."""
-    return [d / name for d in dirs if (d / name).is_file()]
+    return [d / name for d in dirs if (d / name).exists() or (d / name).is_symlink()]  # a pipe is refused, not skipped
 
 
 def rules_for(options: Options) -> list[Rule]:
+    """The rules in force; an id or prefix in --select/--ignore or the config that names
+    no rule is an error naming where it was written."""
     config = options.config
     overrides = {rid: o.model_dump(exclude_none=True) | o.params() for rid, o in config.rules.items()}
-    return load_rules(
-        rule_dirs(options.rules_dirs, config),
-        overrides,
-        select=options.select or config.select,
-        ignore=[*config.ignore, *options.ignore],
-    )
+    every = load_rules(rule_dirs(options.rules_dirs, config), overrides,
+                       set_in={rid: config.where(f"rules.{rid}") for rid in config.rules})
+    ids = [r.id for r in every]
+    check_selectors(options.select, ids, "--select")
+    check_selectors(options.ignore, ids, "--ignore")
+    check_selectors(config.select, ids, "select", where=config.where("select"))
+    check_selectors(config.ignore, ids, "ignore", where=config.where("ignore"))
+    select = options.select or config.select
+    ignore = [*config.ignore, *options.ignore]
+    return [r for r in every if selected(r.id, select, ignore)]
 
 
 @contextmanager
@@ -80,11 +86,75 @@ def load(options: Options) -> Plan:
                          level=options.level, limits=options.config.limits)
 
 
+@contextmanager
+def _config_named(config: Config, section: str) -> Iterator[None]:
+    """An error about a [capacity]/[forecast] key the config set names the config file."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.where is not None:
+            raise
+        key = exc.message.split("'")[1] if exc.message.count("'") >= 2 else section
+        raise InputError(exc.message, where=config.where(key), hint=exc.hint) from exc
+
+
+def pack_params(name: str, dirs: list[Path], config: Config):
+    """(parameters, {name: value and source}) of a model file of the rule pack,
+    capacity.toml or forecast.toml, then the config's [capacity] or [forecast]."""
+    if name == "capacity":
+        from .analyze.facts import load_params as loader
+
+        overrides = config.capacity
+    else:
+        from .analyze.forecast import load_forecast_params as loader
+
+        overrides = config.forecast
+    with _config_named(config, name):
+        return loader(pack_file(dirs, f"{name}.toml"), overrides)
+
+
 def forecast_params(dirs: list[Path], config: Config):
     """The delivery forecast's parameters: forecast.toml from the rule folders, then [forecast]."""
-    from .analyze.forecast import load_forecast_params
+    return pack_params("forecast", dirs, config)[0]
 
-    return load_forecast_params(pack_file(dirs, "forecast.toml"), config.forecast)[0]
+
+def vocabulary(dirs: list[Path]):
+    """The vocabulary of the last rule folder that has one, checked: a broken or
+    incomplete file is one line naming it, not a classifier that matches nothing."""
+    from .analyze.facts import Vocabulary
+    from .config import read_toml
+    from .errors import did_you_mean
+    from .model import ItemKind
+
+    files = pack_file(dirs, "vocabulary.toml")
+    if not files:
+        raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
+    path = files[-1]
+    data = read_toml(path, what="vocabulary file")
+    known = [k.value for k in ItemKind]
+    kinds = data.get("kinds")
+    if not isinstance(kinds, dict) or not kinds:
+        raise InputError("has no [kinds.NAME] tables, so no item's kind could be recognised", where=str(path),
+                         hint=f"copy {builtin_rules_dir() / 'vocabulary.toml'} and edit it; kinds: {', '.join(known)}")
+    for section in ("kinds", "kind_values"):
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise InputError(f"key '{section}' must be a table", where=str(path))
+        for kind, value in table.items():
+            if kind not in known:
+                raise InputError(f"[{section}.{kind}] is not a kind ({did_you_mean(kind, known, 'kinds')})",
+                                 where=str(path))
+            words = value.get("words") if section == "kinds" and isinstance(value, dict) else value
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                key = f"{section}.{kind}" + (".words" if section == "kinds" else "")
+                raise InputError(f"key '{key}' must be a list of words", where=str(path))
+    defects = data.get("defect_types", {})
+    if not isinstance(defects, dict) or not isinstance(defects.get("words", []), list):
+        raise InputError("key 'defect_types.words' must be a list of words", where=str(path))
+    try:
+        return Vocabulary.from_file(path)
+    except (KeyError, ValueError, TypeError) as exc:  # anything the checks above did not foresee
+        raise InputError(f"cannot be used as a vocabulary ({type(exc).__name__}: {exc})", where=str(path)) from exc
 
 
 def _quiet(phase: str) -> None:
@@ -100,15 +170,52 @@ def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], No
 
 def derived(options: Options, plan: Plan) -> Facts:
     """The facts of a loaded plan, with the rule pack's capacity model and vocabulary."""
-    from .analyze.facts import Vocabulary, derive, load_params
+    from .analyze.facts import derive
 
     config = options.config
     dirs = rule_dirs(options.rules_dirs, config)
-    params, _ = load_params(pack_file(dirs, "capacity.toml"), config.capacity)
-    vocab_files = pack_file(dirs, "vocabulary.toml")
-    if not vocab_files:
-        raise InputError("the rule pack has no vocabulary.toml", where=str(dirs[0]))
-    return derive(plan, params, Vocabulary.from_file(vocab_files[-1]), options.quarter or config.quarter)
+    params, _ = pack_params("capacity", dirs, config)
+    quarter = options.quarter or config.quarter
+    facts = derive(plan, params, vocabulary(dirs), quarter)
+    note = _quarter_note(plan, quarter, "--quarter" if options.quarter else f"quarter in {config.where('quarter')}")
+    if note is not None:
+        facts.issues.append(note)
+    return facts
+
+
+def _quarter_note(plan: Plan, quarter: str | None, given_by: str):
+    """A note when a quarter given on the command line or in the config replaces a
+    different one the Settings sheet states: the reader sees which one the audit used."""
+    from .load.values import parse_quarter, quarter_bounds
+    from .model import DataIssue, SourceRef
+
+    s = plan.settings
+    if not quarter or not (s.quarter or s.start or s.end or s.weeks):
+        return None
+    year, q = parse_quarter(quarter)
+    start, end = quarter_bounds(year, q)
+    said = []
+    if s.quarter:
+        try:
+            parsed = parse_quarter(s.quarter)
+        except ValueError:
+            parsed = None
+        if parsed != (year, q):
+            said.append(f"quarter {s.quarter}")
+    if s.start and s.start != start:
+        said.append(f"start {s.start.isoformat()}")
+    if s.end and s.end != end:
+        said.append(f"end {s.end.isoformat()}")
+    if s.weeks and not said:
+        weeks = max(1.0, float(round(((end - start).days + 1) / 7)))
+        if abs(s.weeks - weeks) >= 0.5:
+            said.append(f"weeks {s.weeks:g}")
+    if not said:
+        return None
+    return DataIssue(ref=SourceRef(source=plan.sources[0] if plan.sources else "plan", sheet="Settings"),
+                     problem=f"{given_by} {year}-Q{q} ({start.isoformat()} to {end.isoformat()}) is used; "
+                             f"the Settings sheet's {', '.join(said)} is not (drop {given_by.split(' in ')[0]} "
+                             "to use the sheet's)")
 
 
 def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -> Audit:

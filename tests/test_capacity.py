@@ -131,14 +131,15 @@ def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
 
 
 @pytest.mark.parametrize(("setting", "named"), [
-    ('focus_factor = "high"', "capacity.focus_factor': Input should be a valid number"),
-    ("focus_factor = -3", "capacity.focus_factor': Input should be greater than 0"),
-    ("availability = 1.5", "capacity.availability': Input should be less than or equal to 1"),
-    ("new_hire_ramp = [0.5, 2]", "capacity.new_hire_ramp.1': Input should be less than or equal to 1"),
-    ("hours_per_week = 0", "capacity.hours_per_week': Input should be greater than 0"),
-    ("focus = 0.6", "config key 'capacity.focus' is not a capacity parameter"),
-    ("size_weeks = { XXXL = 40 }", "capacity.size_weeks.XXXL': Input should be 'XS', 'S', 'M', 'L', 'XL' or"),
-    ("size_weeks = { M = -1 }", "capacity.size_weeks.M': Input should be greater than or equal to 0"),
+    ('focus_factor = "high"', "key 'capacity.focus_factor' = 'high': input should be a valid number"),
+    ("focus_factor = -3", "key 'capacity.focus_factor' = -3: input should be greater than 0"),
+    ("availability = 1.5", "key 'capacity.availability' = 1.5: input should be less than or equal to 1"),
+    ("new_hire_ramp = [0.5, 2]", "key 'capacity.new_hire_ramp.1' = 2: input should be less than or equal to 1"),
+    ("hours_per_week = 0", "key 'capacity.hours_per_week' = 0: input should be greater than 0"),
+    ("focus = 0.6", "unknown key 'capacity.focus' (did you mean 'focus_factor'?"),
+    ("size_weeks = { XXXL = 40 }", "key 'capacity.size_weeks.XXXL' = 'XXXL': input should be 'XS', 'S', 'M', 'L', 'XL' or"),
+    ("size_weeks = { M = -1 }", "key 'capacity.size_weeks.M' = -1: input should be greater than or equal to 0"),
+    ("weeks = nan", "key 'capacity.weeks' = nan: must be a finite number"),
 ])
 def test_a_bad_capacity_coefficient_in_the_config_is_one_line_and_exit_2(tmp_path, setting, named):
     from .conftest import SAMPLES, run_cli
@@ -149,6 +150,7 @@ def test_a_bad_capacity_coefficient_in_the_config_is_one_line_and_exit_2(tmp_pat
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0] and "unexpected" not in lines[0], lines
+    assert lines[0].startswith(f"roadmap-audit: error: {config}: ")  # the user's file, not capacity.toml
 
 
 def test_a_bad_coefficient_in_a_rule_pack_names_its_file(tmp_path):

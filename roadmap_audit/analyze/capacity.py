@@ -38,7 +38,7 @@ Size = Literal["XS", "S", "M", "L", "XL", "XXL"]  # the spellings of load/effort
 class CapacityParams(BaseModel):
     """The capacity model's coefficients (rules/capacity.toml, then [capacity] in the config)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # `rules list` never builds it
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)  # `rules list` never builds it
 
     weeks: float = Field(13.0, gt=0, le=53)
     availability: float = Field(0.85, gt=0, le=1)

@@ -58,9 +58,9 @@ if TYPE_CHECKING:
 class ForecastParams(BaseModel):
     """The Monte Carlo's parameters (rules/forecast.toml, then [forecast] in the config)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    runs: int = Field(1000, ge=1, le=1_000_000)
+    runs: int = Field(1000, ge=1, le=100_000)  # each run keeps a finish time per item: bounded memory
     seed: int = 2026
     effort_spread: float = Field(0.35, ge=0, le=3)
     migration_spread: float = Field(0.6, ge=0, le=3)
@@ -68,7 +68,7 @@ class ForecastParams(BaseModel):
     unestimated_weeks: float = Field(3.0, gt=0)
     unplanned_spread: float = Field(0.3, ge=0, le=3)
     max_unplanned_share: float = Field(0.9, ge=0, lt=1)
-    max_item_runs: int = Field(1_000_000, ge=1)
+    max_item_runs: int = Field(1_000_000, ge=1, le=10_000_000)
 
 
 def load_forecast_params(files: list[Path], overrides: dict[str, Any]) -> tuple[ForecastParams, dict[str, dict]]:

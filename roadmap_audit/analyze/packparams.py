@@ -7,13 +7,13 @@ One reader for all of them, so every coefficient is sourced and checked alike.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError
+from ..config import read_toml
+from ..errors import InputError, did_you_mean, validation_line
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,11 +26,11 @@ def read_pack_params(
     described: dict[str, dict[str, Any]] = {}
     where: dict[str, str] = {}
     for path in files:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"is not valid TOML ({exc})", where=str(path)) from exc
-        for name, spec in data.get("params", {}).items():
+        data = read_toml(path, what="rule pack file")
+        table = data.get("params", {})
+        if not isinstance(table, dict):
+            raise InputError("key 'params' must be a table of [params.NAME] entries", where=str(path))
+        for name, spec in table.items():
             if not isinstance(spec, dict) or "value" not in spec:
                 raise InputError(f"key 'params.{name}' needs a value and a source", where=str(path))
             values[name] = spec["value"]
@@ -38,9 +38,8 @@ def read_pack_params(
             where[name] = str(path)
     allowed = known if known is not None else set(values)
     for name, value in overrides.items():
-        if name not in allowed:
-            raise InputError(f"config key '{section}.{name}' is not a {section} parameter "
-                             f"(known: {', '.join(sorted(allowed))})")
+        if name not in allowed:  # the CLI names the config file that set it
+            raise InputError(f"unknown key '{section}.{name}' ({did_you_mean(name, allowed, 'keys')})")
         if isinstance(value, dict) and isinstance(values.get(name), dict):
             value = {**values[name], **value}  # a table is overridden key by key: { M = 4 } keeps the other sizes
         values[name] = value
@@ -55,9 +54,8 @@ def validated(model: type[M], values: dict[str, Any], where: dict[str, str], sec
     try:
         return model(**values)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"] if p != "[key]")  # pydantic marks a bad table key so
-        origin = where.get(name.split(".")[0])
-        key = f"{section}.{name}" if origin == "the config" else f"params.{name}"
-        raise InputError(f"key '{key}': {err['msg']}", where=origin if origin != "the config" else None,
+        loc = exc.errors()[0]["loc"]
+        origin = where.get(str(loc[0])) if loc else None
+        prefix = f"{section}." if origin == "the config" else "params."
+        raise InputError(validation_line(exc, model, prefix), where=origin if origin != "the config" else None,
                          hint=hint) from exc

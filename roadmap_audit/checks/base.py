@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 
 class Params(BaseModel):
-    """Base of every check kind's parameters: unknown keys are an error."""
+    """Base of every check kind's parameters: unknown keys are an error, and so is a
+    number that is not finite (nan, inf, -inf): no threshold compares sensibly with one."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)

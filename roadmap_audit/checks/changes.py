@@ -23,7 +23,7 @@ class StackedParams(Params):
     min_overlap_days: int = Field(7, ge=1)
     by: list[str] = Field(default_factory=lambda: ["team", "service"], min_length=1)
     escalate_to: Severity | None = None
-    escalate_at: int | None = None  # stack size from which escalate_to applies
+    escalate_at: int | None = Field(None, ge=2)  # stack size from which escalate_to applies
     # A change's own stories and sub-tasks are steps of it, not changes stacked on it.
     steps_count_with_parent: bool = False
     # A child item whose title names one of these is the safety practice (the flag, the dual

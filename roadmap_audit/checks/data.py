@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from ..analyze.facts import Facts
 from ..model import Evidence, Subject
 from .base import Hit, Params, check
 
 
 class DataIssueParams(Params):
-    max_evidence: int = 20
+    max_evidence: int = Field(20, ge=1, le=10_000)
 
 
 def _plan_source(source: str, sources: list[str]) -> str:

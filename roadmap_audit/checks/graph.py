@@ -54,8 +54,8 @@ class FanInParams(Params):
     min_cut_point_fan_in: int = Field(default=2, ge=1)
     min_team_fan_in: int = Field(default=5, ge=1)
     min_service_fan_in: int = Field(default=10, ge=1)
-    max_load: float = 1.0
-    min_experts: int = 2
+    max_load: float = Field(1.0, gt=0, le=100)
+    min_experts: int = Field(2, ge=1)
     escalate_to: Severity | None = None  # when what everything hangs on is itself fragile
     # an item fewer than min_fan_in committed items wait on, on a chain through this many teams, is
     # the chain's link: DEP004 reports the chain once (None: report it here too)
@@ -317,7 +317,7 @@ class ChainParams(Params):
     min_teams: int = Field(default=3, ge=2)
     max_listed: int = Field(default=12, ge=2)
     escalate_to: Severity | None = None
-    escalate_at_teams: int | None = None
+    escalate_at_teams: int | None = Field(None, ge=2)
 
 
 def cross_team_chains(og: OpenGraph, min_teams: int) -> Iterator[tuple[str, list[str], int]]:

@@ -42,7 +42,7 @@ class ItemWithoutParams(Params):
     examples: dict[str, list[str]] = Field(default_factory=dict)
     escalate_to: str | None = None
     escalate_if_committed: bool = False
-    escalate_if_tier_at_most: int | None = None
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 def _text(item: Item, field: str) -> str | None:

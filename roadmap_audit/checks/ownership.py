@@ -7,6 +7,8 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from ..analyze.capacity import item_weeks
 from ..analyze.facts import Facts
 from ..load.values import normalize_name
@@ -20,8 +22,8 @@ class OwnershipParams(Params):
     unknown_teams: bool = True  # teams named on items or services but absent from the Teams sheet
     escalate_to: Severity | None = None
     escalate_if_committed: bool = False
-    escalate_if_tier_at_most: int | None = None
-    max_evidence: int = 10
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
+    max_evidence: int = Field(10, ge=1, le=10_000)
 
 
 

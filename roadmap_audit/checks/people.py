@@ -28,9 +28,9 @@ class KeyPersonParams(Params):
     min_sole_expert_services: int = Field(2, ge=1)  # only expert of this many critical services
     min_critical_items: int = Field(3, ge=1)  # owner of this many critical or committed open items
     critical_priorities: list[str] = Field(default_factory=lambda: ["P0", "P1"])
-    items_touching_tier: int | None = None  # also count items touching services of this tier or above
+    items_touching_tier: int | None = Field(None, ge=0)  # also count items touching services of this tier or above
     person_concentration_severity: Severity = "high"
-    max_person_load: float | None = Field(1.0, gt=0)  # engineer-weeks they do / one person's capacity
+    max_person_load: float | None = Field(1.0, gt=0, le=100)  # engineer-weeks they do / one person's capacity
     min_items_for_load: int = Field(2, ge=1)
     lead_share: float = Field(0.5, gt=0, le=1)  # of one person's quarter: the most of one item they do alone
     person_load_severity: Severity = "medium"

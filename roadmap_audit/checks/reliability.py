@@ -131,9 +131,9 @@ class ActionParams(Params):
     min_shared_words: int = Field(default=2, ge=1)
     stem_length: int = Field(default=5, ge=3)
     stop_words: list[str] = Field(default_factory=list)
-    critical_tier: int = 1
-    weeks_critical: float = Field(default=4, gt=0)
-    weeks_other: float = Field(default=8, gt=0)
+    critical_tier: int = Field(default=1, ge=0)
+    weeks_critical: float = Field(default=4, gt=0, le=520)
+    weeks_other: float = Field(default=8, gt=0, le=520)
     overdue_only_severity: Severity | None = None
 
 
@@ -275,7 +275,7 @@ class ShareParams(Params):
     reliability_kinds: list[ItemKind] = Field(min_length=1)
     min_share: float = Field(default=0.15, ge=0, le=1)
     min_incidents: float = Field(default=2, ge=0)
-    max_budget_remaining: float = 0.0
+    max_budget_remaining: float = Field(default=0.0, ge=-100, le=1)  # a share of the budget; below 0 is overspent
     escalate_to: Severity | None = None  # when an owned service's error budget is spent
 
 
