@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Letters that carry no accent mark to drop, so NFKD leaves them whole: Polish "Błąd" reads "blad".
+_UNMARKED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
+                           "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
 def fold(text: str) -> str:
     """Lowercase words without accents, separated by single spaces."""
     if text.isascii():  # nothing to decompose: most titles, and far cheaper
         return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " " + _NON_WORD.sub(" ", text).strip() + " "
 
@@ -60,6 +63,12 @@ class PhraseSet:
             if match:
                 return match.group(0).strip()
         return None
+
+    def blank_folded(self, folded: str) -> str:
+        """The folded text with every phrase of the list taken out (word boundaries kept)."""
+        if self._regex is None:
+            return folded
+        return self._regex.sub(" ", folded)
 
     def __contains__(self, text: str) -> bool:
         return self.find(text) is not None
