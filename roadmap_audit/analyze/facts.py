@@ -70,6 +70,12 @@ class Vocabulary:
         if self.any_kind is None:
             everything = PhraseSet(phrase for _, phrases in self.kinds for phrase in phrases.phrases)
             object.__setattr__(self, "any_kind", everything)
+        # Most titles hold no word of a kind beyond feature's and no marker: one search settles them.
+        telling = PhraseSet([*(p for kind, phrases in self.kinds if kind is not ItemKind.feature for p in phrases.phrases),
+                             *(p for _, phrases in self.not_the_work for p in phrases.phrases)])
+        object.__setattr__(self, "_telling", telling)
+        object.__setattr__(self, "_feature", next((ph for k, ph in self.kinds if k is ItemKind.feature), _EMPTY))
+        object.__setattr__(self, "_any_marker", PhraseSet(p for _, phrases in self.not_the_work for p in phrases.phrases))
 
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
@@ -177,23 +183,48 @@ class Vocabulary:
         return text
 
     def _marker(self, title: str) -> tuple[str, str] | None:
-        """(category, word) when the folded title says it is documentation, a test, an investigation or preparation."""
-        return next(((name, word) for name, phrases in self.not_the_work if (word := phrases.find_folded(title))), None)
+        """(category, word) when the folded title says it is documentation, a test, an investigation or
+        preparation; the first category listed wins (one search, then each word found told apart)."""
+        words = self._any_marker.find_all_folded(title)
+        if not words:
+            return None
+        for name, phrases in self.not_the_work:
+            for word in words:
+                if phrases.find_folded(f" {word} "):
+                    return name, word
+        return None
+
+    def _kind_word(self, text: str) -> tuple[ItemKind, str] | None:
+        """The first kind listed any of whose words the folded text holds, and that word."""
+        words = self.any_kind.find_all_folded(text)
+        if not words:
+            return None
+        for kind, phrases in self.kinds:
+            for word in words:
+                if phrases.find_folded(f" {word} "):
+                    return kind, word
+        return None
 
     def _from_words(self, item: Item) -> tuple[ItemKind, str]:
         title = fold(item.title)
+        opening = fold(item.description[:_DESCRIPTION_OPENING]) if item.description else None
+        if self._telling.find_folded(title) is None and (opening is None or self._telling.find_folded(opening) is None):
+            word = self._feature.find_folded(title)
+            if word:
+                return ItemKind.feature, f"kind from the title word '{word}'"
+            word = self._feature.find_folded(opening) if opening else None
+            if word:
+                return ItemKind.feature, f"kind from the description word '{word}'"
+            return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
         marker = self._marker(title)
         texts = [("title", self._clean(title))]
-        if item.description:
-            texts.append(("description", self._clean(fold(item.description[:_DESCRIPTION_OPENING]))))
+        if opening:
+            texts.append(("description", self._clean(opening)))
         found = None
         for where, text in texts:
-            # one search per text settles most items: a text no kind's words match in is no kind's
-            if self.any_kind.find_folded(text) is None:
-                continue
-            found = next(((kind, word) for kind, phrases in self.kinds if (word := phrases.find_folded(text))), None)
-            if found:
-                found = (*found, where)
+            hit = self._kind_word(text)
+            if hit:
+                found = (*hit, where)
                 break
         if marker:
             name, word = marker
