@@ -142,3 +142,21 @@ def test_the_corpus_figures_hold():
         assert precision >= 0.95, (kind, precision)
         assert recall >= 0.90, (kind, recall)
     assert figures["reliability"][0] >= 0.90
+
+
+def test_structure_signals_and_their_limits(tmp_path):
+    """A sub-task of a migration is read from its own words (the parent carries the migration's rules);
+    a loose label ('support', 'release') decides nothing; a topic label on a planning task is a mention."""
+    rows = [["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Parent id", "Labels"],
+            ["Migrate the ledger to Aurora", "L-1", "1", "Story", "To Do", "", ""],
+            ["Shadow-read comparison dashboard", "L-2", "2", "Sub-task", "To Do", "1", ""],
+            ["Refund notifications by e-mail", "L-3", "3", "Story", "To Do", "", "support"],
+            ["Plan the data migration", "L-4", "4", "Task", "To Do", "", "migration"],
+            ["Invoice history", "L-5", "5", "Task", "To Do", "", "migration"]]
+    path = tmp_path / "export.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    facts = facts_of(path)
+    assert {k: facts.kinds[k].value for k in ("L-1", "L-2", "L-3", "L-4", "L-5")} == {
+        "L-1": "migration", "L-2": "feature", "L-3": "feature", "L-4": "other", "L-5": "migration"}
+    assert facts.kind_reasons["L-5"] == "kind from the label 'migration'"
+    assert facts.kind_reasons["L-4"].startswith("kind from the title word 'plan the'")

@@ -64,6 +64,7 @@ class Vocabulary:
     occasions: re.Pattern[str] | None = None
     label_prefixes: frozenset[str] = frozenset()
     label_markers: dict[str, frozenset[str]] = field(default_factory=dict)
+    label_loose: frozenset[str] = frozenset()
     _defects: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # kind_raw -> is a defect
 
     def __post_init__(self) -> None:
@@ -101,7 +102,8 @@ class Vocabulary:
             mentions=PhraseSet([*mentions.get("words", ()), *data.get("practices", {}).get("words", ())]),
             occasions=occasions,
             label_prefixes=frozenset(markers.get("prefixes", ())),
-            label_markers={k: frozenset(v) for k, v in markers.items() if k != "prefixes"},
+            label_markers={k: frozenset(v) for k, v in markers.items() if k not in ("prefixes", "loose")},
+            label_loose=frozenset(normalize_name(w) for w in markers.get("loose", ())),
         )
 
     def _is_defect_name(self, text: str) -> bool:
@@ -133,6 +135,8 @@ class Vocabulary:
 
     def _label_kind(self, label: str) -> ItemKind | None:
         words = [w for w in fold(label).split() if w not in self.label_prefixes]
+        if normalize_name(label) in self.label_loose or "".join(words) in self.label_loose:
+            return None
         kind = self.kind_values.get(normalize_name(label)) or self.kind_values.get("".join(words))
         return kind if kind not in (None, ItemKind.feature) else None  # a "feature" label is too loose to decide
 
