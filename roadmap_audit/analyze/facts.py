@@ -194,7 +194,7 @@ class Vocabulary:
             return None
         for name, phrases in self.not_the_work:
             for word in words:
-                if phrases.find_folded(f" {word} "):
+                if phrases.find_folded(f" {word} ") == word:
                     return name, word
         return None
 
@@ -205,7 +205,7 @@ class Vocabulary:
             return None
         for kind, phrases in self.kinds:
             for word in words:
-                if phrases.find_folded(f" {word} "):
+                if phrases.find_folded(f" {word} ") == word:  # the whole phrase is this kind's ("move to production")
                     return kind, word
         return None
 
