@@ -8,6 +8,7 @@ a file; nothing here judges.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,20 +29,54 @@ if TYPE_CHECKING:
     from .dependencies import OpenGraph
 
 
+_EMPTY = PhraseSet(())
+# The kinds whose rules a mention can set off wrongly: a document about a migration is no migration.
+_CHANGE_KINDS = frozenset({ItemKind.migration, ItemKind.launch, ItemKind.tech_debt})
+_WHAT_IT_IS = {"docs": "documentation", "tests": "a test or a verification", "investigation": "an investigation",
+               "preparation": "preparation or review"}
+# "As a product manager, I want to roll out ... so that ...": what a user wants to do, not a change the team makes.
+_USER_STORY = re.compile(r"^ (?:as an? |como |en tant que |als |jako )(?:\S+ ){1,6}?(?:i want|i need|i would like|"
+                         r"i can|quiero|necesito|je veux|ich mochte|ich will|chce) ")
+_DESCRIPTION_OPENING = 300  # characters of the description read for kind words: where people say what the work is
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An item's kind and the signal that decided it, for the report."""
+
+    kind: ItemKind
+    reason: str
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    """Keyword lists from rules/vocabulary.toml (and any extra rule folders)."""
+    """How kinds are read: the lists of rules/vocabulary.toml (and any extra rule folders)."""
 
     kinds: tuple[tuple[ItemKind, PhraseSet], ...]
     kind_values: dict[str, ItemKind]
-    defect_types: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    defect_types: PhraseSet = _EMPTY
     any_kind: PhraseSet | None = None  # every kind's words in one pattern: most items match none
+    defect_exact: frozenset[str] = frozenset()
+    subtask_types: PhraseSet = _EMPTY
+    subtask_exact: frozenset[str] = frozenset()
+    not_the_work: tuple[tuple[str, PhraseSet], ...] = ()
+    mentions: PhraseSet = _EMPTY
+    occasions: re.Pattern[str] | None = None
+    label_prefixes: frozenset[str] = frozenset()
+    label_markers: dict[str, frozenset[str]] = field(default_factory=dict)
+    label_loose: frozenset[str] = frozenset()
     _defects: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # kind_raw -> is a defect
 
     def __post_init__(self) -> None:
         if self.any_kind is None:
             everything = PhraseSet(phrase for _, phrases in self.kinds for phrase in phrases.phrases)
             object.__setattr__(self, "any_kind", everything)
+        # Most titles hold no word of a kind beyond feature's and no marker: one search settles them.
+        telling = PhraseSet([*(p for kind, phrases in self.kinds if kind is not ItemKind.feature for p in phrases.phrases),
+                             *(p for _, phrases in self.not_the_work for p in phrases.phrases)])
+        object.__setattr__(self, "_telling", telling)
+        object.__setattr__(self, "_feature", next((ph for k, ph in self.kinds if k is ItemKind.feature), _EMPTY))
+        object.__setattr__(self, "_any_marker", PhraseSet(p for _, phrases in self.not_the_work for p in phrases.phrases))
 
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
@@ -49,35 +84,168 @@ class Vocabulary:
         kinds = tuple((ItemKind(k), PhraseSet(v["words"])) for k, v in data.get("kinds", {}).items())
         values = {normalize_name(text): ItemKind(k) for k, texts in data.get("kind_values", {}).items()
                   for text in texts}
-        return cls(kinds, values, PhraseSet(data.get("defect_types", {}).get("words", ())))
+        defects, subtasks = data.get("defect_types", {}), data.get("subtask_types", {})
+        work = data.get("not_the_work", {})
+        mentions = data.get("mentions", {})
+        occasions = None
+        if mentions.get("occasions") and mentions.get("occasion_of"):
+            before = "|".join(re.escape(fold(w).strip()) for w in mentions["occasions"])
+            change = "|".join(re.escape(fold(w).strip()) for w in mentions["occasion_of"])
+            occasions = re.compile(rf"(?<= )(?:{before})(?: [a-z0-9]+){{0,3}}? (?:{change})(?= )")
+        markers = data.get("label_markers", {})
+        return cls(
+            kinds, values, PhraseSet(defects.get("words", ())),
+            defect_exact=frozenset(w.casefold() for w in defects.get("exact", ())),
+            subtask_types=PhraseSet(subtasks.get("words", ())),
+            subtask_exact=frozenset(w.casefold() for w in subtasks.get("exact", ())),
+            not_the_work=tuple((name, PhraseSet(words)) for name, words in work.items()),
+            mentions=PhraseSet([*mentions.get("words", ()), *data.get("practices", {}).get("words", ())]),
+            occasions=occasions,
+            label_prefixes=frozenset(markers.get("prefixes", ())),
+            label_markers={k: frozenset(v) for k, v in markers.items() if k not in ("prefixes", "loose")},
+            label_loose=frozenset(normalize_name(w) for w in markers.get("loose", ())),
+        )
 
-    def is_defect(self, item: Item) -> bool:
-        """Whether the kind column calls the item a defect report (Bug, Sprint Defect, Error)."""
-        raw = item.kind_raw
-        if not raw:
-            return False
-        known = self._defects.get(raw)
+    def _is_defect_name(self, text: str) -> bool:
+        known = self._defects.get(text)
         if known is None:
-            known = self._defects[raw] = self.defect_types.find(raw) is not None
+            known = self._defects[text] = (text.strip().casefold() in self.defect_exact
+                                           or self.defect_types.find(text) is not None)
         return known
 
-    def classify(self, item: Item) -> tuple[ItemKind, str]:
-        """The item's kind and how it was decided (for the report)."""
-        if item.kind_raw:
-            kind = self.kind_values.get(normalize_name(item.kind_raw))
+    def is_defect(self, item: Item) -> bool:
+        """Whether the kind column (Issue Type) or a label calls the item a defect report (Bug, Error, C-bug)."""
+        if item.kind_raw and self._is_defect_name(item.kind_raw):
+            return True
+        return any(self._label_marker(label) == "defects" for label in item.labels)
+
+    def is_subtask(self, item: Item) -> bool:
+        raw = item.kind_raw
+        return bool(raw) and (raw.strip().casefold() in self.subtask_exact or self.subtask_types.find(raw) is not None)
+
+    def _label_marker(self, label: str) -> str | None:
+        """"docs", "tests", "investigation" or "defects" when every word of the label says so."""
+        words = [w for w in fold(label).split() if w not in self.label_prefixes]
+        if not words:
+            return None
+        for name, vocabulary in self.label_markers.items():
+            if all(w in vocabulary for w in words):
+                return name
+        return None
+
+    def _label_kind(self, label: str) -> ItemKind | None:
+        words = [w for w in fold(label).split() if w not in self.label_prefixes]
+        if normalize_name(label) in self.label_loose or "".join(words) in self.label_loose:
+            return None
+        kind = self.kind_values.get(normalize_name(label)) or self.kind_values.get("".join(words))
+        return kind if kind not in (None, ItemKind.feature) else None  # a "feature" label is too loose to decide
+
+    def classify(self, item: Item, parent: tuple[str, Reading] | None = None) -> tuple[ItemKind, str]:
+        """The item's kind and the signal that decided it (for the report).
+
+        Structure first: the kind column / Issue Type, a label or component, the parent of a
+        sub-task; then the title's words, then the opening of the description.
+        """
+        raw = item.kind_raw
+        column = "Issue Type" if item.ref.key else "kind column"
+        if raw:
+            kind = self.kind_values.get(normalize_name(raw))
             if kind is not None:
-                return kind, f"kind column says '{item.kind_raw}'"
-            if self.is_defect(item):
-                return ItemKind.ktlo, f"kind column says '{item.kind_raw}', a defect report: fixing it is KTLO"
-        texts = tuple(fold(t) for t in (item.title, " ".join(item.labels), item.description) if t)
-        # one search per text settles most items: a text no kind's words match in is no kind's
-        if texts and self.any_kind.find_folded(*texts) is None:
-            texts = ()
+                said = f"kind from Issue Type '{raw}'" if item.ref.key else f"kind column says '{raw}'"
+                return kind, said
+            if self._is_defect_name(raw):
+                said = f"kind from Issue Type '{raw}'" if item.ref.key else f"{column} says '{raw}'"
+                return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO"
+        for label in item.labels:
+            marker = self._label_marker(label)
+            if marker == "defects":
+                return ItemKind.ktlo, f"kind from the label '{label}', a defect report: fixing it is KTLO"
+            if marker:
+                return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}"
+            kind = self._label_kind(label)
+            if kind is not None:
+                if kind in _CHANGE_KINDS and (marker := self._marker(fold(item.title))):
+                    name, word = marker
+                    return ItemKind.other, (f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
+                                            f"{kind.value} its label '{label}' names, not the {kind.value} itself")
+                return kind, f"kind from the label '{label}'"
+        for component in item.services:
+            kind = self._label_kind(component)
+            if kind is not None:
+                return kind, f"kind from the component '{component}'"
+        if parent is not None and self.is_subtask(item):
+            key, reading = parent
+            if reading.kind not in (ItemKind.migration, ItemKind.launch) and not reading.reason.startswith("no kind"):
+                return reading.kind, f"kind from its parent {key}, a sub-task being a step of it ({reading.reason})"
+        return self._from_words(item)
+
+    def _clean(self, folded: str) -> str:
+        """Folded text without the phrases that only mention a change ("release notes", "for the Q3 launch")."""
+        text = self.mentions.blank_folded(folded)
+        if self.occasions is not None:
+            text = self.occasions.sub(" ", text)
+        return text
+
+    def _marker(self, title: str) -> tuple[str, str] | None:
+        """(category, word) when the folded title says it is documentation, a test, an investigation or
+        preparation; the first category listed wins (one search, then each word found told apart)."""
+        words = self._any_marker.find_all_folded(title)
+        if not words:
+            return None
+        for name, phrases in self.not_the_work:
+            for word in words:
+                if phrases.find_folded(f" {word} ") == word:
+                    return name, word
+        return None
+
+    def _kind_word(self, text: str) -> tuple[ItemKind, str] | None:
+        """The first kind listed any of whose words the folded text holds, and that word."""
+        words = self.any_kind.find_all_folded(text)
+        if not words:
+            return None
         for kind, phrases in self.kinds:
-            word = phrases.find_folded(*texts)
+            for word in words:
+                if phrases.find_folded(f" {word} ") == word:  # the whole phrase is this kind's ("move to production")
+                    return kind, word
+        return None
+
+    def _from_words(self, item: Item) -> tuple[ItemKind, str]:
+        title = fold(item.title)
+        opening = fold(item.description[:_DESCRIPTION_OPENING]) if item.description else None
+        if self._telling.find_folded(title) is None and (opening is None or self._telling.find_folded(opening) is None):
+            word = self._feature.find_folded(title)
             if word:
-                return kind, f"'{word}' in its title, labels or description"
-        return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
+                return ItemKind.feature, f"kind from the title word '{word}'"
+            word = self._feature.find_folded(opening) if opening else None
+            if word:
+                return ItemKind.feature, f"kind from the description word '{word}'"
+            return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
+        marker = self._marker(title)
+        texts = [("title", self._clean(title))]
+        if opening:
+            texts.append(("description", self._clean(opening)))
+        found = None
+        for where, text in texts:
+            hit = self._kind_word(text)
+            if hit:
+                found = (*hit, where)
+                break
+        if marker:
+            name, word = marker
+            what = _WHAT_IT_IS[name]
+            kind = found[0] if found else None
+            if kind in _CHANGE_KINDS or (kind is ItemKind.reliability and name != "tests"):
+                return ItemKind.other, (f"kind from the title word '{word}': {what} about the {kind.value} "
+                                        f"it mentions ('{found[1]}'), not the {kind.value} itself")
+            if name != "tests" and kind in (None, ItemKind.feature):
+                return ItemKind.other, f"kind from the title word '{word}': {what}"
+        if found is None:
+            return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
+        kind, word, where = found
+        if kind in (ItemKind.migration, ItemKind.launch) and _USER_STORY.match(title):
+            return ItemKind.feature, (f"a user story: '{word}' says what its user wants to do, "
+                                      f"not a {kind.value} the team makes")
+        return kind, f"kind from the {where} word '{word}'"
 
 
 @dataclass
@@ -232,9 +400,8 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
     by_team: dict[str, list[Item]] = defaultdict(list)
     for item in plan.items:
         facts.items.setdefault(item.key, item)
-        kind, reason = vocabulary.classify(item)
-        facts.kinds[item.key] = kind
-        facts.kind_reasons[item.key] = reason
+    for item in plan.items:
+        _classify(facts, vocabulary, item, set())
         team = facts.team_of(item)
         if team:
             by_team[team].append(item)
@@ -256,6 +423,21 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
             team, facts.items_by_team.get(name, []), params, weeks=q.weeks, incidents=incidents.get(name)
         )
     return facts
+
+
+def _classify(facts: Facts, vocabulary: Vocabulary, item: Item, seen: set[str]) -> None:
+    """The item's kind, its parent's first (a sub-task takes its parent's kind); a loop of parents stops."""
+    if item.key in facts.kinds:
+        return
+    seen.add(item.key)
+    parent = None
+    above = facts.items.get(item.parent) if item.parent else None
+    if above is not None and above.key not in seen:
+        _classify(facts, vocabulary, above, seen)
+        parent = (above.key, Reading(facts.kinds[above.key], facts.kind_reasons[above.key]))
+    kind, reason = vocabulary.classify(item, parent)
+    facts.kinds[item.key] = kind
+    facts.kind_reasons[item.key] = reason
 
 
 def _sizes_note(items: list[Item], params: CapacityParams) -> DataIssue | None:

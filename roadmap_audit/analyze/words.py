@@ -13,32 +13,56 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Letters that carry no accent mark to drop, so NFKD leaves them whole: Polish "Błąd" reads "blad".
+_UNMARKED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
+                           "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
 def fold(text: str) -> str:
     """Lowercase words without accents, separated by single spaces."""
     if text.isascii():  # nothing to decompose: most titles, and far cheaper
         return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " " + _NON_WORD.sub(" ", text).strip() + " "
 
 
 
 
+_STAR, _SEP, _END = "[a-z0-9]*", " ?", ""
+
+
 @lru_cache(maxsize=512)
 def _compile(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    patterns = []
+    """One pattern for the whole list, shaped as a trie of the phrases' letters.
+
+    A plain alternation of hundreds of phrases makes the regex engine try each one at every
+    word; sharing prefixes ("migrat" | "migrar" -> "migra(?:t|r)") tries each letter once.
+    Where a phrase ends and a longer one goes on, the longer is tried first.
+    """
+    trie: dict = {}
     for phrase in phrases:
         star = [w.endswith("*") for w in phrase.split()]
-        tokens = [t for t in fold(phrase).split()]
+        tokens = fold(phrase).split()
         if not tokens:
             continue
-        parts = [re.escape(t) + (r"[a-z0-9]*" if s else "") for t, s in zip(tokens, star + [False] * len(tokens))]
-        patterns.append(" ?".join(parts))
-    if not patterns:
+        node = trie
+        for n, (token, starred) in enumerate(zip(tokens, star + [False] * len(tokens))):
+            atoms = ([_SEP] if n else []) + list(token) + ([_STAR] if starred else [])
+            for atom in atoms:
+                node = node.setdefault(atom, {})
+        node[_END] = {}
+    if not trie:
         return None
-    return re.compile(r"(?<= )(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + r")(?= )")
+
+    def emit(node: dict) -> str:
+        branches = [(re.escape(a) if len(a) == 1 else a) + emit(child) for a, child in node.items() if a != _END]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(node) == 1 else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if _END in node else "")
+
+    return re.compile(r"(?<= )" + emit(trie) + r"(?= )")
 
 
 class PhraseSet:
@@ -60,6 +84,18 @@ class PhraseSet:
             if match:
                 return match.group(0).strip()
         return None
+
+    def find_all_folded(self, folded: str) -> list[str]:
+        """Every phrase found in a folded text, left to right (matches do not overlap)."""
+        if self._regex is None:
+            return []
+        return [m.group(0).strip() for m in self._regex.finditer(folded)]
+
+    def blank_folded(self, folded: str) -> str:
+        """The folded text with every phrase of the list taken out (word boundaries kept)."""
+        if self._regex is None:
+            return folded
+        return self._regex.sub(" ", folded)
 
     def __contains__(self, text: str) -> bool:
         return self.find(text) is not None

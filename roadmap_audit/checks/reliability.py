@@ -92,7 +92,7 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         missing = missing_plan_fields(item)
         if not failed or not missing:
             continue
-        message = f"{item.key} '{item.title}' is {kind.value} work"
+        message = f"{item.key} '{item.title}' is {kind.value} work ({facts.kind_reasons[item.key]})"
         if word:
             message += f" described as '{word}'"
         message += f" that fails the actionable / specific / bounded test ({'; '.join(failed)})"
