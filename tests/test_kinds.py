@@ -160,3 +160,28 @@ def test_structure_signals_and_their_limits(tmp_path):
         "L-1": "migration", "L-2": "feature", "L-3": "feature", "L-4": "other", "L-5": "migration"}
     assert facts.kind_reasons["L-5"] == "kind from the label 'migration'"
     assert facts.kind_reasons["L-4"].startswith("kind from the title word 'plan the'")
+
+
+def test_the_steps_of_a_defect_fix_are_not_vague_reliability_work(tmp_path):
+    """'Dev - …' and 'QA - …' sub-tasks under a Bug take its KTLO kind and, like the bug, name the failure
+    to fix: REL001 leaves them alone (it fired on six such sub-tasks of a real Server export)."""
+    rows = [["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Parent id"],
+            ["Adapter instance missing from the resource tree", "VC-10", "10", "Bug", "To Do", ""],
+            ["Dev - Adapter instance missing from the resource tree", "VC-11", "11", "Sub-task", "To Do", "10"],
+            ["QA - Isilon : Alert message refactoring", "VC-12", "12", "Sub-task", "To Do", "10"],
+            ["Alert message refactoring", "VC-13", "13", "Task", "To Do", ""]]
+    path = tmp_path / "export.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    facts = facts_of(path)
+    assert facts.defect_work == {"VC-10", "VC-11", "VC-12"}
+    found = pairs(audit_of(path, select=["REL001"]), "REL001")
+    assert not found & {("item", "VC-10"), ("item", "VC-11"), ("item", "VC-12")}
+    assert ("item", "VC-13") in found  # the same words outside a defect fix are still judged
+
+
+def test_a_parent_chain_of_any_depth_is_read_without_recursion(tmp_path):
+    rows = [["key", "title", "team", "parent"]]
+    rows += [[f"D-{n}", f"Step {n}", "core", f"D-{n - 1}" if n else ""] for n in range(3000)]
+    (tmp_path / "items.csv").write_text(_csv(rows), encoding="utf-8")
+    facts = facts_of(tmp_path)
+    assert len(facts.kinds) == 3000

@@ -292,6 +292,7 @@ class Facts:
     vocabulary: Vocabulary
     kinds: dict[str, ItemKind] = field(default_factory=dict)
     kind_reasons: dict[str, str] = field(default_factory=dict)
+    defect_work: set[str] = field(default_factory=set)  # defect reports and their sub-tasks
     items: dict[str, Item] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)  # canonical name -> team
     services: dict[str, Service] = field(default_factory=dict)
@@ -401,7 +402,7 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
     for item in plan.items:
         facts.items.setdefault(item.key, item)
     for item in plan.items:
-        _classify(facts, vocabulary, item, set())
+        _classify(facts, vocabulary, item)
         team = facts.team_of(item)
         if team:
             by_team[team].append(item)
@@ -425,19 +426,32 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
     return facts
 
 
-def _classify(facts: Facts, vocabulary: Vocabulary, item: Item, seen: set[str]) -> None:
-    """The item's kind, its parent's first (a sub-task takes its parent's kind); a loop of parents stops."""
+def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
+    """The item's kind, its parents' first (a sub-task takes its parent's kind).
+
+    Walks up the parent chain without recursion, so a chain of any depth or a loop of
+    parents cannot crash the audit; then reads kinds from the top down.
+    """
     if item.key in facts.kinds:
         return
-    seen.add(item.key)
-    parent = None
+    chain, seen = [item], {item.key}
     above = facts.items.get(item.parent) if item.parent else None
-    if above is not None and above.key not in seen:
-        _classify(facts, vocabulary, above, seen)
-        parent = (above.key, Reading(facts.kinds[above.key], facts.kind_reasons[above.key]))
-    kind, reason = vocabulary.classify(item, parent)
-    facts.kinds[item.key] = kind
-    facts.kind_reasons[item.key] = reason
+    while above is not None and above.key not in seen and above.key not in facts.kinds:
+        chain.append(above)
+        seen.add(above.key)
+        above = facts.items.get(above.parent) if above.parent else None
+    for current in reversed(chain):
+        parent = facts.items.get(current.parent) if current.parent else None
+        reading = None
+        if parent is not None and parent.key in facts.kinds:
+            reading = (parent.key, Reading(facts.kinds[parent.key], facts.kind_reasons[parent.key]))
+        kind, reason = vocabulary.classify(current, reading)
+        facts.kinds[current.key] = kind
+        facts.kind_reasons[current.key] = reason
+        # A defect report, or a sub-task of one ("QA - ..." under a Bug), names the failure to fix.
+        if vocabulary.is_defect(current) or (
+                reading is not None and parent.key in facts.defect_work and vocabulary.is_subtask(current)):
+            facts.defect_work.add(current.key)
 
 
 def _sizes_note(items: list[Item], params: CapacityParams) -> DataIssue | None:

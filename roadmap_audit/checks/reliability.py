@@ -80,7 +80,7 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         word = vague.find(item.title, " ".join(item.labels), item.description)
         if kind not in kinds and not word:
             continue
-        if p.skip_defect_reports and facts.vocabulary.is_defect(item):
+        if p.skip_defect_reports and item.key in facts.defect_work:
             continue
         failed = []
         if not verbs.find(item.title, item.description):
