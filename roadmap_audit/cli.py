@@ -215,7 +215,12 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     fail_on = fail_on or options.config.fail_on
     if fail_on:
         limit = SEVERITY_CHOICES.index(fail_on)
-        if any(SEVERITY_CHOICES.index(f.severity) <= limit for f in result.findings):
+        tripped = [f for f in result.findings if SEVERITY_CHOICES.index(f.severity) <= limit]
+        if tripped:
+            named = ", ".join(f"{f.rule} {f.subject.id}" for f in tripped[:10])
+            more = f" and {len(tripped) - 10} more" if len(tripped) > 10 else ""
+            click.echo(f"--fail-on {fail_on}: {len(tripped)} finding{'s' if len(tripped) != 1 else ''} "
+                       f"at or above {fail_on}: {named}{more}", err=True)
             sys.exit(1)
 
 
@@ -224,6 +229,10 @@ def _summary_line(result, output: str) -> str:
 
     counts = Counter(f.severity for f in result.findings)
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_CHOICES if counts[s]) or "no findings"
+    unchecked = [t.team for t in result.teams if not t.capacity_known]
+    if unchecked:
+        parts += (f"; load not checked for {len(unchecked)} of {len(result.teams)} "
+                  f"team{'s' if len(result.teams) != 1 else ''}: no headcount")
     return f"verdict: {result.verdict} ({parts}); report written to {output}"
 
 

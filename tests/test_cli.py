@@ -198,3 +198,22 @@ def test_a_report_that_fails_while_being_written_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomic(target, pieces())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fail_on_names_the_findings_that_tripped_it(tmp_path):
+    result = run_cli("audit", SAMPLE, "-o", str(tmp_path / "r.json"), "--fail-on", "critical")
+    assert result.returncode == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("--fail-on critical: 2 findings at or above critical: ")
+    assert "MIG001 PAY-102" in line and "SLO004 public-api" in line
+
+
+def test_the_summary_line_says_when_no_team_load_was_checked(tmp_path):
+    """A plan with no staffing model never reads as a bare 'go' on the terminal."""
+    plan = tmp_path / "items.csv"
+    plan.write_text("key,title,team,estimate\nA-1,Add invoice export,billing,2\n", encoding="utf-8")
+    result = run_cli("audit", str(plan), "-o", str(tmp_path / "r.json"))
+    assert result.returncode == 0, result.stderr
+    assert "load not checked for 1 of 1 team: no headcount" in result.stderr
+    checked = run_cli("audit", SAMPLE, "-o", str(tmp_path / "n.json"))
+    assert "not checked" not in checked.stderr
