@@ -83,6 +83,7 @@ class Config(BaseModel):
     forecast: dict[str, Any] = Field(default_factory=dict)  # checked against rules/forecast.toml
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
+    columns: dict[str, str] = Field(default_factory=dict)  # [columns] and --map: header -> field or sheet.field
     jira: JiraConfig = Field(default_factory=JiraConfig)
     limits: Limits = Field(default_factory=Limits)
     origin: list[str] = Field(default_factory=list)  # files read, in order
@@ -91,7 +92,7 @@ class Config(BaseModel):
         """This config with another layer on top of it."""
         data = self.model_dump(exclude={"origin"})
         for key, value in other.items():
-            if key in ("capacity", "forecast", "mapping", "jira", "limits") and isinstance(value, dict):
+            if key in ("capacity", "forecast", "mapping", "columns", "jira", "limits") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
             elif key == "rules" and isinstance(value, dict):
                 rules = dict(data["rules"])
