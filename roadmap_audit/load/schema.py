@@ -104,11 +104,10 @@ ITEMS = SheetSpec(
         Column("first_planned", "text", ("first planned", "first quarter", "originally planned",
                                          "planned since")),
         Column("parent", "text", ("parent key", "epic link", "parent epic")),
-        # calendar time from `start`: with no due date, due = start + duration (a note says so)
-        Column("duration_weeks", "text", ("duration weeks", "duration (weeks)", "weeks duration",
-                                          "length weeks")),
-        Column("duration_days", "text", ("duration days", "duration (days)", "days duration")),
-        Column("duration", "text", ("length", "span")),  # a unit in each cell: "3 weeks", "10d"
+        # calendar time from `start`: with no due date, due = start + duration (a note says so); a bare
+        # number takes the unit of the header (`durationWeeks`, `Duration (days)`), else needs its own
+        Column("duration", "text", ("duration weeks", "duration (weeks)", "weeks duration", "length weeks",
+                                    "duration days", "duration (days)", "days duration", "length", "span")),
     ),
     required=("title",),
 )
@@ -225,6 +224,12 @@ _UNIT_WORDS = {
 _UNIT_FIELDS = {"hours": "estimate_hours", "days": "estimate_days", "weeks": "estimate", "points": "story_points"}
 
 
+def header_unit(header: str) -> str | None:
+    """The unit a header names (`EstHours`: hours, `Duration (days)`: days), or None."""
+    units = {_UNIT_WORDS[w.lower()] for w in _WORDS.findall(header) if w.lower() in _UNIT_WORDS}
+    return units.pop() if len(units) == 1 else None
+
+
 def unit_header(header: str) -> tuple[str, str] | None:
     """An estimate or duration column named with its unit in a way no alias lists: `EstHours`,
     `Est. (wks)`, `Effort [days]`, `durationWeeks`. (field, how it was read) or None."""
@@ -234,7 +239,7 @@ def unit_header(header: str) -> tuple[str, str] | None:
         return None
     unit = units.pop()
     if any(w in _DURATION_WORDS for w in words) and unit in ("weeks", "days"):
-        return f"duration_{unit}", f"a duration in {unit}, from the header"
+        return "duration", f"a duration in {unit}, from the header"
     if any(w in _EFFORT_WORDS for w in words):
         return _UNIT_FIELDS[unit], f"an estimate in {unit}, from the header"
     return None

@@ -53,7 +53,14 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
         if not files:
             raise InputError("the folder has no .csv files", where=display,
                              hint="put one CSV per sheet in it (items.csv, teams.csv, ...)")
-        return [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits) for p in files]
+        sheets = [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits) for p in files]
+        for other in sorted(p for p in path.iterdir() if p not in files and not p.name.startswith(".")):
+            what = (f"the folder {other.name}/ in the plan folder was not read (only the folder's own .csv files "
+                    "are; pass a file in it with --context, or move it up)") if other.is_dir() else (
+                   f"the file {other.name} in the plan folder was not read (only .csv files are; pass "
+                   f"{'it with --context' if other.suffix.lower() in ('.xlsx', '.xlsm') else 'it as CSV'})")
+            sheets[0].notes.append((None, None, what))
+        return sheets
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_workbook(path, display, limits)
@@ -79,6 +86,10 @@ class Row:
         self.letters: dict[str, str] = {}
         self.extra: dict[str, str] = {}
         for pos, cell in enumerate(cells):
+            if (code := values.spreadsheet_error(cell)) is not None:  # never a title, team or number
+                loader.issue(self.ref.at(sheet.letter(pos)), f"the cell holds the spreadsheet error {code} (a "
+                                                             "broken formula or reference); it was read as empty")
+                continue
             if values.is_blank(cell) or pos >= len(sheet.fields):
                 if pos >= len(sheet.fields) and not values.is_blank(cell):
                     self.extra[f"column {sheet.letter(pos)}"] = str(cell)
@@ -273,8 +284,10 @@ class _Loader:
             spec = schema.sheet_for(raw.title)
             if spec is None and len(sheets) == 1 and require_items:
                 spec = schema.ITEMS  # a lone CSV file is the Items sheet
+            start = len(self.plan.issues)
             for row, column, note in raw.notes:
                 self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row, column=column), note)
+            self.plan.issues[start:] = one_note_per_cause(self.plan.issues[start:])
             if spec is None:
                 if raw.rows:
                     self.issue(SourceRef(source=raw.source, sheet=raw.title),
@@ -407,32 +420,32 @@ class _Loader:
     def _due_from_duration(self, row: Row, key: str, start: dt.date) -> dt.date | None:
         """A due date from start + duration (`durationWeeks`, `Duration (days)`, `Length: 3 weeks`):
         the last day of the span, counted in calendar weeks (a day is a working day: 5 to a week)."""
-        for name, factor, unit in (("duration_weeks", 1.0, "weeks"), ("duration_days", 1 / DAYS_PER_WEEK, "days"),
-                                   ("duration", None, None)):
-            raw = row.raw.get(name)
-            if raw is None:
-                continue
-            try:
-                effort = parse_effort(raw, factor or 1.0)
-            except values.ParseError as exc:
-                self.issue(row.cell(name), f"duration: {exc}; no due date was made from it", subject=key)
-                return None
-            if effort is None:
-                continue
-            if effort.weeks is None or effort.weeks <= 0 or effort.weeks > 520 or (factor is None and effort.bare):
-                why = "has no unit (write 3 weeks or 10 days)" if effort.weeks and effort.bare else "is not a length"
-                self.issue(row.cell(name), f"duration {values.parse_text(raw)} {why}; no due date was made from it",
-                           subject=key)
-                return None
-            due = start + dt.timedelta(days=max(1, round(effort.weeks * 7)) - 1)
-            seen = self.dues.setdefault((row.sheet.raw.source, row.sheet.location_name),
-                                        [0, row.cell(name), row.sheet.raw.headers[row.sheet.fields.index(name)]
-                                         if name in row.sheet.fields else name, start,
-                                         f"{values.parse_text(raw)} {unit}" if effort.bare and unit else
-                                         values.parse_text(raw), due])
-            seen[0] += 1
-            return due
-        return None
+        raw = row.raw.get("duration")
+        if raw is None:
+            return None
+        header = row.sheet.raw.headers[row.sheet.fields.index("duration")]
+        unit = schema.header_unit(header)
+        factor = {"weeks": 1.0, "days": 1 / DAYS_PER_WEEK}.get(unit or "")
+        name = "duration"
+        try:
+            effort = parse_effort(raw, factor or 1.0)
+        except values.ParseError as exc:
+            self.issue(row.cell(name), f"duration: {exc}; no due date was made from it", subject=key)
+            return None
+        if effort is None:
+            return None
+        if effort.weeks is None or effort.weeks <= 0 or effort.weeks > 520 or (factor is None and effort.bare):
+            why = "has no unit (write 3 weeks or 10 days)" if effort.weeks and effort.bare else "is not a length"
+            self.issue(row.cell(name), f"duration {values.parse_text(raw)} {why}; no due date was made from it",
+                       subject=key)
+            return None
+        due = start + dt.timedelta(days=max(1, round(effort.weeks * 7)) - 1)
+        seen = self.dues.setdefault((row.sheet.raw.source, row.sheet.location_name),
+                                    [0, row.cell(name), header, start,
+                                     f"{values.parse_text(raw)} {unit}" if effort.bare and unit else
+                                     values.parse_text(raw), due])
+        seen[0] += 1
+        return due
 
     def due_notes(self, source: str, sheet: str) -> None:
         """One note per sheet whose due dates were made from start + duration."""
@@ -835,14 +848,18 @@ def one_note_per_cause(issues: list[DataIssue]) -> list[DataIssue]:
     groups: dict[tuple, list[DataIssue]] = {}
     for issue in issues:
         ref = issue.ref
-        groups.setdefault((ref.source, ref.sheet, ref.column, issue.problem, issue.row_dropped,
+        cause = issue.problem  # "cell D6 has ..." is the same cause as "cell D7 has ..."
+        if ref.row is not None and ref.column:
+            cause = cause.replace(f"{ref.column}{ref.row}", "\0")
+        groups.setdefault((ref.source, ref.sheet, ref.column, cause, issue.row_dropped,
                            ref.row is None), []).append(issue)
     out = []
-    for (_, _, column, problem, dropped, no_row), alike in groups.items():
+    for (_, _, column, _, dropped, no_row), alike in groups.items():
         if len(alike) == 1 or no_row:
             out.extend(alike)
             continue
         first = alike[0]
+        problem = first.problem
         count = sum(i.count for i in alike)
         rows = _rows_text([i.ref.row for i in alike if i.ref.row is not None])
         where = f"column {column}, " if column else ""
