@@ -213,7 +213,8 @@ SETTINGS = SheetSpec(
 
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_EFFORT_WORDS = frozenset({"est", "estimate", "estimated", "estimation", "effort", "work", "cost", "size", "sizing"})
+_EFFORT_WORDS = frozenset({"est", "estimate", "estimated", "estimation", "effort", "work", "cost", "size", "sizing",
+                           "story"})
 _DURATION_WORDS = frozenset({"duration", "length", "span"})
 _UNIT_WORDS = {
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
