@@ -94,7 +94,12 @@ class DataIssue(_Frozen):
     problem: str  # what is wrong and what was done about it
     row_dropped: bool = False  # True when the whole row was not used
     subject_id: str | None = None  # item key, team or service the row was about
-    count: int = 1  # rows this note stands for: one note per cause, listing its rows
+    rows: tuple[int, ...] = ()  # when one note stands for many rows (one note per cause): every one of them
+
+    @property
+    def count(self) -> int:
+        """How many rows the note is about."""
+        return len(self.rows) or 1
 
 
 # ---------------------------------------------------------------- plan

@@ -8,6 +8,7 @@ the row is still used.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ class Row:
                 continue
             name = sheet.fields[pos]
             if name is None:
-                self.extra[sheet.extra_names[pos]] = values.parse_text(cell) or str(cell)
+                self.extra[sheet.extra_names[pos]] = cell if isinstance(cell, str) else _shown(cell)
             elif name not in self.raw:  # a repeated header keeps its first value
                 self.raw[name] = cell
                 self.letters[name] = sheet.letter(pos)
@@ -144,6 +145,14 @@ class Row:
         return values.parse_text(self.raw.get(name))
 
 
+def _shown(cell: Any) -> str:
+    """A number or date of an extra column as the sheet shows it (12.0 is "12", a date ISO)."""
+    try:
+        return values.parse_text(cell) or str(cell)
+    except values.ParseError:
+        return str(cell)
+
+
 class _MappedSheet:
     """A sheet's header row read against its spec: which field each column is, and why.
 
@@ -181,7 +190,7 @@ class _MappedSheet:
                 self.conflicts.append((pos, best[name], name))
                 self.fields[pos] = None
         shown = [h or f"column {self.letter(i)}" for i, h in enumerate(raw.headers)]
-        twice = {h for h in shown if shown.count(h) > 1}
+        twice = {h for h, n in Counter(shown).items() if n > 1}
         self.extra_names = [f"{h} ({self.letter(i)})" if h in twice else h for i, h in enumerate(shown)]
 
     def readings(self) -> list[tuple[str, str, str]]:
@@ -268,9 +277,9 @@ class _Loader:
                            f"'{text}' in {first.location}, is {day.isoformat()}")
 
     def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None,
-              count: int = 1) -> None:
+              rows: tuple[int, ...] = ()) -> None:
         self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject,
-                                          count=count))
+                                          rows=rows))
 
     # ----------------------------------------------------------- sheets
 
@@ -334,7 +343,7 @@ class _Loader:
             where = SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row or None)
             self.plan.rows_read += len(raw.rows)
             self.issue(where, f"{_rows_text([n for n, _ in raw.rows])} not read: the sheet has no '{missing[0]}' "
-                              f"column ({header_text(sheet)})", dropped=True, count=len(raw.rows))
+                              f"column ({header_text(sheet)})", dropped=True, rows=tuple(n for n, _ in raw.rows))
             return
         repeated = [c for c in sheet.conflicts  # `Key` twice; `Id` beside `Key` shows in validate's header row
                     if values.normalize_name(raw.headers[c[0]]) == values.normalize_name(raw.headers[c[1]])]
@@ -715,14 +724,18 @@ def _header_cells(top: list[Any] | None, bottom: list[Any], spec: SheetSpec,
     return out
 
 
+_LONGEST_HEADER = 80  # a longer cell is prose, never looked up as a header while searching for the header row
+
+
 def _reads(header: str, spec: SheetSpec, mapping: dict[str, str]) -> bool:
-    return bool(header) and (values.normalize_name(header) in mapping or spec.read(header)[0] is not None)
+    return 0 < len(header) <= _LONGEST_HEADER and (values.normalize_name(header) in mapping
+                                                   or spec.read(header)[0] is not None)
 
 
 def _fields_read(headers: list[str], spec: SheetSpec, mapping: dict[str, str]) -> set[str]:
     out = set()
     for h in headers:
-        if h:
+        if 0 < len(h) <= _LONGEST_HEADER:
             name = mapping.get(values.normalize_name(h)) or spec.read(h)[0]
             if name:
                 out.add(name)
@@ -860,11 +873,10 @@ def one_note_per_cause(issues: list[DataIssue]) -> list[DataIssue]:
             continue
         first = alike[0]
         problem = first.problem
-        count = sum(i.count for i in alike)
-        rows = _rows_text([i.ref.row for i in alike if i.ref.row is not None])
+        rows = tuple(r for i in alike for r in (i.rows or (i.ref.row,)))
         where = f"column {column}, " if column else ""
-        out.append(DataIssue(ref=first.ref, problem=f"{problem} ({count} rows alike: {where}{rows})",
-                             row_dropped=dropped, count=count))
+        out.append(DataIssue(ref=first.ref, problem=f"{problem} ({len(rows)} rows alike: {where}{_rows_text(list(rows))})",
+                             row_dropped=dropped, rows=rows))
     return out
 
 
