@@ -141,6 +141,15 @@ def test_a_map_names_its_sheet(tmp_path):
     assert plan.teams[0].headcount == 7
 
 
+def test_a_map_whose_header_no_sheet_has_is_noted(tmp_path):
+    plan = tmp_path / "p.csv"
+    plan.write_text("Key,Title,Owning pod\nA-1,One,core\n", encoding="utf-8")
+    loaded = load_plan(plan, mapping={"*": {"Owning pod": "team", "Owing pod": "owner"}})
+    assert loaded.items[0].team == "core"
+    assert [i.problem for i in loaded.issues] == [
+        "the column map names 'Owing pod', which no sheet read has as a header; not used (check the spelling)"]
+
+
 def test_a_map_to_a_field_that_does_not_exist_is_exit_2_naming_the_fields(tmp_path):
     plan = tmp_path / "p.csv"
     plan.write_text("Key,Title,Squad lead\nA-1,One,core\n", encoding="utf-8")

@@ -242,6 +242,8 @@ class _Loader:
         self.plan = Plan(sources=[])
         # per sheet (items, teams, ...): normalized header -> field, from [mapping.SHEET], [columns] and --map
         self.mapping = column_map(mapping)
+        self.map_headers = {values.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})}
+        self.mapped_seen: set[str] = set()  # headers of the column map found in a sheet
         self.seen_keys: dict[str, SourceRef] = {}
         # due dates made from start + duration, per (source, sheet): count, first cell, header, example
         self.dues: dict[tuple[str, str], list[Any]] = {}
@@ -275,6 +277,14 @@ class _Loader:
                 self.issue(first.model_copy(update={"row": None}),
                            f"{count} {label} dates are a month, quarter or week, each {rule}; the first, "
                            f"'{text}' in {first.location}, is {day.isoformat()}")
+
+    def unused_map_notes(self) -> None:
+        """A column-map header no sheet of the plan has is said, not silently ignored (a typo in it)."""
+        missing = [h for key, h in self.map_headers.items() if key not in self.mapped_seen]
+        if missing and self.plan.sources:
+            self.issue(SourceRef(source=self.plan.sources[0]),
+                       f"the column map names {', '.join(repr(h) for h in missing)}, which no sheet read has as a "
+                       "header; not used (check the spelling)")
 
     def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None,
               rows: tuple[int, ...] = ()) -> None:
@@ -322,6 +332,7 @@ class _Loader:
         looked for further down (a header on row 12, a two-row header); when none is found, or almost
         no row can be used, the run stops (InputError): no verdict on a plan that was not read."""
         mapping = self.mapping.get(spec.name.lower(), {})
+        self.mapped_seen.update(values.normalize_name(h) for h in raw.headers if h)
         sheet = _MappedSheet(raw, spec, mapping)
         builder = _BUILDERS[spec.name]
         if spec is schema.SETTINGS and not sheet.has("key") and raw.headers:
