@@ -266,9 +266,14 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
     click.echo(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
                f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
                f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents")
+    from .load.values import normalize_name
+
     for header in loaded.headers:  # what each header was read as, before the notes
-        click.echo(f"  {header.source} {header.sheet}!{header.row} (header row): "
-                   + "; ".join(f"{c} '{t}' {'→ ' + r if not r.startswith('kept') else r}" for c, t, r in header.columns))
+        if all(normalize_name(t) == normalize_name(r) for _, t, r in header.columns):
+            read = f"{len(header.columns)} columns, each read as the field it names"
+        else:
+            read = "; ".join(f"{c} '{t}' {'→ ' + r if not r.startswith('kept') else r}" for c, t, r in header.columns)
+        click.echo(f"  {header.source} {header.sheet}!{header.row} (header row): {read}")
     for issue in issues:
         mark = "row not used" if issue.row_dropped else "note"
         click.echo(f"  {issue.ref.source} {issue.ref.location}: {issue.problem} [{mark}]")
