@@ -665,6 +665,7 @@ _BUILDERS: dict[str, Callable[[_Loader, Row], None]] = {
 
 # ------------------------------------------------------------------ header rows and column maps
 
+_SEARCH_COLUMNS = 256  # columns of each row weighed while looking for the header row (a header is on the left)
 HEADER_SEARCH_ROWS = 50  # how far down a sheet a header row is looked for when the first one found has no title
 
 
@@ -761,26 +762,26 @@ def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
     found (at least three, or every required one when the header found lacks one). The sheet is
     re-cut under it; returns the notes that say so (none when the header found stands)."""
     rows = [(raw.header_row, list(raw.headers))] + raw.rows[:HEADER_SEARCH_ROWS]
-    current = len(_fields_read(raw.headers, spec, mapping))
-    best: tuple[int, int, int, list[str]] | None = None  # (fields read, -index, row number, headers)
+    current = len(_fields_read(raw.headers[:_SEARCH_COLUMNS], spec, mapping))
+    best: tuple[int, int, bool] | None = None  # (fields read, -index, read with the row above)
     for index, (number, cells) in enumerate(rows):
         above = rows[index - 1] if index and rows[index - 1][0] == number - 1 else None
-        options = [_header_cells(None, cells, spec, mapping)]
-        if above is not None:
-            options.append(_header_cells(above[1], cells, spec, mapping))
-        for headers in options:
+        for two_rows in (False, True) if above is not None else (False,):
+            headers = _header_cells(above[1][:_SEARCH_COLUMNS] if two_rows else None, cells[:_SEARCH_COLUMNS],
+                                    spec, mapping)
             fields = _fields_read(headers, spec, mapping)
             if not all(r in fields for r in spec.required) or len(fields) < 2:
                 continue
             if not lacks_required and (len(fields) <= current or len(fields) < 3):
                 continue
-            score = (len(fields), -index, number, headers)
-            if best is None or score[:2] > best[:2]:
-                best = score
-    if best is None or (best[2] == raw.header_row and best[3] == raw.headers):
+            if best is None or (len(fields), -index) > best[:2]:
+                best = (len(fields), -index, two_rows)
+    if best is None or (best[1] == 0 and not best[2]):
         return []
-    _, _, number, headers = best
-    two_rows = headers != _header_cells(None, dict(rows)[number], spec, mapping)
+    index, two_rows = -best[1], best[2]
+    number, cells = rows[index]
+    headers = _header_cells(rows[index - 1][1] if two_rows else None, cells, spec, mapping)
+    two_rows = two_rows and headers != _header_cells(None, cells, spec, mapping)
     skipped = [n for n, _ in rows if n < number and n != 0 and not (two_rows and n == number - 1)]
     raw.header_row = number
     raw.headers = headers
@@ -788,8 +789,9 @@ def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
     raw.rows = [(n, cells) for n, cells in raw.rows if n > number]
     notes = []
     if two_rows:
+        names = [f"'{h}'" for h in headers if h]
         notes.append((number - 1, f"the header is two rows, {number - 1} and {number}, read together: "
-                                  + ", ".join(f"'{h}'" for h in headers if h)))
+                                  + ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")))
     if skipped:
         notes.append((number, f"the header is on row {number}; {_rows_text(skipped)} above it "
                               f"{'was' if len(skipped) == 1 else 'were'} not read as data (titles or notes)"))
