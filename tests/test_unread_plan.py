@@ -225,7 +225,8 @@ def test_cached_spreadsheet_errors_are_never_titles_or_team_names(tmp_path):
                                                               ("A-4", "Fourth", None)}
     notes = [(i.ref.location, i.problem) for i in plan.issues]
     assert notes == [
-        ("Items!B2", "the cell holds the spreadsheet error #REF! (a broken formula or reference); it was read as empty"),
+        ("Items!B2", "the cell holds the spreadsheet error #REF! (a broken formula or reference); it was read as "
+                     "empty"),
         ("Items!B2", "row not used: it has no title"),
         ("Items!C3", "the cell holds the spreadsheet error #NAME? (a broken formula or reference); it was read as "
                      "empty (2 rows alike: column C, rows 3-4)"),

@@ -791,7 +791,8 @@ def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
     if two_rows:
         names = [f"'{h}'" for h in headers if h]
         notes.append((number - 1, f"the header is two rows, {number - 1} and {number}, read together: "
-                                  + ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")))
+                                  + ", ".join(names[:12])
+                                  + (f" and {len(names) - 12} more" if len(names) > 12 else "")))
     if skipped:
         notes.append((number, f"the header is on row {number}; {_rows_text(skipped)} above it "
                               f"{'was' if len(skipped) == 1 else 'were'} not read as data (titles or notes)"))
@@ -857,13 +858,10 @@ def _rows_text(rows: list[int], limit: int = 12) -> str:
 
 
 def _conflict_text(sheet: _MappedSheet, lost: int, kept: int, name: str) -> str:
-    headers = sheet.raw.headers
-    if values.normalize_name(headers[lost]) == values.normalize_name(headers[kept]):
-        return (f"column {sheet.letter(lost)} repeats the header '{headers[lost]}' of column {sheet.letter(kept)}: "
-                f"column {sheet.letter(kept)} was read as {name}, and column {sheet.letter(lost)} kept as the extra "
-                f"column '{sheet.extra_names[lost]}' (not used)")
-    return (f"columns {sheet.letter(kept)} '{headers[kept]}' and {sheet.letter(lost)} '{headers[lost]}' both name "
-            f"the {name}: '{headers[kept]}' was read, and '{headers[lost]}' kept as an extra column (not used)")
+    """The note for a header written twice: which column was read, and what the other is kept as."""
+    return (f"column {sheet.letter(lost)} repeats the header '{sheet.raw.headers[lost]}' of column "
+            f"{sheet.letter(kept)}: column {sheet.letter(kept)} was read as {name}, and column {sheet.letter(lost)} "
+            f"kept as the extra column '{sheet.extra_names[lost]}' (not used)")
 
 
 def one_note_per_cause(issues: list[DataIssue]) -> list[DataIssue]:
@@ -888,8 +886,8 @@ def one_note_per_cause(issues: list[DataIssue]) -> list[DataIssue]:
         problem = first.problem
         rows = tuple(r for i in alike for r in (i.rows or (i.ref.row,)))
         where = f"column {column}, " if column else ""
-        out.append(DataIssue(ref=first.ref, problem=f"{problem} ({len(rows)} rows alike: {where}{_rows_text(list(rows))})",
-                             row_dropped=dropped, rows=rows))
+        out.append(DataIssue(ref=first.ref, row_dropped=dropped, rows=rows,
+                             problem=f"{problem} ({len(rows)} rows alike: {where}{_rows_text(list(rows))})"))
     return out
 
 
