@@ -41,6 +41,7 @@ def load_plan(
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
     for extra in context:
         loader.add_sheets(read_sheets(Path(extra), str(extra), limits), str(extra), require_items=False)
+    loader.unused_map_notes()
     if level == "epic":
         loader.plan = roll_up_to_epics(loader.plan)
     check_references(loader.plan)

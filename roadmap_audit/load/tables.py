@@ -120,7 +120,9 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
 def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[RawSheet]:
     result = []
     for data in sheets:
-        sheet = _sheet_from_rows(data.title, display, (values for _, values in _numbered(data.rows)), limits)
+        order: list[tuple[int, str]] = []
+        sheet = _sheet_from_rows(data.title, display, _in_order(data.rows, order), limits, numbered=True)
+        sheet.notes.extend((number, None, problem) for number, problem in order)
         if data.hidden:
             sheet.notes.append((None, None,
                                 f"sheet {data.title} is hidden in the workbook; it was read like any other"))
@@ -135,15 +137,26 @@ def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[
     return result
 
 
-def _numbered(rows):
-    """Rows with gaps filled by empty rows, so enumerate() in _sheet_from_rows keeps exact numbers."""
-    expected = 1
+def _in_order(rows, notes: list[tuple[int, str]]):
+    """Rows as the sheet numbers them (`<row r="...">`), never renumbered by position, so that a
+    row written twice or out of order keeps its own number in every cell's evidence; `notes`
+    gets one entry for each (the first row affected, and how many)."""
+    last, twice, back = 0, [], []
     for number, values in rows:
-        while expected < number:
-            yield expected, []
-            expected += 1
+        if number == last:
+            twice.append(number)
+        elif number < last:
+            back.append(number)
+        last = max(last, number)
         yield number, values
-        expected = number + 1
+    if twice:
+        notes.append((twice[0], f"the workbook writes row {twice[0]} twice" + (
+            f" ({len(twice)} rows written twice)" if len(twice) > 1 else "") + "; each copy was read, "
+            "with its own number"))
+    if back:
+        notes.append((back[0], f"the workbook writes row {back[0]} after a later row" + (
+            f" ({len(back)} rows out of order)" if len(back) > 1 else "") + "; each row was read with its own "
+            "number"))
 
 
 def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
@@ -220,10 +233,14 @@ def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> li
 def decode_text(data: bytes, *, legacy: str | None = "cp1252") -> tuple[str, str | None]:
     """Text of a CSV file, and a note when it was not plain UTF-8.
 
-    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as such. A file that is
+    UTF-8 (with or without a BOM) and UTF-16 or UTF-32 with a BOM are read as such. A file that is
     not UTF-8 and shows no trace of UTF-8 was saved by a Windows program and is read as
     `legacy` (cp1252); otherwise bad bytes show as U+FFFD. Never raises.
     """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+        text = data.decode("utf-32", errors="replace")
+        return text, ("the UTF-32 file has bytes that do not decode (cut short?); they show as \ufffd"
+                      if "\ufffd" in text else None)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
         return text, ("the UTF-16 file has bytes that do not decode (an odd length: cut short?); "
@@ -309,10 +326,14 @@ def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | N
                 pos += 1
                 continue
             notes.append((count, None, f"a quote opened in this row is never closed; the {_lines(spanned)} from "
-                                       "there to the end of the file were read as one row (check the quoting)"))
+                                       f"there to the end of the file (lines {pos + 1}-{pos + spanned}) were read as "
+                                       "this one row, so no row after it was read (check the quoting)"))
             yield record
             return
-        notes.append((count, None, f"the quoting of this row is broken ({error}); it was read as written"))
+        swallowed = (f"; lines {pos + 1}-{pos + spanned} of the file were read as this one row, so rows written "
+                     "on them are in its cells" if spanned > 1 else "")
+        notes.append((count, None, f"the quoting of this row is broken ({error}); it was read as written"
+                                   f"{swallowed} (check the quoting)"))
         yield record
         pos += spanned
 
@@ -341,7 +362,7 @@ def read_csv(path: Path, display: str, title: str | None = None, limits: Limits 
     """One CSV file as a sheet. The delimiter and encoding are detected."""
     _check_file(path, display, limits)
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         raise InputError(
             "is a binary file, not CSV text",
             where=display,
@@ -357,18 +378,18 @@ def read_csv(path: Path, display: str, title: str | None = None, limits: Limits 
 
 
 def _sheet_from_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
-                    what: str | None = None) -> RawSheet:
+                    what: str | None = None, numbered: bool = False) -> RawSheet:
     """Find the header row and keep the data rows under it, with row numbers.
 
     More than `limits.max_rows` non-blank rows is an InputError, raised as soon as
     the cap is passed (the rest of the sheet is never read)."""
-    sheet, body = sheet_and_rows(title, display, rows, limits, what=what)
+    sheet, body = sheet_and_rows(title, display, rows, limits, what=what, numbered=numbered)
     sheet.rows.extend(body)
     return sheet
 
 
 def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
-                   what: str | None = None) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
+                   what: str | None = None, numbered: bool = False) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
     """The sheet with its header, and the data rows still to come, read as they are used.
 
     A large export is never held as rows: each becomes its record and is gone. The
@@ -376,7 +397,7 @@ def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits
     first); notes on cut cells reach `sheet.notes` as the rows are read."""
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
-    numbered = _non_blank(enumerate(rows, start=1), sheet, limits)
+    numbered = _non_blank(iter(rows) if numbered else enumerate(rows, start=1), sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
     for number, values in numbered:
         pending.append((number, values))
