@@ -205,7 +205,7 @@ def audit(plan, context, config_file, quarter, level, maps, output, fmt, rules_d
     if not output and fmt == "html":
         output = f"{Path(plan).stem}-audit.html"
     _guard_paths([plan, *context], config_file, output, rules_dirs)
-    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
+    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level, maps)
     progress = _Progress()
     progress("reading the plan")
     loaded = pipeline.load(options)
