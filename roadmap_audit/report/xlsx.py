@@ -141,7 +141,25 @@ def _link(cell: Cell, location: str) -> None:
     cell.font = Font(color="2557C7", underline="single")
 
 
-def _audit_sheet(wb: Workbook, audit: Audit) -> None:
+def _copy(path: Path, shown: str) -> tuple[Workbook | None, str | None]:
+    """The plan workbook opened to be copied, or None and why it could not be (a new workbook is written)."""
+    import openpyxl
+
+    from ..load import xlsx_reader
+
+    try:
+        # openpyxl caps nothing: the loader's size checks first (zip bombs), the same it read the plan under
+        xlsx_reader.check_archive(path, max(xlsx_reader.MAX_INFLATED_BYTES, 5 * path.stat().st_size))
+    except (xlsx_reader.Hostile, xlsx_reader.Unsupported) as exc:
+        raise InputError(f"cannot copy the workbook ({exc})", where=shown) from exc
+    try:
+        return openpyxl.load_workbook(path, data_only=False, keep_links=False), None
+    except Exception as exc:  # openpyxl is stricter than the loader's reader (and raises many kinds)
+        return None, (f"{shown} could not be copied ({type(exc).__name__}: openpyxl does not open it), so the "
+                      "Items sheet here is built from the plan as read")
+
+
+def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 1)
@@ -152,7 +170,7 @@ def _audit_sheet(wb: Workbook, audit: Audit) -> None:
         ["sources", ", ".join(audit.plan.sources)],
         ["findings", ", ".join(f"{sum(1 for f in audit.findings if f.severity == s)} {s}" for s in SEVERITIES
                                if any(f.severity == s for f in audit.findings)) or "none"],
-        [],
+        ["note", note] if note else [],
         ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings"],
     ]
     rows += [[t.team, weeks(t.capacity_weeks), weeks(t.planned_weeks), pct(t.ops_admitted), pct(t.ops_observed),
@@ -260,14 +278,13 @@ def _mark_cells(wb: Workbook, marks: dict[tuple[str, str], _Mark]) -> None:
 
 def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.data_type != "f":
-                    new = redactor.text(cell.value)
-                    if new != cell.value:
-                        put(cell, new)
-                if cell.comment is not None:
-                    cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+        for cell in list(ws._cells.values()):  # the cells there are, not every position up to the last one
+            if isinstance(cell.value, str) and cell.data_type != "f":
+                new = redactor.text(cell.value)
+                if new != cell.value:
+                    put(cell, new)
+            if cell.comment is not None:
+                cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
     props = wb.properties
     for name in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords"):
         value = getattr(props, name, None)
@@ -371,11 +388,8 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
     import openpyxl
 
     path = Path(plan_path) if plan_path is not None else None
-    if path is not None and _is_workbook(path):
-        try:
-            wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-        except Exception as exc:  # it was readable a moment ago; say so rather than crash
-            raise InputError(f"cannot copy the workbook ({type(exc).__name__})", where=str(plan_path)) from exc
+    wb, not_copied = (_copy(path, str(plan_path)) if path is not None and _is_workbook(path) else (None, None))
+    if wb is not None:
         if redactor is not None:
             _redact_workbook(wb, redactor)
         source = str(plan_path)
@@ -394,7 +408,7 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
             _items_sheet(wb, plan, audit)
         items_title = wb.worksheets[0].title if wb.worksheets else None
         _findings_sheet(wb, audit, {})
-        _audit_sheet(wb, audit)
+        _audit_sheet(wb, audit, not_copied)
         _forecast_sheet(wb, audit)
         if items_title:
             _link_items(wb, audit, items_title, plan)
