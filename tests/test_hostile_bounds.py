@@ -71,7 +71,13 @@ def workbook(path: Path, sheet_xml: str | bytes, *, folder: str = "xl", strings:
 
 
 def deflated_member(path: Path, member: str, head: bytes, unit: bytes, times: int, tail: bytes) -> Path:
-    """Add a member that inflates to head + unit * times + tail, compressed as it is written."""
+    """Put in a member (replacing one of that name) that inflates to head + unit * times + tail,
+    compressed as it is written."""
+    with zipfile.ZipFile(path) as z:
+        keep = {i.filename: z.read(i) for i in z.infolist() if i.filename != member}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in keep.items():
+            z.writestr(name, data)
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z, z.open(member, "w", force_zip64=True) as out:
         out.write(head)
         block = unit * max(1, (1 << 20) // len(unit))
@@ -92,11 +98,6 @@ def bomb_sheet(path: Path, *, folder: str = "book") -> Path:
     """A non-standard workbook path and lowercase references (the two things that once sent the file to
     openpyxl, which caps nothing), and a sheet that inflates 1,000 times: 64 MB from about 64 KB."""
     workbook(path, items_xml(), folder=folder)
-    with zipfile.ZipFile(path) as z:
-        keep = {i.filename: z.read(i) for i in z.infolist() if not i.filename.endswith("one.xml")}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in keep.items():
-            z.writestr(name, data)
     unit = b'<row><c r="a1"><v>1</v></c></row>'
     return deflated_member(path, f"{folder}/sheets/one.xml", f'<worksheet xmlns="{NS}"><sheetData>'.encode(),
                            unit, (64 << 20) // len(unit), b"</sheetData></worksheet>")
@@ -125,6 +126,27 @@ def xfd_cells(path: Path) -> Path:
     """Rows each with one cell in column XFD, 16,383 columns right of the rest: 26 GB once."""
     rows = "".join(f'<row r="{n}"><c r="XFD{n}"><v>1</v></c></row>' for n in range(2, 2002))
     return workbook(path, items_xml(row(2, "A-1", "One", "core", 1), rows))
+
+
+def empty_rows(path: Path) -> Path:
+    """2.1 million XML rows with no value, 18 KB compressed: they were never counted against max_rows,
+    and a 4 MB file of them (320 MB of XML, under the zip-bomb checks) once took 100 s."""
+    workbook(path, items_xml(), folder="xl")
+    return deflated_member(path, "xl/sheets/one.xml", f'<worksheet xmlns="{NS}"><sheetData>{HEAD}'.encode(),
+                           b"<row/>", 2_100_000, b"</sheetData></worksheet>")
+
+
+def huge_cell(path: Path, *, shared: bool) -> Path:
+    """One title of 30 MB (under the zip-bomb checks): counted as it is read, never held whole."""
+    if shared:
+        workbook(path, items_xml('<row r="2"><c r="A2" t="inlineStr"><is><t>A-1</t></is></c><c r="B2" t="s"><v>0</v>'
+                                 "</c></row>"), strings=[])
+        return deflated_member(path, "xl/strings.xml", f'<sst xmlns="{NS}"><si><t>'.encode(), b"x", 30 << 20,
+                               b"</t></si></sst>")
+    workbook(path, "")
+    return deflated_member(path, "xl/sheets/one.xml", f'<worksheet xmlns="{NS}"><sheetData>{HEAD}<row r="2">'
+                           '<c r="A2" t="inlineStr"><is><t>A-1</t></is></c><c r="B2" t="inlineStr"><is><t>'.encode(),
+                           b"x", 30 << 20, b"</t></is></c></row></sheetData></worksheet>")
 
 
 def odd_cells(path: Path) -> Path:
@@ -196,8 +218,11 @@ HOSTILE = {
     "zip bomb in a picture": (lambda t: image_bomb(t / "p.xlsx"), 2, "xl/media/image1.png inflates"),
     "zip bomb of shared strings": (lambda t: strings_bomb(t / "p.xlsx"), 2, "xl/strings.xml inflates"),
     "row two billion": (lambda t: far_rows(t / "p.xlsx"), 0, "past Excel's last row"),
-    "cells in column XFD": (lambda t: xfd_cells(t / "p.xlsx"), 2, "cells so far apart"),
+    "cells in column XFD": (lambda t: xfd_cells(t / "p.xlsx"), 2, "mostly emptiness"),
+    "millions of empty rows from a small file": (lambda t: empty_rows(t / "p.xlsx"), 2, "packs more than"),
     "odd cells among good ones": (lambda t: odd_cells(t / "p.xlsx"), 0, "not finite"),
+    "a 30 MB cell": (lambda t: huge_cell(t / "p.xlsx", shared=False), 0, "cell B2 has 31,457,280 characters"),
+    "a 30 MB shared string": (lambda t: huge_cell(t / "p.xlsx", shared=True), 0, "cell B2 has 31,457,280 characters"),
     "lowercase references, workbook in another folder": (lambda t: lowercase_refs(t / "p.xlsx"), 0, None),
     "rows out of order and repeated": (lambda t: rows_out_of_order(t / "p.xlsx"), 0, "not above the row before"),
     "org tree 250 deep": (lambda t: org_chain(t / "p.xlsx", 250), 0, None),

@@ -101,7 +101,8 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
     from . import xlsx_reader
 
     try:
-        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes), display, limits)
+        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
+                               display, limits)
     except xlsx_reader.Hostile as exc:
         raise InputError(f"was refused: {exc}", where=display,
                          hint="open it in a spreadsheet program and save a clean copy") from exc

@@ -15,9 +15,10 @@ than a large honest one):
   compressed size (zipfile never inflates a member past its declared size, so the
   check also holds for openpyxl when the xlsx report copies the workbook);
 - rows missing between two row numbers are skipped, never produced one by one;
-- the empty cells a row holds before its last cell are counted: a sheet whose few
-  cells lie so far apart that they would fill PAD_PER_CELL times as many empty
-  positions (plus PAD_FREE) is refused;
+- emptiness is counted: the empty positions a row holds before its last value, and
+  the XML rows and cells that hold no value. A sheet with more than PAD_FREE of
+  them, plus PAD_PER_CELL per value, is refused (a few values far apart, or
+  millions of empty rows from a small file);
 - shared strings are stored once each, however often the file repeats them.
 """
 
@@ -42,11 +43,18 @@ RATIO_FREE = 32 << 20
 # Excel's sheet size (Excel specifications and limits): columns A..XFD, rows 1..1,048,576.
 MAX_COLUMN = 16_384
 MAX_ROW = 1_048_576
-# Empty positions a sheet may hold to the left of its cells: PAD_FREE, plus PAD_PER_CELL per cell with a
-# value (convention of this project: a 60-column sheet with one value per row at its far end stays under it).
+# Emptiness a sheet may hold (empty positions left of a row's values, XML rows and cells with no value):
+# PAD_FREE, plus PAD_PER_CELL per value (convention of this project: a 60-column sheet with one value per
+# row at its far end, or a million formatted empty rows, stays under it).
 PAD_FREE = 2_000_000
 PAD_PER_CELL = 64
 NOTE_REFS = 5  # cells named in a note that gathers many
+MAX_CELL_CHARS = 32_767  # when the caller gives no cap (config.Limits does)
+# Rows and cells a workbook may hold: ELEMENTS_FREE, plus ELEMENTS_PER_BYTE per byte of its file. Saved
+# workbooks hold 0.1-0.3 per byte (the sample plan, the benchmark's plans); a file packed 3x denser is made
+# to cost time (each cell costs microseconds to read and model), so it is refused. Convention of this project.
+ELEMENTS_FREE = 1_000_000
+ELEMENTS_PER_BYTE = 1
 
 _BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
                          45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
@@ -139,6 +147,17 @@ class _Archive:
         self.folded = {name.casefold(): name for name in self.names}
         self.inflated = 0
         check_sizes(self.zip.infolist(), self.max_inflated)
+        self.allowance = ELEMENTS_FREE + ELEMENTS_PER_BYTE * sum(i.compress_size for i in self.zip.infolist())
+        self.elements = 0
+
+    def spend(self, elements: int, sheet: str) -> None:
+        """Count rows and cells read; Hostile past the allowance for a file of this size."""
+        self.elements += elements
+        if self.elements > self.allowance:
+            size = sum(i.compress_size for i in self.zip.infolist())
+            raise Hostile(f"it packs more than {self.allowance:,} rows and cells into {size / (1 << 20):,.1f} MB "
+                          f"(found at sheet {sheet}): a saved workbook holds 0.1-0.3 per byte of its file, this one "
+                          f"more than {ELEMENTS_PER_BYTE} (a file generated to cost time?)")
 
     def find(self, name: str) -> str | None:
         """The member of that name; zip names are case-sensitive, but Excel does not care."""
@@ -261,19 +280,21 @@ def _int(text: str | None, default: int = 0) -> int:
         return default
 
 
-def _shared_strings(archive: _Archive, name: str | None) -> list[str]:
+def _shared_strings(archive: _Archive, name: str | None, cap: int, long: dict[int, int]) -> list[str]:
+    """The string table; a string over `cap` characters is cut, and `long` gets its index and length."""
     name = archive.find(name or "xl/sharedStrings.xml")
     if name is None:
         return []
     strings: list[str] = []
     once: dict[str, str] = {}  # a file that repeats one string a million times holds it once
     parts: list[str] = []
-    state = {"in_t": False, "in_phonetic": 0}
+    state = {"in_t": False, "in_phonetic": 0, "length": 0}
 
     def start(tag, attrs):
         tag = _local(tag)
         if tag == "si":
             parts.clear()
+            state["length"] = 0
         elif tag == "rPh":
             state["in_phonetic"] += 1
         elif tag == "t" and not state["in_phonetic"]:
@@ -283,6 +304,9 @@ def _shared_strings(archive: _Archive, name: str | None) -> list[str]:
         tag = _local(tag)
         if tag == "si":
             text = "".join(parts)
+            if state["length"] > cap:
+                long[len(strings)] = state["length"]
+                text = text[:cap]
             strings.append(once.setdefault(text, text))
         elif tag == "rPh":
             state["in_phonetic"] -= 1
@@ -291,7 +315,10 @@ def _shared_strings(archive: _Archive, name: str | None) -> list[str]:
 
     def text(data):
         if state["in_t"]:
-            parts.append(data)
+            seen = state["length"]
+            state["length"] = seen + len(data)
+            if seen <= cap:  # a string of a gigabyte is counted, not held
+                parts.append(data)
 
     archive.parse(name, start, end, text)
     return strings
@@ -336,7 +363,7 @@ def _from_serial(serial: float, date1904: bool):
 
 
 def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], dates: set[int],
-          date1904: bool) -> Iterator[tuple[int, list]]:
+          date1904: bool, cap: int, long: dict[int, int]) -> Iterator[tuple[int, list]]:
     """(row number, values by column) for every row with a cell, in the file's order.
 
     Row numbers are the file's own: a gap is a jump in the number, never a run of empty
@@ -352,12 +379,23 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
     row, values, col, kind, style, ref = 0, None, 0, "n", 0, ""
     parts: list[str] = []
     capture = has_f = has_v = skip = False
-    padded = cells = 0
+    padded = cells = length = 0
+    elements = 0  # rows and cells, against the workbook's allowance (see _Archive.allowance)
+
+    def empty(count: int) -> None:
+        nonlocal padded
+        padded += count
+        if padded > PAD_FREE + PAD_PER_CELL * cells:
+            raise Hostile(f"sheet {sheet.title} is mostly emptiness: reading it would hold or pass {padded:,} empty "
+                          f"cells and rows for {cells:,} values (the last near {_letters(max(col, 0))}{row}); "
+                          "delete the stray cells and empty rows and save it again")
 
     def start(name, attrs):
-        nonlocal row, values, col, kind, style, ref, parts, capture, has_f, has_v, skip
+        nonlocal row, values, col, kind, style, ref, parts, capture, has_f, has_v, skip, length, elements
         tag = tags.get(name) or tags.setdefault(name, _local(name))
         if tag == "c":
+            elements += 1
+            length = 0
             ref = attrs.get("r") or ""
             skip = False
             if ref:
@@ -396,6 +434,7 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
         elif tag == "f":
             has_f = True
         elif tag == "row":
+            elements += 1
             r = attrs.get("r")
             if r:
                 try:
@@ -403,12 +442,12 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 except ValueError:
                     number = 0
                 if number < 1:
-                    odd.add("the row's number (its r attribute) is not a row number; it was read as the row after the one "
-                            "before it", row + 1, "")
+                    odd.add("the row's number (its r attribute) is not a row number; it was read as the row "
+                            "after the one before it", row + 1, "")
                     number = row + 1
                 elif number <= row:
-                    odd.add("the row's number is not above the row before it in the file (rows out of order or repeated); "
-                            "its cells are cited with the number the file gives", number, "")
+                    odd.add("the row's number is not above the row before it in the file (rows out of order or "
+                            "repeated); its cells are cited with the number the file gives", number, "")
                 elif number > MAX_ROW:
                     odd.add(f"the row's number is past Excel's last row ({MAX_ROW:,}); its cells were read and are "
                             "cited with that number", number, "")
@@ -429,9 +468,14 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
             capture = False
         elif tag == "c":
             if skip:
+                empty(1)
                 return
             text = "".join(parts)
+            if length > cap and kind != "s":
+                text = text[:cap]
+                sheet.notes.append((row, _letters(col), _cut(f"{_letters(col)}{row}", length, cap)))
             if not has_v or not text:  # an empty <v/> is no value either
+                empty(1)
                 if has_f:
                     sheet.formulas_without_value.append(ref or f"{_letters(col)}{row}")
                 return
@@ -439,6 +483,8 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 index = _int(text, -1) if text.isascii() else -1
                 if 0 <= index < n_strings:
                     value = strings[index]
+                    if index in long:
+                        sheet.notes.append((row, _letters(col), _cut(f"{_letters(col)}{row}", long[index], cap)))
                 else:
                     odd.add("the cell names a shared string the workbook's string table does not have; it was read as "
                             "empty", row, _letters(col))
@@ -463,16 +509,15 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
             cells += 1
             width = len(values)
             if col >= width:
-                padded += col - width
-                if padded > PAD_FREE + PAD_PER_CELL * cells:
-                    raise Hostile(f"sheet {sheet.title} has cells so far apart that reading it would hold "
-                                  f"{padded:,} empty cells for {cells:,} values (cell {_letters(col)}{row} is one); "
-                                  "delete the stray cells far to the right and save again")
+                if col > width:
+                    empty(col - width)
                 values.extend([None] * (col + 1 - width))
             values[col] = value
         elif tag == "row":
             if values:
                 ready.append((row, values))
+            else:
+                empty(1)
             values = None
 
     def _number(text: str, style: int):
@@ -489,14 +534,21 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
         return int(number) if number.is_integer() and abs(number) < 1e15 else number
 
     def on_text(data):
+        nonlocal length
         if capture:
-            parts.append(data)
+            seen = length
+            length += len(data)
+            if seen <= cap:  # a cell of a gigabyte is counted, not held
+                parts.append(data)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = on_text
     for chunk in archive.stream(member):
         parser.Parse(chunk, False)
+        if elements:
+            archive.spend(elements, sheet.title)
+            elements = 0
         if ready:
             yield from ready
             ready.clear()
@@ -505,14 +557,23 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
     sheet.notes.extend(odd.notes())
 
 
-def read_sheets(path, max_inflated_bytes: int | None = None) -> list[SheetData]:
+def _cut(ref: str, length: int, cap: int) -> str:
+    from .tables import cut_note  # one wording for a cut cell, whichever reader cut it
+
+    return cut_note(f"cell {ref}", length, cap)
+
+
+def read_sheets(path, max_inflated_bytes: int | None = None, max_cell_chars: int | None = None) -> list[SheetData]:
     """Every sheet of the workbook; rows are read lazily, one sheet at a time.
 
-    More than `max_inflated_bytes` of XML inflated from the archive raises Hostile."""
+    More than `max_inflated_bytes` of XML inflated from the archive raises Hostile. A cell
+    over `max_cell_chars` is cut to it, with a note naming it (its text is never held whole)."""
     archive = _Archive(path, max_inflated_bytes)
+    cap = max_cell_chars or MAX_CELL_CHARS
+    long: dict[int, int] = {}
     try:
         sheets, date1904, parts = _workbook(archive)
-        strings = _shared_strings(archive, parts.get("sharedStrings"))
+        strings = _shared_strings(archive, parts.get("sharedStrings"), cap, long)
         dates = _date_styles(archive, parts.get("styles"))
     except expat.ExpatError as exc:
         raise Unsupported(f"its workbook XML is damaged: {exc}") from exc
@@ -524,6 +585,6 @@ def read_sheets(path, max_inflated_bytes: int | None = None) -> list[SheetData]:
             data.notes.append((None, None, f"sheet {title} has no content in the file (its part "
                                            f"{member or 'is not named'} is missing); it was read as empty"))
         else:
-            data.rows = _rows(archive, found, data, strings, dates, date1904)
+            data.rows = _rows(archive, found, data, strings, dates, date1904, cap, long)
         result.append(data)
     return result
