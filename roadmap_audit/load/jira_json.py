@@ -221,7 +221,10 @@ def adf_text(node: Any) -> str:
             parts.append(n["text"])
         elif kind == "hardBreak":
             parts.append("\n")
-        elif kind in ("mention", "emoji", "status", "inlineCard"):
+        elif kind == "mention":  # written as Jira's wiki markup writes one, so --redact-people knows it
+            name = str(attrs.get("text") or attrs.get("id") or "").lstrip("@")
+            parts.append(f"[~{name}]" if name else "")
+        elif kind in ("emoji", "status", "inlineCard"):
             parts.append(str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or ""))
         walk(n.get("content"))
         if kind in _ADF_BLOCKS:

@@ -24,6 +24,7 @@ from .view import (
     pct,
     severity_counts,
     span,
+    strip_controls,
     teams_text,
     unchecked_teams,
     weeks,
@@ -178,4 +179,4 @@ def render_markdown(audit: Audit) -> str:
         out.append("")
     out += ["---", "", f"Rules that ran: {esc(', '.join(audit.rules_run) or 'none')}. "
                        "`roadmap-audit rules explain ID` gives each rule's reasoning and sources."]
-    return "\n".join(out) + "\n"
+    return strip_controls("\n".join(out) + "\n")  # markdown is often read in a terminal

@@ -177,3 +177,17 @@ def org_depth_note(outline: list[tuple[object, int]]) -> str | None:
         return None
     return (f"The org tree is deeper than {ORG_DEPTH_SHOWN} levels: {deep:,} units below that level are "
             f"shown at level {ORG_DEPTH_SHOWN} (check the Org sheet's parent column).")
+
+
+# Escape sequences a terminal acts on (CSI such as colours and cursor moves, OSC such as window titles
+# and hyperlinks, and the rest), then every other control character but newline and tab.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"
+                      r"|\x1b.?|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text a terminal shows as it is: no escape sequence or control character from a cell reaches it."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))

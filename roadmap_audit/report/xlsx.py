@@ -276,17 +276,53 @@ def _mark_cells(wb: Workbook, marks: dict[tuple[str, str], _Mark]) -> None:
         cell.comment = comment
 
 
+# What --redact-people does to the copy of the plan workbook, said on its Audit sheet.
+REDACTED_COPY = ("--redact-people: names were replaced in every cell, formula, link, comment, sheet name, header "
+                 "and footer, defined name and document property, on every sheet (names in person columns of "
+                 "sheets the audit does not read too); pictures, charts and pivot tables were left out of this "
+                 "copy, since their names cannot be checked")
+
+
 def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
+    from ..redact import Redactor as _Redactor
+    from ..redact import names_in_columns
+
+    # the person columns of every sheet, read by the audit or not, name people too
+    found: set[str] = set()
+    for ws in wb.worksheets:
+        found |= names_in_columns(ws)
+    if found - set(redactor.mapping):
+        redactor = _Redactor.for_names(set(redactor.mapping) | found, redactor.key)
     for ws in wb.worksheets:
         for cell in list(ws._cells.values()):  # the cells there are, not every position up to the last one
-            if isinstance(cell.value, str) and cell.data_type != "f":
+            if isinstance(cell.value, str):
                 new = redactor.text(cell.value)
                 if new != cell.value:
-                    put(cell, new)
+                    if cell.data_type == "f":
+                        cell.value = new  # a formula stays one: names in its text and its sheet names replaced
+                    else:
+                        put(cell, new)
+            if cell.hyperlink is not None:
+                for name in ("target", "display", "tooltip", "location"):
+                    value = getattr(cell.hyperlink, name, None)
+                    if isinstance(value, str):
+                        setattr(cell.hyperlink, name, redactor.text(value))
             if cell.comment is not None:
                 cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+        for part in (ws.oddHeader, ws.oddFooter, ws.evenHeader, ws.evenFooter, ws.firstHeader, ws.firstFooter):
+            for side in (part.left, part.center, part.right):
+                if side.text:
+                    side.text = redactor.text(side.text)
+        ws._images, ws._charts, ws._pivots = [], [], []
+        title = redactor.text(ws.title)
+        if title != ws.title:
+            ws.title = _unique_title(wb, title[:31])
+    for name in list(wb.defined_names.values()) if hasattr(wb.defined_names, "values") else []:
+        if isinstance(name.attr_text, str):
+            name.attr_text = redactor.text(name.attr_text)
     props = wb.properties
-    for name in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords"):
+    props.creator = props.lastModifiedBy = "roadmap-audit"
+    for name in ("title", "subject", "description", "keywords", "category"):
         value = getattr(props, name, None)
         if isinstance(value, str):
             setattr(props, name, redactor.text(value))
@@ -396,7 +432,7 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
         _mark_cells(wb, _marks(audit, source))
         link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
         _findings_sheet(wb, audit, link_sheets)
-        _audit_sheet(wb, audit)
+        _audit_sheet(wb, audit, REDACTED_COPY if redactor is not None else None)
         _forecast_sheet(wb, audit)
         wb.active = 0
     else:
