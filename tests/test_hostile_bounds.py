@@ -117,6 +117,13 @@ def strings_bomb(path: Path) -> Path:
                            (40 << 20) // len(unit), b"</sst>")
 
 
+def many_strings(path: Path) -> Path:
+    """A string table under the zip-bomb checks (30 MB) that once cost 2 GB of memory from a 1.3 MB file."""
+    workbook(path, items_xml(row(2, "A-1", "One", "core", 1)), strings=[])
+    unit = b"<si><t>ab</t></si>"
+    return deflated_member(path, "xl/strings.xml", f'<sst xmlns="{NS}">'.encode(), unit, 1_800_000, b"</sst>")
+
+
 def far_rows(path: Path) -> Path:
     """5 KB: a row numbered two billion. It once ran for hours, making every row in between."""
     return workbook(path, items_xml(row(2, "A-1", "One", "core", 1), row(2_000_000_000, "A-2", "Two", "core", 2)))
@@ -217,6 +224,7 @@ HOSTILE = {
     "zip bomb behind a non-standard workbook path": (lambda t: bomb_sheet(t / "p.xlsx"), 2, "zip bomb"),
     "zip bomb in a picture": (lambda t: image_bomb(t / "p.xlsx"), 2, "xl/media/image1.png inflates"),
     "zip bomb of shared strings": (lambda t: strings_bomb(t / "p.xlsx"), 2, "xl/strings.xml inflates"),
+    "1.8 million shared strings in 40 KB": (lambda t: many_strings(t / "p.xlsx"), 2, "found in the shared strings"),
     "row two billion": (lambda t: far_rows(t / "p.xlsx"), 0, "past Excel's last row"),
     "cells in column XFD": (lambda t: xfd_cells(t / "p.xlsx"), 2, "mostly emptiness"),
     "millions of empty rows from a small file": (lambda t: empty_rows(t / "p.xlsx"), 2, "packs more than"),
@@ -344,3 +352,16 @@ def test_a_member_cannot_inflate_past_what_it_declares(tmp_path):
     bad.write_bytes(bytes(data).replace(size, (info.file_size // 2).to_bytes(4, "little")))
     with zipfile.ZipFile(bad) as z, pytest.raises(zipfile.BadZipFile):
         z.read("xl/sheets/one.xml")
+
+
+def test_ooxml_escapes_are_read_as_the_characters_they_stand_for(tmp_path):
+    """`_x000D_` (a carriage return Excel writes escaped) once stayed in keys and broke dependencies."""
+    path = workbook(tmp_path / "p.xlsx", items_xml(
+        row(2, "PAY-1_x000D_", "One", "core", 1), row(3, "PAY-2", "Two_x005F_x000D_", "core", 1),
+        '<row r="4"><c r="A4" t="s"><v>0</v></c><c r="B4" t="inlineStr"><is><t>Three</t></is></c>'
+        '<c r="E4" t="inlineStr"><is><t>PAY-1</t></is></c></row>',
+        head=row(1, "key", "title", "team", "estimate", "depends_on")), strings=["PAY-3_x000A_"])
+    plan = load_plan(path)
+    assert [(i.key, i.title) for i in plan.items] == [("PAY-1", "One"), ("PAY-2", "Two_x000D_"), ("PAY-3", "Three")]
+    assert plan.items[2].depends_on == ["PAY-1"]
+    assert not any("not in the plan" in i.problem for i in plan.issues)

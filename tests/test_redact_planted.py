@@ -41,7 +41,8 @@ def planted_workbook(path: Path, *, title_word: str = "Migrate ledger with Zbign
     wb = openpyxl.Workbook()
     items = wb.active
     items.title = "Items"
-    items.append(["key", "title", "team", "estimate", "owner", "labels", "Stakeholder", "Backup owner", "rollback_plan"])
+    items.append(["key", "title", "team", "estimate", "owner", "labels", "Stakeholder", "Backup owner",
+                  "rollback_plan"])
     items.append(["PAY-1", title_word, "payments", 3, "Zbigniew Kowalczyk", "wilhelmina-review, ledger",
                   "Leocadia Ferreira", "Thaddeus Vuorinen", "Ask Zbigniew  Kowalczyk"])
     items.append(["PAY-2", "Cut over ledger", "payments", 2, "Zbigniew Kowalczyk", "", "", "", ""])

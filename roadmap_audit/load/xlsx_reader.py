@@ -19,7 +19,10 @@ than a large honest one):
   the XML rows and cells that hold no value. A sheet with more than PAD_FREE of
   them, plus PAD_PER_CELL per value, is refused (a few values far apart, or
   millions of empty rows from a small file);
-- shared strings are stored once each, however often the file repeats them.
+- rows, cells and shared strings count against an allowance of ELEMENTS_FREE plus
+  ELEMENTS_PER_BYTE per byte of the file: reading costs time in proportion to it;
+- a cell or shared string over `max_cell_chars` is counted as it is read, never
+  held whole.
 """
 
 from __future__ import annotations
@@ -150,13 +153,13 @@ class _Archive:
         self.allowance = ELEMENTS_FREE + ELEMENTS_PER_BYTE * sum(i.compress_size for i in self.zip.infolist())
         self.elements = 0
 
-    def spend(self, elements: int, sheet: str) -> None:
-        """Count rows and cells read; Hostile past the allowance for a file of this size."""
+    def spend(self, elements: int, where: str) -> None:
+        """Count rows, cells and strings read; Hostile past the allowance for a file of this size."""
         self.elements += elements
         if self.elements > self.allowance:
             size = sum(i.compress_size for i in self.zip.infolist())
-            raise Hostile(f"it packs more than {self.allowance:,} rows and cells into {size / (1 << 20):,.1f} MB "
-                          f"(found at sheet {sheet}): a saved workbook holds 0.1-0.3 per byte of its file, this one "
+            raise Hostile(f"it packs more than {self.allowance:,} rows, cells and strings into {size / (1 << 20):,.1f} "
+                          f"MB (found in {where}): a saved workbook holds 0.1-0.3 per byte of its file, this one "
                           f"more than {ELEMENTS_PER_BYTE} (a file generated to cost time?)")
 
     def find(self, name: str) -> str | None:
@@ -273,6 +276,15 @@ def _workbook(archive: _Archive) -> tuple[list[tuple[str, str, bool]], bool, dic
     return sheets, date1904[0], parts
 
 
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML's escapes for characters XML cannot hold: `_x000D_` is a carriage return, `_x005F_` an underscore
+    (so `_x005F_x000D_` is the text `_x000D_`), as Excel and openpyxl read them."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def _int(text: str | None, default: int = 0) -> int:
     try:
         return int(text) if text else default
@@ -286,15 +298,17 @@ def _shared_strings(archive: _Archive, name: str | None, cap: int, long: dict[in
     if name is None:
         return []
     strings: list[str] = []
-    once: dict[str, str] = {}  # a file that repeats one string a million times holds it once
     parts: list[str] = []
-    state = {"in_t": False, "in_phonetic": 0, "length": 0}
+    state = {"in_t": False, "in_phonetic": 0, "length": 0, "count": 0}
 
     def start(tag, attrs):
         tag = _local(tag)
         if tag == "si":
             parts.clear()
             state["length"] = 0
+            state["count"] += 1
+            if state["count"] % 65536 == 0:  # strings cost memory as cells cost time: the same allowance
+                archive.spend(65536, "the shared strings")
         elif tag == "rPh":
             state["in_phonetic"] += 1
         elif tag == "t" and not state["in_phonetic"]:
@@ -303,11 +317,11 @@ def _shared_strings(archive: _Archive, name: str | None, cap: int, long: dict[in
     def end(tag):
         tag = _local(tag)
         if tag == "si":
-            text = "".join(parts)
+            text = _unescape("".join(parts))
             if state["length"] > cap:
                 long[len(strings)] = state["length"]
                 text = text[:cap]
-            strings.append(once.setdefault(text, text))
+            strings.append(text)
         elif tag == "rPh":
             state["in_phonetic"] -= 1
         elif tag == "t":
@@ -492,7 +506,7 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
             elif kind == "n":
                 value = _number(text, style)
             elif kind in ("str", "inlineStr", "e"):
-                value = text
+                value = _unescape(text)
             elif kind == "b":
                 value = text.strip() in ("1", "true")
             elif kind == "d":
@@ -547,7 +561,7 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
     for chunk in archive.stream(member):
         parser.Parse(chunk, False)
         if elements:
-            archive.spend(elements, sheet.title)
+            archive.spend(elements, f"sheet {sheet.title}")
             elements = 0
         if ready:
             yield from ready
