@@ -56,7 +56,7 @@ MAX_CELL_CHARS = 32_767  # when the caller gives no cap (config.Limits does)
 # Rows and cells a workbook may hold: ELEMENTS_FREE, plus ELEMENTS_PER_BYTE per byte of its file. Saved
 # workbooks hold 0.1-0.3 per byte (the sample plan, the benchmark's plans); a file packed 3x denser is made
 # to cost time (each cell costs microseconds to read and model), so it is refused. Convention of this project.
-ELEMENTS_FREE = 1_000_000
+ELEMENTS_FREE = 500_000
 ELEMENTS_PER_BYTE = 1
 
 _BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
