@@ -186,8 +186,8 @@ class Redactor:
             return [self.value(v) for v in value]
         if isinstance(value, tuple):
             return tuple(self.value(v) for v in value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, dict):  # the keys too: an extra column's header may name its person
+            return {self.text(k) if isinstance(k, str) else k: self.value(v) for k, v in value.items()}
         return value
 
     def ref(self, ref: Any) -> Any:

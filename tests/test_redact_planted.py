@@ -64,6 +64,8 @@ def planted_workbook(path: Path, *, title_word: str = "Migrate ledger with Zbign
     incidents = wb.create_sheet("Incidents")
     incidents.append(["id", "service", "team", "severity", "responders"])
     incidents.append(["INC-1", "ledger", "payments", "SEV1", "Ottilie\u00a0Marchetti, Zbigniew Kowalczyk"])
+    items["K1"] = "Notes for Zbigniew Kowalczyk"  # a header naming a person: its column is an extra field
+    items["K2"] = "check the estimate"
     notes = wb.create_sheet("Thaddeus notes")  # a sheet the audit does not read, named after a person
     notes.append(["topic", "Owner"])
     notes.append(["hiring", "Perpetua Nakashima"])

@@ -194,6 +194,10 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
 
 
 def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
+    """The same sheets read by openpyxl: the reference the tests hold the streaming reader to.
+
+    Never used to read a plan: openpyxl caps neither the XML it inflates nor the rows and
+    cells it makes of a gap (see read_workbook)."""
     import openpyxl  # imported here so `--help` stays instant
 
     try:
