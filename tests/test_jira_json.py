@@ -165,7 +165,7 @@ def test_system_fields_and_adf_description(tmp_path):
                 project={"key": "D"}, issuetype={"name": "Epic", "hierarchyLevel": 1},
                 status={"name": "Closed", "statusCategory": {"id": 3, "key": "done", "name": "Done"}})
     item = load_plan(save(tmp_path, "s.json", {"issues": [raw]})).items[0]
-    assert item.description == "Move the ledger\ndual writes\n@Kim"
+    assert item.description == "Move the ledger\ndual writes\n[~Kim]"  # a mention, as Jira wiki markup writes it
     assert (item.due, item.estimate_weeks, item.owner, item.labels, item.priority, item.kind_raw) == \
         (dt.date(2026, 9, 25), 2.0, "Kim Lee", ["q3"], "High", "Epic")
     assert item.done and item.team == "D"  # no team field, no component: the project key

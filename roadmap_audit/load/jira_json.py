@@ -10,6 +10,7 @@ numbers them differently.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +55,9 @@ class Page:
 # ---------------------------------------------------------------- files
 
 
-def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, str | None]:
-    """The parsed JSON and a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash)."""
+def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, str | None, list[str]]:
+    """The parsed JSON, a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash), and notes on
+    values JSON should not hold (see _parse)."""
     tables._check_file(path, display, limits)
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
@@ -67,7 +69,8 @@ def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, 
         text = data.decode("utf-8", errors="replace")
         note = f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd"
     try:
-        return json.loads(text), note
+        data, odd = _parse(text)
+        return data, note, odd
     except json.JSONDecodeError as exc:
         cut = bool(text.strip()) and (exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated"))
         raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -75,6 +78,63 @@ def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, 
                          where=display, hint="save the REST response again, whole") from exc
     except RecursionError as exc:
         raise InputError("is nested too deeply to be a Jira response", where=display) from exc
+
+
+_STRAYS_ONE_BY_ONE = 20  # more entries of 'issues' than this that are no issue: one note, not one each
+_INT_DIGITS = 4300  # Python's own cap on the digits of an int read from text (sys.int_info)
+
+
+def _parse(text: str) -> tuple[Any, list[str]]:
+    """json.loads, with a note for what JSON should not hold: NaN or Infinity (read as empty),
+    an integer of more than 4,300 digits (read as empty), a second 'issues' key in one object
+    (the last one is read, as every JSON reader does; the note says how many issues the others held)."""
+    odd: dict[str, int] = {}
+
+    def constant(name: str) -> None:
+        odd[name] = odd.get(name, 0) + 1
+        return None
+
+    def big_int(digits: str) -> int | None:
+        if len(digits.lstrip("-")) > _INT_DIGITS:
+            odd["long"] = odd.get("long", 0) + 1
+            return None
+        return int(digits)
+
+    def big_float(digits: str) -> float | None:
+        value = float(digits)
+        if math.isfinite(value):
+            return value
+        odd["long"] = odd.get("long", 0) + 1
+        return None
+
+    try:
+        data = json.loads(text, parse_constant=constant, parse_float=big_float)
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        # an integer over Python's digit cap (the only other ValueError json raises); read it as empty
+        data = json.loads(text, parse_constant=constant, parse_float=big_float, parse_int=big_int)
+    notes = []
+    constants = sum(n for k, n in odd.items() if k != "long")
+    if constants:
+        notes.append(f"{constants:,} values are NaN or Infinity, which are not JSON numbers; they were read as empty")
+    if odd.get("long"):
+        notes.append(f"{odd['long']:,} numbers are too long or too large to be a number (over {_INT_DIGITS:,} "
+                     "digits, or past 1e308); they were read as empty")
+    if text.count('"issues"') > 1:
+        lost: list[int] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            seen = [v for k, v in items if k == "issues"]
+            lost.extend(len(v) if isinstance(v, list) else 1 for v in seen[:-1])
+            return dict(items)
+
+        json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=big_float,
+                   parse_int=big_int)
+        if lost:
+            notes.append(f"the key 'issues' appears {len(lost) + 1} times in one object; only the last was read, "
+                         f"so {sum(lost):,} entries of the others were not (save each search page as its own file)")
+    return data, notes
 
 
 def _kind(data: Any) -> str | None:
@@ -161,7 +221,10 @@ def adf_text(node: Any) -> str:
             parts.append(n["text"])
         elif kind == "hardBreak":
             parts.append("\n")
-        elif kind in ("mention", "emoji", "status", "inlineCard"):
+        elif kind == "mention":  # written as Jira's wiki markup writes one, so --redact-people knows it
+            name = str(attrs.get("text") or attrs.get("id") or "").lstrip("@")
+            parts.append(f"[~{name}]" if name else "")
+        elif kind in ("emoji", "status", "inlineCard"):
             parts.append(str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or ""))
         walk(n.get("content"))
         if kind in _ADF_BLOCKS:
@@ -354,7 +417,7 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
     pages: list[Page] = []
     for file, shown, is_plan in _sources(path, display):
         try:
-            data, note = _read(file, shown, limits)
+            data, note, odd = _read(file, shown, limits)
         except InputError:
             if is_plan:
                 raise
@@ -379,11 +442,11 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
         if not is_plan:
             continue  # a sibling page of another search: only field lists are borrowed from the folder
         plan.sources.append(shown)
-        if note:
-            plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=note))
+        for problem in [note, *odd] if note else odd:
+            plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=problem))
         pages.append(Page(shown, data if kind == "page" else {"issues": data}, note is not None))
     for extra in field_lists or []:
-        data, _ = _read(Path(extra), str(extra), limits)
+        data, _, _ = _read(Path(extra), str(extra), limits)
         if _kind(data) != "fields":
             raise InputError("is not a Jira field list (the response of /rest/api/2/field)", where=str(extra),
                              hint="give --context a workbook, or the field list of the same Jira site")
@@ -398,15 +461,22 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
     issues = []
     unnamed: set[str] = set()
     for page in pages:
+        # Entries that are no issue at all (a number, a string, an object with no fields) are one note per
+        # kind and page, not one each: a million zeros must not become a million notes.
+        strays: dict[tuple[str, str], list[int]] = {}
+        if page.issues and not any(isinstance(raw, dict) for raw in page.issues) and len(page.issues) > \
+                _STRAYS_ONE_BY_ONE and len(pages) == 1:
+            raise InputError(f"its 'issues' holds {len(page.issues):,} entries and none is an issue object "
+                             f"(the first is {_JSON_TYPES.get(type(page.issues[0]), 'a value')})", where=page.display,
+                             hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
         for number, raw in enumerate(page.issues, start=1):
-            key = raw.get("key") if isinstance(raw, dict) and isinstance(raw.get("key"), str) else None
-            entry = SourceRef(source=page.display, key=key)
             if not isinstance(raw, dict) or not isinstance(raw.get("fields"), dict):
-                plan.rows_read += 1
-                what = "is not an issue object" if not isinstance(raw, dict) else "has no fields"
-                plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key,
-                                             problem=f"entry {number} of 'issues' {what}; it was not read"))
+                what = (("is not an issue object", "are not issue objects") if not isinstance(raw, dict)
+                        else ("has no fields", "have no fields"))
+                strays.setdefault(what, []).append(number)
                 continue
+            key = raw.get("key") if isinstance(raw.get("key"), str) else None
+            entry = SourceRef(source=page.display, key=key)
             for field_id, length in _cut_long_strings(raw["fields"], limits.max_cell_chars):
                 plan.issues.append(DataIssue(ref=entry.at(field_id), subject_id=key, problem=tables.cut_note(
                     f"field {field_id} of entry {number} of 'issues'", length, limits.max_cell_chars)))
@@ -423,6 +493,17 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
                 plan.issues.append(DataIssue(ref=issue.ref, subject_id=issue.ref.key, problem=(
                     "its text has bytes that were not valid UTF-8; they show as \ufffd")))
             issues.append(issue)
+        for (one, many), numbers in strays.items():
+            if len(numbers) <= _STRAYS_ONE_BY_ONE:  # a few: each is a row not read, with its own note
+                plan.rows_read += len(numbers)
+                plan.issues.extend(DataIssue(ref=SourceRef(source=page.display), row_dropped=True,
+                                             problem=f"entry {n} of 'issues' {one}; it was not read")
+                                   for n in numbers)
+                continue
+            shown = ", ".join(map(str, numbers[:5])) + f" and {len(numbers) - 5:,} more"
+            plan.issues.append(DataIssue(ref=SourceRef(source=page.display), problem=(
+                f"{len(numbers):,} entries of 'issues' ({shown}) {many}, so they are not rows of the "
+                "plan; they were not read")))
     if unnamed and pages:
         shown = ", ".join(sorted(unnamed)[:5]) + (f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else "")
         plan.issues.append(DataIssue(ref=SourceRef(source=pages[0].display), problem=(

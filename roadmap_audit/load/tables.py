@@ -101,12 +101,17 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
     from . import xlsx_reader
 
     try:
-        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes), display, limits)
+        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
+                               display, limits)
     except xlsx_reader.Hostile as exc:
         raise InputError(f"was refused: {exc}", where=display,
                          hint="open it in a spreadsheet program and save a clean copy") from exc
-    except xlsx_reader.Unsupported:
-        return _read_openpyxl(path, display, limits)
+    except xlsx_reader.Unsupported as exc:
+        # No fallback to another reader: openpyxl caps neither the XML it inflates nor the empty rows
+        # and cells it makes of a gap, so it would undo every bound above.
+        raise InputError(f"cannot be opened as a workbook ({_short(exc)})", where=display,
+                         hint="the file may be truncated or damaged: open it in a spreadsheet program and save "
+                              "it again as .xlsx") from exc
     except InputError:
         raise
     except Exception as exc:  # expat, zlib, CRC and truncation errors of a damaged archive
@@ -120,9 +125,8 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
 def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[RawSheet]:
     result = []
     for data in sheets:
-        order: list[tuple[int, str]] = []
-        sheet = _sheet_from_rows(data.title, display, _in_order(data.rows, order), limits, numbered=True)
-        sheet.notes.extend((number, None, problem) for number, problem in order)
+        sheet = _sheet_from_rows(data.title, display, data.rows, limits, numbered=True)
+        sheet.notes.extend(data.notes)
         if data.hidden:
             sheet.notes.append((None, None,
                                 f"sheet {data.title} is hidden in the workbook; it was read like any other"))
@@ -137,45 +141,31 @@ def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[
     return result
 
 
-def _in_order(rows, notes: list[tuple[int, str]]):
-    """Rows as the sheet numbers them (`<row r="...">`), never renumbered by position, so that a
-    row written twice or out of order keeps its own number in every cell's evidence; `notes`
-    gets one entry for each (the first row affected, and how many)."""
-    last, twice, back = 0, [], []
-    for number, values in rows:
-        if number == last:
-            twice.append(number)
-        elif number < last:
-            back.append(number)
-        last = max(last, number)
-        yield number, values
-    if twice:
-        notes.append((twice[0], f"the workbook writes row {twice[0]} twice" + (
-            f" ({len(twice)} rows written twice)" if len(twice) > 1 else "") + "; each copy was read, "
-            "with its own number"))
-    if back:
-        notes.append((back[0], f"the workbook writes row {back[0]} after a later row" + (
-            f" ({len(back)} rows out of order)" if len(back) > 1 else "") + "; each row was read with its own "
-            "number"))
-
-
 def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
     """A merged range shows one value across its cells: give each data row that value.
 
     A row whose only content is a merged cell (blank in the file, not on screen) is a data
     row too, up to the sheet's last row with content of its own."""
-    from .xlsx_reader import _CELL_REF, column_index
+    from .xlsx_reader import _CELL_REF, PAD_FREE, column_index
 
     by_row = {number: values for number, values in sheet.rows}
     last = max(by_row, default=0)
+    budget = PAD_FREE  # cells a sheet's merged ranges may fill: a range over a whole sheet costs no more
+    skipped: list[str] = []
     for ref in ranges:
-        corners = [_CELL_REF.match(part) for part in ref.split(":")]
+        corners = [_CELL_REF.fullmatch(part) for part in ref.split(":")]
         if len(corners) != 2 or not all(corners):
             continue
         c1, r1 = column_index(corners[0].group(1)), int(corners[0].group(2))
         c2, r2 = column_index(corners[1].group(1)), int(corners[1].group(2))
         top = by_row.get(r1)
         if top is None or c1 >= len(top) or is_blank(top[c1]):
+            continue
+        # only the rows and header columns the sheet has: a range to XFD1048576 fills no more
+        r2, c2 = min(r2, last), min(c2, max(c1, len(sheet.headers) - 1))
+        budget -= max(0, r2 - r1 + 1) * max(0, c2 - c1 + 1)
+        if budget < 0:
+            skipped.append(ref)
             continue
         filled = []
         for r in range(r1, r2 + 1):
@@ -196,10 +186,18 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
         if filled:
             sheet.notes.append((r1, column_letter(c1), f"cells {ref} are merged; the value of {ref.split(':')[0]} "
                                                        f"was used for rows {min(filled)}-{max(filled)}"))
+    if skipped:
+        sheet.notes.append((None, None, f"{len(skipped):,} merged ranges ({', '.join(skipped[:5])}"
+                                        f"{' and more' if len(skipped) > 5 else ''}) would fill more than "
+                                        f"{PAD_FREE:,} cells; their value was left in their first cell only"))
     sheet.rows.sort(key=lambda numbered: numbered[0])
 
 
 def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
+    """The same sheets read by openpyxl: the reference the tests hold the streaming reader to.
+
+    Never used to read a plan: openpyxl caps neither the XML it inflates nor the rows and
+    cells it makes of a gap (see read_workbook)."""
     import openpyxl  # imported here so `--help` stays instant
 
     try:
@@ -397,7 +395,8 @@ def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits
     first); notes on cut cells reach `sheet.notes` as the rows are read."""
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
-    numbered = _non_blank(iter(rows) if numbered else enumerate(rows, start=1), sheet, limits)
+    # `numbered`: rows come as (row number, values) with gaps, as a workbook stores them
+    numbered = _non_blank(rows if numbered else enumerate(rows, start=1), sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
     for number, values in numbered:
         pending.append((number, values))
