@@ -1,0 +1,2 @@
+KIND="SLO"
+def sniff(d): return False
