@@ -82,8 +82,10 @@ def load(options: Options) -> Plan:
     from .load import load_plan
 
     with fewer_collections():
-        return load_plan(options.plan, options.context, options.config.mapping, jira=options.config.jira,
-                         level=options.level, limits=options.config.limits)
+        config = options.config
+        return load_plan(options.plan, [*options.context, *config.context.files], config.mapping, jira=config.jira,
+                         level=options.level, limits=config.limits, context_config=config.context,
+                         quarter=options.quarter or config.quarter)
 
 
 @contextmanager
