@@ -9,8 +9,9 @@ is a note.
 
 A reader module exposes `KIND` (a name for messages), `sniff(data) -> bool`, and either
 `read(data, source, ctx) -> ContextPart` (one document at a time) or
-`read_all(documents, ctx) -> list[ContextPart]` (a catalog whose entities refer to each
-other across files). Then `merge` fills the plan: a value typed in a workbook wins, and
+`read_all(pairs, ctx) -> list[ContextPart]` with every (data, source) pair it claimed (a
+catalog whose entities refer to each other across files; PagerDuty schedules, policies and
+services). `ctx` is a ReadContext (quarter start, window, every document of the run). Then `merge` fills the plan: a value typed in a workbook wins, and
 a derived one that disagrees beyond a tolerance is a note citing both.
 """
 
@@ -128,7 +129,7 @@ def read_context(paths: list[str], plan: Plan, *, quarter: str | None = None, wi
         if not docs:
             continue
         if hasattr(mod, "read_all"):
-            parts.extend(mod.read_all(docs, ctx))
+            parts.extend(mod.read_all([(doc.data, doc.source) for doc in docs], ctx))
         else:
             parts.extend(mod.read(doc.data, doc.source, ctx) for doc in docs)
     if notes:
@@ -236,14 +237,20 @@ def _apply(plan: Plan, row: Team | Service, subject: str, field: str, derived: D
     if _empty(field, current):
         setattr(row, field, derived.value)
         row.derived[field] = cited
+        if field == "headcount":  # the workbook's "no headcount" note no longer holds
+            stale = f"team {subject} has no headcount"
+            plan.issues[:] = [i for i in plan.issues if not (i.subject_id == subject and i.problem.startswith(stale))]
         return
     if _agrees(field, current, derived.value, tolerance):
         return
     where = row.cell(field)
-    said = "typed" if field not in row.derived else "derived"
+    if field in row.derived:  # two systems of record disagree: the first one read was used
+        said = f"from {where.source} ({where.key})"
+    else:
+        said = "typed"
     plan.issues.append(DataIssue(ref=where, subject_id=subject, problem=(
-        f"{field} of {subject}: {_show(current)} {said} in {where.source} {where.location}, but "
-        f"{_show(derived.value)} from {derived.ref.source} ({cited.key}); {_show(current)} was used")))
+        f"{field} of {subject}: {_show(current, field)} {said}, but {_show(derived.value, field)} from "
+        f"{derived.ref.source} ({cited.key}); {_show(current, field)} was used")))
 
 
 def _empty(field: str, value: Any) -> bool:
@@ -266,7 +273,9 @@ def _agrees(field: str, a: Any, b: Any, tolerance: float) -> bool:
     return normalize_name(str(a)) == normalize_name(str(b))
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, field: str = "") -> str:
+    if field in ("slo", "ops_allocation", "availability") and isinstance(value, float):
+        return f"{value * 100:.6g}%"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

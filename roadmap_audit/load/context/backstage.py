@@ -23,7 +23,7 @@ from typing import Any
 
 from ...model import DataIssue, OrgUnit, Service, SourceRef, Team
 from ..values import ParseError, normalize_name, parse_tier
-from .part import ContextPart, Derived, Document, ReadContext
+from .part import ContextPart, Derived, Document, ReadContext, as_documents
 
 KIND = "Backstage catalog"
 SERVICE_TYPES = frozenset({"service", "website"})  # components that run, and so can page someone
@@ -84,7 +84,8 @@ def _refs(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def read_all(docs: list[Document], ctx: ReadContext) -> list[ContextPart]:
+def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart]:
+    docs = as_documents(pairs)
     sources = sorted({d.source for d in docs})
     source = sources[0] if len(sources) == 1 else _common(sources)
     cat = _Catalog()

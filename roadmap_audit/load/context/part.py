@@ -73,3 +73,13 @@ class ReadContext:
     quarter_start: dt.date | None = None
     window_weeks: float = 13.0
     documents: tuple[Document, ...] = ()
+
+
+def as_documents(pairs: list[tuple[Any, str]]) -> list[Document]:
+    """(data, source) pairs, as the dispatcher hands them to `read_all`, as Documents numbered per file."""
+    counts: dict[str, int] = {}
+    out = []
+    for data, source in pairs:
+        out.append(Document(source, counts.get(source, 0), data))
+        counts[source] = counts.get(source, 0) + 1
+    return out

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...model import DataIssue, SourceRef
 from ..values import ParseError, normalize_name, parse_number, parse_tier
-from .part import ContextPart, Derived, Document, ReadContext
+from .part import ContextPart, Derived, Document, ReadContext, as_documents
 
 KIND = "SLO specification"
 SLOTH_DEFAULT_DAYS = 30.0  # Sloth's documented default SLO period ("30d"), used when a spec states none
@@ -71,7 +71,8 @@ class _Slo:
     tier: int | None = None
 
 
-def read_all(docs: list[Document], ctx: ReadContext) -> list[ContextPart]:
+def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart]:
+    docs = as_documents(pairs)
     sources = sorted({d.source for d in docs})
     try:
         source = sources[0] if len(sources) == 1 else os.path.commonpath(sources) or sources[0]
