@@ -230,3 +230,30 @@ def test_a_folder_notes_the_files_it_does_not_know(tmp_path):
     notes = [i for p in parts for i in p.issues]
     assert any(i.ref.source.endswith("chart.yaml") and i.problem.startswith("not read") for i in notes)
     assert [p for p in parts if p.kind == "backstage"][0].team_values["solo"]["headcount"].value == 2
+
+
+def test_the_harbor_sample_audit_with_its_context():
+    import importlib.util
+
+    from .conftest import SAMPLES, audit_of, rule_pairs
+
+    harbor = SAMPLES / "harbor"
+    with_pagerduty = importlib.util.find_spec("roadmap_audit.load.context.pagerduty") is not None
+    context = [harbor / "context"] if with_pagerduty else [harbor / "context" / "catalog", harbor / "context" / "slo"]
+    audit = audit_of(harbor / "plan", context=context)
+    found = rule_pairs(audit)
+    assert ("MIG001", "item", "HB-2") in found
+    assert ("SLO005", "service", "berth-api") in found  # 99.95 % (OpenSLO) over manifest's 99.9 % (Sloth)
+    assert ("SLO001", "service", "berth-db") in found  # tier 1 by its catalog label, no SLO
+    assert ("SLO001", "service", "harbor-portal") not in found  # no tier stated: nothing guessed
+    teams = {t.team: t for t in audit.teams}
+    assert (teams["berth"].headcount, teams["cargo"].headcount, teams["tides"].headcount) == (6, 4, 5)
+    problems = [i["problem"] for i in audit.data_quality.issues]
+    assert not any("has no headcount" in p for p in problems)  # the catalog gave it
+    if with_pagerduty:
+        assert ("CAP003", "team", "cargo") in found
+        cap = next(f for f in audit.findings if f.rule == "CAP003" and f.subject.id == "cargo")
+        assert any(e.source.endswith("pagerduty/incidents.json") and "pages_per_week 11" in (e.note or "")
+                   for e in cap.evidence)
+        assert any(p.startswith("pages_per_week of berth: 5 typed, but 18 from") for p in problems)
+        assert ("CAP003", "team", "berth") not in found  # the typed 5 pages a week is what the audit used
