@@ -257,3 +257,23 @@ def test_the_harbor_sample_audit_with_its_context():
                    for e in cap.evidence)
         assert any(p.startswith("pages_per_week of berth: 5 typed, but 18 from") for p in problems)
         assert ("CAP003", "team", "berth") not in found  # the typed 5 pages a week is what the audit used
+
+
+def test_template_from_a_plan_and_its_catalog_starts_the_teams_sheet(tmp_path):
+    from roadmap_audit.load import load_plan
+
+    from .conftest import SAMPLES
+
+    harbor = SAMPLES / "harbor"
+    out = tmp_path / "context.xlsx"
+    result = run_cli("template", str(out), "--from", str(harbor / "plan" / "items.csv"),
+                     "--context", str(harbor / "context" / "catalog"), "--context", str(harbor / "context" / "slo"))
+    assert result.returncode == 0, result.stderr
+    plan = load_plan(harbor / "plan" / "items.csv", [out])
+    assert {(t.team, t.headcount, t.parent) for t in plan.teams} == {
+        ("berth", 6, "platform"), ("cargo", 4, "platform"), ("tides", 5, "platform")}
+    services = {s.service: s for s in plan.services}
+    assert (services["berth-api"].owner_team, services["berth-api"].tier, services["berth-api"].slo) == ("berth", 1, 0.9995)
+    assert services["berth-api"].depends_on == ["berth-db", "manifest"]
+    assert services["harbor-portal"].tier is None  # the catalog does not state it
+    assert not plan.issues
