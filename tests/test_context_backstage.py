@@ -65,7 +65,7 @@ def test_acme_services_owners_and_dependencies():
     assert deps == {"artist-lookup": ["artists-db"], "wayback-search": ["wayback-archive"]}
     assert not any("tier" in v for v in part.service_values.values())  # no label says it: never guessed
     problems = [i.problem for i in part.issues]
-    assert any("playback-order is owned by the user guest" in p for p in problems)
+    assert any("playback-order is owned by a user, not a team" in p for p in problems)
     assert any(p.startswith("tier not stated") and "7 catalog services" in p for p in problems)
 
 
@@ -179,7 +179,7 @@ def test_reference_forms_members_duplicates_and_owners(tmp_path):
     assert "headcount" not in part.team_values["ghosts"]  # no member: no headcount, never 0
     problems = " | ".join(i.problem for i in part.issues)
     assert "Group ledger is defined twice" in problems
-    assert "members of nowhere, which is no Group" in problems
+    assert "1 User(s) are members of nowhere, which is no Group" in problems
     assert "owner shop-team names no Group" in problems
     assert "consumes the API fx-rates, which no component" in problems
     assert "no members in the catalog" in problems and "ghosts" in problems

@@ -203,7 +203,7 @@ def _members(cat: _Catalog, by_key: dict[tuple[str, str, str], _Entity]) -> dict
                 members.setdefault(group.key, set()).add(ref)
     for ref, names in missing.items():
         first = cat.entities[("user", *_user_key(cat, names[0]))]
-        cat.note(first.ref(), f"Users {', '.join(names)} are members of {ref[2]}, which is no Group in the "
+        cat.note(first.ref(), f"{len(names)} User(s) are members of {ref[2]}, which is no Group in the "
                               "catalog; they were not counted", subject=ref[2])
     return members
 
@@ -272,10 +272,10 @@ def _owner(cat: _Catalog, svc: _Entity, group_keys: set[tuple], values: dict[str
         cat.note(svc.ref(), f"{svc.kind} {svc.name} has no owner in the catalog", subject=svc.name)
         return
     if ref[0] == "user":
-        cat.note(svc.ref(), f"{svc.kind} {svc.name} is owned by the user {ref[2]}, not a team; its owner team "
-                            "was left empty", subject=svc.name)
+        cat.note(svc.ref(), f"{svc.kind} {svc.name} is owned by a user, not a team; its owner team was left "
+                            "empty", subject=svc.name)
         return
-    name = next((cat.entities[k].name for k in group_keys if k == ref), ref[2])
+    name = cat.entities[ref].name if ref in group_keys else ref[2]
     if ref not in group_keys:
         cat.note(svc.ref(), f"{svc.kind} {svc.name}: owner {written} names no Group in the catalog; the owner "
                             f"was kept as written ({name})", subject=svc.name)

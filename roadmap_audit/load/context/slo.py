@@ -31,6 +31,9 @@ _NOT_A_QUERY = frozenset({"type", "metricsourceref", "displayname", "name", "des
                           "querytype", "rawtype", "counter", "incremental", "good_below_threshold"})
 
 
+_NOT_A_QUERY_KEYS = frozenset(normalize_name(k) for k in _NOT_A_QUERY)
+
+
 def sniff(data: Any) -> bool:
     return _format(data) is not None
 
@@ -124,7 +127,7 @@ def _has_query(node: Any, depth: int = 0) -> bool:
         return False
     if isinstance(node, dict):
         for key, value in node.items():
-            if normalize_name(str(key)) in {normalize_name(k) for k in _NOT_A_QUERY}:
+            if normalize_name(str(key)) in _NOT_A_QUERY_KEYS:
                 continue
             if isinstance(value, str) and value.strip():
                 return True
