@@ -277,3 +277,21 @@ def test_template_from_a_plan_and_its_catalog_starts_the_teams_sheet(tmp_path):
     assert services["berth-api"].depends_on == ["berth-db", "manifest"]
     assert services["harbor-portal"].tier is None  # the catalog does not state it
     assert not plan.issues
+
+
+def test_context_table_in_the_config_reads_the_catalog_and_refuses_bad_keys(tmp_path):
+    from roadmap_audit.config import Config
+    from roadmap_audit.errors import InputError
+
+    from .conftest import SAMPLES, audit_of
+
+    harbor = SAMPLES / "harbor"
+    config = Config().merged({"context": {"files": [str(harbor / "context" / "catalog")], "window_weeks": 8}},
+                             "roadmap-audit.toml")
+    assert config.context.window_weeks == 8 and config.context.tolerance == 0.1
+    audit = audit_of(harbor / "plan", config=config)
+    assert {t.team: t.headcount for t in audit.teams} == {"berth": 6, "cargo": 4, "tides": 5}
+    with pytest.raises(InputError, match="window_weeks"):
+        Config().merged({"context": {"window_weeks": 0}}, "roadmap-audit.toml")
+    with pytest.raises(InputError, match="unknown key 'context.file'"):
+        Config().merged({"context": {"file": ["x"]}}, "roadmap-audit.toml")
