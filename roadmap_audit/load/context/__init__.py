@@ -35,7 +35,7 @@ from .part import ContextPart, Derived, Document, ReadContext
 READER_MODULES = ("backstage", "slo", "pagerduty", "opsgenie")
 _OPTIONAL = frozenset({"pagerduty", "opsgenie"})  # merged in from another branch; absent until then
 KNOWN = ("a Backstage catalog, OpenSLO, Sloth, Pyrra or slo-generator SLOs, a PagerDuty or Opsgenie export, "
-         "or a workbook")
+         "a workbook, or beside a Jira JSON plan the Jira field list")
 
 
 def readers() -> list[ModuleType]:
