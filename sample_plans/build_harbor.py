@@ -201,8 +201,7 @@ SLO_FILES = {
 
 
 def _ref(kind: str, ident: str, summary: str) -> dict:
-    return {"id": ident, "type": f"{kind}_reference", "summary": summary,
-            "self": f"https://api.pagerduty.com/{kind}s/{ident}", "html_url": f"https://harbor.pagerduty.com/{kind}s/{ident}"}
+    return {"id": ident, "type": f"{kind}_reference", "summary": summary}
 
 
 def _incidents() -> dict:
@@ -233,7 +232,6 @@ def _incidents() -> dict:
                     "assignments": [{"at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                      "assignee": _ref("user", f"PU{team[:3].upper()}{PEOPLE[team].index(who) + 1}", who)}],
                     "acknowledgements": [], "priority": None,
-                    "self": f"https://api.pagerduty.com/incidents/{ident}",
                     "html_url": f"https://harbor.pagerduty.com/incidents/{ident}",
                 })
     rows.sort(key=lambda r: r["created_at"])
@@ -256,7 +254,10 @@ def build() -> None:
             (out / name).write_text(text)
     out = HERE / "context" / "pagerduty"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "incidents.json").write_text(json.dumps(_incidents(), indent=1) + "\n")
+    page = _incidents()
+    rows = ",\n".join(json.dumps(row) for row in page.pop("incidents"))  # one incident a line
+    tail = json.dumps(page)[1:]
+    (out / "incidents.json").write_text(f'{{"incidents": [\n{rows}\n], {tail}\n')
 
 
 if __name__ == "__main__":
