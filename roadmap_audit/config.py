@@ -77,6 +77,19 @@ class Limits(BaseModel):
         return max(1 << 30, 5 * self.max_file_bytes)
 
 
+class ContextConfig(BaseModel):
+    """[context]: files from the systems of record read with every run, and how they are read."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    files: list[str] = Field(default_factory=list)  # as --context: workbooks, catalogs, SLO files, exports
+    # observed pages and incidents are counted over this many weeks before the quarter starts:
+    # a quarter, as the staffing model plans one
+    window_weeks: float = Field(13, gt=0, le=520)
+    # how far (a share) a derived number may differ from the typed one before the report notes it:
+    # a convention of this project
+    tolerance: float = Field(0.1, ge=0, le=10)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -92,6 +105,7 @@ class Config(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)  # [columns] and --map: header -> field or sheet.field
     jira: JiraConfig = Field(default_factory=JiraConfig)
     limits: Limits = Field(default_factory=Limits)
+    context: ContextConfig = Field(default_factory=ContextConfig)
     origin: list[str] = Field(default_factory=list, exclude=True)  # files read, in order
     set_in: dict[str, str] = Field(default_factory=dict, exclude=True)  # "fail_on", "rules.CAP001", "forecast.runs" -> file
 
@@ -134,7 +148,7 @@ class Config(BaseModel):
             if key in ("origin", "set_in"):  # the tool's own bookkeeping, never a key of a file
                 raise InputError(f"unknown key '{key}' ({did_you_mean(key, list(_KEYS), 'keys')})", where=origin)
             set_in[key] = origin
-            if key in ("capacity", "forecast", "mapping", "columns", "jira", "limits") and isinstance(value, dict):
+            if key in ("capacity", "forecast", "mapping", "columns", "jira", "limits", "context") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
                 set_in.update({f"{key}.{name}": origin for name in value})
             elif key == "rules" and isinstance(value, dict):

@@ -110,6 +110,9 @@ class _Row(_Model):
 
     def cell(self, field: str) -> SourceRef:
         """The cell of one field of this row, empty or not (the row itself if the sheet has no such column)."""
+        derived = getattr(self, "derived", None)
+        if derived and field in derived:  # a value a system of record gave: its file and entity
+            return derived[field]
         column = self.columns.get(field)  # type: ignore[attr-defined]
         return self.ref.at(column) if column else self.ref  # type: ignore[attr-defined]
 
@@ -172,6 +175,8 @@ class Team(_Row):
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
     columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
+    # field -> where a value derived from a system of record came from (file, entity, how)
+    derived: SkipValidation[dict[str, SourceRef]] = Field(default_factory=dict)
 
 
 class Service(_Row):
@@ -189,6 +194,8 @@ class Service(_Row):
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
     columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
+    # field -> where a value derived from a system of record came from (file, entity, how)
+    derived: SkipValidation[dict[str, SourceRef]] = Field(default_factory=dict)
 
 
 class OrgUnit(_Model):

@@ -82,9 +82,11 @@ def load(options: Options) -> Plan:
     from .load import load_plan
 
     with fewer_collections():
-        mapping = {**options.config.mapping, "*": options.config.columns}  # [columns] and --map: any sheet
-        return load_plan(options.plan, options.context, mapping, jira=options.config.jira,
-                         level=options.level, limits=options.config.limits)
+        config = options.config
+        mapping = {**config.mapping, "*": config.columns}  # [columns] and --map: any sheet
+        return load_plan(options.plan, [*options.context, *config.context.files], mapping, jira=config.jira,
+                         level=options.level, limits=config.limits, context_config=config.context,
+                         quarter=options.quarter or config.quarter)
 
 
 @contextmanager

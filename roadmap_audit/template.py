@@ -182,27 +182,49 @@ def examples(today: dt.date) -> dict[str, dict[str, Any]]:
 
 def rows_for(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     """The Teams and Services rows the plan lacks: teams that own items with no staffing row, and
-    services named on items with no Services row (owned by the team whose items name them most)."""
-    staffed = {normalize_name(t.team) for t in plan.teams}
-    described = {normalize_name(s.service) for s in plan.services}
-    teams: dict[str, str] = {}
-    services: dict[str, str] = {}
+    services named on items with no Services row (owned by the team whose items name them most).
+
+    Teams and services a system of record gave (a Backstage catalog, SLO files: rows with no sheet)
+    start filled with what it said (parent, headcount, owner, tier, SLO ...), left for the planner
+    to check and complete with what only the staffing model knows (the ops allocation)."""
+    staffed = {normalize_name(t.team) for t in plan.teams if t.ref.sheet is not None}
+    described = {normalize_name(s.service) for s in plan.services if s.ref.sheet is not None}
+    teams: dict[str, dict[str, Any]] = {}
+    services: dict[str, dict[str, Any]] = {}
     owners: dict[str, Counter[str]] = {}
+    for team in plan.teams:
+        if team.ref.sheet is None:
+            teams[normalize_name(team.team)] = {"team": team.team, **_recorded(team)}
+    for svc in plan.services:
+        if svc.ref.sheet is None:
+            services[normalize_name(svc.service)] = {"service": svc.service, **_recorded(svc)}
     for item in plan.items:
         if item.team and normalize_name(item.team) and normalize_name(item.team) not in staffed:
-            teams.setdefault(normalize_name(item.team), item.team)
+            teams.setdefault(normalize_name(item.team), {"team": item.team})
         for name in item.services:
             key = normalize_name(name)
             if key and key not in described:
-                services.setdefault(key, name)
+                services.setdefault(key, {"service": name})
                 if item.team:
                     owners.setdefault(key, Counter())[item.team] += 1
+    for key, row in services.items():
+        if not row.get("owner_team") and key in owners:
+            row["owner_team"] = owners[key].most_common(1)[0][0]
     return {
-        "Teams": [{"team": name} for name in sorted(teams.values(), key=str.casefold)],
-        "Services": [{"service": services[key],
-                      "owner_team": owners[key].most_common(1)[0][0] if key in owners else None}
-                     for key in sorted(services, key=lambda k: services[k].casefold())],
+        "Teams": sorted(teams.values(), key=lambda r: r["team"].casefold()),
+        "Services": sorted(services.values(), key=lambda r: r["service"].casefold()),
     }
+
+
+def _recorded(row: Any) -> dict[str, Any]:
+    """The fields a system of record gave a row, as cells (a list as comma-separated names)."""
+    out: dict[str, Any] = {}
+    for field in row.derived:
+        if field not in type(row).model_fields:
+            continue
+        value = getattr(row, field)
+        out[field] = ", ".join(value) if isinstance(value, list) else value
+    return out
 
 
 def _note(sheet: schema.SheetSpec, column: schema.Column) -> str:

@@ -80,8 +80,9 @@ def team_ops_above_admitted(facts: Facts, p: OpsParams) -> Iterator[Hit]:
             message += f"; that is above the {_pct(p.max_ops_share)} ceiling for operational work"
         evidence = [Evidence.of(team.cell("ops_allocation"), f"ops_allocation {_pct(cap.ops_admitted)}")]
         for field in ("pages_per_week", "toil_hours_per_week", "incidents_last_quarter"):
-            if team.columns.get(field) and getattr(team, field):
-                evidence.append(Evidence.of(team.ref.at(team.columns[field]), f"{field} {getattr(team, field):g}"))
+            if (team.columns.get(field) or field in team.derived) and getattr(team, field):
+                # a typed cell, or the file and entity a system of record gave the value from
+                evidence.append(Evidence.of(team.cell(field), f"{field} {getattr(team, field):g}"))
         yield Hit(
             subject=team_subject(name),
             message=message,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import JiraConfig, Limits
+from ..config import ContextConfig, JiraConfig, Limits
 from ..model import DataIssue, Item, Plan, SourceRef
 from .values import normalize_name
 
@@ -21,6 +21,8 @@ def load_plan(
     jira: JiraConfig | None = None,
     level: str = "issue",
     limits: Limits | None = None,
+    context_config: ContextConfig | None = None,
+    quarter: str | None = None,
 ) -> Plan:
     """Read a plan (workbook, CSV, folder of CSVs, or a Jira export) and optional context workbooks.
 
@@ -31,17 +33,29 @@ def load_plan(
     from .jira_common import roll_up_to_epics
     from .workbook import _Loader, read_sheets
 
+    from .context import is_context_path, is_jira_field_list, merge, read_context
+
     limits = limits or Limits()
+    context_config = context_config or ContextConfig()
     loader = _Loader(mapping)
     plan_path = Path(plan)
     context = [str(c) for c in context or []]
-    if _read_jira(plan_path, str(plan), context, loader.plan, jira or JiraConfig(), limits):
-        context = [c for c in context if Path(c).suffix.lower() != ".json"]  # field lists, already read
+    # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
+    field_lists = [c for c in context if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))]
+    if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira or JiraConfig(), limits):
+        context = [c for c in context if c not in field_lists]  # already read
     else:
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
+    records = [c for c in context if is_context_path(Path(c))]
     for extra in context:
-        loader.add_sheets(read_sheets(Path(extra), str(extra), limits), str(extra), require_items=False)
+        path = Path(extra)
+        if extra not in records or (path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir())):
+            loader.add_sheets(read_sheets(path, str(extra), limits), str(extra), require_items=False)
     loader.unused_map_notes()
+    if records:
+        parts = read_context(records, loader.plan, quarter=quarter, window_weeks=context_config.window_weeks,
+                             limits=limits)
+        merge(loader.plan, parts, context_config.tolerance)
     if level == "epic":
         loader.plan = roll_up_to_epics(loader.plan)
     check_references(loader.plan)

@@ -9,6 +9,7 @@ them: a value typed in a workbook wins, and a disagreement beyond a tolerance is
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,3 +44,42 @@ class ContextPart:
     # service name -> Service field name (owner_team, tier, slo, slo_measured, depends_on, ...) -> value
     service_values: dict[str, dict[str, Derived]] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a context file: a JSON file is one, a YAML file one per `---`.
+
+    A YAML or JSON list of entities (`- apiVersion: ...`, or `kind: List` with `items`) is
+    split into one Document per entity; `index` counts documents from 0 within the file.
+    """
+
+    source: str  # the file as the user named it (a file of a folder: "catalog/team-a.yaml")
+    index: int
+    data: Any
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader may need beyond its own document.
+
+    `quarter_start` is the first day of the planning quarter when the plan or the options
+    say it (None otherwise); observed figures are counted over the `window_weeks` weeks
+    before it. `documents` holds every document of every --context file of the run, so a
+    reader can follow a reference into another file (a schedule's escalation policy, an
+    SLO's indicatorRef).
+    """
+
+    quarter_start: dt.date | None = None
+    window_weeks: float = 13.0
+    documents: tuple[Document, ...] = ()
+
+
+def as_documents(pairs: list[tuple[Any, str]]) -> list[Document]:
+    """(data, source) pairs, as the dispatcher hands them to `read_all`, as Documents numbered per file."""
+    counts: dict[str, int] = {}
+    out = []
+    for data, source in pairs:
+        out.append(Document(source, counts.get(source, 0), data))
+        counts[source] = counts.get(source, 0) + 1
+    return out
