@@ -181,7 +181,7 @@ def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: lis
         start, end = first, last + dt.timedelta(days=1)
         weeks = (end - start).days / 7
         if weeks < MIN_SPAN_WEEKS:
-            notes.add(f"the {what} span {(end - start).days} day(s) ({first} to {last}) and no quarter start was "
+            notes.add(f"the data spans {(end - start).days} day(s) ({first} to {last}) and no quarter start was "
                       f"given; fewer than {MIN_SPAN_WEEKS} weeks is no weekly rate, so no pages per week were "
                       "derived (give the quarter)", None)
             return
@@ -202,15 +202,30 @@ def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: lis
             value, SourceRef(source=part.source, key=key), note)
 
 
+def _people(n: int) -> str:
+    return f"{n} person" if n == 1 else f"{n} people"
+
+
+def reference_instant(ctx: Any) -> tuple[dt.datetime, str]:
+    """The moment before which a layer or rotation has ended: the quarter start, else now; and how said."""
+    start = getattr(ctx, "quarter_start", None)
+    if isinstance(start, dt.datetime):
+        start = start.date()
+    if isinstance(start, dt.date):
+        return dt.datetime.combine(start, dt.time(), dt.timezone.utc), f"before the quarter starts ({start})"
+    now = dt.datetime.now(dt.timezone.utc)
+    return now, f"before today ({now.date()}; no quarter start was given)"
+
+
 def derive_rotation(part: ContextPart, team: str, key: str, users: dict[str, str | None], layer_names: list[str],
-                    how_zone: str, notes: Notes, *, link: str | None = None) -> None:
+                    how_zone: str, notes: Notes, *, link: str | None = None, unit: str = "layer") -> None:
     """team_values[team]["oncall_rotation"] (distinct users) and, when every user's time zone is known,
     ["oncall_sites"] (distinct time zones). A team with several schedules gets the larger rotation."""
     ref = SourceRef(source=part.source, key=key)
     size = len(users)
     values = part.team_values.setdefault(team, {})
     layers = ", ".join(layer_names)
-    rot_note = f"{size} {'person' if size == 1 else 'people'} in active layer(s) {layers}"
+    rot_note = f"{_people(size)} in active {unit}(s) {layers}"
     if link:
         rot_note += f" (team: {link})"
     old = values.get("oncall_rotation")
@@ -227,7 +242,7 @@ def derive_rotation(part: ContextPart, team: str, key: str, users: dict[str, str
     unknown = sorted(u for u, z in users.items() if not z)
     if size and not unknown:
         values["oncall_sites"] = Derived(
-            len(zones), ref, f"{len(zones)} distinct time zone(s) of the {size} people in the rotation "
+            len(zones), ref, f"{len(zones)} distinct time zone(s) of the {_people(size)} in the rotation "
             f"({', '.join(sorted(zones))}; {how_zone})")
     elif size:
         notes.add(f"on-call sites of team {team} not derived: the time zone of {', '.join(unknown[:5])}"

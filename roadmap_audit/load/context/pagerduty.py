@@ -26,7 +26,7 @@ from typing import Any
 
 from ...model import Incident, SourceRef
 from .pager_common import (Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
-                           ref_id, ref_name, text, zone)
+                           reference_instant, ref_id, ref_name, text, zone)
 from .part import ContextPart
 
 _LISTS = ("incidents", "schedules", "escalation_policies", "services", "teams", "users", "members", "oncalls")
@@ -360,18 +360,8 @@ def _incident_team(own: list[str], service_id: str | None, policy: str | None, i
 # ---------------------------------------------------------------- schedules
 
 
-def _reference_instant(ctx: Any) -> tuple[dt.datetime, str]:
-    start = getattr(ctx, "quarter_start", None)
-    if isinstance(start, dt.datetime):
-        start = start.date()
-    if isinstance(start, dt.date):
-        return dt.datetime.combine(start, dt.time(), dt.timezone.utc), f"before the quarter starts ({start})"
-    today = dt.datetime.now(dt.timezone.utc)
-    return today, f"before today ({today.date()}; no quarter start was given)"
-
-
 def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any, notes: Notes) -> None:
-    at, when = _reference_instant(ctx)
+    at, when = reference_instant(ctx)
     for n, s in enumerate(items, start=1):
         if not isinstance(s, dict):
             notes.add(f"entry {n} of the list is not a schedule; not used", f"entry {n}", row_dropped=True)
