@@ -39,6 +39,11 @@ def _problems(part):
     return [i.problem for i in part.issues]
 
 
+def _notes(part):
+    """(location, problem) as the data-quality section shows them."""
+    return [(i.ref.location, i.problem) for i in part.issues]
+
+
 @needs_real
 def test_every_real_opsgenie_response_is_recognised_and_no_pagerduty_one_is():
     for rel in OPSGENIE:
@@ -161,7 +166,7 @@ def test_garbage_dates_are_notes_and_limits_apply():
     part = opsgenie.read(doc, "a.json", Ctx(quarter_start=dt.date(2026, 7, 1)))
     problems = " | ".join(_problems(part))
     assert "'31/12/2026' is not an ISO-8601 date and time" in problems
-    assert "Alert 2 has no creation time" in problems
+    assert ("Alert 2", "has no creation time; listed without a start and not counted as a page") in _notes(part)
     assert "entry 3 of the list is not an alert" in problems
     with pytest.raises(InputError, match="more than the limit of 2"):
         opsgenie.read(doc, "a.json", Ctx(limits=Limits(max_rows=2)))

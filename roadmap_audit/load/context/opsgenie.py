@@ -162,16 +162,16 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
     starts: list[dt.date] = []
     for n, x in enumerate(items, start=1):
         if not isinstance(x, dict):
-            notes.add(f"entry {n} of the list is not an {noun.lower()}; not used", f"entry {n}", row_dropped=True)
+            notes.add(f"entry {n} of the list is not an {noun.lower()}; not used", None, row_dropped=True)
             continue
         xid = text(x.get("tinyId"), ctx) or text(x.get("id"), ctx)
         if not xid:
-            notes.add(f"entry {n} has no id; not used", f"entry {n}", row_dropped=True)
+            notes.add(f"entry {n} has no id; not used", None, row_dropped=True)
             continue
         key = f"{noun} {xid}"
         full_id = text(x.get("id"), ctx) or xid
         if (kind, full_id) in seen:
-            notes.add(f"{key} appears twice (pages that overlap); read once", key)
+            notes.add("appears twice (pages that overlap); read once", key)
             continue
         seen.add((kind, full_id))  # type: ignore[arg-type]
         team = None
@@ -209,7 +209,7 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
         try:
             started = parse_instant(created_raw)
         except ValueError as exc:
-            notes.add(f"the start of {key}: {exc}; not used", key)
+            notes.add(f"the start: {exc}; not used", key)
             started = None
         minutes = None
         close_ms = report.get("closeTime")
@@ -219,19 +219,19 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
             try:
                 ended = parse_instant(x.get("impactEndDate"))
             except ValueError as exc:
-                notes.add(f"the end of {key}: {exc}; no duration", key)
+                notes.add(f"the end: {exc}; no duration", key)
                 ended = None
             if ended and ended >= started:
                 minutes = round((ended - started).total_seconds() / 60, 1)
             elif ended:
-                notes.add(f"{key} ends before it starts; no duration", key)
+                notes.add("ends before it starts; no duration", key)
         part.incidents.append(Incident(
             id=xid, service=service, team=team, severity=text(x.get("priority"), ctx),
             started=started.date() if started else None, duration_minutes=minutes,
             responders=responders, ref=SourceRef(source=part.source, key=key)))
         if started is None:
             if not created_raw:
-                notes.add(f"{key} has no creation time; listed without a start and not counted as a page", key)
+                notes.add("has no creation time; listed without a start and not counted as a page", key)
             continue
         starts.append(started.date())
         if team and kind == "alerts":
@@ -250,17 +250,17 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
     at, when = reference_instant(ctx)
     for n, s in enumerate(items, start=1):
         if not isinstance(s, dict):
-            notes.add(f"entry {n} of the list is not a schedule; not used", f"entry {n}", row_dropped=True)
+            notes.add(f"entry {n} of the list is not a schedule; not used", None, row_dropped=True)
             continue
         sid = text(s.get("id"), ctx) or f"entry {n}"
         name = text(s.get("name"), ctx)
         key = f"Schedule {name or sid}"
         if s.get("enabled") is False:
-            notes.add(f"{key} is disabled; its rotations do not count", key)
+            notes.add("is disabled; its rotations do not count", key)
             continue
         rotations = s.get("rotations")
         if not isinstance(rotations, list):
-            notes.add(f"{key} comes without its rotations, so its rotation size is unknown (export "
+            notes.add("comes without its rotations, so its rotation size is unknown (export "
                       "/v2/schedules/{id}?expand=rotation)", key)
             continue
         users: dict[str, str | None] = {}
@@ -268,13 +268,13 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
         ended: list[str] = []
         for m, rot in enumerate(rotations, start=1):
             if not isinstance(rot, dict):
-                notes.add(f"rotation {m} of {key} is not a rotation; not used", key)
+                notes.add(f"rotation {m} is not a rotation; not used", key)
                 continue
             rname = text(rot.get("name"), ctx) or f"rotation {m}"
             try:
                 end = parse_instant(rot.get("endDate"))
             except ValueError as exc:
-                notes.add(f"the end of rotation {rname} of {key}: {exc}; the rotation is counted as active", key)
+                notes.add(f"the end of rotation {rname}: {exc}; the rotation is counted as active", key)
                 end = None
             if end is not None and end <= at:
                 ended.append(f"{rname} (ended {end.date()})")
@@ -285,24 +285,24 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
                     continue
                 ptype = text(p.get("type"), ctx)
                 if ptype == "user":
-                    uid = text(p.get("username"), ctx) or text(p.get("id"), ctx)
+                    pid, uname = text(p.get("id"), ctx), text(p.get("username"), ctx)
+                    uid = pid or uname
                     if not uid:
                         continue
-                    uname, tz = index.users.get(uid, index.users.get(text(p.get("id"), ctx) or "", (None, None)))
-                    shown = text(p.get("username"), ctx) or uname or uid
-                    if shown not in users or tz:
-                        users[shown] = tz
+                    tz = index.users.get(pid or "", (None, None))[1] or index.users.get(uname or "", (None, None))[1]
+                    if uid not in users or tz:
+                        users[uid] = tz
                 elif ptype and ptype != "none":
-                    notes.add(f"rotation {rname} of {key} takes a {ptype} as a participant; its people are not "
+                    notes.add(f"rotation {rname} takes a {ptype} as a participant; its people are not "
                               "counted", key)
         if ended:
-            notes.add(f"{key}: rotation(s) {', '.join(ended)} ended {when} and do not count", key)
+            notes.add(f"rotation(s) {', '.join(ended)} ended {when} and do not count", key)
         if not active:
-            notes.add(f"{key} has no active rotation ({when}); no rotation size derived from it", key)
+            notes.add(f"has no active rotation ({when}); no rotation size derived from it", key)
             continue
         team = index.team(s.get("ownerTeam"), ctx, notes, key) if s.get("ownerTeam") else None
         if team is None:
             if not s.get("ownerTeam"):
-                notes.add(f"{key} has no owner team; its rotation counts for no team", key)
+                notes.add("has no owner team; its rotation counts for no team", key)
             continue
         derive_rotation(part, team, key, users, active, "time zones from the users list", notes, unit="rotation")

@@ -239,12 +239,11 @@ def derive_rotation(part: ContextPart, team: str, key: str, users: dict[str, str
         values.pop("oncall_sites", None)
     values["oncall_rotation"] = Derived(size, ref, rot_note)
     zones = {z for z in users.values() if z}
-    unknown = sorted(u for u, z in users.items() if not z)
+    unknown = sum(1 for z in users.values() if not z)
     if size and not unknown:
         values["oncall_sites"] = Derived(
             len(zones), ref, f"{len(zones)} distinct time zone(s) of the {_people(size)} in the rotation "
             f"({', '.join(sorted(zones))}; {how_zone})")
-    elif size:
-        notes.add(f"on-call sites of team {team} not derived: the time zone of {', '.join(unknown[:5])}"
-                  f"{' and others' if len(unknown) > 5 else ''} is not in the export (add the users list)",
-                  key, team)
+    elif size:  # people are counted, never named, in notes: --redact-people cannot know these names
+        notes.add(f"on-call sites of team {team} not derived: {unknown} of the {size} rotation member(s) have no "
+                  "time zone in the export (add the users list)", key, team)

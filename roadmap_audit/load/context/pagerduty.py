@@ -239,7 +239,7 @@ def _when(v: Any, tz: dt.tzinfo | None, what: str, key: str, notes: Notes) -> dt
     try:
         return parse_instant(v, tz)
     except ValueError as exc:
-        notes.add(f"{what} of {key}: {exc}; not used", key)
+        notes.add(f"{what}: {exc}; not used", key)
         return None
 
 
@@ -251,17 +251,17 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
     low = 0
     for n, x in enumerate(items, start=1):
         if not isinstance(x, dict):
-            notes.add(f"entry {n} of the list is not an incident; not used", f"entry {n}", row_dropped=True)
+            notes.add(f"entry {n} of the list is not an incident; not used", None, row_dropped=True)
             continue
         number = text(x.get("incident_number"), ctx)
         iid = text(x.get("id"), ctx) or (f"#{number}" if number else None)
         if not iid:
-            notes.add(f"entry {n} has neither an id nor an incident number; not used", f"entry {n}",
+            notes.add(f"entry {n} has neither an id nor an incident number; not used", None,
                       row_dropped=True)
             continue
         key = f"Incident {iid}"
         if iid in seen:
-            notes.add(f"{key} appears twice (pages that overlap); read once", key)
+            notes.add("appears twice (pages that overlap); read once", key)
             continue
         seen.add(iid)
         if kind == "analytics":
@@ -318,12 +318,11 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
             minutes = round(x["seconds_to_resolve"] / 60, 1)
         elif started and resolved:
             if resolved < started:
-                notes.add(f"{key} is resolved ({resolved_raw}) before it was created ({created_raw}); no "
-                          "duration", key)
+                notes.add(f"resolved ({resolved_raw}) before it was created ({created_raw}); no duration", key)
             else:
                 minutes = round((resolved - started).total_seconds() / 60, 1)
         if started is None and created_raw in (None, ""):
-            notes.add(f"{key} has no creation time; listed without a start and not counted as a page", key)
+            notes.add("has no creation time; listed without a start and not counted as a page", key)
         part.incidents.append(Incident(
             id=iid, service=service, team=team, severity=severity, started=started.date() if started else None,
             duration_minutes=minutes, responders=responders, ref=SourceRef(source=part.source, key=key)))
@@ -364,14 +363,14 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
     at, when = reference_instant(ctx)
     for n, s in enumerate(items, start=1):
         if not isinstance(s, dict):
-            notes.add(f"entry {n} of the list is not a schedule; not used", f"entry {n}", row_dropped=True)
+            notes.add(f"entry {n} of the list is not a schedule; not used", None, row_dropped=True)
             continue
         sid = ref_id(s, ctx) or f"entry {n}"
         name = text(s.get("name"), ctx) or ref_name(s, ctx)
         key = f"Schedule {sid}" + (f" {name}" if name and name != sid else "")
         layers = s.get("schedule_layers")
         if not isinstance(layers, list):
-            notes.add(f"{key} comes without its layers, so its rotation is unknown (export "
+            notes.add("comes without its layers, so its rotation is unknown (export "
                       "/schedules?include[]=schedule_layers)", key)
             continue
         users: dict[str, str | None] = {}
@@ -379,13 +378,13 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
         ended: list[str] = []
         for m, layer in enumerate(layers, start=1):
             if not isinstance(layer, dict):
-                notes.add(f"layer {m} of {key} is not a layer; not used", key)
+                notes.add(f"layer {m} is not a layer; not used", key)
                 continue
             lname = text(layer.get("name"), ctx) or text(layer.get("id"), ctx) or f"layer {m}"
             try:
                 end = parse_instant(layer.get("end"))
             except ValueError as exc:
-                notes.add(f"the end of layer {lname} of {key}: {exc}; the layer is counted as active", key)
+                notes.add(f"the end of layer {lname}: {exc}; the layer is counted as active", key)
                 end = None
             if end is not None and end <= at:
                 ended.append(f"{lname} (ended {end.date()})")
@@ -396,15 +395,14 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
                 uid = ref_id(user, ctx) or ref_name(user, ctx)
                 if not uid:
                     continue
-                uname, tz = index.users.get(uid, (None, None))
-                shown = uname or ref_name(user, ctx) or uid
+                tz = index.users.get(uid, (None, None))[1]
                 tz = tz or (text(user.get("time_zone"), ctx) if isinstance(user, dict) else None)
-                if shown not in users or tz:
-                    users[shown] = tz
+                if uid not in users or tz:
+                    users[uid] = tz  # by id: two people may share a display name
         if ended:
-            notes.add(f"{key}: layer(s) {', '.join(ended)} ended {when} and do not count", key)
+            notes.add(f"layer(s) {', '.join(ended)} ended {when} and do not count", key)
         if not active:
-            notes.add(f"{key} has no active layer ({when}); no rotation derived from it", key)
+            notes.add(f"has no active layer ({when}); no rotation derived from it", key)
             continue
         teams = index.team_names(s.get("teams"), ctx)
         how = "the schedule's team"
@@ -413,11 +411,11 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
             policies += [pid for pid, (_, _, scheds) in index.policies.items() if sid in scheds and pid not in policies]
             teams, how = index.policy_teams(policies)
         if not teams:
-            notes.add(f"{key} names no team, and no escalation policy or service in the context links it to one; "
+            notes.add("names no team, and no escalation policy or service in the context links it to one; "
                       "its rotation counts for no team", key)
             continue
         if len(teams) > 1:
-            notes.add(f"{key} belongs to {len(teams)} teams ({', '.join(teams)}); each gets its rotation", key)
+            notes.add(f"belongs to {len(teams)} teams ({', '.join(teams)}); each gets its rotation", key)
         for team in teams:
             derive_rotation(part, team, key, users, active, "time zones from the users list", notes,
                             link=None if how == "the schedule's team" else how)
