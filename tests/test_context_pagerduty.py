@@ -184,7 +184,10 @@ def test_pages_per_week_over_the_window_before_the_quarter():
     incidents += [_incident(200, "2026-03-31T23:00:00Z"), _incident(201, "2026-07-01T00:00:00Z")]
     doc = {"incidents": incidents, "limit": 100, "offset": 0, "more": False, "total": None}
     part = pagerduty.read(doc, "pd.json", Ctx(quarter_start=quarter))
-    assert len(part.incidents) == 31
+    # the Incidents sheet is the last quarter's: the 2 outside the window are counted in a note, not listed
+    assert len(part.incidents) == 29
+    assert ("pd.json", "2 incident(s) outside the 13 weeks before the quarter (2026-04-01 to 2026-06-30), or with "
+            "no start, are not listed as incidents: the Incidents sheet holds the last quarter's") in _notes(part)
     pages = part.team_values["Payments"]["pages_per_week"]
     assert pages.value == 2.0  # 26 high-urgency in the window / 13 weeks; 3 low and 2 outside not counted
     assert pages.note == "26 high-urgency incidents over 13 weeks before the quarter (2026-04-01 to 2026-06-30)"
@@ -292,7 +295,9 @@ def test_garbage_is_a_note_never_a_traceback():
     assert "entry 2 of the list is not an incident" in problems
     assert "entry 3 has neither an id nor an incident number" in problems
     assert "resolved (2026-04-01T10:00:00Z) before it was created" in problems
-    assert [i.id for i in part.incidents] == ["PINC001", "PINC002", "PINC003"]
+    assert [i.id for i in part.incidents] == ["PINC002"]  # the two without a readable start are not listed
+    assert any(p.startswith("2 incident(s) outside the 13 weeks") for p in _problems(part))
+    assert [i.id for i in pagerduty.read(doc, "bad.json", Ctx()).incidents] == ["PINC001", "PINC002", "PINC003"]
     bad_layers = {"schedules": [_schedule([{"name": "L", "end": "soon", "users": [_user("PU1", "Ana"), "x", {}]},
                                            "junk"])], "limit": 1, "offset": 0, "more": False}
     part = pagerduty.read(bad_layers, "s.json", Ctx())

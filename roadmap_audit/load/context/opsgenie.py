@@ -4,7 +4,8 @@ services that name what the others refer to by id.
 - An alert or an incident becomes an Incident row (service, team, severity = priority P1-P5, start,
   duration when the response gives one, responders). Every alert is a page (Opsgenie notifies the
   on-call for each); incidents are listed but not counted as pages, since their alerts page.
-- A team's pages per week: its alerts in the `window_weeks` weeks before the quarter starts.
+- A team's pages per week: its alerts in the `window_weeks` weeks before the quarter starts; only
+  the alerts and incidents of that window become Incident rows, the others are counted in a note.
 - A schedule's rotation: the distinct users of its active rotations (a rotation whose `endDate` is
   before the quarter starts, or before today with no quarter, does not count), for its `ownerTeam`;
   sites: the distinct time zones of those users, when the users list gives every one.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
+from .pager_common import (Listed, Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
                            reference_instant, ref_id, ref_name, text)
 from .part import ContextPart
 
@@ -127,7 +128,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: Any) -> list[ContextPart]:
             items = _items(doc)
             check_rows(len(items), kind, source, ctx)
             index.add(kind, items, ctx)
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()  # (alerts|incidents, id): overlapping pages read once
     parts = []
     for (doc, source), kind in zip(docs, kinds):
         part = ContextPart(source=source, kind="opsgenie")
@@ -155,11 +156,12 @@ def read_all(docs: list[tuple[Any, str]], ctx: Any) -> list[ContextPart]:
 # ---------------------------------------------------------------- alerts and incidents
 
 
-def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, seen: set[str], ctx: Any,
+def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, seen: set[tuple[str, str]], ctx: Any,
                  notes: Notes) -> None:
     noun = "Alert" if kind == "alerts" else "Incident"
     pages: list[Page] = []
     starts: list[dt.date] = []
+    listed = Listed(ctx, "alert(s)" if kind == "alerts" else "incident(s)")
     for n, x in enumerate(items, start=1):
         if not isinstance(x, dict):
             notes.add(f"entry {n} of the list is not an {noun.lower()}; not used", None, row_dropped=True)
@@ -173,7 +175,7 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
         if (kind, full_id) in seen:
             notes.add("appears twice (pages that overlap); read once", key)
             continue
-        seen.add((kind, full_id))  # type: ignore[arg-type]
+        seen.add((kind, full_id))
         team = None
         refs: list[Any] = []
         if kind == "alerts":
@@ -225,10 +227,11 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
                 minutes = round((ended - started).total_seconds() / 60, 1)
             elif ended:
                 notes.add("ends before it starts; no duration", key)
-        part.incidents.append(Incident(
-            id=xid, service=service, team=team, severity=text(x.get("priority"), ctx),
-            started=started.date() if started else None, duration_minutes=minutes,
-            responders=responders, ref=SourceRef(source=part.source, key=key)))
+        if listed.keep(started.date() if started else None):
+            part.incidents.append(Incident(
+                id=xid, service=service, team=team, severity=text(x.get("priority"), ctx),
+                started=started.date() if started else None, duration_minutes=minutes,
+                responders=responders, ref=SourceRef(source=part.source, key=key)))
         if started is None:
             if not created_raw:
                 notes.add("has no creation time; listed without a start and not counted as a page", key)
@@ -236,6 +239,7 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
         starts.append(started.date())
         if team and kind == "alerts":
             pages.append(Page(team, started.date(), key, service))
+    listed.note(notes)
     if kind == "alerts":
         derive_pages_per_week(part, pages, starts, ctx, "alerts", notes)
     elif items:

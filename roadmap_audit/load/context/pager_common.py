@@ -150,6 +150,40 @@ def _fmt_weeks(w: float) -> str:
 MIN_SPAN_WEEKS = 4
 
 
+def window(ctx: Any) -> tuple[dt.date, dt.date] | None:
+    """The `window_weeks` weeks before the quarter starts, as [start, end); None with no quarter start."""
+    quarter_start = getattr(ctx, "quarter_start", None)
+    if isinstance(quarter_start, dt.datetime):
+        quarter_start = quarter_start.date()
+    if not isinstance(quarter_start, dt.date):
+        return None
+    return quarter_start - dt.timedelta(weeks=window_weeks_of(ctx)), quarter_start
+
+
+class Listed:
+    """Which incidents become Incident rows: with a quarter start, those of the window only, because the
+    Incidents sheet is the last quarter's (the capacity model counts its rows as such)."""
+
+    def __init__(self, ctx: Any, noun: str) -> None:
+        self.bounds = window(ctx)
+        self.weeks = window_weeks_of(ctx)
+        self.noun = noun
+        self.left_out = 0
+
+    def keep(self, started: dt.date | None) -> bool:
+        if self.bounds is None or (started is not None and self.bounds[0] <= started < self.bounds[1]):
+            return True
+        self.left_out += 1
+        return False
+
+    def note(self, notes: Notes) -> None:
+        if self.left_out and self.bounds:
+            start, end = self.bounds
+            notes.add(f"{self.left_out} {self.noun} outside the {self.weeks} weeks before the quarter ({start} to "
+                      f"{end - dt.timedelta(days=1)}), or with no start, are not listed as incidents: the "
+                      "Incidents sheet holds the last quarter's", None)
+
+
 def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: list[dt.date], ctx: Any,
                           what: str, notes: Notes) -> None:
     """team_values[team]["pages_per_week"] from the pages, over the window before the quarter.
@@ -160,13 +194,10 @@ def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: lis
     if not every_start:
         return
     first, last = min(every_start), max(every_start)
-    quarter_start = getattr(ctx, "quarter_start", None)
-    if isinstance(quarter_start, dt.datetime):
-        quarter_start = quarter_start.date()
     weeks_n = window_weeks_of(ctx)
-    if isinstance(quarter_start, dt.date):
-        start = quarter_start - dt.timedelta(weeks=weeks_n)
-        end = quarter_start  # exclusive
+    bounds = window(ctx)
+    if bounds is not None:
+        start, end = bounds
         weeks = float(weeks_n)
         how = f"before the quarter ({start.isoformat()} to {(end - dt.timedelta(days=1)).isoformat()})"
         if last < start or first >= end:

@@ -6,7 +6,10 @@ link a schedule or an incident to a team.
   to resolution, responders = assignees and acknowledgers). A high-urgency incident is a page;
   low-urgency ones are listed but not counted as pages (PagerDuty notifies for them by the user's
   low-urgency rules, usually not by phone), and the note says how many were left out.
-- A team's pages per week: its pages in the `window_weeks` weeks before the quarter starts.
+- A team's pages per week: its pages in the `window_weeks` weeks before the quarter starts. Only the
+  incidents of that window become Incident rows (the Incidents sheet is the last quarter's); the
+  others are counted in a note. With no quarter start, all are listed and the rate is taken over the
+  span of the data (at least four weeks of it).
 - A schedule's rotation: the distinct people in its active layers (a layer whose `end` is before the
   quarter starts, or before today when no quarter is given, has ended and does not count); its sites:
   the distinct time zones of those people, when the users list gives every one of them.
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
+from .pager_common import (Listed, Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
                            reference_instant, ref_id, ref_name, text, zone)
 from .part import ContextPart
 
@@ -249,6 +252,7 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
     pages: list[Page] = []
     starts: list[dt.date] = []
     low = 0
+    listed = Listed(ctx, "incident(s)")
     for n, x in enumerate(items, start=1):
         if not isinstance(x, dict):
             notes.add(f"entry {n} of the list is not an incident; not used", None, row_dropped=True)
@@ -323,9 +327,10 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
                 minutes = round((resolved - started).total_seconds() / 60, 1)
         if started is None and created_raw in (None, ""):
             notes.add("has no creation time; listed without a start and not counted as a page", key)
-        part.incidents.append(Incident(
-            id=iid, service=service, team=team, severity=severity, started=started.date() if started else None,
-            duration_minutes=minutes, responders=responders, ref=SourceRef(source=part.source, key=key)))
+        if listed.keep(started.date() if started else None):
+            part.incidents.append(Incident(
+                id=iid, service=service, team=team, severity=severity, started=started.date() if started else None,
+                duration_minutes=minutes, responders=responders, ref=SourceRef(source=part.source, key=key)))
         if started is None:
             continue
         starts.append(started.date())
@@ -335,8 +340,9 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
             continue
         if team:
             pages.append(Page(team, started.date(), key, service))
+    listed.note(notes)
     if low:
-        notes.add(f"{low} low-urgency incident(s) are listed but not counted as pages", None)
+        notes.add(f"{low} low-urgency incident(s) are not counted as pages", None)
     derive_pages_per_week(part, pages, starts, ctx, "high-urgency incidents", notes)
 
 
