@@ -303,6 +303,14 @@ def test_garbage_is_a_note_never_a_traceback():
     part = pagerduty.read(bad_layers, "s.json", Ctx())
     assert part.team_values["Payments"]["oncall_rotation"].value == 1
     assert any("'soon' is not an ISO-8601" in p for p in _problems(part))
+    # wrong JSON types where lists are expected, and a year no plan has: notes, not tracebacks
+    odd = _schedule([{"name": "L", "users": "Ana"}], teams=())
+    odd.update({"escalation_policies": 1.5, "teams": "Payments"})
+    part = pagerduty.read({"schedules": [odd], "limit": 1, "offset": 0}, "s.json", Ctx())
+    assert part.team_values == {} and any("names no team" in p for p in _problems(part))
+    far = {"incidents": [_incident(9, "9999-12-31T23:59:59+14:00", assignments="x")], "limit": 1, "offset": 0}
+    part = pagerduty.read(far, "far.json", Ctx())
+    assert any("has year 9999, outside 1900-2200" in p for p in _problems(part))
 
 
 def test_size_limit_is_exit_2():

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
-                           reference_instant, ref_id, ref_name, text)
+from .pager_common import (Listed, Notes, Page, ReadContextLike, as_list, check_rows, derive_pages_per_week, derive_rotation,
+                           parse_instant, ref_id, ref_name, reference_instant, text)
 from .part import ContextPart
 
 
@@ -114,12 +114,12 @@ class _Index:
         return None
 
 
-def read(doc: Any, source: str, ctx: Any) -> ContextPart:
+def read(doc: Any, source: str, ctx: ReadContextLike) -> ContextPart:
     """One Opsgenie response on its own."""
     return read_all([(doc, source)], ctx)[0]
 
 
-def read_all(docs: list[tuple[Any, str]], ctx: Any) -> list[ContextPart]:
+def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextPart]:
     """Several Opsgenie responses read together (a folder), one ContextPart each, in the same order."""
     kinds = [_kind(doc) for doc, _ in docs]
     index = _Index()
@@ -179,12 +179,12 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
         team = None
         refs: list[Any] = []
         if kind == "alerts":
-            refs = list(x.get("teams") or []) + ([x["ownerTeamId"]] if text(x.get("ownerTeamId"), ctx) else [])
+            refs = as_list(x.get("teams")) + ([x["ownerTeamId"]] if text(x.get("ownerTeamId"), ctx) else [])
         else:
             refs = [x["ownerTeam"]] if x.get("ownerTeam") else []
-        refs += [r for r in x.get("responders") or [] if isinstance(r, dict) and r.get("type") == "team"]
+        refs += [r for r in as_list(x.get("responders")) if isinstance(r, dict) and r.get("type") == "team"]
         service = None
-        for sid in x.get("impactedServices") or []:
+        for sid in as_list(x.get("impactedServices")):
             name, steam = index.services.get(text(sid, ctx) or "", (None, None))
             service = service or name or text(sid, ctx)
             if steam:
@@ -197,7 +197,7 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
             notes.add(f"{noun.lower()}s name no team (no teams, owner team or team responder); they are listed "
                       "but count for no team's pages", key)
         responders = []
-        for r in x.get("responders") or []:
+        for r in as_list(x.get("responders")):
             if isinstance(r, dict) and r.get("type") == "user":
                 name = ref_name(r, ctx) or index.users.get(ref_id(r, ctx) or "", (None, None))[0]
                 if name:
@@ -284,7 +284,7 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
                 ended.append(f"{rname} (ended {end.date()})")
                 continue
             active.append(rname)
-            for p in rot.get("participants") or []:
+            for p in as_list(rot.get("participants")):
                 if not isinstance(p, dict):
                     continue
                 ptype = text(p.get("type"), ctx)

@@ -15,11 +15,13 @@ from typing import Any, Protocol
 from ...config import Limits
 from ...errors import InputError
 from ...model import DataIssue, SourceRef
+from ..values import _MAX_YEAR, _MIN_YEAR  # the years a plan's dates may have, shared with the workbook reader
 from .part import ContextPart, Derived
 
 
 class ReadContextLike(Protocol):
-    """What a reader needs from the run (the merge's ReadContext has at least these)."""
+    """What a reader needs from the run (the merge's ReadContext has at least these; `limits`, a
+    Limits, is read when present)."""
 
     quarter_start: dt.date | None
     window_weeks: int
@@ -41,6 +43,11 @@ def check_rows(n: int, what: str, source: str, ctx: Any) -> None:
     if n > cap:
         raise InputError(f"has {n} {what}, more than the limit of {cap}", where=source,
                          hint="raise [limits] max_rows or export a shorter period")
+
+
+def as_list(v: Any) -> list[Any]:
+    """A JSON array, or [] for anything else (null, a string, an object): garbage is no list."""
+    return v if isinstance(v, list) else []
 
 
 def text(v: Any, ctx: Any = None) -> str | None:
@@ -88,6 +95,8 @@ def parse_instant(v: Any, default_tz: dt.tzinfo | None = None) -> dt.datetime | 
         raise ValueError(f"'{v}' is not an ISO-8601 date and time") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=default_tz or dt.timezone.utc)
+    if not _MIN_YEAR <= when.year <= _MAX_YEAR:
+        raise ValueError(f"'{v}' has year {when.year}, outside {_MIN_YEAR}-{_MAX_YEAR}")
     return when
 
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, check_rows, derive_pages_per_week, derive_rotation, parse_instant,
-                           reference_instant, ref_id, ref_name, text, zone)
+from .pager_common import (Listed, Notes, Page, ReadContextLike, as_list, check_rows, derive_pages_per_week, derive_rotation,
+                           parse_instant, ref_id, ref_name, reference_instant, text, zone)
 from .part import ContextPart
 
 _LISTS = ("incidents", "schedules", "escalation_policies", "services", "teams", "users", "members", "oncalls")
@@ -97,7 +97,7 @@ def sniff(doc: Any) -> bool:
 
 def _items(doc: dict[str, Any], kind: str) -> list[Any]:
     if kind == "analytics":
-        return doc.get("data") or []
+        return as_list(doc.get("data"))
     if isinstance(doc.get(kind), list):
         return doc[kind]
     for key, k in _SINGLE.items():
@@ -156,8 +156,8 @@ class _Index:
                                       self.team_names(x.get("teams"), ctx), ref_id(x.get("escalation_policy"), ctx))
             elif kind == "escalation_policies" and xid:
                 schedules = []
-                for rule in x.get("escalation_rules") or []:
-                    for target in (rule.get("targets") if isinstance(rule, dict) else None) or []:
+                for rule in as_list(x.get("escalation_rules")):
+                    for target in as_list(rule.get("targets") if isinstance(rule, dict) else None):
                         if isinstance(target, dict) and str(target.get("type", "")).startswith("schedule"):
                             sid = ref_id(target, ctx)
                             if sid:
@@ -186,12 +186,12 @@ class _Index:
         return teams, "the team of a service using its escalation policy"
 
 
-def read(doc: Any, source: str, ctx: Any) -> ContextPart:
+def read(doc: Any, source: str, ctx: ReadContextLike) -> ContextPart:
     """One PagerDuty response on its own."""
     return read_all([(doc, source)], ctx)[0]
 
 
-def read_all(docs: list[tuple[Any, str]], ctx: Any) -> list[ContextPart]:
+def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextPart]:
     """Several PagerDuty responses read together (a folder), one ContextPart each, in the same order."""
     kinds = [_kind(doc) for doc, _ in docs]
     index = _Index()
@@ -293,14 +293,14 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
             if not resolved_raw and status == "resolved":
                 resolved_raw = x.get("last_status_change_at") or x.get("last_status_change_on")
             responders = []
-            for a in x.get("assignments") or []:
+            for a in as_list(x.get("assignments")):
                 if isinstance(a, dict):
                     responders += _names([a.get("assignee")], ctx)
-            for a in x.get("acknowledgements") or []:
+            for a in as_list(x.get("acknowledgements")):
                 if isinstance(a, dict):
                     responders += _names([a.get("acknowledger")], ctx)
             responders += _names([x.get("assigned_to_user"), x.get("resolved_by_user")], ctx)  # v1
-            for a in x.get("assigned_to") or []:
+            for a in as_list(x.get("assigned_to")):
                 if isinstance(a, dict):
                     responders += _names([a.get("object")], ctx)
         responders = list(dict.fromkeys(r for r in responders if r))
@@ -396,7 +396,7 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
                 ended.append(f"{lname} (ended {end.date()})")
                 continue
             active.append(lname)
-            for entry in layer.get("users") or []:
+            for entry in as_list(layer.get("users")):
                 user = entry.get("user") if isinstance(entry, dict) else None
                 uid = ref_id(user, ctx) or ref_name(user, ctx)
                 if not uid:
@@ -413,7 +413,7 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
         teams = index.team_names(s.get("teams"), ctx)
         how = "the schedule's team"
         if not teams:
-            policies = [p for p in (ref_id(e, ctx) for e in s.get("escalation_policies") or []) if p]
+            policies = [p for p in (ref_id(e, ctx) for e in as_list(s.get("escalation_policies"))) if p]
             policies += [pid for pid, (_, _, scheds) in index.policies.items() if sid in scheds and pid not in policies]
             teams, how = index.policy_teams(policies)
         if not teams:
