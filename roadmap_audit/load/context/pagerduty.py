@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, ReadContextLike, as_list, check_rows, derive_pages_per_week, derive_rotation,
-                           parse_instant, ref_id, ref_name, reference_instant, text, zone)
+from .pager_common import (Listed, Notes, Page, ReadContextLike, as_list, check_rows, derive_pages_per_week,
+                           derive_rotation, parse_instant, ref_id, ref_name, reference_instant, text, zone)
 from .part import ContextPart
 
 _LISTS = ("incidents", "schedules", "escalation_policies", "services", "teams", "users", "members", "oncalls")
