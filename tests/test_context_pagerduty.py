@@ -206,8 +206,11 @@ def test_paged_lists_read_together_count_each_incident_once():
     assert [len(p.incidents) for p in parts] == [3, 1]
     assert any("more: true" in p for p in _problems(parts[0]))
     assert ("Incident PINC002", "appears twice (pages that overlap); read once") in _notes(parts[1])
-    per_page = [p.team_values["Payments"]["pages_per_week"].value for p in parts]
-    assert per_page == [round(3 / 13, 2), round(1 / 13, 2)]
+    # one rate over both pages (3 + 1 distinct incidents), held by the first file, never one rate per page
+    pages = parts[0].team_values["Payments"]["pages_per_week"]
+    assert pages.value == round(4 / 13, 2)
+    assert pages.note.endswith("read across 2 files (page1.json, page2.json)")
+    assert parts[1].team_values == {}
 
 
 def test_no_team_found_through_services_and_policies_else_noted_once():

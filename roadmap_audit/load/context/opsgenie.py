@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, ReadContextLike, as_list, check_rows, derive_pages_per_week,
+from .pager_common import (Listed, Notes, Page, PageTally, ReadContextLike, as_list, check_rows,
                            derive_rotation, parse_instant, ref_id, ref_name, reference_instant, text)
 from .part import ContextPart
 
@@ -129,7 +129,9 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
             check_rows(len(items), kind, source, ctx)
             index.add(kind, items, ctx)
     seen: set[tuple[str, str]] = set()  # (alerts|incidents, id): overlapping pages read once
+    tally = PageTally("alerts")
     parts = []
+    all_notes = []
     for (doc, source), kind in zip(docs, kinds):
         part = ContextPart(source=source, kind="opsgenie")
         notes = Notes(source)
@@ -140,7 +142,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
             notes.add(f"this is one page of a longer list (the next is {text(paging.get('next'), ctx)}); only what "
                       "it holds was read; save every page into the context folder", None)
         if kind in ("alerts", "incidents"):
-            _read_events(part, items, kind, index, seen, ctx, notes)
+            _read_events(part, items, kind, index, seen, ctx, notes, tally)
         elif kind == "schedules":
             _read_schedules(part, items, index, ctx, notes)
         elif kind == "rotations":
@@ -148,16 +150,19 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
                       "/v2/schedules/{id}?expand=rotation)", None)
         elif kind in (None, "other"):
             notes.add("not an Opsgenie response this tool reads; not used", None)
-        notes.into(part)
         parts.append(part)
+        all_notes.append(notes)
+    tally.derive(ctx)
+    for part, notes in zip(parts, all_notes):
+        notes.into(part)
     return parts
 
 
 # ---------------------------------------------------------------- alerts and incidents
 
 
-def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, seen: set[tuple[str, str]], ctx: Any,
-                 notes: Notes) -> None:
+def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, seen: set[tuple[str, str]],
+                 ctx: Any, notes: Notes, tally: PageTally) -> None:
     noun = "Alert" if kind == "alerts" else "Incident"
     pages: list[Page] = []
     starts: list[dt.date] = []
@@ -241,7 +246,7 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
             pages.append(Page(team, started.date(), key, service))
     listed.note(notes)
     if kind == "alerts":
-        derive_pages_per_week(part, pages, starts, ctx, "alerts", notes)
+        tally.add(part, notes, pages, starts)
     elif items:
         notes.add("incidents are listed but not counted as pages (their alerts page; export /v2/alerts for "
                   "pages per week)", None)

@@ -193,8 +193,31 @@ class Listed:
                       "Incidents sheet holds the last quarter's", None)
 
 
+@dataclass
+class PageTally:
+    """The pages of every file of a run, so a list saved as several pages gives one rate per team, held
+    by the first file that has any (the note names the others)."""
+
+    what: str  # "high-urgency incidents", "alerts"
+    pages: list[Page] = field(default_factory=list)
+    starts: list[dt.date] = field(default_factory=list)
+    holders: list[tuple[ContextPart, Notes]] = field(default_factory=list)
+
+    def add(self, part: ContextPart, notes: Notes, pages: list[Page], starts: list[dt.date]) -> None:
+        if starts:
+            self.pages += pages
+            self.starts += starts
+            self.holders.append((part, notes))
+
+    def derive(self, ctx: Any) -> None:
+        if self.holders:
+            part, notes = self.holders[0]
+            derive_pages_per_week(part, self.pages, self.starts, ctx, self.what, notes,
+                                  files=[p.source for p, _ in self.holders])
+
+
 def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: list[dt.date], ctx: Any,
-                          what: str, notes: Notes) -> None:
+                          what: str, notes: Notes, files: list[str] | None = None) -> None:
     """team_values[team]["pages_per_week"] from the pages, over the window before the quarter.
 
     `every_start` holds the start of every event read (paged or not), to tell whether the data reaches
@@ -238,6 +261,8 @@ def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: lis
                f"Services {', '.join(services)} / Team {team}" if services else f"Team {team}")
         value = round(len(inside) / weeks, 2)
         note = f"{len(inside)} {what} over {_fmt_weeks(weeks)} {how}"
+        if files and len(files) > 1:
+            note += f", read across {len(files)} files ({', '.join(files)})"
         part.team_values.setdefault(team, {})["pages_per_week"] = Derived(
             value, SourceRef(source=part.source, key=key), note)
 

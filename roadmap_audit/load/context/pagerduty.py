@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, ReadContextLike, as_list, check_rows, derive_pages_per_week,
+from .pager_common import (Listed, Notes, Page, PageTally, ReadContextLike, as_list, check_rows,
                            derive_rotation, parse_instant, ref_id, ref_name, reference_instant, text, zone)
 from .part import ContextPart
 
@@ -202,7 +202,9 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
                 check_rows(len(items), kind.replace("_", " "), source, ctx)
                 index.add(kind, items, ctx)
     seen: set[str] = set()
+    tally = PageTally("high-urgency incidents")
     parts = []
+    all_notes = []
     for (doc, source), kind in zip(docs, kinds):
         part = ContextPart(source=source, kind="pagerduty")
         notes = Notes(source)
@@ -213,7 +215,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
             check_rows(len(items), kind.replace("_", " "), source, ctx)
             _paging_note(doc, kind, notes)
             if kind in ("incidents", "analytics"):
-                _read_incidents(part, items, kind, doc, index, seen, ctx, notes)
+                _read_incidents(part, items, kind, doc, index, seen, ctx, notes, tally)
             elif kind == "schedules":
                 _read_schedules(part, items, index, ctx, notes)
             elif kind == "members":
@@ -222,8 +224,11 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
             elif kind == "oncalls":
                 notes.add("an on-call list says who is on call now, not who is in the rotation; not used "
                           "(export /schedules?include[]=schedule_layers)", None)
-        notes.into(part)
         parts.append(part)
+        all_notes.append(notes)
+    tally.derive(ctx)
+    for part, notes in zip(parts, all_notes):
+        notes.into(part)
     return parts
 
 
@@ -247,7 +252,7 @@ def _when(v: Any, tz: dt.tzinfo | None, what: str, key: str, notes: Notes) -> dt
 
 
 def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[str, Any], index: _Index,
-                    seen: set[str], ctx: Any, notes: Notes) -> None:
+                    seen: set[str], ctx: Any, notes: Notes, tally: PageTally) -> None:
     tz = zone(doc.get("time_zone")) if kind == "analytics" else None
     pages: list[Page] = []
     starts: list[dt.date] = []
@@ -343,7 +348,7 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
     listed.note(notes)
     if low:
         notes.add(f"{low} low-urgency incident(s) are not counted as pages", None)
-    derive_pages_per_week(part, pages, starts, ctx, "high-urgency incidents", notes)
+    tally.add(part, notes, pages, starts)
 
 
 def _incident_team(own: list[str], service_id: str | None, policy: str | None, index: _Index) -> str | None:
