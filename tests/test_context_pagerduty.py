@@ -285,6 +285,18 @@ def test_schedule_team_through_escalation_policy_and_service():
     parts = pagerduty.read_all([(sched, "s.json"), (services, "svc.json")], Ctx(quarter_start=dt.date(2026, 7, 1)))
     rot = parts[0].team_values["Payments"]["oncall_rotation"]
     assert rot.value == 2 and "a service using its escalation policy" in rot.note
+    # an escalation policy that targets the schedule and names a team links it, even when the schedule
+    # lists no policy (the /schedules response without include[]=escalation_policies)
+    bare = {"schedules": [_schedule([layer], teams=())], "limit": 25, "offset": 0, "more": False}
+    policies = {"escalation_policies": [{
+        "id": "PEP7", "type": "escalation_policy", "name": "Ledger EP",
+        "teams": [{"id": "PT7", "type": "team_reference", "summary": "Ledger"}],
+        "escalation_rules": [{"escalation_delay_in_minutes": 30,
+                              "targets": [{"id": "PSCH1", "type": "schedule_reference", "summary": "x"}]}]}],
+        "limit": 25, "offset": 0, "more": False}
+    parts = pagerduty.read_all([(policies, "ep.json"), (bare, "s.json")], Ctx(quarter_start=dt.date(2026, 7, 1)))
+    rot = parts[1].team_values["Ledger"]["oncall_rotation"]
+    assert rot.value == 2 and rot.note.endswith("(team: its escalation policy's team)")
 
 
 def test_garbage_is_a_note_never_a_traceback():
