@@ -228,6 +228,9 @@ class Incident(_Model):
     started: dt.date | None = None
     duration_minutes: float | None = None
     responders: list[str] = Field(default_factory=list)
+    # An alert from a paging system (PagerDuty, Opsgenie): its time counts through the team's pages per
+    # week, so the capacity model does not charge it again as an incident.
+    paged: bool = False
     ref: SourceRef
 
 

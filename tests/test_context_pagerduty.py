@@ -354,3 +354,30 @@ def test_no_quarter_start_uses_the_span_of_the_data_when_long_enough():
     short = pagerduty.read({"incidents": incidents[:2][:1], "limit": 25, "offset": 0}, "pd.json", Ctx())
     assert short.team_values == {}
     assert any("no weekly rate" in p for p in _problems(short))
+
+
+def test_a_paged_alert_is_counted_once_as_a_page_never_again_as_an_incident(tmp_path):
+    """Each PagerDuty incident is a page: its time reaches capacity through pages per week, and the
+    capacity model's per-incident charge is left to the incidents a workbook types."""
+    from roadmap_audit.analyze.capacity import CapacityParams
+    from roadmap_audit.analyze.facts import Vocabulary, derive
+    from roadmap_audit.engine import builtin_rules_dir
+    from roadmap_audit.load import load_plan
+
+    incidents = [{"id": f"Q{n}", "type": "incident", "created_at": f"2026-05-{1 + n % 28:02d}T02:00:00+00:00",
+                  "resolved_at": f"2026-05-{1 + n % 28:02d}T03:00:00+00:00", "urgency": "high",
+                  "service": {"id": "S1", "type": "service_reference", "summary": "payments-api"},
+                  "teams": [{"id": "T1", "type": "team_reference", "summary": "payments"}]} for n in range(26)]
+    context = tmp_path / "pd"
+    context.mkdir()
+    (context / "incidents.json").write_text(json.dumps({"incidents": incidents, "limit": 100, "offset": 0,
+                                                        "more": False}), encoding="utf-8")
+    (tmp_path / "items.csv").write_text("key,title,team,estimate\nP-1,Refund export,payments,2\n", encoding="utf-8")
+    (tmp_path / "teams.csv").write_text("team,headcount,oncall_rotation\npayments,6,6\n", encoding="utf-8")
+    plan = load_plan(tmp_path, [context], quarter="2026-Q3")
+    assert len(plan.incidents) == 26 and all(i.paged for i in plan.incidents)
+    assert plan.teams[0].pages_per_week == 2.0  # 26 over the 13 weeks before the quarter
+    vocabulary = Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml")
+    facts = derive(plan, CapacityParams(), vocabulary, quarter="2026-Q3")
+    ops = {d.label: d.weeks for d in facts.capacity["payments"].ops_breakdown}
+    assert ops["pages"] > 0 and ops["incidents"] == 0  # 26 alerts: pages, not 26 x 6 h of incidents too

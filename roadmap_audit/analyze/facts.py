@@ -413,6 +413,8 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
         facts.issues.append(sizes_note)
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
+        if incident.paged:  # counted once, as a page (pages_per_week), never again as an incident
+            continue
         owner = facts.team_name(incident.team)
         if owner is None and incident.service:
             svc = facts.services.get(facts.service_name(incident.service) or "")

@@ -236,7 +236,7 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
             part.incidents.append(Incident(
                 id=xid, service=service, team=team, severity=text(x.get("priority"), ctx),
                 started=started.date() if started else None, duration_minutes=minutes,
-                responders=responders, ref=SourceRef(source=part.source, key=key)))
+                responders=responders, paged=True, ref=SourceRef(source=part.source, key=key)))
         if started is None:
             if not created_raw:
                 notes.add("has no creation time; listed without a start and not counted as a page", key)

@@ -335,7 +335,7 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
         if listed.keep(started.date() if started else None):
             part.incidents.append(Incident(
                 id=iid, service=service, team=team, severity=severity, started=started.date() if started else None,
-                duration_minutes=minutes, responders=responders, ref=SourceRef(source=part.source, key=key)))
+                duration_minutes=minutes, responders=responders, paged=True, ref=SourceRef(source=part.source, key=key)))
         if started is None:
             continue
         starts.append(started.date())
