@@ -112,3 +112,104 @@ def test_an_empty_points_per_week_cell_is_named_and_a_filled_one_converts(tmp_pa
     assert (web.planned_weeks, web.planned_known, web.points_unconverted) == (5.0, True, [])
     assert not [i for i in converted.data_quality.issues if "story points" in i["problem"]]
     assert web.status != "not checked"
+
+
+# ------------------------------------------------------------------ two Jira sites in one folder
+
+ALPHA_FIELDS = [
+    {"id": "customfield_10001", "name": "Team", "custom": True, "schema": {"type": "option"}},
+    {"id": "customfield_10002", "name": "Story Points", "custom": True, "schema": {"type": "number"}},
+    {"id": "customfield_10003", "name": "Rank", "custom": True, "schema": {"type": "any"}},
+]
+# The same ids on another site mean other fields: Jira numbers every site's custom fields from 10000.
+BETA_FIELDS = [
+    {"id": "customfield_10001", "name": "Flagged", "custom": True, "schema": {"type": "array"}},
+    {"id": "customfield_10002", "name": "Rank", "custom": True, "schema": {"type": "string"}},
+    {"id": "customfield_10003", "name": "Epic Link", "custom": True, "schema": {"type": "any"}},
+    {"id": "customfield_10100", "name": "Team", "custom": True, "schema": {"type": "option"}},
+    {"id": "customfield_10101", "name": "Story point estimate", "custom": True, "schema": {"type": "number"}},
+]
+
+
+def jira_issue(site, key, **custom):
+    number = key.split("-")[1]
+    return {"id": number, "key": key, "self": f"https://{site}/rest/api/2/issue/{number}",
+            "fields": {"summary": f"Work {key}", "issuetype": {"name": "Story"},
+                       "status": {"name": "To Do", "statusCategory": {"key": "new", "name": "To Do"}}, **custom}}
+
+
+def page(*issues):
+    return {"startAt": 0, "maxResults": 50, "total": len(issues), "issues": list(issues)}
+
+
+def save(folder, name, data):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(json.dumps(data), encoding="utf-8")
+    return folder / name
+
+
+def alpha_page(site="alpha.atlassian.net"):
+    return page(jira_issue(site, "PAY-1", customfield_10001={"value": "payments"}, customfield_10002=5,
+                           customfield_10003="0|i0001:"),
+                jira_issue(site, "PAY-2", customfield_10001={"value": "payments"}, customfield_10002=3,
+                           customfield_10003="0|i0002:"))
+
+
+def beta_page(site="jira.beta.example.com"):
+    return page(jira_issue(site, "LED-7", customfield_10001=None, customfield_10002="0|hzzz:",
+                           customfield_10100={"value": "ledger"}, customfield_10101=8))
+
+
+def test_two_sites_pages_in_one_folder_each_take_their_own_field_list(tmp_path):
+    save(tmp_path, "alpha-search.json", alpha_page())
+    save(tmp_path, "beta-search.json", beta_page())
+    save(tmp_path, "alpha-fields.json", ALPHA_FIELDS)
+    save(tmp_path, "beta-fields.json", BETA_FIELDS)  # read last: it used to name every page
+    plan = load_plan(tmp_path)
+    got = {i.key: (i.team, i.estimate_points) for i in plan.items}
+    assert got == {"PAY-1": ("payments", 5.0), "PAY-2": ("payments", 3.0), "LED-7": ("ledger", 8.0)}
+    assert not [i for i in plan.issues if "field list" in i.problem or "no name" in i.problem]
+
+
+def test_a_field_list_of_another_site_is_not_used_and_says_so(tmp_path):
+    folder = tmp_path / "export"
+    search = save(folder, "search.json", alpha_page())
+    save(folder, "fields.json", BETA_FIELDS)
+    plan = load_plan(search)
+    assert {i.key: (i.team, i.estimate_points) for i in plan.items} == {"PAY-1": ("PAY", None),
+                                                                        "PAY-2": ("PAY", None)}
+    notes = [(i.ref.location, i.problem) for i in plan.issues if "does not fit" in i.problem]
+    assert notes == [(str(folder / "fields.json"),
+                      "this field list does not fit the pages of alpha.atlassian.net: 2 of their 3 custom fields "
+                      "are missing from it or hold values of another type (customfield_10001, customfield_10002), "
+                      "so it is from another Jira site and was not used to name them")]
+
+
+def test_two_field_lists_that_both_fit_and_disagree_are_not_guessed(tmp_path):
+    bare = [{k: v for k, v in f.items() if k != "schema"} for f in ALPHA_FIELDS]
+    other = [dict(f, name="Flagged") if f["id"] == "customfield_10001" else f for f in bare]
+    no_self = alpha_page()
+    for raw in no_self["issues"]:
+        del raw["self"]
+    save(tmp_path, "search.json", no_self)
+    save(tmp_path, "fields-1.json", bare)
+    save(tmp_path, "fields-2.json", other)
+    plan = load_plan(tmp_path)
+    assert {i.key: (i.team, i.estimate_points) for i in plan.items} == {"PAY-1": ("PAY", 5.0),
+                                                                        "PAY-2": ("PAY", 3.0)}
+    assert [i.problem for i in plan.issues if "cannot be told" in i.problem] == [
+        f"1 custom field is named differently by field lists that each fit the pages (customfield_10001: 'Team' "
+        f"in {tmp_path}/fields-1.json, 'Flagged' in {tmp_path}/fields-2.json), and which list belongs to them "
+        "cannot be told; those fields were not read (give only the field list of the pages' own Jira site, or "
+        "name the field with [jira] in the config)"]
+
+
+def test_each_sites_names_from_expand_names_stay_with_its_pages(tmp_path):
+    alpha, beta = alpha_page(), beta_page()
+    alpha["names"] = {f["id"]: f["name"] for f in ALPHA_FIELDS}
+    beta["names"] = {f["id"]: f["name"] for f in BETA_FIELDS}
+    save(tmp_path, "1.json", alpha)
+    save(tmp_path, "2.json", beta)
+    plan = load_plan(tmp_path)
+    assert {i.key: (i.team, i.estimate_points) for i in plan.items} == {
+        "PAY-1": ("payments", 5.0), "PAY-2": ("payments", 3.0), "LED-7": ("ledger", 8.0)}
