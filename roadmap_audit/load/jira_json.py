@@ -439,16 +439,19 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
 
 # ---------------------------------------------------------------- sites and field lists
 
-# A field list's schema type -> the JSON types a value of the field can have. A field list from
+# A field list's schema type -> the JSON types a value of the field can have (API v3 sends a text
+# area as an ADF document). A field list from
 # another Jira site numbers its custom fields the same way (customfield_10000 upwards), so ids
 # alone do not tell sites apart; a value of the wrong type does.
 _SCHEMA_TYPES: dict[str, tuple[type, ...]] = {
-    "number": (int, float), "string": (str,), "date": (str,), "datetime": (str,), "array": (list,),
+    "number": (int, float), "string": (str, dict), "date": (str,), "datetime": (str,), "array": (list,),
     "option": (dict,), "option-with-child": (dict,), "user": (dict,), "group": (dict,), "version": (dict,),
     "project": (dict,), "priority": (dict,), "issuetype": (dict,), "status": (dict,), "resolution": (dict,),
     "securitylevel": (dict,), "team": (dict, str),
 }
-_FOREIGN_SHARE = 0.1  # more of a page's custom fields than this unknown to a list, or of the wrong type: another site
+# More of a site's custom fields than this unknown to a list, or of another type: the list is another site's.
+# Not none at all: a field made after the list was saved is not in it (convention of this project).
+_FOREIGN_SHARE = 0.2
 
 
 def _site(page: Page) -> str | None:
