@@ -213,3 +213,43 @@ def test_each_sites_names_from_expand_names_stay_with_its_pages(tmp_path):
     plan = load_plan(tmp_path)
     assert {i.key: (i.team, i.estimate_points) for i in plan.items} == {
         "PAY-1": ("payments", 5.0), "PAY-2": ("payments", 3.0), "LED-7": ("ledger", 8.0)}
+
+
+# ------------------------------------------------------------------ one note per cause
+
+
+def test_jira_notes_repeated_per_row_become_one_note_per_cause(tmp_path):
+    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Parent id", "Outward issue link (Blocks)"]
+    rows = [header, ["Epic", "PAY-1", "100", "Epic", "To Do", "", ""]]
+    rows += [[f"No key {n}", "", str(200 + n), "Story", "To Do", "100", ""] for n in range(1, 5)]  # rows 3-6
+    rows += [[f"Orphan {n}", f"PAY-{10 + n}", str(300 + n), "Story", "To Do", str(9000 + n), ""]
+             for n in range(1, 4)]  # rows 7-9
+    rows += [["Lone orphan", "PAY-20", "400", "Story", "To Do", "100", "OUT-1"]]  # row 10: one of its kind
+    plan = load_plan(write_csv(tmp_path / "Jira.csv", rows))
+    notes = [(i.ref.location, i.problem) for i in plan.issues]
+    assert ("Jira.csv!3", "no issue key; a key was made from its issue id, or its row, and is shown beside each "
+            "(4 rows: 3 (id-201), 4 (id-202), 5 (id-203), 6 (id-204))") in notes
+    assert ("Jira.csv!F7", "parent issue id not in this export; these issues have no parent in the plan "
+            "(3 rows: 7 (parent 9001), 8 (parent 9002), 9 (parent 9003))") in notes
+    # a cause met once keeps its own words
+    assert ("Jira.csv!G10", "PAY-20 is needed by OUT-1 (Blocks link), which is not in this export; the dependency "
+            "was kept as a link") in notes
+    assert not [p for _, p in notes if p.startswith("no issue key; 'id-")]
+    assert plan.rows_read == plan.rows_used == 9
+
+
+def test_json_notes_name_the_issues_of_a_cause(tmp_path):
+    issues = [jira_issue("alpha.atlassian.net", f"PAY-{n}") for n in range(1, 15)]
+    for raw in issues:
+        del raw["fields"]["summary"]
+    plan = load_plan(save(tmp_path, "search.json", page(*issues)))
+    assert [i.problem for i in plan.issues if "no summary" in i.problem] == [
+        "no summary; the key is used as its title (14 issues: PAY-1, PAY-2, PAY-3, PAY-4, PAY-5, PAY-6, PAY-7, "
+        "PAY-8, PAY-9, PAY-10, PAY-11, PAY-12 and 2 more)"]
+
+
+def test_a_dropped_row_keeps_its_own_note_so_rows_used_stays_exact(tmp_path):
+    rows = [JIRA] + [["Same", "PAY-1", "1", "Story", "To Do", "payments", ""]] * 3
+    plan = load_plan(write_csv(tmp_path / "Jira.csv", rows))
+    dropped = [i for i in plan.issues if i.row_dropped]
+    assert len(dropped) == 2 and (plan.rows_read, plan.rows_used) == (3, 1)
