@@ -88,6 +88,9 @@ def _plan_options(fn):
     fn = click.option("--quarter", help="Planning quarter, e.g. 2026-Q3 (overrides the Settings sheet).")(fn)
     fn = click.option("--level", type=click.Choice(["issue", "epic"]), default="issue", show_default=True,
                       help="Plan items: every issue, or epics with their child issues rolled up into them.")(fn)
+    fn = click.option("--map", "maps", multiple=True, metavar="'HEADER=FIELD'",
+                      help="Read a column as a field no alias covers, e.g. --map 'Our Column=title' or "
+                           "'Team size=teams.headcount' (repeatable; adds to [columns] in the config).")(fn)
     return fn
 
 
@@ -127,9 +130,20 @@ def _guard_paths(inputs: list[str], config_file: str | None, output: str | None 
         check_output(output, protected)
 
 
+def _column_map(maps: tuple[str, ...]) -> dict[str, str]:
+    """--map 'Our Column=field' options as a header -> field table."""
+    out = {}
+    for text in maps:
+        header, sep, field = text.rpartition("=")
+        if not sep or not header.strip() or not field.strip():
+            raise click.BadParameter(f"'{text}' is not HEADER=FIELD, e.g. 'Our Column=title'", param_hint="--map")
+        out[header.strip()] = field.strip()
+    return out
+
+
 def _options(plan: str, context: tuple[str, ...], config_file: str | None, quarter: str | None,
              rules_dirs: tuple[str, ...] = (), select: str | None = None, ignore: str | None = None,
-             level: str = "issue"):
+             level: str = "issue", maps: tuple[str, ...] = ()):
     from .config import load_config
     from .load.values import ParseError, parse_quarter
     from .pipeline import Options
@@ -141,6 +155,8 @@ def _options(plan: str, context: tuple[str, ...], config_file: str | None, quart
         except ParseError as exc:
             raise click.BadParameter(str(exc), param_hint="--quarter") from None
     config = load_config(config_file)
+    if maps:
+        config = config.model_copy(update={"columns": {**config.columns, **_column_map(maps)}})
     split = lambda s: [x.strip() for x in (s or "").split(",") if x.strip()]  # noqa: E731
     return Options(plan=plan, context=list(context), config=config, rules_dirs=list(rules_dirs), level=level,
                    select=split(select), ignore=split(ignore), quarter=quarter)
@@ -176,7 +192,7 @@ _PHASES = {"derive": "deriving capacity and graphs", "forecast": "forecasting de
 @click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), help="Exit 1 if any finding is at or above this severity.")
 @click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere "
               "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).")
-def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, select, ignore, fail_on,
+def audit(plan, context, config_file, quarter, level, maps, output, fmt, rules_dirs, select, ignore, fail_on,
           redact_people):
     """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
     from . import pipeline
@@ -189,7 +205,7 @@ def audit(plan, context, config_file, quarter, level, output, fmt, rules_dirs, s
     if not output and fmt == "html":
         output = f"{Path(plan).stem}-audit.html"
     _guard_paths([plan, *context], config_file, output, rules_dirs)
-    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level)
+    options = _options(plan, context, config_file, quarter, rules_dirs, select, ignore, level, maps)
     progress = _Progress()
     progress("reading the plan")
     loaded = pipeline.load(options)
@@ -246,7 +262,7 @@ def _summary_line(result, output: str) -> str:
               help="Exit 1 if NEW brings a finding at or above this severity (new, or worse than in OLD).")
 @click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere "
               "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).")
-def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, redact_people):
+def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail_on, redact_people):
     """Compare two plans, OLD (earlier) and NEW (later): findings resolved and new, team load before
     and after, items added, removed, moved or changed, and the verdict change."""
     import dataclasses
@@ -261,7 +277,7 @@ def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, r
     if not output and fmt == "html":
         output = f"{Path(new).stem}-diff.html"
     _guard_paths([old, new, *context], config_file, output)
-    before_options = _options(old, context, config_file, quarter, level=level)
+    before_options = _options(old, context, config_file, quarter, level=level, maps=maps)
     after_options = dataclasses.replace(before_options, plan=new)
     progress = _Progress()
     plans = []
@@ -291,20 +307,23 @@ def diff(old, new, context, config_file, quarter, level, output, fmt, fail_on, r
 @click.argument("plan", type=click.Path())
 @_plan_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(plan, context, config_file, quarter, level, fmt):
+def validate(plan, context, config_file, quarter, level, maps, fmt):
     """Read PLAN without running the rules and report data quality: every row used or reported."""
     import json
 
     from . import pipeline
 
     _guard_paths([plan, *context], config_file)
-    options = _options(plan, context, config_file, quarter, level=level)
+    options = _options(plan, context, config_file, quarter, level=level, maps=maps)
     loaded = pipeline.load(options)
     issues = pipeline.derived(options, loaded).issues  # the loader's notes, and how sizes were read
     if fmt == "json":
         click.echo(json.dumps({
             "sources": loaded.sources, "rows_read": loaded.rows_read, "rows_used": loaded.rows_used,
             "items": len(loaded.items), "teams": len(loaded.teams), "services": len(loaded.services),
+            "headers": [{"source": h.source, "sheet": h.sheet, "row": h.row,
+                         "columns": [{"column": c, "header": t, "read_as": r} for c, t, r in h.columns]}
+                        for h in loaded.headers],
             "issues": [{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
                         "row_dropped": i.row_dropped} for i in issues],
         }, indent=2))
@@ -312,6 +331,14 @@ def validate(plan, context, config_file, quarter, level, fmt):
     click.echo(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
                f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
                f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents")
+    from .load.values import normalize_name
+
+    for header in loaded.headers:  # what each header was read as, before the notes
+        if all(normalize_name(t) == normalize_name(r) for _, t, r in header.columns):
+            read = f"{len(header.columns)} columns, each read as the field it names"
+        else:
+            read = "; ".join(f"{c} '{t}' {'→ ' + r if not r.startswith('kept') else r}" for c, t, r in header.columns)
+        click.echo(f"  {header.source} {header.sheet}!{header.row} (header row): {read}")
     for issue in issues:
         mark = "row not used" if issue.row_dropped else "note"
         click.echo(f"  {issue.ref.source} {issue.ref.location}: {issue.problem} [{mark}]")
@@ -405,20 +432,20 @@ def toml_value(value) -> str:
                    "items with no staffing row, a Services row for each service named on items; fill in the "
                    "numbers and pass it with --context.")
 @_plan_options
-def template(path, from_plan, context, config_file, quarter, level):
+def template(path, from_plan, context, config_file, quarter, level, maps):
     """Write a blank plan workbook with header notes, example rows and data validation."""
     from .template import rows_for, write_template
 
     if from_plan is None:
-        if context or config_file or level != "issue":
-            raise click.UsageError("--context, --config and --level go with --from PLAN")
+        if context or config_file or level != "issue" or maps:
+            raise click.UsageError("--context, --config, --level and --map go with --from PLAN")
         write_template(Path(path))
         click.echo(f"template written to {path}", err=True)
         return
     from . import pipeline
 
     _guard_paths([from_plan, *context], config_file)
-    rows = rows_for(pipeline.load(_options(from_plan, context, config_file, quarter, level=level)))
+    rows = rows_for(pipeline.load(_options(from_plan, context, config_file, quarter, level=level, maps=maps)))
     if not rows["Teams"] and not rows["Services"]:
         raise InputError("every team that owns items already has a staffing row, and every service named "
                          "on items a Services row", where=from_plan, hint="nothing to write")

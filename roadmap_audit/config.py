@@ -89,6 +89,7 @@ class Config(BaseModel):
     forecast: dict[str, Any] = Field(default_factory=dict)  # checked against rules/forecast.toml
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
+    columns: dict[str, str] = Field(default_factory=dict)  # [columns] and --map: header -> field or sheet.field
     jira: JiraConfig = Field(default_factory=JiraConfig)
     limits: Limits = Field(default_factory=Limits)
     origin: list[str] = Field(default_factory=list, exclude=True)  # files read, in order
@@ -133,7 +134,7 @@ class Config(BaseModel):
             if key in ("origin", "set_in"):  # the tool's own bookkeeping, never a key of a file
                 raise InputError(f"unknown key '{key}' ({did_you_mean(key, list(_KEYS), 'keys')})", where=origin)
             set_in[key] = origin
-            if key in ("capacity", "forecast", "mapping", "jira", "limits") and isinstance(value, dict):
+            if key in ("capacity", "forecast", "mapping", "columns", "jira", "limits") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
                 set_in.update({f"{key}.{name}": origin for name in value})
             elif key == "rules" and isinstance(value, dict):

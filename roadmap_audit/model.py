@@ -94,6 +94,12 @@ class DataIssue(_Frozen):
     problem: str  # what is wrong and what was done about it
     row_dropped: bool = False  # True when the whole row was not used
     subject_id: str | None = None  # item key, team or service the row was about
+    rows: tuple[int, ...] = ()  # when one note stands for many rows (one note per cause): every one of them
+
+    @property
+    def count(self) -> int:
+        """How many rows the note is about."""
+        return len(self.rows) or 1
 
 
 # ---------------------------------------------------------------- plan
@@ -225,6 +231,15 @@ class Settings(_Model):
     weeks: float | None = None
 
 
+class SheetHeader(_Frozen):
+    """A sheet's header row and what each header in it was read as (shown by `validate`)."""
+
+    source: str
+    sheet: str
+    row: int  # 1-based
+    columns: list[tuple[str, str, str]] = Field(default_factory=list)  # (letter, header, read as)
+
+
 class Plan(_Model):
     """Everything read from the sources, plus what could not be read."""
 
@@ -241,10 +256,11 @@ class Plan(_Model):
     # With --level epic: the child issues folded into their epics, kept (parent keys intact) so a
     # rule can read what an epic's stories say; they are not items of the plan.
     rolled_up: list[Item] = Field(default_factory=list)
+    headers: list[SheetHeader] = Field(default_factory=list)  # how each sheet's header row was read
 
     @property
     def rows_used(self) -> int:
-        return self.rows_read - sum(1 for i in self.issues if i.row_dropped)
+        return self.rows_read - sum(i.count for i in self.issues if i.row_dropped)
 
 
 # ---------------------------------------------------------------- audit
@@ -414,6 +430,7 @@ class ItemSummary(_Frozen):
     done: bool = False
     priority: str | None = None
     location: str  # where it was read: Items!A14, or a Jira key
+    extra: dict[str, str] = Field(default_factory=dict)  # columns no field reads, by header, kept and shown
 
 
 class Dependency(_Frozen):

@@ -82,7 +82,8 @@ def load(options: Options) -> Plan:
     from .load import load_plan
 
     with fewer_collections():
-        return load_plan(options.plan, options.context, options.config.mapping, jira=options.config.jira,
+        mapping = {**options.config.mapping, "*": options.config.columns}  # [columns] and --map: any sheet
+        return load_plan(options.plan, options.context, mapping, jira=options.config.jira,
                          level=options.level, limits=options.config.limits)
 
 

@@ -2,10 +2,15 @@
 
 People are the item owners, the service experts, the incident responders, and
 the values of any extra column whose header names a person (Reporter, Creator,
-Manager, Tech lead ...). Each name becomes `Person-` and a hash of the name, so
-the same person gets the same pseudonym in every run and every report. Names are
-also replaced wherever they appear inside other text (titles, descriptions,
-notes), as whole words and in any case.
+Manager, Tech lead, Backup owner, Stakeholder ...). Each name becomes `Person-`
+and a hash of the name, so the same person gets the same pseudonym in every run
+and every report. Names are also replaced wherever they appear inside other text
+(titles, labels, descriptions, notes, org unit and team names, sheet names), as
+whole words, in any case and however they are spaced; so is a first name or a
+surname alone ("with Zbigniew", `wilhelmina-review`), and so are Jira mentions
+(`[~user]`, which the Jira JSON reader also writes for a mention in a v3
+description) and e-mail addresses, whoever they name. A first name or surname
+that is also a word ("Will", "Rose") is replaced too: the flag hides people first.
 
 A plain hash of a name is a pseudonym, not anonymity: someone who can guess the
 names in an organisation can hash them and compare. With a secret key (the
@@ -20,7 +25,7 @@ import hashlib
 import hmac
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .load.values import normalize_name, parse_list
@@ -31,12 +36,23 @@ PERSON_HEADERS = frozenset(normalize_name(h) for h in (
     "reporter", "creator", "assignee", "owner", "manager", "engineering manager", "em", "product manager", "pm",
     "lead", "tech lead", "team lead", "watcher", "watchers", "responder", "responders", "expert", "experts",
     "author", "approver", "approvers", "reviewer", "reviewers", "contact", "dri", "person", "people",
-    "on call", "oncall engineer", "incident commander", "sme",
+    "on call", "oncall engineer", "incident commander", "sme", "backup owner", "stakeholder", "stakeholders",
+    "sponsor", "requester", "requestor", "accountable", "responsible", "consulted", "informed", "delegate",
 ))
+# A header with one of these words names people ("Backup owner", "Executive sponsor", "QA lead") unless it
+# also names a thing a person is not ("Owner team", "Service owner group").
+_PERSON_WORDS = frozenset({"owner", "owners", "lead", "manager", "stakeholder", "stakeholders", "sponsor", "reviewer",
+                           "reviewers", "approver", "approvers", "assignee", "reporter", "contact", "backup",
+                           "person", "people", "champion", "requester", "requestor", "engineer", "director",
+                           "deputy", "escalation", "oncall"})
+_THING_WORDS = frozenset({"team", "teams", "service", "services", "unit", "org", "group", "squad", "tribe",
+                          "department", "id", "key", "count", "date", "email", "e-mail"})
 _JIRA_CUSTOM = "customfield"
 # Fields that name teams, services, keys and units: never rewritten, so references still match.
-_IDENTIFIERS = frozenset({"ref", "columns", "key", "kind_raw", "team", "parent", "depends_on", "services",
-                          "links", "service", "owner_team", "id", "scheduled_as", "unit"})
+# Team, unit and parent names are rewritten: the same name gets the same pseudonym everywhere, so
+# references between them still match ("VP Zbigniew Kowalski" is a unit and a parent).
+_IDENTIFIERS = frozenset({"ref", "columns", "key", "kind_raw", "depends_on", "services", "links", "service", "id",
+                          "scheduled_as"})
 _DIGEST_START = 6
 
 
@@ -59,7 +75,10 @@ def _is_person_header(header: str) -> bool:
     key = normalize_name(header)
     if key.startswith(_JIRA_CUSTOM):
         key = key[len(_JIRA_CUSTOM):]
-    return key in PERSON_HEADERS
+    if key in PERSON_HEADERS:
+        return True
+    words = set(re.findall(r"[a-z-]+", header.casefold()))
+    return bool(words & _PERSON_WORDS) and not words & _THING_WORDS
 
 
 def _names_in(value: str) -> list[str]:
@@ -68,6 +87,23 @@ def _names_in(value: str) -> list[str]:
     except Exception:  # a cell that is not a list is one name
         names = [value]
     return [n for n in (x.strip() for x in names) if n and any(c.isalpha() for c in n)]
+
+
+def names_in_columns(ws: Any, header_rows: int = 10) -> set[str]:
+    """The names in the person columns of an openpyxl worksheet: its header is the first row (of the
+    first `header_rows`) with two or more text cells; a column is a person column by its header."""
+    cells = list(ws._cells.values())  # the cells there are (iter_rows would make every empty one)
+    texts: dict[int, dict[int, str]] = {}
+    for cell in cells:
+        if cell.row <= header_rows and isinstance(cell.value, str) and cell.value.strip():
+            texts.setdefault(cell.row, {})[cell.column] = cell.value
+    header_at = min((r for r, row in texts.items() if len(row) >= 2), default=0)
+    columns = {c for c, h in texts.get(header_at, {}).items() if _is_person_header(h)}
+    found: set[str] = set()
+    for cell in cells if columns else ():
+        if cell.row > header_at and cell.column in columns and isinstance(cell.value, str):
+            found.update(_names_in(cell.value))
+    return {" ".join(n.split()) for n in found}
 
 
 def people(plan: Plan) -> set[str]:
@@ -83,32 +119,66 @@ def people(plan: Plan) -> set[str]:
     return {" ".join(n.split()) for n in names if n and n.strip()}
 
 
+_MENTION = re.compile(r"\[~(?:accountid:)?([^\]\n]{1,200})\]")
+_EMAIL = re.compile(r"(?<![\w.+-])(?:mailto:)?[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+# Name parts too short or too common in names to stand for one person alone.
+_NOT_A_PART = frozenset({"the", "and", "van", "von", "der", "den", "del", "della", "das", "dos", "les", "jr", "sr",
+                         "mr", "mrs", "ms", "dr"})
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[\s.,'’-]+", name) if len(p) >= 3 and p.isalpha() and p not in _NOT_A_PART]
+
+
 @dataclass(frozen=True)
 class Redactor:
-    """Replaces the names it was built with, in any text."""
+    """Replaces the names it was built with, in any text, and every mention and e-mail address."""
 
     mapping: dict[str, str]  # casefolded name -> pseudonym
     pattern: re.Pattern[str] | None
+    key: str | None = None
+    parts: dict[str, str] = field(default_factory=dict)  # a first name or surname alone -> pseudonym
 
     @classmethod
     def for_names(cls, names: set[str], key: str | None = None) -> Redactor:
-        folded = sorted({n.casefold() for n in names})
+        folded = sorted({" ".join(n.split()).casefold() for n in names})
         length = _DIGEST_START
         while len({pseudonym(n, length, key) for n in folded}) < len(folded):
             length += 2  # two names share a prefix of their hashes: use longer ones for everyone
         mapping = {n: pseudonym(n, length, key) for n in folded}
-        if not folded:
-            return cls(mapping, None)
-        alternatives = "|".join(re.escape(n) for n in sorted(folded, key=len, reverse=True))
-        return cls(mapping, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
+        owners: dict[str, set[str]] = {}
+        for n in folded:
+            for part in _parts(n):
+                owners.setdefault(part, set()).add(n)
+        # a part two people share stands for neither: it gets its own pseudonym
+        parts = {part: mapping[next(iter(whose))] if len(whose) == 1 else pseudonym(part, length, key)
+                 for part, whose in owners.items() if part not in mapping}
+        if not mapping:
+            return cls(mapping, None, key)
+        # longest first, so a full name wins over its parts; any spacing (two spaces, a non-breaking one)
+        alternatives = "|".join(r"\s+".join(re.escape(w) for w in n.split())
+                                for n in sorted([*mapping, *parts], key=len, reverse=True))
+        return cls(mapping, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), key, parts)
 
     def text(self, value: str) -> str:
-        if self.pattern is None or not value:
+        if not value:
+            return value
+        if "@" in value:
+            value = _EMAIL.sub(lambda m: pseudonym(m.group(0).casefold().removeprefix("mailto:"), key=self.key),
+                               value)
+        if "[~" in value:
+            value = _MENTION.sub(lambda m: f"[~{self._one(m.group(1))}]", value)
+        if self.pattern is None:
             return value
         exact = self.mapping.get(" ".join(value.split()).casefold())
         if exact:
             return exact
-        return self.pattern.sub(lambda m: self.mapping[m.group(0).casefold()], value)
+        return self.pattern.sub(lambda m: self._one(m.group(0)), value)
+
+    def _one(self, name: str) -> str:
+        """The pseudonym of one name or user id, known or not."""
+        folded = " ".join(name.split()).casefold()
+        return self.mapping.get(folded) or self.parts.get(folded) or pseudonym(folded, key=self.key)
 
     def value(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -117,18 +187,25 @@ class Redactor:
             return [self.value(v) for v in value]
         if isinstance(value, tuple):
             return tuple(self.value(v) for v in value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, dict):  # the keys too: an extra column's header may name its person
+            return {self.text(k) if isinstance(k, str) else k: self.value(v) for k, v in value.items()}
         return value
+
+    def ref(self, ref: Any) -> Any:
+        """A source reference whose sheet name is redacted (a sheet may be named after its owner)."""
+        if ref is None or not getattr(ref, "sheet", None):
+            return ref
+        sheet = self.text(ref.sheet)
+        return ref if sheet == ref.sheet else ref.model_copy(update={"sheet": sheet})
 
     def _copy(self, obj: Any) -> Any:
         fields = {k: self.value(getattr(obj, k)) for k in type(obj).model_fields if k not in _IDENTIFIERS}
+        if "ref" in type(obj).model_fields:
+            fields["ref"] = self.ref(obj.ref)
         return obj.model_copy(update=fields)
 
     def plan(self, plan: Plan) -> Plan:
         """A copy of the plan with every name replaced, in fields and in text."""
-        if self.pattern is None:
-            return plan
         return plan.model_copy(update={
             "items": [self._copy(i) for i in plan.items],
             "rolled_up": [self._copy(i) for i in plan.rolled_up],
@@ -136,7 +213,10 @@ class Redactor:
             "services": [self._copy(s) for s in plan.services],
             "incidents": [self._copy(i) for i in plan.incidents],
             "actions": [self._copy(a) for a in plan.actions],
-            "issues": [i.model_copy(update={"problem": self.text(i.problem)}) for i in plan.issues],
+            "org": [self._copy(u) for u in plan.org],
+            "issues": [i.model_copy(update={"problem": self.text(i.problem), "ref": self.ref(i.ref),
+                                            "subject_id": self.text(i.subject_id) if i.subject_id else None})
+                       for i in plan.issues],
         })
 
 

@@ -486,6 +486,7 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
             key=item.key, title=item.title, team=owner, kind=facts.kind(item).value,
             estimate_weeks=item_weeks(item, facts.teams.get(owner or ""), facts.params.size_weeks),
             due=item.due, committed=item.committed, done=item.done, priority=item.priority, location=item.ref.location,
+            extra=item.extra,
         ))
     team = {key: facts.team_of(item) for key, item in facts.items.items()}
     edges = [Dependency(item=a, depends_on=b, cross_team=team[a] != team[b]) for a, b in sorted(facts.item_graph.edges)]

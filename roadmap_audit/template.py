@@ -61,6 +61,8 @@ NOTES: dict[tuple[str, str], str] = {
     ("Items", "description"): "Longer description; also used to infer the kind.",
     ("Items", "first_planned"): "The quarter the item first appeared in a plan, e.g. 2025-Q4.",
     ("Items", "parent"): "Key of the epic or parent item, when items roll up into epics.",
+    ("Items", "duration"): "Calendar time from start, when there is no due date: the due date is start + "
+                           "duration (3 weeks, 10 days; Duration (weeks) takes a bare number as weeks).",
     ("Teams", "team"): "Team name, as the Items sheet spells it.",
     ("Teams", "parent"): "The org unit above the team (builds the org tree).",
     ("Teams", "headcount"): "Engineers on the team, including new hires.",

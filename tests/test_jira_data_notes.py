@@ -228,9 +228,9 @@ def test_jira_notes_repeated_per_row_become_one_note_per_cause(tmp_path):
     plan = load_plan(write_csv(tmp_path / "Jira.csv", rows))
     notes = [(i.ref.location, i.problem) for i in plan.issues]
     assert ("Jira.csv!3", "no issue key; a key was made from its issue id, or its row, and is shown beside each "
-            "(4 rows: 3 (id-201), 4 (id-202), 5 (id-203), 6 (id-204))") in notes
+            "(4 rows alike: row 3 (id-201), row 4 (id-202), row 5 (id-203), row 6 (id-204))") in notes
     assert ("Jira.csv!F7", "parent issue id not in this export; these issues have no parent in the plan "
-            "(3 rows: 7 (parent 9001), 8 (parent 9002), 9 (parent 9003))") in notes
+            "(3 rows alike: column F, row 7 (parent 9001), row 8 (parent 9002), row 9 (parent 9003))") in notes
     # a cause met once keeps its own words
     assert ("Jira.csv!G10", "PAY-20 is needed by OUT-1 (Blocks link), which is not in this export; the dependency "
             "was kept as a link") in notes
@@ -244,12 +244,14 @@ def test_json_notes_name_the_issues_of_a_cause(tmp_path):
         del raw["fields"]["summary"]
     plan = load_plan(save(tmp_path, "search.json", page(*issues)))
     assert [i.problem for i in plan.issues if "no summary" in i.problem] == [
-        "no summary; the key is used as its title (14 issues: PAY-1, PAY-2, PAY-3, PAY-4, PAY-5, PAY-6, PAY-7, "
+        "no summary; the key is used as its title (14 issues alike: PAY-1, PAY-2, PAY-3, PAY-4, PAY-5, PAY-6, PAY-7, "
         "PAY-8, PAY-9, PAY-10, PAY-11, PAY-12 and 2 more)"]
 
 
-def test_a_dropped_row_keeps_its_own_note_so_rows_used_stays_exact(tmp_path):
+def test_rows_not_used_are_one_note_that_keeps_every_row_so_rows_used_stays_exact(tmp_path):
     rows = [JIRA] + [["Same", "PAY-1", "1", "Story", "To Do", "payments", ""]] * 3
     plan = load_plan(write_csv(tmp_path / "Jira.csv", rows))
-    dropped = [i for i in plan.issues if i.row_dropped]
-    assert len(dropped) == 2 and (plan.rows_read, plan.rows_used) == (3, 1)
+    assert [(i.ref.location, i.problem, i.rows) for i in plan.issues if i.row_dropped] == [
+        ("Jira.csv!B3", "issue PAY-1 appears again (first at Jira.csv!B2); this copy was not used "
+                        "(2 rows alike: column B, rows 3-4)", (3, 4))]
+    assert (plan.rows_read, plan.rows_used) == (3, 1)

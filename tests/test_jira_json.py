@@ -165,7 +165,7 @@ def test_system_fields_and_adf_description(tmp_path):
                 project={"key": "D"}, issuetype={"name": "Epic", "hierarchyLevel": 1},
                 status={"name": "Closed", "statusCategory": {"id": 3, "key": "done", "name": "Done"}})
     item = load_plan(save(tmp_path, "s.json", {"issues": [raw]})).items[0]
-    assert item.description == "Move the ledger\ndual writes\n@Kim"
+    assert item.description == "Move the ledger\ndual writes\n[~Kim]"  # a mention, as Jira wiki markup writes it
     assert (item.due, item.estimate_weeks, item.owner, item.labels, item.priority, item.kind_raw) == \
         (dt.date(2026, 9, 25), 2.0, "Kim Lee", ["q3"], "High", "Epic")
     assert item.done and item.team == "D"  # no team field, no component: the project key
@@ -233,7 +233,7 @@ def test_invalid_utf8_in_the_real_iwteih_response_survives_with_notes():
     problems = {(i.ref.location, i.problem) for i in plan.issues}
     assert any("not UTF-8 (first at byte 388697)" in p for _, p in problems)
     assert [p for _, p in problems if "not valid UTF-8" in p] == [  # one note per cause, naming each issue
-        "its text has bytes that were not valid UTF-8; they show as \ufffd (2 issues: VCOPS-3205, VCOPS-3204)"]
+        "its text has bytes that were not valid UTF-8; they show as \ufffd (2 issues alike: VCOPS-3205, VCOPS-3204)"]
     assert any("issues 51-2802 of 2802" in p for _, p in problems)
     got = items(plan)
     assert "\ufffd" in got["VCOPS-3205"].description

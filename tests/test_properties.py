@@ -69,7 +69,24 @@ def _write_csv(path: Path, rows: list[list[str]], delimiter: str, encoding: str)
 
 
 def _dropped(plan: Plan) -> int:
-    return sum(1 for i in plan.issues if i.row_dropped)
+    return sum(i.count for i in plan.issues if i.row_dropped)  # one note may stand for many rows
+
+
+def _titled(titles) -> int:
+    """How many of these title cells can be an item's title."""
+    return sum(1 for t in titles if V.parse_text(t) is not None and V.spreadsheet_error(t) is None)
+
+
+def _load_unless_unread(load, titles):
+    """The loaded plan, or None when the run refused it as not read (no verdict): only a plan with
+    no item rows, no titled row, or fewer than one titled row in ten may be refused."""
+    try:
+        return load()
+    except InputError as exc:
+        assert "no verdict is given" in exc.line() or "no item could be read" in exc.line(), exc.line()
+        usable, rows = _titled(titles), len(titles)
+        assert usable == 0 or (rows >= 10 and usable * 10 < rows), (usable, rows, exc.line())
+        return None
 
 
 def _assert_accounting(plan: Plan) -> None:
@@ -143,17 +160,20 @@ def test_csv_plan_folders_load_whatever_the_cells_hold(folder, case):
                                                           else ""] for n, r in enumerate(rows)]
     _write_csv(folder / "teams.csv", teams, delimiter, encoding)
 
-    plan = load_plan(folder)
+    plan = _load_unless_unread(lambda: load_plan(folder), [r["title"] for r in rows])
+    if plan is None:
+        return
     _assert_accounting(plan)
     assert plan.rows_read == 2 * len(rows)
     by_key = {item.key: item for item in plan.items}
     for n, r in enumerate(rows):
         row = n + 2
-        title = V.parse_text(r["title"])
+        title = V.parse_text(r["title"]) if V.spreadsheet_error(r["title"]) is None else None
         item = by_key.get(f"K-{row}")
         if title is None:
             assert item is None
-            assert any(i.row_dropped and i.ref.row == row and i.ref.sheet == "items" for i in plan.issues)
+            assert any(i.row_dropped and row in (i.rows or (i.ref.row,)) and i.ref.sheet == "items"
+                       for i in plan.issues)
             continue
         assert item is not None, (row, r, plan.issues)
         assert item.ref.row == row and item.ref.sheet == "items" and item.ref.source.endswith("items.csv")
@@ -228,7 +248,9 @@ def test_workbooks_load_whatever_the_sheets_hold(folder, case):
     path = _fresh(folder) / "plan.xlsx"
     wb.save(path)
 
-    plan = load_plan(path)
+    plan = _load_unless_unread(lambda: load_plan(path), [row[1] for row in rows])
+    if plan is None:
+        return
     _assert_accounting(plan)
     # every row with a value of its own is read (a merge clears the cells it covers but the first,
     # and a formula never calculated reads as empty, with a note)
@@ -381,7 +403,9 @@ def test_random_plans_run_end_to_end(folder, case):
         _write_csv(folder / f"{name}.csv", [header, *rows], ",", "utf-8")
 
     options = Options(plan=str(folder), config=Config(), level=level)
-    plan = load(options)
+    plan = _load_unless_unread(lambda: load(options), [row[1] for row in items])
+    if plan is None:
+        return
     _assert_accounting(plan)
     audit = run(options, plan)
     assert audit.data_quality.rows_read == audit.data_quality.rows_used + _dropped(plan)
@@ -462,6 +486,12 @@ def test_limits_are_kept_whatever_the_csv(folder, cells, max_rows, max_cell_char
     try:
         plan = load_plan(folder / "items.csv", limits=limits)
     except InputError as exc:
+        if "no header reads as 'title'" in exc.line():  # the cap cut the header cell itself
+            assert max_cell_chars < len("title"), exc.line()
+            return
+        if "no verdict is given" in exc.line():  # nothing, or almost nothing, titled: no verdict
+            assert _titled(cells) == 0 or (len(cells) >= 10 and _titled(cells) * 10 < len(cells)), exc.line()
+            return
         assert "max_rows" in exc.line() and "items.csv" in exc.line()
         assert len(cells) > max_rows
         return

@@ -41,6 +41,7 @@ def load_plan(
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
     for extra in context:
         loader.add_sheets(read_sheets(Path(extra), str(extra), limits), str(extra), require_items=False)
+    loader.unused_map_notes()
     if level == "epic":
         loader.plan = roll_up_to_epics(loader.plan)
     check_references(loader.plan)
@@ -102,7 +103,7 @@ def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config:
     """Read the plan as a Jira export if it is one (.json pages, or a CSV with Jira's headers)."""
     from .jira_csv import looks_like_jira_csv, read_jira_csv
     from .jira_json import is_jira_json, read_jira_json
-    from .notes import one_per_cause
+    from .notes import one_note_per_cause
 
     first = len(plan.issues)
     if is_jira_json(path):
@@ -112,5 +113,5 @@ def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config:
         read_jira_csv(path, display, plan, config, limits)
     else:
         return False
-    plan.issues[first:] = one_per_cause(plan.issues[first:])  # the readers' notes too: one per cause
+    plan.issues[first:] = one_note_per_cause(plan.issues[first:])  # the readers' notes too: one per cause
     return True

@@ -20,7 +20,7 @@ from ..config import JiraConfig
 from ..model import DataIssue, Item, Plan, SourceRef
 from . import schema, values
 from .effort import t_shirt_size
-from .notes import Note, one_per_cause
+from .notes import Note, one_note_per_cause
 
 # ---------------------------------------------------------------- data tables
 
@@ -410,7 +410,7 @@ class _Builder:
         self.plan.items.extend(items.values())
         if keyed:
             self.export_notes(keyed, items, fallback)
-        self.plan.issues.extend(one_per_cause(self.notes))
+        self.plan.issues.extend(one_note_per_cause(self.notes))
         self.notes = []
 
     def export_notes(self, keyed: list[tuple[str, Issue]], items: dict[str, Item], fallback: Counter[str]) -> None:

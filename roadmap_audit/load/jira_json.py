@@ -10,8 +10,10 @@ numbers them differently.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ _DONE_CATEGORY_NAMES = frozenset({"done", "complete"})  # an old Cloud response 
 # ADF nodes that end a line of text when flattened.
 _ADF_BLOCKS = frozenset({"paragraph", "heading", "blockquote", "listItem", "codeBlock", "rule", "tableRow",
                          "panel", "taskItem", "decisionItem", "mediaSingle"})
+_SITE_SAMPLE = 2000  # issues of a page looked at to tell its site and which field list fits it
 _SPRINT_NAME = re.compile(r"[\[,]name=([^,\]]*)")
 
 
@@ -45,6 +48,15 @@ class Page:
     def offset_style(self) -> bool:
         return isinstance(self.data.get("startAt"), int) and isinstance(self.data.get("total"), int)
 
+    @cached_property
+    def site(self) -> str | None:
+        """The Jira site the page came from: the host in its issues' `self` links, when they have one."""
+        for raw in self.issues[:_SITE_SAMPLE]:
+            link = raw.get("self") if isinstance(raw, dict) else None
+            if isinstance(link, str) and "://" in link:
+                return link.split("://", 1)[1].split("/", 1)[0].casefold() or None
+        return None
+
     @property
     def says_last(self) -> bool:
         # The last search/jql page has isLast: true, or simply no nextPageToken.
@@ -54,8 +66,9 @@ class Page:
 # ---------------------------------------------------------------- files
 
 
-def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, str | None]:
-    """The parsed JSON and a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash)."""
+def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, str | None, list[str]]:
+    """The parsed JSON, a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash), and notes on
+    values JSON should not hold (see _parse)."""
     tables._check_file(path, display, limits)
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
@@ -67,7 +80,8 @@ def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, 
         text = data.decode("utf-8", errors="replace")
         note = f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd"
     try:
-        return json.loads(text), note
+        data, odd = _parse(text)
+        return data, note, odd
     except json.JSONDecodeError as exc:
         cut = bool(text.strip()) and (exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated"))
         raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -75,6 +89,63 @@ def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, 
                          where=display, hint="save the REST response again, whole") from exc
     except RecursionError as exc:
         raise InputError("is nested too deeply to be a Jira response", where=display) from exc
+
+
+_STRAYS_ONE_BY_ONE = 20  # more entries of 'issues' than this that are no issue: one note, not one each
+_INT_DIGITS = 4300  # Python's own cap on the digits of an int read from text (sys.int_info)
+
+
+def _parse(text: str) -> tuple[Any, list[str]]:
+    """json.loads, with a note for what JSON should not hold: NaN or Infinity (read as empty),
+    an integer of more than 4,300 digits (read as empty), a second 'issues' key in one object
+    (the last one is read, as every JSON reader does; the note says how many issues the others held)."""
+    odd: dict[str, int] = {}
+
+    def constant(name: str) -> None:
+        odd[name] = odd.get(name, 0) + 1
+        return None
+
+    def big_int(digits: str) -> int | None:
+        if len(digits.lstrip("-")) > _INT_DIGITS:
+            odd["long"] = odd.get("long", 0) + 1
+            return None
+        return int(digits)
+
+    def big_float(digits: str) -> float | None:
+        value = float(digits)
+        if math.isfinite(value):
+            return value
+        odd["long"] = odd.get("long", 0) + 1
+        return None
+
+    try:
+        data = json.loads(text, parse_constant=constant, parse_float=big_float)
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        # an integer over Python's digit cap (the only other ValueError json raises); read it as empty
+        data = json.loads(text, parse_constant=constant, parse_float=big_float, parse_int=big_int)
+    notes = []
+    constants = sum(n for k, n in odd.items() if k != "long")
+    if constants:
+        notes.append(f"{constants:,} values are NaN or Infinity, which are not JSON numbers; they were read as empty")
+    if odd.get("long"):
+        notes.append(f"{odd['long']:,} numbers are too long or too large to be a number (over {_INT_DIGITS:,} "
+                     "digits, or past 1e308); they were read as empty")
+    if text.count('"issues"') > 1:
+        lost: list[int] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            seen = [v for k, v in items if k == "issues"]
+            lost.extend(len(v) if isinstance(v, list) else 1 for v in seen[:-1])
+            return dict(items)
+
+        json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=big_float,
+                   parse_int=big_int)
+        if lost:
+            notes.append(f"the key 'issues' appears {len(lost) + 1} times in one object; only the last was read, "
+                         f"so {sum(lost):,} entries of the others were not (save each search page as its own file)")
+    return data, notes
 
 
 def _kind(data: Any) -> str | None:
@@ -161,7 +232,10 @@ def adf_text(node: Any) -> str:
             parts.append(n["text"])
         elif kind == "hardBreak":
             parts.append("\n")
-        elif kind in ("mention", "emoji", "status", "inlineCard"):
+        elif kind == "mention":  # written as Jira's wiki markup writes one, so --redact-people knows it
+            name = str(attrs.get("text") or attrs.get("id") or "").lstrip("@")
+            parts.append(f"[~{name}]" if name else "")
+        elif kind in ("emoji", "status", "inlineCard"):
             parts.append(str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or ""))
         walk(n.get("content"))
         if kind in _ADF_BLOCKS:
@@ -354,7 +428,7 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
     pages: list[Page] = []
     for file, shown, is_plan in _sources(path, display):
         try:
-            data, note = _read(file, shown, limits)
+            data, note, odd = _read(file, shown, limits)
         except InputError:
             if is_plan:
                 raise
@@ -379,11 +453,11 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
         if not is_plan:
             continue  # a sibling page of another search: only field lists are borrowed from the folder
         plan.sources.append(shown)
-        if note:
-            plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=note))
+        for problem in [note, *odd] if note else odd:
+            plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=problem))
         pages.append(Page(shown, data if kind == "page" else {"issues": data}, note is not None))
     for extra in field_lists or []:
-        data, _ = _read(Path(extra), str(extra), limits)
+        data, _, _ = _read(Path(extra), str(extra), limits)
         if _kind(data) != "fields":
             raise InputError("is not a Jira field list (the response of /rest/api/2/field)", where=str(extra),
                              hint="give --context a workbook, or the field list of the same Jira site")
@@ -396,16 +470,23 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
     issues = []
     unnamed: dict[str | None, set[str]] = {}
     for page in pages:
-        names = names_of[_site(page)]
+        names = names_of[page.site]
+        # Entries that are no issue at all (a number, a string, an object with no fields) are one note per
+        # kind and page, not one each: a million zeros must not become a million notes.
+        strays: dict[tuple[str, str], list[int]] = {}
+        if page.issues and not any(isinstance(raw, dict) for raw in page.issues) and len(page.issues) > \
+                _STRAYS_ONE_BY_ONE and len(pages) == 1:
+            raise InputError(f"its 'issues' holds {len(page.issues):,} entries and none is an issue object "
+                             f"(the first is {_JSON_TYPES.get(type(page.issues[0]), 'a value')})", where=page.display,
+                             hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
         for number, raw in enumerate(page.issues, start=1):
-            key = raw.get("key") if isinstance(raw, dict) and isinstance(raw.get("key"), str) else None
-            entry = SourceRef(source=page.display, key=key)
             if not isinstance(raw, dict) or not isinstance(raw.get("fields"), dict):
-                plan.rows_read += 1
-                what = "is not an issue object" if not isinstance(raw, dict) else "has no fields"
-                plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key,
-                                             problem=f"entry {number} of 'issues' {what}; it was not read"))
+                what = (("is not an issue object", "are not issue objects") if not isinstance(raw, dict)
+                        else ("has no fields", "have no fields"))
+                strays.setdefault(what, []).append(number)
                 continue
+            key = raw.get("key") if isinstance(raw.get("key"), str) else None
+            entry = SourceRef(source=page.display, key=key)
             for field_id, length in _cut_long_strings(raw["fields"], limits.max_cell_chars):
                 plan.issues.append(DataIssue(ref=entry.at(field_id), subject_id=key, problem=tables.cut_note(
                     f"field {field_id} of entry {number} of 'issues'", length, limits.max_cell_chars)))
@@ -416,17 +497,28 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
                 plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key, problem=(
                     f"entry {number} of 'issues' is nested too deeply to be a Jira issue; it was not read")))
                 continue
-            unnamed.setdefault(_site(page), set()).update(
+            unnamed.setdefault(page.site, set()).update(
                 k for k, v in raw["fields"].items()
                 if k.startswith("customfield_") and k not in names and v not in (None, [], ""))
             if page.bad_bytes and _has_bad_bytes(raw):
                 plan.issues.append(DataIssue(ref=issue.ref, subject_id=issue.ref.key, problem=(
                     "its text has bytes that were not valid UTF-8; they show as \ufffd")))
             issues.append(issue)
+        for (one, many), numbers in strays.items():
+            if len(numbers) <= _STRAYS_ONE_BY_ONE:  # a few: each is a row not read, with its own note
+                plan.rows_read += len(numbers)
+                plan.issues.extend(DataIssue(ref=SourceRef(source=page.display), row_dropped=True,
+                                             problem=f"entry {n} of 'issues' {one}; it was not read")
+                                   for n in numbers)
+                continue
+            shown = ", ".join(map(str, numbers[:5])) + f" and {len(numbers) - 5:,} more"
+            plan.issues.append(DataIssue(ref=SourceRef(source=page.display), problem=(
+                f"{len(numbers):,} entries of 'issues' ({shown}) {many}, so they are not rows of the "
+                "plan; they were not read")))
     for site, ids in unnamed.items():
         if not ids:
             continue
-        first = next(page for page in pages if _site(page) == site)
+        first = next(page for page in pages if page.site == site)
         shown = ", ".join(sorted(ids)[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         whose = f" in the pages of {site}" if site and len(unnamed) > 1 else ""
         plan.issues.append(DataIssue(ref=SourceRef(source=first.display), problem=(
@@ -440,9 +532,8 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
 # ---------------------------------------------------------------- sites and field lists
 
 # A field list's schema type -> the JSON types a value of the field can have (API v3 sends a text
-# area as an ADF document). A field list from
-# another Jira site numbers its custom fields the same way (customfield_10000 upwards), so ids
-# alone do not tell sites apart; a value of the wrong type does.
+# area as an ADF document). A field list from another Jira site numbers its custom fields the same
+# way (customfield_10000 upwards), so ids alone do not tell sites apart; a value of the wrong type does.
 _SCHEMA_TYPES: dict[str, tuple[type, ...]] = {
     "number": (int, float), "string": (str, dict), "date": (str,), "datetime": (str,), "array": (list,),
     "option": (dict,), "option-with-child": (dict,), "user": (dict,), "group": (dict,), "version": (dict,),
@@ -453,14 +544,6 @@ _SCHEMA_TYPES: dict[str, tuple[type, ...]] = {
 # Not none at all: a field made after the list was saved is not in it (convention of this project).
 _FOREIGN_SHARE = 0.2
 
-
-def _site(page: Page) -> str | None:
-    """The Jira site a page came from: the host in its issues' `self` links, when they have one."""
-    for raw in page.issues:
-        link = raw.get("self") if isinstance(raw, dict) else None
-        if isinstance(link, str) and "://" in link:
-            return link.split("://", 1)[1].split("/", 1)[0].casefold() or None
-    return None
 
 
 def _value_fits(schema: Any, value: Any) -> bool:
@@ -487,7 +570,7 @@ def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]
     apart: that field is not named, and a note says so. A list that fits no site is not used."""
     sites: dict[str | None, list[Page]] = {}
     for page in pages:
-        sites.setdefault(_site(page), []).append(page)
+        sites.setdefault(page.site, []).append(page)
     named: dict[str | None, dict[str, str]] = {}
     used: set[str] = set()
     misfits: dict[str, tuple[str | None, int, int, list[str]]] = {}
@@ -498,7 +581,7 @@ def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]
         for page in group:
             if isinstance(page.data.get("names"), dict):
                 own.update({str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)})
-            for raw in page.issues:
+            for raw in page.issues[:_SITE_SAMPLE]:
                 fields = raw.get("fields") if isinstance(raw, dict) else None
                 for field_id, value in fields.items() if isinstance(fields, dict) else ():
                     if str(field_id).startswith("customfield_"):

@@ -7,6 +7,7 @@ A mapping file can add aliases on top of these (see `with_mapping`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .values import normalize_name
@@ -26,32 +27,59 @@ class SheetSpec:
     columns: tuple[Column, ...]
     required: tuple[str, ...] = ()
     lookup: dict[str, str] = field(default_factory=dict, compare=False)
+    rank: dict[str, int] = field(default_factory=dict, compare=False)
     by_name: dict[str, Column] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         for col in self.columns:
             self.by_name.setdefault(col.name, col)
-            for alias in (col.name, *col.aliases):
+            for rank, alias in enumerate((col.name, *col.aliases)):
                 self.lookup.setdefault(normalize_name(alias), col.name)
+                self.rank.setdefault(normalize_name(alias), rank)
 
     def column(self, name: str) -> Column:
         return self.by_name[name]
 
     def match(self, header: str) -> str | None:
         """The canonical field a header means, or None for an extra column."""
-        return self.lookup.get(normalize_name(header))
+        return self.read(header)[0]
+
+    def read(self, header: str) -> tuple[str | None, int, str | None]:
+        """(field, rank, how) for a header: rank 0 is the field's own name, then its aliases in order
+        (when two columns mean one field, the lower rank is read); `how` says how an unlisted header
+        was placed ("hours, from the header"), else None."""
+        key = normalize_name(header)
+        name = self.lookup.get(key)
+        if name is not None:
+            return name, self.rank[key], None
+        if self is ITEMS:
+            guessed = unit_header(header)
+            if guessed is not None:
+                return guessed[0], 50, guessed[1]
+        bare = _PARENTHESES.sub(" ", header)  # "Headcount (FTE)" is headcount
+        if bare != header and (name := self.lookup.get(normalize_name(bare))) is not None:
+            return name, 60, None
+        return None, 0, None
+
+    def fields(self) -> list[str]:
+        return list(self.by_name)
 
 
 ITEMS = SheetSpec(
     "Items",
     ("items", "plan", "roadmap", "epics", "backlog", "initiatives", "projects", "work items"),
     (
-        Column("key", "text", ("id", "issue key", "item key", "ticket", "epic key", "ref")),
-        Column("title", "text", ("summary", "name", "epic", "epic name", "item", "initiative", "project")),
+        # the order is the rank: with both `Key` and `Id` (a ULID, a row number), `Key` is read and `Id` kept
+        Column("key", "text", ("issue key", "item key", "jira key", "jira", "jira id", "jira ticket", "ticket",
+                               "ticket id", "epic id", "epic key", "initiative id", "ref", "id")),
+        Column("title", "text", ("summary", "subject", "name", "task", "task name", "item", "item name",
+                                  "work item", "initiative", "initiative name", "epic name", "epic",
+                                  "feature name", "deliverable", "project")),
         Column("team", "text", ("owner team", "owning team", "squad", "group", "team name")),
         Column("kind", "text", ("type", "issue type", "category", "work type", "item type")),
         Column("estimate", "text", ("estimate weeks", "estimate (weeks)", "effort", "effort weeks",
-                                    "engineer weeks", "eng weeks", "size weeks", "weeks")),
+                                    "engineer weeks", "eng weeks", "size weeks", "weeks", "est", "estimation",
+                                    "t shirt size", "t shirt")),
         Column("estimate_days", "text", ("estimate (days)", "estimate days", "days", "effort days",
                                          "person days", "man days", "engineer days")),
         Column("estimate_hours", "text", ("estimate (hours)", "estimate hours", "hours")),
@@ -76,6 +104,10 @@ ITEMS = SheetSpec(
         Column("first_planned", "text", ("first planned", "first quarter", "originally planned",
                                          "planned since")),
         Column("parent", "text", ("parent key", "epic link", "parent epic")),
+        # calendar time from `start`: with no due date, due = start + duration (a note says so); a bare
+        # number takes the unit of the header (`durationWeeks`, `Duration (days)`), else needs its own
+        Column("duration", "text", ("duration weeks", "duration (weeks)", "weeks duration", "length weeks",
+                                    "duration days", "duration (days)", "days duration", "length", "span")),
     ),
     required=("title",),
 )
@@ -86,10 +118,15 @@ TEAMS = SheetSpec(
     (
         Column("team", "text", ("name", "team name", "squad")),
         Column("parent", "text", ("org", "group", "unit", "org unit", "department", "reports to")),
-        Column("headcount", "number", ("engineers", "hc", "size", "people", "fte")),
+        Column("headcount", "number", ("engineers", "hc", "size", "people", "fte", "headcount fte", "team size",
+                                       "eng headcount", "engineering headcount", "engineer headcount",
+                                       "number of engineers", "engineer count", "eng count", "developers",
+                                       "devs", "ftes", "staff")),
         Column("new_hires", "number", ("new hires", "ramping", "new", "new joiners", "onboarding")),
         Column("oncall_rotation", "number", ("on call rotation", "oncall", "on call", "rotation",
-                                             "rotation size", "on-call engineers")),
+                                             "rotation size", "on-call engineers", "on call size",
+                                             "on call rotation size", "oncall rotation size",
+                                             "on call engineers", "pager rotation")),
         Column("oncall_sites", "int", ("on call sites", "sites", "oncall locations")),
         Column("ops_allocation", "percent", ("ops share", "ops", "ktlo", "ktlo allocation",
                                              "operations allocation", "admitted ops")),
@@ -173,6 +210,41 @@ SETTINGS = SheetSpec(
         Column("value", "text", ()),
     ),
 )
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_EFFORT_WORDS = frozenset({"est", "estimate", "estimated", "estimation", "effort", "work", "cost", "size", "sizing",
+                           "story"})
+_DURATION_WORDS = frozenset({"duration", "length", "span"})
+_UNIT_WORDS = {
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("d", "day", "days", "pd", "md"), "days"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "ew", "pw"), "weeks"),
+    **dict.fromkeys(("pt", "pts", "point", "points", "sp"), "points"),
+}
+_UNIT_FIELDS = {"hours": "estimate_hours", "days": "estimate_days", "weeks": "estimate", "points": "story_points"}
+
+
+def header_unit(header: str) -> str | None:
+    """The unit a header names (`EstHours`: hours, `Duration (days)`: days), or None."""
+    units = {_UNIT_WORDS[w.lower()] for w in _WORDS.findall(header) if w.lower() in _UNIT_WORDS}
+    return units.pop() if len(units) == 1 else None
+
+
+def unit_header(header: str) -> tuple[str, str] | None:
+    """An estimate or duration column named with its unit in a way no alias lists: `EstHours`,
+    `Est. (wks)`, `Effort [days]`, `durationWeeks`. (field, how it was read) or None."""
+    words = [w.lower() for w in _WORDS.findall(header)]
+    units = {_UNIT_WORDS[w] for w in words if w in _UNIT_WORDS}
+    if len(units) != 1 or len(words) > 4:
+        return None
+    unit = units.pop()
+    if any(w in _DURATION_WORDS for w in words) and unit in ("weeks", "days"):
+        return "duration", f"a duration in {unit}, from the header"
+    if any(w in _EFFORT_WORDS for w in words):
+        return _UNIT_FIELDS[unit], f"an estimate in {unit}, from the header"
+    return None
+
 
 SHEETS: tuple[SheetSpec, ...] = (ITEMS, TEAMS, SERVICES, ORG, ACTIONS, INCIDENTS, SETTINGS)
 _BY_ALIAS = {normalize_name(a): s for s in SHEETS for a in (s.name, *s.aliases)}

@@ -101,12 +101,17 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
     from . import xlsx_reader
 
     try:
-        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes), display, limits)
+        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
+                               display, limits)
     except xlsx_reader.Hostile as exc:
         raise InputError(f"was refused: {exc}", where=display,
                          hint="open it in a spreadsheet program and save a clean copy") from exc
-    except xlsx_reader.Unsupported:
-        return _read_openpyxl(path, display, limits)
+    except xlsx_reader.Unsupported as exc:
+        # No fallback to another reader: openpyxl caps neither the XML it inflates nor the empty rows
+        # and cells it makes of a gap, so it would undo every bound above.
+        raise InputError(f"cannot be opened as a workbook ({_short(exc)})", where=display,
+                         hint="the file may be truncated or damaged: open it in a spreadsheet program and save "
+                              "it again as .xlsx") from exc
     except InputError:
         raise
     except Exception as exc:  # expat, zlib, CRC and truncation errors of a damaged archive
@@ -120,7 +125,8 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
 def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[RawSheet]:
     result = []
     for data in sheets:
-        sheet = _sheet_from_rows(data.title, display, (values for _, values in _numbered(data.rows)), limits)
+        sheet = _sheet_from_rows(data.title, display, data.rows, limits, numbered=True)
+        sheet.notes.extend(data.notes)
         if data.hidden:
             sheet.notes.append((None, None,
                                 f"sheet {data.title} is hidden in the workbook; it was read like any other"))
@@ -135,34 +141,31 @@ def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[
     return result
 
 
-def _numbered(rows):
-    """Rows with gaps filled by empty rows, so enumerate() in _sheet_from_rows keeps exact numbers."""
-    expected = 1
-    for number, values in rows:
-        while expected < number:
-            yield expected, []
-            expected += 1
-        yield number, values
-        expected = number + 1
-
-
 def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
     """A merged range shows one value across its cells: give each data row that value.
 
     A row whose only content is a merged cell (blank in the file, not on screen) is a data
     row too, up to the sheet's last row with content of its own."""
-    from .xlsx_reader import _CELL_REF, column_index
+    from .xlsx_reader import _CELL_REF, PAD_FREE, column_index
 
     by_row = {number: values for number, values in sheet.rows}
     last = max(by_row, default=0)
+    budget = PAD_FREE  # cells a sheet's merged ranges may fill: a range over a whole sheet costs no more
+    skipped: list[str] = []
     for ref in ranges:
-        corners = [_CELL_REF.match(part) for part in ref.split(":")]
+        corners = [_CELL_REF.fullmatch(part) for part in ref.split(":")]
         if len(corners) != 2 or not all(corners):
             continue
         c1, r1 = column_index(corners[0].group(1)), int(corners[0].group(2))
         c2, r2 = column_index(corners[1].group(1)), int(corners[1].group(2))
         top = by_row.get(r1)
         if top is None or c1 >= len(top) or is_blank(top[c1]):
+            continue
+        # only the rows and header columns the sheet has: a range to XFD1048576 fills no more
+        r2, c2 = min(r2, last), min(c2, max(c1, len(sheet.headers) - 1))
+        budget -= max(0, r2 - r1 + 1) * max(0, c2 - c1 + 1)
+        if budget < 0:
+            skipped.append(ref)
             continue
         filled = []
         for r in range(r1, r2 + 1):
@@ -183,10 +186,18 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
         if filled:
             sheet.notes.append((r1, column_letter(c1), f"cells {ref} are merged; the value of {ref.split(':')[0]} "
                                                        f"was used for rows {min(filled)}-{max(filled)}"))
+    if skipped:
+        sheet.notes.append((None, None, f"{len(skipped):,} merged ranges ({', '.join(skipped[:5])}"
+                                        f"{' and more' if len(skipped) > 5 else ''}) would fill more than "
+                                        f"{PAD_FREE:,} cells; their value was left in their first cell only"))
     sheet.rows.sort(key=lambda numbered: numbered[0])
 
 
 def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
+    """The same sheets read by openpyxl: the reference the tests hold the streaming reader to.
+
+    Never used to read a plan: openpyxl caps neither the XML it inflates nor the rows and
+    cells it makes of a gap (see read_workbook)."""
     import openpyxl  # imported here so `--help` stays instant
 
     try:
@@ -220,10 +231,14 @@ def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> li
 def decode_text(data: bytes, *, legacy: str | None = "cp1252") -> tuple[str, str | None]:
     """Text of a CSV file, and a note when it was not plain UTF-8.
 
-    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as such. A file that is
+    UTF-8 (with or without a BOM) and UTF-16 or UTF-32 with a BOM are read as such. A file that is
     not UTF-8 and shows no trace of UTF-8 was saved by a Windows program and is read as
     `legacy` (cp1252); otherwise bad bytes show as U+FFFD. Never raises.
     """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+        text = data.decode("utf-32", errors="replace")
+        return text, ("the UTF-32 file has bytes that do not decode (cut short?); they show as \ufffd"
+                      if "\ufffd" in text else None)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
         return text, ("the UTF-16 file has bytes that do not decode (an odd length: cut short?); "
@@ -309,10 +324,14 @@ def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | N
                 pos += 1
                 continue
             notes.append((count, None, f"a quote opened in this row is never closed; the {_lines(spanned)} from "
-                                       "there to the end of the file were read as one row (check the quoting)"))
+                                       f"there to the end of the file (lines {pos + 1}-{pos + spanned}) were read as "
+                                       "this one row, so no row after it was read (check the quoting)"))
             yield record
             return
-        notes.append((count, None, f"the quoting of this row is broken ({error}); it was read as written"))
+        swallowed = (f"; lines {pos + 1}-{pos + spanned} of the file were read as this one row, so rows written "
+                     "on them are in its cells" if spanned > 1 else "")
+        notes.append((count, None, f"the quoting of this row is broken ({error}); it was read as written"
+                                   f"{swallowed} (check the quoting)"))
         yield record
         pos += spanned
 
@@ -341,7 +360,7 @@ def read_csv(path: Path, display: str, title: str | None = None, limits: Limits 
     """One CSV file as a sheet. The delimiter and encoding are detected."""
     _check_file(path, display, limits)
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         raise InputError(
             "is a binary file, not CSV text",
             where=display,
@@ -357,18 +376,18 @@ def read_csv(path: Path, display: str, title: str | None = None, limits: Limits 
 
 
 def _sheet_from_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
-                    what: str | None = None) -> RawSheet:
+                    what: str | None = None, numbered: bool = False) -> RawSheet:
     """Find the header row and keep the data rows under it, with row numbers.
 
     More than `limits.max_rows` non-blank rows is an InputError, raised as soon as
     the cap is passed (the rest of the sheet is never read)."""
-    sheet, body = sheet_and_rows(title, display, rows, limits, what=what)
+    sheet, body = sheet_and_rows(title, display, rows, limits, what=what, numbered=numbered)
     sheet.rows.extend(body)
     return sheet
 
 
 def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
-                   what: str | None = None) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
+                   what: str | None = None, numbered: bool = False) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
     """The sheet with its header, and the data rows still to come, read as they are used.
 
     A large export is never held as rows: each becomes its record and is gone. The
@@ -376,7 +395,8 @@ def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits
     first); notes on cut cells reach `sheet.notes` as the rows are read."""
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
-    numbered = _non_blank(enumerate(rows, start=1), sheet, limits)
+    # `numbered`: rows come as (row number, values) with gaps, as a workbook stores them
+    numbered = _non_blank(rows if numbered else enumerate(rows, start=1), sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
     for number, values in numbered:
         pending.append((number, values))

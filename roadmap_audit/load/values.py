@@ -183,11 +183,35 @@ def _cell_text(v: Any) -> str:
     raise ParseError(f"cannot read {_show(v)} as text")
 
 
+# Excel writes a character XML cannot hold as _xHHHH_ ("_x000D_" is a carriage return) and a literal
+# "_x" as "_x005F_x". A reader that does not decode them leaves "PAY-12_x000D_" in a key.
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+# What a spreadsheet caches for a formula that failed: never a title, a team or a number.
+SPREADSHEET_ERRORS = frozenset({"#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+                                "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+                                "#UNKNOWN!", "#N/A!"})
+
+
+def spreadsheet_error(v: Any) -> str | None:
+    """The error code a cell holds (`#REF!`), or None."""
+    if isinstance(v, str) and v[:1] == "#" and len(v) <= 16:
+        code = v.strip().upper()
+        return code if code in SPREADSHEET_ERRORS else None
+    return None
+
+
+def _unescape_ooxml(text: str) -> str:
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)  # "_x005F_" is "_" itself
+
+
 def parse_text(v: Any) -> str | None:
     """The cell as trimmed text, or None when it is empty. 12.0 reads as "12"."""
     if v is None:
         return None
     text = _strip_invisible(_cell_text(v))
+    if "_x" in text:
+        text = _unescape_ooxml(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return text or None
 
@@ -445,7 +469,8 @@ def parse_list(v: Any) -> list[str]:
         return []
     if isinstance(v, bool):
         raise ParseError(f"{v} is a yes/no value, not a list")
-    parts = (p.strip() for p in _LIST_SEPARATORS.split(_strip_invisible(_cell_text(v))))
+    text = _strip_invisible(_cell_text(v))
+    parts = (p.strip() for p in _LIST_SEPARATORS.split(_unescape_ooxml(text) if "_x" in text else text))
     return list(dict.fromkeys(p for p in parts if not is_none_marker(p)))
 
 

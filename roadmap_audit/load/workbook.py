@@ -8,6 +8,7 @@ the row is still used.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,14 @@ from ..model import (
     OrgUnit,
     Plan,
     Service,
+    SheetHeader,
     SourceRef,
     Team,
 )
 from . import schema, values
 from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, parse_effort
+from .notes import one_note_per_cause
+from .notes import rows_text as _rows_text
 from .periods import parse_period
 from .schema import SheetSpec
 from .tables import RawSheet, column_letter, read_csv, read_workbook
@@ -52,7 +56,14 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
         if not files:
             raise InputError("the folder has no .csv files", where=display,
                              hint="put one CSV per sheet in it (items.csv, teams.csv, ...)")
-        return [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits) for p in files]
+        sheets = [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits) for p in files]
+        for other in sorted(p for p in path.iterdir() if p not in files and not p.name.startswith(".")):
+            what = (f"the folder {other.name}/ in the plan folder was not read (only the folder's own .csv files "
+                    "are; pass a file in it with --context, or move it up)") if other.is_dir() else (
+                   f"the file {other.name} in the plan folder was not read (only .csv files are; pass "
+                   f"{'it with --context' if other.suffix.lower() in ('.xlsx', '.xlsm') else 'it as CSV'})")
+            sheets[0].notes.append((None, None, what))
+        return sheets
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_workbook(path, display, limits)
@@ -78,14 +89,17 @@ class Row:
         self.letters: dict[str, str] = {}
         self.extra: dict[str, str] = {}
         for pos, cell in enumerate(cells):
+            if (code := values.spreadsheet_error(cell)) is not None:  # never a title, team or number
+                loader.issue(self.ref.at(sheet.letter(pos)), f"the cell holds the spreadsheet error {code} (a "
+                                                             "broken formula or reference); it was read as empty")
+                continue
             if values.is_blank(cell) or pos >= len(sheet.fields):
                 if pos >= len(sheet.fields) and not values.is_blank(cell):
                     self.extra[f"column {sheet.letter(pos)}"] = str(cell)
                 continue
             name = sheet.fields[pos]
             if name is None:
-                header = sheet.raw.headers[pos] or f"column {sheet.letter(pos)}"
-                self.extra[header] = str(cell)
+                self.extra[sheet.extra_names[pos]] = cell if isinstance(cell, str) else _shown(cell)
             elif name not in self.raw:  # a repeated header keeps its first value
                 self.raw[name] = cell
                 self.letters[name] = sheet.letter(pos)
@@ -133,16 +147,71 @@ class Row:
         return values.parse_text(self.raw.get(name))
 
 
+def _shown(cell: Any) -> str:
+    """A number or date of an extra column as the sheet shows it (12.0 is "12", a date ISO)."""
+    try:
+        return values.parse_text(cell) or str(cell)
+    except values.ParseError:
+        return str(cell)
+
+
 class _MappedSheet:
+    """A sheet's header row read against its spec: which field each column is, and why.
+
+    When two columns mean one field (`Key` and `Id`, or `Title` twice), the better name is read
+    (the field's own name, then its aliases in order, then the leftmost) and the other is kept as
+    an extra column, with one note. A list field (labels, services) reads every such column."""
+
     def __init__(self, raw: RawSheet, spec: SheetSpec, mapping: dict[str, str]):
         self.raw = raw
         self.spec = spec
         self.location_name = raw.title
         self._columns: dict[str, str] | None = None
         self.fields: list[str | None] = []
+        self.how: list[str | None] = []  # per column: how an unlisted header was placed
+        self.extra_names: list[str] = []  # per column: its name among an item's extra fields
+        self.conflicts: list[tuple[int, int, str]] = []  # (column kept as extra, column read, field)
+        ranks: list[int] = []
         for header in raw.headers:
-            name = mapping.get(values.normalize_name(header)) if header else None
-            self.fields.append(name or (spec.match(header) if header else None))
+            mapped = mapping.get(values.normalize_name(header)) if header else None
+            if mapped is not None and mapped in spec.by_name:
+                name, rank, how = mapped, -1, "set in the column map"
+            else:
+                name, rank, how = spec.read(header) if header else (None, 0, None)
+            self.fields.append(name)
+            self.how.append(how)
+            ranks.append(rank)
+        best: dict[str, int] = {}
+        for pos, name in enumerate(self.fields):
+            if name is None or spec.column(name).kind == "list":
+                continue
+            if name not in best or ranks[pos] < ranks[best[name]]:
+                best[name] = pos
+        for pos, name in enumerate(self.fields):
+            if name is not None and name in best and best[name] != pos:
+                self.conflicts.append((pos, best[name], name))
+                self.fields[pos] = None
+        shown = [h or f"column {self.letter(i)}" for i, h in enumerate(raw.headers)]
+        twice = {h for h, n in Counter(shown).items() if n > 1}
+        self.extra_names = [f"{h} ({self.letter(i)})" if h in twice else h for i, h in enumerate(shown)]
+
+    def readings(self) -> list[tuple[str, str, str]]:
+        """(column letter, header, what it was read as) for every named or filled header cell."""
+        lost = {pos: (kept, name) for pos, kept, name in self.conflicts}
+        out = []
+        for pos, header in enumerate(self.raw.headers):
+            name = self.fields[pos]
+            if name is not None:
+                reading = name + (f" ({self.how[pos]})" if self.how[pos] else "")
+            elif pos in lost:
+                kept, field_name = lost[pos]
+                reading = f"kept, not used ({field_name} is read from column {self.letter(kept)})"
+            elif header:
+                reading = "kept, not used"
+            else:
+                continue
+            out.append((self.letter(pos), header, reading))
+        return out
 
     def letter(self, pos: int) -> str:
         return self.raw.letters[pos] if pos < len(self.raw.letters) else column_letter(pos)
@@ -173,12 +242,13 @@ class _Loader:
 
     def __init__(self, mapping: dict[str, dict[str, str]] | None = None):
         self.plan = Plan(sources=[])
-        # per sheet: normalized header -> field, from a mapping file
-        self.mapping = {
-            sheet: {values.normalize_name(h): f for h, f in cols.items()}
-            for sheet, cols in (mapping or {}).items()
-        }
+        # per sheet (items, teams, ...): normalized header -> field, from [mapping.SHEET], [columns] and --map
+        self.mapping = column_map(mapping)
+        self.map_headers = {values.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})}
+        self.mapped_seen: set[str] = set()  # headers of the column map found in a sheet
         self.seen_keys: dict[str, SourceRef] = {}
+        # due dates made from start + duration, per (source, sheet): count, first cell, header, example
+        self.dues: dict[tuple[str, str], list[Any]] = {}
         # dates written as a month, quarter or week, per (sheet, field): how many, and the first one
         self.periods: dict[tuple[str, str, str], list[Any]] = {}
 
@@ -210,8 +280,18 @@ class _Loader:
                            f"{count} {label} dates are a month, quarter or week, each {rule}; the first, "
                            f"'{text}' in {first.location}, is {day.isoformat()}")
 
-    def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None) -> None:
-        self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject))
+    def unused_map_notes(self) -> None:
+        """A column-map header no sheet of the plan has is said, not silently ignored (a typo in it)."""
+        missing = [h for key, h in self.map_headers.items() if key not in self.mapped_seen]
+        if missing and self.plan.sources:
+            self.issue(SourceRef(source=self.plan.sources[0]),
+                       f"the column map names {', '.join(repr(h) for h in missing)}, which no sheet read has as a "
+                       "header; not used (check the spelling)")
+
+    def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None,
+              rows: tuple[int, ...] = ()) -> None:
+        self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject,
+                                          rows=rows))
 
     # ----------------------------------------------------------- sheets
 
@@ -225,8 +305,10 @@ class _Loader:
             spec = schema.sheet_for(raw.title)
             if spec is None and len(sheets) == 1 and require_items:
                 spec = schema.ITEMS  # a lone CSV file is the Items sheet
+            start = len(self.plan.issues)
             for row, column, note in raw.notes:
                 self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row, column=column), note)
+            self.plan.issues[start:] = one_note_per_cause(self.plan.issues[start:])
             if spec is None:
                 if raw.rows:
                     self.issue(SourceRef(source=raw.source, sheet=raw.title),
@@ -238,30 +320,63 @@ class _Loader:
             names = ", ".join(f"'{r.title}'" for r in sheets) or "none"
             raise InputError(f"has no Items sheet (sheets found: {names})", where=display,
                              hint="name the plan's sheet Items (or Plan, Roadmap, Epics, Backlog)")
+        item_sheets = sum(1 for _, spec in known if spec is schema.ITEMS)
         for raw, spec in known:
-            self.add_sheet(raw, spec)
+            self.add_sheet(raw, spec, plan=require_items and spec is schema.ITEMS and item_sheets == 1)
+        if require_items and not self.plan.items:
+            names = ", ".join(raw.title for raw, spec in known if spec is schema.ITEMS)
+            raise InputError(f"no item could be read from its Items sheets ({names}); no verdict is given on a "
+                             "plan that was not read", where=display,
+                             hint="`roadmap-audit validate` shows each sheet's notes")
 
-    def add_sheet(self, raw: RawSheet, spec: SheetSpec) -> None:
-        sheet = _MappedSheet(raw, spec, self.mapping.get(spec.name.lower(), {}))
+    def add_sheet(self, raw: RawSheet, spec: SheetSpec, *, plan: bool = False) -> None:
+        """Read one sheet. For the plan's Items sheet (`plan`), a header row with no title column is
+        looked for further down (a header on row 12, a two-row header); when none is found, or almost
+        no row can be used, the run stops (InputError): no verdict on a plan that was not read."""
+        mapping = self.mapping.get(spec.name.lower(), {})
+        self.mapped_seen.update(values.normalize_name(h) for h in raw.headers if h)
+        sheet = _MappedSheet(raw, spec, mapping)
         builder = _BUILDERS[spec.name]
         if spec is schema.SETTINGS and not sheet.has("key") and raw.headers:
             # A Settings sheet is often bare key/value rows with no header row.
             raw.rows.insert(0, (raw.header_row, list(raw.headers)))
             sheet.fields = ["key", "value"] + [None] * max(0, len(raw.headers) - 2)
         missing = [r for r in spec.required if not sheet.has(r)]
-        if missing and raw.rows:
+        if raw.rows and spec is not schema.SETTINGS:
+            for row, note in find_header(raw, spec, mapping, bool(missing)):
+                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row), note)
+                sheet = _MappedSheet(raw, spec, mapping)
+                missing = [r for r in spec.required if not sheet.has(r)]
+        if spec is not schema.SETTINGS and raw.headers:
+            self.plan.headers.append(SheetHeader(source=raw.source, sheet=raw.title, row=raw.header_row,
+                                                 columns=sheet.readings()))
+        if missing and (raw.rows or plan):
+            if plan:
+                raise unread_sheet(raw, sheet, f"no header reads as '{missing[0]}'")
             where = SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row or None)
             self.plan.rows_read += len(raw.rows)
-            for number, _ in raw.rows:
-                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=number),
-                           f"row not read: the sheet has no '{missing[0]}' column", dropped=True)
-            self.issue(where, f"sheet {raw.title} has no '{missing[0]}' column "
-                              f"(headers found: {', '.join(h for h in raw.headers if h) or 'none'})")
+            self.issue(where, f"{_rows_text([n for n, _ in raw.rows])} not read: the sheet has no '{missing[0]}' "
+                              f"column ({header_text(sheet)})", dropped=True, rows=tuple(n for n, _ in raw.rows))
             return
+        repeated = [c for c in sheet.conflicts  # `Key` twice; `Id` beside `Key` shows in validate's header row
+                    if values.normalize_name(raw.headers[c[0]]) == values.normalize_name(raw.headers[c[1]])]
+        if repeated:
+            self.issue(SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row),
+                       "; ".join(_conflict_text(sheet, lost, kept, name) for lost, kept, name in repeated))
+        start = len(self.plan.issues)
+        before = len(self.plan.items)
         for number, cells in raw.rows:
             self.plan.rows_read += 1
             builder(self, Row(sheet, number, cells, self))
         self.period_notes(raw.source, sheet.location_name)
+        self.due_notes(raw.source, sheet.location_name)
+        self.plan.issues[start:] = one_note_per_cause(self.plan.issues[start:])
+        if plan:
+            used, rows = len(self.plan.items) - before, len(raw.rows)
+            if used == 0 or (rows >= 10 and used * 10 < rows):
+                raise unread_sheet(raw, sheet, f"{'no' if used == 0 else f'only {used} of {rows}'} rows could be "
+                                              "used as items" + (f" ({_causes(self.plan.issues[start:])})"
+                                                                 if used < rows else ""))
         settings = self.plan.settings
         if spec is schema.SETTINGS and settings.start and settings.end and settings.end <= settings.start:
             self.issue(SourceRef(source=raw.source, sheet=raw.title),
@@ -278,7 +393,8 @@ class _Loader:
             return
         if not key:
             key = f"{row.sheet.location_name}-{row.ref.row}"
-            self.issue(row.cell("key"), f"no key; '{key}' was generated from the row", subject=key)
+            self.issue(row.cell("key"), f"no key; one was made of the sheet name and row number "
+                                        f"({row.sheet.location_name}-ROW)", subject=key)
         elif key in self.seen_keys:
             first = self.seen_keys[key]
             new_key = f"{key}~{row.ref.row}"
@@ -317,9 +433,51 @@ class _Loader:
             ref=row.ref.at(row.letters.get("key") or row.letters.get("title")),
             columns=row.sheet.columns,
         )
+        if item.due is None and item.start is not None:
+            item.due = self._due_from_duration(row, key, item.start)
         if item.start and item.due and item.due < item.start:
             self.issue(row.cell("due"), f"due date {item.due} is before start date {item.start}", subject=key)
         self.plan.items.append(item)
+
+    def _due_from_duration(self, row: Row, key: str, start: dt.date) -> dt.date | None:
+        """A due date from start + duration (`durationWeeks`, `Duration (days)`, `Length: 3 weeks`):
+        the last day of the span, counted in calendar weeks (a day is a working day: 5 to a week)."""
+        raw = row.raw.get("duration")
+        if raw is None:
+            return None
+        header = row.sheet.raw.headers[row.sheet.fields.index("duration")]
+        unit = schema.header_unit(header)
+        factor = {"weeks": 1.0, "days": 1 / DAYS_PER_WEEK}.get(unit or "")
+        name = "duration"
+        try:
+            effort = parse_effort(raw, factor or 1.0)
+        except values.ParseError as exc:
+            self.issue(row.cell(name), f"duration: {exc}; no due date was made from it", subject=key)
+            return None
+        if effort is None:
+            return None
+        if effort.weeks is None or effort.weeks <= 0 or effort.weeks > 520 or (factor is None and effort.bare):
+            why = "has no unit (write 3 weeks or 10 days)" if effort.weeks and effort.bare else "is not a length"
+            self.issue(row.cell(name), f"duration {values.parse_text(raw)} {why}; no due date was made from it",
+                       subject=key)
+            return None
+        due = start + dt.timedelta(days=max(1, round(effort.weeks * 7)) - 1)
+        seen = self.dues.setdefault((row.sheet.raw.source, row.sheet.location_name),
+                                    [0, row.cell(name), header, start,
+                                     f"{values.parse_text(raw)} {unit}" if effort.bare and unit else
+                                     values.parse_text(raw), due])
+        seen[0] += 1
+        return due
+
+    def due_notes(self, source: str, sheet: str) -> None:
+        """One note per sheet whose due dates were made from start + duration."""
+        seen = self.dues.pop((source, sheet), None)
+        if seen:
+            count, first, header, start, text, due = seen
+            self.issue(first.model_copy(update={"row": None}) if count > 1 else first,
+                       f"{'the due date' if count == 1 else f'{count} due dates'} made from start + {header} "
+                       f"(no due date given), each the last day of the span: the first, start {start.isoformat()} + "
+                       f"{text}, is {due.isoformat()}")
 
     # The unit columns, and how many engineer-weeks one unit is.
     _UNITS = (("estimate", 1.0, "weeks"), ("estimate_days", 1 / DAYS_PER_WEEK, "days"),
@@ -505,3 +663,195 @@ _BUILDERS: dict[str, Callable[[_Loader, Row], None]] = {
     "Incidents": _Loader._incident,
     "Settings": _Loader._setting,
 }
+
+
+# ------------------------------------------------------------------ header rows and column maps
+
+_SEARCH_COLUMNS = 256  # columns of each row weighed while looking for the header row (a header is on the left)
+HEADER_SEARCH_ROWS = 50  # how far down a sheet a header row is looked for when the first one found has no title
+
+
+def column_map(mapping: dict[str, dict[str, str]] | None) -> dict[str, dict[str, str]]:
+    """The user's column map, checked: sheet (items, teams ...) -> normalized header -> field.
+
+    `mapping` is [mapping.SHEET] from the config, plus "*" for [columns] and --map, whose field
+    may name its sheet ("teams.headcount"); a "*" field applies to every sheet that has it. A sheet
+    or field that does not exist is an InputError naming the ones that do."""
+    out: dict[str, dict[str, str]] = {}
+    for sheet_name, columns in (mapping or {}).items():
+        for header, target in (columns or {}).items():
+            where, field_name = sheet_name, str(target).strip()
+            if where == "*" and "." in field_name:
+                where, field_name = field_name.split(".", 1)
+            label = "[columns]" if sheet_name == "*" else f"[mapping.{sheet_name}]"
+            if where == "*":
+                specs = list(schema.SHEETS)
+            else:
+                spec = schema.sheet_for(where)
+                if spec is None:
+                    raise InputError(f"the column map names a sheet '{where}' that does not exist ({label} "
+                                     f"'{header}' = '{target}')",
+                                     hint="sheets: " + ", ".join(s.name.lower() for s in schema.SHEETS))
+                specs = [spec]
+            key = values.normalize_name(field_name)
+            hits = [(spec, f) for spec in specs for f in spec.by_name if values.normalize_name(f) == key]
+            if not hits:
+                raise InputError(f"the column map reads '{header}' as '{field_name}', which is no field "
+                                 f"({label}){_closest_field(field_name, specs)}",
+                                 hint="fields: " + "; ".join(f"{s.name.lower()}: {', '.join(s.fields())}"
+                                                             for s in specs if s is not schema.SETTINGS))
+            for spec, found in hits:
+                out.setdefault(spec.name.lower(), {})[values.normalize_name(header)] = found
+    return out
+
+
+def _closest_field(name: str, specs: list[SheetSpec]) -> str:
+    import difflib
+
+    fields = sorted({f for s in specs if s is not schema.SETTINGS for f in s.fields()})
+    close = difflib.get_close_matches(name.lower(), fields, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _header_cells(top: list[Any] | None, bottom: list[Any], spec: SheetSpec,
+                  mapping: dict[str, str]) -> list[str]:
+    """The header texts of one row, or of a two-row header read together: a blank lower cell
+    takes the upper one (a merged label), a blank upper cell under a merged group takes the
+    group's name when that reads better ("Estimate" over "weeks", "days")."""
+    bottom_text = ["" if values.is_blank(v) else str(v).strip() for v in bottom]
+    if top is None:
+        return bottom_text
+    top_text = ["" if values.is_blank(v) else str(v).strip() for v in top]
+    width = max(len(top_text), len(bottom_text))
+    top_text += [""] * (width - len(top_text))
+    bottom_text += [""] * (width - len(bottom_text))
+    out, group = [], ""
+    for upper, lower in zip(top_text, bottom_text):
+        group = upper or group
+        if not lower:
+            out.append(upper)
+        elif _reads(lower, spec, mapping) or not group:
+            out.append(lower)
+        else:
+            joined = f"{group} {lower}"
+            out.append(joined if _reads(joined, spec, mapping) else lower)
+    return out
+
+
+_LONGEST_HEADER = 80  # a longer cell is prose, never looked up as a header while searching for the header row
+
+
+def _reads(header: str, spec: SheetSpec, mapping: dict[str, str]) -> bool:
+    return 0 < len(header) <= _LONGEST_HEADER and (values.normalize_name(header) in mapping
+                                                   or spec.read(header)[0] is not None)
+
+
+def _fields_read(headers: list[str], spec: SheetSpec, mapping: dict[str, str]) -> set[str]:
+    out = set()
+    for h in headers:
+        if 0 < len(h) <= _LONGEST_HEADER:
+            name = mapping.get(values.normalize_name(h)) or spec.read(h)[0]
+            if name:
+                out.add(name)
+    return out
+
+
+def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
+                lacks_required: bool) -> list[tuple[int, str]]:
+    """Look further down for a better header row: a header on row 12 under a block of titles, or
+    a two-row header (group names over column names). A row, or a pair of rows read together,
+    within the first rows of the sheet is taken when it reads as more fields than the header
+    found (at least three, or every required one when the header found lacks one). The sheet is
+    re-cut under it; returns the notes that say so (none when the header found stands)."""
+    rows = [(raw.header_row, list(raw.headers))] + raw.rows[:HEADER_SEARCH_ROWS]
+    current = len(_fields_read(raw.headers[:_SEARCH_COLUMNS], spec, mapping))
+    best: tuple[int, int, bool] | None = None  # (fields read, -index, read with the row above)
+    for index, (number, cells) in enumerate(rows):
+        above = rows[index - 1] if index and rows[index - 1][0] == number - 1 else None
+        for two_rows in (False, True) if above is not None else (False,):
+            headers = _header_cells(above[1][:_SEARCH_COLUMNS] if two_rows else None, cells[:_SEARCH_COLUMNS],
+                                    spec, mapping)
+            fields = _fields_read(headers, spec, mapping)
+            if not all(r in fields for r in spec.required) or len(fields) < 2:
+                continue
+            if not lacks_required and (len(fields) <= current or len(fields) < 3):
+                continue
+            if best is None or (len(fields), -index) > best[:2]:
+                best = (len(fields), -index, two_rows)
+    if best is None or (best[1] == 0 and not best[2]):
+        return []
+    index, two_rows = -best[1], best[2]
+    number, cells = rows[index]
+    headers = _header_cells(rows[index - 1][1] if two_rows else None, cells, spec, mapping)
+    two_rows = two_rows and headers != _header_cells(None, cells, spec, mapping)
+    skipped = [n for n, _ in rows if n < number and n != 0 and not (two_rows and n == number - 1)]
+    raw.header_row = number
+    raw.headers = headers
+    raw.letters = [column_letter(i) for i in range(len(headers))]
+    raw.rows = [(n, cells) for n, cells in raw.rows if n > number]
+    notes = []
+    if two_rows:
+        names = [f"'{h}'" for h in headers if h]
+        notes.append((number - 1, f"the header is two rows, {number - 1} and {number}, read together: "
+                                  + ", ".join(names[:12])
+                                  + (f" and {len(names) - 12} more" if len(names) > 12 else "")))
+    if skipped:
+        notes.append((number, f"the header is on row {number}; {_rows_text(skipped)} above it "
+                              f"{'was' if len(skipped) == 1 else 'were'} not read as data (titles or notes)"))
+    return notes or [(number, f"the header is on row {number}")]
+
+
+def header_text(sheet: _MappedSheet, limit: int = 12) -> str:
+    """`header row 3: A 'Subject' kept, not used (closest: subject → title), B 'Owner' read as owner, ...`"""
+    parts = []
+    readings = sheet.readings()
+    for letter, header, reading in readings[:limit]:
+        shown = values._show(header)
+        if reading.startswith("kept, not used"):
+            close = _closest_header(header, sheet.spec)
+            parts.append(f"{letter} {shown} {reading}" + (f" (closest known name: {close})" if close else ""))
+        else:
+            parts.append(f"{letter} {shown} as {reading}")
+    more = f", and {len(readings) - limit} more" if len(readings) > limit else ""
+    return f"header row {sheet.raw.header_row}: " + (", ".join(parts) or "no names") + more
+
+
+def _closest_header(header: str, spec: SheetSpec) -> str | None:
+    import difflib
+
+    key = values.normalize_name(header)
+    if not key:
+        return None
+    close = difflib.get_close_matches(key, list(spec.lookup), n=1, cutoff=0.7)
+    if not close:
+        return None
+    alias = next((a for c in spec.columns for a in (c.name, *c.aliases) if values.normalize_name(a) == close[0]),
+                 close[0])
+    field_name = spec.lookup[close[0]]
+    return f"'{alias}', read as {field_name}" if values.normalize_name(alias) != field_name else f"'{field_name}'"
+
+
+def unread_sheet(raw: RawSheet, sheet: _MappedSheet, reason: str) -> InputError:
+    """The one line for a plan sheet that could not be read: no verdict on it."""
+    title = f"sheet {raw.title}" if raw.title != Path(raw.source).stem else "the file"
+    if not raw.headers:
+        return InputError(f"{title} is empty: no header row and no rows; no verdict is given", where=raw.source,
+                          hint="start from `roadmap-audit template plan.xlsx`")
+    if not raw.rows and "could be used" in reason:
+        reason = "it has a header row but no rows under it"
+    return InputError(f"{title} was not read as a plan: {reason}; {header_text(sheet)}; no verdict is given",
+                      where=raw.source,
+                      hint="name the columns as the README's plan workbook does, or map yours: "
+                           "--map 'Your header=title' or [columns] in the config")
+
+
+def _conflict_text(sheet: _MappedSheet, lost: int, kept: int, name: str) -> str:
+    """The note for a header written twice: which column was read, and what the other is kept as."""
+    return (f"column {sheet.letter(lost)} repeats the header '{sheet.raw.headers[lost]}' of column "
+            f"{sheet.letter(kept)}: column {sheet.letter(kept)} was read as {name}, and column {sheet.letter(lost)} "
+            f"kept as the extra column '{sheet.extra_names[lost]}' (not used)")
+
+
+def _causes(issues: list[DataIssue]) -> str:
+    dropped = [i for i in issues if i.row_dropped]
+    return "; ".join(f"{i.problem.split(' (')[0]}: {i.count}" for i in dropped[:3]) or "see validate"

@@ -25,11 +25,14 @@ from .forecast_view import forecast_view
 from .graph import GraphView, dependency_view
 from .view import (
     NO_TEAM,
+    ORG_DEPTH_SHOWN,
     VERDICT_TEXT,
     HeatCell,
     day,
     family,
     family_name,
+    org_depth_note,
+    org_outline,
     first_sentence,
     heat,
     is_over,
@@ -210,20 +213,18 @@ def _steps(t: TeamReport) -> list[Step]:
 
 
 def _org_tree(audit: Audit, teams: dict[str, TeamView]) -> list[OrgNode]:
-    units = {u.unit: u for u in audit.org}
     if not any(u.unit not in teams for u in audit.org):
         return []  # no unit above the teams: the heat map already says it all
-    children: dict[str | None, list[OrgRollup]] = defaultdict(list)
-    for u in audit.org:
-        children[u.parent if u.parent in units else None].append(u)
-
-    def build(u: OrgRollup, seen: frozenset[str]) -> OrgNode:
+    # Built from the outline without recursion; the template nests no deeper than ORG_DEPTH_SHOWN.
+    roots: list[OrgNode] = []
+    path: list[OrgNode] = []  # the open node at each shown depth
+    for u, depth in org_outline(audit.org, teams):
+        depth = min(depth, ORG_DEPTH_SHOWN)
         node = OrgNode(unit=u, team=teams.get(u.unit) if u.unit in teams else None)
-        kids = sorted(children.get(u.unit, []), key=lambda c: (c.unit in teams, c.unit))
-        node.children = [build(c, seen | {c.unit}) for c in kids if c.unit not in seen]
-        return node
-
-    return [build(u, frozenset({u.unit})) for u in sorted(children[None], key=lambda c: c.unit)]
+        del path[depth:]
+        (path[-1].children if path else roots).append(node)
+        path.append(node)
+    return roots
 
 
 def build_view(audit: Audit) -> dict:
@@ -296,6 +297,7 @@ def build_view(audit: Audit) -> dict:
         "scale": scale,
         "axis": [(round(100 * x / scale, 2), f"{x:.0%}") for x in _ticks(scale)],
         "org_tree": _org_tree(audit, team_views),
+        "org_note": org_depth_note(org_outline(audit.org, team_views)),
         "graph": graph,
         "defers": [_defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]],
         "defers_total": len(defer_recs),

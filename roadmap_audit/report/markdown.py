@@ -14,15 +14,19 @@ from .forecast_view import at_risk, finish_text, team_finish
 from .view import (
     FAMILY_NAMES,
     NO_TEAM,
+    ORG_DEPTH_SHOWN,
     VERDICT_TEXT,
     day,
     first_sentence,
     planned,
     heat,
     is_over,
+    org_depth_note,
+    org_outline,
     pct,
     severity_counts,
     span,
+    strip_controls,
     teams_text,
     unchecked_teams,
     weeks,
@@ -125,22 +129,13 @@ def render_markdown(audit: Audit) -> str:
 
     if any(u.unit not in teams for u in audit.org):
         out += ["## Org roll-up", ""]
-        units = {u.unit: u for u in audit.org}
-        children: dict[str | None, list] = {}
-        for u in audit.org:
-            children.setdefault(u.parent if u.parent in units else None, []).append(u)
-
-        def walk(parent: str | None, depth: int, seen: frozenset[str]) -> None:
-            for u in sorted(children.get(parent, []), key=lambda x: (x.unit in teams, x.unit)):
-                if u.unit in seen:
-                    continue
-                sev = ", ".join(f"{n} {s}" for s, n in u.findings_by_severity.items()) or "no findings"
-                kind = "" if u.unit in teams else f" ({len(u.teams)} teams)"
-                out.append(f"{'  ' * depth}- **{esc(u.unit)}**{kind} — load {pct(u.load)}; {sev}")
-                walk(u.unit, depth + 1, seen | {u.unit})
-
-        walk(None, 0, frozenset())
-        out.append("")
+        outline = org_outline(audit.org, teams)
+        for u, depth in outline:
+            sev = ", ".join(f"{n} {s}" for s, n in u.findings_by_severity.items()) or "no findings"
+            kind = "" if u.unit in teams else f" ({len(u.teams)} teams)"
+            out.append(f"{'  ' * min(depth, ORG_DEPTH_SHOWN)}- **{esc(u.unit)}**{kind} — load {pct(u.load)}; {sev}")
+        note = org_depth_note(outline)
+        out += ["", note, ""] if note else [""]
 
     fc = audit.forecast
     if fc is not None and fc.teams:
@@ -195,4 +190,4 @@ def render_markdown(audit: Audit) -> str:
         out.append("")
     out += ["---", "", f"Rules that ran: {esc(', '.join(audit.rules_run) or 'none')}. "
                        "`roadmap-audit rules explain ID` gives each rule's reasoning and sources."]
-    return "\n".join(out) + "\n"
+    return strip_controls("\n".join(out) + "\n")  # markdown is often read in a terminal

@@ -6,12 +6,14 @@ Colour only on a terminal (and never with NO_COLOR set); plain text in a file or
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import sys
 import textwrap
 
 from ..model import Audit
 from .forecast_view import at_risk, team_finish
-from .view import VERDICT_TEXT, day, is_over, pct, planned, severity_counts, span, teams_text, weeks
+from .view import VERDICT_TEXT, day, is_over, pct, planned, severity_counts, span, strip_controls, teams_text, weeks
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[1;33m", "go": "\033[1;32m",
@@ -35,7 +37,11 @@ def _bar(load: float, scale: float) -> str:
 def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> str:
     if colour is None:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    c = (lambda key, s: f"{_COLOURS[key]}{s}\033[0m") if colour else (lambda key, s: s)  # noqa: E731
+    # Colours go in as markers no cell can hold (a fresh nonce), so that every escape sequence a cell
+    # holds can be stripped from the text before the colours become escape sequences themselves.
+    nonce = secrets.token_hex(8)
+    c = (lambda key, s: f"\ue000{nonce}{key}\ue001{s}\ue000{nonce}\ue001") if colour else (  # noqa: E731
+        lambda key, s: s)
     p = audit.plan
     when = span(p.start, p.end)
     out = [c("bold", f"Roadmap audit — {p.quarter or 'quarter not set'}") + f"  ({', '.join(p.sources)}; "
@@ -106,4 +112,7 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     out.append("")
     out.append(f"Data: {dq.rows_read} rows read, {dq.rows_used} used, {len(dq.issues)} notes"
                + (" (see the HTML report's data quality section)" if dq.issues else ""))
-    return "\n".join(out) + "\n"
+    text = strip_controls("\n".join(out) + "\n")
+    if colour:
+        text = re.sub(f"\ue000{nonce}([a-z-]*)\ue001", lambda m: _COLOURS.get(m.group(1), "\033[0m"), text)
+    return text

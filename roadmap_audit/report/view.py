@@ -148,3 +148,54 @@ def teams_text(staffed: int) -> str:
 
 def is_over(load: float | None) -> bool:
     return load is not None and load > 1.0
+
+
+# Deeper org units are shown at this depth (convention of this project: a company's reporting
+# lines are a handful of levels; a tree hundreds deep is a data error, and a page cannot indent it).
+ORG_DEPTH_SHOWN = 12
+
+
+def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]:
+    """(unit, depth) for every org unit in outline order: roots by name, children teams last.
+
+    Iterative, so a tree thousands of levels deep costs no more than a wide one; a unit that
+    is its own ancestor is shown once. Depth is the true depth: show min(depth, ORG_DEPTH_SHOWN)."""
+    names = {u.unit for u in units}
+    children: dict[str | None, list] = defaultdict(list)
+    for u in units:
+        children[u.parent if u.parent in names and u.parent != u.unit else None].append(u)
+    order = lambda u: (u.unit in teams, u.unit)  # noqa: E731
+    out: list[tuple[object, int]] = []
+    shown: set[str] = set()
+    stack = [(u, 0) for u in sorted(children[None], key=order, reverse=True)]
+    while stack:
+        u, depth = stack.pop()
+        if u.unit in shown:
+            continue
+        shown.add(u.unit)
+        out.append((u, depth))
+        stack.extend((c, depth + 1) for c in sorted(children.get(u.unit, []), key=order, reverse=True))
+    return out
+
+
+def org_depth_note(outline: list[tuple[object, int]]) -> str | None:
+    """What the outline could not indent, in one sentence; None when every unit is at its depth."""
+    deep = sum(1 for _, depth in outline if depth > ORG_DEPTH_SHOWN)
+    if not deep:
+        return None
+    return (f"The org tree is deeper than {ORG_DEPTH_SHOWN} levels: {deep:,} units below that level are "
+            f"shown at level {ORG_DEPTH_SHOWN} (check the Org sheet's parent column).")
+
+
+# Escape sequences a terminal acts on (CSI such as colours and cursor moves, OSC such as window titles
+# and hyperlinks, and the rest), then every other control character but newline and tab.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"
+                      r"|\x1b.?|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text a terminal shows as it is: no escape sequence or control character from a cell reaches it."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))

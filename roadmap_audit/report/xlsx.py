@@ -142,7 +142,25 @@ def _link(cell: Cell, location: str) -> None:
     cell.font = Font(color="2557C7", underline="single")
 
 
-def _audit_sheet(wb: Workbook, audit: Audit) -> None:
+def _copy(path: Path, shown: str) -> tuple[Workbook | None, str | None]:
+    """The plan workbook opened to be copied, or None and why it could not be (a new workbook is written)."""
+    import openpyxl
+
+    from ..load import xlsx_reader
+
+    try:
+        # openpyxl caps nothing: the loader's size checks first (zip bombs), the same it read the plan under
+        xlsx_reader.check_archive(path, max(xlsx_reader.MAX_INFLATED_BYTES, 5 * path.stat().st_size))
+    except (xlsx_reader.Hostile, xlsx_reader.Unsupported) as exc:
+        raise InputError(f"cannot copy the workbook ({exc})", where=shown) from exc
+    try:
+        return openpyxl.load_workbook(path, data_only=False, keep_links=False), None
+    except Exception as exc:  # openpyxl is stricter than the loader's reader (and raises many kinds)
+        return None, (f"{shown} could not be copied ({type(exc).__name__}: openpyxl does not open it), so the "
+                      "Items sheet here is built from the plan as read")
+
+
+def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 1)
@@ -153,7 +171,7 @@ def _audit_sheet(wb: Workbook, audit: Audit) -> None:
         ["sources", ", ".join(audit.plan.sources)],
         ["findings", ", ".join(f"{sum(1 for f in audit.findings if f.severity == s)} {s}" for s in SEVERITIES
                                if any(f.severity == s for f in audit.findings)) or "none"],
-        [],
+        ["note", note] if note else [],
         ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings",
          "risk is"],
     ]
@@ -261,18 +279,53 @@ def _mark_cells(wb: Workbook, marks: dict[tuple[str, str], _Mark]) -> None:
         cell.comment = comment
 
 
+# What --redact-people does to the copy of the plan workbook, said on its Audit sheet.
+REDACTED_COPY = ("--redact-people: names were replaced in every cell, formula, link, comment, sheet name, header "
+                 "and footer, defined name and document property, on every sheet (names in person columns of "
+                 "sheets the audit does not read too); pictures, charts and pivot tables were left out of this "
+                 "copy, since their names cannot be checked")
+
+
 def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
+    from ..redact import Redactor as _Redactor
+    from ..redact import names_in_columns
+
+    # the person columns of every sheet, read by the audit or not, name people too
+    found: set[str] = set()
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.data_type != "f":
-                    new = redactor.text(cell.value)
-                    if new != cell.value:
+        found |= names_in_columns(ws)
+    if found - set(redactor.mapping):
+        redactor = _Redactor.for_names(set(redactor.mapping) | found, redactor.key)
+    for ws in wb.worksheets:
+        for cell in list(ws._cells.values()):  # the cells there are, not every position up to the last one
+            if isinstance(cell.value, str):
+                new = redactor.text(cell.value)
+                if new != cell.value:
+                    if cell.data_type == "f":
+                        cell.value = new  # a formula stays one: names in its text and its sheet names replaced
+                    else:
                         put(cell, new)
-                if cell.comment is not None:
-                    cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+            if cell.hyperlink is not None:
+                for name in ("target", "display", "tooltip", "location"):
+                    value = getattr(cell.hyperlink, name, None)
+                    if isinstance(value, str):
+                        setattr(cell.hyperlink, name, redactor.text(value))
+            if cell.comment is not None:
+                cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+        for part in (ws.oddHeader, ws.oddFooter, ws.evenHeader, ws.evenFooter, ws.firstHeader, ws.firstFooter):
+            for side in (part.left, part.center, part.right):
+                if side.text:
+                    side.text = redactor.text(side.text)
+        ws._images, ws._charts, ws._pivots = [], [], []
+        title = redactor.text(ws.title)
+        if title != ws.title:
+            ws.title = _unique_title(wb, title[:31])
+    for name in list(wb.defined_names.values()) if hasattr(wb.defined_names, "values") else []:
+        if isinstance(name.attr_text, str):
+            name.attr_text = redactor.text(name.attr_text)
     props = wb.properties
-    for name in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords"):
+    props.creator = props.lastModifiedBy = "roadmap-audit"
+    for name in ("title", "subject", "description", "keywords", "category"):
         value = getattr(props, name, None)
         if isinstance(value, str):
             setattr(props, name, redactor.text(value))
@@ -374,18 +427,15 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
     import openpyxl
 
     path = Path(plan_path) if plan_path is not None else None
-    if path is not None and _is_workbook(path):
-        try:
-            wb = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-        except Exception as exc:  # it was readable a moment ago; say so rather than crash
-            raise InputError(f"cannot copy the workbook ({type(exc).__name__})", where=str(plan_path)) from exc
+    wb, not_copied = (_copy(path, str(plan_path)) if path is not None and _is_workbook(path) else (None, None))
+    if wb is not None:
         if redactor is not None:
             _redact_workbook(wb, redactor)
         source = str(plan_path)
         _mark_cells(wb, _marks(audit, source))
         link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
         _findings_sheet(wb, audit, link_sheets)
-        _audit_sheet(wb, audit)
+        _audit_sheet(wb, audit, REDACTED_COPY if redactor is not None else None)
         _forecast_sheet(wb, audit)
         wb.active = 0
     else:
@@ -397,7 +447,7 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
             _items_sheet(wb, plan, audit)
         items_title = wb.worksheets[0].title if wb.worksheets else None
         _findings_sheet(wb, audit, {})
-        _audit_sheet(wb, audit)
+        _audit_sheet(wb, audit, not_copied)
         _forecast_sheet(wb, audit)
         if items_title:
             _link_items(wb, audit, items_title, plan)
