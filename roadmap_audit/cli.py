@@ -325,7 +325,7 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
                          "columns": [{"column": c, "header": t, "read_as": r} for c, t, r in h.columns]}
                         for h in loaded.headers],
             "issues": [{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
-                        "row_dropped": i.row_dropped} for i in issues],
+                        "row_dropped": i.row_dropped, "rows": i.count} for i in issues],
         }, indent=2))
         return
     click.echo(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "

@@ -504,5 +504,5 @@ def data_quality(facts: Facts) -> DataQuality:
         rows_read=facts.plan.rows_read,
         rows_used=facts.plan.rows_used,
         issues=[{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
-                 "row_dropped": i.row_dropped} for i in facts.issues],
+                 "row_dropped": i.row_dropped, "rows": i.count} for i in facts.issues],
     )

@@ -24,8 +24,9 @@ The stories the audit should find:
   idempotent backfill with checkpoints and a pause on replica lag, shadow reads. Neither
   MIG001 nor MIG002 fires on it, at issue or epic level, and its stories are steps of
   it, not migrations stacked on it (MIG003); PAY-3, the refunds flag and staged
-  rollout, is not a launch stacked on PAY-1. ORD-5, the cutover story, has no
-  rehearsal of its own (MIG002).
+  rollout, is not a launch stacked on PAY-1. ORD-5, the cutover story, is a step of
+  ORD-1 rehearsed by its sibling ORD-4's shadow reads; PAY-7, a migration of its own
+  with no rehearsal on a tier-1 service, is MIG002's finding.
 * PAY-2 (refund endpoints, due 14 Aug) is blocked by PLAT-2 (mesh sidecars, due
   25 Sep): a schedule inversion for DEP002.
 * PLAT-3 blocks ORD-5 and PAY-7 in the right order; PAY-8 depends on PAY-2 through a

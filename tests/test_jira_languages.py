@@ -21,9 +21,12 @@ from .conftest import run_cli
 # How Jira writes 30 September 2026 (a due date, shown with a time) in each language.
 DATES = {"en": "30/Sep/26 12:00 AM", "es": "30/sep/26 12:00 AM", "fr": "30/sept./26 12:00 AM",
          "pt": "30/set/26 12:00 AM", "pl": "30/wrz/26 12:00 AM", "de": "30/Sep/26 12:00 AM",
-         "ja": "2026/09/30 0:00"}
+         "ja": "2026/09/30 0:00", "ru": "30/сен/26 12:00 AM"}
 DUE = dt.date(2026, 9, 30)
-WITH_NAMES = sorted(lang for lang, table in LANGUAGES.items() if "key" in table)
+# Every table that names something; the "not found" ones hold only their source.
+WITH_NAMES = sorted(lang for lang, table in LANGUAGES.items() if set(table) - {"source", "missing"})
+# A header no language table knows, for a column whose name in that language was not found.
+UNNAMED = {"key": "?1", "issue_id": "?2", "title": "?3"}
 
 
 def write(tmp_path, rows, name="Jira.csv"):
@@ -45,14 +48,17 @@ def first(table, field):
 def export_in(lang):
     """A two-issue export with the header row in `lang`: LED-2 is blocked by LED-1.
 
-    Each column is one the language's table names; what it has no name for is left out."""
+    Each column is one the language's table names; what it has no name for is left out, except the
+    key, the issue id and the summary that every export has: those get a header no table knows, as a
+    real export in that language would have for us, and are found by their values."""
     table = LANGUAGES[lang]
     columns = [("title", "Migrate the ledger", "Cut over the reads"), ("key", "LED-1", "LED-2"),
                ("issue_id", "10001", "10002"), ("kind", "Epic", "Story"), ("status", "In Progress", "To Do"),
-               ("owner", "Ana Silva", "Jun Park"), ("due", DATES[lang], "")]
-    header = [first(table, name) for name, *_ in columns if first(table, name)]
-    rows = [[a for (name, a, _) in columns if first(table, name)],
-            [b for (name, _, b) in columns if first(table, name)]]
+               ("owner", "Ana Silva", "Jun Park"), ("due", DATES.get(lang, ""), "")]
+    kept = [(first(table, name) or UNNAMED.get(name), a, b) for name, a, b in columns
+            if first(table, name) or name in UNNAMED]
+    header = [name for name, _, _ in kept]
+    rows = [[a for _, a, _ in kept], [b for _, _, b in kept]]
     if "inward_link" in table:  # on LED-2: LED-1 blocks it
         header.append(f"{table['inward_link'][0]} (Blocks)")
         rows[0].append("")
@@ -97,8 +103,10 @@ def test_the_languages_asked_for_are_read_by_name_or_said_to_be_missing():
     assert asked <= set(LANGUAGES)
     for lang, table in LANGUAGES.items():
         assert table["source"].strip()
-        if "key" not in table:  # a language whose headers were not found says so, and names nothing
-            assert table["source"].startswith("not found") and set(table) == {"source"}, lang
+        if set(table) == {"source"}:  # a language whose headers were not found says so, and names nothing
+            assert table["source"].startswith("not found"), lang
+        elif "key" not in table:  # names found, but not the key's: it is read by its values and said so
+            assert "issue key" in table["missing"], lang
     # the complete tables: every field of the per-language test is named
     for lang in ("en", "es", "fr", "pt"):
         assert {"key", "title", "kind", "status", "owner", "due", "inward_link", "outward_link"} <= \
@@ -165,11 +173,68 @@ def test_a_french_all_fields_export_reads_and_names_what_it_could_not_place(tmp_
     assert "Rapporteur" not in note and "Création" not in note  # known, just not used by a plan
 
 
+def test_a_russian_export_reads_its_names_and_its_blocks_link(tmp_path):
+    # The header row as the public Russian export shows it (Server wording: "Ключ проблемы").
+    plan = load_plan(write(tmp_path, [
+        ["Тема", "Ключ проблемы", "Тип задачи", "Статус", "Приоритет", "Исполнитель", "Компоненты",
+         "Исправить в версиях", "Входящая связь задачи (Blocks)", "Пользовательское поле (Story Points)"],
+        ["Перенести реестр", "LED-1", "Эпик", "В работе", "High", "Иванов", "ledger", "9.0", "", "5"],
+        ["Переключить чтение", "LED-2", "Задача", "Сделать", "Medium", "", "api", "9.0", "LED-1", ""],
+    ]))
+    got = by_key(plan)
+    assert (got["LED-1"].title, got["LED-1"].kind_raw, got["LED-1"].status, got["LED-1"].owner) == (
+        "Перенести реестр", "Эпик", "В работе", "Иванов")
+    assert (got["LED-1"].priority, got["LED-1"].services, got["LED-1"].estimate_points) == ("High", ["ledger"], 5.0)
+    assert got["LED-2"].depends_on == ["LED-1"] and got["LED-1"].depends_on == []
+    assert {i.team for i in plan.items} == {"LED"}  # components are services, never teams
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("15/мар/25 12:00 AM", dt.date(2025, 3, 15)), ("01/май/26", dt.date(2026, 5, 1)),
+    ("01/мая/26 10:00", dt.date(2026, 5, 1)), ("30/сент./26 12:00 AM", dt.date(2026, 9, 30)),
+    ("30/сен/26 12:00 AM", dt.date(2026, 9, 30)), ("12/дек/24", dt.date(2024, 12, 12)),
+])
+def test_russian_month_abbreviations_read_as_dates(text, day):
+    from roadmap_audit.load.values import parse_date
+
+    assert parse_date(text) == day
+
+
+def test_a_chinese_export_is_read_with_its_id_found_by_its_values(tmp_path):
+    # Only the key, summary and assignee are named in Chinese; the id column's name is not known, so the
+    # file is recognised as an export by the id's values (before, by name only: not at all), and
+    # "自定义字段(…)" has no space before its bracket.
+    path = write(tmp_path, [
+        ["概要", "问题关键字", "问题ID", "经办人", "自定义字段(Story Points)"],
+        ["迁移账本", "LED-1", "10001", "张伟", "3"],
+        ["切换读取", "LED-2", "10002", "", ""],
+    ])
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    got = by_key(plan)
+    assert (got["LED-1"].title, got["LED-1"].owner, got["LED-1"].estimate_points) == ("迁移账本", "张伟", 3.0)
+    unplaced = next(i.problem for i in plan.issues if "not placed" in i.problem)
+    assert "'问题ID'" in unplaced and "zh-CN" in unplaced  # said, with what the table does not know
+
+
+def test_a_dutch_export_has_its_key_found_by_values_and_its_names_read(tmp_path):
+    plan = load_plan(write(tmp_path, [
+        ["Samenvatting", "Sleutel", "ID", "Prioriteit", "Melder", "Aangemaakt", "Aangepast veld (Story Points)"],
+        ["Register verhuizen", "LED-1", "10001", "Hoog", "Ana Silva", "01/sep/26 9:00 AM", "8"],
+        ["Lezen omzetten", "LED-2", "10002", "Laag", "Jun Park", "02/sep/26 9:00 AM", ""],
+    ]))
+    got = by_key(plan)
+    assert (got["LED-1"].title, got["LED-1"].priority, got["LED-1"].estimate_points) == (
+        "Register verhuizen", "Hoog", 8.0)
+    shape = next(i.problem for i in plan.issues if "by the shape" in i.problem)
+    assert "'Sleutel' as key" in shape and "'Samenvatting'" not in shape  # the summary was read by name
+
+
 # ------------------------------------------------------------------ by shape
 
 
 def _unknown_language_export(tmp_path):
-    # Headers in a language with no table (Italian); values as Jira writes them.
+    # Headers in a language whose system-field names were not found (Italian); values as Jira writes them.
     return write(tmp_path, [
         ["Riepilogo", "Chiave", "ID", "Tipo", "Stato", "Creato", "Collegamento (Blocks)"],
         ["Migrare il registro", "LED-1", "10001", "Epic", "In corso", "01/set/26 9:00 AM", "LED-2"],

@@ -287,3 +287,22 @@ def test_descendants_walk_deep_chains_and_stop_at_loops():
     assert [i.key for i in below["K-0"]] == [f"K-{n}" for n in range(1, 21)]  # MAX_DEPTH levels
     loop = [Item(key="A", title="a", parent="B", ref=ref), Item(key="B", title="b", parent="A", ref=ref)]
     assert {k: [i.key for i in v] for k, v in descendants(loop).items()} == {"B": ["A"], "A": ["B"]}
+
+
+def test_a_step_of_a_migration_is_rehearsed_by_the_safety_work_planned_beside_it(tmp_path):
+    """'Cut over order reads' under the storage migration is rehearsed by its sibling 'Shadow reads for order
+    reads': the epic's plan is one plan. A cutover whose siblings rehearse nothing is still MIG002's."""
+    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Custom field (Team)", "Parent"]
+    rows = [["Migrate order storage to Aurora", "ORD-1", "1", "Epic", "To Do", "orders", ""],
+            ["Shadow reads for order reads", "ORD-2", "2", "Story", "To Do", "orders", "1"],
+            ["Cut over order reads to Aurora", "ORD-3", "3", "Story", "To Do", "orders", "1"],
+            ["Migrate payouts to the new store", "POUT-1", "11", "Epic", "To Do", "payouts", ""],
+            ["Payout report page", "POUT-2", "12", "Story", "To Do", "payouts", "11"],
+            ["Cut over payouts to the new store", "POUT-3", "13", "Story", "To Do", "payouts", "11"]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    plan = tmp_path / "Jira.csv"
+    plan.write_text(buffer.getvalue(), encoding="utf-8")
+    found = set(_found(_audit(plan, ["MIG002"]), "MIG002"))
+    assert not found & {"ORD-1", "ORD-3"}
+    assert {"POUT-1", "POUT-3"} <= found

@@ -158,9 +158,9 @@ def place_by_shape(headers: list[str], sample: list[list[Any]],
     distinct one-line text). Nothing else is guessed from values: a status, a priority and an issue type
     look alike in any language."""
     placed = list(columns) + [None] * (len(headers) - len(columns))
+    # The issue id is looked for even when the key was named: a language table may know the key's
+    # name and not the id's (Chinese, Russian), and Jira writes the id in every export.
     have = {c.field for c in placed if c and c.field}
-    if "key" in have:  # the key was named: the issue id is only looked for in an export of unknown language
-        have.add("issue_id")
     rows = len(sample)
     if not rows:
         return placed

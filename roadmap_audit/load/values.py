@@ -183,10 +183,6 @@ def _cell_text(v: Any) -> str:
     raise ParseError(f"cannot read {_show(v)} as text")
 
 
-# Excel writes a character XML cannot hold as _xHHHH_ ("_x000D_" is a carriage return) and a literal
-# "_x" as "_x005F_x". A reader that does not decode them leaves "PAY-12_x000D_" in a key.
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
 # What a spreadsheet caches for a formula that failed: never a title, a team or a number.
 SPREADSHEET_ERRORS = frozenset({"#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
                                 "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
@@ -201,17 +197,11 @@ def spreadsheet_error(v: Any) -> str | None:
     return None
 
 
-def _unescape_ooxml(text: str) -> str:
-    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)  # "_x005F_" is "_" itself
-
-
 def parse_text(v: Any) -> str | None:
     """The cell as trimmed text, or None when it is empty. 12.0 reads as "12"."""
     if v is None:
         return None
     text = _strip_invisible(_cell_text(v))
-    if "_x" in text:
-        text = _unescape_ooxml(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return text or None
 
@@ -470,7 +460,7 @@ def parse_list(v: Any) -> list[str]:
     if isinstance(v, bool):
         raise ParseError(f"{v} is a yes/no value, not a list")
     text = _strip_invisible(_cell_text(v))
-    parts = (p.strip() for p in _LIST_SEPARATORS.split(_unescape_ooxml(text) if "_x" in text else text))
+    parts = (p.strip() for p in _LIST_SEPARATORS.split(text))
     return list(dict.fromkeys(p for p in parts if not is_none_marker(p)))
 
 
@@ -481,7 +471,10 @@ def parse_list(v: Any) -> list[str]:
 # Month names and abbreviations in every language we read, keyed by their
 # _fold form (lower case, no accents, no trailing dot).  Adding a language means
 # adding its names here.  en = English, es = Spanish, fr = French,
-# pt = Portuguese, de = German, pl = Polish (nominative and genitive).
+# pt = Portuguese, de = German, pl = Polish (nominative and genitive),
+# ru = Russian: the abbreviations Jira writes in "15/мар/25" (those a public
+# converter of Russian Jira CSV exports reads, and Unicode CLDR's "февр.",
+# "сент.", "нояб.", "мая"); "май" folds to "маи".
 MONTH_NAMES: dict[str, int] = {
     # January
     "jan": 1, "january": 1,  # en, de, fr, pt
@@ -490,6 +483,7 @@ MONTH_NAMES: dict[str, int] = {
     "janeiro": 1,  # pt
     "januar": 1, "janner": 1,  # de, at
     "sty": 1, "styczen": 1, "stycznia": 1,  # pl
+    "янв": 1,  # ru
     # February
     "feb": 2, "february": 2,  # en, es, de
     "febrero": 2,  # es
@@ -497,6 +491,7 @@ MONTH_NAMES: dict[str, int] = {
     "fevereiro": 2,  # pt
     "februar": 2,  # de
     "lut": 2, "luty": 2, "lutego": 2,  # pl
+    "фев": 2, "февр": 2,  # ru
     # March
     "mar": 3, "march": 3,  # en, es, pt, pl; also de "Mär"
     "marzo": 3,  # es
@@ -504,16 +499,19 @@ MONTH_NAMES: dict[str, int] = {
     "marco": 3,  # pt "março"
     "marz": 3, "mrz": 3,  # de "März"
     "marzec": 3, "marca": 3,  # pl
+    "мар": 3,  # ru
     # April
     "apr": 4, "april": 4,  # en, de
     "abr": 4, "abril": 4,  # es, pt
     "avr": 4, "avril": 4,  # fr
     "kwi": 4, "kwiecien": 4, "kwietnia": 4,  # pl
+    "апр": 4,  # ru
     # May
     "may": 5, "mayo": 5,  # en, es
     "mai": 5,  # fr, pt, de
     "maio": 5,  # pt
     "maj": 5, "maja": 5,  # pl
+    "маи": 5, "мая": 5,  # ru
     # June
     "jun": 6, "june": 6,  # en, es, pt, de
     "junio": 6,  # es
@@ -521,6 +519,7 @@ MONTH_NAMES: dict[str, int] = {
     "junho": 6,  # pt
     "juni": 6,  # de
     "cze": 6, "czerwiec": 6, "czerwca": 6,  # pl
+    "июн": 6,  # ru
     # July
     "jul": 7, "july": 7,  # en, es, pt, de
     "julio": 7,  # es
@@ -528,17 +527,20 @@ MONTH_NAMES: dict[str, int] = {
     "julho": 7,  # pt
     "juli": 7,  # de
     "lip": 7, "lipiec": 7, "lipca": 7,  # pl
+    "июл": 7,  # ru
     # August
     "aug": 8, "august": 8,  # en, de
     "ago": 8, "agosto": 8,  # es, pt
     "aout": 8,  # fr "août"
     "sie": 8, "sierpien": 8, "sierpnia": 8,  # pl
+    "авг": 8,  # ru
     # September
     "sep": 9, "sept": 9, "september": 9,  # en, es, fr, de
     "septiembre": 9, "setiembre": 9,  # es
     "septembre": 9,  # fr
     "set": 9, "setembro": 9,  # pt, es
     "wrz": 9, "wrzesien": 9, "wrzesnia": 9,  # pl
+    "сен": 9, "сент": 9,  # ru
     # October
     "oct": 10, "october": 10,  # en, es, fr
     "octubre": 10,  # es
@@ -546,12 +548,14 @@ MONTH_NAMES: dict[str, int] = {
     "out": 10, "outubro": 10,  # pt
     "okt": 10, "oktober": 10,  # de
     "paz": 10, "pazdziernik": 10, "pazdziernika": 10,  # pl
+    "окт": 10,  # ru
     # November
     "nov": 11, "november": 11,  # en, es, fr, pt, de
     "noviembre": 11,  # es
     "novembre": 11,  # fr
     "novembro": 11,  # pt
     "lis": 11, "listopad": 11, "listopada": 11,  # pl
+    "ноя": 11, "нояб": 11,  # ru
     # December
     "dec": 12, "december": 12,  # en, fr "déc"
     "dic": 12, "diciembre": 12,  # es
@@ -559,6 +563,7 @@ MONTH_NAMES: dict[str, int] = {
     "dez": 12, "dezembro": 12,  # pt
     "dezember": 12,  # de
     "gru": 12, "grudzien": 12, "grudnia": 12,  # pl
+    "дек": 12,  # ru
 }
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
