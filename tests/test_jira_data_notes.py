@@ -255,3 +255,18 @@ def test_rows_not_used_are_one_note_that_keeps_every_row_so_rows_used_stays_exac
         ("Jira.csv!B3", "issue PAY-1 appears again (first at Jira.csv!B2); this copy was not used "
                         "(2 rows alike: column B, rows 3-4)", (3, 4))]
     assert (plan.rows_read, plan.rows_used) == (3, 1)
+
+
+def test_a_floor_already_over_capacity_is_over_capacity_at_least(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Items"
+    for row in (["key", "title", "team", "points", "estimate"], ["W-1", "Checkout", "web", 13, None],
+                ["W-2", "Rewrite", "web", None, "30w"]):
+        ws.append(row)
+    wb.create_sheet("Teams").append(["team", "headcount"])
+    wb["Teams"].append(["web", 1])
+    wb.save(tmp_path / "plan.xlsx")
+    web = audit_of(tmp_path / "plan.xlsx").teams[0]
+    assert web.status == "over capacity" and web.status_text.startswith("over capacity: at least ")
+    assert web.planned_known is False and web.points_unconverted == ["W-1"]
