@@ -367,12 +367,20 @@ class TeamReport(_Model):
     # "fits", "no buffer", "over capacity", "committed work at risk" or "not checked", and why in words
     status: str = "not checked"
     status_text: str = ""
+    # open items estimated in story points with no points_per_week to convert them: planned_weeks leaves them out
+    points_unconverted: list[str] = Field(default_factory=list)
 
     @computed_field  # in the JSON too, so automation can tell "fits" from "not checked"
     @property
     def capacity_known(self) -> bool:
         """Whether the staffing model gives the team a capacity its load can be checked against."""
         return self.in_staffing_model and self.headcount is not None
+
+    @computed_field  # in the JSON too: planned_weeks is then only what could be counted, a floor
+    @property
+    def planned_known(self) -> bool:
+        """Whether every open estimate of the team could be counted in engineer-weeks."""
+        return not self.points_unconverted
 
 
 class Recommendation(_Model):

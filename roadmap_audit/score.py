@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .analyze.capacity import item_weeks, load_of, share_text
+from .analyze.capacity import item_weeks, load_of, points_unconverted, share_text
 from .analyze.facts import Facts
 from .analyze.priority import priority_rank
 from .model import (
@@ -112,6 +112,7 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
             findings=len(mine),
             breakdown=[*cap.breakdown, *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown]],
             unestimated_items=cap.unestimated,
+            points_unconverted=cap.unconverted_points,
             items=[i.key for i in facts.items_by_team.get(name, [])],
         ))
     # Teams that own items but are missing from the staffing model still get a row.
@@ -125,6 +126,7 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
                 ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=None, buffer=None,
                 score=team_score(mine)[0], findings_by_severity=team_score(mine)[1], findings=len(mine),
                 items=[i.key for i in items], in_staffing_model=False,
+                points_unconverted=[i.key for i in items if points_unconverted(i, None)],
             ))
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
 
@@ -345,8 +347,13 @@ def team_status(facts: Facts, teams: list[TeamReport], *, max_load: float = 1.0,
                                     p85_date=ft.p85_date, p_by_end=ft.p_by_end, committed=committed)
         update["delivery"] = delivery
         update["status"], update["status_text"] = _status(t, cap, delivery, max_load, buffer_line, even, f_items)
-        if cap is not None and cap.known and cap.unestimated:
-            n = len(cap.unestimated)
+        if t.points_unconverted:
+            n = len(t.points_unconverted)
+            update["status_text"] += (f"; planned work not known: {n} open item{'s are' if n > 1 else ' is'} "
+                                      "estimated in story points and the team has no points_per_week")
+        bare = [k for k in cap.unestimated if k not in t.points_unconverted] if cap is not None else []
+        if cap is not None and cap.known and bare:
+            n = len(bare)
             update["status_text"] += (f"; {n} open item{'s have' if n > 1 else ' has'} no estimate and "
                                       f"{'are' if n > 1 else 'is'} not in the load")
         out.append(t.model_copy(update=update))
@@ -403,10 +410,13 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
             "in the team's own queue"
         risk_text = f"committed work at risk {why}: " + "; ".join(parts) + more
     if cap.load > max_load:
-        text = f"over capacity: {share_text(cap.load)} of capacity"
+        text = f"over capacity: {'at least ' if t.points_unconverted else ''}{share_text(cap.load)} of capacity"
         if delivery is not None and delivery.p_by_end is not None:
             text += f", all its open work done by the quarter's end in {_chance(delivery.p_by_end)} of the runs"
         return "over capacity", text + (f"; {risk_text}" if risk_text else "")
+    if t.points_unconverted:  # the load is a floor: never "fits" on work that was not counted
+        return "not checked", (f"load not checked: at least {share_text(cap.load)} of capacity, without the "
+                               "story points it cannot convert" + (f"; {risk_text}" if risk_text else ""))
     if at_risk:
         tight = f", above the {share_text(buffer_line)} buffer line" if buffer_line is not None and \
             cap.load > buffer_line else ""

@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..model import Deduction, Item, Team
+from ..model import DataIssue, Deduction, Item, Team
 
 
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -75,6 +75,8 @@ class TeamCapacity:
     unestimated: list[str] = field(default_factory=list)
     item_weeks: dict[str, float] = field(default_factory=dict)  # open item key -> engineer-weeks
     known: bool = True  # False when headcount is missing: capacity is unknown
+    # open items estimated in story points the team has no points_per_week for: planned work is only a floor
+    unconverted_points: list[str] = field(default_factory=list)
 
     @property
     def ops_weeks(self) -> float:
@@ -130,6 +132,42 @@ def item_weeks(item: Item, team: Team | None, sizes: Mapping[str, float]) -> flo
     if item.estimate_size is not None:
         return sizes.get(item.estimate_size)
     return None
+
+
+def points_unconverted(item: Item, team: Team | None) -> bool:
+    """An open item estimated in story points only, whose team has no points_per_week to make them weeks."""
+    return (not item.done and item.estimate_weeks is None and item.estimate_points is not None
+            and (team is None or not team.points_per_week))
+
+
+def points_notes(items_by_team: Mapping[str, list[Item]], teams: Mapping[str, Team]) -> list[DataIssue]:
+    """One note per team whose story points cannot become engineer-weeks: its planned work is not known.
+
+    Without it, points read as "no estimate" and a team's planned work as 0.0 while the data looks clean."""
+    notes = []
+    for name, items in sorted(items_by_team.items()):
+        team = teams.get(name)
+        stuck = [i for i in items if points_unconverted(i, team)]
+        if not stuck:
+            continue
+        points = sum(i.estimate_points or 0.0 for i in stuck)
+        keys = ", ".join(i.key for i in stuck[:5]) + (f" and {len(stuck) - 5} more" if len(stuck) > 5 else "")
+        what = "points_per_week (story points one engineer finishes in a week)"
+        if team is None:
+            where = stuck[0].ref.model_copy(update={"row": None, "column": None, "key": None})
+            fix = (f"add a row for {name} with its headcount and {what} to a Teams sheet (roadmap-audit template "
+                   "teams.xlsx --from PLAN writes one to fill in) and audit with --context teams.xlsx")
+        else:
+            column = team.columns.get("points_per_week")
+            where = team.ref.at(column) if column else team.ref
+            fix = (f"fill in {what} for {name} in the Teams sheet" if column else
+                   f"add a column {what} to the Teams sheet and fill it in for {name}")
+        notes.append(DataIssue(ref=where, subject_id=name, problem=(
+            f"team {name}: {len(stuck)} open item{'s are' if len(stuck) > 1 else ' is'} estimated only in story "
+            f"points ({points:g} points: {keys}) and the team has no points_per_week to turn points into "
+            f"engineer-weeks: {'they count' if len(stuck) > 1 else 'it counts'} as unestimated and the team's "
+            f"planned work is not known; {fix}")))
+    return notes
 
 
 def _n(x: float) -> str:
@@ -206,6 +244,7 @@ def team_capacity(
 
     planned = 0.0
     unestimated: list[str] = []
+    unconverted: list[str] = []
     weights: dict[str, float] = {}
     for item in items:
         if item.done:
@@ -213,6 +252,8 @@ def team_capacity(
         w = item_weeks(item, team, params.size_weeks)
         if w is None:
             unestimated.append(item.key)
+            if points_unconverted(item, team):
+                unconverted.append(item.key)
             continue
         weights[item.key] = w
         planned += w
@@ -233,4 +274,5 @@ def team_capacity(
         unestimated=unestimated,
         item_weeks=weights,
         known=team.headcount is not None,
+        unconverted_points=unconverted,
     )

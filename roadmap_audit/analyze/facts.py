@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..load.effort import SIZES
 from ..load.values import normalize_name, parse_quarter, quarter_bounds
 from ..model import DataIssue, Item, ItemKind, Plan, Service, Team
-from .capacity import CapacityParams, TeamCapacity, team_capacity
+from .capacity import CapacityParams, TeamCapacity, points_notes, team_capacity
 from .words import PhraseSet, fold
 
 if TYPE_CHECKING:
@@ -411,6 +411,7 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
     sizes_note = _sizes_note(plan.items, params)
     if sizes_note:
         facts.issues.append(sizes_note)
+    facts.issues.extend(points_notes(facts.items_by_team, facts.teams))
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
         if incident.paged:  # counted once, as a page (pages_per_week), never again as an incident

@@ -117,12 +117,15 @@ def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config:
     """Read the plan as a Jira export if it is one (.json pages, or a CSV with Jira's headers)."""
     from .jira_csv import looks_like_jira_csv, read_jira_csv
     from .jira_json import is_jira_json, read_jira_json
+    from .notes import one_note_per_cause
 
+    first = len(plan.issues)
     if is_jira_json(path):
         field_lists = [c for c in context if Path(c).suffix.lower() == ".json"]
         read_jira_json(path, display, plan, config, field_lists, limits)
-        return True
-    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt") and looks_like_jira_csv(path, config):
+    elif path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt") and looks_like_jira_csv(path, config):
         read_jira_csv(path, display, plan, config, limits)
-        return True
-    return False
+    else:
+        return False
+    plan.issues[first:] = one_note_per_cause(plan.issues[first:])  # the readers' notes too: one per cause
+    return True

@@ -20,6 +20,7 @@ from ..config import JiraConfig
 from ..model import DataIssue, Item, Plan, SourceRef
 from . import schema, values
 from .effort import t_shirt_size
+from .notes import Note, one_note_per_cause
 
 # ---------------------------------------------------------------- data tables
 
@@ -237,9 +238,13 @@ class _Builder:
         self.plan = plan
         self.config = config
         self.seen = {item.key: item.ref for item in plan.items}
+        self.notes: list[Note] = []  # said once per cause when the export is read (load/notes.py)
 
-    def note(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None) -> None:
-        self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject))
+    def note(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None,
+             cause: str | None = None, detail: str | None = None) -> None:
+        """A note on one issue; `cause` is what issues with the same problem share, `detail` this one's value."""
+        self.notes.append(Note(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject),
+                               cause, detail))
 
     # --- keys, parents
 
@@ -252,7 +257,9 @@ class _Builder:
                 # The issue id is stable across exports; the row (or position in the pages) is the last resort.
                 key = f"id-{issue.text('issue_id')}" if issue.text("issue_id") else \
                     f"{issue.ref.sheet or 'issue'}-{issue.ref.row or number}"
-                self.note(issue.cell("key"), f"no issue key; '{key}' was used instead", subject=key)
+                self.note(issue.cell("key"), f"no issue key; '{key}' was used instead", subject=key,
+                          cause="no issue key; a key was made from its issue id, or its row, and is shown "
+                                "beside each", detail=key)
             if key in self.seen:
                 self.note(issue.cell("key"), f"issue {key} appears again (first at {self.seen[key].location}); "
                                              "this copy was not used", dropped=True, subject=key)
@@ -274,7 +281,9 @@ class _Builder:
                     parent = by_id.get(pid)
                     if parent is None and not issue.text("epic_link"):
                         self.note(issue.cell("parent_id"), f"parent issue id {pid} is not in this export; "
-                                                           "the issue has no parent in the plan", subject=key)
+                                                           "the issue has no parent in the plan", subject=key,
+                                  cause="parent issue id not in this export; these issues have no parent in "
+                                        "the plan", detail=f"parent {pid}")
                 else:
                     parent = pid  # some exports put the key itself in Parent
             parent = parent or issue.text("epic_link")
@@ -399,8 +408,12 @@ class _Builder:
             items[key] = item
         self.links(keyed, items)
         self.plan.items.extend(items.values())
-        if not keyed:
-            return
+        if keyed:
+            self.export_notes(keyed, items, fallback)
+        self.plan.issues.extend(one_note_per_cause(self.notes))
+        self.notes = []
+
+    def export_notes(self, keyed: list[tuple[str, Issue]], items: dict[str, Item], fallback: Counter[str]) -> None:
         # One note per export, not per issue: it is one mapping decision.
         ref = keyed[0][1].ref.model_copy(update={"row": None, "column": None, "key": None})
         teamless = sum(1 for item in items.values() if not item.team)
@@ -492,7 +505,9 @@ class _Builder:
             if pair not in items[owner].links:
                 items[owner].links.append(pair)
             self.note(link.ref, f"{owner} is needed by {dependent} ({link.type_name.strip()} link), which is not "
-                                "in this export; the dependency was kept as a link", subject=owner)
+                                "in this export; the dependency was kept as a link", subject=owner,
+                      cause=f"needed by an issue that is not in this export ({link.type_name.strip()} link); the "
+                            "dependency was kept as a link", detail=f"needed by {dependent}")
 
 
 def add_issues(plan: Plan, issues: list[Issue], config: JiraConfig) -> None:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ _DONE_CATEGORY_NAMES = frozenset({"done", "complete"})  # an old Cloud response 
 # ADF nodes that end a line of text when flattened.
 _ADF_BLOCKS = frozenset({"paragraph", "heading", "blockquote", "listItem", "codeBlock", "rule", "tableRow",
                          "panel", "taskItem", "decisionItem", "mediaSingle"})
+_SITE_SAMPLE = 2000  # issues of a page looked at to tell its site and which field list fits it
 _SPRINT_NAME = re.compile(r"[\[,]name=([^,\]]*)")
 
 
@@ -45,6 +47,15 @@ class Page:
     @property
     def offset_style(self) -> bool:
         return isinstance(self.data.get("startAt"), int) and isinstance(self.data.get("total"), int)
+
+    @cached_property
+    def site(self) -> str | None:
+        """The Jira site the page came from: the host in its issues' `self` links, when they have one."""
+        for raw in self.issues[:_SITE_SAMPLE]:
+            link = raw.get("self") if isinstance(raw, dict) else None
+            if isinstance(link, str) and "://" in link:
+                return link.split("://", 1)[1].split("/", 1)[0].casefold() or None
+        return None
 
     @property
     def says_last(self) -> bool:
@@ -413,7 +424,7 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
                    field_lists: list[str] | None = None, limits: Limits | None = None) -> None:
     """Add the issues of one search page, or a folder of pages, to the plan."""
     limits = limits or Limits()
-    names: dict[str, str] = {}
+    lists: list[tuple[str, list[dict[str, Any]]]] = []  # field lists: (shown name, the fields)
     pages: list[Page] = []
     for file, shown, is_plan in _sources(path, display):
         try:
@@ -424,7 +435,7 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
             continue  # an unreadable neighbour is not the plan's problem
         kind = _kind(data)
         if kind == "fields":
-            names.update(_field_names(data))
+            lists.append((shown, data))
             plan.sources.append(shown)
             if is_plan and not path.is_dir():
                 plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
@@ -450,17 +461,16 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
         if _kind(data) != "fields":
             raise InputError("is not a Jira field list (the response of /rest/api/2/field)", where=str(extra),
                              hint="give --context a workbook, or the field list of the same Jira site")
-        names.update(_field_names(data))
+        lists.append((str(extra), data))
         plan.sources.append(str(extra))
-    for page in pages:
-        if isinstance(page.data.get("names"), dict):
-            names.update({str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)})
     if sum(len(page.issues) for page in pages) > limits.max_rows:
         raise tables.too_many_rows(display, "the export", "issues", limits.max_rows)
     plan.issues.extend(_gaps(pages))
+    names_of = _names_by_site(pages, lists, plan)
     issues = []
-    unnamed: set[str] = set()
+    unnamed: dict[str | None, set[str]] = {}
     for page in pages:
+        names = names_of[page.site]
         # Entries that are no issue at all (a number, a string, an object with no fields) are one note per
         # kind and page, not one each: a million zeros must not become a million notes.
         strays: dict[tuple[str, str], list[int]] = {}
@@ -487,8 +497,9 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
                 plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key, problem=(
                     f"entry {number} of 'issues' is nested too deeply to be a Jira issue; it was not read")))
                 continue
-            unnamed.update(k for k, v in raw["fields"].items()
-                           if k.startswith("customfield_") and k not in names and v not in (None, [], ""))
+            unnamed.setdefault(page.site, set()).update(
+                k for k, v in raw["fields"].items()
+                if k.startswith("customfield_") and k not in names and v not in (None, [], ""))
             if page.bad_bytes and _has_bad_bytes(raw):
                 plan.issues.append(DataIssue(ref=issue.ref, subject_id=issue.ref.key, problem=(
                     "its text has bytes that were not valid UTF-8; they show as \ufffd")))
@@ -504,10 +515,113 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
             plan.issues.append(DataIssue(ref=SourceRef(source=page.display), problem=(
                 f"{len(numbers):,} entries of 'issues' ({shown}) {many}, so they are not rows of the "
                 "plan; they were not read")))
-    if unnamed and pages:
-        shown = ", ".join(sorted(unnamed)[:5]) + (f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else "")
-        plan.issues.append(DataIssue(ref=SourceRef(source=pages[0].display), problem=(
-            f"{len(unnamed)} custom fields with values have no name ({shown}): no field list or 'names' "
-            "names them, so none of them was read as team, story points, rollback plan or start date; give "
-            "the /rest/api/2/field response with --context or put it in the same folder")))
+    for site, ids in unnamed.items():
+        if not ids:
+            continue
+        first = next(page for page in pages if page.site == site)
+        shown = ", ".join(sorted(ids)[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        whose = f" in the pages of {site}" if site and len(unnamed) > 1 else ""
+        plan.issues.append(DataIssue(ref=SourceRef(source=first.display), problem=(
+            f"{len(ids)} custom fields with values{whose} have no name ({shown}): no field list or 'names' "
+            "of their Jira site names them, so none of them was read as team, story points, rollback plan or "
+            "start date; give that site's /rest/api/2/field response with --context or put it in the same "
+            "folder")))
     add_issues(plan, issues, config)
+
+
+# ---------------------------------------------------------------- sites and field lists
+
+# A field list's schema type -> the JSON types a value of the field can have (API v3 sends a text
+# area as an ADF document). A field list from another Jira site numbers its custom fields the same
+# way (customfield_10000 upwards), so ids alone do not tell sites apart; a value of the wrong type does.
+_SCHEMA_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float), "string": (str, dict), "date": (str,), "datetime": (str,), "array": (list,),
+    "option": (dict,), "option-with-child": (dict,), "user": (dict,), "group": (dict,), "version": (dict,),
+    "project": (dict,), "priority": (dict,), "issuetype": (dict,), "status": (dict,), "resolution": (dict,),
+    "securitylevel": (dict,), "team": (dict, str),
+}
+# More of a site's custom fields than this unknown to a list, or of another type: the list is another site's.
+# Not none at all: a field made after the list was saved is not in it (convention of this project).
+_FOREIGN_SHARE = 0.2
+
+
+
+def _value_fits(schema: Any, value: Any) -> bool:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    allowed = _SCHEMA_TYPES.get(kind) if isinstance(kind, str) else None
+    if allowed is None or value is None:
+        return True
+    return isinstance(value, allowed) and not isinstance(value, bool)
+
+
+def _foreign(fields: list[dict[str, Any]], ids: set[str], samples: dict[str, Any]) -> list[str]:
+    """The custom fields of a site's pages that a field list does not know, or knows as another type."""
+    known = {str(f["id"]): f for f in fields if isinstance(f, dict) and f.get("id")}
+    return sorted(i for i in ids if i not in known or (i in samples and not _value_fits(known[i].get("schema"),
+                                                                                         samples[i])))
+
+
+def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]]]],
+                   plan: Plan) -> dict[str | None, dict[str, str]]:
+    """Field names for the pages of each Jira site: its pages' own `names`, and the field lists that fit it.
+
+    A field list fits a site when it knows (nearly) every custom field its pages hold, each with a
+    value of the type the list gives. Two fitting lists that name one field differently cannot be told
+    apart: that field is not named, and a note says so. A list that fits no site is not used."""
+    sites: dict[str | None, list[Page]] = {}
+    for page in pages:
+        sites.setdefault(page.site, []).append(page)
+    named: dict[str | None, dict[str, str]] = {}
+    used: set[str] = set()
+    misfits: dict[str, tuple[str | None, int, int, list[str]]] = {}
+    for site, group in sites.items():
+        own: dict[str, str] = {}
+        ids: set[str] = set()
+        samples: dict[str, Any] = {}
+        for page in group:
+            if isinstance(page.data.get("names"), dict):
+                own.update({str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)})
+            for raw in page.issues[:_SITE_SAMPLE]:
+                fields = raw.get("fields") if isinstance(raw, dict) else None
+                for field_id, value in fields.items() if isinstance(fields, dict) else ():
+                    if str(field_id).startswith("customfield_"):
+                        ids.add(field_id)
+                        if value is not None and field_id not in samples:
+                            samples[field_id] = value
+        fitting = []
+        for shown, fields in lists:
+            foreign = _foreign(fields, ids, samples)
+            if len(foreign) <= _FOREIGN_SHARE * len(ids):
+                fitting.append((shown, _field_names(fields)))
+                used.add(shown)
+            elif shown not in misfits or len(foreign) < misfits[shown][2]:
+                misfits[shown] = (site, len(ids), len(foreign), foreign)
+        names: dict[str, str] = {}
+        named_by: dict[str, str] = {}
+        clashes: dict[str, dict[str, str]] = {}
+        for shown, listed in fitting:
+            for field_id, name in listed.items():
+                if field_id in names and names[field_id] != name and field_id in ids and field_id not in own:
+                    clashes.setdefault(field_id, {}).update({named_by[field_id]: names[field_id], shown: name})
+                if field_id not in names:
+                    names[field_id], named_by[field_id] = name, shown
+        for field_id in clashes:
+            names.pop(field_id)
+        names.update(own)
+        named[site] = names
+        if clashes:
+            said = "; ".join(f"{field_id}: " + ", ".join(f"'{n}' in {s}" for s, n in by.items())
+                             for field_id, by in sorted(clashes.items())[:5])
+            plan.issues.append(DataIssue(ref=SourceRef(source=group[0].display), problem=(
+                f"{len(clashes)} custom field{'s are' if len(clashes) > 1 else ' is'} named differently by "
+                f"field lists that each fit the pages{' of ' + site if site else ''} ({said}), and which list "
+                "belongs to them cannot be told; those fields were not read (give only the field list of the "
+                "pages' own Jira site, or name the field with [jira] in the config)")))
+    for shown, (site, total, count, foreign) in misfits.items():
+        if shown in used:
+            continue
+        plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
+            f"this field list does not fit the pages{' of ' + site if site else ''}: {count} of their {total} "
+            f"custom fields are missing from it or hold values of another type ({', '.join(foreign[:5])}"
+            f"{', ...' if count > 5 else ''}), so it is from another Jira site and was not used to name them")))
+    return named

@@ -29,6 +29,8 @@ from ..model import (
 )
 from . import schema, values
 from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, parse_effort
+from .notes import one_note_per_cause
+from .notes import rows_text as _rows_text
 from .periods import parse_period
 from .schema import SheetSpec
 from .tables import RawSheet, column_letter, read_csv, read_workbook
@@ -843,52 +845,11 @@ def unread_sheet(raw: RawSheet, sheet: _MappedSheet, reason: str) -> InputError:
                            "--map 'Your header=title' or [columns] in the config")
 
 
-def _rows_text(rows: list[int], limit: int = 12) -> str:
-    """`row 5`, `rows 2-40`, `rows 3, 7, 9-12 and 14 more`."""
-    rows = sorted(set(rows))
-    spans: list[list[int]] = []
-    for r in rows:
-        if spans and r == spans[-1][1] + 1:
-            spans[-1][1] = r
-        else:
-            spans.append([r, r])
-    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:limit]]
-    more = f" and {sum(b - a + 1 for a, b in spans[limit:])} more" if len(spans) > limit else ""
-    return ("row " if len(rows) == 1 else "rows ") + ", ".join(shown) + more
-
-
 def _conflict_text(sheet: _MappedSheet, lost: int, kept: int, name: str) -> str:
     """The note for a header written twice: which column was read, and what the other is kept as."""
     return (f"column {sheet.letter(lost)} repeats the header '{sheet.raw.headers[lost]}' of column "
             f"{sheet.letter(kept)}: column {sheet.letter(kept)} was read as {name}, and column {sheet.letter(lost)} "
             f"kept as the extra column '{sheet.extra_names[lost]}' (not used)")
-
-
-def one_note_per_cause(issues: list[DataIssue]) -> list[DataIssue]:
-    """The same note on many rows of one column becomes one note with the count and the rows.
-
-    Notes are alike when source, sheet, column, problem and whether the row was used match; the
-    first row's cell stays the note's place."""
-    groups: dict[tuple, list[DataIssue]] = {}
-    for issue in issues:
-        ref = issue.ref
-        cause = issue.problem  # "cell D6 has ..." is the same cause as "cell D7 has ..."
-        if ref.row is not None and ref.column:
-            cause = cause.replace(f"{ref.column}{ref.row}", "\0")
-        groups.setdefault((ref.source, ref.sheet, ref.column, cause, issue.row_dropped,
-                           ref.row is None), []).append(issue)
-    out = []
-    for (_, _, column, _, dropped, no_row), alike in groups.items():
-        if len(alike) == 1 or no_row:
-            out.extend(alike)
-            continue
-        first = alike[0]
-        problem = first.problem
-        rows = tuple(r for i in alike for r in (i.rows or (i.ref.row,)))
-        where = f"column {column}, " if column else ""
-        out.append(DataIssue(ref=first.ref, row_dropped=dropped, rows=rows,
-                             problem=f"{problem} ({len(rows)} rows alike: {where}{_rows_text(list(rows))})"))
-    return out
 
 
 def _causes(issues: list[DataIssue]) -> str:

@@ -38,6 +38,7 @@ from .view import (
     is_over,
     number,
     pct,
+    planned,
     severity_counts,
     severity_rank,
     span,
@@ -355,7 +356,7 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, weeks=weeks, number=number, day=day, linkify=linkify, safe_url=safe_url,
+    env.filters.update(pct=pct, weeks=weeks, planned=planned, number=number, day=day, linkify=linkify, safe_url=safe_url,
                        family_name=family_name, first_sentence=first_sentence, score_basis=score_basis)
     env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell,
                        teams_text=teams_text, score_rule=SCORE_RULE)

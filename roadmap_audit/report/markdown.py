@@ -18,6 +18,7 @@ from .view import (
     VERDICT_TEXT,
     day,
     first_sentence,
+    planned,
     heat,
     is_over,
     org_depth_note,
@@ -118,7 +119,7 @@ def render_markdown(audit: Audit) -> str:
             load = f"**{load}**" if is_over(t.load) else load
             staffed = "" if t.in_staffing_model else " (not in the staffing model)"
             out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
-                       f"{weeks(t.planned_weeks)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
+                       f"{planned(t)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
                        f"{t.score} | {heat_cells} |")
         out += [""]
         out += [f"- **{esc(t.team)}**: {esc(t.status_text)}" for t in audit.teams if t.status_text]

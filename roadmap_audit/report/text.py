@@ -13,7 +13,7 @@ import textwrap
 
 from ..model import Audit
 from .forecast_view import at_risk, team_finish
-from .view import VERDICT_TEXT, day, is_over, pct, severity_counts, span, strip_controls, teams_text, weeks
+from .view import VERDICT_TEXT, day, is_over, pct, planned, severity_counts, span, strip_controls, teams_text, weeks
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[1;33m", "go": "\033[1;32m",
@@ -67,7 +67,7 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
             note = "not in the staffing model" if not t.in_staffing_model else "capacity unknown"
             load_text, bar_text = f"{'—':>6}", f"{note:<{round(BAR_WIDTH * scale) + 1}}"
         out.append(f"{t.team[:20]:<20} {weeks(t.capacity_weeks) if t.capacity_weeks else '—':>8} "
-                   f"{weeks(t.planned_weeks):>8} {pct(t.ops_admitted):>7} {pct(t.ops_observed):>7} "
+                   f"{planned(t):>8} {pct(t.ops_admitted):>7} {pct(t.ops_observed):>7} "
                    f"{load_text}  {bar_text}  {t.score:>4}")
     if audit.teams:
         out.append("")

@@ -110,6 +110,14 @@ def weeks(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.1f}"
 
 
+def planned(t) -> str:
+    """A team's planned engineer-weeks; when story points could not be converted, a floor ("≥ 4.0") or
+    "unknown": never a 0.0 that reads as "nothing planned"."""
+    if getattr(t, "planned_known", True):
+        return weeks(t.planned_weeks)
+    return f"≥ {weeks(t.planned_weeks)}" if t.planned_weeks > 0 else "unknown"
+
+
 def number(x: float | None) -> str:
     """A count or size as people write it: 6, 6.5."""
     return "—" if x is None or not math.isfinite(x) else f"{x:g}"

@@ -33,7 +33,7 @@ from ..errors import InputError
 from ..model import SEVERITIES, Audit, Finding, Item, Plan
 from ..score import score_basis
 from .forecast_view import finish_text
-from .view import VERDICT_TEXT, pct, severity_rank, weeks
+from .view import VERDICT_TEXT, pct, planned, severity_rank, weeks
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -175,7 +175,7 @@ def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
         ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings",
          "risk is"],
     ]
-    rows += [[t.team, weeks(t.capacity_weeks), weeks(t.planned_weeks), pct(t.ops_admitted), pct(t.ops_observed),
+    rows += [[t.team, weeks(t.capacity_weeks), planned(t), pct(t.ops_admitted), pct(t.ops_observed),
               pct(t.load) if t.capacity_weeks else "—", t.score, t.findings, score_basis(t.findings_by_severity)]
              for t in audit.teams]
     if audit.recommendations:
