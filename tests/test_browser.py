@@ -157,3 +157,48 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
     browser.set_window_size(1280, min(MAX_SHOT_HEIGHT, height + 120))
     assert browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
     browser.set_window_size(1280, 1400)
+
+
+WIDTHS = (390, 1280)  # a phone, a laptop
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name,args", _samples(), ids=[n for n, _ in _samples()])
+def test_report_on_any_screen(browser, tmp_path: Path, name: str, args: list[str], width: int):
+    """No sideways scroll; every section heading clears the sticky bar after its nav link is
+    followed; the actions table names the owner of each action."""
+    from selenium.webdriver.common.by import By
+
+    report = tmp_path / f"{name}.html"
+    result = run_cli("audit", *args, "-o", str(report), cwd=ROOT)
+    assert result.returncode in (0, 1), result.stderr
+    browser.set_window_size(width, 900)
+    browser.get(report.as_uri())
+    try:
+        inner, wide = browser.execute_script("return [innerWidth, document.scrollingElement.scrollWidth]")
+        assert wide <= inner, f"the page scrolls sideways at {width} px: {wide} px wide"
+
+        links = browser.find_elements(By.CSS_SELECTOR, ".topbar nav a")
+        assert links
+        for link in links:
+            target = link.get_attribute("hash")
+            browser.execute_script("arguments[0].click()", link)
+            top, bar, height = browser.execute_script(
+                "const s = document.querySelector(arguments[0]); const h = s.querySelector('h2') || s;"
+                "return [h.getBoundingClientRect().top, document.querySelector('.topbar').getBoundingClientRect().bottom,"
+                " innerHeight]", target)
+            assert bar <= top < height, f"{target}'s heading is at {top} px, the sticky bar ends at {bar} px"
+
+        browser.execute_script("window.scrollTo(0, 0)")
+        if browser.find_elements(By.CSS_SELECTOR, "#advice table.actions"):
+            heads = [h.get_attribute("textContent").strip() for h in
+                     browser.find_elements(By.CSS_SELECTOR, "#advice table.actions thead th")]
+            assert heads[0] == "owner", heads
+            owners = browser.find_elements(By.CSS_SELECTOR, "#advice table.actions th.owner")
+            assert owners and all(o.is_displayed() and o.text for o in owners)
+        ARTIFACTS.mkdir(exist_ok=True)
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(width, min(MAX_SHOT_HEIGHT, height + 120))
+        assert browser.save_screenshot(str(ARTIFACTS / f"{name}-{width}px.png"))
+    finally:
+        browser.set_window_size(1280, 1400)
