@@ -99,3 +99,19 @@ def test_every_format_shows_the_actions_by_owner(sample_audit):
     text = render("text", sample_audit, colour=False)
     assert "What to change, by owner:" in text
     assert "closes: Key-person risk: Tomasz K., public-api, rate-limiter, billing-integration [ONC003]" in text
+
+
+def test_a_shared_cell_never_joins_the_actions_of_two_owners(sample_audit):
+    """Two teams' committed items that cite the same cell (the quarter's end, say) stay two actions, one each."""
+    findings = list(sample_audit.findings)
+    data = next(i for i, f in enumerate(findings) if (f.rule, f.subject.id) == ("FOR001", "DATA-21"))
+    api = next(i for i, f in enumerate(findings) if (f.rule, f.subject.id) == ("FOR001", "API-9"))
+    findings[api] = findings[api].model_copy(update={"severity": "high", "evidence": findings[data].evidence})
+    owners = build_actions(sample_audit.model_copy(update={"findings": findings}))
+    for08 = {(o.owner, frozenset(_closes(a))) for o in owners for a in o.actions if "FOR001" in a.rules}
+    assert for08 == {("data-platform", frozenset({("FOR001", "DATA-21")})), ("api", frozenset({("FOR001", "API-9")}))}
+
+
+def test_a_medium_finding_alone_is_no_action(owners):
+    assert not [a for a in _all(owners) if ("FOR001", "API-9") in _closes(a)]
+    assert not [a for a in _all(owners) if ("ONC003", "ledger") in _closes(a)]

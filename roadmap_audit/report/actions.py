@@ -5,11 +5,11 @@ never their prose) and presented by every formatter:
 
 - a defer recommendation is one action for its team, with the load and the delivery
   forecast before and after, and it resolves the team's finding of the same rule;
-- every critical or high finding needs a change; findings of one rule that rest on
-  the same cell (a person who alone knows three services: the person's finding and
-  each service's cite the same experts cell) are one action, and so are findings of
-  one rule for one owner whose fix reads the same once the subject's name is set
-  aside (three services that must apply their error-budget policy);
+- every critical or high finding needs a change; findings of one rule and one owner
+  that rest on the same cell (a person who alone knows three services: the person's
+  finding and each service's cite the same experts cell) are one action, and so are
+  findings of one rule for one owner whose fix reads the same once the subject's
+  name is set aside (three services that must apply their error-budget policy);
 - a lower-severity finding joins an action when it shares its cause, never alone.
 
 The owner is the finding's owning org unit when it spans teams, else its team.
@@ -129,11 +129,11 @@ def _causes(findings: list[Finding]) -> list[list[int]]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    by_cell: dict[tuple[str, str, str], int] = {}
+    by_cell: dict[tuple[str, str, str, str], int] = {}
     by_fix: dict[tuple[str, str, str], int] = {}
     for i, f in enumerate(findings):
-        for e in f.evidence:
-            key = (f.rule, e.source, e.location)
+        for e in f.evidence:  # never across owners: each owner acts on its own
+            key = (owner_of(f), f.rule, e.source, e.location)
             if key in by_cell:
                 join(by_cell[key], i)
             else:
