@@ -185,7 +185,8 @@ def test_report_on_any_screen(browser, tmp_path: Path, name: str, args: list[str
             browser.execute_script("arguments[0].click()", link)
             top, bar, height = browser.execute_script(
                 "const s = document.querySelector(arguments[0]); const h = s.querySelector('h2') || s;"
-                "return [h.getBoundingClientRect().top, document.querySelector('.topbar').getBoundingClientRect().bottom,"
+                "return [h.getBoundingClientRect().top,"
+                " document.querySelector('.topbar').getBoundingClientRect().bottom,"
                 " innerHeight]", target)
             assert bar <= top < height, f"{target}'s heading is at {top} px, the sticky bar ends at {bar} px"
 

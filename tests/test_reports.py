@@ -330,7 +330,8 @@ def test_xlsx_numbers_are_numbers_and_every_table_has_a_filter_and_a_frozen_head
     header = next(r for r in range(1, 20) if audit.cell(row=r, column=1).value == "team")
     names = [c.value for c in audit[header]]
     load = names.index("load") + 1
-    loads = {audit.cell(row=r, column=1).value: audit.cell(row=r, column=load) for r in range(header + 1, audit.max_row + 1)}
+    loads = {audit.cell(row=r, column=1).value: audit.cell(row=r, column=load)
+             for r in range(header + 1, audit.max_row + 1)}
     # 120 % sorts after 92 %: a number with a percent format, never the text "120%"
     assert loads["payments"].value == pytest.approx(1.196) and loads["payments"].number_format == "0%"
     assert sorted(loads, key=lambda t: loads[t].value or 0)[-1] == "payments"
@@ -418,3 +419,29 @@ def test_dependency_lanes_keep_connected_teams_next_to_each_other():
     # the riskiest team stays on top; data follows pay, web follows data; search and api keep risk order
     assert _lane_order(by_risk, links) == ["pay", "data", "web", "search", "api"]
     assert _lane_order(by_risk, []) == by_risk  # nothing connects: the risk order
+
+
+def test_a_team_page_lists_every_finding_of_its_team_even_past_the_findings_list(sample_audit, monkeypatch):
+    """At org scale the findings list stops at FINDINGS_SHOWN and a team page unfolds its first
+    TEAM_FINDINGS_SHOWN: the rest are folded on the team page, never "go look in the filter"."""
+    from roadmap_audit.report import html as html_report
+
+    monkeypatch.setattr(html_report, "FINDINGS_SHOWN", 10)
+    monkeypatch.setattr(html_report, "TEAM_FINDINGS_SHOWN", 3)
+    page = render("html", sample_audit)
+    api = page[page.index('<article class="team-page" id="team-api"'):]
+    api = api[api.index("<h4>Findings involving api"):api.index("</article>")]
+    mine = [f for f in sample_audit.findings if "api" in f.teams]
+    assert len(mine) > 3
+    assert api.count('<li><span class="pill') == len(mine)
+    assert f"{len(mine) - 3} more findings involving api</summary>" in api
+    assert "in the findings filter" not in page
+    # a finding past the findings list still reads on the team page: its message is there
+    past = [f for i, f in enumerate(sample_audit.findings) if i >= 10 and "api" in f.teams]
+    assert past and all(str(html_escape(f.message)) in api for f in past)
+
+
+def html_escape(text: str) -> str:
+    from markupsafe import escape
+
+    return escape(text)

@@ -82,7 +82,8 @@ class Action:
 
     def resolves_text(self, tag=lambda rule: f" [{rule}]") -> str:
         """"Key-person risk: Tomasz K., public-api, rate-limiter [ONC003]" and so on, one per kind."""
-        return "; ".join(f"{title}: {', '.join(r.subject for r in rows)}{tag(rule)}" for title, rule, rows in self.by_title)
+        return "; ".join(f"{title}: {', '.join(r.subject for r in rows)}{tag(rule)}"
+                         for title, rule, rows in self.by_title)
 
     @property
     def has_effect(self) -> bool:

@@ -227,7 +227,7 @@ def build_view(audit: Audit) -> dict:
     serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
     findings = [
-        FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why), order=i,
+        FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why, 400), order=i,
                     open=f.severity in unfold, shown=i < FINDINGS_SHOWN, detailed=i < FINDINGS_DETAILED)
         for i, f in enumerate(audit.findings)
     ]

@@ -79,7 +79,7 @@ def render_markdown(audit: Audit) -> str:
     for i, f in enumerate(top, start=1):
         out.append(f"{i}. {_ICON[f.severity]} **{f.severity}** {code(f.rule)} **{esc(f.title)}** — "
                    f"{esc(f.subject.kind)} {esc(f.subject.id)}: {esc(f.message)}  ")
-        out.append(f"   *Why it matters:* {esc(first_sentence(f.why))}")
+        out.append(f"   *Why it matters:* {esc(first_sentence(f.why, 400))}")
     out.append("")
 
     out += _actions_markdown(audit, over)
