@@ -157,3 +157,104 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
     browser.set_window_size(1280, min(MAX_SHOT_HEIGHT, height + 120))
     assert browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
     browser.set_window_size(1280, 1400)
+
+
+WIDTHS = (390, 1280)  # a phone, a laptop
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name,args", _samples(), ids=[n for n, _ in _samples()])
+def test_report_on_any_screen(browser, tmp_path: Path, name: str, args: list[str], width: int):
+    """No sideways scroll; every section heading clears the sticky bar after its nav link is
+    followed; the actions table names the owner of each action."""
+    from selenium.webdriver.common.by import By
+
+    report = tmp_path / f"{name}.html"
+    result = run_cli("audit", *args, "-o", str(report), cwd=ROOT)
+    assert result.returncode in (0, 1), result.stderr
+    browser.set_window_size(width, 900)
+    browser.get(report.as_uri())
+    try:
+        inner, wide = browser.execute_script("return [innerWidth, document.scrollingElement.scrollWidth]")
+        assert wide <= inner, f"the page scrolls sideways at {width} px: {wide} px wide"
+
+        links = browser.find_elements(By.CSS_SELECTOR, ".topbar nav a")
+        assert links
+        for link in links:
+            target = link.get_attribute("hash")
+            browser.execute_script("arguments[0].click()", link)
+            top, bar, height = browser.execute_script(
+                "const s = document.querySelector(arguments[0]); const h = s.querySelector('h2') || s;"
+                "return [h.getBoundingClientRect().top,"
+                " document.querySelector('.topbar').getBoundingClientRect().bottom,"
+                " innerHeight]", target)
+            assert bar <= top < height, f"{target}'s heading is at {top} px, the sticky bar ends at {bar} px"
+
+        browser.execute_script("window.scrollTo(0, 0)")
+        if browser.find_elements(By.CSS_SELECTOR, "#advice table.actions"):
+            heads = [h.get_attribute("textContent").strip() for h in
+                     browser.find_elements(By.CSS_SELECTOR, "#advice table.actions thead th")]
+            assert heads[0] == "owner", heads
+            owners = browser.find_elements(By.CSS_SELECTOR, "#advice table.actions th.owner")
+            assert owners and all(o.is_displayed() and o.text for o in owners)
+        ARTIFACTS.mkdir(exist_ok=True)
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(width, min(MAX_SHOT_HEIGHT, height + 120))
+        assert browser.save_screenshot(str(ARTIFACTS / f"{name}-{width}px.png"))
+    finally:
+        browser.set_window_size(1280, 1400)
+
+
+# Everything after the pre-read: hidden to measure the pre-read alone (it starts the appendix on a new page)
+APPENDIX = ("#appendix", "#appendix ~ *", "#top-risks", "#heatmap", "#org", "#dependencies", "#findings",
+            "#data-quality", "#teams", "main > footer")
+PRE_READ_PAGES = 4  # A4 pages for the verdict, the actions by owner, capacity and delivery of the sample
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF Chromium printed: its page objects (its page tree's /Count when they are packed away)."""
+    import re
+
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
+    return pages or max(counts, default=0)
+
+
+def _print_pdf(html: Path, pdf: Path) -> int:
+    import subprocess
+
+    subprocess.run([CHROMIUM, *FLAGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],
+                   capture_output=True, timeout=180, check=False)
+    assert pdf.is_file() and pdf.stat().st_size > 0, "Chromium printed no PDF"
+    return pdf_pages(pdf.read_bytes())
+
+
+def test_the_print_layout_starts_with_a_short_pre_read(browser, tmp_path: Path):
+    """Printed, the sample's first pages hold the verdict, the actions by owner, capacity and delivery;
+    the full findings follow as an appendix. Page counts from PDFs Chromium prints."""
+    from .conftest import SAMPLES
+
+    report = tmp_path / "northwind.html"
+    result = run_cli("audit", str(SAMPLES / "northwind-2026-Q3.xlsx"), "-o", str(report), cwd=ROOT)
+    assert result.returncode in (0, 1), result.stderr
+    html = report.read_text(encoding="utf-8")
+    assert 'id="appendix"' in html
+    pre_read = tmp_path / "pre-read.html"
+    pre_read.write_text(html.replace("</head>", "<style>@media print { " + ", ".join(APPENDIX)
+                                     + " { display: none !important; } }</style></head>", 1), encoding="utf-8")
+    whole = _print_pdf(report, tmp_path / "whole.pdf")
+    first = _print_pdf(pre_read, tmp_path / "pre-read.pdf")
+    print(f"Northwind printed on A4: pre-read {first} pages, whole report {whole} pages")
+    assert 1 <= first <= PRE_READ_PAGES, first
+    assert whole > first
+
+    # in print the pre-read comes first: verdict, actions, capacity, delivery, then the appendix
+    browser.get(report.as_uri())
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        tops = browser.execute_script(
+            "return arguments[0].map(s => document.querySelector(s).getBoundingClientRect().top)",
+            ["#verdict", "#advice", "#capacity", "#forecast", "#appendix", "#top-risks", "#findings"])
+        assert tops == sorted(tops), tops
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

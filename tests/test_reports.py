@@ -147,7 +147,8 @@ def test_xlsx_copy_marks_cells_and_leaves_the_plan_alone(tmp_path):
     data = render("xlsx", audit, plan_path=str(plan), plan=_plan_of(plan))
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before, "the input workbook was modified"
     wb = _cells(data)
-    assert wb.sheetnames[:2] == ["Findings", "Audit"] and "Items" in wb.sheetnames and "Teams" in wb.sheetnames
+    assert wb.sheetnames[:3] == ["Audit", "What to change", "Findings"] and "Items" in wb.sheetnames \
+        and "Teams" in wb.sheetnames
     items = wb["Items"]
     assert items["B3"].value == "=1+2 looks like a formula" and items["B3"].data_type == "s"
     assert items["H2"].data_type == "f", "the user's own formulas stay formulas"
@@ -310,27 +311,58 @@ def test_dependency_picture_keeps_to_fifty_items(tmp_path):
     assert "Showing 50 of the 120 items that have dependencies" in html
 
 
-def test_xlsx_forecast_sheet_lists_teams_and_the_least_likely_committed_items_first(sample_audit):
-    import io
-
-    import openpyxl
-
+def _sample_workbook(sample_audit):
     plan = SAMPLES / "northwind-2026-Q3.xlsx"
-    wb = openpyxl.load_workbook(io.BytesIO(render("xlsx", sample_audit, plan_path=str(plan), plan=_plan_of(plan))))
-    assert wb.sheetnames[:3] == ["Findings", "Audit", "Forecast"]
-    rows = [r for r in wb["Forecast"].iter_rows(values_only=True)]
+    return _cells(render("xlsx", sample_audit, plan_path=str(plan), plan=_plan_of(plan)))
+
+
+def test_xlsx_forecast_sheet_lists_the_least_likely_committed_items_first(sample_audit):
+    wb = _sample_workbook(sample_audit)
+    assert wb.sheetnames[:4] == ["Audit", "What to change", "Findings", "Forecast"]
     fc = sample_audit.forecast
-    assert f"{fc.runs:,} simulated quarters (seed {fc.seed})" in rows[0][1]
-    by_team = {r[0]: r for r in rows if r[0] in {t.team for t in fc.teams} | {"(plan)"}}
-    assert set(by_team) == {t.team for t in fc.teams} | {"(plan)"}
+    audit_rows = list(wb["Audit"].iter_rows(values_only=True))
+    assert f"{fc.runs:,} simulated quarters (seed {fc.seed})" in audit_rows[5][1]
+    header = next(n for n, r in enumerate(audit_rows) if r[0] == "team")
+    by_team = {r[0]: r for r in audit_rows[header + 1:]}
     payments = next(t for t in fc.teams if t.team == "payments")
-    assert by_team["payments"][1] == payments.items and by_team["payments"][6] == f"{payments.p_by_end:.0%}"
-    header = next(n for n, r in enumerate(rows) if r[0] == "item")
-    items = rows[header + 1:]
-    assert len(items) == len(fc.items)
+    assert by_team["payments"][11] == payments.p_by_end and by_team["payments"][9].date() == payments.p50_date
+    rows = list(wb["Forecast"].iter_rows(values_only=True))
+    assert rows[0][0] == "item" and len(rows) - 1 == len(fc.items)
     # FOR001 fires on DATA-21 and API-9: they lead the list, least likely first
-    assert [r[0] for r in items[:2]] == ["DATA-21", "API-9"]
-    assert all(r[2] == "yes" for r in items[:sum(1 for i in fc.items if i.committed)])
+    assert [r[0] for r in rows[1:3]] == ["DATA-21", "API-9"]
+    assert all(r[2] == "yes" for r in rows[1:1 + sum(1 for i in fc.items if i.committed)])
+
+
+def test_xlsx_numbers_are_numbers_and_every_table_has_a_filter_and_a_frozen_header(sample_audit):
+    import datetime as dt
+
+    wb = _sample_workbook(sample_audit)
+    audit = wb["Audit"]
+    header = next(r for r in range(1, 20) if audit.cell(row=r, column=1).value == "team")
+    names = [c.value for c in audit[header]]
+    load = names.index("load") + 1
+    loads = {audit.cell(row=r, column=1).value: audit.cell(row=r, column=load)
+             for r in range(header + 1, audit.max_row + 1)}
+    # 120 % sorts after 92 %: a number with a percent format, never the text "120%"
+    assert loads["payments"].value == pytest.approx(1.196) and loads["payments"].number_format == "0%"
+    assert sorted(loads, key=lambda t: loads[t].value or 0)[-1] == "payments"
+    capacity = audit.cell(row=header + 1, column=names.index("capacity (eng-weeks)") + 1)
+    assert isinstance(capacity.value, float) and capacity.number_format == "0.0"
+    done = audit.cell(row=header + 1, column=names.index("half the runs done by") + 1)
+    assert isinstance(done.value, dt.datetime) and done.number_format == "yyyy-mm-dd"
+    forecast = wb["Forecast"]
+    chance = forecast.cell(row=2, column=6)
+    assert forecast.cell(row=1, column=6).value == "chance on time"
+    assert isinstance(chance.value, (int, float)) and chance.number_format == "0%"
+    changes = wb["What to change"]
+    assert [c.value for c in changes[1]][:3] == ["owner", "owner is", "severity"]
+    payments = next(r for r in changes.iter_rows(min_row=2, values_only=True) if r[0] == "payments" and r[6])
+    assert payments[6:8] == (pytest.approx(1.196), pytest.approx(0.927))
+    expect = {"Audit": (f"A{header + 1}", f"A{header}:"), "What to change": ("A2", "A1:"), "Findings": ("A2", "A1:"),
+              "Forecast": ("A2", "A1:")}
+    for sheet, (frozen, filtered) in expect.items():
+        assert wb[sheet].freeze_panes == frozen, sheet
+        assert (wb[sheet].auto_filter.ref or "").startswith(filtered), sheet
 
 
 def test_the_verdict_names_the_first_teams_over_the_line_and_counts_the_rest(tmp_path):
@@ -398,3 +430,29 @@ def test_dependency_lanes_keep_connected_teams_next_to_each_other():
     # the riskiest team stays on top; data follows pay, web follows data; search and api keep risk order
     assert _lane_order(by_risk, links) == ["pay", "data", "web", "search", "api"]
     assert _lane_order(by_risk, []) == by_risk  # nothing connects: the risk order
+
+
+def test_a_team_page_lists_every_finding_of_its_team_even_past_the_findings_list(sample_audit, monkeypatch):
+    """At org scale the findings list stops at FINDINGS_SHOWN and a team page unfolds its first
+    TEAM_FINDINGS_SHOWN: the rest are folded on the team page, never "go look in the filter"."""
+    from roadmap_audit.report import html as html_report
+
+    monkeypatch.setattr(html_report, "FINDINGS_SHOWN", 10)
+    monkeypatch.setattr(html_report, "TEAM_FINDINGS_SHOWN", 3)
+    page = render("html", sample_audit)
+    api = page[page.index('<article class="team-page" id="team-api"'):]
+    api = api[api.index("<h4>Findings involving api"):api.index("</article>")]
+    mine = [f for f in sample_audit.findings if "api" in f.teams]
+    assert len(mine) > 3
+    assert api.count('<li><span class="pill') == len(mine)
+    assert f"{len(mine) - 3} more findings involving api</summary>" in api
+    assert "in the findings filter" not in page
+    # a finding past the findings list still reads on the team page: its message is there
+    past = [f for i, f in enumerate(sample_audit.findings) if i >= 10 and "api" in f.teams]
+    assert past and all(str(html_escape(f.message)) in api for f in past)
+
+
+def html_escape(text: str) -> str:
+    from markupsafe import escape
+
+    return escape(text)

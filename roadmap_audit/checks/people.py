@@ -168,6 +168,8 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
         others = [s.service for s in person.sole_expert_of if s not in sole_critical]
         if others:
             reasons.append(f"is also the only expert of {', '.join(others)}")
+            evidence += [Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}")
+                         for s in person.sole_expert_of if s not in sole_critical]
         what = "this work and these services stop together" if person.sole_expert_of else "this work stops"
         message = (f"The plan routes through one person: {person.name} " + "; ".join(reasons)
                    + f". If that person is pulled into an incident, is on leave or leaves, {what}, and nothing "

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..model import SEVERITIES, Audit, Deduction, Finding, ItemSummary, OrgRollup, Recommendation, TeamReport
 from ..score import SCORE_RULE, score_basis
+from .actions import Action, build_actions
 from .forecast_view import forecast_view
 from .graph import GraphView, dependency_view
 from .view import (
@@ -44,6 +45,7 @@ from .view import (
     span,
     teams_text,
     unchecked_teams,
+    verdict_line,
     weeks,
 )
 
@@ -56,7 +58,7 @@ FINDINGS_SHOWN = 1500
 FINDINGS_DETAILED = 300  # the rest show the message and evidence; why and fix in one line
 TEAM_ITEMS_SHOWN = 40
 TEAM_FINDINGS_SHOWN = 25
-CHANGES_SHOWN = 150
+CHANGES_SHOWN = 150  # actions in "what to change", whole owners first; each team page lists its own
 DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
 DEFER_ITEMS_SHOWN = 10  # items per defer card; the rest are counted, and named on the team page and in JSON
 
@@ -140,6 +142,7 @@ class TeamView:
     items: list[ItemSummary]
     print_items: bool
     items_total: int = 0
+    actions: list[Action] = field(default_factory=list)  # what this team owns in "what to change"
 
 
 @dataclass
@@ -163,13 +166,6 @@ def _defer_view(r: Recommendation, team: TeamView | None, item_by_key: dict[str,
     rest = items[DEFER_ITEMS_SHOWN:]
     return DeferView(r=r, team=team, items=items[:DEFER_ITEMS_SHOWN], more=len(rest),
                      more_weeks=sum(i.estimate_weeks or 0 for i in rest))
-
-
-@dataclass
-class ChangeView:
-    r: Recommendation
-    finding: FindingView | None  # the finding the change clears
-    text: str  # the first sentence of the fix; the finding has the rest
 
 
 def _bar(t: TeamReport, scale: float) -> Bar | None:
@@ -233,7 +229,7 @@ def build_view(audit: Audit) -> dict:
     serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
     findings = [
-        FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why), order=i,
+        FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why, 400), order=i,
                     open=f.severity in unfold, shown=i < FINDINGS_SHOWN, detailed=i < FINDINGS_DETAILED)
         for i, f in enumerate(audit.findings)
     ]
@@ -270,6 +266,18 @@ def build_view(audit: Audit) -> dict:
                 anchors[subject.id] = fv.anchor
     graph: GraphView | None = dependency_view(audit, flagged, anchors)
 
+    owners = build_actions(audit)
+    for o in owners:
+        if o.owner in team_views:
+            team_views[o.owner].actions = o.actions
+    shown_owners, room = [], CHANGES_SHOWN
+    for o in owners:
+        if room <= 0:
+            break
+        shown_owners.append(o)
+        room -= len(o.actions)
+    actions_hidden = sum(len(o.actions) for o in owners[len(shown_owners):])
+
     defer_recs = sorted((r for r in audit.recommendations if r.action == "defer"),
                         key=lambda r: (-(r.load_before or 0), r.team))
     families, grid = heat(audit)
@@ -282,18 +290,19 @@ def build_view(audit: Audit) -> dict:
     return {
         "audit": audit,
         "verdict_text": VERDICT_TEXT[audit.verdict],
+        "verdict_line": verdict_line(audit),
         "counts": severity_counts(audit.findings),
         "severities": SEVERITIES,
         "findings": [fv for fv in findings if fv.shown],
         "findings_total": len(findings),
         "team_findings_shown": TEAM_FINDINGS_SHOWN,
-        "changes_shown": CHANGES_SHOWN,
         "top": top,
         "families": families,
         "grid": grid,
         "heat_rows": list(grid),
         "team_views": team_views,
         "teams": [team_views[t.team] for t in audit.teams],
+        "teams_az": sorted(team_views.values(), key=lambda tv: (tv.t.team.casefold(), tv.t.team)),
         "scale": scale,
         "axis": [(round(100 * x / scale, 2), f"{x:.0%}") for x in _ticks(scale)],
         "org_tree": _org_tree(audit, team_views),
@@ -306,35 +315,14 @@ def build_view(audit: Audit) -> dict:
         "any_staffed": any(t.capacity_known for t in audit.teams),
         "template_command": "roadmap-audit template teams.xlsx --from "
                             + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
-        "changes": _changes(audit, findings, set(defer)),
+        "actions": shown_owners,
+        "actions_hidden": actions_hidden,
         "rules_by_family": dict(rules_by_family),
         "finding_teams": finding_teams,
         "version": __version__,
         "no_team": NO_TEAM,
         "forecast": forecast_view(audit, {name: tv.anchor for name, tv in team_views.items()}),
     }
-
-
-def _changes(audit: Audit, findings: list[FindingView], deferring: set[str]) -> list[ChangeView]:
-    """The change advice, each tied to the finding it clears.
-
-    A capacity finding on a team that already has a defer recommendation is left
-    out: the defer card above names the items.
-    """
-    out = []
-    first: dict[tuple[str, str], FindingView] = {}
-    for fv in findings:
-        first.setdefault((fv.f.rule, fv.f.subject.id), fv)
-    for r in audit.recommendations:
-        if r.action != "change":
-            continue
-        subject = r.text.split(": ", 1)[0]
-        match = first.get((r.rule or "", subject))
-        if match and match.f.subject.kind == "team" and r.rule == "CAP001" and r.team in deferring:
-            continue
-        out.append(ChangeView(r=r, finding=match,
-                              text=first_sentence(match.f.fix, 260) if match else r.text))
-    return out
 
 
 def _ticks(scale: float) -> list[float]:

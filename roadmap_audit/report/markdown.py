@@ -10,6 +10,7 @@ import re
 
 from ..model import Audit
 from ..score import SCORE_RULE
+from .actions import build_actions
 from .forecast_view import at_risk, finish_text, team_finish
 from .view import (
     FAMILY_NAMES,
@@ -29,6 +30,7 @@ from .view import (
     strip_controls,
     teams_text,
     unchecked_teams,
+    verdict_line,
     weeks,
 )
 
@@ -58,7 +60,9 @@ def render_markdown(audit: Audit) -> str:
     when = span(p.start, p.end)
     out += [f"{esc(', '.join(p.sources))} · {p.items} items · {teams_text(p.teams)} · {p.weeks:g} weeks"
             + (f" ({when})" if when else ""), ""]
-    out += [f"> **Verdict: {VERDICT_TEXT[audit.verdict]}** — {esc(audit.verdict_reason)}", ">",
+    line = verdict_line(audit)
+    out += [f"> **Verdict: {VERDICT_TEXT[audit.verdict]}** — {esc(line.plain(tag=lambda r: ''))}"
+            + "".join(f" {code(p.rule)}" for p in line.problems), ">",
             "> Findings: " + (" · ".join(f"{_ICON[s]} {n} {s}" for s, n in counts.items() if n) or "none")]
     over = [r for r in audit.recommendations if r.action == "defer"]
     if over:
@@ -80,27 +84,10 @@ def render_markdown(audit: Audit) -> str:
     for i, f in enumerate(top, start=1):
         out.append(f"{i}. {_ICON[f.severity]} **{f.severity}** {code(f.rule)} **{esc(f.title)}** — "
                    f"{esc(f.subject.kind)} {esc(f.subject.id)}: {esc(f.message)}  ")
-        out.append(f"   *Why it matters:* {esc(first_sentence(f.why))}")
+        out.append(f"   *Why it matters:* {esc(first_sentence(f.why, 400))}")
     out.append("")
 
-    out += ["## What to change", ""]
-    if over:
-        out += ["**Bring teams back under the line**", ""]
-        out += [f"- **{esc(r.team)}** ({pct(r.load_before)} → {pct(r.load_after)}): {esc(r.text)}" for r in over]
-        out.append("")
-    changes = [r for r in audit.recommendations if r.action == "change"]
-    if changes:
-        out += ["**Clear the critical and high findings**", ""]
-        out += [f"- [ ] {code(r.rule or '')} {esc(r.text)}" for r in changes]
-        out.append("")
-    unchecked = unchecked_teams(audit)
-    if unchecked:
-        names = ", ".join(esc(t) for t in unchecked[:12]) + (f" and {len(unchecked) - 12} more"
-                                                             if len(unchecked) > 12 else "")
-        out += [f"**Load not checked** for {names}: no headcount in the staffing model, so the audit cannot tell "
-                "whether their plan fits.", ""]
-    elif not over and not changes:
-        out += ["Nothing needs to change.", ""]
+    out += _actions_markdown(audit, over)
 
     families, grid = heat(audit)
     teams = {t.team: t for t in audit.teams}
@@ -191,3 +178,31 @@ def render_markdown(audit: Audit) -> str:
     out += ["---", "", f"Rules that ran: {esc(', '.join(audit.rules_run) or 'none')}. "
                        "`roadmap-audit rules explain ID` gives each rule's reasoning and sources."]
     return strip_controls("\n".join(out) + "\n")  # markdown is often read in a terminal
+
+
+def _actions_markdown(audit: Audit, over: list) -> list[str]:
+    """What to change, one heading per owner, each action a checklist line with what it closes and its effect."""
+    out = ["## What to change, by owner", ""]
+    owners = build_actions(audit)
+    for o in owners:
+        out += [f"### {esc(o.owner)} ({'team' if o.is_team else 'org unit'})", ""]
+        for a in o.actions:
+            lines = [f"{_ICON[a.severity]} **{a.severity}** {esc(a.text)}",
+                     f"*Closes:* {esc(a.resolves_text(tag=lambda r: ''))} " + " ".join(code(r) for r in a.rules)]
+            if a.effect_text():
+                lines.append(f"*Effect:* {esc(a.effect_text())}")
+            if a.rec is not None and a.rec.kept:
+                lines.append("*Not proposed:* " + esc("; ".join(
+                    f"{why}: {', '.join(keys[:6])}" + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
+                    for why, keys in a.rec.kept.items())))
+            out.append("- [ ] " + "  \n  ".join(lines))
+        out.append("")
+    unchecked = unchecked_teams(audit)
+    if unchecked:
+        names = ", ".join(esc(t) for t in unchecked[:12]) + (f" and {len(unchecked) - 12} more"
+                                                             if len(unchecked) > 12 else "")
+        out += [f"**Load not checked** for {names}: no headcount in the staffing model, so the audit cannot tell "
+                "whether their plan fits.", ""]
+    elif not owners:
+        out += ["Nothing needs to change.", ""]
+    return out

@@ -13,7 +13,9 @@ import textwrap
 
 from ..model import Audit
 from .forecast_view import at_risk, team_finish
-from .view import VERDICT_TEXT, day, is_over, pct, planned, severity_counts, span, strip_controls, teams_text, weeks
+from .actions import build_actions
+from .view import (VERDICT_TEXT, day, is_over, pct, planned, severity_counts, span, strip_controls, teams_text,
+                   verdict_line, weeks)
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m",
             "info": "\033[2m", "replan": "\033[1;31m", "go-with-changes": "\033[1;33m", "go": "\033[1;32m",
@@ -47,7 +49,7 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     out = [c("bold", f"Roadmap audit — {p.quarter or 'quarter not set'}") + f"  ({', '.join(p.sources)}; "
            f"{p.weeks:g} weeks{', ' + when if when else ''}; {p.items} items, {teams_text(p.teams)})",
            "",
-           f"Verdict: {c(audit.verdict, VERDICT_TEXT[audit.verdict])} — {audit.verdict_reason}"]
+           f"Verdict: {c(audit.verdict, VERDICT_TEXT[audit.verdict])} — {verdict_line(audit).plain()}"]
     counts = severity_counts(audit.findings)
     out.append("Findings: " + (", ".join(c(s, f"{n} {s}") for s, n in counts.items() if n) or "none"))
     out.append("")
@@ -102,12 +104,7 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
         for i in at_risk(fc):
             out.append(f"  {c('over', 'at risk')} {i.key} ({i.team}): {pct(i.p_on_time)} chance to land by "
                        f"{day(i.due)}")
-    defer = [r for r in audit.recommendations if r.action == "defer"]
-    if defer:
-        out.append("")
-        out.append(c("bold", "To get teams back under the line:"))
-        for r in defer:
-            out.extend(textwrap.wrap(r.text, WIDTH, initial_indent="  - ", subsequent_indent="    "))
+    out += _actions_text(audit, c)
     dq = audit.data_quality
     out.append("")
     out.append(f"Data: {dq.rows_read} rows read, {dq.rows_used} used, {len(dq.issues)} notes"
@@ -116,3 +113,21 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     if colour:
         text = re.sub(f"\ue000{nonce}([a-z-]*)\ue001", lambda m: _COLOURS.get(m.group(1), "\033[0m"), text)
     return text
+
+
+def _actions_text(audit: Audit, c) -> list[str]:
+    """What to change, by owner: each action, what it closes and its effect."""
+    owners = build_actions(audit)
+    if not owners:
+        return []
+    out = ["", c("bold", "What to change, by owner:")]
+    for o in owners:
+        out.append(f"  {c('bold', o.owner)} ({'team' if o.is_team else 'org unit'})")
+        for a in o.actions:
+            out.extend(textwrap.wrap(f"{a.severity}: {a.text}", WIDTH, initial_indent="    - ",
+                                     subsequent_indent="      "))
+            out.extend(textwrap.wrap(f"closes: {a.resolves_text()}", WIDTH, initial_indent="      ",
+                                     subsequent_indent="        "))
+            if a.effect_text():
+                out.append(f"      effect: {a.effect_text()}")
+    return out

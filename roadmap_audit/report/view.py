@@ -199,3 +199,63 @@ def strip_controls(text: str) -> str:
     if not _CONTROLS.search(text):
         return text
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One kind of problem in the verdict sentence: plain words, where, and the rule as a tag."""
+
+    words: str  # the finding title, as a sentence says it: "migration with no rollback plan"
+    subjects: tuple[str, ...]
+    teams: tuple[str, ...]
+    rule: str
+
+    def text(self) -> str:
+        where = ", ".join(self.subjects[:3]) + (f" and {len(self.subjects) - 3} more" if len(self.subjects) > 3 else "")
+        whose = f" ({', '.join(self.teams[:3])})" if self.teams and set(self.teams) != set(self.subjects) else ""
+        return f"{self.words} on {where}{whose}"
+
+
+@dataclass(frozen=True)
+class VerdictLine:
+    """The verdict sentence in words a CTO uses: how many problems, which, and what could not be checked."""
+
+    lead: str  # "2 critical problems must change before the quarter starts"
+    problems: tuple[Problem, ...]
+    tail: str  # "; load not checked for ..." or ""
+
+    def plain(self, tag=lambda rule: f" [{rule}]") -> str:
+        named = "; ".join(p.text() + tag(p.rule) for p in self.problems)
+        return self.lead + (": " + named if named else "") + self.tail
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def verdict_line(audit: Audit, limit: int = 3) -> VerdictLine:
+    """Built from the findings' titles and subjects (never from the verdict's prose)."""
+    from ..score import unchecked_capacity
+
+    counts = severity_counts(audit.findings)
+    worst = "critical" if counts["critical"] else "high" if counts["high"] else None
+    if worst == "critical":
+        lead = f"{_plural(counts['critical'], 'critical problem')} must change before the quarter starts"
+    elif worst == "high":
+        lead = f"nothing critical; {_plural(counts['high'], 'serious problem')} need a change in the plan"
+    else:
+        lead = "no critical or serious problem found"
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for f in audit.findings:
+        if f.severity == worst:
+            grouped.setdefault((f.title, f.rule), []).append(f)
+    problems = []
+    for (title, rule), fs in list(grouped.items())[:limit]:
+        teams = tuple(dict.fromkeys(t for f in fs for t in f.teams))
+        words = title[:1].lower() + title[1:] if title[1:2].islower() else title
+        problems.append(Problem(words=words, subjects=tuple(dict.fromkeys(f.subject.id for f in fs)),
+                                teams=teams, rule=rule))
+    rest = sum(len(fs) for fs in list(grouped.values())[limit:])
+    more = f"; and {rest} more" if rest else ""
+    return VerdictLine(lead=lead[:1].upper() + lead[1:], problems=tuple(problems),
+                       tail=more + unchecked_capacity(audit.teams))

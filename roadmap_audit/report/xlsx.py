@@ -1,17 +1,22 @@
 """The workbook report: a copy of the plan with a Findings sheet and every flagged cell marked.
 
-For an .xlsx plan, the user's workbook is read and a copy is written with:
+For an .xlsx plan, the user's workbook is read and a copy is written with, first:
 
+* an `Audit` sheet: the verdict, then one row per team (capacity, load, risk, and
+  when its open work is done);
+* a `What to change` sheet: the actions by owner, what each closes, its effect;
 * a `Findings` sheet (rule, severity, subject, team, message, evidence, fix), each
   evidence cell linked to the cell it names;
-* an `Audit` sheet with the verdict and each team's load;
-* a `Forecast` sheet: when each team finishes (P50/P85) and each item's chance
-  to land by its date, committed items least likely first;
+* a `Forecast` sheet: each open item's chance to land by its date, committed
+  items least likely first;
 * every cell a finding rests on filled in its severity's colour, with a comment
   naming the rule(s).
 
+Numbers are numbers (shares as percentages, weeks with one decimal, dates as
+dates), so they sort; every table has a frozen header row and a filter.
+
 For a CSV, Jira or JSON plan there is no workbook to copy, so a new one holds the
-Findings and Audit sheets plus an Items sheet built from the plan, marked the same way.
+same sheets plus an Items sheet built from the plan, marked the same way.
 
 The plan file is only read, never written. Text that starts with `=`, `+`, `-` or
 `@` is stored as text, never as a formula. Same input, same bytes: timestamps are
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections import defaultdict
@@ -32,8 +38,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..model import SEVERITIES, Audit, Finding, Item, Plan
 from ..score import score_basis
-from .forecast_view import finish_text
-from .view import VERDICT_TEXT, pct, planned, severity_rank, weeks
+from .view import VERDICT_TEXT, day, pct, severity_rank, verdict_line
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -47,7 +52,10 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # Pinned into every workbook this writes, so the same input gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _CELL = re.compile(r"^(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
-_NAMES = {"findings": "Findings", "audit": "Audit", "forecast": "Forecast", "items": "Items"}
+# our sheets, in this order, ahead of the plan's own: Audit, What to change, Findings, Forecast
+# ("Actions" would meet a plan's sheet of postmortem actions)
+_NAMES = {"findings": "Findings", "audit": "Audit", "actions": "What to change", "forecast": "Forecast",
+          "items": "Items"}
 _FINDING_COLUMNS = (("rule", 9), ("severity", 10), ("title", 34), ("subject", 24), ("team", 16),
                     ("owner unit", 14), ("message", 70), ("evidence", 36), ("why it matters", 60), ("fix", 60))
 
@@ -102,7 +110,7 @@ def _header(ws: Worksheet, names: list[str] | tuple[str, ...], widths: list[int]
 def _findings_sheet(wb: Workbook, audit: Audit, link_sheets: dict[tuple[str, str], str]) -> None:
     from openpyxl.styles import Alignment, PatternFill
 
-    ws = wb.create_sheet(_unique_title(wb, _NAMES["findings"]), 0)
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["findings"]), 2)
     _header(ws, [c for c, _ in _FINDING_COLUMNS], [w for _, w in _FINDING_COLUMNS])
     wrap = Alignment(wrap_text=True, vertical="top")
     for row, f in enumerate(audit.findings, start=2):
@@ -160,83 +168,126 @@ def _copy(path: Path, shown: str) -> tuple[Workbook | None, str | None]:
                       "Items sheet here is built from the plan as read")
 
 
+# number formats: a number stays a number (it sorts and sums), shown as people read it
+PERCENT, WEEKS, DATE, COUNT = "0%", "0.0", "yyyy-mm-dd", "0"
+
+
+def _finite(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) else None
+
+
+def _table(ws: Worksheet, top: int, names: list[str], rows: list[list[Any]], formats: list[str | None],
+           widths: list[int]) -> None:
+    """A table whose header is row `top`: bold header, frozen under it, a filter over it, and each
+    column's number format on its numbers (dates as dates, shares as percentages)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for col, name in enumerate(names, start=1):
+        cell = ws.cell(row=top, column=col)
+        put(cell, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="18202B")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    for r, values in enumerate(rows, start=top + 1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            put(cell, value)
+            if formats[c - 1] and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+                cell.number_format = formats[c - 1]
+    ws.freeze_panes = f"A{top + 1}"
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(names))}{top + max(1, len(rows))}"
+
+
 def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
+    """The verdict, then one row per team: capacity, load, risk and when its open work is done."""
     from openpyxl.styles import Font
 
-    ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 1)
-    rows: list[list[Any]] = [
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 0)
+    fc = audit.forecast
+    summary: list[list[Any]] = [
         ["verdict", VERDICT_TEXT[audit.verdict]],
-        ["why", audit.verdict_reason],
+        ["why", verdict_line(audit).plain()],
         ["quarter", audit.plan.quarter or ""],
         ["sources", ", ".join(audit.plan.sources)],
         ["findings", ", ".join(f"{sum(1 for f in audit.findings if f.severity == s)} {s}" for s in SEVERITIES
                                if any(f.severity == s for f in audit.findings)) or "none"],
-        ["note", note] if note else [],
-        ["team", "capacity (eng-weeks)", "planned", "ops admitted", "ops observed", "load", "risk", "findings",
-         "risk is"],
+        ["delivery forecast", "" if fc is None else
+         f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends "
+         + (fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}")
+         + (f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
+            "quarter's end" if fc.plan.items else "") + "".join(f"; {n}" for n in fc.notes)],
+        *([["note", note]] if note else []),
     ]
-    rows += [[t.team, weeks(t.capacity_weeks), planned(t), pct(t.ops_admitted), pct(t.ops_observed),
-              pct(t.load) if t.capacity_weeks else "—", t.score, t.findings, score_basis(t.findings_by_severity)]
-             for t in audit.teams]
-    if audit.recommendations:
-        rows += [[], ["recommendation", "team", "rule"]]
-        rows += [[r.text, r.team, r.rule or ""] for r in audit.recommendations]
-    for r, values in enumerate(rows, start=1):
+    for r, values in enumerate(summary, start=1):
         for c, value in enumerate(values, start=1):
             put(ws.cell(row=r, column=c), value)
-    for r in (1, 7):
-        for c in range(1, 10):
-            ws.cell(row=r, column=c).font = Font(bold=True)
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 60
+        ws.cell(row=r, column=1).font = Font(bold=True)
+    delivery = {t.team: t for t in fc.teams} if fc is not None else {}
+    rows = []
+    for t in audit.teams:
+        d = delivery.get(t.team)
+        known = t.capacity_weeks > 0
+        rows.append([t.team, t.parent or "", t.capacity_weeks if known else None,
+                     t.planned_weeks if t.planned_known else None,
+                     t.ops_admitted if t.in_staffing_model else None, t.ops_observed if t.in_staffing_model else None,
+                     _finite(t.load) if known else None, t.score, t.findings,
+                     d.p50_date if d else None, d.p85_date if d else None, d.p_by_end if d else None,
+                     score_basis(t.findings_by_severity)])
+    _table(ws, len(summary) + 2,
+           ["team", "org unit", "capacity (eng-weeks)", "planned (eng-weeks)", "ops admitted", "ops observed",
+            "load", "risk", "findings", "half the runs done by", "85 % done by", "done by the quarter's end",
+            "risk is"], rows,
+           [None, None, WEEKS, WEEKS, PERCENT, PERCENT, PERCENT, COUNT, COUNT, DATE, DATE, PERCENT, None],
+           [24, 14, 12, 12, 10, 10, 9, 8, 9, 13, 13, 12, 40])
+    ws.column_dimensions["B"].width = 14
+
+
+def _actions_sheet(wb: Workbook, audit: Audit) -> None:
+    """What to change, by owner: one row per action, with what it closes and its effect."""
+    from .actions import build_actions
+
+    rows = [[o.owner, "team" if o.is_team else "org unit", a.severity, a.text,
+             a.resolves_text(tag=lambda r: ""), ", ".join(a.rules), a.load_before, a.load_after,
+             a.chance_before, a.chance_after]
+            for o in build_actions(audit) for a in o.actions]
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["actions"]), 1)
+    _table(ws, 1, ["owner", "owner is", "severity", "action", "closes", "rules", "load before", "load after",
+                   "done by the quarter's end before", "after"], rows,
+           [None, None, None, None, None, None, PERCENT, PERCENT, PERCENT, PERCENT],
+           [18, 10, 10, 70, 50, 14, 10, 10, 14, 10])
+    from openpyxl.styles import Alignment, PatternFill
+
+    for r, values in enumerate(rows, start=2):
+        ws.cell(row=r, column=3).fill = PatternFill("solid", fgColor=FILLS[values[2]])
+        for c in (4, 5):
+            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _forecast_sheet(wb: Workbook, audit: Audit) -> None:
-    """When each team finishes its open items (P50/P85), and each item's chance to land by its date.
-
-    Every forecast item is listed (a spreadsheet can sort and filter them): committed
-    items first, least likely first, then the rest by key."""
-    from openpyxl.styles import Font, PatternFill
+    """Each open item's chance to land by its date, committed items first, least likely first
+    (each team's finish is on the Audit sheet)."""
+    from openpyxl.styles import PatternFill
 
     fc = audit.forecast
     if fc is None or not fc.items:
         return
-    ws = wb.create_sheet(_unique_title(wb, _NAMES["forecast"]), 2)
-    end = fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}"
-    rows: list[list[Any]] = [
-        ["delivery forecast", f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends {end}"],
-        *[["note", note] for note in fc.notes],
-        [],
-        ["team", "open items", "eng-weeks a week", "unplanned share", "half the runs done by", "85 % done by",
-         "done by the quarter's end"],
-    ]
-    team_header = len(rows)
-    for t in [*fc.teams, fc.plan]:
-        rows.append([t.team, t.items, t.pace_weeks, pct(t.unplanned_share), finish_text(t.p50_weeks, t.p50_date),
-                     finish_text(t.p85_weeks, t.p85_date), pct(t.p_by_end) if t.p_by_end is not None else "—"])
-    rows += [[], ["item", "team", "committed", "held to", "chance on time", "half the runs done by",
-                  "85 % done by", "effort drawn around (eng-weeks)"]]
-    item_header = len(rows)
+    ws = wb.create_sheet(_unique_title(wb, _NAMES["forecast"]), 3)
     items = sorted(fc.items, key=lambda i: (not i.committed, i.p_on_time if i.p_on_time is not None else 2.0,
                                             i.key))
-    for i in items:
-        held = f"{i.due.isoformat()} ({i.due_basis})" if i.due else "—"
-        rows.append([i.key, i.team, "yes" if i.committed else "", held,
-                     pct(i.p_on_time) if i.p_on_time is not None else "—", finish_text(i.p50_weeks, i.p50_date),
-                     finish_text(i.p85_weeks, i.p85_date), i.estimate_weeks if i.estimated else
-                     f"{i.estimate_weeks:g} (no estimate)"])
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values, start=1):
-            put(ws.cell(row=r, column=c), value)
-    for r in (1, team_header, item_header):
-        for c in range(1, 9):
-            ws.cell(row=r, column=c).font = Font(bold=True)
-    for r, i in enumerate(items, start=item_header + 1):
+    rows = [[i.key, i.team, "yes" if i.committed else "", i.due, i.due_basis if i.due else "",
+             i.p_on_time, i.p50_date, _finite(i.p50_weeks), i.p85_date, _finite(i.p85_weeks), i.estimate_weeks,
+             "" if i.estimated else "no estimate"]
+            for i in items]
+    _table(ws, 1, ["item", "team", "committed", "held to", "date from", "chance on time", "half the runs done by",
+                   "week", "85 % done by", "week", "effort drawn around (eng-weeks)", "note"], rows,
+           [None, None, None, DATE, None, PERCENT, DATE, WEEKS, DATE, WEEKS, WEEKS, None],
+           [12, 16, 10, 12, 14, 10, 13, 7, 13, 7, 14, 14])
+    for r, i in enumerate(items, start=2):
         if i.committed and i.p_on_time is not None and i.p_on_time < 0.5:
-            ws.cell(row=r, column=5).fill = PatternFill("solid", fgColor=FILLS["high" if i.p_on_time < 0.2
+            ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=FILLS["high" if i.p_on_time < 0.2
                                                                                else "medium"])
-    for letter, width in zip("ABCDEFGH", (28, 16, 16, 26, 16, 24, 24, 18)):
-        ws.column_dimensions[letter].width = width
 
 
 def _split(location: str) -> tuple[str, str] | None:
@@ -434,8 +485,9 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
         source = str(plan_path)
         _mark_cells(wb, _marks(audit, source))
         link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
-        _findings_sheet(wb, audit, link_sheets)
         _audit_sheet(wb, audit, REDACTED_COPY if redactor is not None else None)
+        _actions_sheet(wb, audit)
+        _findings_sheet(wb, audit, link_sheets)
         _forecast_sheet(wb, audit)
         wb.active = 0
     else:
@@ -446,8 +498,9 @@ def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
         if plan is not None:
             _items_sheet(wb, plan, audit)
         items_title = wb.worksheets[0].title if wb.worksheets else None
-        _findings_sheet(wb, audit, {})
         _audit_sheet(wb, audit, not_copied)
+        _actions_sheet(wb, audit)
+        _findings_sheet(wb, audit, {})
         _forecast_sheet(wb, audit)
         if items_title:
             _link_items(wb, audit, items_title, plan)

@@ -1,0 +1,218 @@
+"""What to change, as actions grouped by the owner who has to act.
+
+Built once from the Audit's findings and recommendations (structured fields only,
+never their prose) and presented by every formatter:
+
+- a defer recommendation is one action for its team, with the load and the delivery
+  forecast before and after, and it resolves the team's finding of the same rule;
+- every critical or high finding needs a change; findings of one rule and one owner
+  that rest on the same cell (a person who alone knows three services: the person's
+  finding and each service's cite the same experts cell) are one action, and so are
+  findings of one rule for one owner whose fix reads the same once the subject's
+  name is set aside (three services that must apply their error-budget policy);
+- a lower-severity finding joins an action when it shares its cause, never alone.
+
+The owner is the finding's owning org unit when it spans teams, else its team.
+Owners are listed by their most serious action, then by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..model import Audit, Finding, Recommendation
+from .view import NO_TEAM, first_sentence, is_over, pct, severity_rank
+
+SERIOUS = ("critical", "high")  # the findings "what to change" must clear (as score.change_advice)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One finding an action closes: plain words first, the rule id as a tag."""
+
+    rule: str
+    severity: str
+    title: str
+    kind: str  # subject kind: item, service, team, person ...
+    subject: str
+    index: int  # its position in audit.findings (the HTML anchor is f{index + 1})
+
+
+@dataclass
+class Action:
+    owner: str
+    kind: str  # "defer" or "change"
+    severity: str  # the worst finding it resolves
+    text: str  # what to do, one or two sentences
+    resolves: list[Resolved] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # items to defer (defer actions)
+    rec: Recommendation | None = None  # the defer recommendation, for its details
+    load_before: float | None = None
+    load_after: float | None = None
+    chance_before: float | None = None  # chance all the team's open work is done by the quarter's end
+    chance_after: float | None = None
+    p50_before: dt.date | None = None
+    p50_after: dt.date | None = None
+
+    @property
+    def subjects(self) -> list[str]:
+        return list(dict.fromkeys(r.subject for r in self.resolves))
+
+    @property
+    def rules(self) -> list[str]:
+        return list(dict.fromkeys(r.rule for r in self.resolves))
+
+    @property
+    def by_title(self) -> list[tuple[str, str, list[Resolved]]]:
+        """What it resolves, one line per kind of problem: (title, rule, the findings)."""
+        lines: dict[tuple[str, str], list[Resolved]] = {}
+        for r in self.resolves:
+            lines.setdefault((r.title, r.rule), []).append(r)
+        return [(title, rule, rows) for (title, rule), rows in lines.items()]
+
+    def effect_text(self) -> str:
+        """"load 120% → 93%; done by the quarter's end 7% → 38%", or "" when it changes no figure."""
+        parts = []
+        if self.load_before is not None:
+            parts.append(f"load {pct(self.load_before)} → {pct(self.load_after)}")
+        if self.chance_before is not None and self.chance_after is not None:
+            parts.append(f"done by the quarter's end {pct(self.chance_before)} → {pct(self.chance_after)}")
+        return "; ".join(parts)
+
+    def resolves_text(self, tag=lambda rule: f" [{rule}]") -> str:
+        """"Key-person risk: Tomasz K., public-api, rate-limiter [ONC003]" and so on, one per kind."""
+        return "; ".join(f"{title}: {', '.join(r.subject for r in rows)}{tag(rule)}"
+                         for title, rule, rows in self.by_title)
+
+    @property
+    def has_effect(self) -> bool:
+        return self.load_before is not None or self.chance_before is not None
+
+
+@dataclass
+class OwnerActions:
+    owner: str
+    is_team: bool
+    actions: list[Action]
+
+    @property
+    def severity(self) -> str:
+        return min((a.severity for a in self.actions), key=severity_rank)
+
+
+def owner_of(f: Finding) -> str:
+    return f.owner_unit or f.team or (f.teams[0] if f.teams else NO_TEAM)
+
+
+def _resolved(f: Finding, index: int) -> Resolved:
+    return Resolved(rule=f.rule, severity=f.severity, title=f.title, kind=f.subject.kind, subject=f.subject.id,
+                    index=index)
+
+
+def _fix_shape(f: Finding) -> str:
+    """The fix with the subject's own name set aside: equal for the same advice on another subject."""
+    return " ".join(f.fix.replace(f.subject.id, "\0").split())
+
+
+def _causes(findings: list[Finding]) -> list[list[int]]:
+    """Findings that share a cause, as groups of indexes in the audit's order (union-find)."""
+    parent = list(range(len(findings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_cell: dict[tuple[str, str, str, str], int] = {}
+    by_fix: dict[tuple[str, str, str], int] = {}
+    for i, f in enumerate(findings):
+        for e in f.evidence:  # never across owners: each owner acts on its own
+            key = (owner_of(f), f.rule, e.source, e.location)
+            if key in by_cell:
+                join(by_cell[key], i)
+            else:
+                by_cell[key] = i
+        key = (owner_of(f), f.rule, _fix_shape(f))
+        if key in by_fix:
+            join(by_fix[key], i)
+        else:
+            by_fix[key] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(findings)):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _lead_sentences(fix: str) -> str:
+    """The fix's first sentence, and the next one too when the first is only a heading ("Either back the
+    target or lower it.")."""
+    head = first_sentence(fix, 320)
+    if len(head) < 60 and not head.endswith("…"):
+        rest = " ".join(fix.split())[len(head):].strip()
+        if rest:
+            return head + " " + first_sentence(rest, 320)
+    return head
+
+
+def _change_text(lead: Finding, group: list[Finding]) -> str:
+    """What to do, from the lead finding's fix; for one fix on several subjects, said once for all."""
+    if len({f.subject.id for f in group}) > 1 and all(_fix_shape(f) == _fix_shape(lead) for f in group):
+        return _lead_sentences(lead.fix.replace(f"For {lead.subject.id}: ", "").replace(lead.subject.id, "each"))
+    return _lead_sentences(lead.fix)
+
+
+def build_actions(audit: Audit) -> list[OwnerActions]:
+    findings = audit.findings
+    actions: list[Action] = []
+    claimed: set[int] = set()
+    for r in (r for r in audit.recommendations if r.action == "defer"):
+        resolves = [i for i, f in enumerate(findings)
+                    if f.rule == r.rule and f.subject.kind == "team" and f.subject.id == r.team]
+        claimed.update(resolves)
+        worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
+        if r.items:
+            text = f"Defer {', '.join(r.items[:8])}" + (f" and {len(r.items) - 8} more" if len(r.items) > 8 else "")
+            if is_over(r.load_after):
+                text += "; still over capacity with every deferrable item out: renegotiate a committed item or " \
+                        "add capacity"
+            elif r.reaches_target is False:
+                text += f"; still above the {pct(r.target_load)} buffer line with every deferrable item out"
+        else:
+            text = first_sentence(r.text, 260)
+        actions.append(Action(
+            owner=r.team, kind="defer", severity=worst, text=text, items=list(r.items), rec=r,
+            resolves=[_resolved(findings[i], i) for i in resolves],
+            load_before=r.load_before, load_after=r.load_after if r.items else None,
+            chance_before=r.p_by_end_before, chance_after=r.p_by_end_after,
+            p50_before=r.p50_date_before, p50_after=r.p50_date_after))
+    for group in _causes(findings):
+        group = [i for i in group if i not in claimed]
+        serious = [i for i in group if findings[i].severity in SERIOUS]
+        if not serious:
+            continue
+        # the lead: the most serious, a person before the things they hold
+        lead = min(serious, key=lambda i: (severity_rank(findings[i].severity),
+                                          findings[i].subject.kind != "person", i))
+        members = [findings[i] for i in group]
+        actions.append(Action(
+            owner=owner_of(findings[lead]), kind="change", severity=findings[lead].severity,
+            text=_change_text(findings[lead], members),
+            resolves=[_resolved(findings[i], i) for i in [lead, *[j for j in group if j != lead]]]))
+    team_names = {t.team for t in audit.teams}
+    owners: dict[str, list[Action]] = {}
+    for a in actions:
+        owners.setdefault(a.owner, []).append(a)
+    out = []
+    for owner, acts in owners.items():
+        acts.sort(key=lambda a: (severity_rank(a.severity), a.kind != "defer",
+                                 min((r.index for r in a.resolves), default=0)))
+        out.append(OwnerActions(owner=owner, is_team=owner in team_names, actions=acts))
+    out.sort(key=lambda o: (severity_rank(o.severity), -len(o.actions), o.owner))
+    return out
