@@ -328,9 +328,14 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
                         "row_dropped": i.row_dropped, "rows": i.count} for i in issues],
         }, indent=2))
         return
-    click.echo(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
-               f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
-               f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents")
+    from .report.view import strip_controls
+
+    def say(line: str) -> None:  # a cell's escape sequences never reach the terminal
+        click.echo(strip_controls(line))
+
+    say(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
+        f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
+        f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents")
     from .load.values import normalize_name
 
     for header in loaded.headers:  # what each header was read as, before the notes
@@ -338,10 +343,10 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
             read = f"{len(header.columns)} columns, each read as the field it names"
         else:
             read = "; ".join(f"{c} '{t}' {'→ ' + r if not r.startswith('kept') else r}" for c, t, r in header.columns)
-        click.echo(f"  {header.source} {header.sheet}!{header.row} (header row): {read}")
+        say(f"  {header.source} {header.sheet}!{header.row} (header row): {read}")
     for issue in issues:
         mark = "row not used" if issue.row_dropped else "note"
-        click.echo(f"  {issue.ref.source} {issue.ref.location}: {issue.problem} [{mark}]")
+        say(f"  {issue.ref.source} {issue.ref.location}: {issue.problem} [{mark}]")
     if not issues:
         click.echo("  no data problems")
 

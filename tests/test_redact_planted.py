@@ -185,3 +185,9 @@ def test_terminal_formats_strip_escape_sequences(tmp_path):
         assert result.returncode in (0, 1), result.stderr
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout), fmt
         assert "core" in result.stdout
+    # validate prints what it read, file and sheet names included: a name can carry escapes too
+    named = tmp_path / "plan\x1b]0;owned\x07.csv"
+    named.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("validate", str(named))
+    assert result.returncode == 0, result.stderr
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout) and "NOPE-9" in result.stdout
