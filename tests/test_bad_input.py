@@ -222,7 +222,7 @@ JIRA_CASES = {
                                       "appears again"),
     "jira csv without Issue key": (lambda t: jira_csv(t / "Jira.csv", [
         ["Summary", "Issue id", "Status Category", "Issue Type"], ["Only a title", "7", "To Do", "Story"]]), 0, None),
-    "jira csv only headers": (lambda t: jira_csv(t / "Jira.csv", [JIRA]), 0, None),
+    "jira csv only headers": (lambda t: jira_csv(t / "Jira.csv", [JIRA]), 2, "holds no issues"),
     "jira csv bad values": (lambda t: jira_csv(t / "Jira.csv", [
         JIRA + ["Due date", "Custom field (Start date)"],
         jira_row(1, o6="lots") + ["31/Feb/26 9:00 AM", "yesterday"], jira_row(2, o6="-5") + ["", ""],

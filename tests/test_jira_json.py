@@ -251,8 +251,10 @@ def test_real_perceval_pages_and_field_list():
     got = items(page_1)
     assert got["HELP-6042"].done and not got["HELP-6043"].done
     assert got["HELP-6043"].services == ["FIWARE-LAB-HELP"]
-    empty = load_plan(real("server-api2__grimoirelab-perceval__jira_issues_page_empty.json"))
-    assert empty.rows_read == 0 and not empty.items
+    with pytest.raises(InputError, match="holds no issues, so there is no plan to audit; no verdict is given"):
+        load_plan(real("server-api2__grimoirelab-perceval__jira_issues_page_empty.json"))
+    with pytest.raises(InputError, match="is Jira's field list"):
+        load_plan(real("server-api2__grimoirelab-perceval__jira_fields.json"))
 
 
 def test_the_whole_real_json_folder():

@@ -37,6 +37,9 @@ def _issues_in(path) -> int:
 @pytest.mark.parametrize("path", _real_files())
 def test_every_real_export_validates_with_every_row_accounted_for(path):
     result = run_cli("validate", str(path), "--format", "json")
+    if _issues_in(path) == 0:  # the field list and the empty page: nothing to audit, and no verdict
+        assert result.returncode == 2 and "no verdict is given" in result.stderr, result.stderr
+        return
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     dropped = sum(1 for issue in report["issues"] if issue["row_dropped"])

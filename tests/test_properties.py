@@ -248,7 +248,13 @@ def test_workbooks_load_whatever_the_sheets_hold(folder, case):
     path = _fresh(folder) / "plan.xlsx"
     wb.save(path)
 
-    plan = _load_unless_unread(lambda: load_plan(path), [row[1] for row in rows])
+    def title_as_read(number: int):  # openpyxl empties a merge's other cells; the loader gives them its value
+        for r1, c1, r2, c2 in applied:
+            if r1 <= number <= r2 and c1 <= 2 <= c2:
+                return rows[r1 - 2][c1 - 1]
+        return rows[number - 2][1]
+
+    plan = _load_unless_unread(lambda: load_plan(path), [title_as_read(n) for n in range(2, len(rows) + 2)])
     if plan is None:
         return
     _assert_accounting(plan)
@@ -463,7 +469,12 @@ def test_jira_json_pages_of_any_shape(folder, issues, names, level):
         page["names"] = names
     path = _fresh(folder) / "search.json"
     path.write_text(json.dumps(page))
-    plan = load_plan(path, level=level)
+    try:
+        plan = load_plan(path, level=level)
+    except InputError as exc:  # no entry became an item: no plan, no verdict, one line saying why
+        assert "no verdict is given" in exc.message
+        return
+    assert plan.items
     _assert_accounting(plan)
     assert plan.rows_read == len(issues)
     if level == "issue":

@@ -298,3 +298,19 @@ def test_a_broken_quote_that_swallows_lines_names_them(tmp_path):
     notes = {i.ref.location: i.problem for i in loaded.issues}
     assert "lines 3-4 of the file were read as this one row" in notes["plan!3"]
     assert "(lines 6-8) were read as this one row, so no row after it was read" in notes["plan!5"]
+
+
+@pytest.mark.parametrize("content, said", [
+    ("Summary,Issue key,Issue id,Issue Type,Status\n", "the Jira export holds no issues"),
+    ('{"startAt": 0, "maxResults": 50, "total": 0, "issues": []}', "the Jira export holds no issues"),
+    ('[{"id": "summary", "name": "Summary", "custom": false, "schema": {"type": "string", "system": "summary"}}]',
+     "is Jira's field list (/rest/api/2/field), not issues"),
+], ids=["csv header only", "empty search page", "field list as the plan"])
+def test_a_jira_export_with_no_issue_gets_exit_2_never_go(tmp_path, content, said):
+    """An empty search result or a field list given as the plan once read 'go (no findings)', exit 0."""
+    path = tmp_path / ("export.csv" if content.startswith("Summary") else "export.json")
+    path.write_text(content, encoding="utf-8")
+    result = run_cli("audit", str(path), "--format", "json", "--fail-on", "high")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and said in lines[0] and "no verdict is given" in lines[0], lines

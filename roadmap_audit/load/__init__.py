@@ -128,4 +128,18 @@ def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config:
     else:
         return False
     plan.issues[first:] = one_note_per_cause(plan.issues[first:])  # the readers' notes too: one per cause
+    if not plan.items:  # a Jira export that holds no issue gets no verdict: nothing of the plan was read
+        from ..errors import InputError
+        from .context import is_jira_field_list
+
+        if path.is_file() and is_jira_field_list(path):
+            raise InputError("is Jira's field list (/rest/api/2/field), not issues; no verdict is given",
+                             where=display, hint="give the search pages as the plan, and this file with --context")
+        if plan.rows_read == 0:
+            raise InputError("the Jira export holds no issues, so there is no plan to audit; no verdict is given",
+                             where=display, hint="export the issues of the quarter's filter, or check the JQL")
+        first_note = next((i for i in plan.issues if i.row_dropped), None)
+        why = f"; {first_note.ref.location}: {first_note.problem}" if first_note else ""
+        raise InputError(f"none of its {plan.rows_read} entries could be read as an issue{why}; no verdict is given",
+                         where=display, hint="`roadmap-audit validate` lists every entry and why")
     return True
