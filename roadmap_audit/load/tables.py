@@ -21,6 +21,7 @@ from typing import Any
 from ..config import Limits
 from ..errors import InputError
 from .values import is_blank
+from .xlsx_reader import column_letter  # one converter of column numbers to letters, beside the reader
 
 # Openpyxl and the csv module cap nothing by default; the caps on file size, rows
 # per sheet and characters per cell come from [limits] in the config
@@ -46,14 +47,6 @@ class RawSheet:
     notes: list[tuple[int | None, str | None, str]]
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:

@@ -92,7 +92,8 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
-def _letters(index: int) -> str:
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
     index += 1
     while index:
@@ -401,7 +402,7 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
         padded += count
         if padded > PAD_FREE + PAD_PER_CELL * cells:
             raise Hostile(f"sheet {sheet.title} is mostly emptiness: reading it would hold or pass {padded:,} empty "
-                          f"cells and rows for {cells:,} values (the last near {_letters(max(col, 0))}{row}); "
+                          f"cells and rows for {cells:,} values (the last near {column_letter(max(col, 0))}{row}); "
                           "delete the stray cells and empty rows and save it again")
 
     def start(name, attrs):
@@ -438,7 +439,7 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 except ValueError:
                     style = 0
                     odd.add("the cell's style index is not a number; its format was ignored (a date may read as a "
-                            "number)", row, _letters(col))
+                            "number)", row, column_letter(col))
             else:
                 style = 0
             parts = []
@@ -487,21 +488,21 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
             text = "".join(parts)
             if length > cap and kind != "s":
                 text = text[:cap]
-                sheet.notes.append((row, _letters(col), _cut(f"{_letters(col)}{row}", length, cap)))
+                sheet.notes.append((row, column_letter(col), _cut(f"{column_letter(col)}{row}", length, cap)))
             if not has_v or not text:  # an empty <v/> is no value either
                 empty(1)
                 if has_f:
-                    sheet.formulas_without_value.append(ref or f"{_letters(col)}{row}")
+                    sheet.formulas_without_value.append(ref or f"{column_letter(col)}{row}")
                 return
             if kind == "s":
                 index = _int(text, -1) if text.isascii() else -1
                 if 0 <= index < n_strings:
                     value = strings[index]
                     if index in long:
-                        sheet.notes.append((row, _letters(col), _cut(f"{_letters(col)}{row}", long[index], cap)))
+                        sheet.notes.append((row, column_letter(col), _cut(f"{column_letter(col)}{row}", long[index], cap)))
                 else:
                     odd.add("the cell names a shared string the workbook's string table does not have; it was read as "
-                            "empty", row, _letters(col))
+                            "empty", row, column_letter(col))
                     return
             elif kind == "n":
                 value = _number(text, style)
@@ -541,7 +542,7 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
             return text
         if not math.isfinite(number):
             odd.add("the cell holds a number that is not finite (NaN, infinity, or too many digits; Excel never "
-                    "writes one); it was read as empty", row, _letters(col))
+                    "writes one); it was read as empty", row, column_letter(col))
             return None
         if style in dates:
             return _from_serial(number, date1904)
