@@ -165,3 +165,35 @@ def test_a_team_named_twice_is_found_in_one_pass(tmp_path):
         assert [(i.problem, i.row_dropped) for i in plan.issues if "appears twice" in i.problem] == [
             ("team TEAM-0 appears twice; this row was not used", True)]
     assert counts[2000] <= DOUBLED * counts[1000], counts
+
+
+# ---------------------------------------------------------------- the forecast, thinned for a large plan
+
+
+def test_a_forecast_with_fewer_runs_than_asked_says_how_many_why_and_how_coarse(tmp_path, sample_audit):
+    import json
+
+    from roadmap_audit.config import load_config
+    from roadmap_audit.report import render
+    from roadmap_audit.report.markdown import esc
+
+    from .conftest import SAMPLES, audit_of
+
+    (tmp_path / "roadmap-audit.toml").write_text("[forecast]\nmax_item_runs = 1000\n")
+    audit = audit_of(SAMPLES / "northwind-2026-Q3.xlsx", config=load_config(cwd=tmp_path))
+    fc = audit.forecast
+    items = len(fc.items)
+    runs = 1000 // items
+    assert (fc.runs, fc.runs_asked) == (runs, 1000) and runs < 100
+    note = fc.notes[0]
+    assert note.startswith(f"{runs} runs instead of 1,000: {items} items x 1,000 runs is above the budget of 1,000")
+    assert f"is coarse: a chance near 50 % is known to about +/- {round(98 / runs ** 0.5)} points" in note
+    assert "(against +/- 3 with 1,000 runs)" in note
+    data = json.loads(render("json", audit))["forecast"]
+    assert (data["runs"], data["runs_asked"], data["notes"][0]) == (runs, 1000, note)
+    assert f"Only {runs} of the 1,000 runs asked for" in render("html", audit)
+    assert esc(note) in render("md", audit)
+    # the runs asked for, all run: nothing to say
+    assert (sample_audit.forecast.runs, sample_audit.forecast.runs_asked) == (1000, 1000)
+    assert not any("runs instead of" in n for n in sample_audit.forecast.notes)
+    assert "runs asked for" not in render("html", sample_audit)

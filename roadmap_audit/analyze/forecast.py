@@ -292,6 +292,20 @@ def runs_for(p: ForecastParams, items: int) -> int:
     return max(1, min(p.runs, p.max_item_runs // items))
 
 
+def coarseness(runs: int) -> int:
+    """Points either side of a chance near 50 % that `runs` runs pin it to (95 %): 1.96 x sqrt(1/4 / runs)."""
+    return max(1, round(100 * 1.96 * math.sqrt(0.25 / runs)))
+
+
+def thinned(runs: int, p: ForecastParams, items: int) -> str:
+    """Why the forecast ran fewer runs than asked, and what that does to its figures."""
+    return (f"{runs:,} runs instead of {p.runs:,}: {items:,} items x {p.runs:,} runs is above the budget of "
+            f"{p.max_item_runs:,} item-runs (forecast.max_item_runs), which keeps the forecast to seconds. "
+            f"With {runs:,} runs every P50, P85 and chance is coarse: a chance near 50 % is known to about "
+            f"+/- {coarseness(runs)} points (against +/- {coarseness(p.runs)} with {p.runs:,} runs); "
+            "raise forecast.max_item_runs for finer figures at the cost of time")
+
+
 def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     """The delivery forecast of a plan."""
     setup = _Setup(facts, p)
@@ -301,8 +315,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     runs = runs_for(p, len(setup.keys))
     notes: list[str] = []
     if runs < p.runs:
-        notes.append(f"{runs} runs instead of {p.runs}: {len(setup.keys)} items x {p.runs} runs is above the "
-                     f"budget of {p.max_item_runs:,} (forecast.max_item_runs)")
+        notes.append(thinned(runs, p, len(setup.keys)))
     unknown = sorted(n for n, cap in facts.capacity.items() if not cap.known)
     unstaffed = sorted(n for n in facts.items_by_team if n not in facts.capacity)
     if unknown:
@@ -357,7 +370,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
                        pace_weeks=round(sum(setup.base_pace), 3),
                        unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3))
     return Forecast(
-        runs=runs, seed=p.seed, weeks=setup.weeks, end_weeks=round(end_weeks, 3), start=start, end=end,
+        runs=runs, runs_asked=p.runs, seed=p.seed, weeks=setup.weeks, end_weeks=round(end_weeks, 3), start=start, end=end,
         params={k: v for k, v in p.model_dump().items() if k not in ("runs", "seed")},
         plan=plan, teams=teams, items=items, notes=notes,
     )
