@@ -486,7 +486,8 @@ class ForecastTeam(_Frozen):
 class Forecast(_Model):
     """The seeded Monte Carlo of the quarter: same plan, same seed, same figures."""
 
-    runs: int
+    runs: int  # the runs used: fewer than runs_asked when items x runs passes forecast.max_item_runs (see notes)
+    runs_asked: int | None = None  # forecast.runs in force
     seed: int
     weeks: float  # the quarter's length in the capacity model
     end_weeks: float  # the quarter's last day, in weeks from its start

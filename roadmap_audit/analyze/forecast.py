@@ -44,6 +44,8 @@ from bisect import bisect_right
 from heapq import heappop, heappush
 from statistics import NormalDist
 from pathlib import Path
+from array import array
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,7 +62,7 @@ class ForecastParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    runs: int = Field(1000, ge=1, le=100_000)  # each run keeps a finish time per item: bounded memory
+    runs: int = Field(1000, ge=1, le=100_000)  # each run keeps a finish time per item (8 bytes): bounded memory
     seed: int = 2026
     effort_spread: float = Field(0.35, ge=0, le=3)
     migration_spread: float = Field(0.6, ge=0, le=3)
@@ -177,8 +179,8 @@ def stream(seed: int, *names: str):
     return random.Random(int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big")).random
 
 
-def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
-    """Finish time (weeks from the start) of every item, per run: runs x items. inf = never."""
+def simulate(setup: _Setup, p: ForecastParams, runs: int) -> Iterator[list[float]]:
+    """Finish time (weeks from the start) of every item, run by run. inf = never."""
     n_teams = len(setup.teams)
     team_of = setup.team_of
     dependents, waits0, ready0 = setup.dependents, setup.waits, setup.ready_at_start
@@ -196,13 +198,12 @@ def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
     shares = []
     for t, name in enumerate(setup.teams):
         rand = stream(p.seed, "team", name)
-        shares.append([min(unplanned[t] * share_table[int(rand() * q)], u_cap) for _ in range(runs)])
+        shares.append(array("d", [min(unplanned[t] * share_table[int(rand() * q)], u_cap) for _ in range(runs)]))
     efforts = []
     for key, m, sigma in zip(setup.keys, setup.median, setup.spread):
         rand, table = stream(p.seed, "item", key), tables[sigma]
         m = max(m, 1e-9)  # a zero estimate takes no time, even for a team with none
-        efforts.append([m * table[int(rand() * q)] for _ in range(runs)])
-    out: list[list[float]] = []
+        efforts.append(array("d", [m * table[int(rand() * q)] for _ in range(runs)]))  # 8 bytes a draw
     share_rows = zip(*shares) if shares else [()] * runs  # run by run, transposed in C
     effort_rows = zip(*efforts) if efforts else [()] * runs
     for share_of_run, effort_of_run in zip(share_rows, effort_rows):
@@ -243,8 +244,7 @@ def simulate(setup: _Setup, p: ForecastParams, runs: int) -> list[list[float]]:
                     k = heappop(ready[tj])
                     heappush(events, (now + duration[k], k))
                     busy[tj] = True
-        out.append(finish)
-    return out
+        yield finish
 
 
 # ------------------------------------------------------------------ summaries
@@ -292,6 +292,20 @@ def runs_for(p: ForecastParams, items: int) -> int:
     return max(1, min(p.runs, p.max_item_runs // items))
 
 
+def coarseness(runs: int) -> int:
+    """Points either side of a chance near 50 % that `runs` runs pin it to (95 %): 1.96 x sqrt(1/4 / runs)."""
+    return max(1, round(100 * 1.96 * math.sqrt(0.25 / runs)))
+
+
+def thinned(runs: int, p: ForecastParams, items: int) -> str:
+    """Why the forecast ran fewer runs than asked, and what that does to its figures."""
+    return (f"{runs:,} runs instead of {p.runs:,}: {items:,} items x {p.runs:,} runs is above the budget of "
+            f"{p.max_item_runs:,} item-runs (forecast.max_item_runs), which keeps the forecast to seconds. "
+            f"With {runs:,} runs every P50, P85 and chance is coarse: a chance near 50 % is known to about "
+            f"+/- {coarseness(runs)} points (against +/- {coarseness(p.runs)} with {p.runs:,} runs); "
+            "raise forecast.max_item_runs for finer figures at the cost of time")
+
+
 def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     """The delivery forecast of a plan."""
     setup = _Setup(facts, p)
@@ -301,8 +315,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     runs = runs_for(p, len(setup.keys))
     notes: list[str] = []
     if runs < p.runs:
-        notes.append(f"{runs} runs instead of {p.runs}: {len(setup.keys)} items x {p.runs} runs is above the "
-                     f"budget of {p.max_item_runs:,} (forecast.max_item_runs)")
+        notes.append(thinned(runs, p, len(setup.keys)))
     unknown = sorted(n for n, cap in facts.capacity.items() if not cap.known)
     unstaffed = sorted(n for n in facts.items_by_team if n not in facts.capacity)
     if unknown:
@@ -319,8 +332,21 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     if start is None:
         notes.append("the quarter has no start date, so due dates cannot be checked: weeks only")
 
-    results = simulate(setup, p, runs) if setup.keys else []
-    by_item = list(zip(*results)) if results else [() for _ in setup.keys]
+    # Kept per run: each item's finish and each team's and the plan's completion, as C doubles
+    # (8 bytes a figure, where a list of floats holds 32), never a table of every run.
+    spans = _team_spans(setup)
+    by_item = [array("d") for _ in setup.keys]
+    team_done = [array("d") for _ in setup.teams]
+    plan_done = array("d")
+    for finish in simulate(setup, p, runs) if setup.keys else ():
+        for column, value in zip(by_item, finish):
+            column.append(value)
+        last = 0.0
+        for done, (lo, hi) in zip(team_done, spans):
+            value = max(finish[lo:hi], default=0.0)
+            done.append(value)
+            last = max(last, value)
+        plan_done.append(last)
 
     items = []
     for i, item in enumerate(setup.items):
@@ -342,25 +368,30 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
         ))
 
     teams = []
-    plan_done = [0.0] * len(results)
-    by_team: list[list[int]] = [[] for _ in setup.teams]
-    for i, t in enumerate(setup.team_of):
-        by_team[t].append(i)
     for t, name in enumerate(setup.teams):
-        mine = by_team[t]
-        done = list(map(max, zip(*(by_item[i] for i in mine)))) if mine else [0.0] * len(results)
-        plan_done = list(map(max, plan_done, done))
-        teams.append(_completion(done, start, end_weeks, team=name, items=len(mine),
+        lo, hi = spans[t]
+        teams.append(_completion(team_done[t], start, end_weeks, team=name, items=hi - lo,
                                  pace_weeks=round(setup.base_pace[t], 3),
                                  unplanned_share=round(setup.unplanned[t], 3)))
     plan = _completion(plan_done, start, end_weeks, team="(plan)", items=len(setup.keys),
                        pace_weeks=round(sum(setup.base_pace), 3),
                        unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3))
     return Forecast(
-        runs=runs, seed=p.seed, weeks=setup.weeks, end_weeks=round(end_weeks, 3), start=start, end=end,
+        runs=runs, runs_asked=p.runs, seed=p.seed, weeks=setup.weeks, end_weeks=round(end_weeks, 3), start=start, end=end,
         params={k: v for k, v in p.model_dump().items() if k not in ("runs", "seed")},
         plan=plan, teams=teams, items=items, notes=notes,
     )
+
+
+def _team_spans(setup: _Setup) -> list[tuple[int, int]]:
+    """Each team's items as a range of indexes: the setup lists them team by team."""
+    spans = [(0, 0)] * len(setup.teams)
+    lo = 0
+    for i in range(1, len(setup.team_of) + 1):
+        if i == len(setup.team_of) or setup.team_of[i] != setup.team_of[lo]:
+            spans[setup.team_of[lo]] = (lo, i)
+            lo = i
+    return spans
 
 
 def _weighted(values: list[float], weights: list[float]) -> float:
@@ -368,7 +399,7 @@ def _weighted(values: list[float], weights: list[float]) -> float:
     return sum(v * w for v, w in zip(values, weights)) / total if total else 0.0
 
 
-def _completion(done: list[float], start: dt.date | None, end_weeks: float, **fields) -> ForecastTeam:
+def _completion(done: array | list[float], start: dt.date | None, end_weeks: float, **fields) -> ForecastTeam:
     """When all of a team's (or the plan's) open items are done: `done` holds one finish per run."""
     values = sorted(done) if fields["items"] else []
     p50, p85 = percentile(values, 0.5), percentile(values, 0.85)

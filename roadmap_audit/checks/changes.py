@@ -14,6 +14,11 @@ from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, Severity, Subject
 from .base import Hit, Params, check, team_subject
 
+# A finding names this many changes (in its message, its evidence and its fix) and counts the
+# rest: a team with thousands of changes in flight gets a finding a person can read.
+# Convention of this project.
+LISTED = 20
+
 
 class StackedParams(Params):
     kinds: list[str] = Field(default_factory=lambda: ["migration", "launch"], min_length=1)
@@ -87,17 +92,38 @@ def _largest_stack(windows: dict[str, tuple[dt.date, dt.date]], min_days: int
 
     Two windows share d days exactly when the windows shortened by d - 1 days at the
     end still meet; intervals on a line that meet pairwise share a point, so the
-    largest stack is the deepest point of the shortened windows.
+    largest stack is the deepest point of the shortened windows. One sweep over the
+    starts and the shortened ends, each sorted once: the earliest deepest point wins.
     """
     shrink = dt.timedelta(days=min_days - 1)
-    best: list[str] = []
-    best_span = (dt.date.min, dt.date.min)
-    for key, (start, _) in sorted(windows.items(), key=lambda kv: (kv[1][0], kv[0])):
-        active = [k for k, (s, e) in windows.items() if s <= start and (e == dt.date.max or e - shrink >= start)]
-        if len(active) > len(best):
-            best = sorted(active)
-            best_span = (max(windows[k][0] for k in active), min(windows[k][1] for k in active))
-    return best, best_span[0], best_span[1]
+
+    def shortened(end: dt.date) -> dt.date:
+        return end if end == dt.date.max else end - shrink
+
+    spans = [(s, shortened(e)) for s, e in windows.values()]
+    spans = [(s, e) for s, e in spans if s <= e]  # shorter than min_days: shares that many with nothing
+    starts = sorted(s for s, _ in spans)
+    ends = sorted(e for _, e in spans)
+    depth, best_depth, at = 0, 0, dt.date.min
+    ended = 0
+    for n, start in enumerate(starts):
+        if n + 1 < len(starts) and starts[n + 1] == start:
+            continue  # every change starting on this day is in flight from it
+        while ended < len(ends) and ends[ended] < start:
+            ended += 1
+        depth = n + 1 - ended
+        if depth > best_depth:
+            best_depth, at = depth, start
+    if not best_depth:
+        return [], dt.date.min, dt.date.min
+    best = sorted(k for k, (s, e) in windows.items() if s <= at <= shortened(e))
+    return best, max(windows[k][0] for k in best), min(windows[k][1] for k in best)
+
+
+def _some(entries: list[str], sep: str = ", ") -> str:
+    """The first LISTED entries, then how many more."""
+    shown = sep.join(entries[:LISTED])
+    return shown + (f"{sep}and {len(entries) - LISTED:,} more" if len(entries) > LISTED else "")
 
 
 def _stagger(facts: Facts, stacked: list[Item]) -> str:
@@ -107,7 +133,7 @@ def _stagger(facts: Facts, stacked: list[Item]) -> str:
     order = sorted(stacked, key=lambda i: (_shown(facts, i)[1], i.key))
     first, rest = order[0], order[1:]
     fix = (f"Sequence them: let {first.key} land first (due {_when(_shown(facts, first)[1])}) and schedule the "
-           f"cutover or go-live of {', '.join(i.key for i in rest)} only after it has settled")
+           f"cutover or go-live of {_some([i.key for i in rest])} only after it has settled")
     from ..load.schema import is_in_progress
 
     movable = sorted((i for i in rest if not i.committed and not is_in_progress(i.status)),
@@ -118,7 +144,7 @@ def _stagger(facts: Facts, stacked: list[Item]) -> str:
         fix += "; they are all committed, so if they cannot be sequenced, renegotiate one date now."
     else:
         held = [f"{i.key} is {'committed' if i.committed else 'in progress'}" for i in rest]
-        fix += f"; {', '.join(held)}, so if they cannot be sequenced, renegotiate one date now."
+        fix += f"; {_some(held)}, so if they cannot be sequenced, renegotiate one date now."
     return fix
 
 
@@ -171,8 +197,10 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
             continue
         listed = "; ".join(
             f"{i.key} {facts.kind(i).value} '{i.title}' ({_when(shown[i.key][0])} to {_when(shown[i.key][1])}"
-            + (", committed" if i.committed else "") + ")" for i in stacked)
-        assumed = [a for a in (_assumed(i) for i in stacked) if a]
+            + (", committed" if i.committed else "") + ")" for i in stacked[:LISTED])
+        if len(stacked) > LISTED:
+            listed += f"; and {len(stacked) - LISTED:,} more"
+        assumed = [a for a in map(_assumed, stacked) if a]
         where = f"{name}" if kind == "team" else f"service {name} ({', '.join(t or 'no team' for t in teams)})"
         consequence = ("When something breaks in that window nobody can tell which change caused it, and the "
                        "same people watch every rollout and run every rollback" if kind == "team" else
@@ -181,13 +209,13 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
         message = (f"{_counted(facts, stacked)} in flight together on {where} from "
                    f"{_when(first)} to {_when(last)}: {listed}. {consequence}")
         if assumed:
-            message += ". " + "; ".join(assumed)
-        folded = [f"{', '.join(steps_of[i.key])} under {i.key}" for i in stacked if steps_of.get(i.key)]
+            message += ". " + _some(assumed, "; ")
+        folded = [f"{_some(steps_of[i.key])} under {i.key}" for i in stacked if steps_of.get(i.key)]
         if folded:
-            message += ". Counted as steps of their parent change, not as changes of their own: " + "; ".join(folded)
+            message += ". Counted as steps of their parent change, not as changes of their own: " + _some(folded, "; ")
         fix = _stagger(facts, stacked)
         evidence = []
-        for item in stacked:
+        for item in stacked[:LISTED]:
             col = item.columns.get("start") or item.columns.get("due")
             evidence.append(Evidence.of(item.ref.at(col) if col else item.ref,
                                         f"{item.key}: {facts.kind(item).value}, {_when(shown[item.key][0])} to "

@@ -247,6 +247,7 @@ class _Loader:
         self.map_headers = {values.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})}
         self.mapped_seen: set[str] = set()  # headers of the column map found in a sheet
         self.seen_keys: dict[str, SourceRef] = {}
+        self.team_names: set[str] = set()  # casefolded, to find a team named twice in one pass
         # due dates made from start + duration, per (source, sheet): count, first cell, header, example
         self.dues: dict[tuple[str, str], list[Any]] = {}
         # dates written as a month, quarter or week, per (sheet, field): how many, and the first one
@@ -531,7 +532,7 @@ class _Loader:
         if not name:
             self.issue(row.cell("team"), "row not used: it has no team name", dropped=True)
             return
-        if any(t.team.casefold() == name.casefold() for t in self.plan.teams):
+        if name.casefold() in self.team_names:
             self.issue(row.cell("team"), f"team {name} appears twice; this row was not used", dropped=True,
                        subject=name)
             return
@@ -571,6 +572,7 @@ class _Loader:
                                                  "100%; the default is used", subject=name)
             team = team.model_copy(update={"availability": None})
         self.plan.teams.append(team)
+        self.team_names.add(name.casefold())
 
     def _service(self, row: Row) -> None:
         name = row.text("service")

@@ -46,6 +46,18 @@ class ForecastView:
     committed_total: int = 0
     even: float = EVEN_CHANCE
 
+    @property
+    def fewer_runs(self) -> str | None:
+        """When the plan was too large for the runs asked: how many ran, and what that does to the figures."""
+        from ..analyze.forecast import coarseness
+
+        fc = self.fc
+        if not fc.runs_asked or fc.runs >= fc.runs_asked:
+            return None
+        return (f"Only {fc.runs:,} of the {fc.runs_asked:,} runs asked for, because the plan is large "
+                f"(forecast.max_item_runs): every P50, P85 and chance below is coarse, a chance near 50 % known to "
+                f"about +/- {coarseness(fc.runs)} points.")
+
 
 def _scale(fc: Forecast) -> float:
     ends = [r.p85_weeks for r in (fc.plan, *fc.teams) if r.p85_weeks is not None]

@@ -70,7 +70,9 @@ def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
     for f in audit.findings:
         for team in f.teams or (NO_TEAM,):
             grouped[team][family(f.rule)].append(f.severity)
-    rows = [t.team for t in audit.teams] + sorted(t for t in grouped if t not in {x.team for x in audit.teams})
+    rows = [t.team for t in audit.teams]
+    listed = set(rows)
+    rows += sorted(t for t in grouped if t not in listed)
     grid: dict[str, dict[str, HeatCell]] = {}
     for team in rows:
         cells = grouped.get(team, {})
