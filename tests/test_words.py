@@ -1,0 +1,97 @@
+"""Words that fit: public sources in the rule files, texts that use the plan's own figures, terms explained,
+and a --help that says where output goes and what the exit codes mean."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .conftest import SAMPLES, audit_of, run_cli
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+SAMPLE = SAMPLES / "northwind-2026-Q3.xlsx"
+# what a user does not have: the project's contract, briefs, issues, "internal" papers
+_INTERNAL = re.compile(r"\bSPEC\b|SPEC\.md|§|\bBRIEF|\binternal (?:document|doc|memo|wiki)|\bissue #?\d", re.I)
+
+
+def _texts(value, where: str):
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, f"{where}[{i}]")
+
+
+def test_no_shipped_rule_file_cites_spec_or_an_internal_document():
+    files = sorted(RULES.glob("*.toml"))
+    assert len(files) > 20
+    cited = [(f.name, where, text) for f in files
+             for where, text in _texts(tomllib.loads(f.read_text(encoding="utf-8")), "")
+             if _INTERNAL.search(text)]
+    assert cited == []
+
+
+def test_the_internal_pattern_catches_what_the_old_rule_files_said():
+    for old in ("SPEC §4: an item with no owning team", "SPEC threshold table, after the truck factor",
+                "convention of this project: tier 1 is the most critical tier (SPEC §2.1)"):
+        assert _INTERNAL.search(old)
+    assert not _INTERNAL.search("a launch in stages (internal, a small percentage, then everyone)")
+
+
+def test_every_parameter_names_a_source():
+    missing = []
+    for f in sorted(RULES.glob("*.toml")):
+        data = tomllib.loads(f.read_text(encoding="utf-8"))
+        for name, spec in data.get("params", {}).items():
+            if isinstance(spec, dict) and "value" in spec and not str(spec.get("source", "")).strip():
+                missing.append((f.name, name))
+    assert missing == []
+
+
+def test_the_slo_rule_uses_the_services_own_target_not_a_fixed_one():
+    audit = audit_of(SAMPLE, select=["SLO004"])
+    found = {f.subject.id: f for f in audit.findings if f.rule == "SLO004"}
+    # the sample promises 99.95 % on public-api, 99.99 % on payments-gateway and 99.995 % on ledger
+    assert {"public-api", "payments-gateway", "ledger"} <= set(found)
+    assert "99.99%" in found["payments-gateway"].message and "99.995%" in found["ledger"].message
+    for f in found.values():
+        assert "three and a half nines" not in (f.why + f.message).lower()
+
+
+def test_rules_explain_says_plainly_where_a_value_without_a_source_comes_from():
+    out = run_cli("rules", "explain", "SLO004").stdout
+    assert "built-in default of the check kind" not in out
+    assert "three and a half nines" not in out.lower()
+
+
+@pytest.mark.parametrize("command,default_file", [("audit", "PLAN-audit.html"), ("diff", "NEW-diff.html"),
+                                                  ("validate", None)])
+def test_help_says_where_output_goes_the_exit_codes_and_debug(command, default_file):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "Exit codes: 0 " in text and "2 bad input or usage" in text
+    assert "--debug" in text and "stdout" in text
+    if default_file:
+        assert default_file in text and "1 " in text.split("Exit codes:")[1] and "--fail-on" in text
+    if command == "audit":
+        assert "xlsx needs -o" in text
+
+
+def test_help_imports_nothing_heavy():
+    code = ("import sys\nfrom roadmap_audit.cli import main\n"
+            "for cmd in (['--help'], ['audit', '--help'], ['diff', '--help'], ['validate', '--help']):\n"
+            "    try:\n        main(cmd)\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('openpyxl', 'jinja2', 'networkx', 'pydantic', 'roadmap_audit.pipeline')"
+            " if m in sys.modules), file=sys.stderr)\n")
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
