@@ -95,3 +95,56 @@ def test_help_imports_nothing_heavy():
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------- the Markdown pre-read
+
+
+@pytest.fixture(scope="module")
+def sample_md():
+    from roadmap_audit.report import render
+
+    return render("md", audit_of(SAMPLE))
+
+
+def test_markdown_reads_in_the_pre_read_order_with_the_findings_as_an_appendix(sample_md):
+    heads = [line for line in sample_md.splitlines() if re.match(r"#{1,2} ", line)]
+    order = ["## What to change, by owner", "## Capacity", "## Delivery forecast", "## Terms used",
+             "# Appendix: the full report", "## Top risks", "## Findings (", "## Data quality"]
+    at = [next(i for i, h in enumerate(heads) if h.startswith(o)) for o in order]
+    assert at == sorted(at), heads
+    assert sample_md.index("**Verdict:") < sample_md.index("## What to change, by owner")
+
+
+def test_markdown_renders_cleanly_on_a_wiki(sample_md):
+    lines = sample_md.splitlines()
+    # tables stay narrow enough for a wiki page: at most six columns
+    widths = {line.count("|") - 1 for line in lines if line.startswith("|")}
+    assert widths and max(widths) <= 6, widths
+    # no raw HTML: every < in the text is escaped
+    assert not re.search(r"<(?!-)[a-zA-Z/!]", sample_md)
+    # the verdict's facts are separate lines in the quote, not one run-on paragraph
+    facts = [line for line in lines if line.startswith("> Findings:") or line.startswith("> Over the line:")]
+    assert facts and all(line.endswith("  ") for line in facts)
+
+
+def test_terms_are_explained_in_markdown_and_html(sample_md):
+    from roadmap_audit.report import render
+
+    terms = sample_md.split("## Terms used", 1)[1].split("# Appendix", 1)[0]
+    for term in ("**KTLO**: Keep the lights on", "**engineer-week**", "**P50 / P85**", "**tier**", "**error budget**"):
+        assert term in terms
+    html = render("html", audit_of(SAMPLE))
+    assert '<section id="terms">' in html and "<dt>KTLO</dt><dd>Keep the lights on" in html
+    assert '<abbr title="Keep the lights on' in html  # where KTLO first appears, in a finding's message
+    assert re.search(r'<abbr title="One engineer working for one week[^"]*">eng-weeks</abbr>', html)
+    assert re.search(r'<abbr title="The date by which half \(P50\)[^"]*">P50</abbr>', html)
+
+
+def test_a_plan_without_ktlo_does_not_explain_it(tmp_path):
+    from roadmap_audit.report import render
+
+    (tmp_path / "items.csv").write_text("key,title,team,kind,estimate\nA-1,Checkout page,web,feature,2\n",
+                                        encoding="utf-8")
+    md = render("md", audit_of(tmp_path / "items.csv"))
+    assert "**KTLO**" not in md and "**toil**" not in md and "**engineer-week**" in md
