@@ -148,3 +148,43 @@ def test_a_plan_without_ktlo_does_not_explain_it(tmp_path):
                                         encoding="utf-8")
     md = render("md", audit_of(tmp_path / "items.csv"))
     assert "**KTLO**" not in md and "**toil**" not in md and "**engineer-week**" in md
+
+
+# ---------------------------------------------------------------- the dependency picture
+
+
+def _graph_texts(html: str) -> dict[str, str]:
+    """Each drawn item's visible title in the dependency picture: its tspans joined, by item key."""
+    svg = html.split('<div class="graph">', 1)[1].split("</svg>", 1)[0]
+    out = {}
+    for key, body in re.findall(r'<text class="key"[^>]*>([^<◆]+?)(?: ◆)?</text>\s*<text class="ttl"[^>]*>(.*?)</text>',
+                                svg, re.S):
+        out[key.strip()] = " ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", body))
+    return out
+
+
+def test_a_long_title_is_drawn_in_full_on_its_dependency_node(tmp_path):
+    from html import unescape
+
+    from roadmap_audit.report import render
+
+    long = "Move the billing integration to the provider's API v2 before the old one is switched off"
+    (tmp_path / "items.csv").write_text(
+        "key,title,team,kind,estimate,depends_on\n"
+        f'B-1,"{long}",billing,feature,3,\n'
+        "B-2,Invoices,billing,feature,2,B-1\n"
+        "W-1,Checkout page shows the new invoice,web,feature,2,B-2\n", encoding="utf-8")
+    html = render("html", audit_of(tmp_path / "items.csv"))
+    drawn = {k: unescape(v) for k, v in _graph_texts(html).items()}
+    assert drawn["B-1"] == long  # every word, over several lines, none cut
+    assert drawn["B-2"] == "Invoices" and drawn["W-1"] == "Checkout page shows the new invoice"
+    assert f"<title>B-1: {long.replace(chr(39), '&#39;')}" in html
+
+
+def test_only_a_title_longer_than_six_lines_is_cut_and_its_box_holds_it_whole():
+    from roadmap_audit.report.graph import MAX_LINES, title_lines
+
+    assert title_lines("Invoices") == ["Invoices"]
+    lines = title_lines("word " * 60)
+    assert len(lines) == MAX_LINES and lines[-1].endswith("…")
+    assert " ".join(title_lines("a " * 30)).split() == ["a"] * 30
