@@ -64,6 +64,36 @@ def _die(message: str, ctx: click.Context) -> None:
     ctx.exit(2)
 
 
+_DEBUG_HELP = "--debug (anywhere on the line) prints the full trace of an unexpected error."
+_AUDIT_EPILOG = f"""\b
+Output: with -o FILE, the report is written there (format from the extension)
+  and a one-line verdict goes to stderr. Without -o, HTML is written to
+  PLAN-audit.html in the current folder; --format json, md or text print to
+  stdout; xlsx needs -o.
+\b
+Exit codes: 0 done (whatever the verdict); 1 a finding at or above --fail-on
+  (the findings that tripped it are listed on stderr); 2 bad input or usage
+  (one line on stderr).
+{_DEBUG_HELP}
+"""
+_DIFF_EPILOG = f"""\b
+Output: with -o FILE, the comparison is written there and a one-line summary
+  goes to stderr. Without -o, HTML is written to NEW-diff.html in the current
+  folder; --format json, md or text print to stdout.
+\b
+Exit codes: 0 done; 1 NEW brings a finding at or above --fail-on; 2 bad input
+  or usage (one line on stderr).
+{_DEBUG_HELP}
+"""
+_VALIDATE_EPILOG = f"""\b
+Output: always to stdout (text, or JSON with --format json).
+\b
+Exit codes: 0 the plan was read (data notes are listed, not failures); 2 bad
+  input or usage (one line on stderr).
+{_DEBUG_HELP}
+"""
+
+
 @click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="roadmap-audit")
 @click.option("--debug", is_flag=True, help="Show the full trace of an unexpected error.")
@@ -75,6 +105,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
     Start with:  roadmap-audit audit sample_plans/northwind-2026-Q3.xlsx -o report.html
     A blank plan: roadmap-audit template my-plan.xlsx
+    Exit codes:  0 done; 1 a finding at or above --fail-on; 2 bad input or usage.
     """
     ctx.obj = {"debug": debug}
 
@@ -181,7 +212,7 @@ _PHASES = {"derive": "deriving capacity and graphs", "forecast": "forecasting de
            "score": "scoring"}
 
 
-@main.command()
+@main.command(epilog=_AUDIT_EPILOG)
 @click.argument("plan", type=click.Path())
 @_plan_options
 @click.option("-o", "--output", type=click.Path(), help="Write the report here (format from the extension).")
@@ -252,7 +283,7 @@ def _summary_line(result, output: str) -> str:
     return f"verdict: {result.verdict} ({parts}); report written to {output}"
 
 
-@main.command()
+@main.command(epilog=_DIFF_EPILOG)
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @_plan_options
@@ -303,7 +334,7 @@ def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail
         sys.exit(1)
 
 
-@main.command()
+@main.command(epilog=_VALIDATE_EPILOG)
 @click.argument("plan", type=click.Path())
 @_plan_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -411,7 +442,9 @@ def rules_explain(rule_id, config_file, rules_dirs):
     if values:
         click.echo("\nParameters (value in force — source)")
         for name, value in values.items():
-            source = rule.param_sources.get(name, "built-in default of the check kind")
+            source = rule.param_sources.get(
+                name, "not set in the rule file; the value the check uses when nothing is given (convention of this project)"
+            )
             click.echo(f"  {name} = {toml_value(value)}\n      source: {source}")
 
 

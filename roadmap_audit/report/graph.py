@@ -19,12 +19,26 @@ from dataclasses import dataclass, field
 from ..model import Audit
 from .view import NO_TEAM, severity_rank, shorten
 
+
 LIMIT = 50
 NEIGHBOURS_DRAWN = 2  # with each chosen item, up to this many of the items it waits for or that wait for it
 NODE_W, NODE_H = 156, 40
 COL_GAP, ROW_GAP = 52, 10
 LANE_PAD, LABEL_W, MARGIN = 10, 132, 12
 LOOP_ROOM = 36  # room on the right for the loops that draw cycles
+LINE_CHARS = 23  # characters of a title on one line of a box (11 px text in 140 px)
+LINE_H = 13  # px between the lines of a title
+MAX_LINES = 6  # a title longer than this many lines ends in "…"; the box's <title> and label hold it whole
+
+
+def title_lines(title: str, width: int = LINE_CHARS, most: int = MAX_LINES) -> list[str]:
+    """A title wrapped at words onto at most `most` lines; only a title longer than that is cut, with "…"."""
+    import textwrap
+
+    lines = textwrap.wrap(" ".join(title.split()), width, break_long_words=True, break_on_hyphens=True) or [""]
+    if len(lines) <= most:
+        return lines
+    return [*lines[: most - 1], shorten(" ".join(lines[most - 1:]), width)]
 
 
 @dataclass
@@ -41,6 +55,7 @@ class Node:
     done: bool
     w: float = NODE_W
     h: float = NODE_H
+    lines: list[str] = field(default_factory=list)  # the title wrapped to the box: in full up to MAX_LINES
 
 
 @dataclass
@@ -215,27 +230,32 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
 
                 ks.sort(key=centre)
 
+    wrapped = {k: title_lines(items[k].title if k in items else k) for k in keys}
     rows_in_lane = {t: max(len(ks) for (team, _), ks in cells.items() if team == t) for t in lanes_order}
-    step = NODE_H + ROW_GAP
+    # the boxes of a lane are as tall as its longest title needs, so every title is read whole
+    node_h = {t: NODE_H + LINE_H * (max(len(wrapped[k]) for (team, _), ks in cells.items() if team == t
+                                        for k in ks) - 1) for t in lanes_order}
+    step = {t: node_h[t] + ROW_GAP for t in lanes_order}
     lanes: list[Lane] = []
     top = MARGIN
     for team in lanes_order:
-        h = rows_in_lane[team] * step - ROW_GAP + 2 * LANE_PAD
+        h = rows_in_lane[team] * step[team] - ROW_GAP + 2 * LANE_PAD
         lanes.append(Lane(team=team, y=top, h=h, label=shorten(team, 18)))
         top += h + 4
     lane_top = {lane.team: lane.y for lane in lanes}
 
     nodes: dict[str, Node] = {}
     for (team, col), ks in cells.items():
-        offset = (rows_in_lane[team] - len(ks)) * step / 2
+        offset = (rows_in_lane[team] - len(ks)) * step[team] / 2
         for i, key in enumerate(ks):
             item = items.get(key)
             title = item.title if item else key
             nodes[key] = Node(
                 key=key, label=shorten(title, 24), title=title, team=team,
-                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP), y=lane_top[team] + LANE_PAD + offset + i * step,
+                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP), y=lane_top[team] + LANE_PAD + offset + i * step[team],
                 severity=flagged.get(key), anchor=anchors.get(key),
                 committed=bool(item and item.committed), done=bool(item and item.done),
+                h=node_h[team], lines=wrapped[key],
             )
 
     drawn = []

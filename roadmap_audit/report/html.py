@@ -24,6 +24,7 @@ from ..score import SCORE_RULE, score_basis
 from .actions import Action, build_actions
 from .forecast_view import forecast_view
 from .graph import GraphView, dependency_view
+from .glossary import MEANING, abbr_ktlo, report_terms
 from .view import (
     NO_TEAM,
     ORG_DEPTH_SHOWN,
@@ -345,9 +346,10 @@ def _environment():
         keep_trailing_newline=True,
     )
     env.filters.update(pct=pct, weeks=weeks, planned=planned, number=number, day=day, linkify=linkify, safe_url=safe_url,
-                       family_name=family_name, first_sentence=first_sentence, score_basis=score_basis)
+                       family_name=family_name, first_sentence=first_sentence, score_basis=score_basis,
+                       gloss=lambda text: Markup(abbr_ktlo(str(linkify(text)))))
     env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell,
-                       teams_text=teams_text, score_rule=SCORE_RULE)
+                       teams_text=teams_text, score_rule=SCORE_RULE, meaning=MEANING)
     return env
 
 
@@ -358,5 +360,5 @@ def render_html(audit: Audit) -> str:
     style = env.loader.get_source(env, "report.css")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("report.html.j2").render(
-        **build_view(audit), script=Markup(script), style=Markup(style), script_hash=f"sha256-{digest}",
+        **build_view(audit), terms=report_terms(audit), script=Markup(script), style=Markup(style), script_hash=f"sha256-{digest}",
     )

@@ -12,6 +12,7 @@ from ..model import Audit
 from ..score import SCORE_RULE
 from .actions import build_actions
 from .forecast_view import at_risk, finish_text, team_finish
+from .glossary import report_terms
 from .view import (
     FAMILY_NAMES,
     NO_TEAM,
@@ -63,10 +64,10 @@ def render_markdown(audit: Audit) -> str:
     line = verdict_line(audit)
     out += [f"> **Verdict: {VERDICT_TEXT[audit.verdict]}** — {esc(line.plain(tag=lambda r: ''))}"
             + "".join(f" {code(p.rule)}" for p in line.problems), ">",
-            "> Findings: " + (" · ".join(f"{_ICON[s]} {n} {s}" for s, n in counts.items() if n) or "none")]
+            "> Findings: " + (" · ".join(f"{_ICON[s]} {n} {s}" for s, n in counts.items() if n) or "none") + "  "]
     over = [r for r in audit.recommendations if r.action == "defer"]
     if over:
-        out.append("> Over the line: " + ", ".join(f"{esc(r.team)} {pct(r.load_before)}" for r in over))
+        out.append("> Over the line: " + ", ".join(f"{esc(r.team)} {pct(r.load_before)}" for r in over) + "  ")
     fc = audit.forecast
     if fc is not None and fc.teams:
         committed = sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
@@ -77,6 +78,19 @@ def render_markdown(audit: Audit) -> str:
                                                               "chance or better"))
     out.append("")
 
+    # the pre-read: what to change, capacity, delivery; the rest follows as an appendix
+    out += _actions_markdown(audit, over)
+    out += _capacity_markdown(audit)
+    out += _forecast_markdown(audit)
+    terms = report_terms(audit)
+    if terms:
+        out += ["## Terms used", ""]
+        out += [f"- **{esc(t.term)}**: {esc(t.meaning)}" for t in terms]
+        out.append("")
+
+    out += ["---", "", "# Appendix: the full report", "",
+            "Top risks, findings by team and area, the org roll-up, cross-team dependencies, every finding with "
+            "its evidence, and data quality.", ""]
     top = [f for f in audit.findings if f.severity in ("critical", "high")][:8] or audit.findings[:5]
     out += ["## Top risks", ""]
     if not top:
@@ -87,33 +101,16 @@ def render_markdown(audit: Audit) -> str:
         out.append(f"   *Why it matters:* {esc(first_sentence(f.why, 400))}")
     out.append("")
 
-    out += _actions_markdown(audit, over)
-
-    families, grid = heat(audit)
-    teams = {t.team: t for t in audit.teams}
-    out += ["## Teams", ""]
-    if grid:
-        out.append("| team | capacity (eng-weeks) | planned | ops admitted | ops observed | load | risk | "
-                   + " | ".join(FAMILY_NAMES.get(f, f) for f in families) + " |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|" + ":---:|" * len(families))
+    _, grid = heat(audit)
+    if grid and audit.findings:
+        out += ["## Findings by team and area", ""]
         for name, cells in grid.items():
-            t = teams.get(name)
-            heat_cells = " | ".join(f"{_ICON[c.severity]} {c.count}" if c.severity else "·" for c in cells.values())
-            if t is None:
-                out.append(f"| {esc(name)} | — | — | — | — | — | — | {heat_cells} |")
-                continue
-            load = pct(t.load) if t.capacity_weeks else "—"
-            load = f"**{load}**" if is_over(t.load) else load
-            staffed = "" if t.in_staffing_model else " (not in the staffing model)"
-            out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
-                       f"{planned(t)} | {pct(t.ops_admitted)} | {pct(t.ops_observed)} | {load} | "
-                       f"{t.score} | {heat_cells} |")
-        out += [""]
-        out += [f"- **{esc(t.team)}**: {esc(t.status_text)}" for t in audit.teams if t.status_text]
-        out += ["", f"Risk is {SCORE_RULE}; severity ranks, the score only summarises.", ""]
-    else:
-        out += ["The plan names no team.", ""]
+            found = [f"{_ICON[c.severity]} {FAMILY_NAMES.get(fam, fam)} {c.count}"
+                     for fam, c in cells.items() if c.severity]
+            out.append(f"- **{esc(name)}**: " + (" · ".join(found) if found else "no findings"))
+        out.append("")
 
+    teams = {t.team: t for t in audit.teams}
     if any(u.unit not in teams for u in audit.org):
         out += ["## Org roll-up", ""]
         outline = org_outline(audit.org, teams)
@@ -123,27 +120,6 @@ def render_markdown(audit: Audit) -> str:
             out.append(f"{'  ' * min(depth, ORG_DEPTH_SHOWN)}- **{esc(u.unit)}**{kind} — load {pct(u.load)}; {sev}")
         note = org_depth_note(outline)
         out += ["", note, ""] if note else [""]
-
-    fc = audit.forecast
-    if fc is not None and fc.teams:
-        out += ["## Delivery forecast", "",
-                f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends in week {fc.end_weeks:.1f}. "
-                "P50: half the runs have finished the open items; P85: 85 % have.", "",
-                "| team | open items | P50 | P85 | done by quarter end |", "|---|---:|---|---|---:|"]
-        for row in (fc.plan, *fc.teams):
-            name = "**whole plan**" if row is fc.plan else esc(row.team)
-            out.append(f"| {name} | {row.items} | {esc(team_finish(row, 'p50'))} | {esc(team_finish(row, 'p85'))} | "
-                       f"{pct(row.p_by_end)} |")
-        out.append("")
-        risky = at_risk(fc)
-        if risky:
-            out += ["Committed items with less than an even chance to land by their date:", ""]
-            out += [f"- **{esc(i.key)}** ({esc(i.team)}, due {esc(day(i.due))}): {pct(i.p_on_time)}; "
-                    f"P85 {esc(finish_text(i.p85_weeks, i.p85_date))}" for i in risky]
-            out.append("")
-        out += [f"*{esc(n)}*" for n in fc.notes]
-        if fc.notes:
-            out.append("")
 
     cross = [d for d in audit.dependencies if d.cross_team]
     if cross:
@@ -205,4 +181,48 @@ def _actions_markdown(audit: Audit, over: list) -> list[str]:
                 "whether their plan fits.", ""]
     elif not owners:
         out += ["Nothing needs to change.", ""]
+    return out
+
+
+def _capacity_markdown(audit: Audit) -> list[str]:
+    """Capacity against the staffing model: six columns, so the table fits a wiki page without scrolling."""
+    out = ["## Capacity", ""]
+    if not audit.teams:
+        return out + ["The plan names no team.", ""]
+    out += ["| team | capacity (eng-weeks) | planned | ops (admitted / observed) | load | risk |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for t in audit.teams:
+        load = pct(t.load) if t.capacity_weeks else "—"
+        load = f"**{load}**" if is_over(t.load) else load
+        staffed = "" if t.in_staffing_model else " (not in the staffing model)"
+        out.append(f"| {esc(t.team)}{staffed} | {weeks(t.capacity_weeks) if t.capacity_weeks else '—'} | "
+                   f"{planned(t)} | {pct(t.ops_admitted)} / {pct(t.ops_observed)} | {load} | {t.score} |")
+    out += [""]
+    out += [f"- **{esc(t.team)}**: {esc(t.status_text)}" for t in audit.teams if t.status_text]
+    out += ["", f"Risk is {SCORE_RULE}; severity ranks, the score only summarises.", ""]
+    return out
+
+
+def _forecast_markdown(audit: Audit) -> list[str]:
+    fc = audit.forecast
+    if fc is None or not fc.teams:
+        return []
+    out = ["## Delivery forecast", "",
+           f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends in week {fc.end_weeks:.1f}. "
+           "P50: half the runs have finished the open items; P85: 85 % have.", "",
+           "| team | open items | P50 | P85 | done by quarter end |", "|---|---:|---|---|---:|"]
+    for row in (fc.plan, *fc.teams):
+        name = "**whole plan**" if row is fc.plan else esc(row.team)
+        out.append(f"| {name} | {row.items} | {esc(team_finish(row, 'p50'))} | {esc(team_finish(row, 'p85'))} | "
+                   f"{pct(row.p_by_end)} |")
+    out.append("")
+    risky = at_risk(fc)
+    if risky:
+        out += ["Committed items with less than an even chance to land by their date:", ""]
+        out += [f"- **{esc(i.key)}** ({esc(i.team)}, due {esc(day(i.due))}): {pct(i.p_on_time)}; "
+                f"P85 {esc(finish_text(i.p85_weeks, i.p85_date))}" for i in risky]
+        out.append("")
+    out += [f"*{esc(n)}*" for n in fc.notes]
+    if fc.notes:
+        out.append("")
     return out
