@@ -60,7 +60,7 @@ def team_load_above(facts: Facts, p: TeamLoadParams) -> Iterator[Hit]:
 class OpsParams(Params):
     tolerance: float = Field(0.0, ge=0, le=1)
     max_ops_share: float = Field(0.5, gt=0, le=1)
-    escalate_to: str | None = None
+    escalate_to: Severity | None = None
 
 
 @check("team_ops_above_admitted", OpsParams)
