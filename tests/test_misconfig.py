@@ -179,12 +179,29 @@ def _shipped_with(rule_id: str, old: str, new: str):
     return make
 
 
+def _without_param(rule_id: str, name: str):
+    """The shipped rule file with one parameter's table left out: the check kind has no second
+    default to fall back on, so the rule file must say it."""
+    def make(folder):
+        import re
+        text = (builtin_rules_dir() / f"{rule_id}.toml").read_text()
+        cut = re.sub(rf"\[params\.{name}\]\n(?:(?!\[)[^\n]*\n)*", "", text, count=1)
+        assert cut != text
+        (folder / f"{rule_id}.toml").write_text(cut)
+    return make
+
+
 RULE_FOLDER_CASES = [
     ("severity typo in a rule file",
      _shipped_with("MIG001", '[params.escalate_to]\nvalue = "critical"', '[params.escalate_to]\nvalue = "critcal"'),
      ["MIG001.toml", "key 'params.escalate_to' = 'critcal'"]),
     ("item kind typo in a rule file", _shipped_with("MIG001", 'value = ["migration"]', 'value = ["migraton"]'),
      ["MIG001.toml", "key 'params.kinds", "'migraton'"]),
+    ("a threshold left out of a rule file",
+     _shipped_with("CAP001", '[params.max_load]\nvalue = 1.0\n', '[params.max_lode]\nvalue = 1.0\n'),
+     ["CAP001.toml", "key 'params.max_lode'", "unknown key", "did you mean 'max_load'"]),
+    ("a threshold missing from a rule file", _without_param("CAP002", "min_buffer"),
+     ["CAP002.toml", "key 'params.min_buffer': field required"]),
     ("grouping key typo in a rule file", _shipped_with("MIG003", 'value = ["team", "service"]', 'value = ["teams"]'),
      ["MIG003.toml", "key 'params.by", "'teams'"]),
     ("folder named like a rule", lambda f: (f / "MIG001.toml").mkdir(), ["MIG001.toml: is a folder, not a rule file"]),

@@ -18,10 +18,10 @@ from .base import Hit, Params, check, team_subject
 
 class StackedParams(Params):
     kinds: list[ItemKind] = Field(min_length=1)
-    min_stacked: int = Field(2, ge=2)
+    min_stacked: int = Field(ge=2)
     # Changes are in flight together when their windows (start to due) share at least
     # this many days; a shorter change counts as lasting this long.
-    min_overlap_days: int = Field(7, ge=1)
+    min_overlap_days: int = Field(ge=1)
     by: list[Literal["team", "service"]] = Field(min_length=1)
     escalate_to: Severity | None = None
     escalate_at: int | None = Field(None, ge=2)  # stack size from which escalate_to applies
