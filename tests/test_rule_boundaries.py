@@ -21,13 +21,17 @@ from .conftest import facts_of
 
 RULES = {r.id: r for r in load_rules([builtin_rules_dir()])}
 
-TEAMS = ("team,headcount,oncall_rotation,ops_allocation,pages_per_week,toil_hours_per_week,availability\n"
-         "t,5,8,20%,28,30,100%\n")
+TEAMS = ("team,headcount,new_hires,oncall_rotation,ops_allocation,pages_per_week,toil_hours_per_week,availability\n"
+         "t,5,1,8,20%,28,30,100%\n")
+SERVICES = ("service,owner_team,tier,slo,error_budget_remaining\n"
+            "search,t,2,,\n"
+            "filters,t,3,99.9%,0\n")
 # Q3 2026 ends on 2026-09-30; the last 2 weeks start on 2026-09-17.
 ITEMS = ("key,title,team,kind,estimate,priority,due,depends_on\n"
          "A-1,Search facets,t,feature,6,P3,2026-09-17,\n"
          "A-2,Saved filters,t,feature,6,P3,2026-09-16,\n"
-         "A-3,Export to CSV,t,feature,4,P2,2026-08-01,A-2\n")
+         "A-3,Export to CSV,t,feature,4,P1,2026-08-01,A-2\n"
+         "R-1,Filters p99 latency under 300 ms,t,reliability,4,P2,,\n")
 
 
 def below(x: float) -> float:
@@ -43,6 +47,7 @@ def facts(tmp_path_factory):
     plan = tmp_path_factory.mktemp("plan")
     (plan / "teams.csv").write_text(TEAMS)
     (plan / "items.csv").write_text(ITEMS)
+    (plan / "services.csv").write_text(SERVICES)
     (plan / "settings.csv").write_text("setting,value\nquarter,2026-Q3\n")
     return facts_of(plan)
 
@@ -126,17 +131,56 @@ def test_cap003_escalates_just_above_max_ops_share_and_not_at_it(facts):
 
 
 def test_cap005_at_max_share_is_silent_and_just_above_it_fires(facts):
-    # A-1 (6 of 16 engineer-weeks) is due on the first day of the last 2 weeks
-    assert hits("CAP005", facts, last_weeks=2, max_share=6 / 16) == {}
-    assert hits("CAP005", facts, last_weeks=2, max_share=below(6 / 16)) == {"t": None}
+    # A-1 (6 of 20 engineer-weeks) is due on the first day of the last 2 weeks
+    assert hits("CAP005", facts, last_weeks=2, max_share=6 / 20) == {}
+    assert hits("CAP005", facts, last_weeks=2, max_share=below(6 / 20)) == {"t": None}
 
 
 def test_cap005_an_item_due_on_the_first_day_of_the_window_is_late_and_the_day_before_is_not(facts):
     # 13 days before the end: A-1 (due 09-17) is the window's first day, A-2 (due 09-16) the day before
-    assert hits("CAP005", facts, last_weeks=2, max_share=below(6 / 16)) == {"t": None}
-    assert hits("CAP005", facts, last_weeks=2, max_share=below(12 / 16)) == {}
-    # one day more (15 days): A-2 is in, 12 of 16 late
-    assert hits("CAP005", facts, last_weeks=15 / 7, max_share=below(12 / 16)) == {"t": None}
+    assert hits("CAP005", facts, last_weeks=2, max_share=below(6 / 20)) == {"t": None}
+    assert hits("CAP005", facts, last_weeks=2, max_share=below(12 / 20)) == {}
+    # one day more (15 days): A-2 is in, 12 of 20 late
+    assert hits("CAP005", facts, last_weeks=15 / 7, max_share=below(12 / 20)) == {"t": None}
+
+
+# ---------------------------------------------------------------- CAP004 new-hire share >= min
+
+
+def test_cap004_at_the_new_hire_share_fires_and_just_below_it_does_not(facts):
+    # 1 new hire of 5 is 20 %; A-3 is P1 work
+    assert hits("CAP004", facts, min_new_hire_share=0.2) == {"t": None}
+    assert hits("CAP004", facts, min_new_hire_share=above(0.2)) == {}
+
+
+# ---------------------------------------------------------------- ONC001 rotation < needed
+
+
+def test_onc001_a_rotation_of_exactly_the_minimum_is_silent_and_one_short_fires(facts):
+    assert hits("ONC001", facts, min_single_site=8) == {}
+    assert hits("ONC001", facts, min_single_site=9) == {"t": None}
+
+
+# ---------------------------------------------------------------- SLO001 tier <= max_tier
+
+
+def test_slo001_a_service_of_exactly_max_tier_is_critical_and_one_tier_less_is_not(facts):
+    assert hits("SLO001", facts, max_tier=2) == {"search": None}
+    assert hits("SLO001", facts, max_tier=1) == {}
+
+
+# ---------------------------------------------------------------- REL003 share < min_share, budget <= max
+
+
+def test_rel003_at_min_share_is_silent_and_just_above_it_fires(facts):
+    # R-1 is 4 of 20 planned engineer-weeks (20 %); filters' error budget is spent (0 left)
+    assert hits("REL003", facts, min_share=0.2, min_incidents=100) == {}
+    assert hits("REL003", facts, min_share=above(0.2), min_incidents=100) == {"t": "high"}
+
+
+def test_rel003_a_budget_of_exactly_max_budget_remaining_is_spent_and_just_above_it_is_not(facts):
+    assert hits("REL003", facts, min_share=0.5, min_incidents=100, max_budget_remaining=0.0) == {"t": "high"}
+    assert hits("REL003", facts, min_share=0.5, min_incidents=100, max_budget_remaining=below(0.0)) == {}
 
 
 # ---------------------------------------------------------------- ONC002 pages per shift > bound

@@ -84,7 +84,7 @@ def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterat
 
 class UnmeasuredSloParams(Params):
     escalate_to: Severity | None = None
-    escalate_if_tier_at_most: int | None = None
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 @check("slo_unmeasured", UnmeasuredSloParams)
@@ -320,7 +320,7 @@ def slo_above_dependencies(facts: Facts, p: DependencySloParams) -> Iterator[Hit
 
 class UnprotectedParams(Params):
     escalate_to: Severity | None = None
-    escalate_if_tier_at_most: int | None = None
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 @check("dependency_unprotected", UnprotectedParams)
