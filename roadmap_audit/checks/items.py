@@ -44,7 +44,7 @@ class ItemWithoutParams(Params):
     # named practice count as a plan, since a guess must not raise a false finding.
     unclear_counts: bool = False
     # How cells read, for people and for the tests: {"counts": [...], "does_not_count": [...]}.
-    examples: dict[str, list[str]] = Field(default_factory=dict)
+    examples: dict[Literal["counts", "does_not_count"], list[str]] = Field(default_factory=dict)
     escalate_to: Severity | None = None
     escalate_if_committed: bool = False
     escalate_if_tier_at_most: int | None = Field(None, ge=0)
