@@ -227,3 +227,45 @@ def test_the_defer_advice_is_for_a_team_just_over_max_load_and_not_one_at_it(fac
     load = facts.capacity["t"].load
     assert score.defer_advice(facts, max_load=load) == []
     assert [r.team for r in score.defer_advice(facts, max_load=below(load))] == ["t"]
+
+
+# ---------------------------------------------------------------- DEP001 fan-in, DEP004 teams in a chain
+
+GRAPH_ITEMS = ("key,title,team,estimate,due,depends_on,committed\n"
+               "G-1,Partner checkout,a,2,2026-09-25,G-2,yes\n"
+               "G-2,Payments API v2,b,2,2026-09-11,G-3,no\n"
+               "G-3,Ledger schema,c,2,2026-08-28,,no\n"
+               "H-1,Refund flow,a,2,2026-09-25,G-3,yes\n"
+               "K-1,Search index rebuild,k,2,2026-08-14,,no\n"
+               "K-2,Facet counts,k,2,2026-09-18,K-1,yes\n"
+               "K-3,Typo tolerance,k,2,2026-09-18,K-1,yes\n")
+
+
+@pytest.fixture(scope="module")
+def graph_facts(tmp_path_factory):
+    plan = tmp_path_factory.mktemp("graph")
+    (plan / "items.csv").write_text(GRAPH_ITEMS)
+    (plan / "settings.csv").write_text("setting,value\nquarter,2026-Q3\n")
+    return facts_of(plan)
+
+
+ONLY_ITEM_FAN_IN = {"min_cut_point_fan_in": 100, "min_team_fan_in": 100, "min_service_fan_in": 100,
+                    "chain_min_teams": None, "escalate_to": None}
+
+
+def test_dep001_at_min_fan_in_fires_and_one_short_of_it_does_not(graph_facts):
+    # G-3: G-1 (through G-2) and H-1, both committed, wait on it; K-1: K-2 and K-3 of its own team
+    # (below min_fan_in its own team's sequencing, at it a single point of failure)
+    assert hits("DEP001", graph_facts, min_fan_in=2, **ONLY_ITEM_FAN_IN) == {"G-3": None, "K-1": None}
+    assert hits("DEP001", graph_facts, min_fan_in=3, **ONLY_ITEM_FAN_IN) == {}
+
+
+def test_dep004_a_chain_through_exactly_min_teams_fires_and_one_team_short_does_not(graph_facts):
+    # G-1 (a) -> G-2 (b) -> G-3 (c): three teams
+    assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=None) == {"G-1": None}
+    assert hits("DEP004", graph_facts, min_teams=4, escalate_at_teams=None) == {}
+
+
+def test_dep004_escalates_at_escalate_at_teams_and_not_one_short_of_it(graph_facts):
+    assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=3) == {"G-1": "high"}
+    assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=4) == {"G-1": None}
