@@ -27,11 +27,11 @@ SERVICES = ("service,owner_team,tier,slo,error_budget_remaining\n"
             "search,t,2,,\n"
             "filters,t,3,99.9%,0\n")
 # Q3 2026 ends on 2026-09-30; the last 2 weeks start on 2026-09-17.
-ITEMS = ("key,title,team,kind,estimate,priority,due,depends_on\n"
-         "A-1,Search facets,t,feature,6,P3,2026-09-17,\n"
-         "A-2,Saved filters,t,feature,6,P3,2026-09-16,\n"
-         "A-3,Export to CSV,t,feature,4,P1,2026-08-01,A-2\n"
-         "R-1,Filters p99 latency under 300 ms,t,reliability,4,P2,,\n")
+ITEMS = ("key,title,team,kind,estimate,priority,due,depends_on,committed\n"
+         "A-1,Search facets,t,feature,6,P3,2026-09-17,,yes\n"
+         "A-2,Saved filters,t,feature,6,P3,2026-09-16,,\n"
+         "A-3,Export to CSV,t,feature,4,P1,2026-08-01,A-2,\n"
+         "R-1,Filters p99 latency under 300 ms,t,reliability,4,P2,,,\n")
 
 
 def below(x: float) -> float:
@@ -214,7 +214,7 @@ def test_dep002_at_min_days_late_fires_and_one_day_short_of_it_does_not(facts):
 
 def test_the_defer_advice_stops_exactly_at_the_buffer_line(facts):
     cap = facts.capacity["t"]
-    first = 6.0  # the advice proposes the lowest priority, largest item first: A-1 or A-2 (P3, 6 weeks)
+    first = 6.0  # the advice proposes the lowest priority, largest item first: A-2 (P3, 6 weeks; A-1 is committed)
     line = load_of(cap.planned_weeks - first, cap.capacity_weeks)
     assert line < cap.load
     at = score.defer_advice(facts, max_load=below(cap.load), buffer_line=line)
@@ -269,3 +269,35 @@ def test_dep004_a_chain_through_exactly_min_teams_fires_and_one_team_short_does_
 def test_dep004_escalates_at_escalate_at_teams_and_not_one_short_of_it(graph_facts):
     assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=3) == {"G-1": "high"}
     assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=4) == {"G-1": None}
+
+
+# ---------------------------------------------------------------- FOR001 p_on_time < min_probability
+
+
+@pytest.fixture(scope="module")
+def forecast_facts(tmp_path_factory):
+    from roadmap_audit.analyze.forecast import ForecastParams, forecast
+
+    plan = tmp_path_factory.mktemp("forecast")
+    (plan / "teams.csv").write_text(TEAMS)
+    (plan / "items.csv").write_text(ITEMS)
+    (plan / "settings.csv").write_text("setting,value\nquarter,2026-Q3\n")
+    facts = facts_of(plan)
+    facts.forecast = forecast(facts, ForecastParams(runs=400, seed=3))
+    return facts
+
+
+def test_for001_at_min_probability_is_silent_and_just_above_it_fires(forecast_facts):
+    (a1,) = [f for f in forecast_facts.forecast.items if f.key == "A-1"]
+    chance = a1.p_on_time
+    assert chance is not None and 0 < chance < 1  # about 72 % of 400 seeded runs
+    assert hits("FOR001", forecast_facts, min_probability=chance, escalate_below=None) == {}
+    assert hits("FOR001", forecast_facts, min_probability=above(chance), escalate_below=None) == {"A-1": None}
+
+
+def test_for001_escalates_just_below_escalate_below_and_not_at_it(forecast_facts):
+    (a1,) = [f for f in forecast_facts.forecast.items if f.key == "A-1"]
+    chance = a1.p_on_time
+    assert 0 < chance < 1
+    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=chance) == {"A-1": None}
+    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=above(chance)) == {"A-1": "high"}
