@@ -87,6 +87,10 @@ def read_rule_file(path: Path, overrides: dict[str, Any] | None = None, set_in: 
     kind = REGISTRY.get(spec.check)
     if kind is None:
         raise _fail(path, "check", f"unknown check kind '{spec.check}' (known: {', '.join(sorted(REGISTRY))})")
+    unknown = [name for name in spec.params if name not in kind.params.model_fields]
+    if unknown:  # named before the parameter it misspells is reported missing
+        raise _fail(path, f"params.{unknown[0]}",
+                    f"unknown key ({did_you_mean(unknown[0], list(kind.params.model_fields), 'keys')})")
     overrides = dict(overrides or {})
     severity = overrides.pop("severity", None) or spec.severity
     values = {name: p.value for name, p in spec.params.items()}

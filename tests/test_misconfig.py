@@ -79,6 +79,23 @@ CONFIG_CASES = [
      ["c.toml", "key 'forecast.runs' = 1000000", "less than or equal to 100000"]),
     ("forecast key typo", b"[forecast]\nrunz = 100\n", ["c.toml", "unknown key 'forecast.runz'", "did you mean 'runs'"]),
     ("capacity nan", b"[capacity]\nweeks = nan\n", ["c.toml", "key 'capacity.weeks' = nan", "finite"]),
+    # a typo in a typed parameter: never a silent change of what the rule finds or how high
+    ("severity typo in escalate_to", b'[rules.MIG001]\nescalate_to = "critcal"\n',
+     ["c.toml", "[rules.MIG001] key 'escalate_to' = 'critcal'", "critical"]),
+    ("severity typo in a severity parameter", b'[rules.ONC003]\nperson_load_severity = "hgh"\n',
+     ["c.toml", "[rules.ONC003] key 'person_load_severity' = 'hgh'"]),
+    ("severity typo in CAP003's escalate_to", b'[rules.CAP003]\nescalate_to = "severe"\n',
+     ["c.toml", "[rules.CAP003] key 'escalate_to' = 'severe'"]),
+    ("item kind typo", b'[rules.MIG001]\nkinds = ["migraton"]\n',
+     ["c.toml", "[rules.MIG001] key 'kinds", "'migraton'", "migration"]),
+    ("item kind typo in MIG003", b'[rules.MIG003]\nkinds = ["migration", "lanch"]\n',
+     ["c.toml", "[rules.MIG003] key 'kinds", "'lanch'"]),
+    ("grouping key typo", b'[rules.MIG003]\nby = ["teams"]\n',
+     ["c.toml", "[rules.MIG003] key 'by", "'teams'", "'team'"]),
+    ("field typo", b'[rules.LCH001]\nfield = "rehersal"\n',
+     ["c.toml", "[rules.LCH001] key 'field' = 'rehersal'", "rehearsal"]),
+    ("also_in typo", b'[rules.LCH001]\nalso_in = ["descripton"]\n',
+     ["c.toml", "[rules.LCH001] key 'also_in", "'descripton'"]),
     ("top-level typo", b'selct = ["CAP"]\n', ["c.toml", "unknown key 'selct'", "did you mean 'select'"]),
     ("bookkeeping key", b'origin = ["x"]\n', ["c.toml", "unknown key 'origin'"]),
     ("not UTF-8", b'select = ["\xff\xfe"]\n', ["c.toml", "is not UTF-8 text"]),
@@ -154,7 +171,39 @@ def _fifo(folder):
     os.mkfifo(folder / "MIG001.toml")
 
 
+def _shipped_with(rule_id: str, old: str, new: str):
+    def make(folder):
+        text = (builtin_rules_dir() / f"{rule_id}.toml").read_text()
+        assert old in text
+        (folder / f"{rule_id}.toml").write_text(text.replace(old, new, 1))
+    return make
+
+
+def _without_param(rule_id: str, name: str):
+    """The shipped rule file with one parameter's table left out: the check kind has no second
+    default to fall back on, so the rule file must say it."""
+    def make(folder):
+        import re
+        text = (builtin_rules_dir() / f"{rule_id}.toml").read_text()
+        cut = re.sub(rf"\[params\.{name}\]\n(?:(?!\[)[^\n]*\n)*", "", text, count=1)
+        assert cut != text
+        (folder / f"{rule_id}.toml").write_text(cut)
+    return make
+
+
 RULE_FOLDER_CASES = [
+    ("severity typo in a rule file",
+     _shipped_with("MIG001", '[params.escalate_to]\nvalue = "critical"', '[params.escalate_to]\nvalue = "critcal"'),
+     ["MIG001.toml", "key 'params.escalate_to' = 'critcal'"]),
+    ("item kind typo in a rule file", _shipped_with("MIG001", 'value = ["migration"]', 'value = ["migraton"]'),
+     ["MIG001.toml", "key 'params.kinds", "'migraton'"]),
+    ("a threshold left out of a rule file",
+     _shipped_with("CAP001", '[params.max_load]\nvalue = 1.0\n', '[params.max_lode]\nvalue = 1.0\n'),
+     ["CAP001.toml", "key 'params.max_lode'", "unknown key", "did you mean 'max_load'"]),
+    ("a threshold missing from a rule file", _without_param("CAP002", "min_buffer"),
+     ["CAP002.toml", "key 'params.min_buffer': field required"]),
+    ("grouping key typo in a rule file", _shipped_with("MIG003", 'value = ["team", "service"]', 'value = ["teams"]'),
+     ["MIG003.toml", "key 'params.by", "'teams'"]),
     ("folder named like a rule", lambda f: (f / "MIG001.toml").mkdir(), ["MIG001.toml: is a folder, not a rule file"]),
     ("fifo as a rule file", _fifo, ["MIG001.toml: is not a regular file"]),
     ("/dev/zero link as a rule file", lambda f: (f / "MIG001.toml").symlink_to("/dev/zero"),

@@ -1,9 +1,11 @@
 """One fixture per rule: a small plan where the rule fires on named subjects and
 stays silent on others. `tests/fixtures/rules/<ID>/` holds the plan (CSV files
-named after the sheets) and `expect.toml` the (kind, id) pairs."""
+named after the sheets) and `expect.toml` the (kind, id) pairs. The check is exact: the
+rule under test fires on the `fires` pairs and on nothing else."""
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 
 import pytest
@@ -18,17 +20,25 @@ RULE_IDS = sorted(p.stem for p in builtin_rules_dir().glob("*.toml") if p.stem[:
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
-def test_rule_fires_and_stays_silent_on_named_subjects(rule_id):
+def test_rule_fires_and_stays_silent_on_named_subjects(rule_id, tmp_path):
     folder = RULE_FIXTURES / rule_id
     expect = tomllib.loads((folder / "expect.toml").read_text())
-    audit = audit_of(folder, select=[rule_id])
+    plan = tmp_path / rule_id  # the plan alone: expect.toml is the test's, not a file of the plan
+    plan.mkdir()
+    for csv in folder.glob("*.csv"):
+        shutil.copyfile(csv, plan / csv.name)
+    audit = audit_of(plan, select=[rule_id])
     found = pairs(audit, rule_id)
     fires = {tuple(p) for p in expect["fires"]}
     silent = {tuple(p) for p in expect["silent"]}
     assert fires, "a fixture must name at least one subject the rule fires on"
     assert silent, "a fixture must name at least one subject the rule stays silent on"
+    assert not (fires & silent), f"listed as both firing and silent: {sorted(fires & silent)}"
     assert fires <= found, f"missing: {sorted(fires - found)}"
     assert not (silent & found), f"should be silent on: {sorted(silent & found)}"
+    # exact: a finding of this rule on a subject the fixture does not list is a failure too,
+    # so an added false positive cannot pass unnoticed
+    assert found == fires, f"fires on subjects the fixture does not list: {sorted(found - fires)}"
     by_subject = {f.subject.id: f.severity for f in audit.findings if f.rule == rule_id}
     for subject, severity in expect.get("severity", {}).items():
         assert by_subject.get(subject) == severity, subject

@@ -158,7 +158,7 @@ def test_dependency_bound_shows_its_arithmetic():
 
 
 def test_the_same_action_raised_twice_is_matched_and_a_different_one_is_not():
-    p = ActionParams(stop_words=["the", "for", "and", "a"])
+    p = ActionParams(**{**_rule("REL002").params.model_dump(), "stop_words": ["the", "for", "and", "a"]})
     stop = set(p.stop_words)
     first = _stems("Isolate the warehouse job queue: separate queues for scheduled and ad-hoc jobs", p, stop)
     again = _stems("Queue isolation for warehouse jobs (ad-hoc load starves scheduled jobs)", p, stop)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import Field
 
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, practice_named
 from ..analyze.words import PhraseSet
-from ..model import Evidence, Item, Severity, Subject
+from ..model import Evidence, Item, ItemKind, Severity, Subject
 from .base import Hit, Params, check, team_subject
 
 # A finding names this many changes (in its message, its evidence and its fix) and counts the
@@ -21,12 +22,12 @@ LISTED = 20
 
 
 class StackedParams(Params):
-    kinds: list[str] = Field(default_factory=lambda: ["migration", "launch"], min_length=1)
-    min_stacked: int = Field(2, ge=2)
+    kinds: list[ItemKind] = Field(min_length=1)
+    min_stacked: int = Field(ge=2)
     # Changes are in flight together when their windows (start to due) share at least
     # this many days; a shorter change counts as lasting this long.
-    min_overlap_days: int = Field(7, ge=1)
-    by: list[str] = Field(default_factory=lambda: ["team", "service"], min_length=1)
+    min_overlap_days: int = Field(ge=1)
+    by: list[Literal["team", "service"]] = Field(min_length=1)
     escalate_to: Severity | None = None
     escalate_at: int | None = Field(None, ge=2)  # stack size from which escalate_to applies
     # A change's own stories and sub-tasks are steps of it, not changes stacked on it.

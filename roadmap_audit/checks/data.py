@@ -12,7 +12,7 @@ from .base import Hit, Params, check
 
 
 class DataIssueParams(Params):
-    max_evidence: int = Field(20, ge=1, le=10_000)
+    max_evidence: int = Field(ge=1, le=10_000)
 
 
 def _plan_source(source: str, sources: list[str]) -> str:

@@ -12,9 +12,9 @@ from .base import Hit, Params, check, item_subject
 
 
 class OnTimeParams(Params):
-    min_probability: float = Field(0.5, gt=0, le=1)
-    escalate_below: float | None = Field(0.2, ge=0, le=1)
-    escalate_to: Severity | None = "high"
+    min_probability: float = Field(gt=0, le=1)
+    escalate_below: float | None = Field(ge=0, le=1)
+    escalate_to: Severity | None
 
 
 @check("committed_item_unlikely_on_time", OnTimeParams)

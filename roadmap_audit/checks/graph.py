@@ -50,16 +50,16 @@ def _overloaded(facts: Facts, team: str | None, max_load: float) -> float | None
 
 
 class FanInParams(Params):
-    min_fan_in: int = Field(default=5, ge=1)
-    min_cut_point_fan_in: int = Field(default=2, ge=1)
-    min_team_fan_in: int = Field(default=5, ge=1)
-    min_service_fan_in: int = Field(default=10, ge=1)
-    max_load: float = Field(1.0, gt=0, le=100)
-    min_experts: int = Field(2, ge=1)
+    min_fan_in: int = Field(ge=1)
+    min_cut_point_fan_in: int = Field(ge=1)
+    min_team_fan_in: int = Field(ge=1)
+    min_service_fan_in: int = Field(ge=1)
+    max_load: float = Field(gt=0, le=100)
+    min_experts: int = Field(ge=1)
     escalate_to: Severity | None = None  # when what everything hangs on is itself fragile
     # an item fewer than min_fan_in committed items wait on, on a chain through this many teams, is
     # the chain's link: DEP004 reports the chain once (None: report it here too)
-    chain_min_teams: int | None = Field(default=3, ge=2)
+    chain_min_teams: int | None = Field(ge=2)
 
 
 def _dependents_text(fan: FanIn, mask: int, whose: str = "") -> tuple[str, tuple[str, ...], int]:
@@ -230,8 +230,8 @@ def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
 
 
 class InversionParams(Params):
-    min_days_late: int = Field(default=1, ge=1)
-    max_listed: int = Field(default=12, ge=2)
+    min_days_late: int = Field(ge=1)
+    max_listed: int = Field(ge=2)
     escalate_to: Severity | None = None
     escalate_if_committed: bool = False
 
@@ -280,7 +280,7 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
 
 
 class CycleParams(Params):
-    max_listed: int = Field(default=12, ge=2)
+    max_listed: int = Field(ge=2)
 
 
 @check("dependency_cycle", CycleParams)
@@ -314,8 +314,8 @@ def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
 
 
 class ChainParams(Params):
-    min_teams: int = Field(default=3, ge=2)
-    max_listed: int = Field(default=12, ge=2)
+    min_teams: int = Field(ge=2)
+    max_listed: int = Field(ge=2)
     escalate_to: Severity | None = None
     escalate_at_teams: int | None = Field(None, ge=2)
 

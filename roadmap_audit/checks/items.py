@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import Field
 
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
-from ..model import Evidence, Item
+from ..model import Evidence, Item, ItemKind, Severity
 from .base import Hit, Params, check, item_subject
 
 
+# The item fields a practice may also be written in (text or lists of words).
+ItemTextField = Literal["title", "description", "rollback_plan", "rehearsal", "labels", "services", "owner"]
+
+
 class ItemWithoutParams(Params):
-    kinds: list[str] = Field(min_length=1)
-    field: str = Field(pattern=r"^(rollback_plan|rehearsal|owner|due|estimate|services)$")
+    kinds: list[ItemKind] = Field(min_length=1)
+    field: Literal["rollback_plan", "rehearsal", "owner", "due", "estimate", "services"]
     # If set, the field (or one of `also_in`) must name one of these; else any value counts.
     evidence_words: list[str] = Field(default_factory=list)
-    also_in: list[str] = Field(default_factory=list)
+    also_in: list[ItemTextField] = Field(default_factory=list)
     # A child item (an epic's story, a story's sub-task) that names the practice is the plan
     # doing it: "Feature flag and staged rollout for refunds" under the refunds launch epic.
     children_count: bool = False
@@ -39,8 +44,8 @@ class ItemWithoutParams(Params):
     # named practice count as a plan, since a guess must not raise a false finding.
     unclear_counts: bool = False
     # How cells read, for people and for the tests: {"counts": [...], "does_not_count": [...]}.
-    examples: dict[str, list[str]] = Field(default_factory=dict)
-    escalate_to: str | None = None
+    examples: dict[Literal["counts", "does_not_count"], list[str]] = Field(default_factory=dict)
+    escalate_to: Severity | None = None
     escalate_if_committed: bool = False
     escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
@@ -65,7 +70,7 @@ def _children(facts: Facts) -> dict[str, list[Item]]:
     return descendants([*facts.plan.items, *facts.plan.rolled_up])
 
 
-def _enclosing(facts: Facts, item: Item, kinds: list[str]) -> Item | None:
+def _enclosing(facts: Facts, item: Item, kinds: list[ItemKind]) -> Item | None:
     """The nearest item above this one (its epic, its story) whose kind is one of `kinds`."""
     seen, key = {item.key}, item.parent
     while key and key not in seen and len(seen) <= MAX_DEPTH:

@@ -17,9 +17,9 @@ from .base import Hit, Params, check, item_subject, team_subject
 
 
 class OwnershipParams(Params):
-    items: bool = True  # open items with no team
-    services: bool = True  # services with no owner_team
-    unknown_teams: bool = True  # teams named on items or services but absent from the Teams sheet
+    items: bool  # open items with no team
+    services: bool  # services with no owner_team
+    unknown_teams: bool  # teams named on items or services but absent from the Teams sheet
     escalate_to: Severity | None = None
     escalate_if_committed: bool = False
     escalate_if_tier_at_most: int | None = Field(None, ge=0)

@@ -18,22 +18,22 @@ from .base import Hit, Params, check
 
 
 class KeyPersonParams(Params):
-    critical_tier: int = Field(1, ge=1)
+    critical_tier: int = Field(ge=1)
     # services of the critical tiers with this many experts or fewer are reported
-    critical_max_experts: int = Field(2, ge=1)
-    critical_single_expert_severity: Severity = "high"
-    other_single_expert_severity: Severity | None = "medium"  # services of other tiers with one expert
-    thin_severity: Severity = "medium"  # critical services with more than one expert but few
+    critical_max_experts: int = Field(ge=1)
+    critical_single_expert_severity: Severity
+    other_single_expert_severity: Severity | None  # services of other tiers with one expert
+    thin_severity: Severity  # critical services with more than one expert but few
     # one person
-    min_sole_expert_services: int = Field(2, ge=1)  # only expert of this many critical services
-    min_critical_items: int = Field(3, ge=1)  # owner of this many critical or committed open items
-    critical_priorities: list[str] = Field(default_factory=lambda: ["P0", "P1"])
+    min_sole_expert_services: int = Field(ge=1)  # only expert of this many critical services
+    min_critical_items: int = Field(ge=1)  # owner of this many critical or committed open items
+    critical_priorities: list[str]
     items_touching_tier: int | None = Field(None, ge=0)  # also count items touching services of this tier or above
-    person_concentration_severity: Severity = "high"
-    max_person_load: float | None = Field(1.0, gt=0, le=100)  # engineer-weeks they do / one person's capacity
-    min_items_for_load: int = Field(2, ge=1)
-    lead_share: float = Field(0.5, gt=0, le=1)  # of one person's quarter: the most of one item they do alone
-    person_load_severity: Severity = "medium"
+    person_concentration_severity: Severity
+    max_person_load: float | None = Field(gt=0, le=100)  # engineer-weeks they do / one person's capacity
+    min_items_for_load: int = Field(ge=1)
+    lead_share: float = Field(gt=0, le=1)  # of one person's quarter: the most of one item they do alone
+    person_load_severity: Severity
 
 
 _ORDER = ("critical", "high", "medium", "low", "info")

@@ -126,14 +126,14 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
 
 
 class ActionParams(Params):
-    min_deferred: int = Field(default=1, ge=1)
-    similarity: float = Field(default=0.6, gt=0, le=1)
-    min_shared_words: int = Field(default=2, ge=1)
-    stem_length: int = Field(default=5, ge=3)
+    min_deferred: int = Field(ge=1)
+    similarity: float = Field(gt=0, le=1)
+    min_shared_words: int = Field(ge=1)
+    stem_length: int = Field(ge=3)
     stop_words: list[str] = Field(default_factory=list)
-    critical_tier: int = Field(default=1, ge=0)
-    weeks_critical: float = Field(default=4, gt=0, le=520)
-    weeks_other: float = Field(default=8, gt=0, le=520)
+    critical_tier: int = Field(ge=0)
+    weeks_critical: float = Field(gt=0, le=520)
+    weeks_other: float = Field(gt=0, le=520)
     overdue_only_severity: Severity | None = None
 
 
@@ -273,9 +273,9 @@ def postmortem_action_unscheduled(facts: Facts, p: ActionParams) -> Iterator[Hit
 
 class ShareParams(Params):
     reliability_kinds: list[ItemKind] = Field(min_length=1)
-    min_share: float = Field(default=0.15, ge=0, le=1)
-    min_incidents: float = Field(default=2, ge=0)
-    max_budget_remaining: float = Field(default=0.0, ge=-100, le=1)  # a share of the budget; below 0 is overspent
+    min_share: float = Field(ge=0, le=1)
+    min_incidents: float = Field(ge=0)
+    max_budget_remaining: float = Field(ge=-100, le=1)  # a share of the budget; below 0 is overspent
     escalate_to: Severity | None = None  # when an owned service's error budget is spent
 
 

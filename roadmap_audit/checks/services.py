@@ -54,7 +54,7 @@ def _n(x: float) -> str:
 
 
 class CriticalNoSloParams(Params):
-    max_tier: int = Field(default=1, ge=0, le=10)
+    max_tier: int = Field(ge=0, le=10)
 
 
 @check("critical_service_without_slo", CriticalNoSloParams)
@@ -84,7 +84,7 @@ def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterat
 
 class UnmeasuredSloParams(Params):
     escalate_to: Severity | None = None
-    escalate_if_tier_at_most: int | None = None
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 @check("slo_unmeasured", UnmeasuredSloParams)
@@ -119,11 +119,11 @@ def slo_unmeasured(facts: Facts, p: UnmeasuredSloParams) -> Iterator[Hit]:
 
 
 class BudgetSpentParams(Params):
-    max_budget_remaining: float = Field(default=0.0, ge=-100, le=1)  # a share of the budget; below 0 is overspent
+    max_budget_remaining: float = Field(ge=-100, le=1)  # a share of the budget; below 0 is overspent
     feature_kinds: list[ItemKind] = Field(min_length=1)
     reliability_kinds: list[ItemKind] = Field(min_length=1)
-    budget_window_days: int = Field(default=28, gt=0, le=366)
-    big_incident_share: float = Field(default=0.2, gt=0, le=1)
+    budget_window_days: int = Field(gt=0, le=366)
+    big_incident_share: float = Field(gt=0, le=1)
 
 
 @check("budget_spent_feature_work", BudgetSpentParams)
@@ -182,11 +182,11 @@ def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hi
 
 
 class AmbitiousSloParams(Params):
-    min_slo: float = Field(default=0.9995, gt=0, lt=1)
-    require_policy: bool = True
-    min_rotation_single_site: int = Field(default=8, ge=1)
-    min_rotation_per_site: int = Field(default=6, ge=1)
-    min_experts: int = Field(default=2, ge=1)
+    min_slo: float = Field(gt=0, lt=1)
+    require_policy: bool
+    min_rotation_single_site: int = Field(ge=1)
+    min_rotation_per_site: int = Field(ge=1)
+    min_experts: int = Field(ge=1)
     escalate_to: Severity | None = None  # when the budget is already spent and there is no policy
     rotation_only_severity: Severity | None = None  # when a small rotation is the only gap
 
@@ -256,7 +256,7 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
 
 
 class DependencySloParams(Params):
-    nines_factor: float = Field(default=10.0, gt=1, le=1_000_000)
+    nines_factor: float = Field(gt=1, le=1_000_000)
     escalate_to: Severity | None = None  # when the product of the dependencies is below the promise
 
 
@@ -320,7 +320,7 @@ def slo_above_dependencies(facts: Facts, p: DependencySloParams) -> Iterator[Hit
 
 class UnprotectedParams(Params):
     escalate_to: Severity | None = None
-    escalate_if_tier_at_most: int | None = None
+    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 @check("dependency_unprotected", UnprotectedParams)

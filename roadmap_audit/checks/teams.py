@@ -25,7 +25,7 @@ def ops_text(cap) -> str:
 
 
 class TeamLoadParams(Params):
-    max_load: float = Field(1.0, gt=0, le=100)  # a share of capacity: 1.0 is all of it
+    max_load: float = Field(gt=0, le=100)  # a share of capacity: 1.0 is all of it
     critical_load: float | None = Field(None, gt=0, le=100)
 
 
@@ -58,9 +58,9 @@ def team_load_above(facts: Facts, p: TeamLoadParams) -> Iterator[Hit]:
 
 
 class OpsParams(Params):
-    tolerance: float = Field(0.0, ge=0, le=1)
-    max_ops_share: float = Field(0.5, gt=0, le=1)
-    escalate_to: str | None = None
+    tolerance: float = Field(ge=0, le=1)
+    max_ops_share: float = Field(gt=0, le=1)
+    escalate_to: Severity | None = None
 
 
 @check("team_ops_above_admitted", OpsParams)
@@ -95,9 +95,9 @@ def team_ops_above_admitted(facts: Facts, p: OpsParams) -> Iterator[Hit]:
 
 
 class RotationParams(Params):
-    min_single_site: int = Field(8, ge=1)
-    min_per_site: int = Field(6, ge=1)
-    required_for_tier: int | None = Field(1, ge=0)  # a team owning a service this critical needs a rotation
+    min_single_site: int = Field(ge=1)
+    min_per_site: int = Field(ge=1)
+    required_for_tier: int | None = Field(ge=0)  # a team owning a service this critical needs a rotation
 
 
 @check("oncall_rotation_small", RotationParams)
@@ -143,10 +143,10 @@ def oncall_rotation_small(facts: Facts, p: RotationParams) -> Iterator[Hit]:
 
 
 class BufferParams(Params):
-    min_buffer: float = Field(0.15, ge=0, lt=1)
+    min_buffer: float = Field(ge=0, lt=1)
     # Teams above this load are over capacity, which CAP001 reports; they are not
     # reported again as "no buffer".
-    skip_above: float | None = Field(1.0, gt=0, le=100)
+    skip_above: float | None = Field(gt=0, le=100)
 
 
 @check("team_buffer_below", BufferParams)
@@ -182,11 +182,11 @@ def team_buffer_below(facts: Facts, p: BufferParams) -> Iterator[Hit]:
 
 
 class RampParams(Params):
-    min_new_hire_share: float = Field(0.3, gt=0, le=1)
-    critical_priorities: list[str] = Field(default_factory=lambda: ["P0", "P1"])
-    critical_tier: int | None = Field(1, ge=0)
-    include_committed: bool = True
-    max_listed: int = Field(6, ge=1)
+    min_new_hire_share: float = Field(gt=0, le=1)
+    critical_priorities: list[str]
+    critical_tier: int | None = Field(ge=0)
+    include_committed: bool
+    max_listed: int = Field(ge=1)
 
 
 @check("team_ramping_with_critical_work", RampParams)
@@ -236,9 +236,9 @@ def team_ramping_with_critical_work(facts: Facts, p: RampParams) -> Iterator[Hit
 
 
 class CrunchParams(Params):
-    last_weeks: float = Field(2, gt=0, le=53)
-    max_share: float = Field(0.3, gt=0, le=1)
-    max_listed: int = Field(6, ge=1)
+    last_weeks: float = Field(gt=0, le=53)
+    max_share: float = Field(gt=0, le=1)
+    max_listed: int = Field(ge=1)
 
 
 @check("team_crunch_at_end", CrunchParams)
@@ -288,8 +288,8 @@ def team_crunch_at_end(facts: Facts, p: CrunchParams) -> Iterator[Hit]:
 
 
 class PagerParams(Params):
-    shift_hours: float = Field(12, gt=0, le=168)
-    max_pages_per_shift: float = Field(2, gt=0)
+    shift_hours: float = Field(gt=0, le=168)
+    max_pages_per_shift: float = Field(gt=0)
     # Mean pages per shift above which most shifts are interrupted (see ONC002).
     quiet_shift_max_mean: float | None = Field(None, ge=0)
     escalate_to: Severity | None = None
