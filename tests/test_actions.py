@@ -115,3 +115,14 @@ def test_a_shared_cell_never_joins_the_actions_of_two_owners(sample_audit):
 def test_a_medium_finding_alone_is_no_action(owners):
     assert not [a for a in _all(owners) if ("FOR001", "API-9") in _closes(a)]
     assert not [a for a in _all(owners) if ("ONC003", "ledger") in _closes(a)]
+
+
+def test_a_finding_title_keeps_its_acronym_inside_a_sentence(sample_audit):
+    """The team page's 'closes …' once read 'closes slo above what its dependencies can give'."""
+    from roadmap_audit.report.html import render_html
+    from roadmap_audit.report.view import in_sentence
+
+    assert in_sentence("SLO above what its dependencies can give") == "SLO above what its dependencies can give"
+    assert in_sentence("Key-person risk") == "key-person risk"
+    html = render_html(sample_audit)
+    assert "closes SLO above what its dependencies can give" in html and "closes slo above" not in html

@@ -29,6 +29,7 @@ from .view import (
     NO_TEAM,
     ORG_DEPTH_SHOWN,
     VERDICT_TEXT,
+    in_sentence,
     HeatCell,
     day,
     family,
@@ -345,7 +346,7 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, weeks=weeks, planned=planned, number=number, day=day, linkify=linkify, safe_url=safe_url,
+    env.filters.update(in_sentence=in_sentence, pct=pct, weeks=weeks, planned=planned, number=number, day=day, linkify=linkify, safe_url=safe_url,
                        family_name=family_name, first_sentence=first_sentence, score_basis=score_basis,
                        gloss=lambda text: Markup(abbr_ktlo(str(linkify(text)))))
     env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell,

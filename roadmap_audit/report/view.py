@@ -231,6 +231,12 @@ class VerdictLine:
         return self.lead + (": " + named if named else "") + self.tail
 
 
+def in_sentence(title: str) -> str:
+    """A finding's title as the middle of a sentence: "Key-person risk" -> "key-person risk", while
+    "SLO above what its dependencies can give" keeps its acronym."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -254,7 +260,7 @@ def verdict_line(audit: Audit, limit: int = 3) -> VerdictLine:
     problems = []
     for (title, rule), fs in list(grouped.items())[:limit]:
         teams = tuple(dict.fromkeys(t for f in fs for t in f.teams))
-        words = title[:1].lower() + title[1:] if title[1:2].islower() else title
+        words = in_sentence(title)
         problems.append(Problem(words=words, subjects=tuple(dict.fromkeys(f.subject.id for f in fs)),
                                 teams=teams, rule=rule))
     rest = sum(len(fs) for fs in list(grouped.values())[limit:])
