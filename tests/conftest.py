@@ -57,3 +57,17 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     base = {k: v for k, v in os.environ.items() if k != "ROADMAP_AUDIT_REDACT_KEY"}
     return subprocess.run([sys.executable, "-m", "roadmap_audit", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, timeout=300, env={**base, **(env or {})})
+
+
+def write_xlsx(path, sheets: dict[str, list[list]]):
+    """A workbook with these sheets and rows, as a user's spreadsheet would hold them."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import openpyxl
 import pytest
 
 from roadmap_audit.errors import InputError
 from roadmap_audit.load import load_plan
 
-from .conftest import audit_of, rule_pairs, run_cli
+from .conftest import audit_of, rule_pairs, run_cli, write_xlsx
 
 ULIDS = ["01J0ZK3Y8W4Q9S2M5N7P1R3T6V", "01J0ZK3Y8XB2C4D6F8G0H1J3K5", "01J0ZK3Y8YQ1W3E5R7T9Y2U4I6"]
 
@@ -28,17 +27,6 @@ def roadmap_csv(path):
         f"{ULIDS[1]},E1-F1-S2,Migrate ledger tables to the new schema,payments,120,2026-07-20,3,Finance\n"
         f"{ULIDS[2]},E1-F2-S1,Reconciliation report,payments,40,2026-08-10,1,\n",
         encoding="utf-8")
-    return path
-
-
-def write_xlsx(path, sheets: dict[str, list[list]]):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
     return path
 
 

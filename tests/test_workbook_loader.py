@@ -10,18 +10,7 @@ import pytest
 from roadmap_audit.errors import InputError
 from roadmap_audit.load import load_plan
 
-from .conftest import SAMPLES
-
-
-def write_xlsx(path, sheets: dict[str, list[list]]):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+from .conftest import SAMPLES, write_xlsx
 
 
 def test_aliases_for_sheets_and_headers_are_matched_insensitively(tmp_path):
