@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 import pytest
 
 from roadmap_audit.errors import InputError
