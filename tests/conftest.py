@@ -59,8 +59,9 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           cwd=cwd or ROOT, timeout=300, env={**base, **(env or {})})
 
 
-def write_xlsx(path, sheets: dict[str, list[list]]):
-    """A workbook with these sheets and rows, as a user's spreadsheet would hold them."""
+def write_xlsx(path, sheets: dict[str, list[list]], edit=None):
+    """A workbook with these sheets and rows, as a user's spreadsheet would hold them; `edit(ws)`
+    may then change each sheet (merge cells, hide it ...)."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -69,5 +70,7 @@ def write_xlsx(path, sheets: dict[str, list[list]]):
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+        if edit:
+            edit(ws)
     wb.save(path)
     return path

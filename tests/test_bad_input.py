@@ -17,28 +17,17 @@ import socket
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from roadmap_audit.errors import InputError
 
-from .conftest import SAMPLES, run_cli
+from .conftest import SAMPLES, run_cli, write_xlsx
 
 SAMPLE = SAMPLES / "northwind-2026-Q3.xlsx"
 HEADER = ["key", "title", "team", "estimate", "due", "depends_on", "rollback_plan"]
 
 
-def xlsx(path: Path, sheets: dict[str, list[list]], edit=None) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        if edit:
-            edit(ws)
-    wb.save(path)
-    return path
+xlsx = write_xlsx  # the shared workbook writer, with a per-sheet edit
 
 
 def items(*rows: list) -> dict[str, list[list]]:
