@@ -19,13 +19,33 @@ from pathlib import Path
 QUARTER_START = dt.date(2026, 7, 6)
 WEEKS = 13
 
-_FEATURES = ["Saved searches", "Bulk export", "Seller badges", "Dark mode", "Order notes", "Price alerts",
-             "Team invites", "Usage dashboard", "Smart filters", "Audit log view", "Webhooks v2", "Promo codes"]
-_MIGRATIONS = ["Migrate {s} table to the v2 schema", "Backfill {s} history", "Cut over {s} to the new cluster",
-               "Re-platform {s} onto the shared queue"]
+_FEATURES = [
+    "Saved searches",
+    "Bulk export",
+    "Seller badges",
+    "Dark mode",
+    "Order notes",
+    "Price alerts",
+    "Team invites",
+    "Usage dashboard",
+    "Smart filters",
+    "Audit log view",
+    "Webhooks v2",
+    "Promo codes",
+]
+_MIGRATIONS = [
+    "Migrate {s} table to the v2 schema",
+    "Backfill {s} history",
+    "Cut over {s} to the new cluster",
+    "Re-platform {s} onto the shared queue",
+]
 _LAUNCHES = ["Launch {s} in Brazil", "Roll out {s} to all sellers", "General availability of {s}"]
-_RELIABILITY = ["Add circuit breakers to {s} calls", "Runbook and alert tuning for {s}",
-                "Hardening", "Load shedding for {s}"]
+_RELIABILITY = [
+    "Add circuit breakers to {s} calls",
+    "Runbook and alert tuning for {s}",
+    "Hardening",
+    "Load shedding for {s}",
+]
 _COMPLIANCE = ["PCI evidence for {s}", "GDPR data request tooling for {s}"]
 
 
@@ -63,10 +83,33 @@ def build(items: int, teams: int, seed: int = 7, profile: str = "stress") -> dic
     rng = random.Random(seed)
     units, groups = _org(teams)
     team_names = [f"team-{t:03d}" for t in range(teams)]
-    team_rows = [["team", "parent", "headcount", "new_hires", "oncall_rotation", "ops_allocation",
-                  "pages_per_week", "toil_hours_per_week", "incidents_last_quarter"]]
-    service_rows = [["service", "owner_team", "tier", "slo", "slo_measured", "error_budget_remaining",
-                     "error_budget_policy", "experts", "depends_on", "dependency_protection"]]
+    team_rows = [
+        [
+            "team",
+            "parent",
+            "headcount",
+            "new_hires",
+            "oncall_rotation",
+            "ops_allocation",
+            "pages_per_week",
+            "toil_hours_per_week",
+            "incidents_last_quarter",
+        ]
+    ]
+    service_rows = [
+        [
+            "service",
+            "owner_team",
+            "tier",
+            "slo",
+            "slo_measured",
+            "error_budget_remaining",
+            "error_budget_policy",
+            "experts",
+            "depends_on",
+            "dependency_protection",
+        ]
+    ]
     services: list[str] = []
     mean_weeks: list[float] = []  # per team, for the realistic profile
     per_team = max(1, items // teams)
@@ -75,20 +118,60 @@ def build(items: int, teams: int, seed: int = 7, profile: str = "stress") -> dic
         # about what the capacity model gives: 13 weeks x 0.85 availability x 0.7 focus, less a quarter for ops
         deliverable = headcount * WEEKS * 0.85 * 0.7 * 0.75
         mean_weeks.append(deliverable * rng.uniform(0.6, 1.3) / per_team)
-        team_rows.append([name, groups[t % len(groups)], headcount, rng.randint(0, 2),
-                          rng.choice([0, 4, 6, 8, headcount]), rng.choice(["15%", "20%", "25%", "30%"]),
-                          rng.randint(0, 20), rng.randint(0, 40), rng.randint(0, 8)])
+        team_rows.append(
+            [
+                name,
+                groups[t % len(groups)],
+                headcount,
+                rng.randint(0, 2),
+                rng.choice([0, 4, 6, 8, headcount]),
+                rng.choice(["15%", "20%", "25%", "30%"]),
+                rng.randint(0, 20),
+                rng.randint(0, 40),
+                rng.randint(0, 8),
+            ]
+        )
         for s in range(2):
             svc = f"{name}-svc{s}"
-            deps = ", ".join(rng.sample(services, k=min(2, len(services)))) if services and rng.random() < 0.5 else ""
-            service_rows.append([svc, name, rng.randint(1, 3), rng.choice(["99.9%", "99.95%", "99.99%", ""]),
-                                 rng.choice(["yes", "no"]), round(rng.uniform(-0.3, 0.9), 2),
-                                 rng.choice(["yes", ""]), ", ".join(f"P{rng.randint(1, 4 * teams)}" for _ in
-                                                                   range(rng.randint(1, 3))),
-                                 deps, rng.choice(["yes", "no", ""])])
+            deps = (
+                ", ".join(rng.sample(services, k=min(2, len(services))))
+                if services and rng.random() < 0.5
+                else ""
+            )
+            service_rows.append(
+                [
+                    svc,
+                    name,
+                    rng.randint(1, 3),
+                    rng.choice(["99.9%", "99.95%", "99.99%", ""]),
+                    rng.choice(["yes", "no"]),
+                    round(rng.uniform(-0.3, 0.9), 2),
+                    rng.choice(["yes", ""]),
+                    ", ".join(f"P{rng.randint(1, 4 * teams)}" for _ in range(rng.randint(1, 3))),
+                    deps,
+                    rng.choice(["yes", "no", ""]),
+                ]
+            )
             services.append(svc)
-    item_rows = [["key", "title", "team", "kind", "estimate", "start", "due", "depends_on", "services",
-                  "rollback_plan", "rehearsal", "owner", "priority", "status", "committed"]]
+    item_rows = [
+        [
+            "key",
+            "title",
+            "team",
+            "kind",
+            "estimate",
+            "start",
+            "due",
+            "depends_on",
+            "services",
+            "rollback_plan",
+            "rehearsal",
+            "owner",
+            "priority",
+            "status",
+            "committed",
+        ]
+    ]
     keys: list[str] = []
     for i in range(items):
         t = i % teams
@@ -111,22 +194,64 @@ def build(items: int, teams: int, seed: int = 7, profile: str = "stress") -> dic
         deps = []
         if keys and rng.random() < 0.15:
             # mostly within the team, sometimes across teams
-            window = keys[-teams * 3:] if rng.random() < 0.3 else keys[max(0, len(keys) - 5 * teams):]
+            window = (
+                keys[-teams * 3 :] if rng.random() < 0.3 else keys[max(0, len(keys) - 5 * teams) :]
+            )
             deps = [rng.choice(window)]
-        item_rows.append([key, title, team, "", _estimate(rng, profile, mean_weeks[t]), start, due, ", ".join(deps), svc,
-                          rng.choice(["", "flag off, restore snapshot", "TBD"]),
-                          rng.choice(["", "shadow reads for two weeks", "load test at 2x peak"]),
-                          f"P{rng.randint(1, 4 * teams)}", f"P{rng.randint(1, 4)}",
-                          rng.choice(["To Do", "To Do", "In Progress", "Done"]), rng.choice(["yes", "", ""])])
+        item_rows.append(
+            [
+                key,
+                title,
+                team,
+                "",
+                _estimate(rng, profile, mean_weeks[t]),
+                start,
+                due,
+                ", ".join(deps),
+                svc,
+                rng.choice(["", "flag off, restore snapshot", "TBD"]),
+                rng.choice(["", "shadow reads for two weeks", "load test at 2x peak"]),
+                f"P{rng.randint(1, 4 * teams)}",
+                f"P{rng.randint(1, 4)}",
+                rng.choice(["To Do", "To Do", "In Progress", "Done"]),
+                rng.choice(["yes", "", ""]),
+            ]
+        )
         keys.append(key)
-    action_rows = [["key", "title", "team", "service", "postmortem", "raised", "status", "times_deferred",
-                    "scheduled_as"]]
+    action_rows = [
+        [
+            "key",
+            "title",
+            "team",
+            "service",
+            "postmortem",
+            "raised",
+            "status",
+            "times_deferred",
+            "scheduled_as",
+        ]
+    ]
     for t, team in enumerate(team_names):
-        action_rows.append([f"ACT-{t}", f"Isolate {team}-svc0 queue", team, f"{team}-svc0", f"PM-{t}",
-                            QUARTER_START - dt.timedelta(days=rng.randint(10, 200)), "Open", rng.randint(0, 3), ""])
+        action_rows.append(
+            [
+                f"ACT-{t}",
+                f"Isolate {team}-svc0 queue",
+                team,
+                f"{team}-svc0",
+                f"PM-{t}",
+                QUARTER_START - dt.timedelta(days=rng.randint(10, 200)),
+                "Open",
+                rng.randint(0, 3),
+                "",
+            ]
+        )
     return {
-        "Settings": [["key", "value"], ["quarter", "2026-Q3"], ["start", QUARTER_START],
-                     ["end", QUARTER_START + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)]],
+        "Settings": [
+            ["key", "value"],
+            ["quarter", "2026-Q3"],
+            ["start", QUARTER_START],
+            ["end", QUARTER_START + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)],
+        ],
         "Items": item_rows,
         "Teams": team_rows,
         "Services": service_rows,
@@ -150,16 +275,63 @@ def write_xlsx(sheets: dict[str, list[list]], path: Path) -> None:
 # ../shared/real-exports (56 and 63 columns there, about half of them filled per
 # row): repeated Watchers, Labels, link and Comment columns, estimates in seconds.
 JIRA_HEADER = [
-    "Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name", "Project type",
-    "Project lead", "Project lead id", "Project description", "Priority", "Resolution", "Assignee", "Assignee Id",
-    "Reporter", "Reporter Id", "Creator", "Creator Id", "Created", "Updated", "Last Viewed", "Resolved",
-    "Due date", "Votes", "Labels", "Labels", "Description", "Environment", "Watchers", "Watchers", "Watchers Id",
-    "Watchers Id", "Original estimate", "Remaining Estimate", "Time Spent", "Work Ratio", "Σ Original Estimate",
-    "Σ Remaining Estimate", "Σ Time Spent", "Security Level", "Attachment", "Components",
-    "Inward issue link (Blocks)", "Inward issue link (Blocks)", "Custom field (Development)",
-    "Custom field (Issue color)", "Custom field (Rank)", "Sprint", "Custom field (Start date)",
-    "Custom field (Story Points)", "Custom field (Team)", "Custom field (Rollback plan)", "Comment", "Comment",
-    "Status Category", "Status Category Changed",
+    "Summary",
+    "Issue key",
+    "Issue id",
+    "Issue Type",
+    "Status",
+    "Project key",
+    "Project name",
+    "Project type",
+    "Project lead",
+    "Project lead id",
+    "Project description",
+    "Priority",
+    "Resolution",
+    "Assignee",
+    "Assignee Id",
+    "Reporter",
+    "Reporter Id",
+    "Creator",
+    "Creator Id",
+    "Created",
+    "Updated",
+    "Last Viewed",
+    "Resolved",
+    "Due date",
+    "Votes",
+    "Labels",
+    "Labels",
+    "Description",
+    "Environment",
+    "Watchers",
+    "Watchers",
+    "Watchers Id",
+    "Watchers Id",
+    "Original estimate",
+    "Remaining Estimate",
+    "Time Spent",
+    "Work Ratio",
+    "Σ Original Estimate",
+    "Σ Remaining Estimate",
+    "Σ Time Spent",
+    "Security Level",
+    "Attachment",
+    "Components",
+    "Inward issue link (Blocks)",
+    "Inward issue link (Blocks)",
+    "Custom field (Development)",
+    "Custom field (Issue color)",
+    "Custom field (Rank)",
+    "Sprint",
+    "Custom field (Start date)",
+    "Custom field (Story Points)",
+    "Custom field (Team)",
+    "Custom field (Rollback plan)",
+    "Comment",
+    "Comment",
+    "Status Category",
+    "Status Category Changed",
 ]
 
 
@@ -178,28 +350,93 @@ def write_jira_csv(sheets: dict[str, list[list]], path: Path) -> None:
         out = csv.writer(fh)
         out.writerow(JIRA_HEADER)
         for n, row in enumerate(items[1:], start=10000):
-            key, title, team, _kind, estimate, start, due, deps, svc, rollback, rehearsal, owner, prio, status, _c = row
+            (
+                key,
+                title,
+                team,
+                _kind,
+                estimate,
+                start,
+                due,
+                deps,
+                svc,
+                rollback,
+                rehearsal,
+                owner,
+                prio,
+                status,
+                _c,
+            ) = row
             blockers = [d.strip() for d in deps.split(",") if d.strip()][:2]
             project = key.split("-")[0]
             done = status == "Done"
             seconds = int(round(estimate * 40 * 3600))
             reporter = f"P{(n * 7) % 997 + 1}"
             category = {"Done": "Done", "In Progress": "In Progress"}.get(status, "To Do")
-            description = (f"{title}. Scope agreed with {team}; {rehearsal or 'no rehearsal planned yet'}. "
-                           f"See the design doc for {svc} before starting.")
-            out.writerow([
-                title, key, n, "Epic" if n % 9 == 0 else "Story", status, project, f"{team} board", "software",
-                "P1", account("P1"), "", prio, "Done" if done else "", owner, account(owner),
-                reporter, account(reporter), reporter, account(reporter), "01/Jun/26 9:26 AM",
-                "18/Jun/26 4:02 PM", "", jira_date(due) if done else "", jira_date(due), 0, "q3", svc,
-                description, "", owner, reporter, account(owner), account(reporter),
-                seconds, 0 if done else seconds, seconds if done else 0, "100%" if done else "0%",
-                seconds, 0 if done else seconds, seconds if done else 0, "", "", svc,
-                *(blockers + ["", ""])[:2], "{}", "", f"0|i{n:05x}:", f"{project} Sprint {n % 6 + 1}",
-                start.isoformat(), "", team, rollback,
-                f"01/Jun/26 9:26 AM;{account(reporter)};Sized in planning", "",
-                category, "18/Jun/26 4:02 PM",
-            ])
+            description = (
+                f"{title}. Scope agreed with {team}; {rehearsal or 'no rehearsal planned yet'}. "
+                f"See the design doc for {svc} before starting."
+            )
+            out.writerow(
+                [
+                    title,
+                    key,
+                    n,
+                    "Epic" if n % 9 == 0 else "Story",
+                    status,
+                    project,
+                    f"{team} board",
+                    "software",
+                    "P1",
+                    account("P1"),
+                    "",
+                    prio,
+                    "Done" if done else "",
+                    owner,
+                    account(owner),
+                    reporter,
+                    account(reporter),
+                    reporter,
+                    account(reporter),
+                    "01/Jun/26 9:26 AM",
+                    "18/Jun/26 4:02 PM",
+                    "",
+                    jira_date(due) if done else "",
+                    jira_date(due),
+                    0,
+                    "q3",
+                    svc,
+                    description,
+                    "",
+                    owner,
+                    reporter,
+                    account(owner),
+                    account(reporter),
+                    seconds,
+                    0 if done else seconds,
+                    seconds if done else 0,
+                    "100%" if done else "0%",
+                    seconds,
+                    0 if done else seconds,
+                    seconds if done else 0,
+                    "",
+                    "",
+                    svc,
+                    *(blockers + ["", ""])[:2],
+                    "{}",
+                    "",
+                    f"0|i{n:05x}:",
+                    f"{project} Sprint {n % 6 + 1}",
+                    start.isoformat(),
+                    "",
+                    team,
+                    rollback,
+                    f"01/Jun/26 9:26 AM;{account(reporter)};Sized in planning",
+                    "",
+                    category,
+                    "18/Jun/26 4:02 PM",
+                ]
+            )
 
 
 def main() -> None:

@@ -20,7 +20,9 @@ from tests.kind_corpus import KINDS, classified, confusion, scores  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", action="store_true", help="list every title read as another kind")
+    parser.add_argument(
+        "--misses", action="store_true", help="list every title read as another kind"
+    )
     args = parser.parse_args()
     results = classified()
     table = confusion(results)
@@ -31,7 +33,10 @@ def main() -> None:
     short = {k: k[:6] for k in KINDS}
     print("\nlabelled \\ read as  " + " ".join(f"{short[k]:>6}" for k in KINDS))
     for expected in KINDS:
-        print(f"{expected:<19}" + " ".join(f"{table.get((expected, got), 0) or '.':>6}" for got in KINDS))
+        print(
+            f"{expected:<19}"
+            + " ".join(f"{table.get((expected, got), 0) or '.':>6}" for got in KINDS)
+        )
     if args.misses:
         print()
         for row, got, reason in results:

@@ -93,12 +93,20 @@ def measure_audit(path: Path) -> dict:
         on_phase("render_html")
         write_atomic(html, stream("html", audit))
         on_phase("render_json")
-        total = time.perf_counter() - start  # what `roadmap-audit audit PLAN` does: one report, the HTML
+        total = (
+            time.perf_counter() - start
+        )  # what `roadmap-audit audit PLAN` does: one report, the HTML
         write_atomic(js, stream("json", audit))
         on_phase("end")
         sizes = {"html_mb": html.stat().st_size / 1e6, "json_mb": js.stat().st_size / 1e6}
-    return {"phases": phases, "seconds": total, "items": len(plan.items), "findings": len(audit.findings),
-            **sizes, "peak_mb": _peak_mb()}
+    return {
+        "phases": phases,
+        "seconds": total,
+        "items": len(plan.items),
+        "findings": len(audit.findings),
+        **sizes,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def measure_forecast(path: Path, runs: int = 10_000) -> dict:
@@ -110,19 +118,31 @@ def measure_forecast(path: Path, runs: int = 10_000) -> dict:
     options = Options(plan=str(path))
     dirs = rule_dirs([], options.config)
     capacity, _ = load_params(pack_file(dirs, "capacity.toml"), {})
-    facts = derive(load(options), capacity, Vocabulary.from_file(pack_file(dirs, "vocabulary.toml")[-1]))
+    facts = derive(
+        load(options), capacity, Vocabulary.from_file(pack_file(dirs, "vocabulary.toml")[-1])
+    )
     facts.open_graph  # built once per run for the dependency rules too; not the forecast's cost
-    params = forecast_params(dirs, options.config).model_copy(update={"runs": runs, "max_item_runs": 10**12})
+    params = forecast_params(dirs, options.config).model_copy(
+        update={"runs": runs, "max_item_runs": 10**12}
+    )
     start = time.perf_counter()
     result = forecast(facts, params)
     seconds = time.perf_counter() - start
-    return {"plan": path.name, "items": len(result.items), "teams": len(result.teams), "runs": result.runs,
-            "seconds": seconds, "us_per_item_run": 1e6 * seconds / max(1, runs * len(result.items)),
-            "default_runs": runs_for(params.model_copy(update={"runs": 1000}), len(result.items))}
+    return {
+        "plan": path.name,
+        "items": len(result.items),
+        "teams": len(result.teams),
+        "runs": result.runs,
+        "seconds": seconds,
+        "us_per_item_run": 1e6 * seconds / max(1, runs * len(result.items)),
+        "default_runs": runs_for(params.model_copy(update={"runs": 1000}), len(result.items)),
+    }
 
 
 def _in_fresh_process(kind: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--one", kind, str(path)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", kind, str(path)], capture_output=True, text=True
+    )
     if out.returncode != 0:
         return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(out.stdout)
@@ -140,17 +160,28 @@ def _startup(args: list[str], runs: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description="roadmap-audit benchmark")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000, 100000])
-    parser.add_argument("--profile", choices=("stress", "realistic"), default="stress",
-                        help="stress: every item sized in weeks, every team far over capacity (the worst case); "
-                             "realistic: each team's plan 60-130%% of its capacity")
+    parser.add_argument(
+        "--profile",
+        choices=("stress", "realistic"),
+        default="stress",
+        help="stress: every item sized in weeks, every team far over capacity (the worst case); "
+        "realistic: each team's plan 60-130%% of its capacity",
+    )
     parser.add_argument("--one", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
-    parser.add_argument("--forecast-only", action="store_true",
-                        help="Only time 10,000 forecast runs of the Northwind sample plan.")
+    parser.add_argument(
+        "--forecast-only",
+        action="store_true",
+        help="Only time 10,000 forecast runs of the Northwind sample plan.",
+    )
     args = parser.parse_args()
     if args.one:
         kind, path = args.one
-        fn = {"baseline_xlsx": measure_baseline_xlsx, "baseline_csv": measure_baseline_csv,
-              "audit": measure_audit, "forecast": measure_forecast}[kind]
+        fn = {
+            "baseline_xlsx": measure_baseline_xlsx,
+            "baseline_csv": measure_baseline_csv,
+            "audit": measure_audit,
+            "forecast": measure_forecast,
+        }[kind]
         print(json.dumps(fn(Path(path))))
         return
     if args.forecast_only:
@@ -174,17 +205,28 @@ def main() -> None:
             write_xlsx(sheets, xlsx)
             write_jira_csv(sheets, jira)
         print(f"measuring {size} items ...", file=sys.stderr)
-        row = {"items": size, "teams": TEAMS_FOR.get(size, max(30, size // 200)),
-               "baseline_xlsx": _in_fresh_process("baseline_xlsx", xlsx),
-               "audit_xlsx": _in_fresh_process("audit", xlsx),
-               "baseline_csv": _in_fresh_process("baseline_csv", jira),
-               "audit_jira_csv": _in_fresh_process("audit", jira)}
+        row = {
+            "items": size,
+            "teams": TEAMS_FOR.get(size, max(30, size // 200)),
+            "baseline_xlsx": _in_fresh_process("baseline_xlsx", xlsx),
+            "audit_xlsx": _in_fresh_process("audit", xlsx),
+            "baseline_csv": _in_fresh_process("baseline_csv", jira),
+            "audit_jira_csv": _in_fresh_process("audit", jira),
+        }
         rows.append(row)
     startup = {"help_s": _startup(["--help"]), "rules_list_s": _startup(["rules", "list"])}
-    result = {"profile": args.profile,
-              "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                          "processor": platform.machine(), "cpus": __import__("os").cpu_count()},
-              "startup": startup, "sizes": rows, "forecast": _in_fresh_process("forecast", SAMPLE)}
+    result = {
+        "profile": args.profile,
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.machine(),
+            "cpus": __import__("os").cpu_count(),
+        },
+        "startup": startup,
+        "sizes": rows,
+        "forecast": _in_fresh_process("forecast", SAMPLE),
+    }
     (RESULTS / f"latest-{args.profile}.json").write_text(json.dumps(result, indent=2))
     print_table(result)
 
@@ -193,34 +235,50 @@ def print_forecast(fc: dict) -> None:
     if "error" in fc:
         print(f"forecast: error: {fc['error']}")
         return
-    print(f"forecast: {fc['runs']:,} runs of {fc['plan']} ({fc['items']} open items, {fc['teams']} teams) in "
-          f"{fc['seconds']:.2f} s (target under 2 s), {fc['us_per_item_run']:.2f} us per item and run")
+    print(
+        f"forecast: {fc['runs']:,} runs of {fc['plan']} ({fc['items']} open items, {fc['teams']} teams) in "
+        f"{fc['seconds']:.2f} s (target under 2 s), {fc['us_per_item_run']:.2f} us per item and run"
+    )
 
 
 def print_table(result: dict) -> None:
-    print(f"machine: {result['machine']['platform']}, {result['machine']['cpus']} CPUs, "
-          f"Python {result['machine']['python']}; plans: {result.get('profile', 'stress')} profile")
-    print(f"startup: --help {result['startup']['help_s']:.2f} s, rules list {result['startup']['rules_list_s']:.2f} s")
+    print(
+        f"machine: {result['machine']['platform']}, {result['machine']['cpus']} CPUs, "
+        f"Python {result['machine']['python']}; plans: {result.get('profile', 'stress')} profile"
+    )
+    print(
+        f"startup: --help {result['startup']['help_s']:.2f} s, rules list {result['startup']['rules_list_s']:.2f} s"
+    )
     if "forecast" in result:
         print_forecast(result["forecast"])
-    head = (f"{'items':>7} {'input':<9} {'baseline s':>10} {'audit s':>8} {'ratio':>6} {'load':>6} {'derive':>6} "
-            f"{'fcast':>6} {'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8} {'json MB':>8} "
-            f"{'findings':>8}")
+    head = (
+        f"{'items':>7} {'input':<9} {'baseline s':>10} {'audit s':>8} {'ratio':>6} {'load':>6} {'derive':>6} "
+        f"{'fcast':>6} {'rules':>6} {'score':>6} {'html':>6} {'json':>6} {'peak MB':>8} {'html MB':>8} {'json MB':>8} "
+        f"{'findings':>8}"
+    )
     print(head)
     print("-" * len(head))
-    print("(audit s: load to the written HTML report; json: writing the JSON report too, not in audit s)")
+    print(
+        "(audit s: load to the written HTML report; json: writing the JSON report too, not in audit s)"
+    )
     for row in result["sizes"]:
-        for label, base, audit in (("xlsx", row["baseline_xlsx"], row["audit_xlsx"]),
-                                   ("jira csv", row["baseline_csv"], row["audit_jira_csv"])):
+        for label, base, audit in (
+            ("xlsx", row["baseline_xlsx"], row["audit_xlsx"]),
+            ("jira csv", row["baseline_csv"], row["audit_jira_csv"]),
+        ):
             if "error" in audit or "error" in base:
-                print(f"{row['items']:>7} {label:<9} error: {audit.get('error') or base.get('error')}")
+                print(
+                    f"{row['items']:>7} {label:<9} error: {audit.get('error') or base.get('error')}"
+                )
                 continue
             p = audit["phases"]
-            print(f"{row['items']:>7} {label:<9} {base['seconds']:>10.2f} {audit['seconds']:>8.2f} "
-                  f"{audit['seconds'] / base['seconds']:>5.2f}x {p.get('load', 0):>6.2f} {p.get('derive', 0):>6.2f} "
-                  f"{p.get('forecast', 0):>6.2f} {p.get('rules', 0):>6.2f} {p.get('score', 0):>6.2f} {p.get('render_html', 0):>6.2f} "
-                  f"{p.get('render_json', 0):>6.2f} {audit['peak_mb']:>8.0f} {audit['html_mb']:>8.1f} "
-                  f"{audit.get('json_mb', 0):>8.1f} {audit.get('findings', 0):>8}")
+            print(
+                f"{row['items']:>7} {label:<9} {base['seconds']:>10.2f} {audit['seconds']:>8.2f} "
+                f"{audit['seconds'] / base['seconds']:>5.2f}x {p.get('load', 0):>6.2f} {p.get('derive', 0):>6.2f} "
+                f"{p.get('forecast', 0):>6.2f} {p.get('rules', 0):>6.2f} {p.get('score', 0):>6.2f} {p.get('render_html', 0):>6.2f} "
+                f"{p.get('render_json', 0):>6.2f} {audit['peak_mb']:>8.0f} {audit['html_mb']:>8.1f} "
+                f"{audit.get('json_mb', 0):>8.1f} {audit.get('findings', 0):>8}"
+            )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,15 @@ from .errors import InputError
 
 SEVERITY_CHOICES = ["critical", "high", "medium", "low", "info"]
 FORMAT_CHOICES = ["html", "json", "md", "text", "xlsx"]
-_EXT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "md", ".markdown": "md",
-                ".txt": "text", ".xlsx": "xlsx"}
+_EXT_FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "text",
+    ".xlsx": "xlsx",
+}
 
 
 class Guarded(click.Group):
@@ -51,10 +58,16 @@ class Guarded(click.Group):
         except KeyboardInterrupt:
             _die("interrupted", ctx)
         except MemoryError:
-            _die("ran out of memory (lower [limits] max_rows or [forecast] runs, or split the plan)", ctx)
+            _die(
+                "ran out of memory (lower [limits] max_rows or [forecast] runs, or split the plan)",
+                ctx,
+            )
         except Exception as exc:  # a bug, or an input nobody foresaw: never a bare traceback
-            _die(f"unexpected error: {type(exc).__name__}: {str(exc)[:200]} "
-                 "(run again with --debug and report the trace)", ctx)
+            _die(
+                f"unexpected error: {type(exc).__name__}: {str(exc)[:200]} "
+                "(run again with --debug and report the trace)",
+                ctx,
+            )
 
 
 def _die(message: str, ctx: click.Context) -> None:
@@ -94,7 +107,9 @@ Exit codes: 0 the plan was read (data notes are listed, not failures); 2 bad
 """
 
 
-@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="roadmap-audit")
 @click.option("--debug", is_flag=True, help="Show the full trace of an unexpected error.")
 @click.pass_context
@@ -111,21 +126,44 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _plan_options(fn):
-    fn = click.option("--context", "context", multiple=True, type=click.Path(),
-                      help="Workbook or CSV with Teams, Services, Org, Actions, Incidents; or a Jira field "
-                           "list (.json) for a Jira plan (repeatable).")(fn)
-    fn = click.option("--config", "config_file", type=click.Path(),
-                      help="Config TOML (default: ./roadmap-audit.toml or [tool.roadmap-audit] in ./pyproject.toml).")(fn)
-    fn = click.option("--quarter", help="Planning quarter, e.g. 2026-Q3 (overrides the Settings sheet).")(fn)
-    fn = click.option("--level", type=click.Choice(["issue", "epic"]), default="issue", show_default=True,
-                      help="Plan items: every issue, or epics with their child issues rolled up into them.")(fn)
-    fn = click.option("--map", "maps", multiple=True, metavar="'HEADER=FIELD'",
-                      help="Read a column as a field no alias covers, e.g. --map 'Our Column=title' or "
-                           "'Team size=teams.headcount' (repeatable; adds to [columns] in the config).")(fn)
+    fn = click.option(
+        "--context",
+        "context",
+        multiple=True,
+        type=click.Path(),
+        help="Workbook or CSV with Teams, Services, Org, Actions, Incidents; or a Jira field "
+        "list (.json) for a Jira plan (repeatable).",
+    )(fn)
+    fn = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(),
+        help="Config TOML (default: ./roadmap-audit.toml or [tool.roadmap-audit] in ./pyproject.toml).",
+    )(fn)
+    fn = click.option(
+        "--quarter", help="Planning quarter, e.g. 2026-Q3 (overrides the Settings sheet)."
+    )(fn)
+    fn = click.option(
+        "--level",
+        type=click.Choice(["issue", "epic"]),
+        default="issue",
+        show_default=True,
+        help="Plan items: every issue, or epics with their child issues rolled up into them.",
+    )(fn)
+    fn = click.option(
+        "--map",
+        "maps",
+        multiple=True,
+        metavar="'HEADER=FIELD'",
+        help="Read a column as a field no alias covers, e.g. --map 'Our Column=title' or "
+        "'Team size=teams.headcount' (repeatable; adds to [columns] in the config).",
+    )(fn)
     return fn
 
 
-def _format_for(output: str | None, fmt: str | None, writes: tuple[str, ...] = tuple(FORMAT_CHOICES)) -> str:
+def _format_for(
+    output: str | None, fmt: str | None, writes: tuple[str, ...] = tuple(FORMAT_CHOICES)
+) -> str:
     """The report format: --format, else from the -o extension, else html. An extension
     the tool does not write (.csv, .xls, .xlsm) is refused, never silently given HTML."""
     from .report import NOT_WRITTEN
@@ -136,18 +174,33 @@ def _format_for(output: str | None, fmt: str | None, writes: tuple[str, ...] = t
     known = _EXT_FORMATS.get(suffix)
     formats = ", ".join({"text": ".txt"}.get(f, f".{f}") for f in writes)
     if suffix in NOT_WRITTEN:
-        raise InputError(f"the report cannot be written as '{suffix}'", where=output, hint=f"it is written as {formats}")
+        raise InputError(
+            f"the report cannot be written as '{suffix}'",
+            where=output,
+            hint=f"it is written as {formats}",
+        )
     if suffix and known is None and fmt is None:
-        raise InputError(f"the report cannot be written as '{suffix}'", where=output,
-                         hint=f"it is written as {formats}; or give --format for another extension")
+        raise InputError(
+            f"the report cannot be written as '{suffix}'",
+            where=output,
+            hint=f"it is written as {formats}; or give --format for another extension",
+        )
     chosen = fmt or known or "html"
     if chosen not in writes:
-        raise InputError(f"the report cannot be written as '{suffix}'", where=output, hint=f"it is written as {formats}")
+        raise InputError(
+            f"the report cannot be written as '{suffix}'",
+            where=output,
+            hint=f"it is written as {formats}",
+        )
     return chosen
 
 
-def _guard_paths(inputs: list[str], config_file: str | None, output: str | None = None,
-                 rules_dirs: tuple[str, ...] = ()) -> None:
+def _guard_paths(
+    inputs: list[str],
+    config_file: str | None,
+    output: str | None = None,
+    rules_dirs: tuple[str, ...] = (),
+) -> None:
     """Before anything is read: every input exists, and -o is none of them (nor a link to one)."""
     from .config import default_config_files
     from .report import check_output
@@ -156,8 +209,12 @@ def _guard_paths(inputs: list[str], config_file: str | None, output: str | None 
         if not os.path.lexists(path):
             raise InputError("not found", where=path, hint="check the path")
     if output:
-        protected = [*inputs, *rules_dirs, *(p for p in [config_file] if p),
-                     *(str(p) for p in default_config_files() if p.is_file())]
+        protected = [
+            *inputs,
+            *rules_dirs,
+            *(p for p in [config_file] if p),
+            *(str(p) for p in default_config_files() if p.is_file()),
+        ]
         check_output(output, protected)
 
 
@@ -167,14 +224,24 @@ def _column_map(maps: tuple[str, ...]) -> dict[str, str]:
     for text in maps:
         header, sep, field = text.rpartition("=")
         if not sep or not header.strip() or not field.strip():
-            raise click.BadParameter(f"'{text}' is not HEADER=FIELD, e.g. 'Our Column=title'", param_hint="--map")
+            raise click.BadParameter(
+                f"'{text}' is not HEADER=FIELD, e.g. 'Our Column=title'", param_hint="--map"
+            )
         out[header.strip()] = field.strip()
     return out
 
 
-def _options(plan: str, context: tuple[str, ...], config_file: str | None, quarter: str | None,
-             rules_dirs: tuple[str, ...] = (), select: str | None = None, ignore: str | None = None,
-             level: str = "issue", maps: tuple[str, ...] = ()):
+def _options(
+    plan: str,
+    context: tuple[str, ...],
+    config_file: str | None,
+    quarter: str | None,
+    rules_dirs: tuple[str, ...] = (),
+    select: str | None = None,
+    ignore: str | None = None,
+    level: str = "issue",
+    maps: tuple[str, ...] = (),
+):
     from .config import load_config
     from .load.values import ParseError, parse_quarter
     from .pipeline import Options
@@ -189,8 +256,16 @@ def _options(plan: str, context: tuple[str, ...], config_file: str | None, quart
     if maps:
         config = config.model_copy(update={"columns": {**config.columns, **_column_map(maps)}})
     split = lambda s: [x.strip() for x in (s or "").split(",") if x.strip()]  # noqa: E731
-    return Options(plan=plan, context=list(context), config=config, rules_dirs=list(rules_dirs), level=level,
-                   select=split(select), ignore=split(ignore), quarter=quarter)
+    return Options(
+        plan=plan,
+        context=list(context),
+        config=config,
+        rules_dirs=list(rules_dirs),
+        level=level,
+        select=split(select),
+        ignore=split(ignore),
+        quarter=quarter,
+    )
 
 
 class _Progress:
@@ -208,23 +283,60 @@ class _Progress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
-_PHASES = {"derive": "deriving capacity and graphs", "forecast": "forecasting delivery", "rules": "running the rules",
-           "score": "scoring"}
+_PHASES = {
+    "derive": "deriving capacity and graphs",
+    "forecast": "forecasting delivery",
+    "rules": "running the rules",
+    "score": "scoring",
+}
 
 
 @main.command(epilog=_AUDIT_EPILOG)
 @click.argument("plan", type=click.Path())
 @_plan_options
-@click.option("-o", "--output", type=click.Path(), help="Write the report here (format from the extension).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="Report format (default html).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files (repeatable).")
-@click.option("--select", help="Only these rule ids or prefixes, comma-separated (e.g. MIG,CAP001).")
+@click.option(
+    "-o", "--output", type=click.Path(), help="Write the report here (format from the extension)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="Report format (default html)."
+)
+@click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(),
+    help="Extra folder of rule files (repeatable).",
+)
+@click.option(
+    "--select", help="Only these rule ids or prefixes, comma-separated (e.g. MIG,CAP001)."
+)
 @click.option("--ignore", help="Skip these rule ids or prefixes, comma-separated.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), help="Exit 1 if any finding is at or above this severity.")
-@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere "
-              "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).")
-def audit(plan, context, config_file, quarter, level, maps, output, fmt, rules_dirs, select, ignore, fail_on,
-          redact_people):
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITY_CHOICES),
+    help="Exit 1 if any finding is at or above this severity.",
+)
+@click.option(
+    "--redact-people",
+    is_flag=True,
+    help="Replace people's names with stable pseudonyms everywhere "
+    "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).",
+)
+def audit(
+    plan,
+    context,
+    config_file,
+    quarter,
+    level,
+    maps,
+    output,
+    fmt,
+    rules_dirs,
+    select,
+    ignore,
+    fail_on,
+    redact_people,
+):
     """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
     from . import pipeline
     from .redact import key_from_environment, redactor_for
@@ -246,7 +358,14 @@ def audit(plan, context, config_file, quarter, level, maps, output, fmt, rules_d
     result = pipeline.run(options, loaded, on_phase=lambda p: progress(_PHASES.get(p, p)))
     progress(f"writing the {fmt} report")
     # colour only when the text goes to a terminal, never into a file
-    body = stream(fmt, result, plan_path=plan, plan=loaded, redactor=redactor, colour=None if not output else False)
+    body = stream(
+        fmt,
+        result,
+        plan_path=plan,
+        plan=loaded,
+        redactor=redactor,
+        colour=None if not output else False,
+    )
     if output:
         target = Path(output)
         write_atomic(target, body)
@@ -266,8 +385,11 @@ def audit(plan, context, config_file, quarter, level, maps, output, fmt, rules_d
         if tripped:
             named = ", ".join(f"{f.rule} {f.subject.id}" for f in tripped[:10])
             more = f" and {len(tripped) - 10} more" if len(tripped) > 10 else ""
-            click.echo(f"--fail-on {fail_on}: {len(tripped)} finding{'s' if len(tripped) != 1 else ''} "
-                       f"at or above {fail_on}: {named}{more}", err=True)
+            click.echo(
+                f"--fail-on {fail_on}: {len(tripped)} finding{'s' if len(tripped) != 1 else ''} "
+                f"at or above {fail_on}: {named}{more}",
+                err=True,
+            )
             sys.exit(1)
 
 
@@ -278,8 +400,10 @@ def _summary_line(result, output: str) -> str:
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_CHOICES if counts[s]) or "no findings"
     unchecked = [t.team for t in result.teams if not t.capacity_known]
     if unchecked:
-        parts += (f"; load not checked for {len(unchecked)} of {len(result.teams)} "
-                  f"team{'s' if len(result.teams) != 1 else ''}: no headcount")
+        parts += (
+            f"; load not checked for {len(unchecked)} of {len(result.teams)} "
+            f"team{'s' if len(result.teams) != 1 else ''}: no headcount"
+        )
     return f"verdict: {result.verdict} ({parts}); report written to {output}"
 
 
@@ -287,12 +411,29 @@ def _summary_line(result, output: str) -> str:
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @_plan_options
-@click.option("-o", "--output", type=click.Path(), help="Write the comparison here (format from the extension).")
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "md", "text"]), help="Format (default html).")
-@click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES),
-              help="Exit 1 if NEW brings a finding at or above this severity (new, or worse than in OLD).")
-@click.option("--redact-people", is_flag=True, help="Replace people's names with stable pseudonyms everywhere "
-              "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Write the comparison here (format from the extension).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "json", "md", "text"]),
+    help="Format (default html).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITY_CHOICES),
+    help="Exit 1 if NEW brings a finding at or above this severity (new, or worse than in OLD).",
+)
+@click.option(
+    "--redact-people",
+    is_flag=True,
+    help="Replace people's names with stable pseudonyms everywhere "
+    "(a keyed hash when ROADMAP_AUDIT_REDACT_KEY is set).",
+)
 def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail_on, redact_people):
     """Compare two plans, OLD (earlier) and NEW (later): findings resolved and new, team load before
     and after, items added, removed, moved or changed, and the verdict change."""
@@ -316,10 +457,21 @@ def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail
         progress(f"reading the {label} plan")
         plans.append((label, options, pipeline.load(options)))
     if redact_people:  # one redactor for both plans: a person keeps one pseudonym on both sides
-        redactor = Redactor.for_names(set().union(*(people(loaded) for _, _, loaded in plans)), key_from_environment())
+        redactor = Redactor.for_names(
+            set().union(*(people(loaded) for _, _, loaded in plans)), key_from_environment()
+        )
         plans = [(label, options, redactor.plan(loaded)) for label, options, loaded in plans]
-    audits = [(pipeline.run(options, loaded, on_phase=lambda p, label=label: progress(
-        f"{label} plan: {_PHASES.get(p, p)}")), loaded) for label, options, loaded in plans]
+    audits = [
+        (
+            pipeline.run(
+                options,
+                loaded,
+                on_phase=lambda p, label=label: progress(f"{label} plan: {_PHASES.get(p, p)}"),
+            ),
+            loaded,
+        )
+        for label, options, loaded in plans
+    ]
     result = compare(audits[0][0], audits[0][1], audits[1][0], audits[1][1])
     body = render_diff(fmt, result)
     progress.done()
@@ -337,7 +489,9 @@ def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail
 @main.command(epilog=_VALIDATE_EPILOG)
 @click.argument("plan", type=click.Path())
 @_plan_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def validate(plan, context, config_file, quarter, level, maps, fmt):
     """Read PLAN without running the rules and report data quality: every row used or reported."""
     import json
@@ -349,31 +503,61 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
     loaded = pipeline.load(options)
     issues = pipeline.derived(options, loaded).issues  # the loader's notes, and how sizes were read
     if fmt == "json":
-        click.echo(json.dumps({
-            "sources": loaded.sources, "rows_read": loaded.rows_read, "rows_used": loaded.rows_used,
-            "items": len(loaded.items), "teams": len(loaded.teams), "services": len(loaded.services),
-            "headers": [{"source": h.source, "sheet": h.sheet, "row": h.row,
-                         "columns": [{"column": c, "header": t, "read_as": r} for c, t, r in h.columns]}
-                        for h in loaded.headers],
-            "issues": [{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
-                        "row_dropped": i.row_dropped, "rows": i.count} for i in issues],
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "sources": loaded.sources,
+                    "rows_read": loaded.rows_read,
+                    "rows_used": loaded.rows_used,
+                    "items": len(loaded.items),
+                    "teams": len(loaded.teams),
+                    "services": len(loaded.services),
+                    "headers": [
+                        {
+                            "source": h.source,
+                            "sheet": h.sheet,
+                            "row": h.row,
+                            "columns": [
+                                {"column": c, "header": t, "read_as": r} for c, t, r in h.columns
+                            ],
+                        }
+                        for h in loaded.headers
+                    ],
+                    "issues": [
+                        {
+                            "source": i.ref.source,
+                            "location": i.ref.location,
+                            "problem": i.problem,
+                            "row_dropped": i.row_dropped,
+                            "rows": i.count,
+                        }
+                        for i in issues
+                    ],
+                },
+                indent=2,
+            )
+        )
         return
     from .report.view import strip_controls
 
     def say(line: str) -> None:  # a cell's escape sequences never reach the terminal
         click.echo(strip_controls(line))
 
-    say(f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
+    say(
+        f"{', '.join(loaded.sources)}: {loaded.rows_read} rows read, {loaded.rows_used} used; "
         f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
-        f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents")
+        f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents"
+    )
     from .load.values import normalize_name
 
     for header in loaded.headers:  # what each header was read as, before the notes
         if all(normalize_name(t) == normalize_name(r) for _, t, r in header.columns):
             read = f"{len(header.columns)} columns, each read as the field it names"
         else:
-            read = "; ".join(f"{c} '{t}' {'→ ' + r if not r.startswith('kept') else r}" for c, t, r in header.columns)
+            read = "; ".join(
+                f"{c} '{t}' {'→ ' + r if not r.startswith('kept') else r}"
+                for c, t, r in header.columns
+            )
         say(f"  {header.source} {header.sheet}!{header.row} (header row): {read}")
     for issue in issues:
         mark = "row not used" if issue.row_dropped else "note"
@@ -389,20 +573,26 @@ def rules():
 
 @rules.command("list")
 @click.option("--config", "config_file", type=click.Path(), help="Config TOML.")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+@click.option(
+    "--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files."
+)
 def rules_list(config_file, rules_dirs):
     """Ids, severities and one-line intent of every rule."""
     from .config import load_config
     from .pipeline import Options, rules_for
 
-    for rule in rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs))):
+    for rule in rules_for(
+        Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs))
+    ):
         click.echo(f"{rule.id}  {rule.severity:<8}  {rule.spec.summary}")
 
 
 @rules.command("explain")
 @click.argument("rule_id")
 @click.option("--config", "config_file", type=click.Path(), help="Config TOML.")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files.")
+@click.option(
+    "--rules", "rules_dirs", multiple=True, type=click.Path(), help="Extra folder of rule files."
+)
 def rules_explain(rule_id, config_file, rules_dirs):
     """Why a rule matters, what it looks for, its parameters and their sources, and the fix."""
     import textwrap
@@ -410,20 +600,30 @@ def rules_explain(rule_id, config_file, rules_dirs):
     from .config import load_config
     from .pipeline import Options, rules_for
 
-    every = rules_for(Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs)))
+    every = rules_for(
+        Options(plan="", config=load_config(config_file), rules_dirs=list(rules_dirs))
+    )
     found = [r for r in every if r.id == rule_id.upper()]
     if not found:
         from .errors import closest
 
         near = closest(rule_id.upper(), [r.id for r in every])
-        raise InputError(f"no rule '{rule_id}'", hint=(f"did you mean '{near}'? " if near else "")
-                         + "`roadmap-audit rules list` shows the ids")
+        raise InputError(
+            f"no rule '{rule_id}'",
+            hint=(f"did you mean '{near}'? " if near else "")
+            + "`roadmap-audit rules list` shows the ids",
+        )
     rule = found[0]
-    wrap = lambda t: textwrap.fill(" ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
+    wrap = lambda t: textwrap.fill(
+        " ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  "
+    )  # noqa: E731
     click.echo(f"{rule.id} — {rule.spec.title}  [{rule.severity}, check: {rule.spec.check}]")
     click.echo(f"  file: {rule.path.name}")
-    for head, text in (("Why it matters", rule.spec.why), ("Evidence it looks for", rule.spec.evidence),
-                       ("Fix", rule.spec.fix)):
+    for head, text in (
+        ("Why it matters", rule.spec.why),
+        ("Evidence it looks for", rule.spec.evidence),
+        ("Fix", rule.spec.fix),
+    ):
         click.echo(f"\n{head}\n{wrap(text)}")
     values = rule.params.model_dump(mode="json")
     models = []
@@ -438,12 +638,15 @@ def rules_explain(rule_id, config_file, rules_dirs):
         _, described = pack_params(name, rule_dirs(list(rules_dirs), config), config)
         click.echo(f"\n{title} (rules/{name}.toml; override under [{name}])")
         for key, spec in described.items():
-            click.echo(f"  {key} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}")
+            click.echo(
+                f"  {key} = {toml_value(spec['value'])}\n      source: {spec.get('source', '')}"
+            )
     if values:
         click.echo("\nParameters (value in force — source)")
         for name, value in values.items():
             source = rule.param_sources.get(
-                name, "not set in the rule file; the value the check uses when nothing is given (convention of this project)"
+                name,
+                "not set in the rule file; the value the check uses when nothing is given (convention of this project)",
             )
             click.echo(f"  {name} = {toml_value(value)}\n      source: {source}")
 
@@ -459,16 +662,24 @@ def toml_value(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
+        return (
+            "{ "
+            + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items())
+            + " }"
+        )
     return json.dumps(str(value), ensure_ascii=False)
 
 
 @main.command()
 @click.argument("path", type=click.Path())
-@click.option("--from", "from_plan", type=click.Path(),
-              help="Write the context workbook this plan lacks instead: a Teams row for each team that owns "
-                   "items with no staffing row, a Services row for each service named on items; fill in the "
-                   "numbers and pass it with --context.")
+@click.option(
+    "--from",
+    "from_plan",
+    type=click.Path(),
+    help="Write the context workbook this plan lacks instead: a Teams row for each team that owns "
+    "items with no staffing row, a Services row for each service named on items; fill in the "
+    "numbers and pass it with --context.",
+)
 @_plan_options
 def template(path, from_plan, context, config_file, quarter, level, maps):
     """Write a blank plan workbook with header notes, example rows and data validation."""
@@ -483,13 +694,22 @@ def template(path, from_plan, context, config_file, quarter, level, maps):
     from . import pipeline
 
     _guard_paths([from_plan, *context], config_file)
-    rows = rows_for(pipeline.load(_options(from_plan, context, config_file, quarter, level=level, maps=maps)))
+    rows = rows_for(
+        pipeline.load(_options(from_plan, context, config_file, quarter, level=level, maps=maps))
+    )
     if not rows["Teams"] and not rows["Services"]:
-        raise InputError("every team that owns items already has a staffing row, and every service named "
-                         "on items a Services row", where=from_plan, hint="nothing to write")
+        raise InputError(
+            "every team that owns items already has a staffing row, and every service named "
+            "on items a Services row",
+            where=from_plan,
+            hint="nothing to write",
+        )
     write_template(Path(path), rows=rows)
-    click.echo(f"context workbook written to {path}: {len(rows['Teams'])} teams and {len(rows['Services'])} "
-               f"services to fill in (headcount first); audit with --context {path}", err=True)
+    click.echo(
+        f"context workbook written to {path}: {len(rows['Teams'])} teams and {len(rows['Services'])} "
+        f"services to fill in (headcount first); audit with --context {path}",
+        err=True,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

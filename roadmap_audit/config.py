@@ -52,8 +52,12 @@ class JiraConfig(BaseModel):
     start_field: str | None = None
     # Where an issue with no team field gets its team, in order; [] means nowhere. Components are
     # services, so "component" is only ever a team when asked for here.
-    team_fallback: list[Literal["component", "project"]] = Field(default_factory=lambda: ["project"])
-    hours_per_week: float = Field(40.0, gt=0, le=168)  # Jira estimates are seconds; one engineer-week is this many hours
+    team_fallback: list[Literal["component", "project"]] = Field(
+        default_factory=lambda: ["project"]
+    )
+    hours_per_week: float = Field(
+        40.0, gt=0, le=168
+    )  # Jira estimates are seconds; one engineer-week is this many hours
 
 
 class Limits(BaseModel):
@@ -63,9 +67,15 @@ class Limits(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    max_file_mb: float = Field(200, gt=0, le=1024 * 1024)  # per input file; larger is exit 2 (at most 1 TiB)
-    max_rows: int = Field(1_000_000, gt=0, le=1_000_000_000)  # per sheet, CSV file or Jira export; more is exit 2
-    max_cell_chars: int = Field(32_767, gt=0, le=1_000_000_000)  # Excel's own limit for one cell; longer cells are cut, with a note
+    max_file_mb: float = Field(
+        200, gt=0, le=1024 * 1024
+    )  # per input file; larger is exit 2 (at most 1 TiB)
+    max_rows: int = Field(
+        1_000_000, gt=0, le=1_000_000_000
+    )  # per sheet, CSV file or Jira export; more is exit 2
+    max_cell_chars: int = Field(
+        32_767, gt=0, le=1_000_000_000
+    )  # Excel's own limit for one cell; longer cells are cut, with a note
 
     @property
     def max_file_bytes(self) -> int:
@@ -81,7 +91,9 @@ class ContextConfig(BaseModel):
     """[context]: files from the systems of record read with every run, and how they are read."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    files: list[str] = Field(default_factory=list)  # as --context: workbooks, catalogs, SLO files, exports
+    files: list[str] = Field(
+        default_factory=list
+    )  # as --context: workbooks, catalogs, SLO files, exports
     # observed pages and incidents are counted over this many weeks before the quarter starts:
     # a quarter, as the staffing model plans one
     window_weeks: float = Field(13, gt=0, le=520)
@@ -102,12 +114,16 @@ class Config(BaseModel):
     forecast: dict[str, Any] = Field(default_factory=dict)  # checked against rules/forecast.toml
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # sheet -> header -> field
-    columns: dict[str, str] = Field(default_factory=dict)  # [columns] and --map: header -> field or sheet.field
+    columns: dict[str, str] = Field(
+        default_factory=dict
+    )  # [columns] and --map: header -> field or sheet.field
     jira: JiraConfig = Field(default_factory=JiraConfig)
     limits: Limits = Field(default_factory=Limits)
     context: ContextConfig = Field(default_factory=ContextConfig)
     origin: list[str] = Field(default_factory=list, exclude=True)  # files read, in order
-    set_in: dict[str, str] = Field(default_factory=dict, exclude=True)  # "fail_on", "rules.CAP001", "forecast.runs" -> file
+    set_in: dict[str, str] = Field(
+        default_factory=dict, exclude=True
+    )  # "fail_on", "rules.CAP001", "forecast.runs" -> file
 
     @field_validator("select", "ignore", mode="before")
     @classmethod
@@ -146,17 +162,30 @@ class Config(BaseModel):
         set_in = dict(self.set_in)
         for key, value in other.items():
             if key in ("origin", "set_in"):  # the tool's own bookkeeping, never a key of a file
-                raise InputError(f"unknown key '{key}' ({did_you_mean(key, list(_KEYS), 'keys')})", where=origin)
+                raise InputError(
+                    f"unknown key '{key}' ({did_you_mean(key, list(_KEYS), 'keys')})", where=origin
+                )
             set_in[key] = origin
-            if key in ("capacity", "forecast", "mapping", "columns", "jira", "limits", "context") and isinstance(value, dict):
+            if key in (
+                "capacity",
+                "forecast",
+                "mapping",
+                "columns",
+                "jira",
+                "limits",
+                "context",
+            ) and isinstance(value, dict):
                 data[key] = {**data[key], **value}
                 set_in.update({f"{key}.{name}": origin for name in value})
             elif key == "rules" and isinstance(value, dict):
                 rules = dict(data["rules"])
                 for rid, over in value.items():
                     if not isinstance(over, dict):
-                        raise InputError(f"'rules.{rid}' must be a table ([rules.{rid}] with severity or "
-                                         "parameters under it)", where=origin)
+                        raise InputError(
+                            f"'rules.{rid}' must be a table ([rules.{rid}] with severity or "
+                            "parameters under it)",
+                            where=origin,
+                        )
                     rules[rid] = {**rules.get(rid, {}), **over}
                     set_in[f"rules.{rid}"] = origin
                 data["rules"] = rules
@@ -165,8 +194,11 @@ class Config(BaseModel):
         try:
             return Config(**data, origin=[*self.origin, origin], set_in=set_in)
         except ValidationError as exc:
-            raise InputError(validation_line(exc, Config), where=origin,
-                             hint="see the Configuration section of the README") from exc
+            raise InputError(
+                validation_line(exc, Config),
+                where=origin,
+                hint="see the Configuration section of the README",
+            ) from exc
 
 
 _KEYS = [name for name, info in Config.model_fields.items() if not info.exclude]
@@ -189,11 +221,16 @@ def read_toml(path: Path, display: str | None = None, what: str = "file") -> dic
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"is a folder, not a {what}", where=where)
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"is not a regular file (a device, pipe or socket), so it is not read as a {what}",
-                         where=where)
+        raise InputError(
+            f"is not a regular file (a device, pipe or socket), so it is not read as a {what}",
+            where=where,
+        )
     if info.st_size > MAX_TOML_BYTES:
-        raise InputError(f"is {info.st_size // (1024 * 1024)} MB, too large for a {what} "
-                         f"(at most {MAX_TOML_BYTES // (1024 * 1024)} MB)", where=where)
+        raise InputError(
+            f"is {info.st_size // (1024 * 1024)} MB, too large for a {what} "
+            f"(at most {MAX_TOML_BYTES // (1024 * 1024)} MB)",
+            where=where,
+        )
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_TOML_BYTES + 1)
@@ -202,8 +239,11 @@ def read_toml(path: Path, display: str | None = None, what: str = "file") -> dic
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"is not UTF-8 text (byte {exc.start + 1} is 0x{raw[exc.start]:02x}); "
-                         "TOML files are UTF-8", where=where) from None
+        raise InputError(
+            f"is not UTF-8 text (byte {exc.start + 1} is 0x{raw[exc.start]:02x}); "
+            "TOML files are UTF-8",
+            where=where,
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -216,12 +256,18 @@ def _tool_section(data: dict[str, Any], where: str) -> dict[str, Any] | None:
     if tool is None:
         return None
     if not isinstance(tool, dict):
-        raise InputError(f"'tool' is a {type(tool).__name__}, not a table, so [tool.roadmap-audit] "
-                         "cannot be read", where=where)
+        raise InputError(
+            f"'tool' is a {type(tool).__name__}, not a table, so [tool.roadmap-audit] "
+            "cannot be read",
+            where=where,
+        )
     section = tool.get("roadmap-audit")
     if section is not None and not isinstance(section, dict):
-        raise InputError(f"'tool.roadmap-audit' is a {type(section).__name__}, not a table", where=where,
-                         hint="write it as a [tool.roadmap-audit] section")
+        raise InputError(
+            f"'tool.roadmap-audit' is a {type(section).__name__}, not a table",
+            where=where,
+            hint="write it as a [tool.roadmap-audit] section",
+        )
     return section
 
 

@@ -13,10 +13,30 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .model import SCHEMA_VERSION, SEVERITIES, Audit, Finding, Item, ItemSummary, Plan, Severity, Subject, Verdict
+from .model import (
+    SCHEMA_VERSION,
+    SEVERITIES,
+    Audit,
+    Finding,
+    Item,
+    ItemSummary,
+    Plan,
+    Severity,
+    Subject,
+    Verdict,
+)
 
 PLAN_SUBJECT = "(the plan)"  # a finding about the plan file, whichever file it is
-ITEM_FIELDS = ("team", "status", "start", "due", "estimate_weeks", "priority", "committed", "depends_on")
+ITEM_FIELDS = (
+    "team",
+    "status",
+    "start",
+    "due",
+    "estimate_weeks",
+    "priority",
+    "committed",
+    "depends_on",
+)
 
 
 class _Model(BaseModel):
@@ -68,8 +88,10 @@ class TeamChange(_Model):
     @property
     def changed(self) -> bool:
         """Whether the team's capacity, load, score or forecast differs between the two plans."""
-        return any(getattr(self, f"{f}_before") != getattr(self, f"{f}_after")
-                   for f in ("capacity_weeks", "planned_weeks", "load", "score", "p85_weeks"))
+        return any(
+            getattr(self, f"{f}_before") != getattr(self, f"{f}_after")
+            for f in ("capacity_weeks", "planned_weeks", "load", "score", "p85_weeks")
+        )
 
 
 class ItemRef(_Model):
@@ -128,8 +150,11 @@ class PlanDiff(_Model):
         def reaches(s: str | None) -> bool:
             return s is not None and SEVERITIES.index(s) <= limit
 
-        return [c for c in [*self.findings_new, *self.findings_unchanged]
-                if reaches(c.severity_after) and not reaches(c.severity_before)]
+        return [
+            c
+            for c in [*self.findings_new, *self.findings_unchanged]
+            if reaches(c.severity_after) and not reaches(c.severity_before)
+        ]
 
     def status_changes(self) -> list[tuple[str, Any, Any]]:
         """(key, status before, status after) of every item whose status changed."""
@@ -144,11 +169,17 @@ def _side(audit: Audit) -> DiffSide:
     for f in audit.findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     fc = audit.forecast
-    return DiffSide(sources=audit.plan.sources, quarter=audit.plan.quarter, items=audit.plan.items,
-                    teams=audit.plan.teams, verdict=audit.verdict, verdict_reason=audit.verdict_reason,
-                    findings_by_severity=counts,
-                    forecast_p50_weeks=fc.plan.p50_weeks if fc else None,
-                    forecast_p85_weeks=fc.plan.p85_weeks if fc else None)
+    return DiffSide(
+        sources=audit.plan.sources,
+        quarter=audit.plan.quarter,
+        items=audit.plan.items,
+        teams=audit.plan.teams,
+        verdict=audit.verdict,
+        verdict_reason=audit.verdict_reason,
+        findings_by_severity=counts,
+        forecast_p50_weeks=fc.plan.p50_weeks if fc else None,
+        forecast_p85_weeks=fc.plan.p85_weeks if fc else None,
+    )
 
 
 def _finding_key(f: Finding, plan_source: str) -> tuple[str, str, str]:
@@ -156,17 +187,35 @@ def _finding_key(f: Finding, plan_source: str) -> tuple[str, str, str]:
     return f.rule, f.subject.kind, sid
 
 
-def _findings(before: Audit, after: Audit) -> tuple[list[FindingChange], list[FindingChange], list[FindingChange]]:
+def _findings(
+    before: Audit, after: Audit
+) -> tuple[list[FindingChange], list[FindingChange], list[FindingChange]]:
     old = {_finding_key(f, before.plan.sources[0]): f for f in before.findings}
     new = {_finding_key(f, after.plan.sources[0]): f for f in after.findings}
-    resolved = [FindingChange(rule=f.rule, subject=f.subject, title=f.title, severity_before=f.severity,
-                              teams=f.teams, message=f.message)
-                for k, f in old.items() if k not in new]
+    resolved = [
+        FindingChange(
+            rule=f.rule,
+            subject=f.subject,
+            title=f.title,
+            severity_before=f.severity,
+            teams=f.teams,
+            message=f.message,
+        )
+        for k, f in old.items()
+        if k not in new
+    ]
     added, unchanged = [], []
     for k, f in new.items():
         was = old.get(k)
-        change = FindingChange(rule=f.rule, subject=f.subject, title=f.title, severity_after=f.severity,
-                               severity_before=was.severity if was else None, teams=f.teams, message=f.message)
+        change = FindingChange(
+            rule=f.rule,
+            subject=f.subject,
+            title=f.title,
+            severity_after=f.severity,
+            severity_before=was.severity if was else None,
+            teams=f.teams,
+            message=f.message,
+        )
         (unchanged if was else added).append(change)
     return resolved, added, unchanged
 
@@ -174,20 +223,30 @@ def _findings(before: Audit, after: Audit) -> tuple[list[FindingChange], list[Fi
 def _teams(before: Audit, after: Audit) -> list[TeamChange]:
     old = {t.team: t for t in before.teams}
     new = {t.team: t for t in after.teams}
-    p85 = [{t.team: t.p85_weeks for t in a.forecast.teams} if a.forecast else {} for a in (before, after)]
+    p85 = [
+        {t.team: t.p85_weeks for t in a.forecast.teams} if a.forecast else {}
+        for a in (before, after)
+    ]
     out = []
     for name in sorted(old.keys() | new.keys()):
         a, b = old.get(name), new.get(name)
         known = lambda t: t is not None and t.capacity_weeks > 0  # noqa: E731
-        out.append(TeamChange(
-            team=name,
-            capacity_weeks_before=a.capacity_weeks if a else None, capacity_weeks_after=b.capacity_weeks if b else None,
-            planned_weeks_before=a.planned_weeks if a else None, planned_weeks_after=b.planned_weeks if b else None,
-            load_before=a.load if known(a) else None, load_after=b.load if known(b) else None,
-            load_change=round(b.load - a.load, 3) if known(a) and known(b) else None,
-            score_before=a.score if a else None, score_after=b.score if b else None,
-            p85_weeks_before=p85[0].get(name), p85_weeks_after=p85[1].get(name),
-        ))
+        out.append(
+            TeamChange(
+                team=name,
+                capacity_weeks_before=a.capacity_weeks if a else None,
+                capacity_weeks_after=b.capacity_weeks if b else None,
+                planned_weeks_before=a.planned_weeks if a else None,
+                planned_weeks_after=b.planned_weeks if b else None,
+                load_before=a.load if known(a) else None,
+                load_after=b.load if known(b) else None,
+                load_change=round(b.load - a.load, 3) if known(a) and known(b) else None,
+                score_before=a.score if a else None,
+                score_after=b.score if b else None,
+                p85_weeks_before=p85[0].get(name),
+                p85_weeks_after=p85[1].get(name),
+            )
+        )
     return out
 
 
@@ -214,9 +273,15 @@ def _first(plan: Plan) -> dict[str, Item]:
 
 
 def _ref(item: Item, summary: ItemSummary | None) -> ItemRef:
-    return ItemRef(key=item.key, title=item.title, team=summary.team if summary else item.team, status=item.status,
-                   estimate_weeks=summary.estimate_weeks if summary else item.estimate_weeks, due=item.due,
-                   committed=item.committed)
+    return ItemRef(
+        key=item.key,
+        title=item.title,
+        team=summary.team if summary else item.team,
+        status=item.status,
+        estimate_weeks=summary.estimate_weeks if summary else item.estimate_weeks,
+        due=item.due,
+        committed=item.committed,
+    )
 
 
 def compare(before: Audit, before_plan: Plan, after: Audit, after_plan: Plan) -> PlanDiff:
@@ -231,11 +296,20 @@ def compare(before: Audit, before_plan: Plan, after: Audit, after_plan: Plan) ->
         if was is None:
             continue
         a, b = _values(was, old_summary.get(key)), _values(item, new_summary.get(key))
-        changes = [FieldChange(field=f, before=a[f], after=b[f]) for f in ITEM_FIELDS if a[f] != b[f]]
+        changes = [
+            FieldChange(field=f, before=a[f], after=b[f]) for f in ITEM_FIELDS if a[f] != b[f]
+        ]
         if changes:
-            changed.append(ItemChange(key=key, title=item.title, team_before=a["team"], team_after=b["team"],
-                                      moved=bool(a["team"] and b["team"] and a["team"] != b["team"]),
-                                      changes=changes))
+            changed.append(
+                ItemChange(
+                    key=key,
+                    title=item.title,
+                    team_before=a["team"],
+                    team_after=b["team"],
+                    moved=bool(a["team"] and b["team"] and a["team"] != b["team"]),
+                    changes=changes,
+                )
+            )
     return PlanDiff(
         before=_side(before),
         after=_side(after),
@@ -244,7 +318,11 @@ def compare(before: Audit, before_plan: Plan, after: Audit, after_plan: Plan) ->
         findings_new=added,
         findings_unchanged=unchanged,
         teams=_teams(before, after),
-        items_added=[_ref(i, new_summary.get(k)) for k, i in new_items.items() if k not in old_items],
-        items_removed=[_ref(i, old_summary.get(k)) for k, i in old_items.items() if k not in new_items],
+        items_added=[
+            _ref(i, new_summary.get(k)) for k, i in new_items.items() if k not in old_items
+        ],
+        items_removed=[
+            _ref(i, old_summary.get(k)) for k, i in old_items.items() if k not in new_items
+        ],
         items_changed=changed,
     )

@@ -84,7 +84,11 @@ def validation_line(exc: Any, model: Any, prefix: str = "") -> str:
         known = _fields_at(model, loc[:-1]) or []
         return f"unknown key '{key}' ({did_you_mean(str(loc[-1]), known, 'keys')})"
     value = err.get("input")
-    shown = f" = {value!r}" if isinstance(value, (int, float, str, bool)) and len(repr(value)) <= 60 else ""
+    shown = (
+        f" = {value!r}"
+        if isinstance(value, (int, float, str, bool)) and len(repr(value)) <= 60
+        else ""
+    )
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "finite_number":
         msg = "must be a finite number"

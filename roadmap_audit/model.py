@@ -94,7 +94,9 @@ class DataIssue(_Frozen):
     problem: str  # what is wrong and what was done about it
     row_dropped: bool = False  # True when the whole row was not used
     subject_id: str | None = None  # item key, team or service the row was about
-    rows: tuple[int, ...] = ()  # when one note stands for many rows (one note per cause): every one of them
+    rows: tuple[
+        int, ...
+    ] = ()  # when one note stands for many rows (one note per cause): every one of them
 
     @property
     def count(self) -> int:
@@ -156,7 +158,9 @@ class Item(_Row):
     links: list[tuple[str, str]] = Field(default_factory=list)  # (link type, key), not dependencies
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
-    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # field -> letter; shared per sheet
+    columns: SkipValidation[dict[str, str]] = Field(
+        default_factory=dict
+    )  # field -> letter; shared per sheet
 
 
 class Team(_Row):
@@ -174,7 +178,9 @@ class Team(_Row):
     availability: float | None = None
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
-    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
+    columns: SkipValidation[dict[str, str]] = Field(
+        default_factory=dict
+    )  # shared per sheet, never copied
     # field -> where a value derived from a system of record came from (file, entity, how)
     derived: SkipValidation[dict[str, SourceRef]] = Field(default_factory=dict)
 
@@ -193,7 +199,9 @@ class Service(_Row):
     dependency_protection: bool | None = None
     extra: dict[str, str] = Field(default_factory=dict)
     ref: SourceRef
-    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
+    columns: SkipValidation[dict[str, str]] = Field(
+        default_factory=dict
+    )  # shared per sheet, never copied
     # field -> where a value derived from a system of record came from (file, entity, how)
     derived: SkipValidation[dict[str, SourceRef]] = Field(default_factory=dict)
 
@@ -217,7 +225,9 @@ class Action(_Row):
     times_deferred: int = 0
     scheduled_as: str | None = None
     ref: SourceRef
-    columns: SkipValidation[dict[str, str]] = Field(default_factory=dict)  # shared per sheet, never copied
+    columns: SkipValidation[dict[str, str]] = Field(
+        default_factory=dict
+    )  # shared per sheet, never copied
 
 
 class Incident(_Model):
@@ -327,8 +337,12 @@ class CommittedDelivery(_Model):
     due: dt.date | None = None
     p_on_time: float | None = None
     waits_on: list[str] = Field(default_factory=list)  # open items it depends on directly
-    waits_on_teams: list[str] = Field(default_factory=list)  # other teams anywhere up its chain of dependencies
-    chain: list[str] = Field(default_factory=list)  # the longest-waiting path up to another team's item
+    waits_on_teams: list[str] = Field(
+        default_factory=list
+    )  # other teams anywhere up its chain of dependencies
+    chain: list[str] = Field(
+        default_factory=list
+    )  # the longest-waiting path up to another team's item
 
 
 class TeamDelivery(_Model):
@@ -393,8 +407,12 @@ class Recommendation(_Model):
     text: str
     target_load: float | None = None  # the line the deferrals aim under (CAP002's buffer line)
     reaches_target: bool | None = None
-    dependents: dict[str, list[str]] = Field(default_factory=dict)  # deferred item -> open items that wait on it
-    kept: dict[str, list[str]] = Field(default_factory=dict)  # why an item was not proposed -> its keys
+    dependents: dict[str, list[str]] = Field(
+        default_factory=dict
+    )  # deferred item -> open items that wait on it
+    kept: dict[str, list[str]] = Field(
+        default_factory=dict
+    )  # why an item was not proposed -> its keys
     # the team's delivery forecast with and without the deferrals
     p50_date_before: dt.date | None = None
     p50_date_after: dt.date | None = None
@@ -440,7 +458,9 @@ class ItemSummary(_Frozen):
     done: bool = False
     priority: str | None = None
     location: str  # where it was read: Items!A14, or a Jira key
-    extra: dict[str, str] = Field(default_factory=dict)  # columns no field reads, by header, kept and shown
+    extra: dict[str, str] = Field(
+        default_factory=dict
+    )  # columns no field reads, by header, kept and shown
 
 
 class Dependency(_Frozen):
@@ -457,13 +477,17 @@ class ForecastItem(_Frozen):
     key: str
     team: str
     committed: bool = False
-    due: dt.date | None = None  # what it is held to: its due date, or the quarter's end for a committed item
+    due: dt.date | None = (
+        None  # what it is held to: its due date, or the quarter's end for a committed item
+    )
     due_basis: Literal["due date", "quarter end"] | None = None
     estimate_weeks: float  # the median effort drawn around; the default for an unestimated item
     estimated: bool = True
     spread: float  # sigma of the lognormal effort
     p_on_time: float | None = None  # share of runs in which it finished by `due`
-    p50_weeks: float | None = None  # finish, in weeks from the quarter's start; None: not within the runs
+    p50_weeks: float | None = (
+        None  # finish, in weeks from the quarter's start; None: not within the runs
+    )
     p85_weeks: float | None = None
     p50_date: dt.date | None = None
     p85_date: dt.date | None = None
@@ -475,7 +499,9 @@ class ForecastTeam(_Frozen):
     team: str
     items: int
     pace_weeks: float  # engineer-weeks per week before unplanned work: capacity_weeks / weeks
-    unplanned_share: float  # median share of unplanned work drawn around: max(ops admitted, observed)
+    unplanned_share: (
+        float  # median share of unplanned work drawn around: max(ops admitted, observed)
+    )
     p50_weeks: float | None = None
     p85_weeks: float | None = None
     p50_date: dt.date | None = None

@@ -34,21 +34,32 @@ class Options:
 
 
 def rule_dirs(options_dirs: list[str], config: Config) -> list[Path]:
-    return [builtin_rules_dir(), *(Path(d) for d in config.rules_dirs), *(Path(d) for d in options_dirs)]
+    return [
+        builtin_rules_dir(),
+        *(Path(d) for d in config.rules_dirs),
+        *(Path(d) for d in options_dirs),
+    ]
 
 
 def pack_file(dirs: list[Path], name: str) -> list[Path]:
     """A pack data file (capacity.toml, vocabulary.toml) from every rule folder that has one."""
-    return [d / name for d in dirs if (d / name).exists() or (d / name).is_symlink()]  # a pipe is refused, not skipped
+    return [
+        d / name for d in dirs if (d / name).exists() or (d / name).is_symlink()
+    ]  # a pipe is refused, not skipped
 
 
 def rules_for(options: Options) -> list[Rule]:
     """The rules in force; an id or prefix in --select/--ignore or the config that names
     no rule is an error naming where it was written."""
     config = options.config
-    overrides = {rid: o.model_dump(exclude_none=True) | o.params() for rid, o in config.rules.items()}
-    every = load_rules(rule_dirs(options.rules_dirs, config), overrides,
-                       set_in={rid: config.where(f"rules.{rid}") for rid in config.rules})
+    overrides = {
+        rid: o.model_dump(exclude_none=True) | o.params() for rid, o in config.rules.items()
+    }
+    every = load_rules(
+        rule_dirs(options.rules_dirs, config),
+        overrides,
+        set_in={rid: config.where(f"rules.{rid}") for rid in config.rules},
+    )
     ids = [r.id for r in every]
     check_selectors(options.select, ids, "--select")
     check_selectors(options.ignore, ids, "--ignore")
@@ -84,9 +95,16 @@ def load(options: Options) -> Plan:
     with fewer_collections():
         config = options.config
         mapping = {**config.mapping, "*": config.columns}  # [columns] and --map: any sheet
-        return load_plan(options.plan, [*options.context, *config.context.files], mapping, jira=config.jira,
-                         level=options.level, limits=config.limits, context_config=config.context,
-                         quarter=options.quarter or config.quarter)
+        return load_plan(
+            options.plan,
+            [*options.context, *config.context.files],
+            mapping,
+            jira=config.jira,
+            level=options.level,
+            limits=config.limits,
+            context_config=config.context,
+            quarter=options.quarter or config.quarter,
+        )
 
 
 @contextmanager
@@ -137,16 +155,21 @@ def vocabulary(dirs: list[Path]):
     known = [k.value for k in ItemKind]
     kinds = data.get("kinds")
     if not isinstance(kinds, dict) or not kinds:
-        raise InputError("has no [kinds.NAME] tables, so no item's kind could be recognised", where=str(path),
-                         hint=f"copy {builtin_rules_dir() / 'vocabulary.toml'} and edit it; kinds: {', '.join(known)}")
+        raise InputError(
+            "has no [kinds.NAME] tables, so no item's kind could be recognised",
+            where=str(path),
+            hint=f"copy {builtin_rules_dir() / 'vocabulary.toml'} and edit it; kinds: {', '.join(known)}",
+        )
     for section in ("kinds", "kind_values"):
         table = data.get(section, {})
         if not isinstance(table, dict):
             raise InputError(f"key '{section}' must be a table", where=str(path))
         for kind, value in table.items():
             if kind not in known:
-                raise InputError(f"[{section}.{kind}] is not a kind ({did_you_mean(kind, known, 'kinds')})",
-                                 where=str(path))
+                raise InputError(
+                    f"[{section}.{kind}] is not a kind ({did_you_mean(kind, known, 'kinds')})",
+                    where=str(path),
+                )
             words = value.get("words") if section == "kinds" and isinstance(value, dict) else value
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 key = f"{section}.{kind}" + (".words" if section == "kinds" else "")
@@ -157,14 +180,18 @@ def vocabulary(dirs: list[Path]):
     try:
         return Vocabulary.from_file(path)
     except (KeyError, ValueError, TypeError) as exc:  # anything the checks above did not foresee
-        raise InputError(f"cannot be used as a vocabulary ({type(exc).__name__}: {exc})", where=str(path)) from exc
+        raise InputError(
+            f"cannot be used as a vocabulary ({type(exc).__name__}: {exc})", where=str(path)
+        ) from exc
 
 
 def _quiet(phase: str) -> None:
     pass
 
 
-def run(options: Options, plan: Plan | None = None, on_phase: Callable[[str], None] = _quiet) -> Audit:
+def run(
+    options: Options, plan: Plan | None = None, on_phase: Callable[[str], None] = _quiet
+) -> Audit:
     """The audit of one plan. `on_phase(name)` is called as each phase starts
     (load, derive, forecast, rules, score), for progress display and the benchmark."""
     with fewer_collections():
@@ -180,7 +207,9 @@ def derived(options: Options, plan: Plan) -> Facts:
     params, _ = pack_params("capacity", dirs, config)
     quarter = options.quarter or config.quarter
     facts = derive(plan, params, vocabulary(dirs), quarter)
-    note = _quarter_note(plan, quarter, "--quarter" if options.quarter else f"quarter in {config.where('quarter')}")
+    note = _quarter_note(
+        plan, quarter, "--quarter" if options.quarter else f"quarter in {config.where('quarter')}"
+    )
     if note is not None:
         facts.issues.append(note)
     return facts
@@ -215,10 +244,12 @@ def _quarter_note(plan: Plan, quarter: str | None, given_by: str):
             said.append(f"weeks {s.weeks:g}")
     if not said:
         return None
-    return DataIssue(ref=SourceRef(source=plan.sources[0] if plan.sources else "plan", sheet="Settings"),
-                     problem=f"{given_by} {year}-Q{q} ({start.isoformat()} to {end.isoformat()}) is used; "
-                             f"the Settings sheet's {', '.join(said)} is not (drop {given_by.split(' in ')[0]} "
-                             "to use the sheet's)")
+    return DataIssue(
+        ref=SourceRef(source=plan.sources[0] if plan.sources else "plan", sheet="Settings"),
+        problem=f"{given_by} {year}-Q{q} ({start.isoformat()} to {end.isoformat()}) is used; "
+        f"the Settings sheet's {', '.join(said)} is not (drop {given_by.split(' in ')[0]} "
+        "to use the sheet's)",
+    )
 
 
 def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -> Audit:
@@ -244,7 +275,11 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     buffer_rule = next((r for r in rules if r.id == "CAP002"), None)
     buffer_line = 1.0 - buffer_rule.params.min_buffer if buffer_rule else None
     for_rule = next((r for r in rules if r.id == "FOR001"), None)
-    even = getattr(for_rule.params, "min_probability", score.EVEN_CHANCE) if for_rule else score.EVEN_CHANCE
+    even = (
+        getattr(for_rule.params, "min_probability", score.EVEN_CHANCE)
+        if for_rule
+        else score.EVEN_CHANCE
+    )
     teams = score.team_status(facts, teams, max_load=max_load, buffer_line=buffer_line, even=even)
     defers = score.defer_advice(facts, max_load, buffer_line)
     deferred = score.with_deferrals(plan, defers)
@@ -252,8 +287,9 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
         fparams = forecast_params(dirs, config)
         if facts.forecast.runs >= fparams.runs:
             # the same forecast on the plan as it would be with every suggested deferral applied
-            defers = score.delivery_after_deferral(defers, facts.forecast,
-                                                   forecast(derived(options, deferred), fparams))
+            defers = score.delivery_after_deferral(
+                defers, facts.forecast, forecast(derived(options, deferred), fparams)
+            )
         else:  # a plan past the forecast's budget gets one forecast, not two
             defers = score.delivery_after_deferral(defers, facts.forecast, None)
     verdict, reason = score.verdict(findings, teams)

@@ -32,27 +32,122 @@ from .load.values import normalize_name, parse_list
 from .model import Plan
 
 # Extra-column headers (normalized) whose values are people.
-PERSON_HEADERS = frozenset(normalize_name(h) for h in (
-    "reporter", "creator", "assignee", "owner", "manager", "engineering manager", "em", "product manager", "pm",
-    "lead", "tech lead", "team lead", "watcher", "watchers", "responder", "responders", "expert", "experts",
-    "author", "approver", "approvers", "reviewer", "reviewers", "contact", "dri", "person", "people",
-    "on call", "oncall engineer", "incident commander", "sme", "backup owner", "stakeholder", "stakeholders",
-    "sponsor", "requester", "requestor", "accountable", "responsible", "consulted", "informed", "delegate",
-))
+PERSON_HEADERS = frozenset(
+    normalize_name(h)
+    for h in (
+        "reporter",
+        "creator",
+        "assignee",
+        "owner",
+        "manager",
+        "engineering manager",
+        "em",
+        "product manager",
+        "pm",
+        "lead",
+        "tech lead",
+        "team lead",
+        "watcher",
+        "watchers",
+        "responder",
+        "responders",
+        "expert",
+        "experts",
+        "author",
+        "approver",
+        "approvers",
+        "reviewer",
+        "reviewers",
+        "contact",
+        "dri",
+        "person",
+        "people",
+        "on call",
+        "oncall engineer",
+        "incident commander",
+        "sme",
+        "backup owner",
+        "stakeholder",
+        "stakeholders",
+        "sponsor",
+        "requester",
+        "requestor",
+        "accountable",
+        "responsible",
+        "consulted",
+        "informed",
+        "delegate",
+    )
+)
 # A header with one of these words names people ("Backup owner", "Executive sponsor", "QA lead") unless it
 # also names a thing a person is not ("Owner team", "Service owner group").
-_PERSON_WORDS = frozenset({"owner", "owners", "lead", "manager", "stakeholder", "stakeholders", "sponsor", "reviewer",
-                           "reviewers", "approver", "approvers", "assignee", "reporter", "contact", "backup",
-                           "person", "people", "champion", "requester", "requestor", "engineer", "director",
-                           "deputy", "escalation", "oncall"})
-_THING_WORDS = frozenset({"team", "teams", "service", "services", "unit", "org", "group", "squad", "tribe",
-                          "department", "id", "key", "count", "date", "email", "e-mail"})
+_PERSON_WORDS = frozenset(
+    {
+        "owner",
+        "owners",
+        "lead",
+        "manager",
+        "stakeholder",
+        "stakeholders",
+        "sponsor",
+        "reviewer",
+        "reviewers",
+        "approver",
+        "approvers",
+        "assignee",
+        "reporter",
+        "contact",
+        "backup",
+        "person",
+        "people",
+        "champion",
+        "requester",
+        "requestor",
+        "engineer",
+        "director",
+        "deputy",
+        "escalation",
+        "oncall",
+    }
+)
+_THING_WORDS = frozenset(
+    {
+        "team",
+        "teams",
+        "service",
+        "services",
+        "unit",
+        "org",
+        "group",
+        "squad",
+        "tribe",
+        "department",
+        "id",
+        "key",
+        "count",
+        "date",
+        "email",
+        "e-mail",
+    }
+)
 _JIRA_CUSTOM = "customfield"
 # Fields that name teams, services, keys and units: never rewritten, so references still match.
 # Team, unit and parent names are rewritten: the same name gets the same pseudonym everywhere, so
 # references between them still match ("VP Zbigniew Kowalski" is a unit and a parent).
-_IDENTIFIERS = frozenset({"ref", "columns", "key", "kind_raw", "depends_on", "services", "links", "service", "id",
-                          "scheduled_as"})
+_IDENTIFIERS = frozenset(
+    {
+        "ref",
+        "columns",
+        "key",
+        "kind_raw",
+        "depends_on",
+        "services",
+        "links",
+        "service",
+        "id",
+        "scheduled_as",
+    }
+)
 _DIGEST_START = 6
 
 
@@ -62,7 +157,9 @@ KEY_VARIABLE = "ROADMAP_AUDIT_REDACT_KEY"
 def pseudonym(name: str, length: int = _DIGEST_START, key: str | None = None) -> str:
     """`Person-` and the start of a hash of the name: SHA-256, or HMAC-SHA256 with `key`."""
     data = " ".join(name.split()).casefold().encode()
-    digest = (hmac.new(key.encode(), data, hashlib.sha256) if key else hashlib.sha256(data)).hexdigest()
+    digest = (
+        hmac.new(key.encode(), data, hashlib.sha256) if key else hashlib.sha256(data)
+    ).hexdigest()
     return f"Person-{digest[:length].upper()}"
 
 
@@ -74,7 +171,7 @@ def key_from_environment() -> str | None:
 def _is_person_header(header: str) -> bool:
     key = normalize_name(header)
     if key.startswith(_JIRA_CUSTOM):
-        key = key[len(_JIRA_CUSTOM):]
+        key = key[len(_JIRA_CUSTOM) :]
     if key in PERSON_HEADERS:
         return True
     words = set(re.findall(r"[a-z-]+", header.casefold()))
@@ -109,7 +206,9 @@ def names_in_columns(ws: Any, header_rows: int = 10) -> set[str]:
 def people(plan: Plan) -> set[str]:
     """Every person the plan names."""
     names = {i.owner for i in plan.items if i.owner}
-    names |= {n for i in plan.items if i.owner for n in _names_in(i.owner)}  # "Ann, Bob" names two people
+    names |= {
+        n for i in plan.items if i.owner for n in _names_in(i.owner)
+    }  # "Ann, Bob" names two people
     names |= {e for s in plan.services for e in s.experts}
     names |= {r for inc in plan.incidents for r in inc.responders}
     for row in [*plan.items, *plan.teams, *plan.services]:
@@ -122,12 +221,35 @@ def people(plan: Plan) -> set[str]:
 _MENTION = re.compile(r"\[~(?:accountid:)?([^\]\n]{1,200})\]")
 _EMAIL = re.compile(r"(?<![\w.+-])(?:mailto:)?[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 # Name parts too short or too common in names to stand for one person alone.
-_NOT_A_PART = frozenset({"the", "and", "van", "von", "der", "den", "del", "della", "das", "dos", "les", "jr", "sr",
-                         "mr", "mrs", "ms", "dr"})
+_NOT_A_PART = frozenset(
+    {
+        "the",
+        "and",
+        "van",
+        "von",
+        "der",
+        "den",
+        "del",
+        "della",
+        "das",
+        "dos",
+        "les",
+        "jr",
+        "sr",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    }
+)
 
 
 def _parts(name: str) -> list[str]:
-    return [p for p in re.split(r"[\s.,'’-]+", name) if len(p) >= 3 and p.isalpha() and p not in _NOT_A_PART]
+    return [
+        p
+        for p in re.split(r"[\s.,'’-]+", name)
+        if len(p) >= 3 and p.isalpha() and p not in _NOT_A_PART
+    ]
 
 
 @dataclass(frozen=True)
@@ -137,7 +259,9 @@ class Redactor:
     mapping: dict[str, str]  # casefolded name -> pseudonym
     pattern: re.Pattern[str] | None
     key: str | None = None
-    parts: dict[str, str] = field(default_factory=dict)  # a first name or surname alone -> pseudonym
+    parts: dict[str, str] = field(
+        default_factory=dict
+    )  # a first name or surname alone -> pseudonym
 
     @classmethod
     def for_names(cls, names: set[str], key: str | None = None) -> Redactor:
@@ -151,21 +275,30 @@ class Redactor:
             for part in _parts(n):
                 owners.setdefault(part, set()).add(n)
         # a part two people share stands for neither: it gets its own pseudonym
-        parts = {part: mapping[next(iter(whose))] if len(whose) == 1 else pseudonym(part, length, key)
-                 for part, whose in owners.items() if part not in mapping}
+        parts = {
+            part: mapping[next(iter(whose))] if len(whose) == 1 else pseudonym(part, length, key)
+            for part, whose in owners.items()
+            if part not in mapping
+        }
         if not mapping:
             return cls(mapping, None, key)
         # longest first, so a full name wins over its parts; any spacing (two spaces, a non-breaking one)
-        alternatives = "|".join(r"\s+".join(re.escape(w) for w in n.split())
-                                for n in sorted([*mapping, *parts], key=len, reverse=True))
-        return cls(mapping, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), key, parts)
+        alternatives = "|".join(
+            r"\s+".join(re.escape(w) for w in n.split())
+            for n in sorted([*mapping, *parts], key=len, reverse=True)
+        )
+        return cls(
+            mapping, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), key, parts
+        )
 
     def text(self, value: str) -> str:
         if not value:
             return value
         if "@" in value:
-            value = _EMAIL.sub(lambda m: pseudonym(m.group(0).casefold().removeprefix("mailto:"), key=self.key),
-                               value)
+            value = _EMAIL.sub(
+                lambda m: pseudonym(m.group(0).casefold().removeprefix("mailto:"), key=self.key),
+                value,
+            )
         if "[~" in value:
             value = _MENTION.sub(lambda m: f"[~{self._one(m.group(1))}]", value)
         if self.pattern is None:
@@ -188,7 +321,9 @@ class Redactor:
         if isinstance(value, tuple):
             return tuple(self.value(v) for v in value)
         if isinstance(value, dict):  # the keys too: an extra column's header may name its person
-            return {self.text(k) if isinstance(k, str) else k: self.value(v) for k, v in value.items()}
+            return {
+                self.text(k) if isinstance(k, str) else k: self.value(v) for k, v in value.items()
+            }
         return value
 
     def ref(self, ref: Any) -> Any:
@@ -199,25 +334,36 @@ class Redactor:
         return ref if sheet == ref.sheet else ref.model_copy(update={"sheet": sheet})
 
     def _copy(self, obj: Any) -> Any:
-        fields = {k: self.value(getattr(obj, k)) for k in type(obj).model_fields if k not in _IDENTIFIERS}
+        fields = {
+            k: self.value(getattr(obj, k)) for k in type(obj).model_fields if k not in _IDENTIFIERS
+        }
         if "ref" in type(obj).model_fields:
             fields["ref"] = self.ref(obj.ref)
         return obj.model_copy(update=fields)
 
     def plan(self, plan: Plan) -> Plan:
         """A copy of the plan with every name replaced, in fields and in text."""
-        return plan.model_copy(update={
-            "items": [self._copy(i) for i in plan.items],
-            "rolled_up": [self._copy(i) for i in plan.rolled_up],
-            "teams": [self._copy(t) for t in plan.teams],
-            "services": [self._copy(s) for s in plan.services],
-            "incidents": [self._copy(i) for i in plan.incidents],
-            "actions": [self._copy(a) for a in plan.actions],
-            "org": [self._copy(u) for u in plan.org],
-            "issues": [i.model_copy(update={"problem": self.text(i.problem), "ref": self.ref(i.ref),
-                                            "subject_id": self.text(i.subject_id) if i.subject_id else None})
-                       for i in plan.issues],
-        })
+        return plan.model_copy(
+            update={
+                "items": [self._copy(i) for i in plan.items],
+                "rolled_up": [self._copy(i) for i in plan.rolled_up],
+                "teams": [self._copy(t) for t in plan.teams],
+                "services": [self._copy(s) for s in plan.services],
+                "incidents": [self._copy(i) for i in plan.incidents],
+                "actions": [self._copy(a) for a in plan.actions],
+                "org": [self._copy(u) for u in plan.org],
+                "issues": [
+                    i.model_copy(
+                        update={
+                            "problem": self.text(i.problem),
+                            "ref": self.ref(i.ref),
+                            "subject_id": self.text(i.subject_id) if i.subject_id else None,
+                        }
+                    )
+                    for i in plan.issues
+                ],
+            }
+        )
 
 
 def redactor_for(plan: Plan, key: str | None = None) -> Redactor:

@@ -20,7 +20,6 @@ from .analyze.priority import priority_rank
 from .model import (
     SEVERITIES,
     CommittedDelivery,
-    TeamDelivery,
     DataQuality,
     Dependency,
     Finding,
@@ -29,6 +28,7 @@ from .model import (
     OrgRollup,
     PlanSummary,
     Recommendation,
+    TeamDelivery,
     TeamReport,
 )
 
@@ -36,14 +36,22 @@ SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
 # or has a date set outside the team.
 NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
+
+
 def verdict(findings: list[Finding], teams: list[TeamReport] = ()) -> tuple[str, str]:
     counts = Counter(f.severity for f in findings)
     if counts["critical"]:
         top = [f for f in findings if f.severity == "critical"][:3]
         names = "; ".join(f"{f.rule} on {f.subject.id}" for f in top)
-        word, reason = "replan", f"{counts['critical']} critical finding(s) must change before the quarter starts: {names}"
+        word, reason = (
+            "replan",
+            f"{counts['critical']} critical finding(s) must change before the quarter starts: {names}",
+        )
     elif counts["high"]:
-        word, reason = "go-with-changes", f"no critical findings; {counts['high']} high finding(s) need a change in the plan"
+        word, reason = (
+            "go-with-changes",
+            f"no critical findings; {counts['high']} high finding(s) need a change in the plan",
+        )
     else:
         word, reason = "go", "no critical or high findings"
     return word, reason + unchecked_capacity(teams)
@@ -58,19 +66,35 @@ def unchecked_capacity(teams: list[TeamReport]) -> str:
     unchecked = sorted(t.team for t in owning if not t.capacity_known)
     if not unchecked:
         return ""
-    names = ", ".join(unchecked[:3]) + (f" and {len(unchecked) - 3} more" if len(unchecked) > 3 else "")
-    whose = names if len(unchecked) == len(owning) == 1 else f"{len(unchecked)} of {len(owning)} teams ({names})"
-    if any(t.capacity_known for t in teams):  # a staffing model exists: a missing row or another spelling
-        fix = "add their rows to the Teams sheet, or spell their names as it does" if len(unchecked) > 1 else \
-            "add its row to the Teams sheet, or spell its name as it does"
+    names = ", ".join(unchecked[:3]) + (
+        f" and {len(unchecked) - 3} more" if len(unchecked) > 3 else ""
+    )
+    whose = (
+        names
+        if len(unchecked) == len(owning) == 1
+        else f"{len(unchecked)} of {len(owning)} teams ({names})"
+    )
+    if any(
+        t.capacity_known for t in teams
+    ):  # a staffing model exists: a missing row or another spelling
+        fix = (
+            "add their rows to the Teams sheet, or spell their names as it does"
+            if len(unchecked) > 1
+            else "add its row to the Teams sheet, or spell its name as it does"
+        )
     else:
-        fix = "run roadmap-audit template teams.xlsx --from PLAN to list the teams, fill in their headcount, " \
-              "and audit with --context teams.xlsx"
+        fix = (
+            "run roadmap-audit template teams.xlsx --from PLAN to list the teams, fill in their headcount, "
+            "and audit with --context teams.xlsx"
+        )
     return f"; load not checked for {whose}: no headcount in the staffing model ({fix})"
 
 
-SCORE_RULE = ("the sum of the severity weights of the findings that involve the team ("
-              + ", ".join(f"{s} {w}" for s, w in SEVERITY_WEIGHT.items() if w) + "), with no cap")
+SCORE_RULE = (
+    "the sum of the severity weights of the findings that involve the team ("
+    + ", ".join(f"{s} {w}" for s, w in SEVERITY_WEIGHT.items() if w)
+    + "), with no cap"
+)
 
 
 def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
@@ -96,38 +120,59 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
     for name, cap in facts.capacity.items():
         team = facts.teams[name]
         mine = by_team.get(name, [])
-        reports.append(TeamReport(
-            team=name,
-            parent=team.parent,
-            headcount=team.headcount,
-            capacity_weeks=round(cap.capacity_weeks, 2),
-            planned_weeks=round(cap.planned_weeks, 2),
-            ops_admitted=round(cap.ops_admitted, 3),
-            ops_observed=round(cap.ops_observed, 3),
-            ops_weeks=round(cap.ops_weeks, 2),
-            load=round(cap.load, 3) if cap.known else None,
-            buffer=round(cap.buffer, 3) if cap.known else None,
-            score=team_score(mine)[0],
-            findings_by_severity=team_score(mine)[1],
-            findings=len(mine),
-            breakdown=[*cap.breakdown, *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown]],
-            unestimated_items=cap.unestimated,
-            points_unconverted=cap.unconverted_points,
-            items=[i.key for i in facts.items_by_team.get(name, [])],
-        ))
+        reports.append(
+            TeamReport(
+                team=name,
+                parent=team.parent,
+                headcount=team.headcount,
+                capacity_weeks=round(cap.capacity_weeks, 2),
+                planned_weeks=round(cap.planned_weeks, 2),
+                ops_admitted=round(cap.ops_admitted, 3),
+                ops_observed=round(cap.ops_observed, 3),
+                ops_weeks=round(cap.ops_weeks, 2),
+                load=round(cap.load, 3) if cap.known else None,
+                buffer=round(cap.buffer, 3) if cap.known else None,
+                score=team_score(mine)[0],
+                findings_by_severity=team_score(mine)[1],
+                findings=len(mine),
+                breakdown=[
+                    *cap.breakdown,
+                    *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown],
+                ],
+                unestimated_items=cap.unestimated,
+                points_unconverted=cap.unconverted_points,
+                items=[i.key for i in facts.items_by_team.get(name, [])],
+            )
+        )
     # Teams that own items but are missing from the staffing model still get a row.
     for name, items in facts.items_by_team.items():
         if name not in facts.capacity:
             mine = by_team.get(name, [])
-            reports.append(TeamReport(
-                team=name, capacity_weeks=0.0,
-                planned_weeks=round(sum(item_weeks(i, None, facts.params.size_weeks) or 0.0
-                                        for i in items if not i.done), 2),
-                ops_admitted=0.0, ops_observed=0.0, ops_weeks=0.0, load=None, buffer=None,
-                score=team_score(mine)[0], findings_by_severity=team_score(mine)[1], findings=len(mine),
-                items=[i.key for i in items], in_staffing_model=False,
-                points_unconverted=[i.key for i in items if points_unconverted(i, None)],
-            ))
+            reports.append(
+                TeamReport(
+                    team=name,
+                    capacity_weeks=0.0,
+                    planned_weeks=round(
+                        sum(
+                            item_weeks(i, None, facts.params.size_weeks) or 0.0
+                            for i in items
+                            if not i.done
+                        ),
+                        2,
+                    ),
+                    ops_admitted=0.0,
+                    ops_observed=0.0,
+                    ops_weeks=0.0,
+                    load=None,
+                    buffer=None,
+                    score=team_score(mine)[0],
+                    findings_by_severity=team_score(mine)[1],
+                    findings=len(mine),
+                    items=[i.key for i in items],
+                    in_staffing_model=False,
+                    points_unconverted=[i.key for i in items if points_unconverted(i, None)],
+                )
+            )
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
 
 
@@ -174,8 +219,12 @@ def _postmortem_items(facts: Facts) -> set[str]:
 
 
 # Why an item is not proposed for deferral, in the order the advice names them.
-KEPT_REASONS = ("in progress", "committed", "reliability, postmortem or compliance work",
-                "needed by committed work")
+KEPT_REASONS = (
+    "in progress",
+    "committed",
+    "reliability, postmortem or compliance work",
+    "needed by committed work",
+)
 
 
 def _kept_reason(facts: Facts, key: str, needed: set[str], postmortem: set[str]) -> str | None:
@@ -197,7 +246,9 @@ def _keys(keys: list[str], limit: int = 4) -> str:
     return ", ".join(keys[:limit]) + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
 
-def defer_advice(facts: Facts, max_load: float, buffer_line: float | None = None) -> list[Recommendation]:
+def defer_advice(
+    facts: Facts, max_load: float, buffer_line: float | None = None
+) -> list[Recommendation]:
     """For each team over capacity, the fewest items to defer to bring it under the buffer line.
 
     Never proposed: work in progress (a change half made), committed work, reliability,
@@ -206,7 +257,11 @@ def defer_advice(facts: Facts, max_load: float, buffer_line: float | None = None
     """
     target = min(max_load, buffer_line) if buffer_line is not None else max_load
     advice = []
-    over = [(name, cap) for name, cap in sorted(facts.capacity.items()) if cap.known and cap.load > max_load]
+    over = [
+        (name, cap)
+        for name, cap in sorted(facts.capacity.items())
+        if cap.known and cap.load > max_load
+    ]
     needed = needed_by_committed(facts) if over else set()
     postmortem = _postmortem_items(facts) if over else set()
     graph = facts.item_graph
@@ -230,34 +285,63 @@ def defer_advice(facts: Facts, max_load: float, buffer_line: float | None = None
             planned -= cap.item_weeks[item.key]
         after = load_of(planned, cap.capacity_weeks)
         chosen_set = set(chosen)
-        dependents = {k: sorted(p for p in graph.predecessors(k) if p not in chosen_set and not facts.items[p].done)
-                      for k in chosen}
+        dependents = {
+            k: sorted(
+                p for p in graph.predecessors(k) if p not in chosen_set and not facts.items[p].done
+            )
+            for k in chosen
+        }
         dependents = {k: v for k, v in dependents.items() if v}
-        line = f"the {share_text(target)} buffer line" if target < max_load else f"{share_text(target)} of capacity"
-        not_proposed = "; ".join(f"{why}: {_keys(kept[why])}" for why in KEPT_REASONS if kept.get(why))
+        line = (
+            f"the {share_text(target)} buffer line"
+            if target < max_load
+            else f"{share_text(target)} of capacity"
+        )
+        not_proposed = "; ".join(
+            f"{why}: {_keys(kept[why])}" for why in KEPT_REASONS if kept.get(why)
+        )
         reaches = after <= target
         if not chosen:
-            text = (f"{name} is at {share_text(cap.load)} and no open item can be deferred safely "
-                    f"({not_proposed or 'no estimated open item'}): the plan needs more capacity or a smaller "
-                    "commitment")
+            text = (
+                f"{name} is at {share_text(cap.load)} and no open item can be deferred safely "
+                f"({not_proposed or 'no estimated open item'}): the plan needs more capacity or a smaller "
+                "commitment"
+            )
         elif not reaches:
-            text = (f"Deferring every item that can go ({_keys(chosen, 8)}) brings {name} from "
-                    f"{share_text(cap.load)} to {share_text(after)}, still above {line}: renegotiate a committed "
-                    "item or add ramped capacity")
+            text = (
+                f"Deferring every item that can go ({_keys(chosen, 8)}) brings {name} from "
+                f"{share_text(cap.load)} to {share_text(after)}, still above {line}: renegotiate a committed "
+                "item or add ramped capacity"
+            )
         else:
             weeks = cap.planned_weeks - planned
-            text = (f"Defer {_keys(chosen, 8)} ({weeks:.1f} engineer-weeks) to bring {name} from "
-                    f"{share_text(cap.load)} to {share_text(after)} of capacity, under {line}")
+            text = (
+                f"Defer {_keys(chosen, 8)} ({weeks:.1f} engineer-weeks) to bring {name} from "
+                f"{share_text(cap.load)} to {share_text(after)} of capacity, under {line}"
+            )
         if dependents:
             text += "; " + "; ".join(
                 f"{', '.join(v)} wait{'s' if len(v) == 1 else ''} on {k}: {'it moves' if len(v) == 1 else 'they move'} "
-                "with it" for k, v in dependents.items())
+                "with it"
+                for k, v in dependents.items()
+            )
         if chosen and not_proposed:
             text += f". Not proposed: {not_proposed}"
-        advice.append(Recommendation(team=name, action="defer", items=chosen, load_before=round(cap.load, 3),
-                                     load_after=round(after, 3), rule="CAP001", text=text,
-                                     target_load=round(target, 3), reaches_target=reaches,
-                                     dependents=dependents, kept=kept))
+        advice.append(
+            Recommendation(
+                team=name,
+                action="defer",
+                items=chosen,
+                load_before=round(cap.load, 3),
+                load_after=round(after, 3),
+                rule="CAP001",
+                text=text,
+                target_load=round(target, 3),
+                reaches_target=reaches,
+                dependents=dependents,
+                kept=kept,
+            )
+        )
     return advice
 
 
@@ -266,11 +350,19 @@ def with_deferrals(plan, recommendations: list[Recommendation]):
     keys = {k for r in recommendations if r.action == "defer" for k in r.items}
     if not keys:
         return None
-    return plan.model_copy(update={"items": [
-        i.model_copy(update={"status": "Deferred", "done": True}) if i.key in keys else i for i in plan.items]})
+    return plan.model_copy(
+        update={
+            "items": [
+                i.model_copy(update={"status": "Deferred", "done": True}) if i.key in keys else i
+                for i in plan.items
+            ]
+        }
+    )
 
 
-def delivery_after_deferral(recommendations: list[Recommendation], before, after) -> list[Recommendation]:
+def delivery_after_deferral(
+    recommendations: list[Recommendation], before, after
+) -> list[Recommendation]:
     """Each defer recommendation with its team's forecast before and after every deferral, said in its text."""
     from .report.view import day
 
@@ -281,29 +373,56 @@ def delivery_after_deferral(recommendations: list[Recommendation], before, after
     a_teams = {t.team: t for t in after.teams} if after is not None else {}
 
     def risky(fc, team):
-        return sorted(i.key for i in fc.items if i.team == team and i.committed and i.p_on_time is not None
-                      and i.p_on_time < EVEN_CHANCE) if fc is not None else []
+        return (
+            sorted(
+                i.key
+                for i in fc.items
+                if i.team == team
+                and i.committed
+                and i.p_on_time is not None
+                and i.p_on_time < EVEN_CHANCE
+            )
+            if fc is not None
+            else []
+        )
 
     for r in recommendations:
         if r.action != "defer" or r.team not in b_teams:
             out.append(r)
             continue
         b, a = b_teams[r.team], a_teams.get(r.team)
-        update = dict(p50_date_before=b.p50_date, p_by_end_before=b.p_by_end,
-                      committed_at_risk_before=risky(before, r.team))
+        update = dict(
+            p50_date_before=b.p50_date,
+            p_by_end_before=b.p_by_end,
+            committed_at_risk_before=risky(before, r.team),
+        )
         head, sep, tail = r.text.partition(". Not proposed: ")
         if after is None and r.items:
-            update["text"] = head + (f"; forecast now: half the runs done by {day(b.p50_date)} "
-                                     f"({_chance(b.p_by_end)} by the quarter's end), not re-run after the "
-                                     "deferrals for a plan this large (forecast.max_item_runs)") + sep + tail
+            update["text"] = (
+                head
+                + (
+                    f"; forecast now: half the runs done by {day(b.p50_date)} "
+                    f"({_chance(b.p_by_end)} by the quarter's end), not re-run after the "
+                    "deferrals for a plan this large (forecast.max_item_runs)"
+                )
+                + sep
+                + tail
+            )
         if a is not None and r.items:
-            update |= dict(p50_date_after=a.p50_date, p_by_end_after=a.p_by_end,
-                           committed_at_risk_after=risky(after, r.team))
-            text = (f"; forecast: half the runs done by {day(b.p50_date)} ({_chance(b.p_by_end)} by the quarter's "
-                    f"end) before, {day(a.p50_date)} ({_chance(a.p_by_end)}) after")
+            update |= dict(
+                p50_date_after=a.p50_date,
+                p_by_end_after=a.p_by_end,
+                committed_at_risk_after=risky(after, r.team),
+            )
+            text = (
+                f"; forecast: half the runs done by {day(b.p50_date)} ({_chance(b.p_by_end)} by the quarter's "
+                f"end) before, {day(a.p50_date)} ({_chance(a.p_by_end)}) after"
+            )
             if update["committed_at_risk_after"]:
-                text += (f"; committed work still under an even chance after: "
-                         f"{_keys(update['committed_at_risk_after'])}")
+                text += (
+                    f"; committed work still under an even chance after: "
+                    f"{_keys(update['committed_at_risk_after'])}"
+                )
             update["text"] = head + text + sep + tail
         out.append(r.model_copy(update=update))
     return out
@@ -316,8 +435,14 @@ def _chance(p: float | None) -> str:
 EVEN_CHANCE = 0.5  # FOR001's min_probability by default: a committed item below it is at risk
 
 
-def team_status(facts: Facts, teams: list[TeamReport], *, max_load: float = 1.0,
-                buffer_line: float | None = None, even: float = EVEN_CHANCE) -> list[TeamReport]:
+def team_status(
+    facts: Facts,
+    teams: list[TeamReport],
+    *,
+    max_load: float = 1.0,
+    buffer_line: float | None = None,
+    even: float = EVEN_CHANCE,
+) -> list[TeamReport]:
     """Each team's delivery forecast and its status: "fits" only when its load is under the line and
     its committed items are likely to land; otherwise why not."""
     fc = facts.forecast
@@ -329,8 +454,11 @@ def team_status(facts: Facts, teams: list[TeamReport], *, max_load: float = 1.0,
         cap = facts.capacity.get(t.team)
         update: dict = {}
         if cap is not None:
-            update |= dict(team_weeks=round(cap.team_weeks, 2), ops_share=round(cap.ops_share, 3),
-                           ops_basis=cap.ops_basis if cap.known else None)
+            update |= dict(
+                team_weeks=round(cap.team_weeks, 2),
+                ops_share=round(cap.ops_share, 3),
+                ops_basis=cap.ops_basis if cap.known else None,
+            )
         ft = f_teams.get(t.team)
         delivery = None
         if ft is not None:
@@ -340,22 +468,44 @@ def team_status(facts: Facts, teams: list[TeamReport], *, max_load: float = 1.0,
                     continue
                 waits = sorted(graph.waits_on(i.key))
                 chain, others = _upstream(graph, i.key, t.team)
-                committed.append(CommittedDelivery(key=i.key, due=i.due, p_on_time=i.p_on_time, waits_on=waits,
-                                                   waits_on_teams=others, chain=chain))
+                committed.append(
+                    CommittedDelivery(
+                        key=i.key,
+                        due=i.due,
+                        p_on_time=i.p_on_time,
+                        waits_on=waits,
+                        waits_on_teams=others,
+                        chain=chain,
+                    )
+                )
             committed.sort(key=lambda c: (c.p_on_time if c.p_on_time is not None else 2.0, c.key))
-            delivery = TeamDelivery(p50_weeks=ft.p50_weeks, p85_weeks=ft.p85_weeks, p50_date=ft.p50_date,
-                                    p85_date=ft.p85_date, p_by_end=ft.p_by_end, committed=committed)
+            delivery = TeamDelivery(
+                p50_weeks=ft.p50_weeks,
+                p85_weeks=ft.p85_weeks,
+                p50_date=ft.p50_date,
+                p85_date=ft.p85_date,
+                p_by_end=ft.p_by_end,
+                committed=committed,
+            )
         update["delivery"] = delivery
-        update["status"], update["status_text"] = _status(t, cap, delivery, max_load, buffer_line, even, f_items)
+        update["status"], update["status_text"] = _status(
+            t, cap, delivery, max_load, buffer_line, even, f_items
+        )
         if t.points_unconverted:
             n = len(t.points_unconverted)
-            update["status_text"] += (f"; planned work not known: {n} open item{'s are' if n > 1 else ' is'} "
-                                      "estimated in story points and the team has no points_per_week")
-        bare = [k for k in cap.unestimated if k not in t.points_unconverted] if cap is not None else []
+            update["status_text"] += (
+                f"; planned work not known: {n} open item{'s are' if n > 1 else ' is'} "
+                "estimated in story points and the team has no points_per_week"
+            )
+        bare = (
+            [k for k in cap.unestimated if k not in t.points_unconverted] if cap is not None else []
+        )
         if cap is not None and cap.known and bare:
             n = len(bare)
-            update["status_text"] += (f"; {n} open item{'s have' if n > 1 else ' has'} no estimate and "
-                                      f"{'are' if n > 1 else 'is'} not in the load")
+            update["status_text"] += (
+                f"; {n} open item{'s have' if n > 1 else ' has'} no estimate and "
+                f"{'are' if n > 1 else 'is'} not in the load"
+            )
         out.append(t.model_copy(update=update))
     return out
 
@@ -391,11 +541,22 @@ def _upstream(graph, key: str, team: str) -> tuple[list[str], list[str]]:
     return list(reversed(chain)), sorted(others)
 
 
-def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, buffer_line: float | None,
-            even: float, f_items) -> tuple[str, str]:
+def _status(
+    t: TeamReport,
+    cap,
+    delivery: TeamDelivery | None,
+    max_load: float,
+    buffer_line: float | None,
+    even: float,
+    f_items,
+) -> tuple[str, str]:
     if cap is None or not cap.known or not t.capacity_known:
         return "not checked", "load not checked: no headcount in the staffing model"
-    at_risk = [c for c in (delivery.committed if delivery else []) if c.p_on_time is not None and c.p_on_time < even]
+    at_risk = [
+        c
+        for c in (delivery.committed if delivery else [])
+        if c.p_on_time is not None and c.p_on_time < even
+    ]
     risk_text = ""
     if at_risk:
         parts = []
@@ -406,8 +567,11 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
                 part += f", waiting on {' → '.join(c.chain)}" + (f" ({owner})" if owner else "")
             parts.append(part)
         more = f" and {len(at_risk) - 3} more" if len(at_risk) > 3 else ""
-        why = "because it waits on another team" if any(c.waits_on_teams for c in at_risk) else \
-            "in the team's own queue"
+        why = (
+            "because it waits on another team"
+            if any(c.waits_on_teams for c in at_risk)
+            else "in the team's own queue"
+        )
         risk_text = f"committed work at risk {why}: " + "; ".join(parts) + more
     if cap.load > max_load:
         text = f"over capacity: {'at least ' if t.points_unconverted else ''}{share_text(cap.load)} of capacity"
@@ -415,17 +579,24 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
             text += f", all its open work done by the quarter's end in {_chance(delivery.p_by_end)} of the runs"
         return "over capacity", text + (f"; {risk_text}" if risk_text else "")
     if t.points_unconverted:  # the load is a floor: never "fits" on work that was not counted
-        return "not checked", (f"load not checked: at least {share_text(cap.load)} of capacity, without the "
-                               "story points it cannot convert" + (f"; {risk_text}" if risk_text else ""))
+        return "not checked", (
+            f"load not checked: at least {share_text(cap.load)} of capacity, without the "
+            "story points it cannot convert" + (f"; {risk_text}" if risk_text else "")
+        )
     if at_risk:
-        tight = f", above the {share_text(buffer_line)} buffer line" if buffer_line is not None and \
-            cap.load > buffer_line else ""
+        tight = (
+            f", above the {share_text(buffer_line)} buffer line"
+            if buffer_line is not None and cap.load > buffer_line
+            else ""
+        )
         return "committed work at risk", risk_text + f" (load {share_text(cap.load)}{tight})"
     if delivery is None:
         return "not checked", f"load {share_text(cap.load)}, delivery not forecast"
     if buffer_line is not None and cap.load > buffer_line:
-        return "no buffer", (f"fits at {share_text(cap.load)} of capacity, above the {share_text(buffer_line)} "
-                             "buffer line; committed items likely to land")
+        return "no buffer", (
+            f"fits at {share_text(cap.load)} of capacity, above the {share_text(buffer_line)} "
+            "buffer line; committed items likely to land"
+        )
     text = f"fits its capacity ({share_text(cap.load)}) and its committed items are likely to land"
     if delivery.p_by_end is not None and delivery.p_by_end < even:
         text += f"; all its open work is done by the quarter's end in only {_chance(delivery.p_by_end)} of the runs"
@@ -435,9 +606,15 @@ def _status(t: TeamReport, cap, delivery: TeamDelivery | None, max_load: float, 
 def change_advice(findings: list[Finding]) -> list[Recommendation]:
     """For each high or critical finding, the change that clears it."""
     return [
-        Recommendation(team=f.team or (f.teams[0] if f.teams else ""), action="change", rule=f.rule,
-                       items=[f.subject.id] if f.subject.kind == "item" else [], text=f"{f.subject.id}: {f.fix}")
-        for f in findings if f.severity in ("critical", "high")
+        Recommendation(
+            team=f.team or (f.teams[0] if f.teams else ""),
+            action="change",
+            rule=f.rule,
+            items=[f.subject.id] if f.subject.kind == "item" else [],
+            text=f"{f.subject.id}: {f.fix}",
+        )
+        for f in findings
+        if f.severity in ("critical", "high")
     ]
 
 
@@ -467,13 +644,22 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
         planned = sum(r.planned_weeks for r in reps)
         ops = sum(r.ops_weeks for r in reps)
         worst = max(reps, key=lambda r: (r.score, r.load or 0.0), default=None)
-        rollups.append(OrgRollup(
-            unit=unit, parent=parent.get(unit), teams=team_names,
-            findings_by_severity={s: owned_below[unit][s] for s in SEVERITIES if owned_below[unit][s]},
-            owned_findings=owned_here[unit], capacity_weeks=round(capacity, 2), planned_weeks=round(planned, 2),
-            ops_weeks=round(ops, 2), load=round((planned + ops) / capacity, 3) if capacity else None,
-            worst_team=worst.team if worst and worst.score > 0 else None,
-        ))
+        rollups.append(
+            OrgRollup(
+                unit=unit,
+                parent=parent.get(unit),
+                teams=team_names,
+                findings_by_severity={
+                    s: owned_below[unit][s] for s in SEVERITIES if owned_below[unit][s]
+                },
+                owned_findings=owned_here[unit],
+                capacity_weeks=round(capacity, 2),
+                planned_weeks=round(planned, 2),
+                ops_weeks=round(ops, 2),
+                load=round((planned + ops) / capacity, 3) if capacity else None,
+                worst_team=worst.team if worst and worst.score > 0 else None,
+            )
+        )
     return rollups
 
 
@@ -482,27 +668,56 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     items = []
     for item in facts.plan.items:
         owner = facts.team_of(item)
-        items.append(ItemSummary(
-            key=item.key, title=item.title, team=owner, kind=facts.kind(item).value,
-            estimate_weeks=item_weeks(item, facts.teams.get(owner or ""), facts.params.size_weeks),
-            due=item.due, committed=item.committed, done=item.done, priority=item.priority, location=item.ref.location,
-            extra=item.extra,
-        ))
+        items.append(
+            ItemSummary(
+                key=item.key,
+                title=item.title,
+                team=owner,
+                kind=facts.kind(item).value,
+                estimate_weeks=item_weeks(
+                    item, facts.teams.get(owner or ""), facts.params.size_weeks
+                ),
+                due=item.due,
+                committed=item.committed,
+                done=item.done,
+                priority=item.priority,
+                location=item.ref.location,
+                extra=item.extra,
+            )
+        )
     team = {key: facts.team_of(item) for key, item in facts.items.items()}
-    edges = [Dependency(item=a, depends_on=b, cross_team=team[a] != team[b]) for a, b in sorted(facts.item_graph.edges)]
+    edges = [
+        Dependency(item=a, depends_on=b, cross_team=team[a] != team[b])
+        for a, b in sorted(facts.item_graph.edges)
+    ]
     return items, edges
 
 
 def summary(facts: Facts) -> PlanSummary:
     q = facts.quarter
-    return PlanSummary(sources=facts.plan.sources, quarter=q.label, start=q.start, end=q.end, weeks=q.weeks,
-                       items=len(facts.plan.items), teams=len(facts.teams))
+    return PlanSummary(
+        sources=facts.plan.sources,
+        quarter=q.label,
+        start=q.start,
+        end=q.end,
+        weeks=q.weeks,
+        items=len(facts.plan.items),
+        teams=len(facts.teams),
+    )
 
 
 def data_quality(facts: Facts) -> DataQuality:
     return DataQuality(
         rows_read=facts.plan.rows_read,
         rows_used=facts.plan.rows_used,
-        issues=[{"source": i.ref.source, "location": i.ref.location, "problem": i.problem,
-                 "row_dropped": i.row_dropped, "rows": i.count} for i in facts.issues],
+        issues=[
+            {
+                "source": i.ref.source,
+                "location": i.ref.location,
+                "problem": i.problem,
+                "row_dropped": i.row_dropped,
+                "rows": i.count,
+            }
+            for i in facts.issues
+        ],
     )

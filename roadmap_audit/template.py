@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 from pathlib import Path
 from typing import Any
-
-from collections import Counter
 
 from .errors import InputError
 from .load import schema
@@ -32,62 +31,120 @@ VALIDATED_ROWS = 1000  # validation and formats reach this far down each sheet
 # What each column means, in the planner's words. Keys are (sheet, column) from schema.py;
 # a test checks that every schema column has a note and every note a column.
 NOTES: dict[tuple[str, str], str] = {
-    ("Items", "key"): "Unique id of the item (a Jira key works). Left empty, one is generated from the row.",
+    (
+        "Items",
+        "key",
+    ): "Unique id of the item (a Jira key works). Left empty, one is generated from the row.",
     ("Items", "title"): "What the work is, in a few words.",
     ("Items", "team"): "The team that owns the item, spelled as in the Teams sheet.",
-    ("Items", "kind"): "feature, migration, launch, reliability, compliance, ktlo, tech-debt, action-item or other. "
-                       "Free text is mapped; left empty, the kind is inferred from the title, labels and description.",
-    ("Items", "estimate"): "Effort in engineer-weeks (one engineer, one week), or with a unit: 3 days, 2w 3d, "
-                           "5 pts, or a T-shirt size (S, M, L, XL). Fill one estimate column only.",
+    (
+        "Items",
+        "kind",
+    ): "feature, migration, launch, reliability, compliance, ktlo, tech-debt, action-item or other. "
+    "Free text is mapped; left empty, the kind is inferred from the title, labels and description.",
+    (
+        "Items",
+        "estimate",
+    ): "Effort in engineer-weeks (one engineer, one week), or with a unit: 3 days, 2w 3d, "
+    "5 pts, or a T-shirt size (S, M, L, XL). Fill one estimate column only.",
     ("Items", "estimate_days"): "Instead of estimate: effort in engineer-days (5 days = 1 week).",
-    ("Items", "estimate_hours"): "Instead of estimate: effort in engineer-hours (40 hours = 1 week).",
-    ("Items", "story_points"): "Instead of estimate: story points, converted with the team's points_per_week.",
-    ("Items", "original_estimate"): "Instead of estimate: seconds, as Jira exports Original Estimate.",
+    (
+        "Items",
+        "estimate_hours",
+    ): "Instead of estimate: effort in engineer-hours (40 hours = 1 week).",
+    (
+        "Items",
+        "story_points",
+    ): "Instead of estimate: story points, converted with the team's points_per_week.",
+    (
+        "Items",
+        "original_estimate",
+    ): "Instead of estimate: seconds, as Jira exports Original Estimate.",
     ("Items", "start"): "When work starts.",
     ("Items", "due"): "When the work must be done.",
-    ("Items", "depends_on"): "Keys of the items this one needs first, separated by commas, semicolons or new lines.",
-    ("Items", "services"): "Services the work changes, spelled as in the Services sheet; separated by commas.",
-    ("Items", "rollback_plan"): "How to go back if it goes wrong (needed for migrations). Empty, n/a, none, tbd or - "
-                                "mean there is none.",
-    ("Items", "rehearsal"): "Evidence of a production-scale rehearsal or safety net: shadow reads, dual writes, "
-                            "load test, feature flag, canary, staged rollout.",
+    (
+        "Items",
+        "depends_on",
+    ): "Keys of the items this one needs first, separated by commas, semicolons or new lines.",
+    (
+        "Items",
+        "services",
+    ): "Services the work changes, spelled as in the Services sheet; separated by commas.",
+    (
+        "Items",
+        "rollback_plan",
+    ): "How to go back if it goes wrong (needed for migrations). Empty, n/a, none, tbd or - "
+    "mean there is none.",
+    (
+        "Items",
+        "rehearsal",
+    ): "Evidence of a production-scale rehearsal or safety net: shadow reads, dual writes, "
+    "load test, feature flag, canary, staged rollout.",
     ("Items", "labels"): "Labels, separated by commas.",
-    ("Items", "owner"): "The person responsible (DRI). --redact-people replaces names in every report.",
+    (
+        "Items",
+        "owner",
+    ): "The person responsible (DRI). --redact-people replaces names in every report.",
     ("Items", "priority"): "P1/P2, 1/2 or High/Medium/Low. Lowest priority is deferred first.",
-    ("Items", "status"): "e.g. To do, In progress, Done. Done, closed, resolved, cancelled, dropped or deferred "
-                         "items are not counted.",
-    ("Items", "committed"): "yes when a date was promised outside the team; committed items are never proposed "
-                            "for deferral.",
+    (
+        "Items",
+        "status",
+    ): "e.g. To do, In progress, Done. Done, closed, resolved, cancelled, dropped or deferred "
+    "items are not counted.",
+    (
+        "Items",
+        "committed",
+    ): "yes when a date was promised outside the team; committed items are never proposed "
+    "for deferral.",
     ("Items", "description"): "Longer description; also used to infer the kind.",
     ("Items", "first_planned"): "The quarter the item first appeared in a plan, e.g. 2025-Q4.",
     ("Items", "parent"): "Key of the epic or parent item, when items roll up into epics.",
-    ("Items", "duration"): "Calendar time from start, when there is no due date: the due date is start + "
-                           "duration (3 weeks, 10 days; Duration (weeks) takes a bare number as weeks).",
+    (
+        "Items",
+        "duration",
+    ): "Calendar time from start, when there is no due date: the due date is start + "
+    "duration (3 weeks, 10 days; Duration (weeks) takes a bare number as weeks).",
     ("Teams", "team"): "Team name, as the Items sheet spells it.",
     ("Teams", "parent"): "The org unit above the team (builds the org tree).",
     ("Teams", "headcount"): "Engineers on the team, including new hires.",
     ("Teams", "new_hires"): "Engineers still ramping up (counted at 25/50/75 % in months 1-3).",
     ("Teams", "oncall_rotation"): "Engineers in the on-call rotation.",
     ("Teams", "oncall_sites"): "Sites (time zones) the rotation spans: 1 or 2.",
-    ("Teams", "ops_allocation"): "Share of capacity the staffing model admits for operations / KTLO.",
+    (
+        "Teams",
+        "ops_allocation",
+    ): "Share of capacity the staffing model admits for operations / KTLO.",
     ("Teams", "pages_per_week"): "Pages the team receives in an average week.",
-    ("Teams", "toil_hours_per_week"): "Hours of manual, repetitive operational work in an average week.",
+    (
+        "Teams",
+        "toil_hours_per_week",
+    ): "Hours of manual, repetitive operational work in an average week.",
     ("Teams", "incidents_last_quarter"): "Incidents the team handled last quarter.",
-    ("Teams", "points_per_week"): "Story points one engineer finishes in a week (converts story_points).",
+    (
+        "Teams",
+        "points_per_week",
+    ): "Story points one engineer finishes in a week (converts story_points).",
     ("Teams", "availability"): "Share of time not lost to leave and holidays (default 85 %).",
     ("Services", "service"): "Service name, as the Items sheet spells it.",
     ("Services", "owner_team"): "The team that owns and operates the service.",
     ("Services", "tier"): "Criticality: 1 is most critical (or critical / high / medium / low).",
     ("Services", "slo"): "Availability target, e.g. 99.9%.",
     ("Services", "slo_measured"): "yes when the SLI behind the SLO is instrumented and measured.",
-    ("Services", "error_budget_remaining"): "Share of the error budget left; negative when overspent.",
-    ("Services", "error_budget_policy"): "yes (or a link) when a written policy says what happens when the "
-                                         "budget runs out.",
+    (
+        "Services",
+        "error_budget_remaining",
+    ): "Share of the error budget left; negative when overspent.",
+    (
+        "Services",
+        "error_budget_policy",
+    ): "yes (or a link) when a written policy says what happens when the budget runs out.",
     ("Services", "experts"): "People who can fix it at 3 a.m., separated by commas.",
     ("Services", "runbook"): "Link or name of the runbook.",
     ("Services", "depends_on"): "Services this one calls, separated by commas.",
-    ("Services", "dependency_protection"): "yes when its downstream calls have timeouts, circuit breakers and "
-                                           "fallbacks.",
+    (
+        "Services",
+        "dependency_protection",
+    ): "yes when its downstream calls have timeouts, circuit breakers and fallbacks.",
     ("Org", "unit"): "An org unit (group, department).",
     ("Org", "parent"): "The unit above it; empty at the top.",
     ("Actions", "key"): "Id of the postmortem action.",
@@ -99,7 +156,10 @@ NOTES: dict[tuple[str, str], str] = {
     ("Actions", "due"): "When it was due.",
     ("Actions", "status"): "e.g. Open, In progress, Done.",
     ("Actions", "times_deferred"): "How many planning cycles it has been deferred.",
-    ("Actions", "scheduled_as"): "Key of the plan item that does it this quarter; empty when it is not scheduled.",
+    (
+        "Actions",
+        "scheduled_as",
+    ): "Key of the plan item that does it this quarter; empty when it is not scheduled.",
     ("Incidents", "id"): "Incident id.",
     ("Incidents", "service"): "Service that failed.",
     ("Incidents", "team"): "Team that handled it.",
@@ -108,8 +168,11 @@ NOTES: dict[tuple[str, str], str] = {
     ("Incidents", "duration_minutes"): "How long it lasted, in minutes.",
     ("Incidents", "responders"): "People who responded, separated by commas.",
     ("Settings", "key"): "quarter, start, end or weeks: one setting per row.",
-    ("Settings", "value"): "quarter as 2026-Q3; start and end as dates (default: the quarter's bounds); weeks as a "
-                           "number (default: from the dates). Command-line options win.",
+    (
+        "Settings",
+        "value",
+    ): "quarter as 2026-Q3; start and end as dates (default: the quarter's bounds); weeks as a "
+    "number (default: from the dates). Command-line options win.",
 }
 
 FORMS = {
@@ -147,34 +210,71 @@ def examples(today: dt.date) -> dict[str, dict[str, Any]]:
     day = lambda n: first + dt.timedelta(days=n)  # noqa: E731
     return {
         "Items": {
-            "key": "EX-1", "title": "Add timeouts and a circuit breaker to checkout's calls to pricing",
-            "team": "example-team", "kind": "reliability", "estimate": 3, "start": day(7), "due": day(42),
-            "services": "example-service", "rollback_plan": "Feature flag checkout.pricing_breaker, off by default",
-            "rehearsal": "Staged rollout behind the flag, load test at peak", "labels": "reliability",
-            "owner": "Example Owner", "priority": "P2", "status": "To do", "committed": "no",
+            "key": "EX-1",
+            "title": "Add timeouts and a circuit breaker to checkout's calls to pricing",
+            "team": "example-team",
+            "kind": "reliability",
+            "estimate": 3,
+            "start": day(7),
+            "due": day(42),
+            "services": "example-service",
+            "rollback_plan": "Feature flag checkout.pricing_breaker, off by default",
+            "rehearsal": "Staged rollout behind the flag, load test at peak",
+            "labels": "reliability",
+            "owner": "Example Owner",
+            "priority": "P2",
+            "status": "To do",
+            "committed": "no",
             "description": "Done when p99 checkout latency stays under 800 ms with pricing down",
             "first_planned": label,
         },
         "Teams": {
-            "team": "example-team", "parent": "example-group", "headcount": 8, "new_hires": 0,
-            "oncall_rotation": 8, "oncall_sites": 1, "ops_allocation": 0.25, "pages_per_week": 2,
-            "toil_hours_per_week": 4, "incidents_last_quarter": 1, "points_per_week": 5, "availability": 0.85,
+            "team": "example-team",
+            "parent": "example-group",
+            "headcount": 8,
+            "new_hires": 0,
+            "oncall_rotation": 8,
+            "oncall_sites": 1,
+            "ops_allocation": 0.25,
+            "pages_per_week": 2,
+            "toil_hours_per_week": 4,
+            "incidents_last_quarter": 1,
+            "points_per_week": 5,
+            "availability": 0.85,
         },
         "Services": {
-            "service": "example-service", "owner_team": "example-team", "tier": 2, "slo": 0.999,
-            "slo_measured": "yes", "error_budget_remaining": 0.6, "error_budget_policy": "yes",
-            "experts": "Example Expert A, Example Expert B, Example Expert C", "runbook": "Runbook: example-service",
+            "service": "example-service",
+            "owner_team": "example-team",
+            "tier": 2,
+            "slo": 0.999,
+            "slo_measured": "yes",
+            "error_budget_remaining": 0.6,
+            "error_budget_policy": "yes",
+            "experts": "Example Expert A, Example Expert B, Example Expert C",
+            "runbook": "Runbook: example-service",
             "dependency_protection": "yes",
         },
         "Org": {"unit": "example-group", "parent": ""},
         "Actions": {
-            "key": "ACT-1", "title": "Add an alert on checkout's pricing error rate", "team": "example-team",
-            "service": "example-service", "postmortem": "INC-1", "raised": day(-40), "due": day(28),
-            "status": "Open", "times_deferred": 0, "scheduled_as": "EX-1",
+            "key": "ACT-1",
+            "title": "Add an alert on checkout's pricing error rate",
+            "team": "example-team",
+            "service": "example-service",
+            "postmortem": "INC-1",
+            "raised": day(-40),
+            "due": day(28),
+            "status": "Open",
+            "times_deferred": 0,
+            "scheduled_as": "EX-1",
         },
         "Incidents": {
-            "id": "INC-1", "service": "example-service", "team": "example-team", "severity": "SEV3",
-            "started": day(-45), "duration_minutes": 35, "responders": "Example Expert A",
+            "id": "INC-1",
+            "service": "example-service",
+            "team": "example-team",
+            "severity": "SEV3",
+            "started": day(-45),
+            "duration_minutes": 35,
+            "responders": "Example Expert A",
         },
         "Settings": {"rows": [("quarter", label), ("start", None), ("end", None), ("weeks", 13)]},
     }
@@ -241,9 +341,15 @@ def _validation(sheet: schema.SheetSpec, column: schema.Column):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     def make(**kw: Any) -> DataValidation:
-        dv = DataValidation(allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                            errorTitle=column.name, error=FORMS.get(column.kind, ""),
-                            showInputMessage=False, **kw)
+        dv = DataValidation(
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=column.name,
+            error=FORMS.get(column.kind, ""),
+            showInputMessage=False,
+            **kw,
+        )
         return dv
 
     if (sheet.name, column.name) == ("Items", "kind"):
@@ -253,7 +359,10 @@ def _validation(sheet: schema.SheetSpec, column: schema.Column):
     if column.kind == "percent":
         low, high = _SHARE_RANGE.get((sheet.name, column.name), (0, 1))
         return make(type="decimal", operator="between", formula1=str(low), formula2=str(high))
-    if column.kind in ("bool", "commitment", "link") and (sheet.name, column.name) != ("Services", "error_budget_policy"):
+    if column.kind in ("bool", "commitment", "link") and (sheet.name, column.name) != (
+        "Services",
+        "error_budget_policy",
+    ):
         return make(type="list", formula1='"yes,no"')
     if column.kind == "tier":
         return make(type="list", formula1='"1,2,3,4,critical,high,medium,low"')
@@ -264,7 +373,9 @@ def _validation(sheet: schema.SheetSpec, column: schema.Column):
     return None
 
 
-def build_template(today: dt.date | None = None, rows: dict[str, list[dict[str, Any]]] | None = None):
+def build_template(
+    today: dt.date | None = None, rows: dict[str, list[dict[str, Any]]] | None = None
+):
     """The template as an openpyxl Workbook; with `rows` (see rows_for), the context workbook of a plan."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -275,7 +386,9 @@ def build_template(today: dt.date | None = None, rows: dict[str, list[dict[str, 
 
     example_rows = examples(today or dt.date.today())
     if rows is not None:  # a plan's context: its own rows, no examples, settings left to fill
-        example_rows = {"Settings": {"rows": [(key, None) for key, _ in example_rows["Settings"]["rows"]]}}
+        example_rows = {
+            "Settings": {"rows": [(key, None) for key, _ in example_rows["Settings"]["rows"]]}
+        }
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "roadmap-audit"
@@ -304,8 +417,13 @@ def build_template(today: dt.date | None = None, rows: dict[str, list[dict[str, 
             if dv is not None:
                 dv.add(span)
                 ws.add_data_validation(dv)
-            fmt = ("yyyy-mm-dd" if column.kind == "date"
-                   else _SHARE_FORMAT.get((sheet.name, column.name), "0%") if column.kind == "percent" else None)
+            fmt = (
+                "yyyy-mm-dd"
+                if column.kind == "date"
+                else _SHARE_FORMAT.get((sheet.name, column.name), "0%")
+                if column.kind == "percent"
+                else None
+            )
             if fmt:
                 for r in range(2, 3):
                     ws.cell(row=r, column=col).number_format = fmt
@@ -316,7 +434,9 @@ def build_template(today: dt.date | None = None, rows: dict[str, list[dict[str, 
                 if value is not None:
                     put(ws.cell(row=r, column=2), value)
             continue
-        filled = (rows or {}).get(sheet.name) if rows is not None else [example_rows.get(sheet.name, {})]
+        filled = (
+            (rows or {}).get(sheet.name) if rows is not None else [example_rows.get(sheet.name, {})]
+        )
         for r, row in enumerate(filled or [], start=2):
             for col, column in enumerate(sheet.columns, start=1):
                 value = row.get(column.name)
@@ -326,15 +446,19 @@ def build_template(today: dt.date | None = None, rows: dict[str, list[dict[str, 
     return wb
 
 
-def write_template(path: Path, today: dt.date | None = None,
-                   rows: dict[str, list[dict[str, Any]]] | None = None) -> None:
+def write_template(
+    path: Path, today: dt.date | None = None, rows: dict[str, list[dict[str, Any]]] | None = None
+) -> None:
     """Write the blank plan workbook (or, with `rows`, a plan's context workbook); never overwrite a file."""
     from .report import write_atomic
     from .report.xlsx import pinned
 
     if path.exists():
-        raise InputError("already exists; the template never overwrites a file", where=str(path),
-                         hint="choose a new file name")
+        raise InputError(
+            "already exists; the template never overwrites a file",
+            where=str(path),
+            hint="choose a new file name",
+        )
     if path.suffix.lower() != ".xlsx":
         raise InputError("the template is a workbook: give a name ending in .xlsx", where=str(path))
     buffer = io.BytesIO()

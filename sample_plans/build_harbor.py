@@ -39,14 +39,54 @@ WEEKS = 13
 ITEMS = [
     # key, title, team, kind, estimate (weeks), due, services, rollback, depends_on
     ("HB-1", "Berth booking v2 API", "berth", "feature", 8, "2026-08-28", "berth-api", "", ""),
-    ("HB-2", "Move berth-db to the managed cluster", "berth", "migration", 6, "2026-09-11", "berth-db", "", ""),
+    (
+        "HB-2",
+        "Move berth-db to the managed cluster",
+        "berth",
+        "migration",
+        6,
+        "2026-09-11",
+        "berth-db",
+        "",
+        "",
+    ),
     ("HB-3", "Crane schedule import", "berth", "feature", 5, "2026-09-25", "berth-api", "", "HB-5"),
-    ("HB-4", "Alert tuning for berth-api pages", "berth", "reliability", 2, "2026-07-31", "berth-api", "", ""),
+    (
+        "HB-4",
+        "Alert tuning for berth-api pages",
+        "berth",
+        "reliability",
+        2,
+        "2026-07-31",
+        "berth-api",
+        "",
+        "",
+    ),
     ("HB-5", "Manifest events stream", "cargo", "feature", 6, "2026-08-14", "manifest", "", ""),
-    ("HB-6", "Customs declarations export", "cargo", "compliance", 4, "2026-09-18", "manifest", "", ""),
+    (
+        "HB-6",
+        "Customs declarations export",
+        "cargo",
+        "compliance",
+        4,
+        "2026-09-18",
+        "manifest",
+        "",
+        "",
+    ),
     ("HB-7", "Manifest search", "cargo", "feature", 5, "2026-09-25", "manifest", "", ""),
     ("HB-8", "Tide model refresh", "tides", "feature", 4, "2026-08-21", "tide-tables", "", ""),
-    ("HB-9", "Tide tables SLI instrumentation", "tides", "reliability", 2, "2026-07-24", "tide-tables", "", ""),
+    (
+        "HB-9",
+        "Tide tables SLI instrumentation",
+        "tides",
+        "reliability",
+        2,
+        "2026-07-24",
+        "tide-tables",
+        "",
+        "",
+    ),
 ]
 
 # team, ops_allocation, pages_per_week typed (empty: not typed), oncall_rotation, incidents_last_quarter.
@@ -58,33 +98,61 @@ TEAMS = [
 ]
 
 PAGES_PER_WEEK = {"berth": 18, "cargo": 11, "tides": 1}
-SERVICE_OF = {"berth": ["berth-api", "berth-api", "berth-db"], "cargo": ["manifest"], "tides": ["tide-tables"]}
-PEOPLE = {"berth": ["Ana Ruiz", "Ben Okafor", "Chen Wei"], "cargo": ["Dara Novak", "Eli Haddad"],
-          "tides": ["Fay Lund", "Gus Mori"]}
+SERVICE_OF = {
+    "berth": ["berth-api", "berth-api", "berth-db"],
+    "cargo": ["manifest"],
+    "tides": ["tide-tables"],
+}
+PEOPLE = {
+    "berth": ["Ana Ruiz", "Ben Okafor", "Chen Wei"],
+    "cargo": ["Dara Novak", "Eli Haddad"],
+    "tides": ["Fay Lund", "Gus Mori"],
+}
 
 
 def _group(name: str, kind: str, parent: str | None, children: list[str]) -> str:
     parent_line = f"  parent: {parent}\n" if parent else ""
-    return (f"apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: {name}\nspec:\n  type: {kind}\n"
-            f"{parent_line}  children: [{', '.join(children)}]\n")
+    return (
+        f"apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: {name}\nspec:\n  type: {kind}\n"
+        f"{parent_line}  children: [{', '.join(children)}]\n"
+    )
 
 
 def _user(name: str, team: str) -> str:
-    return (f"apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: {name}\nspec:\n"
-            f"  memberOf: [{team}]\n")
+    return (
+        f"apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: {name}\nspec:\n"
+        f"  memberOf: [{team}]\n"
+    )
 
 
 CATALOG = {
-    "org.yaml": "---\n".join([
-        _group("harbor", "organization", None, ["platform"]),
-        _group("platform", "department", "harbor", ["berth", "cargo", "tides"]),
-    ]),
-    "berth.yaml": "---\n".join([_group("berth", "team", "platform", [])] + [
-        _user(u, "berth") for u in ("ana.ruiz", "ben.okafor", "chen.wei", "ines.costa", "jon.berg", "kai.ito")]),
-    "cargo.yaml": "---\n".join([_group("cargo", "team", "platform", [])] + [
-        _user(u, "group:default/cargo") for u in ("dara.novak", "eli.haddad", "lia.moreau", "max.stone")]),
-    "tides.yaml": "---\n".join([_group("tides", "team", "platform", [])] + [
-        _user(u, "group:tides") for u in ("fay.lund", "gus.mori", "hal.pike", "ivy.chen", "ole.dahl")]),
+    "org.yaml": "---\n".join(
+        [
+            _group("harbor", "organization", None, ["platform"]),
+            _group("platform", "department", "harbor", ["berth", "cargo", "tides"]),
+        ]
+    ),
+    "berth.yaml": "---\n".join(
+        [_group("berth", "team", "platform", [])]
+        + [
+            _user(u, "berth")
+            for u in ("ana.ruiz", "ben.okafor", "chen.wei", "ines.costa", "jon.berg", "kai.ito")
+        ]
+    ),
+    "cargo.yaml": "---\n".join(
+        [_group("cargo", "team", "platform", [])]
+        + [
+            _user(u, "group:default/cargo")
+            for u in ("dara.novak", "eli.haddad", "lia.moreau", "max.stone")
+        ]
+    ),
+    "tides.yaml": "---\n".join(
+        [_group("tides", "team", "platform", [])]
+        + [
+            _user(u, "group:tides")
+            for u in ("fay.lund", "gus.mori", "hal.pike", "ivy.chen", "ole.dahl")
+        ]
+    ),
     "components.yaml": textwrap.dedent("""\
         apiVersion: backstage.io/v1alpha1
         kind: Component
@@ -206,7 +274,9 @@ def _ref(kind: str, ident: str, summary: str) -> dict:
 
 def _incidents() -> dict:
     rng = random.Random(2026)
-    start = dt.datetime.combine(QUARTER_START - dt.timedelta(weeks=WEEKS), dt.time(), dt.timezone.utc)
+    start = dt.datetime.combine(
+        QUARTER_START - dt.timedelta(weeks=WEEKS), dt.time(), dt.timezone.utc
+    )
     rows = []
     number = 4100
     for team, per_week in PAGES_PER_WEEK.items():
@@ -219,21 +289,40 @@ def _incidents() -> dict:
                 who = rng.choice(PEOPLE[team])
                 ident = f"Q{number:05d}HB"
                 resolved = created + dt.timedelta(minutes=minutes)
-                rows.append({
-                    "id": ident, "type": "incident", "incident_number": number,
-                    "title": f"{service}: error rate above threshold", "summary": f"[#{number}] {service} alert",
-                    "status": "resolved", "urgency": "high",
-                    "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "resolved_at": resolved.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "last_status_change_at": resolved.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "service": _ref("service", f"PHB{SERVICE_OF[team].index(service) + 1:04d}", service),
-                    "escalation_policy": _ref("escalation_policy", f"PEP{team[:3].upper()}", f"{team} escalation"),
-                    "teams": [_ref("team", f"PT{team[:3].upper()}", team)],
-                    "assignments": [{"at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                     "assignee": _ref("user", f"PU{team[:3].upper()}{PEOPLE[team].index(who) + 1}", who)}],
-                    "acknowledgements": [], "priority": None,
-                    "html_url": f"https://harbor.pagerduty.com/incidents/{ident}",
-                })
+                rows.append(
+                    {
+                        "id": ident,
+                        "type": "incident",
+                        "incident_number": number,
+                        "title": f"{service}: error rate above threshold",
+                        "summary": f"[#{number}] {service} alert",
+                        "status": "resolved",
+                        "urgency": "high",
+                        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "resolved_at": resolved.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "last_status_change_at": resolved.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "service": _ref(
+                            "service", f"PHB{SERVICE_OF[team].index(service) + 1:04d}", service
+                        ),
+                        "escalation_policy": _ref(
+                            "escalation_policy", f"PEP{team[:3].upper()}", f"{team} escalation"
+                        ),
+                        "teams": [_ref("team", f"PT{team[:3].upper()}", team)],
+                        "assignments": [
+                            {
+                                "at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                "assignee": _ref(
+                                    "user",
+                                    f"PU{team[:3].upper()}{PEOPLE[team].index(who) + 1}",
+                                    who,
+                                ),
+                            }
+                        ],
+                        "acknowledgements": [],
+                        "priority": None,
+                        "html_url": f"https://harbor.pagerduty.com/incidents/{ident}",
+                    }
+                )
     rows.sort(key=lambda r: r["created_at"])
     return {"incidents": rows, "limit": len(rows), "offset": 0, "total": len(rows), "more": False}
 
@@ -244,7 +333,9 @@ def build() -> None:
     lines = ["key,title,team,kind,estimate,due,services,rollback_plan,depends_on"]
     lines += [",".join(str(v) for v in row) for row in ITEMS]
     (plan / "items.csv").write_text("\n".join(lines) + "\n")
-    lines = ["team,ops_allocation,pages_per_week,oncall_rotation,incidents_last_quarter"] + [",".join(row) for row in TEAMS]
+    lines = ["team,ops_allocation,pages_per_week,oncall_rotation,incidents_last_quarter"] + [
+        ",".join(row) for row in TEAMS
+    ]
     (plan / "teams.csv").write_text("\n".join(lines) + "\n")
     (plan / "settings.csv").write_text("key,value\nquarter,2026-Q3\n")
     for folder, files in (("catalog", CATALOG), ("slo", SLO_FILES)):

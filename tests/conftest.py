@@ -18,8 +18,15 @@ def audit_of(plan, *, context=(), select=(), quarter=None, config=None):
     from roadmap_audit.config import Config
     from roadmap_audit.pipeline import Options, run
 
-    return run(Options(plan=str(plan), context=[str(c) for c in context], select=list(select),
-                       quarter=quarter, config=config or Config()))
+    return run(
+        Options(
+            plan=str(plan),
+            context=[str(c) for c in context],
+            select=list(select),
+            quarter=quarter,
+            config=config or Config(),
+        )
+    )
 
 
 def facts_of(plan):
@@ -29,12 +36,18 @@ def facts_of(plan):
     from roadmap_audit.engine import builtin_rules_dir
     from roadmap_audit.load import load_plan
 
-    return derive(load_plan(plan), CapacityParams(), Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"))
+    return derive(
+        load_plan(plan),
+        CapacityParams(),
+        Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"),
+    )
 
 
 def pairs(audit, rule: str | None = None) -> set[tuple[str, str]]:
     """(kind, id) of every finding's subject, for one rule or all."""
-    return {(f.subject.kind, f.subject.id) for f in audit.findings if rule is None or f.rule == rule}
+    return {
+        (f.subject.kind, f.subject.id) for f in audit.findings if rule is None or f.rule == rule
+    }
 
 
 def rule_pairs(audit) -> set[tuple[str, str, str]]:
@@ -55,8 +68,14 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     import subprocess
 
     base = {k: v for k, v in os.environ.items() if k != "ROADMAP_AUDIT_REDACT_KEY"}
-    return subprocess.run([sys.executable, "-m", "roadmap_audit", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300, env={**base, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "roadmap_audit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+        env={**base, **(env or {})},
+    )
 
 
 def write_xlsx(path, sheets: dict[str, list[list]], edit=None):

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent / "data" / "kind_corpus.tsv"
-KINDS = ("migration", "launch", "reliability", "tech-debt", "compliance", "action-item", "ktlo", "feature", "other")
+KINDS = (
+    "migration",
+    "launch",
+    "reliability",
+    "tech-debt",
+    "compliance",
+    "action-item",
+    "ktlo",
+    "feature",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,9 @@ class Row:
 
 
 def rows() -> list[Row]:
-    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    lines = [
+        line for line in CORPUS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
     reader = csv.DictReader(lines, delimiter="\t")
     return [Row(**{k: v or "" for k, v in r.items()}) for r in reader]
 
@@ -47,14 +59,31 @@ def classified() -> list[tuple[Row, str, str]]:
         key = f"{row.source}:{row.key}" if row.key else f"row-{n}"
         parent = f"{row.source}:{row.parent}" if row.parent else None
         jira = row.source.startswith("real-exports:")
-        ref = SourceRef(source=row.source, key=row.key or key) if jira else SourceRef(source=row.source, sheet="Items",
-                                                                                     row=n + 1)
-        items.append(Item(key=key, title=row.title, kind_raw=row.issue_type or None, parent=parent,
-                          labels=[s.strip() for s in row.labels.split(",") if s.strip()],
-                          description=row.description or None, ref=ref))
-    facts = derive(Plan(items=items, sources=["corpus"]), CapacityParams(),
-                   Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"))
-    return [(row, facts.kinds[item.key].value, facts.kind_reasons[item.key]) for row, item in zip(corpus, items)]
+        ref = (
+            SourceRef(source=row.source, key=row.key or key)
+            if jira
+            else SourceRef(source=row.source, sheet="Items", row=n + 1)
+        )
+        items.append(
+            Item(
+                key=key,
+                title=row.title,
+                kind_raw=row.issue_type or None,
+                parent=parent,
+                labels=[s.strip() for s in row.labels.split(",") if s.strip()],
+                description=row.description or None,
+                ref=ref,
+            )
+        )
+    facts = derive(
+        Plan(items=items, sources=["corpus"]),
+        CapacityParams(),
+        Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"),
+    )
+    return [
+        (row, facts.kinds[item.key].value, facts.kind_reasons[item.key])
+        for row, item in zip(corpus, items)
+    ]
 
 
 def scores(results: list[tuple[Row, str, str]]) -> dict[str, tuple[float, float, int]]:

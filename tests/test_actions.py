@@ -24,26 +24,45 @@ def _all(owners):
 def test_the_person_who_alone_knows_three_services_is_one_action(owners):
     mine = [a for a in _all(owners) if ("ONC003", "Tomasz K.") in _closes(a)]
     assert len(mine) == 1
-    assert _closes(mine[0]) == {("ONC003", "Tomasz K."), ("ONC003", "public-api"), ("ONC003", "rate-limiter"),
-                                ("ONC003", "billing-integration")}
+    assert _closes(mine[0]) == {
+        ("ONC003", "Tomasz K."),
+        ("ONC003", "public-api"),
+        ("ONC003", "rate-limiter"),
+        ("ONC003", "billing-integration"),
+    }
     assert mine[0].owner == "api" and mine[0].resolves[0].kind == "person"
     # the services under the person are in no other action
     others = [a for a in _all(owners) if a is not mine[0]]
-    assert not any(("ONC003", s) in _closes(a) for a in others for s in ("public-api", "rate-limiter"))
+    assert not any(
+        ("ONC003", s) in _closes(a) for a in others for s in ("public-api", "rate-limiter")
+    )
     # two people who each know a service are not one cause: ledger and payments-gateway stay apart
-    assert ("ONC003", "ledger") not in _closes(mine[0]) and ("ONC003", "payments-gateway") not in _closes(mine[0])
+    assert ("ONC003", "ledger") not in _closes(mine[0]) and (
+        "ONC003",
+        "payments-gateway",
+    ) not in _closes(mine[0])
 
 
 def test_northwinds_actions_are_grouped_by_owner(sample_audit, owners):
-    assert [o.owner for o in owners] == ["api", "payments", "search", "data-platform", "engineering"]
-    assert {o.owner: o.is_team for o in owners}["engineering"] is False  # an org unit owns the cross-team ones
+    assert [o.owner for o in owners] == [
+        "api",
+        "payments",
+        "search",
+        "data-platform",
+        "engineering",
+    ]
+    assert {o.owner: o.is_team for o in owners}[
+        "engineering"
+    ] is False  # an org unit owns the cross-team ones
     by_index = dict(enumerate(sample_audit.findings))
     for o in owners:
         for a in o.actions:
             if a.kind == "change":
                 assert owner_of(by_index[a.resolves[0].index]) == o.owner
     engineering = next(o for o in owners if o.owner == "engineering")
-    assert [_closes(a) for a in engineering.actions] == [{("DEP002", "DATA-21"), ("DEP002", "DATA-22")}]
+    assert [_closes(a) for a in engineering.actions] == [
+        {("DEP002", "DATA-21"), ("DEP002", "DATA-22")}
+    ]
 
 
 def test_the_same_fix_on_several_subjects_is_one_action(owners):
@@ -82,7 +101,8 @@ def test_the_verdict_names_problems_in_plain_words(sample_audit):
     assert line.lead == "2 critical problems must change before the quarter starts"
     assert [(p.words, p.subjects, p.rule) for p in line.problems] == [
         ("migration with no rollback plan", ("PAY-102",), "MIG001"),
-        ("ambitious target with nothing behind it", ("public-api",), "SLO004")]
+        ("ambitious target with nothing behind it", ("public-api",), "SLO004"),
+    ]
     assert "finding(s)" not in line.plain()
 
 
@@ -92,24 +112,46 @@ def test_every_format_shows_the_actions_by_owner(sample_audit):
     html = render("html", sample_audit)
     assert '<th scope="col">owner</th>' in html
     assert "in the findings filter" not in html
-    assert "2 critical problems must change before the quarter starts: migration with no rollback plan" in html
+    assert (
+        "2 critical problems must change before the quarter starts: migration with no rollback plan"
+        in html
+    )
     md = render("md", sample_audit)
-    assert "## What to change, by owner" in md and "### api (team)" in md and "### engineering (org unit)" in md
-    assert "*Closes:* Key-person risk: Tomasz K., public-api, rate-limiter, billing-integration `ONC003`" in md
+    assert (
+        "## What to change, by owner" in md
+        and "### api (team)" in md
+        and "### engineering (org unit)" in md
+    )
+    assert (
+        "*Closes:* Key-person risk: Tomasz K., public-api, rate-limiter, billing-integration `ONC003`"
+        in md
+    )
     text = render("text", sample_audit, colour=False)
     assert "What to change, by owner:" in text
-    assert "closes: Key-person risk: Tomasz K., public-api, rate-limiter, billing-integration [ONC003]" in text
+    assert (
+        "closes: Key-person risk: Tomasz K., public-api, rate-limiter, billing-integration [ONC003]"
+        in text
+    )
 
 
 def test_a_shared_cell_never_joins_the_actions_of_two_owners(sample_audit):
     """Two teams' committed items that cite the same cell (the quarter's end, say) stay two actions, one each."""
     findings = list(sample_audit.findings)
-    data = next(i for i, f in enumerate(findings) if (f.rule, f.subject.id) == ("FOR001", "DATA-21"))
+    data = next(
+        i for i, f in enumerate(findings) if (f.rule, f.subject.id) == ("FOR001", "DATA-21")
+    )
     api = next(i for i, f in enumerate(findings) if (f.rule, f.subject.id) == ("FOR001", "API-9"))
-    findings[api] = findings[api].model_copy(update={"severity": "high", "evidence": findings[data].evidence})
+    findings[api] = findings[api].model_copy(
+        update={"severity": "high", "evidence": findings[data].evidence}
+    )
     owners = build_actions(sample_audit.model_copy(update={"findings": findings}))
-    for08 = {(o.owner, frozenset(_closes(a))) for o in owners for a in o.actions if "FOR001" in a.rules}
-    assert for08 == {("data-platform", frozenset({("FOR001", "DATA-21")})), ("api", frozenset({("FOR001", "API-9")}))}
+    for08 = {
+        (o.owner, frozenset(_closes(a))) for o in owners for a in o.actions if "FOR001" in a.rules
+    }
+    assert for08 == {
+        ("data-platform", frozenset({("FOR001", "DATA-21")})),
+        ("api", frozenset({("FOR001", "API-9")})),
+    }
 
 
 def test_a_medium_finding_alone_is_no_action(owners):
@@ -122,7 +164,12 @@ def test_a_finding_title_keeps_its_acronym_inside_a_sentence(sample_audit):
     from roadmap_audit.report.html import render_html
     from roadmap_audit.report.view import in_sentence
 
-    assert in_sentence("SLO above what its dependencies can give") == "SLO above what its dependencies can give"
+    assert (
+        in_sentence("SLO above what its dependencies can give")
+        == "SLO above what its dependencies can give"
+    )
     assert in_sentence("Key-person risk") == "key-person risk"
     html = render_html(sample_audit)
-    assert "closes SLO above what its dependencies can give" in html and "closes slo above" not in html
+    assert (
+        "closes SLO above what its dependencies can give" in html and "closes slo above" not in html
+    )

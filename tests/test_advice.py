@@ -15,15 +15,20 @@ JIRA = SAMPLES / "jira"
 SAMPLE_PLANS = [
     pytest.param((SAMPLES / "northwind-2026-Q3.xlsx", []), id="northwind"),
     pytest.param((JIRA / "tidewater-2026-Q3.csv", [JIRA / "context.xlsx"]), id="tidewater-csv"),
-    pytest.param((JIRA / "json", [JIRA / "context.xlsx", JIRA / "json" / "fields.json"]), id="tidewater-json"),
+    pytest.param(
+        (JIRA / "json", [JIRA / "context.xlsx", JIRA / "json" / "fields.json"]), id="tidewater-json"
+    ),
     # the Jira samples fit, so a generated plan with teams at 60-130 % gives the advice something to do
     pytest.param(("generated", []), id="generated-realistic"),
 ]
 
 
 def _serious(audit, team: str) -> set[tuple[str, str]]:
-    return {(f.rule, f.subject.id) for f in audit.findings
-            if f.severity in ("critical", "high") and team in f.teams}
+    return {
+        (f.rule, f.subject.id)
+        for f in audit.findings
+        if f.severity in ("critical", "high") and team in f.teams
+    }
 
 
 @pytest.fixture(scope="module", params=SAMPLE_PLANS)
@@ -42,7 +47,9 @@ def audited(request, tmp_path_factory):
     return options, loaded, run(options, loaded)
 
 
-def test_following_each_deferral_adds_no_serious_finding_and_reaches_the_buffer_line_or_says_why_not(audited):
+def test_following_each_deferral_adds_no_serious_finding_and_reaches_the_buffer_line_or_says_why_not(
+    audited,
+):
     options, loaded, audit = audited
     defers = [r for r in audit.recommendations if r.action == "defer"]
     for rec in defers:
@@ -88,7 +95,9 @@ def test_payments_in_progress_backfill_is_never_proposed(sample_audit):
 
 
 def test_the_advice_shows_capacity_and_forecast_before_and_after(sample_audit):
-    rec = next(r for r in sample_audit.recommendations if r.action == "defer" and r.team == "payments")
+    rec = next(
+        r for r in sample_audit.recommendations if r.action == "defer" and r.team == "payments"
+    )
     assert rec.load_before > 1.0 > rec.load_after
     assert rec.p50_date_before and rec.p50_date_after and rec.p50_date_after <= rec.p50_date_before
     assert rec.p_by_end_after >= rec.p_by_end_before
@@ -100,18 +109,26 @@ def test_data_platform_does_not_read_fits_while_its_committed_launch_cannot_land
 
     team = next(t for t in sample_audit.teams if t.team == "data-platform")
     data21 = next(c for c in team.delivery.committed if c.key == "DATA-21")
-    assert data21.p_on_time < 0.01 and data21.waits_on == ["DATA-22"] and "payments" in data21.waits_on_teams
+    assert (
+        data21.p_on_time < 0.01
+        and data21.waits_on == ["DATA-22"]
+        and "payments" in data21.waits_on_teams
+    )
     assert team.status == "committed work at risk" and "fits" not in team.status_text
-    assert "waits on another team" in team.status_text and "DATA-22 → PAY-108 (payments)" in team.status_text
+    assert (
+        "waits on another team" in team.status_text
+        and "DATA-22 → PAY-108 (payments)" in team.status_text
+    )
     html = render("html", sample_audit)
-    page = html[html.index('id="team-data-platform"'):]
-    page = page[:page.index("</article>")]
+    page = html[html.index('id="team-data-platform"') :]
+    page = page[: page.index("</article>")]
     assert "Fits its capacity" not in page and "Committed work at risk" in page
     assert "Delivery forecast" in page and "DATA-21" in page
     # the verdict card has a delivery line
     assert '<div class="delivery-line"><dt>Delivery</dt>' in html
     # and the JSON entry carries the forecast
     import json
+
     doc = {t["team"]: t for t in json.loads(render("json", sample_audit))["teams"]}
     assert doc["data-platform"]["delivery"]["committed"][0]["key"] == "DATA-21"
     assert doc["data-platform"]["status"] == "committed work at risk"
@@ -120,15 +137,20 @@ def test_data_platform_does_not_read_fits_while_its_committed_launch_cannot_land
 def test_a_team_fits_only_when_load_and_committed_work_both_do(sample_audit):
     for t in sample_audit.teams:
         if t.status == "fits":
-            assert t.load <= 0.85 and all(c.p_on_time is None or c.p_on_time >= 0.5 for c in t.delivery.committed)
+            assert t.load <= 0.85 and all(
+                c.p_on_time is None or c.p_on_time >= 0.5 for c in t.delivery.committed
+            )
 
 
 def test_for001_ranks_a_committed_item_waiting_on_another_team_near_the_top(sample_audit):
     ranked = [(f.rule, f.subject.id) for f in sample_audit.findings]
     high = [f for f in sample_audit.findings if f.severity == "high"]
     at = ranked.index(("FOR001", "DATA-21"))
-    assert at < ranked.index(("REL001", "SRCH-44")) and high.index(
-        next(f for f in high if f.subject.id == "DATA-21" and f.rule == "FOR001")) < 5
+    assert (
+        at < ranked.index(("REL001", "SRCH-44"))
+        and high.index(next(f for f in high if f.subject.id == "DATA-21" and f.rule == "FOR001"))
+        < 5
+    )
 
 
 def test_a_plan_past_the_forecast_budget_is_forecast_once_and_the_advice_says_so(tmp_path):

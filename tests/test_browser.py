@@ -21,8 +21,16 @@ from .conftest import ROOT, SAMPLES, run_cli
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SECTIONS = ("verdict", "top-risks", "heatmap", "capacity", "findings", "data-quality")
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 MAX_SHOT_HEIGHT = 16000  # px: a full page, within what an image viewer opens
 
 
@@ -45,7 +53,9 @@ def _samples() -> list[tuple[str, list[str]]]:
     if jira.is_dir():
         context = [a for c in sorted(jira.glob("*.xlsx")) for a in ("--context", str(c))]
         for plan in sorted(jira.iterdir()):
-            if plan.suffix.lower() in (".csv", ".json") or (plan.is_dir() and any(plan.glob("*.json"))):
+            if plan.suffix.lower() in (".csv", ".json") or (
+                plan.is_dir() and any(plan.glob("*.json"))
+            ):
                 runs.append((f"jira-{plan.stem}", [str(plan), *context]))
     return runs
 
@@ -55,8 +65,10 @@ def browser(tmp_path_factory):
     if not (CHROMIUM and CHROMEDRIVER):
         missing = "chromium" if not CHROMIUM else "chromedriver"
         if os.environ.get("CI"):
-            pytest.fail(f"{missing} is not installed; CI must run the browser test (apt-get install chromium "
-                        "chromium-driver)")
+            pytest.fail(
+                f"{missing} is not installed; CI must run the browser test (apt-get install chromium "
+                "chromium-driver)"
+            )
         pytest.skip(f"{missing} is not installed")
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
@@ -112,7 +124,8 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
 
     # at a laptop's 1280 px, every rule family of the heat map shows without scrolling sideways
     wide, room = browser.execute_script(
-        "const t = document.querySelector('#heatmap table'); return [t.scrollWidth, t.parentElement.clientWidth]")
+        "const t = document.querySelector('#heatmap table'); return [t.scrollWidth, t.parentElement.clientWidth]"
+    )
     assert wide <= room, f"the heat map is {wide} px wide in {room} px"
 
     cards = browser.find_elements(By.CSS_SELECTOR, "details.finding")
@@ -126,7 +139,9 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
         severity.select_by_value(choice.get_attribute("value"))
         visible = [c for c in cards if c.is_displayed()]
         assert len(visible) == expected and count.text == f"{expected} of {len(cards)} shown"
-        assert all(c.get_attribute("data-severity") == choice.get_attribute("value") for c in visible)
+        assert all(
+            c.get_attribute("data-severity") == choice.get_attribute("value") for c in visible
+        )
         if expected < len(cards):
             assert len(visible) < len(cards)
         # a team filter narrows further; reset brings everything back
@@ -135,18 +150,26 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
         assert count.text == f"{len(cards)} of {len(cards)} shown"
         # sorting by team puts the cards in team order
         Select(browser.find_element(By.ID, "f-sort")).select_by_value("team")
-        order = [c.get_attribute("data-team") or "~" for c in
-                 browser.find_elements(By.CSS_SELECTOR, "#finding-list details.finding")]
+        order = [
+            c.get_attribute("data-team") or "~"
+            for c in browser.find_elements(By.CSS_SELECTOR, "#finding-list details.finding")
+        ]
         assert order == sorted(order)
         browser.find_element(By.ID, "f-reset").click()
         # a heat-map cell shows the findings behind it
         cell = browser.find_elements(By.CSS_SELECTOR, "td.cell a[data-show-team]")
         if cell:
             browser.execute_script("arguments[0].click()", cell[0])
-            team, fam = cell[0].get_attribute("data-show-team"), cell[0].get_attribute("data-show-family")
+            team, fam = (
+                cell[0].get_attribute("data-show-team"),
+                cell[0].get_attribute("data-show-family"),
+            )
             shown = [c for c in cards if c.is_displayed()]
-            assert shown and all(team in c.get_attribute("data-teams").split("|")
-                                 and c.get_attribute("data-family") == fam for c in shown)
+            assert shown and all(
+                team in c.get_attribute("data-teams").split("|")
+                and c.get_attribute("data-family") == fam
+                for c in shown
+            )
             browser.find_element(By.ID, "f-reset").click()
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == [], errors
@@ -175,7 +198,9 @@ def test_report_on_any_screen(browser, tmp_path: Path, name: str, args: list[str
     browser.set_window_size(width, 900)
     browser.get(report.as_uri())
     try:
-        inner, wide = browser.execute_script("return [innerWidth, document.scrollingElement.scrollWidth]")
+        inner, wide = browser.execute_script(
+            "return [innerWidth, document.scrollingElement.scrollWidth]"
+        )
         assert wide <= inner, f"the page scrolls sideways at {width} px: {wide} px wide"
 
         links = browser.find_elements(By.CSS_SELECTOR, ".topbar nav a")
@@ -187,13 +212,19 @@ def test_report_on_any_screen(browser, tmp_path: Path, name: str, args: list[str
                 "const s = document.querySelector(arguments[0]); const h = s.querySelector('h2') || s;"
                 "return [h.getBoundingClientRect().top,"
                 " document.querySelector('.topbar').getBoundingClientRect().bottom,"
-                " innerHeight]", target)
-            assert bar <= top < height, f"{target}'s heading is at {top} px, the sticky bar ends at {bar} px"
+                " innerHeight]",
+                target,
+            )
+            assert bar <= top < height, (
+                f"{target}'s heading is at {top} px, the sticky bar ends at {bar} px"
+            )
 
         browser.execute_script("window.scrollTo(0, 0)")
         if browser.find_elements(By.CSS_SELECTOR, "#advice table.actions"):
-            heads = [h.get_attribute("textContent").strip() for h in
-                     browser.find_elements(By.CSS_SELECTOR, "#advice table.actions thead th")]
+            heads = [
+                h.get_attribute("textContent").strip()
+                for h in browser.find_elements(By.CSS_SELECTOR, "#advice table.actions thead th")
+            ]
             assert heads[0] == "owner", heads
             owners = browser.find_elements(By.CSS_SELECTOR, "#advice table.actions th.owner")
             assert owners and all(o.is_displayed() and o.text for o in owners)
@@ -206,9 +237,21 @@ def test_report_on_any_screen(browser, tmp_path: Path, name: str, args: list[str
 
 
 # Everything after the pre-read: hidden to measure the pre-read alone (it starts the appendix on a new page)
-APPENDIX = ("#appendix", "#appendix ~ *", "#top-risks", "#heatmap", "#org", "#dependencies", "#findings",
-            "#data-quality", "#teams", "main > footer")
-PRE_READ_PAGES = 4  # A4 pages for the verdict, the actions by owner, capacity and delivery of the sample
+APPENDIX = (
+    "#appendix",
+    "#appendix ~ *",
+    "#top-risks",
+    "#heatmap",
+    "#org",
+    "#dependencies",
+    "#findings",
+    "#data-quality",
+    "#teams",
+    "main > footer",
+)
+PRE_READ_PAGES = (
+    4  # A4 pages for the verdict, the actions by owner, capacity and delivery of the sample
+)
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -223,8 +266,12 @@ def pdf_pages(pdf: bytes) -> int:
 def _print_pdf(html: Path, pdf: Path) -> int:
     import subprocess
 
-    subprocess.run([CHROMIUM, *FLAGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],
-                   capture_output=True, timeout=180, check=False)
+    subprocess.run(
+        [CHROMIUM, *FLAGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
     assert pdf.is_file() and pdf.stat().st_size > 0, "Chromium printed no PDF"
     return pdf_pages(pdf.read_bytes())
 
@@ -240,8 +287,16 @@ def test_the_print_layout_starts_with_a_short_pre_read(browser, tmp_path: Path):
     html = report.read_text(encoding="utf-8")
     assert 'id="appendix"' in html
     pre_read = tmp_path / "pre-read.html"
-    pre_read.write_text(html.replace("</head>", "<style>@media print { " + ", ".join(APPENDIX)
-                                     + " { display: none !important; } }</style></head>", 1), encoding="utf-8")
+    pre_read.write_text(
+        html.replace(
+            "</head>",
+            "<style>@media print { "
+            + ", ".join(APPENDIX)
+            + " { display: none !important; } }</style></head>",
+            1,
+        ),
+        encoding="utf-8",
+    )
     whole = _print_pdf(report, tmp_path / "whole.pdf")
     first = _print_pdf(pre_read, tmp_path / "pre-read.pdf")
     print(f"Northwind printed on A4: pre-read {first} pages, whole report {whole} pages")
@@ -254,7 +309,16 @@ def test_the_print_layout_starts_with_a_short_pre_read(browser, tmp_path: Path):
     try:
         tops = browser.execute_script(
             "return arguments[0].map(s => document.querySelector(s).getBoundingClientRect().top)",
-            ["#verdict", "#advice", "#capacity", "#forecast", "#appendix", "#top-risks", "#findings"])
+            [
+                "#verdict",
+                "#advice",
+                "#capacity",
+                "#forecast",
+                "#appendix",
+                "#top-risks",
+                "#findings",
+            ],
+        )
         assert tops == sorted(tops), tops
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -8,7 +8,9 @@ from roadmap_audit.analyze.capacity import CapacityParams, item_weeks, load_of, 
 from roadmap_audit.model import Item, SourceRef, Team
 
 REF = SourceRef(source="hand.xlsx", sheet="Teams", row=2)
-P = CapacityParams()  # weeks 13, availability 0.85, focus 0.7, ramp 25/50/75, 1 primary, 40 h, 1 h/page, 6 h/incident
+P = (
+    CapacityParams()
+)  # weeks 13, availability 0.85, focus 0.7, ramp 25/50/75, 1 primary, 40 h, 1 h/page, 6 h/incident
 
 
 def team(**kw) -> Team:
@@ -69,11 +71,25 @@ def test_the_api_team_of_the_seeds_worked_by_hand():
     # 5 engineers, 2 new, rotation 5: team time 65 - 9.75 - 11.05 = 44.2
     # operations: admitted 0.2 x 44.2 = 8.84, on-call 13, observed (4 pages + 6 h toil) x 13 / 40 + 4 x 6 / 40 = 3.85
     # -> 13 (the shift holds the pages and toil); project time 31.2; x 0.7 = 21.84
-    cap = team_capacity(team(headcount=5, new_hires=2, oncall_rotation=5, ops_allocation=0.2, pages_per_week=4,
-                             toil_hours_per_week=6, incidents_last_quarter=4), [], P, weeks=13)
+    cap = team_capacity(
+        team(
+            headcount=5,
+            new_hires=2,
+            oncall_rotation=5,
+            ops_allocation=0.2,
+            pages_per_week=4,
+            toil_hours_per_week=6,
+            incidents_last_quarter=4,
+        ),
+        [],
+        P,
+        weeks=13,
+    )
     assert cap.team_weeks == pytest.approx(44.2)
     assert cap.ops_weeks == pytest.approx(13.0)
-    assert cap.ops_observed == pytest.approx(3.85 / 44.2)  # a share of team time, like ops_allocation
+    assert cap.ops_observed == pytest.approx(
+        3.85 / 44.2
+    )  # a share of team time, like ops_allocation
     assert cap.capacity_weeks == pytest.approx(21.84)
 
 
@@ -83,18 +99,27 @@ def test_each_operations_hour_is_counted_once():
     silent = team_capacity(team(oncall_rotation=6, pages_per_week=0), [], P, weeks=13)
     assert quiet.capacity_weeks == pytest.approx(silent.capacity_weeks)
     # 14 pages + 45 h toil a week: 59 h against a 40 h shift; the 20.075 weeks observed exceed the 13 of the shift
-    loud = team_capacity(team(oncall_rotation=6, pages_per_week=14, toil_hours_per_week=45,
-                              incidents_last_quarter=6), [], P, weeks=13)
+    loud = team_capacity(
+        team(
+            oncall_rotation=6, pages_per_week=14, toil_hours_per_week=45, incidents_last_quarter=6
+        ),
+        [],
+        P,
+        weeks=13,
+    )
     assert loud.ops_weeks == pytest.approx(20.075) and loud.ops_basis == "observed"
     assert loud.capacity_weeks == pytest.approx((66.3 - 20.075) * 0.7)
 
 
 def test_observed_ops_from_pages_toil_and_incidents():
     # pages 14/week x 1 h x 13 / 40 = 4.55; toil 45 h x 13 / 40 = 14.625; incidents 6 x 6 h / 40 = 0.9
-    cap = team_capacity(team(pages_per_week=14, toil_hours_per_week=45, incidents_last_quarter=6), [], P, weeks=13)
+    cap = team_capacity(
+        team(pages_per_week=14, toil_hours_per_week=45, incidents_last_quarter=6), [], P, weeks=13
+    )
     ops = ops_lines(cap)
     assert {k: ops[k] for k in ("pages", "toil", "incidents")} == pytest.approx(
-        {"pages": 4.55, "toil": 14.625, "incidents": 0.9})
+        {"pages": 4.55, "toil": 14.625, "incidents": 0.9}
+    )
     assert cap.ops_observed_weeks == pytest.approx(20.075)
     # a share of team time: 78 x 0.85 = 66.3
     assert cap.ops_observed == pytest.approx(20.075 / 66.3)
@@ -106,8 +131,15 @@ def test_incident_rows_count_when_the_teams_sheet_has_no_incident_number():
 
 
 def test_load_is_planned_work_over_the_capacity_left_after_operations():
-    items = [item("A", 20.0), item("B", 10.0), item("C", 8.0), item("D", 30.0, status="Done", done=True)]
-    cap = team_capacity(team(headcount=5, new_hires=1, availability=1.0, ops_allocation=0.2), items, P, weeks=13)
+    items = [
+        item("A", 20.0),
+        item("B", 10.0),
+        item("C", 8.0),
+        item("D", 30.0, status="Done", done=True),
+    ]
+    cap = team_capacity(
+        team(headcount=5, new_hires=1, availability=1.0, ops_allocation=0.2), items, P, weeks=13
+    )
     # team time 65 - 0 leave - 6.5 ramp = 58.5; operations 0.2 x 58.5 = 11.7; (58.5 - 11.7) x 0.7 = 32.76
     assert cap.team_weeks == pytest.approx(58.5)
     assert cap.ops_weeks == pytest.approx(11.7)
@@ -122,7 +154,9 @@ def test_story_points_convert_through_points_per_week_and_unestimated_items_are_
     cap = team_capacity(t, items, P, weeks=13)
     assert cap.planned_weeks == pytest.approx(2.5)
     assert cap.unestimated == ["U"]
-    assert item_weeks(items[0], team(), P.size_weeks) is None  # no points_per_week: unknown, not zero
+    assert (
+        item_weeks(items[0], team(), P.size_weeks) is None
+    )  # no points_per_week: unknown, not zero
 
 
 def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
@@ -130,27 +164,54 @@ def test_load_of_zero_capacity_is_infinite_when_work_is_planned():
     assert load_of(0, 0) == 0.0
 
 
-@pytest.mark.parametrize(("setting", "named"), [
-    ('focus_factor = "high"', "key 'capacity.focus_factor' = 'high': input should be a valid number"),
-    ("focus_factor = -3", "key 'capacity.focus_factor' = -3: input should be greater than 0"),
-    ("availability = 1.5", "key 'capacity.availability' = 1.5: input should be less than or equal to 1"),
-    ("new_hire_ramp = [0.5, 2]", "key 'capacity.new_hire_ramp.1' = 2: input should be less than or equal to 1"),
-    ("hours_per_week = 0", "key 'capacity.hours_per_week' = 0: input should be greater than 0"),
-    ("focus = 0.6", "unknown key 'capacity.focus' (did you mean 'focus_factor'?"),
-    ("size_weeks = { XXXL = 40 }", "key 'capacity.size_weeks.XXXL' = 'XXXL': input should be 'XS', 'S', 'M', 'L', 'XL' or"),
-    ("size_weeks = { M = -1 }", "key 'capacity.size_weeks.M' = -1: input should be greater than or equal to 0"),
-    ("weeks = nan", "key 'capacity.weeks' = nan: must be a finite number"),
-])
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        (
+            'focus_factor = "high"',
+            "key 'capacity.focus_factor' = 'high': input should be a valid number",
+        ),
+        ("focus_factor = -3", "key 'capacity.focus_factor' = -3: input should be greater than 0"),
+        (
+            "availability = 1.5",
+            "key 'capacity.availability' = 1.5: input should be less than or equal to 1",
+        ),
+        (
+            "new_hire_ramp = [0.5, 2]",
+            "key 'capacity.new_hire_ramp.1' = 2: input should be less than or equal to 1",
+        ),
+        ("hours_per_week = 0", "key 'capacity.hours_per_week' = 0: input should be greater than 0"),
+        ("focus = 0.6", "unknown key 'capacity.focus' (did you mean 'focus_factor'?"),
+        (
+            "size_weeks = { XXXL = 40 }",
+            "key 'capacity.size_weeks.XXXL' = 'XXXL': input should be 'XS', 'S', 'M', 'L', 'XL' or",
+        ),
+        (
+            "size_weeks = { M = -1 }",
+            "key 'capacity.size_weeks.M' = -1: input should be greater than or equal to 0",
+        ),
+        ("weeks = nan", "key 'capacity.weeks' = nan: must be a finite number"),
+    ],
+)
 def test_a_bad_capacity_coefficient_in_the_config_is_one_line_and_exit_2(tmp_path, setting, named):
     from .conftest import SAMPLES, run_cli
 
     config = tmp_path / "audit.toml"
     config.write_text(f"[capacity]\n{setting}\n", encoding="utf-8")
-    result = run_cli("audit", str(SAMPLES / "northwind-2026-Q3.xlsx"), "--config", str(config), "--format", "json")
+    result = run_cli(
+        "audit",
+        str(SAMPLES / "northwind-2026-Q3.xlsx"),
+        "--config",
+        str(config),
+        "--format",
+        "json",
+    )
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0] and "unexpected" not in lines[0], lines
-    assert lines[0].startswith(f"roadmap-audit: error: {config}: ")  # the user's file, not capacity.toml
+    assert lines[0].startswith(
+        f"roadmap-audit: error: {config}: "
+    )  # the user's file, not capacity.toml
 
 
 def test_a_bad_coefficient_in_a_rule_pack_names_its_file(tmp_path):
@@ -167,30 +228,53 @@ def test_a_bad_coefficient_in_a_rule_pack_names_its_file(tmp_path):
 def test_t_shirt_sizes_count_as_the_capacity_models_weeks_and_a_note_says_so(tmp_path):
     from .conftest import audit_of
 
-    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,Search,web,M\nA-2,Ledger,web,XL\n"
-                                        "A-3,Refunds,web,2w\nA-4,Cart,web,Small\n", encoding="utf-8")
+    (tmp_path / "items.csv").write_text(
+        "key,title,team,estimate\nA-1,Search,web,M\nA-2,Ledger,web,XL\n"
+        "A-3,Refunds,web,2w\nA-4,Cart,web,Small\n",
+        encoding="utf-8",
+    )
     (tmp_path / "teams.csv").write_text("team,headcount\nweb,4\n", encoding="utf-8")
     audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
-    assert {i.key: i.estimate_weeks for i in audit.items} == {"A-1": 3.0, "A-2": 13.0, "A-3": 2.0, "A-4": 1.0}
+    assert {i.key: i.estimate_weeks for i in audit.items} == {
+        "A-1": 3.0,
+        "A-2": 13.0,
+        "A-3": 2.0,
+        "A-4": 1.0,
+    }
     assert audit.teams[0].planned_weeks == 19.0 and audit.teams[0].unestimated_items == []
     assert [i["problem"] for i in audit.data_quality.issues] == [
         "3 items are estimated in T-shirt sizes, counted as engineer-weeks: S = 1, M = 3, XL = 13; say what "
-        "your sizes mean under [capacity] size_weeks in the config"]
+        "your sizes mean under [capacity] size_weeks in the config"
+    ]
     # the config says what its sizes mean, key by key: M changes, the other sizes keep the pack's value
     config = tmp_path / "audit.toml"
     config.write_text("[capacity]\nsize_weeks = { M = 5 }\n", encoding="utf-8")
     from roadmap_audit.config import load_config
 
-    mine = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"], config=load_config(config))
-    assert {i.key: i.estimate_weeks for i in mine.items} == {"A-1": 5.0, "A-2": 13.0, "A-3": 2.0, "A-4": 1.0}
+    mine = audit_of(
+        tmp_path / "items.csv", context=[tmp_path / "teams.csv"], config=load_config(config)
+    )
+    assert {i.key: i.estimate_weeks for i in mine.items} == {
+        "A-1": 5.0,
+        "A-2": 13.0,
+        "A-3": 2.0,
+        "A-4": 1.0,
+    }
 
 
 def test_a_team_outside_the_staffing_model_still_counts_its_sized_work(tmp_path):
     from .conftest import audit_of
 
-    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,One,web,M\nA-2,Two,web,2w\n", encoding="utf-8")
+    (tmp_path / "items.csv").write_text(
+        "key,title,team,estimate\nA-1,One,web,M\nA-2,Two,web,2w\n", encoding="utf-8"
+    )
     team = audit_of(tmp_path / "items.csv").teams[0]
-    assert (team.team, team.planned_weeks, team.load, team.capacity_known) == ("web", 5.0, None, False)
+    assert (team.team, team.planned_weeks, team.load, team.capacity_known) == (
+        "web",
+        5.0,
+        None,
+        False,
+    )
 
 
 def test_the_readmes_worked_example_is_what_the_json_report_says():
@@ -203,7 +287,9 @@ def test_the_readmes_worked_example_is_what_the_json_report_says():
     from .conftest import ROOT, SAMPLES, audit_of
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- worked-example: (\S+) -->\n(.*?)<!-- /worked-example -->", readme, re.S)
+    block = re.search(
+        r"<!-- worked-example: (\S+) -->\n(.*?)<!-- /worked-example -->", readme, re.S
+    )
     assert block, "the README has no worked capacity example"
     team_name, table = block.group(1), block.group(2)
     rows = {}
@@ -229,8 +315,10 @@ def test_the_readmes_worked_example_is_what_the_json_report_says():
         if m:
             assert t.cell(m.group(2)).location == m.group(1), label
     # the prose figures: observed share, operations share, load
-    assert f"{team['ops_observed']:.1%}".replace(".0%", "%") in readme or \
-        f"{100 * team['ops_observed']:.1f} %" in readme
+    assert (
+        f"{team['ops_observed']:.1%}".replace(".0%", "%") in readme
+        or f"{100 * team['ops_observed']:.1f} %" in readme
+    )
     assert f"load 20 / 21.84 = {team['load']:.0%}".replace("%", " %") in readme
 
 
@@ -240,10 +328,13 @@ def test_cap003_compares_observed_and_admitted_on_the_same_base(tmp_path):
     from .conftest import audit_of, pairs
 
     # team time 65 - 9.75 - 11.05 = 44.2; toil 25.8 h x 13 / 40 = 8.385 = 19.0 % of it
-    (tmp_path / "items.csv").write_text("key,title,team,estimate\nA-1,Search,api,4w\n", encoding="utf-8")
+    (tmp_path / "items.csv").write_text(
+        "key,title,team,estimate\nA-1,Search,api,4w\n", encoding="utf-8"
+    )
     (tmp_path / "teams.csv").write_text(
         "team,headcount,new_hires,oncall_rotation,ops_allocation,toil_hours_per_week\napi,5,2,5,20%,25.8\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
     team = audit.teams[0]
     assert team.ops_observed == pytest.approx(0.19, abs=0.001)
@@ -251,7 +342,8 @@ def test_cap003_compares_observed_and_admitted_on_the_same_base(tmp_path):
     # 30 h a week is 22 % of team time: above the admitted 20 %, and CAP003 says so in those terms
     (tmp_path / "teams.csv").write_text(
         "team,headcount,new_hires,oncall_rotation,ops_allocation,toil_hours_per_week\napi,5,2,5,20%,30\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
     cap003 = next(f for f in audit.findings if f.rule == "CAP003")
     assert "22% of its team time" in cap003.message and "admits 20% of team time" in cap003.message

@@ -19,15 +19,29 @@ def test_json_report_follows_the_contract(tmp_path):
     assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text())
     assert doc["schema_version"] == 1
-    assert doc["plan"]["quarter"] == "2026-Q3" and doc["plan"]["items"] == 54 and doc["plan"]["teams"] == 8
+    assert (
+        doc["plan"]["quarter"] == "2026-Q3"
+        and doc["plan"]["items"] == 54
+        and doc["plan"]["teams"] == 8
+    )
     assert doc["verdict"] in ("go", "go-with-changes", "replan")
     team = next(t for t in doc["teams"] if t["team"] == "payments")
-    for key in ("capacity_weeks", "planned_weeks", "ops_admitted", "ops_observed", "load", "score", "findings"):
+    for key in (
+        "capacity_weeks",
+        "planned_weeks",
+        "ops_admitted",
+        "ops_observed",
+        "load",
+        "score",
+        "findings",
+    ):
         assert isinstance(team[key], (int, float)), key
     finding = next(f for f in doc["findings"] if f["rule"] == "MIG001")
     assert finding["subject"] == {"kind": "item", "id": "PAY-102"}
     assert finding["severity"] in ("critical", "high")
-    assert {"source": SAMPLE, "location": "Items!J3", "note": "rollback plan: empty"} in finding["evidence"]
+    assert {"source": SAMPLE, "location": "Items!J3", "note": "rollback plan: empty"} in finding[
+        "evidence"
+    ]
     dq = doc["data_quality"]
     assert dq["rows_read"] == dq["rows_used"] + sum(1 for i in dq["issues"] if i["row_dropped"])
     assert all({"source", "location", "problem"} <= set(i) for i in dq["issues"])
@@ -42,11 +56,17 @@ def test_html_report_is_written_where_asked(tmp_path):
     assert "verdict: replan" in result.stderr
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"this is not a workbook\n", "is not an .xlsx workbook"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-style .xls or a password-protected workbook"),
-    (b"", "the file is empty"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"this is not a workbook\n", "is not an .xlsx workbook"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "old-style .xls or a password-protected workbook",
+        ),
+        (b"", "the file is empty"),
+    ],
+)
 def test_a_file_that_is_not_a_workbook_exits_2_with_one_line(tmp_path, content, expected):
     bad = tmp_path / "plan.xlsx"
     bad.write_bytes(content)
@@ -70,7 +90,10 @@ def test_a_truncated_workbook_exits_2_naming_the_file(tmp_path):
 
 def test_a_workbook_with_a_damaged_sheet_exits_2(tmp_path):
     bad = tmp_path / "damaged.xlsx"
-    with zipfile.ZipFile(SAMPLES / "northwind-2026-Q3.xlsx") as src, zipfile.ZipFile(bad, "w") as dst:
+    with (
+        zipfile.ZipFile(SAMPLES / "northwind-2026-Q3.xlsx") as src,
+        zipfile.ZipFile(bad, "w") as dst,
+    ):
         for info in src.infolist():
             data = src.read(info)
             if info.filename.startswith("xl/worksheets/sheet2"):
@@ -91,7 +114,10 @@ def test_missing_file_and_unknown_type_exit_2(tmp_path):
 def test_fail_on_gives_exit_1_when_findings_reach_the_severity(tmp_path):
     out = str(tmp_path / "r.json")
     assert run_cli("audit", SAMPLE, "-o", out, "--fail-on", "critical").returncode == 1
-    assert run_cli("audit", SAMPLE, "-o", out, "--select", "ONC001", "--fail-on", "high").returncode == 0
+    assert (
+        run_cli("audit", SAMPLE, "-o", out, "--select", "ONC001", "--fail-on", "high").returncode
+        == 0
+    )
 
 
 def test_input_file_is_never_modified(tmp_path):
@@ -107,13 +133,22 @@ def test_validate_lists_data_problems_with_locations():
 
 
 def test_validate_lists_the_same_notes_as_the_audits_data_quality(tmp_path):
-    (tmp_path / "items.csv").write_text("key,title,team,estimate,due\nA-1,One,web,M,Aug 2026\nA-2,Two,web,1-2,\n",
-                                        encoding="utf-8")
+    (tmp_path / "items.csv").write_text(
+        "key,title,team,estimate,due\nA-1,One,web,M,Aug 2026\nA-2,Two,web,1-2,\n", encoding="utf-8"
+    )
     (tmp_path / "teams.csv").write_text("team,headcount\nweb,3-5\n", encoding="utf-8")
-    args = (str(tmp_path / "items.csv"), "--context", str(tmp_path / "teams.csv"), "--format", "json")
+    args = (
+        str(tmp_path / "items.csv"),
+        "--context",
+        str(tmp_path / "teams.csv"),
+        "--format",
+        "json",
+    )
     listed = json.loads(run_cli("validate", *args).stdout)["issues"]
     audited = json.loads(run_cli("audit", *args).stdout)["data_quality"]["issues"]
-    assert listed == audited and len(listed) == 4  # T-shirt sizes are read in derive, and still listed
+    assert (
+        listed == audited and len(listed) == 4
+    )  # T-shirt sizes are read in derive, and still listed
 
 
 def test_help_and_rules_list_work():
@@ -142,12 +177,41 @@ def test_reports_get_ordinary_file_permissions(tmp_path):
     assert not list(tmp_path.glob(".r.html.*"))  # no temporary file left behind
 
 
-SPEC_RULE_IDS = """MIG001 MIG002 MIG003 LCH001 CAP001 CAP002 CAP003 CAP004 CAP005 ONC001 ONC002 ONC003
-SLO001 SLO002 SLO003 SLO004 SLO005 REL001 REL002 REL003 DEP001 DEP002 DEP003 DEP004 DEP005 OWN001 DQ001""".split()
+SPEC_RULE_IDS = [
+    "MIG001",
+    "MIG002",
+    "MIG003",
+    "LCH001",
+    "CAP001",
+    "CAP002",
+    "CAP003",
+    "CAP004",
+    "CAP005",
+    "ONC001",
+    "ONC002",
+    "ONC003",
+    "SLO001",
+    "SLO002",
+    "SLO003",
+    "SLO004",
+    "SLO005",
+    "REL001",
+    "REL002",
+    "REL003",
+    "DEP001",
+    "DEP002",
+    "DEP003",
+    "DEP004",
+    "DEP005",
+    "OWN001",
+    "DQ001",
+]
 
 
 def test_rules_list_shows_every_rule_of_the_spec():
-    listed = {line.split()[0] for line in run_cli("rules", "list").stdout.splitlines() if line.strip()}
+    listed = {
+        line.split()[0] for line in run_cli("rules", "list").stdout.splitlines() if line.strip()
+    }
     assert len(SPEC_RULE_IDS) == 27 and set(SPEC_RULE_IDS) <= listed
 
 
@@ -158,10 +222,16 @@ def test_rules_explain_names_the_source_of_every_parameter():
         text = run_cli("rules", "explain", rule.id).stdout
         params = rule.params.model_dump(mode="json")
         assert text.count("source: ") >= len(params), rule.id
-        lines = {line.split(" = ", 1)[0].strip(): line for line in text.splitlines() if line.startswith("  ")}
+        lines = {
+            line.split(" = ", 1)[0].strip(): line
+            for line in text.splitlines()
+            if line.startswith("  ")
+        }
         for name, value in params.items():
             assert f"  {name} = " in text, (rule.id, name)
-            if value is not None:  # the line is what a config file would say: copy it and the value is the same
+            if (
+                value is not None
+            ):  # the line is what a config file would say: copy it and the value is the same
                 assert tomllib.loads(lines[name].strip()) == {name: value}, (rule.id, name)
         for spec in rule.spec.params.values():
             assert spec.source in text, rule.id
@@ -171,12 +241,17 @@ def test_json_is_written_as_it_is_made_with_the_same_bytes_everywhere(tmp_path, 
     from roadmap_audit.report import render, stream
 
     pieces = list(stream("json", sample_audit))
-    assert len(pieces) > len(sample_audit.findings)  # one piece per list element at least, not one string
+    assert len(pieces) > len(
+        sample_audit.findings
+    )  # one piece per list element at least, not one string
     assert "".join(pieces) == render("json", sample_audit)
     # the same bytes as dumping the whole audit at once
     from roadmap_audit.report.json_report import _rounded
 
-    whole = json.dumps(_rounded(sample_audit.model_dump(mode="json")), indent=2, ensure_ascii=False) + "\n"
+    whole = (
+        json.dumps(_rounded(sample_audit.model_dump(mode="json")), indent=2, ensure_ascii=False)
+        + "\n"
+    )
     assert "".join(pieces) == whole
     assert max(len(p) for p in pieces) < len(whole) / 20  # no piece is a whole section
     out = tmp_path / "out.json"

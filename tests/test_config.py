@@ -16,7 +16,9 @@ CAP = FIXTURES / "rules" / "CAP001"
 
 
 def test_project_file_then_explicit_config_then_command_line(tmp_path):
-    (tmp_path / "roadmap-audit.toml").write_text('select = ["CAP"]\n[rules.CAP001]\nmax_load = 2.0\n')
+    (tmp_path / "roadmap-audit.toml").write_text(
+        'select = ["CAP"]\n[rules.CAP001]\nmax_load = 2.0\n'
+    )
     extra = tmp_path / "strict.toml"
     extra.write_text('[rules.CAP001]\nmax_load = 0.5\nseverity = "critical"\n')
     config = load_config(cwd=tmp_path)
@@ -43,7 +45,9 @@ def test_command_line_select_wins_over_config(tmp_path):
 
 
 def test_select_and_ignore_take_prefixes():
-    ids = [r.id for r in load_rules([builtin_rules_dir()], select=["CAP", "MIG001"], ignore=["CAP003"])]
+    ids = [
+        r.id for r in load_rules([builtin_rules_dir()], select=["CAP", "MIG001"], ignore=["CAP003"])
+    ]
     assert "CAP001" in ids and "MIG001" in ids and "CAP003" not in ids and "DQ001" not in ids
 
 
@@ -59,14 +63,17 @@ def test_config_for_a_rule_that_does_not_exist_is_an_error(tmp_path):
         load_rules([builtin_rules_dir()], {"NOPE001": {"severity": "high"}})
 
 
-@pytest.mark.parametrize("edit, key", [
-    (lambda s: s + '\ncolour = "red"\n', "colour"),
-    (lambda s: s.replace('severity = "high"', 'severity = "urgent"'), "severity"),
-    (lambda s: s.replace('check = "team_load_above"', 'check = "no_such_check"'), "check"),
-    (lambda s: s.replace("value = 1.0", 'value = "lots"', 1), "params.max_load"),
-    (lambda s: s.replace("[params.max_load]", "[params.max_lode]"), "params.max_lode"),
-    (lambda s: s.replace('source = "capacity is', 'sauce = "capacity is'), "params.max_load"),
-])
+@pytest.mark.parametrize(
+    "edit, key",
+    [
+        (lambda s: s + '\ncolour = "red"\n', "colour"),
+        (lambda s: s.replace('severity = "high"', 'severity = "urgent"'), "severity"),
+        (lambda s: s.replace('check = "team_load_above"', 'check = "no_such_check"'), "check"),
+        (lambda s: s.replace("value = 1.0", 'value = "lots"', 1), "params.max_load"),
+        (lambda s: s.replace("[params.max_load]", "[params.max_lode]"), "params.max_lode"),
+        (lambda s: s.replace('source = "capacity is', 'sauce = "capacity is'), "params.max_load"),
+    ],
+)
 def test_a_bad_rule_file_is_one_line_naming_the_file_and_key(tmp_path, edit, key):
     target = tmp_path / "CAP001.toml"
     target.write_text(edit((builtin_rules_dir() / "CAP001.toml").read_text()))
@@ -80,14 +87,22 @@ def test_a_bad_rule_folder_exits_2_from_the_command_line(tmp_path):
     folder.mkdir()
     (folder / "XYZ001.toml").write_text('id = "XYZ001"\n')
     result = run_cli("audit", str(CAP), "--rules", str(folder))
-    assert result.returncode == 2 and "XYZ001.toml" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert (
+        result.returncode == 2
+        and "XYZ001.toml" in result.stderr
+        and len(result.stderr.splitlines()) == 1
+    )
 
 
 def test_an_extra_rule_folder_adds_rules(tmp_path):
     folder = tmp_path / "ours"
     folder.mkdir()
-    text = (builtin_rules_dir() / "CAP001.toml").read_text().replace('id = "CAP001"', 'id = "OUR001"')
+    text = (
+        (builtin_rules_dir() / "CAP001.toml").read_text().replace('id = "CAP001"', 'id = "OUR001"')
+    )
     (folder / "OUR001.toml").write_text(text.replace("value = 1.0", "value = 0.1", 1))
     shutil.copy(builtin_rules_dir() / "vocabulary.toml", folder / "unused.txt")
-    result = run_cli("audit", str(CAP), "--rules", str(folder), "--select", "OUR", "--format", "json")
+    result = run_cli(
+        "audit", str(CAP), "--rules", str(folder), "--select", "OUR", "--format", "json"
+    )
     assert result.returncode == 0 and '"rule": "OUR001"' in result.stdout

@@ -20,7 +20,9 @@ import pytest
 from .conftest import SHARED
 
 SLO = SHARED / "real-context" / "slo"
-real = pytest.mark.skipif(not SLO.is_dir(), reason="../shared/real-context is not beside the project")
+real = pytest.mark.skipif(
+    not SLO.is_dir(), reason="../shared/real-context is not beside the project"
+)
 
 
 def _part(*paths):
@@ -40,17 +42,57 @@ def _slos(part):
 def test_every_real_slo_file_gives_its_services_targets():
     part = _part(SLO)
     slos = _slos(part)
-    assert {k: slos[k] for k in ("web", "web-shop", "web-availability", "myservice", "myservice2", "myapp",
-                                 "home-wifi", "gae", "prom")} == {
-        "web": 0.995, "web-shop": 0.99, "web-availability": 0.9995, "myservice": 0.999, "myservice2": 0.9999,
-        "myapp": 0.9999, "home-wifi": 0.999, "gae": 0.999, "prom": 0.9999}
-    pyrra = {k: v for k, v in slos.items() if k not in ("web", "web-shop", "web-availability", "myservice",
-                                                           "myservice2", "myapp", "home-wifi", "gae", "prom")}
+    assert {
+        k: slos[k]
+        for k in (
+            "web",
+            "web-shop",
+            "web-availability",
+            "myservice",
+            "myservice2",
+            "myapp",
+            "home-wifi",
+            "gae",
+            "prom",
+        )
+    } == {
+        "web": 0.995,
+        "web-shop": 0.99,
+        "web-availability": 0.9995,
+        "myservice": 0.999,
+        "myservice2": 0.9999,
+        "myapp": 0.9999,
+        "home-wifi": 0.999,
+        "gae": 0.999,
+        "prom": 0.9999,
+    }
+    pyrra = {
+        k: v
+        for k, v in slos.items()
+        if k
+        not in (
+            "web",
+            "web-shop",
+            "web-availability",
+            "myservice",
+            "myservice2",
+            "myapp",
+            "home-wifi",
+            "gae",
+            "prom",
+        )
+    }
     assert len(pyrra) == 15
-    assert (pyrra["caddy-response-latency"], pyrra["coredns-response-errors"],
-            pyrra["prometheus-operator-reconcile-errors"], pyrra["kubelet-request-errors"]) == (0.9, 0.9999, 0.95, 0.99)
+    assert (
+        pyrra["caddy-response-latency"],
+        pyrra["coredns-response-errors"],
+        pyrra["prometheus-operator-reconcile-errors"],
+        pyrra["kubelet-request-errors"],
+    ) == (0.9, 0.9999, 0.95, 0.99)
     assert len(slos) == 24
-    assert all(v["slo_measured"].value is True for v in part.service_values.values() if "slo_measured" in v)
+    assert all(
+        v["slo_measured"].value is True for v in part.service_values.values() if "slo_measured" in v
+    )
 
 
 @real
@@ -58,8 +100,13 @@ def test_windows_budgets_owners_and_tiers():
     values = _part(SLO).service_values
     assert values["myservice"]["owner_team"].value == "myteam"
     assert values["myservice"]["tier"].value == 2
-    assert values["myservice2"]["owner_team"].value == "myteam2" and values["myservice2"]["tier"].value == 1
-    assert values["myservice"]["error_budget"].value == "43.2 minutes per 30 days"  # Sloth's default 30 days
+    assert (
+        values["myservice2"]["owner_team"].value == "myteam2"
+        and values["myservice2"]["tier"].value == 1
+    )
+    assert (
+        values["myservice"]["error_budget"].value == "43.2 minutes per 30 days"
+    )  # Sloth's default 30 days
     assert values["web"]["error_budget"].value == "50.4 minutes per 7 days"
     assert values["caddy-response-latency"]["error_budget"].value == "67.2 hours per 28 days"
     assert "error_budget" not in values["gae"]  # slo-generator states no window: no budget invented
@@ -84,7 +131,8 @@ def test_reference_files_alone_give_no_target():
 
 
 def test_indicator_refs_across_files_and_bad_targets(tmp_path):
-    (tmp_path / "sli.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "sli.yaml").write_text(
+        textwrap.dedent("""\
         apiVersion: openslo/v1
         kind: SLI
         metadata: {name: checkout-ok}
@@ -92,8 +140,10 @@ def test_indicator_refs_across_files_and_bad_targets(tmp_path):
           ratioMetric:
             good: {metricSource: {type: Prometheus, spec: {query: sum(ok)}}}
             total: {metricSource: {type: Prometheus, spec: {query: sum(all)}}}
-        """))
-    (tmp_path / "slo.yaml").write_text(textwrap.dedent("""\
+        """)
+    )
+    (tmp_path / "slo.yaml").write_text(
+        textwrap.dedent("""\
         apiVersion: openslo/v1
         kind: SLO
         metadata: {name: checkout-availability, labels: {team: [payments]}}
@@ -112,8 +162,10 @@ def test_indicator_refs_across_files_and_bad_targets(tmp_path):
           indicatorRef: nowhere
           timeWindow: [{duration: 1M, isRolling: false}]
           objectives: [{target: 99.9}]
-        """))
-    (tmp_path / "sloth.yaml").write_text(textwrap.dedent("""\
+        """)
+    )
+    (tmp_path / "sloth.yaml").write_text(
+        textwrap.dedent("""\
         version: prometheus/v1
         service: search
         labels: {owner: discovery}
@@ -121,7 +173,8 @@ def test_indicator_refs_across_files_and_bad_targets(tmp_path):
           - name: requests
             objective: 120
             sli: {events: {error_query: sum(err), total_query: sum(all)}}
-        """))
+        """)
+    )
     part = _part(tmp_path)
     checkout = part.service_values["checkout"]
     assert checkout["slo"].value == 0.999 and checkout["slo_measured"].value is True
@@ -141,13 +194,16 @@ def test_a_typed_slo_wins_and_a_different_derived_one_is_noted(tmp_path):
     plan = tmp_path / "plan"
     plan.mkdir()
     (plan / "items.csv").write_text("key,title,team\nA-1,Search relevance,discovery\n")
-    (plan / "services.csv").write_text("service,owner_team,slo\nsearch,discovery,99.95%\nindex,discovery,99.9\n")
+    (plan / "services.csv").write_text(
+        "service,owner_team,slo\nsearch,discovery,99.95%\nindex,discovery,99.9\n"
+    )
     slo = tmp_path / "slo"
     slo.mkdir()
     for name, objective in (("search", 99.9), ("index", 99.9)):
         (slo / f"{name}.yaml").write_text(
             f"version: prometheus/v1\nservice: {name}\nslos:\n  - name: ok\n    objective: {objective}\n"
-            "    sli: {events: {error_query: sum(e), total_query: sum(t)}}\n")
+            "    sli: {events: {error_query: sum(e), total_query: sum(t)}}\n"
+        )
     loaded = load_plan(plan, [slo])
     services = {s.service: s for s in loaded.services}
     assert services["search"].slo == pytest.approx(0.9995)

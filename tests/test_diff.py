@@ -15,7 +15,9 @@ from .conftest import FIXTURES, REAL_EXPORTS, SAMPLES, run_cli
 CSV = REAL_EXPORTS / "csv"
 EARLIER = CSV / "cloud-es-currentfields__EdhuXav_IR_Formativa_ACGaP__Jira.csv"
 LATER = CSV / "cloud-es-allfields__EdhuXav_IR_Formativa_ACGaP__Jira-1.csv"
-real_pair = pytest.mark.skipif(not CSV.is_dir(), reason="../shared/real-exports is not beside the project")
+real_pair = pytest.mark.skipif(
+    not CSV.is_dir(), reason="../shared/real-exports is not beside the project"
+)
 
 # The same 39 issues exported two hours apart; these four moved from "To do" to "In progress".
 STATUS_CHANGES = {
@@ -54,8 +56,9 @@ def test_the_real_pair_says_what_else_the_later_export_holds(real_diff):
     assert not any(c.moved or c.change("team") for c in real_diff.items_changed)
     assert by_key["CARNICORE-8"].change("depends_on").before is None
     assert by_key["CARNICORE-8"].change("depends_on").after == "CARNICORE-6, CARNICORE-7"
-    assert {c.key for c in real_diff.items_changed if [f.field for f in c.changes] == ["status"]} == {
-        "CARNICORE-6", "CARNICORE-7"}
+    assert {
+        c.key for c in real_diff.items_changed if [f.field for f in c.changes] == ["status"]
+    } == {"CARNICORE-6", "CARNICORE-7"}
     # the same project read the same way: no finding comes or goes between the two exports
     assert real_diff.findings_resolved == [] and real_diff.findings_new == []
 
@@ -69,8 +72,12 @@ def test_every_format_shows_the_status_changes(real_diff, fmt):
     assert "En curso" in body and "Por hacer" in body
     if fmt == "json":
         doc = json.loads(body)
-        found = {(c["key"], f["before"], f["after"]) for c in doc["items_changed"] for f in c["changes"]
-                 if f["field"] == "status"}
+        found = {
+            (c["key"], f["before"], f["after"])
+            for c in doc["items_changed"]
+            for f in c["changes"]
+            if f["field"] == "status"
+        }
         assert found == STATUS_CHANGES
 
 
@@ -101,30 +108,46 @@ def test_a_bad_file_exits_2_with_one_line(tmp_path):
 def _plan(folder, items: list[str], teams: list[str]):
     folder.mkdir()
     (folder / "settings.csv").write_text("key,value\nquarter,2026-Q3\n")
-    (folder / "teams.csv").write_text("team,headcount,oncall_rotation,ops_allocation\n" + "\n".join(teams) + "\n")
-    (folder / "items.csv").write_text("key,title,team,kind,estimate,due,status,rollback_plan\n"
-                                      + "\n".join(items) + "\n")
+    (folder / "teams.csv").write_text(
+        "team,headcount,oncall_rotation,ops_allocation\n" + "\n".join(teams) + "\n"
+    )
+    (folder / "items.csv").write_text(
+        "key,title,team,kind,estimate,due,status,rollback_plan\n" + "\n".join(items) + "\n"
+    )
     return folder
 
 
 def test_items_added_removed_moved_changed_and_findings_matched(tmp_path):
     teams = ["alpha,4,0,10%", "beta,4,0,10%"]
-    before = _plan(tmp_path / "before", [
-        "A-1,Orders data migration,alpha,migration,4,2026-08-01,To Do,",
-        "A-2,Search box,alpha,feature,3,2026-09-01,To Do,",
-        "A-3,Old report,alpha,feature,2,2026-09-01,To Do,",
-    ], teams)
-    after = _plan(tmp_path / "after", [
-        "A-1,Orders data migration,alpha,migration,6,2026-08-15,In Progress,restore the snapshot; dual writes",
-        "A-2,Search box,beta,feature,3,2026-09-01,To Do,",
-        "B-1,Billing data migration,beta,migration,5,2026-09-01,To Do,",
-    ], teams)
+    before = _plan(
+        tmp_path / "before",
+        [
+            "A-1,Orders data migration,alpha,migration,4,2026-08-01,To Do,",
+            "A-2,Search box,alpha,feature,3,2026-09-01,To Do,",
+            "A-3,Old report,alpha,feature,2,2026-09-01,To Do,",
+        ],
+        teams,
+    )
+    after = _plan(
+        tmp_path / "after",
+        [
+            "A-1,Orders data migration,alpha,migration,6,2026-08-15,In Progress,restore the snapshot; dual writes",
+            "A-2,Search box,beta,feature,3,2026-09-01,To Do,",
+            "B-1,Billing data migration,beta,migration,5,2026-09-01,To Do,",
+        ],
+        teams,
+    )
     d = diff_of(before, after, select=["MIG001"])
     assert [r.key for r in d.items_added] == ["B-1"] and [r.key for r in d.items_removed] == ["A-3"]
-    assert [(c.key, c.team_before, c.team_after) for c in d.items_moved] == [("A-2", "alpha", "beta")]
+    assert [(c.key, c.team_before, c.team_after) for c in d.items_moved] == [
+        ("A-2", "alpha", "beta")
+    ]
     a1 = next(c for c in d.items_changed if c.key == "A-1")
     assert {c.field: (c.before, c.after) for c in a1.changes} == {
-        "status": ("To Do", "In Progress"), "due": ("2026-08-01", "2026-08-15"), "estimate_weeks": (4.0, 6.0)}
+        "status": ("To Do", "In Progress"),
+        "due": ("2026-08-01", "2026-08-15"),
+        "estimate_weeks": (4.0, 6.0),
+    }
     assert {(f.rule, f.subject.id) for f in d.findings_resolved} == {("MIG001", "A-1")}
     assert {(f.rule, f.subject.id) for f in d.findings_new} == {("MIG001", "B-1")}
     alpha = next(t for t in d.teams if t.team == "alpha")
@@ -135,7 +158,12 @@ def test_items_added_removed_moved_changed_and_findings_matched(tmp_path):
 def test_the_same_plan_twice_changes_nothing():
     sample = SAMPLES / "northwind-2026-Q3.xlsx"
     d = diff_of(sample, sample)
-    assert not d.findings_new and not d.findings_resolved and not d.items_changed and not d.verdict_changed
+    assert (
+        not d.findings_new
+        and not d.findings_resolved
+        and not d.items_changed
+        and not d.verdict_changed
+    )
     assert all(t.load_change == 0 for t in d.teams)
     assert all(t.p85_weeks_before == t.p85_weeks_after for t in d.teams)  # same seed, same forecast
     assert render_diff("json", d) == render_diff("json", diff_of(sample, sample))
@@ -150,7 +178,9 @@ def test_fail_on_exits_1_only_for_a_finding_the_later_plan_brings(tmp_path):
     assert [(c.rule, c.subject.id) for c in d.worsened_at("medium")] == [("MIG001", "A-1")]
     worse = run_cli("diff", str(safe), str(risky), "--format", "json", "--fail-on", "medium")
     assert worse.returncode == 1, worse.stderr
-    assert ["MIG001", "A-1"] in [[c["rule"], c["subject"]["id"]] for c in json.loads(worse.stdout)["findings_new"]]
+    assert ["MIG001", "A-1"] in [
+        [c["rule"], c["subject"]["id"]] for c in json.loads(worse.stdout)["findings_new"]
+    ]
     # the risk was already there, or goes away: nothing new at that severity, exit 0
     same = run_cli("diff", str(risky), str(risky), "--format", "json", "--fail-on", "medium")
     better = run_cli("diff", str(risky), str(safe), "--format", "json", "--fail-on", "medium")
@@ -167,7 +197,12 @@ def test_redact_people_hides_names_known_on_either_side(tmp_path):
     shutil.copytree(fixture, before, ignore=shutil.ignore_patterns("expect.toml"))
     shutil.copytree(before, after)
     # later, Ann is no one's expert any more; only a title still names her
-    services = (after / "services.csv").read_text().replace("1,Ann,", "1,Dee,").replace('"Ann, Bob"', "Bob")
+    services = (
+        (after / "services.csv")
+        .read_text()
+        .replace("1,Ann,", "1,Dee,")
+        .replace('"Ann, Bob"', "Bob")
+    )
     (after / "services.csv").write_text(services)
     (after / "incidents.csv").write_text("id,service,team,severity,started,responders\n")
     with (after / "items.csv").open("a") as fh:
@@ -204,10 +239,17 @@ def test_one_title_changed_changes_no_team(tmp_path):
     sample = SAMPLES / "northwind-2026-Q3.xlsx"
 
     def retitle(sheet):
-        sheet.cell(row=_row_of(sheet, "SELL-402"), column=2).value = "Payouts dashboard for sellers, second version"
+        sheet.cell(
+            row=_row_of(sheet, "SELL-402"), column=2
+        ).value = "Payouts dashboard for sellers, second version"
 
     d = diff_of(sample, _northwind_with(tmp_path, "retitled.xlsx", retitle))
-    assert not d.findings_new and not d.findings_resolved and not d.items_changed and not d.verdict_changed
+    assert (
+        not d.findings_new
+        and not d.findings_resolved
+        and not d.items_changed
+        and not d.verdict_changed
+    )
     assert [t.team for t in d.teams if t.changed] == []
     assert "0 of 8 teams changed" in render_diff("text", d)
 
@@ -219,7 +261,13 @@ def test_work_added_to_one_team_leaves_the_forecast_of_the_others_alone(tmp_path
 
     def add(sheet):
         row = [c.value for c in sheet[_row_of(sheet, "SELL-407")]]
-        row[0], row[1], row[3], row[4], row[6] = "SELL-408", "Seller FAQ page", "feature", 2, "2026-09-30"
+        row[0], row[1], row[3], row[4], row[6] = (
+            "SELL-408",
+            "Seller FAQ page",
+            "feature",
+            2,
+            "2026-09-30",
+        )
         sheet.append(row)
 
     options = Options(plan=str(sample))
@@ -229,9 +277,15 @@ def test_work_added_to_one_team_leaves_the_forecast_of_the_others_alone(tmp_path
     old = {i.key: i for i in before.forecast.items}
     new = {i.key: i for i in after.forecast.items}
     assert set(new) - set(old) == {"SELL-408"}
-    moved = {k for k in old if (old[k].p50_weeks, old[k].p85_weeks, old[k].p_on_time)
-             != (new[k].p50_weeks, new[k].p85_weeks, new[k].p_on_time)}
+    moved = {
+        k
+        for k in old
+        if (old[k].p50_weeks, old[k].p85_weeks, old[k].p_on_time)
+        != (new[k].p50_weeks, new[k].p85_weeks, new[k].p_on_time)
+    }
     assert moved == set()
     old_teams = {t.team: t for t in before.forecast.teams}
-    changed = {t.team for t in after.forecast.teams if t.model_dump() != old_teams[t.team].model_dump()}
+    changed = {
+        t.team for t in after.forecast.teams if t.model_dump() != old_teams[t.team].model_dump()
+    }
     assert changed == {"seller-tools"}

@@ -38,10 +38,14 @@ def plan(tmp_path, items: list[str], teams: list[str] | None = None):
     folder = tmp_path / "plan"
     folder.mkdir(exist_ok=True)
     (folder / "settings.csv").write_text("key,value\nstart,2026-07-06\nend,2026-10-04\nweeks,13\n")
-    (folder / "teams.csv").write_text("team,headcount,oncall_rotation,ops_allocation,availability\n"
-                                      + "\n".join(teams or ["a,5,0,0,100%", "b,5,0,0,100%"]) + "\n")
-    (folder / "items.csv").write_text("key,title,team,estimate,due,priority,committed,depends_on\n"
-                                      + "\n".join(items) + "\n")
+    (folder / "teams.csv").write_text(
+        "team,headcount,oncall_rotation,ops_allocation,availability\n"
+        + "\n".join(teams or ["a,5,0,0,100%", "b,5,0,0,100%"])
+        + "\n"
+    )
+    (folder / "items.csv").write_text(
+        "key,title,team,estimate,due,priority,committed,depends_on\n" + "\n".join(items) + "\n"
+    )
     return facts_of(folder)
 
 
@@ -55,7 +59,9 @@ def normal_cdf(x: float) -> float:
 
 def test_with_no_spread_an_item_finishes_in_a_known_week(tmp_path):
     # 7 engineer-weeks at 3.5 a week: 2.0 weeks, so on the second Friday (2026-07-17), in every run
-    facts = plan(tmp_path, ["A-1,Ledger export,a,7,2026-07-19,P1,yes,", "A-2,Report,a,3.5,2026-07-19,P2,no,"])
+    facts = plan(
+        tmp_path, ["A-1,Ledger export,a,7,2026-07-19,P1,yes,", "A-2,Report,a,3.5,2026-07-19,P2,no,"]
+    )
     fc = forecast(facts, ForecastParams(runs=50, **STILL))
     a1, a2 = by_key(fc)["A-1"], by_key(fc)["A-2"]
     assert a1.p50_weeks == a1.p85_weeks == 2.0
@@ -63,14 +69,19 @@ def test_with_no_spread_an_item_finishes_in_a_known_week(tmp_path):
     # A-2 comes after A-1 (priority order): 2.0 + 1.0 weeks, a week past its due date
     assert a2.p50_weeks == 3.0 and a2.p_on_time == 0.0
     team = next(t for t in fc.teams if t.team == "a")
-    assert team.pace_weeks == 3.5 and team.p50_weeks == team.p85_weeks == 3.0 and team.p_by_end == 1.0
+    assert (
+        team.pace_weeks == 3.5 and team.p50_weeks == team.p85_weeks == 3.0 and team.p_by_end == 1.0
+    )
     assert fc.plan.p50_weeks == 3.0
 
 
 def test_an_item_as_large_as_the_quarter_lands_half_the_time(tmp_path):
     # effort ~ lognormal with median 45.5 = the whole capacity: P(effort <= 45.5) = 1/2 exactly;
     # a 35-week item (10 weeks of the team) is done by week 13 with P = Phi(ln(13/10) / 0.35) = 0.773
-    facts = plan(tmp_path, ["A-1,Re-platform,a,45.5,2026-10-04,P1,yes,", "B-1,Index rebuild,b,35,2026-10-04,P1,yes,"])
+    facts = plan(
+        tmp_path,
+        ["A-1,Re-platform,a,45.5,2026-10-04,P1,yes,", "B-1,Index rebuild,b,35,2026-10-04,P1,yes,"],
+    )
     params = ForecastParams(runs=4000, effort_spread=0.35, unplanned_spread=0)
     fc = by_key(forecast(facts, params))
     assert due_weeks(START, dt.date(2026, 10, 4)) == 13.0
@@ -80,10 +91,21 @@ def test_an_item_as_large_as_the_quarter_lands_half_the_time(tmp_path):
 
 
 def test_migrations_and_unestimated_work_get_the_wider_spread(tmp_path):
-    facts = plan(tmp_path, ["A-1,Ledger data migration,a,7,,P1,no,", "A-2,Hardening,a,,,P2,no,",
-                            "A-3,Profile page,a,7,,P2,no,"])
-    params = ForecastParams(runs=10, effort_spread=0.2, migration_spread=0.5, unestimated_spread=0.9,
-                            unestimated_weeks=4)
+    facts = plan(
+        tmp_path,
+        [
+            "A-1,Ledger data migration,a,7,,P1,no,",
+            "A-2,Hardening,a,,,P2,no,",
+            "A-3,Profile page,a,7,,P2,no,",
+        ],
+    )
+    params = ForecastParams(
+        runs=10,
+        effort_spread=0.2,
+        migration_spread=0.5,
+        unestimated_spread=0.9,
+        unestimated_weeks=4,
+    )
     fc = by_key(forecast(facts, params))
     assert fc["A-1"].spread == 0.5 and fc["A-3"].spread == 0.2
     assert fc["A-2"].spread == 0.9 and fc["A-2"].estimate_weeks == 4 and not fc["A-2"].estimated
@@ -97,8 +119,14 @@ def test_unestimated_work_takes_the_default_estimate(tmp_path):
 
 def test_dependencies_are_waited_for_across_teams(tmp_path):
     # a: A-1 takes 3 weeks. b: B-1 (P1, 1 week) waits for A-1; meanwhile b does B-2 (P2, 1 week).
-    facts = plan(tmp_path, ["A-1,Tax service,a,10.5,,P2,no,", "B-1,Checkout on tax,b,3.5,2026-07-19,P1,yes,A-1",
-                            "B-2,Receipts,b,3.5,,P2,no,"])
+    facts = plan(
+        tmp_path,
+        [
+            "A-1,Tax service,a,10.5,,P2,no,",
+            "B-1,Checkout on tax,b,3.5,2026-07-19,P1,yes,A-1",
+            "B-2,Receipts,b,3.5,,P2,no,",
+        ],
+    )
     fc = by_key(forecast(facts, ForecastParams(runs=5, **STILL)))
     assert (fc["A-1"].p50_weeks, fc["B-2"].p50_weeks, fc["B-1"].p50_weeks) == (3.0, 1.0, 4.0)
     assert fc["B-1"].p_on_time == 0.0
@@ -131,19 +159,26 @@ def test_a_team_with_no_capacity_never_finishes(tmp_path):
 
 
 def test_teams_without_a_staffing_row_are_left_out_and_said_so(tmp_path):
-    facts = plan(tmp_path, ["A-1,Work,a,7,,P1,no,", "Z-1,Other,zed,7,,P1,no,", "N-1,Nobody's,,7,,P1,no,"])
+    facts = plan(
+        tmp_path, ["A-1,Work,a,7,,P1,no,", "Z-1,Other,zed,7,,P1,no,", "N-1,Nobody's,,7,,P1,no,"]
+    )
     fc = forecast(facts, ForecastParams(runs=5))
     assert [i.key for i in fc.items] == ["A-1"]
     assert any("zed" in n for n in fc.notes) and any("no team" in n for n in fc.notes)
 
 
 def test_same_seed_same_forecast_and_another_seed_another(tmp_path):
-    items = ["A-1,Ledger migration,a,20,2026-09-01,P1,yes,", "A-2,Work,a,9,,P2,no,",
-             "B-1,Waits,b,12,2026-09-15,P1,yes,A-1"]
+    items = [
+        "A-1,Ledger migration,a,20,2026-09-01,P1,yes,",
+        "A-2,Work,a,9,,P2,no,",
+        "B-1,Waits,b,12,2026-09-15,P1,yes,A-1",
+    ]
     facts = plan(tmp_path, items, teams=["a,5,0,20%,100%", "b,5,0,30%,100%"])
     first = forecast(facts, ForecastParams(runs=500, seed=7))
-    again = forecast(plan(tmp_path, items, teams=["a,5,0,20%,100%", "b,5,0,30%,100%"]),
-                     ForecastParams(runs=500, seed=7))
+    again = forecast(
+        plan(tmp_path, items, teams=["a,5,0,20%,100%", "b,5,0,30%,100%"]),
+        ForecastParams(runs=500, seed=7),
+    )
     other = forecast(facts, ForecastParams(runs=500, seed=8))
     assert first.model_dump() == again.model_dump()
     assert first.model_dump() != other.model_dump()
@@ -161,7 +196,10 @@ def test_weeks_and_dates_count_working_days():
     from roadmap_audit.analyze.forecast import _date
 
     assert due_weeks(START, dt.date(2026, 10, 2)) == 13.0  # the Friday of week 13
-    assert due_weeks(START, dt.date(2026, 7, 6)) == 0.2 and due_weeks(START, dt.date(2026, 7, 8)) == 0.6
+    assert (
+        due_weeks(START, dt.date(2026, 7, 6)) == 0.2
+        and due_weeks(START, dt.date(2026, 7, 8)) == 0.6
+    )
     assert _date(START, 13.0) == dt.date(2026, 10, 2) and _date(START, 1.01) == dt.date(2026, 7, 13)
     assert _date(START, 0.0) == START
     for weeks in (0.2, 0.6, 1.0, 4.4, 13.0):
@@ -170,7 +208,11 @@ def test_weeks_and_dates_count_working_days():
 
 def test_percentile_is_a_value_some_run_had():
     values = [float(x) for x in range(1, 11)]
-    assert percentile(values, 0.5) == 5.0 and percentile(values, 0.85) == 9.0 and percentile(values, 1.0) == 10.0
+    assert (
+        percentile(values, 0.5) == 5.0
+        and percentile(values, 0.85) == 9.0
+        and percentile(values, 1.0) == 10.0
+    )
 
 
 def test_a_large_plan_gets_fewer_runs_within_the_budget():
@@ -229,7 +271,14 @@ def test_an_unknown_forecast_key_in_the_config_is_one_line_and_exit_2(tmp_path):
 
     config = tmp_path / "audit.toml"
     config.write_text("[forecast]\nrunz = 10\n")
-    result = run_cli("audit", str(SAMPLES / "northwind-2026-Q3.xlsx"), "--config", str(config), "--format", "json")
+    result = run_cli(
+        "audit",
+        str(SAMPLES / "northwind-2026-Q3.xlsx"),
+        "--config",
+        str(config),
+        "--format",
+        "json",
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "forecast.runz" in lines[0] and "Traceback" not in result.stderr
@@ -241,10 +290,23 @@ def test_an_items_draws_do_not_depend_on_the_other_items_or_their_order(tmp_path
     teams = ["a,5,0,20%,100%", "b,5,0,30%,100%"]
     params = ForecastParams(runs=300, seed=11)
     (tmp_path / "one").mkdir()
-    small = forecast(plan(tmp_path / "one", [*a, "B-1,Waits,b,12,2026-09-15,P1,yes,"], teams), params)
+    small = forecast(
+        plan(tmp_path / "one", [*a, "B-1,Waits,b,12,2026-09-15,P1,yes,"], teams), params
+    )
     (tmp_path / "two").mkdir()
-    large = forecast(plan(tmp_path / "two", ["B-3,Later,b,4,,P3,no,", "B-2,More,b,6,,P2,no,", *reversed(a),
-                                             "B-1,Waits,b,12,2026-09-15,P1,yes,"], teams), params)
+    large = forecast(
+        plan(
+            tmp_path / "two",
+            [
+                "B-3,Later,b,4,,P3,no,",
+                "B-2,More,b,6,,P2,no,",
+                *reversed(a),
+                "B-1,Waits,b,12,2026-09-15,P1,yes,",
+            ],
+            teams,
+        ),
+        params,
+    )
     old, new = by_key(small), by_key(large)
     for key in ("A-1", "A-2", "B-1"):
         assert old[key].model_dump() == new[key].model_dump(), key

@@ -19,9 +19,16 @@ from roadmap_audit.load.jira_csv import LANGUAGES, load_languages, looks_like_ji
 from .conftest import run_cli
 
 # How Jira writes 30 September 2026 (a due date, shown with a time) in each language.
-DATES = {"en": "30/Sep/26 12:00 AM", "es": "30/sep/26 12:00 AM", "fr": "30/sept./26 12:00 AM",
-         "pt": "30/set/26 12:00 AM", "pl": "30/wrz/26 12:00 AM", "de": "30/Sep/26 12:00 AM",
-         "ja": "2026/09/30 0:00", "ru": "30/сен/26 12:00 AM"}
+DATES = {
+    "en": "30/Sep/26 12:00 AM",
+    "es": "30/sep/26 12:00 AM",
+    "fr": "30/sept./26 12:00 AM",
+    "pt": "30/set/26 12:00 AM",
+    "pl": "30/wrz/26 12:00 AM",
+    "de": "30/Sep/26 12:00 AM",
+    "ja": "2026/09/30 0:00",
+    "ru": "30/сен/26 12:00 AM",
+}
 DUE = dt.date(2026, 9, 30)
 # Every table that names something; the "not found" ones hold only their source.
 WITH_NAMES = sorted(lang for lang, table in LANGUAGES.items() if set(table) - {"source", "missing"})
@@ -52,11 +59,20 @@ def export_in(lang):
     key, the issue id and the summary that every export has: those get a header no table knows, as a
     real export in that language would have for us, and are found by their values."""
     table = LANGUAGES[lang]
-    columns = [("title", "Migrate the ledger", "Cut over the reads"), ("key", "LED-1", "LED-2"),
-               ("issue_id", "10001", "10002"), ("kind", "Epic", "Story"), ("status", "In Progress", "To Do"),
-               ("owner", "Ana Silva", "Jun Park"), ("due", DATES.get(lang, ""), "")]
-    kept = [(first(table, name) or UNNAMED.get(name), a, b) for name, a, b in columns
-            if first(table, name) or name in UNNAMED]
+    columns = [
+        ("title", "Migrate the ledger", "Cut over the reads"),
+        ("key", "LED-1", "LED-2"),
+        ("issue_id", "10001", "10002"),
+        ("kind", "Epic", "Story"),
+        ("status", "In Progress", "To Do"),
+        ("owner", "Ana Silva", "Jun Park"),
+        ("due", DATES.get(lang, ""), ""),
+    ]
+    kept = [
+        (first(table, name) or UNNAMED.get(name), a, b)
+        for name, a, b in columns
+        if first(table, name) or name in UNNAMED
+    ]
     header = [name for name, _, _ in kept]
     rows = [[a for _, a, _ in kept], [b for _, _, b in kept]]
     if "inward_link" in table:  # on LED-2: LED-1 blocks it
@@ -98,44 +114,111 @@ def test_each_language_table_reads_an_export_written_in_it(lang, tmp_path):
 
 
 def test_the_languages_asked_for_are_read_by_name_or_said_to_be_missing():
-    asked = {"de", "fr", "es", "pt", "it", "nl", "pl", "ru", "uk", "cs", "hu", "da", "fi", "nb", "sv", "tr",
-             "ja", "ko", "zh-CN", "zh-TW"}
+    asked = {
+        "de",
+        "fr",
+        "es",
+        "pt",
+        "it",
+        "nl",
+        "pl",
+        "ru",
+        "uk",
+        "cs",
+        "hu",
+        "da",
+        "fi",
+        "nb",
+        "sv",
+        "tr",
+        "ja",
+        "ko",
+        "zh-CN",
+        "zh-TW",
+    }
     assert asked <= set(LANGUAGES)
     for lang, table in LANGUAGES.items():
         assert table["source"].strip()
-        if set(table) == {"source"}:  # a language whose headers were not found says so, and names nothing
+        if set(table) == {
+            "source"
+        }:  # a language whose headers were not found says so, and names nothing
             assert table["source"].startswith("not found"), lang
-        elif "key" not in table:  # names found, but not the key's: it is read by its values and said so
+        elif (
+            "key" not in table
+        ):  # names found, but not the key's: it is read by its values and said so
             assert "issue key" in table["missing"], lang
     # the complete tables: every field of the per-language test is named
     for lang in ("en", "es", "fr", "pt"):
-        assert {"key", "title", "kind", "status", "owner", "due", "inward_link", "outward_link"} <= \
-            set(LANGUAGES[lang]), lang
+        assert {
+            "key",
+            "title",
+            "kind",
+            "status",
+            "owner",
+            "due",
+            "inward_link",
+            "outward_link",
+        } <= set(LANGUAGES[lang]), lang
 
 
 def test_the_known_cases_of_the_issue_are_in_the_tables():
     fr, pt, pl = LANGUAGES["fr"], LANGUAGES["pt"], LANGUAGES["pl"]
-    assert ("Clé de ticket", "Résumé", "Type de ticket", "Personne assignée", "Date d'échéance",
-            "Catégorie d'état") == (fr["key"][0], fr["title"][0], fr["kind"][0], fr["owner"][0], fr["due"][0],
-                                    fr["status_category"][0])
-    assert ("Chave da item", "Resumo", "Tipo de item", "Prioridade", "Responsável", "Data limite",
-            "Estimativa original", "Categoria do status") == (
-        pt["key"][0], pt["title"][0], pt["kind"][0], pt["priority"][0], pt["owner"][0], pt["due"][0],
-        pt["original_estimate"][0], pt["status_category"][0])
-    assert (pl["kind"][0], pl["priority"][0], pl["owner"][0]) == ("Typ zgłoszenia", "Priorytet", "Osoba przypisana")
+    assert (
+        fr["key"][0],
+        fr["title"][0],
+        fr["kind"][0],
+        fr["owner"][0],
+        fr["due"][0],
+        fr["status_category"][0],
+    ) == (
+        "Clé de ticket",
+        "Résumé",
+        "Type de ticket",
+        "Personne assignée",
+        "Date d'échéance",
+        "Catégorie d'état",
+    )
+    assert (
+        pt["key"][0],
+        pt["title"][0],
+        pt["kind"][0],
+        pt["priority"][0],
+        pt["owner"][0],
+        pt["due"][0],
+        pt["original_estimate"][0],
+        pt["status_category"][0],
+    ) == (
+        "Chave da item",
+        "Resumo",
+        "Tipo de item",
+        "Prioridade",
+        "Responsável",
+        "Data limite",
+        "Estimativa original",
+        "Categoria do status",
+    )
+    assert (pl["kind"][0], pl["priority"][0], pl["owner"][0]) == (
+        "Typ zgłoszenia",
+        "Priorytet",
+        "Osoba przypisana",
+    )
 
 
 def test_a_name_that_means_two_fields_in_two_languages_is_refused(tmp_path):
     bad = tmp_path / "fields.toml"
-    bad.write_text('[xx]\nsource = "test"\ntitle = ["Status"]\n[yy]\nsource = "test"\nstatus = ["Status"]\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '[xx]\nsource = "test"\ntitle = ["Status"]\n[yy]\nsource = "test"\nstatus = ["Status"]\n',
+        encoding="utf-8",
+    )
     load_languages(bad)  # the file itself reads; the clash is caught when the lookups are built
     import roadmap_audit.load.jira_csv as jira_csv
 
     saved = jira_csv.LANGUAGES
     try:
         jira_csv.LANGUAGES = load_languages(bad)
-        with pytest.raises(ValueError, match="means title but also status|means status but also title"):
+        with pytest.raises(
+            ValueError, match="means title but also status|means status but also title"
+        ):
             jira_csv._lookup()
     finally:
         jira_csv.LANGUAGES = saved
@@ -146,54 +229,190 @@ def test_a_name_that_means_two_fields_in_two_languages_is_refused(tmp_path):
 
 
 def test_a_polish_export_reads_its_type_priority_and_assignee(tmp_path):
-    plan = load_plan(write(tmp_path, [
-        ["Typ zgłoszenia", "Podsumowanie", "Klucz zgłoszenia", "Id. zgłoszenia", "Priorytet", "Osoba przypisana",
-         "Status", "Termin", "Pole niestandardowe (Story point estimate)"],
-        ["Bug", "Fix the login", "WEB-7", "10070", "High", "Ola Nowak", "Do zrobienia", "12/lut/26 10:19 PM", "3"],
-    ]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                [
+                    "Typ zgłoszenia",
+                    "Podsumowanie",
+                    "Klucz zgłoszenia",
+                    "Id. zgłoszenia",
+                    "Priorytet",
+                    "Osoba przypisana",
+                    "Status",
+                    "Termin",
+                    "Pole niestandardowe (Story point estimate)",
+                ],
+                [
+                    "Bug",
+                    "Fix the login",
+                    "WEB-7",
+                    "10070",
+                    "High",
+                    "Ola Nowak",
+                    "Do zrobienia",
+                    "12/lut/26 10:19 PM",
+                    "3",
+                ],
+            ],
+        )
+    )
     item = plan.items[0]
-    assert (item.key, item.kind_raw, item.priority, item.owner, item.due, item.estimate_points) == \
-        ("WEB-7", "Bug", "High", "Ola Nowak", dt.date(2026, 2, 12), 3.0)
+    assert (item.key, item.kind_raw, item.priority, item.owner, item.due, item.estimate_points) == (
+        "WEB-7",
+        "Bug",
+        "High",
+        "Ola Nowak",
+        dt.date(2026, 2, 12),
+        3.0,
+    )
 
 
 def test_a_french_all_fields_export_reads_and_names_what_it_could_not_place(tmp_path):
-    plan = load_plan(write(tmp_path, [
-        ["Résumé", "Clé de ticket", "ID de ticket", "Type de ticket", "État", "Priorité", "Personne assignée",
-         "Rapporteur", "Création", "Date d'échéance", "Observateurs", "Observateurs", "Catégorie d'état",
-         "Champs personnalisés (Story Points)", "Lien du ticket entrant (Blocks)"],
-        ["Migrer le registre", "LED-1", "10001", "Epic", "En cours", "Haute", "Ana Silva", "Jun Park",
-         "01/sept./26 9:00 AM", "30/sept./26 12:00 AM", "a", "b", "En cours", "8", ""],
-        ["Basculer les lectures", "LED-2", "10002", "Story", "À faire", "Moyenne", "Jun Park", "Ana Silva",
-         "01/sept./26 9:00 AM", "", "", "", "À faire", "", "LED-1"],
-    ]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                [
+                    "Résumé",
+                    "Clé de ticket",
+                    "ID de ticket",
+                    "Type de ticket",
+                    "État",
+                    "Priorité",
+                    "Personne assignée",
+                    "Rapporteur",
+                    "Création",
+                    "Date d'échéance",
+                    "Observateurs",
+                    "Observateurs",
+                    "Catégorie d'état",
+                    "Champs personnalisés (Story Points)",
+                    "Lien du ticket entrant (Blocks)",
+                ],
+                [
+                    "Migrer le registre",
+                    "LED-1",
+                    "10001",
+                    "Epic",
+                    "En cours",
+                    "Haute",
+                    "Ana Silva",
+                    "Jun Park",
+                    "01/sept./26 9:00 AM",
+                    "30/sept./26 12:00 AM",
+                    "a",
+                    "b",
+                    "En cours",
+                    "8",
+                    "",
+                ],
+                [
+                    "Basculer les lectures",
+                    "LED-2",
+                    "10002",
+                    "Story",
+                    "À faire",
+                    "Moyenne",
+                    "Jun Park",
+                    "Ana Silva",
+                    "01/sept./26 9:00 AM",
+                    "",
+                    "",
+                    "",
+                    "À faire",
+                    "",
+                    "LED-1",
+                ],
+            ],
+        )
+    )
     got = by_key(plan)
-    assert (got["LED-1"].estimate_points, got["LED-1"].priority, got["LED-2"].depends_on) == (8.0, "Haute", ["LED-1"])
+    assert (got["LED-1"].estimate_points, got["LED-1"].priority, got["LED-2"].depends_on) == (
+        8.0,
+        "Haute",
+        ["LED-1"],
+    )
     note = next(i.problem for i in plan.issues if "not placed" in i.problem)
-    assert "'Observateurs'" in note and note.count("Observateurs") == 1  # repeated columns named once
+    assert (
+        "'Observateurs'" in note and note.count("Observateurs") == 1
+    )  # repeated columns named once
     assert "Rapporteur" not in note and "Création" not in note  # known, just not used by a plan
 
 
 def test_a_russian_export_reads_its_names_and_its_blocks_link(tmp_path):
     # The header row as the public Russian export shows it (Server wording: "Ключ проблемы").
-    plan = load_plan(write(tmp_path, [
-        ["Тема", "Ключ проблемы", "Тип задачи", "Статус", "Приоритет", "Исполнитель", "Компоненты",
-         "Исправить в версиях", "Входящая связь задачи (Blocks)", "Пользовательское поле (Story Points)"],
-        ["Перенести реестр", "LED-1", "Эпик", "В работе", "High", "Иванов", "ledger", "9.0", "", "5"],
-        ["Переключить чтение", "LED-2", "Задача", "Сделать", "Medium", "", "api", "9.0", "LED-1", ""],
-    ]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                [
+                    "Тема",
+                    "Ключ проблемы",
+                    "Тип задачи",
+                    "Статус",
+                    "Приоритет",
+                    "Исполнитель",
+                    "Компоненты",
+                    "Исправить в версиях",
+                    "Входящая связь задачи (Blocks)",
+                    "Пользовательское поле (Story Points)",
+                ],
+                [
+                    "Перенести реестр",
+                    "LED-1",
+                    "Эпик",
+                    "В работе",
+                    "High",
+                    "Иванов",
+                    "ledger",
+                    "9.0",
+                    "",
+                    "5",
+                ],
+                [
+                    "Переключить чтение",
+                    "LED-2",
+                    "Задача",
+                    "Сделать",
+                    "Medium",
+                    "",
+                    "api",
+                    "9.0",
+                    "LED-1",
+                    "",
+                ],
+            ],
+        )
+    )
     got = by_key(plan)
     assert (got["LED-1"].title, got["LED-1"].kind_raw, got["LED-1"].status, got["LED-1"].owner) == (
-        "Перенести реестр", "Эпик", "В работе", "Иванов")
-    assert (got["LED-1"].priority, got["LED-1"].services, got["LED-1"].estimate_points) == ("High", ["ledger"], 5.0)
+        "Перенести реестр",
+        "Эпик",
+        "В работе",
+        "Иванов",
+    )
+    assert (got["LED-1"].priority, got["LED-1"].services, got["LED-1"].estimate_points) == (
+        "High",
+        ["ledger"],
+        5.0,
+    )
     assert got["LED-2"].depends_on == ["LED-1"] and got["LED-1"].depends_on == []
     assert {i.team for i in plan.items} == {"LED"}  # components are services, never teams
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("15/мар/25 12:00 AM", dt.date(2025, 3, 15)), ("01/май/26", dt.date(2026, 5, 1)),
-    ("01/мая/26 10:00", dt.date(2026, 5, 1)), ("30/сент./26 12:00 AM", dt.date(2026, 9, 30)),
-    ("30/сен/26 12:00 AM", dt.date(2026, 9, 30)), ("12/дек/24", dt.date(2024, 12, 12)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("15/мар/25 12:00 AM", dt.date(2025, 3, 15)),
+        ("01/май/26", dt.date(2026, 5, 1)),
+        ("01/мая/26 10:00", dt.date(2026, 5, 1)),
+        ("30/сент./26 12:00 AM", dt.date(2026, 9, 30)),
+        ("30/сен/26 12:00 AM", dt.date(2026, 9, 30)),
+        ("12/дек/24", dt.date(2024, 12, 12)),
+    ],
+)
 def test_russian_month_abbreviations_read_as_dates(text, day):
     from roadmap_audit.load.values import parse_date
 
@@ -204,30 +423,63 @@ def test_a_chinese_export_is_read_with_its_id_found_by_its_values(tmp_path):
     # Only the key, summary and assignee are named in Chinese; the id column's name is not known, so the
     # file is recognised as an export by the id's values (before, by name only: not at all), and
     # "自定义字段(…)" has no space before its bracket.
-    path = write(tmp_path, [
-        ["概要", "问题关键字", "问题ID", "经办人", "自定义字段(Story Points)"],
-        ["迁移账本", "LED-1", "10001", "张伟", "3"],
-        ["切换读取", "LED-2", "10002", "", ""],
-    ])
+    path = write(
+        tmp_path,
+        [
+            ["概要", "问题关键字", "问题ID", "经办人", "自定义字段(Story Points)"],
+            ["迁移账本", "LED-1", "10001", "张伟", "3"],
+            ["切换读取", "LED-2", "10002", "", ""],
+        ],
+    )
     assert looks_like_jira_csv(path)
     plan = load_plan(path)
     got = by_key(plan)
-    assert (got["LED-1"].title, got["LED-1"].owner, got["LED-1"].estimate_points) == ("迁移账本", "张伟", 3.0)
+    assert (got["LED-1"].title, got["LED-1"].owner, got["LED-1"].estimate_points) == (
+        "迁移账本",
+        "张伟",
+        3.0,
+    )
     unplaced = next(i.problem for i in plan.issues if "not placed" in i.problem)
     assert "'问题ID'" in unplaced and "zh-CN" in unplaced  # said, with what the table does not know
 
 
 def test_a_dutch_export_has_its_key_found_by_values_and_its_names_read(tmp_path):
-    plan = load_plan(write(tmp_path, [
-        ["Samenvatting", "Sleutel", "ID", "Prioriteit", "Melder", "Aangemaakt", "Aangepast veld (Story Points)"],
-        ["Register verhuizen", "LED-1", "10001", "Hoog", "Ana Silva", "01/sep/26 9:00 AM", "8"],
-        ["Lezen omzetten", "LED-2", "10002", "Laag", "Jun Park", "02/sep/26 9:00 AM", ""],
-    ]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                [
+                    "Samenvatting",
+                    "Sleutel",
+                    "ID",
+                    "Prioriteit",
+                    "Melder",
+                    "Aangemaakt",
+                    "Aangepast veld (Story Points)",
+                ],
+                [
+                    "Register verhuizen",
+                    "LED-1",
+                    "10001",
+                    "Hoog",
+                    "Ana Silva",
+                    "01/sep/26 9:00 AM",
+                    "8",
+                ],
+                ["Lezen omzetten", "LED-2", "10002", "Laag", "Jun Park", "02/sep/26 9:00 AM", ""],
+            ],
+        )
+    )
     got = by_key(plan)
     assert (got["LED-1"].title, got["LED-1"].priority, got["LED-1"].estimate_points) == (
-        "Register verhuizen", "Hoog", 8.0)
+        "Register verhuizen",
+        "Hoog",
+        8.0,
+    )
     shape = next(i.problem for i in plan.issues if "by the shape" in i.problem)
-    assert "'Sleutel' as key" in shape and "'Samenvatting'" not in shape  # the summary was read by name
+    assert (
+        "'Sleutel' as key" in shape and "'Samenvatting'" not in shape
+    )  # the summary was read by name
 
 
 # ------------------------------------------------------------------ by shape
@@ -235,12 +487,23 @@ def test_a_dutch_export_has_its_key_found_by_values_and_its_names_read(tmp_path)
 
 def _unknown_language_export(tmp_path):
     # Headers in a language whose system-field names were not found (Italian); values as Jira writes them.
-    return write(tmp_path, [
-        ["Riepilogo", "Chiave", "ID", "Tipo", "Stato", "Creato", "Collegamento (Blocks)"],
-        ["Migrare il registro", "LED-1", "10001", "Epic", "In corso", "01/set/26 9:00 AM", "LED-2"],
-        ["Spostare le letture", "LED-2", "10002", "Story", "Da fare", "02/set/26 9:00 AM", ""],
-        ["Spegnere il vecchio", "LED-3", "10003", "Story", "Da fare", "03/set/26 9:00 AM", ""],
-    ])
+    return write(
+        tmp_path,
+        [
+            ["Riepilogo", "Chiave", "ID", "Tipo", "Stato", "Creato", "Collegamento (Blocks)"],
+            [
+                "Migrare il registro",
+                "LED-1",
+                "10001",
+                "Epic",
+                "In corso",
+                "01/set/26 9:00 AM",
+                "LED-2",
+            ],
+            ["Spostare le letture", "LED-2", "10002", "Story", "Da fare", "02/set/26 9:00 AM", ""],
+            ["Spegnere il vecchio", "LED-3", "10003", "Story", "Da fare", "03/set/26 9:00 AM", ""],
+        ],
+    )
 
 
 def test_an_export_in_a_language_with_no_table_is_read_by_its_shape(tmp_path):
@@ -249,9 +512,15 @@ def test_an_export_in_a_language_with_no_table_is_read_by_its_shape(tmp_path):
     plan = load_plan(path)
     got = by_key(plan)
     assert set(got) == {"LED-1", "LED-2", "LED-3"}
-    assert got["LED-2"].title == "Spostare le letture" and got["LED-2"].ref.location == "Jira.csv!B3"
+    assert (
+        got["LED-2"].title == "Spostare le letture" and got["LED-2"].ref.location == "Jira.csv!B3"
+    )
     shape = next(i.problem for i in plan.issues if "by the shape" in i.problem)
-    assert "B 'Chiave' as key" in shape and "A 'Riepilogo' as title" in shape and "C 'ID' as issue_id" in shape
+    assert (
+        "B 'Chiave' as key" in shape
+        and "A 'Riepilogo' as title" in shape
+        and "C 'ID' as issue_id" in shape
+    )
     unplaced = next(i.problem for i in plan.issues if "not placed" in i.problem)
     for header in ("'Tipo'", "'Stato'", "'Creato'", "'Collegamento (Blocks)'"):
         assert header in unplaced
@@ -268,18 +537,26 @@ def test_validate_reads_an_unknown_language_export_and_uses_every_row(tmp_path):
 
 
 def test_a_hand_made_plan_with_jira_like_keys_is_not_taken_for_an_export(tmp_path):
-    path = write(tmp_path, [
-        ["Key", "Id", "Title", "Team", "Estimate", "Due"],
-        ["PAY-1", "1", "Move the ledger", "payments", "3w", "2026-09-30"],
-        ["PAY-2", "2", "Cut over", "payments", "2w", "2026-09-30"],
-    ], name="plan.csv")
+    path = write(
+        tmp_path,
+        [
+            ["Key", "Id", "Title", "Team", "Estimate", "Due"],
+            ["PAY-1", "1", "Move the ledger", "payments", "3w", "2026-09-30"],
+            ["PAY-2", "2", "Cut over", "payments", "2w", "2026-09-30"],
+        ],
+        name="plan.csv",
+    )
     assert not looks_like_jira_csv(path)
     # ...even with Jira's ids and dates pasted in: its "Title" is a plan column the plan reader knows
-    pasted = write(tmp_path, [
-        ["Key", "Issue number", "Title", "Team", "Created"],
-        ["PAY-1", "10001", "Move the ledger", "payments", "01/Sep/26 9:00 AM"],
-        ["PAY-2", "10002", "Cut over", "payments", "02/Sep/26 9:00 AM"],
-    ], name="pasted.csv")
+    pasted = write(
+        tmp_path,
+        [
+            ["Key", "Issue number", "Title", "Team", "Created"],
+            ["PAY-1", "10001", "Move the ledger", "payments", "01/Sep/26 9:00 AM"],
+            ["PAY-2", "10002", "Cut over", "payments", "02/Sep/26 9:00 AM"],
+        ],
+        name="pasted.csv",
+    )
     assert not looks_like_jira_csv(pasted)
     assert {i.team for i in load_plan(pasted).items} == {"payments"}
 
@@ -299,61 +576,110 @@ def test_a_server_export_with_components_and_no_team_field_invents_no_teams(tmp_
     plan = load_plan(write(tmp_path, rows))
     got = by_key(plan)
     assert {item.team for item in plan.items} == {"SNAP"}
-    assert got["SNAP-2"].services == ["MySQL", "Salesforce"] and got["SNAP-1"].services == ["Hadoop"]
+    assert got["SNAP-2"].services == ["MySQL", "Salesforce"] and got["SNAP-1"].services == [
+        "Hadoop"
+    ]
     out = tmp_path / "teams.xlsx"
     result = run_cli("template", str(out), "--from", str(tmp_path / "Jira.csv"))
     assert result.returncode == 0, result.stderr
     from openpyxl import load_workbook
 
-    teams = [row[0].value for row in load_workbook(out)["Teams"].iter_rows(min_row=2) if row[0].value]
+    teams = [
+        row[0].value for row in load_workbook(out)["Teams"].iter_rows(min_row=2) if row[0].value
+    ]
     assert "SNAP" in teams and not {"Hadoop", "MySQL", "Salesforce", "- Spans Snaps -"} & set(teams)
 
 
-@pytest.mark.parametrize("header", ["Team", "Team[Team]", "Custom field (Team)", "Custom field (Team[Team])",
-                                    "Champs personnalisés (Équipe)", "Campo personalizado (Equipo)"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Team",
+        "Team[Team]",
+        "Custom field (Team)",
+        "Custom field (Team[Team])",
+        "Champs personnalisés (Équipe)",
+        "Campo personalizado (Equipo)",
+    ],
+)
 def test_the_team_comes_from_a_team_field_in_any_of_its_spellings(header, tmp_path):
-    plan = load_plan(write(tmp_path, [EN + ["Components", header],
-                                      ["A", "AB-1", "10001", "Story", "To Do", "billing", "payments"]]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                EN + ["Components", header],
+                ["A", "AB-1", "10001", "Story", "To Do", "billing", "payments"],
+            ],
+        )
+    )
     assert (plan.items[0].team, plan.items[0].services) == ("payments", ["billing"])
 
 
 def test_the_configured_team_field_then_the_project(tmp_path):
-    path = write(tmp_path, [EN + ["Custom field (Pod)"], ["A", "AB-1", "10001", "Story", "To Do", "pod-a"],
-                            ["B", "AB-2", "10002", "Story", "To Do", ""]])
+    path = write(
+        tmp_path,
+        [
+            EN + ["Custom field (Pod)"],
+            ["A", "AB-1", "10001", "Story", "To Do", "pod-a"],
+            ["B", "AB-2", "10002", "Story", "To Do", ""],
+        ],
+    )
     got = by_key(load_plan(path, jira=JiraConfig(team_field="Pod")))
     assert (got["AB-1"].team, got["AB-2"].team) == ("pod-a", "AB")
     assert by_key(load_plan(path))["AB-1"].team == "AB"  # unnamed, "Pod" is not a team field
 
 
 def test_a_size_named_field_holding_sizes_is_an_estimate(tmp_path):
-    plan = load_plan(write(tmp_path, [EN + ["Custom field (Size)"]] + [
-        [f"Item {n}", f"AB-{n}", str(10000 + n), "Epic", "To Do", size]
-        for n, size in enumerate(["L", "S", "M", "XS", ""], start=1)]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [EN + ["Custom field (Size)"]]
+            + [
+                [f"Item {n}", f"AB-{n}", str(10000 + n), "Epic", "To Do", size]
+                for n, size in enumerate(["L", "S", "M", "XS", ""], start=1)
+            ],
+        )
+    )
     got = by_key(plan)
     assert [got[f"AB-{n}"].estimate_size for n in range(1, 6)] == ["L", "S", "M", "XS", None]
     assert got["AB-1"].estimate_raw == "L"
 
 
 def test_a_size_named_field_holding_numbers_is_not_an_estimate(tmp_path):
-    plan = load_plan(write(tmp_path, [EN + ["Custom field (Company size)"]] + [
-        [f"Item {n}", f"AB-{n}", str(10000 + n), "Epic", "To Do", size]
-        for n, size in enumerate(["50", "200", "M"], start=1)]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [EN + ["Custom field (Company size)"]]
+            + [
+                [f"Item {n}", f"AB-{n}", str(10000 + n), "Epic", "To Do", size]
+                for n, size in enumerate(["50", "200", "M"], start=1)
+            ],
+        )
+    )
     assert all(item.estimate_size is None for item in plan.items)
     notes = [i.problem for i in plan.issues if "named like a size" in i.problem]
     assert len(notes) == 1 and "only 1 of its 3 values" in notes[0]
 
 
 def test_a_team_size_field_is_never_a_t_shirt_size(tmp_path):
-    plan = load_plan(write(tmp_path, [EN + ["Custom field (Team size)"],
-                                      ["A", "AB-1", "10001", "Epic", "To Do", "M"]]))
+    plan = load_plan(
+        write(
+            tmp_path,
+            [EN + ["Custom field (Team size)"], ["A", "AB-1", "10001", "Epic", "To Do", "M"]],
+        )
+    )
     assert plan.items[0].estimate_size is None
 
 
 @pytest.mark.parametrize("option", ["points_field", "story_points_field"])
 def test_story_points_from_the_usual_names_and_the_configured_field(option, tmp_path):
-    path = write(tmp_path, [EN + ["Custom field (Effort pts)", "Custom field (Story Point-Schätzung)"],
-                            ["A", "AB-1", "10001", "Story", "To Do", "13", ""],
-                            ["B", "AB-2", "10002", "Story", "To Do", "", "5"]])
+    path = write(
+        tmp_path,
+        [
+            EN + ["Custom field (Effort pts)", "Custom field (Story Point-Schätzung)"],
+            ["A", "AB-1", "10001", "Story", "To Do", "13", ""],
+            ["B", "AB-2", "10002", "Story", "To Do", "", "5"],
+        ],
+    )
     usual = by_key(load_plan(path))
     assert (usual["AB-1"].estimate_points, usual["AB-2"].estimate_points) == (None, 5.0)
     configured = by_key(load_plan(path, jira=JiraConfig(**{option: "Effort pts"})))
@@ -361,10 +687,23 @@ def test_story_points_from_the_usual_names_and_the_configured_field(option, tmp_
 
 
 def test_a_json_export_reads_a_size_field_and_keeps_components_as_services(tmp_path):
-    page = {"issues": [{"id": str(10000 + n), "key": f"AB-{n}", "fields": {
-        "summary": f"Item {n}", "issuetype": {"name": "Epic"}, "status": {"name": "To Do"},
-        "components": [{"name": "Hadoop"}], "customfield_10500": {"value": size}}}
-        for n, size in enumerate(["L", "XS"], start=1)], "names": {"customfield_10500": "Size"}}
+    page = {
+        "issues": [
+            {
+                "id": str(10000 + n),
+                "key": f"AB-{n}",
+                "fields": {
+                    "summary": f"Item {n}",
+                    "issuetype": {"name": "Epic"},
+                    "status": {"name": "To Do"},
+                    "components": [{"name": "Hadoop"}],
+                    "customfield_10500": {"value": size},
+                },
+            }
+            for n, size in enumerate(["L", "XS"], start=1)
+        ],
+        "names": {"customfield_10500": "Size"},
+    }
     path = tmp_path / "search.json"
     path.write_text(json.dumps(page), encoding="utf-8")
     got = by_key(load_plan(path))
@@ -375,15 +714,78 @@ def test_a_json_export_reads_a_size_field_and_keeps_components_as_services(tmp_p
 # ------------------------------------------------------------------ the README's French example
 
 FRENCH_EXPORT = [
-    ["Résumé", "Clé de ticket", "ID de ticket", "Type de ticket", "État", "Priorité", "Personne assignée",
-     "Rapporteur", "Création", "Date d'échéance", "Observateurs", "Catégorie d'état",
-     "Champs personnalisés (Équipe)", "Champs personnalisés (Story Points)", "Lien du ticket entrant (Blocks)", "Lien de ticket sortant (Blocks)"],
-    ["Migrer le registre des paiements", "PAY-1", "10001", "Epic", "En cours", "Haute", "Ana Silva", "Jun Park",
-     "01/sept./26 9:00 AM", "30/sept./26 12:00 AM", "Jun Park", "En cours", "paiements", "13", "", "PAY-2"],
-    ["Basculer les lectures", "PAY-2", "10002", "Story", "À faire", "Moyenne", "Jun Park", "Ana Silva",
-     "02/sept./26 9:00 AM", "15/oct./26 12:00 AM", "", "À faire", "paiements", "5", "PAY-1", ""],
-    ["Arrêter l'ancien registre", "PAY-3", "10003", "Story", "À faire", "Basse", "", "Ana Silva",
-     "02/sept./26 9:00 AM", "", "", "À faire", "", "3", "", ""],
+    [
+        "Résumé",
+        "Clé de ticket",
+        "ID de ticket",
+        "Type de ticket",
+        "État",
+        "Priorité",
+        "Personne assignée",
+        "Rapporteur",
+        "Création",
+        "Date d'échéance",
+        "Observateurs",
+        "Catégorie d'état",
+        "Champs personnalisés (Équipe)",
+        "Champs personnalisés (Story Points)",
+        "Lien du ticket entrant (Blocks)",
+        "Lien de ticket sortant (Blocks)",
+    ],
+    [
+        "Migrer le registre des paiements",
+        "PAY-1",
+        "10001",
+        "Epic",
+        "En cours",
+        "Haute",
+        "Ana Silva",
+        "Jun Park",
+        "01/sept./26 9:00 AM",
+        "30/sept./26 12:00 AM",
+        "Jun Park",
+        "En cours",
+        "paiements",
+        "13",
+        "",
+        "PAY-2",
+    ],
+    [
+        "Basculer les lectures",
+        "PAY-2",
+        "10002",
+        "Story",
+        "À faire",
+        "Moyenne",
+        "Jun Park",
+        "Ana Silva",
+        "02/sept./26 9:00 AM",
+        "15/oct./26 12:00 AM",
+        "",
+        "À faire",
+        "paiements",
+        "5",
+        "PAY-1",
+        "",
+    ],
+    [
+        "Arrêter l'ancien registre",
+        "PAY-3",
+        "10003",
+        "Story",
+        "À faire",
+        "Basse",
+        "",
+        "Ana Silva",
+        "02/sept./26 9:00 AM",
+        "",
+        "",
+        "À faire",
+        "",
+        "3",
+        "",
+        "",
+    ],
 ]
 
 
@@ -399,5 +801,9 @@ def test_the_readme_shows_what_validate_says_of_a_french_export(tmp_path):
     assert shown.strip() and set(shown.splitlines()) <= set(result.stdout.splitlines())
     plan = load_plan(tmp_path / "export-jira.csv")
     got = by_key(plan)
-    assert (got["PAY-1"].team, got["PAY-3"].team, got["PAY-2"].depends_on) == ("paiements", "PAY", ["PAY-1"])
+    assert (got["PAY-1"].team, got["PAY-3"].team, got["PAY-2"].depends_on) == (
+        "paiements",
+        "PAY",
+        ["PAY-1"],
+    )
     assert (got["PAY-1"].due, got["PAY-1"].estimate_points, got["PAY-1"].done) == (DUE, 13.0, False)

@@ -21,8 +21,17 @@ CONTEXT = JIRA / "context.xlsx"
 
 def _real_files():
     if not REAL_EXPORTS.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason="../shared/real-exports is not beside the project"))]
-    return [pytest.param(p, id=p.name) for p in sorted(REAL_EXPORTS.glob("*/*")) if p.suffix in (".csv", ".json")]
+        return [
+            pytest.param(
+                None,
+                marks=pytest.mark.skip(reason="../shared/real-exports is not beside the project"),
+            )
+        ]
+    return [
+        pytest.param(p, id=p.name)
+        for p in sorted(REAL_EXPORTS.glob("*/*"))
+        if p.suffix in (".csv", ".json")
+    ]
 
 
 def _issues_in(path) -> int:
@@ -62,21 +71,35 @@ def test_every_real_export_validates_at_epic_level_too():
 @pytest.mark.parametrize("plan", [CSV_PLAN, JSON_PLAN], ids=["csv", "json"])
 def test_the_jira_samples_audit_end_to_end(plan, tmp_path):
     out = tmp_path / "audit.json"
-    result = run_cli("audit", str(plan.relative_to(ROOT)), "--context", str(CONTEXT.relative_to(ROOT)),
-                     "-o", str(out))
+    result = run_cli(
+        "audit",
+        str(plan.relative_to(ROOT)),
+        "--context",
+        str(CONTEXT.relative_to(ROOT)),
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     pairs = {(f["rule"], f["subject"]["kind"], f["subject"]["id"]) for f in report["findings"]}
     # the migration epic's way back is its own story: ORD-2 dual-writes behind a flag, MySQL stays the source
-    assert not {p for p in pairs if p[0] == "MIG001" and p[2] in ("ORD-1", "ORD-2", "ORD-3", "ORD-5", "PAY-7")}
+    assert not {
+        p
+        for p in pairs
+        if p[0] == "MIG001" and p[2] in ("ORD-1", "ORD-2", "ORD-3", "ORD-5", "PAY-7")
+    }
     # the epics' safety nets are their own stories: ORD-4's shadow reads, PAY-3's flag and staged rollout
     assert ("MIG002", "item", "ORD-1") not in pairs and ("LCH001", "item", "PAY-1") not in pairs
     # the cutover story is a step of ORD-1, rehearsed by its sibling ORD-4's shadow reads of order reads;
     # PAY-7, a migration of its own with nothing rehearsed, is the one MIG002 names
     assert ("MIG002", "item", "ORD-5") not in pairs and ("MIG002", "item", "PAY-7") in pairs
-    mig = next(f for f in report["findings"] if f["rule"] == "MIG002" and f["subject"]["id"] == "PAY-7")
+    mig = next(
+        f for f in report["findings"] if f["rule"] == "MIG002" and f["subject"]["id"] == "PAY-7"
+    )
     location = mig["evidence"][0]["location"]
-    assert location.startswith("tidewater-2026-Q3.csv!") if plan == CSV_PLAN else location == "PAY-7"
+    assert (
+        location.startswith("tidewater-2026-Q3.csv!") if plan == CSV_PLAN else location == "PAY-7"
+    )
     # the dual write and the flag are safety work under their epics, not risky changes stacked on them
     stacked = " ".join(f["message"] for f in report["findings"] if f["rule"] == "MIG003")
     assert ("MIG003", "team", "orders") not in pairs
@@ -85,7 +108,9 @@ def test_the_jira_samples_audit_end_to_end(plan, tmp_path):
     assert {t["team"] for t in report["teams"]} == {"orders", "payments", "platform"}
     assert all(t["in_staffing_model"] for t in report["teams"])
     assert report["plan"]["quarter"] == "2026-Q3" and report["plan"]["items"] == 25
-    assert report["data_quality"]["rows_read"] == 25 + 3 + 6 + 3 + 4  # issues + Teams + Services + Org + Settings
+    assert (
+        report["data_quality"]["rows_read"] == 25 + 3 + 6 + 3 + 4
+    )  # issues + Teams + Services + Org + Settings
     assert report["data_quality"]["rows_used"] == report["data_quality"]["rows_read"]
 
 
@@ -106,15 +131,22 @@ def test_the_csv_and_json_samples_are_the_same_plan():
     # ORD-2 is in progress: a week of its three is logged, so two remain in both exports
     for plan in (by_csv, by_json):
         ord2 = next(i for i in plan.items if i.key == "ORD-2")
-        assert (ord2.estimate_weeks, ord2.estimate_raw) == (2.0, "288000 seconds remaining of 432000")
+        assert (ord2.estimate_weeks, ord2.estimate_raw) == (
+            2.0,
+            "288000 seconds remaining of 432000",
+        )
     skip = {"ref", "columns", "extra"}
-    assert [i.model_dump(exclude=skip) for i in by_csv.items] == [i.model_dump(exclude=skip) for i in by_json.items]
+    assert [i.model_dump(exclude=skip) for i in by_csv.items] == [
+        i.model_dump(exclude=skip) for i in by_json.items
+    ]
     services = {s.service for s in load_plan(CSV_PLAN, [CONTEXT]).services}
     assert {s for i in by_csv.items for s in i.services} <= services
 
 
 def test_the_samples_at_epic_level(tmp_path):
-    result = run_cli("audit", str(JSON_PLAN), "--context", str(CONTEXT), "--level", "epic", "--format", "json")
+    result = run_cli(
+        "audit", str(JSON_PLAN), "--context", str(CONTEXT), "--level", "epic", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["plan"]["items"] == 11  # 3 epics and 8 issues outside any epic
@@ -128,7 +160,9 @@ def test_the_samples_at_epic_level(tmp_path):
 
 
 def test_the_sample_generator_is_deterministic(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_jira_samples", SAMPLES / "build_jira_samples.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_jira_samples", SAMPLES / "build_jira_samples.py"
+    )
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     builder.write_csv(tmp_path / "plan.csv")

@@ -53,7 +53,10 @@ def counted(fn, *args, **kwargs):
 
 
 D = dt.date
-MIG003 = {k: v["value"] for k, v in tomllib.loads((builtin_rules_dir() / "MIG003.toml").read_text())["params"].items()}
+MIG003 = {
+    k: v["value"]
+    for k, v in tomllib.loads((builtin_rules_dir() / "MIG003.toml").read_text())["params"].items()
+}
 
 
 def _stacked_plan(folder: Path, k: int) -> Path:
@@ -92,7 +95,9 @@ def test_stacked_changes_are_found_in_one_sweep_and_named_up_to_a_cap(tmp_path):
         assert f"; and {stack - LISTED:,} more. " in hit.message
         assert len(hit.evidence) == LISTED
         named = {e.note.split(":")[0] for e in hit.evidence}
-        assert not {f"CH-{n}" for n in range(0, k, 10)} & named  # the September changes are not in the stack
+        assert (
+            not {f"CH-{n}" for n in range(0, k, 10)} & named
+        )  # the September changes are not in the stack
         assert len(hit.message) < 4000 and len(hit.fix) < 1000
         assert "from 2026-07-30 to 2026-08-12" in hit.message
     assert counts[5000] <= DOUBLED * counts[2500], counts
@@ -103,7 +108,9 @@ def _deepest_by_definition(windows, min_days):
     shrink = dt.timedelta(days=min_days - 1)
     best: list[str] = []
     for start, _ in sorted(windows.values()):
-        active = [k for k, (s, e) in windows.items() if s <= start and (e == D.max or e - shrink >= start)]
+        active = [
+            k for k, (s, e) in windows.items() if s <= start and (e == D.max or e - shrink >= start)
+        ]
         if len(active) > len(best):
             best = sorted(active)
     return best
@@ -118,11 +125,17 @@ def test_the_sweep_finds_the_same_stack_as_the_definition(seed):
         for n in range(rng.randint(0, 12)):
             start = D(2026, 7, 1) + dt.timedelta(days=rng.randint(0, 40))
             due = start + dt.timedelta(days=rng.randint(min_days - 1, 30))
-            windows[f"K{n}"] = (D.min if rng.random() < 0.1 else start, D.max if rng.random() < 0.1 else due)
+            windows[f"K{n}"] = (
+                D.min if rng.random() < 0.1 else start,
+                D.max if rng.random() < 0.1 else due,
+            )
         stack, first, last = _largest_stack(windows, min_days)
         assert stack == _deepest_by_definition(windows, min_days)
         if stack:
-            assert (first, last) == (max(windows[k][0] for k in stack), min(windows[k][1] for k in stack))
+            assert (first, last) == (
+                max(windows[k][0] for k in stack),
+                min(windows[k][1] for k in stack),
+            )
 
 
 # ---------------------------------------------------------------- the heat map and the teams sheet
@@ -131,8 +144,11 @@ def test_the_sweep_finds_the_same_stack_as_the_definition(seed):
 def _audit_with_teams(n: int) -> SimpleNamespace:
     """What the heat map reads of an audit: n teams, and findings on n more not in the staffing model."""
     finding = lambda team: SimpleNamespace(rule="CAP001", severity="high", teams=(team,))  # noqa: E731
-    return SimpleNamespace(teams=[SimpleNamespace(team=f"team-{t}") for t in range(n)], rules_run=["CAP001"],
-                           findings=[finding(f"other-{t}") for t in range(n)] + [finding("team-0")])
+    return SimpleNamespace(
+        teams=[SimpleNamespace(team=f"team-{t}") for t in range(n)],
+        rules_run=["CAP001"],
+        findings=[finding(f"other-{t}") for t in range(n)] + [finding("team-0")],
+    )
 
 
 def test_the_heat_map_lists_each_team_once_in_one_pass():
@@ -150,8 +166,9 @@ def test_the_heat_map_lists_each_team_once_in_one_pass():
 def _teams_plan(folder: Path, n: int) -> Path:
     folder.mkdir()
     (folder / "items.csv").write_text("key,title,team,estimate\nX-1,Work,team-0,1\n")
-    (folder / "teams.csv").write_text("team,headcount\n" + "".join(f"team-{t},5\n" for t in range(n))
-                                      + "TEAM-0,3\n")
+    (folder / "teams.csv").write_text(
+        "team,headcount\n" + "".join(f"team-{t},5\n" for t in range(n)) + "TEAM-0,3\n"
+    )
     return folder
 
 
@@ -162,15 +179,18 @@ def test_a_team_named_twice_is_found_in_one_pass(tmp_path):
     for n in (1000, 2000):
         plan, counts[n] = counted(load_plan, _teams_plan(tmp_path / f"plan{n}", n))
         assert len(plan.teams) == n and plan.teams[0].headcount == 5
-        assert [(i.problem, i.row_dropped) for i in plan.issues if "appears twice" in i.problem] == [
-            ("team TEAM-0 appears twice; this row was not used", True)]
+        assert [
+            (i.problem, i.row_dropped) for i in plan.issues if "appears twice" in i.problem
+        ] == [("team TEAM-0 appears twice; this row was not used", True)]
     assert counts[2000] <= DOUBLED * counts[1000], counts
 
 
 # ---------------------------------------------------------------- the forecast, thinned for a large plan
 
 
-def test_a_forecast_with_fewer_runs_than_asked_says_how_many_why_and_how_coarse(tmp_path, sample_audit):
+def test_a_forecast_with_fewer_runs_than_asked_says_how_many_why_and_how_coarse(
+    tmp_path, sample_audit
+):
     import json
 
     from roadmap_audit.config import load_config
@@ -186,8 +206,13 @@ def test_a_forecast_with_fewer_runs_than_asked_says_how_many_why_and_how_coarse(
     runs = 1000 // items
     assert (fc.runs, fc.runs_asked) == (runs, 1000) and runs < 100
     note = fc.notes[0]
-    assert note.startswith(f"{runs} runs instead of 1,000: {items} items x 1,000 runs is above the budget of 1,000")
-    assert f"is coarse: a chance near 50 % is known to about +/- {round(98 / runs ** 0.5)} points" in note
+    assert note.startswith(
+        f"{runs} runs instead of 1,000: {items} items x 1,000 runs is above the budget of 1,000"
+    )
+    assert (
+        f"is coarse: a chance near 50 % is known to about +/- {round(98 / runs**0.5)} points"
+        in note
+    )
     assert "(against +/- 3 with 1,000 runs)" in note
     data = json.loads(render("json", audit))["forecast"]
     assert (data["runs"], data["runs_asked"], data["notes"][0]) == (runs, 1000, note)

@@ -19,8 +19,10 @@ from roadmap_audit.engine import builtin_rules_dir
 from .conftest import run_cli
 
 ITEMS = "key,title,team,estimate,priority,status\nA-1,Checkout redesign,busy,20,P2,\nB-1,Profile page,calm,5,P2,\n"
-TEAMS = ("team,headcount,new_hires,oncall_rotation,ops_allocation,availability\n"
-         "busy,5,1,0,20%,100%\ncalm,5,0,0,20%,100%\n")
+TEAMS = (
+    "team,headcount,new_hires,oncall_rotation,ops_allocation,availability\n"
+    "busy,5,1,0,20%,100%\ncalm,5,0,0,20%,100%\n"
+)
 
 
 @pytest.fixture
@@ -54,49 +56,149 @@ def rule_folder(tmp_path, name: str = "ours"):
 
 # (case, config file text as bytes, [words the line must hold])
 CONFIG_CASES = [
-    ("select typo", b'select = ["MIG01"]\n', ["c.toml", "select 'MIG01' matches no rule", "did you mean 'MIG001'"]),
-    ("ignore typo", b'ignore = ["CAP0001"]\n', ["c.toml", "ignore 'CAP0001' matches no rule", "'CAP001'"]),
-    ("unknown rule table", b'[rules.MIG01]\nseverity = "low"\n',
-     ["c.toml", "[rules.MIG01] names no rule", "did you mean 'MIG001'"]),
-    ("rule key typo", b"[rules.CAP001]\nmax_lod = 0.9\n",
-     ["c.toml", "[rules.CAP001] has no key 'max_lod'", "did you mean 'max_load'", "critical_load, max_load, severity"]),
-    ("rule value out of range", b"[rules.DEP004]\nmin_teams = 1\n",
-     ["c.toml", "[rules.DEP004] key 'min_teams' = 1", "greater than or equal to 2"]),
-    ("rule value of the wrong type", b'[rules.DEP004]\nmin_teams = "three"\n',
-     ["c.toml", "[rules.DEP004] key 'min_teams' = 'three'"]),
-    ("negative load", b"[rules.CAP001]\nmax_load = -1\n", ["c.toml", "key 'max_load' = -1", "greater than 0"]),
-    ("nan load", b"[rules.CAP001]\nmax_load = nan\n", ["c.toml", "key 'max_load' = nan", "must be a finite number"]),
-    ("-inf load", b"[rules.CAP001]\nmax_load = -inf\n", ["c.toml", "key 'max_load' = -inf", "finite"]),
-    ("nan share", b"[rules.CAP002]\nmin_buffer = nan\n", ["c.toml", "key 'min_buffer' = nan", "finite"]),
+    (
+        "select typo",
+        b'select = ["MIG01"]\n',
+        ["c.toml", "select 'MIG01' matches no rule", "did you mean 'MIG001'"],
+    ),
+    (
+        "ignore typo",
+        b'ignore = ["CAP0001"]\n',
+        ["c.toml", "ignore 'CAP0001' matches no rule", "'CAP001'"],
+    ),
+    (
+        "unknown rule table",
+        b'[rules.MIG01]\nseverity = "low"\n',
+        ["c.toml", "[rules.MIG01] names no rule", "did you mean 'MIG001'"],
+    ),
+    (
+        "rule key typo",
+        b"[rules.CAP001]\nmax_lod = 0.9\n",
+        [
+            "c.toml",
+            "[rules.CAP001] has no key 'max_lod'",
+            "did you mean 'max_load'",
+            "critical_load, max_load, severity",
+        ],
+    ),
+    (
+        "rule value out of range",
+        b"[rules.DEP004]\nmin_teams = 1\n",
+        ["c.toml", "[rules.DEP004] key 'min_teams' = 1", "greater than or equal to 2"],
+    ),
+    (
+        "rule value of the wrong type",
+        b'[rules.DEP004]\nmin_teams = "three"\n',
+        ["c.toml", "[rules.DEP004] key 'min_teams' = 'three'"],
+    ),
+    (
+        "negative load",
+        b"[rules.CAP001]\nmax_load = -1\n",
+        ["c.toml", "key 'max_load' = -1", "greater than 0"],
+    ),
+    (
+        "nan load",
+        b"[rules.CAP001]\nmax_load = nan\n",
+        ["c.toml", "key 'max_load' = nan", "must be a finite number"],
+    ),
+    (
+        "-inf load",
+        b"[rules.CAP001]\nmax_load = -inf\n",
+        ["c.toml", "key 'max_load' = -inf", "finite"],
+    ),
+    (
+        "nan share",
+        b"[rules.CAP002]\nmin_buffer = nan\n",
+        ["c.toml", "key 'min_buffer' = nan", "finite"],
+    ),
     ("rule not a table", b"[rules]\nCAP001 = 3\n", ["c.toml", "'rules.CAP001' must be a table"]),
-    ("bad severity", b'[rules.CAP001]\nseverity = "urgent"\n', ["c.toml", "rules.CAP001.severity", "must be one of"]),
-    ("fail_on typo", b'fail_on = "hihg"\n', ["c.toml", "key 'fail_on' = 'hihg'", "must be one of critical, high"]),
-    ("fiscal quarter", b'quarter = "FY26 Q3"\n', ["c.toml", "key 'quarter' = 'FY26 Q3'", "fiscal quarter"]),
+    (
+        "bad severity",
+        b'[rules.CAP001]\nseverity = "urgent"\n',
+        ["c.toml", "rules.CAP001.severity", "must be one of"],
+    ),
+    (
+        "fail_on typo",
+        b'fail_on = "hihg"\n',
+        ["c.toml", "key 'fail_on' = 'hihg'", "must be one of critical, high"],
+    ),
+    (
+        "fiscal quarter",
+        b'quarter = "FY26 Q3"\n',
+        ["c.toml", "key 'quarter' = 'FY26 Q3'", "fiscal quarter"],
+    ),
     ("not a quarter", b'quarter = "soon"\n', ["c.toml", "key 'quarter'", "is not a quarter"]),
-    ("infinite file cap", b"[limits]\nmax_file_mb = inf\n", ["c.toml", "key 'limits.max_file_mb' = inf", "finite"]),
-    ("huge file cap", b"[limits]\nmax_file_mb = 1e30\n", ["c.toml", "limits.max_file_mb", "less than or equal"]),
-    ("forecast runs", b"[forecast]\nruns = 1000000\n",
-     ["c.toml", "key 'forecast.runs' = 1000000", "less than or equal to 100000"]),
-    ("forecast key typo", b"[forecast]\nrunz = 100\n", ["c.toml", "unknown key 'forecast.runz'", "did you mean 'runs'"]),
-    ("capacity nan", b"[capacity]\nweeks = nan\n", ["c.toml", "key 'capacity.weeks' = nan", "finite"]),
+    (
+        "infinite file cap",
+        b"[limits]\nmax_file_mb = inf\n",
+        ["c.toml", "key 'limits.max_file_mb' = inf", "finite"],
+    ),
+    (
+        "huge file cap",
+        b"[limits]\nmax_file_mb = 1e30\n",
+        ["c.toml", "limits.max_file_mb", "less than or equal"],
+    ),
+    (
+        "forecast runs",
+        b"[forecast]\nruns = 1000000\n",
+        ["c.toml", "key 'forecast.runs' = 1000000", "less than or equal to 100000"],
+    ),
+    (
+        "forecast key typo",
+        b"[forecast]\nrunz = 100\n",
+        ["c.toml", "unknown key 'forecast.runz'", "did you mean 'runs'"],
+    ),
+    (
+        "capacity nan",
+        b"[capacity]\nweeks = nan\n",
+        ["c.toml", "key 'capacity.weeks' = nan", "finite"],
+    ),
     # a typo in a typed parameter: never a silent change of what the rule finds or how high
-    ("severity typo in escalate_to", b'[rules.MIG001]\nescalate_to = "critcal"\n',
-     ["c.toml", "[rules.MIG001] key 'escalate_to' = 'critcal'", "critical"]),
-    ("severity typo in a severity parameter", b'[rules.ONC003]\nperson_load_severity = "hgh"\n',
-     ["c.toml", "[rules.ONC003] key 'person_load_severity' = 'hgh'"]),
-    ("severity typo in CAP003's escalate_to", b'[rules.CAP003]\nescalate_to = "severe"\n',
-     ["c.toml", "[rules.CAP003] key 'escalate_to' = 'severe'"]),
-    ("item kind typo", b'[rules.MIG001]\nkinds = ["migraton"]\n',
-     ["c.toml", "[rules.MIG001] key 'kinds", "'migraton'", "migration"]),
-    ("item kind typo in MIG003", b'[rules.MIG003]\nkinds = ["migration", "lanch"]\n',
-     ["c.toml", "[rules.MIG003] key 'kinds", "'lanch'"]),
-    ("grouping key typo", b'[rules.MIG003]\nby = ["teams"]\n',
-     ["c.toml", "[rules.MIG003] key 'by", "'teams'", "'team'"]),
-    ("field typo", b'[rules.LCH001]\nfield = "rehersal"\n',
-     ["c.toml", "[rules.LCH001] key 'field' = 'rehersal'", "rehearsal"]),
-    ("also_in typo", b'[rules.LCH001]\nalso_in = ["descripton"]\n',
-     ["c.toml", "[rules.LCH001] key 'also_in", "'descripton'"]),
-    ("top-level typo", b'selct = ["CAP"]\n', ["c.toml", "unknown key 'selct'", "did you mean 'select'"]),
+    (
+        "severity typo in escalate_to",
+        b'[rules.MIG001]\nescalate_to = "critcal"\n',
+        ["c.toml", "[rules.MIG001] key 'escalate_to' = 'critcal'", "critical"],
+    ),
+    (
+        "severity typo in a severity parameter",
+        b'[rules.ONC003]\nperson_load_severity = "hgh"\n',
+        ["c.toml", "[rules.ONC003] key 'person_load_severity' = 'hgh'"],
+    ),
+    (
+        "severity typo in CAP003's escalate_to",
+        b'[rules.CAP003]\nescalate_to = "severe"\n',
+        ["c.toml", "[rules.CAP003] key 'escalate_to' = 'severe'"],
+    ),
+    (
+        "item kind typo",
+        b'[rules.MIG001]\nkinds = ["migraton"]\n',
+        ["c.toml", "[rules.MIG001] key 'kinds", "'migraton'", "migration"],
+    ),
+    (
+        "item kind typo in MIG003",
+        b'[rules.MIG003]\nkinds = ["migration", "lanch"]\n',
+        ["c.toml", "[rules.MIG003] key 'kinds", "'lanch'"],
+    ),
+    (
+        "grouping key typo",
+        b'[rules.MIG003]\nby = ["teams"]\n',
+        ["c.toml", "[rules.MIG003] key 'by", "'teams'", "'team'"],
+    ),
+    (
+        "field typo",
+        b'[rules.LCH001]\nfield = "rehersal"\n',
+        ["c.toml", "[rules.LCH001] key 'field' = 'rehersal'", "rehearsal"],
+    ),
+    (
+        "also_in typo",
+        b'[rules.LCH001]\nalso_in = ["descripton"]\n',
+        ["c.toml", "[rules.LCH001] key 'also_in", "'descripton'"],
+    ),
+    (
+        "top-level typo",
+        b'selct = ["CAP"]\n',
+        ["c.toml", "unknown key 'selct'", "did you mean 'select'"],
+    ),
     ("bookkeeping key", b'origin = ["x"]\n', ["c.toml", "unknown key 'origin'"]),
     ("not UTF-8", b'select = ["\xff\xfe"]\n', ["c.toml", "is not UTF-8 text"]),
     ("not TOML", b"select = [\n", ["c.toml", "is not valid TOML"]),
@@ -119,16 +221,21 @@ def test_a_bad_config_is_one_line_naming_the_users_file_and_key(plan, tmp_path, 
 def test_fail_on_typo_is_refused_before_the_report_is_written(plan, tmp_path):
     (tmp_path / "roadmap-audit.toml").write_text('fail_on = "hihg"\n')
     code, err = invoke("audit", str(plan), "-o", "r.html")
-    assert code == 2 and one_line(err).startswith("roadmap-audit: error: roadmap-audit.toml: key 'fail_on'")
+    assert code == 2 and one_line(err).startswith(
+        "roadmap-audit: error: roadmap-audit.toml: key 'fail_on'"
+    )
     assert not (tmp_path / "r.html").exists()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--select", "MIG01"], ["--select 'MIG01' matches no rule", "did you mean 'MIG001'"]),
-    (["--select", "CAP,MIG01"], ["--select 'MIG01'"]),
-    (["--ignore", "MIG01"], ["--ignore 'MIG01' matches no rule"]),
-    (["--select", "XYZ"], ["--select 'XYZ' matches no rule", "prefixes: CAP, DEP"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--select", "MIG01"], ["--select 'MIG01' matches no rule", "did you mean 'MIG001'"]),
+        (["--select", "CAP,MIG01"], ["--select 'MIG01'"]),
+        (["--ignore", "MIG01"], ["--ignore 'MIG01' matches no rule"]),
+        (["--select", "XYZ"], ["--select 'XYZ' matches no rule", "prefixes: CAP, DEP"]),
+    ],
+)
 def test_an_unknown_rule_id_on_the_command_line_runs_nothing_and_says_so(plan, args, words):
     code, err = invoke("audit", str(plan), "--format", "json", "--fail-on", "high", *args)
     line = one_line(err)
@@ -146,7 +253,9 @@ def test_a_comma_separated_select_in_the_config_is_a_list(plan, tmp_path):
 def test_select_of_a_real_prefix_still_runs_its_rules(plan):
     import json
 
-    result = CliRunner().invoke(main, ["audit", str(plan), "--format", "json", "--select", "CAP00", "--ignore", "cap002"])
+    result = CliRunner().invoke(
+        main, ["audit", str(plan), "--format", "json", "--select", "CAP00", "--ignore", "cap002"]
+    )
     assert result.exit_code == 0
     assert json.loads(result.stdout)["rules_run"] == ["CAP001", "CAP003", "CAP004", "CAP005"]
 
@@ -176,60 +285,124 @@ def _shipped_with(rule_id: str, old: str, new: str):
         text = (builtin_rules_dir() / f"{rule_id}.toml").read_text()
         assert old in text
         (folder / f"{rule_id}.toml").write_text(text.replace(old, new, 1))
+
     return make
 
 
 def _without_param(rule_id: str, name: str):
     """The shipped rule file with one parameter's table left out: the check kind has no second
     default to fall back on, so the rule file must say it."""
+
     def make(folder):
         import re
+
         text = (builtin_rules_dir() / f"{rule_id}.toml").read_text()
         cut = re.sub(rf"\[params\.{name}\]\n(?:(?!\[)[^\n]*\n)*", "", text, count=1)
         assert cut != text
         (folder / f"{rule_id}.toml").write_text(cut)
+
     return make
 
 
 RULE_FOLDER_CASES = [
-    ("severity typo in a rule file",
-     _shipped_with("MIG001", '[params.escalate_to]\nvalue = "critical"', '[params.escalate_to]\nvalue = "critcal"'),
-     ["MIG001.toml", "key 'params.escalate_to' = 'critcal'"]),
-    ("item kind typo in a rule file", _shipped_with("MIG001", 'value = ["migration"]', 'value = ["migraton"]'),
-     ["MIG001.toml", "key 'params.kinds", "'migraton'"]),
-    ("a threshold left out of a rule file",
-     _shipped_with("CAP001", '[params.max_load]\nvalue = 1.0\n', '[params.max_lode]\nvalue = 1.0\n'),
-     ["CAP001.toml", "key 'params.max_lode'", "unknown key", "did you mean 'max_load'"]),
-    ("a threshold missing from a rule file", _without_param("CAP002", "min_buffer"),
-     ["CAP002.toml", "key 'params.min_buffer': field required"]),
-    ("grouping key typo in a rule file", _shipped_with("MIG003", 'value = ["team", "service"]', 'value = ["teams"]'),
-     ["MIG003.toml", "key 'params.by", "'teams'"]),
-    ("folder named like a rule", lambda f: (f / "MIG001.toml").mkdir(), ["MIG001.toml: is a folder, not a rule file"]),
+    (
+        "severity typo in a rule file",
+        _shipped_with(
+            "MIG001",
+            '[params.escalate_to]\nvalue = "critical"',
+            '[params.escalate_to]\nvalue = "critcal"',
+        ),
+        ["MIG001.toml", "key 'params.escalate_to' = 'critcal'"],
+    ),
+    (
+        "item kind typo in a rule file",
+        _shipped_with("MIG001", 'value = ["migration"]', 'value = ["migraton"]'),
+        ["MIG001.toml", "key 'params.kinds", "'migraton'"],
+    ),
+    (
+        "a threshold left out of a rule file",
+        _shipped_with(
+            "CAP001", "[params.max_load]\nvalue = 1.0\n", "[params.max_lode]\nvalue = 1.0\n"
+        ),
+        ["CAP001.toml", "key 'params.max_lode'", "unknown key", "did you mean 'max_load'"],
+    ),
+    (
+        "a threshold missing from a rule file",
+        _without_param("CAP002", "min_buffer"),
+        ["CAP002.toml", "key 'params.min_buffer': field required"],
+    ),
+    (
+        "grouping key typo in a rule file",
+        _shipped_with("MIG003", 'value = ["team", "service"]', 'value = ["teams"]'),
+        ["MIG003.toml", "key 'params.by", "'teams'"],
+    ),
+    (
+        "folder named like a rule",
+        lambda f: (f / "MIG001.toml").mkdir(),
+        ["MIG001.toml: is a folder, not a rule file"],
+    ),
     ("fifo as a rule file", _fifo, ["MIG001.toml: is not a regular file"]),
-    ("/dev/zero link as a rule file", lambda f: (f / "MIG001.toml").symlink_to("/dev/zero"),
-     ["MIG001.toml: is not a regular file"]),
-    ("rule file not named after its id",
-     lambda f: (f / "custom.toml").write_text((builtin_rules_dir() / "MIG001.toml").read_text()),
-     ["custom.toml: is in a rule folder but is not named after a rule id", "would never run"]),
-    ("id differs from the file name",
-     lambda f: (f / "MIG009.toml").write_text((builtin_rules_dir() / "MIG001.toml").read_text()),
-     ["MIG009.toml", "'MIG001' does not match the file name"]),
-    ("broken vocabulary", _vocabulary("[kinds.migration\n"), ["vocabulary.toml: is not valid TOML"]),
-    ("empty vocabulary", _vocabulary("# nothing yet\n"), ["vocabulary.toml: has no [kinds.NAME] tables"]),
-    ("vocabulary kind typo", _vocabulary('[kinds.migrashun]\nwords = ["x"]\n'),
-     ["[kinds.migrashun] is not a kind", "did you mean 'migration'"]),
-    ("vocabulary words not a list", _vocabulary('[kinds.migration]\nwords = "x"\n'),
-     ["key 'kinds.migration.words' must be a list of words"]),
-    ("vocabulary kind with no words", _vocabulary("[kinds.migration]\n"),
-     ["key 'kinds.migration.words' must be a list of words"]),
-    ("fifo as a pack file", lambda f: os.mkfifo(f / "capacity.toml"), ["capacity.toml: is not a regular file"]),
-    ("folder as the vocabulary", lambda f: (f / "vocabulary.toml").mkdir(), ["vocabulary.toml: is a folder"]),
-    ("vocabulary not UTF-8", lambda f: (f / "vocabulary.toml").write_bytes(b"[kinds.migration]\nwords = ['\xe9']\n"),
-     ["vocabulary.toml: is not UTF-8 text"]),
+    (
+        "/dev/zero link as a rule file",
+        lambda f: (f / "MIG001.toml").symlink_to("/dev/zero"),
+        ["MIG001.toml: is not a regular file"],
+    ),
+    (
+        "rule file not named after its id",
+        lambda f: (f / "custom.toml").write_text((builtin_rules_dir() / "MIG001.toml").read_text()),
+        ["custom.toml: is in a rule folder but is not named after a rule id", "would never run"],
+    ),
+    (
+        "id differs from the file name",
+        lambda f: (f / "MIG009.toml").write_text((builtin_rules_dir() / "MIG001.toml").read_text()),
+        ["MIG009.toml", "'MIG001' does not match the file name"],
+    ),
+    (
+        "broken vocabulary",
+        _vocabulary("[kinds.migration\n"),
+        ["vocabulary.toml: is not valid TOML"],
+    ),
+    (
+        "empty vocabulary",
+        _vocabulary("# nothing yet\n"),
+        ["vocabulary.toml: has no [kinds.NAME] tables"],
+    ),
+    (
+        "vocabulary kind typo",
+        _vocabulary('[kinds.migrashun]\nwords = ["x"]\n'),
+        ["[kinds.migrashun] is not a kind", "did you mean 'migration'"],
+    ),
+    (
+        "vocabulary words not a list",
+        _vocabulary('[kinds.migration]\nwords = "x"\n'),
+        ["key 'kinds.migration.words' must be a list of words"],
+    ),
+    (
+        "vocabulary kind with no words",
+        _vocabulary("[kinds.migration]\n"),
+        ["key 'kinds.migration.words' must be a list of words"],
+    ),
+    (
+        "fifo as a pack file",
+        lambda f: os.mkfifo(f / "capacity.toml"),
+        ["capacity.toml: is not a regular file"],
+    ),
+    (
+        "folder as the vocabulary",
+        lambda f: (f / "vocabulary.toml").mkdir(),
+        ["vocabulary.toml: is a folder"],
+    ),
+    (
+        "vocabulary not UTF-8",
+        lambda f: (f / "vocabulary.toml").write_bytes(b"[kinds.migration]\nwords = ['\xe9']\n"),
+        ["vocabulary.toml: is not UTF-8 text"],
+    ),
 ]
 
 
-@pytest.mark.parametrize("case, make, words", RULE_FOLDER_CASES, ids=[c[0] for c in RULE_FOLDER_CASES])
+@pytest.mark.parametrize(
+    "case, make, words", RULE_FOLDER_CASES, ids=[c[0] for c in RULE_FOLDER_CASES]
+)
 def test_a_bad_rule_folder_is_one_line_naming_the_file(plan, tmp_path, case, make, words):
     folder = rule_folder(tmp_path)
     make(folder)
@@ -263,7 +436,10 @@ def test_a_file_that_is_not_a_rule_folder_is_named(plan, tmp_path):
 def test_a_missing_plan_is_not_found(plan, tmp_path):
     for name in ("nothere", "nothere.xlsx"):
         code, err = invoke("audit", name, "--format", "json")
-        assert code == 2 and one_line(err) == f"roadmap-audit: error: {name}: not found (check the path)"
+        assert (
+            code == 2
+            and one_line(err) == f"roadmap-audit: error: {name}: not found (check the path)"
+        )
     code, err = invoke("validate", str(plan), "--context", "teams-missing.xlsx")
     assert code == 2 and "teams-missing.xlsx: not found" in one_line(err)
 
@@ -279,14 +455,20 @@ def test_debug_is_accepted_after_the_subcommand(plan):
 
 
 def test_the_quarter_option_that_replaces_the_settings_sheet_says_so(plan):
-    (plan / "settings.csv").write_text("setting,value\nquarter,2026-Q3\nstart,2026-07-06\nend,2026-10-02\n")
+    (plan / "settings.csv").write_text(
+        "setting,value\nquarter,2026-Q3\nstart,2026-07-06\nend,2026-10-02\n"
+    )
     result = CliRunner().invoke(main, ["validate", "plan", "--quarter", "2026-Q4"])
     assert result.exit_code == 0
     notes = [line for line in result.stdout.splitlines() if "--quarter" in line]
-    assert notes == ["  plan Settings: --quarter 2026-Q4 (2026-10-01 to 2026-12-31) is used; the "
-                     "Settings sheet's quarter 2026-Q3, start 2026-07-06, end 2026-10-02 is not "
-                     "(drop --quarter to use the sheet's) [note]"]
-    same = CliRunner().invoke(main, ["validate", "plan", "--quarter", "2026-Q3"])  # the sheet's own dates differ
+    assert notes == [
+        "  plan Settings: --quarter 2026-Q4 (2026-10-01 to 2026-12-31) is used; the "
+        "Settings sheet's quarter 2026-Q3, start 2026-07-06, end 2026-10-02 is not "
+        "(drop --quarter to use the sheet's) [note]"
+    ]
+    same = CliRunner().invoke(
+        main, ["validate", "plan", "--quarter", "2026-Q3"]
+    )  # the sheet's own dates differ
     assert "Settings sheet's start 2026-07-06, end 2026-10-02 is not" in same.stdout
     plain = CliRunner().invoke(main, ["validate", "plan"])
     assert "--quarter" not in plain.stdout
@@ -296,8 +478,14 @@ def test_rules_list_into_a_closed_pipe_is_quiet(tmp_path):
     import subprocess
     import sys
 
-    pipe = subprocess.run(f"{sys.executable} -m roadmap_audit rules list | head -1", shell=True, capture_output=True,
-                          text=True, cwd=tmp_path, timeout=120)
+    pipe = subprocess.run(
+        f"{sys.executable} -m roadmap_audit rules list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert pipe.stdout.startswith("CAP001") and pipe.stderr == ""
 
 
@@ -306,10 +494,16 @@ def test_json_into_a_closed_pipe_is_quiet(plan):
     import sys
 
     many = "key,title,team,estimate,priority,status\n" + "".join(
-        f"A-{n},Checkout redesign part {n},busy,2,P2,\n" for n in range(3000))
+        f"A-{n},Checkout redesign part {n},busy,2,P2,\n" for n in range(3000)
+    )
     (plan / "items.csv").write_text(many)
-    pipe = subprocess.run(f"{sys.executable} -m roadmap_audit audit {plan} --format json | head -1", shell=True,
-                          capture_output=True, text=True, timeout=300)
+    pipe = subprocess.run(
+        f"{sys.executable} -m roadmap_audit audit {plan} --format json | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert pipe.stdout.strip() == "{" and "error" not in pipe.stderr, pipe.stderr
 
 

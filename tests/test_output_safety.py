@@ -35,20 +35,42 @@ def invoke(*args: str):
 
 
 def unchanged(work) -> bool:
-    return ((work / "plan.csv").read_text() == ITEMS and (work / "teams.csv").read_text() == TEAMS
-            and (work / "c.toml").read_text() == 'ignore = ["DQ"]\n')
+    return (
+        (work / "plan.csv").read_text() == ITEMS
+        and (work / "teams.csv").read_text() == TEAMS
+        and (work / "c.toml").read_text() == 'ignore = ["DQ"]\n'
+    )
 
 
-@pytest.mark.parametrize("target, make, words", [
-    ("plan.csv", None, "plan.csv: the report cannot be written as '.csv' (it is written as .html, .json, .md, "
-                       ".txt, .xlsx)"),
-    ("teams.csv", "--format", "teams.csv: the report cannot be written as '.csv'"),
-    ("c.toml", "--format", "c.toml: is an input of this run"),
-    ("hard.html", "hardlink-plan", "hard.html: is the same file as plan.csv, an input of this run"),
-    ("soft.html", "symlink-config", "soft.html: is the same file as c.toml, an input of this run"),
-    ("hard.json", "hardlink-context", "hard.json: is the same file as teams.csv, an input of this run"),
-    ("roadmap-audit.toml", "--format", "roadmap-audit.toml: is an input of this run"),
-])
+@pytest.mark.parametrize(
+    "target, make, words",
+    [
+        (
+            "plan.csv",
+            None,
+            "plan.csv: the report cannot be written as '.csv' (it is written as .html, .json, .md, "
+            ".txt, .xlsx)",
+        ),
+        ("teams.csv", "--format", "teams.csv: the report cannot be written as '.csv'"),
+        ("c.toml", "--format", "c.toml: is an input of this run"),
+        (
+            "hard.html",
+            "hardlink-plan",
+            "hard.html: is the same file as plan.csv, an input of this run",
+        ),
+        (
+            "soft.html",
+            "symlink-config",
+            "soft.html: is the same file as c.toml, an input of this run",
+        ),
+        (
+            "hard.json",
+            "hardlink-context",
+            "hard.json: is the same file as teams.csv, an input of this run",
+        ),
+        ("roadmap-audit.toml", "--format", "roadmap-audit.toml: is an input of this run"),
+    ],
+)
 def test_the_report_never_replaces_an_input(work, target, make, words):
     if make == "hardlink-plan":
         os.link(work / "plan.csv", work / target)
@@ -59,7 +81,9 @@ def test_the_report_never_replaces_an_input(work, target, make, words):
     if target == "roadmap-audit.toml":
         (work / target).write_text("")
     fmt = ["--format", "json"] if make == "--format" else []
-    code, err = invoke("audit", "plan.csv", "--context", "teams.csv", "--config", "c.toml", "-o", target, *fmt)
+    code, err = invoke(
+        "audit", "plan.csv", "--context", "teams.csv", "--config", "c.toml", "-o", target, *fmt
+    )
     assert code == 2 and len(err.splitlines()) == 1 and words in err, err
     assert unchanged(work)
     assert not [p for p in work.iterdir() if p.name.startswith(".")]  # no temporary file left
@@ -69,7 +93,9 @@ def test_the_output_is_checked_before_anything_is_read(work):
     """A broken config and a missing rule folder are not reached: -o is refused first."""
     (work / "c.toml").write_text("not toml [")
     os.link(work / "plan.csv", work / "r.json")
-    code, err = invoke("audit", "plan.csv", "--config", "c.toml", "--rules", "nowhere", "-o", "r.json")
+    code, err = invoke(
+        "audit", "plan.csv", "--config", "c.toml", "--rules", "nowhere", "-o", "r.json"
+    )
     assert code == 2 and "r.json: is the same file as plan.csv" in err
     assert (work / "plan.csv").read_text() == ITEMS
 
@@ -80,8 +106,10 @@ def test_a_workbook_plan_is_never_replaced_by_its_xlsx_report(work):
     write_template(work / "plan.xlsx")
     before = (work / "plan.xlsx").read_bytes()
     code, err = invoke("audit", "plan.xlsx", "-o", "plan.xlsx")
-    assert code == 2 and err == ("roadmap-audit: error: plan.xlsx: is an input of this run: writing the report there "
-                                 "would replace it (choose another -o path; nothing was read or written)")
+    assert code == 2 and err == (
+        "roadmap-audit: error: plan.xlsx: is an input of this run: writing the report there "
+        "would replace it (choose another -o path; nothing was read or written)"
+    )
     assert (work / "plan.xlsx").read_bytes() == before
 
 
@@ -99,7 +127,11 @@ def test_an_output_inside_a_plan_folder_that_is_a_plan_file_is_refused(tmp_path,
 def test_diff_never_replaces_either_plan(work):
     os.link(work / "plan.csv", work / "same.json")
     code, err = invoke("diff", "plan.csv", "teams.csv", "-o", "same.json")
-    assert code == 2 and "same.json: is the same file as plan.csv, an input of this run" in err and unchanged(work)
+    assert (
+        code == 2
+        and "same.json: is the same file as plan.csv, an input of this run" in err
+        and unchanged(work)
+    )
 
 
 @pytest.mark.parametrize("name", ["r.csv", "r.xls", "r.xlsm", "r.tsv", "r.htmll", "r.pdf"])
@@ -108,8 +140,10 @@ def test_an_extension_the_tool_does_not_write_is_refused_naming_the_formats(work
     assert code == 2
     suffix = os.path.splitext(name)[1]
     hint = "; or give --format for another extension" if suffix == ".htmll" else ""
-    assert err == (f"roadmap-audit: error: {name}: the report cannot be written as '{suffix}' "
-                   f"(it is written as .html, .json, .md, .txt, .xlsx{hint})")
+    assert err == (
+        f"roadmap-audit: error: {name}: the report cannot be written as '{suffix}' "
+        f"(it is written as .html, .json, .md, .txt, .xlsx{hint})"
+    )
     assert not (work / name).exists()
 
 
@@ -120,9 +154,16 @@ def test_an_unknown_extension_with_a_format_is_written(work):
 
 def test_a_folder_that_cannot_take_the_report_is_one_line(work):
     code, err = invoke("audit", "plan.csv", "-o", "/proc/x.html")
-    assert code == 2 and err == "roadmap-audit: error: /proc/x.html: cannot write the report (No such file or directory)"
+    assert (
+        code == 2
+        and err
+        == "roadmap-audit: error: /proc/x.html: cannot write the report (No such file or directory)"
+    )
     code, err = invoke("audit", "plan.csv", "-o", "nofolder/x.html")
-    assert code == 2 and err == "roadmap-audit: error: nofolder/x.html: the output folder does not exist"
+    assert (
+        code == 2
+        and err == "roadmap-audit: error: nofolder/x.html: the output folder does not exist"
+    )
     (work / "out").mkdir()
     code, err = invoke("audit", "plan.csv", "-o", "out")
     assert code == 2 and "out: is a folder" in err
@@ -133,7 +174,10 @@ def test_a_read_only_folder_is_one_line(work):
     (work / "ro").mkdir()
     (work / "ro").chmod(0o500)
     code, err = invoke("audit", "plan.csv", "-o", "ro/x.html")
-    assert code == 2 and err == "roadmap-audit: error: ro/x.html: cannot write the report (Permission denied)"
+    assert (
+        code == 2
+        and err == "roadmap-audit: error: ro/x.html: cannot write the report (Permission denied)"
+    )
 
 
 def test_a_fifo_is_written_to_not_replaced(work):
@@ -158,13 +202,26 @@ def test_a_device_stays_a_device(work):
     after = os.stat("/dev/null")
     assert code == 0 and "report written to null.html" in err
     assert (work / "null.html").is_symlink() and stat.S_ISCHR(os.stat(work / "null.html").st_mode)
-    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (
+        before.st_ino,
+        before.st_rdev,
+    )
     assert not [p for p in work.iterdir() if p.name.startswith(".")]
 
 
 @pytest.mark.parametrize("redirect", ["pipe", "file"])
 def test_dev_stdout_works(work, redirect):
-    args = [sys.executable, "-m", "roadmap_audit", "audit", "plan.csv", "-o", "/dev/stdout", "--format", "json"]
+    args = [
+        sys.executable,
+        "-m",
+        "roadmap_audit",
+        "audit",
+        "plan.csv",
+        "-o",
+        "/dev/stdout",
+        "--format",
+        "json",
+    ]
     if redirect == "pipe":
         out = subprocess.run(args, capture_output=True, text=True, timeout=120)
         assert out.returncode == 0 and out.stdout.startswith("{"), out.stderr

@@ -16,22 +16,35 @@ def _plan(folder, rows: list[str], headcount: int = 12):
     folder.mkdir()
     (folder / "settings.csv").write_text("key,value\nquarter,2026-Q3\n")
     (folder / "teams.csv").write_text(f"team,headcount,oncall_rotation\ncore,{headcount},0\n")
-    (folder / "items.csv").write_text("key,title,team,estimate,owner,priority\n" + "\n".join(rows) + "\n")
+    (folder / "items.csv").write_text(
+        "key,title,team,estimate,owner,priority\n" + "\n".join(rows) + "\n"
+    )
     return folder
 
 
 # A normal plan: ten engineers of a 12-person team each named on two or three items, the leads on epics.
 NORMAL = [
-    "E-1,Checkout epic,core,14,Ada,P1", "E-2,Checkout copy,core,2,Ada,P2",
-    "E-3,Search epic,core,10,Ben,P1", "E-4,Search tweaks,core,3,Ben,P2",
-    "E-5,Ledger work,core,6,Cam,P2", "E-6,Ledger report,core,4,Cam,P3",
-    "E-7,Wallets,core,5,Dev,P2", "E-8,Wallet refunds,core,5,Dev,P2",
-    "E-9,Orders epic,core,8,Eli,P2", "E-10,Order notes,core,1,Eli,P3",
-    "E-11,Fraud epic,core,9,Fei,P2", "E-12,Fraud rules,core,2,Fei,P3",
-    "E-13,Platform epic,core,12,Gus,P2", "E-14,Alert tuning,core,1,Gus,P3",
-    "E-15,Billing,core,7,Hal,P2", "E-16,Billing export,core,3,Hal,P3",
-    "E-17,Quotas,core,3,Ivy,P2", "E-18,Pagination,core,3,Ivy,P2", "E-19,Webhooks,core,3,Ivy,P3",
-    "E-20,Docs fix,core,2,Jon,P3", "E-21,Docs search,core,1,Jon,P3",
+    "E-1,Checkout epic,core,14,Ada,P1",
+    "E-2,Checkout copy,core,2,Ada,P2",
+    "E-3,Search epic,core,10,Ben,P1",
+    "E-4,Search tweaks,core,3,Ben,P2",
+    "E-5,Ledger work,core,6,Cam,P2",
+    "E-6,Ledger report,core,4,Cam,P3",
+    "E-7,Wallets,core,5,Dev,P2",
+    "E-8,Wallet refunds,core,5,Dev,P2",
+    "E-9,Orders epic,core,8,Eli,P2",
+    "E-10,Order notes,core,1,Eli,P3",
+    "E-11,Fraud epic,core,9,Fei,P2",
+    "E-12,Fraud rules,core,2,Fei,P3",
+    "E-13,Platform epic,core,12,Gus,P2",
+    "E-14,Alert tuning,core,1,Gus,P3",
+    "E-15,Billing,core,7,Hal,P2",
+    "E-16,Billing export,core,3,Hal,P3",
+    "E-17,Quotas,core,3,Ivy,P2",
+    "E-18,Pagination,core,3,Ivy,P2",
+    "E-19,Webhooks,core,3,Ivy,P3",
+    "E-20,Docs fix,core,2,Jon,P3",
+    "E-21,Docs search,core,1,Jon,P3",
 ]
 
 
@@ -57,11 +70,19 @@ def test_in_a_normal_plan_only_the_person_who_does_more_than_a_quarter_is_flagge
 
 
 def test_an_item_naming_two_people_is_split_between_them(tmp_path):
-    plan = _plan(tmp_path / "pair", ["P-1,Search rewrite,core,6,\"Ann, Bob\",P2", "P-2,Index,core,3,Ann,P2",
-                                     "P-3,Facets,core,2.5,Ann,P3"])
+    plan = _plan(
+        tmp_path / "pair",
+        [
+            'P-1,Search rewrite,core,6,"Ann, Bob",P2',
+            "P-2,Index,core,3,Ann,P2",
+            "P-3,Facets,core,2.5,Ann,P3",
+        ],
+    )
     everyone = people(facts_of(plan))
     assert everyone["ann"].item_weeks == {"P-1": 3.0, "P-2": 3.0, "P-3": 2.5}
-    assert everyone["bob"].item_weeks == {"P-1": 3.0} and "with Ann" in everyone["bob"].shared["P-1"]
+    assert (
+        everyone["bob"].item_weeks == {"P-1": 3.0} and "with Ann" in everyone["bob"].shared["P-1"]
+    )
     audit = audit_of(plan, select=["ONC003"])
     assert {(f.rule, f.subject.id) for f in audit.findings} == {("ONC003", "Ann")}  # 8.5 of 7.7
 
@@ -79,8 +100,12 @@ def test_a_leads_share_spreads_evenly_over_a_small_team_and_never_shrinks_as_the
 
 def test_key_person_findings_stay_about_knowledge(tmp_path):
     # the only expert of two tier-1 services is high whatever their load; load alone is medium
-    folder = _plan(tmp_path / "expert", ["X-1,Small fix,core,1,Kai,P3", "X-2,Another,core,1,Kai,P3"])
-    (folder / "services.csv").write_text("service,owner_team,tier,experts\npay,core,1,Kai\nauth,core,1,Kai\n")
+    folder = _plan(
+        tmp_path / "expert", ["X-1,Small fix,core,1,Kai,P3", "X-2,Another,core,1,Kai,P3"]
+    )
+    (folder / "services.csv").write_text(
+        "service,owner_team,tier,experts\npay,core,1,Kai\nauth,core,1,Kai\n"
+    )
     audit = audit_of(folder, select=["ONC003"])
     kai = next(f for f in audit.findings if f.subject.id == "Kai")
     assert kai.severity == "high" and "only listed expert of 2 tier-1 services" in kai.message
@@ -89,10 +114,19 @@ def test_key_person_findings_stay_about_knowledge(tmp_path):
 
 def test_a_surname_first_owner_is_one_person(tmp_path):
     # "Doe, Jane" is one person; "Ann, Bob" is two, since Ann owns an item alone
-    plan = _plan(tmp_path / "names", ["D-1,Quotas,core,1,\"Doe, Jane\",P1", "D-2,Limits,core,1,\"Doe, Jane\",P1",
-                                      "D-3,Keys,core,1,\"Doe, Jane\",P1", "A-1,Search,core,2,\"Ann, Bob\",P3",
-                                      "A-2,Index,core,1,Ann,P3"])
+    plan = _plan(
+        tmp_path / "names",
+        [
+            'D-1,Quotas,core,1,"Doe, Jane",P1',
+            'D-2,Limits,core,1,"Doe, Jane",P1',
+            'D-3,Keys,core,1,"Doe, Jane",P1',
+            'A-1,Search,core,2,"Ann, Bob",P3',
+            "A-2,Index,core,1,Ann,P3",
+        ],
+    )
     everyone = people(facts_of(plan))
     assert set(everyone) == {"doejane", "ann", "bob"}
     audit = audit_of(plan, select=["ONC003"])
-    assert {(f.rule, f.subject.id) for f in audit.findings} == {("ONC003", "Doe, Jane")}  # 3 P1 items
+    assert {(f.rule, f.subject.id) for f in audit.findings} == {
+        ("ONC003", "Doe, Jane")
+    }  # 3 P1 items

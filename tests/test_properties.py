@@ -39,8 +39,11 @@ from roadmap_audit.model import Plan
 
 # ROADMAP_AUDIT_EXAMPLES=2000 python -m pytest tests/test_properties.py  hunts longer than the suite does.
 EXAMPLES = int(os.environ.get("ROADMAP_AUDIT_EXAMPLES", "60"))
-FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                             HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # ---------------------------------------------------------------------------- cells
 
@@ -48,18 +51,39 @@ FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[Hea
 # quotes, both line ends, tabs, non-Latin scripts, emoji, invisible spaces.
 _PUNCT = ",;|\t\"'\r\n =+-@%"
 _NASTY = _PUNCT + "\u00a0\u200b\ufeff"
-text_cells = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc")),
-                                        st.sampled_from(_NASTY)), max_size=40)
+text_cells = st.text(
+    alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from(_NASTY)),
+    max_size=40,
+)
 # cp1252 can only hold some characters, and a cp1252 file is told from UTF-8 by its bytes;
 # keep to letters that cannot be mistaken for UTF-8 (no byte 0x80-0xBF after a 0xC2-0xF4).
-cp1252_cells = st.text(alphabet=st.one_of(st.characters(min_codepoint=32, max_codepoint=126),
-                                          st.sampled_from("éèàçüñßÅÉÖ" + _PUNCT)), max_size=40)
+cp1252_cells = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=32, max_codepoint=126), st.sampled_from("éèàçüñßÅÉÖ" + _PUNCT)
+    ),
+    max_size=40,
+)
 
-estimates = st.one_of(st.none(), st.integers(0, 400), st.floats(0, 400, allow_nan=False).map(lambda f: round(f, 3)))
+estimates = st.one_of(
+    st.none(), st.integers(0, 400), st.floats(0, 400, allow_nan=False).map(lambda f: round(f, 3))
+)
 dates = st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
 percents = st.one_of(st.none(), st.integers(0, 100))
-_JUNK = ["NaN", "inf", "-1", "1e309", "31/02/2026", "2026-13-01", "n/a", "TBD", "12/Mar/26 10:15 AM", "20%", "0.2",
-         "yes", "-"]
+_JUNK = [
+    "NaN",
+    "inf",
+    "-1",
+    "1e309",
+    "31/02/2026",
+    "2026-13-01",
+    "n/a",
+    "TBD",
+    "12/Mar/26 10:15 AM",
+    "20%",
+    "0.2",
+    "yes",
+    "-",
+]
 
 
 def _write_csv(path: Path, rows: list[list[str]], delimiter: str, encoding: str) -> None:
@@ -83,14 +107,20 @@ def _load_unless_unread(load, titles):
     try:
         return load()
     except InputError as exc:
-        assert "no verdict is given" in exc.line() or "no item could be read" in exc.line(), exc.line()
+        assert "no verdict is given" in exc.line() or "no item could be read" in exc.line(), (
+            exc.line()
+        )
         usable, rows = _titled(titles), len(titles)
         assert usable == 0 or (rows >= 10 and usable * 10 < rows), (usable, rows, exc.line())
         return None
 
 
 def _assert_accounting(plan: Plan) -> None:
-    assert plan.rows_read == plan.rows_used + _dropped(plan), (plan.rows_read, plan.rows_used, _dropped(plan))
+    assert plan.rows_read == plan.rows_used + _dropped(plan), (
+        plan.rows_read,
+        plan.rows_used,
+        _dropped(plan),
+    )
     for issue in plan.issues:
         assert issue.ref.source and issue.ref.location and issue.problem, issue
 
@@ -123,19 +153,23 @@ def csv_plans(draw):
     cells = cp1252_cells if encoding == "cp1252" else text_cells
     junk = st.one_of(cells, st.sampled_from(_JUNK))
     delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
-    extra_names = ["Sprint notes", "Link", "Größe"] + ([] if encoding == "cp1252" else ["Σ", "😀 col"])
+    extra_names = ["Sprint notes", "Link", "Größe"] + (
+        [] if encoding == "cp1252" else ["Σ", "😀 col"]
+    )
     extra = draw(st.lists(st.sampled_from(extra_names), max_size=2, unique=True))
     rows = []
     for n in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(["typed", "junk"]))
-        rows.append({
-            "title": draw(cells),
-            "team": draw(cells),
-            "estimate": draw(estimates) if kind == "typed" else draw(junk),
-            "due": draw(dates) if kind == "typed" else draw(junk),
-            "ops": draw(percents),
-            "extra": [draw(cells) for _ in extra],
-        })
+        rows.append(
+            {
+                "title": draw(cells),
+                "team": draw(cells),
+                "estimate": draw(estimates) if kind == "typed" else draw(junk),
+                "due": draw(dates) if kind == "typed" else draw(junk),
+                "ops": draw(percents),
+                "extra": [draw(cells) for _ in extra],
+            }
+        )
     return encoding, delimiter, extra, rows
 
 
@@ -153,11 +187,14 @@ def test_csv_plan_folders_load_whatever_the_cells_hold(folder, case):
     encoding, delimiter, extra, rows = case
     folder = _fresh(folder)
     header = ["key", "title", "team", "estimate", "due", *extra]
-    table = [header] + [[f"K-{n + 2}", r["title"], r["team"], _cell(r["estimate"]), _cell(r["due"]),
-                         *r["extra"]] for n, r in enumerate(rows)]
+    table = [header] + [
+        [f"K-{n + 2}", r["title"], r["team"], _cell(r["estimate"]), _cell(r["due"]), *r["extra"]]
+        for n, r in enumerate(rows)
+    ]
     _write_csv(folder / "items.csv", table, delimiter, encoding)
-    teams = [["team", "headcount", "ops_allocation"]] + [[f"T{n}", "5", f"{r['ops']}%" if r["ops"] is not None
-                                                          else ""] for n, r in enumerate(rows)]
+    teams = [["team", "headcount", "ops_allocation"]] + [
+        [f"T{n}", "5", f"{r['ops']}%" if r["ops"] is not None else ""] for n, r in enumerate(rows)
+    ]
     _write_csv(folder / "teams.csv", teams, delimiter, encoding)
 
     plan = _load_unless_unread(lambda: load_plan(folder), [r["title"] for r in rows])
@@ -172,11 +209,17 @@ def test_csv_plan_folders_load_whatever_the_cells_hold(folder, case):
         item = by_key.get(f"K-{row}")
         if title is None:
             assert item is None
-            assert any(i.row_dropped and row in (i.rows or (i.ref.row,)) and i.ref.sheet == "items"
-                       for i in plan.issues)
+            assert any(
+                i.row_dropped and row in (i.rows or (i.ref.row,)) and i.ref.sheet == "items"
+                for i in plan.issues
+            )
             continue
         assert item is not None, (row, r, plan.issues)
-        assert item.ref.row == row and item.ref.sheet == "items" and item.ref.source.endswith("items.csv")
+        assert (
+            item.ref.row == row
+            and item.ref.sheet == "items"
+            and item.ref.source.endswith("items.csv")
+        )
         assert item.title == title
         assert item.team == V.parse_text(r["team"])
         if isinstance(r["estimate"], (int, float)) and r["estimate"] is not True:
@@ -199,22 +242,40 @@ def test_csv_plan_folders_load_whatever_the_cells_hold(folder, case):
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\r]")
 xlsx_text = text_cells.map(lambda s: _ILLEGAL.sub("", s))
 xlsx_values = st.one_of(
-    st.none(), xlsx_text, st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False),
-    st.booleans(), st.datetimes(dt.datetime(1950, 1, 1), dt.datetime(2090, 12, 31)).map(lambda d: d.replace(
-        microsecond=0)), st.sampled_from(["=1+2", "=A1", "=SUM(D2:D9)", "=NOW()", "=1/0"]))
+    st.none(),
+    xlsx_text,
+    st.integers(-(10**6), 10**6),
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.booleans(),
+    st.datetimes(dt.datetime(1950, 1, 1), dt.datetime(2090, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.sampled_from(["=1+2", "=A1", "=SUM(D2:D9)", "=NOW()", "=1/0"]),
+)
 
 
 @st.composite
 def workbooks(draw):
     n = draw(st.integers(0, 7))
-    rows = [[f"K-{r}", draw(xlsx_text), draw(xlsx_values), draw(st.one_of(estimates, xlsx_values)),
-             draw(st.one_of(dates, xlsx_values)), draw(xlsx_values)] for r in range(2, n + 2)]
+    rows = [
+        [
+            f"K-{r}",
+            draw(xlsx_text),
+            draw(xlsx_values),
+            draw(st.one_of(estimates, xlsx_values)),
+            draw(st.one_of(dates, xlsx_values)),
+            draw(xlsx_values),
+        ]
+        for r in range(2, n + 2)
+    ]
     merges = []
     for _ in range(draw(st.integers(0, 3))) if n else []:
         r1 = draw(st.integers(2, n + 1))
         c1 = draw(st.integers(1, 6))
         merges.append((r1, c1, draw(st.integers(r1, n + 1)), draw(st.integers(c1, 6))))
-    others = draw(st.lists(st.sampled_from(["Teams", "Notes", "Services", "Org"]), max_size=2, unique=True))
+    others = draw(
+        st.lists(st.sampled_from(["Teams", "Notes", "Services", "Org"]), max_size=2, unique=True)
+    )
     return rows, merges, others, draw(st.booleans())
 
 
@@ -242,29 +303,47 @@ def test_workbooks_load_whatever_the_sheets_hold(folder, case):
         applied.append((r1, c1, r2, c2))
     for name in others:
         other = wb.create_sheet(name)
-        other.append(["team" if name == "Teams" else "service" if name == "Services" else "unit", "parent"])
+        other.append(
+            ["team" if name == "Teams" else "service" if name == "Services" else "unit", "parent"]
+        )
         other.append(["core", "=B1"])
         other.sheet_state = "hidden" if hide else "visible"
     path = _fresh(folder) / "plan.xlsx"
     wb.save(path)
 
-    def title_as_read(number: int):  # openpyxl empties a merge's other cells; the loader gives them its value
+    def title_as_read(
+        number: int,
+    ):  # openpyxl empties a merge's other cells; the loader gives them its value
         for r1, c1, r2, c2 in applied:
             if r1 <= number <= r2 and c1 <= 2 <= c2:
                 return rows[r1 - 2][c1 - 1]
         return rows[number - 2][1]
 
-    plan = _load_unless_unread(lambda: load_plan(path), [title_as_read(n) for n in range(2, len(rows) + 2)])
+    plan = _load_unless_unread(
+        lambda: load_plan(path), [title_as_read(n) for n in range(2, len(rows) + 2)]
+    )
     if plan is None:
         return
     _assert_accounting(plan)
     # every row with a value of its own is read (a merge clears the cells it covers but the first,
     # and a formula never calculated reads as empty, with a note)
-    covered = {(r, c) for r1, c1, r2, c2 in applied for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
-               if (r, c) != (r1, c1)}
-    own = [r for r, row in enumerate(rows, start=2)
-           if any((r, c) not in covered and not V.is_blank(v) and not (isinstance(v, str) and v.startswith("="))
-                  for c, v in enumerate(row, start=1))]
+    covered = {
+        (r, c)
+        for r1, c1, r2, c2 in applied
+        for r in range(r1, r2 + 1)
+        for c in range(c1, c2 + 1)
+        if (r, c) != (r1, c1)
+    }
+    own = [
+        r
+        for r, row in enumerate(rows, start=2)
+        if any(
+            (r, c) not in covered
+            and not V.is_blank(v)
+            and not (isinstance(v, str) and v.startswith("="))
+            for c, v in enumerate(row, start=1)
+        )
+    ]
     assert plan.rows_read >= len(own)
     for item in plan.items:
         # K-<r> was written on row r; a merged key column copies its first key down the range
@@ -278,7 +357,11 @@ def test_workbooks_load_whatever_the_sheets_hold(folder, case):
         if item is None or any((r, c) in merged for c in range(1, 7)):
             continue
         assert item.title == V.parse_text(title)
-        if isinstance(estimate, (int, float)) and not isinstance(estimate, bool) and 0 <= estimate <= 520:
+        if (
+            isinstance(estimate, (int, float))
+            and not isinstance(estimate, bool)
+            and 0 <= estimate <= 520
+        ):
             assert item.estimate_weeks == pytest.approx(estimate)
         if type(due) is dt.date:
             assert item.due == due
@@ -286,6 +369,7 @@ def test_workbooks_load_whatever_the_sheets_hold(folder, case):
     if not merged:
         fast = _read_streaming(xlsx_reader.read_sheets(path), str(path))
         slow = _read_openpyxl(path, str(path))
+
         def trimmed(sheets):  # openpyxl pads rows to the sheet's width with None
             return [(s.title, s.headers, [(n, _trim(v)) for n, v in s.rows]) for s in sheets]
 
@@ -301,19 +385,67 @@ def _trim(values: list) -> list:
 
 # ---------------------------------------------------------------------------- whole plans
 
-names = st.sampled_from(["payments", "ledger", "Payments", "search", "infra", "mobile", "data", " ops ", "ünïcode",
-                         "a,b", "", "n/a", "core"])
+names = st.sampled_from(
+    [
+        "payments",
+        "ledger",
+        "Payments",
+        "search",
+        "infra",
+        "mobile",
+        "data",
+        " ops ",
+        "ünïcode",
+        "a,b",
+        "",
+        "n/a",
+        "core",
+    ]
+)
 people = st.sampled_from(["Ana", "Bo", "ana", "Chen Wei", "", "—", "Dana O'Neil", "x" * 60])
 services = st.sampled_from(["api", "db", "cache", "queue", "API", "search-svc", "", "auth"])
-numbers = st.one_of(st.none(), st.integers(-3, 40).map(str), st.floats(-1, 100, allow_nan=False).map(
-    lambda f: f"{f:.2f}"), st.sampled_from(["NaN", "inf", "1e309", "20%", "150%", "lots", "-0", "0"]))
-fuzz_dates = st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)).map(str),
-                       st.sampled_from(["31/02/2026", "2026-13-01", "someday", "12/Mar/26 10:15 AM"]))
-kinds = st.sampled_from(["migration", "launch", "feature", "reliability", "compliance", "ktlo", "Schema change",
-                         "backfill", "", "bug", "action-item", "Epic"])
-titles = st.sampled_from(["Migrate ledger to Postgres", "Launch checkout v2", "Hardening", "Tech debt follow-up",
-                          "Backfill orders", "Cutover billing", "Add rate limits", "", "Re-platform search",
-                          "Load test the API", "Fix <script>alert(1)</script>"])
+numbers = st.one_of(
+    st.none(),
+    st.integers(-3, 40).map(str),
+    st.floats(-1, 100, allow_nan=False).map(lambda f: f"{f:.2f}"),
+    st.sampled_from(["NaN", "inf", "1e309", "20%", "150%", "lots", "-0", "0"]),
+)
+fuzz_dates = st.one_of(
+    st.none(),
+    st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)).map(str),
+    st.sampled_from(["31/02/2026", "2026-13-01", "someday", "12/Mar/26 10:15 AM"]),
+)
+kinds = st.sampled_from(
+    [
+        "migration",
+        "launch",
+        "feature",
+        "reliability",
+        "compliance",
+        "ktlo",
+        "Schema change",
+        "backfill",
+        "",
+        "bug",
+        "action-item",
+        "Epic",
+    ]
+)
+titles = st.sampled_from(
+    [
+        "Migrate ledger to Postgres",
+        "Launch checkout v2",
+        "Hardening",
+        "Tech debt follow-up",
+        "Backfill orders",
+        "Cutover billing",
+        "Add rate limits",
+        "",
+        "Re-platform search",
+        "Load test the API",
+        "Fix <script>alert(1)</script>",
+    ]
+)
 
 
 @st.composite
@@ -321,52 +453,149 @@ def whole_plans(draw):
     n_items = draw(st.integers(1, 14))
     keys = [f"P-{n}" for n in range(n_items)]
     key_pool = st.sampled_from(keys + ["NOPE-1", "P-99", ""])
-    items = [[keys[n] if draw(st.integers(0, 9)) else draw(st.sampled_from(keys + [""])),  # duplicates, blanks
-              draw(titles), draw(names), draw(kinds), draw(numbers), draw(fuzz_dates), draw(fuzz_dates),
-              ", ".join(draw(st.lists(key_pool, max_size=3))),  # cycles, self and unknown keys
-              ", ".join(draw(st.lists(services, max_size=2))), draw(st.sampled_from(["", "n/a", "restore snapshot"])),
-              draw(st.sampled_from(["", "shadow reads", "-"])), draw(people),
-              draw(st.sampled_from(["", "P0", "P1", "low"])), draw(st.sampled_from(["", "yes", "no", "maybe"])),
-              draw(st.sampled_from(["", "Done", "In progress"])), draw(key_pool)]  # parent: loops, unknown
-             for n in range(n_items)]
+    items = [
+        [
+            keys[n]
+            if draw(st.integers(0, 9))
+            else draw(st.sampled_from(keys + [""])),  # duplicates, blanks
+            draw(titles),
+            draw(names),
+            draw(kinds),
+            draw(numbers),
+            draw(fuzz_dates),
+            draw(fuzz_dates),
+            ", ".join(draw(st.lists(key_pool, max_size=3))),  # cycles, self and unknown keys
+            ", ".join(draw(st.lists(services, max_size=2))),
+            draw(st.sampled_from(["", "n/a", "restore snapshot"])),
+            draw(st.sampled_from(["", "shadow reads", "-"])),
+            draw(people),
+            draw(st.sampled_from(["", "P0", "P1", "low"])),
+            draw(st.sampled_from(["", "yes", "no", "maybe"])),
+            draw(st.sampled_from(["", "Done", "In progress"])),
+            draw(key_pool),
+        ]  # parent: loops, unknown
+        for n in range(n_items)
+    ]
     team_names = draw(st.lists(names, max_size=6))
-    teams = [[t, draw(names), draw(numbers), draw(numbers), draw(numbers), draw(st.sampled_from(["", "1", "2", "0"])),
-              draw(numbers), draw(numbers), draw(numbers), draw(numbers), draw(numbers), draw(numbers)]
-             for t in team_names]
-    svc = [[s, draw(names), draw(st.sampled_from(["", "1", "2", "critical", "low", "9", "x"])), draw(numbers),
-            draw(st.sampled_from(["", "yes", "no"])), draw(numbers), draw(st.sampled_from(["", "yes", "no"])),
-            ", ".join(draw(st.lists(people, max_size=3))), ", ".join(draw(st.lists(services, max_size=3))),
-            draw(st.sampled_from(["", "yes", "no"]))]
-           for s in draw(st.lists(services, max_size=5))]
-    org = [[draw(names), draw(names)] for _ in range(draw(st.integers(0, 6)))]  # loops and missing parents
-    actions = [[f"A-{n}", draw(titles), draw(names), draw(services), draw(fuzz_dates), draw(fuzz_dates),
-                draw(st.sampled_from(["", "open", "Done"])), draw(numbers), draw(key_pool)]
-               for n in range(draw(st.integers(0, 4)))]
-    incidents = [[f"I-{n}", draw(services), draw(names), draw(st.sampled_from(["SEV1", "sev2", "", "3"])),
-                  draw(fuzz_dates), draw(numbers), ", ".join(draw(st.lists(people, max_size=2)))]
-                 for n in range(draw(st.integers(0, 4)))]
-    settings_rows = draw(st.sampled_from([[], [["quarter", "2026-Q3"]], [["quarter", "2026-Q5"]],
-                                          [["start", "2026-07-01"], ["end", "2026-06-01"]], [["weeks", "-3"]],
-                                          [["start", "2026-07-01"], ["end", "2026-07-01"]], [["weeks", "1e30"]],
-                                          [["quarter", "2026-Q3"], ["start", "2026-10-15"]], [["weeks", "0.01"]],
-                                          [["colour", "blue"]]]))
-    return items, teams, svc, org, actions, incidents, settings_rows, draw(st.sampled_from(["issue", "epic"]))
+    teams = [
+        [
+            t,
+            draw(names),
+            draw(numbers),
+            draw(numbers),
+            draw(numbers),
+            draw(st.sampled_from(["", "1", "2", "0"])),
+            draw(numbers),
+            draw(numbers),
+            draw(numbers),
+            draw(numbers),
+            draw(numbers),
+            draw(numbers),
+        ]
+        for t in team_names
+    ]
+    svc = [
+        [
+            s,
+            draw(names),
+            draw(st.sampled_from(["", "1", "2", "critical", "low", "9", "x"])),
+            draw(numbers),
+            draw(st.sampled_from(["", "yes", "no"])),
+            draw(numbers),
+            draw(st.sampled_from(["", "yes", "no"])),
+            ", ".join(draw(st.lists(people, max_size=3))),
+            ", ".join(draw(st.lists(services, max_size=3))),
+            draw(st.sampled_from(["", "yes", "no"])),
+        ]
+        for s in draw(st.lists(services, max_size=5))
+    ]
+    org = [
+        [draw(names), draw(names)] for _ in range(draw(st.integers(0, 6)))
+    ]  # loops and missing parents
+    actions = [
+        [
+            f"A-{n}",
+            draw(titles),
+            draw(names),
+            draw(services),
+            draw(fuzz_dates),
+            draw(fuzz_dates),
+            draw(st.sampled_from(["", "open", "Done"])),
+            draw(numbers),
+            draw(key_pool),
+        ]
+        for n in range(draw(st.integers(0, 4)))
+    ]
+    incidents = [
+        [
+            f"I-{n}",
+            draw(services),
+            draw(names),
+            draw(st.sampled_from(["SEV1", "sev2", "", "3"])),
+            draw(fuzz_dates),
+            draw(numbers),
+            ", ".join(draw(st.lists(people, max_size=2))),
+        ]
+        for n in range(draw(st.integers(0, 4)))
+    ]
+    settings_rows = draw(
+        st.sampled_from(
+            [
+                [],
+                [["quarter", "2026-Q3"]],
+                [["quarter", "2026-Q5"]],
+                [["start", "2026-07-01"], ["end", "2026-06-01"]],
+                [["weeks", "-3"]],
+                [["start", "2026-07-01"], ["end", "2026-07-01"]],
+                [["weeks", "1e30"]],
+                [["quarter", "2026-Q3"], ["start", "2026-10-15"]],
+                [["weeks", "0.01"]],
+                [["colour", "blue"]],
+            ]
+        )
+    )
+    return (
+        items,
+        teams,
+        svc,
+        org,
+        actions,
+        incidents,
+        settings_rows,
+        draw(st.sampled_from(["issue", "epic"])),
+    )
 
 
 def _known_subjects(plan: Plan) -> dict[str, set[str]]:
-    teams = ({t.team for t in plan.teams} | {i.team for i in plan.items if i.team}
-             | {s.owner_team for s in plan.services if s.owner_team} | {a.team for a in plan.actions if a.team}
-             | {i.team for i in plan.incidents if i.team})
+    teams = (
+        {t.team for t in plan.teams}
+        | {i.team for i in plan.items if i.team}
+        | {s.owner_team for s in plan.services if s.owner_team}
+        | {a.team for a in plan.actions if a.team}
+        | {i.team for i in plan.incidents if i.team}
+    )
     return {
-        "item": {i.key for i in plan.items} | {a.key for a in plan.actions},  # postmortem actions are items too
+        "item": {i.key for i in plan.items}
+        | {a.key for a in plan.actions},  # postmortem actions are items too
         "team": teams,
-        "service": ({s.service for s in plan.services} | {n for i in plan.items for n in i.services}
-                    | {d for s in plan.services for d in s.depends_on} | {a.service for a in plan.actions if a.service}
-                    | {i.service for i in plan.incidents if i.service}),
-        "person": ({i.owner for i in plan.items if i.owner} | {e for s in plan.services for e in s.experts}
-                   | {r for i in plan.incidents for r in i.responders}),
-        "org": ({u.unit for u in plan.org} | {u.parent for u in plan.org if u.parent}
-                | {t.parent for t in plan.teams if t.parent} | teams),
+        "service": (
+            {s.service for s in plan.services}
+            | {n for i in plan.items for n in i.services}
+            | {d for s in plan.services for d in s.depends_on}
+            | {a.service for a in plan.actions if a.service}
+            | {i.service for i in plan.incidents if i.service}
+        ),
+        "person": (
+            {i.owner for i in plan.items if i.owner}
+            | {e for s in plan.services for e in s.experts}
+            | {r for i in plan.incidents for r in i.responders}
+        ),
+        "org": (
+            {u.unit for u in plan.org}
+            | {u.parent for u in plan.org if u.parent}
+            | {t.parent for t in plan.teams if t.parent}
+            | teams
+        ),
         "plan": set(plan.sources),
     }
 
@@ -392,17 +621,78 @@ def test_random_plans_run_end_to_end(folder, case):
     items, teams, svc, org, actions, incidents, settings_rows, level = case
     folder = _fresh(folder)
     sheets = {
-        "items": (["key", "title", "team", "kind", "estimate", "start", "due", "depends_on", "services",
-                   "rollback_plan", "rehearsal", "owner", "priority", "committed", "status", "parent"], items),
-        "teams": (["team", "parent", "headcount", "new_hires", "oncall_rotation", "oncall_sites", "ops_allocation",
-                   "pages_per_week", "toil_hours_per_week", "incidents_last_quarter", "points_per_week",
-                   "availability"], teams),
-        "services": (["service", "owner_team", "tier", "slo", "slo_measured", "error_budget_remaining",
-                      "error_budget_policy", "experts", "depends_on", "dependency_protection"], svc),
+        "items": (
+            [
+                "key",
+                "title",
+                "team",
+                "kind",
+                "estimate",
+                "start",
+                "due",
+                "depends_on",
+                "services",
+                "rollback_plan",
+                "rehearsal",
+                "owner",
+                "priority",
+                "committed",
+                "status",
+                "parent",
+            ],
+            items,
+        ),
+        "teams": (
+            [
+                "team",
+                "parent",
+                "headcount",
+                "new_hires",
+                "oncall_rotation",
+                "oncall_sites",
+                "ops_allocation",
+                "pages_per_week",
+                "toil_hours_per_week",
+                "incidents_last_quarter",
+                "points_per_week",
+                "availability",
+            ],
+            teams,
+        ),
+        "services": (
+            [
+                "service",
+                "owner_team",
+                "tier",
+                "slo",
+                "slo_measured",
+                "error_budget_remaining",
+                "error_budget_policy",
+                "experts",
+                "depends_on",
+                "dependency_protection",
+            ],
+            svc,
+        ),
         "org": (["unit", "parent"], org),
-        "actions": (["key", "title", "team", "service", "raised", "due", "status", "times_deferred",
-                     "scheduled_as"], actions),
-        "incidents": (["id", "service", "team", "severity", "started", "duration_minutes", "responders"], incidents),
+        "actions": (
+            [
+                "key",
+                "title",
+                "team",
+                "service",
+                "raised",
+                "due",
+                "status",
+                "times_deferred",
+                "scheduled_as",
+            ],
+            actions,
+        ),
+        "incidents": (
+            ["id", "service", "team", "severity", "started", "duration_minutes", "responders"],
+            incidents,
+        ),
         "settings": (["key", "value"], settings_rows),
     }
     for name, (header, rows) in sheets.items():
@@ -420,7 +710,11 @@ def test_random_plans_run_end_to_end(folder, case):
     for finding in audit.findings:
         kind, sid = finding.subject.kind, finding.subject.id
         assert sid, finding
-        assert sid in known[kind] or V.normalize_name(sid) in _casefold(known[kind]), (finding.rule, kind, sid)
+        assert sid in known[kind] or V.normalize_name(sid) in _casefold(known[kind]), (
+            finding.rule,
+            kind,
+            sid,
+        )
         assert finding.evidence, finding
         for evidence in finding.evidence:
             assert evidence.source and evidence.location, (finding.rule, evidence)
@@ -436,30 +730,85 @@ def test_random_plans_run_end_to_end(folder, case):
 # ---------------------------------------------------------------------------- Jira JSON
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=False, allow_infinity=False),
-              text_cells),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.sampled_from(["name", "value", "key", "type", "content", "text",
-                                                             "displayName", "statusCategory", "attrs", "x"]),
-                                            inner, max_size=4)),
-    max_leaves=12)
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        text_cells,
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "value",
+                    "key",
+                    "type",
+                    "content",
+                    "text",
+                    "displayName",
+                    "statusCategory",
+                    "attrs",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)
 jira_fields = st.dictionaries(
-    st.sampled_from(["summary", "issuetype", "status", "priority", "assignee", "duedate", "description", "labels",
-                     "components", "timeoriginalestimate", "aggregatetimeoriginalestimate", "parent", "issuelinks",
-                     "project", "customfield_10001", "customfield_10002", "epic"]),
-    json_values, max_size=10)
+    st.sampled_from(
+        [
+            "summary",
+            "issuetype",
+            "status",
+            "priority",
+            "assignee",
+            "duedate",
+            "description",
+            "labels",
+            "components",
+            "timeoriginalestimate",
+            "aggregatetimeoriginalestimate",
+            "parent",
+            "issuelinks",
+            "project",
+            "customfield_10001",
+            "customfield_10002",
+            "epic",
+        ]
+    ),
+    json_values,
+    max_size=10,
+)
 jira_issues = st.one_of(
-    st.fixed_dictionaries({"key": st.one_of(st.sampled_from(["J-1", "J-2", "J-3"]), json_values),
-                           "fields": st.one_of(jira_fields, json_values)},
-                          optional={"id": json_values}),
-    json_values)
+    st.fixed_dictionaries(
+        {
+            "key": st.one_of(st.sampled_from(["J-1", "J-2", "J-3"]), json_values),
+            "fields": st.one_of(jira_fields, json_values),
+        },
+        optional={"id": json_values},
+    ),
+    json_values,
+)
 
 
 @FAST
-@given(st.lists(jira_issues, max_size=6), st.one_of(st.none(), st.dictionaries(
-    st.sampled_from(["customfield_10001", "customfield_10002"]), st.sampled_from(["Team", "Story Points",
-                                                                                "Start date", "Rollback plan"]))),
-    st.sampled_from(["issue", "epic"]))
+@given(
+    st.lists(jira_issues, max_size=6),
+    st.one_of(
+        st.none(),
+        st.dictionaries(
+            st.sampled_from(["customfield_10001", "customfield_10002"]),
+            st.sampled_from(["Team", "Story Points", "Start date", "Rollback plan"]),
+        ),
+    ),
+    st.sampled_from(["issue", "epic"]),
+)
 def test_jira_json_pages_of_any_shape(folder, issues, names, level):
     """Whatever JSON sits in `issues` and `fields`: every entry is an item or a note saying why not."""
     import json
@@ -485,8 +834,11 @@ def test_jira_json_pages_of_any_shape(folder, issues, names, level):
 
 
 @FAST
-@given(st.lists(st.text(alphabet="abc,\"\n", max_size=30), min_size=1, max_size=20), st.integers(1, 10),
-       st.integers(1, 12))
+@given(
+    st.lists(st.text(alphabet='abc,"\n', max_size=30), min_size=1, max_size=20),
+    st.integers(1, 10),
+    st.integers(1, 12),
+)
 def test_limits_are_kept_whatever_the_csv(folder, cells, max_rows, max_cell_chars):
     """Never more rows than max_rows read, never a cell longer than max_cell_chars: over
     the row cap is an InputError naming the file; a long cell is cut with a note."""
@@ -501,7 +853,9 @@ def test_limits_are_kept_whatever_the_csv(folder, cells, max_rows, max_cell_char
             assert max_cell_chars < len("title"), exc.line()
             return
         if "no verdict is given" in exc.line():  # nothing, or almost nothing, titled: no verdict
-            assert _titled(cells) == 0 or (len(cells) >= 10 and _titled(cells) * 10 < len(cells)), exc.line()
+            assert _titled(cells) == 0 or (len(cells) >= 10 and _titled(cells) * 10 < len(cells)), (
+                exc.line()
+            )
             return
         assert "max_rows" in exc.line() and "items.csv" in exc.line()
         assert len(cells) > max_rows

@@ -71,7 +71,9 @@ def test_no_name_in_any_format(tmp_path: Path, fmt: str, sample_names: list[str]
 def test_without_the_flag_names_are_shown(tmp_path: Path, sample_names: list[str]):
     out = tmp_path / "report.json"
     run_cli("audit", str(SAMPLE), "-o", str(out))
-    assert _leaks(out.read_text(encoding="utf-8"), sample_names), "the sample should name people somewhere"
+    assert _leaks(out.read_text(encoding="utf-8"), sample_names), (
+        "the sample should name people somewhere"
+    )
 
 
 def test_pseudonyms_are_stable_and_distinct(sample_names: list[str]):
@@ -87,21 +89,35 @@ def test_pseudonyms_are_stable_and_distinct(sample_names: list[str]):
 def test_names_inside_text_are_whole_words_only():
     redactor = Redactor.for_names({"Dan", "Ana Ruiz"})
     assert redactor.text("Ask dan about the Dangerous migration; ANA RUIZ reviews") == (
-        f"Ask {pseudonym('dan')} about the Dangerous migration; {pseudonym('ana ruiz')} reviews")
+        f"Ask {pseudonym('dan')} about the Dangerous migration; {pseudonym('ana ruiz')} reviews"
+    )
 
 
 def test_people_from_person_like_extra_columns():
     from roadmap_audit.model import Item, Plan, SourceRef
 
     ref = SourceRef(source="x.csv", sheet="items", row=2)
-    plan = Plan(sources=["x.csv"], items=[
-        Item(key="A-1", title="Reviewed by Zed Quinn", ref=ref,
-             extra={"Reporter": "Zed Quinn", "Custom field (Tech Lead)": "Yuki Sato", "Sprint": "Sprint 4"}),
-    ])
+    plan = Plan(
+        sources=["x.csv"],
+        items=[
+            Item(
+                key="A-1",
+                title="Reviewed by Zed Quinn",
+                ref=ref,
+                extra={
+                    "Reporter": "Zed Quinn",
+                    "Custom field (Tech Lead)": "Yuki Sato",
+                    "Sprint": "Sprint 4",
+                },
+            ),
+        ],
+    )
     assert people(plan) == {"Zed Quinn", "Yuki Sato"}
     redacted = redactor_for(plan).plan(plan)
     item = redacted.items[0]
-    assert "Zed" not in item.title and "Zed" not in str(item.extra) and "Yuki" not in str(item.extra)
+    assert (
+        "Zed" not in item.title and "Zed" not in str(item.extra) and "Yuki" not in str(item.extra)
+    )
     assert item.extra["Sprint"] == "Sprint 4" and item.key == "A-1"
 
 
@@ -111,7 +127,9 @@ def test_colliding_hash_prefixes_get_longer_pseudonyms():
     assert len(set(redactor.mapping.values())) == len(names)
 
 
-def test_a_secret_key_gives_pseudonyms_no_one_can_check_by_hashing_names(tmp_path: Path, sample_names: list[str]):
+def test_a_secret_key_gives_pseudonyms_no_one_can_check_by_hashing_names(
+    tmp_path: Path, sample_names: list[str]
+):
     import hashlib
     import hmac
 
@@ -122,8 +140,12 @@ def test_a_secret_key_gives_pseudonyms_no_one_can_check_by_hashing_names(tmp_pat
     digest = hmac.new(b"s3cret", name.casefold().encode(), hashlib.sha256).hexdigest()
     assert keyed == f"Person-{digest[:6].upper()}" and keyed != plain
     out = tmp_path / "report.json"
-    result = run_cli("audit", str(SAMPLE), "--redact-people", "-o", str(out), env={KEY_VARIABLE: "s3cret"})
+    result = run_cli(
+        "audit", str(SAMPLE), "--redact-people", "-o", str(out), env={KEY_VARIABLE: "s3cret"}
+    )
     assert result.returncode in (0, 1), result.stderr
     text = out.read_text(encoding="utf-8")
     assert _leaks(text, sample_names) == []
-    assert keyed in text and plain not in text  # the same key gives the same pseudonym run after run
+    assert (
+        keyed in text and plain not in text
+    )  # the same key gives the same pseudonym run after run

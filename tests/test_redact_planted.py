@@ -41,10 +41,32 @@ def planted_workbook(path: Path, *, title_word: str = "Migrate ledger with Zbign
     wb = openpyxl.Workbook()
     items = wb.active
     items.title = "Items"
-    items.append(["key", "title", "team", "estimate", "owner", "labels", "Stakeholder", "Backup owner",
-                  "rollback_plan"])
-    items.append(["PAY-1", title_word, "payments", 3, "Zbigniew Kowalczyk", "wilhelmina-review, ledger",
-                  "Leocadia Ferreira", "Thaddeus Vuorinen", "Ask Zbigniew  Kowalczyk"])
+    items.append(
+        [
+            "key",
+            "title",
+            "team",
+            "estimate",
+            "owner",
+            "labels",
+            "Stakeholder",
+            "Backup owner",
+            "rollback_plan",
+        ]
+    )
+    items.append(
+        [
+            "PAY-1",
+            title_word,
+            "payments",
+            3,
+            "Zbigniew Kowalczyk",
+            "wilhelmina-review, ledger",
+            "Leocadia Ferreira",
+            "Thaddeus Vuorinen",
+            "Ask Zbigniew  Kowalczyk",
+        ]
+    )
     items.append(["PAY-2", "Cut over ledger", "payments", 2, "Zbigniew Kowalczyk", "", "", "", ""])
     items["J2"] = '=HYPERLINK("mailto:wilhelmina.okonkwo@example.com","Wilhelmina Okonkwo")'
     items["B3"].hyperlink = "mailto:wilhelmina.okonkwo@example.com"
@@ -63,10 +85,16 @@ def planted_workbook(path: Path, *, title_word: str = "Migrate ledger with Zbign
     services.append(["ledger", "payments", 1, "Wilhelmina Okonkwo"])
     incidents = wb.create_sheet("Incidents")
     incidents.append(["id", "service", "team", "severity", "responders"])
-    incidents.append(["INC-1", "ledger", "payments", "SEV1", "Ottilie\u00a0Marchetti, Zbigniew Kowalczyk"])
-    items["K1"] = "Notes for Zbigniew Kowalczyk"  # a header naming a person: its column is an extra field
+    incidents.append(
+        ["INC-1", "ledger", "payments", "SEV1", "Ottilie\u00a0Marchetti, Zbigniew Kowalczyk"]
+    )
+    items["K1"] = (
+        "Notes for Zbigniew Kowalczyk"  # a header naming a person: its column is an extra field
+    )
     items["K2"] = "check the estimate"
-    notes = wb.create_sheet("Thaddeus notes")  # a sheet the audit does not read, named after a person
+    notes = wb.create_sheet(
+        "Thaddeus notes"
+    )  # a sheet the audit does not read, named after a person
     notes.append(["topic", "Owner"])
     notes.append(["hiring", "Perpetua Nakashima"])
     wb.properties.creator = "Ottilie Marchetti"
@@ -77,21 +105,55 @@ def planted_workbook(path: Path, *, title_word: str = "Migrate ledger with Zbign
 
 def planted_jira(path: Path, *, summary: str = "Cut over ledger with Ignatius") -> Path:
     def issue(n: int, assignee: str, summary: str, description) -> dict:
-        return {"id": str(1000 + n), "key": f"TW-{n}", "fields": {
-            "summary": summary, "issuetype": {"name": "Story"},
-            "status": {"name": "To Do", "statusCategory": {"key": "new"}}, "components": [{"name": "payments"}],
-            "timeoriginalestimate": 144000, "assignee": {"displayName": assignee, "accountId": "5b10a2844c"},
-            "description": description}}
+        return {
+            "id": str(1000 + n),
+            "key": f"TW-{n}",
+            "fields": {
+                "summary": summary,
+                "issuetype": {"name": "Story"},
+                "status": {"name": "To Do", "statusCategory": {"key": "new"}},
+                "components": [{"name": "payments"}],
+                "timeoriginalestimate": 144000,
+                "assignee": {"displayName": assignee, "accountId": "5b10a2844c"},
+                "description": description,
+            },
+        }
 
-    adf = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [
-        {"type": "text", "text": "Needs a sign-off from "},
-        {"type": "mention", "attrs": {"id": "5b10ac8d82e05b22cc7d4ef5", "text": "@Cornelius Abernathy"}},
-        {"type": "text", "text": " before the cut-over"}]}]}
-    path.write_text(json.dumps({"startAt": 0, "maxResults": 50, "total": 2, "issues": [
-        issue(1, "Ignatius Pemberton", summary, adf),
-        issue(2, "Seraphina Lindqvist", "Backfill ledger history",
-              "Pair with [~evangeline.tosh]; copy seraphina.lindqvist@example.com and florian.meszaros@example.com"),
-    ]}))
+    adf = {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {
+                "type": "paragraph",
+                "content": [
+                    {"type": "text", "text": "Needs a sign-off from "},
+                    {
+                        "type": "mention",
+                        "attrs": {"id": "5b10ac8d82e05b22cc7d4ef5", "text": "@Cornelius Abernathy"},
+                    },
+                    {"type": "text", "text": " before the cut-over"},
+                ],
+            }
+        ],
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "startAt": 0,
+                "maxResults": 50,
+                "total": 2,
+                "issues": [
+                    issue(1, "Ignatius Pemberton", summary, adf),
+                    issue(
+                        2,
+                        "Seraphina Lindqvist",
+                        "Backfill ledger history",
+                        "Pair with [~evangeline.tosh]; copy seraphina.lindqvist@example.com and florian.meszaros@example.com",
+                    ),
+                ],
+            }
+        )
+    )
     return path
 
 
@@ -111,11 +173,15 @@ def _words(names: dict[str, str]) -> list[str]:
 
 
 def _leaks(text: str, words: list[str]) -> list[str]:
-    return [w for w in words if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text, re.IGNORECASE)]
+    return [
+        w for w in words if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text, re.IGNORECASE)
+    ]
 
 
-CASES = {"workbook": (planted_workbook, "p.xlsx", WORKBOOK_PEOPLE),
-         "jira": (planted_jira, "search.json", JIRA_PEOPLE)}
+CASES = {
+    "workbook": (planted_workbook, "p.xlsx", WORKBOOK_PEOPLE),
+    "jira": (planted_jira, "search.json", JIRA_PEOPLE),
+}
 FORMATS = ["html", "json", "md", "text", "xlsx"]
 
 
@@ -140,8 +206,13 @@ def test_no_planted_name_reaches_a_diff(tmp_path, case, fmt):
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()
     old = build(tmp_path / "old" / name)
-    new = (planted_workbook(tmp_path / "new" / name, title_word="Migrate ledger, Zbigniew Kowalczyk leads")
-           if case == "workbook" else planted_jira(tmp_path / "new" / name, summary="Ignatius cuts over the ledger"))
+    new = (
+        planted_workbook(
+            tmp_path / "new" / name, title_word="Migrate ledger, Zbigniew Kowalczyk leads"
+        )
+        if case == "workbook"
+        else planted_jira(tmp_path / "new" / name, summary="Ignatius cuts over the ledger")
+    )
     out = tmp_path / f"diff.{fmt}"
     result = run_cli("diff", str(old), str(new), "--redact-people", "--format", fmt, "-o", str(out))
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
@@ -159,8 +230,13 @@ def test_the_planted_names_are_there_without_the_flag(tmp_path):
             data = out.read_bytes()
             texts.append(_archive_text(data) if fmt == "xlsx" else data.decode("utf-8"))
     text = "\n".join(texts)
-    assert sorted(set(_words({**WORKBOOK_PEOPLE, **JIRA_PEOPLE})) - set(_leaks(text, _words(
-        {**WORKBOOK_PEOPLE, **JIRA_PEOPLE})))) == []
+    assert (
+        sorted(
+            set(_words({**WORKBOOK_PEOPLE, **JIRA_PEOPLE}))
+            - set(_leaks(text, _words({**WORKBOOK_PEOPLE, **JIRA_PEOPLE})))
+        )
+        == []
+    )
 
 
 def test_the_xlsx_copy_keeps_its_formulas_and_says_what_it_replaced(tmp_path):
@@ -177,9 +253,12 @@ def test_the_xlsx_copy_keeps_its_formulas_and_says_what_it_replaced(tmp_path):
 def test_terminal_formats_strip_escape_sequences(tmp_path):
     """A cell's OSC title and hyperlink escapes and CSI sequences never reach the terminal."""
     path = tmp_path / "p.csv"
-    path.write_text("key,title,team,estimate,depends_on\n"
-                    "A-1,Ledger \x1b]0;owned\x07 \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J,"
-                    "core \x9b31m,3,NOPE-9\n", encoding="utf-8")
+    path.write_text(
+        "key,title,team,estimate,depends_on\n"
+        "A-1,Ledger \x1b]0;owned\x07 \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J,"
+        "core \x9b31m,3,NOPE-9\n",
+        encoding="utf-8",
+    )
     for fmt in ("text", "md"):
         result = run_cli("audit", str(path), "--format", fmt)
         assert result.returncode in (0, 1), result.stderr
@@ -190,4 +269,6 @@ def test_terminal_formats_strip_escape_sequences(tmp_path):
     named.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     result = run_cli("validate", str(named))
     assert result.returncode == 0, result.stderr
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout) and "NOPE-9" in result.stdout
+    assert (
+        not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout) and "NOPE-9" in result.stdout
+    )

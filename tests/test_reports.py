@@ -27,13 +27,19 @@ def tiny_plan(tmp_path: Path) -> Path:
     """A migration with a hostile title and no rollback (so MIG001 quotes the title), and a formula-like title."""
     plan = tmp_path / "plan"
     plan.mkdir()
-    _write(plan, "items.csv",
-           "key,title,team,kind,estimate,depends_on,rollback_plan,owner\n"
-           f'T-1,"Migrate {SCRIPT} table",alpha,migration,3,,,Ada Lovelace\n'
-           '"T-2","=HYPERLINK(""http://example.invalid"",""click"")",alpha,feature,2,T-1,,Grace Hopper\n'
-           'T-3,"+1 launch @ desk",beta,feature,1,T-1,,\n')
-    _write(plan, "teams.csv",
-           "team,parent,headcount,oncall_rotation,ops_allocation\nalpha,org,4,4,20%\nbeta,org,5,8,20%\n")
+    _write(
+        plan,
+        "items.csv",
+        "key,title,team,kind,estimate,depends_on,rollback_plan,owner\n"
+        f'T-1,"Migrate {SCRIPT} table",alpha,migration,3,,,Ada Lovelace\n'
+        '"T-2","=HYPERLINK(""http://example.invalid"",""click"")",alpha,feature,2,T-1,,Grace Hopper\n'
+        'T-3,"+1 launch @ desk",beta,feature,1,T-1,,\n',
+    )
+    _write(
+        plan,
+        "teams.csv",
+        "team,parent,headcount,oncall_rotation,ops_allocation\nalpha,org,4,4,20%\nbeta,org,5,8,20%\n",
+    )
     return plan
 
 
@@ -52,7 +58,9 @@ def _plan_of(path: Path):
 
 
 def test_title_is_escaped_in_html(tiny_audit):
-    assert any(SCRIPT in f.message for f in tiny_audit.findings), "the fixture should quote the title"
+    assert any(SCRIPT in f.message for f in tiny_audit.findings), (
+        "the fixture should quote the title"
+    )
     html = render("html", tiny_audit)
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -73,11 +81,13 @@ def test_html_loads_nothing_from_outside(tiny_audit):
     assert "default-src 'none'" in csp and "http" not in csp
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
     assert "@import" not in html and "url(http" not in html
-    assert "<link rel=\"stylesheet\"" not in html
+    assert '<link rel="stylesheet"' not in html
 
 
 def test_only_http_links_are_rendered():
-    text = "see https://runbooks.example.com/a?b=1&c=2. not javascript:alert(1) nor data:text/html,x"
+    text = (
+        "see https://runbooks.example.com/a?b=1&c=2. not javascript:alert(1) nor data:text/html,x"
+    )
     out = str(linkify(text))
     assert '<a href="https://runbooks.example.com/a?b=1&amp;c=2" rel="noopener noreferrer">' in out
     assert 'href="javascript' not in out and 'href="data' not in out
@@ -115,7 +125,9 @@ def test_xlsx_from_csv_writes_formula_like_text_as_text(tiny_plan, tiny_audit):
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 assert cell.data_type == "s"
     # the migration's row is marked where MIG001 points, with a comment naming the rule
-    marked = [c for row in items.iter_rows() for c in row if c.comment and "MIG001" in c.comment.text]
+    marked = [
+        c for row in items.iter_rows() for c in row if c.comment and "MIG001" in c.comment.text
+    ]
     assert marked and all(c.fill.fgColor.rgb.endswith(("F4B6BC", "F9C9A8")) for c in marked)
 
 
@@ -145,10 +157,15 @@ def test_xlsx_copy_marks_cells_and_leaves_the_plan_alone(tmp_path):
     before = hashlib.sha256(plan.read_bytes()).hexdigest()
     audit = audit_of(plan)
     data = render("xlsx", audit, plan_path=str(plan), plan=_plan_of(plan))
-    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before, "the input workbook was modified"
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before, (
+        "the input workbook was modified"
+    )
     wb = _cells(data)
-    assert wb.sheetnames[:3] == ["Audit", "What to change", "Findings"] and "Items" in wb.sheetnames \
+    assert (
+        wb.sheetnames[:3] == ["Audit", "What to change", "Findings"]
+        and "Items" in wb.sheetnames
         and "Teams" in wb.sheetnames
+    )
     items = wb["Items"]
     assert items["B3"].value == "=1+2 looks like a formula" and items["B3"].data_type == "s"
     assert items["H2"].data_type == "f", "the user's own formulas stay formulas"
@@ -158,7 +175,9 @@ def test_xlsx_copy_marks_cells_and_leaves_the_plan_alone(tmp_path):
     assert cell.comment is not None and "MIG001" in cell.comment.text
     assert cell.fill.fill_type == "solid"
     # the Findings sheet links to the cell
-    link = next(r[7].hyperlink for r in wb["Findings"].iter_rows(min_row=2) if r[0].value == "MIG001")
+    link = next(
+        r[7].hyperlink for r in wb["Findings"].iter_rows(min_row=2) if r[0].value == "MIG001"
+    )
     assert link is not None and link.location == f"'Items'!{location.split('!')[1]}"
 
 
@@ -167,8 +186,12 @@ def test_xlsx_copy_marks_cells_and_leaves_the_plan_alone(tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_same_input_same_bytes(tiny_plan, fmt):
-    first = render(fmt, audit_of(tiny_plan), plan_path=str(tiny_plan), plan=_plan_of(tiny_plan), colour=False)
-    second = render(fmt, audit_of(tiny_plan), plan_path=str(tiny_plan), plan=_plan_of(tiny_plan), colour=False)
+    first = render(
+        fmt, audit_of(tiny_plan), plan_path=str(tiny_plan), plan=_plan_of(tiny_plan), colour=False
+    )
+    second = render(
+        fmt, audit_of(tiny_plan), plan_path=str(tiny_plan), plan=_plan_of(tiny_plan), colour=False
+    )
     assert first == second
 
 
@@ -188,15 +211,42 @@ def test_sample_reports_are_deterministic_through_the_cli(tmp_path):
 def test_json_has_the_spec_keys(sample_audit):
     data = json.loads(render("json", sample_audit))
     assert list(data)[:3] == ["schema_version", "plan", "verdict"]
-    assert {"schema_version", "plan", "verdict", "teams", "findings", "recommendations", "data_quality"} <= set(data)
+    assert {
+        "schema_version",
+        "plan",
+        "verdict",
+        "teams",
+        "findings",
+        "recommendations",
+        "data_quality",
+    } <= set(data)
     assert data["schema_version"] == 1
     assert {"sources", "quarter", "items", "teams"} <= set(data["plan"])
     assert data["verdict"] in ("go", "go-with-changes", "replan")
     team = data["teams"][0]
-    assert {"team", "parent", "capacity_weeks", "planned_weeks", "ops_admitted", "ops_observed", "load", "score",
-            "findings"} <= set(team)
+    assert {
+        "team",
+        "parent",
+        "capacity_weeks",
+        "planned_weeks",
+        "ops_admitted",
+        "ops_observed",
+        "load",
+        "score",
+        "findings",
+    } <= set(team)
     finding = data["findings"][0]
-    assert {"rule", "severity", "title", "subject", "team", "owner_unit", "message", "evidence", "fix"} <= set(finding)
+    assert {
+        "rule",
+        "severity",
+        "title",
+        "subject",
+        "team",
+        "owner_unit",
+        "message",
+        "evidence",
+        "fix",
+    } <= set(finding)
     assert set(finding["subject"]) == {"kind", "id"}
     assert {"source", "location"} <= set(finding["evidence"][0])
     rec = next(r for r in data["recommendations"] if r["action"] == "defer")
@@ -204,14 +254,18 @@ def test_json_has_the_spec_keys(sample_audit):
     dq = data["data_quality"]
     assert {"rows_read", "rows_used", "issues"} <= set(dq)
     assert {"source", "location", "problem"} <= set(dq["issues"][0])
-    assert all(f["severity"] in ("critical", "high", "medium", "low", "info") for f in data["findings"])
+    assert all(
+        f["severity"] in ("critical", "high", "medium", "low", "info") for f in data["findings"]
+    )
 
 
 def test_json_never_writes_infinity(tmp_path):
     plan = tmp_path / "p"
     plan.mkdir()
     _write(plan, "items.csv", "key,title,team,estimate\nA-1,Thing,alpha,3\n")
-    _write(plan, "teams.csv", "team,headcount\nalpha,\n")  # no headcount: capacity 0, load unbounded
+    _write(
+        plan, "teams.csv", "team,headcount\nalpha,\n"
+    )  # no headcount: capacity 0, load unbounded
     text = render("json", audit_of(plan))
     json.loads(text)
     assert "Infinity" not in text and "NaN" not in text
@@ -228,11 +282,19 @@ def _odd_plans(tmp_path: Path) -> dict[str, Path]:
     plans["no items"] = empty
     no_teams = tmp_path / "no_teams"
     no_teams.mkdir()
-    _write(no_teams, "items.csv", "key,title,team,estimate,depends_on\nA-1,One,alpha,2,\nA-2,Two,beta,3,A-1\n")
+    _write(
+        no_teams,
+        "items.csv",
+        "key,title,team,estimate,depends_on\nA-1,One,alpha,2,\nA-2,Two,beta,3,A-1\n",
+    )
     plans["no teams sheet"] = no_teams
     clean = tmp_path / "clean"
     clean.mkdir()
-    _write(clean, "items.csv", "key,title,team,kind,estimate\nA-1,Add request tracing,alpha,feature,2\n")
+    _write(
+        clean,
+        "items.csv",
+        "key,title,team,kind,estimate\nA-1,Add request tracing,alpha,feature,2\n",
+    )
     _write(clean, "teams.csv", "team,headcount,oncall_rotation,ops_allocation\nalpha,8,8,20%\n")
     plans["no findings"] = clean
     return plans
@@ -244,7 +306,9 @@ def test_every_format_works_on_odd_plans(tmp_path):
     from roadmap_audit.pipeline import Options, run
 
     for name, plan in _odd_plans(tmp_path).items():
-        if name == "no items":  # an empty plan gets no verdict; the formats still present an audit with no items
+        if (
+            name == "no items"
+        ):  # an empty plan gets no verdict; the formats still present an audit with no items
             with pytest.raises(InputError, match="has a header row but no rows under it"):
                 audit_of(plan)
             loaded = Plan(sources=[str(plan)])
@@ -268,10 +332,18 @@ def test_text_has_colour_only_when_asked(sample_audit):
 def test_text_names_each_evidence_cell_once(tmp_path):
     # A Jira export with no estimate, assignee or due column: the three empty fields all cite the key cell.
     plan = tmp_path / "jira.csv"
-    plan.write_text("Summary,Issue key,Issue id,Issue Type\nIndexer hardening,AB-1,10001,Task\n", encoding="utf-8")
+    plan.write_text(
+        "Summary,Issue key,Issue id,Issue Type\nIndexer hardening,AB-1,10001,Task\n",
+        encoding="utf-8",
+    )
     audit = audit_of(plan, select=["REL001"])
     finding = next(f for f in audit.findings if (f.rule, f.subject.id) == ("REL001", "AB-1"))
-    assert [e.location for e in finding.evidence] == ["jira.csv!A2", "jira.csv!B2", "jira.csv!B2", "jira.csv!B2"]
+    assert [e.location for e in finding.evidence] == [
+        "jira.csv!A2",
+        "jira.csv!B2",
+        "jira.csv!B2",
+        "jira.csv!B2",
+    ]
     text = render("text", audit, colour=False)
     assert "evidence: jira.csv!A2, jira.csv!B2\n" in text
 
@@ -323,14 +395,17 @@ def test_xlsx_forecast_sheet_lists_the_least_likely_committed_items_first(sample
     audit_rows = list(wb["Audit"].iter_rows(values_only=True))
     assert f"{fc.runs:,} simulated quarters (seed {fc.seed})" in audit_rows[5][1]
     header = next(n for n, r in enumerate(audit_rows) if r[0] == "team")
-    by_team = {r[0]: r for r in audit_rows[header + 1:]}
+    by_team = {r[0]: r for r in audit_rows[header + 1 :]}
     payments = next(t for t in fc.teams if t.team == "payments")
-    assert by_team["payments"][11] == payments.p_by_end and by_team["payments"][9].date() == payments.p50_date
+    assert (
+        by_team["payments"][11] == payments.p_by_end
+        and by_team["payments"][9].date() == payments.p50_date
+    )
     rows = list(wb["Forecast"].iter_rows(values_only=True))
     assert rows[0][0] == "item" and len(rows) - 1 == len(fc.items)
     # FOR001 fires on DATA-21 and API-9: they lead the list, least likely first
     assert [r[0] for r in rows[1:3]] == ["DATA-21", "API-9"]
-    assert all(r[2] == "yes" for r in rows[1:1 + sum(1 for i in fc.items if i.committed)])
+    assert all(r[2] == "yes" for r in rows[1 : 1 + sum(1 for i in fc.items if i.committed)])
 
 
 def test_xlsx_numbers_are_numbers_and_every_table_has_a_filter_and_a_frozen_header(sample_audit):
@@ -341,10 +416,14 @@ def test_xlsx_numbers_are_numbers_and_every_table_has_a_filter_and_a_frozen_head
     header = next(r for r in range(1, 20) if audit.cell(row=r, column=1).value == "team")
     names = [c.value for c in audit[header]]
     load = names.index("load") + 1
-    loads = {audit.cell(row=r, column=1).value: audit.cell(row=r, column=load)
-             for r in range(header + 1, audit.max_row + 1)}
+    loads = {
+        audit.cell(row=r, column=1).value: audit.cell(row=r, column=load)
+        for r in range(header + 1, audit.max_row + 1)
+    }
     # 120 % sorts after 92 %: a number with a percent format, never the text "120%"
-    assert loads["payments"].value == pytest.approx(1.196) and loads["payments"].number_format == "0%"
+    assert (
+        loads["payments"].value == pytest.approx(1.196) and loads["payments"].number_format == "0%"
+    )
     assert sorted(loads, key=lambda t: loads[t].value or 0)[-1] == "payments"
     capacity = audit.cell(row=header + 1, column=names.index("capacity (eng-weeks)") + 1)
     assert isinstance(capacity.value, float) and capacity.number_format == "0.0"
@@ -356,10 +435,16 @@ def test_xlsx_numbers_are_numbers_and_every_table_has_a_filter_and_a_frozen_head
     assert isinstance(chance.value, (int, float)) and chance.number_format == "0%"
     changes = wb["What to change"]
     assert [c.value for c in changes[1]][:3] == ["owner", "owner is", "severity"]
-    payments = next(r for r in changes.iter_rows(min_row=2, values_only=True) if r[0] == "payments" and r[6])
+    payments = next(
+        r for r in changes.iter_rows(min_row=2, values_only=True) if r[0] == "payments" and r[6]
+    )
     assert payments[6:8] == (pytest.approx(1.196), pytest.approx(0.927))
-    expect = {"Audit": (f"A{header + 1}", f"A{header}:"), "What to change": ("A2", "A1:"), "Findings": ("A2", "A1:"),
-              "Forecast": ("A2", "A1:")}
+    expect = {
+        "Audit": (f"A{header + 1}", f"A{header}:"),
+        "What to change": ("A2", "A1:"),
+        "Findings": ("A2", "A1:"),
+        "Forecast": ("A2", "A1:"),
+    }
     for sheet, (frozen, filtered) in expect.items():
         assert wb[sheet].freeze_panes == frozen, sheet
         assert (wb[sheet].auto_filter.ref or "").startswith(filtered), sheet
@@ -372,10 +457,16 @@ def test_the_verdict_names_the_first_teams_over_the_line_and_counts_the_rest(tmp
     plan.mkdir()
     n = DEFERS_SHOWN + 2
     _write(plan, "teams.csv", "team,headcount\n" + "".join(f"t{k:02d},1\n" for k in range(n)))
-    _write(plan, "items.csv", "key,title,team,estimate\n" + "".join(f"K-{k},Big work,t{k:02d},{40 + k}\n"
-                                                                      for k in range(n)))
+    _write(
+        plan,
+        "items.csv",
+        "key,title,team,estimate\n"
+        + "".join(f"K-{k},Big work,t{k:02d},{40 + k}\n" for k in range(n)),
+    )
     html = render("html", audit_of(plan))
-    verdict = html[html.index('id="verdict"'):html.index("</section>", html.index('id="verdict"'))]
+    verdict = html[
+        html.index('id="verdict"') : html.index("</section>", html.index('id="verdict"'))
+    ]
     assert "and 2 more teams" in verdict
     assert verdict.count('class="load over"') == DEFERS_SHOWN
     assert f"t{n - 1:02d}" in verdict and "t00" not in verdict  # the most loaded first
@@ -388,13 +479,17 @@ def test_a_defer_card_names_the_first_items_and_counts_the_rest(tmp_path):
     plan.mkdir()
     n = DEFER_ITEMS_SHOWN + 5
     _write(plan, "teams.csv", "team,headcount\nalpha,1\n")
-    _write(plan, "items.csv", "key,title,team,estimate,priority\n"
-                              + "".join(f"A-{k},Feature {k},alpha,4,P3\n" for k in range(n)))
+    _write(
+        plan,
+        "items.csv",
+        "key,title,team,estimate,priority\n"
+        + "".join(f"A-{k},Feature {k},alpha,4,P3\n" for k in range(n)),
+    )
     audit = audit_of(plan)
     advice = next(r for r in audit.recommendations if r.action == "defer")
     html = render("html", audit)
     start = html.index('class="card defer"')
-    card = html[start:html.index("</table>", start)]
+    card = html[start : html.index("</table>", start)]
     shown = [k for k in advice.items if f"<b>{k}</b>" in card]
     assert shown == advice.items[:DEFER_ITEMS_SHOWN]
     rest = len(advice.items) - DEFER_ITEMS_SHOWN
@@ -408,9 +503,13 @@ def test_the_dependency_picture_draws_items_with_their_arrows_when_it_must_choos
     plan.mkdir()
     _write(plan, "teams.csv", "team,headcount\nalpha,4\nbeta,4\n")
     # 30 migrations with no rollback (flagged), each waiting for a plain item of the other team
-    _write(plan, "items.csv", "key,title,team,kind,estimate,depends_on\n"
-           + "".join(f"M-{k},Migrate table {k},alpha,migration,1,P-{k}\n" for k in range(30))
-           + "".join(f"P-{k},Prepare table {k},beta,feature,1,\n" for k in range(30)))
+    _write(
+        plan,
+        "items.csv",
+        "key,title,team,kind,estimate,depends_on\n"
+        + "".join(f"M-{k},Migrate table {k},alpha,migration,1,P-{k}\n" for k in range(30))
+        + "".join(f"P-{k},Prepare table {k},beta,feature,1,\n" for k in range(30)),
+    )
     audit = audit_of(plan)
     flagged = {f.subject.id: f.severity for f in audit.findings if f.subject.kind == "item"}
     assert sum(1 for k in flagged if k.startswith("M-")) == 30
@@ -419,7 +518,9 @@ def test_the_dependency_picture_draws_items_with_their_arrows_when_it_must_choos
     ends = {k for e in view.edges for k in (e.item, e.depends_on)}
     assert len(drawn) == 10 and view.total == 60
     assert drawn == ends, "every item drawn has its arrow"
-    assert sum(1 for k in drawn if k.startswith("M-")) == 5  # the flagged items, each with what it waits for
+    assert (
+        sum(1 for k in drawn if k.startswith("M-")) == 5
+    )  # the flagged items, each with what it waits for
 
 
 def test_dependency_lanes_keep_connected_teams_next_to_each_other():
@@ -432,7 +533,9 @@ def test_dependency_lanes_keep_connected_teams_next_to_each_other():
     assert _lane_order(by_risk, []) == by_risk  # nothing connects: the risk order
 
 
-def test_a_team_page_lists_every_finding_of_its_team_even_past_the_findings_list(sample_audit, monkeypatch):
+def test_a_team_page_lists_every_finding_of_its_team_even_past_the_findings_list(
+    sample_audit, monkeypatch
+):
     """At org scale the findings list stops at FINDINGS_SHOWN and a team page unfolds its first
     TEAM_FINDINGS_SHOWN: the rest are folded on the team page, never "go look in the filter"."""
     from roadmap_audit.report import html as html_report
@@ -440,8 +543,8 @@ def test_a_team_page_lists_every_finding_of_its_team_even_past_the_findings_list
     monkeypatch.setattr(html_report, "FINDINGS_SHOWN", 10)
     monkeypatch.setattr(html_report, "TEAM_FINDINGS_SHOWN", 3)
     page = render("html", sample_audit)
-    api = page[page.index('<article class="team-page" id="team-api"'):]
-    api = api[api.index("<h4>Findings involving api"):api.index("</article>")]
+    api = page[page.index('<article class="team-page" id="team-api"') :]
+    api = api[api.index("<h4>Findings involving api") : api.index("</article>")]
     mine = [f for f in sample_audit.findings if "api" in f.teams]
     assert len(mine) > 3
     assert api.count('<li><span class="pill') == len(mine)

@@ -21,17 +21,19 @@ from .conftest import facts_of
 
 RULES = {r.id: r for r in load_rules([builtin_rules_dir()])}
 
-TEAMS = ("team,headcount,new_hires,oncall_rotation,ops_allocation,pages_per_week,toil_hours_per_week,availability\n"
-         "t,5,1,8,20%,28,30,100%\n")
-SERVICES = ("service,owner_team,tier,slo,error_budget_remaining\n"
-            "search,t,2,,\n"
-            "filters,t,3,99.9%,0\n")
+TEAMS = (
+    "team,headcount,new_hires,oncall_rotation,ops_allocation,pages_per_week,toil_hours_per_week,availability\n"
+    "t,5,1,8,20%,28,30,100%\n"
+)
+SERVICES = "service,owner_team,tier,slo,error_budget_remaining\nsearch,t,2,,\nfilters,t,3,99.9%,0\n"
 # Q3 2026 ends on 2026-09-30; the last 2 weeks start on 2026-09-17.
-ITEMS = ("key,title,team,kind,estimate,priority,due,depends_on,committed\n"
-         "A-1,Search facets,t,feature,6,P3,2026-09-17,,yes\n"
-         "A-2,Saved filters,t,feature,6,P3,2026-09-16,,\n"
-         "A-3,Export to CSV,t,feature,4,P1,2026-08-01,A-2,\n"
-         "R-1,Filters p99 latency under 300 ms,t,reliability,4,P2,,,\n")
+ITEMS = (
+    "key,title,team,kind,estimate,priority,due,depends_on,committed\n"
+    "A-1,Search facets,t,feature,6,P3,2026-09-17,,yes\n"
+    "A-2,Saved filters,t,feature,6,P3,2026-09-16,,\n"
+    "A-3,Export to CSV,t,feature,4,P1,2026-08-01,A-2,\n"
+    "R-1,Filters p99 latency under 300 ms,t,reliability,4,P2,,,\n"
+)
 
 
 def below(x: float) -> float:
@@ -111,14 +113,18 @@ def _tolerance_at(admitted: float, observed: float) -> float:
 
 def test_cap003_at_admitted_plus_tolerance_is_silent_and_just_above_it_fires(facts):
     cap = facts.capacity["t"]
-    assert cap.ops_observed > cap.ops_admitted  # 28 pages and 30 h toil a week against 20 % admitted
+    assert (
+        cap.ops_observed > cap.ops_admitted
+    )  # 28 pages and 30 h toil a week against 20 % admitted
     t = _tolerance_at(cap.ops_admitted, cap.ops_observed)
     assert cap.ops_admitted + t == cap.ops_observed
     just_past = t
     while cap.ops_admitted + just_past >= cap.ops_observed:
         just_past = below(just_past)
     assert hits("CAP003", facts, tolerance=t) == {}
-    assert hits("CAP003", facts, tolerance=just_past) == {"t": None}  # 29 % observed: under the 50 % ceiling
+    assert hits("CAP003", facts, tolerance=just_past) == {
+        "t": None
+    }  # 29 % observed: under the 50 % ceiling
 
 
 def test_cap003_escalates_just_above_max_ops_share_and_not_at_it(facts):
@@ -179,8 +185,13 @@ def test_rel003_at_min_share_is_silent_and_just_above_it_fires(facts):
 
 
 def test_rel003_a_budget_of_exactly_max_budget_remaining_is_spent_and_just_above_it_is_not(facts):
-    assert hits("REL003", facts, min_share=0.5, min_incidents=100, max_budget_remaining=0.0) == {"t": "high"}
-    assert hits("REL003", facts, min_share=0.5, min_incidents=100, max_budget_remaining=below(0.0)) == {}
+    assert hits("REL003", facts, min_share=0.5, min_incidents=100, max_budget_remaining=0.0) == {
+        "t": "high"
+    }
+    assert (
+        hits("REL003", facts, min_share=0.5, min_incidents=100, max_budget_remaining=below(0.0))
+        == {}
+    )
 
 
 # ---------------------------------------------------------------- ONC002 pages per shift > bound
@@ -188,15 +199,22 @@ def test_rel003_a_budget_of_exactly_max_budget_remaining_is_spent_and_just_above
 
 def test_onc002_at_max_pages_per_shift_is_silent_and_just_above_it_fires(facts):
     # 28 pages a week over 14 twelve-hour shifts: exactly 2 per shift
-    assert hits("ONC002", facts, shift_hours=12, max_pages_per_shift=2, quiet_shift_max_mean=None) == {}
-    assert hits("ONC002", facts, shift_hours=12, max_pages_per_shift=below(2.0),
-                quiet_shift_max_mean=None) == {"t": "high"}
+    assert (
+        hits("ONC002", facts, shift_hours=12, max_pages_per_shift=2, quiet_shift_max_mean=None)
+        == {}
+    )
+    assert hits(
+        "ONC002", facts, shift_hours=12, max_pages_per_shift=below(2.0), quiet_shift_max_mean=None
+    ) == {"t": "high"}
 
 
 def test_onc002_at_the_quiet_shift_mean_is_silent_and_just_above_it_fires_unescalated(facts):
-    assert hits("ONC002", facts, shift_hours=12, max_pages_per_shift=5, quiet_shift_max_mean=2.0) == {}
-    assert hits("ONC002", facts, shift_hours=12, max_pages_per_shift=5,
-                quiet_shift_max_mean=below(2.0)) == {"t": None}
+    assert (
+        hits("ONC002", facts, shift_hours=12, max_pages_per_shift=5, quiet_shift_max_mean=2.0) == {}
+    )
+    assert hits(
+        "ONC002", facts, shift_hours=12, max_pages_per_shift=5, quiet_shift_max_mean=below(2.0)
+    ) == {"t": None}
 
 
 # ---------------------------------------------------------------- DEP002 days late >= min_days_late
@@ -231,14 +249,16 @@ def test_the_defer_advice_is_for_a_team_just_over_max_load_and_not_one_at_it(fac
 
 # ---------------------------------------------------------------- DEP001 fan-in, DEP004 teams in a chain
 
-GRAPH_ITEMS = ("key,title,team,estimate,due,depends_on,committed\n"
-               "G-1,Partner checkout,a,2,2026-09-25,G-2,yes\n"
-               "G-2,Payments API v2,b,2,2026-09-11,G-3,no\n"
-               "G-3,Ledger schema,c,2,2026-08-28,,no\n"
-               "H-1,Refund flow,a,2,2026-09-25,G-3,yes\n"
-               "K-1,Search index rebuild,k,2,2026-08-14,,no\n"
-               "K-2,Facet counts,k,2,2026-09-18,K-1,yes\n"
-               "K-3,Typo tolerance,k,2,2026-09-18,K-1,yes\n")
+GRAPH_ITEMS = (
+    "key,title,team,estimate,due,depends_on,committed\n"
+    "G-1,Partner checkout,a,2,2026-09-25,G-2,yes\n"
+    "G-2,Payments API v2,b,2,2026-09-11,G-3,no\n"
+    "G-3,Ledger schema,c,2,2026-08-28,,no\n"
+    "H-1,Refund flow,a,2,2026-09-25,G-3,yes\n"
+    "K-1,Search index rebuild,k,2,2026-08-14,,no\n"
+    "K-2,Facet counts,k,2,2026-09-18,K-1,yes\n"
+    "K-3,Typo tolerance,k,2,2026-09-18,K-1,yes\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -249,14 +269,22 @@ def graph_facts(tmp_path_factory):
     return facts_of(plan)
 
 
-ONLY_ITEM_FAN_IN = {"min_cut_point_fan_in": 100, "min_team_fan_in": 100, "min_service_fan_in": 100,
-                    "chain_min_teams": None, "escalate_to": None}
+ONLY_ITEM_FAN_IN = {
+    "min_cut_point_fan_in": 100,
+    "min_team_fan_in": 100,
+    "min_service_fan_in": 100,
+    "chain_min_teams": None,
+    "escalate_to": None,
+}
 
 
 def test_dep001_at_min_fan_in_fires_and_one_short_of_it_does_not(graph_facts):
     # G-3: G-1 (through G-2) and H-1, both committed, wait on it; K-1: K-2 and K-3 of its own team
     # (below min_fan_in its own team's sequencing, at it a single point of failure)
-    assert hits("DEP001", graph_facts, min_fan_in=2, **ONLY_ITEM_FAN_IN) == {"G-3": None, "K-1": None}
+    assert hits("DEP001", graph_facts, min_fan_in=2, **ONLY_ITEM_FAN_IN) == {
+        "G-3": None,
+        "K-1": None,
+    }
     assert hits("DEP001", graph_facts, min_fan_in=3, **ONLY_ITEM_FAN_IN) == {}
 
 
@@ -292,12 +320,18 @@ def test_for001_at_min_probability_is_silent_and_just_above_it_fires(forecast_fa
     chance = a1.p_on_time
     assert chance is not None and 0 < chance < 1  # about 72 % of 400 seeded runs
     assert hits("FOR001", forecast_facts, min_probability=chance, escalate_below=None) == {}
-    assert hits("FOR001", forecast_facts, min_probability=above(chance), escalate_below=None) == {"A-1": None}
+    assert hits("FOR001", forecast_facts, min_probability=above(chance), escalate_below=None) == {
+        "A-1": None
+    }
 
 
 def test_for001_escalates_just_below_escalate_below_and_not_at_it(forecast_facts):
     (a1,) = [f for f in forecast_facts.forecast.items if f.key == "A-1"]
     chance = a1.p_on_time
     assert 0 < chance < 1
-    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=chance) == {"A-1": None}
-    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=above(chance)) == {"A-1": "high"}
+    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=chance) == {
+        "A-1": None
+    }
+    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=above(chance)) == {
+        "A-1": "high"
+    }

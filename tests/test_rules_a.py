@@ -64,11 +64,15 @@ def test_windows_sharing_fewer_days_than_the_minimum_are_not_stacked():
 def test_undated_changes_count_as_the_whole_quarter(tmp_path):
     write(tmp_path, "settings.csv", "key,value\nquarter,2026-Q3")
     write(tmp_path, "teams.csv", "team,headcount\ncore,8")
-    write(tmp_path, "items.csv", """
+    write(
+        tmp_path,
+        "items.csv",
+        """
 key,title,team,kind,estimate,start,due
 A-1,Orders migration,core,migration,2,2026-09-01,2026-09-20
 A-2,Wallet launch,core,launch,2,,
-""")
+""",
+    )
     audit = audit_of(tmp_path, select=["MIG003"])
     f = finding(audit, "MIG003", "core")
     assert "A-2 has no start or due date and counts as the whole quarter" in f.message
@@ -96,11 +100,15 @@ def test_crunch_needs_a_quarter_end_and_says_which_items(tmp_path):
 
 
 def test_crunch_works_without_a_staffing_model(tmp_path):
-    write(tmp_path, "items.csv", """
+    write(
+        tmp_path,
+        "items.csv",
+        """
 key,title,team,estimate,due
 X-1,Early work,core,2,2026-07-20
 X-2,Late work,core,3,2026-09-28
-""")
+""",
+    )
     audit = audit_of(tmp_path, select=["CAP005"], quarter="2026-Q3")
     assert "3.0 of its 5.0 planned engineer-weeks (60%" in finding(audit, "CAP005", "core").message
 
@@ -123,11 +131,15 @@ def test_pager_load_formula():
 
 def test_people_are_matched_across_owner_and_expert_spellings(tmp_path):
     write(tmp_path, "teams.csv", "team,headcount\napi,6")
-    write(tmp_path, "services.csv", """
+    write(
+        tmp_path,
+        "services.csv",
+        """
 service,owner_team,tier,experts
 public-api,api,1,Tomasz K.
 rate-limiter,api,1,tomasz k
-""")
+""",
+    )
     write(tmp_path, "items.csv", "key,title,team,estimate,owner\nA-1,Quotas,api,2,TOMASZ K.")
     audit = audit_of(tmp_path, select=["ONC003"])
     people = {f.subject.id for f in audit.findings if f.subject.kind == "person"}
@@ -158,28 +170,40 @@ def test_redaction_reaches_person_subjects():
 
 
 def test_unknown_teams_need_a_staffing_model(tmp_path):
-    write(tmp_path, "items.csv", """
+    write(
+        tmp_path,
+        "items.csv",
+        """
 key,title,team,estimate
 A-1,Work,ghost,2
 A-2,Orphan,,2
-""")
+""",
+    )
     found = pairs(audit_of(tmp_path, select=["OWN001"]), "OWN001")
     assert found == {("item", "A-2")}  # no Teams sheet: "ghost" cannot be judged
 
 
 def test_a_team_spelled_almost_like_a_staffed_one_gets_the_hint(tmp_path):
-    write(tmp_path, "items.csv", """
+    write(
+        tmp_path,
+        "items.csv",
+        """
 key,title,team,estimate
 A-1,Work,Payments Team,2
 A-2,Work,paymnets,M
 A-3,Work,ghost,2
 A-4,Work,payments,2
-""")
-    write(tmp_path, "teams.csv", """
+""",
+    )
+    write(
+        tmp_path,
+        "teams.csv",
+        """
 team,headcount
 payments,5
 search,4
-""")
+""",
+    )
     audit = audit_of(tmp_path, select=["OWN001"])
     messages = {f.subject.id: f.message for f in audit.findings}
     assert set(messages) == {"Payments Team", "paymnets", "ghost"}
@@ -214,12 +238,15 @@ STORIES = {
 
 
 def test_the_stories_show_these_rules(sample_audit):
-    assert STORIES <= rule_pairs(sample_audit)
+    assert rule_pairs(sample_audit) >= STORIES
 
 
 def test_these_rules_raise_nothing_high_on_healthy_teams(sample_audit):
-    bad = [(f.rule, f.subject.id, f.severity) for f in sample_audit.findings
-           if f.rule in MINE and f.severity in ("critical", "high") and set(f.teams) & HEALTHY]
+    bad = [
+        (f.rule, f.subject.id, f.severity)
+        for f in sample_audit.findings
+        if f.rule in MINE and f.severity in ("critical", "high") and set(f.teams) & HEALTHY
+    ]
     assert bad == []
 
 
@@ -237,22 +264,30 @@ def test_over_capacity_teams_are_left_to_cap001(sample_audit):
     assert over and not (cap002 & over)
 
 
-@pytest.mark.parametrize("text, word", [
-    ("Shadow reads for two weeks", "shadow reads"),
-    ("No shadow reads", None),
-    ("we don't load test", None),
-    ("Load test: not planned", None),
-    ("without a canary", None),
-    ("Canary skipped", None),
-    ("no downtime, shadow reads compared", "shadow reads"),  # the "no" belongs to another clause
-    ("Dual writes but no shadow reads", "dual writes"),
-    ("Load test at 2x peak, no downtime expected", "load test"),
-    ("No shadow reads.\nCheckpoints every 10k rows", "checkpoints"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Shadow reads for two weeks", "shadow reads"),
+        ("No shadow reads", None),
+        ("we don't load test", None),
+        ("Load test: not planned", None),
+        ("without a canary", None),
+        ("Canary skipped", None),
+        (
+            "no downtime, shadow reads compared",
+            "shadow reads",
+        ),  # the "no" belongs to another clause
+        ("Dual writes but no shadow reads", "dual writes"),
+        ("Load test at 2x peak, no downtime expected", "load test"),
+        ("No shadow reads.\nCheckpoints every 10k rows", "checkpoints"),
+    ],
+)
 def test_a_practice_named_only_to_be_ruled_out_is_no_evidence(text, word):
     from roadmap_audit.analyze.words import PhraseSet
 
-    found = PhraseSet(["shadow read*", "load test*", "canar*", "dual write*", "checkpoint*"]).find_affirmed(text)
+    found = PhraseSet(
+        ["shadow read*", "load test*", "canar*", "dual write*", "checkpoint*"]
+    ).find_affirmed(text)
     assert found.word == word
     assert (found.denied is not None) == (word is None)
 

@@ -34,16 +34,34 @@ def _ref(sheet: str, row: int) -> SourceRef:
 
 
 def _facts(items, teams=(), services=(), actions=(), quarter="2026-Q3"):
-    plan = Plan(sources=["plan.xlsx"], settings=Settings(quarter=quarter), items=list(items), teams=list(teams),
-                services=list(services), actions=list(actions))
+    plan = Plan(
+        sources=["plan.xlsx"],
+        settings=Settings(quarter=quarter),
+        items=list(items),
+        teams=list(teams),
+        services=list(services),
+        actions=list(actions),
+    )
     vocabulary = Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml")
     return derive(plan, CapacityParams(), vocabulary)
 
 
 def _item(key, team="t", deps=(), committed=False, due=None, done=False, row=2, **extra):
-    return Item(key=key, title=f"Work {key}", team=team, depends_on=list(deps), committed=committed, due=due,
-                done=done, status="Done" if done else None, estimate_weeks=1.0, owner="Ann",
-                ref=_ref("Items", row), columns={"key": "A"}, **extra)
+    return Item(
+        key=key,
+        title=f"Work {key}",
+        team=team,
+        depends_on=list(deps),
+        committed=committed,
+        due=due,
+        done=done,
+        status="Done" if done else None,
+        estimate_weeks=1.0,
+        owner="Ann",
+        ref=_ref("Items", row),
+        columns={"key": "A"},
+        **extra,
+    )
 
 
 def _random_plan(n, teams, seed, window=None, cycles=0):
@@ -52,9 +70,19 @@ def _random_plan(n, teams, seed, window=None, cycles=0):
     for i in range(n):
         low = 0 if window is None else max(0, i - window)
         deps = [f"K-{rnd.randrange(low, i)}" for _ in range(rnd.choice([0, 1, 1, 2]))] if i else []
-        items.append(_item(f"K-{i}", team=f"t{rnd.randrange(teams)}", deps=deps, committed=rnd.random() < 0.3,
-                           due=dt.date(2026, 7, 1) + dt.timedelta(days=rnd.randrange(90)) if rnd.random() < 0.7
-                           else None, done=rnd.random() < 0.05, row=i + 2))
+        items.append(
+            _item(
+                f"K-{i}",
+                team=f"t{rnd.randrange(teams)}",
+                deps=deps,
+                committed=rnd.random() < 0.3,
+                due=dt.date(2026, 7, 1) + dt.timedelta(days=rnd.randrange(90))
+                if rnd.random() < 0.7
+                else None,
+                done=rnd.random() < 0.05,
+                row=i + 2,
+            )
+        )
     for _ in range(cycles):  # close a few loops: an early item depends on a later one
         a, b = rnd.randrange(n // 2), rnd.randrange(n // 2, n)
         items[a] = items[a].model_copy(update={"depends_on": [*items[a].depends_on, f"K-{b}"]})
@@ -74,7 +102,12 @@ def _run(rule_id, facts):
 
 
 def test_natural_key_sorts_numbers_as_numbers():
-    assert sorted(["PAY-10", "PAY-9", "API-1", "pay-2"], key=natural_key) == ["API-1", "pay-2", "PAY-9", "PAY-10"]
+    assert sorted(["PAY-10", "PAY-9", "API-1", "pay-2"], key=natural_key) == [
+        "API-1",
+        "pay-2",
+        "PAY-9",
+        "PAY-10",
+    ]
     huge = "A-" + "9" * 5000  # more digits than int() reads
     assert sorted([huge, "A-0010", "A-9"], key=natural_key) == ["A-9", "A-0010", huge]
 
@@ -93,14 +126,23 @@ def test_committed_fan_in_matches_brute_force(seed):
             assert sum(counts.values()) == len(expected)
     for team, mask in fan.by_team.items():
         mine = [k for k in og.order if og.team[k] == team]
-        expected = set().union(*({a for a in nx.ancestors(og.graph, k) if facts.items[a].committed} - {k}
-                                 for k in mine))
+        expected = set().union(
+            *(
+                {a for a in nx.ancestors(og.graph, k) if facts.items[a].committed} - {k}
+                for k in mine
+            )
+        )
         assert mask.bit_count() == len(expected), team
 
 
 def test_cut_points_are_articulation_points_of_the_committed_work():
-    items = [_item("C-1", deps=["MID"], committed=True), _item("C-2", deps=["MID"], committed=True),
-             _item("MID", deps=["BASE"]), _item("BASE", committed=True), _item("LONE")]
+    items = [
+        _item("C-1", deps=["MID"], committed=True),
+        _item("C-2", deps=["MID"], committed=True),
+        _item("MID", deps=["BASE"]),
+        _item("BASE", committed=True),
+        _item("LONE"),
+    ]
     facts = _facts(items)
     og = facts.open_graph
     assert cut_points(og, ["C-1", "C-2", "BASE"]) == {"MID"}
@@ -125,7 +167,10 @@ def test_team_handoffs_are_the_longest_path_in_hand_offs():
     facts = _facts(_random_plan(120, 4, 9))
     og = facts.open_graph
     hops, nxt = team_handoffs(og, og.team.__getitem__)
-    weight = {(a, b): int(bool(og.team[a] and og.team[b] and og.team[a] != og.team[b])) for a, b in og.graph.edges}
+    weight = {
+        (a, b): int(bool(og.team[a] and og.team[b] and og.team[a] != og.team[b]))
+        for a, b in og.graph.edges
+    }
     for key in og.order:
         longest = 0
         for target in nx.descendants(og.graph, key):
@@ -136,7 +181,9 @@ def test_team_handoffs_are_the_longest_path_in_hand_offs():
 
 def test_a_large_cycle_is_one_finding_under_its_smallest_key():
     n = 5000
-    items = [_item(f"R-{i}", team=f"t{i % 3}", deps=[f"R-{(i + 1) % n}"], row=i + 2) for i in range(n)]
+    items = [
+        _item(f"R-{i}", team=f"t{i % 3}", deps=[f"R-{(i + 1) % n}"], row=i + 2) for i in range(n)
+    ]
     hits = _run("DEP003", _facts(items))
     assert [h.subject.id for h in hits] == ["R-0"]
     assert "R-0 → R-1 → R-2" in hits[0].message and "5000 items" in hits[0].message
@@ -147,7 +194,13 @@ def test_a_large_cycle_is_one_finding_under_its_smallest_key():
 
 def test_dependency_bound_shows_its_arithmetic():
     services = [
-        Service(service="front", owner_team="t", slo=0.9995, depends_on=["a", "b"], ref=_ref("Services", 2)),
+        Service(
+            service="front",
+            owner_team="t",
+            slo=0.9995,
+            depends_on=["a", "b"],
+            ref=_ref("Services", 2),
+        ),
         Service(service="a", owner_team="t", slo=0.999, ref=_ref("Services", 3)),
         Service(service="b", owner_team="t", slo=0.9999, ref=_ref("Services", 4)),
     ]
@@ -158,21 +211,38 @@ def test_dependency_bound_shows_its_arithmetic():
 
 
 def test_the_same_action_raised_twice_is_matched_and_a_different_one_is_not():
-    p = ActionParams(**{**_rule("REL002").params.model_dump(), "stop_words": ["the", "for", "and", "a"]})
+    p = ActionParams(
+        **{**_rule("REL002").params.model_dump(), "stop_words": ["the", "for", "and", "a"]}
+    )
     stop = set(p.stop_words)
-    first = _stems("Isolate the warehouse job queue: separate queues for scheduled and ad-hoc jobs", p, stop)
-    again = _stems("Queue isolation for warehouse jobs (ad-hoc load starves scheduled jobs)", p, stop)
+    first = _stems(
+        "Isolate the warehouse job queue: separate queues for scheduled and ad-hoc jobs", p, stop
+    )
+    again = _stems(
+        "Queue isolation for warehouse jobs (ad-hoc load starves scheduled jobs)", p, stop
+    )
     other = _stems("Dashboards for warehouse queue depth", p, stop)
     assert _similar(first, again, p)
     assert not _similar(first, other, p)
 
 
 def test_action_scheduled_as_a_concrete_item_is_silent():
-    actions = [Action(key="A-1", title="Add backpressure", team="t", service="s", times_deferred=3,
-                      scheduled_as="K-1", ref=_ref("Actions", 2))]
+    actions = [
+        Action(
+            key="A-1",
+            title="Add backpressure",
+            team="t",
+            service="s",
+            times_deferred=3,
+            scheduled_as="K-1",
+            ref=_ref("Actions", 2),
+        )
+    ]
     facts = _facts([_item("K-1", due=dt.date(2026, 8, 1))], actions=actions)
     assert _run("REL002", facts) == []
-    vague = _facts([Item(key="K-1", title="Hardening", team="t", ref=_ref("Items", 2))], actions=actions)
+    vague = _facts(
+        [Item(key="K-1", title="Hardening", team="t", ref=_ref("Items", 2))], actions=actions
+    )
     assert [h.subject.id for h in _run("REL002", vague)] == ["A-1"]
 
 
@@ -180,15 +250,27 @@ def test_a_defect_report_is_ktlo_whatever_its_title_says():
     def item(key, kind, title):
         return Item(key=key, title=title, team="t", kind_raw=kind, ref=_ref("Items", 2))
 
-    items = [item("B-1", "Bug", "Grid differs from the legacy page"),
-             item("B-2", "Sprint Defect", "Asset maintenance screen shows no rows"),
-             item("B-3", "Error", "Migración de saldos falla con 500"),  # Spanish Jira's name for a bug
-             item("B-4", "Debugging guide", "Write the legacy cleanup notes"),  # "bug" only inside a word
-             item("B-5", "Story", "Clean up the legacy exporter")]
+    items = [
+        item("B-1", "Bug", "Grid differs from the legacy page"),
+        item("B-2", "Sprint Defect", "Asset maintenance screen shows no rows"),
+        item("B-3", "Error", "Migración de saldos falla con 500"),  # Spanish Jira's name for a bug
+        item(
+            "B-4", "Debugging guide", "Write the legacy cleanup notes"
+        ),  # "bug" only inside a word
+        item("B-5", "Story", "Clean up the legacy exporter"),
+    ]
     facts = _facts(items)
     assert {k: facts.kinds[k].value for k in facts.kinds} == {
-        "B-1": "ktlo", "B-2": "ktlo", "B-3": "ktlo", "B-4": "tech-debt", "B-5": "tech-debt"}
-    assert facts.kind_reasons["B-2"] == "kind column says 'Sprint Defect', a defect report: fixing it is KTLO"
+        "B-1": "ktlo",
+        "B-2": "ktlo",
+        "B-3": "ktlo",
+        "B-4": "tech-debt",
+        "B-5": "tech-debt",
+    }
+    assert (
+        facts.kind_reasons["B-2"]
+        == "kind column says 'Sprint Defect', a defect report: fixing it is KTLO"
+    )
     # REL001 judges the tech-debt items, never the defect reports
     assert {h.subject.id for h in _run("REL001", facts)} == {"B-4", "B-5"}
 
@@ -207,7 +289,7 @@ SAMPLE_STORIES = {
 
 
 def test_the_sample_stories_produce_these_rules(sample_audit):
-    assert SAMPLE_STORIES <= rule_pairs(sample_audit)
+    assert rule_pairs(sample_audit) >= SAMPLE_STORIES
 
 
 def test_the_queue_isolation_action_is_one_finding(sample_audit):
@@ -216,12 +298,19 @@ def test_the_queue_isolation_action_is_one_finding(sample_audit):
 
 
 def test_healthy_teams_get_no_high_or_critical_slo_rel_or_dep_finding(sample_audit):
-    bad = [(f.rule, f.subject.id) for f in sample_audit.findings if f.rule.startswith(MY_FAMILIES)
-           and f.severity in ("critical", "high") and set(f.teams) & HEALTHY]
+    bad = [
+        (f.rule, f.subject.id)
+        for f in sample_audit.findings
+        if f.rule.startswith(MY_FAMILIES)
+        and f.severity in ("critical", "high")
+        and set(f.teams) & HEALTHY
+    ]
     assert bad == []
 
 
 def test_the_chain_finding_names_every_team_on_it(sample_audit):
-    chain = next(f for f in sample_audit.findings if f.rule == "DEP004" and f.subject.id == "DATA-21")
+    chain = next(
+        f for f in sample_audit.findings if f.rule == "DEP004" and f.subject.id == "DATA-21"
+    )
     assert set(chain.teams) == {"data-platform", "payments", "api", "identity"}
     assert chain.owner_unit == "engineering"

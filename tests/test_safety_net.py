@@ -24,12 +24,22 @@ RULES = builtin_rules_dir()
 
 
 def _params(rule_id):
-    return {k: v["value"] for k, v in tomllib.loads((RULES / f"{rule_id}.toml").read_text())["params"].items()}
+    return {
+        k: v["value"]
+        for k, v in tomllib.loads((RULES / f"{rule_id}.toml").read_text())["params"].items()
+    }
 
 
 def _audit(plan, select, level="issue", context=()):
-    return run(Options(plan=str(plan), context=[str(c) for c in context], select=list(select), level=level,
-                       config=Config()))
+    return run(
+        Options(
+            plan=str(plan),
+            context=[str(c) for c in context],
+            select=list(select),
+            level=level,
+            config=Config(),
+        )
+    )
 
 
 def _found(audit, rule):
@@ -49,7 +59,9 @@ POINTERS = PhraseSet(MIG001["pointer_words"])
 def test_a_rollback_cell_the_rule_file_says_counts_is_a_plan(cell):
     reading = read_cell(cell, WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS)
     assert reading.verdict == "plan", reading
-    assert reading.words and reading.words.lower() in cell.lower()  # the words that decided, as written
+    assert (
+        reading.words and reading.words.lower() in cell.lower()
+    )  # the words that decided, as written
 
 
 @pytest.mark.parametrize("cell", MIG001["examples"]["does_not_count"])
@@ -58,14 +70,32 @@ def test_a_rollback_cell_the_rule_file_says_does_not_count_is_missing(cell):
 
 
 def test_words_that_are_neither_a_placeholder_nor_a_way_back_are_unclear_not_missing():
-    assert read_cell("Coordinate with the DBA team", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).verdict == "unclear"
-    assert read_cell("Runbook: https://wiki.example.com/x", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).verdict == "unclear"
+    assert (
+        read_cell(
+            "Coordinate with the DBA team", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS
+        ).verdict
+        == "unclear"
+    )
+    assert (
+        read_cell(
+            "Runbook: https://wiki.example.com/x", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS
+        ).verdict
+        == "unclear"
+    )
 
 
 def test_the_reader_quotes_the_deciding_words():
     assert read_cell("TBD - see doc", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words == "TBD"
-    assert read_cell("N/A - one-way migration", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words == "N/A"
-    assert read_cell("Reads switch back to the old bucket", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words == "switch back"
+    assert (
+        read_cell("N/A - one-way migration", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS).words
+        == "N/A"
+    )
+    assert (
+        read_cell(
+            "Reads switch back to the old bucket", WAY_BACK, PLACEHOLDERS, REFUSALS, POINTERS
+        ).words
+        == "switch back"
+    )
 
 
 def test_a_practice_left_open_in_its_clause_is_not_planned():
@@ -74,7 +104,10 @@ def test_a_practice_left_open_in_its_clause_is_not_planned():
     missing = PhraseSet([*lch["placeholder_words"], *lch["refusal_words"]])
     assert practice_named(words, missing, "Feature flag TBD")[0] is None
     assert practice_named(words, missing, "Canary later")[0] is None
-    assert practice_named(words, missing, "Feature flag per seller; load test TBD")[0] == "feature flag"
+    assert (
+        practice_named(words, missing, "Feature flag per seller; load test TBD")[0]
+        == "feature flag"
+    )
     assert practice_named(words, missing, "load test: not planned")[0] is None
     assert practice_named(words, missing, "Canary: TBD")[0] is None
     assert practice_named(words, missing, "Load test - not planned")[0] is None
@@ -96,30 +129,50 @@ ROLLBACK_MISSING = [
     ("R-10", "Migrate tokens to v2", "https://wiki.example.com/display/PAY/rollback"),
 ]
 ROLLBACK_PLAN = [
-    ("R-20", "Migrate orders to v2", "Turn the dual-write flag off; the old table stays the source of truth"),
+    (
+        "R-20",
+        "Migrate orders to v2",
+        "Turn the dual-write flag off; the old table stays the source of truth",
+    ),
     ("R-21", "Migrate search to v2", "Revert the deploy"),
     ("R-22", "Migrate users to v2", "Restore from the pre-migration snapshot"),
     ("R-23", "Migrate prices to v2", "expand/contract: the old schema stays readable until Q4"),
     ("R-24", "Migrate reviews to v2", "Switch traffic back to the old cluster"),
-    ("R-25", "Migrate images to v2", "Coordinate with the DBA team"),  # unclear: quiet, not a false high
+    (
+        "R-25",
+        "Migrate images to v2",
+        "Coordinate with the DBA team",
+    ),  # unclear: quiet, not a false high
 ]
 # (key, title, rehearsal cell)
-REHEARSED = [("P-1", "Migrate the catalog to v2",
-              "Rehearsed on a production-size mirror cluster with replayed production traffic"),
-             ("P-2", "Migrate the ledger to v3", "Shadowed production traffic for two weeks"),
-             ("P-3", "Migrate the labels to v2", "Replay production traffic against the staging cluster")]
-NOT_REHEARSED = [("P-10", "Migrate the inventory to v2", "Dry run in staging"),
-                 ("P-11", "Migrate the returns to v2", "Tested on a 1 % sample of orders"),
-                 ("P-12", "Migrate the quotes to v2", "dry run"),
-                 ("P-13", "Migrate the taxes to v2", "Load test TBD"),
-                 ("P-14", "Migrate the parcels to v2", "Load test in staging")]
+REHEARSED = [
+    (
+        "P-1",
+        "Migrate the catalog to v2",
+        "Rehearsed on a production-size mirror cluster with replayed production traffic",
+    ),
+    ("P-2", "Migrate the ledger to v3", "Shadowed production traffic for two weeks"),
+    ("P-3", "Migrate the labels to v2", "Replay production traffic against the staging cluster"),
+]
+NOT_REHEARSED = [
+    ("P-10", "Migrate the inventory to v2", "Dry run in staging"),
+    ("P-11", "Migrate the returns to v2", "Tested on a 1 % sample of orders"),
+    ("P-12", "Migrate the quotes to v2", "dry run"),
+    ("P-13", "Migrate the taxes to v2", "Load test TBD"),
+    ("P-14", "Migrate the parcels to v2", "Load test in staging"),
+]
 HEADER = ["key", "title", "team", "kind", "estimate", "rollback_plan", "rehearsal"]
 
 
 def _rows():
-    rows = [[k, t, "core", "migration", 2, cell, "Shadow reads for two weeks"]
-            for k, t, cell in ROLLBACK_MISSING + ROLLBACK_PLAN]
-    rows += [[k, t, "core", "migration", 2, "Revert the deploy", cell] for k, t, cell in REHEARSED + NOT_REHEARSED]
+    rows = [
+        [k, t, "core", "migration", 2, cell, "Shadow reads for two weeks"]
+        for k, t, cell in ROLLBACK_MISSING + ROLLBACK_PLAN
+    ]
+    rows += [
+        [k, t, "core", "migration", 2, "Revert the deploy", cell]
+        for k, t, cell in REHEARSED + NOT_REHEARSED
+    ]
     return rows
 
 
@@ -141,15 +194,27 @@ def _csv_folder(folder):
     folder.mkdir()
     with (folder / "items.csv").open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([HEADER, *_rows()])
-    (folder / "teams.csv").write_text("team,headcount,oncall_rotation,ops_allocation\ncore,10,8,20%\n")
+    (folder / "teams.csv").write_text(
+        "team,headcount,oncall_rotation,ops_allocation\ncore,10,8,20%\n"
+    )
     return folder
 
 
 def _jira_csv(path):
-    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Custom field (Team)",
-              "Custom field (Rollback plan)", "Custom field (Rehearsal)"]
-    rows = [[t, k, str(100 + n), "Story", "To Do", "core", rb, rh]
-            for n, (k, t, _, _, _, rb, rh) in enumerate(_rows())]
+    header = [
+        "Summary",
+        "Issue key",
+        "Issue id",
+        "Issue Type",
+        "Status",
+        "Custom field (Team)",
+        "Custom field (Rollback plan)",
+        "Custom field (Rehearsal)",
+    ]
+    rows = [
+        [t, k, str(100 + n), "Story", "To Do", "core", rb, rh]
+        for n, (k, t, _, _, _, rb, rh) in enumerate(_rows())
+    ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -158,15 +223,42 @@ def _jira_csv(path):
 
 def _jira_json(path):
     """A /rest/api/2/search page with the site's field names expanded (`expand=names`)."""
-    names = {"summary": "Summary", "customfield_10001": "Team", "customfield_10210": "Rollback plan",
-             "customfield_10211": "Rehearsal"}
-    issues = [{"id": str(100 + n), "key": k, "fields": {
-        "summary": t, "issuetype": {"name": "Story"},
-        "status": {"name": "To Do", "statusCategory": {"id": 2, "key": "new", "name": "To Do"}},
-        "customfield_10001": "core", "customfield_10210": rb, "customfield_10211": rh}}
-        for n, (k, t, _, _, _, rb, rh) in enumerate(_rows())]
-    path.write_text(json.dumps({"startAt": 0, "maxResults": 100, "total": len(issues), "issues": issues,
-                                "names": names}), encoding="utf-8")
+    names = {
+        "summary": "Summary",
+        "customfield_10001": "Team",
+        "customfield_10210": "Rollback plan",
+        "customfield_10211": "Rehearsal",
+    }
+    issues = [
+        {
+            "id": str(100 + n),
+            "key": k,
+            "fields": {
+                "summary": t,
+                "issuetype": {"name": "Story"},
+                "status": {
+                    "name": "To Do",
+                    "statusCategory": {"id": 2, "key": "new", "name": "To Do"},
+                },
+                "customfield_10001": "core",
+                "customfield_10210": rb,
+                "customfield_10211": rh,
+            },
+        }
+        for n, (k, t, _, _, _, rb, rh) in enumerate(_rows())
+    ]
+    path.write_text(
+        json.dumps(
+            {
+                "startAt": 0,
+                "maxResults": 100,
+                "total": len(issues),
+                "issues": issues,
+                "names": names,
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -204,25 +296,102 @@ def test_a_production_scale_rehearsal_is_read_by_meaning(cells_plan):
 
 # ------------------------------------------------------------------ children, issue and epic level
 
+
 def _jira_family(path):
     """Epics whose children are (or are not) their safety net, as a Jira CSV export."""
-    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Custom field (Team)", "Parent",
-              "Due date", "Custom field (Start date)"]
+    header = [
+        "Summary",
+        "Issue key",
+        "Issue id",
+        "Issue Type",
+        "Status",
+        "Custom field (Team)",
+        "Parent",
+        "Due date",
+        "Custom field (Start date)",
+    ]
     rows = [
         ["Migrate the ledger to v2", "LED-1", "1", "Epic", "To Do", "ledger", "", "", ""],
-        ["Rollback runbook for the ledger move", "LED-2", "2", "Story", "To Do", "ledger", "1", "", ""],
+        [
+            "Rollback runbook for the ledger move",
+            "LED-2",
+            "2",
+            "Story",
+            "To Do",
+            "ledger",
+            "1",
+            "",
+            "",
+        ],
         ["Copy ledger rows to v2", "LED-3", "3", "Story", "To Do", "ledger", "1", "", ""],
-        ["Migrate invoices to the new store", "INV-1", "11", "Epic", "To Do", "billing", "", "", ""],
-        ["Dual write lets us switch back", "INV-2", "12", "Story", "To Do", "billing", "11", "", ""],
-        ["Migrate payouts to the new store", "POUT-1", "21", "Epic", "To Do", "payouts", "", "", ""],
+        [
+            "Migrate invoices to the new store",
+            "INV-1",
+            "11",
+            "Epic",
+            "To Do",
+            "billing",
+            "",
+            "",
+            "",
+        ],
+        [
+            "Dual write lets us switch back",
+            "INV-2",
+            "12",
+            "Story",
+            "To Do",
+            "billing",
+            "11",
+            "",
+            "",
+        ],
+        [
+            "Migrate payouts to the new store",
+            "POUT-1",
+            "21",
+            "Epic",
+            "To Do",
+            "payouts",
+            "",
+            "",
+            "",
+        ],
         ["Payout report page", "POUT-2", "22", "Story", "To Do", "payouts", "21", "", ""],
         ["Rollback plan TBD", "POUT-3", "23", "Story", "To Do", "payouts", "21", "", ""],
-        ["Launch refunds", "REF-1", "31", "Epic", "To Do", "refunds", "", "04/Sep/26 12:00 AM",
-         "06/Jul/26 12:00 AM"],
-        ["Feature flag and staged rollout for refunds", "REF-2", "32", "Story", "To Do", "refunds", "31",
-         "28/Aug/26 12:00 AM", "06/Jul/26 12:00 AM"],
-        ["Refund endpoints go live", "REF-3", "33", "Story", "To Do", "refunds", "31", "14/Aug/26 12:00 AM",
-         "13/Jul/26 12:00 AM"],
+        [
+            "Launch refunds",
+            "REF-1",
+            "31",
+            "Epic",
+            "To Do",
+            "refunds",
+            "",
+            "04/Sep/26 12:00 AM",
+            "06/Jul/26 12:00 AM",
+        ],
+        [
+            "Feature flag and staged rollout for refunds",
+            "REF-2",
+            "32",
+            "Story",
+            "To Do",
+            "refunds",
+            "31",
+            "28/Aug/26 12:00 AM",
+            "06/Jul/26 12:00 AM",
+        ],
+        [
+            "Refund endpoints go live",
+            "REF-3",
+            "33",
+            "Story",
+            "To Do",
+            "refunds",
+            "31",
+            "14/Aug/26 12:00 AM",
+            "13/Jul/26 12:00 AM",
+        ],
     ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
@@ -231,12 +400,16 @@ def _jira_family(path):
 
 
 @pytest.mark.parametrize("level", ["issue", "epic"])
-def test_a_child_that_is_the_way_back_counts_for_its_parent_and_the_finding_lists_the_children(tmp_path, level):
+def test_a_child_that_is_the_way_back_counts_for_its_parent_and_the_finding_lists_the_children(
+    tmp_path, level
+):
     plan = _jira_family(tmp_path / "Jira.csv")
     found = _found(_audit(plan, ["MIG001", "LCH001"], level=level), "MIG001")
     assert "LED-1" not in found  # "Rollback runbook for the ledger move"
     assert "INV-1" not in found  # "Dual write lets us switch back"
-    assert "INV-2" not in found  # and the dual write is its own way back, not a migration without one
+    assert (
+        "INV-2" not in found
+    )  # and the dual write is its own way back, not a migration without one
     assert "POUT-1" in found  # a report page and a placeholder are no way back
     assert "POUT-2 'Payout report page'" in found["POUT-1"].message
     assert "POUT-3 'Rollback plan TBD'" in found["POUT-1"].message
@@ -247,7 +420,11 @@ def test_a_child_that_is_the_way_back_counts_for_its_parent_and_the_finding_list
 def test_a_safety_child_is_not_a_risky_change_stacked_on_its_parent(tmp_path):
     plan = _jira_family(tmp_path / "Jira.csv")
     audit = _audit(plan, ["MIG003"])
-    assert not {f.subject.id for f in audit.findings if f.rule == "MIG003"} & {"refunds", "ledger", "billing"}
+    assert not {f.subject.id for f in audit.findings if f.rule == "MIG003"} & {
+        "refunds",
+        "ledger",
+        "billing",
+    }
     for f in audit.findings:
         assert "REF-2" not in f.message.split("Counted as steps")[0]
 
@@ -257,13 +434,24 @@ def test_a_safety_child_is_not_a_risky_change_stacked_on_its_parent(tmp_path):
 JIRA = SAMPLES / "jira"
 
 
-@pytest.mark.parametrize("plan", [JIRA / "tidewater-2026-Q3.csv", JIRA / "json"], ids=["csv", "json"])
+@pytest.mark.parametrize(
+    "plan", [JIRA / "tidewater-2026-Q3.csv", JIRA / "json"], ids=["csv", "json"]
+)
 @pytest.mark.parametrize("level", ["issue", "epic"])
 def test_tidewater_ord1_has_its_safety_net_in_its_children(plan, level):
-    audit = _audit(plan, ["MIG001", "MIG002", "MIG003", "LCH001"], level=level, context=[JIRA / "context.xlsx"])
+    audit = _audit(
+        plan, ["MIG001", "MIG002", "MIG003", "LCH001"], level=level, context=[JIRA / "context.xlsx"]
+    )
     found = {(f.rule, f.subject.id) for f in audit.findings}
-    assert not found & {("MIG001", "ORD-1"), ("MIG002", "ORD-1"), ("LCH001", "PAY-1"), ("MIG003", "orders")}
-    stacked = " ".join(f.message.split(". Counted as steps")[0] for f in audit.findings if f.rule == "MIG003")
+    assert not found & {
+        ("MIG001", "ORD-1"),
+        ("MIG002", "ORD-1"),
+        ("LCH001", "PAY-1"),
+        ("MIG003", "orders"),
+    }
+    stacked = " ".join(
+        f.message.split(". Counted as steps")[0] for f in audit.findings if f.rule == "MIG003"
+    )
     assert "PAY-3" not in stacked and "ORD-2" not in stacked
     assert ("MIG002", "PAY-7") in found  # the vault migration is still unrehearsed
 
@@ -281,24 +469,40 @@ def test_descendants_walk_deep_chains_and_stop_at_loops():
     from roadmap_audit.model import Item, SourceRef
 
     ref = SourceRef(source="plan.csv")
-    chain = [Item(key=f"K-{n}", title=f"step {n}", parent=f"K-{n - 1}" if n else None, ref=ref) for n in range(3000)]
+    chain = [
+        Item(key=f"K-{n}", title=f"step {n}", parent=f"K-{n - 1}" if n else None, ref=ref)
+        for n in range(3000)
+    ]
     below = descendants(chain)
     assert [i.key for i in below["K-2997"]] == ["K-2998", "K-2999"]
     assert [i.key for i in below["K-0"]] == [f"K-{n}" for n in range(1, 21)]  # MAX_DEPTH levels
-    loop = [Item(key="A", title="a", parent="B", ref=ref), Item(key="B", title="b", parent="A", ref=ref)]
+    loop = [
+        Item(key="A", title="a", parent="B", ref=ref),
+        Item(key="B", title="b", parent="A", ref=ref),
+    ]
     assert {k: [i.key for i in v] for k, v in descendants(loop).items()} == {"B": ["A"], "A": ["B"]}
 
 
 def test_a_step_of_a_migration_is_rehearsed_by_the_safety_work_planned_beside_it(tmp_path):
     """'Cut over order reads' under the storage migration is rehearsed by its sibling 'Shadow reads for order
     reads': the epic's plan is one plan. A cutover whose siblings rehearse nothing is still MIG002's."""
-    header = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Custom field (Team)", "Parent"]
-    rows = [["Migrate order storage to Aurora", "ORD-1", "1", "Epic", "To Do", "orders", ""],
-            ["Shadow reads for order reads", "ORD-2", "2", "Story", "To Do", "orders", "1"],
-            ["Cut over order reads to Aurora", "ORD-3", "3", "Story", "To Do", "orders", "1"],
-            ["Migrate payouts to the new store", "POUT-1", "11", "Epic", "To Do", "payouts", ""],
-            ["Payout report page", "POUT-2", "12", "Story", "To Do", "payouts", "11"],
-            ["Cut over payouts to the new store", "POUT-3", "13", "Story", "To Do", "payouts", "11"]]
+    header = [
+        "Summary",
+        "Issue key",
+        "Issue id",
+        "Issue Type",
+        "Status",
+        "Custom field (Team)",
+        "Parent",
+    ]
+    rows = [
+        ["Migrate order storage to Aurora", "ORD-1", "1", "Epic", "To Do", "orders", ""],
+        ["Shadow reads for order reads", "ORD-2", "2", "Story", "To Do", "orders", "1"],
+        ["Cut over order reads to Aurora", "ORD-3", "3", "Story", "To Do", "orders", "1"],
+        ["Migrate payouts to the new store", "POUT-1", "11", "Epic", "To Do", "payouts", ""],
+        ["Payout report page", "POUT-2", "12", "Story", "To Do", "payouts", "11"],
+        ["Cut over payouts to the new store", "POUT-3", "13", "Story", "To Do", "payouts", "11"],
+    ]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
     plan = tmp_path / "Jira.csv"

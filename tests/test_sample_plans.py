@@ -23,7 +23,7 @@ STORIES = {
 
 
 def test_the_stories_produce_their_findings(sample_audit):
-    assert STORIES <= rule_pairs(sample_audit)
+    assert rule_pairs(sample_audit) >= STORIES
 
 
 def test_the_safe_migrations_are_not_flagged(sample_audit):
@@ -33,8 +33,11 @@ def test_the_safe_migrations_are_not_flagged(sample_audit):
 
 
 def test_healthy_teams_get_no_high_or_critical_finding(sample_audit):
-    bad = [(f.rule, f.subject.id) for f in sample_audit.findings
-           if f.severity in ("critical", "high") and set(f.teams) & HEALTHY]
+    bad = [
+        (f.rule, f.subject.id)
+        for f in sample_audit.findings
+        if f.severity in ("critical", "high") and set(f.teams) & HEALTHY
+    ]
     assert bad == []
 
 
@@ -54,7 +57,9 @@ def test_overloaded_teams_get_a_defer_recommendation_under_the_line(sample_audit
         rec = advice[team]
         assert rec.items and rec.load_after <= 1.0, team
         # under the buffer line, or the advice says it cannot get there
-        assert rec.load_after <= rec.target_load or (rec.reaches_target is False and "still above" in rec.text)
+        assert rec.load_after <= rec.target_load or (
+            rec.reaches_target is False and "still above" in rec.text
+        )
 
 
 def test_findings_cite_cells_of_the_workbook(sample_audit):
@@ -71,6 +76,8 @@ def test_removing_the_deferred_items_really_gives_the_promised_load(sample_audit
     options = Options(plan=str(SAMPLES / "northwind-2026-Q3.xlsx"))
     plan = load(options)
     for rec in (r for r in sample_audit.recommendations if r.action == "defer"):
-        trimmed = plan.model_copy(update={"items": [i for i in plan.items if i.key not in rec.items]})
+        trimmed = plan.model_copy(
+            update={"items": [i for i in plan.items if i.key not in rec.items]}
+        )
         after = next(t for t in run(options, trimmed).teams if t.team == rec.team)
         assert after.load == rec.load_after, rec.team

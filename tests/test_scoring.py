@@ -51,7 +51,10 @@ def test_defer_advice_aims_at_the_buffer_line_and_says_when_it_cannot_get_there(
     # Lowest priority first (P4, then P3, largest first): P-2 (6), P-3 (8), P-5 (4): 36 / 36.4 = 0.989,
     # still above the buffer line, and the advice says so.
     assert rec.items == ["P-2", "P-3", "P-5"]
-    assert rec.kept == {"reliability, postmortem or compliance work": ["P-4"], "needed by committed work": ["P-1"]}
+    assert rec.kept == {
+        "reliability, postmortem or compliance work": ["P-4"],
+        "needed by committed work": ["P-1"],
+    }
     remaining = 54 - 6 - 8 - 4
     assert rec.load_after == pytest.approx(load_of(remaining, 36.4), abs=1e-3)
     assert rec.reaches_target is False and "still above the 85% buffer line" in rec.text
@@ -70,38 +73,64 @@ def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
 
     # A Jira export alone: the teams come from the project keys and nobody has a headcount.
     export = tmp_path / "jira.csv"
-    export.write_text("Summary,Issue key,Issue id,Issue Type\nSearch box,WEB-1,1,Story\nRefunds,PAY-2,2,Story\n",
-                      encoding="utf-8")
+    export.write_text(
+        "Summary,Issue key,Issue id,Issue Type\nSearch box,WEB-1,1,Story\nRefunds,PAY-2,2,Story\n",
+        encoding="utf-8",
+    )
     audit = audit_of(export)
     assert audit.verdict == "go"
     assert audit.verdict_reason == (
         "no critical or high findings; load not checked for 2 of 2 teams (PAY, WEB): no headcount in the "
         "staffing model (run roadmap-audit template teams.xlsx --from PLAN to list the teams, fill in their "
-        "headcount, and audit with --context teams.xlsx)")
+        "headcount, and audit with --context teams.xlsx)"
+    )
     html = render("html", audit)
-    assert "Every team fits its capacity" not in html and '<span class="warn-note">not checked</span>' in html
+    assert (
+        "Every team fits its capacity" not in html
+        and '<span class="warn-note">not checked</span>' in html
+    )
     assert "<b>Load not checked</b> for" in html
-    assert render("text", audit, colour=False).splitlines()[0].endswith("2 items, no staffing model)")
+    assert (
+        render("text", audit, colour=False).splitlines()[0].endswith("2 items, no staffing model)")
+    )
     doc = json.loads(render("json", audit))
     assert [(t["team"], t["load"], t["buffer"], t["capacity_known"]) for t in doc["teams"]] == [
-        ("PAY", None, None, False), ("WEB", None, None, False)]
+        ("PAY", None, None, False),
+        ("WEB", None, None, False),
+    ]
     md = render("md", audit)
     assert "**Load not checked** for PAY, WEB:" in md and "Nothing needs to change" not in md
     assert f"<code>roadmap-audit template teams.xlsx --from {export}</code>" in html
     # a staffing model that covers one of two teams: the verdict names the other, the report says which fit
-    (tmp_path / "teams.csv").write_text("team,headcount,oncall_rotation\nWEB,6,6\n", encoding="utf-8")
+    (tmp_path / "teams.csv").write_text(
+        "team,headcount,oncall_rotation\nWEB,6,6\n", encoding="utf-8"
+    )
     partly = audit_of(export, context=[tmp_path / "teams.csv"])
-    assert partly.verdict_reason.endswith("; load not checked for 1 of 2 teams (PAY): no headcount in the staffing "
-                                          "model (add its row to the Teams sheet, or spell its name as it does)")
+    assert partly.verdict_reason.endswith(
+        "; load not checked for 1 of 2 teams (PAY): no headcount in the staffing "
+        "model (add its row to the Teams sheet, or spell its name as it does)"
+    )
     html = render("html", partly)
     assert "No team with a known capacity is over it." in html and "of 1 checked" in html
-    assert "Add its row (headcount, on-call rotation, ops allocation) to the Teams sheet, or spell its name" in html
+    assert (
+        "Add its row (headcount, on-call rotation, ops allocation) to the Teams sheet, or spell its name"
+        in html
+    )
     # the sample plan staffs every team: nothing to say
     assert "not checked" not in audit_of(FIXTURES / "org").verdict_reason
 
 
 def test_priority_words_and_numbers_rank():
-    assert [priority_rank(p) for p in ("P1", "2", "High", "Low", None, "lowest")] == [1, 2, 1, 3, 2, 4]
+    assert [priority_rank(p) for p in ("P1", "2", "High", "Low", None, "lowest")] == [
+        1,
+        2,
+        1,
+        3,
+        2,
+        4,
+    ]
     # MoSCoW, as roadmaps rank
-    assert [priority_rank(p) for p in ("Must have", "must", "Should", "Could-have", "Won't", "Won\u2019t have")] \
-        == [1, 1, 2, 3, 4, 4]
+    assert [
+        priority_rank(p)
+        for p in ("Must have", "must", "Should", "Could-have", "Won't", "Won\u2019t have")
+    ] == [1, 1, 2, 3, 4, 4]

@@ -25,7 +25,12 @@ def test_the_score_orders_the_teams_the_cap_tied(sample_audit):
     scores = _scores(sample_audit)
     worst = {"payments", "api", "search", "data-platform"}  # all four read 100 under the old cap
     assert len({scores[t] for t in worst}) == 4  # now they sort apart
-    assert min(scores[t] for t in worst) > scores["identity"] > scores["checkout"] > scores["seller-tools"]
+    assert (
+        min(scores[t] for t in worst)
+        > scores["identity"]
+        > scores["checkout"]
+        > scores["seller-tools"]
+    )
     assert {t.team for t in sample_audit.teams[:4]} == worst
     listed = [(-t.score, -(t.load or 0.0)) for t in sample_audit.teams]
     assert listed == sorted(listed)
@@ -33,14 +38,21 @@ def test_the_score_orders_the_teams_the_cap_tied(sample_audit):
 
 def test_clearing_two_findings_moves_the_score_by_their_weight(sample_audit):
     cleared = {("MIG001", "PAY-102"), ("CAP001", "payments")}
-    severity = {(f.rule, f.subject.id): f.severity for f in sample_audit.findings if "payments" in f.teams}
-    assert severity[("MIG001", "PAY-102")] == "critical" and severity[("CAP001", "payments")] == "high"
+    severity = {
+        (f.rule, f.subject.id): f.severity for f in sample_audit.findings if "payments" in f.teams
+    }
+    assert (
+        severity[("MIG001", "PAY-102")] == "critical" and severity[("CAP001", "payments")] == "high"
+    )
     assert [k for k, v in severity.items() if v == "critical"] == [("MIG001", "PAY-102")]
     left = [f for f in sample_audit.findings if (f.rule, f.subject.id) not in cleared]
     facts = facts_of(SAMPLES / "northwind-2026-Q3.xlsx")
     after = {t.team: t for t in team_reports(facts, left)}
     before = _scores(sample_audit)
-    assert after["payments"].score == before["payments"] - SEVERITY_WEIGHT["critical"] - SEVERITY_WEIGHT["high"]
+    assert (
+        after["payments"].score
+        == before["payments"] - SEVERITY_WEIGHT["critical"] - SEVERITY_WEIGHT["high"]
+    )
     assert "critical" not in after["payments"].findings_by_severity
     assert all(after[name].score == score for name, score in before.items() if name != "payments")
 
@@ -49,7 +61,11 @@ def test_the_weights_are_stated_once_and_shown_where_the_score_is(sample_audit):
     from roadmap_audit.report.html import render_html
     from roadmap_audit.report.markdown import render_markdown
 
-    assert SCORE_RULE.count("critical 40") == 1 and "high 20" in SCORE_RULE and "medium 8" in SCORE_RULE
+    assert (
+        SCORE_RULE.count("critical 40") == 1
+        and "high 20" in SCORE_RULE
+        and "medium 8" in SCORE_RULE
+    )
     assert SCORE_RULE in render_markdown(sample_audit)
     html = render_html(sample_audit)
     payments = next(t for t in sample_audit.teams if t.team == "payments")

@@ -114,10 +114,16 @@ def test_from_a_jira_export_it_writes_the_context_workbook_the_plan_lacks(tmp_pa
     assert "3 teams and 6 services to fill in" in result.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == [s.name for s in schema.SHEETS if s is not schema.ITEMS]
-    rows = lambda name: [[c.value for c in r][:2] for r in wb[name].iter_rows(min_row=2) if r[0].value]  # noqa: E731
+    rows = lambda name: [
+        [c.value for c in r][:2] for r in wb[name].iter_rows(min_row=2) if r[0].value
+    ]  # noqa: E731
     assert rows("Teams") == [["orders", None], ["payments", None], ["platform", None]]
-    assert ["ledger", "payments"] in rows("Services") and ["orders-db", "orders"] in rows("Services")
-    assert rows("Org") == rows("Actions") == rows("Incidents") == []  # no example would be read as real
+    assert ["ledger", "payments"] in rows("Services") and ["orders-db", "orders"] in rows(
+        "Services"
+    )
+    assert (
+        rows("Org") == rows("Actions") == rows("Incidents") == []
+    )  # no example would be read as real
     # as written, nobody has a headcount yet: the audit says so; with headcounts, load is checked
     assert "load not checked for 3 of 3 teams" in audit_of(plan, context=[out]).verdict_reason
     ws = wb["Teams"]
@@ -135,4 +141,6 @@ def test_from_a_plan_with_every_team_staffed_there_is_nothing_to_write(tmp_path:
     result = run_cli("template", str(out), "--from", str(SAMPLES / "northwind-2026-Q3.xlsx"))
     assert result.returncode == 2 and not out.exists()
     assert "every team that owns items already has a staffing row" in result.stderr
-    assert run_cli("template", str(out), "--level", "epic").returncode == 2  # --level goes with --from
+    assert (
+        run_cli("template", str(out), "--level", "epic").returncode == 2
+    )  # --level goes with --from

@@ -18,7 +18,9 @@ from roadmap_audit.load import load_plan
 from .conftest import run_cli
 
 
-def write_xlsx(path: Path, rows: list[list], *, title: str = "Items", merged: tuple[str, ...] = ()) -> Path:
+def write_xlsx(
+    path: Path, rows: list[list], *, title: str = "Items", merged: tuple[str, ...] = ()
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = title
@@ -85,8 +87,11 @@ def refused(*args: str) -> str:
 
 def test_a_roadmap_whose_title_column_is_not_recognised_gets_exit_2_naming_its_headers(tmp_path):
     plan = tmp_path / "roadmap.csv"
-    plan.write_text("Ref No,Subjekt,Owner,Effort\n" + "".join(f"{n},Ship thing {n},core,3\n" for n in range(1, 50)),
-                    encoding="utf-8")
+    plan.write_text(
+        "Ref No,Subjekt,Owner,Effort\n"
+        + "".join(f"{n},Ship thing {n},core,3\n" for n in range(1, 50)),
+        encoding="utf-8",
+    )
     line = refused("validate", str(plan))
     assert "roadmap.csv: the file was not read as a plan: no header reads as 'title'" in line
     assert "header row 1:" in line
@@ -107,7 +112,9 @@ def test_the_column_map_reads_what_no_alias_covers(tmp_path):
 
 
 def test_random_bytes_named_csv_get_exit_2(tmp_path):
-    data = bytes(b or 0x41 for b in random.Random(7).randbytes(3000))  # no NUL: not caught as binary
+    data = bytes(
+        b or 0x41 for b in random.Random(7).randbytes(3000)
+    )  # no NUL: not caught as binary
     plan = tmp_path / "plan.csv"
     plan.write_bytes(data)
     line = refused("audit", str(plan), "--format", "json")
@@ -132,15 +139,20 @@ def test_an_items_sheet_that_is_a_chart_sheet_gets_exit_2(tmp_path):
 
 def test_an_items_sheet_with_a_header_and_no_rows_gets_exit_2(tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", [["Key", "Title", "Team"]])
-    with pytest.raises(InputError, match="sheet Items was not read as a plan: it has a header row but no rows"):
+    with pytest.raises(
+        InputError, match="sheet Items was not read as a plan: it has a header row but no rows"
+    ):
         load_plan(path)
 
 
 def test_almost_nothing_used_is_no_verdict_either(tmp_path):
     rows = [["Key", "Title", "Team"], ["A-1", "Only titled row", "core"]]
     rows += [[f"A-{n}", None, "core"] for n in range(2, 21)]
-    with pytest.raises(InputError, match=r"only 1 of 20 rows could be used as items \(row not used: it has no "
-                                         r"title: 19\)"):
+    with pytest.raises(
+        InputError,
+        match=r"only 1 of 20 rows could be used as items \(row not used: it has no "
+        r"title: 19\)",
+    ):
         load_plan(write_xlsx(tmp_path / "p.xlsx", rows))
 
 
@@ -153,7 +165,9 @@ def test_a_header_on_row_12_is_found_and_read_with_a_note(tmp_path):
     assert plan.items[0].ref.location == "Items!A13"
     assert (plan.rows_read, plan.rows_used) == (5, 5)
     notes = {i.ref.location: i.problem for i in plan.issues}
-    assert notes == {"Items!12": "the header is on row 12; rows 1-11 above it were not read as data (titles or notes)"}
+    assert notes == {
+        "Items!12": "the header is on row 12; rows 1-11 above it were not read as data (titles or notes)"
+    }
 
 
 def test_a_two_row_merged_header_is_read_together(tmp_path):
@@ -161,21 +175,31 @@ def test_a_two_row_merged_header_is_read_together(tmp_path):
     rows += [[f"A-{n}", f"Item {n}", "core", "2026-07-01", "2026-08-01"] for n in range(1, 4)]
     path = write_xlsx(tmp_path / "p.xlsx", rows, merged=("A1:A2", "B1:B2", "C1:C2", "D1:E1"))
     plan = load_plan(path)
-    assert [(i.key, i.title, i.team, str(i.start), str(i.due)) for i in plan.items][0] == \
-        ("A-1", "Item 1", "core", "2026-07-01", "2026-08-01")
+    assert [(i.key, i.title, i.team, str(i.start), str(i.due)) for i in plan.items][0] == (
+        "A-1",
+        "Item 1",
+        "core",
+        "2026-07-01",
+        "2026-08-01",
+    )
     assert len(plan.items) == 3 and plan.items[0].ref.location == "Items!A3"
     assert [i.problem for i in plan.issues] == [
-        "the header is two rows, 1 and 2, read together: 'Key', 'Title', 'Team', 'Start', 'Due'"]
+        "the header is two rows, 1 and 2, read together: 'Key', 'Title', 'Team', 'Start', 'Due'"
+    ]
 
 
 def test_validate_shows_the_header_row_it_read_first(tmp_path):
     plan = tmp_path / "plan.csv"
-    plan.write_text("Id,Key,Subject,Team,Colour\n01J0ZK3Y8W,E1-F1-S1,Build ledger,core,blue\n", encoding="utf-8")
+    plan.write_text(
+        "Id,Key,Subject,Team,Colour\n01J0ZK3Y8W,E1-F1-S1,Build ledger,core,blue\n", encoding="utf-8"
+    )
     result = run_cli("validate", str(plan))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[1] == (f"  {plan} plan!1 (header row): A 'Id' kept, not used (key is read from column B); "
-                        "B 'Key' → key; C 'Subject' → title; D 'Team' → team; E 'Colour' kept, not used")
+    assert lines[1] == (
+        f"  {plan} plan!1 (header row): A 'Id' kept, not used (key is read from column B); "
+        "B 'Key' → key; C 'Subject' → title; D 'Team' → team; E 'Colour' kept, not used"
+    )
 
 
 # ---------------------------------------------------------------- one note per cause
@@ -189,7 +213,8 @@ def test_the_same_note_on_many_rows_is_one_note_with_the_count_and_rows(tmp_path
     problems = [i.problem for i in plan.issues]
     assert problems == [
         "no key; one was made of the sheet name and row number (Items-ROW) (39 rows alike: rows 2-10, 12-20, 22-42)",
-        "row not used: it has no title (2 rows alike: column A, rows 11, 21)"]
+        "row not used: it has no title (2 rows alike: column A, rows 11, 21)",
+    ]
     assert [i.ref.location for i in plan.issues] == ["Items!2", "Items!A11"]
     assert (plan.rows_read, plan.rows_used) == (41, 39)
     assert {i.key for i in plan.items} >= {"Items-2", "Items-42"}
@@ -200,47 +225,85 @@ def test_the_same_note_on_many_rows_is_one_note_with_the_count_and_rows(tmp_path
 
 def test_the_second_of_two_duplicate_headers_is_kept_and_noted(tmp_path):
     plan = tmp_path / "plan.csv"
-    plan.write_text("Key,Title,TEAM,Estimate,Key,Title,team,estimate\n"
-                    "A-1,Move ledger,core,2,B-1,Other title,payments,5\n", encoding="utf-8")
+    plan.write_text(
+        "Key,Title,TEAM,Estimate,Key,Title,team,estimate\n"
+        "A-1,Move ledger,core,2,B-1,Other title,payments,5\n",
+        encoding="utf-8",
+    )
     loaded = load_plan(plan)
     item = loaded.items[0]
-    assert (item.key, item.title, item.team, item.estimate_weeks) == ("A-1", "Move ledger", "core", 2)
-    assert item.extra == {"Key (E)": "B-1", "Title (F)": "Other title", "team": "payments", "estimate": "5"}
+    assert (item.key, item.title, item.team, item.estimate_weeks) == (
+        "A-1",
+        "Move ledger",
+        "core",
+        2,
+    )
+    assert item.extra == {
+        "Key (E)": "B-1",
+        "Title (F)": "Other title",
+        "team": "payments",
+        "estimate": "5",
+    }
     [note] = [i.problem for i in loaded.issues]
-    assert note.startswith("column E repeats the header 'Key' of column A: column A was read as key, and column E "
-                           "kept as the extra column 'Key (E)' (not used); column F repeats the header 'Title'")
+    assert note.startswith(
+        "column E repeats the header 'Key' of column A: column A was read as key, and column E "
+        "kept as the extra column 'Key (E)' (not used); column F repeats the header 'Title'"
+    )
     assert "column H repeats the header 'estimate' of column D" in note
 
 
 def test_cached_spreadsheet_errors_are_never_titles_or_team_names(tmp_path):
-    path = raw_xlsx(tmp_path / "p.xlsx", "".join([
-        row_xml(1, "Key", "Title", "Team"),
-        row_xml(2, "A-1", ("e", "#REF!"), "core"),
-        row_xml(3, "A-2", "Second", ("e", "#NAME?")),
-        row_xml(4, "A-3", "Third", ("e", "#NAME?")),
-        row_xml(5, "A-4", "Fourth", ("e", "#DIV/0!")),
-    ]))
+    path = raw_xlsx(
+        tmp_path / "p.xlsx",
+        "".join(
+            [
+                row_xml(1, "Key", "Title", "Team"),
+                row_xml(2, "A-1", ("e", "#REF!"), "core"),
+                row_xml(3, "A-2", "Second", ("e", "#NAME?")),
+                row_xml(4, "A-3", "Third", ("e", "#NAME?")),
+                row_xml(5, "A-4", "Fourth", ("e", "#DIV/0!")),
+            ]
+        ),
+    )
     plan = load_plan(path)
-    assert {(i.key, i.title, i.team) for i in plan.items} == {("A-2", "Second", None), ("A-3", "Third", None),
-                                                              ("A-4", "Fourth", None)}
+    assert {(i.key, i.title, i.team) for i in plan.items} == {
+        ("A-2", "Second", None),
+        ("A-3", "Third", None),
+        ("A-4", "Fourth", None),
+    }
     notes = [(i.ref.location, i.problem) for i in plan.issues]
     assert notes == [
-        ("Items!B2", "the cell holds the spreadsheet error #REF! (a broken formula or reference); it was read as "
-                     "empty"),
+        (
+            "Items!B2",
+            "the cell holds the spreadsheet error #REF! (a broken formula or reference); it was read as "
+            "empty",
+        ),
         ("Items!B2", "row not used: it has no title"),
-        ("Items!C3", "the cell holds the spreadsheet error #NAME? (a broken formula or reference); it was read as "
-                     "empty (2 rows alike: column C, rows 3-4)"),
-        ("Items!C5", "the cell holds the spreadsheet error #DIV/0! (a broken formula or reference); it was read as "
-                     "empty")]
+        (
+            "Items!C3",
+            "the cell holds the spreadsheet error #NAME? (a broken formula or reference); it was read as "
+            "empty (2 rows alike: column C, rows 3-4)",
+        ),
+        (
+            "Items!C5",
+            "the cell holds the spreadsheet error #DIV/0! (a broken formula or reference); it was read as "
+            "empty",
+        ),
+    ]
 
 
 def test_x000d_in_keys_is_decoded_so_dependencies_hold(tmp_path):
-    path = raw_xlsx(tmp_path / "p.xlsx", "".join([
-        row_xml(1, "Key", "Title", "Depends on"),
-        row_xml(2, "PAY-1_x000D_", "First", ""),
-        row_xml(3, "PAY-2", "Second", "PAY-1_x000D_"),
-        row_xml(4, "PAY-3", "Under_x005F_x000D_score", ""),
-    ]))
+    path = raw_xlsx(
+        tmp_path / "p.xlsx",
+        "".join(
+            [
+                row_xml(1, "Key", "Title", "Depends on"),
+                row_xml(2, "PAY-1_x000D_", "First", ""),
+                row_xml(3, "PAY-2", "Second", "PAY-1_x000D_"),
+                row_xml(4, "PAY-3", "Under_x005F_x000D_score", ""),
+            ]
+        ),
+    )
     plan = load_plan(path)
     assert [i.key for i in plan.items] == ["PAY-1", "PAY-2", "PAY-3"]
     assert plan.items[1].depends_on == ["PAY-1"]
@@ -249,20 +312,33 @@ def test_x000d_in_keys_is_decoded_so_dependencies_hold(tmp_path):
 
 
 def test_rows_written_twice_or_out_of_order_keep_their_own_numbers(tmp_path):
-    path = raw_xlsx(tmp_path / "p.xlsx", "".join([
-        row_xml(1, "Key", "Title"),
-        row_xml(2, "A-2", "Two"),
-        row_xml(5, "A-5", "Five"),
-        row_xml(3, "A-3", "Three"),
-        row_xml(5, "A-5b", "Five again"),
-        row_xml(7, "A-7", "Seven"),
-    ]))
+    path = raw_xlsx(
+        tmp_path / "p.xlsx",
+        "".join(
+            [
+                row_xml(1, "Key", "Title"),
+                row_xml(2, "A-2", "Two"),
+                row_xml(5, "A-5", "Five"),
+                row_xml(3, "A-3", "Three"),
+                row_xml(5, "A-5b", "Five again"),
+                row_xml(7, "A-7", "Seven"),
+            ]
+        ),
+    )
     plan = load_plan(path)
     assert {i.key: i.ref.location for i in plan.items} == {
-        "A-2": "Items!A2", "A-3": "Items!A3", "A-5": "Items!A5", "A-5b": "Items!A5", "A-7": "Items!A7"}
+        "A-2": "Items!A2",
+        "A-3": "Items!A3",
+        "A-5": "Items!A5",
+        "A-5b": "Items!A5",
+        "A-7": "Items!A7",
+    }
     problems = [i.problem for i in plan.issues]
     # the workbook reader names the rows whose number is not above the one before (3, then the second 5)
-    assert any("not above the row before it in the file (rows out of order or repeated)" in p for p in problems)
+    assert any(
+        "not above the row before it in the file (rows out of order or repeated)" in p
+        for p in problems
+    )
 
 
 def test_utf32_is_read_as_utf32(tmp_path):
@@ -272,7 +348,9 @@ def test_utf32_is_read_as_utf32(tmp_path):
         data = text.encode(encoding)
         plan.write_bytes(data if encoding == "utf-32" else b"\x00\x00\xfe\xff" + data)
         loaded = load_plan(plan)
-        assert [(i.key, i.title, i.team) for i in loaded.items] == [("A-1", "Réplica", "núcleo")], encoding
+        assert [(i.key, i.title, i.team) for i in loaded.items] == [("A-1", "Réplica", "núcleo")], (
+            encoding
+        )
         assert loaded.issues == []
 
 
@@ -287,25 +365,38 @@ def test_files_a_plan_folder_does_not_read_are_noted(tmp_path):
     assert problems == [
         "the file teams.xlsx in the plan folder was not read (only .csv files are; pass it with --context)",
         "the folder more/ in the plan folder was not read (only the folder's own .csv files are; pass a file in "
-        "it with --context, or move it up)"]
+        "it with --context, or move it up)",
+    ]
 
 
 def test_a_broken_quote_that_swallows_lines_names_them(tmp_path):
     plan = tmp_path / "plan.csv"
-    plan.write_text('key,title,team\nA-1,One,core\nA-2,"Two\nstill two" bad,core\nA-3,Three,core\n'
-                    'A-4,"Four\nA-5,Five,x,y,z\nA-6\n', encoding="utf-8")
+    plan.write_text(
+        'key,title,team\nA-1,One,core\nA-2,"Two\nstill two" bad,core\nA-3,Three,core\n'
+        'A-4,"Four\nA-5,Five,x,y,z\nA-6\n',
+        encoding="utf-8",
+    )
     loaded = load_plan(plan)
     notes = {i.ref.location: i.problem for i in loaded.issues}
     assert "lines 3-4 of the file were read as this one row" in notes["plan!3"]
     assert "(lines 6-8) were read as this one row, so no row after it was read" in notes["plan!5"]
 
 
-@pytest.mark.parametrize("content, said", [
-    ("Summary,Issue key,Issue id,Issue Type,Status\n", "the Jira export holds no issues"),
-    ('{"startAt": 0, "maxResults": 50, "total": 0, "issues": []}', "the Jira export holds no issues"),
-    ('[{"id": "summary", "name": "Summary", "custom": false, "schema": {"type": "string", "system": "summary"}}]',
-     "is Jira's field list (/rest/api/2/field), not issues"),
-], ids=["csv header only", "empty search page", "field list as the plan"])
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        ("Summary,Issue key,Issue id,Issue Type,Status\n", "the Jira export holds no issues"),
+        (
+            '{"startAt": 0, "maxResults": 50, "total": 0, "issues": []}',
+            "the Jira export holds no issues",
+        ),
+        (
+            '[{"id": "summary", "name": "Summary", "custom": false, "schema": {"type": "string", "system": "summary"}}]',
+            "is Jira's field list (/rest/api/2/field), not issues",
+        ),
+    ],
+    ids=["csv header only", "empty search page", "field list as the plan"],
+)
 def test_a_jira_export_with_no_issue_gets_exit_2_never_go(tmp_path, content, said):
     """An empty search result or a field list given as the plan once read 'go (no findings)', exit 0."""
     path = tmp_path / ("export.csv" if content.startswith("Summary") else "export.json")

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from roadmap_audit.load.values import (
     MONTH_NAMES,
-    _fold,
     NONE_MARKERS,
     ParseError,
+    _fold,
     is_blank,
     is_none_marker,
     normalize_name,
@@ -43,7 +43,9 @@ HUGE_INT = pytest.param(10**5000, id="huge-int")  # str() of it fails, so give p
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("v", [None, "", " ", "   ", "\t", "\n", "\u00a0", "\u2009 ", "\ufeff", "\u200b"])
+@pytest.mark.parametrize(
+    "v", [None, "", " ", "   ", "\t", "\n", "\u00a0", "\u2009 ", "\ufeff", "\u200b"]
+)
 def test_is_blank_true(v):
     assert is_blank(v)
 
@@ -56,16 +58,42 @@ def test_is_blank_false(v):
 @pytest.mark.parametrize(
     "v",
     [
-        None, "", "  ", "n/a", "N/A", " N / A ", "na", "NA", "none", "None", "tbd", "TBD", "tba",
-        "-", "—", "–", "null", "NULL", "nil", "?", "no", "No", "not applicable",
-        "Not  Applicable", "TODO", "todo", "\uff2e/\uff21",  # full-width N/A
+        None,
+        "",
+        "  ",
+        "n/a",
+        "N/A",
+        " N / A ",
+        "na",
+        "NA",
+        "none",
+        "None",
+        "tbd",
+        "TBD",
+        "tba",
+        "-",
+        "—",
+        "–",
+        "null",
+        "NULL",
+        "nil",
+        "?",
+        "no",
+        "No",
+        "not applicable",
+        "Not  Applicable",
+        "TODO",
+        "todo",
+        "\uff2e/\uff21",  # full-width N/A
     ],
 )
 def test_is_none_marker_true(v):
     assert is_none_marker(v)
 
 
-@pytest.mark.parametrize("v", ["yes", "0", "--x", "nothing", "n/a plan", "https://wiki/rollback", 0, False, 1.5])
+@pytest.mark.parametrize(
+    "v", ["yes", "0", "--x", "nothing", "n/a plan", "https://wiki/rollback", 0, False, 1.5]
+)
 def test_is_none_marker_false(v):
     assert not is_none_marker(v)
 
@@ -73,7 +101,22 @@ def test_is_none_marker_false(v):
 def test_none_markers_are_stored_normalized():
     assert "notapplicable" in NONE_MARKERS
     assert all(m == m.casefold() and " " not in m for m in NONE_MARKERS)
-    assert {"", "n/a", "na", "none", "tbd", "tba", "-", "—", "–", "null", "nil", "?", "no", "todo"} <= NONE_MARKERS
+    assert {
+        "",
+        "n/a",
+        "na",
+        "none",
+        "tbd",
+        "tba",
+        "-",
+        "—",
+        "–",
+        "null",
+        "nil",
+        "?",
+        "no",
+        "todo",
+    } <= NONE_MARKERS
 
 
 # ---------------------------------------------------------------------------
@@ -211,11 +254,43 @@ def test_parse_number_empty(v):
 @pytest.mark.parametrize(
     "v",
     [
-        "abc", "1.2.3", "1,2,3", "12,34,567", "1 00", "3-4", "~", "(4)", "4 (", "$5", "20%",
-        "1e999", LONG, "1" * 400, "nan", "inf", "-inf", "Infinity", "10k", "3.", "+-5",
-        "4 is roughly the estimate we think", "1,000.000.5", "1.000,000,5", "1 000.000,5",
-        "²", "١٢",  # superscript and Arabic-Indic digits are not plain digits
-        True, False, NAN, INF, -INF, 10**400, D(2026, 1, 1), dt.time(1, 0), object(), [1],
+        "abc",
+        "1.2.3",
+        "1,2,3",
+        "12,34,567",
+        "1 00",
+        "3-4",
+        "~",
+        "(4)",
+        "4 (",
+        "$5",
+        "20%",
+        "1e999",
+        LONG,
+        "1" * 400,
+        "nan",
+        "inf",
+        "-inf",
+        "Infinity",
+        "10k",
+        "3.",
+        "+-5",
+        "4 is roughly the estimate we think",
+        "1,000.000.5",
+        "1.000,000,5",
+        "1 000.000,5",
+        "²",
+        "١٢",  # superscript and Arabic-Indic digits are not plain digits
+        True,
+        False,
+        NAN,
+        INF,
+        -INF,
+        10**400,
+        D(2026, 1, 1),
+        dt.time(1, 0),
+        object(),
+        [1],
     ],
 )
 def test_parse_number_errors(v):
@@ -278,7 +353,23 @@ def test_parse_percent_empty(v):
 
 
 @pytest.mark.parametrize(
-    "v", ["150", 150, 101, -200, "abc", "20 weeks", "%20", "20%%", "nan%", True, NAN, INF, D(2026, 1, 1), LONG]
+    "v",
+    [
+        "150",
+        150,
+        101,
+        -200,
+        "abc",
+        "20 weeks",
+        "%20",
+        "20%%",
+        "nan%",
+        True,
+        NAN,
+        INF,
+        D(2026, 1, 1),
+        LONG,
+    ],
 )
 def test_parse_percent_errors(v):
     with pytest.raises(ParseError):
@@ -292,15 +383,59 @@ def test_parse_percent_errors(v):
 
 @pytest.mark.parametrize(
     "v",
-    [True, 1, 1.0, "yes", "YES", " Yes ", "y", "Y", "true", "TRUE", "t", "x", "X", "✓", "✔", "✔\ufe0f", "✅",
-     "on", "si", "sí", "Sí", "oui", "ja", "done", "Done", "1"],
+    [
+        True,
+        1,
+        1.0,
+        "yes",
+        "YES",
+        " Yes ",
+        "y",
+        "Y",
+        "true",
+        "TRUE",
+        "t",
+        "x",
+        "X",
+        "✓",
+        "✔",
+        "✔\ufe0f",
+        "✅",
+        "on",
+        "si",
+        "sí",
+        "Sí",
+        "oui",
+        "ja",
+        "done",
+        "Done",
+        "1",
+    ],
 )
 def test_parse_bool_true(v):
     assert parse_bool(v) is True
 
 
 @pytest.mark.parametrize(
-    "v", [False, 0, 0.0, "no", "NO", "n", "false", "False", "f", "✗", "✘", "❌", "off", "non", "nein", "0"]
+    "v",
+    [
+        False,
+        0,
+        0.0,
+        "no",
+        "NO",
+        "n",
+        "false",
+        "False",
+        "f",
+        "✗",
+        "✘",
+        "❌",
+        "off",
+        "non",
+        "nein",
+        "0",
+    ],
 )
 def test_parse_bool_false(v):
     assert parse_bool(v) is False
@@ -312,7 +447,22 @@ def test_parse_bool_empty(v):
 
 
 @pytest.mark.parametrize(
-    "v", ["https://wiki/policy", "policy doc", "maybe", "yes!", "2", 2, 0.5, -1, NAN, INF, D(2026, 1, 1), LONG, object()]
+    "v",
+    [
+        "https://wiki/policy",
+        "policy doc",
+        "maybe",
+        "yes!",
+        "2",
+        2,
+        0.5,
+        -1,
+        NAN,
+        INF,
+        D(2026, 1, 1),
+        LONG,
+        object(),
+    ],
 )
 def test_parse_bool_errors(v):
     with pytest.raises(ParseError):
@@ -405,7 +555,7 @@ def test_parse_list_errors(v):
         # date and datetime cells
         (D(2026, 7, 1), D(2026, 7, 1)),
         (dt.datetime(2026, 7, 1, 23, 59), D(2026, 7, 1)),
-        (dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc), D(2026, 7, 1)),
+        (dt.datetime(2026, 7, 1, tzinfo=dt.UTC), D(2026, 7, 1)),
         # Excel serial numbers, 1900 system with the leap-year bug
         (1, D(1900, 1, 1)),
         (59, D(1900, 2, 28)),
@@ -555,21 +705,70 @@ def test_parse_date_empty(v):
     "v",
     [
         # impossible dates
-        "31/02/2026", "29/02/2026", "2026-13-01", "2026-00-10", "00/00/0000", "32/01/2026", "13/13/2026",
-        "2026-02-30", "31 Apr 2026",
+        "31/02/2026",
+        "29/02/2026",
+        "2026-13-01",
+        "2026-00-10",
+        "00/00/0000",
+        "32/01/2026",
+        "13/13/2026",
+        "2026-02-30",
+        "31 Apr 2026",
         # years outside 1900-2200
-        "1899-12-31", "2201-01-01", "01/01/1850", dt.datetime(1899, 12, 30), D(2500, 1, 1), 2958465,
+        "1899-12-31",
+        "2201-01-01",
+        "01/01/1850",
+        dt.datetime(1899, 12, 30),
+        D(2500, 1, 1),
+        2958465,
         # Excel serials out of range or the leap-year bug day
-        60, 0, -1, 0.5, 2958466, 1e12, NAN, INF, -INF, 10**400,
+        60,
+        0,
+        -1,
+        0.5,
+        2958466,
+        1e12,
+        NAN,
+        INF,
+        -INF,
+        10**400,
         # time-only values
-        "10:00", "9:26 AM", "23:59:59", dt.time(10, 0),
+        "10:00",
+        "9:26 AM",
+        "23:59:59",
+        dt.time(10, 0),
         # bad times attached to dates
-        "2026-07-01 25:00", "2026-07-01 10:61", "22/Sep/25 13:00 PM",
+        "2026-07-01 25:00",
+        "2026-07-01 10:61",
+        "22/Sep/25 13:00 PM",
         # garbage and near misses
-        "abc", "soon", "Q3 2026", "2026", "2026-07", "Jul 2026", "July", "1 Foo 2026", "1 Jul Aug 2026",
-        "45000", "01/07", "01/07/2026/01", "001/07/2026", "01/07/202", "2026-07-01?", "1 Jul 2026 + 3d",
-        "--", "/ /", "...", "2026_07_01", LONG, "\ud800", "1/1/1/1/1/1",
-        True, False, object(), [2026, 7, 1],
+        "abc",
+        "soon",
+        "Q3 2026",
+        "2026",
+        "2026-07",
+        "Jul 2026",
+        "July",
+        "1 Foo 2026",
+        "1 Jul Aug 2026",
+        "45000",
+        "01/07",
+        "01/07/2026/01",
+        "001/07/2026",
+        "01/07/202",
+        "2026-07-01?",
+        "1 Jul 2026 + 3d",
+        "--",
+        "/ /",
+        "...",
+        "2026_07_01",
+        LONG,
+        "\ud800",
+        "1/1/1/1/1/1",
+        True,
+        False,
+        object(),
+        [2026, 7, 1],
     ],
 )
 def test_parse_date_errors(v):
@@ -593,7 +792,9 @@ def test_parse_date_error_reasons_are_specific():
 def test_month_table_keys_are_normalized_and_valid():
     for name, month in MONTH_NAMES.items():
         # the key a month word is looked up by: Latin names fold to ASCII, Cyrillic ones keep their script
-        assert name == (normalize_name(name) if name.isascii() else _fold(name)) and name.isalpha(), name
+        assert (
+            name == (normalize_name(name) if name.isascii() else _fold(name)) and name.isalpha()
+        ), name
         assert 1 <= month <= 12
     for month in range(1, 13):
         assert list(MONTH_NAMES.values()).count(month) >= 6
@@ -607,10 +808,30 @@ def test_month_table_keys_are_normalized_and_valid():
 @pytest.mark.parametrize(
     "v, expected",
     [
-        (1, 1), (4, 4), (2.0, 2), ("1", 1), ("4", 4), ("3.0", 3), (" 2 ", 2),
-        ("tier 1", 1), ("Tier 1", 1), ("TIER 3", 3), ("Tier-2", 2), ("tier_4", 4), ("tier1", 1),
-        ("T1", 1), ("t2", 2), ("P1", 1), ("p 3", 3),
-        ("critical", 1), ("Critical", 1), ("high", 2), ("HIGH", 2), ("medium", 3), ("med", 3), ("Low", 4),
+        (1, 1),
+        (4, 4),
+        (2.0, 2),
+        ("1", 1),
+        ("4", 4),
+        ("3.0", 3),
+        (" 2 ", 2),
+        ("tier 1", 1),
+        ("Tier 1", 1),
+        ("TIER 3", 3),
+        ("Tier-2", 2),
+        ("tier_4", 4),
+        ("tier1", 1),
+        ("T1", 1),
+        ("t2", 2),
+        ("P1", 1),
+        ("p 3", 3),
+        ("critical", 1),
+        ("Critical", 1),
+        ("high", 2),
+        ("HIGH", 2),
+        ("medium", 3),
+        ("med", 3),
+        ("Low", 4),
     ],
 )
 def test_parse_tier(v, expected):
@@ -623,8 +844,27 @@ def test_parse_tier_empty(v):
 
 
 @pytest.mark.parametrize(
-    "v", [0, 5, 1.5, -1, "0", "5", "P0", "tier 5", "T1.5", "urgent", "gold", "tier one", True, NAN, INF,
-          "9" * 5000, LONG, D(2026, 1, 1)]
+    "v",
+    [
+        0,
+        5,
+        1.5,
+        -1,
+        "0",
+        "5",
+        "P0",
+        "tier 5",
+        "T1.5",
+        "urgent",
+        "gold",
+        "tier one",
+        True,
+        NAN,
+        INF,
+        "9" * 5000,
+        LONG,
+        D(2026, 1, 1),
+    ],
 )
 def test_parse_tier_errors(v):
     with pytest.raises(ParseError):
@@ -664,8 +904,24 @@ def test_parse_quarter_empty(v):
 
 
 @pytest.mark.parametrize(
-    "v", ["FY26 Q3", "Q3 FY26", "2026-Q5", "Q0 2026", "Q3", "2026", "third quarter", "3Q26", "1899-Q1",
-          "2026-07-01", 2026, 3.0, True, D(2026, 7, 1), LONG]
+    "v",
+    [
+        "FY26 Q3",
+        "Q3 FY26",
+        "2026-Q5",
+        "Q0 2026",
+        "Q3",
+        "2026",
+        "third quarter",
+        "3Q26",
+        "1899-Q1",
+        "2026-07-01",
+        2026,
+        3.0,
+        True,
+        D(2026, 7, 1),
+        LONG,
+    ],
 )
 def test_parse_quarter_errors(v):
     with pytest.raises(ParseError):
@@ -692,7 +948,10 @@ def test_quarter_bounds(year, q, first, last):
     assert quarter_bounds(year, q) == (first, last)
 
 
-@pytest.mark.parametrize("year, q", [(2026, 0), (2026, 5), (2026, 1.0), (2026, "3"), (0, 1), (10000, 1), ("2026", 1), (2026, True)])
+@pytest.mark.parametrize(
+    "year, q",
+    [(2026, 0), (2026, 5), (2026, 1.0), (2026, "3"), (0, 1), (10000, 1), ("2026", 1), (2026, True)],
+)
 def test_quarter_bounds_errors(year, q):
     with pytest.raises(ParseError):
         quarter_bounds(year, q)
@@ -707,8 +966,17 @@ def test_quarter_bounds_cover_parsed_quarter():
 # Properties
 # ---------------------------------------------------------------------------
 
-PARSERS = [parse_text, parse_number, parse_percent, parse_bool, parse_bool_or_link, parse_list, parse_date,
-           parse_tier, parse_quarter]
+PARSERS = [
+    parse_text,
+    parse_number,
+    parse_percent,
+    parse_bool,
+    parse_bool_or_link,
+    parse_list,
+    parse_date,
+    parse_tier,
+    parse_quarter,
+]
 
 cell_values = st.one_of(
     st.none(),
@@ -768,7 +1036,14 @@ def test_parse_date_reads_both_orders_of_slashed_dates(d):
     assert parse_date(d.strftime("%m/%d/%Y"), dayfirst=False) == d
 
 
-@given(st.one_of(st.text(), st.lists(st.text(), max_size=5), st.integers(), st.floats(allow_nan=False, allow_infinity=False)))
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.text(), max_size=5),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+    )
+)
 def test_parse_list_never_returns_empty_strings(v):
     items = parse_list(v)
     assert all(item and item == item.strip() for item in items)
@@ -793,13 +1068,30 @@ def test_normalize_name_keeps_only_ascii_letters_and_digits(text):
     assert normalize_name(key) == key
 
 
-@pytest.mark.parametrize(("v", "expected"), [
-    ("yes", True), ("no", False), ("x", True), (1, True), (None, None), ("n/a", None),
-    ("Committed", True), ("commit", True), ("Locked in", True), ("Promised", True),
-    ("Stretch", False), ("stretch-goal", False), ("Target", False), ("Best effort", False),
-    ("Nice to have", False), ("yes - to Sales", True), ("No (stretch)", False),
-    ("2026-08-01", True), (D(2026, 8, 1), True),  # a "committed date" column holds the promised date
-])
+@pytest.mark.parametrize(
+    ("v", "expected"),
+    [
+        ("yes", True),
+        ("no", False),
+        ("x", True),
+        (1, True),
+        (None, None),
+        ("n/a", None),
+        ("Committed", True),
+        ("commit", True),
+        ("Locked in", True),
+        ("Promised", True),
+        ("Stretch", False),
+        ("stretch-goal", False),
+        ("Target", False),
+        ("Best effort", False),
+        ("Nice to have", False),
+        ("yes - to Sales", True),
+        ("No (stretch)", False),
+        ("2026-08-01", True),
+        (D(2026, 8, 1), True),  # a "committed date" column holds the promised date
+    ],
+)
 def test_parse_commitment_reads_planning_words(v, expected):
     assert parse_commitment(v) is expected
 

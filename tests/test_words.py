@@ -15,7 +15,9 @@ from .conftest import SAMPLES, audit_of, run_cli
 RULES = Path(__file__).resolve().parent.parent / "rules"
 SAMPLE = SAMPLES / "northwind-2026-Q3.xlsx"
 # what a user does not have: the project's contract, briefs, issues, "internal" papers
-_INTERNAL = re.compile(r"\bSPEC\b|SPEC\.md|§|\bBRIEF|\binternal (?:document|doc|memo|wiki)|\bissue #?\d", re.I)
+_INTERNAL = re.compile(
+    r"\bSPEC\b|SPEC\.md|§|\bBRIEF|\binternal (?:document|doc|memo|wiki)|\bissue #?\d", re.I
+)
 
 
 def _texts(value, where: str):
@@ -32,15 +34,21 @@ def _texts(value, where: str):
 def test_no_shipped_rule_file_cites_spec_or_an_internal_document():
     files = sorted(RULES.glob("*.toml"))
     assert len(files) > 20
-    cited = [(f.name, where, text) for f in files
-             for where, text in _texts(tomllib.loads(f.read_text(encoding="utf-8")), "")
-             if _INTERNAL.search(text)]
+    cited = [
+        (f.name, where, text)
+        for f in files
+        for where, text in _texts(tomllib.loads(f.read_text(encoding="utf-8")), "")
+        if _INTERNAL.search(text)
+    ]
     assert cited == []
 
 
 def test_the_internal_pattern_catches_what_the_old_rule_files_said():
-    for old in ("SPEC §4: an item with no owning team", "SPEC threshold table, after the truck factor",
-                "convention of this project: tier 1 is the most critical tier (SPEC §2.1)"):
+    for old in (
+        "SPEC §4: an item with no owning team",
+        "SPEC threshold table, after the truck factor",
+        "convention of this project: tier 1 is the most critical tier (SPEC §2.1)",
+    ):
         assert _INTERNAL.search(old)
     assert not _INTERNAL.search("a launch in stages (internal, a small percentage, then everyone)")
 
@@ -50,7 +58,11 @@ def test_every_parameter_names_a_source():
     for f in sorted(RULES.glob("*.toml")):
         data = tomllib.loads(f.read_text(encoding="utf-8"))
         for name, spec in data.get("params", {}).items():
-            if isinstance(spec, dict) and "value" in spec and not str(spec.get("source", "")).strip():
+            if (
+                isinstance(spec, dict)
+                and "value" in spec
+                and not str(spec.get("source", "")).strip()
+            ):
                 missing.append((f.name, name))
     assert missing == []
 
@@ -71,8 +83,10 @@ def test_rules_explain_says_plainly_where_a_value_without_a_source_comes_from():
     assert "three and a half nines" not in out.lower()
 
 
-@pytest.mark.parametrize("command,default_file", [("audit", "PLAN-audit.html"), ("diff", "NEW-diff.html"),
-                                                  ("validate", None)])
+@pytest.mark.parametrize(
+    "command,default_file",
+    [("audit", "PLAN-audit.html"), ("diff", "NEW-diff.html"), ("validate", None)],
+)
 def test_help_says_where_output_goes_the_exit_codes_and_debug(command, default_file):
     result = run_cli(command, "--help")
     assert result.returncode == 0
@@ -86,14 +100,18 @@ def test_help_says_where_output_goes_the_exit_codes_and_debug(command, default_f
 
 
 def test_help_imports_nothing_heavy():
-    code = ("import sys\nfrom roadmap_audit.cli import main\n"
-            "for cmd in (['--help'], ['audit', '--help'], ['diff', '--help'], ['validate', '--help']):\n"
-            "    try:\n        main(cmd)\n    except SystemExit:\n        pass\n"
-            "print(sorted(m for m in ('openpyxl', 'jinja2', 'networkx', 'pydantic', 'roadmap_audit.pipeline')"
-            " if m in sys.modules), file=sys.stderr)\n")
+    code = (
+        "import sys\nfrom roadmap_audit.cli import main\n"
+        "for cmd in (['--help'], ['audit', '--help'], ['diff', '--help'], ['validate', '--help']):\n"
+        "    try:\n        main(cmd)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in ('openpyxl', 'jinja2', 'networkx', 'pydantic', 'roadmap_audit.pipeline')"
+        " if m in sys.modules), file=sys.stderr)\n"
+    )
     import subprocess
 
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
 
@@ -109,8 +127,16 @@ def sample_md():
 
 def test_markdown_reads_in_the_pre_read_order_with_the_findings_as_an_appendix(sample_md):
     heads = [line for line in sample_md.splitlines() if re.match(r"#{1,2} ", line)]
-    order = ["## What to change, by owner", "## Capacity", "## Delivery forecast", "## Terms used",
-             "# Appendix: the full report", "## Top risks", "## Findings (", "## Data quality"]
+    order = [
+        "## What to change, by owner",
+        "## Capacity",
+        "## Delivery forecast",
+        "## Terms used",
+        "# Appendix: the full report",
+        "## Top risks",
+        "## Findings (",
+        "## Data quality",
+    ]
     at = [next(i for i, h in enumerate(heads) if h.startswith(o)) for o in order]
     assert at == sorted(at), heads
     assert sample_md.index("**Verdict:") < sample_md.index("## What to change, by owner")
@@ -124,7 +150,11 @@ def test_markdown_renders_cleanly_on_a_wiki(sample_md):
     # no raw HTML: every < in the text is escaped
     assert not re.search(r"<(?!-)[a-zA-Z/!]", sample_md)
     # the verdict's facts are separate lines in the quote, not one run-on paragraph
-    facts = [line for line in lines if line.startswith("> Findings:") or line.startswith("> Over the line:")]
+    facts = [
+        line
+        for line in lines
+        if line.startswith("> Findings:") or line.startswith("> Over the line:")
+    ]
     assert facts and all(line.endswith("  ") for line in facts)
 
 
@@ -132,11 +162,19 @@ def test_terms_are_explained_in_markdown_and_html(sample_md):
     from roadmap_audit.report import render
 
     terms = sample_md.split("## Terms used", 1)[1].split("# Appendix", 1)[0]
-    for term in ("**KTLO**: Keep the lights on", "**engineer-week**", "**P50 / P85**", "**tier**", "**error budget**"):
+    for term in (
+        "**KTLO**: Keep the lights on",
+        "**engineer-week**",
+        "**P50 / P85**",
+        "**tier**",
+        "**error budget**",
+    ):
         assert term in terms
     html = render("html", audit_of(SAMPLE))
     assert '<section id="terms">' in html and "<dt>KTLO</dt><dd>Keep the lights on" in html
-    assert '<abbr title="Keep the lights on' in html  # where KTLO first appears, in a finding's message
+    assert (
+        '<abbr title="Keep the lights on' in html
+    )  # where KTLO first appears, in a finding's message
     assert re.search(r'<abbr title="One engineer working for one week[^"]*">eng-weeks</abbr>', html)
     assert re.search(r'<abbr title="The date by which half \(P50\)[^"]*">P50</abbr>', html)
 
@@ -144,8 +182,9 @@ def test_terms_are_explained_in_markdown_and_html(sample_md):
 def test_a_plan_without_ktlo_does_not_explain_it(tmp_path):
     from roadmap_audit.report import render
 
-    (tmp_path / "items.csv").write_text("key,title,team,kind,estimate\nA-1,Checkout page,web,feature,2\n",
-                                        encoding="utf-8")
+    (tmp_path / "items.csv").write_text(
+        "key,title,team,kind,estimate\nA-1,Checkout page,web,feature,2\n", encoding="utf-8"
+    )
     md = render("md", audit_of(tmp_path / "items.csv"))
     assert "**KTLO**" not in md and "**toil**" not in md and "**engineer-week**" in md
 
@@ -157,8 +196,11 @@ def _graph_texts(html: str) -> dict[str, str]:
     """Each drawn item's visible title in the dependency picture: its tspans joined, by item key."""
     svg = html.split('<div class="graph">', 1)[1].split("</svg>", 1)[0]
     out = {}
-    for key, body in re.findall(r'<text class="key"[^>]*>([^<◆]+?)(?: ◆)?</text>\s*<text class="ttl"[^>]*>(.*?)</text>',
-                                svg, re.S):
+    for key, body in re.findall(
+        r'<text class="key"[^>]*>([^<◆]+?)(?: ◆)?</text>\s*<text class="ttl"[^>]*>(.*?)</text>',
+        svg,
+        re.S,
+    ):
         out[key.strip()] = " ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", body))
     return out
 
@@ -168,12 +210,16 @@ def test_a_long_title_is_drawn_in_full_on_its_dependency_node(tmp_path):
 
     from roadmap_audit.report import render
 
-    long = "Move the billing integration to the provider's API v2 before the old one is switched off"
+    long = (
+        "Move the billing integration to the provider's API v2 before the old one is switched off"
+    )
     (tmp_path / "items.csv").write_text(
         "key,title,team,kind,estimate,depends_on\n"
         f'B-1,"{long}",billing,feature,3,\n'
         "B-2,Invoices,billing,feature,2,B-1\n"
-        "W-1,Checkout page shows the new invoice,web,feature,2,B-2\n", encoding="utf-8")
+        "W-1,Checkout page shows the new invoice,web,feature,2,B-2\n",
+        encoding="utf-8",
+    )
     html = render("html", audit_of(tmp_path / "items.csv"))
     drawn = {k: unescape(v) for k, v in _graph_texts(html).items()}
     assert drawn["B-1"] == long  # every word, over several lines, none cut

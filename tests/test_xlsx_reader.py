@@ -11,9 +11,8 @@ import pytest
 
 from roadmap_audit.config import Limits
 from roadmap_audit.errors import InputError
-from roadmap_audit.load import load_plan
+from roadmap_audit.load import load_plan, xlsx_reader
 from roadmap_audit.load.tables import _read_openpyxl, _read_streaming, read_workbook
-from roadmap_audit.load import xlsx_reader
 
 from .conftest import SAMPLES
 
@@ -47,7 +46,10 @@ def _mixed_workbook(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("make", [lambda tmp: SAMPLES / "northwind-2026-Q3.xlsx", lambda tmp: _mixed_workbook(tmp / "m.xlsx")])
+@pytest.mark.parametrize(
+    "make",
+    [lambda tmp: SAMPLES / "northwind-2026-Q3.xlsx", lambda tmp: _mixed_workbook(tmp / "m.xlsx")],
+)
 def test_streaming_reader_gives_the_same_cells_as_openpyxl(tmp_path, make):
     path = make(tmp_path)
     fast = _read_streaming(xlsx_reader.read_sheets(path), str(path))
@@ -91,18 +93,28 @@ def _rewrite(src: Path, dst: Path, member: str, change) -> Path:
 
 
 def test_an_entity_expansion_bomb_is_refused(tmp_path):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-            '<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>').encode()
-    path = _rewrite(SAMPLES / "northwind-2026-Q3.xlsx", tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml",
-                    lambda _: bomb)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>'
+    )
+    path = _rewrite(
+        SAMPLES / "northwind-2026-Q3.xlsx",
+        tmp_path / "bomb.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda _: bomb,
+    )
     with pytest.raises(InputError, match="DTD or entity"):
         read_workbook(path, "bomb.xlsx")
 
 
 def test_a_sheet_cut_in_the_middle_is_a_clear_error(tmp_path):
-    path = _rewrite(SAMPLES / "northwind-2026-Q3.xlsx", tmp_path / "cut.xlsx", "xl/worksheets/sheet2.xml",
-                    lambda data: data[: len(data) // 2])
+    path = _rewrite(
+        SAMPLES / "northwind-2026-Q3.xlsx",
+        tmp_path / "cut.xlsx",
+        "xl/worksheets/sheet2.xml",
+        lambda data: data[: len(data) // 2],
+    )
     with pytest.raises(InputError, match="could not be read to the end"):
         read_workbook(path, "cut.xlsx")
 

@@ -30,7 +30,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import DataIssue, Deduction, Item, Team
 
-
 Share = Annotated[float, Field(ge=0, le=1)]
 Size = Literal["XS", "S", "M", "L", "XL", "XXL"]  # the spellings of load/effort.py, canonical
 
@@ -38,7 +37,9 @@ Size = Literal["XS", "S", "M", "L", "XL", "XXL"]  # the spellings of load/effort
 class CapacityParams(BaseModel):
     """The capacity model's coefficients (rules/capacity.toml, then [capacity] in the config)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)  # `rules list` never builds it
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False
+    )  # `rules list` never builds it
 
     weeks: float = Field(13.0, gt=0, le=53)
     availability: float = Field(0.85, gt=0, le=1)
@@ -50,7 +51,8 @@ class CapacityParams(BaseModel):
     hours_per_incident: float = Field(6.0, ge=0)
     default_ops_allocation: Share = 0.0
     size_weeks: dict[Size, Annotated[float, Field(ge=0, le=520)]] = Field(
-        default_factory=lambda: {"XS": 0.5, "S": 1.0, "M": 3.0, "L": 6.0, "XL": 13.0, "XXL": 26.0})
+        default_factory=lambda: {"XS": 0.5, "S": 1.0, "M": 3.0, "L": 6.0, "XL": 13.0, "XXL": 26.0}
+    )
 
     @property
     def ramp_mean(self) -> float:
@@ -81,8 +83,10 @@ class TeamCapacity:
     @property
     def ops_weeks(self) -> float:
         """Engineer-weeks of team time operations take: the largest of admitted, on-call and observed."""
-        return min(max(self.ops_admitted * self.team_weeks, self.oncall_weeks, self.ops_observed_weeks),
-                   self.team_weeks)
+        return min(
+            max(self.ops_admitted * self.team_weeks, self.oncall_weeks, self.ops_observed_weeks),
+            self.team_weeks,
+        )
 
     @property
     def ops_share(self) -> float:
@@ -92,8 +96,11 @@ class TeamCapacity:
     @property
     def ops_basis(self) -> str:
         """Which measure sets the operations: "admitted", "on-call" or "observed"."""
-        measures = {"admitted": self.ops_admitted * self.team_weeks, "on-call": self.oncall_weeks,
-                    "observed": self.ops_observed_weeks}
+        measures = {
+            "admitted": self.ops_admitted * self.team_weeks,
+            "on-call": self.oncall_weeks,
+            "observed": self.ops_observed_weeks,
+        }
         return max(measures, key=lambda k: measures[k])
 
     @property
@@ -119,7 +126,11 @@ def load_of(planned_weeks: float, capacity_weeks: float) -> float:
 
 def estimated(item: Item) -> bool:
     """Whether the plan gives the item any estimate: engineer-weeks, story points or a T-shirt size."""
-    return item.estimate_weeks is not None or item.estimate_points is not None or item.estimate_size is not None
+    return (
+        item.estimate_weeks is not None
+        or item.estimate_points is not None
+        or item.estimate_size is not None
+    )
 
 
 def item_weeks(item: Item, team: Team | None, sizes: Mapping[str, float]) -> float | None:
@@ -136,11 +147,17 @@ def item_weeks(item: Item, team: Team | None, sizes: Mapping[str, float]) -> flo
 
 def points_unconverted(item: Item, team: Team | None) -> bool:
     """An open item estimated in story points only, whose team has no points_per_week to make them weeks."""
-    return (not item.done and item.estimate_weeks is None and item.estimate_points is not None
-            and (team is None or not team.points_per_week))
+    return (
+        not item.done
+        and item.estimate_weeks is None
+        and item.estimate_points is not None
+        and (team is None or not team.points_per_week)
+    )
 
 
-def points_notes(items_by_team: Mapping[str, list[Item]], teams: Mapping[str, Team]) -> list[DataIssue]:
+def points_notes(
+    items_by_team: Mapping[str, list[Item]], teams: Mapping[str, Team]
+) -> list[DataIssue]:
     """One note per team whose story points cannot become engineer-weeks: its planned work is not known.
 
     Without it, points read as "no estimate" and a team's planned work as 0.0 while the data looks clean."""
@@ -151,22 +168,36 @@ def points_notes(items_by_team: Mapping[str, list[Item]], teams: Mapping[str, Te
         if not stuck:
             continue
         points = sum(i.estimate_points or 0.0 for i in stuck)
-        keys = ", ".join(i.key for i in stuck[:5]) + (f" and {len(stuck) - 5} more" if len(stuck) > 5 else "")
+        keys = ", ".join(i.key for i in stuck[:5]) + (
+            f" and {len(stuck) - 5} more" if len(stuck) > 5 else ""
+        )
         what = "points_per_week (story points one engineer finishes in a week)"
         if team is None:
             where = stuck[0].ref.model_copy(update={"row": None, "column": None, "key": None})
-            fix = (f"add a row for {name} with its headcount and {what} to a Teams sheet (roadmap-audit template "
-                   "teams.xlsx --from PLAN writes one to fill in) and audit with --context teams.xlsx")
+            fix = (
+                f"add a row for {name} with its headcount and {what} to a Teams sheet (roadmap-audit template "
+                "teams.xlsx --from PLAN writes one to fill in) and audit with --context teams.xlsx"
+            )
         else:
             column = team.columns.get("points_per_week")
             where = team.ref.at(column) if column else team.ref
-            fix = (f"fill in {what} for {name} in the Teams sheet" if column else
-                   f"add a column {what} to the Teams sheet and fill it in for {name}")
-        notes.append(DataIssue(ref=where, subject_id=name, problem=(
-            f"team {name}: {len(stuck)} open item{'s are' if len(stuck) > 1 else ' is'} estimated only in story "
-            f"points ({points:g} points: {keys}) and the team has no points_per_week to turn points into "
-            f"engineer-weeks: {'they count' if len(stuck) > 1 else 'it counts'} as unestimated and the team's "
-            f"planned work is not known; {fix}")))
+            fix = (
+                f"fill in {what} for {name} in the Teams sheet"
+                if column
+                else f"add a column {what} to the Teams sheet and fill it in for {name}"
+            )
+        notes.append(
+            DataIssue(
+                ref=where,
+                subject_id=name,
+                problem=(
+                    f"team {name}: {len(stuck)} open item{'s are' if len(stuck) > 1 else ' is'} estimated only in story "
+                    f"points ({points:g} points: {keys}) and the team has no points_per_week to turn points into "
+                    f"engineer-weeks: {'they count' if len(stuck) > 1 else 'it counts'} as unestimated and the team's "
+                    f"planned work is not known; {fix}"
+                ),
+            )
+        )
     return notes
 
 
@@ -190,12 +221,18 @@ def team_capacity(
     leave = raw * (1 - availability)
     ramp = new_hires * weeks * availability * (1 - params.ramp_mean)
     team_time = max(0.0, raw - leave - ramp)
-    admitted = team.ops_allocation if team.ops_allocation is not None else params.default_ops_allocation
+    admitted = (
+        team.ops_allocation if team.ops_allocation is not None else params.default_ops_allocation
+    )
     oncall = weeks * params.oncall_primary_per_week if team.oncall_rotation > 0 else 0.0
 
     page_weeks = weeks * team.pages_per_week * params.hours_per_page / params.hours_per_week
     toil_weeks = weeks * team.toil_hours_per_week / params.hours_per_week
-    incident_count = team.incidents_last_quarter if team.incidents_last_quarter is not None else (incidents or 0.0)
+    incident_count = (
+        team.incidents_last_quarter
+        if team.incidents_last_quarter is not None
+        else (incidents or 0.0)
+    )
     incident_weeks = incident_count * params.hours_per_incident / params.hours_per_week
     observed_weeks = page_weeks + toil_weeks + incident_weeks
     measures = {"admitted": admitted * team_time, "on-call": oncall, "observed": observed_weeks}
@@ -204,42 +241,84 @@ def team_capacity(
     project = team_time - ops
     focus = project * (1 - params.focus_factor)
     capacity = project - focus
-    why = {
-        "admitted": f"the admitted share: ops_allocation {_n(admitted)} x {_n(team_time)} team time; it holds "
-                    f"the on-call shift ({_n(oncall)}) and the observed {_n(observed_weeks)}",
-        "on-call": f"the on-call shift: {_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks, no "
-                   f"project work during the shift; it holds the observed {_n(observed_weeks)} and is at "
-                   f"least the admitted {_n(admitted * team_time)}",
-        "observed": f"observed: pages, toil and incidents ({_n(observed_weeks)}), more than the on-call shift "
-                    f"({_n(oncall)}) and the admitted share ({_n(admitted * team_time)}) can hold",
-    }[basis] if ops > 0 else "no operations: no admitted share, on-call rotation, pages, toil or incidents"
+    why = (
+        {
+            "admitted": f"the admitted share: ops_allocation {_n(admitted)} x {_n(team_time)} team time; it holds "
+            f"the on-call shift ({_n(oncall)}) and the observed {_n(observed_weeks)}",
+            "on-call": f"the on-call shift: {_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks, no "
+            f"project work during the shift; it holds the observed {_n(observed_weeks)} and is at "
+            f"least the admitted {_n(admitted * team_time)}",
+            "observed": f"observed: pages, toil and incidents ({_n(observed_weeks)}), more than the on-call shift "
+            f"({_n(oncall)}) and the admitted share ({_n(admitted * team_time)}) can hold",
+        }[basis]
+        if ops > 0
+        else "no operations: no admitted share, on-call rotation, pages, toil or incidents"
+    )
     breakdown = [
-        Deduction(label="staffed", weeks=raw, basis=f"{_n(headcount)} engineers x {_n(weeks)} weeks"),
-        Deduction(label="leave and holidays", weeks=-leave,
-                  basis=f"{_n(raw)} x (1 - availability {_n(availability)})"),
-        Deduction(label="new-hire ramp", weeks=-ramp,
-                  basis=f"{_n(new_hires)} new x {_n(weeks)} weeks x {_n(availability)} x "
-                        f"(1 - mean ramp {_n(params.ramp_mean)})"),
-        Deduction(label="team time", weeks=team_time, basis="engineer-weeks at work: the base of every ops share"),
-        Deduction(label="operations", weeks=-ops, basis=f"the largest of admitted, on-call and observed: {why}" if ops > 0 else why),
-        Deduction(label="focus factor", weeks=-focus,
-                  basis=f"{_n(project)} project time x (1 - focus {_n(params.focus_factor)})"),
+        Deduction(
+            label="staffed", weeks=raw, basis=f"{_n(headcount)} engineers x {_n(weeks)} weeks"
+        ),
+        Deduction(
+            label="leave and holidays",
+            weeks=-leave,
+            basis=f"{_n(raw)} x (1 - availability {_n(availability)})",
+        ),
+        Deduction(
+            label="new-hire ramp",
+            weeks=-ramp,
+            basis=f"{_n(new_hires)} new x {_n(weeks)} weeks x {_n(availability)} x "
+            f"(1 - mean ramp {_n(params.ramp_mean)})",
+        ),
+        Deduction(
+            label="team time",
+            weeks=team_time,
+            basis="engineer-weeks at work: the base of every ops share",
+        ),
+        Deduction(
+            label="operations",
+            weeks=-ops,
+            basis=f"the largest of admitted, on-call and observed: {why}" if ops > 0 else why,
+        ),
+        Deduction(
+            label="focus factor",
+            weeks=-focus,
+            basis=f"{_n(project)} project time x (1 - focus {_n(params.focus_factor)})",
+        ),
         Deduction(label="capacity", weeks=capacity, basis="engineer-weeks for planned work"),
     ]
     ops_breakdown = [
-        Deduction(label="admitted", weeks=admitted * team_time,
-                  basis=f"ops_allocation {_n(admitted)} x {_n(team_time)} team time"),
-        Deduction(label="on-call shift", weeks=oncall,
-                  basis=(f"{_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks; the pages and toil "
-                         "fall inside it") if oncall else "no on-call rotation"),
-        Deduction(label="pages", weeks=page_weeks,
-                  basis=f"{_n(team.pages_per_week)}/week x {_n(params.hours_per_page)} h x {_n(weeks)} weeks "
-                        f"/ {_n(params.hours_per_week)} h"),
-        Deduction(label="toil", weeks=toil_weeks,
-                  basis=f"{_n(team.toil_hours_per_week)} h/week x {_n(weeks)} weeks / {_n(params.hours_per_week)} h"),
-        Deduction(label="incidents", weeks=incident_weeks,
-                  basis=f"{_n(incident_count)} last quarter x {_n(params.hours_per_incident)} h "
-                        f"/ {_n(params.hours_per_week)} h"),
+        Deduction(
+            label="admitted",
+            weeks=admitted * team_time,
+            basis=f"ops_allocation {_n(admitted)} x {_n(team_time)} team time",
+        ),
+        Deduction(
+            label="on-call shift",
+            weeks=oncall,
+            basis=(
+                f"{_n(params.oncall_primary_per_week)} primary x {_n(weeks)} weeks; the pages and toil "
+                "fall inside it"
+            )
+            if oncall
+            else "no on-call rotation",
+        ),
+        Deduction(
+            label="pages",
+            weeks=page_weeks,
+            basis=f"{_n(team.pages_per_week)}/week x {_n(params.hours_per_page)} h x {_n(weeks)} weeks "
+            f"/ {_n(params.hours_per_week)} h",
+        ),
+        Deduction(
+            label="toil",
+            weeks=toil_weeks,
+            basis=f"{_n(team.toil_hours_per_week)} h/week x {_n(weeks)} weeks / {_n(params.hours_per_week)} h",
+        ),
+        Deduction(
+            label="incidents",
+            weeks=incident_weeks,
+            basis=f"{_n(incident_count)} last quarter x {_n(params.hours_per_incident)} h "
+            f"/ {_n(params.hours_per_week)} h",
+        ),
     ]
 
     planned = 0.0

@@ -35,7 +35,9 @@ def natural_key(key: str) -> tuple[str | tuple[int, str], ...]:
 
     A run of digits sorts by its length without leading zeros, then its digits: the
     order of the numbers, with no int() (which refuses more than 4,300 digits)."""
-    return tuple(_number_key(t) if i % 2 else t.casefold() for i, t in enumerate(_DIGITS.split(key)))
+    return tuple(
+        _number_key(t) if i % 2 else t.casefold() for i, t in enumerate(_DIGITS.split(key))
+    )
 
 
 def _number_key(digits: str) -> tuple[int, str]:
@@ -78,8 +80,10 @@ def open_graph(facts: Facts) -> OpenGraph:
     graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in graph and b in graph)
     condensed = nx.condensation(graph)
     component: dict[str, int] = condensed.graph["mapping"]
-    components = {c: sorted(members, key=natural_key) if len(members) > 1 else list(members)  # most: one item
-                  for c, members in condensed.nodes(data="members")}
+    components = {
+        c: sorted(members, key=natural_key) if len(members) > 1 else list(members)  # most: one item
+        for c, members in condensed.nodes(data="members")
+    }
     order = [key for c in nx.topological_sort(condensed) for key in components[c]]
     team = {key: facts.team_of(facts.items[key]) for key in order}
     return OpenGraph(graph, component, components, condensed, order, team)
@@ -103,8 +107,12 @@ class FanIn:
     team_ranges: dict[str, tuple[int, int]]  # team -> [first bit, last bit + 1)
     count: dict[str, int] = field(default_factory=dict)  # item -> committed items that depend on it
     kept: dict[str, int] = field(default_factory=dict)  # bit masks kept for the items asked for
-    by_team: dict[str, int] = field(default_factory=dict)  # team -> mask of what depends on its items
-    _starts: list[tuple[int, int, str]] = field(init=False, default_factory=list)  # ranges by first bit
+    by_team: dict[str, int] = field(
+        default_factory=dict
+    )  # team -> mask of what depends on its items
+    _starts: list[tuple[int, int, str]] = field(
+        init=False, default_factory=list
+    )  # ranges by first bit
 
     def __post_init__(self) -> None:
         self._starts = sorted((lo, hi, team) for team, (lo, hi) in self.team_ranges.items())
@@ -137,13 +145,20 @@ class FanIn:
         return dict(sorted(counts.items(), key=lambda x: (-x[1], x[0]))), first
 
 
-def committed_fan_in(og: OpenGraph, committed: Iterable[str], team_of: Callable[[str], str | None],
-                     keep: Callable[[str, int], bool]) -> FanIn:
+def committed_fan_in(
+    og: OpenGraph,
+    committed: Iterable[str],
+    team_of: Callable[[str], str | None],
+    keep: Callable[[str, int], bool],
+) -> FanIn:
     """Committed dependents of every open item; masks kept where `keep(key, count)` says so.
     Items with no team are grouped under the team ''."""
     import networkx as nx
 
-    chosen = sorted((k for k in committed if k in og.component), key=lambda k: (team_of(k) or "", natural_key(k)))
+    chosen = sorted(
+        (k for k in committed if k in og.component),
+        key=lambda k: (team_of(k) or "", natural_key(k)),
+    )
     index = {k: i for i, k in enumerate(chosen)}
     ranges: dict[str, tuple[int, int]] = {}
     for i, key in enumerate(chosen):
@@ -221,7 +236,9 @@ def path_to(best: dict[str, tuple[dt.date, str, str]], start: str) -> list[str]:
     return path
 
 
-def team_handoffs(og: OpenGraph, team_of: Callable[[str], str | None]) -> tuple[dict[str, int], dict[str, str]]:
+def team_handoffs(
+    og: OpenGraph, team_of: Callable[[str], str | None]
+) -> tuple[dict[str, int], dict[str, str]]:
     """Longest chain of hand-offs between teams below each item (longest path on the DAG of
     components, edges weighted 1 where the team changes): (hand-offs, next item on that chain)."""
     hops: dict[str, int] = {}

@@ -32,12 +32,20 @@ if TYPE_CHECKING:
 _EMPTY = PhraseSet(())
 # The kinds whose rules a mention can set off wrongly: a document about a migration is no migration.
 _CHANGE_KINDS = frozenset({ItemKind.migration, ItemKind.launch, ItemKind.tech_debt})
-_WHAT_IT_IS = {"docs": "documentation", "tests": "a test or a verification", "investigation": "an investigation",
-               "preparation": "preparation or review"}
+_WHAT_IT_IS = {
+    "docs": "documentation",
+    "tests": "a test or a verification",
+    "investigation": "an investigation",
+    "preparation": "preparation or review",
+}
 # "As a product manager, I want to roll out ... so that ...": what a user wants to do, not a change the team makes.
-_USER_STORY = re.compile(r"^ (?:as an? |como |en tant que |als |jako )(?:\S+ ){1,6}?(?:i want|i need|i would like|"
-                         r"i can|quiero|necesito|je veux|ich mochte|ich will|chce) ")
-_DESCRIPTION_OPENING = 300  # characters of the description read for kind words: where people say what the work is
+_USER_STORY = re.compile(
+    r"^ (?:as an? |como |en tant que |als |jako )(?:\S+ ){1,6}?(?:i want|i need|i would like|"
+    r"i can|quiero|necesito|je veux|ich mochte|ich will|chce) "
+)
+_DESCRIPTION_OPENING = (
+    300  # characters of the description read for kind words: where people say what the work is
+)
 
 
 @dataclass(frozen=True)
@@ -65,25 +73,49 @@ class Vocabulary:
     label_prefixes: frozenset[str] = frozenset()
     label_markers: dict[str, frozenset[str]] = field(default_factory=dict)
     label_loose: frozenset[str] = frozenset()
-    _defects: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # kind_raw -> is a defect
+    _defects: dict[str, bool] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # kind_raw -> is a defect
 
     def __post_init__(self) -> None:
         if self.any_kind is None:
-            everything = PhraseSet(phrase for _, phrases in self.kinds for phrase in phrases.phrases)
+            everything = PhraseSet(
+                phrase for _, phrases in self.kinds for phrase in phrases.phrases
+            )
             object.__setattr__(self, "any_kind", everything)
         # Most titles hold no word of a kind beyond feature's and no marker: one search settles them.
-        telling = PhraseSet([*(p for kind, phrases in self.kinds if kind is not ItemKind.feature for p in phrases.phrases),
-                             *(p for _, phrases in self.not_the_work for p in phrases.phrases)])
+        telling = PhraseSet(
+            [
+                *(
+                    p
+                    for kind, phrases in self.kinds
+                    if kind is not ItemKind.feature
+                    for p in phrases.phrases
+                ),
+                *(p for _, phrases in self.not_the_work for p in phrases.phrases),
+            ]
+        )
         object.__setattr__(self, "_telling", telling)
-        object.__setattr__(self, "_feature", next((ph for k, ph in self.kinds if k is ItemKind.feature), _EMPTY))
-        object.__setattr__(self, "_any_marker", PhraseSet(p for _, phrases in self.not_the_work for p in phrases.phrases))
+        object.__setattr__(
+            self, "_feature", next((ph for k, ph in self.kinds if k is ItemKind.feature), _EMPTY)
+        )
+        object.__setattr__(
+            self,
+            "_any_marker",
+            PhraseSet(p for _, phrases in self.not_the_work for p in phrases.phrases),
+        )
 
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        kinds = tuple((ItemKind(k), PhraseSet(v["words"])) for k, v in data.get("kinds", {}).items())
-        values = {normalize_name(text): ItemKind(k) for k, texts in data.get("kind_values", {}).items()
-                  for text in texts}
+        kinds = tuple(
+            (ItemKind(k), PhraseSet(v["words"])) for k, v in data.get("kinds", {}).items()
+        )
+        values = {
+            normalize_name(text): ItemKind(k)
+            for k, texts in data.get("kind_values", {}).items()
+            for text in texts
+        }
         defects, subtasks = data.get("defect_types", {}), data.get("subtask_types", {})
         work = data.get("not_the_work", {})
         mentions = data.get("mentions", {})
@@ -94,23 +126,31 @@ class Vocabulary:
             occasions = re.compile(rf"(?<= )(?:{before})(?: [a-z0-9]+){{0,3}}? (?:{change})(?= )")
         markers = data.get("label_markers", {})
         return cls(
-            kinds, values, PhraseSet(defects.get("words", ())),
+            kinds,
+            values,
+            PhraseSet(defects.get("words", ())),
             defect_exact=frozenset(w.casefold() for w in defects.get("exact", ())),
             subtask_types=PhraseSet(subtasks.get("words", ())),
             subtask_exact=frozenset(w.casefold() for w in subtasks.get("exact", ())),
             not_the_work=tuple((name, PhraseSet(words)) for name, words in work.items()),
-            mentions=PhraseSet([*mentions.get("words", ()), *data.get("practices", {}).get("words", ())]),
+            mentions=PhraseSet(
+                [*mentions.get("words", ()), *data.get("practices", {}).get("words", ())]
+            ),
             occasions=occasions,
             label_prefixes=frozenset(markers.get("prefixes", ())),
-            label_markers={k: frozenset(v) for k, v in markers.items() if k not in ("prefixes", "loose")},
+            label_markers={
+                k: frozenset(v) for k, v in markers.items() if k not in ("prefixes", "loose")
+            },
             label_loose=frozenset(normalize_name(w) for w in markers.get("loose", ())),
         )
 
     def _is_defect_name(self, text: str) -> bool:
         known = self._defects.get(text)
         if known is None:
-            known = self._defects[text] = (text.strip().casefold() in self.defect_exact
-                                           or self.defect_types.find(text) is not None)
+            known = self._defects[text] = (
+                text.strip().casefold() in self.defect_exact
+                or self.defect_types.find(text) is not None
+            )
         return known
 
     def is_defect(self, item: Item) -> bool:
@@ -121,10 +161,12 @@ class Vocabulary:
 
     def is_subtask(self, item: Item) -> bool:
         raw = item.kind_raw
-        return bool(raw) and (raw.strip().casefold() in self.subtask_exact or self.subtask_types.find(raw) is not None)
+        return bool(raw) and (
+            raw.strip().casefold() in self.subtask_exact or self.subtask_types.find(raw) is not None
+        )
 
     def _label_marker(self, label: str) -> str | None:
-        """"docs", "tests", "investigation" or "defects" when every word of the label says so."""
+        """ "docs", "tests", "investigation" or "defects" when every word of the label says so."""
         words = [w for w in fold(label).split() if w not in self.label_prefixes]
         if not words:
             return None
@@ -138,9 +180,13 @@ class Vocabulary:
         if normalize_name(label) in self.label_loose or "".join(words) in self.label_loose:
             return None
         kind = self.kind_values.get(normalize_name(label)) or self.kind_values.get("".join(words))
-        return kind if kind not in (None, ItemKind.feature) else None  # a "feature" label is too loose to decide
+        return (
+            kind if kind not in (None, ItemKind.feature) else None
+        )  # a "feature" label is too loose to decide
 
-    def classify(self, item: Item, parent: tuple[str, Reading] | None = None) -> tuple[ItemKind, str]:
+    def classify(
+        self, item: Item, parent: tuple[str, Reading] | None = None
+    ) -> tuple[ItemKind, str]:
         """The item's kind and the signal that decided it (for the report).
 
         Structure first: the kind column / Issue Type, a label or component, the parent of a
@@ -151,7 +197,9 @@ class Vocabulary:
         if raw:
             kind = self.kind_values.get(normalize_name(raw))
             if kind is not None:
-                said = f"kind from Issue Type '{raw}'" if item.ref.key else f"kind column says '{raw}'"
+                said = (
+                    f"kind from Issue Type '{raw}'" if item.ref.key else f"kind column says '{raw}'"
+                )
                 return kind, said
             if self._is_defect_name(raw):
                 said = f"kind from Issue Type '{raw}'" if item.ref.key else f"{column} says '{raw}'"
@@ -159,15 +207,20 @@ class Vocabulary:
         for label in item.labels:
             marker = self._label_marker(label)
             if marker == "defects":
-                return ItemKind.ktlo, f"kind from the label '{label}', a defect report: fixing it is KTLO"
+                return (
+                    ItemKind.ktlo,
+                    f"kind from the label '{label}', a defect report: fixing it is KTLO",
+                )
             if marker:
                 return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}"
             kind = self._label_kind(label)
             if kind is not None:
                 if kind in _CHANGE_KINDS and (marker := self._marker(fold(item.title))):
                     name, word = marker
-                    return ItemKind.other, (f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
-                                            f"{kind.value} its label '{label}' names, not the {kind.value} itself")
+                    return ItemKind.other, (
+                        f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
+                        f"{kind.value} its label '{label}' names, not the {kind.value} itself"
+                    )
                 return kind, f"kind from the label '{label}'"
         for component in item.services:
             kind = self._label_kind(component)
@@ -175,8 +228,14 @@ class Vocabulary:
                 return kind, f"kind from the component '{component}'"
         if parent is not None and self.is_subtask(item):
             key, reading = parent
-            if reading.kind not in (ItemKind.migration, ItemKind.launch) and not reading.reason.startswith("no kind"):
-                return reading.kind, f"kind from its parent {key}, a sub-task being a step of it ({reading.reason})"
+            if reading.kind not in (
+                ItemKind.migration,
+                ItemKind.launch,
+            ) and not reading.reason.startswith("no kind"):
+                return (
+                    reading.kind,
+                    f"kind from its parent {key}, a sub-task being a step of it ({reading.reason})",
+                )
         return self._from_words(item)
 
     def _clean(self, folded: str) -> str:
@@ -205,14 +264,18 @@ class Vocabulary:
             return None
         for kind, phrases in self.kinds:
             for word in words:
-                if phrases.find_folded(f" {word} ") == word:  # the whole phrase is this kind's ("move to production")
+                if (
+                    phrases.find_folded(f" {word} ") == word
+                ):  # the whole phrase is this kind's ("move to production")
                     return kind, word
         return None
 
     def _from_words(self, item: Item) -> tuple[ItemKind, str]:
         title = fold(item.title)
         opening = fold(item.description[:_DESCRIPTION_OPENING]) if item.description else None
-        if self._telling.find_folded(title) is None and (opening is None or self._telling.find_folded(opening) is None):
+        if self._telling.find_folded(title) is None and (
+            opening is None or self._telling.find_folded(opening) is None
+        ):
             word = self._feature.find_folded(title)
             if word:
                 return ItemKind.feature, f"kind from the title word '{word}'"
@@ -235,16 +298,20 @@ class Vocabulary:
             what = _WHAT_IT_IS[name]
             kind = found[0] if found else None
             if kind in _CHANGE_KINDS or (kind is ItemKind.reliability and name != "tests"):
-                return ItemKind.other, (f"kind from the title word '{word}': {what} about the {kind.value} "
-                                        f"it mentions ('{found[1]}'), not the {kind.value} itself")
+                return ItemKind.other, (
+                    f"kind from the title word '{word}': {what} about the {kind.value} "
+                    f"it mentions ('{found[1]}'), not the {kind.value} itself"
+                )
             if name != "tests" and kind in (None, ItemKind.feature):
                 return ItemKind.other, f"kind from the title word '{word}': {what}"
         if found is None:
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
         kind, word, where = found
         if kind in (ItemKind.migration, ItemKind.launch) and _USER_STORY.match(title):
-            return ItemKind.feature, (f"a user story: '{word}' says what its user wants to do, "
-                                      f"not a {kind.value} the team makes")
+            return ItemKind.feature, (
+                f"a user story: '{word}' says what its user wants to do, "
+                f"not a {kind.value} the team makes"
+            )
         return kind, f"kind from the {where} word '{word}'"
 
 
@@ -274,7 +341,9 @@ def quarter_of(plan: Plan, override: str | None, default_weeks: float) -> Quarte
         if starts and dues:
             start, end = start or min(starts), end or max(dues)
     if start and end and end <= start:
-        start = end = None  # items that all start after they are due, or a start past the quarter: no window
+        start = end = (
+            None  # items that all start after they are due, or a start past the quarter: no window
+        )
     if s.weeks and not override:
         weeks = s.weeks
     elif start and end and end > start:
@@ -300,9 +369,13 @@ class Facts:
     capacity: dict[str, TeamCapacity] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)  # the loader's, plus what derive found
     _team_names: dict[str, str] = field(default_factory=dict)
-    _resolved: dict[str, str] = field(default_factory=dict)  # names as written -> canonical (a cache)
+    _resolved: dict[str, str] = field(
+        default_factory=dict
+    )  # names as written -> canonical (a cache)
     _service_names: dict[str, str] = field(default_factory=dict)
-    forecast: Forecast | None = None  # the delivery forecast, set by the pipeline before the rules run
+    forecast: Forecast | None = (
+        None  # the delivery forecast, set by the pipeline before the rules run
+    )
 
     def team_name(self, name: str | None) -> str | None:
         """The staffing model's spelling of a team name, or the name as written."""
@@ -388,7 +461,9 @@ class Facts:
         return None
 
 
-def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: str | None = None) -> Facts:
+def derive(
+    plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: str | None = None
+) -> Facts:
     """Everything the checks need, computed once."""
     q = quarter_of(plan, quarter, params.weeks)
     facts = Facts(plan=plan, quarter=q, params=params, vocabulary=vocabulary)
@@ -424,7 +499,11 @@ def derive(plan: Plan, params: CapacityParams, vocabulary: Vocabulary, quarter: 
             incidents[owner] += 1
     for name, team in facts.teams.items():
         facts.capacity[name] = team_capacity(
-            team, facts.items_by_team.get(name, []), params, weeks=q.weeks, incidents=incidents.get(name)
+            team,
+            facts.items_by_team.get(name, []),
+            params,
+            weeks=q.weeks,
+            incidents=incidents.get(name),
         )
     return facts
 
@@ -453,7 +532,10 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
         facts.kind_reasons[current.key] = reason
         # A defect report, or a sub-task of one ("QA - ..." under a Bug), names the failure to fix.
         if vocabulary.is_defect(current) or (
-                reading is not None and parent.key in facts.defect_work and vocabulary.is_subtask(current)):
+            reading is not None
+            and parent.key in facts.defect_work
+            and vocabulary.is_subtask(current)
+        ):
             facts.defect_work.add(current.key)
 
 
@@ -463,19 +545,36 @@ def _sizes_note(items: list[Item], params: CapacityParams) -> DataIssue | None:
     if not sized:
         return None
     used = sorted({i.estimate_size for i in sized}, key=SIZES.index)
-    table = ", ".join(f"{s} = {params.size_weeks[s]:g}" if s in params.size_weeks else f"{s} = no value (unestimated)"
-                      for s in used)
+    table = ", ".join(
+        f"{s} = {params.size_weeks[s]:g}"
+        if s in params.size_weeks
+        else f"{s} = no value (unestimated)"
+        for s in used
+    )
     where = sized[0].ref.model_copy(update={"row": None, "column": None, "key": None})
-    return DataIssue(ref=where, problem=(
-        f"{len(sized)} item{'s are' if len(sized) > 1 else ' is'} estimated in T-shirt sizes, counted as "
-        f"engineer-weeks: {table}; say what your sizes mean under [capacity] size_weeks in the config"))
+    return DataIssue(
+        ref=where,
+        problem=(
+            f"{len(sized)} item{'s are' if len(sized) > 1 else ' is'} estimated in T-shirt sizes, counted as "
+            f"engineer-weeks: {table}; say what your sizes mean under [capacity] size_weeks in the config"
+        ),
+    )
 
 
-def load_params(files: list[Path], overrides: dict[str, Any]) -> tuple[CapacityParams, dict[str, dict[str, Any]]]:
+def load_params(
+    files: list[Path], overrides: dict[str, Any]
+) -> tuple[CapacityParams, dict[str, dict[str, Any]]]:
     """Capacity coefficients from capacity.toml files, then config overrides."""
     from .packparams import read_pack_params, validated
 
-    values, described, where = read_pack_params(files, overrides, "capacity", set(CapacityParams.model_fields))
-    params = validated(CapacityParams, values, where, "capacity",
-                       "`roadmap-audit rules explain CAP001` shows every capacity coefficient")
+    values, described, where = read_pack_params(
+        files, overrides, "capacity", set(CapacityParams.model_fields)
+    )
+    params = validated(
+        CapacityParams,
+        values,
+        where,
+        "capacity",
+        "`roadmap-audit rules explain CAP001` shows every capacity coefficient",
+    )
     return params, described

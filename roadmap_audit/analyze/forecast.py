@@ -40,12 +40,12 @@ import datetime as dt
 import hashlib
 import math
 import random
-from bisect import bisect_right
-from heapq import heappop, heappush
-from statistics import NormalDist
-from pathlib import Path
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
+from heapq import heappop, heappush
+from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,7 +62,9 @@ class ForecastParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    runs: int = Field(1000, ge=1, le=100_000)  # each run keeps a finish time per item (8 bytes): bounded memory
+    runs: int = Field(
+        1000, ge=1, le=100_000
+    )  # each run keeps a finish time per item (8 bytes): bounded memory
     seed: int = 2026
     effort_spread: float = Field(0.35, ge=0, le=3)
     migration_spread: float = Field(0.6, ge=0, le=3)
@@ -73,12 +75,18 @@ class ForecastParams(BaseModel):
     max_item_runs: int = Field(1_000_000, ge=1, le=10_000_000)
 
 
-def load_forecast_params(files: list[Path], overrides: dict[str, Any]) -> tuple[ForecastParams, dict[str, dict]]:
+def load_forecast_params(
+    files: list[Path], overrides: dict[str, Any]
+) -> tuple[ForecastParams, dict[str, dict]]:
     """Parameters from forecast.toml files, then config overrides; each with where it came from."""
     from .packparams import read_pack_params, validated
 
-    values, described, where = read_pack_params(files, overrides, "forecast", set(ForecastParams.model_fields))
-    params = validated(ForecastParams, values, where, "forecast", "see the Delivery forecast section of the README")
+    values, described, where = read_pack_params(
+        files, overrides, "forecast", set(ForecastParams.model_fields)
+    )
+    params = validated(
+        ForecastParams, values, where, "forecast", "see the Delivery forecast section of the README"
+    )
     return params, described
 
 
@@ -122,7 +130,12 @@ class _Setup:
                     spread = max(spread, p.migration_spread)
                 if estimate is None:
                     spread = max(spread, p.unestimated_spread)
-                order = (t, priority_rank(item.priority), item.due or dt.date.max, position[id(item)])
+                order = (
+                    t,
+                    priority_rank(item.priority),
+                    item.due or dt.date.max,
+                    position[id(item)],
+                )
                 rows.append((order, item, estimate, spread))
         rows.sort(key=lambda r: r[0])
         self.keys = [r[1].key for r in rows]
@@ -176,7 +189,9 @@ def stream(seed: int, *names: str):
     in every process and on every machine.
     """
     text = "\x1f".join((str(seed), *names)).encode("utf-8", "surrogatepass")
-    return random.Random(int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big")).random
+    return random.Random(
+        int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big")
+    ).random
 
 
 def simulate(setup: _Setup, p: ForecastParams, runs: int) -> Iterator[list[float]]:
@@ -198,12 +213,18 @@ def simulate(setup: _Setup, p: ForecastParams, runs: int) -> Iterator[list[float
     shares = []
     for t, name in enumerate(setup.teams):
         rand = stream(p.seed, "team", name)
-        shares.append(array("d", [min(unplanned[t] * share_table[int(rand() * q)], u_cap) for _ in range(runs)]))
+        shares.append(
+            array(
+                "d", [min(unplanned[t] * share_table[int(rand() * q)], u_cap) for _ in range(runs)]
+            )
+        )
     efforts = []
     for key, m, sigma in zip(setup.keys, setup.median, setup.spread):
         rand, table = stream(p.seed, "item", key), tables[sigma]
         m = max(m, 1e-9)  # a zero estimate takes no time, even for a team with none
-        efforts.append(array("d", [m * table[int(rand() * q)] for _ in range(runs)]))  # 8 bytes a draw
+        efforts.append(
+            array("d", [m * table[int(rand() * q)] for _ in range(runs)])
+        )  # 8 bytes a draw
     share_rows = zip(*shares) if shares else [()] * runs  # run by run, transposed in C
     effort_rows = zip(*efforts) if efforts else [()] * runs
     for share_of_run, effort_of_run in zip(share_rows, effort_rows):
@@ -299,11 +320,13 @@ def coarseness(runs: int) -> int:
 
 def thinned(runs: int, p: ForecastParams, items: int) -> str:
     """Why the forecast ran fewer runs than asked, and what that does to its figures."""
-    return (f"{runs:,} runs instead of {p.runs:,}: {items:,} items x {p.runs:,} runs is above the budget of "
-            f"{p.max_item_runs:,} item-runs (forecast.max_item_runs), which keeps the forecast to seconds. "
-            f"With {runs:,} runs every P50, P85 and chance is coarse: a chance near 50 % is known to about "
-            f"+/- {coarseness(runs)} points (against +/- {coarseness(p.runs)} with {p.runs:,} runs); "
-            "raise forecast.max_item_runs for finer figures at the cost of time")
+    return (
+        f"{runs:,} runs instead of {p.runs:,}: {items:,} items x {p.runs:,} runs is above the budget of "
+        f"{p.max_item_runs:,} item-runs (forecast.max_item_runs), which keeps the forecast to seconds. "
+        f"With {runs:,} runs every P50, P85 and chance is coarse: a chance near 50 % is known to about "
+        f"+/- {coarseness(runs)} points (against +/- {coarseness(p.runs)} with {p.runs:,} runs); "
+        "raise forecast.max_item_runs for finer figures at the cost of time"
+    )
 
 
 def forecast(facts: Facts, p: ForecastParams) -> Forecast:
@@ -326,9 +349,13 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     if no_team:
         notes.append(f"{no_team} open items have no team and are not forecast")
     if setup.not_waited:
-        notes.append(f"{len(setup.not_waited)} dependencies on work outside the forecast are taken as met")
+        notes.append(
+            f"{len(setup.not_waited)} dependencies on work outside the forecast are taken as met"
+        )
     if setup.in_cycles:
-        notes.append(f"{setup.in_cycles} items in dependency cycles do not wait for each other (see DEP003)")
+        notes.append(
+            f"{setup.in_cycles} items in dependency cycles do not wait for each other (see DEP003)"
+        )
     if start is None:
         notes.append("the quarter has no start date, so due dates cannot be checked: weeks only")
 
@@ -357,29 +384,64 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
         p_on_time = None
         if due is not None and start is not None:
             limit = due_weeks(start, due)
-            p_on_time = round(bisect_right(values, limit + 1e-9) / len(values), 4) if values else None
+            p_on_time = (
+                round(bisect_right(values, limit + 1e-9) / len(values), 4) if values else None
+            )
         p50, p85 = percentile(values, 0.5), percentile(values, 0.85)
-        items.append(ForecastItem(
-            key=item.key, team=setup.teams[setup.team_of[i]], committed=item.committed,
-            due=due, due_basis=basis if due is not None else None,
-            estimate_weeks=round(setup.median[i], 3), estimated=setup.estimated[i], spread=setup.spread[i],
-            p_on_time=p_on_time, p50_weeks=_week(p50), p85_weeks=_week(p85),
-            p50_date=_date(start, p50), p85_date=_date(start, p85),
-        ))
+        items.append(
+            ForecastItem(
+                key=item.key,
+                team=setup.teams[setup.team_of[i]],
+                committed=item.committed,
+                due=due,
+                due_basis=basis if due is not None else None,
+                estimate_weeks=round(setup.median[i], 3),
+                estimated=setup.estimated[i],
+                spread=setup.spread[i],
+                p_on_time=p_on_time,
+                p50_weeks=_week(p50),
+                p85_weeks=_week(p85),
+                p50_date=_date(start, p50),
+                p85_date=_date(start, p85),
+            )
+        )
 
     teams = []
     for t, name in enumerate(setup.teams):
         lo, hi = spans[t]
-        teams.append(_completion(team_done[t], start, end_weeks, team=name, items=hi - lo,
-                                 pace_weeks=round(setup.base_pace[t], 3),
-                                 unplanned_share=round(setup.unplanned[t], 3)))
-    plan = _completion(plan_done, start, end_weeks, team="(plan)", items=len(setup.keys),
-                       pace_weeks=round(sum(setup.base_pace), 3),
-                       unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3))
+        teams.append(
+            _completion(
+                team_done[t],
+                start,
+                end_weeks,
+                team=name,
+                items=hi - lo,
+                pace_weeks=round(setup.base_pace[t], 3),
+                unplanned_share=round(setup.unplanned[t], 3),
+            )
+        )
+    plan = _completion(
+        plan_done,
+        start,
+        end_weeks,
+        team="(plan)",
+        items=len(setup.keys),
+        pace_weeks=round(sum(setup.base_pace), 3),
+        unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3),
+    )
     return Forecast(
-        runs=runs, runs_asked=p.runs, seed=p.seed, weeks=setup.weeks, end_weeks=round(end_weeks, 3), start=start, end=end,
+        runs=runs,
+        runs_asked=p.runs,
+        seed=p.seed,
+        weeks=setup.weeks,
+        end_weeks=round(end_weeks, 3),
+        start=start,
+        end=end,
         params={k: v for k, v in p.model_dump().items() if k not in ("runs", "seed")},
-        plan=plan, teams=teams, items=items, notes=notes,
+        plan=plan,
+        teams=teams,
+        items=items,
+        notes=notes,
     )
 
 
@@ -399,10 +461,18 @@ def _weighted(values: list[float], weights: list[float]) -> float:
     return sum(v * w for v, w in zip(values, weights)) / total if total else 0.0
 
 
-def _completion(done: array | list[float], start: dt.date | None, end_weeks: float, **fields) -> ForecastTeam:
+def _completion(
+    done: array | list[float], start: dt.date | None, end_weeks: float, **fields
+) -> ForecastTeam:
     """When all of a team's (or the plan's) open items are done: `done` holds one finish per run."""
     values = sorted(done) if fields["items"] else []
     p50, p85 = percentile(values, 0.5), percentile(values, 0.85)
     by_end = round(bisect_right(values, end_weeks + 1e-9) / len(values), 4) if values else None
-    return ForecastTeam(**fields, p50_weeks=_week(p50), p85_weeks=_week(p85), p50_date=_date(start, p50),
-                        p85_date=_date(start, p85), p_by_end=by_end)
+    return ForecastTeam(
+        **fields,
+        p50_weeks=_week(p50),
+        p85_weeks=_week(p85),
+        p50_date=_date(start, p50),
+        p85_date=_date(start, p85),
+        p_by_end=by_end,
+    )

@@ -29,7 +29,9 @@ def read_pack_params(
         data = read_toml(path, what="rule pack file")
         table = data.get("params", {})
         if not isinstance(table, dict):
-            raise InputError("key 'params' must be a table of [params.NAME] entries", where=str(path))
+            raise InputError(
+                "key 'params' must be a table of [params.NAME] entries", where=str(path)
+            )
         for name, spec in table.items():
             if not isinstance(spec, dict) or "value" not in spec:
                 raise InputError(f"key 'params.{name}' needs a value and a source", where=str(path))
@@ -39,9 +41,14 @@ def read_pack_params(
     allowed = known if known is not None else set(values)
     for name, value in overrides.items():
         if name not in allowed:  # the CLI names the config file that set it
-            raise InputError(f"unknown key '{section}.{name}' ({did_you_mean(name, allowed, 'keys')})")
+            raise InputError(
+                f"unknown key '{section}.{name}' ({did_you_mean(name, allowed, 'keys')})"
+            )
         if isinstance(value, dict) and isinstance(values.get(name), dict):
-            value = {**values[name], **value}  # a table is overridden key by key: { M = 4 } keeps the other sizes
+            value = {
+                **values[name],
+                **value,
+            }  # a table is overridden key by key: { M = 4 } keeps the other sizes
         values[name] = value
         described.setdefault(name, {})["value"] = value
         described[name]["source"] = "set in the config"
@@ -49,7 +56,9 @@ def read_pack_params(
     return values, described, where
 
 
-def validated(model: type[M], values: dict[str, Any], where: dict[str, str], section: str, hint: str) -> M:
+def validated(
+    model: type[M], values: dict[str, Any], where: dict[str, str], section: str, hint: str
+) -> M:
     """The parameters as `model`, or one InputError naming the key and the file (or the config) that set it."""
     try:
         return model(**values)
@@ -57,5 +66,8 @@ def validated(model: type[M], values: dict[str, Any], where: dict[str, str], sec
         loc = exc.errors()[0]["loc"]
         origin = where.get(str(loc[0])) if loc else None
         prefix = f"{section}." if origin == "the config" else "params."
-        raise InputError(validation_line(exc, model, prefix), where=origin if origin != "the config" else None,
-                         hint=hint) from exc
+        raise InputError(
+            validation_line(exc, model, prefix),
+            where=origin if origin != "the config" else None,
+            hint=hint,
+        ) from exc

@@ -33,16 +33,22 @@ if TYPE_CHECKING:
     from .facts import Facts
 
 
-LEAD_SHARE = 0.5  # of one person's quarter: the most of one item its named people are taken to do alone
+LEAD_SHARE = (
+    0.5  # of one person's quarter: the most of one item its named people are taken to do alone
+)
 
 
 @dataclass
 class Person:
     name: str  # as first written in the plan
     items: list[Item] = field(default_factory=list)  # open items they own (are named on)
-    item_weeks: dict[str, float] = field(default_factory=dict)  # what they do of each estimated open item
+    item_weeks: dict[str, float] = field(
+        default_factory=dict
+    )  # what they do of each estimated open item
     owned_weeks: dict[str, float] = field(default_factory=dict)  # the whole estimate of those items
-    shared: dict[str, str] = field(default_factory=dict)  # why not all theirs: "with Bob", "led with ..."
+    shared: dict[str, str] = field(
+        default_factory=dict
+    )  # why not all theirs: "with Bob", "led with ..."
     sole_expert_of: list[Service] = field(default_factory=list)
     expert_of: list[Service] = field(default_factory=list)
     capacity_weeks: float = 0.0
@@ -58,7 +64,6 @@ class Person:
         return self.planned_weeks / self.capacity_weeks if self.capacity_weeks > 0 else 0.0
 
 
-
 def named(item: Item, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The people an item's owner cell names ("Ann Lee, Bob Ray; Cy" is three), each once.
 
@@ -71,16 +76,24 @@ def named(item: Item, known: frozenset[str] | set[str] = frozenset()) -> list[st
         names = parse_list(item.owner)
     except ParseError:
         names = [item.owner]
-    if (len(names) == 2 and item.owner.count(",") == 1 and not any(c in item.owner for c in ";|\t\r\n")
-            and all(len(n.split()) == 1 for n in names) and not any(normalize_name(n) in known for n in names)):
+    if (
+        len(names) == 2
+        and item.owner.count(",") == 1
+        and not any(c in item.owner for c in ";|\t\r\n")
+        and all(len(n.split()) == 1 for n in names)
+        and not any(normalize_name(n) in known for n in names)
+    ):
         names = [item.owner]
     return list({normalize_name(n): n.strip() for n in names if normalize_name(n)}.values())
 
 
 def person_weeks(facts: Facts, team: Team | None) -> float:
     """One person's quarter: weeks x availability x focus factor (the team's availability when known)."""
-    availability = (team.availability if team is not None and team.availability is not None
-                    else facts.params.availability)
+    availability = (
+        team.availability
+        if team is not None and team.availability is not None
+        else facts.params.availability
+    )
     return facts.quarter.weeks * availability * facts.params.focus_factor
 
 
@@ -89,7 +102,9 @@ def share_of(weeks: float, names: int, headcount: float | None, lead: float) -> 
     own = weeks / names
     if own <= lead:
         return own
-    spread = weeks / max(headcount, names) if headcount else 0.0  # no headcount: the lead's share alone
+    spread = (
+        weeks / max(headcount, names) if headcount else 0.0
+    )  # no headcount: the lead's share alone
     return min(own, max(lead, spread))
 
 
@@ -101,7 +116,11 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         key = normalize_name(name)
         return found.setdefault(key, Person(name=name.strip()))
 
-    known = {normalize_name(i.owner) for i in facts.plan.items if i.owner and not any(c in i.owner for c in ",;|")}
+    known = {
+        normalize_name(i.owner)
+        for i in facts.plan.items
+        if i.owner and not any(c in i.owner for c in ",;|")
+    }
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
     for item in facts.open_items():
         names = named(item, known)
@@ -111,7 +130,11 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         team = facts.teams.get(team_name or "")
         weeks = item_weeks(item, team, facts.params.size_weeks)
         lead = lead_share * person_weeks(facts, team)
-        share = None if weeks is None else share_of(weeks, len(names), team.headcount if team else None, lead)
+        share = (
+            None
+            if weeks is None
+            else share_of(weeks, len(names), team.headcount if team else None, lead)
+        )
         for name in names:
             p = person(name)
             p.items.append(item)
@@ -128,7 +151,9 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
             if why:
                 p.shared[item.key] = "; ".join(why)
     for service in facts.services.values():
-        experts = list(dict.fromkeys(normalize_name(e) for e in service.experts if normalize_name(e)))
+        experts = list(
+            dict.fromkeys(normalize_name(e) for e in service.experts if normalize_name(e))
+        )
         for expert in service.experts:
             if normalize_name(expert):
                 p = person(expert)
@@ -141,16 +166,22 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         p.expert_of = list({s.service: s for s in p.expert_of}.values())
         p.teams = list(dict.fromkeys(p.teams))
         team = facts.teams.get(p.teams[0]) if p.teams else None
-        availability = (team.availability if team is not None and team.availability is not None
-                        else facts.params.availability)
+        availability = (
+            team.availability
+            if team is not None and team.availability is not None
+            else facts.params.availability
+        )
         p.capacity_weeks = person_weeks(facts, team)
-        p.capacity_basis = (f"{facts.quarter.weeks:g} weeks x availability {availability:g} x focus "
-                            f"{facts.params.focus_factor:g}")
+        p.capacity_basis = (
+            f"{facts.quarter.weeks:g} weeks x availability {availability:g} x focus "
+            f"{facts.params.focus_factor:g}"
+        )
     return found
 
 
-def critical_reason(facts: Facts, item: Item, *, priorities: list[str], max_tier: int | None,
-                    committed: bool) -> str | None:
+def critical_reason(
+    facts: Facts, item: Item, *, priorities: list[str], max_tier: int | None, committed: bool
+) -> str | None:
     """Why an item counts as critical work (its priority, a committed date, a critical
     service it touches), or None."""
     reasons = []

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-_PRIORITY_WORDS = {"highest": 0, "critical": 0, "blocker": 0, "high": 1, "medium": 2, "normal": 2,
-                   "low": 3, "lowest": 4, "trivial": 4,
-                   # MoSCoW, as roadmaps often rank: must have ... won't have (this time)
-                   "must": 1, "should": 2, "could": 3, "wont": 4, "won't": 4, "will not": 4}
+_PRIORITY_WORDS = {
+    "highest": 0,
+    "critical": 0,
+    "blocker": 0,
+    "high": 1,
+    "medium": 2,
+    "normal": 2,
+    "low": 3,
+    "lowest": 4,
+    "trivial": 4,
+    # MoSCoW, as roadmaps often rank: must have ... won't have (this time)
+    "must": 1,
+    "should": 2,
+    "could": 3,
+    "wont": 4,
+    "won't": 4,
+    "will not": 4,
+}
 
 
 def priority_rank(priority: str | None) -> int:

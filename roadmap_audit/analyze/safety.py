@@ -22,14 +22,35 @@ from .words import PhraseSet, fold
 # Clauses end where find_affirmed ends them (. , ; ! ? a line break, "but"); not at a colon or
 # a dash, which join a practice to what is said of it: "Revert: not possible", "load test - TBD".
 _CLAUSES = re.compile(r"[.,;!?\n]+|\bbut\b", re.IGNORECASE)
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:atlassian\.net|com|org|io|net)/\S*", re.IGNORECASE)
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:atlassian\.net|com|org|io|net)/\S*", re.IGNORECASE
+)
 # What a cell holding a link may say around it and still be "a bare link with no words".
-_LINK_FILLER = frozenset({"see", "link", "doc", "docs", "here", "url", "the", "in", "at", "on", "wiki",
-                          "confluence", "page", "this", "ticket"})
+_LINK_FILLER = frozenset(
+    {
+        "see",
+        "link",
+        "doc",
+        "docs",
+        "here",
+        "url",
+        "the",
+        "in",
+        "at",
+        "on",
+        "wiki",
+        "confluence",
+        "page",
+        "this",
+        "ticket",
+    }
+)
 # Words that make a way back a guess rather than a plan: "maybe revert", "probably restore".
 _HEDGES = frozenset({"maybe", "probably", "possibly", "perhaps", "hopefully", "might"})
 
-MAX_DEPTH = 20  # levels of parents walked up from an item: initiative > epic > story > sub-task, with room
+MAX_DEPTH = (
+    20  # levels of parents walked up from an item: initiative > epic > story > sub-task, with room
+)
 
 Verdict = Literal["empty", "plan", "missing", "unclear"]
 
@@ -68,9 +89,13 @@ def _affirmed_in(phrases: PhraseSet, clause: str) -> str | None:
     return None if not _HEDGES.isdisjoint(before) else found
 
 
-def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: str | None,
-                   small: PhraseSet | None = None, production: PhraseSet | None = None
-                   ) -> tuple[str | None, str | None]:
+def practice_named(
+    phrases: PhraseSet,
+    placeholders: PhraseSet | None,
+    *texts: str | None,
+    small: PhraseSet | None = None,
+    production: PhraseSet | None = None,
+) -> tuple[str | None, str | None]:
     """(phrase, None) for the first practice a text affirms in a clause free of placeholders,
     else (None, the first clause that names a practice only to deny it or leave it open).
 
@@ -87,7 +112,12 @@ def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: s
             if phrases.find(clause) is None:
                 continue
             found = _affirmed_in(phrases, clause)
-            if found and small is not None and small.find(clause) and not (production and production.find(clause)):
+            if (
+                found
+                and small is not None
+                and small.find(clause)
+                and not (production and production.find(clause))
+            ):
                 found = None
             if found and (placeholders is None or placeholders.find(clause) is None):
                 return found, None
@@ -95,8 +125,13 @@ def practice_named(phrases: PhraseSet, placeholders: PhraseSet | None, *texts: s
     return None, denied
 
 
-def read_cell(text: str | None, way_back: PhraseSet, placeholders: PhraseSet, refusals: PhraseSet,
-              pointers: PhraseSet | None = None) -> Reading:
+def read_cell(
+    text: str | None,
+    way_back: PhraseSet,
+    placeholders: PhraseSet,
+    refusals: PhraseSet,
+    pointers: PhraseSet | None = None,
+) -> Reading:
     """How a person reads a rollback cell.
 
     A way back named in a clause with no placeholder or refusal is a plan ("Restore from
@@ -126,10 +161,16 @@ def read_cell(text: str | None, way_back: PhraseSet, placeholders: PhraseSet, re
     for clause in clauses:
         marker = pointers.find(clause) if pointers is not None else None
         if marker and not way_back.find(clause):
-            return Reading("missing", _as_written(clause, marker), "a pointer elsewhere, with no way back in the cell")
+            return Reading(
+                "missing",
+                _as_written(clause, marker),
+                "a pointer elsewhere, with no way back in the cell",
+            )
     for clause in clauses:
         if way_back.find(clause):
-            return Reading("missing", clause, "names a way back only to rule it out or leave it open")
+            return Reading(
+                "missing", clause, "names a way back only to rule it out or leave it open"
+            )
     unlinked = _LINK.sub(" ", text)
     words = set(fold(unlinked).split())
     if unlinked != text and words <= _LINK_FILLER:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-
 from ..model import Incident, Item, Service
 
 if TYPE_CHECKING:

@@ -14,8 +14,21 @@ from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Letters that carry no accent mark to drop, so NFKD leaves them whole: Polish "Błąd" reads "blad".
-_UNMARKED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
-                           "œ": "oe", "Œ": "OE", "ı": "i"})
+_UNMARKED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -25,8 +38,6 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " " + _NON_WORD.sub(" ", text).strip() + " "
-
-
 
 
 _STAR, _SEP, _END = "[a-z0-9]*", " ?", ""
@@ -56,10 +67,18 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
 
     def emit(node: dict) -> str:
-        branches = [(re.escape(a) if len(a) == 1 else a) + emit(child) for a, child in node.items() if a != _END]
+        branches = [
+            (re.escape(a) if len(a) == 1 else a) + emit(child)
+            for a, child in node.items()
+            if a != _END
+        ]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 and len(node) == 1 else "(?:" + "|".join(branches) + ")"
+        body = (
+            branches[0]
+            if len(branches) == 1 and len(node) == 1
+            else "(?:" + "|".join(branches) + ")"
+        )
         return body + ("?" if _END in node else "")
 
     return re.compile(r"(?<= )" + emit(trie) + r"(?= )")
@@ -118,7 +137,7 @@ class PhraseSet:
                 folded = fold(clause)
                 for match in self._regex.finditer(folded):
                     before = folded[: match.start()].split()[-3:]
-                    after = folded[match.end():].split()[:2]
+                    after = folded[match.end() :].split()[:2]
                     if NEGATORS.isdisjoint(before) and NEGATORS.isdisjoint(after):
                         return Affirmed(match.group(0).strip(), None)
                     denied = denied or " ".join(clause.split())
@@ -127,8 +146,26 @@ class PhraseSet:
 
 # Words that deny a practice named next to them. "t" is what is left of "don't",
 # "won't" and "isn't" once text is folded to words.
-NEGATORS = frozenset({"no", "not", "without", "never", "nor", "none", "cannot", "t", "skip", "skipped",
-                      "skipping", "lacks", "lacking", "dropped", "cancelled", "canceled"})
+NEGATORS = frozenset(
+    {
+        "no",
+        "not",
+        "without",
+        "never",
+        "nor",
+        "none",
+        "cannot",
+        "t",
+        "skip",
+        "skipped",
+        "skipping",
+        "lacks",
+        "lacking",
+        "dropped",
+        "cancelled",
+        "canceled",
+    }
+)
 _CLAUSES = re.compile(r"[.,;!?\n]+|\bbut\b", re.IGNORECASE)
 
 

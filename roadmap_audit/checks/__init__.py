@@ -3,5 +3,5 @@
 Importing this package registers every check kind in REGISTRY.
 """
 
-from .base import REGISTRY, CheckKind, Hit, Params, check  # noqa: F401
 from . import changes, data, forecast, graph, items, ownership, people, reliability, services, teams  # noqa: F401,E402  (registration)
+from .base import REGISTRY, CheckKind, Hit, Params, check  # noqa: F401

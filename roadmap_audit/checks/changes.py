@@ -87,8 +87,9 @@ def _assumed(item: Item) -> str | None:
     return None
 
 
-def _largest_stack(windows: dict[str, tuple[dt.date, dt.date]], min_days: int
-                   ) -> tuple[list[str], dt.date, dt.date]:
+def _largest_stack(
+    windows: dict[str, tuple[dt.date, dt.date]], min_days: int
+) -> tuple[list[str], dt.date, dt.date]:
     """The most changes whose windows all share at least `min_days` days, and that shared span.
 
     Two windows share d days exactly when the windows shortened by d - 1 days at the
@@ -102,7 +103,9 @@ def _largest_stack(windows: dict[str, tuple[dt.date, dt.date]], min_days: int
         return end if end == dt.date.max else end - shrink
 
     spans = [(s, shortened(e)) for s, e in windows.values()]
-    spans = [(s, e) for s, e in spans if s <= e]  # shorter than min_days: shares that many with nothing
+    spans = [
+        (s, e) for s, e in spans if s <= e
+    ]  # shorter than min_days: shares that many with nothing
     starts = sorted(s for s, _ in spans)
     ends = sorted(e for _, e in spans)
     depth, best_depth, at = 0, 0, dt.date.min
@@ -133,12 +136,16 @@ def _stagger(facts: Facts, stacked: list[Item]) -> str:
 
     order = sorted(stacked, key=lambda i: (_shown(facts, i)[1], i.key))
     first, rest = order[0], order[1:]
-    fix = (f"Sequence them: let {first.key} land first (due {_when(_shown(facts, first)[1])}) and schedule the "
-           f"cutover or go-live of {_some([i.key for i in rest])} only after it has settled")
+    fix = (
+        f"Sequence them: let {first.key} land first (due {_when(_shown(facts, first)[1])}) and schedule the "
+        f"cutover or go-live of {_some([i.key for i in rest])} only after it has settled"
+    )
     from ..load.schema import is_in_progress
 
-    movable = sorted((i for i in rest if not i.committed and not is_in_progress(i.status)),
-                     key=lambda i: (-priority_rank(i.priority), i.key))
+    movable = sorted(
+        (i for i in rest if not i.committed and not is_in_progress(i.status)),
+        key=lambda i: (-priority_rank(i.priority), i.key),
+    )
     if movable:
         fix += f", or move {movable[0].key} (not committed, not started) to the next quarter."
     elif all(i.committed for i in stacked):
@@ -157,7 +164,9 @@ def _counted(facts: Facts, stacked: list[Item]) -> str:
         counts[kind] = counts.get(kind, 0) + 1
     plural = {"migration": "migrations", "launch": "launches"}
     ordered = sorted(counts.items(), key=lambda kv: (kv[0] != "migration", kv[0]))
-    parts = [f"one {kind}" if n == 1 else f"{n} {plural.get(kind, kind + 's')}" for kind, n in ordered]
+    parts = [
+        f"one {kind}" if n == 1 else f"{n} {plural.get(kind, kind + 's')}" for kind, n in ordered
+    ]
     return " and ".join(parts) + " are"
 
 
@@ -188,42 +197,70 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
     for (kind, name), items in sorted(groups.items()):
         if len(items) < p.min_stacked:
             continue
-        stack, first, last = _largest_stack({i.key: windows[i.key] for i in items}, p.min_overlap_days)
+        stack, first, last = _largest_stack(
+            {i.key: windows[i.key] for i in items}, p.min_overlap_days
+        )
         if len(stack) < p.min_stacked:
             continue
         stacked = [facts.items[k] for k in stack]
         teams = tuple(dict.fromkeys(facts.team_of(i) or "" for i in stacked))
         # A service stack inside one team is the team's stack, already reported under the team.
-        if kind == "service" and "team" in p.by and len([t for t in teams if t]) <= 1 and all(teams):
+        if (
+            kind == "service"
+            and "team" in p.by
+            and len([t for t in teams if t]) <= 1
+            and all(teams)
+        ):
             continue
         listed = "; ".join(
             f"{i.key} {facts.kind(i).value} '{i.title}' ({_when(shown[i.key][0])} to {_when(shown[i.key][1])}"
-            + (", committed" if i.committed else "") + ")" for i in stacked[:LISTED])
+            + (", committed" if i.committed else "")
+            + ")"
+            for i in stacked[:LISTED]
+        )
         if len(stacked) > LISTED:
             listed += f"; and {len(stacked) - LISTED:,} more"
         assumed = [a for a in map(_assumed, stacked) if a]
-        where = f"{name}" if kind == "team" else f"service {name} ({', '.join(t or 'no team' for t in teams)})"
-        consequence = ("When something breaks in that window nobody can tell which change caused it, and the "
-                       "same people watch every rollout and run every rollback" if kind == "team" else
-                       "When the service degrades in that window nobody can tell which team's change caused it, "
-                       "and each rollback has to reckon with the other changes")
-        message = (f"{_counted(facts, stacked)} in flight together on {where} from "
-                   f"{_when(first)} to {_when(last)}: {listed}. {consequence}")
+        where = (
+            f"{name}"
+            if kind == "team"
+            else f"service {name} ({', '.join(t or 'no team' for t in teams)})"
+        )
+        consequence = (
+            "When something breaks in that window nobody can tell which change caused it, and the "
+            "same people watch every rollout and run every rollback"
+            if kind == "team"
+            else "When the service degrades in that window nobody can tell which team's change caused it, "
+            "and each rollback has to reckon with the other changes"
+        )
+        message = (
+            f"{_counted(facts, stacked)} in flight together on {where} from "
+            f"{_when(first)} to {_when(last)}: {listed}. {consequence}"
+        )
         if assumed:
             message += ". " + _some(assumed, "; ")
         folded = [f"{_some(steps_of[i.key])} under {i.key}" for i in stacked if steps_of.get(i.key)]
         if folded:
-            message += ". Counted as steps of their parent change, not as changes of their own: " + _some(folded, "; ")
+            message += (
+                ". Counted as steps of their parent change, not as changes of their own: "
+                + _some(folded, "; ")
+            )
         fix = _stagger(facts, stacked)
         evidence = []
         for item in stacked[:LISTED]:
             col = item.columns.get("start") or item.columns.get("due")
-            evidence.append(Evidence.of(item.ref.at(col) if col else item.ref,
-                                        f"{item.key}: {facts.kind(item).value}, {_when(shown[item.key][0])} to "
-                                        f"{_when(shown[item.key][1])}"
-                                        + (" (dates assumed)" if _assumed(item) else "")))
-        severity = (p.escalate_to if p.escalate_to and p.escalate_at is not None and len(stacked) >= p.escalate_at
-                    else None)
+            evidence.append(
+                Evidence.of(
+                    item.ref.at(col) if col else item.ref,
+                    f"{item.key}: {facts.kind(item).value}, {_when(shown[item.key][0])} to "
+                    f"{_when(shown[item.key][1])}" + (" (dates assumed)" if _assumed(item) else ""),
+                )
+            )
+        severity = (
+            p.escalate_to
+            if p.escalate_to and p.escalate_at is not None and len(stacked) >= p.escalate_at
+            else None
+        )
         yield Hit(
             subject=team_subject(name) if kind == "team" else Subject(kind="service", id=name),
             message=message,

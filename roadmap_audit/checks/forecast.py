@@ -30,31 +30,59 @@ def committed_item_unlikely_on_time(facts: Facts, p: OnTimeParams) -> Iterator[H
             continue
         item = facts.items[f.key]
         team = teams[f.team]
-        held = f"its due date {f.due.isoformat()}" if f.due_basis == "due date" else \
-            f"the quarter's end {f.due.isoformat()} (it has no due date)"
-        finish = (f"half the runs finish it by {f.p50_date.isoformat()} (week {f.p50_weeks:.1f}) and 85 % by "
-                  f"{f.p85_date.isoformat()} (week {f.p85_weeks:.1f})" if f.p85_date and f.p50_date
-                  else "in most runs it does not finish at all: its team has no capacity for it")
-        size = (f"{f.estimate_weeks:g} engineer-weeks" if f.estimated
-                else f"no estimate (counted as {f.estimate_weeks:g} engineer-weeks)")
+        held = (
+            f"its due date {f.due.isoformat()}"
+            if f.due_basis == "due date"
+            else f"the quarter's end {f.due.isoformat()} (it has no due date)"
+        )
+        finish = (
+            f"half the runs finish it by {f.p50_date.isoformat()} (week {f.p50_weeks:.1f}) and 85 % by "
+            f"{f.p85_date.isoformat()} (week {f.p85_weeks:.1f})"
+            if f.p85_date and f.p50_date
+            else "in most runs it does not finish at all: its team has no capacity for it"
+        )
+        size = (
+            f"{f.estimate_weeks:g} engineer-weeks"
+            if f.estimated
+            else f"no estimate (counted as {f.estimate_weeks:g} engineer-weeks)"
+        )
         waits = sorted(facts.open_graph.waits_on(f.key))
         waits_text = ", ".join(
             f"{k} ({by_key[k].team}, half the runs done by week {by_key[k].p50_weeks:.1f})"
-            if k in by_key and by_key[k].p50_weeks is not None else k for k in waits)
+            if k in by_key and by_key[k].p50_weeks is not None
+            else k
+            for k in waits
+        )
         chance = f"{f.p_on_time:.0%}" if f.p_on_time >= 0.005 else "fewer than 1 %"
-        unplanned = (f", less about {team.unplanned_share:.0%} for unplanned work" if team.unplanned_share > 0
-                     else "")
-        message = (f"{f.key} is committed for {held}, but lands by then in {chance} of {fc.runs:,} "
-                   f"simulated quarters: {finish}. It is {size}; {f.team} has {team.pace_weeks:.1f} "
-                   f"engineer-weeks a week{unplanned}" + (f"; it waits for {waits_text}" if waits else ""))
-        due_note = (f"{f.key}: due {f.due.isoformat()}" if f.due_basis == "due date"
-                    else f"{f.key}: no due date, held to the quarter's end {f.due.isoformat()}")
-        evidence = [Evidence.of(item.cell("due"), due_note),
-                    Evidence.of(item.cell("estimate"), f"{f.key}: {size}"),
-                    Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model")]
+        unplanned = (
+            f", less about {team.unplanned_share:.0%} for unplanned work"
+            if team.unplanned_share > 0
+            else ""
+        )
+        message = (
+            f"{f.key} is committed for {held}, but lands by then in {chance} of {fc.runs:,} "
+            f"simulated quarters: {finish}. It is {size}; {f.team} has {team.pace_weeks:.1f} "
+            f"engineer-weeks a week{unplanned}" + (f"; it waits for {waits_text}" if waits else "")
+        )
+        due_note = (
+            f"{f.key}: due {f.due.isoformat()}"
+            if f.due_basis == "due date"
+            else f"{f.key}: no due date, held to the quarter's end {f.due.isoformat()}"
+        )
+        evidence = [
+            Evidence.of(item.cell("due"), due_note),
+            Evidence.of(item.cell("estimate"), f"{f.key}: {size}"),
+            Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model"),
+        ]
         if waits:
-            evidence.append(Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}"))
-        escalate = p.escalate_below is not None and p.escalate_to is not None and f.p_on_time < p.escalate_below
+            evidence.append(
+                Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}")
+            )
+        escalate = (
+            p.escalate_below is not None
+            and p.escalate_to is not None
+            and f.p_on_time < p.escalate_below
+        )
         # What is at stake ranks it: a promise made outside the team (committed), one that waits on another
         # team's work or that other teams' committed work waits on, and how small its chance is.
         graph = facts.open_graph

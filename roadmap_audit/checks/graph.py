@@ -32,9 +32,10 @@ from .reliability import missing_plan_fields
 from .services import possessive, service_subject
 
 
-
 def _team_list(counts: Counter) -> str:
-    return ", ".join(f"{team} {n}" for team, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+    return ", ".join(
+        f"{team} {n}" for team, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    )
 
 
 def _depends_on_evidence(facts: Facts, item: Item, note: str) -> Evidence:
@@ -74,7 +75,9 @@ def _dependents_text(fan: FanIn, mask: int, whose: str = "") -> tuple[str, tuple
     return text, tuple(t for t in counts if t), total
 
 
-def _item_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: set[str]) -> Iterator[Hit]:
+def _item_spofs(
+    facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: set[str]
+) -> Iterator[Hit]:
     """Items many committed items wait on (min_fan_in), and cut points of the committed work that
     committed items of another team wait on. A cut point with few dependents on a cross-team chain is
     one of the chain's links: DEP004 reports the chain, once."""
@@ -97,7 +100,9 @@ def _item_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: s
         fragile = []
         missing = missing_plan_fields(item)
         if missing:
-            fragile.append("it has no " + ", no ".join(m if m != "due" else "due date" for m in missing))
+            fragile.append(
+                "it has no " + ", no ".join(m if m != "due" else "due date" for m in missing)
+            )
         load = _overloaded(facts, facts.team_of(item), p.max_load)
         if load is not None:
             fragile.append(f"{facts.team_of(item)} is planned at {share_text(load)} of capacity")
@@ -107,14 +112,18 @@ def _item_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: s
             message += "; " + "; ".join(fragile)
         direct = sorted(og.graph.predecessors(key), key=natural_key)[:5]
         evidence = [Evidence.of(item.ref, f"{key}: needed by {total} committed item(s)")]
-        evidence += [_depends_on_evidence(facts, facts.items[d], f"{d} depends on it") for d in direct]
+        evidence += [
+            _depends_on_evidence(facts, facts.items[d], f"{d} depends on it") for d in direct
+        ]
         yield Hit(
             subject=item_subject(key),
             message=message,
             evidence=tuple(evidence),
             teams=(facts.team_of(item) or "", *teams),
             # only what many committed items hang on is escalated: a cut point two or three items need is medium
-            severity=p.escalate_to if p.escalate_to and many and (missing or load is not None) else None,
+            severity=p.escalate_to
+            if p.escalate_to and many and (missing or load is not None)
+            else None,
             impact=float(total),
             likelihood=1.0 + len(fragile),
         )
@@ -131,16 +140,20 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
             continue
         text, teams, total = _dependents_text(fan, mask, " of other teams")
         mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], natural_key(k)))
-        message = (f"{possessive(team)} open work is waited on by {text}: {team} is a bottleneck the plan "
-                   f"routes through, most of all at {', '.join(mine[:3])}")
+        message = (
+            f"{possessive(team)} open work is waited on by {text}: {team} is a bottleneck the plan "
+            f"routes through, most of all at {', '.join(mine[:3])}"
+        )
         load = _overloaded(facts, team, p.max_load)
         if load is not None:
             message += f"; {team} is planned at {share_text(load)} of capacity"
         evidence = []
         if team in facts.teams:
             evidence.append(Evidence.of(facts.teams[team].ref, "staffing model"))
-        evidence += [Evidence.of(facts.items[k].ref, f"{k}: needed by {fan.count[k]} committed item(s)")
-                     for k in mine[:5]]
+        evidence += [
+            Evidence.of(facts.items[k].ref, f"{k}: needed by {fan.count[k]} committed item(s)")
+            for k in mine[:5]
+        ]
         yield Hit(
             subject=team_subject(team),
             message=message,
@@ -186,8 +199,11 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
         message += ". If it fails or its team slips, they all do"
         fragile = []
         if len(svc.experts) < p.min_experts:
-            fragile.append({0: "no named expert", 1: "only one named expert"}.get(
-                len(svc.experts), f"only {len(svc.experts)} named experts"))
+            fragile.append(
+                {0: "no named expert", 1: "only one named expert"}.get(
+                    len(svc.experts), f"only {len(svc.experts)} named experts"
+                )
+            )
         if svc.error_budget_remaining is not None and svc.error_budget_remaining <= 0:
             fragile.append(f"its error budget is spent ({svc.error_budget_remaining:.0%} left)")
         load = _overloaded(facts, owner, p.max_load)
@@ -255,22 +271,30 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
         if len(middle) > p.max_listed:
             middle = [*middle[: p.max_listed - 1], f"… {len(middle) - p.max_listed + 1} more"]
         through = f" (through {', '.join(middle)})" if middle else ""
-        message = (f"{item.key} '{item.title}' is due {due[key].isoformat()}, but it depends{through} on "
-                   f"{blocker.key} '{blocker.title}' ({facts.team_of(blocker) or 'no team'}), due "
-                   f"{latest.isoformat()}, {late} day{'s' if late != 1 else ''} later")
+        message = (
+            f"{item.key} '{item.title}' is due {due[key].isoformat()}, but it depends{through} on "
+            f"{blocker.key} '{blocker.title}' ({facts.team_of(blocker) or 'no team'}), due "
+            f"{latest.isoformat()}, {late} day{'s' if late != 1 else ''} later"
+        )
         if item.committed:
             message += f"; {possessive(item.key)} date is committed outside the team"
-        evidence = [Evidence.of(item.cell("due"), f"{item.key} due {due[key].isoformat()}"),
-                    Evidence.of(blocker.cell("due"), f"{blocker.key} due {latest.isoformat()}"),
-                    _depends_on_evidence(facts, item, f"{item.key} depends on {path[1]}")]
-        evidence += [_depends_on_evidence(facts, facts.items[k], f"{k} depends on {n}")
-                     for k, n in zip(path[1 : p.max_listed], path[2:])]
+        evidence = [
+            Evidence.of(item.cell("due"), f"{item.key} due {due[key].isoformat()}"),
+            Evidence.of(blocker.cell("due"), f"{blocker.key} due {latest.isoformat()}"),
+            _depends_on_evidence(facts, item, f"{item.key} depends on {path[1]}"),
+        ]
+        evidence += [
+            _depends_on_evidence(facts, facts.items[k], f"{k} depends on {n}")
+            for k, n in zip(path[1 : p.max_listed], path[2:])
+        ]
         yield Hit(
             subject=item_subject(key),
             message=message,
             evidence=tuple(evidence),
             teams=tuple(dict.fromkeys(og.team[k] or "" for k in path)),
-            severity=p.escalate_to if p.escalate_to and p.escalate_if_committed and item.committed else None,
+            severity=p.escalate_to
+            if p.escalate_to and p.escalate_if_committed and item.committed
+            else None,
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + late / 7,
         )
@@ -291,15 +315,22 @@ def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
     for members in sorted(og.cycles(), key=lambda m: natural_key(m[0])):
         start = members[0]
         loop = shortest_cycle_through(og.graph, start, set(members))
-        message = (f"{len(members)} items depend on each other in a circle, so none of them can be finished "
-                   f"first: {' → '.join(loop)}")
+        message = (
+            f"{len(members)} items depend on each other in a circle, so none of them can be finished "
+            f"first: {' → '.join(loop)}"
+        )
         if len(members) > len(loop) - 1:
-            shown = ", ".join(members[: p.max_listed]) + (" …" if len(members) > p.max_listed else "")
+            shown = ", ".join(members[: p.max_listed]) + (
+                " …" if len(members) > p.max_listed else ""
+            )
             message += f"; the knot holds {shown}"
         teams = Counter(og.team[k] or "no team" for k in members)
         if len(teams) > 1:
             message += f"; teams involved: {_team_list(teams)}"
-        evidence = [_depends_on_evidence(facts, facts.items[a], f"{a} depends on {b}") for a, b in zip(loop, loop[1:])]
+        evidence = [
+            _depends_on_evidence(facts, facts.items[a], f"{a} depends on {b}")
+            for a, b in zip(loop, loop[1:])
+        ]
         yield Hit(
             subject=item_subject(start),
             message=message,
@@ -356,15 +387,26 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
             due = f", due {item.due.isoformat()}" if item.due else ""
             return f"{k} ({team(k) or 'no team'}{due})"
 
-        listed = [show(k) for k in chain] if len(chain) <= p.max_listed else [
-            *(show(k) for k in chain[: p.max_listed - 1]), f"… {len(chain) - p.max_listed} more …", show(chain[-1])]
-        message = (f"{head.key} '{head.title}' waits on a chain of {len(chain)} items with {handoffs} hand-offs "
-                   f"between {len(teams)} teams: {' → '.join(listed)}. Every hand-off is a queue in another "
-                   "team's plan, and a slip anywhere reaches the head")
+        listed = (
+            [show(k) for k in chain]
+            if len(chain) <= p.max_listed
+            else [
+                *(show(k) for k in chain[: p.max_listed - 1]),
+                f"… {len(chain) - p.max_listed} more …",
+                show(chain[-1]),
+            ]
+        )
+        message = (
+            f"{head.key} '{head.title}' waits on a chain of {len(chain)} items with {handoffs} hand-offs "
+            f"between {len(teams)} teams: {' → '.join(listed)}. Every hand-off is a queue in another "
+            "team's plan, and a slip anywhere reaches the head"
+        )
         if head.committed:
             message += f"; {possessive(head.key)} date is committed outside the team"
-        evidence = [_depends_on_evidence(facts, facts.items[a], f"{a} depends on {b}")
-                    for a, b in zip(chain[: p.max_listed], chain[1:])]
+        evidence = [
+            _depends_on_evidence(facts, facts.items[a], f"{a} depends on {b}")
+            for a, b in zip(chain[: p.max_listed], chain[1:])
+        ]
         big = p.escalate_at_teams is not None and handoffs + 1 >= p.escalate_at_teams
         yield Hit(
             subject=item_subject(key),

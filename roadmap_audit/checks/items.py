@@ -13,9 +13,10 @@ from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, ItemKind, Severity
 from .base import Hit, Params, check, item_subject
 
-
 # The item fields a practice may also be written in (text or lists of words).
-ItemTextField = Literal["title", "description", "rollback_plan", "rehearsal", "labels", "services", "owner"]
+ItemTextField = Literal[
+    "title", "description", "rollback_plan", "rehearsal", "labels", "services", "owner"
+]
 
 
 class ItemWithoutParams(Params):
@@ -99,8 +100,11 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     missing = PhraseSet([*p.placeholder_words, *p.refusal_words])
     child_words = PhraseSet([*p.evidence_words, *p.children_words])
     own_words = PhraseSet(p.children_words)
-    scale = {"small": PhraseSet(p.small_scale_words), "production": PhraseSet(p.production_words)
-             } if p.small_scale_words else {}
+    scale = (
+        {"small": PhraseSet(p.small_scale_words), "production": PhraseSet(p.production_words)}
+        if p.small_scale_words
+        else {}
+    )
     children = _children(facts) if words is not None and p.children_count else {}
     for item in facts.open_items():
         kind = facts.kind(item).value
@@ -130,22 +134,38 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
             extra = () if p.unclear_counts else ("rehearsal",)
 
             def practice(c: Item) -> bool:
-                return practice_named(child_words, missing, *child_texts(c), *(_text(c, f) for f in extra),
-                                      **scale)[0] is not None
+                return (
+                    practice_named(
+                        child_words,
+                        missing,
+                        *child_texts(c),
+                        *(_text(c, f) for f in extra),
+                        **scale,
+                    )[0]
+                    is not None
+                )
+
             if any(practice(c) for c in kids):
                 continue
             # A step of a larger change of the same kind ("Cut over order reads" under the storage
             # migration) is covered by the safety work planned beside it ("Shadow-read comparison for
             # order reads"): the epic's plan is one plan.
             above = _enclosing(facts, item, p.kinds)
-            if above is not None and any(practice(c) for c in children.get(above.key, []) if c.key != item.key):
+            if above is not None and any(
+                practice(c) for c in children.get(above.key, []) if c.key != item.key
+            ):
                 continue
             if denied and not said:
                 quoted = denied if len(denied) <= 80 else denied[:79].rstrip() + "…"
                 left_open = placeholders.find(denied) is not None
-                small = scale and scale["small"].find(denied) and not scale["production"].find(denied)
-                said = (f"'{quoted}' is not at production scale" if small else
-                        f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}")
+                small = (
+                    scale and scale["small"].find(denied) and not scale["production"].find(denied)
+                )
+                said = (
+                    f"'{quoted}' is not at production scale"
+                    if small
+                    else f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}"
+                )
         else:
             kids = []
         where = item.cell(p.field)
@@ -157,15 +177,23 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
         elif value and words:
             message += " and names none of the practices looked for"
         if kids:
-            message += (f"; the items under it were considered and none is the practice: {_listed(kids)}")
+            message += (
+                f"; the items under it were considered and none is the practice: {_listed(kids)}"
+            )
         severity = None
         if p.escalate_to:
-            tier_service = (_touches_tier(facts, item, p.escalate_if_tier_at_most)
-                            if p.escalate_if_tier_at_most is not None else None)
+            tier_service = (
+                _touches_tier(facts, item, p.escalate_if_tier_at_most)
+                if p.escalate_if_tier_at_most is not None
+                else None
+            )
             if (p.escalate_if_committed and item.committed) or tier_service:
                 severity = p.escalate_to
-                message += (f"; it touches tier-{p.escalate_if_tier_at_most} service {tier_service}"
-                            if tier_service else "; its date is committed outside the team")
+                message += (
+                    f"; it touches tier-{p.escalate_if_tier_at_most} service {tier_service}"
+                    if tier_service
+                    else "; its date is committed outside the team"
+                )
         yield Hit(
             subject=item_subject(item.key),
             message=message,

@@ -26,7 +26,6 @@ class OwnershipParams(Params):
     max_evidence: int = Field(10, ge=1, le=10_000)
 
 
-
 @check("missing_owner", OwnershipParams)
 def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
     """Items and services with no owning team, and owning teams missing from the staffing model."""
@@ -37,9 +36,11 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
             escalate = p.escalate_to is not None and p.escalate_if_committed and item.committed
             yield Hit(
                 subject=item_subject(item.key),
-                message=(f"{item.key} '{item.title}' has no owning team: its estimate counts against nobody's "
-                         "capacity, and when it slips or breaks there is no team to ask"
-                         + ("; its date is committed outside the team" if item.committed else "")),
+                message=(
+                    f"{item.key} '{item.title}' has no owning team: its estimate counts against nobody's "
+                    "capacity, and when it slips or breaks there is no team to ask"
+                    + ("; its date is committed outside the team" if item.committed else "")
+                ),
                 evidence=(Evidence.of(item.cell("team"), "team: empty"),),
                 severity=p.escalate_to if escalate else None,
                 impact=2.0 if item.committed else 1.0,
@@ -49,13 +50,18 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
         for service in facts.services.values():
             if facts.team_name(service.owner_team):
                 continue
-            critical = (p.escalate_if_tier_at_most is not None and service.tier is not None
-                        and service.tier <= p.escalate_if_tier_at_most)
+            critical = (
+                p.escalate_if_tier_at_most is not None
+                and service.tier is not None
+                and service.tier <= p.escalate_if_tier_at_most
+            )
             tier = f"tier-{service.tier} " if service.tier is not None else ""
             yield Hit(
                 subject=Subject(kind="service", id=service.service),
-                message=(f"{tier}service {service.service} has no owning team: nobody is on call for it by "
-                         "design, and its SLO, runbook and fixes have no team to plan them"),
+                message=(
+                    f"{tier}service {service.service} has no owning team: nobody is on call for it by "
+                    "design, and its SLO, runbook and fixes have no team to plan them"
+                ),
                 evidence=(Evidence.of(service.cell("owner_team"), "owner_team: empty"),),
                 severity=p.escalate_to if critical and p.escalate_to else None,
                 impact=2.0 if critical else 1.0,
@@ -75,27 +81,39 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
         team = facts.team_name(service.owner_team)
         if team and team not in facts.teams:
             services[team].append(service.service)
-            refs[team].append(Evidence.of(service.cell("owner_team"),
-                                          f"{service.service}: owner_team {service.owner_team}"))
+            refs[team].append(
+                Evidence.of(
+                    service.cell("owner_team"),
+                    f"{service.service}: owner_team {service.owner_team}",
+                )
+            )
     staffed = {normalize_name(t): t for t in facts.teams}
     for team in sorted(refs):
         weeks = sum(item_weeks(i, None, facts.params.size_weeks) or 0 for i in items[team])
         keys = [i.key for i in items[team]]
         parts = []
         if keys:
-            parts.append(f"{len(keys)} open {'item' if len(keys) == 1 else 'items'} ({', '.join(keys[:6])}{', ...' if len(keys) > 6 else ''}; "
-                         f"{weeks:g} estimated engineer-weeks)")
+            parts.append(
+                f"{len(keys)} open {'item' if len(keys) == 1 else 'items'} ({', '.join(keys[:6])}{', ...' if len(keys) > 6 else ''}; "
+                f"{weeks:g} estimated engineer-weeks)"
+            )
         if services[team]:
-            parts.append(f"{'service' if len(services[team]) == 1 else 'services'} {', '.join(services[team])}")
+            parts.append(
+                f"{'service' if len(services[team]) == 1 else 'services'} {', '.join(services[team])}"
+            )
         any_committed = any(i.committed for i in items[team])
         yield Hit(
             subject=team_subject(team),
-            message=(f"team '{team}' owns {' and '.join(parts)} but is not in the staffing model (Teams sheet): "
-                     "its capacity, on-call rotation and operational load are unknown, so none of this work is "
-                     "checked against what the team can carry" + _spelled_like(team, staffed)),
+            message=(
+                f"team '{team}' owns {' and '.join(parts)} but is not in the staffing model (Teams sheet): "
+                "its capacity, on-call rotation and operational load are unknown, so none of this work is "
+                "checked against what the team can carry" + _spelled_like(team, staffed)
+            ),
             evidence=tuple(refs[team][: p.max_evidence]),
             teams=(team,),
-            severity=p.escalate_to if p.escalate_to and p.escalate_if_committed and any_committed else None,
+            severity=p.escalate_to
+            if p.escalate_to and p.escalate_if_committed and any_committed
+            else None,
             impact=1.0 + weeks / 10,
         )
 
@@ -104,8 +122,11 @@ def _spelled_like(team: str, staffed: dict[str, str]) -> str:
     """A hint when the Teams sheet has a team spelled almost the same ("Payments Team", "paymnets")."""
     key = normalize_name(team)
     inside = [name for k, name in staffed.items() if k and key and (k in key or key in k)]
-    close = inside if len(inside) == 1 else [staffed[k] for k in difflib.get_close_matches(key, staffed, n=1,
-                                                                                            cutoff=0.8)]
+    close = (
+        inside
+        if len(inside) == 1
+        else [staffed[k] for k in difflib.get_close_matches(key, staffed, n=1, cutoff=0.8)]
+    )
     if not close:
         return ""
     return f"; the Teams sheet has '{close[0]}': if that is this team, spell it the same way in both places"

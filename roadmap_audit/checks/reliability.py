@@ -66,7 +66,11 @@ class VagueWorkParams(Params):
 def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
     """Reliability-type items that fail the actionable / specific / bounded test and lack an
     estimate, an owner or a due date."""
-    vague, verbs, done = PhraseSet(p.vague_words), PhraseSet(p.action_verbs), PhraseSet(p.done_words)
+    vague, verbs, done = (
+        PhraseSet(p.vague_words),
+        PhraseSet(p.action_verbs),
+        PhraseSet(p.done_words),
+    )
     service_names = PhraseSet(name for name in facts.services)
     kinds = set(p.kinds)
     standing_in: dict[str, list[Action]] = defaultdict(list)
@@ -104,13 +108,16 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
             escalate = escalate or p.escalate_if_carried_over
         actions = standing_in.get(item.key, [])
         if actions:
-            message += (f"; postmortem action(s) {', '.join(a.key for a in actions)} count on it "
-                        "as their fix")
+            message += (
+                f"; postmortem action(s) {', '.join(a.key for a in actions)} count on it "
+                "as their fix"
+            )
             escalate = escalate or p.escalate_if_action
         evidence = [Evidence.of(item.cell("title"), f"title: {item.title}")]
         evidence += [Evidence.of(item.cell(f), f"{f} is empty") for f in missing]
-        evidence += [Evidence.of(a.cell("scheduled_as"), f"{a.key} scheduled as {item.key}")
-                     for a in actions]
+        evidence += [
+            Evidence.of(a.cell("scheduled_as"), f"{a.key} scheduled as {item.key}") for a in actions
+        ]
         yield Hit(
             subject=item_subject(item.key),
             message=message,
@@ -205,8 +212,10 @@ def postmortem_action_unscheduled(facts: Facts, p: ActionParams) -> Iterator[Hit
     does not schedule as a concrete item."""
     end = facts.quarter.end
     for group in _groups(facts, p):
-        opened = sorted((a for a in group if not a.done),
-                        key=lambda a: (a.raised or dt.date.max, natural_key(a.key)))
+        opened = sorted(
+            (a for a in group if not a.done),
+            key=lambda a: (a.raised or dt.date.max, natural_key(a.key)),
+        )
         if not opened:
             continue
         schedules = [(a, *_schedule(facts, a)) for a in opened]
@@ -241,17 +250,25 @@ def postmortem_action_unscheduled(facts: Facts, p: ActionParams) -> Iterator[Hit
         else:
             message += f" is not in this quarter's plan: {schedules[0][2]}"
         if overdue and raised and end:
-            message += (f". Raised on {raised.isoformat()}, it will be {age:.0f} weeks old when the quarter "
-                        f"ends ({end.isoformat()}), against a target of {target:g} weeks for "
-                        + (f"a tier-{tier} service" if tier is not None else "a service of unknown tier"))
+            message += (
+                f". Raised on {raised.isoformat()}, it will be {age:.0f} weeks old when the quarter "
+                f"ends ({end.isoformat()}), against a target of {target:g} weeks for "
+                + (f"a tier-{tier} service" if tier is not None else "a service of unknown tier")
+            )
         evidence = []
         for action, _, reason in schedules:
             evidence.append(Evidence.of(action.cell("scheduled_as"), f"{action.key}: {reason}"))
             if action.times_deferred:
-                evidence.append(Evidence.of(action.cell("times_deferred"),
-                                            f"{action.key}: deferred {action.times_deferred}"))
+                evidence.append(
+                    Evidence.of(
+                        action.cell("times_deferred"),
+                        f"{action.key}: deferred {action.times_deferred}",
+                    )
+                )
             if raised_again and action.postmortem:
-                evidence.append(Evidence.of(action.cell("postmortem"), f"{action.key}: {action.postmortem}"))
+                evidence.append(
+                    Evidence.of(action.cell("postmortem"), f"{action.key}: {action.postmortem}")
+                )
         if overdue and first.raised:
             evidence.append(Evidence.of(first.cell("raised"), f"raised {first.raised.isoformat()}"))
         teams = [facts.team_name(a.team) for a in group] or []
@@ -275,7 +292,9 @@ class ShareParams(Params):
     reliability_kinds: list[ItemKind] = Field(min_length=1)
     min_share: float = Field(ge=0, le=1)
     min_incidents: float = Field(ge=0)
-    max_budget_remaining: float = Field(ge=-100, le=1)  # a share of the budget; below 0 is overspent
+    max_budget_remaining: float = Field(
+        ge=-100, le=1
+    )  # a share of the budget; below 0 is overspent
     escalate_to: Severity | None = None  # when an owned service's error budget is spent
 
 
@@ -287,7 +306,11 @@ def reliability_share_low(facts: Facts, p: ShareParams) -> Iterator[Hit]:
     spent: dict[str, list] = defaultdict(list)
     for svc in facts.services.values():
         owner = servicemap.owner(facts, svc)
-        if owner and svc.error_budget_remaining is not None and svc.error_budget_remaining <= p.max_budget_remaining:
+        if (
+            owner
+            and svc.error_budget_remaining is not None
+            and svc.error_budget_remaining <= p.max_budget_remaining
+        ):
             spent[owner].append(svc)
     kinds = set(p.reliability_kinds)
     for name, cap in facts.capacity.items():
@@ -307,28 +330,48 @@ def reliability_share_low(facts: Facts, p: ShareParams) -> Iterator[Hit]:
         if count >= p.min_incidents:
             why.append(f"had {count:g} incidents last quarter")
         if burned:
-            why.append("has spent the error budget of " + ", ".join(
-                f"{s.service} ({pct(s.error_budget_remaining)} left)" for s in burned))
-        message = (f"{name} {' and '.join(why)}, yet only {weeks:.1f} of its {cap.planned_weeks:.1f} planned "
-                   f"engineer-weeks ({pct(share)}) go to reliability, postmortem actions or KTLO; the line is "
-                   f"{pct(p.min_share)}, {p.min_share * cap.planned_weeks:.1f} engineer-weeks")
+            why.append(
+                "has spent the error budget of "
+                + ", ".join(f"{s.service} ({pct(s.error_budget_remaining)} left)" for s in burned)
+            )
+        message = (
+            f"{name} {' and '.join(why)}, yet only {weeks:.1f} of its {cap.planned_weeks:.1f} planned "
+            f"engineer-weeks ({pct(share)}) go to reliability, postmortem actions or KTLO; the line is "
+            f"{pct(p.min_share)}, {p.min_share * cap.planned_weeks:.1f} engineer-weeks"
+        )
         unestimated = [k for k in cap.unestimated if facts.kinds[k] in kinds]
         if unestimated:
             one = len(unestimated) == 1
-            message += (f". {', '.join(unestimated)} {'is' if one else 'are'} reliability work with no estimate "
-                        f"and {'counts' if one else 'count'} for nothing")
+            message += (
+                f". {', '.join(unestimated)} {'is' if one else 'are'} reliability work with no estimate "
+                f"and {'counts' if one else 'count'} for nothing"
+            )
         evidence = []
         if count >= p.min_incidents:
             if team.incidents_last_quarter is not None:
-                evidence.append(Evidence.of(team.cell("incidents_last_quarter"), f"{count:g} incidents"))
+                evidence.append(
+                    Evidence.of(team.cell("incidents_last_quarter"), f"{count:g} incidents")
+                )
             else:
-                evidence += [Evidence.of(i.ref, f"incident {i.id}") for i in facts.plan.incidents
-                             if servicemap.incident_team(facts, i) == name][:5]
-        evidence += [Evidence.of(s.cell("error_budget_remaining"),
-                                 f"{s.service}: {pct(s.error_budget_remaining)} left") for s in burned]
-        evidence += [Evidence.of(facts.items[k].cell("estimate"), f"{k}: {w:g} engineer-weeks")
-                     for k, w in reliability.items()]
-        evidence += [Evidence.of(facts.items[k].cell("estimate"), f"{k}: no estimate") for k in unestimated]
+                evidence += [
+                    Evidence.of(i.ref, f"incident {i.id}")
+                    for i in facts.plan.incidents
+                    if servicemap.incident_team(facts, i) == name
+                ][:5]
+        evidence += [
+            Evidence.of(
+                s.cell("error_budget_remaining"),
+                f"{s.service}: {pct(s.error_budget_remaining)} left",
+            )
+            for s in burned
+        ]
+        evidence += [
+            Evidence.of(facts.items[k].cell("estimate"), f"{k}: {w:g} engineer-weeks")
+            for k, w in reliability.items()
+        ]
+        evidence += [
+            Evidence.of(facts.items[k].cell("estimate"), f"{k}: no estimate") for k in unestimated
+        ]
         if not evidence:
             evidence.append(Evidence.of(team.ref, "staffing model"))
         yield Hit(

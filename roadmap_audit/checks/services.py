@@ -17,7 +17,6 @@ MINUTES_PER_30_DAYS = 30 * 24 * 60
 _EPSILON = 1e-9  # 1 - 0.9999 is not exactly 0.0001 in floating point
 
 
-
 def slo_text(share: float, digits: int = 4) -> str:
     """0.9995 -> '99.95%'; computed values pass fewer digits."""
     return f"{share * 100:.{digits}f}".rstrip("0").rstrip(".") + "%"
@@ -68,11 +67,15 @@ def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterat
         changes = f"; {len(items)} open item(s) of this plan change it" if items else ""
         yield Hit(
             subject=service_subject(svc.service),
-            message=(f"{svc.service} is tier {svc.tier} but has no SLO: nobody has written down how available "
-                     f"it must be, so there is no error budget to say when reliability work comes before "
-                     f"features{changes}"),
-            evidence=(Evidence.of(svc.cell("slo"), "slo is empty"),
-                      Evidence.of(svc.cell("tier"), f"tier {svc.tier}")),
+            message=(
+                f"{svc.service} is tier {svc.tier} but has no SLO: nobody has written down how available "
+                f"it must be, so there is no error budget to say when reliability work comes before "
+                f"features{changes}"
+            ),
+            evidence=(
+                Evidence.of(svc.cell("slo"), "slo is empty"),
+                Evidence.of(svc.cell("tier"), f"tier {svc.tier}"),
+            ),
             teams=_teams(facts, svc),
             impact=2.0 if svc.tier <= 1 else 1.0,
             likelihood=1.0 + len(items) / 10,
@@ -94,21 +97,30 @@ def slo_unmeasured(facts: Facts, p: UnmeasuredSloParams) -> Iterator[Hit]:
         if svc.slo is None or svc.slo_measured:
             continue
         said = "no" if svc.slo_measured is False else "empty"
-        message = (f"{svc.service} promises {slo_text(svc.slo)} but its SLI is not measured "
-                   f"(slo_measured is {said}): nobody can tell whether the promise is kept or how much error "
-                   "budget is left")
+        message = (
+            f"{svc.service} promises {slo_text(svc.slo)} but its SLI is not measured "
+            f"(slo_measured is {said}): nobody can tell whether the promise is kept or how much error "
+            "budget is left"
+        )
         if svc.error_budget_remaining is not None:
-            message += (f"; the {pct(svc.error_budget_remaining)} error budget written next to it cannot come "
-                        "from a measurement")
-        critical = (p.escalate_if_tier_at_most is not None and svc.tier is not None
-                    and svc.tier <= p.escalate_if_tier_at_most)
+            message += (
+                f"; the {pct(svc.error_budget_remaining)} error budget written next to it cannot come "
+                "from a measurement"
+            )
+        critical = (
+            p.escalate_if_tier_at_most is not None
+            and svc.tier is not None
+            and svc.tier <= p.escalate_if_tier_at_most
+        )
         if critical:
             message += f"; it is tier {svc.tier}"
         yield Hit(
             subject=service_subject(svc.service),
             message=message,
-            evidence=(Evidence.of(svc.cell("slo_measured"), f"slo_measured: {said}"),
-                      Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}")),
+            evidence=(
+                Evidence.of(svc.cell("slo_measured"), f"slo_measured: {said}"),
+                Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}"),
+            ),
             teams=_teams(facts, svc),
             severity=p.escalate_to if critical and p.escalate_to else None,
             impact=1.0 / max(1 - svc.slo, 1e-6) / 1000,
@@ -119,7 +131,9 @@ def slo_unmeasured(facts: Facts, p: UnmeasuredSloParams) -> Iterator[Hit]:
 
 
 class BudgetSpentParams(Params):
-    max_budget_remaining: float = Field(ge=-100, le=1)  # a share of the budget; below 0 is overspent
+    max_budget_remaining: float = Field(
+        ge=-100, le=1
+    )  # a share of the budget; below 0 is overspent
     feature_kinds: list[ItemKind] = Field(min_length=1)
     reliability_kinds: list[ItemKind] = Field(min_length=1)
     budget_window_days: int = Field(gt=0, le=366)
@@ -143,31 +157,53 @@ def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hi
         if not features or reliability:
             continue
         features.sort(key=lambda i: (not i.committed, i.key))
-        weeks = sum(item_weeks(i, facts.teams.get(facts.team_of(i) or ""), facts.params.size_weeks) or 0.0
-                    for i in features)
+        weeks = sum(
+            item_weeks(i, facts.teams.get(facts.team_of(i) or ""), facts.params.size_weeks) or 0.0
+            for i in features
+        )
         committed = [i.key for i in features if i.committed]
         names = ", ".join(i.key for i in features[:6]) + (" …" if len(features) > 6 else "")
-        message = (f"{possessive(svc.service)} error budget is spent ({pct(budget)} left), yet the plan puts "
-                   f"{len(features)} feature or launch item(s) on it ({names}; {weeks:g} engineer-weeks"
-                   + (f", {len(committed)} committed" if committed else "")
-                   + ") and no estimated reliability work")
-        unestimated = [i.key for i in items if facts.kind(i) in reliability_kinds and not estimated(i)]
+        message = (
+            f"{possessive(svc.service)} error budget is spent ({pct(budget)} left), yet the plan puts "
+            f"{len(features)} feature or launch item(s) on it ({names}; {weeks:g} engineer-weeks"
+            + (f", {len(committed)} committed" if committed else "")
+            + ") and no estimated reliability work"
+        )
+        unestimated = [
+            i.key for i in items if facts.kind(i) in reliability_kinds and not estimated(i)
+        ]
         if unestimated:
             message += f" ({', '.join(unestimated)} has no estimate)"
-        evidence = [Evidence.of(svc.cell("error_budget_remaining"), f"error budget remaining {pct(budget)}")]
+        evidence = [
+            Evidence.of(svc.cell("error_budget_remaining"), f"error budget remaining {pct(budget)}")
+        ]
         if svc.slo is not None:
             window = p.budget_window_days * 24 * 60 * (1 - svc.slo)
-            big = sorted((i for i in incidents.get(svc.service, [])
-                          if i.duration_minutes and i.duration_minutes > p.big_incident_share * window),
-                         key=lambda i: -(i.duration_minutes or 0))
+            big = sorted(
+                (
+                    i
+                    for i in incidents.get(svc.service, [])
+                    if i.duration_minutes and i.duration_minutes > p.big_incident_share * window
+                ),
+                key=lambda i: -(i.duration_minutes or 0),
+            )
             if big:
                 worst = big[0]
-                message += (f"; {len(big)} incident(s) each used more than {pct(p.big_incident_share)} of a "
-                            f"{p.budget_window_days}-day budget ({window:.0f} min at {slo_text(svc.slo)}), "
-                            f"{worst.id} alone {_n(worst.duration_minutes or 0)} min")
-                evidence += [Evidence.of(i.ref, f"{i.id}: {_n(i.duration_minutes or 0)} min") for i in big[:3]]
-        evidence += [Evidence.of(i.ref, f"{i.key}: {facts.kind(i).value}"
-                                 + (", committed" if i.committed else "")) for i in features[:5]]
+                message += (
+                    f"; {len(big)} incident(s) each used more than {pct(p.big_incident_share)} of a "
+                    f"{p.budget_window_days}-day budget ({window:.0f} min at {slo_text(svc.slo)}), "
+                    f"{worst.id} alone {_n(worst.duration_minutes or 0)} min"
+                )
+                evidence += [
+                    Evidence.of(i.ref, f"{i.id}: {_n(i.duration_minutes or 0)} min")
+                    for i in big[:3]
+                ]
+        evidence += [
+            Evidence.of(
+                i.ref, f"{i.key}: {facts.kind(i).value}" + (", committed" if i.committed else "")
+            )
+            for i in features[:5]
+        ]
         yield Hit(
             subject=service_subject(svc.service),
             message=message,
@@ -203,7 +239,9 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
         if p.require_policy and not svc.error_budget_policy:
             gaps.append("no error-budget policy says what happens when the budget runs out")
             said = "no" if svc.error_budget_policy is False else "empty"
-            evidence.append(Evidence.of(svc.cell("error_budget_policy"), f"error_budget_policy: {said}"))
+            evidence.append(
+                Evidence.of(svc.cell("error_budget_policy"), f"error_budget_policy: {said}")
+            )
         owner = servicemap.owner(facts, svc)
         team = facts.teams.get(owner or "")
         rotation_gap = False
@@ -212,10 +250,17 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
             needed = p.min_rotation_single_site if sites == 1 else p.min_rotation_per_site * sites
             if team.oncall_rotation < needed:
                 rotation_gap = True
-                have = f"{team.oncall_rotation:g} engineers" if team.oncall_rotation else "no rotation"
-                gaps.append(f"{possessive(owner or '')} on-call rotation has {have} where {needed} are needed")
-                evidence.append(Evidence.of(team.cell("oncall_rotation"),
-                                            f"oncall_rotation {team.oncall_rotation:g}"))
+                have = (
+                    f"{team.oncall_rotation:g} engineers" if team.oncall_rotation else "no rotation"
+                )
+                gaps.append(
+                    f"{possessive(owner or '')} on-call rotation has {have} where {needed} are needed"
+                )
+                evidence.append(
+                    Evidence.of(
+                        team.cell("oncall_rotation"), f"oncall_rotation {team.oncall_rotation:g}"
+                    )
+                )
         if len(svc.experts) < p.min_experts:
             if not svc.experts:
                 who = "no named expert"
@@ -229,12 +274,20 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
             continue
         spent = svc.error_budget_remaining is not None and svc.error_budget_remaining <= 0
         behind = "nothing" if not svc.error_budget_policy else "too little"
-        message = (f"{svc.service} promises {slo_text(svc.slo)} ({downtime(svc.slo)} of downtime) with "
-                   f"{behind} behind it: {'; '.join(gaps)}")
+        message = (
+            f"{svc.service} promises {slo_text(svc.slo)} ({downtime(svc.slo)} of downtime) with "
+            f"{behind} behind it: {'; '.join(gaps)}"
+        )
         if spent:
-            message += f". Its error budget is already spent ({pct(svc.error_budget_remaining or 0)} left)"
-            evidence.append(Evidence.of(svc.cell("error_budget_remaining"),
-                                        f"error budget remaining {pct(svc.error_budget_remaining or 0)}"))
+            message += (
+                f". Its error budget is already spent ({pct(svc.error_budget_remaining or 0)} left)"
+            )
+            evidence.append(
+                Evidence.of(
+                    svc.cell("error_budget_remaining"),
+                    f"error budget remaining {pct(svc.error_budget_remaining or 0)}",
+                )
+            )
         no_policy = not svc.error_budget_policy
         severity = None
         if p.escalate_to and spent and no_policy and p.require_policy:
@@ -281,7 +334,9 @@ def slo_above_dependencies(facts: Facts, p: DependencySloParams) -> Iterator[Hit
             continue
         bound = math.prod(d.slo or 1.0 for d in known)
         needed = 1 - (1 - svc.slo) / p.nines_factor
-        weak = [d for d in known if (1 - (d.slo or 1.0)) > (1 - svc.slo) / p.nines_factor + _EPSILON]
+        weak = [
+            d for d in known if (1 - (d.slo or 1.0)) > (1 - svc.slo) / p.nines_factor + _EPSILON
+        ]
         impossible = bound + _EPSILON < svc.slo
         if not (impossible or weak):
             continue
@@ -289,21 +344,31 @@ def slo_above_dependencies(facts: Facts, p: DependencySloParams) -> Iterator[Hit
         deps = ", ".join(f"{d.service} ({slo_text(d.slo or 1.0)})" for d in known)
         message = f"{svc.service} promises {slo_text(svc.slo)} and needs {deps} to answer"
         if impossible:
-            message += (f": even if {svc.service} itself never failed, it could be up at most "
-                        f"{arithmetic} = {slo_text(bound, 3)} ({downtime(bound)} of downtime against the "
-                        f"{downtime(svc.slo)} promised)")
+            message += (
+                f": even if {svc.service} itself never failed, it could be up at most "
+                f"{arithmetic} = {slo_text(bound, 3)} ({downtime(bound)} of downtime against the "
+                f"{downtime(svc.slo)} promised)"
+            )
         elif len(known) > 1:
             message += f"; together they allow {arithmetic} = {slo_text(bound, 3)}"
         if weak:
-            message += (f". A hard dependency needs about one more nine than its caller, at least "
-                        f"{slo_text(needed)}: {', '.join(d.service for d in weak)} "
-                        f"{'falls' if len(weak) == 1 else 'fall'} short")
+            message += (
+                f". A hard dependency needs about one more nine than its caller, at least "
+                f"{slo_text(needed)}: {', '.join(d.service for d in weak)} "
+                f"{'falls' if len(weak) == 1 else 'fall'} short"
+            )
         if unknown:
-            message += f" ({', '.join(unknown)} has no SLO in the Services sheet and is not counted)"
-        evidence = [Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}"),
-                    Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(svc.depends_on))]
-        evidence += [Evidence.of(d.cell("slo"), f"{d.service}: slo {slo_text(d.slo or 1.0)}")
-                     for d in (weak or known)]
+            message += (
+                f" ({', '.join(unknown)} has no SLO in the Services sheet and is not counted)"
+            )
+        evidence = [
+            Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}"),
+            Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(svc.depends_on)),
+        ]
+        evidence += [
+            Evidence.of(d.cell("slo"), f"{d.service}: slo {slo_text(d.slo or 1.0)}")
+            for d in (weak or known)
+        ]
         yield Hit(
             subject=service_subject(svc.service),
             message=message,
@@ -332,22 +397,31 @@ def dependency_unprotected(facts: Facts, p: UnprotectedParams) -> Iterator[Hit]:
         if not deps or svc.dependency_protection:
             continue
         said = "no" if svc.dependency_protection is False else "empty"
-        critical = (p.escalate_if_tier_at_most is not None and svc.tier is not None
-                    and svc.tier <= p.escalate_if_tier_at_most)
+        critical = (
+            p.escalate_if_tier_at_most is not None
+            and svc.tier is not None
+            and svc.tier <= p.escalate_if_tier_at_most
+        )
         tiers = []
         for name in deps:
             dep = servicemap.service(facts, name)
-            tiers.append(f"{name} (tier {dep.tier})" if dep is not None and dep.tier is not None else name)
-        message = (f"{svc.service} calls {', '.join(tiers)} with no timeouts, circuit breakers or fallbacks "
-                   f"recorded (dependency_protection is {said}): a slow dependency holds {possessive(svc.service)} "
-                   "threads and connections until it fails too, and the outage spreads to its callers")
+            tiers.append(
+                f"{name} (tier {dep.tier})" if dep is not None and dep.tier is not None else name
+            )
+        message = (
+            f"{svc.service} calls {', '.join(tiers)} with no timeouts, circuit breakers or fallbacks "
+            f"recorded (dependency_protection is {said}): a slow dependency holds {possessive(svc.service)} "
+            "threads and connections until it fails too, and the outage spreads to its callers"
+        )
         if critical:
             message += f"; {svc.service} is tier {svc.tier}"
         yield Hit(
             subject=service_subject(svc.service),
             message=message,
-            evidence=(Evidence.of(svc.cell("dependency_protection"), f"dependency_protection: {said}"),
-                      Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(deps))),
+            evidence=(
+                Evidence.of(svc.cell("dependency_protection"), f"dependency_protection: {said}"),
+                Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(deps)),
+            ),
             teams=_teams(facts, svc),
             severity=p.escalate_to if critical and p.escalate_to else None,
             impact=float(len(deps)),

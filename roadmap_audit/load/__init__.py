@@ -30,10 +30,9 @@ def load_plan(
     `limits` caps file size, rows per sheet or export, and characters per cell ([limits] in the config).
     """
     # the readers are imported here, not above: `rules list` and the checks import load.values only
+    from .context import is_context_path, is_jira_field_list, merge, read_context
     from .jira_common import roll_up_to_epics
     from .workbook import _Loader, read_sheets
-
-    from .context import is_context_path, is_jira_field_list, merge, read_context
 
     limits = limits or Limits()
     context_config = context_config or ContextConfig()
@@ -41,7 +40,9 @@ def load_plan(
     plan_path = Path(plan)
     context = [str(c) for c in context or []]
     # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
-    field_lists = [c for c in context if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))]
+    field_lists = [
+        c for c in context if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
+    ]
     if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira or JiraConfig(), limits):
         context = [c for c in context if c not in field_lists]  # already read
     else:
@@ -49,12 +50,21 @@ def load_plan(
     records = [c for c in context if is_context_path(Path(c))]
     for extra in context:
         path = Path(extra)
-        if extra not in records or (path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir())):
-            loader.add_sheets(read_sheets(path, str(extra), limits), str(extra), require_items=False)
+        if extra not in records or (
+            path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir())
+        ):
+            loader.add_sheets(
+                read_sheets(path, str(extra), limits), str(extra), require_items=False
+            )
     loader.unused_map_notes()
     if records:
-        parts = read_context(records, loader.plan, quarter=quarter, window_weeks=context_config.window_weeks,
-                             limits=limits)
+        parts = read_context(
+            records,
+            loader.plan,
+            quarter=quarter,
+            window_weeks=context_config.window_weeks,
+            limits=limits,
+        )
         merge(loader.plan, parts, context_config.tolerance)
     if level == "epic":
         loader.plan = roll_up_to_epics(loader.plan)
@@ -98,12 +108,24 @@ def check_references(plan: Plan) -> None:
                     target = same_key[0]
                 elif len(titled) == 1:
                     target = titled[0]
-                    note(item, where, f"depends on '{dep}', read as {target}, the one item with that title")
+                    note(
+                        item,
+                        where,
+                        f"depends on '{dep}', read as {target}, the one item with that title",
+                    )
                 elif titled:
-                    note(item, where, f"depends on '{dep}', the title of {', '.join(titled)}; "
-                                      "the dependency was not followed (write the key)")
+                    note(
+                        item,
+                        where,
+                        f"depends on '{dep}', the title of {', '.join(titled)}; "
+                        "the dependency was not followed (write the key)",
+                    )
                 else:
-                    note(item, where, f"depends on {dep}, which is not in the plan; the dependency was not followed")
+                    note(
+                        item,
+                        where,
+                        f"depends on {dep}, which is not in the plan; the dependency was not followed",
+                    )
             if target == item.key:
                 note(item, where, "depends on itself; the dependency was ignored")
             if target not in resolved:
@@ -112,8 +134,9 @@ def check_references(plan: Plan) -> None:
             item.depends_on = resolved
 
 
-def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config: JiraConfig,
-               limits: Limits) -> bool:
+def _read_jira(
+    path: Path, display: str, context: list[str], plan: Plan, config: JiraConfig, limits: Limits
+) -> bool:
     """Read the plan as a Jira export if it is one (.json pages, or a CSV with Jira's headers)."""
     from .jira_csv import looks_like_jira_csv, read_jira_csv
     from .jira_json import is_jira_json, read_jira_json
@@ -123,23 +146,40 @@ def _read_jira(path: Path, display: str, context: list[str], plan: Plan, config:
     if is_jira_json(path):
         field_lists = [c for c in context if Path(c).suffix.lower() == ".json"]
         read_jira_json(path, display, plan, config, field_lists, limits)
-    elif path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt") and looks_like_jira_csv(path, config):
+    elif (
+        path.is_file()
+        and path.suffix.lower() in (".csv", ".tsv", ".txt")
+        and looks_like_jira_csv(path, config)
+    ):
         read_jira_csv(path, display, plan, config, limits)
     else:
         return False
-    plan.issues[first:] = one_note_per_cause(plan.issues[first:])  # the readers' notes too: one per cause
-    if not plan.items:  # a Jira export that holds no issue gets no verdict: nothing of the plan was read
+    plan.issues[first:] = one_note_per_cause(
+        plan.issues[first:]
+    )  # the readers' notes too: one per cause
+    if (
+        not plan.items
+    ):  # a Jira export that holds no issue gets no verdict: nothing of the plan was read
         from ..errors import InputError
         from .context import is_jira_field_list
 
         if path.is_file() and is_jira_field_list(path):
-            raise InputError("is Jira's field list (/rest/api/2/field), not issues; no verdict is given",
-                             where=display, hint="give the search pages as the plan, and this file with --context")
+            raise InputError(
+                "is Jira's field list (/rest/api/2/field), not issues; no verdict is given",
+                where=display,
+                hint="give the search pages as the plan, and this file with --context",
+            )
         if plan.rows_read == 0:
-            raise InputError("the Jira export holds no issues, so there is no plan to audit; no verdict is given",
-                             where=display, hint="export the issues of the quarter's filter, or check the JQL")
+            raise InputError(
+                "the Jira export holds no issues, so there is no plan to audit; no verdict is given",
+                where=display,
+                hint="export the issues of the quarter's filter, or check the JQL",
+            )
         first_note = next((i for i in plan.issues if i.row_dropped), None)
         why = f"; {first_note.ref.location}: {first_note.problem}" if first_note else ""
-        raise InputError(f"none of its {plan.rows_read} entries could be read as an issue{why}; no verdict is given",
-                         where=display, hint="`roadmap-audit validate` lists every entry and why")
+        raise InputError(
+            f"none of its {plan.rows_read} entries could be read as an issue{why}; no verdict is given",
+            where=display,
+            hint="`roadmap-audit validate` lists every entry and why",
+        )
     return True

@@ -35,21 +35,74 @@ def _spellings(value, *names: str) -> dict:
 
 # Engineer-weeks in one unit, by spelling (compared in lower case, "-" and "_" read as spaces).
 UNITS: dict[str, float] = {
-    **_spellings(1.0, "w", "wk", "wks", "week", "weeks", "ew", "pw", "eng week", "eng weeks",
-                 "engineer week", "engineer weeks", "person week", "person weeks", "man week", "man weeks",
-                 "dev week", "dev weeks", "developer weeks"),
-    **_spellings(1 / DAYS_PER_WEEK, "d", "day", "days", "pd", "md", "person day", "person days", "man day",
-                 "man days", "eng day", "eng days", "engineer day", "engineer days", "dev day", "dev days",
-                 "working days", "work days"),
+    **_spellings(
+        1.0,
+        "w",
+        "wk",
+        "wks",
+        "week",
+        "weeks",
+        "ew",
+        "pw",
+        "eng week",
+        "eng weeks",
+        "engineer week",
+        "engineer weeks",
+        "person week",
+        "person weeks",
+        "man week",
+        "man weeks",
+        "dev week",
+        "dev weeks",
+        "developer weeks",
+    ),
+    **_spellings(
+        1 / DAYS_PER_WEEK,
+        "d",
+        "day",
+        "days",
+        "pd",
+        "md",
+        "person day",
+        "person days",
+        "man day",
+        "man days",
+        "eng day",
+        "eng days",
+        "engineer day",
+        "engineer days",
+        "dev day",
+        "dev days",
+        "working days",
+        "work days",
+    ),
     **_spellings(1 / HOURS_PER_WEEK, "h", "hr", "hrs", "hour", "hours"),
-    **_spellings(1 / (HOURS_PER_WEEK * 60), "m", "min", "mins", "minute", "minutes"),  # Jira: "1w 2d 3h 30m"
-    **_spellings(WEEKS_PER_MONTH, "mo", "mos", "month", "months", "person month", "person months",
-                 "man month", "man months", "eng month", "eng months", "engineer month", "engineer months"),
+    **_spellings(
+        1 / (HOURS_PER_WEEK * 60), "m", "min", "mins", "minute", "minutes"
+    ),  # Jira: "1w 2d 3h 30m"
+    **_spellings(
+        WEEKS_PER_MONTH,
+        "mo",
+        "mos",
+        "month",
+        "months",
+        "person month",
+        "person months",
+        "man month",
+        "man months",
+        "eng month",
+        "eng months",
+        "engineer month",
+        "engineer months",
+    ),
 }
-POINT_UNITS = frozenset({"pt", "pts", "point", "points", "sp", "sps", "story point", "story points", "story pts"})
+POINT_UNITS = frozenset(
+    {"pt", "pts", "point", "points", "sp", "sps", "story point", "story points", "story pts"}
+)
 # Units of a whole team's time, by spelling, with the name a message uses.
 TEAM_UNITS: dict[str, str] = {
-    **_spellings("sprints", "sprint", "sprints"), **_spellings("iterations", "iteration", "iterations"),
+    **_spellings("sprints", "sprint", "sprints"),
+    **_spellings("iterations", "iteration", "iterations"),
     **_spellings("quarters", "quarter", "quarters", "qtr", "qtrs"),
     **_spellings("team weeks", "team week", "team weeks", "squad week", "squad weeks"),
 }
@@ -57,8 +110,10 @@ TEAM_UNITS: dict[str, str] = {
 # T-shirt sizes, by spelling; the capacity model turns them into engineer-weeks ([capacity] size_weeks).
 SIZES = ("XS", "S", "M", "L", "XL", "XXL")
 SIZE_SPELLINGS: dict[str, str] = {
-    **_spellings("XS", "xs", "x small", "extra small"), **_spellings("S", "s", "small", "sm"),
-    **_spellings("M", "m", "medium", "med"), **_spellings("L", "l", "large", "lg"),
+    **_spellings("XS", "xs", "x small", "extra small"),
+    **_spellings("S", "s", "small", "sm"),
+    **_spellings("M", "m", "medium", "med"),
+    **_spellings("L", "l", "large", "lg"),
     **_spellings("XL", "xl", "x large", "extra large"),
     **_spellings("XXL", "xxl", "xx large", "2xl", "extra extra large"),
 }
@@ -87,9 +142,13 @@ def _per_unit(unit: str, v: Any) -> float | None:
     if unit in POINT_UNITS:
         return None
     if unit in TEAM_UNITS:
-        raise ParseError(f"{_show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
-                         "write engineer-weeks (or days)")
-    raise ParseError(f"{_show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)")
+        raise ParseError(
+            f"{_show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
+            "write engineer-weeks (or days)"
+        )
+    raise ParseError(
+        f"{_show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)"
+    )
 
 
 def t_shirt_size(text: str) -> str | None:
@@ -113,7 +172,9 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
     if not isinstance(v, str) or is_none_marker(v):
         number = parse_number(v)
         return None if number is None else Effort(weeks=number * default_weeks, bare=True)
-    text = unhedged(v)  # "~3", "approx. 2 wks", "3?", "L (maybe XL)": an estimate is approximate anyway
+    text = unhedged(
+        v
+    )  # "~3", "approx. 2 wks", "3?", "L (maybe XL)": an estimate is approximate anyway
     size = t_shirt_size(text)
     if size:
         return Effort(size=size)
@@ -123,8 +184,12 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
         if high < low:
             raise ParseError(f"{_show(v)} is not a range from low to high")
         middle = _amount((low + high) / 2, span[2], default_weeks, v)
-        return Effort(middle.weeks, middle.points, f"the range {text} read as its middle, {(low + high) / 2:g}",
-                      middle.bare)
+        return Effort(
+            middle.weeks,
+            middle.points,
+            f"the range {text} read as its middle, {(low + high) / 2:g}",
+            middle.bare,
+        )
     parts = _PART.findall(text)
     if len(parts) > 1 and "".join(n + u for n, u in parts) == text.replace(" ", ""):
         weeks = 0.0
@@ -134,7 +199,9 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
                 raise ParseError(f"{_show(v)} mixes story points with other units")
             weeks += parse_number(number) * per
         return Effort(weeks=weeks)
-    value, unit = _split_number(text or v, "a number")  # "3", "3 days", "1,5 w"; ParseError otherwise
+    value, unit = _split_number(
+        text or v, "a number"
+    )  # "3", "3 days", "1,5 w"; ParseError otherwise
     if unit.casefold() in _MULTIPLIERS:
         raise ParseError(f"{_show(v)} uses a multiplier; write the whole number")
     return _amount(value, unit, default_weeks, v)

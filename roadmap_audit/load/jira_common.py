@@ -31,10 +31,23 @@ from .notes import Note, one_note_per_cause
 CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
     # Jira Cloud's Team field shows as "Team" or "Team[Team]"; the others are names teams give their own field.
     "team": ("Team", "Team[Team]", "Squad", "Equipo", "Équipe", "Equipe", "Zespół"),
-    "story_points": ("Story Points", "Story point estimate", "Story Point", "Story Point Estimate",
-                     "Story Points Estimate", "Puntos de Historia", "Estimación de puntos de historia",
-                     "Story Point-Schätzung"),
-    "rollback_plan": ("Rollback plan", "Backout plan", "Rollback", "Plan de reversión", "Plan de vuelta atrás"),
+    "story_points": (
+        "Story Points",
+        "Story point estimate",
+        "Story Point",
+        "Story Point Estimate",
+        "Story Points Estimate",
+        "Puntos de Historia",
+        "Estimación de puntos de historia",
+        "Story Point-Schätzung",
+    ),
+    "rollback_plan": (
+        "Rollback plan",
+        "Backout plan",
+        "Rollback",
+        "Plan de reversión",
+        "Plan de vuelta atrás",
+    ),
     "rehearsal": ("Rehearsal", "Load test", "Dry run"),
     "start": ("Start date", "Target start", "Fecha de inicio"),
     "due": ("Target end",),  # Advanced Roadmaps; the system Due date column wins
@@ -54,23 +67,39 @@ _SIZE_SHARE = 0.8  # share of a size-named field's values that must be T-shirt s
 # end means: "blocks" -- "X blocks Y", so Y depends on X; "depends" -- "X depends
 # on Y". Every other link type (Relates, Cloners, Duplicate ...) is kept as a link.
 DEPENDENCY_LINK_TYPES: dict[str, str] = {
-    "blocks": "blocks", "blocker": "blocks", "blocking": "blocks", "bloquea": "blocks",
-    "depends": "depends", "dependson": "depends", "dependency": "depends", "dependencies": "depends",
-    "depende": "depends", "dependencia": "depends", "requires": "depends",
+    "blocks": "blocks",
+    "blocker": "blocks",
+    "blocking": "blocks",
+    "bloquea": "blocks",
+    "depends": "depends",
+    "dependson": "depends",
+    "dependency": "depends",
+    "dependencies": "depends",
+    "depende": "depends",
+    "dependencia": "depends",
+    "requires": "depends",
 }
 
 # Outward phrases (JSON `type.outward`) that reveal a custom dependency type.
 _OUTWARD_PHRASES: dict[str, str] = {
-    "blocks": "blocks", "isblockerfor": "blocks", "bloquea": "blocks",
-    "dependson": "depends", "dependsupon": "depends", "isblockedby": "depends", "dependede": "depends",
-    "requires": "depends", "needs": "depends",
+    "blocks": "blocks",
+    "isblockerfor": "blocks",
+    "bloquea": "blocks",
+    "dependson": "depends",
+    "dependsupon": "depends",
+    "isblockedby": "depends",
+    "dependede": "depends",
+    "requires": "depends",
+    "needs": "depends",
 }
 
 # Issue types that are epics in the UI languages seen (Jira Cloud kept "Epic" in Spanish).
 EPIC_TYPES = frozenset({"epic", "epica", "epik", "epique"})
 
 # Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish).
-_DONE_CATEGORIES = frozenset({"done", "complete", "listo", "hecho", "finalizado", "gotowe", "termine"})
+_DONE_CATEGORIES = frozenset(
+    {"done", "complete", "listo", "hecho", "finalizado", "gotowe", "termine"}
+)
 
 # A Jira issue key is the project key, a hyphen and a number: PAY-12, CARNICORE_2-7.
 _ISSUE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
@@ -99,7 +128,9 @@ class Issue:
 
     ref: SourceRef  # the row (CSV) or the issue (JSON)
     fields: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, str] = field(default_factory=dict)  # field -> CSV column letter or JSON field id
+    cells: dict[str, str] = field(
+        default_factory=dict
+    )  # field -> CSV column letter or JSON field id
     links: list[Link] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -134,7 +165,7 @@ def _norm(text: str) -> str:
 
 
 def split_header(header: str) -> tuple[str, str] | None:
-    """"Custom field (Story Points (SP))" -> ("Custom field", "Story Points (SP)"); None without brackets.
+    """ "Custom field (Story Points (SP))" -> ("Custom field", "Story Points (SP)"); None without brackets.
 
     The prefixes never hold a bracket, so the first "(" starts the name.
     """
@@ -146,7 +177,7 @@ def split_header(header: str) -> tuple[str, str] | None:
 
 
 def inner_name(header: str) -> str | None:
-    """"Custom field (Squad)" -> "Squad"; None when there are no brackets."""
+    """ "Custom field (Squad)" -> "Squad"; None when there are no brackets."""
     parts = split_header(header)
     return parts[1] if parts else None
 
@@ -157,8 +188,14 @@ _CUSTOM_LOOKUP: dict[str, tuple[str, int]] = {
     for rank, name in enumerate(names, start=1)
 }
 
-_CONFIG_ROLES = {"team_field": "team", "story_points_field": "story_points", "points_field": "story_points",
-                 "rollback_plan_field": "rollback_plan", "rehearsal_field": "rehearsal", "start_field": "start"}
+_CONFIG_ROLES = {
+    "team_field": "team",
+    "story_points_field": "story_points",
+    "points_field": "story_points",
+    "rollback_plan_field": "rollback_plan",
+    "rehearsal_field": "rehearsal",
+    "start_field": "start",
+}
 
 
 def configured_names(config: JiraConfig) -> dict[str, str]:
@@ -198,7 +235,7 @@ def is_size_name(display_name: str) -> bool:
 
 
 def link_sense(type_name: str, outward_phrase: str | None = None) -> str | None:
-    """"blocks", "depends", or None when the link type is not a dependency."""
+    """ "blocks", "depends", or None when the link type is not a dependency."""
     sense = DEPENDENCY_LINK_TYPES.get(_norm(type_name))
     if sense is None and outward_phrase:
         sense = _OUTWARD_PHRASES.get(_norm(outward_phrase))
@@ -215,7 +252,9 @@ def dependency_edge(issue_key: str, link: Link) -> tuple[str, str] | None:
     sense = link_sense(link.type_name, link.outward_phrase)
     if sense is None:
         return None
-    subject, obj = (issue_key, link.other) if link.direction == "outward" else (link.other, issue_key)
+    subject, obj = (
+        (issue_key, link.other) if link.direction == "outward" else (link.other, issue_key)
+    )
     return (obj, subject) if sense == "blocks" else (subject, obj)
 
 
@@ -240,11 +279,24 @@ class _Builder:
         self.seen = {item.key: item.ref for item in plan.items}
         self.notes: list[Note] = []  # said once per cause when the export is read (load/notes.py)
 
-    def note(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None,
-             cause: str | None = None, detail: str | None = None) -> None:
+    def note(
+        self,
+        ref: SourceRef,
+        problem: str,
+        *,
+        dropped: bool = False,
+        subject: str | None = None,
+        cause: str | None = None,
+        detail: str | None = None,
+    ) -> None:
         """A note on one issue; `cause` is what issues with the same problem share, `detail` this one's value."""
-        self.notes.append(Note(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject),
-                               cause, detail))
+        self.notes.append(
+            Note(
+                DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject),
+                cause,
+                detail,
+            )
+        )
 
     # --- keys, parents
 
@@ -255,14 +307,27 @@ class _Builder:
             key = issue.text("key")
             if not key:
                 # The issue id is stable across exports; the row (or position in the pages) is the last resort.
-                key = f"id-{issue.text('issue_id')}" if issue.text("issue_id") else \
-                    f"{issue.ref.sheet or 'issue'}-{issue.ref.row or number}"
-                self.note(issue.cell("key"), f"no issue key; '{key}' was used instead", subject=key,
-                          cause="no issue key; a key was made from its issue id, or its row, and is shown "
-                                "beside each", detail=key)
+                key = (
+                    f"id-{issue.text('issue_id')}"
+                    if issue.text("issue_id")
+                    else f"{issue.ref.sheet or 'issue'}-{issue.ref.row or number}"
+                )
+                self.note(
+                    issue.cell("key"),
+                    f"no issue key; '{key}' was used instead",
+                    subject=key,
+                    cause="no issue key; a key was made from its issue id, or its row, and is shown "
+                    "beside each",
+                    detail=key,
+                )
             if key in self.seen:
-                self.note(issue.cell("key"), f"issue {key} appears again (first at {self.seen[key].location}); "
-                                             "this copy was not used", dropped=True, subject=key)
+                self.note(
+                    issue.cell("key"),
+                    f"issue {key} appears again (first at {self.seen[key].location}); "
+                    "this copy was not used",
+                    dropped=True,
+                    subject=key,
+                )
                 continue
             issue.ref = issue.ref.model_copy(update={"key": key})
             self.seen[key] = issue.cell("key")
@@ -280,10 +345,15 @@ class _Builder:
                 if pid.isdigit():
                     parent = by_id.get(pid)
                     if parent is None and not issue.text("epic_link"):
-                        self.note(issue.cell("parent_id"), f"parent issue id {pid} is not in this export; "
-                                                           "the issue has no parent in the plan", subject=key,
-                                  cause="parent issue id not in this export; these issues have no parent in "
-                                        "the plan", detail=f"parent {pid}")
+                        self.note(
+                            issue.cell("parent_id"),
+                            f"parent issue id {pid} is not in this export; "
+                            "the issue has no parent in the plan",
+                            subject=key,
+                            cause="parent issue id not in this export; these issues have no parent in "
+                            "the plan",
+                            detail=f"parent {pid}",
+                        )
                 else:
                     parent = pid  # some exports put the key itself in Parent
             parent = parent or issue.text("epic_link")
@@ -305,11 +375,16 @@ class _Builder:
         try:
             number = values.parse_number(raw)
         except values.ParseError as exc:
-            self.note(issue.cell(name), f"{what}: {exc}; the issue counts as unestimated", subject=key)
+            self.note(
+                issue.cell(name), f"{what}: {exc}; the issue counts as unestimated", subject=key
+            )
             return None
         if number is not None and number < 0:
-            self.note(issue.cell(name), f"{what} {values.parse_text(raw)} is negative; "
-                                        "the issue counts as unestimated", subject=key)
+            self.note(
+                issue.cell(name),
+                f"{what} {values.parse_text(raw)} is negative; the issue counts as unestimated",
+                subject=key,
+            )
             return None
         return number
 
@@ -329,8 +404,12 @@ class _Builder:
             seconds, used = (remaining, left) if remaining is not None else (original, name)
             weeks = seconds / _SECONDS_PER_HOUR / self.config.hours_per_week
             if weeks > _MAX_WEEKS:
-                self.note(issue.cell(used), f"estimate of {seconds:g} seconds is over ten engineer-years; "
-                                            "the issue counts as unestimated (check the unit)", subject=key)
+                self.note(
+                    issue.cell(used),
+                    f"estimate of {seconds:g} seconds is over ten engineer-years; "
+                    "the issue counts as unestimated (check the unit)",
+                    subject=key,
+                )
                 return None, None, issue.text(used)
             if used == left and original is not None and remaining != original:
                 return weeks, None, f"{remaining:g} seconds remaining of {original:g}"
@@ -347,8 +426,12 @@ class _Builder:
             return None
         size = t_shirt_size(text)
         if size is None:
-            self.note(issue.cell("size"), f"size '{text}' is not a T-shirt size (XS, S, M, L, XL, XXL); "
-                                          "the issue counts as unestimated", subject=key)
+            self.note(
+                issue.cell("size"),
+                f"size '{text}' is not a T-shirt size (XS, S, M, L, XL, XXL); "
+                "the issue counts as unestimated",
+                subject=key,
+            )
         return size
 
     def team(self, issue: Issue) -> tuple[str | None, str | None]:
@@ -374,7 +457,11 @@ class _Builder:
 
         Decided once per export, from all its values: "L, S, M, XS" is an estimate; "50, 200" (a
         company size) is not, and is left out with one note."""
-        named = [(key, issue) for key, issue in issues if issue.fields.get("size_named") not in (None, "", [])]
+        named = [
+            (key, issue)
+            for key, issue in issues
+            if issue.fields.get("size_named") not in (None, "", [])
+        ]
         if not named:
             return
         texts = [issue.text("size_named") or "" for _, issue in named]
@@ -388,8 +475,11 @@ class _Builder:
                     issue.cells["size"] = issue.cells["size_named"]
             return
         ref = first.ref.model_copy(update={"row": None, "column": None, "key": None})
-        self.note(ref, f"the field at {where} is named like a size but only {sized} of its {len(texts)} values are "
-                       "T-shirt sizes (XS, S, M, L, XL, XXL); it was not read as an estimate")
+        self.note(
+            ref,
+            f"the field at {where} is named like a size but only {sized} of its {len(texts)} values are "
+            "T-shirt sizes (XS, S, M, L, XL, XXL); it was not read as an estimate",
+        )
 
     # --- the whole export
 
@@ -413,20 +503,30 @@ class _Builder:
         self.plan.issues.extend(one_note_per_cause(self.notes))
         self.notes = []
 
-    def export_notes(self, keyed: list[tuple[str, Issue]], items: dict[str, Item], fallback: Counter[str]) -> None:
+    def export_notes(
+        self, keyed: list[tuple[str, Issue]], items: dict[str, Item], fallback: Counter[str]
+    ) -> None:
         # One note per export, not per issue: it is one mapping decision.
         ref = keyed[0][1].ref.model_copy(update={"row": None, "column": None, "key": None})
         teamless = sum(1 for item in items.values() if not item.team)
         hint = "(name your team field with [jira] team_field in the config; components are read as services)"
         if fallback:
-            parts = " and ".join(f"from the {'first component' if s == 'component' else 'project key'} "
-                                 f"for {n} issue{'s' if n > 1 else ''}" for s, n in sorted(fallback.items()))
+            parts = " and ".join(
+                f"from the {'first component' if s == 'component' else 'project key'} "
+                f"for {n} issue{'s' if n > 1 else ''}"
+                for s, n in sorted(fallback.items())
+            )
             self.note(ref, f"no team field filled: the team was taken {parts} {hint}")
         if teamless:
-            self.note(ref, f"{teamless} issue{'s have' if teamless > 1 else ' has'} no team: no team field, "
-                           f"component or project key to take it from {hint}")
+            self.note(
+                ref,
+                f"{teamless} issue{'s have' if teamless > 1 else ' has'} no team: no team field, "
+                f"component or project key to take it from {hint}",
+            )
 
-    def item(self, key: str, issue: Issue, parent: str | None, has_children: bool) -> tuple[Item, str | None]:
+    def item(
+        self, key: str, issue: Issue, parent: str | None, has_children: bool
+    ) -> tuple[Item, str | None]:
         title = issue.text("title")
         if not title:
             title = key
@@ -465,17 +565,26 @@ class _Builder:
             owner=issue.text("owner"),
             priority=issue.text("priority"),
             status=issue.text("status"),
-            done=is_done(issue.text("status"), issue.text("status_category"), issue.fields.get("done")),
+            done=is_done(
+                issue.text("status"), issue.text("status_category"), issue.fields.get("done")
+            ),
             committed=bool(committed),
             description=issue.text("description"),
             parent=parent,
             extra=extra,
             ref=issue.cell("key"),
-            columns={name: col for name, col in issue.cells.items()
-                     if name not in ("key", "issue_id") and col},
+            columns={
+                name: col
+                for name, col in issue.cells.items()
+                if name not in ("key", "issue_id") and col
+            },
         )
         if item.start and item.due and item.due < item.start:
-            self.note(issue.cell("due"), f"due date {item.due} is before start date {item.start}", subject=key)
+            self.note(
+                issue.cell("due"),
+                f"due date {item.due} is before start date {item.start}",
+                subject=key,
+            )
         return item, team_source
 
     def links(self, keyed: list[tuple[str, Issue]], items: dict[str, Item]) -> None:
@@ -504,10 +613,15 @@ class _Builder:
             pair = (link.type_name.strip(), dependent)
             if pair not in items[owner].links:
                 items[owner].links.append(pair)
-            self.note(link.ref, f"{owner} is needed by {dependent} ({link.type_name.strip()} link), which is not "
-                                "in this export; the dependency was kept as a link", subject=owner,
-                      cause=f"needed by an issue that is not in this export ({link.type_name.strip()} link); the "
-                            "dependency was kept as a link", detail=f"needed by {dependent}")
+            self.note(
+                link.ref,
+                f"{owner} is needed by {dependent} ({link.type_name.strip()} link), which is not "
+                "in this export; the dependency was kept as a link",
+                subject=owner,
+                cause=f"needed by an issue that is not in this export ({link.type_name.strip()} link); the "
+                "dependency was kept as a link",
+                detail=f"needed by {dependent}",
+            )
 
 
 def add_issues(plan: Plan, issues: list[Issue], config: JiraConfig) -> None:
@@ -542,7 +656,9 @@ def epic_of(items: dict[str, Item]) -> dict[str, str]:
 
 def _most_common(names: Iterable[str | None]) -> str | None:
     counts = Counter(n for n in names if n)
-    return counts.most_common(1)[0][0] if counts else None  # ties: first seen, as Counter keeps order
+    return (
+        counts.most_common(1)[0][0] if counts else None
+    )  # ties: first seen, as Counter keeps order
 
 
 def _summed(members: list[Item], name: str) -> float | None:
@@ -571,20 +687,38 @@ def roll_up_to_epics(plan: Plan) -> Plan:
             continue
         children = members.get(item.key, [])
         everyone = [item, *children]
-        update: dict[str, Any] = {"depends_on": mapped((d for m in everyone for d in m.depends_on), item.key)}
+        update: dict[str, Any] = {
+            "depends_on": mapped((d for m in everyone for d in m.depends_on), item.key)
+        }
         if children:
-            sized = [c.key for c in children if c.estimate_size and c.estimate_weeks is None
-                     and c.estimate_points is None]
+            sized = [
+                c.key
+                for c in children
+                if c.estimate_size and c.estimate_weeks is None and c.estimate_points is None
+            ]
             if sized:  # a size becomes weeks only in the capacity model, after the roll-up
-                notes.append(DataIssue(ref=item.ref, subject_id=item.key, problem=(
-                    f"{len(sized)} child issue{'s' if len(sized) > 1 else ''} of {item.key} "
-                    f"({', '.join(sized[:5])}{', ...' if len(sized) > 5 else ''}) "
-                    f"{'are' if len(sized) > 1 else 'is'} sized in T-shirt sizes, which do not add up into the "
-                    "epic's estimate; give them weeks or points, or size the epic itself")))
-            weeks, points = _summed(children, "estimate_weeks"), _summed(children, "estimate_points")
+                notes.append(
+                    DataIssue(
+                        ref=item.ref,
+                        subject_id=item.key,
+                        problem=(
+                            f"{len(sized)} child issue{'s' if len(sized) > 1 else ''} of {item.key} "
+                            f"({', '.join(sized[:5])}{', ...' if len(sized) > 5 else ''}) "
+                            f"{'are' if len(sized) > 1 else 'is'} sized in T-shirt sizes, which do not add up into the "
+                            "epic's estimate; give them weeks or points, or size the epic itself"
+                        ),
+                    )
+                )
+            weeks, points = (
+                _summed(children, "estimate_weeks"),
+                _summed(children, "estimate_points"),
+            )
             if weeks is not None or points is not None:
-                update |= {"estimate_weeks": weeks, "estimate_points": points,
-                           "estimate_raw": f"sum of {len(children)} child issues"}
+                update |= {
+                    "estimate_weeks": weeks,
+                    "estimate_points": points,
+                    "estimate_raw": f"sum of {len(children)} child issues",
+                }
             dues = [m.due for m in everyone if m.due]
             starts = [m.start for m in everyone if m.start]
             update |= {
@@ -595,8 +729,14 @@ def roll_up_to_epics(plan: Plan) -> Plan:
                 "services": list(dict.fromkeys(s for m in everyone for s in m.services)),
                 "labels": list(dict.fromkeys(label for m in everyone for label in m.labels)),
                 "committed": any(m.committed for m in everyone),
-                "links": list(dict.fromkeys((t, target.get(k, k)) for m in everyone for t, k in m.links
-                                            if target.get(k, k) != item.key)),
+                "links": list(
+                    dict.fromkeys(
+                        (t, target.get(k, k))
+                        for m in everyone
+                        for t, k in m.links
+                        if target.get(k, k) != item.key
+                    )
+                ),
                 "extra": {**item.extra, "rolled up": ", ".join(c.key for c in children)},
             }
             # The rollback plan and rehearsal stay the epic's own: a child's rollback covers
@@ -604,4 +744,6 @@ def roll_up_to_epics(plan: Plan) -> Plan:
             # stay readable in plan.rolled_up (a child that is the dual write or the flag).
         rolled.append(item.model_copy(update=update))
     folded = [items[key] for key, epic in target.items() if key != epic]
-    return plan.model_copy(update={"items": rolled, "issues": [*plan.issues, *notes], "rolled_up": folded})
+    return plan.model_copy(
+        update={"items": rolled, "issues": [*plan.issues, *notes], "rolled_up": folded}
+    )

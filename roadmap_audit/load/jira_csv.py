@@ -24,7 +24,16 @@ from typing import Any
 from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
 from . import schema, tables, values
-from .jira_common import Issue, Link, add_issues, configured_names, custom_role, link_sense, name_key, split_header
+from .jira_common import (
+    Issue,
+    Link,
+    add_issues,
+    configured_names,
+    custom_role,
+    link_sense,
+    name_key,
+    split_header,
+)
 
 # System columns by field and UI language, as they appear in the header row of real
 # exports: roadmap_audit/load/jira_fields.toml holds one table per language, each
@@ -33,11 +42,39 @@ _FIELDS_FILE = Path(__file__).with_name("jira_fields.toml")
 # Forms of header, not fields: "Custom field (Team)", "Inward issue link (Blocks)".
 _HEADER_FORMS = {"custom_prefix", "inward_link", "outward_link"}
 # Known system columns that no plan field uses: recognised (so never "not placed"), not read.
-UNUSED_FIELDS = frozenset({"reporter", "created", "updated", "resolved", "time_spent", "aggregate_time_spent"})
-FIELDS = frozenset({"key", "issue_id", "title", "kind", "status", "status_category", "project", "priority",
-                    "owner", "due", "resolution", "description", "original_estimate", "remaining_estimate",
-                    "aggregate_estimate", "aggregate_remaining", "services", "labels", "sprint", "fix_versions",
-                    "parent_key", "parent_id", "team"}) | UNUSED_FIELDS
+UNUSED_FIELDS = frozenset(
+    {"reporter", "created", "updated", "resolved", "time_spent", "aggregate_time_spent"}
+)
+FIELDS = (
+    frozenset(
+        {
+            "key",
+            "issue_id",
+            "title",
+            "kind",
+            "status",
+            "status_category",
+            "project",
+            "priority",
+            "owner",
+            "due",
+            "resolution",
+            "description",
+            "original_estimate",
+            "remaining_estimate",
+            "aggregate_estimate",
+            "aggregate_remaining",
+            "services",
+            "labels",
+            "sprint",
+            "fix_versions",
+            "parent_key",
+            "parent_id",
+            "team",
+        }
+    )
+    | UNUSED_FIELDS
+)
 
 
 def load_languages(path: Path = _FIELDS_FILE) -> dict[str, dict[str, Any]]:
@@ -65,23 +102,30 @@ def _lookup(form: str | None = None) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for lang, table in LANGUAGES.items():
         for field_name, names in table.items():
-            if field_name in ("source", "missing") or (field_name in _HEADER_FORMS) != (form is not None):
+            if field_name in ("source", "missing") or (field_name in _HEADER_FORMS) != (
+                form is not None
+            ):
                 continue
             if form is not None and field_name != form:
                 continue
             for name in names:
                 key = name_key(name)
                 if key in found and found[key][0] != field_name:
-                    raise ValueError(f"{_FIELDS_FILE.name}: '{name}' ({lang}) means {field_name} but also "
-                                     f"{found[key][0]} ({found[key][1]})")
+                    raise ValueError(
+                        f"{_FIELDS_FILE.name}: '{name}' ({lang}) means {field_name} but also "
+                        f"{found[key][0]} ({found[key][1]})"
+                    )
                 found.setdefault(key, (field_name, lang))
     return found
 
 
 _SYSTEM_LOOKUP = _lookup()
 _CUSTOM_PREFIX_KEYS = {key: lang for key, (_, lang) in _lookup("custom_prefix").items()}
-_LINK_LOOKUP = {key: ("inward" if form == "inward_link" else "outward", lang)
-                for form in ("inward_link", "outward_link") for key, (_, lang) in _lookup(form).items()}
+_LINK_LOOKUP = {
+    key: ("inward" if form == "inward_link" else "outward", lang)
+    for form in ("inward_link", "outward_link")
+    for key, (_, lang) in _lookup(form).items()
+}
 
 
 @dataclass(frozen=True)
@@ -112,7 +156,9 @@ def classify(header: str, config: JiraConfig) -> Column | None:
             return Column(link_direction=direction, link_type=inner, language=lang)
         if prefix in _CUSTOM_PREFIX_KEYS:
             found = custom_role(inner, config)
-            return Column(found[0], found[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if found else None
+            return (
+                Column(found[0], found[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if found else None
+            )
     found = _SYSTEM_LOOKUP.get(name_key(text))
     return Column(found[0], 0, language=found[1]) if found else None
 
@@ -122,7 +168,11 @@ def _is_jira(columns: list[Column | None]) -> bool:
     Jira's own names for the summary, the issue type and the status in one language."""
     fields = {c.field for c in columns if c and c.field}
     links = any(c and c.link_direction for c in columns)
-    named = {c.field for c in columns if c and c.field in ("key", "title", "kind", "status") and c.rank == 0}
+    named = {
+        c.field
+        for c in columns
+        if c and c.field in ("key", "title", "kind", "status") and c.rank == 0
+    }
     return "key" in fields and bool(fields & _JIRA_MARKERS or links or len(named) == 4)
 
 
@@ -130,13 +180,17 @@ def _is_jira(columns: list[Column | None]) -> bool:
 
 _KEY_SHAPE = re.compile(r"[A-Z][A-Z0-9_]*-[1-9][0-9]*")
 # Jira's own date cells: "22/Sep/25 9:26 AM", "06/août/15 12:00 PM", "30/Jul/18 23:33" (any month word).
-_JIRA_DATE = re.compile(r"\d{1,2}/[^\W\d_]{2,}\.?/\d{2}(?:\d{2})? \d{1,2}:\d{2}(?: ?[AaPp]\.?[Mm]\.?)?")
+_JIRA_DATE = re.compile(
+    r"\d{1,2}/[^\W\d_]{2,}\.?/\d{2}(?:\d{2})? \d{1,2}:\d{2}(?: ?[AaPp]\.?[Mm]\.?)?"
+)
 _SHAPE_SAMPLE = 200  # rows looked at to place columns by their values
 _MIN_ISSUE_ID = 10000  # Jira numbers issues from 10000: a hand-made "Id" 1, 2, 3 is not an issue id
 
 
 def _filled(sample: list[list[Any]], pos: int) -> list[str]:
-    return [str(row[pos]).strip() for row in sample if pos < len(row) and not values.is_blank(row[pos])]
+    return [
+        str(row[pos]).strip() for row in sample if pos < len(row) and not values.is_blank(row[pos])
+    ]
 
 
 def _share(texts: list[str], test) -> float:
@@ -151,8 +205,9 @@ def _is_issue_id(text: str) -> bool:
     return text.isdigit() and int(text) >= _MIN_ISSUE_ID
 
 
-def place_by_shape(headers: list[str], sample: list[list[Any]],
-                   columns: list[Column | None]) -> list[Column | None]:
+def place_by_shape(
+    headers: list[str], sample: list[list[Any]], columns: list[Column | None]
+) -> list[Column | None]:
     """Columns still unplaced, placed by what their values look like: the issue key (every row, unique,
     ABC-123), the issue id (every row, unique, Jira's numbers) and the summary (the first column of
     distinct one-line text). Nothing else is guessed from values: a status, a priority and an issue type
@@ -190,7 +245,9 @@ def place_by_shape(headers: list[str], sample: list[list[Any]],
     return placed
 
 
-def _looks_like_jira_by_shape(headers: list[str], sample: list[list[Any]], columns: list[Column | None]) -> bool:
+def _looks_like_jira_by_shape(
+    headers: list[str], sample: list[list[Any]], columns: list[Column | None]
+) -> bool:
     """A unique ABC-123 column beside Jira's issue ids or Jira's own date cells: an export in a language
     with no table. A hand-made plan with keys like PAY-12 has neither, and one whose title column the plan
     reader knows by name ("Title", "Summary") is left to it, even with dates pasted from Jira."""
@@ -200,8 +257,11 @@ def _looks_like_jira_by_shape(headers: list[str], sample: list[list[Any]], colum
     fields = {c.field for c in placed if c and c.field}
     if "key" not in fields:
         return False
-    dated = any(_share(_filled(sample, pos), _JIRA_DATE.fullmatch) >= 0.9 for pos in range(len(headers))
-                if _filled(sample, pos))
+    dated = any(
+        _share(_filled(sample, pos), _JIRA_DATE.fullmatch) >= 0.9
+        for pos in range(len(headers))
+        if _filled(sample, pos)
+    )
     return "issue_id" in fields or dated
 
 
@@ -243,7 +303,9 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
     return len(sample) >= 2 and _looks_like_jira_by_shape(header, sample, columns)
 
 
-def read_jira_csv(path: Path, display: str, plan: Plan, config: JiraConfig, limits: Limits | None = None) -> None:
+def read_jira_csv(
+    path: Path, display: str, plan: Plan, config: JiraConfig, limits: Limits | None = None
+) -> None:
     """Add every issue row of a Jira CSV export to the plan (or to its data-quality notes)."""
     tables._check_file(path, display, limits)
     text, note = tables.decode_text(path.read_bytes())
@@ -261,12 +323,22 @@ def read_jira_csv(path: Path, display: str, plan: Plan, config: JiraConfig, limi
         head_rows += list(itertools.islice(body, max(0, _SHAPE_SAMPLE - len(head_rows))))
         columns = place_by_shape(sheet.headers, [cells for _, cells in head_rows], columns)
     first = len(plan.issues)  # the file's own notes go before the notes on its rows
-    issues = [_issue(sheet, number, cells, columns, plan) for number, cells in itertools.chain(head_rows, body)]
+    issues = [
+        _issue(sheet, number, cells, columns, plan)
+        for number, cells in itertools.chain(head_rows, body)
+    ]
     front = [DataIssue(ref=whole_file, problem=note)] if note else []
     for row, column, problem in [*sheet.notes, *notes]:
-        front.append(DataIssue(ref=whole_file.model_copy(update={"row": row, "column": column}), problem=problem))
+        front.append(
+            DataIssue(
+                ref=whole_file.model_copy(update={"row": row, "column": column}), problem=problem
+            )
+        )
     header_ref = whole_file.model_copy(update={"row": sheet.header_row})
-    front += [DataIssue(ref=header_ref, problem=problem) for problem in _header_notes(sheet, columns, issues)]
+    front += [
+        DataIssue(ref=header_ref, problem=problem)
+        for problem in _header_notes(sheet, columns, issues)
+    ]
     plan.issues[first:first] = front
     add_issues(plan, issues, config)
 
@@ -275,7 +347,9 @@ def _show(sheet: tables.RawSheet, pos: int) -> str:
     return f"{sheet.letters[pos]} '{sheet.headers[pos][:60]}'"
 
 
-def _header_notes(sheet: tables.RawSheet, columns: list[Column | None], issues: list[Issue]) -> list[str]:
+def _header_notes(
+    sheet: tables.RawSheet, columns: list[Column | None], issues: list[Issue]
+) -> list[str]:
     """What the header row left unread: a missing key or summary, columns placed by their values, every
     header not placed when the language has no full table, and link columns of unknown direction."""
     found: list[str] = []
@@ -283,40 +357,64 @@ def _header_notes(sheet: tables.RawSheet, columns: list[Column | None], issues: 
     if issues:
         for needed, what in (("key", "Issue key"), ("title", "Summary")):
             if needed not in fields:
-                found.append(f"no {what} column (headers found: {', '.join(h for h in sheet.headers if h)[:300]})")
+                found.append(
+                    f"no {what} column (headers found: {', '.join(h for h in sheet.headers if h)[:300]})"
+                )
     language = _language(columns)
     shaped = [pos for pos, c in enumerate(columns) if c and c.by_shape]
     partial = language is not None and "missing" in LANGUAGES.get(language, {})
-    unplaced = list({sheet.headers[pos]: pos for pos in reversed(range(len(columns)))  # first of repeats
-                     if columns[pos] is None and sheet.headers[pos]
-                     and not _is_custom_field_shape(sheet.headers[pos])}.values())[::-1]
+    unplaced = list(
+        {
+            sheet.headers[pos]: pos
+            for pos in reversed(range(len(columns)))  # first of repeats
+            if columns[pos] is None
+            and sheet.headers[pos]
+            and not _is_custom_field_shape(sheet.headers[pos])
+        }.values()
+    )[::-1]
     if shaped:
-        found.append("read as a Jira export by the shape of its values (" + (
-            f"the header names are mostly not known in any language table; closest: {language}" if language
-            else "no header is named as in any language table") + "): " + "; ".join(
-            f"{_show(sheet, pos)} as {columns[pos].field}" for pos in shaped)
-            + (" -- name the others with [jira] in the config" if unplaced else ""))
+        found.append(
+            "read as a Jira export by the shape of its values ("
+            + (
+                f"the header names are mostly not known in any language table; closest: {language}"
+                if language
+                else "no header is named as in any language table"
+            )
+            + "): "
+            + "; ".join(f"{_show(sheet, pos)} as {columns[pos].field}" for pos in shaped)
+            + (" -- name the others with [jira] in the config" if unplaced else "")
+        )
     if unplaced and (shaped or partial):
-        found.append(f"{len(unplaced)} header{'s were' if len(unplaced) > 1 else ' was'} not placed"
-                     + (f" (no {language} name is known for: {LANGUAGES[language]['missing']})"
-                        if partial and not shaped else "")
-                     + ": " + ", ".join(_show(sheet, pos) for pos in unplaced)[:1500])
+        found.append(
+            f"{len(unplaced)} header{'s were' if len(unplaced) > 1 else ' was'} not placed"
+            + (
+                f" (no {language} name is known for: {LANGUAGES[language]['missing']})"
+                if partial and not shaped
+                else ""
+            )
+            + ": "
+            + ", ".join(_show(sheet, pos) for pos in unplaced)[:1500]
+        )
     for pos, header in enumerate(sheet.headers):
         parts = split_header(header) if columns[pos] is None else None
         if parts and link_sense(parts[1]) and not _is_custom_field_shape(header):
-            found.append(f"column {_show(sheet, pos)} looks like a {parts[1].strip()} link column, but which end "
-                         "of the link it holds is not known in this language; its links were not read as "
-                         "dependencies")
+            found.append(
+                f"column {_show(sheet, pos)} looks like a {parts[1].strip()} link column, but which end "
+                "of the link it holds is not known in this language; its links were not read as "
+                "dependencies"
+            )
     return found
 
 
 def _is_custom_field_shape(header: str) -> bool:
-    """"Custom field (Team)" in a known language: a custom field no role claimed, not an unknown header."""
+    """ "Custom field (Team)" in a known language: a custom field no role claimed, not an unknown header."""
     parts = split_header(header)
     return parts is not None and name_key(parts[0]) in _CUSTOM_PREFIX_KEYS
 
 
-def _issue(sheet: tables.RawSheet, number: int, cells: list, columns: list[Column | None], plan: Plan) -> Issue:
+def _issue(
+    sheet: tables.RawSheet, number: int, cells: list, columns: list[Column | None], plan: Plan
+) -> Issue:
     """One row as an issue record: repeated columns packed into lists, the best-ranked column per field."""
     issue = Issue(ref=SourceRef(source=sheet.source, sheet=sheet.title, row=number))
     ranks: dict[str, int] = {}
@@ -324,8 +422,12 @@ def _issue(sheet: tables.RawSheet, number: int, cells: list, columns: list[Colum
     for pos, cell in enumerate(cells):
         if pos >= width:
             if not values.is_blank(cell):
-                plan.issues.append(DataIssue(ref=issue.ref.at(tables.column_letter(pos)),
-                                             problem="value beyond the last header was not read"))
+                plan.issues.append(
+                    DataIssue(
+                        ref=issue.ref.at(tables.column_letter(pos)),
+                        problem="value beyond the last header was not read",
+                    )
+                )
             continue
         column = columns[pos]
         # most of an all-fields export's columns mean nothing to a plan: skip them before looking at the cell
@@ -334,7 +436,9 @@ def _issue(sheet: tables.RawSheet, number: int, cells: list, columns: list[Colum
         letter = sheet.letters[pos]
         cell = cell.strip()
         if column.link_direction:
-            issue.links.append(Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter)))
+            issue.links.append(
+                Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter))
+            )
         elif column.field in LIST_FIELDS:
             issue.fields.setdefault(column.field, []).append(cell)
             issue.cells.setdefault(column.field, letter)
@@ -345,10 +449,13 @@ def _issue(sheet: tables.RawSheet, number: int, cells: list, columns: list[Colum
         elif column.rank == ranks[column.field] and cell != issue.fields[column.field]:
             # Two custom fields can share one display name; the CSV cannot tell them apart.
             first = issue.cells[column.field]
-            plan.issues.append(DataIssue(
-                ref=issue.ref.at(letter),
-                problem=f"columns {first} and {letter} are both named '{sheet.headers[pos]}' and hold "
-                        f"different values; {first} was used"))
+            plan.issues.append(
+                DataIssue(
+                    ref=issue.ref.at(letter),
+                    problem=f"columns {first} and {letter} are both named '{sheet.headers[pos]}' and hold "
+                    f"different values; {first} was used",
+                )
+            )
     for field, label in EXTRA_FIELDS.items():
         if field in issue.fields:
             value = issue.fields[field]

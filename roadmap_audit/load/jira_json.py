@@ -24,12 +24,29 @@ from . import tables
 from .jira_common import Issue, Link, add_issues, configured_names, custom_role
 
 # System fields read from `fields`, by JSON field id.
-_ESTIMATES = {"timeoriginalestimate": "original_estimate", "aggregatetimeoriginalestimate": "aggregate_estimate",
-              "timeestimate": "remaining_estimate", "aggregatetimeestimate": "aggregate_remaining"}
+_ESTIMATES = {
+    "timeoriginalestimate": "original_estimate",
+    "aggregatetimeoriginalestimate": "aggregate_estimate",
+    "timeestimate": "remaining_estimate",
+    "aggregatetimeestimate": "aggregate_remaining",
+}
 _DONE_CATEGORY_NAMES = frozenset({"done", "complete"})  # an old Cloud response called it "Complete"
 # ADF nodes that end a line of text when flattened.
-_ADF_BLOCKS = frozenset({"paragraph", "heading", "blockquote", "listItem", "codeBlock", "rule", "tableRow",
-                         "panel", "taskItem", "decisionItem", "mediaSingle"})
+_ADF_BLOCKS = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "blockquote",
+        "listItem",
+        "codeBlock",
+        "rule",
+        "tableRow",
+        "panel",
+        "taskItem",
+        "decisionItem",
+        "mediaSingle",
+    }
+)
 _SITE_SAMPLE = 2000  # issues of a page looked at to tell its site and which field list fits it
 _SPRINT_NAME = re.compile(r"[\[,]name=([^,\]]*)")
 
@@ -66,7 +83,9 @@ class Page:
 # ---------------------------------------------------------------- files
 
 
-def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, str | None, list[str]]:
+def _read(
+    path: Path, display: str, limits: Limits | None = None
+) -> tuple[Any, str | None, list[str]]:
     """The parsed JSON, a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash), and notes on
     values JSON should not hold (see _parse)."""
     tables._check_file(path, display, limits)
@@ -83,15 +102,22 @@ def _read(path: Path, display: str, limits: Limits | None = None) -> tuple[Any, 
         data, odd = _parse(text)
         return data, note, odd
     except json.JSONDecodeError as exc:
-        cut = bool(text.strip()) and (exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated"))
-        raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-                         + ("; it ends in the middle, so it was probably cut short" if cut else ""),
-                         where=display, hint="save the REST response again, whole") from exc
+        cut = bool(text.strip()) and (
+            exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
+        )
+        raise InputError(
+            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            + ("; it ends in the middle, so it was probably cut short" if cut else ""),
+            where=display,
+            hint="save the REST response again, whole",
+        ) from exc
     except RecursionError as exc:
         raise InputError("is nested too deeply to be a Jira response", where=display) from exc
 
 
-_STRAYS_ONE_BY_ONE = 20  # more entries of 'issues' than this that are no issue: one note, not one each
+_STRAYS_ONE_BY_ONE = (
+    20  # more entries of 'issues' than this that are no issue: one note, not one each
+)
 _INT_DIGITS = 4300  # Python's own cap on the digits of an int read from text (sys.int_info)
 
 
@@ -128,10 +154,14 @@ def _parse(text: str) -> tuple[Any, list[str]]:
     notes = []
     constants = sum(n for k, n in odd.items() if k != "long")
     if constants:
-        notes.append(f"{constants:,} values are NaN or Infinity, which are not JSON numbers; they were read as empty")
+        notes.append(
+            f"{constants:,} values are NaN or Infinity, which are not JSON numbers; they were read as empty"
+        )
     if odd.get("long"):
-        notes.append(f"{odd['long']:,} numbers are too long or too large to be a number (over {_INT_DIGITS:,} "
-                     "digits, or past 1e308); they were read as empty")
+        notes.append(
+            f"{odd['long']:,} numbers are too long or too large to be a number (over {_INT_DIGITS:,} "
+            "digits, or past 1e308); they were read as empty"
+        )
     if text.count('"issues"') > 1:
         lost: list[int] = []
 
@@ -140,16 +170,23 @@ def _parse(text: str) -> tuple[Any, list[str]]:
             lost.extend(len(v) if isinstance(v, list) else 1 for v in seen[:-1])
             return dict(items)
 
-        json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=big_float,
-                   parse_int=big_int)
+        json.loads(
+            text,
+            object_pairs_hook=pairs,
+            parse_constant=constant,
+            parse_float=big_float,
+            parse_int=big_int,
+        )
         if lost:
-            notes.append(f"the key 'issues' appears {len(lost) + 1} times in one object; only the last was read, "
-                         f"so {sum(lost):,} entries of the others were not (save each search page as its own file)")
+            notes.append(
+                f"the key 'issues' appears {len(lost) + 1} times in one object; only the last was read, "
+                f"so {sum(lost):,} entries of the others were not (save each search page as its own file)"
+            )
     return data, notes
 
 
 def _kind(data: Any) -> str | None:
-    """"page", "fields" (a /rest/api/2/field list), or None."""
+    """ "page", "fields" (a /rest/api/2/field list), or None."""
     if isinstance(data, dict) and isinstance(data.get("issues"), list):
         return "page"
     if isinstance(data, list):
@@ -175,8 +212,15 @@ def is_jira_json(path: Path) -> bool:
     return path.suffix.lower() == ".json"
 
 
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
-               bool: "true or false", type(None): "null"}
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
 
 
 def _not_a_page(data: Any) -> str:
@@ -232,7 +276,9 @@ def adf_text(node: Any) -> str:
             parts.append(n["text"])
         elif kind == "hardBreak":
             parts.append("\n")
-        elif kind == "mention":  # written as Jira's wiki markup writes one, so --redact-people knows it
+        elif (
+            kind == "mention"
+        ):  # written as Jira's wiki markup writes one, so --redact-people knows it
             name = str(attrs.get("text") or attrs.get("id") or "").lstrip("@")
             parts.append(f"[~{name}]" if name else "")
         elif kind in ("emoji", "status", "inlineCard"):
@@ -303,8 +349,15 @@ def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraC
     put("title", plain(fields.get("summary")), "summary")
     put("kind", plain(fields.get("issuetype")), "issuetype")
     put("priority", plain(fields.get("priority")), "priority")
-    put("project", plain((fields.get("project") or {}).get("key") if isinstance(fields.get("project"), dict)
-                         else None), "project")
+    put(
+        "project",
+        plain(
+            (fields.get("project") or {}).get("key")
+            if isinstance(fields.get("project"), dict)
+            else None
+        ),
+        "project",
+    )
     assignee = fields.get("assignee")
     if isinstance(assignee, dict):
         put("owner", plain(assignee.get("displayName")) or plain(assignee.get("name")), "assignee")
@@ -313,8 +366,10 @@ def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraC
         put("status", plain(status), "status")
         category = status.get("statusCategory")
         if isinstance(category, dict) and (category.get("key") or category.get("name")):
-            issue.fields["done"] = (str(category.get("key", "")).casefold() == "done"
-                                    or str(category.get("name", "")).casefold() in _DONE_CATEGORY_NAMES)
+            issue.fields["done"] = (
+                str(category.get("key", "")).casefold() == "done"
+                or str(category.get("name", "")).casefold() in _DONE_CATEGORY_NAMES
+            )
     put("due", plain(fields.get("duedate")), "duedate")
     put("description", plain(fields.get("description")), "description")
     put("labels", _texts(fields.get("labels")), "labels")
@@ -334,12 +389,21 @@ def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraC
             other = link.get(f"{direction}Issue")
             if isinstance(other, dict) and isinstance(other.get("key"), str):
                 outward = link["type"].get("outward")
-                issue.links.append(Link(str(link["type"].get("name") or ""), direction, other["key"],
-                                        issue.ref.at("issuelinks"), outward if isinstance(outward, str) else None))
+                issue.links.append(
+                    Link(
+                        str(link["type"].get("name") or ""),
+                        direction,
+                        other["key"],
+                        issue.ref.at("issuelinks"),
+                        outward if isinstance(outward, str) else None,
+                    )
+                )
     return issue
 
 
-def _custom_fields(issue: Issue, fields: dict[str, Any], names: dict[str, str], config: JiraConfig) -> None:
+def _custom_fields(
+    issue: Issue, fields: dict[str, Any], names: dict[str, str], config: JiraConfig
+) -> None:
     """Custom fields by what their display name says they are; the best-ranked one wins.
 
     A system field already read (duedate) outranks a custom one for the same role (Target end),
@@ -352,10 +416,16 @@ def _custom_fields(issue: Issue, fields: dict[str, Any], names: dict[str, str], 
         if name is None and not configured:
             continue
         if name and name.casefold() == "sprint":
-            sprints = [m for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
-                       for m in _SPRINT_NAME.findall(v)] or plain(value)
+            sprints = [
+                m
+                for v in (value if isinstance(value, list) else [value])
+                if isinstance(v, str)
+                for m in _SPRINT_NAME.findall(v)
+            ] or plain(value)
             if sprints:
-                issue.extra["Sprint"] = ", ".join(sprints) if isinstance(sprints, list) else str(sprints)
+                issue.extra["Sprint"] = (
+                    ", ".join(sprints) if isinstance(sprints, list) else str(sprints)
+                )
             continue
         found = custom_role(name or "", config, field_id)
         value = plain(value)
@@ -388,18 +458,27 @@ def _gaps(pages: list[Page]) -> list[DataIssue]:
         if total > reach:
             missing.append((reach, total))
         for first, last in missing:
-            notes.append(DataIssue(
-                ref=SourceRef(source=group[0].display),
-                problem=f"issues {first + 1}-{last} of {total} are not in the files given (a page starting at "
-                        f"startAt={first} is missing); the plan holds only the pages given"))
+            notes.append(
+                DataIssue(
+                    ref=SourceRef(source=group[0].display),
+                    problem=f"issues {first + 1}-{last} of {total} are not in the files given (a page starting at "
+                    f"startAt={first} is missing); the plan holds only the pages given",
+                )
+            )
     token = [p for p in pages if not p.offset_style]
-    if token and any("nextPageToken" in p.data or "isLast" in p.data for p in token) \
-            and not any(p.says_last for p in token):
+    if (
+        token
+        and any("nextPageToken" in p.data or "isLast" in p.data for p in token)
+        and not any(p.says_last for p in token)
+    ):
         tokens = ", ".join(str(p.data.get("nextPageToken")) for p in token)
-        notes.append(DataIssue(
-            ref=SourceRef(source=token[-1].display),
-            problem=f"no page says isLast: true, so at least one page is missing (next page tokens given: "
-                    f"{tokens[:200]}); the plan holds only the pages given"))
+        notes.append(
+            DataIssue(
+                ref=SourceRef(source=token[-1].display),
+                problem=f"no page says isLast: true, so at least one page is missing (next page tokens given: "
+                f"{tokens[:200]}); the plan holds only the pages given",
+            )
+        )
     return notes
 
 
@@ -410,18 +489,31 @@ def _sources(path: Path, display: str) -> list[tuple[Path, str, bool]]:
     """
     if path.is_dir():
         base = display.rstrip("/\\")
-        return [(p, f"{base}/{p.name}", True) for p in sorted(path.iterdir())
-                if p.suffix.lower() == ".json" and p.is_file()]
+        return [
+            (p, f"{base}/{p.name}", True)
+            for p in sorted(path.iterdir())
+            if p.suffix.lower() == ".json" and p.is_file()
+        ]
     found = [(path, display, True)]
     if path.parent.is_dir():
         for sibling in sorted(path.parent.iterdir()):
-            if sibling.suffix.lower() == ".json" and sibling != path and _starts_with_bracket(sibling):
+            if (
+                sibling.suffix.lower() == ".json"
+                and sibling != path
+                and _starts_with_bracket(sibling)
+            ):
                 found.append((sibling, str(Path(display).parent / sibling.name), False))
     return found
 
 
-def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
-                   field_lists: list[str] | None = None, limits: Limits | None = None) -> None:
+def read_jira_json(
+    path: Path,
+    display: str,
+    plan: Plan,
+    config: JiraConfig,
+    field_lists: list[str] | None = None,
+    limits: Limits | None = None,
+) -> None:
     """Add the issues of one search page, or a folder of pages, to the plan."""
     limits = limits or Limits()
     lists: list[tuple[str, list[dict[str, Any]]]] = []  # field lists: (shown name, the fields)
@@ -438,17 +530,32 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
             lists.append((shown, data))
             plan.sources.append(shown)
             if is_plan and not path.is_dir():
-                plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
-                    f"this is a Jira field list ({len(data)} fields), not a list of issues; give it with "
-                    "--context beside the search pages, or put it in the same folder")))
+                plan.issues.append(
+                    DataIssue(
+                        ref=SourceRef(source=shown),
+                        problem=(
+                            f"this is a Jira field list ({len(data)} fields), not a list of issues; give it with "
+                            "--context beside the search pages, or put it in the same folder"
+                        ),
+                    )
+                )
             continue
         if kind is None:
             if is_plan and not path.is_dir():
-                raise InputError(f"is not a Jira search response ({_not_a_page(data)}) nor a field list",
-                                 where=shown, hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
+                raise InputError(
+                    f"is not a Jira search response ({_not_a_page(data)}) nor a field list",
+                    where=shown,
+                    hint="save the response of /rest/api/2/search or /rest/api/3/search/jql",
+                )
             if is_plan:
-                plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
-                    f"not a Jira search page ({_not_a_page(data)}) nor a field list; it was not read")))
+                plan.issues.append(
+                    DataIssue(
+                        ref=SourceRef(source=shown),
+                        problem=(
+                            f"not a Jira search page ({_not_a_page(data)}) nor a field list; it was not read"
+                        ),
+                    )
+                )
             continue
         if not is_plan:
             continue  # a sibling page of another search: only field lists are borrowed from the folder
@@ -459,8 +566,11 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
     for extra in field_lists or []:
         data, _, _ = _read(Path(extra), str(extra), limits)
         if _kind(data) != "fields":
-            raise InputError("is not a Jira field list (the response of /rest/api/2/field)", where=str(extra),
-                             hint="give --context a workbook, or the field list of the same Jira site")
+            raise InputError(
+                "is not a Jira field list (the response of /rest/api/2/field)",
+                where=str(extra),
+                hint="give --context a workbook, or the field list of the same Jira site",
+            )
         lists.append((str(extra), data))
         plan.sources.append(str(extra))
     if sum(len(page.issues) for page in pages) > limits.max_rows:
@@ -474,58 +584,113 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
         # Entries that are no issue at all (a number, a string, an object with no fields) are one note per
         # kind and page, not one each: a million zeros must not become a million notes.
         strays: dict[tuple[str, str], list[int]] = {}
-        if page.issues and not any(isinstance(raw, dict) for raw in page.issues) and len(page.issues) > \
-                _STRAYS_ONE_BY_ONE and len(pages) == 1:
-            raise InputError(f"its 'issues' holds {len(page.issues):,} entries and none is an issue object "
-                             f"(the first is {_JSON_TYPES.get(type(page.issues[0]), 'a value')})", where=page.display,
-                             hint="save the response of /rest/api/2/search or /rest/api/3/search/jql")
+        if (
+            page.issues
+            and not any(isinstance(raw, dict) for raw in page.issues)
+            and len(page.issues) > _STRAYS_ONE_BY_ONE
+            and len(pages) == 1
+        ):
+            raise InputError(
+                f"its 'issues' holds {len(page.issues):,} entries and none is an issue object "
+                f"(the first is {_JSON_TYPES.get(type(page.issues[0]), 'a value')})",
+                where=page.display,
+                hint="save the response of /rest/api/2/search or /rest/api/3/search/jql",
+            )
         for number, raw in enumerate(page.issues, start=1):
             if not isinstance(raw, dict) or not isinstance(raw.get("fields"), dict):
-                what = (("is not an issue object", "are not issue objects") if not isinstance(raw, dict)
-                        else ("has no fields", "have no fields"))
+                what = (
+                    ("is not an issue object", "are not issue objects")
+                    if not isinstance(raw, dict)
+                    else ("has no fields", "have no fields")
+                )
                 strays.setdefault(what, []).append(number)
                 continue
             key = raw.get("key") if isinstance(raw.get("key"), str) else None
             entry = SourceRef(source=page.display, key=key)
             for field_id, length in _cut_long_strings(raw["fields"], limits.max_cell_chars):
-                plan.issues.append(DataIssue(ref=entry.at(field_id), subject_id=key, problem=tables.cut_note(
-                    f"field {field_id} of entry {number} of 'issues'", length, limits.max_cell_chars)))
+                plan.issues.append(
+                    DataIssue(
+                        ref=entry.at(field_id),
+                        subject_id=key,
+                        problem=tables.cut_note(
+                            f"field {field_id} of entry {number} of 'issues'",
+                            length,
+                            limits.max_cell_chars,
+                        ),
+                    )
+                )
             try:
                 issue = _issue(raw, page, names, config)
             except RecursionError:
                 plan.rows_read += 1
-                plan.issues.append(DataIssue(ref=entry, row_dropped=True, subject_id=key, problem=(
-                    f"entry {number} of 'issues' is nested too deeply to be a Jira issue; it was not read")))
+                plan.issues.append(
+                    DataIssue(
+                        ref=entry,
+                        row_dropped=True,
+                        subject_id=key,
+                        problem=(
+                            f"entry {number} of 'issues' is nested too deeply to be a Jira issue; it was not read"
+                        ),
+                    )
+                )
                 continue
             unnamed.setdefault(page.site, set()).update(
-                k for k, v in raw["fields"].items()
-                if k.startswith("customfield_") and k not in names and v not in (None, [], ""))
+                k
+                for k, v in raw["fields"].items()
+                if k.startswith("customfield_") and k not in names and v not in (None, [], "")
+            )
             if page.bad_bytes and _has_bad_bytes(raw):
-                plan.issues.append(DataIssue(ref=issue.ref, subject_id=issue.ref.key, problem=(
-                    "its text has bytes that were not valid UTF-8; they show as \ufffd")))
+                plan.issues.append(
+                    DataIssue(
+                        ref=issue.ref,
+                        subject_id=issue.ref.key,
+                        problem=(
+                            "its text has bytes that were not valid UTF-8; they show as \ufffd"
+                        ),
+                    )
+                )
             issues.append(issue)
         for (one, many), numbers in strays.items():
-            if len(numbers) <= _STRAYS_ONE_BY_ONE:  # a few: each is a row not read, with its own note
+            if (
+                len(numbers) <= _STRAYS_ONE_BY_ONE
+            ):  # a few: each is a row not read, with its own note
                 plan.rows_read += len(numbers)
-                plan.issues.extend(DataIssue(ref=SourceRef(source=page.display), row_dropped=True,
-                                             problem=f"entry {n} of 'issues' {one}; it was not read")
-                                   for n in numbers)
+                plan.issues.extend(
+                    DataIssue(
+                        ref=SourceRef(source=page.display),
+                        row_dropped=True,
+                        problem=f"entry {n} of 'issues' {one}; it was not read",
+                    )
+                    for n in numbers
+                )
                 continue
             shown = ", ".join(map(str, numbers[:5])) + f" and {len(numbers) - 5:,} more"
-            plan.issues.append(DataIssue(ref=SourceRef(source=page.display), problem=(
-                f"{len(numbers):,} entries of 'issues' ({shown}) {many}, so they are not rows of the "
-                "plan; they were not read")))
+            plan.issues.append(
+                DataIssue(
+                    ref=SourceRef(source=page.display),
+                    problem=(
+                        f"{len(numbers):,} entries of 'issues' ({shown}) {many}, so they are not rows of the "
+                        "plan; they were not read"
+                    ),
+                )
+            )
     for site, ids in unnamed.items():
         if not ids:
             continue
         first = next(page for page in pages if page.site == site)
         shown = ", ".join(sorted(ids)[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         whose = f" in the pages of {site}" if site and len(unnamed) > 1 else ""
-        plan.issues.append(DataIssue(ref=SourceRef(source=first.display), problem=(
-            f"{len(ids)} custom fields with values{whose} have no name ({shown}): no field list or 'names' "
-            "of their Jira site names them, so none of them was read as team, story points, rollback plan or "
-            "start date; give that site's /rest/api/2/field response with --context or put it in the same "
-            "folder")))
+        plan.issues.append(
+            DataIssue(
+                ref=SourceRef(source=first.display),
+                problem=(
+                    f"{len(ids)} custom fields with values{whose} have no name ({shown}): no field list or 'names' "
+                    "of their Jira site names them, so none of them was read as team, story points, rollback plan or "
+                    "start date; give that site's /rest/api/2/field response with --context or put it in the same "
+                    "folder"
+                ),
+            )
+        )
     add_issues(plan, issues, config)
 
 
@@ -535,15 +700,27 @@ def read_jira_json(path: Path, display: str, plan: Plan, config: JiraConfig,
 # area as an ADF document). A field list from another Jira site numbers its custom fields the same
 # way (customfield_10000 upwards), so ids alone do not tell sites apart; a value of the wrong type does.
 _SCHEMA_TYPES: dict[str, tuple[type, ...]] = {
-    "number": (int, float), "string": (str, dict), "date": (str,), "datetime": (str,), "array": (list,),
-    "option": (dict,), "option-with-child": (dict,), "user": (dict,), "group": (dict,), "version": (dict,),
-    "project": (dict,), "priority": (dict,), "issuetype": (dict,), "status": (dict,), "resolution": (dict,),
-    "securitylevel": (dict,), "team": (dict, str),
+    "number": (int, float),
+    "string": (str, dict),
+    "date": (str,),
+    "datetime": (str,),
+    "array": (list,),
+    "option": (dict,),
+    "option-with-child": (dict,),
+    "user": (dict,),
+    "group": (dict,),
+    "version": (dict,),
+    "project": (dict,),
+    "priority": (dict,),
+    "issuetype": (dict,),
+    "status": (dict,),
+    "resolution": (dict,),
+    "securitylevel": (dict,),
+    "team": (dict, str),
 }
 # More of a site's custom fields than this unknown to a list, or of another type: the list is another site's.
 # Not none at all: a field made after the list was saved is not in it (convention of this project).
 _FOREIGN_SHARE = 0.2
-
 
 
 def _value_fits(schema: Any, value: Any) -> bool:
@@ -557,12 +734,16 @@ def _value_fits(schema: Any, value: Any) -> bool:
 def _foreign(fields: list[dict[str, Any]], ids: set[str], samples: dict[str, Any]) -> list[str]:
     """The custom fields of a site's pages that a field list does not know, or knows as another type."""
     known = {str(f["id"]): f for f in fields if isinstance(f, dict) and f.get("id")}
-    return sorted(i for i in ids if i not in known or (i in samples and not _value_fits(known[i].get("schema"),
-                                                                                         samples[i])))
+    return sorted(
+        i
+        for i in ids
+        if i not in known or (i in samples and not _value_fits(known[i].get("schema"), samples[i]))
+    )
 
 
-def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]]]],
-                   plan: Plan) -> dict[str | None, dict[str, str]]:
+def _names_by_site(
+    pages: list[Page], lists: list[tuple[str, list[dict[str, Any]]]], plan: Plan
+) -> dict[str | None, dict[str, str]]:
     """Field names for the pages of each Jira site: its pages' own `names`, and the field lists that fit it.
 
     A field list fits a site when it knows (nearly) every custom field its pages hold, each with a
@@ -580,7 +761,9 @@ def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]
         samples: dict[str, Any] = {}
         for page in group:
             if isinstance(page.data.get("names"), dict):
-                own.update({str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)})
+                own.update(
+                    {str(k): str(v) for k, v in page.data["names"].items() if isinstance(v, str)}
+                )
             for raw in page.issues[:_SITE_SAMPLE]:
                 fields = raw.get("fields") if isinstance(raw, dict) else None
                 for field_id, value in fields.items() if isinstance(fields, dict) else ():
@@ -601,8 +784,15 @@ def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]
         clashes: dict[str, dict[str, str]] = {}
         for shown, listed in fitting:
             for field_id, name in listed.items():
-                if field_id in names and names[field_id] != name and field_id in ids and field_id not in own:
-                    clashes.setdefault(field_id, {}).update({named_by[field_id]: names[field_id], shown: name})
+                if (
+                    field_id in names
+                    and names[field_id] != name
+                    and field_id in ids
+                    and field_id not in own
+                ):
+                    clashes.setdefault(field_id, {}).update(
+                        {named_by[field_id]: names[field_id], shown: name}
+                    )
                 if field_id not in names:
                     names[field_id], named_by[field_id] = name, shown
         for field_id in clashes:
@@ -610,18 +800,32 @@ def _names_by_site(pages: list[Page], lists: list[tuple[str, list[dict[str, Any]
         names.update(own)
         named[site] = names
         if clashes:
-            said = "; ".join(f"{field_id}: " + ", ".join(f"'{n}' in {s}" for s, n in by.items())
-                             for field_id, by in sorted(clashes.items())[:5])
-            plan.issues.append(DataIssue(ref=SourceRef(source=group[0].display), problem=(
-                f"{len(clashes)} custom field{'s are' if len(clashes) > 1 else ' is'} named differently by "
-                f"field lists that each fit the pages{' of ' + site if site else ''} ({said}), and which list "
-                "belongs to them cannot be told; those fields were not read (give only the field list of the "
-                "pages' own Jira site, or name the field with [jira] in the config)")))
+            said = "; ".join(
+                f"{field_id}: " + ", ".join(f"'{n}' in {s}" for s, n in by.items())
+                for field_id, by in sorted(clashes.items())[:5]
+            )
+            plan.issues.append(
+                DataIssue(
+                    ref=SourceRef(source=group[0].display),
+                    problem=(
+                        f"{len(clashes)} custom field{'s are' if len(clashes) > 1 else ' is'} named differently by "
+                        f"field lists that each fit the pages{' of ' + site if site else ''} ({said}), and which list "
+                        "belongs to them cannot be told; those fields were not read (give only the field list of the "
+                        "pages' own Jira site, or name the field with [jira] in the config)"
+                    ),
+                )
+            )
     for shown, (site, total, count, foreign) in misfits.items():
         if shown in used:
             continue
-        plan.issues.append(DataIssue(ref=SourceRef(source=shown), problem=(
-            f"this field list does not fit the pages{' of ' + site if site else ''}: {count} of their {total} "
-            f"custom fields are missing from it or hold values of another type ({', '.join(foreign[:5])}"
-            f"{', ...' if count > 5 else ''}), so it is from another Jira site and was not used to name them")))
+        plan.issues.append(
+            DataIssue(
+                ref=SourceRef(source=shown),
+                problem=(
+                    f"this field list does not fit the pages{' of ' + site if site else ''}: {count} of their {total} "
+                    f"custom fields are missing from it or hold values of another type ({', '.join(foreign[:5])}"
+                    f"{', ...' if count > 5 else ''}), so it is from another Jira site and was not used to name them"
+                ),
+            )
+        )
     return named

@@ -21,7 +21,9 @@ SHOWN = 12  # rows, spans or keys listed in a grouped note; the rest are counted
 @dataclass(frozen=True)
 class Note:
     issue: DataIssue
-    cause: str | None = None  # the words every note of this kind shares, when issue.problem names this row's value
+    cause: str | None = (
+        None  # the words every note of this kind shares, when issue.problem names this row's value
+    )
     detail: str | None = None  # this row's own value, shown beside its row or key in a grouped note
 
 
@@ -40,7 +42,7 @@ def rows_text(rows: list[int], limit: int = SHOWN) -> str:
 
 
 def _listing(alike: list[Note], rows: tuple[int, ...]) -> str:
-    """"rows 3, 5, 9-12", or each row or key with its own value: "PAY-1 (parent 10023), PAY-2 (parent 10031)"."""
+    """ "rows 3, 5, 9-12", or each row or key with its own value: "PAY-1 (parent 10023), PAY-2 (parent 10031)"."""
     if rows and not any(n.detail for n in alike):
         return rows_text(list(rows))
     entries = []
@@ -65,8 +67,14 @@ def one_note_per_cause(notes: Iterable[DataIssue | Note]) -> list[DataIssue]:
         cause = note.cause or issue.problem
         if ref.row is not None and ref.column:
             cause = cause.replace(f"{ref.column}{ref.row}", "\0")
-        labelled = ref.row is not None or (not issue.row_dropped and (ref.key is not None or note.detail))
-        key = (ref.source, ref.sheet, ref.column, cause, issue.row_dropped) if labelled else (position,)
+        labelled = ref.row is not None or (
+            not issue.row_dropped and (ref.key is not None or note.detail)
+        )
+        key = (
+            (ref.source, ref.sheet, ref.column, cause, issue.row_dropped)
+            if labelled
+            else (position,)
+        )
         groups.setdefault(key, []).append(note)
     out = []
     for key, alike in groups.items():
@@ -74,14 +82,21 @@ def one_note_per_cause(notes: Iterable[DataIssue | Note]) -> list[DataIssue]:
         if len(alike) == 1:
             out.append(first.issue)
             continue
-        rows = tuple(r for n in alike for r in (n.issue.rows or (n.issue.ref.row,)) if r is not None)
+        rows = tuple(
+            r for n in alike for r in (n.issue.rows or (n.issue.ref.row,)) if r is not None
+        )
         by_row = len(rows) >= len(alike)
         count = len(rows) if by_row else len(alike)
         unit = "rows" if by_row else "issues"
         column = first.issue.ref.column if by_row else None
         where = f"column {column}, " if column else ""
-        out.append(DataIssue(
-            ref=first.issue.ref, row_dropped=first.issue.row_dropped, rows=rows if by_row else (),
-            problem=f"{first.cause or first.issue.problem} ({count} {unit} alike: {where}"
-                    f"{_listing(alike, rows if by_row else ())})"))
+        out.append(
+            DataIssue(
+                ref=first.issue.ref,
+                row_dropped=first.issue.row_dropped,
+                rows=rows if by_row else (),
+                problem=f"{first.cause or first.issue.problem} ({count} {unit} alike: {where}"
+                f"{_listing(alike, rows if by_row else ())})",
+            )
+        )
     return out

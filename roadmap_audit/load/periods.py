@@ -18,17 +18,25 @@ from .values import MONTH_NAMES, ParseError, _fold, _show, parse_quarter, quarte
 
 _MAX_TEXT = 40
 _YEAR = r"(?P<year>(?:19|20)[0-9]{2}|'[0-9]{2})"  # "26" alone could be a day: "Aug 26" is the 26th
-_PREFIX = re.compile(r"^(?:(?P<end>(?:by )?(?:the )?end of|end|late|eo)|(?P<mid>mid(?:dle of)?)|"
-                     r"(?P<start>(?:the )?(?:start|beginning) of|start|early))[\s-]*")
-_MONTH_YEAR = (re.compile(rf"(?P<month>[a-z]+)\.?[\s/,-]*{_YEAR}"),
-               re.compile(rf"{_YEAR}[\s/-]*(?P<month>[a-z]+)\.?"),
-               re.compile(r"(?P<year>(?:19|20)[0-9]{2})[-/.](?P<num>0?[1-9]|1[0-2])"),  # ISO 2026-08
-               re.compile(r"(?P<num>0?[1-9]|1[0-2])[-/.](?P<year>(?:19|20)[0-9]{2})"))  # 08/2026
-_WEEK = (re.compile(r"(?P<year>(?:19|20)[0-9]{2})[\s-]*c?w(?:eek)?[\s-]*(?P<week>[0-9]{1,2})"),
-         re.compile(r"c?w(?:eek)?[\s-]*(?P<week>[0-9]{1,2})[\s/,-]*(?P<year>(?:19|20)[0-9]{2})"))
-_YEARLESS = ((re.compile(r"[a-z]+\.?"), "month", "{text} {year}"),
-             (re.compile(r"q[1-4]"), "quarter", "{year}-{text}"),
-             (re.compile(r"c?w(?:eek)?[\s-]*[0-9]{1,2}"), "week", "{year}-{text}"))
+_PREFIX = re.compile(
+    r"^(?:(?P<end>(?:by )?(?:the )?end of|end|late|eo)|(?P<mid>mid(?:dle of)?)|"
+    r"(?P<start>(?:the )?(?:start|beginning) of|start|early))[\s-]*"
+)
+_MONTH_YEAR = (
+    re.compile(rf"(?P<month>[a-z]+)\.?[\s/,-]*{_YEAR}"),
+    re.compile(rf"{_YEAR}[\s/-]*(?P<month>[a-z]+)\.?"),
+    re.compile(r"(?P<year>(?:19|20)[0-9]{2})[-/.](?P<num>0?[1-9]|1[0-2])"),  # ISO 2026-08
+    re.compile(r"(?P<num>0?[1-9]|1[0-2])[-/.](?P<year>(?:19|20)[0-9]{2})"),
+)  # 08/2026
+_WEEK = (
+    re.compile(r"(?P<year>(?:19|20)[0-9]{2})[\s-]*c?w(?:eek)?[\s-]*(?P<week>[0-9]{1,2})"),
+    re.compile(r"c?w(?:eek)?[\s-]*(?P<week>[0-9]{1,2})[\s/,-]*(?P<year>(?:19|20)[0-9]{2})"),
+)
+_YEARLESS = (
+    (re.compile(r"[a-z]+\.?"), "month", "{text} {year}"),
+    (re.compile(r"q[1-4]"), "quarter", "{year}-{text}"),
+    (re.compile(r"c?w(?:eek)?[\s-]*[0-9]{1,2}"), "week", "{year}-{text}"),
+)
 
 
 def _year(text: str) -> int:
@@ -52,11 +60,13 @@ def parse_period(v: Any, *, end: bool) -> dt.date | None:
     how = "end" if end else "start"
     if prefix and prefix.end() < len(text):
         how = next(name for name in ("end", "mid", "start") if prefix[name])
-        text = text[prefix.end():]
+        text = text[prefix.end() :]
     for pattern in _MONTH_YEAR:
         match = pattern.fullmatch(text)
         if match:
-            month = int(match["num"]) if "num" in match.groupdict() else MONTH_NAMES.get(match["month"])
+            month = (
+                int(match["num"]) if "num" in match.groupdict() else MONTH_NAMES.get(match["month"])
+            )
             if month is None:
                 continue
             return _month_day(_year(match["year"]), month, how)
@@ -71,11 +81,15 @@ def parse_period(v: Any, *, end: bool) -> dt.date | None:
         match = pattern.fullmatch(text)
         if match:
             try:
-                return dt.date.fromisocalendar(int(match["year"]), int(match["week"]), 5 if how == "end" else 1)
+                return dt.date.fromisocalendar(
+                    int(match["year"]), int(match["week"]), 5 if how == "end" else 1
+                )
             except ValueError:
                 raise ParseError(f"{_show(v)} is not a week of {match['year']}") from None
     for pattern, kind, example in _YEARLESS:
         if pattern.fullmatch(text) and (kind != "month" or text.rstrip(".") in MONTH_NAMES):
             like = example.format(text=" ".join(v.split()), year=dt.date.today().year)
-            raise ParseError(f"{_show(v)} names a {kind} but no year; write it with the year, like '{like}'")
+            raise ParseError(
+                f"{_show(v)} names a {kind} but no year; write it with the year, like '{like}'"
+            )
     return None

@@ -70,44 +70,155 @@ ITEMS = SheetSpec(
     ("items", "plan", "roadmap", "epics", "backlog", "initiatives", "projects", "work items"),
     (
         # the order is the rank: with both `Key` and `Id` (a ULID, a row number), `Key` is read and `Id` kept
-        Column("key", "text", ("issue key", "item key", "jira key", "jira", "jira id", "jira ticket", "ticket",
-                               "ticket id", "epic id", "epic key", "initiative id", "ref", "id")),
-        Column("title", "text", ("summary", "subject", "name", "task", "task name", "item", "item name",
-                                  "work item", "initiative", "initiative name", "epic name", "epic",
-                                  "feature name", "deliverable", "project")),
+        Column(
+            "key",
+            "text",
+            (
+                "issue key",
+                "item key",
+                "jira key",
+                "jira",
+                "jira id",
+                "jira ticket",
+                "ticket",
+                "ticket id",
+                "epic id",
+                "epic key",
+                "initiative id",
+                "ref",
+                "id",
+            ),
+        ),
+        Column(
+            "title",
+            "text",
+            (
+                "summary",
+                "subject",
+                "name",
+                "task",
+                "task name",
+                "item",
+                "item name",
+                "work item",
+                "initiative",
+                "initiative name",
+                "epic name",
+                "epic",
+                "feature name",
+                "deliverable",
+                "project",
+            ),
+        ),
         Column("team", "text", ("owner team", "owning team", "squad", "group", "team name")),
         Column("kind", "text", ("type", "issue type", "category", "work type", "item type")),
-        Column("estimate", "text", ("estimate weeks", "estimate (weeks)", "effort", "effort weeks",
-                                    "engineer weeks", "eng weeks", "size weeks", "weeks", "est", "estimation",
-                                    "t shirt size", "t shirt")),
-        Column("estimate_days", "text", ("estimate (days)", "estimate days", "days", "effort days",
-                                         "person days", "man days", "engineer days")),
+        Column(
+            "estimate",
+            "text",
+            (
+                "estimate weeks",
+                "estimate (weeks)",
+                "effort",
+                "effort weeks",
+                "engineer weeks",
+                "eng weeks",
+                "size weeks",
+                "weeks",
+                "est",
+                "estimation",
+                "t shirt size",
+                "t shirt",
+            ),
+        ),
+        Column(
+            "estimate_days",
+            "text",
+            (
+                "estimate (days)",
+                "estimate days",
+                "days",
+                "effort days",
+                "person days",
+                "man days",
+                "engineer days",
+            ),
+        ),
         Column("estimate_hours", "text", ("estimate (hours)", "estimate hours", "hours")),
         Column("story_points", "text", ("story points", "points", "sp", "story point estimate")),
-        Column("original_estimate", "text", ("original estimate", "time original estimate",
-                                             "estimate (seconds)")),
+        Column(
+            "original_estimate",
+            "text",
+            ("original estimate", "time original estimate", "estimate (seconds)"),
+        ),
         Column("start", "date", ("start date", "starts", "begin", "target start")),
-        Column("due", "date", ("due date", "end", "end date", "deadline", "target date", "target end",
-                               "finish", "date")),
-        Column("depends_on", "list", ("dependencies", "depends", "blocked by", "predecessors", "needs")),
+        Column(
+            "due",
+            "date",
+            (
+                "due date",
+                "end",
+                "end date",
+                "deadline",
+                "target date",
+                "target end",
+                "finish",
+                "date",
+            ),
+        ),
+        Column(
+            "depends_on", "list", ("dependencies", "depends", "blocked by", "predecessors", "needs")
+        ),
         Column("services", "list", ("service", "systems", "system", "components", "component")),
-        Column("rollback_plan", "text", ("rollback", "backout plan", "back out plan", "roll back plan",
-                                         "rollback strategy")),
-        Column("rehearsal", "text", ("load test", "dry run", "rehearsal evidence", "rehearsed",
-                                     "safety net", "rollout plan")),
+        Column(
+            "rollback_plan",
+            "text",
+            ("rollback", "backout plan", "back out plan", "roll back plan", "rollback strategy"),
+        ),
+        Column(
+            "rehearsal",
+            "text",
+            (
+                "load test",
+                "dry run",
+                "rehearsal evidence",
+                "rehearsed",
+                "safety net",
+                "rollout plan",
+            ),
+        ),
         Column("labels", "list", ("label", "tags", "tag")),
         Column("owner", "text", ("assignee", "dri", "lead", "responsible")),
         Column("priority", "text", ("prio",)),
         Column("status", "text", ("state", "stage")),
-        Column("committed", "commitment", ("commitment", "promised", "external commitment", "committed date")),
+        Column(
+            "committed",
+            "commitment",
+            ("commitment", "promised", "external commitment", "committed date"),
+        ),
         Column("description", "text", ("details", "notes", "scope", "desc")),
-        Column("first_planned", "text", ("first planned", "first quarter", "originally planned",
-                                         "planned since")),
+        Column(
+            "first_planned",
+            "text",
+            ("first planned", "first quarter", "originally planned", "planned since"),
+        ),
         Column("parent", "text", ("parent key", "epic link", "parent epic")),
         # calendar time from `start`: with no due date, due = start + duration (a note says so); a bare
         # number takes the unit of the header (`durationWeeks`, `Duration (days)`), else needs its own
-        Column("duration", "text", ("duration weeks", "duration (weeks)", "weeks duration", "length weeks",
-                                    "duration days", "duration (days)", "days duration", "length", "span")),
+        Column(
+            "duration",
+            "text",
+            (
+                "duration weeks",
+                "duration (weeks)",
+                "weeks duration",
+                "length weeks",
+                "duration days",
+                "duration (days)",
+                "days duration",
+                "length",
+                "span",
+            ),
+        ),
     ),
     required=("title",),
 )
@@ -118,22 +229,69 @@ TEAMS = SheetSpec(
     (
         Column("team", "text", ("name", "team name", "squad")),
         Column("parent", "text", ("org", "group", "unit", "org unit", "department", "reports to")),
-        Column("headcount", "number", ("engineers", "hc", "size", "people", "fte", "headcount fte", "team size",
-                                       "eng headcount", "engineering headcount", "engineer headcount",
-                                       "number of engineers", "engineer count", "eng count", "developers",
-                                       "devs", "ftes", "staff")),
+        Column(
+            "headcount",
+            "number",
+            (
+                "engineers",
+                "hc",
+                "size",
+                "people",
+                "fte",
+                "headcount fte",
+                "team size",
+                "eng headcount",
+                "engineering headcount",
+                "engineer headcount",
+                "number of engineers",
+                "engineer count",
+                "eng count",
+                "developers",
+                "devs",
+                "ftes",
+                "staff",
+            ),
+        ),
         Column("new_hires", "number", ("new hires", "ramping", "new", "new joiners", "onboarding")),
-        Column("oncall_rotation", "number", ("on call rotation", "oncall", "on call", "rotation",
-                                             "rotation size", "on-call engineers", "on call size",
-                                             "on call rotation size", "oncall rotation size",
-                                             "on call engineers", "pager rotation")),
+        Column(
+            "oncall_rotation",
+            "number",
+            (
+                "on call rotation",
+                "oncall",
+                "on call",
+                "rotation",
+                "rotation size",
+                "on-call engineers",
+                "on call size",
+                "on call rotation size",
+                "oncall rotation size",
+                "on call engineers",
+                "pager rotation",
+            ),
+        ),
         Column("oncall_sites", "int", ("on call sites", "sites", "oncall locations")),
-        Column("ops_allocation", "percent", ("ops share", "ops", "ktlo", "ktlo allocation",
-                                             "operations allocation", "admitted ops")),
-        Column("pages_per_week", "number", ("pages", "pages week", "pager load", "alerts per week")),
+        Column(
+            "ops_allocation",
+            "percent",
+            (
+                "ops share",
+                "ops",
+                "ktlo",
+                "ktlo allocation",
+                "operations allocation",
+                "admitted ops",
+            ),
+        ),
+        Column(
+            "pages_per_week", "number", ("pages", "pages week", "pager load", "alerts per week")
+        ),
         Column("toil_hours_per_week", "number", ("toil", "toil hours", "toil hours week")),
-        Column("incidents_last_quarter", "number", ("incidents", "incidents last q",
-                                                    "incidents previous quarter")),
+        Column(
+            "incidents_last_quarter",
+            "number",
+            ("incidents", "incidents last q", "incidents previous quarter"),
+        ),
         Column("points_per_week", "number", ("velocity", "points week", "story points per week")),
         Column("availability", "percent", ("available", "availability share")),
     ),
@@ -149,13 +307,18 @@ SERVICES = SheetSpec(
         Column("tier", "tier", ("criticality", "priority", "tier level")),
         Column("slo", "percent", ("availability target", "slo target", "target", "uptime target")),
         Column("slo_measured", "bool", ("measured", "sli", "sli instrumented", "instrumented")),
-        Column("error_budget_remaining", "percent", ("error budget", "budget remaining", "budget left")),
+        Column(
+            "error_budget_remaining", "percent", ("error budget", "budget remaining", "budget left")
+        ),
         Column("error_budget_policy", "link", ("budget policy", "eb policy", "policy")),
         Column("experts", "list", ("expert", "sme", "smes", "knows it")),
         Column("runbook", "text", ("runbooks", "playbook")),
         Column("depends_on", "list", ("dependencies", "downstream", "calls", "depends")),
-        Column("dependency_protection", "bool", ("protection", "circuit breakers", "timeouts",
-                                                 "fallbacks", "resilience")),
+        Column(
+            "dependency_protection",
+            "bool",
+            ("protection", "circuit breakers", "timeouts", "fallbacks", "resilience"),
+        ),
     ),
     required=("service",),
 )
@@ -172,7 +335,14 @@ ORG = SheetSpec(
 
 ACTIONS = SheetSpec(
     "Actions",
-    ("actions", "postmortem actions", "action items", "postmortem action items", "follow ups", "followups"),
+    (
+        "actions",
+        "postmortem actions",
+        "action items",
+        "postmortem action items",
+        "follow ups",
+        "followups",
+    ),
     (
         Column("key", "text", ("id", "action", "action id", "issue key")),
         Column("title", "text", ("summary", "name", "description")),
@@ -213,8 +383,20 @@ SETTINGS = SheetSpec(
 
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_EFFORT_WORDS = frozenset({"est", "estimate", "estimated", "estimation", "effort", "work", "cost", "size", "sizing",
-                           "story"})
+_EFFORT_WORDS = frozenset(
+    {
+        "est",
+        "estimate",
+        "estimated",
+        "estimation",
+        "effort",
+        "work",
+        "cost",
+        "size",
+        "sizing",
+        "story",
+    }
+)
 _DURATION_WORDS = frozenset({"duration", "length", "span"})
 _UNIT_WORDS = {
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
@@ -222,7 +404,12 @@ _UNIT_WORDS = {
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "ew", "pw"), "weeks"),
     **dict.fromkeys(("pt", "pts", "point", "points", "sp"), "points"),
 }
-_UNIT_FIELDS = {"hours": "estimate_hours", "days": "estimate_days", "weeks": "estimate", "points": "story_points"}
+_UNIT_FIELDS = {
+    "hours": "estimate_hours",
+    "days": "estimate_days",
+    "weeks": "estimate",
+    "points": "story_points",
+}
 
 
 def header_unit(header: str) -> str | None:
@@ -259,10 +446,37 @@ def sheet_for(name: str) -> SheetSpec | None:
 DONE_STATUSES = frozenset(
     normalize_name(s)
     for s in (
-        "done", "closed", "resolved", "complete", "completed", "shipped", "released", "cancelled",
-        "canceled", "won't do", "wont do", "duplicate", "hecho", "finalizado", "finalizada",
-        "cerrado", "cerrada", "listo", "resuelto", "resuelta", "terminé", "terminado", "fait",
-        "terminé", "fermé", "résolu", "gotowe", "zamknięte", "erledigt", "concluído", "feito",
+        "done",
+        "closed",
+        "resolved",
+        "complete",
+        "completed",
+        "shipped",
+        "released",
+        "cancelled",
+        "canceled",
+        "won't do",
+        "wont do",
+        "duplicate",
+        "hecho",
+        "finalizado",
+        "finalizada",
+        "cerrado",
+        "cerrada",
+        "listo",
+        "resuelto",
+        "resuelta",
+        "terminé",
+        "terminado",
+        "fait",
+        "terminé",
+        "fermé",
+        "résolu",
+        "gotowe",
+        "zamknięte",
+        "erledigt",
+        "concluído",
+        "feito",
     )
 )
 
@@ -271,19 +485,57 @@ DONE_STATUSES = frozenset(
 # postmortem action "dropped" has died, which REL002 is there to see, so actions never read these.
 OUT_OF_PLAN_STATUSES = frozenset(
     normalize_name(s)
-    for s in ("dropped", "descoped", "de-scoped", "out of scope", "removed", "abandoned", "obsolete",
-              "rejected", "deferred", "postponed", "moved to next quarter", "next quarter", "on ice",
-              "descartado", "pospuesto", "abandonné", "reporté")
+    for s in (
+        "dropped",
+        "descoped",
+        "de-scoped",
+        "out of scope",
+        "removed",
+        "abandoned",
+        "obsolete",
+        "rejected",
+        "deferred",
+        "postponed",
+        "moved to next quarter",
+        "next quarter",
+        "on ice",
+        "descartado",
+        "pospuesto",
+        "abandonné",
+        "reporté",
+    )
 )
 
 
 # Item statuses that say the work has started: deferring it would leave a change half made.
 IN_PROGRESS_STATUSES = frozenset(
     normalize_name(s)
-    for s in ("in progress", "in-progress", "started", "doing", "in development", "in dev", "in review",
-              "code review", "in testing", "testing", "in qa", "qa", "in flight", "rolling out", "running",
-              "ongoing", "wip", "work in progress", "en curso", "en progreso", "en cours", "in bearbeitung",
-              "w trakcie", "em andamento")
+    for s in (
+        "in progress",
+        "in-progress",
+        "started",
+        "doing",
+        "in development",
+        "in dev",
+        "in review",
+        "code review",
+        "in testing",
+        "testing",
+        "in qa",
+        "qa",
+        "in flight",
+        "rolling out",
+        "running",
+        "ongoing",
+        "wip",
+        "work in progress",
+        "en curso",
+        "en progreso",
+        "en cours",
+        "in bearbeitung",
+        "w trakcie",
+        "em andamento",
+    )
 )
 
 
@@ -297,5 +549,6 @@ def is_done(status: str | None) -> bool:
 
 def is_out_of_plan(status: str | None) -> bool:
     """An item finished, or taken out of the quarter (dropped, deferred): no work it still asks for."""
-    return status is not None and (normalize_name(status) in DONE_STATUSES
-                                   or normalize_name(status) in OUT_OF_PLAN_STATUSES)
+    return status is not None and (
+        normalize_name(status) in DONE_STATUSES or normalize_name(status) in OUT_OF_PLAN_STATUSES
+    )

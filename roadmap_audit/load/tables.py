@@ -21,7 +21,9 @@ from typing import Any
 from ..config import Limits
 from ..errors import InputError
 from .values import is_blank
-from .xlsx_reader import column_letter  # one converter of column numbers to letters, beside the reader
+from .xlsx_reader import (
+    column_letter,  # one converter of column numbers to letters, beside the reader
+)
 
 # Openpyxl and the csv module cap nothing by default; the caps on file size, rows
 # per sheet and characters per cell come from [limits] in the config
@@ -47,8 +49,6 @@ class RawSheet:
     notes: list[tuple[int | None, str | None, str]]
 
 
-
-
 def _check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:
     limits = limits or Limits()
     if not path.exists():
@@ -64,7 +64,7 @@ def _check_file(path: Path, display: str, limits: Limits | None = None) -> bytes
             "[limits] max_file_mb",
             where=display,
             hint="raise it in the config, e.g. [limits] max_file_mb = "
-                 f"{max(int(size / 1024 / 1024) + 1, 2 * int(limits.max_file_mb))}, or split the plan",
+            f"{max(int(size / 1024 / 1024) + 1, 2 * int(limits.max_file_mb))}, or split the plan",
         )
     with path.open("rb") as fh:
         return fh.read(8)
@@ -94,17 +94,26 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
     from . import xlsx_reader
 
     try:
-        return _read_streaming(xlsx_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
-                               display, limits)
+        return _read_streaming(
+            xlsx_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
+            display,
+            limits,
+        )
     except xlsx_reader.Hostile as exc:
-        raise InputError(f"was refused: {exc}", where=display,
-                         hint="open it in a spreadsheet program and save a clean copy") from exc
+        raise InputError(
+            f"was refused: {exc}",
+            where=display,
+            hint="open it in a spreadsheet program and save a clean copy",
+        ) from exc
     except xlsx_reader.Unsupported as exc:
         # No fallback to another reader: openpyxl caps neither the XML it inflates nor the empty rows
         # and cells it makes of a gap, so it would undo every bound above.
-        raise InputError(f"cannot be opened as a workbook ({_short(exc)})", where=display,
-                         hint="the file may be truncated or damaged: open it in a spreadsheet program and save "
-                              "it again as .xlsx") from exc
+        raise InputError(
+            f"cannot be opened as a workbook ({_short(exc)})",
+            where=display,
+            hint="the file may be truncated or damaged: open it in a spreadsheet program and save "
+            "it again as .xlsx",
+        ) from exc
     except InputError:
         raise
     except Exception as exc:  # expat, zlib, CRC and truncation errors of a damaged archive
@@ -121,13 +130,24 @@ def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[
         sheet = _sheet_from_rows(data.title, display, data.rows, limits, numbered=True)
         sheet.notes.extend(data.notes)
         if data.hidden:
-            sheet.notes.append((None, None,
-                                f"sheet {data.title} is hidden in the workbook; it was read like any other"))
+            sheet.notes.append(
+                (
+                    None,
+                    None,
+                    f"sheet {data.title} is hidden in the workbook; it was read like any other",
+                )
+            )
         for ref in data.formulas_without_value:
             letters = ref.rstrip("0123456789")
-            row = int(ref[len(letters):] or 0) or None
-            sheet.notes.append((row, letters or None, f"cell {ref} has a formula with no saved value (the workbook "
-                                                      "was never recalculated and saved); it was read as empty"))
+            row = int(ref[len(letters) :] or 0) or None
+            sheet.notes.append(
+                (
+                    row,
+                    letters or None,
+                    f"cell {ref} has a formula with no saved value (the workbook "
+                    "was never recalculated and saved); it was read as empty",
+                )
+            )
         if data.merged:
             _fill_merged(sheet, data.merged)
         result.append(sheet)
@@ -143,7 +163,9 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
 
     by_row = {number: values for number, values in sheet.rows}
     last = max(by_row, default=0)
-    budget = PAD_FREE  # cells a sheet's merged ranges may fill: a range over a whole sheet costs no more
+    budget = (
+        PAD_FREE  # cells a sheet's merged ranges may fill: a range over a whole sheet costs no more
+    )
     skipped: list[str] = []
     for ref in ranges:
         corners = [_CELL_REF.fullmatch(part) for part in ref.split(":")]
@@ -177,12 +199,24 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
                     row[c] = top[c1]
                     filled.append(r)
         if filled:
-            sheet.notes.append((r1, column_letter(c1), f"cells {ref} are merged; the value of {ref.split(':')[0]} "
-                                                       f"was used for rows {min(filled)}-{max(filled)}"))
+            sheet.notes.append(
+                (
+                    r1,
+                    column_letter(c1),
+                    f"cells {ref} are merged; the value of {ref.split(':')[0]} "
+                    f"was used for rows {min(filled)}-{max(filled)}",
+                )
+            )
     if skipped:
-        sheet.notes.append((None, None, f"{len(skipped):,} merged ranges ({', '.join(skipped[:5])}"
-                                        f"{' and more' if len(skipped) > 5 else ''}) would fill more than "
-                                        f"{PAD_FREE:,} cells; their value was left in their first cell only"))
+        sheet.notes.append(
+            (
+                None,
+                None,
+                f"{len(skipped):,} merged ranges ({', '.join(skipped[:5])}"
+                f"{' and more' if len(skipped) > 5 else ''}) would fill more than "
+                f"{PAD_FREE:,} cells; their value was left in their first cell only",
+            )
+        )
     sheet.rows.sort(key=lambda numbered: numbered[0])
 
 
@@ -207,7 +241,9 @@ def _read_openpyxl(path: Path, display: str, limits: Limits | None = None) -> li
             # A workbook without a <dimension> record would otherwise be parsed twice
             # (once to size it); rows still come with their exact numbers.
             ws.reset_dimensions()
-            sheets.append(_sheet_from_rows(ws.title, display, ws.iter_rows(values_only=True), limits))
+            sheets.append(
+                _sheet_from_rows(ws.title, display, ws.iter_rows(values_only=True), limits)
+            )
         return sheets
     except InputError:
         raise
@@ -228,14 +264,21 @@ def decode_text(data: bytes, *, legacy: str | None = "cp1252") -> tuple[str, str
     not UTF-8 and shows no trace of UTF-8 was saved by a Windows program and is read as
     `legacy` (cp1252); otherwise bad bytes show as U+FFFD. Never raises.
     """
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE starts both
+    if data.startswith(
+        (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+    ):  # before UTF-16: FF FE starts both
         text = data.decode("utf-32", errors="replace")
-        return text, ("the UTF-32 file has bytes that do not decode (cut short?); they show as \ufffd"
-                      if "\ufffd" in text else None)
+        return text, (
+            "the UTF-32 file has bytes that do not decode (cut short?); they show as \ufffd"
+            if "\ufffd" in text
+            else None
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
-        return text, ("the UTF-16 file has bytes that do not decode (an odd length: cut short?); "
-                      "they show as \ufffd") if "\ufffd" in text else None
+        return text, (
+            "the UTF-16 file has bytes that do not decode (an odd length: cut short?); "
+            "they show as \ufffd"
+        ) if "\ufffd" in text else None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -245,10 +288,15 @@ def decode_text(data: bytes, *, legacy: str | None = "cp1252") -> tuple[str, str
         # a lead byte followed by a continuation byte is UTF-8 (perhaps cut); in cp1252 text it is rare
         if legacy and not _UTF8_PAIR.search(data):
             try:
-                return data.decode(legacy), f"the file is not UTF-8; it was read as Windows-1252 ({legacy})"
+                return data.decode(
+                    legacy
+                ), f"the file is not UTF-8; it was read as Windows-1252 ({legacy})"
             except UnicodeDecodeError:
                 pass
-        return text, f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd"
+        return (
+            text,
+            f"the file has bytes that are not UTF-8 (first at byte {exc.start}); they show as \ufffd",
+        )
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -261,8 +309,13 @@ def _sniff_delimiter(sample: str) -> str:
     best, best_score = ",", (False, 0, 0)
     for delimiter in ",;\t|":
         try:
-            records = [r for r in itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
-                                                   20) if any(c.strip() for c in r)]
+            records = [
+                r
+                for r in itertools.islice(
+                    csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 20
+                )
+                if any(c.strip() for c in r)
+            ]
         except csv.Error:
             continue
         widths = Counter(len(r) for r in records if len(r) > 1)
@@ -274,7 +327,9 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | None, str]]) -> Iterator[list[str]]:
+def csv_records(
+    text: str, delimiter: str, notes: list[tuple[int | None, str | None, str]]
+) -> Iterator[list[str]]:
     """The records of CSV text, read strictly; where the quoting is broken, leniently, with a note.
 
     Cells of any length are read (the file cap bounds the text), so that an over-long cell is
@@ -287,9 +342,15 @@ def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | N
     csv.field_size_limit(max(len(text), 1 << 17))
     lines = io.StringIO(text, newline="").readlines()
     del text  # the lines hold it now; a caller that lets go of the text frees it
-    pos, count, width = 0, 0, None  # first line not yet read; records yielded; cells in the first record
+    pos, count, width = (
+        0,
+        0,
+        None,
+    )  # first line not yet read; records yielded; cells in the first record
     while pos < len(lines):
-        reader = csv.reader((lines[i] for i in range(pos, len(lines))), delimiter=delimiter, strict=True)
+        reader = csv.reader(
+            (lines[i] for i in range(pos, len(lines))), delimiter=delimiter, strict=True
+        )
         consumed, error = 0, None
         while True:
             try:
@@ -310,21 +371,43 @@ def csv_records(text: str, delimiter: str, notes: list[tuple[int | None, str | N
         if "end of data" in error and spanned > 1:
             after = list(csv.reader(lines[pos + 1 : pos + 51], delimiter=delimiter))
             if width and sum(1 for r in after if len(r) == width) >= max(1, len(after) // 2):
-                notes.append((count, None, f"a quote opened in this row is never closed, so it would swallow the "
-                                           f"{_lines(spanned - 1)} after it into one cell; the row was read from its "
-                                           "own line alone and the lines after it as rows (check the quoting)"))
+                notes.append(
+                    (
+                        count,
+                        None,
+                        f"a quote opened in this row is never closed, so it would swallow the "
+                        f"{_lines(spanned - 1)} after it into one cell; the row was read from its "
+                        "own line alone and the lines after it as rows (check the quoting)",
+                    )
+                )
                 yield _mend_unclosed(lines[pos], delimiter, width)
                 pos += 1
                 continue
-            notes.append((count, None, f"a quote opened in this row is never closed; the {_lines(spanned)} from "
-                                       f"there to the end of the file (lines {pos + 1}-{pos + spanned}) were read as "
-                                       "this one row, so no row after it was read (check the quoting)"))
+            notes.append(
+                (
+                    count,
+                    None,
+                    f"a quote opened in this row is never closed; the {_lines(spanned)} from "
+                    f"there to the end of the file (lines {pos + 1}-{pos + spanned}) were read as "
+                    "this one row, so no row after it was read (check the quoting)",
+                )
+            )
             yield record
             return
-        swallowed = (f"; lines {pos + 1}-{pos + spanned} of the file were read as this one row, so rows written "
-                     "on them are in its cells" if spanned > 1 else "")
-        notes.append((count, None, f"the quoting of this row is broken ({error}); it was read as written"
-                                   f"{swallowed} (check the quoting)"))
+        swallowed = (
+            f"; lines {pos + 1}-{pos + spanned} of the file were read as this one row, so rows written "
+            "on them are in its cells"
+            if spanned > 1
+            else ""
+        )
+        notes.append(
+            (
+                count,
+                None,
+                f"the quoting of this row is broken ({error}); it was read as written"
+                f"{swallowed} (check the quoting)",
+            )
+        )
         yield record
         pos += spanned
 
@@ -349,11 +432,15 @@ def _mend_unclosed(line: str, delimiter: str, width: int) -> list[str]:
     return [*head, delimiter.join(tail[:cut]), *tail[cut:]]
 
 
-def read_csv(path: Path, display: str, title: str | None = None, limits: Limits | None = None) -> RawSheet:
+def read_csv(
+    path: Path, display: str, title: str | None = None, limits: Limits | None = None
+) -> RawSheet:
     """One CSV file as a sheet. The delimiter and encoding are detected."""
     _check_file(path, display, limits)
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith(
+        (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+    ):
         raise InputError(
             "is a binary file, not CSV text",
             where=display,
@@ -368,8 +455,15 @@ def read_csv(path: Path, display: str, title: str | None = None, limits: Limits 
     return sheet
 
 
-def _sheet_from_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
-                    what: str | None = None, numbered: bool = False) -> RawSheet:
+def _sheet_from_rows(
+    title: str,
+    display: str,
+    rows: Iterable[Any],
+    limits: Limits | None = None,
+    *,
+    what: str | None = None,
+    numbered: bool = False,
+) -> RawSheet:
     """Find the header row and keep the data rows under it, with row numbers.
 
     More than `limits.max_rows` non-blank rows is an InputError, raised as soon as
@@ -379,8 +473,15 @@ def _sheet_from_rows(title: str, display: str, rows: Iterable[Any], limits: Limi
     return sheet
 
 
-def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits | None = None, *,
-                   what: str | None = None, numbered: bool = False) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
+def sheet_and_rows(
+    title: str,
+    display: str,
+    rows: Iterable[Any],
+    limits: Limits | None = None,
+    *,
+    what: str | None = None,
+    numbered: bool = False,
+) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
     """The sheet with its header, and the data rows still to come, read as they are used.
 
     A large export is never held as rows: each becomes its record and is gone. The
@@ -397,10 +498,14 @@ def sheet_and_rows(title: str, display: str, rows: Iterable[Any], limits: Limits
             break
     if pending:
         _take_header(sheet, pending)
-    return sheet, _capped(numbered, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}")
+    return sheet, _capped(
+        numbered, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}"
+    )
 
 
-def _non_blank(rows: Iterator[tuple[int, Any]], sheet: RawSheet, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+def _non_blank(
+    rows: Iterator[tuple[int, Any]], sheet: RawSheet, limits: Limits
+) -> Iterator[tuple[int, list[Any]]]:
     for number, values in rows:
         values = list(values)
         if all(is_blank(v) for v in values):
@@ -408,8 +513,9 @@ def _non_blank(rows: Iterator[tuple[int, Any]], sheet: RawSheet, limits: Limits)
         yield number, _cap_cells(values, number, sheet, limits.max_cell_chars)
 
 
-def _capped(rows: Iterator[tuple[int, list[Any]]], taken: int, cap: int, display: str,
-            what: str) -> Iterator[tuple[int, list[Any]]]:
+def _capped(
+    rows: Iterator[tuple[int, list[Any]]], taken: int, cap: int, display: str, what: str
+) -> Iterator[tuple[int, list[Any]]]:
     if taken > cap:  # rows taken with a late header
         raise too_many_rows(display, what, "rows", cap)
     for row in rows:
@@ -440,21 +546,32 @@ def _take_header(sheet: RawSheet, pending: list[tuple[int, list[Any]]]) -> None:
 
 def too_many_rows(display: str, what: str, unit: str, cap: int) -> InputError:
     """The one-line error for a sheet or export over limits.max_rows."""
-    return InputError(f"{what} has more than {cap:,} {unit}, the limit set by [limits] max_rows", where=display,
-                      hint=f"raise it in the config, e.g. [limits] max_rows = {2 * cap}, or split the plan")
+    return InputError(
+        f"{what} has more than {cap:,} {unit}, the limit set by [limits] max_rows",
+        where=display,
+        hint=f"raise it in the config, e.g. [limits] max_rows = {2 * cap}, or split the plan",
+    )
 
 
 def cut_note(what: str, length: int, cap: int) -> str:
     """The data-quality note for a value over limits.max_cell_chars."""
-    return (f"{what} has {length:,} characters, over the limit of {cap:,}; only the first {cap:,} were read "
-            "(raise [limits] max_cell_chars in the config to read more)")
+    return (
+        f"{what} has {length:,} characters, over the limit of {cap:,}; only the first {cap:,} were read "
+        "(raise [limits] max_cell_chars in the config to read more)"
+    )
 
 
 def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> list[Any]:
     for i, v in enumerate(values):
         if isinstance(v, str) and len(v) > cap:
             values[i] = v[:cap]
-            sheet.notes.append((number, column_letter(i), cut_note(f"cell {column_letter(i)}{number}", len(v), cap)))
+            sheet.notes.append(
+                (
+                    number,
+                    column_letter(i),
+                    cut_note(f"cell {column_letter(i)}{number}", len(v), cap),
+                )
+            )
     return values
 
 

@@ -117,8 +117,21 @@ def _marker_key(text: str) -> str:
 NONE_MARKERS: frozenset[str] = frozenset(
     _marker_key(m)
     for m in (
-        "", "n/a", "na", "none", "tbd", "tba", "-", "\u2014", "\u2013",
-        "null", "nil", "?", "no", "not applicable", "todo",
+        "",
+        "n/a",
+        "na",
+        "none",
+        "tbd",
+        "tba",
+        "-",
+        "\u2014",
+        "\u2013",
+        "null",
+        "nil",
+        "?",
+        "no",
+        "not applicable",
+        "todo",
     )
 )
 
@@ -155,7 +168,9 @@ def _name_key(text: str) -> str:
 
 def _format_number(v: Any) -> str:
     """A numeric cell as people see it in the sheet: 12.0 -> "12", 0.1 + 0.2 -> "0.3"."""
-    if type(v) is int or isinstance(v, numbers.Integral):  # the ABC check is slow; most are plain ints
+    if type(v) is int or isinstance(
+        v, numbers.Integral
+    ):  # the ABC check is slow; most are plain ints
         if int(v).bit_length() > 1000:  # str() refuses ints with thousands of digits
             raise ParseError("the number is too long to show as text")
         return str(int(v))
@@ -184,9 +199,26 @@ def _cell_text(v: Any) -> str:
 
 
 # What a spreadsheet caches for a formula that failed: never a title, a team or a number.
-SPREADSHEET_ERRORS = frozenset({"#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
-                                "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
-                                "#UNKNOWN!", "#N/A!"})
+SPREADSHEET_ERRORS = frozenset(
+    {
+        "#REF!",
+        "#NAME?",
+        "#DIV/0!",
+        "#VALUE!",
+        "#N/A",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#N/A!",
+    }
+)
 
 
 def spreadsheet_error(v: Any) -> str | None:
@@ -217,7 +249,9 @@ _MAX_NUMBER_TEXT = 100
 _NUMBER_HEAD = re.compile(r"([+-]?) *([0-9.,' ]*[0-9])(.*)", re.DOTALL)
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]{1,3}")
 # One to three words such as "w", "weeks", "eng-weeks", "story points".
-_UNIT_WORD = re.compile(r"(?:/ ?)?[^\W\d_]+(?:[ ./-][^\W\d_]+){0,2}\.?")  # "w", "eng-weeks", "/week"
+_UNIT_WORD = re.compile(
+    r"(?:/ ?)?[^\W\d_]+(?:[ ./-][^\W\d_]+){0,2}\.?"
+)  # "w", "eng-weeks", "/week"
 # What people write around a number that does not change it: "~10", "approx. 3", "4?", "6 (2 new)".
 _APPROXIMATE = re.compile(r"^(?:~|≈|ca\.|c\.|about |approx\.? |around |roughly )\s*", re.IGNORECASE)
 _REMARK = re.compile(r"\s*(?:\?|\([^()]*\))$")
@@ -315,7 +349,9 @@ def parse_number(v: Any) -> float | None:
     return value
 
 
-_RANGE = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(?:-|–|—|to)\s*([0-9]+(?:[.,][0-9]+)?)\s*(.*)", re.IGNORECASE)
+_RANGE = re.compile(
+    r"([0-9]+(?:[.,][0-9]+)?)\s*(?:-|–|—|to)\s*([0-9]+(?:[.,][0-9]+)?)\s*(.*)", re.IGNORECASE
+)
 
 
 def split_range(v: Any) -> tuple[str, str, str] | None:
@@ -358,8 +394,23 @@ def parse_percent(v: Any) -> float | None:
 
 # Compared after _fold, so "Sí", "YES" and "✔️" match.
 _TRUE_WORDS = frozenset(
-    {"yes", "y", "true", "t", "x", "1", "\u2713", "\u2714", "\u2705", "\u2611",
-     "on", "si", "oui", "ja", "done"}
+    {
+        "yes",
+        "y",
+        "true",
+        "t",
+        "x",
+        "1",
+        "\u2713",
+        "\u2714",
+        "\u2705",
+        "\u2611",
+        "on",
+        "si",
+        "oui",
+        "ja",
+        "done",
+    }
 )
 _FALSE_WORDS = frozenset(
     {"no", "n", "false", "f", "0", "\u2717", "\u2718", "\u274c", "off", "non", "nein"}
@@ -408,11 +459,38 @@ def parse_bool_or_link(v: Any) -> bool | None:
 
 
 # A commitment column in planning words: "Committed" is a promise, "Stretch" is not.
-_COMMITTED_WORDS = frozenset({"committed", "commit", "commitment", "promised", "locked", "locked in",
-                              "contractual", "external commitment", "hard date", "hard deadline"})
-_UNCOMMITTED_WORDS = frozenset({"stretch", "stretch goal", "target", "aspirational", "best effort", "uncommitted",
-                                "not committed", "non committed", "nice to have", "optional", "tentative", "maybe",
-                                "soft date", "internal"})
+_COMMITTED_WORDS = frozenset(
+    {
+        "committed",
+        "commit",
+        "commitment",
+        "promised",
+        "locked",
+        "locked in",
+        "contractual",
+        "external commitment",
+        "hard date",
+        "hard deadline",
+    }
+)
+_UNCOMMITTED_WORDS = frozenset(
+    {
+        "stretch",
+        "stretch goal",
+        "target",
+        "aspirational",
+        "best effort",
+        "uncommitted",
+        "not committed",
+        "non committed",
+        "nice to have",
+        "optional",
+        "tentative",
+        "maybe",
+        "soft date",
+        "internal",
+    }
+)
 _LEAD_WORD = re.compile(r"\s*([^\W_]+)\s*(?:[-–—:(,;/]|$)")
 
 
@@ -439,8 +517,10 @@ def parse_commitment(v: Any) -> bool | None:
         parse_date(v)
         return True
     except ParseError:
-        raise ParseError(f"{_show(v)} is not a commitment (yes or no, committed or stretch, or the date "
-                         "that was promised)") from None
+        raise ParseError(
+            f"{_show(v)} is not a commitment (yes or no, committed or stretch, or the date "
+            "that was promised)"
+        ) from None
 
 
 # ---------------------------------------------------------------------------
@@ -477,92 +557,147 @@ def parse_list(v: Any) -> list[str]:
 # "сент.", "нояб.", "мая"); "май" folds to "маи".
 MONTH_NAMES: dict[str, int] = {
     # January
-    "jan": 1, "january": 1,  # en, de, fr, pt
-    "ene": 1, "enero": 1,  # es
-    "janv": 1, "janvier": 1,  # fr
+    "jan": 1,
+    "january": 1,  # en, de, fr, pt
+    "ene": 1,
+    "enero": 1,  # es
+    "janv": 1,
+    "janvier": 1,  # fr
     "janeiro": 1,  # pt
-    "januar": 1, "janner": 1,  # de, at
-    "sty": 1, "styczen": 1, "stycznia": 1,  # pl
+    "januar": 1,
+    "janner": 1,  # de, at
+    "sty": 1,
+    "styczen": 1,
+    "stycznia": 1,  # pl
     "янв": 1,  # ru
     # February
-    "feb": 2, "february": 2,  # en, es, de
+    "feb": 2,
+    "february": 2,  # en, es, de
     "febrero": 2,  # es
-    "fev": 2, "fevr": 2, "fevrier": 2,  # fr, pt
+    "fev": 2,
+    "fevr": 2,
+    "fevrier": 2,  # fr, pt
     "fevereiro": 2,  # pt
     "februar": 2,  # de
-    "lut": 2, "luty": 2, "lutego": 2,  # pl
-    "фев": 2, "февр": 2,  # ru
+    "lut": 2,
+    "luty": 2,
+    "lutego": 2,  # pl
+    "фев": 2,
+    "февр": 2,  # ru
     # March
-    "mar": 3, "march": 3,  # en, es, pt, pl; also de "Mär"
+    "mar": 3,
+    "march": 3,  # en, es, pt, pl; also de "Mär"
     "marzo": 3,  # es
     "mars": 3,  # fr
     "marco": 3,  # pt "março"
-    "marz": 3, "mrz": 3,  # de "März"
-    "marzec": 3, "marca": 3,  # pl
+    "marz": 3,
+    "mrz": 3,  # de "März"
+    "marzec": 3,
+    "marca": 3,  # pl
     "мар": 3,  # ru
     # April
-    "apr": 4, "april": 4,  # en, de
-    "abr": 4, "abril": 4,  # es, pt
-    "avr": 4, "avril": 4,  # fr
-    "kwi": 4, "kwiecien": 4, "kwietnia": 4,  # pl
+    "apr": 4,
+    "april": 4,  # en, de
+    "abr": 4,
+    "abril": 4,  # es, pt
+    "avr": 4,
+    "avril": 4,  # fr
+    "kwi": 4,
+    "kwiecien": 4,
+    "kwietnia": 4,  # pl
     "апр": 4,  # ru
     # May
-    "may": 5, "mayo": 5,  # en, es
+    "may": 5,
+    "mayo": 5,  # en, es
     "mai": 5,  # fr, pt, de
     "maio": 5,  # pt
-    "maj": 5, "maja": 5,  # pl
-    "маи": 5, "мая": 5,  # ru
+    "maj": 5,
+    "maja": 5,  # pl
+    "маи": 5,
+    "мая": 5,  # ru
     # June
-    "jun": 6, "june": 6,  # en, es, pt, de
+    "jun": 6,
+    "june": 6,  # en, es, pt, de
     "junio": 6,  # es
     "juin": 6,  # fr
     "junho": 6,  # pt
     "juni": 6,  # de
-    "cze": 6, "czerwiec": 6, "czerwca": 6,  # pl
+    "cze": 6,
+    "czerwiec": 6,
+    "czerwca": 6,  # pl
     "июн": 6,  # ru
     # July
-    "jul": 7, "july": 7,  # en, es, pt, de
+    "jul": 7,
+    "july": 7,  # en, es, pt, de
     "julio": 7,  # es
-    "juil": 7, "juillet": 7,  # fr
+    "juil": 7,
+    "juillet": 7,  # fr
     "julho": 7,  # pt
     "juli": 7,  # de
-    "lip": 7, "lipiec": 7, "lipca": 7,  # pl
+    "lip": 7,
+    "lipiec": 7,
+    "lipca": 7,  # pl
     "июл": 7,  # ru
     # August
-    "aug": 8, "august": 8,  # en, de
-    "ago": 8, "agosto": 8,  # es, pt
+    "aug": 8,
+    "august": 8,  # en, de
+    "ago": 8,
+    "agosto": 8,  # es, pt
     "aout": 8,  # fr "août"
-    "sie": 8, "sierpien": 8, "sierpnia": 8,  # pl
+    "sie": 8,
+    "sierpien": 8,
+    "sierpnia": 8,  # pl
     "авг": 8,  # ru
     # September
-    "sep": 9, "sept": 9, "september": 9,  # en, es, fr, de
-    "septiembre": 9, "setiembre": 9,  # es
+    "sep": 9,
+    "sept": 9,
+    "september": 9,  # en, es, fr, de
+    "septiembre": 9,
+    "setiembre": 9,  # es
     "septembre": 9,  # fr
-    "set": 9, "setembro": 9,  # pt, es
-    "wrz": 9, "wrzesien": 9, "wrzesnia": 9,  # pl
-    "сен": 9, "сент": 9,  # ru
+    "set": 9,
+    "setembro": 9,  # pt, es
+    "wrz": 9,
+    "wrzesien": 9,
+    "wrzesnia": 9,  # pl
+    "сен": 9,
+    "сент": 9,  # ru
     # October
-    "oct": 10, "october": 10,  # en, es, fr
+    "oct": 10,
+    "october": 10,  # en, es, fr
     "octubre": 10,  # es
     "octobre": 10,  # fr
-    "out": 10, "outubro": 10,  # pt
-    "okt": 10, "oktober": 10,  # de
-    "paz": 10, "pazdziernik": 10, "pazdziernika": 10,  # pl
+    "out": 10,
+    "outubro": 10,  # pt
+    "okt": 10,
+    "oktober": 10,  # de
+    "paz": 10,
+    "pazdziernik": 10,
+    "pazdziernika": 10,  # pl
     "окт": 10,  # ru
     # November
-    "nov": 11, "november": 11,  # en, es, fr, pt, de
+    "nov": 11,
+    "november": 11,  # en, es, fr, pt, de
     "noviembre": 11,  # es
     "novembre": 11,  # fr
     "novembro": 11,  # pt
-    "lis": 11, "listopad": 11, "listopada": 11,  # pl
-    "ноя": 11, "нояб": 11,  # ru
+    "lis": 11,
+    "listopad": 11,
+    "listopada": 11,  # pl
+    "ноя": 11,
+    "нояб": 11,  # ru
     # December
-    "dec": 12, "december": 12,  # en, fr "déc"
-    "dic": 12, "diciembre": 12,  # es
+    "dec": 12,
+    "december": 12,  # en, fr "déc"
+    "dic": 12,
+    "diciembre": 12,  # es
     "decembre": 12,  # fr
-    "dez": 12, "dezembro": 12,  # pt
+    "dez": 12,
+    "dezembro": 12,  # pt
     "dezember": 12,  # de
-    "gru": 12, "grudzien": 12, "grudnia": 12,  # pl
+    "gru": 12,
+    "grudzien": 12,
+    "grudnia": 12,  # pl
     "дек": 12,  # ru
 }
 
@@ -674,7 +809,9 @@ def _make_date(year: int, month: int, day: int, v: Any) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ParseError(f"{_show(v)} is not a real date ({year}-{month:02d} has no day {day})") from None
+        raise ParseError(
+            f"{_show(v)} is not a real date ({year}-{month:02d} has no day {day})"
+        ) from None
 
 
 @lru_cache(maxsize=8192)  # due dates repeat across thousands of rows; errors are not cached
@@ -747,7 +884,9 @@ def parse_tier(v: Any) -> int | None:
         return _TIER_WORDS[key]
     match = _TIER_CODE.fullmatch(key)
     if not match:
-        raise ParseError(f"{_show(v)} is not a tier (use 1-4, 'Tier 1' or critical/high/medium/low)")
+        raise ParseError(
+            f"{_show(v)} is not a tier (use 1-4, 'Tier 1' or critical/high/medium/low)"
+        )
     return _tier_number(float(match[1]), v)
 
 
@@ -767,7 +906,9 @@ def parse_quarter(v: Any) -> tuple[int, int] | None:
     key = _fold(v)
     if "fy" in key:
         # Fiscal years start in different months at different companies; guessing would shift every date.
-        raise ParseError(f"{_show(v)} is a fiscal quarter; write the calendar quarter, like 2026-Q3")
+        raise ParseError(
+            f"{_show(v)} is a fiscal quarter; write the calendar quarter, like 2026-Q3"
+        )
     match = None
     if len(key) <= _MAX_QUARTER_TEXT:
         match = next((m for p in _QUARTER_PATTERNS if (m := p.fullmatch(key))), None)

@@ -54,14 +54,29 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".txt"))
         if not files:
-            raise InputError("the folder has no .csv files", where=display,
-                             hint="put one CSV per sheet in it (items.csv, teams.csv, ...)")
-        sheets = [read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits) for p in files]
-        for other in sorted(p for p in path.iterdir() if p not in files and not p.name.startswith(".")):
-            what = (f"the folder {other.name}/ in the plan folder was not read (only the folder's own .csv files "
-                    "are; pass a file in it with --context, or move it up)") if other.is_dir() else (
-                   f"the file {other.name} in the plan folder was not read (only .csv files are; pass "
-                   f"{'it with --context' if other.suffix.lower() in ('.xlsx', '.xlsm') else 'it as CSV'})")
+            raise InputError(
+                "the folder has no .csv files",
+                where=display,
+                hint="put one CSV per sheet in it (items.csv, teams.csv, ...)",
+            )
+        sheets = [
+            read_csv(p, f"{display.rstrip('/')}/{p.name}", title=p.stem, limits=limits)
+            for p in files
+        ]
+        for other in sorted(
+            p for p in path.iterdir() if p not in files and not p.name.startswith(".")
+        ):
+            what = (
+                (
+                    f"the folder {other.name}/ in the plan folder was not read (only the folder's own .csv files "
+                    "are; pass a file in it with --context, or move it up)"
+                )
+                if other.is_dir()
+                else (
+                    f"the file {other.name} in the plan folder was not read (only .csv files are; pass "
+                    f"{'it with --context' if other.suffix.lower() in ('.xlsx', '.xlsm') else 'it as CSV'})"
+                )
+            )
             sheets[0].notes.append((None, None, what))
         return sheets
     suffix = path.suffix.lower()
@@ -70,10 +85,16 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
     if suffix in (".csv", ".tsv", ".txt"):
         return [read_csv(path, display, title=path.stem, limits=limits)]
     if suffix == ".xls":
-        raise InputError("old-style .xls workbooks cannot be read", where=display,
-                         hint="open it in a spreadsheet program and save as .xlsx")
-    raise InputError(f"unknown file type '{suffix or 'none'}'", where=display,
-                     hint="give a .xlsx workbook, a .csv file, a folder of CSV files, or a Jira export")
+        raise InputError(
+            "old-style .xls workbooks cannot be read",
+            where=display,
+            hint="open it in a spreadsheet program and save as .xlsx",
+        )
+    raise InputError(
+        f"unknown file type '{suffix or 'none'}'",
+        where=display,
+        hint="give a .xlsx workbook, a .csv file, a folder of CSV files, or a Jira export",
+    )
 
 
 class Row:
@@ -89,9 +110,14 @@ class Row:
         self.letters: dict[str, str] = {}
         self.extra: dict[str, str] = {}
         for pos, cell in enumerate(cells):
-            if (code := values.spreadsheet_error(cell)) is not None:  # never a title, team or number
-                loader.issue(self.ref.at(sheet.letter(pos)), f"the cell holds the spreadsheet error {code} (a "
-                                                             "broken formula or reference); it was read as empty")
+            if (
+                code := values.spreadsheet_error(cell)
+            ) is not None:  # never a title, team or number
+                loader.issue(
+                    self.ref.at(sheet.letter(pos)),
+                    f"the cell holds the spreadsheet error {code} (a "
+                    "broken formula or reference); it was read as empty",
+                )
                 continue
             if values.is_blank(cell) or pos >= len(sheet.fields):
                 if pos >= len(sheet.fields) and not values.is_blank(cell):
@@ -120,10 +146,16 @@ class Row:
                 return self.loader.date(self, name, raw, end=name in _PERIOD_END_FIELDS)
             return _PARSERS[kind](raw)
         except values.ParseError as exc:
-            middle = self._middle(name, kind, raw, subject) if kind in ("number", "int", "percent") else None
+            middle = (
+                self._middle(name, kind, raw, subject)
+                if kind in ("number", "int", "percent")
+                else None
+            )
             if middle is not None:
                 return middle
-            self.loader.issue(self.cell(name), f"{name}: {exc}; the value was left out", subject=subject)
+            self.loader.issue(
+                self.cell(name), f"{name}: {exc}; the value was left out", subject=subject
+            )
             return [] if kind == "list" else None
 
     def _middle(self, name: str, kind: str, raw: Any, subject: str | None) -> float | None:
@@ -139,8 +171,11 @@ class Row:
             return None
         middle = round((low + high) / 2) if kind == "int" else (low + high) / 2
         shown = f"{middle:.0%}" if kind == "percent" else f"{middle:g}"
-        self.loader.issue(self.cell(name), f"{name}: the range {values.parse_text(raw)} read as its middle, {shown}",
-                          subject=subject)
+        self.loader.issue(
+            self.cell(name),
+            f"{name}: the range {values.parse_text(raw)} read as its middle, {shown}",
+            subject=subject,
+        )
         return middle
 
     def text(self, name: str) -> str | None:
@@ -170,7 +205,9 @@ class _MappedSheet:
         self.fields: list[str | None] = []
         self.how: list[str | None] = []  # per column: how an unlisted header was placed
         self.extra_names: list[str] = []  # per column: its name among an item's extra fields
-        self.conflicts: list[tuple[int, int, str]] = []  # (column kept as extra, column read, field)
+        self.conflicts: list[
+            tuple[int, int, str]
+        ] = []  # (column kept as extra, column read, field)
         ranks: list[int] = []
         for header in raw.headers:
             mapped = mapping.get(values.normalize_name(header)) if header else None
@@ -193,7 +230,9 @@ class _MappedSheet:
                 self.fields[pos] = None
         shown = [h or f"column {self.letter(i)}" for i, h in enumerate(raw.headers)]
         twice = {h for h, n in Counter(shown).items() if n > 1}
-        self.extra_names = [f"{h} ({self.letter(i)})" if h in twice else h for i, h in enumerate(shown)]
+        self.extra_names = [
+            f"{h} ({self.letter(i)})" if h in twice else h for i, h in enumerate(shown)
+        ]
 
     def readings(self) -> list[tuple[str, str, str]]:
         """(column letter, header, what it was read as) for every named or filled header cell."""
@@ -244,7 +283,9 @@ class _Loader:
         self.plan = Plan(sources=[])
         # per sheet (items, teams, ...): normalized header -> field, from [mapping.SHEET], [columns] and --map
         self.mapping = column_map(mapping)
-        self.map_headers = {values.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})}
+        self.map_headers = {
+            values.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})
+        }
         self.mapped_seen: set[str] = set()  # headers of the column map found in a sheet
         self.seen_keys: dict[str, SourceRef] = {}
         self.team_names: set[str] = set()  # casefolded, to find a team named twice in one pass
@@ -253,16 +294,22 @@ class _Loader:
         # dates written as a month, quarter or week, per (sheet, field): how many, and the first one
         self.periods: dict[tuple[str, str, str], list[Any]] = {}
 
-    def date(self, row: Row, name: str, raw: Any, *, end: bool, label: str | None = None) -> dt.date | None:
+    def date(
+        self, row: Row, name: str, raw: Any, *, end: bool, label: str | None = None
+    ) -> dt.date | None:
         """A date cell; a month, quarter or week ("Aug 2026", "2026-Q3") is read as its last or first day."""
         try:
             return values.parse_date(raw)
         except values.ParseError:
-            day = parse_period(raw, end=end)  # a period without a year raises its own, better reason
+            day = parse_period(
+                raw, end=end
+            )  # a period without a year raises its own, better reason
             if day is None:
                 raise
-        seen = self.periods.setdefault((row.sheet.raw.source, row.sheet.location_name, label or name),
-                                       [0, row.cell(name), values.parse_text(raw), day, end])
+        seen = self.periods.setdefault(
+            (row.sheet.raw.source, row.sheet.location_name, label or name),
+            [0, row.cell(name), values.parse_text(raw), day, end],
+        )
         seen[0] += 1
         return day
 
@@ -275,32 +322,50 @@ class _Loader:
             side = "last day (a week's Friday" if end else "first day (a week's Monday"
             rule = f"read as its {side}; mid-month is the 15th)"
             if count == 1:
-                self.issue(first, f"{label} '{text}' is a month, quarter or week, {rule}: {day.isoformat()}")
+                self.issue(
+                    first,
+                    f"{label} '{text}' is a month, quarter or week, {rule}: {day.isoformat()}",
+                )
             else:
-                self.issue(first.model_copy(update={"row": None}),
-                           f"{count} {label} dates are a month, quarter or week, each {rule}; the first, "
-                           f"'{text}' in {first.location}, is {day.isoformat()}")
+                self.issue(
+                    first.model_copy(update={"row": None}),
+                    f"{count} {label} dates are a month, quarter or week, each {rule}; the first, "
+                    f"'{text}' in {first.location}, is {day.isoformat()}",
+                )
 
     def unused_map_notes(self) -> None:
         """A column-map header no sheet of the plan has is said, not silently ignored (a typo in it)."""
         missing = [h for key, h in self.map_headers.items() if key not in self.mapped_seen]
         if missing and self.plan.sources:
-            self.issue(SourceRef(source=self.plan.sources[0]),
-                       f"the column map names {', '.join(repr(h) for h in missing)}, which no sheet read has as a "
-                       "header; not used (check the spelling)")
+            self.issue(
+                SourceRef(source=self.plan.sources[0]),
+                f"the column map names {', '.join(repr(h) for h in missing)}, which no sheet read has as a "
+                "header; not used (check the spelling)",
+            )
 
-    def issue(self, ref: SourceRef, problem: str, *, dropped: bool = False, subject: str | None = None,
-              rows: tuple[int, ...] = ()) -> None:
-        self.plan.issues.append(DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject,
-                                          rows=rows))
+    def issue(
+        self,
+        ref: SourceRef,
+        problem: str,
+        *,
+        dropped: bool = False,
+        subject: str | None = None,
+        rows: tuple[int, ...] = (),
+    ) -> None:
+        self.plan.issues.append(
+            DataIssue(ref=ref, problem=problem, row_dropped=dropped, subject_id=subject, rows=rows)
+        )
 
     # ----------------------------------------------------------- sheets
 
     def add_sheets(self, sheets: list[RawSheet], display: str, *, require_items: bool) -> None:
         self.plan.sources.append(display)
         if require_items and not any(raw.headers for raw in sheets):
-            raise InputError("has no data: every sheet is empty", where=display,
-                             hint="start from `roadmap-audit template plan.xlsx`")
+            raise InputError(
+                "has no data: every sheet is empty",
+                where=display,
+                hint="start from `roadmap-audit template plan.xlsx`",
+            )
         known: list[tuple[RawSheet, SheetSpec]] = []
         for raw in sheets:
             spec = schema.sheet_for(raw.title)
@@ -308,27 +373,39 @@ class _Loader:
                 spec = schema.ITEMS  # a lone CSV file is the Items sheet
             start = len(self.plan.issues)
             for row, column, note in raw.notes:
-                self.issue(SourceRef(source=raw.source, sheet=raw.title, row=row, column=column), note)
+                self.issue(
+                    SourceRef(source=raw.source, sheet=raw.title, row=row, column=column), note
+                )
             self.plan.issues[start:] = one_note_per_cause(self.plan.issues[start:])
             if spec is None:
                 if raw.rows:
-                    self.issue(SourceRef(source=raw.source, sheet=raw.title),
-                               f"sheet '{raw.title}' is not a plan sheet; its {len(raw.rows)} rows were not read "
-                               "(rename it to Items, Teams, Services, Org, Actions, Incidents or Settings)")
+                    self.issue(
+                        SourceRef(source=raw.source, sheet=raw.title),
+                        f"sheet '{raw.title}' is not a plan sheet; its {len(raw.rows)} rows were not read "
+                        "(rename it to Items, Teams, Services, Org, Actions, Incidents or Settings)",
+                    )
                 continue
             known.append((raw, spec))
         if require_items and not any(spec is schema.ITEMS for _, spec in known):
             names = ", ".join(f"'{r.title}'" for r in sheets) or "none"
-            raise InputError(f"has no Items sheet (sheets found: {names})", where=display,
-                             hint="name the plan's sheet Items (or Plan, Roadmap, Epics, Backlog)")
+            raise InputError(
+                f"has no Items sheet (sheets found: {names})",
+                where=display,
+                hint="name the plan's sheet Items (or Plan, Roadmap, Epics, Backlog)",
+            )
         item_sheets = sum(1 for _, spec in known if spec is schema.ITEMS)
         for raw, spec in known:
-            self.add_sheet(raw, spec, plan=require_items and spec is schema.ITEMS and item_sheets == 1)
+            self.add_sheet(
+                raw, spec, plan=require_items and spec is schema.ITEMS and item_sheets == 1
+            )
         if require_items and not self.plan.items:
             names = ", ".join(raw.title for raw, spec in known if spec is schema.ITEMS)
-            raise InputError(f"no item could be read from its Items sheets ({names}); no verdict is given on a "
-                             "plan that was not read", where=display,
-                             hint="`roadmap-audit validate` shows each sheet's notes")
+            raise InputError(
+                f"no item could be read from its Items sheets ({names}); no verdict is given on a "
+                "plan that was not read",
+                where=display,
+                hint="`roadmap-audit validate` shows each sheet's notes",
+            )
 
     def add_sheet(self, raw: RawSheet, spec: SheetSpec, *, plan: bool = False) -> None:
         """Read one sheet. For the plan's Items sheet (`plan`), a header row with no title column is
@@ -349,21 +426,34 @@ class _Loader:
                 sheet = _MappedSheet(raw, spec, mapping)
                 missing = [r for r in spec.required if not sheet.has(r)]
         if spec is not schema.SETTINGS and raw.headers:
-            self.plan.headers.append(SheetHeader(source=raw.source, sheet=raw.title, row=raw.header_row,
-                                                 columns=sheet.readings()))
+            self.plan.headers.append(
+                SheetHeader(
+                    source=raw.source, sheet=raw.title, row=raw.header_row, columns=sheet.readings()
+                )
+            )
         if missing and (raw.rows or plan):
             if plan:
                 raise unread_sheet(raw, sheet, f"no header reads as '{missing[0]}'")
             where = SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row or None)
             self.plan.rows_read += len(raw.rows)
-            self.issue(where, f"{_rows_text([n for n, _ in raw.rows])} not read: the sheet has no '{missing[0]}' "
-                              f"column ({header_text(sheet)})", dropped=True, rows=tuple(n for n, _ in raw.rows))
+            self.issue(
+                where,
+                f"{_rows_text([n for n, _ in raw.rows])} not read: the sheet has no '{missing[0]}' "
+                f"column ({header_text(sheet)})",
+                dropped=True,
+                rows=tuple(n for n, _ in raw.rows),
+            )
             return
-        repeated = [c for c in sheet.conflicts  # `Key` twice; `Id` beside `Key` shows in validate's header row
-                    if values.normalize_name(raw.headers[c[0]]) == values.normalize_name(raw.headers[c[1]])]
+        repeated = [
+            c
+            for c in sheet.conflicts  # `Key` twice; `Id` beside `Key` shows in validate's header row
+            if values.normalize_name(raw.headers[c[0]]) == values.normalize_name(raw.headers[c[1]])
+        ]
         if repeated:
-            self.issue(SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row),
-                       "; ".join(_conflict_text(sheet, lost, kept, name) for lost, kept, name in repeated))
+            self.issue(
+                SourceRef(source=raw.source, sheet=raw.title, row=raw.header_row),
+                "; ".join(_conflict_text(sheet, lost, kept, name) for lost, kept, name in repeated),
+            )
         start = len(self.plan.issues)
         before = len(self.plan.items)
         for number, cells in raw.rows:
@@ -375,13 +465,24 @@ class _Loader:
         if plan:
             used, rows = len(self.plan.items) - before, len(raw.rows)
             if used == 0 or (rows >= 10 and used * 10 < rows):
-                raise unread_sheet(raw, sheet, f"{'no' if used == 0 else f'only {used} of {rows}'} rows could be "
-                                              "used as items" + (f" ({_causes(self.plan.issues[start:])})"
-                                                                 if used < rows else ""))
+                raise unread_sheet(
+                    raw,
+                    sheet,
+                    f"{'no' if used == 0 else f'only {used} of {rows}'} rows could be "
+                    "used as items"
+                    + (f" ({_causes(self.plan.issues[start:])})" if used < rows else ""),
+                )
         settings = self.plan.settings
-        if spec is schema.SETTINGS and settings.start and settings.end and settings.end <= settings.start:
-            self.issue(SourceRef(source=raw.source, sheet=raw.title),
-                       f"the end {settings.end} is not after the start {settings.start}; neither was used")
+        if (
+            spec is schema.SETTINGS
+            and settings.start
+            and settings.end
+            and settings.end <= settings.start
+        ):
+            self.issue(
+                SourceRef(source=raw.source, sheet=raw.title),
+                f"the end {settings.end} is not after the start {settings.start}; neither was used",
+            )
             settings.start = settings.end = None
 
     # ----------------------------------------------------------- builders
@@ -390,17 +491,26 @@ class _Loader:
         title = row.text("title")
         key = row.text("key")
         if not title:
-            self.issue(row.cell("title"), "row not used: it has no title", dropped=True, subject=key)
+            self.issue(
+                row.cell("title"), "row not used: it has no title", dropped=True, subject=key
+            )
             return
         if not key:
             key = f"{row.sheet.location_name}-{row.ref.row}"
-            self.issue(row.cell("key"), f"no key; one was made of the sheet name and row number "
-                                        f"({row.sheet.location_name}-ROW)", subject=key)
+            self.issue(
+                row.cell("key"),
+                f"no key; one was made of the sheet name and row number "
+                f"({row.sheet.location_name}-ROW)",
+                subject=key,
+            )
         elif key in self.seen_keys:
             first = self.seen_keys[key]
             new_key = f"{key}~{row.ref.row}"
-            self.issue(row.cell("key"), f"duplicate key {key} (first at {first.location}); "
-                                        f"this row was kept as {new_key}", subject=new_key)
+            self.issue(
+                row.cell("key"),
+                f"duplicate key {key} (first at {first.location}); this row was kept as {new_key}",
+                subject=new_key,
+            )
             key = new_key
         self.seen_keys[key] = row.cell("key")
         weeks, points, size, raw_estimate = self._estimate(row, key)
@@ -420,7 +530,9 @@ class _Loader:
             depends_on=row.get("depends_on", key),
             services=row.get("services", key),
             rollback_plan=None if values.is_none_marker(rollback) else rollback,
-            rehearsal=None if values.is_none_marker(row.text("rehearsal")) else row.text("rehearsal"),
+            rehearsal=None
+            if values.is_none_marker(row.text("rehearsal"))
+            else row.text("rehearsal"),
             labels=row.get("labels", key),
             owner=row.text("owner"),
             priority=row.text("priority"),
@@ -437,7 +549,11 @@ class _Loader:
         if item.due is None and item.start is not None:
             item.due = self._due_from_duration(row, key, item.start)
         if item.start and item.due and item.due < item.start:
-            self.issue(row.cell("due"), f"due date {item.due} is before start date {item.start}", subject=key)
+            self.issue(
+                row.cell("due"),
+                f"due date {item.due} is before start date {item.start}",
+                subject=key,
+            )
         self.plan.items.append(item)
 
     def _due_from_duration(self, row: Row, key: str, start: dt.date) -> dt.date | None:
@@ -453,20 +569,43 @@ class _Loader:
         try:
             effort = parse_effort(raw, factor or 1.0)
         except values.ParseError as exc:
-            self.issue(row.cell(name), f"duration: {exc}; no due date was made from it", subject=key)
+            self.issue(
+                row.cell(name), f"duration: {exc}; no due date was made from it", subject=key
+            )
             return None
         if effort is None:
             return None
-        if effort.weeks is None or effort.weeks <= 0 or effort.weeks > 520 or (factor is None and effort.bare):
-            why = "has no unit (write 3 weeks or 10 days)" if effort.weeks and effort.bare else "is not a length"
-            self.issue(row.cell(name), f"duration {values.parse_text(raw)} {why}; no due date was made from it",
-                       subject=key)
+        if (
+            effort.weeks is None
+            or effort.weeks <= 0
+            or effort.weeks > 520
+            or (factor is None and effort.bare)
+        ):
+            why = (
+                "has no unit (write 3 weeks or 10 days)"
+                if effort.weeks and effort.bare
+                else "is not a length"
+            )
+            self.issue(
+                row.cell(name),
+                f"duration {values.parse_text(raw)} {why}; no due date was made from it",
+                subject=key,
+            )
             return None
         due = start + dt.timedelta(days=max(1, round(effort.weeks * 7)) - 1)
-        seen = self.dues.setdefault((row.sheet.raw.source, row.sheet.location_name),
-                                    [0, row.cell(name), header, start,
-                                     f"{values.parse_text(raw)} {unit}" if effort.bare and unit else
-                                     values.parse_text(raw), due])
+        seen = self.dues.setdefault(
+            (row.sheet.raw.source, row.sheet.location_name),
+            [
+                0,
+                row.cell(name),
+                header,
+                start,
+                f"{values.parse_text(raw)} {unit}"
+                if effort.bare and unit
+                else values.parse_text(raw),
+                due,
+            ],
+        )
         seen[0] += 1
         return due
 
@@ -475,17 +614,24 @@ class _Loader:
         seen = self.dues.pop((source, sheet), None)
         if seen:
             count, first, header, start, text, due = seen
-            self.issue(first.model_copy(update={"row": None}) if count > 1 else first,
-                       f"{'the due date' if count == 1 else f'{count} due dates'} made from start + {header} "
-                       f"(no due date given), each the last day of the span: the first, start {start.isoformat()} + "
-                       f"{text}, is {due.isoformat()}")
+            self.issue(
+                first.model_copy(update={"row": None}) if count > 1 else first,
+                f"{'the due date' if count == 1 else f'{count} due dates'} made from start + {header} "
+                f"(no due date given), each the last day of the span: the first, start {start.isoformat()} + "
+                f"{text}, is {due.isoformat()}",
+            )
 
     # The unit columns, and how many engineer-weeks one unit is.
-    _UNITS = (("estimate", 1.0, "weeks"), ("estimate_days", 1 / DAYS_PER_WEEK, "days"),
-              ("estimate_hours", 1 / HOURS_PER_WEEK, "hours"),
-              ("original_estimate", 1 / (3600 * HOURS_PER_WEEK), "seconds"))
+    _UNITS = (
+        ("estimate", 1.0, "weeks"),
+        ("estimate_days", 1 / DAYS_PER_WEEK, "days"),
+        ("estimate_hours", 1 / HOURS_PER_WEEK, "hours"),
+        ("original_estimate", 1 / (3600 * HOURS_PER_WEEK), "seconds"),
+    )
 
-    def _estimate(self, row: Row, key: str) -> tuple[float | None, float | None, str | None, str | None]:
+    def _estimate(
+        self, row: Row, key: str
+    ) -> tuple[float | None, float | None, str | None, str | None]:
         """(engineer-weeks, story points, T-shirt size, as written) from whichever estimate column is filled."""
         for name, factor, unit in self._UNITS:
             raw = row.raw.get(name)
@@ -495,7 +641,9 @@ class _Loader:
             try:
                 effort = parse_effort(raw, factor)
             except values.ParseError as exc:
-                self.issue(row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key)
+                self.issue(
+                    row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key
+                )
                 return None, None, None, text
             if effort is None:
                 continue
@@ -507,12 +655,19 @@ class _Loader:
             if effort.points is not None:
                 return None, effort.points, None, shown
             if effort.weeks < 0:
-                self.issue(row.cell(name), f"estimate {text} is negative; the item counts as unestimated",
-                           subject=key)
+                self.issue(
+                    row.cell(name),
+                    f"estimate {text} is negative; the item counts as unestimated",
+                    subject=key,
+                )
                 return None, None, None, text
             if effort.weeks > 520:
-                self.issue(row.cell(name), f"estimate {shown} is over ten engineer-years; "
-                                           "the item counts as unestimated (check the unit)", subject=key)
+                self.issue(
+                    row.cell(name),
+                    f"estimate {shown} is over ten engineer-years; "
+                    "the item counts as unestimated (check the unit)",
+                    subject=key,
+                )
                 return None, None, None, text
             return effort.weeks, None, None, shown
         raw = row.raw.get("story_points")
@@ -520,8 +675,11 @@ class _Loader:
             try:
                 points = values.parse_number(raw)
             except values.ParseError as exc:
-                self.issue(row.cell("story_points"), f"story points: {exc}; the item counts as unestimated",
-                           subject=key)
+                self.issue(
+                    row.cell("story_points"),
+                    f"story points: {exc}; the item counts as unestimated",
+                    subject=key,
+                )
                 return None, None, None, values.parse_text(raw)
             if points is not None and points >= 0:
                 return None, points, None, f"{values.parse_text(raw)} points"
@@ -533,10 +691,14 @@ class _Loader:
             self.issue(row.cell("team"), "row not used: it has no team name", dropped=True)
             return
         if name.casefold() in self.team_names:
-            self.issue(row.cell("team"), f"team {name} appears twice; this row was not used", dropped=True,
-                       subject=name)
+            self.issue(
+                row.cell("team"),
+                f"team {name} appears twice; this row was not used",
+                dropped=True,
+                subject=name,
+            )
             return
-        num = lambda f, default=None: (v if (v := row.get(f, name)) is not None else default)  # noqa: E731
+        num = lambda f, default=None: v if (v := row.get(f, name)) is not None else default  # noqa: E731
         sites = num("oncall_sites", 1)
         team = Team(
             team=name,
@@ -555,21 +717,40 @@ class _Loader:
             ref=row.cell("team"),
             columns=row.sheet.columns,
         )
-        for field in ("headcount", "new_hires", "oncall_rotation", "pages_per_week", "toil_hours_per_week"):
+        for field in (
+            "headcount",
+            "new_hires",
+            "oncall_rotation",
+            "pages_per_week",
+            "toil_hours_per_week",
+        ):
             value = getattr(team, field)
             if value is not None and value < 0:
-                self.issue(row.cell(field), f"{field} is negative ({value:g}); read as 0", subject=name)
+                self.issue(
+                    row.cell(field), f"{field} is negative ({value:g}); read as 0", subject=name
+                )
                 team = team.model_copy(update={field: 0.0})
         if team.headcount is None:
-            self.issue(row.cell("headcount"), f"team {name} has no headcount; its capacity is unknown",
-                       subject=name)
+            self.issue(
+                row.cell("headcount"),
+                f"team {name} has no headcount; its capacity is unknown",
+                subject=name,
+            )
         elif team.new_hires > team.headcount:
-            self.issue(row.cell("new_hires"), f"new_hires ({team.new_hires:g}) is more than headcount "
-                                              f"({team.headcount:g}); read as {team.headcount:g}", subject=name)
+            self.issue(
+                row.cell("new_hires"),
+                f"new_hires ({team.new_hires:g}) is more than headcount "
+                f"({team.headcount:g}); read as {team.headcount:g}",
+                subject=name,
+            )
             team = team.model_copy(update={"new_hires": team.headcount})
         if team.availability is not None and not 0 < team.availability <= 1:
-            self.issue(row.cell("availability"), f"availability {team.availability:.0%} is not between 0 and "
-                                                 "100%; the default is used", subject=name)
+            self.issue(
+                row.cell("availability"),
+                f"availability {team.availability:.0%} is not between 0 and "
+                "100%; the default is used",
+                subject=name,
+            )
             team = team.model_copy(update={"availability": None})
         self.plan.teams.append(team)
         self.team_names.add(name.casefold())
@@ -581,24 +762,30 @@ class _Loader:
             return
         slo = row.get("slo", name)
         if slo is not None and not 0 < slo < 1:
-            self.issue(row.cell("slo"), f"SLO {slo:.4%} is not a share below 100%; it was left out", subject=name)
+            self.issue(
+                row.cell("slo"),
+                f"SLO {slo:.4%} is not a share below 100%; it was left out",
+                subject=name,
+            )
             slo = None
-        self.plan.services.append(Service(
-            service=name,
-            owner_team=row.text("owner_team"),
-            tier=row.get("tier", name),
-            slo=slo,
-            slo_measured=row.get("slo_measured", name),
-            error_budget_remaining=row.get("error_budget_remaining", name),
-            error_budget_policy=row.get("error_budget_policy", name),
-            experts=row.get("experts", name),
-            runbook=row.text("runbook"),
-            depends_on=row.get("depends_on", name),
-            dependency_protection=row.get("dependency_protection", name),
-            extra=row.extra,
-            ref=row.cell("service"),
-            columns=row.sheet.columns,
-        ))
+        self.plan.services.append(
+            Service(
+                service=name,
+                owner_team=row.text("owner_team"),
+                tier=row.get("tier", name),
+                slo=slo,
+                slo_measured=row.get("slo_measured", name),
+                error_budget_remaining=row.get("error_budget_remaining", name),
+                error_budget_policy=row.get("error_budget_policy", name),
+                experts=row.get("experts", name),
+                runbook=row.text("runbook"),
+                depends_on=row.get("depends_on", name),
+                dependency_protection=row.get("dependency_protection", name),
+                extra=row.extra,
+                ref=row.cell("service"),
+                columns=row.sheet.columns,
+            )
+        )
 
     def _org(self, row: Row) -> None:
         unit = row.text("unit")
@@ -611,25 +798,49 @@ class _Loader:
         title = row.text("title")
         key = row.text("key") or f"{row.sheet.location_name}-{row.ref.row}"
         if not title:
-            self.issue(row.cell("title"), "row not used: the action has no title", dropped=True, subject=key)
+            self.issue(
+                row.cell("title"),
+                "row not used: the action has no title",
+                dropped=True,
+                subject=key,
+            )
             return
         status = row.text("status")
         deferred = row.get("times_deferred", key)
-        self.plan.actions.append(Action(
-            key=key, title=title, team=row.text("team"), service=row.text("service"),
-            postmortem=row.text("postmortem"), raised=row.get("raised", key), due=row.get("due", key),
-            status=status, done=schema.is_done(status), times_deferred=max(0, deferred or 0),
-            scheduled_as=None if values.is_none_marker(row.text("scheduled_as")) else row.text("scheduled_as"),
-            ref=row.cell("key") if row.letters.get("key") else row.cell("title"), columns=row.sheet.columns,
-        ))
+        self.plan.actions.append(
+            Action(
+                key=key,
+                title=title,
+                team=row.text("team"),
+                service=row.text("service"),
+                postmortem=row.text("postmortem"),
+                raised=row.get("raised", key),
+                due=row.get("due", key),
+                status=status,
+                done=schema.is_done(status),
+                times_deferred=max(0, deferred or 0),
+                scheduled_as=None
+                if values.is_none_marker(row.text("scheduled_as"))
+                else row.text("scheduled_as"),
+                ref=row.cell("key") if row.letters.get("key") else row.cell("title"),
+                columns=row.sheet.columns,
+            )
+        )
 
     def _incident(self, row: Row) -> None:
         ident = row.text("id") or f"{row.sheet.location_name}-{row.ref.row}"
-        self.plan.incidents.append(Incident(
-            id=ident, service=row.text("service"), team=row.text("team"), severity=row.text("severity"),
-            started=row.get("started", ident), duration_minutes=row.get("duration_minutes", ident),
-            responders=row.get("responders", ident), ref=row.cell("id"),
-        ))
+        self.plan.incidents.append(
+            Incident(
+                id=ident,
+                service=row.text("service"),
+                team=row.text("team"),
+                severity=row.text("severity"),
+                started=row.get("started", ident),
+                duration_minutes=row.get("duration_minutes", ident),
+                responders=row.get("responders", ident),
+                ref=row.cell("id"),
+            )
+        )
 
     def _setting(self, row: Row) -> None:
         key = values.normalize_name(row.text("key") or "")
@@ -639,19 +850,29 @@ class _Loader:
                 parsed = values.parse_quarter(value)
                 self.plan.settings.quarter = f"{parsed[0]}-Q{parsed[1]}" if parsed else None
             elif key in ("start", "startdate"):
-                self.plan.settings.start = None if value is None else \
-                    self.date(row, "value", value, end=False, label="start")
+                self.plan.settings.start = (
+                    None
+                    if value is None
+                    else self.date(row, "value", value, end=False, label="start")
+                )
             elif key in ("end", "enddate"):
-                self.plan.settings.end = None if value is None else \
-                    self.date(row, "value", value, end=True, label="end")
+                self.plan.settings.end = (
+                    None if value is None else self.date(row, "value", value, end=True, label="end")
+                )
             elif key == "weeks":
                 weeks = values.parse_number(value)
                 if weeks is not None and not 0 < weeks <= 104:
-                    raise values.ParseError(f"{weeks:g} weeks is not a planning window (more than 0, at most 104)")
+                    raise values.ParseError(
+                        f"{weeks:g} weeks is not a planning window (more than 0, at most 104)"
+                    )
                 self.plan.settings.weeks = weeks
             else:
-                self.issue(row.cell("key"), f"unknown setting '{row.text('key')}' was not used "
-                                            "(known: quarter, start, end, weeks)", dropped=True)
+                self.issue(
+                    row.cell("key"),
+                    f"unknown setting '{row.text('key')}' was not used "
+                    "(known: quarter, start, end, weeks)",
+                    dropped=True,
+                )
         except values.ParseError as exc:
             self.issue(row.cell("value"), f"setting {key}: {exc}; it was not used", dropped=True)
 
@@ -669,8 +890,12 @@ _BUILDERS: dict[str, Callable[[_Loader, Row], None]] = {
 
 # ------------------------------------------------------------------ header rows and column maps
 
-_SEARCH_COLUMNS = 256  # columns of each row weighed while looking for the header row (a header is on the left)
-HEADER_SEARCH_ROWS = 50  # how far down a sheet a header row is looked for when the first one found has no title
+_SEARCH_COLUMNS = (
+    256  # columns of each row weighed while looking for the header row (a header is on the left)
+)
+HEADER_SEARCH_ROWS = (
+    50  # how far down a sheet a header row is looked for when the first one found has no title
+)
 
 
 def column_map(mapping: dict[str, dict[str, str]] | None) -> dict[str, dict[str, str]]:
@@ -691,17 +916,27 @@ def column_map(mapping: dict[str, dict[str, str]] | None) -> dict[str, dict[str,
             else:
                 spec = schema.sheet_for(where)
                 if spec is None:
-                    raise InputError(f"the column map names a sheet '{where}' that does not exist ({label} "
-                                     f"'{header}' = '{target}')",
-                                     hint="sheets: " + ", ".join(s.name.lower() for s in schema.SHEETS))
+                    raise InputError(
+                        f"the column map names a sheet '{where}' that does not exist ({label} "
+                        f"'{header}' = '{target}')",
+                        hint="sheets: " + ", ".join(s.name.lower() for s in schema.SHEETS),
+                    )
                 specs = [spec]
             key = values.normalize_name(field_name)
-            hits = [(spec, f) for spec in specs for f in spec.by_name if values.normalize_name(f) == key]
+            hits = [
+                (spec, f) for spec in specs for f in spec.by_name if values.normalize_name(f) == key
+            ]
             if not hits:
-                raise InputError(f"the column map reads '{header}' as '{field_name}', which is no field "
-                                 f"({label}){_closest_field(field_name, specs)}",
-                                 hint="fields: " + "; ".join(f"{s.name.lower()}: {', '.join(s.fields())}"
-                                                             for s in specs if s is not schema.SETTINGS))
+                raise InputError(
+                    f"the column map reads '{header}' as '{field_name}', which is no field "
+                    f"({label}){_closest_field(field_name, specs)}",
+                    hint="fields: "
+                    + "; ".join(
+                        f"{s.name.lower()}: {', '.join(s.fields())}"
+                        for s in specs
+                        if s is not schema.SETTINGS
+                    ),
+                )
             for spec, found in hits:
                 out.setdefault(spec.name.lower(), {})[values.normalize_name(header)] = found
     return out
@@ -715,8 +950,9 @@ def _closest_field(name: str, specs: list[SheetSpec]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _header_cells(top: list[Any] | None, bottom: list[Any], spec: SheetSpec,
-                  mapping: dict[str, str]) -> list[str]:
+def _header_cells(
+    top: list[Any] | None, bottom: list[Any], spec: SheetSpec, mapping: dict[str, str]
+) -> list[str]:
     """The header texts of one row, or of a two-row header read together: a blank lower cell
     takes the upper one (a merged label), a blank upper cell under a merged group takes the
     group's name when that reads better ("Estimate" over "weeks", "days")."""
@@ -740,12 +976,15 @@ def _header_cells(top: list[Any] | None, bottom: list[Any], spec: SheetSpec,
     return out
 
 
-_LONGEST_HEADER = 80  # a longer cell is prose, never looked up as a header while searching for the header row
+_LONGEST_HEADER = (
+    80  # a longer cell is prose, never looked up as a header while searching for the header row
+)
 
 
 def _reads(header: str, spec: SheetSpec, mapping: dict[str, str]) -> bool:
-    return 0 < len(header) <= _LONGEST_HEADER and (values.normalize_name(header) in mapping
-                                                   or spec.read(header)[0] is not None)
+    return 0 < len(header) <= _LONGEST_HEADER and (
+        values.normalize_name(header) in mapping or spec.read(header)[0] is not None
+    )
 
 
 def _fields_read(headers: list[str], spec: SheetSpec, mapping: dict[str, str]) -> set[str]:
@@ -758,8 +997,9 @@ def _fields_read(headers: list[str], spec: SheetSpec, mapping: dict[str, str]) -
     return out
 
 
-def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
-                lacks_required: bool) -> list[tuple[int, str]]:
+def find_header(
+    raw: RawSheet, spec: SheetSpec, mapping: dict[str, str], lacks_required: bool
+) -> list[tuple[int, str]]:
     """Look further down for a better header row: a header on row 12 under a block of titles, or
     a two-row header (group names over column names). A row, or a pair of rows read together,
     within the first rows of the sheet is taken when it reads as more fields than the header
@@ -771,8 +1011,12 @@ def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
     for index, (number, cells) in enumerate(rows):
         above = rows[index - 1] if index and rows[index - 1][0] == number - 1 else None
         for two_rows in (False, True) if above is not None else (False,):
-            headers = _header_cells(above[1][:_SEARCH_COLUMNS] if two_rows else None, cells[:_SEARCH_COLUMNS],
-                                    spec, mapping)
+            headers = _header_cells(
+                above[1][:_SEARCH_COLUMNS] if two_rows else None,
+                cells[:_SEARCH_COLUMNS],
+                spec,
+                mapping,
+            )
             fields = _fields_read(headers, spec, mapping)
             if not all(r in fields for r in spec.required) or len(fields) < 2:
                 continue
@@ -794,12 +1038,22 @@ def find_header(raw: RawSheet, spec: SheetSpec, mapping: dict[str, str],
     notes = []
     if two_rows:
         names = [f"'{h}'" for h in headers if h]
-        notes.append((number - 1, f"the header is two rows, {number - 1} and {number}, read together: "
-                                  + ", ".join(names[:12])
-                                  + (f" and {len(names) - 12} more" if len(names) > 12 else "")))
+        notes.append(
+            (
+                number - 1,
+                f"the header is two rows, {number - 1} and {number}, read together: "
+                + ", ".join(names[:12])
+                + (f" and {len(names) - 12} more" if len(names) > 12 else ""),
+            )
+        )
     if skipped:
-        notes.append((number, f"the header is on row {number}; {_rows_text(skipped)} above it "
-                              f"{'was' if len(skipped) == 1 else 'were'} not read as data (titles or notes)"))
+        notes.append(
+            (
+                number,
+                f"the header is on row {number}; {_rows_text(skipped)} above it "
+                f"{'was' if len(skipped) == 1 else 'were'} not read as data (titles or notes)",
+            )
+        )
     return notes or [(number, f"the header is on row {number}")]
 
 
@@ -811,7 +1065,9 @@ def header_text(sheet: _MappedSheet, limit: int = 12) -> str:
         shown = values._show(header)
         if reading.startswith("kept, not used"):
             close = _closest_header(header, sheet.spec)
-            parts.append(f"{letter} {shown} {reading}" + (f" (closest known name: {close})" if close else ""))
+            parts.append(
+                f"{letter} {shown} {reading}" + (f" (closest known name: {close})" if close else "")
+            )
         else:
             parts.append(f"{letter} {shown} as {reading}")
     more = f", and {len(readings) - limit} more" if len(readings) > limit else ""
@@ -827,33 +1083,53 @@ def _closest_header(header: str, spec: SheetSpec) -> str | None:
     close = difflib.get_close_matches(key, list(spec.lookup), n=1, cutoff=0.7)
     if not close:
         return None
-    alias = next((a for c in spec.columns for a in (c.name, *c.aliases) if values.normalize_name(a) == close[0]),
-                 close[0])
+    alias = next(
+        (
+            a
+            for c in spec.columns
+            for a in (c.name, *c.aliases)
+            if values.normalize_name(a) == close[0]
+        ),
+        close[0],
+    )
     field_name = spec.lookup[close[0]]
-    return f"'{alias}', read as {field_name}" if values.normalize_name(alias) != field_name else f"'{field_name}'"
+    return (
+        f"'{alias}', read as {field_name}"
+        if values.normalize_name(alias) != field_name
+        else f"'{field_name}'"
+    )
 
 
 def unread_sheet(raw: RawSheet, sheet: _MappedSheet, reason: str) -> InputError:
     """The one line for a plan sheet that could not be read: no verdict on it."""
     title = f"sheet {raw.title}" if raw.title != Path(raw.source).stem else "the file"
     if not raw.headers:
-        return InputError(f"{title} is empty: no header row and no rows; no verdict is given", where=raw.source,
-                          hint="start from `roadmap-audit template plan.xlsx`")
+        return InputError(
+            f"{title} is empty: no header row and no rows; no verdict is given",
+            where=raw.source,
+            hint="start from `roadmap-audit template plan.xlsx`",
+        )
     if not raw.rows and "could be used" in reason:
         reason = "it has a header row but no rows under it"
-    return InputError(f"{title} was not read as a plan: {reason}; {header_text(sheet)}; no verdict is given",
-                      where=raw.source,
-                      hint="name the columns as the README's plan workbook does, or map yours: "
-                           "--map 'Your header=title' or [columns] in the config")
+    return InputError(
+        f"{title} was not read as a plan: {reason}; {header_text(sheet)}; no verdict is given",
+        where=raw.source,
+        hint="name the columns as the README's plan workbook does, or map yours: "
+        "--map 'Your header=title' or [columns] in the config",
+    )
 
 
 def _conflict_text(sheet: _MappedSheet, lost: int, kept: int, name: str) -> str:
     """The note for a header written twice: which column was read, and what the other is kept as."""
-    return (f"column {sheet.letter(lost)} repeats the header '{sheet.raw.headers[lost]}' of column "
-            f"{sheet.letter(kept)}: column {sheet.letter(kept)} was read as {name}, and column {sheet.letter(lost)} "
-            f"kept as the extra column '{sheet.extra_names[lost]}' (not used)")
+    return (
+        f"column {sheet.letter(lost)} repeats the header '{sheet.raw.headers[lost]}' of column "
+        f"{sheet.letter(kept)}: column {sheet.letter(kept)} was read as {name}, and column {sheet.letter(lost)} "
+        f"kept as the extra column '{sheet.extra_names[lost]}' (not used)"
+    )
 
 
 def _causes(issues: list[DataIssue]) -> str:
     dropped = [i for i in issues if i.row_dropped]
-    return "; ".join(f"{i.problem.split(' (')[0]}: {i.count}" for i in dropped[:3]) or "see validate"
+    return (
+        "; ".join(f"{i.problem.split(' (')[0]}: {i.count}" for i in dropped[:3]) or "see validate"
+    )

@@ -36,7 +36,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-MAX_INFLATED_BYTES = 1 << 30  # 1 GiB of XML across the archive, when the caller gives no cap (config.Limits does)
+MAX_INFLATED_BYTES = (
+    1 << 30
+)  # 1 GiB of XML across the archive, when the caller gives no cap (config.Limits does)
 CHUNK = 1 << 16
 # Convention of this project: Excel's own workbooks deflate 4-15x (the benchmark's 10k-item plan: 10x);
 # a member that inflates more than 100x its compressed size (a zip bomb reaches 1,000x) is refused once
@@ -59,8 +61,39 @@ MAX_CELL_CHARS = 32_767  # when the caller gives no cap (config.Limits does)
 ELEMENTS_FREE = 500_000
 ELEMENTS_PER_BYTE = 1
 
-_BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
-                         45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
+_BUILTIN_DATE_FORMATS = {
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    27,
+    28,
+    29,
+    30,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    45,
+    46,
+    47,
+    50,
+    51,
+    52,
+    53,
+    54,
+    55,
+    56,
+    57,
+    58,
+}
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
@@ -122,8 +155,13 @@ class _Odd:
             row, letters = refs[0]
             named = ", ".join(f"{c}{r}" if c else f"row {r}" for r, c in refs)
             if count == 1:
-                out.append((row, letters or None, f"{'cell ' + letters + str(row) if letters else f'row {row}'}: "
-                                                  f"{cause}"))
+                out.append(
+                    (
+                        row,
+                        letters or None,
+                        f"{'cell ' + letters + str(row) if letters else f'row {row}'}: {cause}",
+                    )
+                )
             else:
                 more = f" and {count - len(refs):,} more" if count > len(refs) else ""
                 what = "cells" if letters else "rows"
@@ -151,7 +189,9 @@ class _Archive:
         self.folded = {name.casefold(): name for name in self.names}
         self.inflated = 0
         check_sizes(self.zip.infolist(), self.max_inflated)
-        self.allowance = ELEMENTS_FREE + ELEMENTS_PER_BYTE * sum(i.compress_size for i in self.zip.infolist())
+        self.allowance = ELEMENTS_FREE + ELEMENTS_PER_BYTE * sum(
+            i.compress_size for i in self.zip.infolist()
+        )
         self.elements = 0
 
     def spend(self, elements: int, where: str) -> None:
@@ -159,9 +199,11 @@ class _Archive:
         self.elements += elements
         if self.elements > self.allowance:
             size = sum(i.compress_size for i in self.zip.infolist())
-            raise Hostile(f"it packs more than {self.allowance:,} rows, cells and strings into {size / (1 << 20):,.1f} "
-                          f"MB (found in {where}): a saved workbook holds 0.1-0.3 per byte of its file, this one "
-                          f"more than {ELEMENTS_PER_BYTE} (a file generated to cost time?)")
+            raise Hostile(
+                f"it packs more than {self.allowance:,} rows, cells and strings into {size / (1 << 20):,.1f} "
+                f"MB (found in {where}): a saved workbook holds 0.1-0.3 per byte of its file, this one "
+                f"more than {ELEMENTS_PER_BYTE} (a file generated to cost time?)"
+            )
 
     def find(self, name: str) -> str | None:
         """The member of that name; zip names are case-sensitive, but Excel does not care."""
@@ -193,8 +235,10 @@ class _Archive:
 
 
 def _too_big(cap: int) -> str:
-    return (f"it inflates to more than {cap / (1 << 20):,.0f} MB of XML (a zip bomb?; the cap is 5x "
-            "[limits] max_file_mb, at least 1 GiB)")
+    return (
+        f"it inflates to more than {cap / (1 << 20):,.0f} MB of XML (a zip bomb?; the cap is 5x "
+        "[limits] max_file_mb, at least 1 GiB)"
+    )
 
 
 def check_sizes(infos: list[zipfile.ZipInfo], max_inflated: int | None = None) -> None:
@@ -205,10 +249,12 @@ def check_sizes(infos: list[zipfile.ZipInfo], max_inflated: int | None = None) -
         raise Hostile(_too_big(cap))
     for info in infos:
         if info.file_size > RATIO_FREE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise Hostile(f"its part {info.filename} inflates {info.file_size / max(info.compress_size, 1):,.0f} "
-                          f"times ({info.file_size / (1 << 20):,.0f} MB from {info.compress_size / (1 << 20):,.1f} "
-                          f"MB; a zip bomb?): a saved workbook compresses 4-15 times, never more than "
-                          f"{MAX_RATIO} times")
+            raise Hostile(
+                f"its part {info.filename} inflates {info.file_size / max(info.compress_size, 1):,.0f} "
+                f"times ({info.file_size / (1 << 20):,.0f} MB from {info.compress_size / (1 << 20):,.1f} "
+                f"MB; a zip bomb?): a saved workbook compresses 4-15 times, never more than "
+                f"{MAX_RATIO} times"
+            )
 
 
 def check_archive(path, max_inflated: int | None = None) -> None:
@@ -244,7 +290,11 @@ def _relations(archive: _Archive, part: str) -> list[tuple[str, str, str]]:
     def on_rel(tag, attrs):
         if _local(tag) == "Relationship" and attrs.get("TargetMode") != "External":
             target = attrs.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
             found.append((attrs.get("Id", ""), attrs.get("Type", ""), path))
 
     archive.parse(rels_path, start=on_rel)
@@ -257,10 +307,18 @@ def _workbook(archive: _Archive) -> tuple[list[tuple[str, str, bool]], bool, dic
     sheets: list[tuple[str, str, bool]] = []
     date1904 = [False]
     # The package's relationships name the workbook part; Excel writes xl/workbook.xml, others need not.
-    wb_path = next((path for _, kind, path in _relations(archive, "") if kind.endswith("/officeDocument")
-                    and archive.find(path)), None) or archive.find("xl/workbook.xml")
+    wb_path = next(
+        (
+            path
+            for _, kind, path in _relations(archive, "")
+            if kind.endswith("/officeDocument") and archive.find(path)
+        ),
+        None,
+    ) or archive.find("xl/workbook.xml")
     if wb_path is None:
-        raise Unsupported("it has no workbook part (no xl/workbook.xml, and _rels/.rels names none)")
+        raise Unsupported(
+            "it has no workbook part (no xl/workbook.xml, and _rels/.rels names none)"
+        )
     relations = _relations(archive, wb_path)
     rels = {rid: path for rid, _, path in relations}
     parts = {kind.rpartition("/")[2]: path for _, kind, path in relations if archive.find(path)}
@@ -269,7 +327,13 @@ def _workbook(archive: _Archive) -> tuple[list[tuple[str, str, bool]], bool, dic
         tag = _local(name)
         if tag == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
-            sheets.append((attrs.get("name", "?"), rels.get(rid or "", ""), attrs.get("state", "visible") != "visible"))
+            sheets.append(
+                (
+                    attrs.get("name", "?"),
+                    rels.get(rid or "", ""),
+                    attrs.get("state", "visible") != "visible",
+                )
+            )
         elif tag == "workbookPr":
             date1904[0] = attrs.get("date1904", "0") in ("1", "true")
 
@@ -293,7 +357,9 @@ def _int(text: str | None, default: int = 0) -> int:
         return default
 
 
-def _shared_strings(archive: _Archive, name: str | None, cap: int, long: dict[int, int]) -> list[str]:
+def _shared_strings(
+    archive: _Archive, name: str | None, cap: int, long: dict[int, int]
+) -> list[str]:
     """The string table; a string over `cap` characters is cut, and `long` gets its index and length."""
     name = archive.find(name or "xl/sharedStrings.xml")
     if name is None:
@@ -308,7 +374,9 @@ def _shared_strings(archive: _Archive, name: str | None, cap: int, long: dict[in
             parts.clear()
             state["length"] = 0
             state["count"] += 1
-            if state["count"] % 65536 == 0:  # strings cost memory as cells cost time: the same allowance
+            if (
+                state["count"] % 65536 == 0
+            ):  # strings cost memory as cells cost time: the same allowance
                 archive.spend(65536, "the shared strings")
         elif tag == "rPh":
             state["in_phonetic"] += 1
@@ -362,8 +430,11 @@ def _date_styles(archive: _Archive, name: str | None) -> set[int]:
             state["in_cell_xfs"] = False
 
     archive.parse(name, start, end)
-    return {i for i, fmt in enumerate(xfs)
-            if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt]))}
+    return {
+        i
+        for i, fmt in enumerate(xfs)
+        if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt]))
+    }
 
 
 def _from_serial(serial: float, date1904: bool):
@@ -377,8 +448,16 @@ def _from_serial(serial: float, date1904: bool):
         return serial
 
 
-def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], dates: set[int],
-          date1904: bool, cap: int, long: dict[int, int]) -> Iterator[tuple[int, list]]:
+def _rows(
+    archive: _Archive,
+    member: str,
+    sheet: SheetData,
+    strings: list[str],
+    dates: set[int],
+    date1904: bool,
+    cap: int,
+    long: dict[int, int],
+) -> Iterator[tuple[int, list]]:
     """(row number, values by column) for every row with a cell, in the file's order.
 
     Row numbers are the file's own: a gap is a jump in the number, never a run of empty
@@ -401,12 +480,27 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
         nonlocal padded
         padded += count
         if padded > PAD_FREE + PAD_PER_CELL * cells:
-            raise Hostile(f"sheet {sheet.title} is mostly emptiness: reading it would hold or pass {padded:,} empty "
-                          f"cells and rows for {cells:,} values (the last near {column_letter(max(col, 0))}{row}); "
-                          "delete the stray cells and empty rows and save it again")
+            raise Hostile(
+                f"sheet {sheet.title} is mostly emptiness: reading it would hold or pass {padded:,} empty "
+                f"cells and rows for {cells:,} values (the last near {column_letter(max(col, 0))}{row}); "
+                "delete the stray cells and empty rows and save it again"
+            )
 
     def start(name, attrs):
-        nonlocal row, values, col, kind, style, ref, parts, capture, has_f, has_v, skip, length, elements
+        nonlocal \
+            row, \
+            values, \
+            col, \
+            kind, \
+            style, \
+            ref, \
+            parts, \
+            capture, \
+            has_f, \
+            has_v, \
+            skip, \
+            length, \
+            elements
         tag = tags.get(name) or tags.setdefault(name, _local(name))
         if tag == "c":
             elements += 1
@@ -419,13 +513,20 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 if col is None:
                     m = _CELL_REF.fullmatch(ref)
                     if not m:
-                        odd.add("a cell's reference (its r attribute) names no cell; that cell was not read", row, "")
+                        odd.add(
+                            "a cell's reference (its r attribute) names no cell; that cell was not read",
+                            row,
+                            "",
+                        )
                         skip, col = True, -1
                     else:
                         col = column_index(m.group(1))
                         if col >= MAX_COLUMN:
-                            odd.add("the column is past Excel's last column, XFD; the cell was not read", row,
-                                    m.group(1).upper())
+                            odd.add(
+                                "the column is past Excel's last column, XFD; the cell was not read",
+                                row,
+                                m.group(1).upper(),
+                            )
                             skip = True
                         else:
                             columns[letters] = col
@@ -438,8 +539,12 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                     style = int(s)
                 except ValueError:
                     style = 0
-                    odd.add("the cell's style index is not a number; its format was ignored (a date may read as a "
-                            "number)", row, column_letter(col))
+                    odd.add(
+                        "the cell's style index is not a number; its format was ignored (a date may read as a "
+                        "number)",
+                        row,
+                        column_letter(col),
+                    )
             else:
                 style = 0
             parts = []
@@ -457,15 +562,27 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 except ValueError:
                     number = 0
                 if number < 1:
-                    odd.add("the row's number (its r attribute) is not a row number; it was read as the row "
-                            "after the one before it", row + 1, "")
+                    odd.add(
+                        "the row's number (its r attribute) is not a row number; it was read as the row "
+                        "after the one before it",
+                        row + 1,
+                        "",
+                    )
                     number = row + 1
                 elif number <= row:
-                    odd.add("the row's number is not above the row before it in the file (rows out of order or "
-                            "repeated); its cells are cited with the number the file gives", number, "")
+                    odd.add(
+                        "the row's number is not above the row before it in the file (rows out of order or "
+                        "repeated); its cells are cited with the number the file gives",
+                        number,
+                        "",
+                    )
                 elif number > MAX_ROW:
-                    odd.add(f"the row's number is past Excel's last row ({MAX_ROW:,}); its cells were read and are "
-                            "cited with that number", number, "")
+                    odd.add(
+                        f"the row's number is past Excel's last row ({MAX_ROW:,}); its cells were read and are "
+                        "cited with that number",
+                        number,
+                        "",
+                    )
                 row = number
             else:
                 row += 1
@@ -488,7 +605,9 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
             text = "".join(parts)
             if length > cap and kind != "s":
                 text = text[:cap]
-                sheet.notes.append((row, column_letter(col), _cut(f"{column_letter(col)}{row}", length, cap)))
+                sheet.notes.append(
+                    (row, column_letter(col), _cut(f"{column_letter(col)}{row}", length, cap))
+                )
             if not has_v or not text:  # an empty <v/> is no value either
                 empty(1)
                 if has_f:
@@ -499,10 +618,20 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
                 if 0 <= index < n_strings:
                     value = strings[index]
                     if index in long:
-                        sheet.notes.append((row, column_letter(col), _cut(f"{column_letter(col)}{row}", long[index], cap)))
+                        sheet.notes.append(
+                            (
+                                row,
+                                column_letter(col),
+                                _cut(f"{column_letter(col)}{row}", long[index], cap),
+                            )
+                        )
                 else:
-                    odd.add("the cell names a shared string the workbook's string table does not have; it was read as "
-                            "empty", row, column_letter(col))
+                    odd.add(
+                        "the cell names a shared string the workbook's string table does not have; it was read as "
+                        "empty",
+                        row,
+                        column_letter(col),
+                    )
                     return
             elif kind == "n":
                 value = _number(text, style)
@@ -541,8 +670,12 @@ def _rows(archive: _Archive, member: str, sheet: SheetData, strings: list[str], 
         except ValueError:
             return text
         if not math.isfinite(number):
-            odd.add("the cell holds a number that is not finite (NaN, infinity, or too many digits; Excel never "
-                    "writes one); it was read as empty", row, column_letter(col))
+            odd.add(
+                "the cell holds a number that is not finite (NaN, infinity, or too many digits; Excel never "
+                "writes one); it was read as empty",
+                row,
+                column_letter(col),
+            )
             return None
         if style in dates:
             return _from_serial(number, date1904)
@@ -578,7 +711,9 @@ def _cut(ref: str, length: int, cap: int) -> str:
     return cut_note(f"cell {ref}", length, cap)
 
 
-def read_sheets(path, max_inflated_bytes: int | None = None, max_cell_chars: int | None = None) -> list[SheetData]:
+def read_sheets(
+    path, max_inflated_bytes: int | None = None, max_cell_chars: int | None = None
+) -> list[SheetData]:
     """Every sheet of the workbook; rows are read lazily, one sheet at a time.
 
     More than `max_inflated_bytes` of XML inflated from the archive raises Hostile. A cell
@@ -597,8 +732,14 @@ def read_sheets(path, max_inflated_bytes: int | None = None, max_cell_chars: int
         data = SheetData(title=title, hidden=hidden, rows=iter(()))
         found = archive.find(member) if member else None
         if found is None:
-            data.notes.append((None, None, f"sheet {title} has no content in the file (its part "
-                                           f"{member or 'is not named'} is missing); it was read as empty"))
+            data.notes.append(
+                (
+                    None,
+                    None,
+                    f"sheet {title} has no content in the file (its part "
+                    f"{member or 'is not named'} is missing); it was read as empty",
+                )
+            )
         else:
             data.rows = _rows(archive, found, data, strings, dates, date1904, cap, long)
         result.append(data)

@@ -21,8 +21,15 @@ if TYPE_CHECKING:
     from ..redact import Redactor
 
 
-def render(fmt: str, audit: Audit, *, plan_path: str | None = None, plan: Plan | None = None,
-           redactor: Redactor | None = None, colour: bool | None = None) -> str | bytes:
+def render(
+    fmt: str,
+    audit: Audit,
+    *,
+    plan_path: str | None = None,
+    plan: Plan | None = None,
+    redactor: Redactor | None = None,
+    colour: bool | None = None,
+) -> str | bytes:
     """The report in one format.
 
     `redactor` (from --redact-people) also scrubs the copy of the plan workbook the
@@ -63,10 +70,27 @@ def stream(fmt: str, audit: Audit, **options) -> Iterator[str | bytes]:
 
 
 # Paths that name an already open file (the shell's redirection), never a file to replace
-_OPEN_FILE_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/")
+_OPEN_FILE_PATHS = (
+    "/dev/stdout",
+    "/dev/stderr",
+    "/dev/fd/",
+    "/proc/self/fd/",
+    "/proc/thread-self/fd/",
+)
 
 # Formats the tool reads but does not write: a report there would be mistaken for a plan
-NOT_WRITTEN = (".csv", ".tsv", ".xls", ".xlsm", ".xlsb", ".ods", ".numbers", ".pdf", ".doc", ".docx")
+NOT_WRITTEN = (
+    ".csv",
+    ".tsv",
+    ".xls",
+    ".xlsm",
+    ".xlsb",
+    ".ods",
+    ".numbers",
+    ".pdf",
+    ".doc",
+    ".docx",
+)
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -103,9 +127,16 @@ def check_output(output: str, inputs: list[str], what: str = "the report") -> No
     for given in inputs:
         for path in _files_of(given):
             if _identity(path) == target:
-                same = "is" if os.path.abspath(path) == os.path.abspath(output) else f"is the same file as {path},"
-                raise InputError(f"{same} an input of this run: writing {what} there would replace it",
-                                 where=output, hint="choose another -o path; nothing was read or written")
+                same = (
+                    "is"
+                    if os.path.abspath(path) == os.path.abspath(output)
+                    else f"is the same file as {path},"
+                )
+                raise InputError(
+                    f"{same} an input of this run: writing {what} there would replace it",
+                    where=output,
+                    hint="choose another -o path; nothing was read or written",
+                )
 
 
 def _write_direct(path: str, pieces: Iterable[str | bytes]) -> None:

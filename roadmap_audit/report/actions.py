@@ -50,7 +50,9 @@ class Action:
     rec: Recommendation | None = None  # the defer recommendation, for its details
     load_before: float | None = None
     load_after: float | None = None
-    chance_before: float | None = None  # chance all the team's open work is done by the quarter's end
+    chance_before: float | None = (
+        None  # chance all the team's open work is done by the quarter's end
+    )
     chance_after: float | None = None
     p50_before: dt.date | None = None
     p50_after: dt.date | None = None
@@ -72,18 +74,22 @@ class Action:
         return [(title, rule, rows) for (title, rule), rows in lines.items()]
 
     def effect_text(self) -> str:
-        """"load 120% → 93%; done by the quarter's end 7% → 38%", or "" when it changes no figure."""
+        """ "load 120% → 93%; done by the quarter's end 7% → 38%", or "" when it changes no figure."""
         parts = []
         if self.load_before is not None:
             parts.append(f"load {pct(self.load_before)} → {pct(self.load_after)}")
         if self.chance_before is not None and self.chance_after is not None:
-            parts.append(f"done by the quarter's end {pct(self.chance_before)} → {pct(self.chance_after)}")
+            parts.append(
+                f"done by the quarter's end {pct(self.chance_before)} → {pct(self.chance_after)}"
+            )
         return "; ".join(parts)
 
     def resolves_text(self, tag=lambda rule: f" [{rule}]") -> str:
-        """"Key-person risk: Tomasz K., public-api, rate-limiter [ONC003]" and so on, one per kind."""
-        return "; ".join(f"{title}: {', '.join(r.subject for r in rows)}{tag(rule)}"
-                         for title, rule, rows in self.by_title)
+        """ "Key-person risk: Tomasz K., public-api, rate-limiter [ONC003]" and so on, one per kind."""
+        return "; ".join(
+            f"{title}: {', '.join(r.subject for r in rows)}{tag(rule)}"
+            for title, rule, rows in self.by_title
+        )
 
     @property
     def has_effect(self) -> bool:
@@ -106,8 +112,14 @@ def owner_of(f: Finding) -> str:
 
 
 def _resolved(f: Finding, index: int) -> Resolved:
-    return Resolved(rule=f.rule, severity=f.severity, title=f.title, kind=f.subject.kind, subject=f.subject.id,
-                    index=index)
+    return Resolved(
+        rule=f.rule,
+        severity=f.severity,
+        title=f.title,
+        kind=f.subject.kind,
+        subject=f.subject.id,
+        index=index,
+    )
 
 
 def _fix_shape(f: Finding) -> str:
@@ -155,7 +167,7 @@ def _lead_sentences(fix: str) -> str:
     target or lower it.")."""
     head = first_sentence(fix, 320)
     if len(head) < 60 and not head.endswith("…"):
-        rest = " ".join(fix.split())[len(head):].strip()
+        rest = " ".join(fix.split())[len(head) :].strip()
         if rest:
             return head + " " + first_sentence(rest, 320)
     return head
@@ -163,8 +175,12 @@ def _lead_sentences(fix: str) -> str:
 
 def _change_text(lead: Finding, group: list[Finding]) -> str:
     """What to do, from the lead finding's fix; for one fix on several subjects, said once for all."""
-    if len({f.subject.id for f in group}) > 1 and all(_fix_shape(f) == _fix_shape(lead) for f in group):
-        return _lead_sentences(lead.fix.replace(f"For {lead.subject.id}: ", "").replace(lead.subject.id, "each"))
+    if len({f.subject.id for f in group}) > 1 and all(
+        _fix_shape(f) == _fix_shape(lead) for f in group
+    ):
+        return _lead_sentences(
+            lead.fix.replace(f"For {lead.subject.id}: ", "").replace(lead.subject.id, "each")
+        )
     return _lead_sentences(lead.fix)
 
 
@@ -173,46 +189,82 @@ def build_actions(audit: Audit) -> list[OwnerActions]:
     actions: list[Action] = []
     claimed: set[int] = set()
     for r in (r for r in audit.recommendations if r.action == "defer"):
-        resolves = [i for i, f in enumerate(findings)
-                    if f.rule == r.rule and f.subject.kind == "team" and f.subject.id == r.team]
+        resolves = [
+            i
+            for i, f in enumerate(findings)
+            if f.rule == r.rule and f.subject.kind == "team" and f.subject.id == r.team
+        ]
         claimed.update(resolves)
         worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
         if r.items:
-            text = f"Defer {', '.join(r.items[:8])}" + (f" and {len(r.items) - 8} more" if len(r.items) > 8 else "")
+            text = f"Defer {', '.join(r.items[:8])}" + (
+                f" and {len(r.items) - 8} more" if len(r.items) > 8 else ""
+            )
             if is_over(r.load_after):
-                text += "; still over capacity with every deferrable item out: renegotiate a committed item or " \
-                        "add capacity"
+                text += (
+                    "; still over capacity with every deferrable item out: renegotiate a committed item or "
+                    "add capacity"
+                )
             elif r.reaches_target is False:
                 text += f"; still above the {pct(r.target_load)} buffer line with every deferrable item out"
         else:
             text = first_sentence(r.text, 260)
-        actions.append(Action(
-            owner=r.team, kind="defer", severity=worst, text=text, items=list(r.items), rec=r,
-            resolves=[_resolved(findings[i], i) for i in resolves],
-            load_before=r.load_before, load_after=r.load_after if r.items else None,
-            chance_before=r.p_by_end_before, chance_after=r.p_by_end_after,
-            p50_before=r.p50_date_before, p50_after=r.p50_date_after))
+        actions.append(
+            Action(
+                owner=r.team,
+                kind="defer",
+                severity=worst,
+                text=text,
+                items=list(r.items),
+                rec=r,
+                resolves=[_resolved(findings[i], i) for i in resolves],
+                load_before=r.load_before,
+                load_after=r.load_after if r.items else None,
+                chance_before=r.p_by_end_before,
+                chance_after=r.p_by_end_after,
+                p50_before=r.p50_date_before,
+                p50_after=r.p50_date_after,
+            )
+        )
     for group in _causes(findings):
         group = [i for i in group if i not in claimed]
         serious = [i for i in group if findings[i].severity in SERIOUS]
         if not serious:
             continue
         # the lead: the most serious, a person before the things they hold
-        lead = min(serious, key=lambda i: (severity_rank(findings[i].severity),
-                                          findings[i].subject.kind != "person", i))
+        lead = min(
+            serious,
+            key=lambda i: (
+                severity_rank(findings[i].severity),
+                findings[i].subject.kind != "person",
+                i,
+            ),
+        )
         members = [findings[i] for i in group]
-        actions.append(Action(
-            owner=owner_of(findings[lead]), kind="change", severity=findings[lead].severity,
-            text=_change_text(findings[lead], members),
-            resolves=[_resolved(findings[i], i) for i in [lead, *[j for j in group if j != lead]]]))
+        actions.append(
+            Action(
+                owner=owner_of(findings[lead]),
+                kind="change",
+                severity=findings[lead].severity,
+                text=_change_text(findings[lead], members),
+                resolves=[
+                    _resolved(findings[i], i) for i in [lead, *[j for j in group if j != lead]]
+                ],
+            )
+        )
     team_names = {t.team for t in audit.teams}
     owners: dict[str, list[Action]] = {}
     for a in actions:
         owners.setdefault(a.owner, []).append(a)
     out = []
     for owner, acts in owners.items():
-        acts.sort(key=lambda a: (severity_rank(a.severity), a.kind != "defer",
-                                 min((r.index for r in a.resolves), default=0)))
+        acts.sort(
+            key=lambda a: (
+                severity_rank(a.severity),
+                a.kind != "defer",
+                min((r.index for r in a.resolves), default=0),
+            )
+        )
         out.append(OwnerActions(owner=owner, is_team=owner in team_names, actions=acts))
     out.sort(key=lambda o: (severity_rank(o.severity), -len(o.actions), o.owner))
     return out

@@ -10,18 +10,29 @@ import json
 import textwrap
 from typing import Any
 
-from ..errors import InputError
 from ..diff import FieldChange, FindingChange, PlanDiff
+from ..errors import InputError
 from .view import VERDICT_TEXT, pct
 
-FIELD_NAMES = {"team": "team", "status": "status", "start": "start", "due": "due", "estimate_weeks": "estimate",
-               "priority": "priority", "committed": "committed", "depends_on": "depends on"}
+FIELD_NAMES = {
+    "team": "team",
+    "status": "status",
+    "start": "start",
+    "due": "due",
+    "estimate_weeks": "estimate",
+    "priority": "priority",
+    "committed": "committed",
+    "depends_on": "depends on",
+}
 FORMATS = ("html", "json", "md", "text")
 
 
 def render_diff(fmt: str, diff: PlanDiff) -> str:
     if fmt == "json":
-        return json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        return (
+            json.dumps(diff.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False)
+            + "\n"
+        )
     if fmt == "html":
         return render_diff_html(diff)
     if fmt == "md":
@@ -64,13 +75,18 @@ def severity_shift(f: FindingChange) -> str:
 
 
 def _counts(diff: PlanDiff) -> str:
-    return (f"{len(diff.findings_new)} new, {len(diff.findings_resolved)} resolved, "
-            f"{len(diff.findings_unchanged)} in both")
+    return (
+        f"{len(diff.findings_new)} new, {len(diff.findings_resolved)} resolved, "
+        f"{len(diff.findings_unchanged)} in both"
+    )
 
 
 def summary_line(diff: PlanDiff) -> str:
-    verdict = (f"{diff.before.verdict} → {diff.after.verdict}" if diff.verdict_changed
-               else f"{diff.after.verdict} (unchanged)")
+    verdict = (
+        f"{diff.before.verdict} → {diff.after.verdict}"
+        if diff.verdict_changed
+        else f"{diff.after.verdict} (unchanged)"
+    )
     return f"verdict: {verdict}; findings: {_counts(diff)}; {len(diff.items_changed)} items changed"
 
 
@@ -80,29 +96,47 @@ def summary_line(diff: PlanDiff) -> str:
 def render_diff_text(diff: PlanDiff, width: int = 100) -> str:
     b, a = diff.before, diff.after
     out = [f"Plan diff — {', '.join(b.sources)} → {', '.join(a.sources)}", ""]
-    verdict = (f"{VERDICT_TEXT[b.verdict]} → {VERDICT_TEXT[a.verdict]}" if diff.verdict_changed
-               else f"{VERDICT_TEXT[a.verdict]} (unchanged)")
+    verdict = (
+        f"{VERDICT_TEXT[b.verdict]} → {VERDICT_TEXT[a.verdict]}"
+        if diff.verdict_changed
+        else f"{VERDICT_TEXT[a.verdict]} (unchanged)"
+    )
     out.append(f"Verdict: {verdict} — {a.verdict_reason}")
     out.append(f"Findings: {_counts(diff)}")
-    out.append(f"Items: {b.items} → {a.items} ({len(diff.items_added)} added, {len(diff.items_removed)} removed, "
-               f"{len(diff.items_moved)} moved between teams, {len(diff.items_changed)} changed)")
+    out.append(
+        f"Items: {b.items} → {a.items} ({len(diff.items_added)} added, {len(diff.items_removed)} removed, "
+        f"{len(diff.items_moved)} moved between teams, {len(diff.items_changed)} changed)"
+    )
     if b.forecast_p85_weeks is not None or a.forecast_p85_weeks is not None:
-        out.append(f"Whole plan done (P85): {week_text(b.forecast_p85_weeks)} → {week_text(a.forecast_p85_weeks)}")
-    for title, rows in (("New findings", diff.findings_new), ("Resolved findings", diff.findings_resolved)):
+        out.append(
+            f"Whole plan done (P85): {week_text(b.forecast_p85_weeks)} → {week_text(a.forecast_p85_weeks)}"
+        )
+    for title, rows in (
+        ("New findings", diff.findings_new),
+        ("Resolved findings", diff.findings_resolved),
+    ):
         if rows:
             out += ["", f"{title}:"]
-            out += [f"  {severity_shift(f):<8} {f.rule:<7} {f.subject.kind} {f.subject.id}: {f.title}" for f in rows]
+            out += [
+                f"  {severity_shift(f):<8} {f.rule:<7} {f.subject.kind} {f.subject.id}: {f.title}"
+                for f in rows
+            ]
     shifted = [f for f in diff.findings_unchanged if f.severity_before != f.severity_after]
     if shifted:
         out += ["", "Findings in both plans with a new severity:"]
-        out += [f"  {severity_shift(f):<18} {f.rule:<7} {f.subject.kind} {f.subject.id}" for f in shifted]
+        out += [
+            f"  {severity_shift(f):<18} {f.rule:<7} {f.subject.kind} {f.subject.id}"
+            for f in shifted
+        ]
     teams = [t for t in diff.teams if t.changed]
     if diff.teams:
         out += ["", f"Team load ({len(teams)} of {len(diff.teams)} teams changed):"]
         for t in diff.teams:
-            out.append(f"  {t.team[:20]:<20} load {pct(t.load_before):>5} → {pct(t.load_after):>5} "
-                       f"{points(t.load_change):>8}   done (P85) {week_text(t.p85_weeks_before)} → "
-                       f"{week_text(t.p85_weeks_after)}")
+            out.append(
+                f"  {t.team[:20]:<20} load {pct(t.load_before):>5} → {pct(t.load_after):>5} "
+                f"{points(t.load_change):>8}   done (P85) {week_text(t.p85_weeks_before)} → "
+                f"{week_text(t.p85_weeks_after)}"
+            )
     for title, refs in (("Items added", diff.items_added), ("Items removed", diff.items_removed)):
         if refs:
             out += ["", f"{title} ({len(refs)}):"]
@@ -126,24 +160,46 @@ def render_diff_markdown(diff: PlanDiff) -> str:
 
     b, a = diff.before, diff.after
     out = [f"# Plan diff — {esc(', '.join(b.sources))} → {esc(', '.join(a.sources))}", ""]
-    verdict = (f"{VERDICT_TEXT[b.verdict]} → **{VERDICT_TEXT[a.verdict]}**" if diff.verdict_changed
-               else f"**{VERDICT_TEXT[a.verdict]}** (unchanged)")
-    out += [f"> Verdict: {verdict} — {esc(a.verdict_reason)}", ">", f"> Findings: {_counts(diff)}",
-            f"> Items: {b.items} → {a.items}; {len(diff.items_added)} added, {len(diff.items_removed)} removed, "
-            f"{len(diff.items_moved)} moved between teams, {len(diff.items_changed)} changed"]
+    verdict = (
+        f"{VERDICT_TEXT[b.verdict]} → **{VERDICT_TEXT[a.verdict]}**"
+        if diff.verdict_changed
+        else f"**{VERDICT_TEXT[a.verdict]}** (unchanged)"
+    )
+    out += [
+        f"> Verdict: {verdict} — {esc(a.verdict_reason)}",
+        ">",
+        f"> Findings: {_counts(diff)}",
+        f"> Items: {b.items} → {a.items}; {len(diff.items_added)} added, {len(diff.items_removed)} removed, "
+        f"{len(diff.items_moved)} moved between teams, {len(diff.items_changed)} changed",
+    ]
     if b.forecast_p85_weeks is not None or a.forecast_p85_weeks is not None:
-        out.append(f"> Whole plan done (P85): {week_text(b.forecast_p85_weeks)} → {week_text(a.forecast_p85_weeks)}")
+        out.append(
+            f"> Whole plan done (P85): {week_text(b.forecast_p85_weeks)} → {week_text(a.forecast_p85_weeks)}"
+        )
     out.append("")
-    for title, rows in (("New findings", diff.findings_new), ("Resolved findings", diff.findings_resolved)):
+    for title, rows in (
+        ("New findings", diff.findings_new),
+        ("Resolved findings", diff.findings_resolved),
+    ):
         out += [f"## {title} ({len(rows)})", ""]
-        out += [f"- **{esc(severity_shift(f))}** {code(f.rule)} {esc(f.subject.kind)} {esc(f.subject.id)}: "
-                f"{esc(f.title)}" for f in rows] or ["None."]
+        out += [
+            f"- **{esc(severity_shift(f))}** {code(f.rule)} {esc(f.subject.kind)} {esc(f.subject.id)}: "
+            f"{esc(f.title)}"
+            for f in rows
+        ] or ["None."]
         out.append("")
     if diff.teams:
-        out += ["## Team load", "", "| team | load before | load after | change | done (P85) before | after |",
-                "|---|---:|---:|---:|---|---|"]
-        out += [f"| {esc(t.team)} | {pct(t.load_before)} | {pct(t.load_after)} | {points(t.load_change)} | "
-                f"{week_text(t.p85_weeks_before)} | {week_text(t.p85_weeks_after)} |" for t in diff.teams]
+        out += [
+            "## Team load",
+            "",
+            "| team | load before | load after | change | done (P85) before | after |",
+            "|---|---:|---:|---:|---|---|",
+        ]
+        out += [
+            f"| {esc(t.team)} | {pct(t.load_before)} | {pct(t.load_after)} | {points(t.load_change)} | "
+            f"{week_text(t.p85_weeks_before)} | {week_text(t.p85_weeks_after)} |"
+            for t in diff.teams
+        ]
         out.append("")
     for title, refs in (("Items added", diff.items_added), ("Items removed", diff.items_removed)):
         if refs:
@@ -152,13 +208,24 @@ def render_diff_markdown(diff: PlanDiff) -> str:
             out.append("")
     if diff.items_moved:
         out += [f"## Moved between teams ({len(diff.items_moved)})", ""]
-        out += [f"- **{esc(c.key)}** {esc(c.title)}: {esc(c.team_before)} → {esc(c.team_after)}"
-                for c in diff.items_moved]
+        out += [
+            f"- **{esc(c.key)}** {esc(c.title)}: {esc(c.team_before)} → {esc(c.team_after)}"
+            for c in diff.items_moved
+        ]
         out.append("")
     if diff.items_changed:
-        out += [f"## Items changed ({len(diff.items_changed)})", "", "| item | change |", "|---|---|"]
-        out += [f"| **{esc(c.key)}** {esc(c.title)} | " + "<br>".join(esc(change_text(x)) for x in c.changes) + " |"
-                for c in diff.items_changed]
+        out += [
+            f"## Items changed ({len(diff.items_changed)})",
+            "",
+            "| item | change |",
+            "|---|---|",
+        ]
+        out += [
+            f"| **{esc(c.key)}** {esc(c.title)} | "
+            + "<br>".join(esc(change_text(x)) for x in c.changes)
+            + " |"
+            for c in diff.items_changed
+        ]
         out.append("")
     return "\n".join(out)
 
@@ -179,6 +246,10 @@ def render_diff_html(diff: PlanDiff) -> str:
     style = env.loader.get_source(env, "report.css")[0]
     shifted = [f for f in diff.findings_unchanged if f.severity_before != f.severity_after]
     return env.get_template("diff.html.j2").render(
-        diff=diff, style=Markup(style), version=__version__, verdict_text=VERDICT_TEXT, shifted=shifted,
+        diff=diff,
+        style=Markup(style),
+        version=__version__,
+        verdict_text=VERDICT_TEXT,
+        shifted=shifted,
         field_names=FIELD_NAMES,
     )

@@ -54,9 +54,11 @@ class ForecastView:
         fc = self.fc
         if not fc.runs_asked or fc.runs >= fc.runs_asked:
             return None
-        return (f"Only {fc.runs:,} of the {fc.runs_asked:,} runs asked for, because the plan is large "
-                f"(forecast.max_item_runs): every P50, P85 and chance below is coarse, a chance near 50 % known to "
-                f"about +/- {coarseness(fc.runs)} points.")
+        return (
+            f"Only {fc.runs:,} of the {fc.runs_asked:,} runs asked for, because the plan is large "
+            f"(forecast.max_item_runs): every P50, P85 and chance below is coarse, a chance near 50 % known to "
+            f"about +/- {coarseness(fc.runs)} points."
+        )
 
 
 def _scale(fc: Forecast) -> float:
@@ -76,8 +78,14 @@ def _row(f: ForecastTeam, scale: float, end_weeks: float, anchor: str | None) ->
     at = lambda w: None if w is None else round(100 * min(w, scale) / scale, 2)  # noqa: E731
     past = f.items > 0 and (f.p85_weeks is None or f.p85_weeks > scale)
     late = f.items > 0 and (f.p85_weeks is None or f.p85_weeks > end_weeks)
-    return SpanRow(f=f, anchor=anchor, p50=at(f.p50_weeks), p85=at(f.p85_weeks) if f.p85_weeks is not None
-                   else (100.0 if f.items else None), past_axis=past, late=late)
+    return SpanRow(
+        f=f,
+        anchor=anchor,
+        p50=at(f.p50_weeks),
+        p85=at(f.p85_weeks) if f.p85_weeks is not None else (100.0 if f.items else None),
+        past_axis=past,
+        late=late,
+    )
 
 
 def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
@@ -87,11 +95,18 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
         return None
     scale = _scale(fc)
     by_team = {t.team: t for t in fc.teams}
-    order = [t.team for t in audit.teams if t.team in by_team] + sorted(set(by_team) - {t.team for t in audit.teams})
+    order = [t.team for t in audit.teams if t.team in by_team] + sorted(
+        set(by_team) - {t.team for t in audit.teams}
+    )
     titles = {i.key: i.title for i in audit.items}
-    committed = sorted((i for i in fc.items if i.committed and i.p_on_time is not None),
-                       key=lambda i: (i.p_on_time, i.key))
-    rows = [ItemRow(f=i, title=titles.get(i.key, ""), below=i.p_on_time < EVEN_CHANCE) for i in committed]
+    committed = sorted(
+        (i for i in fc.items if i.committed and i.p_on_time is not None),
+        key=lambda i: (i.p_on_time, i.key),
+    )
+    rows = [
+        ItemRow(f=i, title=titles.get(i.key, ""), below=i.p_on_time < EVEN_CHANCE)
+        for i in committed
+    ]
     step = _step(scale)
     return ForecastView(
         fc=fc,
@@ -123,5 +138,11 @@ def team_finish(row: ForecastTeam, which: str) -> str:
 
 def at_risk(fc: Forecast) -> list[ForecastItem]:
     """Committed items under an even chance, least likely first."""
-    return sorted((i for i in fc.items if i.committed and i.p_on_time is not None and i.p_on_time < EVEN_CHANCE),
-                  key=lambda i: (i.p_on_time, i.key))
+    return sorted(
+        (
+            i
+            for i in fc.items
+            if i.committed and i.p_on_time is not None and i.p_on_time < EVEN_CHANCE
+        ),
+        key=lambda i: (i.p_on_time, i.key),
+    )

@@ -24,24 +24,60 @@ def _t(term: str, meaning: str, pattern: str) -> Term:
 
 
 TERMS: tuple[Term, ...] = (
-    _t("engineer-week", "One engineer working for one week. Capacity, plans and estimates are all counted in "
-                        "engineer-weeks (eng-weeks).", r"engineer-weeks?|eng-weeks"),
-    _t("load", "A team's planned engineer-weeks divided by its capacity for planned work; above 100 % the plan "
-               "does not fit.", r"\bload\b"),
-    _t("ops admitted / observed", "The share of team time operations take (on-call, pages, toil, incidents): "
-                                  "admitted is what the staffing model sets aside, observed is what the pages, "
-                                  "toil and incidents on record took.", r"\bops (?:admitted|observed)\b"),
-    _t("KTLO", "Keep the lights on: the work that keeps existing systems running (upgrades, patches, defects, "
-               "certificates), as opposed to new features.", r"\bKTLO\b"),
-    _t("toil", "Manual, repetitive operational work that grows with the service and leaves nothing lasting "
-               "behind (Google SRE book, 'Eliminating Toil').", r"\btoil\b"),
-    _t("tier", "How critical a service is to the business; tier 1 is the most critical.", r"\btier\b"),
-    _t("SLO", "Service level objective: the reliability a service promises, such as 99.9 % of requests served "
-              "well over 30 days.", r"\bSLOs?\b"),
-    _t("error budget", "The unreliability an SLO allows (100 % minus the target, e.g. 43 minutes a month at "
-                       "99.9 %); an error-budget policy says what stops when it is spent.", r"error[- ]budget"),
-    _t("P50 / P85", "The date by which half (P50) or 85 % (P85) of the simulated quarters have finished the "
-                    "work: P50 is a coin toss, P85 a date to promise.", r"\bP(?:50|85)\b"),
+    _t(
+        "engineer-week",
+        "One engineer working for one week. Capacity, plans and estimates are all counted in "
+        "engineer-weeks (eng-weeks).",
+        r"engineer-weeks?|eng-weeks",
+    ),
+    _t(
+        "load",
+        "A team's planned engineer-weeks divided by its capacity for planned work; above 100 % the plan "
+        "does not fit.",
+        r"\bload\b",
+    ),
+    _t(
+        "ops admitted / observed",
+        "The share of team time operations take (on-call, pages, toil, incidents): "
+        "admitted is what the staffing model sets aside, observed is what the pages, "
+        "toil and incidents on record took.",
+        r"\bops (?:admitted|observed)\b",
+    ),
+    _t(
+        "KTLO",
+        "Keep the lights on: the work that keeps existing systems running (upgrades, patches, defects, "
+        "certificates), as opposed to new features.",
+        r"\bKTLO\b",
+    ),
+    _t(
+        "toil",
+        "Manual, repetitive operational work that grows with the service and leaves nothing lasting "
+        "behind (Google SRE book, 'Eliminating Toil').",
+        r"\btoil\b",
+    ),
+    _t(
+        "tier",
+        "How critical a service is to the business; tier 1 is the most critical.",
+        r"\btier\b",
+    ),
+    _t(
+        "SLO",
+        "Service level objective: the reliability a service promises, such as 99.9 % of requests served "
+        "well over 30 days.",
+        r"\bSLOs?\b",
+    ),
+    _t(
+        "error budget",
+        "The unreliability an SLO allows (100 % minus the target, e.g. 43 minutes a month at "
+        "99.9 %); an error-budget policy says what stops when it is spent.",
+        r"error[- ]budget",
+    ),
+    _t(
+        "P50 / P85",
+        "The date by which half (P50) or 85 % (P85) of the simulated quarters have finished the "
+        "work: P50 is a coin toss, P85 a date to promise.",
+        r"\bP(?:50|85)\b",
+    ),
 )
 MEANING = {t.term: t.meaning for t in TERMS}
 _KTLO = re.compile(r"\bKTLO\b(?![^<>]*>)")  # not inside a tag

@@ -19,26 +19,31 @@ from dataclasses import dataclass, field
 from ..model import Audit
 from .view import NO_TEAM, severity_rank, shorten
 
-
 LIMIT = 50
-NEIGHBOURS_DRAWN = 2  # with each chosen item, up to this many of the items it waits for or that wait for it
+NEIGHBOURS_DRAWN = (
+    2  # with each chosen item, up to this many of the items it waits for or that wait for it
+)
 NODE_W, NODE_H = 156, 40
 COL_GAP, ROW_GAP = 52, 10
 LANE_PAD, LABEL_W, MARGIN = 10, 132, 12
 LOOP_ROOM = 36  # room on the right for the loops that draw cycles
 LINE_CHARS = 23  # characters of a title on one line of a box (11 px text in 140 px)
 LINE_H = 13  # px between the lines of a title
-MAX_LINES = 6  # a title longer than this many lines ends in "…"; the box's <title> and label hold it whole
+MAX_LINES = (
+    6  # a title longer than this many lines ends in "…"; the box's <title> and label hold it whole
+)
 
 
 def title_lines(title: str, width: int = LINE_CHARS, most: int = MAX_LINES) -> list[str]:
     """A title wrapped at words onto at most `most` lines; only a title longer than that is cut, with "…"."""
     import textwrap
 
-    lines = textwrap.wrap(" ".join(title.split()), width, break_long_words=True, break_on_hyphens=True) or [""]
+    lines = textwrap.wrap(
+        " ".join(title.split()), width, break_long_words=True, break_on_hyphens=True
+    ) or [""]
     if len(lines) <= most:
         return lines
-    return [*lines[: most - 1], shorten(" ".join(lines[most - 1:]), width)]
+    return [*lines[: most - 1], shorten(" ".join(lines[most - 1 :]), width)]
 
 
 @dataclass
@@ -55,7 +60,9 @@ class Node:
     done: bool
     w: float = NODE_W
     h: float = NODE_H
-    lines: list[str] = field(default_factory=list)  # the title wrapped to the box: in full up to MAX_LINES
+    lines: list[str] = field(
+        default_factory=list
+    )  # the title wrapped to the box: in full up to MAX_LINES
 
 
 @dataclass
@@ -84,7 +91,9 @@ class GraphView:
     height: float
     shown: int  # items drawn
     total: int  # items with at least one dependency
-    cross_team: list[tuple[str, str, str, str]] = field(default_factory=list)  # (item, team, depends_on, team)
+    cross_team: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # (item, team, depends_on, team)
 
 
 def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[str], int]:
@@ -125,7 +134,9 @@ def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[s
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
-def _edges_on_dependency_findings(audit: Audit, edges: set[tuple[str, str]]) -> set[tuple[str, str]]:
+def _edges_on_dependency_findings(
+    audit: Audit, edges: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
     """Edges whose two items are both named by one dependency finding (its subject, message or evidence)."""
     keys = {k for edge in edges for k in edge}
     marked: set[tuple[str, str]] = set()
@@ -169,14 +180,17 @@ def _lane_order(by_risk: list[str], links: list[tuple[str, str]]) -> list[str]:
     left = set(by_risk[1:])
     while left:
         last = placed[-1]
-        nxt = max(left, key=lambda t: (weight[(t, last)], sum(weight[(t, p)] for p in placed), -rank[t]))
+        nxt = max(
+            left, key=lambda t: (weight[(t, last)], sum(weight[(t, p)] for p in placed), -rank[t])
+        )
         placed.append(nxt)
         left.remove(nxt)
     return placed
 
 
-def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, str],
-                    limit: int = LIMIT) -> GraphView | None:
+def dependency_view(
+    audit: Audit, flagged: dict[str, str], anchors: dict[str, str], limit: int = LIMIT
+) -> GraphView | None:
     """The picture of the item dependency graph, or None when no item depends on another.
 
     `flagged` is each item's worst finding severity, `anchors` the finding to link to.
@@ -186,7 +200,11 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
     items = {i.key: i for i in audit.items}
     keys, total = _selected(audit, flagged, limit)
     chosen = set(keys)
-    edges = [(d.item, d.depends_on) for d in audit.dependencies if d.item in chosen and d.depends_on in chosen]
+    edges = [
+        (d.item, d.depends_on)
+        for d in audit.dependencies
+        if d.item in chosen and d.depends_on in chosen
+    ]
     cross = {(d.item, d.depends_on) for d in audit.dependencies if d.cross_team}
     column = _layers(keys, edges)
     on_finding = _edges_on_dependency_findings(audit, set(edges))
@@ -213,7 +231,9 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
     n_cols = max(column.values(), default=0) + 1
 
     def position() -> dict[str, float]:
-        return {k: lane_index[t] * 1000 + i for (t, _), ks in cells.items() for i, k in enumerate(ks)}
+        return {
+            k: lane_index[t] * 1000 + i for (t, _), ks in cells.items() for i, k in enumerate(ks)
+        }
 
     for sweep in range(4):
         pos = position()
@@ -231,10 +251,16 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
                 ks.sort(key=centre)
 
     wrapped = {k: title_lines(items[k].title if k in items else k) for k in keys}
-    rows_in_lane = {t: max(len(ks) for (team, _), ks in cells.items() if team == t) for t in lanes_order}
+    rows_in_lane = {
+        t: max(len(ks) for (team, _), ks in cells.items() if team == t) for t in lanes_order
+    }
     # the boxes of a lane are as tall as its longest title needs, so every title is read whole
-    node_h = {t: NODE_H + LINE_H * (max(len(wrapped[k]) for (team, _), ks in cells.items() if team == t
-                                        for k in ks) - 1) for t in lanes_order}
+    node_h = {
+        t: NODE_H
+        + LINE_H
+        * (max(len(wrapped[k]) for (team, _), ks in cells.items() if team == t for k in ks) - 1)
+        for t in lanes_order
+    }
     step = {t: node_h[t] + ROW_GAP for t in lanes_order}
     lanes: list[Lane] = []
     top = MARGIN
@@ -251,11 +277,18 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
             item = items.get(key)
             title = item.title if item else key
             nodes[key] = Node(
-                key=key, label=shorten(title, 24), title=title, team=team,
-                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP), y=lane_top[team] + LANE_PAD + offset + i * step[team],
-                severity=flagged.get(key), anchor=anchors.get(key),
-                committed=bool(item and item.committed), done=bool(item and item.done),
-                h=node_h[team], lines=wrapped[key],
+                key=key,
+                label=shorten(title, 24),
+                title=title,
+                team=team,
+                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP),
+                y=lane_top[team] + LANE_PAD + offset + i * step[team],
+                severity=flagged.get(key),
+                anchor=anchors.get(key),
+                committed=bool(item and item.committed),
+                done=bool(item and item.done),
+                h=node_h[team],
+                lines=wrapped[key],
             )
 
     drawn = []
@@ -270,15 +303,33 @@ def dependency_view(audit: Audit, flagged: dict[str, str], anchors: dict[str, st
             x2, y2 = waiter.x + waiter.w, waiter.y + waiter.h / 2
             reach = LOOP_ROOM + abs(y2 - y1) / 6
             path = f"M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} {x2 + 3:.1f},{y2:.1f}"
-        drawn.append(Edge(item=a, depends_on=b, path=path, cross_team=(a, b) in cross,
-                          flagged=(a, b) in on_finding))
+        drawn.append(
+            Edge(
+                item=a,
+                depends_on=b,
+                path=path,
+                cross_team=(a, b) in cross,
+                flagged=(a, b) in on_finding,
+            )
+        )
     # cross-team edges last, so they are drawn on top
     drawn.sort(key=lambda e: (e.cross_team, e.flagged, e.item, e.depends_on))
 
     width = MARGIN * 2 + LABEL_W + n_cols * (NODE_W + COL_GAP) - COL_GAP + LOOP_ROOM
     height = top + MARGIN - 4
-    listed = [(d.item, team_of(d.item), d.depends_on, team_of(d.depends_on))
-              for d in audit.dependencies if d.cross_team]
+    listed = [
+        (d.item, team_of(d.item), d.depends_on, team_of(d.depends_on))
+        for d in audit.dependencies
+        if d.cross_team
+    ]
     ordered_nodes = sorted(nodes.values(), key=lambda n: (lane_index[n.team], n.x, n.y))
-    return GraphView(nodes=ordered_nodes, edges=drawn, lanes=lanes, width=width, height=height,
-                     shown=len(nodes), total=total, cross_team=listed)
+    return GraphView(
+        nodes=ordered_nodes,
+        edges=drawn,
+        lanes=lanes,
+        width=width,
+        height=height,
+        shown=len(nodes),
+        total=total,
+        cross_team=listed,
+    )

@@ -19,27 +19,36 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..model import SEVERITIES, Audit, Deduction, Finding, ItemSummary, OrgRollup, Recommendation, TeamReport
+from ..model import (
+    SEVERITIES,
+    Audit,
+    Deduction,
+    Finding,
+    ItemSummary,
+    OrgRollup,
+    Recommendation,
+    TeamReport,
+)
 from ..score import SCORE_RULE, score_basis
 from .actions import Action, build_actions
 from .forecast_view import forecast_view
-from .graph import GraphView, dependency_view
 from .glossary import MEANING, abbr_ktlo, report_terms
+from .graph import GraphView, dependency_view
 from .view import (
     NO_TEAM,
     ORG_DEPTH_SHOWN,
     VERDICT_TEXT,
-    in_sentence,
     HeatCell,
     day,
     family,
     family_name,
-    org_depth_note,
-    org_outline,
     first_sentence,
     heat,
+    in_sentence,
     is_over,
     number,
+    org_depth_note,
+    org_outline,
     pct,
     planned,
     severity_counts,
@@ -62,7 +71,9 @@ TEAM_ITEMS_SHOWN = 40
 TEAM_FINDINGS_SHOWN = 25
 CHANGES_SHOWN = 150  # actions in "what to change", whole owners first; each team page lists its own
 DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
-DEFER_ITEMS_SHOWN = 10  # items per defer card; the rest are counted, and named on the team page and in JSON
+DEFER_ITEMS_SHOWN = (
+    10  # items per defer card; the rest are counted, and named on the team page and in JSON
+)
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -73,7 +84,7 @@ def linkify(text: object) -> Markup:
     out, last = [], 0
     for m in _URL.finditer(s):
         url = m.group(0).rstrip(".,;:!?)")
-        out.append(escape(s[last:m.start()]))
+        out.append(escape(s[last : m.start()]))
         out.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url))
         last = m.start() + len(url)
     out.append(escape(s[last:]))
@@ -163,22 +174,37 @@ class DeferView:
     more_weeks: float = 0.0
 
 
-def _defer_view(r: Recommendation, team: TeamView | None, item_by_key: dict[str, ItemSummary]) -> DeferView:
+def _defer_view(
+    r: Recommendation, team: TeamView | None, item_by_key: dict[str, ItemSummary]
+) -> DeferView:
     items = [item_by_key[k] for k in r.items if k in item_by_key]
     rest = items[DEFER_ITEMS_SHOWN:]
-    return DeferView(r=r, team=team, items=items[:DEFER_ITEMS_SHOWN], more=len(rest),
-                     more_weeks=sum(i.estimate_weeks or 0 for i in rest))
+    return DeferView(
+        r=r,
+        team=team,
+        items=items[:DEFER_ITEMS_SHOWN],
+        more=len(rest),
+        more_weeks=sum(i.estimate_weeks or 0 for i in rest),
+    )
 
 
 def _bar(t: TeamReport, scale: float) -> Bar | None:
     if t.capacity_weeks <= 0:
         return None
     planned = t.planned_weeks / t.capacity_weeks
-    admitted = unadmitted = 0.0  # operations are already out of capacity_weeks (the breakdown shows them)
+    admitted = unadmitted = (
+        0.0  # operations are already out of capacity_weeks (the breakdown shows them)
+    )
     to_pct = lambda x: round(100 * x / scale, 2)  # noqa: E731
     over = is_over(t.load) and math.isfinite(t.load)
-    return Bar(planned=to_pct(planned), admitted=to_pct(admitted), unadmitted=to_pct(unadmitted),
-               line=to_pct(1.0), over=over, excess=to_pct(min(t.load, scale) - 1.0) if over else 0.0)
+    return Bar(
+        planned=to_pct(planned),
+        admitted=to_pct(admitted),
+        unadmitted=to_pct(unadmitted),
+        line=to_pct(1.0),
+        over=over,
+        excess=to_pct(min(t.load, scale) - 1.0) if over else 0.0,
+    )
 
 
 def _steps(t: TeamReport) -> list[Step]:
@@ -196,8 +222,14 @@ def _steps(t: TeamReport) -> list[Step]:
     running: float | None = None
     for d in t.breakdown:
         if d.label.startswith("ops"):
-            steps.append(Step(d.model_copy(update={"label": d.label.split(":", 1)[-1].strip()}), "ops", 0.0,
-                              scale(d.weeks)))
+            steps.append(
+                Step(
+                    d.model_copy(update={"label": d.label.split(":", 1)[-1].strip()}),
+                    "ops",
+                    0.0,
+                    scale(d.weeks),
+                )
+            )
         elif running is None:
             running = d.weeks
             steps.append(Step(d, "base", 0.0, scale(d.weeks)))
@@ -231,8 +263,16 @@ def build_view(audit: Audit) -> dict:
     serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
     findings = [
-        FindingView(f=f, anchor=f"f{i + 1}", family=family(f.rule), why_line=first_sentence(f.why, 400), order=i,
-                    open=f.severity in unfold, shown=i < FINDINGS_SHOWN, detailed=i < FINDINGS_DETAILED)
+        FindingView(
+            f=f,
+            anchor=f"f{i + 1}",
+            family=family(f.rule),
+            why_line=first_sentence(f.why, 400),
+            order=i,
+            open=f.severity in unfold,
+            shown=i < FINDINGS_SHOWN,
+            detailed=i < FINDINGS_DETAILED,
+        )
         for i, f in enumerate(audit.findings)
     ]
     by_team: dict[str, list[FindingView]] = defaultdict(list)
@@ -252,9 +292,15 @@ def build_view(audit: Audit) -> dict:
     for t in audit.teams:
         mine = items_by_team.get(t.team, [])
         team_views[t.team] = TeamView(
-            t=t, anchor="team-" + _slug(t.team, taken), bar=_bar(t, scale), steps=_steps(t),
-            findings=by_team.get(t.team, []), defer=defer.get(t.team),
-            items=mine[:TEAM_ITEMS_SHOWN], print_items=len(mine) <= ITEMS_PRINTED, items_total=len(mine),
+            t=t,
+            anchor="team-" + _slug(t.team, taken),
+            bar=_bar(t, scale),
+            steps=_steps(t),
+            findings=by_team.get(t.team, []),
+            defer=defer.get(t.team),
+            items=mine[:TEAM_ITEMS_SHOWN],
+            print_items=len(mine) <= ITEMS_PRINTED,
+            items_total=len(mine),
         )
 
     # worst finding per item, and where to jump to, for the dependency picture
@@ -278,17 +324,22 @@ def build_view(audit: Audit) -> dict:
             break
         shown_owners.append(o)
         room -= len(o.actions)
-    actions_hidden = sum(len(o.actions) for o in owners[len(shown_owners):])
+    actions_hidden = sum(len(o.actions) for o in owners[len(shown_owners) :])
 
-    defer_recs = sorted((r for r in audit.recommendations if r.action == "defer"),
-                        key=lambda r: (-(r.load_before or 0), r.team))
+    defer_recs = sorted(
+        (r for r in audit.recommendations if r.action == "defer"),
+        key=lambda r: (-(r.load_before or 0), r.team),
+    )
     families, grid = heat(audit)
-    top = [fv for fv in findings if fv.f.severity in ("critical", "high")][:TOP_RISKS] or findings[:5]
+    top = [fv for fv in findings if fv.f.severity in ("critical", "high")][:TOP_RISKS] or findings[
+        :5
+    ]
     rules_by_family: dict[str, list[str]] = defaultdict(list)
     for r in sorted(set(audit.rules_run) | {f.rule for f in audit.findings}):
         rules_by_family[family(r)].append(r)
     finding_teams = [t.team for t in audit.teams] + (
-        [NO_TEAM] if any(not f.teams for f in audit.findings) else [])
+        [NO_TEAM] if any(not f.teams for f in audit.findings) else []
+    )
     return {
         "audit": audit,
         "verdict_text": VERDICT_TEXT[audit.verdict],
@@ -310,13 +361,15 @@ def build_view(audit: Audit) -> dict:
         "org_tree": _org_tree(audit, team_views),
         "org_note": org_depth_note(org_outline(audit.org, team_views)),
         "graph": graph,
-        "defers": [_defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]],
+        "defers": [
+            _defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]
+        ],
         "defers_total": len(defer_recs),
         "owning_teams": sum(1 for t in audit.teams if t.items),
         "unchecked": unchecked_teams(audit),
         "any_staffed": any(t.capacity_known for t in audit.teams),
         "template_command": "roadmap-audit template teams.xlsx --from "
-                            + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
+        + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
         "actions": shown_owners,
         "actions_hidden": actions_hidden,
         "rules_by_family": dict(rules_by_family),
@@ -346,11 +399,29 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(in_sentence=in_sentence, pct=pct, weeks=weeks, planned=planned, number=number, day=day, linkify=linkify, safe_url=safe_url,
-                       family_name=family_name, first_sentence=first_sentence, score_basis=score_basis,
-                       gloss=lambda text: Markup(abbr_ktlo(str(linkify(text)))))
-    env.globals.update(span=span, is_over=is_over, severity_rank=severity_rank, HeatCell=HeatCell,
-                       teams_text=teams_text, score_rule=SCORE_RULE, meaning=MEANING)
+    env.filters.update(
+        in_sentence=in_sentence,
+        pct=pct,
+        weeks=weeks,
+        planned=planned,
+        number=number,
+        day=day,
+        linkify=linkify,
+        safe_url=safe_url,
+        family_name=family_name,
+        first_sentence=first_sentence,
+        score_basis=score_basis,
+        gloss=lambda text: Markup(abbr_ktlo(str(linkify(text)))),
+    )
+    env.globals.update(
+        span=span,
+        is_over=is_over,
+        severity_rank=severity_rank,
+        HeatCell=HeatCell,
+        teams_text=teams_text,
+        score_rule=SCORE_RULE,
+        meaning=MEANING,
+    )
     return env
 
 
@@ -361,5 +432,9 @@ def render_html(audit: Audit) -> str:
     style = env.loader.get_source(env, "report.css")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("report.html.j2").render(
-        **build_view(audit), terms=report_terms(audit), script=Markup(script), style=Markup(style), script_hash=f"sha256-{digest}",
+        **build_view(audit),
+        terms=report_terms(audit),
+        script=Markup(script),
+        style=Markup(style),
+        script_hash=f"sha256-{digest}",
     )

@@ -26,7 +26,9 @@ def _rounded(value: Any) -> Any:
 
 def _dump(value: Any, depth: int) -> str:
     """One value as indented JSON, nested `depth` levels deep."""
-    value = value.model_dump(mode="json") if isinstance(value, BaseModel) else to_jsonable_python(value)
+    value = (
+        value.model_dump(mode="json") if isinstance(value, BaseModel) else to_jsonable_python(value)
+    )
     text = json.dumps(_rounded(value), indent=2, ensure_ascii=False, allow_nan=False)
     return text.replace("\n", "\n" + "  " * depth)
 

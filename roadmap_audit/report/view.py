@@ -16,8 +16,16 @@ from ..model import SEVERITIES, Audit, Finding
 
 FAMILIES = ("MIG", "LCH", "CAP", "ONC", "SLO", "REL", "DEP", "OWN", "FOR", "DQ")
 FAMILY_NAMES = {
-    "MIG": "Migrations", "LCH": "Launches", "CAP": "Capacity", "ONC": "On-call", "SLO": "SLOs & budgets",
-    "REL": "Reliability work", "DEP": "Dependencies", "OWN": "Ownership", "FOR": "Forecast", "DQ": "Data",
+    "MIG": "Migrations",
+    "LCH": "Launches",
+    "CAP": "Capacity",
+    "ONC": "On-call",
+    "SLO": "SLOs & budgets",
+    "REL": "Reliability work",
+    "DEP": "Dependencies",
+    "OWN": "Ownership",
+    "FOR": "Forecast",
+    "DQ": "Data",
 }
 VERDICT_TEXT = {
     "go": "Go",
@@ -77,7 +85,10 @@ def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
     for team in rows:
         cells = grouped.get(team, {})
         grid[team] = {
-            fam: HeatCell(min(cells[fam], key=severity_rank) if cells.get(fam) else None, len(cells.get(fam, [])))
+            fam: HeatCell(
+                min(cells[fam], key=severity_rank) if cells.get(fam) else None,
+                len(cells.get(fam, [])),
+            )
             for fam in used
         }
     return used, grid
@@ -176,7 +187,9 @@ def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]
             continue
         shown.add(u.unit)
         out.append((u, depth))
-        stack.extend((c, depth + 1) for c in sorted(children.get(u.unit, []), key=order, reverse=True))
+        stack.extend(
+            (c, depth + 1) for c in sorted(children.get(u.unit, []), key=order, reverse=True)
+        )
     return out
 
 
@@ -185,14 +198,18 @@ def org_depth_note(outline: list[tuple[object, int]]) -> str | None:
     deep = sum(1 for _, depth in outline if depth > ORG_DEPTH_SHOWN)
     if not deep:
         return None
-    return (f"The org tree is deeper than {ORG_DEPTH_SHOWN} levels: {deep:,} units below that level are "
-            f"shown at level {ORG_DEPTH_SHOWN} (check the Org sheet's parent column).")
+    return (
+        f"The org tree is deeper than {ORG_DEPTH_SHOWN} levels: {deep:,} units below that level are "
+        f"shown at level {ORG_DEPTH_SHOWN} (check the Org sheet's parent column)."
+    )
 
 
 # Escape sequences a terminal acts on (CSI such as colours and cursor moves, OSC such as window titles
 # and hyperlinks, and the rest), then every other control character but newline and tab.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"
-                      r"|\x1b.?|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?")
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b.?|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?"
+)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -213,8 +230,14 @@ class Problem:
     rule: str
 
     def text(self) -> str:
-        where = ", ".join(self.subjects[:3]) + (f" and {len(self.subjects) - 3} more" if len(self.subjects) > 3 else "")
-        whose = f" ({', '.join(self.teams[:3])})" if self.teams and set(self.teams) != set(self.subjects) else ""
+        where = ", ".join(self.subjects[:3]) + (
+            f" and {len(self.subjects) - 3} more" if len(self.subjects) > 3 else ""
+        )
+        whose = (
+            f" ({', '.join(self.teams[:3])})"
+            if self.teams and set(self.teams) != set(self.subjects)
+            else ""
+        )
         return f"{self.words} on {where}{whose}"
 
 
@@ -261,9 +284,18 @@ def verdict_line(audit: Audit, limit: int = 3) -> VerdictLine:
     for (title, rule), fs in list(grouped.items())[:limit]:
         teams = tuple(dict.fromkeys(t for f in fs for t in f.teams))
         words = in_sentence(title)
-        problems.append(Problem(words=words, subjects=tuple(dict.fromkeys(f.subject.id for f in fs)),
-                                teams=teams, rule=rule))
+        problems.append(
+            Problem(
+                words=words,
+                subjects=tuple(dict.fromkeys(f.subject.id for f in fs)),
+                teams=teams,
+                rule=rule,
+            )
+        )
     rest = sum(len(fs) for fs in list(grouped.values())[limit:])
     more = f"; and {rest} more" if rest else ""
-    return VerdictLine(lead=lead[:1].upper() + lead[1:], problems=tuple(problems),
-                       tail=more + unchecked_capacity(audit.teams))
+    return VerdictLine(
+        lead=lead[:1].upper() + lead[1:],
+        problems=tuple(problems),
+        tail=more + unchecked_capacity(audit.teams),
+    )

@@ -47,17 +47,38 @@ if TYPE_CHECKING:
 
     from ..redact import Redactor
 
-FILLS = {"critical": "F4B6BC", "high": "F9C9A8", "medium": "FFE699", "low": "CFE1F7", "info": "E7EAEE"}
+FILLS = {
+    "critical": "F4B6BC",
+    "high": "F9C9A8",
+    "medium": "FFE699",
+    "low": "CFE1F7",
+    "info": "E7EAEE",
+}
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Pinned into every workbook this writes, so the same input gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _CELL = re.compile(r"^(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)$")
 # our sheets, in this order, ahead of the plan's own: Audit, What to change, Findings, Forecast
 # ("Actions" would meet a plan's sheet of postmortem actions)
-_NAMES = {"findings": "Findings", "audit": "Audit", "actions": "What to change", "forecast": "Forecast",
-          "items": "Items"}
-_FINDING_COLUMNS = (("rule", 9), ("severity", 10), ("title", 34), ("subject", 24), ("team", 16),
-                    ("owner unit", 14), ("message", 70), ("evidence", 36), ("why it matters", 60), ("fix", 60))
+_NAMES = {
+    "findings": "Findings",
+    "audit": "Audit",
+    "actions": "What to change",
+    "forecast": "Forecast",
+    "items": "Items",
+}
+_FINDING_COLUMNS = (
+    ("rule", 9),
+    ("severity", 10),
+    ("title", 34),
+    ("subject", 24),
+    ("team", 16),
+    ("owner unit", 14),
+    ("message", 70),
+    ("evidence", 36),
+    ("why it matters", 60),
+    ("fix", 60),
+)
 
 
 @dataclass
@@ -92,7 +113,9 @@ def _unique_title(wb: Workbook, wanted: str) -> str:
     return title
 
 
-def _header(ws: Worksheet, names: list[str] | tuple[str, ...], widths: list[int] | None = None) -> None:
+def _header(
+    ws: Worksheet, names: list[str] | tuple[str, ...], widths: list[int] | None = None
+) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -114,10 +137,22 @@ def _findings_sheet(wb: Workbook, audit: Audit, link_sheets: dict[tuple[str, str
     _header(ws, [c for c, _ in _FINDING_COLUMNS], [w for _, w in _FINDING_COLUMNS])
     wrap = Alignment(wrap_text=True, vertical="top")
     for row, f in enumerate(audit.findings, start=2):
-        evidence = "\n".join(f"{e.location}" + (f" ({e.note})" if e.note else "") + f" in {e.source}"
-                             for e in f.evidence)
-        values = [f.rule, f.severity, f.title, f"{f.subject.kind} {f.subject.id}", ", ".join(f.teams),
-                  f.owner_unit or "", f.message, evidence, f.why, f.fix]
+        evidence = "\n".join(
+            f"{e.location}" + (f" ({e.note})" if e.note else "") + f" in {e.source}"
+            for e in f.evidence
+        )
+        values = [
+            f.rule,
+            f.severity,
+            f.title,
+            f"{f.subject.kind} {f.subject.id}",
+            ", ".join(f.teams),
+            f.owner_unit or "",
+            f.message,
+            evidence,
+            f.why,
+            f.fix,
+        ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             put(cell, value)
@@ -158,14 +193,20 @@ def _copy(path: Path, shown: str) -> tuple[Workbook | None, str | None]:
 
     try:
         # openpyxl caps nothing: the loader's size checks first (zip bombs), the same it read the plan under
-        xlsx_reader.check_archive(path, max(xlsx_reader.MAX_INFLATED_BYTES, 5 * path.stat().st_size))
+        xlsx_reader.check_archive(
+            path, max(xlsx_reader.MAX_INFLATED_BYTES, 5 * path.stat().st_size)
+        )
     except (xlsx_reader.Hostile, xlsx_reader.Unsupported) as exc:
         raise InputError(f"cannot copy the workbook ({exc})", where=shown) from exc
     try:
         return openpyxl.load_workbook(path, data_only=False, keep_links=False), None
-    except Exception as exc:  # openpyxl is stricter than the loader's reader (and raises many kinds)
-        return None, (f"{shown} could not be copied ({type(exc).__name__}: openpyxl does not open it), so the "
-                      "Items sheet here is built from the plan as read")
+    except (
+        Exception
+    ) as exc:  # openpyxl is stricter than the loader's reader (and raises many kinds)
+        return None, (
+            f"{shown} could not be copied ({type(exc).__name__}: openpyxl does not open it), so the "
+            "Items sheet here is built from the plan as read"
+        )
 
 
 # number formats: a number stays a number (it sorts and sums), shown as people read it
@@ -176,8 +217,14 @@ def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
-def _table(ws: Worksheet, top: int, names: list[str], rows: list[list[Any]], formats: list[str | None],
-           widths: list[int]) -> None:
+def _table(
+    ws: Worksheet,
+    top: int,
+    names: list[str],
+    rows: list[list[Any]],
+    formats: list[str | None],
+    widths: list[int],
+) -> None:
     """A table whose header is row `top`: bold header, frozen under it, a filter over it, and each
     column's number format on its numbers (dates as dates, shares as percentages)."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -194,7 +241,11 @@ def _table(ws: Worksheet, top: int, names: list[str], rows: list[list[Any]], for
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             put(cell, value)
-            if formats[c - 1] and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+            if (
+                formats[c - 1]
+                and isinstance(value, (int, float, dt.date))
+                and not isinstance(value, bool)
+            ):
                 cell.number_format = formats[c - 1]
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(names))}{top + max(1, len(rows))}"
@@ -211,13 +262,29 @@ def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
         ["why", verdict_line(audit).plain()],
         ["quarter", audit.plan.quarter or ""],
         ["sources", ", ".join(audit.plan.sources)],
-        ["findings", ", ".join(f"{sum(1 for f in audit.findings if f.severity == s)} {s}" for s in SEVERITIES
-                               if any(f.severity == s for f in audit.findings)) or "none"],
-        ["delivery forecast", "" if fc is None else
-         f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends "
-         + (fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}")
-         + (f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
-            "quarter's end" if fc.plan.items else "") + "".join(f"; {n}" for n in fc.notes)],
+        [
+            "findings",
+            ", ".join(
+                f"{sum(1 for f in audit.findings if f.severity == s)} {s}"
+                for s in SEVERITIES
+                if any(f.severity == s for f in audit.findings)
+            )
+            or "none",
+        ],
+        [
+            "delivery forecast",
+            ""
+            if fc is None
+            else f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends "
+            + (fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}")
+            + (
+                f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
+                "quarter's end"
+                if fc.plan.items
+                else ""
+            )
+            + "".join(f"; {n}" for n in fc.notes),
+        ],
         *([["note", note]] if note else []),
     ]
     for r, values in enumerate(summary, start=1):
@@ -229,18 +296,59 @@ def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
     for t in audit.teams:
         d = delivery.get(t.team)
         known = t.capacity_weeks > 0
-        rows.append([t.team, t.parent or "", t.capacity_weeks if known else None,
-                     t.planned_weeks if t.planned_known else None,
-                     t.ops_admitted if t.in_staffing_model else None, t.ops_observed if t.in_staffing_model else None,
-                     _finite(t.load) if known else None, t.score, t.findings,
-                     d.p50_date if d else None, d.p85_date if d else None, d.p_by_end if d else None,
-                     score_basis(t.findings_by_severity)])
-    _table(ws, len(summary) + 2,
-           ["team", "org unit", "capacity (eng-weeks)", "planned (eng-weeks)", "ops admitted", "ops observed",
-            "load", "risk", "findings", "half the runs done by", "85 % done by", "done by the quarter's end",
-            "risk is"], rows,
-           [None, None, WEEKS, WEEKS, PERCENT, PERCENT, PERCENT, COUNT, COUNT, DATE, DATE, PERCENT, None],
-           [24, 14, 12, 12, 10, 10, 9, 8, 9, 13, 13, 12, 40])
+        rows.append(
+            [
+                t.team,
+                t.parent or "",
+                t.capacity_weeks if known else None,
+                t.planned_weeks if t.planned_known else None,
+                t.ops_admitted if t.in_staffing_model else None,
+                t.ops_observed if t.in_staffing_model else None,
+                _finite(t.load) if known else None,
+                t.score,
+                t.findings,
+                d.p50_date if d else None,
+                d.p85_date if d else None,
+                d.p_by_end if d else None,
+                score_basis(t.findings_by_severity),
+            ]
+        )
+    _table(
+        ws,
+        len(summary) + 2,
+        [
+            "team",
+            "org unit",
+            "capacity (eng-weeks)",
+            "planned (eng-weeks)",
+            "ops admitted",
+            "ops observed",
+            "load",
+            "risk",
+            "findings",
+            "half the runs done by",
+            "85 % done by",
+            "done by the quarter's end",
+            "risk is",
+        ],
+        rows,
+        [
+            None,
+            None,
+            WEEKS,
+            WEEKS,
+            PERCENT,
+            PERCENT,
+            PERCENT,
+            COUNT,
+            COUNT,
+            DATE,
+            DATE,
+            PERCENT,
+            None,
+        ],
+        [24, 14, 12, 12, 10, 10, 9, 8, 9, 13, 13, 12, 40],
+    )
     ws.column_dimensions["B"].width = 14
 
 
@@ -248,15 +356,42 @@ def _actions_sheet(wb: Workbook, audit: Audit) -> None:
     """What to change, by owner: one row per action, with what it closes and its effect."""
     from .actions import build_actions
 
-    rows = [[o.owner, "team" if o.is_team else "org unit", a.severity, a.text,
-             a.resolves_text(tag=lambda r: ""), ", ".join(a.rules), a.load_before, a.load_after,
-             a.chance_before, a.chance_after]
-            for o in build_actions(audit) for a in o.actions]
+    rows = [
+        [
+            o.owner,
+            "team" if o.is_team else "org unit",
+            a.severity,
+            a.text,
+            a.resolves_text(tag=lambda r: ""),
+            ", ".join(a.rules),
+            a.load_before,
+            a.load_after,
+            a.chance_before,
+            a.chance_after,
+        ]
+        for o in build_actions(audit)
+        for a in o.actions
+    ]
     ws = wb.create_sheet(_unique_title(wb, _NAMES["actions"]), 1)
-    _table(ws, 1, ["owner", "owner is", "severity", "action", "closes", "rules", "load before", "load after",
-                   "done by the quarter's end before", "after"], rows,
-           [None, None, None, None, None, None, PERCENT, PERCENT, PERCENT, PERCENT],
-           [18, 10, 10, 70, 50, 14, 10, 10, 14, 10])
+    _table(
+        ws,
+        1,
+        [
+            "owner",
+            "owner is",
+            "severity",
+            "action",
+            "closes",
+            "rules",
+            "load before",
+            "load after",
+            "done by the quarter's end before",
+            "after",
+        ],
+        rows,
+        [None, None, None, None, None, None, PERCENT, PERCENT, PERCENT, PERCENT],
+        [18, 10, 10, 70, 50, 14, 10, 10, 14, 10],
+    )
     from openpyxl.styles import Alignment, PatternFill
 
     for r, values in enumerate(rows, start=2):
@@ -274,20 +409,53 @@ def _forecast_sheet(wb: Workbook, audit: Audit) -> None:
     if fc is None or not fc.items:
         return
     ws = wb.create_sheet(_unique_title(wb, _NAMES["forecast"]), 3)
-    items = sorted(fc.items, key=lambda i: (not i.committed, i.p_on_time if i.p_on_time is not None else 2.0,
-                                            i.key))
-    rows = [[i.key, i.team, "yes" if i.committed else "", i.due, i.due_basis if i.due else "",
-             i.p_on_time, i.p50_date, _finite(i.p50_weeks), i.p85_date, _finite(i.p85_weeks), i.estimate_weeks,
-             "" if i.estimated else "no estimate"]
-            for i in items]
-    _table(ws, 1, ["item", "team", "committed", "held to", "date from", "chance on time", "half the runs done by",
-                   "week", "85 % done by", "week", "effort drawn around (eng-weeks)", "note"], rows,
-           [None, None, None, DATE, None, PERCENT, DATE, WEEKS, DATE, WEEKS, WEEKS, None],
-           [12, 16, 10, 12, 14, 10, 13, 7, 13, 7, 14, 14])
+    items = sorted(
+        fc.items,
+        key=lambda i: (not i.committed, i.p_on_time if i.p_on_time is not None else 2.0, i.key),
+    )
+    rows = [
+        [
+            i.key,
+            i.team,
+            "yes" if i.committed else "",
+            i.due,
+            i.due_basis if i.due else "",
+            i.p_on_time,
+            i.p50_date,
+            _finite(i.p50_weeks),
+            i.p85_date,
+            _finite(i.p85_weeks),
+            i.estimate_weeks,
+            "" if i.estimated else "no estimate",
+        ]
+        for i in items
+    ]
+    _table(
+        ws,
+        1,
+        [
+            "item",
+            "team",
+            "committed",
+            "held to",
+            "date from",
+            "chance on time",
+            "half the runs done by",
+            "week",
+            "85 % done by",
+            "week",
+            "effort drawn around (eng-weeks)",
+            "note",
+        ],
+        rows,
+        [None, None, None, DATE, None, PERCENT, DATE, WEEKS, DATE, WEEKS, WEEKS, None],
+        [12, 16, 10, 12, 14, 10, 13, 7, 13, 7, 14, 14],
+    )
     for r, i in enumerate(items, start=2):
         if i.committed and i.p_on_time is not None and i.p_on_time < 0.5:
-            ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=FILLS["high" if i.p_on_time < 0.2
-                                                                               else "medium"])
+            ws.cell(row=r, column=6).fill = PatternFill(
+                "solid", fgColor=FILLS["high" if i.p_on_time < 0.2 else "medium"]
+            )
 
 
 def _split(location: str) -> tuple[str, str] | None:
@@ -331,10 +499,12 @@ def _mark_cells(wb: Workbook, marks: dict[tuple[str, str], _Mark]) -> None:
 
 
 # What --redact-people does to the copy of the plan workbook, said on its Audit sheet.
-REDACTED_COPY = ("--redact-people: names were replaced in every cell, formula, link, comment, sheet name, header "
-                 "and footer, defined name and document property, on every sheet (names in person columns of "
-                 "sheets the audit does not read too); pictures, charts and pivot tables were left out of this "
-                 "copy, since their names cannot be checked")
+REDACTED_COPY = (
+    "--redact-people: names were replaced in every cell, formula, link, comment, sheet name, header "
+    "and footer, defined name and document property, on every sheet (names in person columns of "
+    "sheets the audit does not read too); pictures, charts and pivot tables were left out of this "
+    "copy, since their names cannot be checked"
+)
 
 
 def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
@@ -348,7 +518,9 @@ def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
     if found - set(redactor.mapping):
         redactor = _Redactor.for_names(set(redactor.mapping) | found, redactor.key)
     for ws in wb.worksheets:
-        for cell in list(ws._cells.values()):  # the cells there are, not every position up to the last one
+        for cell in list(
+            ws._cells.values()
+        ):  # the cells there are, not every position up to the last one
             if isinstance(cell.value, str):
                 new = redactor.text(cell.value)
                 if new != cell.value:
@@ -362,8 +534,17 @@ def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
                     if isinstance(value, str):
                         setattr(cell.hyperlink, name, redactor.text(value))
             if cell.comment is not None:
-                cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
-        for part in (ws.oddHeader, ws.oddFooter, ws.evenHeader, ws.evenFooter, ws.firstHeader, ws.firstFooter):
+                cell.comment = type(cell.comment)(
+                    redactor.text(cell.comment.text or ""), "roadmap-audit"
+                )
+        for part in (
+            ws.oddHeader,
+            ws.oddFooter,
+            ws.evenHeader,
+            ws.evenFooter,
+            ws.firstHeader,
+            ws.firstFooter,
+        ):
             for side in (part.left, part.center, part.right):
                 if side.text:
                     side.text = redactor.text(side.text)
@@ -384,9 +565,27 @@ def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
 
 # ----------------------------------------------------------------- a plan without a workbook
 
-_ITEM_FIELDS = ("key", "title", "team", "kind_raw", "estimate_raw", "start", "due", "depends_on", "services",
-                "rollback_plan", "rehearsal", "labels", "owner", "priority", "status", "committed", "description",
-                "first_planned", "parent")
+_ITEM_FIELDS = (
+    "key",
+    "title",
+    "team",
+    "kind_raw",
+    "estimate_raw",
+    "start",
+    "due",
+    "depends_on",
+    "services",
+    "rollback_plan",
+    "rehearsal",
+    "labels",
+    "owner",
+    "priority",
+    "status",
+    "committed",
+    "description",
+    "first_planned",
+    "parent",
+)
 _ITEM_HEADERS = {"kind_raw": "kind", "estimate_raw": "estimate"}
 
 
@@ -405,7 +604,9 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
 
     ws = wb.create_sheet(_unique_title(wb, _NAMES["items"]))
     headers = [_ITEM_HEADERS.get(n, n) for n in _ITEM_FIELDS] + ["read from"]
-    _header(ws, headers, [12, 44, 16, 12, 10, 11, 11, 18, 18, 30, 30, 18, 16, 9, 12, 10, 44, 12, 12, 18])
+    _header(
+        ws, headers, [12, 44, 16, 12, 10, 11, 11, 18, 18, 30, 30, 18, 16, 9, 12, 10, 44, 12, 12, 18]
+    )
     where: dict[tuple[str, str | None, int | None], int] = {}
     by_key: dict[str, int] = {}
     letters: dict[int, dict[str, str]] = {}
@@ -416,7 +617,9 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
             put(cell, value)
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-        put(ws.cell(row=row, column=len(_ITEM_FIELDS) + 1), f"{item.ref.source} {item.ref.location}")
+        put(
+            ws.cell(row=row, column=len(_ITEM_FIELDS) + 1), f"{item.ref.source} {item.ref.location}"
+        )
         ws.cell(row=row, column=2).alignment = Alignment(wrap_text=False)
         where[(item.ref.source, item.ref.sheet, item.ref.row)] = row
         by_key[item.key] = row
@@ -424,8 +627,14 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
     from openpyxl.utils import get_column_letter
 
     column_of = {name: get_column_letter(i) for i, name in enumerate(_ITEM_FIELDS, start=1)}
-    alias = {"kind": "kind_raw", "estimate": "estimate_raw", "estimate_days": "estimate_raw",
-             "estimate_hours": "estimate_raw", "story_points": "estimate_raw", "original_estimate": "estimate_raw"}
+    alias = {
+        "kind": "kind_raw",
+        "estimate": "estimate_raw",
+        "estimate_days": "estimate_raw",
+        "estimate_hours": "estimate_raw",
+        "story_points": "estimate_raw",
+        "original_estimate": "estimate_raw",
+    }
     marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
     for f in audit.findings:
         for e in f.evidence:
@@ -459,8 +668,11 @@ def pinned(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
-                                 content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    content,
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
@@ -472,13 +684,16 @@ def _is_workbook(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm")
 
 
-def render_xlsx(audit: Audit, plan_path: str | Path | None, plan: Plan | None,
-                redactor: Redactor | None = None) -> bytes:
+def render_xlsx(
+    audit: Audit, plan_path: str | Path | None, plan: Plan | None, redactor: Redactor | None = None
+) -> bytes:
     """The plan workbook (or a new one) with a Findings sheet and the flagged cells marked."""
     import openpyxl
 
     path = Path(plan_path) if plan_path is not None else None
-    wb, not_copied = (_copy(path, str(plan_path)) if path is not None and _is_workbook(path) else (None, None))
+    wb, not_copied = (
+        _copy(path, str(plan_path)) if path is not None and _is_workbook(path) else (None, None)
+    )
     if wb is not None:
         if redactor is not None:
             _redact_workbook(wb, redactor)

@@ -34,8 +34,10 @@ from .part import ContextPart, Derived, Document, ReadContext
 # authority on teams and ownership, so it comes first.
 READER_MODULES = ("backstage", "slo", "pagerduty", "opsgenie")
 _OPTIONAL = frozenset({"pagerduty", "opsgenie"})  # merged in from another branch; absent until then
-KNOWN = ("a Backstage catalog, OpenSLO, Sloth, Pyrra or slo-generator SLOs, a PagerDuty or Opsgenie export, "
-         "a workbook, or beside a Jira JSON plan the Jira field list")
+KNOWN = (
+    "a Backstage catalog, OpenSLO, Sloth, Pyrra or slo-generator SLOs, a PagerDuty or Opsgenie export, "
+    "a workbook, or beside a Jira JSON plan the Jira field list"
+)
 
 
 def readers() -> list[ModuleType]:
@@ -85,8 +87,14 @@ def quarter_start(plan: Plan, quarter: str | None) -> dt.date | None:
     return plan.settings.start
 
 
-def read_context(paths: list[str], plan: Plan, *, quarter: str | None = None, window_weeks: float = 13.0,
-                 limits: Limits | None = None) -> list[ContextPart]:
+def read_context(
+    paths: list[str],
+    plan: Plan,
+    *,
+    quarter: str | None = None,
+    window_weeks: float = 13.0,
+    limits: Limits | None = None,
+) -> list[ContextPart]:
     """Every systems-of-record file or folder in `paths`, read into ContextParts (in reader order)."""
     limits = limits or Limits()
     mods = readers()
@@ -110,19 +118,40 @@ def read_context(paths: list[str], plan: Plan, *, quarter: str | None = None, wi
             recognised_here += len(docs) - len(unknown)
             if unknown and len(unknown) == len(docs):
                 if not path.is_dir():
-                    raise InputError(f"is not a file the tool reads as context ({_what(unknown[0].data)})",
-                                     where=shown, hint=f"give {KNOWN}")
-                notes.append(DataIssue(ref=SourceRef(source=shown), problem=(
-                    f"not read: not a systems-of-record file the tool knows ({_what(unknown[0].data)})")))
+                    raise InputError(
+                        f"is not a file the tool reads as context ({_what(unknown[0].data)})",
+                        where=shown,
+                        hint=f"give {KNOWN}",
+                    )
+                notes.append(
+                    DataIssue(
+                        ref=SourceRef(source=shown),
+                        problem=(
+                            f"not read: not a systems-of-record file the tool knows ({_what(unknown[0].data)})"
+                        ),
+                    )
+                )
             elif unknown:
-                notes.append(DataIssue(ref=SourceRef(source=shown), problem=(
-                    f"{len(unknown)} of its {len(docs)} documents were not read: not an entity the tool knows "
-                    f"(the first, document {unknown[0].index + 1}: {_what(unknown[0].data)})")))
+                notes.append(
+                    DataIssue(
+                        ref=SourceRef(source=shown),
+                        problem=(
+                            f"{len(unknown)} of its {len(docs)} documents were not read: not an entity the tool knows "
+                            f"(the first, document {unknown[0].index + 1}: {_what(unknown[0].data)})"
+                        ),
+                    )
+                )
         if not recognised_here:
-            raise InputError("has no file the tool reads as context" if path.is_dir() else "has nothing to read",
-                             where=given, hint=f"give {KNOWN}")
-    ctx = ReadContext(quarter_start=quarter_start(plan, quarter), window_weeks=window_weeks,
-                      documents=tuple(every))
+            raise InputError(
+                "has no file the tool reads as context" if path.is_dir() else "has nothing to read",
+                where=given,
+                hint=f"give {KNOWN}",
+            )
+    ctx = ReadContext(
+        quarter_start=quarter_start(plan, quarter),
+        window_weeks=window_weeks,
+        documents=tuple(every),
+    )
     parts: list[ContextPart] = []
     for mod in mods:
         docs = claimed[mod.__name__]
@@ -147,7 +176,9 @@ def _sniffs(mod: ModuleType, data: Any) -> bool:
 def _what(data: Any) -> str:
     if isinstance(data, dict):
         if "apiVersion" in data or "kind" in data:
-            return f"apiVersion {str(data.get('apiVersion'))[:60]}, kind {str(data.get('kind'))[:40]}"
+            return (
+                f"apiVersion {str(data.get('apiVersion'))[:60]}, kind {str(data.get('kind'))[:40]}"
+            )
         keys = ", ".join(str(k)[:30] for k in list(data)[:6])
         return f"keys {keys}" if keys else "an empty mapping"
     if isinstance(data, list):
@@ -157,11 +188,30 @@ def _what(data: Any) -> str:
 
 # ---------------------------------------------------------------- merge
 
-_NUMBER_FIELDS = frozenset({"headcount", "new_hires", "oncall_rotation", "oncall_sites", "ops_allocation",
-                            "pages_per_week", "toil_hours_per_week", "incidents_last_quarter", "points_per_week",
-                            "availability", "slo", "error_budget_remaining", "tier"})
-_DEFAULTS = {"new_hires": 0.0, "oncall_rotation": 0.0, "oncall_sites": 1, "pages_per_week": 0.0,
-             "toil_hours_per_week": 0.0}
+_NUMBER_FIELDS = frozenset(
+    {
+        "headcount",
+        "new_hires",
+        "oncall_rotation",
+        "oncall_sites",
+        "ops_allocation",
+        "pages_per_week",
+        "toil_hours_per_week",
+        "incidents_last_quarter",
+        "points_per_week",
+        "availability",
+        "slo",
+        "error_budget_remaining",
+        "tier",
+    }
+)
+_DEFAULTS = {
+    "new_hires": 0.0,
+    "oncall_rotation": 0.0,
+    "oncall_sites": 1,
+    "pages_per_week": 0.0,
+    "toil_hours_per_week": 0.0,
+}
 
 
 def merge(plan: Plan, parts: list[ContextPart], tolerance: float = 0.1) -> None:
@@ -200,7 +250,9 @@ def merge(plan: Plan, parts: list[ContextPart], tolerance: float = 0.1) -> None:
         for name, values in part.team_values.items():
             team = teams.get(normalize_name(name))
             if team is None:
-                if normalize_name(name) in item_teams:  # the plan's items name it: the row is made here
+                if (
+                    normalize_name(name) in item_teams
+                ):  # the plan's items name it: the row is made here
                     first = next(iter(values.values()))
                     team = Team(team=item_teams[normalize_name(name)], ref=first.ref)
                     teams[normalize_name(name)] = team
@@ -208,8 +260,15 @@ def merge(plan: Plan, parts: list[ContextPart], tolerance: float = 0.1) -> None:
                 else:
                     fields = ", ".join(f"{f} {_show(d.value)}" for f, d in values.items())
                     first = next(iter(values.values()))
-                    plan.issues.append(DataIssue(ref=first.ref, subject_id=name, problem=(
-                        f"team {name} ({fields}) is not a team of the plan; these values were not used")))
+                    plan.issues.append(
+                        DataIssue(
+                            ref=first.ref,
+                            subject_id=name,
+                            problem=(
+                                f"team {name} ({fields}) is not a team of the plan; these values were not used"
+                            ),
+                        )
+                    )
                     continue
             for field, derived in values.items():
                 _apply(plan, team, team.team, field, derived, tolerance)
@@ -224,9 +283,13 @@ def merge(plan: Plan, parts: list[ContextPart], tolerance: float = 0.1) -> None:
                 _apply(plan, svc, svc.service, field, derived, tolerance)
 
 
-def _apply(plan: Plan, row: Team | Service, subject: str, field: str, derived: Derived, tolerance: float) -> None:
+def _apply(
+    plan: Plan, row: Team | Service, subject: str, field: str, derived: Derived, tolerance: float
+) -> None:
     """Set one derived value on a row, or note how it disagrees with the value already there."""
-    cited = derived.ref.model_copy(update={"key": ", ".join(x for x in (derived.ref.key, derived.note) if x)})
+    cited = derived.ref.model_copy(
+        update={"key": ", ".join(x for x in (derived.ref.key, derived.note) if x)}
+    )
     if field not in type(row).model_fields:
         text = _show(derived.value)
         if field not in row.extra:
@@ -239,7 +302,11 @@ def _apply(plan: Plan, row: Team | Service, subject: str, field: str, derived: D
         row.derived[field] = cited
         if field == "headcount":  # the workbook's "no headcount" note no longer holds
             stale = f"team {subject} has no headcount"
-            plan.issues[:] = [i for i in plan.issues if not (i.subject_id == subject and i.problem.startswith(stale))]
+            plan.issues[:] = [
+                i
+                for i in plan.issues
+                if not (i.subject_id == subject and i.problem.startswith(stale))
+            ]
         return
     if _agrees(field, current, derived.value, tolerance):
         return
@@ -248,9 +315,16 @@ def _apply(plan: Plan, row: Team | Service, subject: str, field: str, derived: D
         said = f"from {where.source} ({where.key})"
     else:
         said = "typed"
-    plan.issues.append(DataIssue(ref=where, subject_id=subject, problem=(
-        f"{field} of {subject}: {_show(current, field)} {said}, but {_show(derived.value, field)} from "
-        f"{derived.ref.source} ({cited.key}); {_show(current, field)} was used")))
+    plan.issues.append(
+        DataIssue(
+            ref=where,
+            subject_id=subject,
+            problem=(
+                f"{field} of {subject}: {_show(current, field)} {said}, but {_show(derived.value, field)} from "
+                f"{derived.ref.source} ({cited.key}); {_show(current, field)} was used"
+            ),
+        )
+    )
 
 
 def _empty(field: str, value: Any) -> bool:
@@ -285,5 +359,14 @@ def _show(value: Any, field: str = "") -> str:
     return str(value)
 
 
-__all__ = ["ContextPart", "Derived", "Document", "ReadContext", "is_context_path", "merge", "read_context",
-           "readers", "OrgUnit"]
+__all__ = [
+    "ContextPart",
+    "Derived",
+    "Document",
+    "ReadContext",
+    "is_context_path",
+    "merge",
+    "read_context",
+    "readers",
+    "OrgUnit",
+]

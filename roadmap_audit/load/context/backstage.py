@@ -32,8 +32,11 @@ _TIER_TAG = re.compile(r"tier[-_]?(\d)")
 
 
 def sniff(data: Any) -> bool:
-    return (isinstance(data, dict) and str(data.get("apiVersion", "")).startswith("backstage.io/")
-            and isinstance(data.get("kind"), str))
+    return (
+        isinstance(data, dict)
+        and str(data.get("apiVersion", "")).startswith("backstage.io/")
+        and isinstance(data.get("kind"), str)
+    )
 
 
 @dataclass
@@ -50,7 +53,9 @@ class _Entity:
         return (self.kind.lower(), self.namespace.lower(), self.name.lower())
 
     def ref(self, note: str | None = None) -> SourceRef:
-        return SourceRef(source=self.doc.source, key=f"{self.kind} {self.name}" + (f", {note}" if note else ""))
+        return SourceRef(
+            source=self.doc.source, key=f"{self.kind} {self.name}" + (f", {note}" if note else "")
+        )
 
 
 @dataclass
@@ -96,8 +101,10 @@ def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart
     _services(cat, part)
     if cat.unused:
         shown = ", ".join(f"{n} {k}" for k, n in sorted(cat.unused.items()))
-        cat.note(SourceRef(source=source), f"Backstage catalog: {shown} read but not used (the audit has no place "
-                                           "for them)")
+        cat.note(
+            SourceRef(source=source),
+            f"Backstage catalog: {shown} read but not used (the audit has no place for them)",
+        )
     part.issues[:0] = cat.issues
     return [part]
 
@@ -120,12 +127,18 @@ def _add(cat: _Catalog, doc: Document) -> None:
     if not isinstance(name, (str, int)) or not str(name).strip():
         cat.note(where, f"a {kind} with no metadata.name was not read")
         return
-    namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else "default"
+    namespace = (
+        metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else "default"
+    )
     entity = _Entity(kind, namespace or "default", str(name).strip(), doc, spec, metadata)
     first = cat.entities.get(entity.key)
     if first is not None:
-        cat.note(entity.ref(), f"{kind} {entity.name} is defined twice (first in {first.doc.source}); "
-                               "the first was used", subject=entity.name)
+        cat.note(
+            entity.ref(),
+            f"{kind} {entity.name} is defined twice (first in {first.doc.source}); "
+            "the first was used",
+            subject=entity.name,
+        )
         return
     cat.entities[entity.key] = entity
 
@@ -143,8 +156,12 @@ def _groups(cat: _Catalog, part: ContextPart) -> None:
             if ref in by_key:
                 parents[group.key] = by_key[ref]
             else:
-                cat.note(group.ref(), f"Group {group.name}: parent {group.spec.get('parent')} is no Group in the "
-                                      "catalog; it was left out of the org tree", subject=group.name)
+                cat.note(
+                    group.ref(),
+                    f"Group {group.name}: parent {group.spec.get('parent')} is no Group in the "
+                    "catalog; it was left out of the org tree",
+                    subject=group.name,
+                )
     for group in groups:
         for child in _refs(group.spec.get("children")):
             ref = parse_ref(child, "group", group.namespace)
@@ -154,9 +171,12 @@ def _groups(cat: _Catalog, part: ContextPart) -> None:
             if stated is None:
                 parents[ref] = group
             elif stated.key != group.key:
-                cat.note(by_key[ref].ref(), f"Group {by_key[ref].name}: parent {stated.name}, but Group "
-                                            f"{group.name} lists it as a child; {stated.name} was used",
-                         subject=by_key[ref].name)
+                cat.note(
+                    by_key[ref].ref(),
+                    f"Group {by_key[ref].name}: parent {stated.name}, but Group "
+                    f"{group.name} lists it as a child; {stated.name} was used",
+                    subject=by_key[ref].name,
+                )
     members = _members(cat, by_key)
     users = cat.of_kind("user")
     teams = [g for g in groups if str(g.spec.get("type", "")).strip().lower() == "team"]
@@ -179,8 +199,11 @@ def _groups(cat: _Catalog, part: ContextPart) -> None:
     if without_members:
         names = ", ".join(g.name for g in without_members)
         why = "the catalog has no User entities" if not users else "no User is a member of them"
-        cat.note(without_members[0].ref(), f"Backstage teams with no members in the catalog ({why}): {names}; "
-                                           "their headcount was not derived")
+        cat.note(
+            without_members[0].ref(),
+            f"Backstage teams with no members in the catalog ({why}): {names}; "
+            "their headcount was not derived",
+        )
 
 
 def _members(cat: _Catalog, by_key: dict[tuple[str, str, str], _Entity]) -> dict[tuple, set[tuple]]:
@@ -203,8 +226,12 @@ def _members(cat: _Catalog, by_key: dict[tuple[str, str, str], _Entity]) -> dict
                 members.setdefault(group.key, set()).add(ref)
     for ref, names in missing.items():
         first = cat.entities[("user", *_user_key(cat, names[0]))]
-        cat.note(first.ref(), f"{len(names)} User(s) are members of {ref[2]}, which is no Group in the "
-                              "catalog; they were not counted", subject=ref[2])
+        cat.note(
+            first.ref(),
+            f"{len(names)} User(s) are members of {ref[2]}, which is no Group in the "
+            "catalog; they were not counted",
+            subject=ref[2],
+        )
     return members
 
 
@@ -220,14 +247,19 @@ def _user_key(cat: _Catalog, name: str) -> tuple[str, str]:
 
 def _services(cat: _Catalog, part: ContextPart) -> None:
     components = cat.of_kind("component")
-    services = [c for c in components if str(c.spec.get("type", "")).strip().lower() in SERVICE_TYPES]
+    services = [
+        c for c in components if str(c.spec.get("type", "")).strip().lower() in SERVICE_TYPES
+    ]
     services += cat.of_kind("resource")
     other = [c for c in components if c not in services]
     if other:
         kinds = sorted({str(c.spec.get("type", "no type")) for c in other})
-        cat.note(SourceRef(source=part.source), f"{len(other)} Components that are not services or websites "
-                                                f"({', '.join(kinds)}: {', '.join(c.name for c in other[:8])}) "
-                                                "were not read as services")
+        cat.note(
+            SourceRef(source=part.source),
+            f"{len(other)} Components that are not services or websites "
+            f"({', '.join(kinds)}: {', '.join(c.name for c in other[:8])}) "
+            "were not read as services",
+        )
     for kind in ("system", "domain", "location", "template"):
         found = cat.of_kind(kind)
         if found:
@@ -246,23 +278,35 @@ def _services(cat: _Catalog, part: ContextPart) -> None:
         _owner(cat, svc, group_keys, values)
         deps = _dependencies(cat, svc, providers)
         if deps:
-            values["depends_on"] = Derived(deps, svc.ref(), "dependsOn/consumesApis: " + ", ".join(deps))
+            values["depends_on"] = Derived(
+                deps, svc.ref(), "dependsOn/consumesApis: " + ", ".join(deps)
+            )
         tier = _tier(cat, svc)
         if tier is not None:
             values["tier"] = Derived(tier[0], svc.ref(), tier[1])
         else:
             untiered.append(svc.name)
-        extra = {"system": svc.spec.get("system"), "lifecycle": svc.spec.get("lifecycle"),
-                 "subcomponent_of": svc.spec.get("subcomponentOf")}
-        annotations = svc.metadata.get("annotations") if isinstance(svc.metadata.get("annotations"), dict) else {}
+        extra = {
+            "system": svc.spec.get("system"),
+            "lifecycle": svc.spec.get("lifecycle"),
+            "subcomponent_of": svc.spec.get("subcomponentOf"),
+        }
+        annotations = (
+            svc.metadata.get("annotations")
+            if isinstance(svc.metadata.get("annotations"), dict)
+            else {}
+        )
         if annotations.get("pagerduty.com/service-id"):
             extra["pagerduty_service_id"] = annotations["pagerduty.com/service-id"]
         for key, value in extra.items():
             if isinstance(value, (str, int, float)) and str(value).strip():
                 values[key] = Derived(str(value).strip(), svc.ref(), f"{key} {value}")
     if untiered:
-        cat.note(SourceRef(source=part.source), f"tier not stated (no tier label, annotation or tag) for "
-                                                f"{len(untiered)} catalog services: {', '.join(untiered)}")
+        cat.note(
+            SourceRef(source=part.source),
+            f"tier not stated (no tier label, annotation or tag) for "
+            f"{len(untiered)} catalog services: {', '.join(untiered)}",
+        )
 
 
 def _owner(cat: _Catalog, svc: _Entity, group_keys: set[tuple], values: dict[str, Derived]) -> None:
@@ -272,13 +316,20 @@ def _owner(cat: _Catalog, svc: _Entity, group_keys: set[tuple], values: dict[str
         cat.note(svc.ref(), f"{svc.kind} {svc.name} has no owner in the catalog", subject=svc.name)
         return
     if ref[0] == "user":
-        cat.note(svc.ref(), f"{svc.kind} {svc.name} is owned by a user, not a team; its owner team was left "
-                            "empty", subject=svc.name)
+        cat.note(
+            svc.ref(),
+            f"{svc.kind} {svc.name} is owned by a user, not a team; its owner team was left empty",
+            subject=svc.name,
+        )
         return
     name = cat.entities[ref].name if ref in group_keys else ref[2]
     if ref not in group_keys:
-        cat.note(svc.ref(), f"{svc.kind} {svc.name}: owner {written} names no Group in the catalog; the owner "
-                            f"was kept as written ({name})", subject=svc.name)
+        cat.note(
+            svc.ref(),
+            f"{svc.kind} {svc.name}: owner {written} names no Group in the catalog; the owner "
+            f"was kept as written ({name})",
+            subject=svc.name,
+        )
     values["owner_team"] = Derived(name, svc.ref(), f"owner {written}")
 
 
@@ -291,8 +342,12 @@ def _dependencies(cat: _Catalog, svc: _Entity, providers: dict[tuple, list[_Enti
         target = cat.entities.get(ref)
         name = target.name if target else ref[2]
         if target is None:
-            cat.note(svc.ref(), f"{svc.kind} {svc.name} depends on {written}, which is not in the catalog; "
-                                "the name was kept", subject=svc.name)
+            cat.note(
+                svc.ref(),
+                f"{svc.kind} {svc.name} depends on {written}, which is not in the catalog; "
+                "the name was kept",
+                subject=svc.name,
+            )
         deps.append(name)
     for written in _refs(svc.spec.get("consumesApis")):
         ref = parse_ref(written, "api", svc.namespace)
@@ -300,8 +355,12 @@ def _dependencies(cat: _Catalog, svc: _Entity, providers: dict[tuple, list[_Enti
             continue
         found = providers.get(ref, [])
         if not found:
-            cat.note(svc.ref(), f"{svc.kind} {svc.name} consumes the API {written}, which no component in the "
-                                "catalog provides; that dependency was not followed", subject=svc.name)
+            cat.note(
+                svc.ref(),
+                f"{svc.kind} {svc.name} consumes the API {written}, which no component in the "
+                "catalog provides; that dependency was not followed",
+                subject=svc.name,
+            )
         deps.extend(p.name for p in found)
     out: list[str] = []
     for dep in deps:
@@ -321,8 +380,11 @@ def _tier(cat: _Catalog, svc: _Entity) -> tuple[int, str] | None:
                 try:
                     tier = parse_tier(value)
                 except ParseError as exc:
-                    cat.note(svc.ref(), f"{svc.kind} {svc.name}: {place[:-1]} {key}: {exc}; no tier was taken",
-                             subject=svc.name)
+                    cat.note(
+                        svc.ref(),
+                        f"{svc.kind} {svc.name}: {place[:-1]} {key}: {exc}; no tier was taken",
+                        subject=svc.name,
+                    )
                     return None
                 if tier is not None:
                     return tier, f"{place[:-1]} {key}: {value}"

@@ -41,8 +41,11 @@ def context_files(path: Path, display: str) -> list[tuple[Path, str]]:
             file = Path(root) / name
             found.append((file, f"{base}/{file.relative_to(path).as_posix()}"))
             if len(found) > MAX_FILES:
-                raise InputError(f"has more than {MAX_FILES} YAML and JSON files; give the folder of the catalog "
-                                 "or the SLO files, not a whole disk", where=display)
+                raise InputError(
+                    f"has more than {MAX_FILES} YAML and JSON files; give the folder of the catalog "
+                    "or the SLO files, not a whole disk",
+                    where=display,
+                )
     return found
 
 
@@ -64,8 +67,11 @@ def _text(path: Path, display: str, limits: Limits) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"is not UTF-8 text (byte {exc.start + 1} is 0x{raw[exc.start]:02x})",
-                         where=display, hint="save it as UTF-8") from None
+        raise InputError(
+            f"is not UTF-8 text (byte {exc.start + 1} is 0x{raw[exc.start]:02x})",
+            where=display,
+            hint="save it as UTF-8",
+        ) from None
 
 
 def read_documents(path: Path, display: str, limits: Limits) -> list[Document]:
@@ -75,8 +81,11 @@ def read_documents(path: Path, display: str, limits: Limits) -> list[Document]:
         try:
             docs = [json.loads(text)]
         except json.JSONDecodeError as exc:
-            raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                             where=display, hint="save the response again, whole") from exc
+            raise InputError(
+                f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                where=display,
+                hint="save the response again, whole",
+            ) from exc
         except RecursionError as exc:
             raise InputError("is nested too deeply to be read", where=display) from exc
     else:
@@ -86,8 +95,10 @@ def read_documents(path: Path, display: str, limits: Limits) -> list[Document]:
         for entity in _entities(data):
             out.append(Document(display, len(out), entity))
     if len(out) > limits.max_rows:
-        raise InputError(f"has {len(out)} documents, over the limit of {limits.max_rows} set by [limits] max_rows",
-                         where=display)
+        raise InputError(
+            f"has {len(out)} documents, over the limit of {limits.max_rows} set by [limits] max_rows",
+            where=display,
+        )
     return out
 
 
@@ -95,10 +106,17 @@ def _entities(data: Any) -> list[Any]:
     """A document, or the entities of a list of them (`- apiVersion: ...`, or `kind: List`)."""
     if data is None:
         return []
-    if isinstance(data, list) and data and all(isinstance(x, dict) and "apiVersion" in x and "kind" in x
-                                               for x in data):
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(x, dict) and "apiVersion" in x and "kind" in x for x in data)
+    ):
         return list(data)
-    if isinstance(data, dict) and data.get("kind") == "List" and isinstance(data.get("items"), list):
+    if (
+        isinstance(data, dict)
+        and data.get("kind") == "List"
+        and isinstance(data.get("items"), list)
+    ):
         return [x for x in data["items"] if x is not None]
     return [data]
 
@@ -117,16 +135,22 @@ def _yaml_documents(text: str, display: str, limits: Limits) -> list[Any]:
             _check_expansion(node, display)
             docs.append(loader.construct_document(node))
             if len(docs) > limits.max_rows:
-                raise InputError(f"has more than {limits.max_rows} YAML documents, the limit set by "
-                                 "[limits] max_rows", where=display)
+                raise InputError(
+                    f"has more than {limits.max_rows} YAML documents, the limit set by "
+                    "[limits] max_rows",
+                    where=display,
+                )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise InputError(f"is not valid YAML ({at}{exc.problem or exc.context or 'unreadable'})",
-                         where=display) from None
+        raise InputError(
+            f"is not valid YAML ({at}{exc.problem or exc.context or 'unreadable'})", where=display
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"is not valid YAML ({str(exc).splitlines()[0] if str(exc) else 'unreadable'})",
-                         where=display) from None
+        raise InputError(
+            f"is not valid YAML ({str(exc).splitlines()[0] if str(exc) else 'unreadable'})",
+            where=display,
+        ) from None
     except RecursionError:
         raise InputError("is nested too deeply to be read", where=display) from None
     finally:
@@ -156,7 +180,9 @@ def _check_expansion(root: Any, display: str) -> None:
         if key in size:
             continue
         if key in on_path:
-            raise InputError("has a YAML alias that refers to itself; it cannot be read", where=display)
+            raise InputError(
+                "has a YAML alias that refers to itself; it cannot be read", where=display
+            )
         distinct += 1
         on_path.add(key)
         stack.append((node, True))
@@ -165,8 +191,11 @@ def _check_expansion(root: Any, display: str) -> None:
                 stack.append((child, False))
     expanded = size[id(root)]
     if expanded > max(MIN_EXPANDED, MAX_EXPANSION * distinct):
-        raise InputError(f"has YAML aliases that expand {distinct} values into {expanded}; such a file is "
-                         "refused (a 'billion laughs' file); write the values out", where=display)
+        raise InputError(
+            f"has YAML aliases that expand {distinct} values into {expanded}; such a file is "
+            "refused (a 'billion laughs' file); write the values out",
+            where=display,
+        )
 
 
 def _children(node: Any, yaml: Any) -> list[Any]:

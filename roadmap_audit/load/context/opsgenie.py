@@ -22,8 +22,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, PageTally, ReadContextLike, as_list, check_rows,
-                           derive_rotation, parse_instant, ref_id, ref_name, reference_instant, text)
+from .pager_common import (
+    Listed,
+    Notes,
+    Page,
+    PageTally,
+    ReadContextLike,
+    as_list,
+    check_rows,
+    derive_rotation,
+    parse_instant,
+    ref_id,
+    ref_name,
+    reference_instant,
+    text,
+)
 from .part import ContextPart
 
 
@@ -82,8 +95,12 @@ def _items(doc: dict[str, Any]) -> list[Any]:
 @dataclass
 class _Index:
     teams: dict[str, str] = field(default_factory=dict)  # id -> name
-    users: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id or username -> name, zone
-    services: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id -> name, team id
+    users: dict[str, tuple[str | None, str | None]] = field(
+        default_factory=dict
+    )  # id or username -> name, zone
+    services: dict[str, tuple[str | None, str | None]] = field(
+        default_factory=dict
+    )  # id -> name, team id
 
     def add(self, kind: str, items: list[Any], ctx: Any) -> None:
         for x in items:
@@ -93,7 +110,10 @@ class _Index:
             if kind in ("teams", "team") and xid:
                 self.teams[xid] = text(x.get("name"), ctx) or xid
             elif kind == "users":
-                entry = (text(x.get("fullName"), ctx) or text(x.get("username"), ctx), text(x.get("timeZone"), ctx))
+                entry = (
+                    text(x.get("fullName"), ctx) or text(x.get("username"), ctx),
+                    text(x.get("timeZone"), ctx),
+                )
                 for k in (xid, text(x.get("username"), ctx)):
                     if k:
                         self.users[k] = entry
@@ -109,8 +129,11 @@ class _Index:
         if tid and tid in self.teams:
             return self.teams[tid]
         if tid:
-            notes.add(f"team id {tid} is named by no teams list in the context (add the /v2/teams response); "
-                      "what refers to it counts for no team", key)
+            notes.add(
+                f"team id {tid} is named by no teams list in the context (add the /v2/teams response); "
+                "what refers to it counts for no team",
+                key,
+            )
         return None
 
 
@@ -139,15 +162,21 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
         check_rows(len(items), kind or "entries", source, ctx)
         paging = doc.get("paging") if isinstance(doc, dict) else None
         if isinstance(paging, dict) and paging.get("next"):
-            notes.add(f"this is one page of a longer list (the next is {text(paging.get('next'), ctx)}); only what "
-                      "it holds was read; save every page into the context folder", None)
+            notes.add(
+                f"this is one page of a longer list (the next is {text(paging.get('next'), ctx)}); only what "
+                "it holds was read; save every page into the context folder",
+                None,
+            )
         if kind in ("alerts", "incidents"):
             _read_events(part, items, kind, index, seen, ctx, notes, tally)
         elif kind == "schedules":
             _read_schedules(part, items, index, ctx, notes)
         elif kind == "rotations":
-            notes.add("a rotations list does not say whose schedule it is; not used (export the schedule: "
-                      "/v2/schedules/{id}?expand=rotation)", None)
+            notes.add(
+                "a rotations list does not say whose schedule it is; not used (export the schedule: "
+                "/v2/schedules/{id}?expand=rotation)",
+                None,
+            )
         elif kind in (None, "other"):
             notes.add("not an Opsgenie response this tool reads; not used", None)
         parts.append(part)
@@ -161,15 +190,25 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
 # ---------------------------------------------------------------- alerts and incidents
 
 
-def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, seen: set[tuple[str, str]],
-                 ctx: Any, notes: Notes, tally: PageTally) -> None:
+def _read_events(
+    part: ContextPart,
+    items: list[Any],
+    kind: str,
+    index: _Index,
+    seen: set[tuple[str, str]],
+    ctx: Any,
+    notes: Notes,
+    tally: PageTally,
+) -> None:
     noun = "Alert" if kind == "alerts" else "Incident"
     pages: list[Page] = []
     starts: list[dt.date] = []
     listed = Listed(ctx, "alert(s)" if kind == "alerts" else "incident(s)")
     for n, x in enumerate(items, start=1):
         if not isinstance(x, dict):
-            notes.add(f"entry {n} of the list is not an {noun.lower()}; not used", None, row_dropped=True)
+            notes.add(
+                f"entry {n} of the list is not an {noun.lower()}; not used", None, row_dropped=True
+            )
             continue
         xid = text(x.get("tinyId"), ctx) or text(x.get("id"), ctx)
         if not xid:
@@ -184,10 +223,16 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
         team = None
         refs: list[Any] = []
         if kind == "alerts":
-            refs = as_list(x.get("teams")) + ([x["ownerTeamId"]] if text(x.get("ownerTeamId"), ctx) else [])
+            refs = as_list(x.get("teams")) + (
+                [x["ownerTeamId"]] if text(x.get("ownerTeamId"), ctx) else []
+            )
         else:
             refs = [x["ownerTeam"]] if x.get("ownerTeam") else []
-        refs += [r for r in as_list(x.get("responders")) if isinstance(r, dict) and r.get("type") == "team"]
+        refs += [
+            r
+            for r in as_list(x.get("responders"))
+            if isinstance(r, dict) and r.get("type") == "team"
+        ]
         service = None
         for sid in as_list(x.get("impactedServices")):
             name, steam = index.services.get(text(sid, ctx) or "", (None, None))
@@ -199,8 +244,11 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
             if team:
                 break
         if team is None and not refs:
-            notes.add(f"{noun.lower()}s name no team (no teams, owner team or team responder); they are listed "
-                      "but count for no team's pages", key)
+            notes.add(
+                f"{noun.lower()}s name no team (no teams, owner team or team responder); they are listed "
+                "but count for no team's pages",
+                key,
+            )
         responders = []
         for r in as_list(x.get("responders")):
             if isinstance(r, dict) and r.get("type") == "user":
@@ -208,8 +256,11 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
                 if name:
                     responders.append(name)
         report = x.get("report") if isinstance(x.get("report"), dict) else {}
-        for who in (text(x.get("owner"), ctx), text(report.get("acknowledgedBy"), ctx),
-                    text(report.get("closedBy"), ctx)):
+        for who in (
+            text(x.get("owner"), ctx),
+            text(report.get("acknowledgedBy"), ctx),
+            text(report.get("closedBy"), ctx),
+        ):
             if who and who not in responders:
                 responders.append(who)
         created_raw = x.get("impactStartDate") or x.get("createdAt")
@@ -233,13 +284,24 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
             elif ended:
                 notes.add("ends before it starts; no duration", key)
         if listed.keep(started.date() if started else None):
-            part.incidents.append(Incident(
-                id=xid, service=service, team=team, severity=text(x.get("priority"), ctx),
-                started=started.date() if started else None, duration_minutes=minutes,
-                responders=responders, paged=True, ref=SourceRef(source=part.source, key=key)))
+            part.incidents.append(
+                Incident(
+                    id=xid,
+                    service=service,
+                    team=team,
+                    severity=text(x.get("priority"), ctx),
+                    started=started.date() if started else None,
+                    duration_minutes=minutes,
+                    responders=responders,
+                    paged=True,
+                    ref=SourceRef(source=part.source, key=key),
+                )
+            )
         if started is None:
             if not created_raw:
-                notes.add("has no creation time; listed without a start and not counted as a page", key)
+                notes.add(
+                    "has no creation time; listed without a start and not counted as a page", key
+                )
             continue
         starts.append(started.date())
         if team and kind == "alerts":
@@ -248,14 +310,19 @@ def _read_events(part: ContextPart, items: list[Any], kind: str, index: _Index, 
     if kind == "alerts":
         tally.add(part, notes, pages, starts)
     elif items:
-        notes.add("incidents are listed but not counted as pages (their alerts page; export /v2/alerts for "
-                  "pages per week)", None)
+        notes.add(
+            "incidents are listed but not counted as pages (their alerts page; export /v2/alerts for "
+            "pages per week)",
+            None,
+        )
 
 
 # ---------------------------------------------------------------- schedules
 
 
-def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any, notes: Notes) -> None:
+def _read_schedules(
+    part: ContextPart, items: list[Any], index: _Index, ctx: Any, notes: Notes
+) -> None:
     at, when = reference_instant(ctx)
     for n, s in enumerate(items, start=1):
         if not isinstance(s, dict):
@@ -269,8 +336,11 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
             continue
         rotations = s.get("rotations")
         if not isinstance(rotations, list):
-            notes.add("comes without its rotations, so its rotation size is unknown (export "
-                      "/v2/schedules/{id}?expand=rotation)", key)
+            notes.add(
+                "comes without its rotations, so its rotation size is unknown (export "
+                "/v2/schedules/{id}?expand=rotation)",
+                key,
+            )
             continue
         users: dict[str, str | None] = {}
         active: list[str] = []
@@ -283,7 +353,9 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
             try:
                 end = parse_instant(rot.get("endDate"))
             except ValueError as exc:
-                notes.add(f"the end of rotation {rname}: {exc}; the rotation is counted as active", key)
+                notes.add(
+                    f"the end of rotation {rname}: {exc}; the rotation is counted as active", key
+                )
                 end = None
             if end is not None and end <= at:
                 ended.append(f"{rname} (ended {end.date()})")
@@ -298,12 +370,18 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
                     uid = pid or uname
                     if not uid:
                         continue
-                    tz = index.users.get(pid or "", (None, None))[1] or index.users.get(uname or "", (None, None))[1]
+                    tz = (
+                        index.users.get(pid or "", (None, None))[1]
+                        or index.users.get(uname or "", (None, None))[1]
+                    )
                     if uid not in users or tz:
                         users[uid] = tz
                 elif ptype and ptype != "none":
-                    notes.add(f"rotation {rname} takes a {ptype} as a participant; its people are not "
-                              "counted", key)
+                    notes.add(
+                        f"rotation {rname} takes a {ptype} as a participant; its people are not "
+                        "counted",
+                        key,
+                    )
         if ended:
             notes.add(f"rotation(s) {', '.join(ended)} ended {when} and do not count", key)
         if not active:
@@ -314,4 +392,6 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
             if not s.get("ownerTeam"):
                 notes.add("has no owner team; its rotation counts for no team", key)
             continue
-        derive_rotation(part, team, key, users, active, "time zones from the users list", notes, unit="rotation")
+        derive_rotation(
+            part, team, key, users, active, "time zones from the users list", notes, unit="rotation"
+        )

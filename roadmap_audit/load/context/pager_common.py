@@ -15,7 +15,10 @@ from typing import Any, Protocol
 from ...config import Limits
 from ...errors import InputError
 from ...model import DataIssue, SourceRef
-from ..values import _MAX_YEAR, _MIN_YEAR  # the years a plan's dates may have, shared with the workbook reader
+from ..values import (  # the years a plan's dates may have, shared with the workbook reader
+    _MAX_YEAR,
+    _MIN_YEAR,
+)
 from .part import ContextPart, Derived
 
 
@@ -41,8 +44,11 @@ def check_rows(n: int, what: str, source: str, ctx: Any) -> None:
     """More entries than [limits] max_rows is exit 2, as for a sheet or a Jira export."""
     cap = limits_of(ctx).max_rows
     if n > cap:
-        raise InputError(f"has {n} {what}, more than the limit of {cap}", where=source,
-                         hint="raise [limits] max_rows or export a shorter period")
+        raise InputError(
+            f"has {n} {what}, more than the limit of {cap}",
+            where=source,
+            hint="raise [limits] max_rows or export a shorter period",
+        )
 
 
 def as_list(v: Any) -> list[Any]:
@@ -66,7 +72,9 @@ def text(v: Any, ctx: Any = None) -> str | None:
 def ref_name(v: Any, ctx: Any = None) -> str | None:
     """The name of a PagerDuty/Opsgenie reference object ({"summary"}, {"name"}) or a plain string."""
     if isinstance(v, dict):
-        return text(v.get("summary"), ctx) or text(v.get("name"), ctx) or text(v.get("username"), ctx)
+        return (
+            text(v.get("summary"), ctx) or text(v.get("name"), ctx) or text(v.get("username"), ctx)
+        )
     return text(v, ctx)
 
 
@@ -94,7 +102,7 @@ def parse_instant(v: Any, default_tz: dt.tzinfo | None = None) -> dt.datetime | 
     except ValueError:
         raise ValueError(f"'{v}' is not an ISO-8601 date and time") from None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=default_tz or dt.timezone.utc)
+        when = when.replace(tzinfo=default_tz or dt.UTC)
     if not _MIN_YEAR <= when.year <= _MAX_YEAR:
         raise ValueError(f"'{v}' has year {when.year}, outside {_MIN_YEAR}-{_MAX_YEAR}")
     return when
@@ -119,8 +127,15 @@ class Notes:
     source: str
     _by_cause: dict[str, list[Any]] = field(default_factory=dict)
 
-    def add(self, cause: str, key: str | None, subject: str | None = None, problem: str | None = None,
-            *, row_dropped: bool = False) -> None:
+    def add(
+        self,
+        cause: str,
+        key: str | None,
+        subject: str | None = None,
+        problem: str | None = None,
+        *,
+        row_dropped: bool = False,
+    ) -> None:
         entry = self._by_cause.get(cause)
         if entry is None:
             self._by_cause[cause] = [key, subject, problem or cause, row_dropped, 1, []]
@@ -135,8 +150,14 @@ class Notes:
                 shown = ", ".join([k for k in [key, *others] if k])
                 more = count - 1 - len(others)
                 problem += f" ({count} times: {shown}{f' and {more} more' if more > 0 else ''})"
-            part.issues.append(DataIssue(ref=SourceRef(source=self.source, key=key), problem=problem,
-                                         row_dropped=dropped, subject_id=subject))
+            part.issues.append(
+                DataIssue(
+                    ref=SourceRef(source=self.source, key=key),
+                    problem=problem,
+                    row_dropped=dropped,
+                    subject_id=subject,
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -180,7 +201,9 @@ class Listed:
         self.left_out = 0
 
     def keep(self, started: dt.date | None) -> bool:
-        if self.bounds is None or (started is not None and self.bounds[0] <= started < self.bounds[1]):
+        if self.bounds is None or (
+            started is not None and self.bounds[0] <= started < self.bounds[1]
+        ):
             return True
         self.left_out += 1
         return False
@@ -188,9 +211,12 @@ class Listed:
     def note(self, notes: Notes) -> None:
         if self.left_out and self.bounds:
             start, end = self.bounds
-            notes.add(f"{self.left_out} {self.noun} outside the {self.weeks} weeks before the quarter ({start} to "
-                      f"{end - dt.timedelta(days=1)}), or with no start, are not listed as incidents: the "
-                      "Incidents sheet holds the last quarter's", None)
+            notes.add(
+                f"{self.left_out} {self.noun} outside the {self.weeks} weeks before the quarter ({start} to "
+                f"{end - dt.timedelta(days=1)}), or with no start, are not listed as incidents: the "
+                "Incidents sheet holds the last quarter's",
+                None,
+            )
 
 
 @dataclass
@@ -203,7 +229,9 @@ class PageTally:
     starts: list[dt.date] = field(default_factory=list)
     holders: list[tuple[ContextPart, Notes]] = field(default_factory=list)
 
-    def add(self, part: ContextPart, notes: Notes, pages: list[Page], starts: list[dt.date]) -> None:
+    def add(
+        self, part: ContextPart, notes: Notes, pages: list[Page], starts: list[dt.date]
+    ) -> None:
         if starts:
             self.pages += pages
             self.starts += starts
@@ -212,12 +240,26 @@ class PageTally:
     def derive(self, ctx: Any) -> None:
         if self.holders:
             part, notes = self.holders[0]
-            derive_pages_per_week(part, self.pages, self.starts, ctx, self.what, notes,
-                                  files=[p.source for p, _ in self.holders])
+            derive_pages_per_week(
+                part,
+                self.pages,
+                self.starts,
+                ctx,
+                self.what,
+                notes,
+                files=[p.source for p, _ in self.holders],
+            )
 
 
-def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: list[dt.date], ctx: Any,
-                          what: str, notes: Notes, files: list[str] | None = None) -> None:
+def derive_pages_per_week(
+    part: ContextPart,
+    pages: list[Page],
+    every_start: list[dt.date],
+    ctx: Any,
+    what: str,
+    notes: Notes,
+    files: list[str] | None = None,
+) -> None:
     """team_values[team]["pages_per_week"] from the pages, over the window before the quarter.
 
     `every_start` holds the start of every event read (paged or not), to tell whether the data reaches
@@ -233,20 +275,29 @@ def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: lis
         weeks = float(weeks_n)
         how = f"before the quarter ({start.isoformat()} to {(end - dt.timedelta(days=1)).isoformat()})"
         if last < start or first >= end:
-            notes.add(f"no {what} falls in the {weeks_n} weeks before the quarter ({start} to "
-                      f"{end - dt.timedelta(days=1)}); the data runs from {first} to {last}, so no pages per week "
-                      "were derived from it", None)
+            notes.add(
+                f"no {what} falls in the {weeks_n} weeks before the quarter ({start} to "
+                f"{end - dt.timedelta(days=1)}); the data runs from {first} to {last}, so no pages per week "
+                "were derived from it",
+                None,
+            )
             return
         if first > start + dt.timedelta(days=7):
-            notes.add(f"the first of the {what} is on {first}, more than a week into the window that starts on "
-                      f"{start}; if the export begins there, pages per week are understated", None)
+            notes.add(
+                f"the first of the {what} is on {first}, more than a week into the window that starts on "
+                f"{start}; if the export begins there, pages per week are understated",
+                None,
+            )
     else:
         start, end = first, last + dt.timedelta(days=1)
         weeks = (end - start).days / 7
         if weeks < MIN_SPAN_WEEKS:
-            notes.add(f"the data spans {(end - start).days} day(s) ({first} to {last}) and no quarter start was "
-                      f"given; fewer than {MIN_SPAN_WEEKS} weeks is no weekly rate, so no pages per week were "
-                      "derived (give the quarter)", None)
+            notes.add(
+                f"the data spans {(end - start).days} day(s) ({first} to {last}) and no quarter start was "
+                f"given; fewer than {MIN_SPAN_WEEKS} weeks is no weekly rate, so no pages per week were "
+                "derived (give the quarter)",
+                None,
+            )
             return
         how = f"from {first.isoformat()} to {last.isoformat()} (the span of the data: no quarter start was given)"
     counted: dict[str, list[Page]] = {}
@@ -257,14 +308,20 @@ def derive_pages_per_week(part: ContextPart, pages: list[Page], every_start: lis
     for team in teams:
         inside = counted.get(team, [])
         services = sorted({p.service for p in inside if p.service})
-        key = (f"Service {services[0]} / Team {team}" if len(services) == 1 else
-               f"Services {', '.join(services)} / Team {team}" if services else f"Team {team}")
+        key = (
+            f"Service {services[0]} / Team {team}"
+            if len(services) == 1
+            else f"Services {', '.join(services)} / Team {team}"
+            if services
+            else f"Team {team}"
+        )
         value = round(len(inside) / weeks, 2)
         note = f"{len(inside)} {what} over {_fmt_weeks(weeks)} {how}"
         if files and len(files) > 1:
             note += f", read across {len(files)} files ({', '.join(files)})"
         part.team_values.setdefault(team, {})["pages_per_week"] = Derived(
-            value, SourceRef(source=part.source, key=key), note)
+            value, SourceRef(source=part.source, key=key), note
+        )
 
 
 def _people(n: int) -> str:
@@ -277,13 +334,23 @@ def reference_instant(ctx: Any) -> tuple[dt.datetime, str]:
     if isinstance(start, dt.datetime):
         start = start.date()
     if isinstance(start, dt.date):
-        return dt.datetime.combine(start, dt.time(), dt.timezone.utc), f"before the quarter starts ({start})"
-    now = dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.combine(start, dt.time(), dt.UTC), f"before the quarter starts ({start})"
+    now = dt.datetime.now(dt.UTC)
     return now, f"before today ({now.date()}; no quarter start was given)"
 
 
-def derive_rotation(part: ContextPart, team: str, key: str, users: dict[str, str | None], layer_names: list[str],
-                    how_zone: str, notes: Notes, *, link: str | None = None, unit: str = "layer") -> None:
+def derive_rotation(
+    part: ContextPart,
+    team: str,
+    key: str,
+    users: dict[str, str | None],
+    layer_names: list[str],
+    how_zone: str,
+    notes: Notes,
+    *,
+    link: str | None = None,
+    unit: str = "layer",
+) -> None:
     """team_values[team]["oncall_rotation"] (distinct users) and, when every user's time zone is known,
     ["oncall_sites"] (distinct time zones). A team with several schedules gets the larger rotation."""
     ref = SourceRef(source=part.source, key=key)
@@ -295,20 +362,34 @@ def derive_rotation(part: ContextPart, team: str, key: str, users: dict[str, str
         rot_note += f" (team: {link})"
     old = values.get("oncall_rotation")
     if old is not None and old.value >= size:
-        notes.add(f"team {team} has more than one schedule; the largest rotation ({old.value:g}, "
-                  f"{old.ref.key}) is used", key, team)
+        notes.add(
+            f"team {team} has more than one schedule; the largest rotation ({old.value:g}, "
+            f"{old.ref.key}) is used",
+            key,
+            team,
+        )
         return
     if old is not None:
-        notes.add(f"team {team} has more than one schedule; the largest rotation ({size}, {key}) is used",
-                  key, team)
+        notes.add(
+            f"team {team} has more than one schedule; the largest rotation ({size}, {key}) is used",
+            key,
+            team,
+        )
         values.pop("oncall_sites", None)
     values["oncall_rotation"] = Derived(size, ref, rot_note)
     zones = {z for z in users.values() if z}
     unknown = sum(1 for z in users.values() if not z)
     if size and not unknown:
         values["oncall_sites"] = Derived(
-            len(zones), ref, f"{len(zones)} distinct time zone(s) of the {_people(size)} in the rotation "
-            f"({', '.join(sorted(zones))}; {how_zone})")
+            len(zones),
+            ref,
+            f"{len(zones)} distinct time zone(s) of the {_people(size)} in the rotation "
+            f"({', '.join(sorted(zones))}; {how_zone})",
+        )
     elif size:  # people are counted, never named, in notes: --redact-people cannot know these names
-        notes.add(f"on-call sites of team {team} not derived: {unknown} of the {size} rotation member(s) have no "
-                  "time zone in the export (add the users list)", key, team)
+        notes.add(
+            f"on-call sites of team {team} not derived: {unknown} of the {size} rotation member(s) have no "
+            "time zone in the export (add the users list)",
+            key,
+            team,
+        )

@@ -28,17 +28,61 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Incident, SourceRef
-from .pager_common import (Listed, Notes, Page, PageTally, ReadContextLike, as_list, check_rows,
-                           derive_rotation, parse_instant, ref_id, ref_name, reference_instant, text, zone)
+from .pager_common import (
+    Listed,
+    Notes,
+    Page,
+    PageTally,
+    ReadContextLike,
+    as_list,
+    check_rows,
+    derive_rotation,
+    parse_instant,
+    ref_id,
+    ref_name,
+    reference_instant,
+    text,
+    zone,
+)
 from .part import ContextPart
 
-_LISTS = ("incidents", "schedules", "escalation_policies", "services", "teams", "users", "members", "oncalls")
-_SINGLE = {"incident": "incidents", "schedule": "schedules", "escalation_policy": "escalation_policies",
-           "service": "services", "team": "teams", "user": "users"}
-_TYPES = {"incidents": ("incident",), "schedules": ("schedule",), "escalation_policies": ("escalation_policy",),
-          "services": ("service",), "teams": ("team",), "users": ("user",), "oncalls": ()}
-_ANALYTICS_FIELDS = frozenset({"seconds_to_resolve", "service_name", "escalation_policy_id", "team_name",
-                               "assigned_user_names", "engaged_seconds"})
+_LISTS = (
+    "incidents",
+    "schedules",
+    "escalation_policies",
+    "services",
+    "teams",
+    "users",
+    "members",
+    "oncalls",
+)
+_SINGLE = {
+    "incident": "incidents",
+    "schedule": "schedules",
+    "escalation_policy": "escalation_policies",
+    "service": "services",
+    "team": "teams",
+    "user": "users",
+}
+_TYPES = {
+    "incidents": ("incident",),
+    "schedules": ("schedule",),
+    "escalation_policies": ("escalation_policy",),
+    "services": ("service",),
+    "teams": ("team",),
+    "users": ("user",),
+    "oncalls": (),
+}
+_ANALYTICS_FIELDS = frozenset(
+    {
+        "seconds_to_resolve",
+        "service_name",
+        "escalation_policy_id",
+        "team_name",
+        "assigned_user_names",
+        "engaged_seconds",
+    }
+)
 
 
 def _sample(items: list[Any]) -> list[dict[str, Any]]:
@@ -60,8 +104,11 @@ def _kind(doc: Any) -> str | None:
                 return key
             continue
         if key == "members":
-            if sample and all(isinstance(x.get("user"), dict) for x in sample) and any(
-                    str(x["user"].get("type", "")).startswith("user") for x in sample):
+            if (
+                sample
+                and all(isinstance(x.get("user"), dict) for x in sample)
+                and any(str(x["user"].get("type", "")).startswith("user") for x in sample)
+            ):
                 return key
             continue
         if key == "oncalls":
@@ -77,8 +124,10 @@ def _kind(doc: Any) -> str | None:
             return key
     for key, kind in _SINGLE.items():
         one = doc.get(key)
-        if isinstance(one, dict) and (one.get("type") in (key, f"{key}_reference") or
-                                      (key == "incident" and "incident_number" in one)):
+        if isinstance(one, dict) and (
+            one.get("type") in (key, f"{key}_reference")
+            or (key == "incident" and "incident_number" in one)
+        ):
             return kind
     data = doc.get("data")
     if isinstance(data, list):
@@ -121,8 +170,12 @@ class _Index:
     """What all the files of a run say about teams, services, escalation policies and users, by id."""
 
     teams: dict[str, str] = field(default_factory=dict)  # id -> name
-    services: dict[str, tuple[str | None, list[str], str | None]] = field(default_factory=dict)  # name, teams, EP
-    policies: dict[str, tuple[str | None, list[str], list[str]]] = field(default_factory=dict)  # name, teams, schedules
+    services: dict[str, tuple[str | None, list[str], str | None]] = field(
+        default_factory=dict
+    )  # name, teams, EP
+    policies: dict[str, tuple[str | None, list[str], list[str]]] = field(
+        default_factory=dict
+    )  # name, teams, schedules
     users: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # name, time zone
 
     def team_name(self, ref: Any, ctx: Any) -> str | None:
@@ -145,29 +198,43 @@ class _Index:
             if kind == "teams" and xid:
                 self.teams[xid] = ref_name(x, ctx) or xid
             elif kind == "users" and xid:
-                self.users[xid] = (text(x.get("name"), ctx) or ref_name(x, ctx), text(x.get("time_zone"), ctx))
+                self.users[xid] = (
+                    text(x.get("name"), ctx) or ref_name(x, ctx),
+                    text(x.get("time_zone"), ctx),
+                )
         # teams first, so the names of services' and policies' team references resolve in any file order
         for x in items:
             if not isinstance(x, dict):
                 continue
             xid = ref_id(x, ctx)
             if kind == "services" and xid:
-                self.services[xid] = (text(x.get("name"), ctx) or ref_name(x, ctx),
-                                      self.team_names(x.get("teams"), ctx), ref_id(x.get("escalation_policy"), ctx))
+                self.services[xid] = (
+                    text(x.get("name"), ctx) or ref_name(x, ctx),
+                    self.team_names(x.get("teams"), ctx),
+                    ref_id(x.get("escalation_policy"), ctx),
+                )
             elif kind == "escalation_policies" and xid:
                 schedules = []
                 for rule in as_list(x.get("escalation_rules")):
                     for target in as_list(rule.get("targets") if isinstance(rule, dict) else None):
-                        if isinstance(target, dict) and str(target.get("type", "")).startswith("schedule"):
+                        if isinstance(target, dict) and str(target.get("type", "")).startswith(
+                            "schedule"
+                        ):
                             sid = ref_id(target, ctx)
                             if sid:
                                 schedules.append(sid)
                         if isinstance(target, dict) and str(target.get("type", "")) == "user":
                             uid = ref_id(target, ctx)  # a user object in full (include[]=targets)
                             if uid and uid not in self.users:
-                                self.users[uid] = (ref_name(target, ctx), text(target.get("time_zone"), ctx))
-                self.policies[xid] = (text(x.get("name"), ctx) or ref_name(x, ctx),
-                                      self.team_names(x.get("teams"), ctx), schedules)
+                                self.users[uid] = (
+                                    ref_name(target, ctx),
+                                    text(target.get("time_zone"), ctx),
+                                )
+                self.policies[xid] = (
+                    text(x.get("name"), ctx) or ref_name(x, ctx),
+                    self.team_names(x.get("teams"), ctx),
+                    schedules,
+                )
 
     def policy_teams(self, policy_ids: list[str]) -> tuple[list[str], str]:
         """Teams of escalation policies, directly or through the services that use them, and how."""
@@ -219,11 +286,17 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
             elif kind == "schedules":
                 _read_schedules(part, items, index, ctx, notes)
             elif kind == "members":
-                notes.add("a team's members list does not say which team it is; not used (the users list "
-                          "gives each user's teams)", None)
+                notes.add(
+                    "a team's members list does not say which team it is; not used (the users list "
+                    "gives each user's teams)",
+                    None,
+                )
             elif kind == "oncalls":
-                notes.add("an on-call list says who is on call now, not who is in the rotation; not used "
-                          "(export /schedules?include[]=schedule_layers)", None)
+                notes.add(
+                    "an on-call list says who is on call now, not who is in the rotation; not used "
+                    "(export /schedules?include[]=schedule_layers)",
+                    None,
+                )
         parts.append(part)
         all_notes.append(notes)
     tally.derive(ctx)
@@ -234,10 +307,18 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
 
 def _paging_note(doc: dict[str, Any], kind: str, notes: Notes) -> None:
     if doc.get("more") is True:
-        where = (f"offset {doc.get('offset')}, limit {doc.get('limit')}" if "offset" in doc
-                 else f"after {doc.get('last')}" if doc.get("last") else "")
-        notes.add(f"this is one page of a longer {kind.replace('_', ' ')} list ({where}{', ' if where else ''}"
-                  "more: true); only what it holds was read; save every page into the context folder", None)
+        where = (
+            f"offset {doc.get('offset')}, limit {doc.get('limit')}"
+            if "offset" in doc
+            else f"after {doc.get('last')}"
+            if doc.get("last")
+            else ""
+        )
+        notes.add(
+            f"this is one page of a longer {kind.replace('_', ' ')} list ({where}{', ' if where else ''}"
+            "more: true); only what it holds was read; save every page into the context folder",
+            None,
+        )
 
 
 # ---------------------------------------------------------------- incidents
@@ -251,8 +332,17 @@ def _when(v: Any, tz: dt.tzinfo | None, what: str, key: str, notes: Notes) -> dt
         return None
 
 
-def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[str, Any], index: _Index,
-                    seen: set[str], ctx: Any, notes: Notes, tally: PageTally) -> None:
+def _read_incidents(
+    part: ContextPart,
+    items: list[Any],
+    kind: str,
+    doc: dict[str, Any],
+    index: _Index,
+    seen: set[str],
+    ctx: Any,
+    notes: Notes,
+    tally: PageTally,
+) -> None:
     tz = zone(doc.get("time_zone")) if kind == "analytics" else None
     pages: list[Page] = []
     starts: list[dt.date] = []
@@ -265,8 +355,11 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
         number = text(x.get("incident_number"), ctx)
         iid = text(x.get("id"), ctx) or (f"#{number}" if number else None)
         if not iid:
-            notes.add(f"entry {n} has neither an id nor an incident number; not used", None,
-                      row_dropped=True)
+            notes.add(
+                f"entry {n} has neither an id nor an incident number; not used",
+                None,
+                row_dropped=True,
+            )
             continue
         key = f"Incident {iid}"
         if iid in seen:
@@ -276,13 +369,24 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
         if kind == "analytics":
             service = text(x.get("service_name"), ctx) or text(x.get("service_id"), ctx)
             sid = text(x.get("service_id"), ctx)
-            own_teams = [t for t in [text(x.get("team_name"), ctx) or
-                                     index.teams.get(text(x.get("team_id"), ctx) or "")] if t]
+            own_teams = [
+                t
+                for t in [
+                    text(x.get("team_name"), ctx)
+                    or index.teams.get(text(x.get("team_id"), ctx) or "")
+                ]
+                if t
+            ]
             policy = text(x.get("escalation_policy_id"), ctx)
-            severity = text(x.get("priority_name"), ctx) or ("major" if x.get("major") is True else None) \
+            severity = (
+                text(x.get("priority_name"), ctx)
+                or ("major" if x.get("major") is True else None)
                 or text(x.get("urgency"), ctx)
+            )
             created_raw, resolved_raw = x.get("created_at"), x.get("resolved_at")
-            responders = _names(x.get("assigned_user_names"), ctx) + _names(x.get("acknowledged_user_names"), ctx)
+            responders = _names(x.get("assigned_user_names"), ctx) + _names(
+                x.get("acknowledged_user_names"), ctx
+            )
         else:
             svc = x.get("service")
             sid = ref_id(svc, ctx)
@@ -292,7 +396,9 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
             prio = x.get("priority")
             severity = ref_name(prio, ctx) if isinstance(prio, dict) else text(prio, ctx)
             severity = severity or text(x.get("urgency"), ctx)
-            created_raw = x.get("created_at") if "created_at" in x else x.get("created_on")  # v2, v1
+            created_raw = (
+                x.get("created_at") if "created_at" in x else x.get("created_on")
+            )  # v2, v1
             resolved_raw = x.get("resolved_at")
             status = text(x.get("status"), ctx)
             if not resolved_raw and status == "resolved":
@@ -311,31 +417,55 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
         responders = list(dict.fromkeys(r for r in responders if r))
         team = _incident_team(own_teams, sid, policy, index)
         if len(own_teams) > 1:
-            notes.add(f"an incident names {len(own_teams)} teams ({', '.join(own_teams)}); it is counted for "
-                      f"the first, {own_teams[0]}", key, own_teams[0])
+            notes.add(
+                f"an incident names {len(own_teams)} teams ({', '.join(own_teams)}); it is counted for "
+                f"the first, {own_teams[0]}",
+                key,
+                own_teams[0],
+            )
         if team is None:
-            cause = (f"incidents of service {service} name no team, and no team is linked to the service or its "
-                     "escalation policy in the context (add the /services?include[]=teams response, or "
-                     "/teams); they are listed but count for no team's pages" if service else
-                     "incidents name neither a service nor a team; they are listed but count for no team's pages")
+            cause = (
+                f"incidents of service {service} name no team, and no team is linked to the service or its "
+                "escalation policy in the context (add the /services?include[]=teams response, or "
+                "/teams); they are listed but count for no team's pages"
+                if service
+                else "incidents name neither a service nor a team; they are listed but count for no team's pages"
+            )
             notes.add(cause, key, service)
         started = _when(created_raw, tz, "the start", key, notes)
         resolved = _when(resolved_raw, tz, "the resolution", key, notes)
         minutes = None
-        if kind == "analytics" and isinstance(x.get("seconds_to_resolve"), int | float) \
-                and not isinstance(x.get("seconds_to_resolve"), bool) and x["seconds_to_resolve"] >= 0:
+        if (
+            kind == "analytics"
+            and isinstance(x.get("seconds_to_resolve"), int | float)
+            and not isinstance(x.get("seconds_to_resolve"), bool)
+            and x["seconds_to_resolve"] >= 0
+        ):
             minutes = round(x["seconds_to_resolve"] / 60, 1)
         elif started and resolved:
             if resolved < started:
-                notes.add(f"resolved ({resolved_raw}) before it was created ({created_raw}); no duration", key)
+                notes.add(
+                    f"resolved ({resolved_raw}) before it was created ({created_raw}); no duration",
+                    key,
+                )
             else:
                 minutes = round((resolved - started).total_seconds() / 60, 1)
         if started is None and created_raw in (None, ""):
             notes.add("has no creation time; listed without a start and not counted as a page", key)
         if listed.keep(started.date() if started else None):
-            part.incidents.append(Incident(
-                id=iid, service=service, team=team, severity=severity, started=started.date() if started else None,
-                duration_minutes=minutes, responders=responders, paged=True, ref=SourceRef(source=part.source, key=key)))
+            part.incidents.append(
+                Incident(
+                    id=iid,
+                    service=service,
+                    team=team,
+                    severity=severity,
+                    started=started.date() if started else None,
+                    duration_minutes=minutes,
+                    responders=responders,
+                    paged=True,
+                    ref=SourceRef(source=part.source, key=key),
+                )
+            )
         if started is None:
             continue
         starts.append(started.date())
@@ -351,7 +481,9 @@ def _read_incidents(part: ContextPart, items: list[Any], kind: str, doc: dict[st
     tally.add(part, notes, pages, starts)
 
 
-def _incident_team(own: list[str], service_id: str | None, policy: str | None, index: _Index) -> str | None:
+def _incident_team(
+    own: list[str], service_id: str | None, policy: str | None, index: _Index
+) -> str | None:
     """The incident's own team, else its service's, else its escalation policy's."""
     if own:
         return own[0]
@@ -370,7 +502,9 @@ def _incident_team(own: list[str], service_id: str | None, policy: str | None, i
 # ---------------------------------------------------------------- schedules
 
 
-def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any, notes: Notes) -> None:
+def _read_schedules(
+    part: ContextPart, items: list[Any], index: _Index, ctx: Any, notes: Notes
+) -> None:
     at, when = reference_instant(ctx)
     for n, s in enumerate(items, start=1):
         if not isinstance(s, dict):
@@ -381,8 +515,11 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
         key = f"Schedule {sid}" + (f" {name}" if name and name != sid else "")
         layers = s.get("schedule_layers")
         if not isinstance(layers, list):
-            notes.add("comes without its layers, so its rotation is unknown (export "
-                      "/schedules?include[]=schedule_layers)", key)
+            notes.add(
+                "comes without its layers, so its rotation is unknown (export "
+                "/schedules?include[]=schedule_layers)",
+                key,
+            )
             continue
         users: dict[str, str | None] = {}
         active: list[str] = []
@@ -418,15 +555,34 @@ def _read_schedules(part: ContextPart, items: list[Any], index: _Index, ctx: Any
         teams = index.team_names(s.get("teams"), ctx)
         how = "the schedule's team"
         if not teams:
-            policies = [p for p in (ref_id(e, ctx) for e in as_list(s.get("escalation_policies"))) if p]
-            policies += [pid for pid, (_, _, scheds) in index.policies.items() if sid in scheds and pid not in policies]
+            policies = [
+                p for p in (ref_id(e, ctx) for e in as_list(s.get("escalation_policies"))) if p
+            ]
+            policies += [
+                pid
+                for pid, (_, _, scheds) in index.policies.items()
+                if sid in scheds and pid not in policies
+            ]
             teams, how = index.policy_teams(policies)
         if not teams:
-            notes.add("names no team, and no escalation policy or service in the context links it to one; "
-                      "its rotation counts for no team", key)
+            notes.add(
+                "names no team, and no escalation policy or service in the context links it to one; "
+                "its rotation counts for no team",
+                key,
+            )
             continue
         if len(teams) > 1:
-            notes.add(f"belongs to {len(teams)} teams ({', '.join(teams)}); each gets its rotation", key)
+            notes.add(
+                f"belongs to {len(teams)} teams ({', '.join(teams)}); each gets its rotation", key
+            )
         for team in teams:
-            derive_rotation(part, team, key, users, active, "time zones from the users list", notes,
-                            link=None if how == "the schedule's team" else how)
+            derive_rotation(
+                part,
+                team,
+                key,
+                users,
+                active,
+                "time zones from the users list",
+                notes,
+                link=None if how == "the schedule's team" else how,
+            )

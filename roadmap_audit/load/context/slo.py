@@ -21,14 +21,45 @@ from ..values import ParseError, normalize_name, parse_number, parse_tier
 from .part import ContextPart, Derived, Document, ReadContext, as_documents
 
 KIND = "SLO specification"
-SLOTH_DEFAULT_DAYS = 30.0  # Sloth's documented default SLO period ("30d"), used when a spec states none
+SLOTH_DEFAULT_DAYS = (
+    30.0  # Sloth's documented default SLO period ("30d"), used when a spec states none
+)
 _OPENSLO_UNITS = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0, "M": 30.0, "Q": 91.0, "Y": 365.0}
-_PROM_UNITS = {"ms": 1 / 86_400_000, "s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0, "y": 365.0}
-_V1ALPHA_UNITS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0,
-                  "month": 30.0, "quarter": 91.0, "year": 365.0}
+_PROM_UNITS = {
+    "ms": 1 / 86_400_000,
+    "s": 1 / 86400,
+    "m": 1 / 1440,
+    "h": 1 / 24,
+    "d": 1.0,
+    "w": 7.0,
+    "y": 365.0,
+}
+_V1ALPHA_UNITS = {
+    "second": 1 / 86400,
+    "minute": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "month": 30.0,
+    "quarter": 91.0,
+    "year": 365.0,
+}
 # words in an indicator that name no query: what kind of source, its name, how to read it
-_NOT_A_QUERY = frozenset({"type", "metricsourceref", "displayname", "name", "description", "source",
-                          "querytype", "rawtype", "counter", "incremental", "good_below_threshold"})
+_NOT_A_QUERY = frozenset(
+    {
+        "type",
+        "metricsourceref",
+        "displayname",
+        "name",
+        "description",
+        "source",
+        "querytype",
+        "rawtype",
+        "counter",
+        "incremental",
+        "good_below_threshold",
+    }
+)
 
 
 _NOT_A_QUERY_KEYS = frozenset(normalize_name(k) for k in _NOT_A_QUERY)
@@ -47,7 +78,9 @@ def _format(data: Any) -> str | None:
         return "openslo"
     if api.startswith("sloth.slok.dev/") and kind == "PrometheusServiceLevel":
         return "sloth"
-    if str(data.get("version", "")).startswith("prometheus/") and isinstance(data.get("slos"), list):
+    if str(data.get("version", "")).startswith("prometheus/") and isinstance(
+        data.get("slos"), list
+    ):
         return "sloth"
     if api.startswith("pyrra.dev/") and kind == "ServiceLevelObjective":
         return "pyrra"
@@ -82,8 +115,11 @@ def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart
     except ValueError:
         source = sources[0]
     part = ContextPart(source=source, kind="slo")
-    slis = {str(_meta(d.data).get("name")): d for d in ctx.documents or docs
-            if _format(d.data) == "openslo" and d.data.get("kind") == "SLI"}
+    slis = {
+        str(_meta(d.data).get("name")): d
+        for d in ctx.documents or docs
+        if _format(d.data) == "openslo" and d.data.get("kind") == "SLI"
+    }
     slos: list[_Slo] = []
     for doc in docs:
         fmt = _format(doc.data)
@@ -93,16 +129,32 @@ def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart
     unnamed = [i for i in part.issues if i.problem == _UNNAMED]
     if len(unnamed) > 1:  # one note for them all, naming each
         part.issues = [i for i in part.issues if i.problem != _UNNAMED]
-        part.issues.append(DataIssue(ref=SourceRef(source=source), problem=(
-            f"{len(unnamed)} Pyrra SLOs state no service (no service or app label); each is listed under its own "
-            f"name: {', '.join(str(i.subject_id) for i in unnamed)}")))
+        part.issues.append(
+            DataIssue(
+                ref=SourceRef(source=source),
+                problem=(
+                    f"{len(unnamed)} Pyrra SLOs state no service (no service or app label); each is listed under its own "
+                    f"name: {', '.join(str(i.subject_id) for i in unnamed)}"
+                ),
+            )
+        )
     elif unnamed:
-        part.issues = [i.model_copy(update={"problem": f"Pyrra SLO {i.subject_id} {_UNNAMED[10:]}"})
-                       if i.problem == _UNNAMED else i for i in part.issues]
+        part.issues = [
+            i.model_copy(update={"problem": f"Pyrra SLO {i.subject_id} {_UNNAMED[10:]}"})
+            if i.problem == _UNNAMED
+            else i
+            for i in part.issues
+        ]
     if not slos:
-        part.issues.append(DataIssue(ref=SourceRef(source=source), problem=(
-            "SLO files: no SLO with a service was found (service definitions, SLIs, alert policies or a shared "
-            "config only); nothing was taken from them")))
+        part.issues.append(
+            DataIssue(
+                ref=SourceRef(source=source),
+                problem=(
+                    "SLO files: no SLO with a service was found (service definitions, SLIs, alert policies or a shared "
+                    "config only); nothing was taken from them"
+                ),
+            )
+        )
     _per_service(slos, part)
     return [part]
 
@@ -117,7 +169,9 @@ def _spec(data: dict[str, Any]) -> dict[str, Any]:
     return spec if isinstance(spec, dict) else {}
 
 
-def _note(issues: list[DataIssue], ref: SourceRef, problem: str, subject: str | None = None) -> None:
+def _note(
+    issues: list[DataIssue], ref: SourceRef, problem: str, subject: str | None = None
+) -> None:
     issues.append(DataIssue(ref=ref, problem=problem, subject_id=subject))
 
 
@@ -185,15 +239,24 @@ def _duration(text: Any, units: dict[str, float]) -> float | None:
     return float(match[1]) * units[match[2]]
 
 
-def _window_note(slo_name: str, text: str, days: float | None, issues: list[DataIssue], ref: SourceRef,
-                 fmt: str) -> float | None:
+def _window_note(
+    slo_name: str, text: str, days: float | None, issues: list[DataIssue], ref: SourceRef, fmt: str
+) -> float | None:
     if days is None:
-        _note(issues, ref, f"SLO {slo_name}: window '{text}' could not be read; no error budget was derived")
+        _note(
+            issues,
+            ref,
+            f"SLO {slo_name}: window '{text}' could not be read; no error budget was derived",
+        )
         return None
     if days < 1:
         hint = " (in OpenSLO, m is minutes; a month is M)" if fmt == "openslo" else ""
-        _note(issues, ref, f"SLO {slo_name}: window {text} is under a day{hint}; it was not used and no error "
-                           "budget was derived")
+        _note(
+            issues,
+            ref,
+            f"SLO {slo_name}: window {text} is under a day{hint}; it was not used and no error "
+            "budget was derived",
+        )
         return None
     return days
 
@@ -212,14 +275,28 @@ def _openslo(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) 
     if not isinstance(service, str) or not service.strip():
         _note(issues, ref, f"SLO {name} names no service; it was not used")
         return []
-    targets = [(_share(o.get("target"), False), o) for o in spec.get("objectives") or [] if isinstance(o, dict)]
+    targets = [
+        (_share(o.get("target"), False), o)
+        for o in spec.get("objectives") or []
+        if isinstance(o, dict)
+    ]
     good = [t for t, _ in targets if t is not None]
     if targets and not good:
-        _note(issues, ref, f"SLO {name}: no objective has a target between 0 and 1; no target was taken", service)
+        _note(
+            issues,
+            ref,
+            f"SLO {name}: no objective has a target between 0 and 1; no target was taken",
+            service,
+        )
     target = max(good) if good else None
     if len(set(good)) > 1:
-        _note(issues, ref, f"SLO {name} has {len(good)} objectives ({', '.join(pct(t) for t in good)}); "
-                           f"the highest, {pct(target)}, was taken", service)
+        _note(
+            issues,
+            ref,
+            f"SLO {name} has {len(good)} objectives ({', '.join(pct(t) for t in good)}); "
+            f"the highest, {pct(target)}, was taken",
+            service,
+        )
     # window: v1 timeWindow[].duration, v1alpha timeWindows[].unit/count
     days, text = None, "not stated"
     if isinstance(spec.get("timeWindow"), list) and spec["timeWindow"]:
@@ -231,8 +308,14 @@ def _openslo(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) 
         unit, count = str(first.get("unit", "")).lower(), first.get("count")
         text = f"{count} {unit}"
         raw = _V1ALPHA_UNITS.get(unit)
-        days = _window_note(name, text, raw * float(count) if raw and isinstance(count, (int, float)) else None,
-                            issues, ref, "openslo")
+        days = _window_note(
+            name,
+            text,
+            raw * float(count) if raw and isinstance(count, (int, float)) else None,
+            issues,
+            ref,
+            "openslo",
+        )
     # measured: an inline indicator, an indicatorRef to an SLI, or (v1alpha) objectives' ratioMetrics
     measured: bool | None
     if isinstance(spec.get("indicator"), dict):
@@ -241,14 +324,32 @@ def _openslo(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) 
         sli = slis.get(str(spec["indicatorRef"]))
         if sli is None:
             measured = None
-            _note(issues, ref, f"SLO {name}: its indicatorRef {spec['indicatorRef']} is no SLI in the files given; "
-                               "whether it is measured is not known", service)
+            _note(
+                issues,
+                ref,
+                f"SLO {name}: its indicatorRef {spec['indicatorRef']} is no SLI in the files given; "
+                "whether it is measured is not known",
+                service,
+            )
         else:
             measured = _has_query(_spec(sli.data))
     else:
         measured = any(_has_query(o.get("ratioMetrics")) for _, o in targets)
     owner = _label(meta.get("labels"), "team", "owner")
-    return [_Slo(service.strip(), name, "OpenSLO", target, days, text, measured, ref, owner, _tier(meta.get("labels")))]
+    return [
+        _Slo(
+            service.strip(),
+            name,
+            "OpenSLO",
+            target,
+            days,
+            text,
+            measured,
+            ref,
+            owner,
+            _tier(meta.get("labels")),
+        )
+    ]
 
 
 def _sloth(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) -> list[_Slo]:
@@ -268,13 +369,29 @@ def _sloth(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) ->
         ref = SourceRef(source=doc.source, key=f"Sloth SLO {service}/{name}")
         target = _share(slo.get("objective"), True)
         if target is None:
-            _note(issues, ref, f"SLO {name}: objective {slo.get('objective')!r} is not a percentage below 100; "
-                               "no target was taken", service)
+            _note(
+                issues,
+                ref,
+                f"SLO {name}: objective {slo.get('objective')!r} is not a percentage below 100; "
+                "no target was taken",
+                service,
+            )
         sli = slo.get("sli")
         measured = _has_query(sli) if isinstance(sli, dict) else False
-        out.append(_Slo(service.strip(), name, "Sloth", target, SLOTH_DEFAULT_DAYS,
-                        "30d (Sloth's default period; the spec states none)", measured, ref,
-                        _label(labels, "owner", "team"), _tier(labels)))
+        out.append(
+            _Slo(
+                service.strip(),
+                name,
+                "Sloth",
+                target,
+                SLOTH_DEFAULT_DAYS,
+                "30d (Sloth's default period; the spec states none)",
+                measured,
+                ref,
+                _label(labels, "owner", "team"),
+                _tier(labels),
+            )
+        )
     return out
 
 
@@ -293,12 +410,33 @@ def _pyrra(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) ->
         _note(issues, ref, _UNNAMED, name)
     target = _share(spec.get("target"), True)
     if target is None:
-        _note(issues, ref, f"SLO {name}: target {spec.get('target')!r} is not a percentage below 100; no target "
-                           "was taken", service)
+        _note(
+            issues,
+            ref,
+            f"SLO {name}: target {spec.get('target')!r} is not a percentage below 100; no target "
+            "was taken",
+            service,
+        )
     text = str(spec.get("window", "not stated"))
-    days = _window_note(name, text, _duration(text, _PROM_UNITS), issues, ref, "pyrra") if "window" in spec else None
-    return [_Slo(service, name, "Pyrra", target, days, text, _has_query(spec.get("indicator")), ref,
-                 _label(labels, "team", "owner"), _tier(labels))]
+    days = (
+        _window_note(name, text, _duration(text, _PROM_UNITS), issues, ref, "pyrra")
+        if "window" in spec
+        else None
+    )
+    return [
+        _Slo(
+            service,
+            name,
+            "Pyrra",
+            target,
+            days,
+            text,
+            _has_query(spec.get("indicator")),
+            ref,
+            _label(labels, "team", "owner"),
+            _tier(labels),
+        )
+    ]
 
 
 def _slo_generator(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) -> list[_Slo]:
@@ -307,7 +445,10 @@ def _slo_generator(doc: Document, issues: list[DataIssue], slis: dict[str, Docum
         return []
     if "slo_target" in data:  # v1: everything at the top level
         labels, spec = data, data
-        goal, sli = data.get("slo_target"), data.get("measurement") or data.get("service_level_indicator")
+        goal, sli = (
+            data.get("slo_target"),
+            data.get("measurement") or data.get("service_level_indicator"),
+        )
         name = str(data.get("slo_name") or "unnamed")
     else:
         meta, spec = _meta(data), _spec(data)
@@ -321,14 +462,35 @@ def _slo_generator(doc: Document, issues: list[DataIssue], slis: dict[str, Docum
         return []
     target = _share(goal, False)
     if target is None:
-        _note(issues, ref, f"SLO {name}: goal {goal!r} is not a share between 0 and 1; no target was taken", service)
-    return [_Slo(service, name, "slo-generator", target, None,
-                 "not stated (slo-generator measures over its error budget policy's windows)",
-                 _has_query(sli), ref, _label(labels, "team", "owner"), _tier(labels))]
+        _note(
+            issues,
+            ref,
+            f"SLO {name}: goal {goal!r} is not a share between 0 and 1; no target was taken",
+            service,
+        )
+    return [
+        _Slo(
+            service,
+            name,
+            "slo-generator",
+            target,
+            None,
+            "not stated (slo-generator measures over its error budget policy's windows)",
+            _has_query(sli),
+            ref,
+            _label(labels, "team", "owner"),
+            _tier(labels),
+        )
+    ]
 
 
-_READERS = {"openslo": _openslo, "sloth": _sloth, "pyrra": _pyrra, "slo-generator": _slo_generator,
-            "slo-generator-config": _slo_generator}
+_READERS = {
+    "openslo": _openslo,
+    "sloth": _sloth,
+    "pyrra": _pyrra,
+    "slo-generator": _slo_generator,
+    "slo-generator-config": _slo_generator,
+}
 
 
 # ---------------------------------------------------------------- per service
@@ -356,31 +518,47 @@ def _per_service(slos: list[_Slo], part: ContextPart) -> None:
             chosen = [s for s in with_target if s.target == top]
             first = chosen[0]
             others = sorted({f"{s.name} {pct(s.target)}" for s in with_target if s.target != top})
-            note = f"{first.fmt} target {pct(top)}" + (f" (highest of its SLOs; also {', '.join(others)})"
-                                                        if others else "")
+            note = f"{first.fmt} target {pct(top)}" + (
+                f" (highest of its SLOs; also {', '.join(others)})" if others else ""
+            )
             values["slo"] = Derived(top, first.ref, note)
             known = [s.measured for s in chosen if s.measured is not None]
             if known:
                 measured = any(known)
-                values["slo_measured"] = Derived(measured, first.ref,
-                                                 "indicator with a query" if measured else "no indicator query")
+                values["slo_measured"] = Derived(
+                    measured,
+                    first.ref,
+                    "indicator with a query" if measured else "no indicator query",
+                )
             windowed = next((s for s in chosen if s.window_days is not None), None)
-            values["slo_window"] = Derived(windowed.window_text if windowed else first.window_text, first.ref)
+            values["slo_window"] = Derived(
+                windowed.window_text if windowed else first.window_text, first.ref
+            )
             budget = budget_text(top, windowed.window_days) if windowed else None
             if budget:
-                values["error_budget"] = Derived(budget, first.ref, f"(1 - {pct(top)}) x {windowed.window_days:g} "
-                                                                     "days")
+                values["error_budget"] = Derived(
+                    budget, first.ref, f"(1 - {pct(top)}) x {windowed.window_days:g} days"
+                )
         owners = {s.owner for s in group if s.owner}
         if len(owners) == 1:
             owner = owners.pop()
             source = next(s for s in group if s.owner == owner)
             values["owner_team"] = Derived(owner, source.ref, f"label {owner}")
         elif len(owners) > 1:
-            part.issues.append(DataIssue(ref=group[0].ref, subject_id=name, problem=(
-                f"the SLOs of {name} name {len(owners)} owners ({', '.join(sorted(owners))}); no owner was taken")))
+            part.issues.append(
+                DataIssue(
+                    ref=group[0].ref,
+                    subject_id=name,
+                    problem=(
+                        f"the SLOs of {name} name {len(owners)} owners ({', '.join(sorted(owners))}); no owner was taken"
+                    ),
+                )
+            )
         tiers = {s.tier for s in group if s.tier is not None}
         if len(tiers) == 1:
             tier = tiers.pop()
-            values["tier"] = Derived(tier, next(s.ref for s in group if s.tier == tier), f"label tier {tier}")
+            values["tier"] = Derived(
+                tier, next(s.ref for s in group if s.tier == tier), f"label tier {tier}"
+            )
         if not values:
             del part.service_values[name]
