@@ -443,6 +443,76 @@ def test_a_chinese_export_is_read_with_its_id_found_by_its_values(tmp_path):
     assert "'问题ID'" in unplaced and "zh-CN" in unplaced  # said, with what the table does not know
 
 
+def test_a_korean_export_reads_its_names_and_finds_the_rest_by_shape(tmp_path):
+    # The columns the public Korean export shows ("레이블" three times, as Jira repeats Labels), plus the
+    # summary and id that every export has but whose Korean names were not found: those two get headers
+    # no table knows and must be found by their values, and said to be.
+    path = write(
+        tmp_path,
+        [
+            [
+                "?3",
+                "이슈 키",
+                "?2",
+                "상태",
+                "우선순위",
+                "담당자",
+                "보고자",
+                "생성일",
+                "레이블",
+                "레이블",
+                "레이블",
+            ],
+            [
+                "원장 이전",
+                "LED-1",
+                "10001",
+                "진행 중",
+                "High",
+                "김민준",
+                "이서연",
+                "01/Sep/26 9:00 AM",
+                "db",
+                "q3",
+                "",
+            ],
+            [
+                "읽기 전환",
+                "LED-2",
+                "10002",
+                "할 일",
+                "Medium",
+                "",
+                "이서연",
+                "02/Sep/26 9:00 AM",
+                "api",
+                "",
+                "",
+            ],
+        ],
+    )
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    got = by_key(plan)
+    assert set(got) == {"LED-1", "LED-2"}
+    assert (got["LED-1"].title, got["LED-1"].status, got["LED-1"].priority, got["LED-1"].owner) == (
+        "원장 이전",
+        "진행 중",
+        "High",
+        "김민준",
+    )
+    assert (got["LED-1"].labels, got["LED-2"].labels, got["LED-2"].owner) == (
+        ["db", "q3"],
+        ["api"],
+        None,
+    )
+    shape = next(i.problem for i in plan.issues if "by the shape" in i.problem)
+    assert "'?3' as title" in shape and "'이슈 키'" not in shape  # the key was read by its name
+    assert not any(
+        "보고자" in i.problem or "생성일" in i.problem for i in plan.issues
+    )  # known, unused
+
+
 def test_a_dutch_export_has_its_key_found_by_values_and_its_names_read(tmp_path):
     plan = load_plan(
         write(

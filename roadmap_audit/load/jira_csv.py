@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -205,6 +206,12 @@ def _is_issue_id(text: str) -> bool:
     return text.isdigit() and int(text) >= _MIN_ISSUE_ID
 
 
+def _width(text: str) -> int:
+    """Columns the text takes on screen: a Hangul or Han character is two, so a Korean or Chinese
+    summary ("원장 이전", five characters) counts as the sentence it is."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def place_by_shape(
     headers: list[str], sample: list[list[Any]], columns: list[Column | None]
 ) -> list[Column | None]:
@@ -239,7 +246,7 @@ def place_by_shape(
             one_line = _share(texts, lambda t: "\n" not in t) >= 0.9
             wordy = _share(texts, lambda t: any(ch.isalpha() for ch in t)) >= 0.9
             plain = _share(texts, lambda t: _KEY_SHAPE.fullmatch(t) or _JIRA_DATE.fullmatch(t)) == 0
-            if one_line and wordy and plain and sum(len(t) for t in texts) / len(texts) >= 8:
+            if one_line and wordy and plain and sum(map(_width, texts)) / len(texts) >= 8:
                 placed[pos] = Column("title", 1, by_shape=True)
                 break
     return placed
