@@ -96,9 +96,11 @@ _OUTWARD_PHRASES: dict[str, str] = {
 # Issue types that are epics in the UI languages seen (Jira Cloud kept "Epic" in Spanish).
 EPIC_TYPES = frozenset({"epic", "epica", "epik", "epique"})
 
-# Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish).
+# Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish;
+# "Itens concluídos" and "Tamamlandı" as the Brazilian and Turkish exports of jira_fields.toml write it).
 _DONE_CATEGORIES = frozenset(
     {"done", "complete", "listo", "hecho", "finalizado", "gotowe", "termine"}
+    | {"itensconcluidos", "tamamlandı"}
 )
 
 # A Jira issue key is the project key, a hyphen and a number: PAY-12, CARNICORE_2-7.

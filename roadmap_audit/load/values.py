@@ -700,6 +700,23 @@ MONTH_NAMES: dict[str, int] = {
     "grudnia": 12,  # pl
     "дек": 12,  # ru
 }
+# tr = Turkish, as Jira writes it ("26/Eyl/26 4:35 PM" in a Turkish Cloud export): the locale's
+# abbreviations (glibc's and Unicode CLDR's tr: Oca Şub Mar Nis May Haz Tem Ağu Eyl Eki Kas Ara;
+# "Mar" and "May" are already above).
+MONTH_NAMES.update(
+    {
+        "oca": 1,
+        "sub": 2,
+        "nis": 4,
+        "haz": 6,
+        "tem": 7,
+        "agu": 8,
+        "eyl": 9,
+        "eki": 10,
+        "kas": 11,
+        "ara": 12,
+    }
+)
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 _MAX_DATE_TEXT = 60
