@@ -12,8 +12,8 @@ from pydantic import Field
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, practice_named
 from ..analyze.words import PhraseSet
-from ..model import Evidence, Item, ItemKind, Severity, Subject
-from .base import Hit, Params, check, team_subject
+from ..model import Evidence, Item, ItemKind, Subject
+from .base import Hit, Params, check, number, team_subject
 
 # A finding names this many changes (in its message, its evidence and its fix) and counts the
 # rest: a team with thousands of changes in flight gets a finding a person can read.
@@ -28,8 +28,6 @@ class StackedParams(Params):
     # this many days; a shorter change counts as lasting this long.
     min_overlap_days: int = Field(ge=1)
     by: list[Literal["team", "service"]] = Field(min_length=1)
-    escalate_to: Severity | None = None
-    escalate_at: int | None = Field(None, ge=2)  # stack size from which escalate_to applies
     # A change's own stories and sub-tasks are steps of it, not changes stacked on it.
     steps_count_with_parent: bool = False
     # A child item whose title names one of these is the safety practice (the flag, the dual
@@ -47,7 +45,8 @@ def _steps(facts: Facts, changes: list[Item], p: StackedParams) -> dict[str, str
         if not item.parent or item.parent not in parent:
             continue
         if p.steps_count_with_parent:
-            seen, current = {item.key}, item.parent
+            seen: set[str] = {item.key}
+            current: str | None = item.parent
             while current and current not in seen and len(seen) <= MAX_DEPTH:
                 if current in keys:
                     out[item.key] = current
@@ -174,7 +173,11 @@ def _when(d: dt.date) -> str:
     return "open" if d in (dt.date.min, dt.date.max) else d.isoformat()
 
 
-@check("changes_stacked", StackedParams)
+@check(
+    "changes_stacked",
+    StackedParams,
+    measures={"stack_size": number("how many changes are in flight together", min_bound=2)},
+)
 def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
     """Several migrations or launches in flight at once for one team, or on one service."""
     changes = [i for i in facts.open_items() if facts.kind(i).value in p.kinds]
@@ -256,18 +259,13 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
                     f"{_when(shown[item.key][1])}" + (" (dates assumed)" if _assumed(item) else ""),
                 )
             )
-        severity = (
-            p.escalate_to
-            if p.escalate_to and p.escalate_at is not None and len(stacked) >= p.escalate_at
-            else None
-        )
         yield Hit(
             subject=team_subject(name) if kind == "team" else Subject(kind="service", id=name),
             message=message,
             evidence=tuple(evidence),
             teams=tuple(t for t in teams if t),
-            severity=severity,
             fix=fix,
             impact=len(stacked),
             likelihood=1.0 + sum(1 for i in stacked if i.committed) / len(stacked),
+            measured={"stack_size": len(stacked)},
         )

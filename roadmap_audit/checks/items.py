@@ -10,8 +10,8 @@ from pydantic import Field
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
-from ..model import Evidence, Item, ItemKind, Severity
-from .base import Hit, Params, check, item_subject
+from ..model import Evidence, Item, ItemKind
+from .base import Hit, Params, check, flag, item_subject, number
 
 # The item fields a practice may also be written in (text or lists of words).
 ItemTextField = Literal[
@@ -46,9 +46,6 @@ class ItemWithoutParams(Params):
     unclear_counts: bool = False
     # How cells read, for people and for the tests: {"counts": [...], "does_not_count": [...]}.
     examples: dict[Literal["counts", "does_not_count"], list[str]] = Field(default_factory=dict)
-    escalate_to: Severity | None = None
-    escalate_if_committed: bool = False
-    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 def _text(item: Item, field: str) -> str | None:
@@ -58,12 +55,15 @@ def _text(item: Item, field: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _touches_tier(facts: Facts, item: Item, tier: int) -> str | None:
+def most_critical_service(facts: Facts, item: Item) -> tuple[int | None, str | None]:
+    """(tier, name) of the most critical service (the lowest tier) the item touches, the first
+    named of equals; (None, None) when none of its services has a tier."""
+    best: tuple[int | None, str | None] = (None, None)
     for name in item.services:
         service = facts.services.get(facts.service_name(name) or "")
-        if service and service.tier is not None and service.tier <= tier:
-            return service.service
-    return None
+        if service and service.tier is not None and (best[0] is None or service.tier < best[0]):
+            best = (service.tier, service.service)
+    return best
 
 
 def _children(facts: Facts) -> dict[str, list[Item]]:
@@ -90,7 +90,14 @@ def _listed(items: list[Item], limit: int = 5) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-@check("item_without", ItemWithoutParams)
+@check(
+    "item_without",
+    ItemWithoutParams,
+    measures={
+        "committed": flag("the item's date is committed outside the team"),
+        "tier": number("the lowest tier of the services the item touches", min_bound=0),
+    },
+)
 def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
     words = PhraseSet(p.evidence_words) if p.evidence_words else None
@@ -180,26 +187,17 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
             message += (
                 f"; the items under it were considered and none is the practice: {_listed(kids)}"
             )
-        severity = None
-        if p.escalate_to:
-            tier_service = (
-                _touches_tier(facts, item, p.escalate_if_tier_at_most)
-                if p.escalate_if_tier_at_most is not None
-                else None
-            )
-            if (p.escalate_if_committed and item.committed) or tier_service:
-                severity = p.escalate_to
-                message += (
-                    f"; it touches tier-{p.escalate_if_tier_at_most} service {tier_service}"
-                    if tier_service
-                    else "; its date is committed outside the team"
-                )
+        tier, service = most_critical_service(facts, item)
         yield Hit(
             subject=item_subject(item.key),
             message=message,
             evidence=(Evidence.of(where, f"{label}: {value or 'empty'}"),),
             teams=(facts.team_of(item) or "",),
-            severity=severity,
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + (item.estimate_weeks or 0) / 10,
+            measured={"committed": item.committed, "tier": tier},
+            notes={
+                "tier": f"it touches tier-{tier} service {service}",
+                "committed": "its date is committed outside the team",
+            },
         )
