@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 
 from .analyze.capacity import item_weeks, load_of, points_unconverted, share_text
 from .analyze.facts import Facts
+from .analyze.numbers import listed, pct
 from .analyze.priority import priority_rank
 from .model import (
     SEVERITIES,
@@ -243,7 +244,7 @@ def _kept_reason(facts: Facts, key: str, needed: set[str], postmortem: set[str])
 
 
 def _keys(keys: list[str], limit: int = 4) -> str:
-    return ", ".join(keys[:limit]) + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+    return listed(keys, limit)
 
 
 def defer_advice(
@@ -429,7 +430,7 @@ def delivery_after_deferral(
 
 
 def _chance(p: float | None) -> str:
-    return "—" if p is None else f"{p:.0%}"
+    return pct(p)
 
 
 EVEN_CHANCE = 0.5  # FOR001's min_probability by default: a committed item below it is at risk

@@ -36,9 +36,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..model import SEVERITIES, Audit, Finding, Item, Plan
+from ..model import Audit, Finding, Forecast, Item, Plan
 from ..score import score_basis
-from .view import VERDICT_TEXT, day, pct, severity_rank, verdict_line
+from .view import day, pct, severity_rank
+from .view_model import ReportView, build_report_view
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -251,42 +252,44 @@ def _table(
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(names))}{top + max(1, len(rows))}"
 
 
-def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
+def _delivery_line(fc: Forecast | None) -> str:
+    """The forecast in one cell: its runs, the quarter's end, when the plan is done, and its notes."""
+    if fc is None:
+        return ""
+    done = (
+        f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
+        "quarter's end"
+        if fc.plan.items
+        else ""
+    )
+    ends = fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}"
+    notes = "".join(f"; {n}" for n in fc.notes)
+    return f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends {ends}{done}{notes}"
+
+
+def _summary_rows(view: ReportView, note: str | None) -> list[list[Any]]:
+    """The Audit sheet's head: the verdict and why, the plan, the findings and the forecast."""
+    audit = view.audit
+    counts = ", ".join(f"{n} {s}" for s, n in view.counts.items() if n)
+    return [
+        ["verdict", view.verdict_text],
+        ["why", view.verdict_line.plain()],
+        ["quarter", audit.plan.quarter or ""],
+        ["sources", ", ".join(audit.plan.sources)],
+        ["findings", counts or "none"],
+        ["delivery forecast", _delivery_line(audit.forecast)],
+        *([["note", note]] if note else []),
+    ]
+
+
+def _audit_sheet(wb: Workbook, view: ReportView, note: str | None = None) -> None:
     """The verdict, then one row per team: capacity, load, risk and when its open work is done."""
     from openpyxl.styles import Font
 
+    audit = view.audit
     ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 0)
     fc = audit.forecast
-    summary: list[list[Any]] = [
-        ["verdict", VERDICT_TEXT[audit.verdict]],
-        ["why", verdict_line(audit).plain()],
-        ["quarter", audit.plan.quarter or ""],
-        ["sources", ", ".join(audit.plan.sources)],
-        [
-            "findings",
-            ", ".join(
-                f"{sum(1 for f in audit.findings if f.severity == s)} {s}"
-                for s in SEVERITIES
-                if any(f.severity == s for f in audit.findings)
-            )
-            or "none",
-        ],
-        [
-            "delivery forecast",
-            ""
-            if fc is None
-            else f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends "
-            + (fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}")
-            + (
-                f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
-                "quarter's end"
-                if fc.plan.items
-                else ""
-            )
-            + "".join(f"; {n}" for n in fc.notes),
-        ],
-        *([["note", note]] if note else []),
-    ]
+    summary = _summary_rows(view, note)
     for r, values in enumerate(summary, start=1):
         for c, value in enumerate(values, start=1):
             put(ws.cell(row=r, column=c), value)
@@ -352,10 +355,8 @@ def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
     ws.column_dimensions["B"].width = 14
 
 
-def _actions_sheet(wb: Workbook, audit: Audit) -> None:
+def _actions_sheet(wb: Workbook, view: ReportView) -> None:
     """What to change, by owner: one row per action, with what it closes and its effect."""
-    from .actions import build_actions
-
     rows = [
         [
             o.owner,
@@ -369,7 +370,7 @@ def _actions_sheet(wb: Workbook, audit: Audit) -> None:
             a.chance_before,
             a.chance_after,
         ]
-        for o in build_actions(audit)
+        for o in view.owners
         for a in o.actions
     ]
     ws = wb.create_sheet(_unique_title(wb, _NAMES["actions"]), 1)
@@ -690,6 +691,7 @@ def render_xlsx(
     """The plan workbook (or a new one) with a Findings sheet and the flagged cells marked."""
     import openpyxl
 
+    view = build_report_view(audit)
     path = Path(plan_path) if plan_path is not None else None
     wb, not_copied = (
         _copy(path, str(plan_path)) if path is not None and _is_workbook(path) else (None, None)
@@ -700,8 +702,8 @@ def render_xlsx(
         source = str(plan_path)
         _mark_cells(wb, _marks(audit, source))
         link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
-        _audit_sheet(wb, audit, REDACTED_COPY if redactor is not None else None)
-        _actions_sheet(wb, audit)
+        _audit_sheet(wb, view, REDACTED_COPY if redactor is not None else None)
+        _actions_sheet(wb, view)
         _findings_sheet(wb, audit, link_sheets)
         _forecast_sheet(wb, audit)
         wb.active = 0
@@ -713,8 +715,8 @@ def render_xlsx(
         if plan is not None:
             _items_sheet(wb, plan, audit)
         items_title = wb.worksheets[0].title if wb.worksheets else None
-        _audit_sheet(wb, audit, not_copied)
-        _actions_sheet(wb, audit)
+        _audit_sheet(wb, view, not_copied)
+        _actions_sheet(wb, view)
         _findings_sheet(wb, audit, {})
         _forecast_sheet(wb, audit)
         if items_title:

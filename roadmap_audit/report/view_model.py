@@ -1,0 +1,479 @@
+"""One view of an audit for every report format: HTML, Markdown, text and the xlsx summary sheet.
+
+`build_report_view(audit)` arranges the Audit once — which findings are shown and unfolded, each
+team's page, the load bars' geometry, the org tree, the actions by owner, the delivery forecast —
+and every format renders from that same typed `ReportView` (the HTML, Markdown and text through
+jinja2 templates). Arrangement and geometry only: every figure about the plan comes from the Audit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shlex
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Any
+
+from .. import __version__
+from ..model import (
+    SEVERITIES,
+    Audit,
+    Deduction,
+    Finding,
+    ForecastItem,
+    ItemSummary,
+    OrgRollup,
+    Recommendation,
+    TeamReport,
+)
+from .actions import Action, OwnerActions, build_actions
+from .forecast_view import ForecastView, at_risk, forecast_view
+from .glossary import Term, report_terms
+from .graph import GraphView, dependency_view
+from .view import (
+    NO_TEAM,
+    ORG_DEPTH_SHOWN,
+    VERDICT_TEXT,
+    HeatCell,
+    VerdictLine,
+    family,
+    first_sentence,
+    heat,
+    is_over,
+    org_depth_note,
+    org_outline,
+    pct,
+    severity_counts,
+    span,
+    unchecked_teams,
+    verdict_line,
+)
+
+TOP_RISKS = 8
+OPEN_LIMIT = 8  # findings unfolded on screen, at most
+ITEMS_PRINTED = 40  # a team page lists its items in print only up to this many
+# At org scale a page with every finding and item stops being readable (and loadable):
+# beyond these the report says how many are left out and where they are (JSON, Markdown).
+FINDINGS_SHOWN = 1500
+FINDINGS_DETAILED = 300  # the rest show the message and evidence; why and fix in one line
+TEAM_ITEMS_SHOWN = 40
+TEAM_FINDINGS_SHOWN = 25
+CHANGES_SHOWN = 150  # actions in "what to change", whole owners first; each team page lists its own
+DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
+DEFER_ITEMS_SHOWN = (
+    10  # items per defer card; the rest are counted, and named on the team page and in JSON
+)
+
+
+def _slug(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+# ------------------------------------------------------------------ view model
+
+
+@dataclass
+class FindingView:
+    f: Finding
+    anchor: str
+    family: str
+    why_line: str
+    order: int
+    open: bool = False  # shown unfolded on screen (print unfolds everything)
+    shown: bool = True  # rendered in the findings list (False past FINDINGS_SHOWN)
+    detailed: bool = True  # with the full why and fix (False past FINDINGS_DETAILED)
+
+
+@dataclass
+class Bar:
+    """Segments of a load bar, in percent of the bar's width."""
+
+    planned: float
+    admitted: float  # operations the staffing model admits
+    unadmitted: float  # observed operations beyond what is admitted
+    line: float  # where 100 % of capacity falls
+    over: bool
+    excess: float  # width of the part beyond 100 %
+
+
+@dataclass
+class Step:
+    """One row of the capacity waterfall: the deduction and where its bar sits."""
+
+    d: Deduction
+    kind: str  # base, minus, total, ops
+    left: float
+    width: float
+
+
+@dataclass
+class TeamView:
+    t: TeamReport
+    anchor: str
+    bar: Bar | None
+    steps: list[Step]
+    findings: list[FindingView]
+    defer: Recommendation | None
+    items: list[ItemSummary]
+    print_items: bool
+    items_total: int = 0
+    actions: list[Action] = field(default_factory=list)  # what this team owns in "what to change"
+
+
+@dataclass
+class OrgNode:
+    unit: OrgRollup
+    team: TeamView | None
+    children: list[OrgNode] = field(default_factory=list)
+
+
+@dataclass
+class DeferView:
+    r: Recommendation
+    team: TeamView | None
+    items: list[ItemSummary]  # the first DEFER_ITEMS_SHOWN, in the advice's order
+    more: int = 0  # items to defer beyond those shown
+    more_weeks: float = 0.0
+
+
+def _defer_view(
+    r: Recommendation, team: TeamView | None, item_by_key: dict[str, ItemSummary]
+) -> DeferView:
+    items = [item_by_key[k] for k in r.items if k in item_by_key]
+    rest = items[DEFER_ITEMS_SHOWN:]
+    return DeferView(
+        r=r,
+        team=team,
+        items=items[:DEFER_ITEMS_SHOWN],
+        more=len(rest),
+        more_weeks=sum(i.estimate_weeks or 0 for i in rest),
+    )
+
+
+def _bar(t: TeamReport, scale: float) -> Bar | None:
+    if t.capacity_weeks <= 0:
+        return None
+    planned = t.planned_weeks / t.capacity_weeks
+    admitted = unadmitted = (
+        0.0  # operations are already out of capacity_weeks (the breakdown shows them)
+    )
+    to_pct = lambda x: round(100 * x / scale, 2)  # noqa: E731
+    over = is_over(t.load) and math.isfinite(t.load)
+    return Bar(
+        planned=to_pct(planned),
+        admitted=to_pct(admitted),
+        unadmitted=to_pct(unadmitted),
+        line=to_pct(1.0),
+        over=over,
+        excess=to_pct(min(t.load, scale) - 1.0) if over else 0.0,
+    )
+
+
+def _steps(t: TeamReport) -> list[Step]:
+    """Bars for the capacity breakdown, scaled to the staffed engineer-weeks.
+
+    The first line is what the team is staffed for, the line labelled capacity is
+    what is left, `ops: ...` lines are what operations really cost; the rest are
+    deductions, drawn where they come off the running total.
+    """
+    if not t.breakdown:
+        return []
+    base = max(abs(d.weeks) for d in t.breakdown) or 1.0
+    scale = lambda x: round(100 * abs(x) / base, 2)  # noqa: E731
+    steps: list[Step] = []
+    running: float | None = None
+    for d in t.breakdown:
+        if d.label.startswith("ops"):
+            steps.append(
+                Step(
+                    d.model_copy(update={"label": d.label.split(":", 1)[-1].strip()}),
+                    "ops",
+                    0.0,
+                    scale(d.weeks),
+                )
+            )
+        elif running is None:
+            running = d.weeks
+            steps.append(Step(d, "base", 0.0, scale(d.weeks)))
+        elif d.label in ("capacity", "team time"):
+            running = d.weeks
+            steps.append(Step(d, "total", 0.0, scale(d.weeks)))
+        else:
+            running -= abs(d.weeks)
+            steps.append(Step(d, "minus", scale(max(0.0, running)), scale(d.weeks)))
+    return steps
+
+
+def _org_tree(audit: Audit, teams: dict[str, TeamView]) -> list[OrgNode]:
+    if not any(u.unit not in teams for u in audit.org):
+        return []  # no unit above the teams: the heat map already says it all
+    # Built from the outline without recursion; the template nests no deeper than ORG_DEPTH_SHOWN.
+    roots: list[OrgNode] = []
+    path: list[OrgNode] = []  # the open node at each shown depth
+    for u, depth in org_outline(audit.org, teams):
+        depth = min(depth, ORG_DEPTH_SHOWN)
+        node = OrgNode(unit=u, team=teams.get(u.unit) if u.unit in teams else None)
+        del path[depth:]
+        (path[-1].children if path else roots).append(node)
+        path.append(node)
+    return roots
+
+
+@dataclass(frozen=True)
+class CrossDependency:
+    """An item that waits for another team's item, with both teams."""
+
+    item: str
+    team: str
+    depends_on: str
+    depends_on_team: str
+
+
+@dataclass
+class ReportView:
+    """Everything a report shows, arranged once. A new section is a field here and a block in each
+    format's template (report.html.j2, report.md.j2, report.txt.j2)."""
+
+    audit: Audit
+    verdict_text: str  # "Go, with changes"
+    verdict_line: VerdictLine  # the verdict sentence from the findings' titles and subjects
+    counts: dict[str, int]  # findings per severity, every severity
+    when: str  # "1 Jul – 30 Sep 2026", or "" without dates
+    findings: list[FindingView]  # those shown in the HTML findings list (the first FINDINGS_SHOWN)
+    all_findings: list[FindingView]
+    top: list[FindingView]  # the top risks
+    families: list[str]  # rule families in the heat map's order
+    grid: dict[str, dict[str, HeatCell]]  # team -> family -> worst severity and count
+    team_views: dict[str, TeamView]
+    teams: list[TeamView]  # in the audit's order (riskiest first)
+    scale: float  # the load bars' axis end (1.0 = 100 %)
+    axis: list[tuple[float, str]]
+    org_tree: list[OrgNode]
+    org_lines: list[tuple[OrgRollup, int]]  # the same tree as an outline: (unit, depth shown)
+    org_note: str | None
+    defers: list[DeferView]  # defer cards, most overloaded first, at most DEFERS_SHOWN
+    defers_total: int
+    over: list[Recommendation]  # every defer recommendation, in the audit's order
+    owners: list[OwnerActions]  # what to change, by owner (every owner)
+    actions: list[OwnerActions]  # the owners shown in the HTML's "what to change"
+    actions_hidden: int
+    unchecked: list[str]  # teams whose load could not be checked
+    owning_teams: int
+    any_staffed: bool
+    cross: list[CrossDependency]
+    forecast: ForecastView | None
+    at_risk: list[ForecastItem]  # committed items under an even chance, least likely first
+    committed: int  # committed open items with a chance
+    terms: list[Term]
+    rules_by_family: dict[str, list[str]]
+    finding_teams: list[str]
+    template_command: str
+    severities: tuple[str, ...] = SEVERITIES
+    team_findings_shown: int = 0  # a team page unfolds this many of its findings
+    version: str = __version__
+    no_team: str = NO_TEAM
+    flagged: dict[str, str] = field(default_factory=dict)  # item -> worst severity of its findings
+    anchors: dict[str, str] = field(default_factory=dict)  # item -> its first finding's anchor
+
+    @property
+    def findings_total(self) -> int:
+        return len(self.all_findings)
+
+    @property
+    def teams_az(self) -> list[TeamView]:
+        return sorted(self.team_views.values(), key=lambda tv: (tv.t.team.casefold(), tv.t.team))
+
+    @property
+    def heat_rows(self) -> list[str]:
+        return list(self.grid)
+
+    @cached_property
+    def graph(self) -> GraphView | None:
+        """The dependency picture (drawn by the HTML only, so made only when asked for)."""
+        return dependency_view(self.audit, self.flagged, self.anchors)
+
+    def context(self) -> dict[str, Any]:
+        """The view as a template's names: each field, and the derived ones."""
+        names = [f.name for f in fields(self)]
+        names += ["findings_total", "teams_az", "heat_rows", "graph"]
+        return {name: getattr(self, name) for name in names}
+
+
+def _finding_views(audit: Audit) -> list[FindingView]:
+    # Critical findings are open; high ones too while they are few enough to read in one go.
+    serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
+    unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
+    return [
+        FindingView(
+            f=f,
+            anchor=f"f{i + 1}",
+            family=family(f.rule),
+            why_line=first_sentence(f.why, 400),
+            order=i,
+            open=f.severity in unfold,
+            shown=i < FINDINGS_SHOWN,
+            detailed=i < FINDINGS_DETAILED,
+        )
+        for i, f in enumerate(audit.findings)
+    ]
+
+
+def _bar_scale(audit: Audit) -> float:
+    loads = [t.load for t in audit.teams if t.capacity_weeks > 0 and math.isfinite(t.load)]
+    return math.ceil(max([1.0, *loads]) * 4) / 4  # a round end for the axis: 125 %, 150 % ...
+
+
+def _team_views(
+    audit: Audit, findings: list[FindingView], owners: list[OwnerActions], scale: float
+) -> dict[str, TeamView]:
+    taken: set[str] = set()
+    by_team: dict[str, list[FindingView]] = defaultdict(list)
+    for fv in findings:
+        for team in fv.f.teams:
+            by_team[team].append(fv)
+    items_by_team: dict[str, list[ItemSummary]] = defaultdict(list)
+    for item in audit.items:
+        items_by_team[item.team or NO_TEAM].append(item)
+    defer = {r.team: r for r in audit.recommendations if r.action == "defer"}
+    actions = {o.owner: o.actions for o in owners}
+    views = {}
+    for t in audit.teams:
+        mine = items_by_team.get(t.team, [])
+        views[t.team] = TeamView(
+            t=t,
+            anchor="team-" + _slug(t.team, taken),
+            bar=_bar(t, scale),
+            steps=_steps(t),
+            findings=by_team.get(t.team, []),
+            defer=defer.get(t.team),
+            items=mine[:TEAM_ITEMS_SHOWN],
+            print_items=len(mine) <= ITEMS_PRINTED,
+            items_total=len(mine),
+            actions=actions.get(t.team, []),
+        )
+    return views
+
+
+def _item_marks(findings: list[FindingView]) -> tuple[dict[str, str], dict[str, str]]:
+    """The worst finding per item and where to jump to, from the findings' subjects (for the picture)."""
+    flagged: dict[str, str] = {}
+    anchors: dict[str, str] = {}
+    for fv in findings:
+        subject = fv.f.subject
+        if subject.kind == "item" and subject.id not in flagged:
+            flagged[subject.id] = fv.f.severity
+            if fv.shown:
+                anchors[subject.id] = fv.anchor
+    return flagged, anchors
+
+
+def _shown_owners(owners: list[OwnerActions]) -> tuple[list[OwnerActions], int]:
+    """Whole owners up to CHANGES_SHOWN actions, and how many actions are left out."""
+    shown: list[OwnerActions] = []
+    room = CHANGES_SHOWN
+    for o in owners:
+        if room <= 0:
+            break
+        shown.append(o)
+        room -= len(o.actions)
+    return shown, sum(len(o.actions) for o in owners[len(shown) :])
+
+
+def _cross(audit: Audit) -> list[CrossDependency]:
+    team_of = {i.key: i.team or NO_TEAM for i in audit.items}
+    return [
+        CrossDependency(
+            d.item,
+            team_of.get(d.item, NO_TEAM),
+            d.depends_on,
+            team_of.get(d.depends_on, NO_TEAM),
+        )
+        for d in audit.dependencies
+        if d.cross_team
+    ]
+
+
+def _rules_by_family(audit: Audit) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(set(audit.rules_run) | {f.rule for f in audit.findings}):
+        out[family(r)].append(r)
+    return dict(out)
+
+
+def _org_lines(outline: list[tuple[Any, int]]) -> list[tuple[OrgRollup, int]]:
+    return [(u, min(depth, ORG_DEPTH_SHOWN)) for u, depth in outline]
+
+
+def build_report_view(audit: Audit) -> ReportView:
+    findings = _finding_views(audit)
+    owners = build_actions(audit)
+    scale = _bar_scale(audit)
+    team_views = _team_views(audit, findings, owners, scale)
+    flagged, anchors = _item_marks(findings)
+    shown_owners, actions_hidden = _shown_owners(owners)
+    defer_recs = sorted(
+        (r for r in audit.recommendations if r.action == "defer"),
+        key=lambda r: (-(r.load_before or 0), r.team),
+    )
+    item_by_key = {i.key: i for i in audit.items}
+    families, grid = heat(audit)
+    top = [fv for fv in findings if fv.f.severity in ("critical", "high")][:TOP_RISKS]
+    outline = org_outline(audit.org, team_views)
+    fc = audit.forecast
+    return ReportView(
+        audit=audit,
+        verdict_text=VERDICT_TEXT[audit.verdict],
+        verdict_line=verdict_line(audit),
+        counts=severity_counts(audit.findings),
+        when=span(audit.plan.start, audit.plan.end),
+        findings=[fv for fv in findings if fv.shown],
+        all_findings=findings,
+        top=top or findings[:5],
+        families=families,
+        grid=grid,
+        team_views=team_views,
+        teams=[team_views[t.team] for t in audit.teams],
+        scale=scale,
+        axis=[(round(100 * x / scale, 2), pct(x)) for x in _ticks(scale)],
+        org_tree=_org_tree(audit, team_views),
+        org_lines=_org_lines(outline) if any(u.unit not in team_views for u in audit.org) else [],
+        org_note=org_depth_note(outline),
+        defers=[
+            _defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]
+        ],
+        defers_total=len(defer_recs),
+        over=[r for r in audit.recommendations if r.action == "defer"],
+        owners=owners,
+        actions=shown_owners,
+        actions_hidden=actions_hidden,
+        unchecked=unchecked_teams(audit),
+        owning_teams=sum(1 for t in audit.teams if t.items),
+        any_staffed=any(t.capacity_known for t in audit.teams),
+        cross=_cross(audit),
+        forecast=forecast_view(audit, {name: tv.anchor for name, tv in team_views.items()}),
+        at_risk=at_risk(fc) if fc is not None else [],
+        committed=sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
+        if fc is not None
+        else 0,
+        terms=report_terms(audit),
+        rules_by_family=_rules_by_family(audit),
+        finding_teams=[t.team for t in audit.teams]
+        + ([NO_TEAM] if any(not f.teams for f in audit.findings) else []),
+        template_command="roadmap-audit template teams.xlsx --from "
+        + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
+        team_findings_shown=TEAM_FINDINGS_SHOWN,
+        flagged=flagged,
+        anchors=anchors,
+    )
+
+
+def _ticks(scale: float) -> list[float]:
+    step = 0.25 if scale <= 1.5 else 0.5 if scale <= 3 else 1.0
+    return [i * step for i in range(int(scale / step + 1e-9) + 1)]
