@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Audit
@@ -131,20 +132,41 @@ def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[s
     return list(chosen), len(universe)
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_CELL = re.compile(r"^(?P<sheet>.*)!\$?[A-Z]{1,3}\$?(?P<row>[0-9]+)$")
+
+
+def _row_of(location: str) -> tuple[str, str] | None:
+    """("Items", "14") for the cell Items!H14: the row an item was read from."""
+    m = _CELL.match(location)
+    return (m.group("sheet"), m.group("row")) if m else None
+
+
+def _items_cited(audit: Audit) -> Callable[[str], str | None]:
+    """The item an evidence location is about: its own cell or Jira key, or any cell on its row."""
+    by_location = {i.location: i.key for i in audit.items}
+    by_location.update({i.key: i.key for i in audit.items})
+    by_row = {row: i.key for i in audit.items if (row := _row_of(i.location)) is not None}
+
+    def cited(location: str) -> str | None:
+        if location in by_location:
+            return by_location[location]
+        row = _row_of(location)
+        return by_row.get(row) if row is not None else None
+
+    return cited
 
 
 def _edges_on_dependency_findings(
     audit: Audit, edges: set[tuple[str, str]]
 ) -> set[tuple[str, str]]:
-    """Edges whose two items are both named by one dependency finding (its subject, message or evidence)."""
-    keys = {k for edge in edges for k in edge}
+    """Edges whose two items are both cited by one dependency finding: its subject, or the cells and
+    keys of its evidence (structured fields; the message is never read)."""
+    cited = _items_cited(audit)
     marked: set[tuple[str, str]] = set()
     for f in audit.findings:
         if not f.rule.startswith("DEP"):
             continue
-        text = " ".join([f.subject.id, f.message, *(e.note or "" for e in f.evidence)])
-        named = {t for t in _TOKEN.findall(text) if t in keys}
+        named = {k for e in f.evidence if (k := cited(e.location)) is not None}
         if f.subject.kind == "item":
             named.add(f.subject.id)
         marked |= {(a, b) for a, b in edges if a in named and b in named}
@@ -239,7 +261,7 @@ def dependency_view(
         pos = position()
         cols = range(n_cols) if sweep % 2 == 0 else range(n_cols - 1, -1, -1)
         for col in cols:
-            for (team, c), ks in cells.items():
+            for (_team, c), ks in cells.items():
                 if c != col:
                     continue
                 near = waits_for if sweep % 2 == 0 else needed_by
