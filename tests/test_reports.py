@@ -136,7 +136,7 @@ def _xlsx_plan(path: Path) -> Path:
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Items"
     ws.append(["key", "title", "team", "kind", "estimate", "rollback_plan", "owner"])
     ws.append(["M-1", "Move the ledger to v2", "alpha", "migration", 3, None, "Ada Lovelace"])

@@ -151,11 +151,11 @@ def _causes(findings: list[Finding]) -> list[list[int]]:
                 join(by_cell[key], i)
             else:
                 by_cell[key] = i
-        key = (owner_of(f), f.rule, _fix_shape(f))
-        if key in by_fix:
-            join(by_fix[key], i)
+        shape = (owner_of(f), f.rule, _fix_shape(f))
+        if shape in by_fix:
+            join(by_fix[shape], i)
         else:
-            by_fix[key] = i
+            by_fix[shape] = i
     groups: dict[int, list[int]] = {}
     for i in range(len(findings)):
         groups.setdefault(root(i), []).append(i)

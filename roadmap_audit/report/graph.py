@@ -177,7 +177,7 @@ def _layers(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     """Column of each item: 0 for work that needs nothing drawn, then one more than what it needs."""
     import networkx as nx
 
-    flow = nx.DiGraph()  # prerequisite -> the item that waits for it
+    flow: nx.DiGraph[str] = nx.DiGraph()  # prerequisite -> the item that waits for it
     flow.add_nodes_from(keys)
     flow.add_edges_from((b, a) for a, b in edges)
     dag = nx.condensation(flow)

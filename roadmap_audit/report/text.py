@@ -53,7 +53,7 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     # holds can be stripped from the text before the colours become escape sequences themselves.
     nonce = secrets.token_hex(8)
     view = build_report_view(audit)
-    known = [t.load for t in audit.teams if t.capacity_weeks > 0]
+    known = [t.load for t in audit.teams if t.capacity_weeks > 0 and t.load is not None]
     scale = min(2.0, max([1.0, *known]))
     env = environment(autoescape=False)
     env.filters.update(

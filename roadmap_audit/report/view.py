@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..analyze.numbers import listed, pct, plural
-from ..model import SEVERITIES, Audit, Finding
+from ..model import SEVERITIES, Audit, Finding, OrgRollup
 
 __all__ = ["pct", "plural", "listed"]  # the one formatter of each, for every format
 
@@ -163,7 +163,7 @@ def is_over(load: float | None) -> bool:
 ORG_DEPTH_SHOWN = 12
 
 
-def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]:
+def org_outline(units: list[OrgRollup], teams: set[str] | dict) -> list[tuple[OrgRollup, int]]:
     """(unit, depth) for every org unit in outline order: roots by name, children teams last.
 
     Iterative, so a tree thousands of levels deep costs no more than a wide one; a unit that
@@ -173,7 +173,7 @@ def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]
     for u in units:
         children[u.parent if u.parent in names and u.parent != u.unit else None].append(u)
     order = lambda u: (u.unit in teams, u.unit)  # noqa: E731
-    out: list[tuple[object, int]] = []
+    out: list[tuple[OrgRollup, int]] = []
     shown: set[str] = set()
     stack = [(u, 0) for u in sorted(children[None], key=order, reverse=True)]
     while stack:
@@ -188,7 +188,7 @@ def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]
     return out
 
 
-def org_depth_note(outline: list[tuple[object, int]]) -> str | None:
+def org_depth_note(outline: list[tuple[OrgRollup, int]]) -> str | None:
     """What the outline could not indent, in one sentence; None when every unit is at its depth."""
     deep = sum(1 for _, depth in outline if depth > ORG_DEPTH_SHOWN)
     if not deep:

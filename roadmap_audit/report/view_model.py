@@ -165,14 +165,15 @@ def _bar(t: TeamReport, scale: float) -> Bar | None:
         0.0  # operations are already out of capacity_weeks (the breakdown shows them)
     )
     to_pct = lambda x: round(100 * x / scale, 2)  # noqa: E731
-    over = is_over(t.load) and math.isfinite(t.load)
+    load = t.load
+    over = load is not None and is_over(load) and math.isfinite(load)
     return Bar(
         planned=to_pct(planned),
         admitted=to_pct(admitted),
         unadmitted=to_pct(unadmitted),
         line=to_pct(1.0),
         over=over,
-        excess=to_pct(min(t.load, scale) - 1.0) if over else 0.0,
+        excess=to_pct(min(load, scale) - 1.0) if over and load is not None else 0.0,
     )
 
 
@@ -326,7 +327,11 @@ def _finding_views(audit: Audit) -> list[FindingView]:
 
 
 def _bar_scale(audit: Audit) -> float:
-    loads = [t.load for t in audit.teams if t.capacity_weeks > 0 and math.isfinite(t.load)]
+    loads = [
+        t.load
+        for t in audit.teams
+        if t.capacity_weeks > 0 and t.load is not None and math.isfinite(t.load)
+    ]
     return math.ceil(max([1.0, *loads]) * 4) / 4  # a round end for the axis: 125 %, 150 % ...
 
 
@@ -407,8 +412,54 @@ def _rules_by_family(audit: Audit) -> dict[str, list[str]]:
     return dict(out)
 
 
-def _org_lines(outline: list[tuple[Any, int]]) -> list[tuple[OrgRollup, int]]:
+def _org_lines(outline: list[tuple[OrgRollup, int]]) -> list[tuple[OrgRollup, int]]:
     return [(u, min(depth, ORG_DEPTH_SHOWN)) for u, depth in outline]
+
+
+def _defer_views(audit: Audit, team_views: dict[str, TeamView]) -> tuple[list[DeferView], int]:
+    """Defer cards, most overloaded team first (at most DEFERS_SHOWN), and how many there are."""
+    recs = sorted(
+        (r for r in audit.recommendations if r.action == "defer"),
+        key=lambda r: (-(r.load_before or 0), r.team),
+    )
+    item_by_key = {i.key: i for i in audit.items}
+    shown = [_defer_view(r, team_views.get(r.team), item_by_key) for r in recs[:DEFERS_SHOWN]]
+    return shown, len(recs)
+
+
+def _top(findings: list[FindingView]) -> list[FindingView]:
+    """The top risks: the first critical and high findings, else the first findings of any severity."""
+    serious = [fv for fv in findings if fv.f.severity in ("critical", "high")]
+    return serious[:TOP_RISKS] or findings[:5]
+
+
+def _committed(audit: Audit) -> tuple[list[ForecastItem], int]:
+    """Committed items under an even chance, and how many committed open items have a chance."""
+    fc = audit.forecast
+    if fc is None:
+        return [], 0
+    return at_risk(fc), sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
+
+
+def _org(
+    audit: Audit, team_views: dict[str, TeamView]
+) -> tuple[list[tuple[OrgRollup, int]], str | None]:
+    """The org outline when there is a unit above the teams (else the heat map says it all), and what
+    it could not indent."""
+    outline = org_outline(audit.org, team_views)
+    above = any(u.unit not in team_views for u in audit.org)
+    return (_org_lines(outline) if above else []), org_depth_note(outline)
+
+
+def _template_command(audit: Audit) -> str:
+    first = shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"
+    return f"roadmap-audit template teams.xlsx --from {first}"
+
+
+def _finding_teams(audit: Audit) -> list[str]:
+    """The teams the findings filter offers, with NO_TEAM when a finding names none."""
+    orphan = any(not f.teams for f in audit.findings)
+    return [t.team for t in audit.teams] + ([NO_TEAM] if orphan else [])
 
 
 def build_report_view(audit: Audit) -> ReportView:
@@ -418,15 +469,10 @@ def build_report_view(audit: Audit) -> ReportView:
     team_views = _team_views(audit, findings, owners, scale)
     flagged, anchors = _item_marks(findings)
     shown_owners, actions_hidden = _shown_owners(owners)
-    defer_recs = sorted(
-        (r for r in audit.recommendations if r.action == "defer"),
-        key=lambda r: (-(r.load_before or 0), r.team),
-    )
-    item_by_key = {i.key: i for i in audit.items}
+    defers, defers_total = _defer_views(audit, team_views)
     families, grid = heat(audit)
-    top = [fv for fv in findings if fv.f.severity in ("critical", "high")][:TOP_RISKS]
-    outline = org_outline(audit.org, team_views)
-    fc = audit.forecast
+    org_lines, org_note = _org(audit, team_views)
+    risky, committed = _committed(audit)
     return ReportView(
         audit=audit,
         verdict_text=VERDICT_TEXT[audit.verdict],
@@ -435,7 +481,7 @@ def build_report_view(audit: Audit) -> ReportView:
         when=span(audit.plan.start, audit.plan.end),
         findings=[fv for fv in findings if fv.shown],
         all_findings=findings,
-        top=top or findings[:5],
+        top=_top(findings),
         families=families,
         grid=grid,
         team_views=team_views,
@@ -443,12 +489,10 @@ def build_report_view(audit: Audit) -> ReportView:
         scale=scale,
         axis=[(round(100 * x / scale, 2), pct(x)) for x in _ticks(scale)],
         org_tree=_org_tree(audit, team_views),
-        org_lines=_org_lines(outline) if any(u.unit not in team_views for u in audit.org) else [],
-        org_note=org_depth_note(outline),
-        defers=[
-            _defer_view(r, team_views.get(r.team), item_by_key) for r in defer_recs[:DEFERS_SHOWN]
-        ],
-        defers_total=len(defer_recs),
+        org_lines=org_lines,
+        org_note=org_note,
+        defers=defers,
+        defers_total=defers_total,
         over=[r for r in audit.recommendations if r.action == "defer"],
         owners=owners,
         actions=shown_owners,
@@ -458,16 +502,12 @@ def build_report_view(audit: Audit) -> ReportView:
         any_staffed=any(t.capacity_known for t in audit.teams),
         cross=_cross(audit),
         forecast=forecast_view(audit, {name: tv.anchor for name, tv in team_views.items()}),
-        at_risk=at_risk(fc) if fc is not None else [],
-        committed=sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
-        if fc is not None
-        else 0,
+        at_risk=risky,
+        committed=committed,
         terms=report_terms(audit),
         rules_by_family=_rules_by_family(audit),
-        finding_teams=[t.team for t in audit.teams]
-        + ([NO_TEAM] if any(not f.teams for f in audit.findings) else []),
-        template_command="roadmap-audit template teams.xlsx --from "
-        + (shlex.quote(audit.plan.sources[0]) if audit.plan.sources else "PLAN"),
+        finding_teams=_finding_teams(audit),
+        template_command=_template_command(audit),
         team_findings_shown=TEAM_FINDINGS_SHOWN,
         flagged=flagged,
         anchors=anchors,

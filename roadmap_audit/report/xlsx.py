@@ -42,7 +42,7 @@ from .view import day, pct, severity_rank
 from .view_model import ReportView, build_report_view
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -97,7 +97,7 @@ class _Mark:
             self.notes.append(line)
 
 
-def put(cell: Cell, value: Any) -> None:
+def put(cell: Cell | MergedCell, value: Any) -> None:
     """Write a value; text is always text, even when it looks like a formula."""
     cell.value = value
     if isinstance(value, str):
@@ -177,7 +177,7 @@ def _first_link(f: Finding, link_sheets: dict[tuple[str, str], str]) -> str | No
     return None
 
 
-def _link(cell: Cell, location: str) -> None:
+def _link(cell: Cell | MergedCell, location: str) -> None:
     """A link to a cell of this workbook (never to a file or a web address)."""
     from openpyxl.styles import Font
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -242,12 +242,9 @@ def _table(
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             put(cell, value)
-            if (
-                formats[c - 1]
-                and isinstance(value, (int, float, dt.date))
-                and not isinstance(value, bool)
-            ):
-                cell.number_format = formats[c - 1]
+            fmt = formats[c - 1]
+            if fmt and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+                cell.number_format = fmt
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(names))}{top + max(1, len(rows))}"
 
@@ -396,7 +393,7 @@ def _actions_sheet(wb: Workbook, view: ReportView) -> None:
     from openpyxl.styles import Alignment, PatternFill
 
     for r, values in enumerate(rows, start=2):
-        ws.cell(row=r, column=3).fill = PatternFill("solid", fgColor=FILLS[values[2]])
+        ws.cell(row=r, column=3).fill = PatternFill("solid", fgColor=FILLS[str(values[2])])
         for c in (4, 5):
             ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -546,10 +543,13 @@ def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
             ws.firstHeader,
             ws.firstFooter,
         ):
+            if part is None:
+                continue
             for side in (part.left, part.center, part.right):
-                if side.text:
+                if side is not None and side.text:
                     side.text = redactor.text(side.text)
-        ws._images, ws._charts, ws._pivots = [], [], []
+        for private in ("_images", "_charts", "_pivots"):  # pictures and charts are not copied
+            setattr(ws, private, [])
         title = redactor.text(ws.title)
         if title != ws.title:
             ws.title = _unique_title(wb, title[:31])
@@ -639,20 +639,20 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
     marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
     for f in audit.findings:
         for e in f.evidence:
-            row = None
+            marked: int | None = None
             column = "A"
             place = e.location.rsplit("!", 1) if "!" in e.location else None
             if place:
                 match = re.match(r"^([A-Z]{0,3})([0-9]+)$", place[1])
                 if match:
-                    row = where.get((e.source, place[0], int(match.group(2))))
-                    if row and match.group(1):
-                        name = letters[row].get(match.group(1))
-                        column = column_of.get(alias.get(name or "", name or ""), "A")
+                    marked = where.get((e.source, place[0], int(match.group(2))))
+                    if marked and match.group(1):
+                        field_name = letters[marked].get(match.group(1)) or ""
+                        column = column_of.get(alias.get(field_name, field_name), "A")
             elif e.location in by_key:
-                row = by_key[e.location]
-            if row:
-                marks[(ws.title, f"{column}{row}")].add(f, e.note)
+                marked = by_key[e.location]
+            if marked:
+                marks[(ws.title, f"{column}{marked}")].add(f, e.note)
     _mark_cells(wb, marks)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(plan.items) + 1)}"
 
@@ -709,7 +709,7 @@ def render_xlsx(
         wb.active = 0
     else:
         wb = openpyxl.Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])
         wb.properties.creator = "roadmap-audit"
         wb.properties.created = FIXED_TIME
         if plan is not None:
