@@ -251,9 +251,11 @@ def _keys(keys: list[str], limit: int = 4) -> str:
 
 
 def defer_advice(
-    facts: Facts, max_load: float, buffer_line: float | None = None
+    facts: Facts, max_load: float, buffer_line: float | None = None, rule: str | None = None
 ) -> list[Recommendation]:
     """For each team over capacity, the fewest items to defer to bring it under the buffer line.
+    `rule` is the rule whose file declares the capacity line (`capacity_line`): the advice cites it
+    and closes that rule's finding on the team; None when no such rule ran.
 
     Never proposed: work in progress (a change half made), committed work, reliability,
     postmortem and compliance work, and anything committed work depends on. An item that other
@@ -338,7 +340,7 @@ def defer_advice(
                 items=chosen,
                 load_before=round(cap.load, 3),
                 load_after=round(after, 3),
-                rule="CAP001",
+                rule=rule,
                 text=text,
                 target_load=round(target, 3),
                 reaches_target=reaches,
