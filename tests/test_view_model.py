@@ -142,3 +142,51 @@ def test_the_defer_advice_cites_the_rule_that_declares_the_capacity_line():
     without = audit_of(SAMPLES / "northwind-2026-Q3.xlsx", select=["CAP002"])
     defers = [r for r in without.recommendations if r.action == "defer"]
     assert defers and {r.rule for r in defers} == {None}
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _section_example() -> tuple[str, dict[str, str]]:
+    """The README's 'Adding a report section' example: the field's value, and each jinja block."""
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### Adding a report section", 1)[1].split("\n## Development", 1)[0]
+    value = re.search(r"^\s+unestimated=(.*),$", section, re.M)
+    assert value is not None
+    blocks = re.findall(r"in `(report\.\w+\.j2)`.*?```jinja\n(.*?)^```", section, re.M | re.S)
+    return value.group(1), dict(blocks)
+
+
+def test_the_readme_example_of_a_report_section_renders_in_every_format(tmp_path):
+    from roadmap_audit.report.html import _environment
+    from roadmap_audit.report.markdown import code, esc
+    from roadmap_audit.report.templating import environment
+    from roadmap_audit.report.view_model import build_report_view
+
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "items.csv").write_text(
+        "key,title,team,estimate\nE-1,Sized work,alpha,3\nU-1,Unsized <b>work</b>,alpha,\n",
+        encoding="utf-8",
+    )
+    audit = audit_of(plan)
+    expression, blocks = _section_example()
+    assert set(blocks) == {"report.md.j2", "report.txt.j2", "report.html.j2"}
+    context = build_report_view(audit).context()
+    context["unestimated"] = eval(expression, {"audit": audit})  # the README's own line
+    assert [i.key for i in context["unestimated"]] == ["U-1"]
+    md = environment(autoescape=False)
+    md.filters.update(esc=esc, code=code)
+    text = environment(autoescape=False)
+    text.filters.update(c=lambda s, key: s)
+    shown = {
+        "report.md.j2": md.from_string(blocks["report.md.j2"]).render(context),
+        "report.txt.j2": text.from_string(blocks["report.txt.j2"]).render(context),
+        "report.html.j2": _environment().from_string(blocks["report.html.j2"]).render(context),
+    }
+    assert "- U-1 (alpha): Unsized &lt;b&gt;work&lt;/b&gt;" in shown["report.md.j2"]
+    assert "Items with no estimate (1 item):" in shown["report.txt.j2"]
+    assert "<b>U-1</b> Unsized &lt;b&gt;work&lt;/b&gt;" in shown["report.html.j2"]
+    assert all("E-1" not in body for body in shown.values())
