@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..model import Audit, Finding, Forecast, Item, Plan
+from ..model import Audit, Evidence, Finding, Forecast, Item, Plan
 from ..score import score_basis
 from .view import day, pct, severity_rank
 from .view_model import ReportView, build_report_view
@@ -505,6 +505,55 @@ REDACTED_COPY = (
 )
 
 
+def _redact_cell(cell: Any, redactor: Redactor) -> None:
+    """A cell's text, link and comment with every known name replaced."""
+    if isinstance(cell.value, str):
+        new = redactor.text(cell.value)
+        if new != cell.value:
+            if cell.data_type == "f":
+                cell.value = (
+                    new  # a formula stays one: names in its text and its sheet names replaced
+                )
+            else:
+                put(cell, new)
+    if cell.hyperlink is not None:
+        for name in ("target", "display", "tooltip", "location"):
+            value = getattr(cell.hyperlink, name, None)
+            if isinstance(value, str):
+                setattr(cell.hyperlink, name, redactor.text(value))
+    if cell.comment is not None:
+        cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+
+
+def _redact_headers(ws: Worksheet, redactor: Redactor) -> None:
+    """The printed headers and footers of a sheet."""
+    parts = (
+        ws.oddHeader,
+        ws.oddFooter,
+        ws.evenHeader,
+        ws.evenFooter,
+        ws.firstHeader,
+        ws.firstFooter,
+    )
+    for part in (p for p in parts if p is not None):
+        for side in (part.left, part.center, part.right):
+            if side is not None and side.text:
+                side.text = redactor.text(side.text)
+
+
+def _redact_properties(wb: Workbook, redactor: Redactor) -> None:
+    """Defined names and the document's properties."""
+    for name in list(wb.defined_names.values()) if hasattr(wb.defined_names, "values") else []:
+        if isinstance(name.attr_text, str):
+            name.attr_text = redactor.text(name.attr_text)
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "roadmap-audit"
+    for field_name in ("title", "subject", "description", "keywords", "category"):
+        value = getattr(props, field_name, None)
+        if isinstance(value, str):
+            setattr(props, field_name, redactor.text(value))
+
+
 def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
     from ..redact import Redactor as _Redactor
     from ..redact import names_in_columns
@@ -516,52 +565,16 @@ def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
     if found - set(redactor.mapping):
         redactor = _Redactor.for_names(set(redactor.mapping) | found, redactor.key)
     for ws in wb.worksheets:
-        for cell in list(
-            ws._cells.values()
-        ):  # the cells there are, not every position up to the last one
-            if isinstance(cell.value, str):
-                new = redactor.text(cell.value)
-                if new != cell.value:
-                    if cell.data_type == "f":
-                        cell.value = new  # a formula stays one: names in its text and its sheet names replaced
-                    else:
-                        put(cell, new)
-            if cell.hyperlink is not None:
-                for name in ("target", "display", "tooltip", "location"):
-                    value = getattr(cell.hyperlink, name, None)
-                    if isinstance(value, str):
-                        setattr(cell.hyperlink, name, redactor.text(value))
-            if cell.comment is not None:
-                cell.comment = type(cell.comment)(
-                    redactor.text(cell.comment.text or ""), "roadmap-audit"
-                )
-        for part in (
-            ws.oddHeader,
-            ws.oddFooter,
-            ws.evenHeader,
-            ws.evenFooter,
-            ws.firstHeader,
-            ws.firstFooter,
-        ):
-            if part is None:
-                continue
-            for side in (part.left, part.center, part.right):
-                if side is not None and side.text:
-                    side.text = redactor.text(side.text)
+        # the cells there are, not every position up to the last one
+        for cell in list(ws._cells.values()):
+            _redact_cell(cell, redactor)
+        _redact_headers(ws, redactor)
         for private in ("_images", "_charts", "_pivots"):  # pictures and charts are not copied
             setattr(ws, private, [])
         title = redactor.text(ws.title)
         if title != ws.title:
             ws.title = _unique_title(wb, title[:31])
-    for name in list(wb.defined_names.values()) if hasattr(wb.defined_names, "values") else []:
-        if isinstance(name.attr_text, str):
-            name.attr_text = redactor.text(name.attr_text)
-    props = wb.properties
-    props.creator = props.lastModifiedBy = "roadmap-audit"
-    for name in ("title", "subject", "description", "keywords", "category"):
-        value = getattr(props, name, None)
-        if isinstance(value, str):
-            setattr(props, name, redactor.text(value))
+    _redact_properties(wb, redactor)
 
 
 # ----------------------------------------------------------------- a plan without a workbook
@@ -599,6 +612,57 @@ def _item_value(item: Item, name: str) -> Any:
     return value
 
 
+_ITEM_ALIAS = {
+    "kind": "kind_raw",
+    "estimate": "estimate_raw",
+    "estimate_days": "estimate_raw",
+    "estimate_hours": "estimate_raw",
+    "story_points": "estimate_raw",
+    "original_estimate": "estimate_raw",
+}
+
+
+def _item_cell(
+    e: Evidence,
+    where: dict[tuple[str, str | None, int | None], int],
+    by_key: dict[str, int],
+    letters: dict[int, dict[str, str]],
+    column_of: dict[str, str],
+) -> str | None:
+    """The cell of the Items sheet we wrote that a piece of evidence is about, or None."""
+    if "!" not in e.location:
+        return f"A{by_key[e.location]}" if e.location in by_key else None
+    sheet, cell = e.location.rsplit("!", 1)
+    match = re.match(r"^([A-Z]{0,3})([0-9]+)$", cell)
+    row = where.get((e.source, sheet, int(match.group(2)))) if match else None
+    if not match or not row:
+        return None
+    field_name = letters[row].get(match.group(1)) or "" if match.group(1) else ""
+    column = column_of.get(_ITEM_ALIAS.get(field_name, field_name), "A")
+    return f"{column}{row}"
+
+
+def _item_row_marks(
+    audit: Audit,
+    title: str,
+    where: dict[tuple[str, str | None, int | None], int],
+    by_key: dict[str, int],
+    letters: dict[int, dict[str, str]],
+) -> dict[tuple[str, str], _Mark]:
+    """The cells of the Items sheet we wrote that findings rest on: the evidence's row (or Jira
+    key) and, when the evidence names a column, the same field's column here."""
+    from openpyxl.utils import get_column_letter
+
+    column_of = {name: get_column_letter(i) for i, name in enumerate(_ITEM_FIELDS, start=1)}
+    marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
+    for f in audit.findings:
+        for e in f.evidence:
+            cell = _item_cell(e, where, by_key, letters, column_of)
+            if cell is not None:
+                marks[(title, cell)].add(f, e.note)
+    return marks
+
+
 def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
     """The plan's items as a sheet, marked where findings point at their source rows."""
     from openpyxl.styles import Alignment
@@ -627,32 +691,7 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
         letters[row] = {letter: name for name, letter in item.columns.items()}
     from openpyxl.utils import get_column_letter
 
-    column_of = {name: get_column_letter(i) for i, name in enumerate(_ITEM_FIELDS, start=1)}
-    alias = {
-        "kind": "kind_raw",
-        "estimate": "estimate_raw",
-        "estimate_days": "estimate_raw",
-        "estimate_hours": "estimate_raw",
-        "story_points": "estimate_raw",
-        "original_estimate": "estimate_raw",
-    }
-    marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
-    for f in audit.findings:
-        for e in f.evidence:
-            marked: int | None = None
-            column = "A"
-            place = e.location.rsplit("!", 1) if "!" in e.location else None
-            if place:
-                match = re.match(r"^([A-Z]{0,3})([0-9]+)$", place[1])
-                if match:
-                    marked = where.get((e.source, place[0], int(match.group(2))))
-                    if marked and match.group(1):
-                        field_name = letters[marked].get(match.group(1)) or ""
-                        column = column_of.get(alias.get(field_name, field_name), "A")
-            elif e.location in by_key:
-                marked = by_key[e.location]
-            if marked:
-                marks[(ws.title, f"{column}{marked}")].add(f, e.note)
+    marks = _item_row_marks(audit, ws.title, where, by_key, letters)
     _mark_cells(wb, marks)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(plan.items) + 1)}"
 
