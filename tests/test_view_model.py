@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_the_picture_never_reads_item_keys_out_of_a_findings_message(sample_audi
         (1, ("team",), "1 team"),
         (2, ("team",), "2 teams"),
         (0, ("team",), "0 teams"),
-        (1200, ("item",), "1,200 items"),
+        (1200, ("item",), "1200 items"),
         (1, ("person", "people"), "1 person"),
         (3, ("person", "people"), "3 people"),
     ],
@@ -153,17 +154,23 @@ def _section_example() -> tuple[str, dict[str, str]]:
 
     text = README.read_text(encoding="utf-8")
     section = text.split("### Adding a report section", 1)[1].split("\n## Development", 1)[0]
-    value = re.search(r"^\s+unestimated=(.*),$", section, re.M)
+    value = re.search(r"^\s+return (.*)$", section, re.M)
     assert value is not None
     blocks = re.findall(r"in `(report\.\w+\.j2)`.*?```jinja\n(.*?)^```", section, re.M | re.S)
     return value.group(1), dict(blocks)
+
+
+def _names(env, source: str) -> set[str]:
+    from jinja2 import meta
+
+    return set(meta.find_undeclared_variables(env.parse(source)))
 
 
 def test_the_readme_example_of_a_report_section_renders_in_every_format(tmp_path):
     from roadmap_audit.report.html import _environment
     from roadmap_audit.report.markdown import code, esc
     from roadmap_audit.report.templating import environment
-    from roadmap_audit.report.view_model import build_report_view
+    from roadmap_audit.report.view_model import ReportView
 
     plan = tmp_path / "plan"
     plan.mkdir()
@@ -174,17 +181,20 @@ def test_the_readme_example_of_a_report_section_renders_in_every_format(tmp_path
     audit = audit_of(plan)
     expression, blocks = _section_example()
     assert set(blocks) == {"report.md.j2", "report.txt.j2", "report.html.j2"}
-    context = build_report_view(audit).context()
-    context["unestimated"] = eval(expression, {"audit": audit})  # the README's own line
-    assert [i.key for i in context["unestimated"]] == ["U-1"]
+
+    class WithTheSection(ReportView):
+        unestimated = cached_property(lambda self: eval(expression, {"self": self}))  # the README's
+
+    view = WithTheSection(audit)
+    assert [i.key for i in view.unestimated] == ["U-1"]
     md = environment(autoescape=False)
     md.filters.update(esc=esc, code=code)
     text = environment(autoescape=False)
     text.filters.update(c=lambda s, key: s)
+    html = _environment()
     shown = {
-        "report.md.j2": md.from_string(blocks["report.md.j2"]).render(context),
-        "report.txt.j2": text.from_string(blocks["report.txt.j2"]).render(context),
-        "report.html.j2": _environment().from_string(blocks["report.html.j2"]).render(context),
+        name: env.from_string(blocks[name]).render(view.context(_names(env, blocks[name])))
+        for name, env in (("report.md.j2", md), ("report.txt.j2", text), ("report.html.j2", html))
     }
     assert "- U-1 (alpha): Unsized &lt;b&gt;work&lt;/b&gt;" in shown["report.md.j2"]
     assert "Items with no estimate (1 item):" in shown["report.txt.j2"]

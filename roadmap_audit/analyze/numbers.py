@@ -23,7 +23,7 @@ def plural(n: int, word: str, words: str | None = None, *, bare: bool = False) -
     """ "1 team", "3 teams"; `words` for a plural that is not word + s ("1 person", "2 people").
     With `bare` only the word: "team" or "teams", for a sentence that shows the count elsewhere."""
     form = word if n == 1 else (words or word + "s")
-    return form if bare else f"{n:,} {form}"
+    return form if bare else f"{n} {form}"
 
 
 def listed(names: Sequence[str], limit: int, sep: str = ", ") -> str:

@@ -18,7 +18,7 @@ from ..model import Audit
 from .glossary import MEANING, abbr_ktlo
 from .templating import environment
 from .view import HeatCell
-from .view_model import build_report_view
+from .view_model import build_report_view, template_names
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -64,7 +64,7 @@ def render_html(audit: Audit) -> str:
     style = env.loader.get_source(env, "report.css")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("report.html.j2").render(
-        **build_report_view(audit).context(),
+        **build_report_view(audit).context(template_names(env, "report.html.j2")),
         script=Markup(script),
         style=Markup(style),
         script_hash=f"sha256-{digest}",

@@ -12,7 +12,7 @@ from ..model import Audit
 from .forecast_view import finish_text, team_finish
 from .templating import environment
 from .view import strip_controls
-from .view_model import build_report_view
+from .view_model import build_report_view, template_names
 
 _INLINE = re.compile(r"([\\`*_{}\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
@@ -39,5 +39,7 @@ def render_markdown(audit: Audit) -> str:
     env.globals.update(
         icon=_ICON, untagged=lambda rule: "", team_finish=team_finish, finish_text=finish_text
     )
-    text = env.get_template("report.md.j2").render(build_report_view(audit).context())
+    text = env.get_template("report.md.j2").render(
+        build_report_view(audit).context(template_names(env, "report.md.j2"))
+    )
     return strip_controls(text)  # markdown is often read in a terminal

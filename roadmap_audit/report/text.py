@@ -15,7 +15,7 @@ from ..model import Audit
 from .forecast_view import team_finish
 from .templating import environment
 from .view import strip_controls
-from .view_model import build_report_view
+from .view_model import build_report_view, template_names
 
 _COLOURS = {
     "critical": "\033[1;31m",
@@ -67,7 +67,9 @@ def render_text(audit: Audit, colour: bool | None = None, limit: int = 15) -> st
     )
     env.globals.update(team_finish=team_finish)
     text = env.get_template("report.txt.j2").render(
-        view.context(), limit=limit, bar_cells=round(BAR_WIDTH * scale)
+        view.context(template_names(env, "report.txt.j2")),
+        limit=limit,
+        bar_cells=round(BAR_WIDTH * scale),
     )
     text = strip_controls(text)
     if colour:

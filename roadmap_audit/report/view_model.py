@@ -12,9 +12,10 @@ import math
 import re
 import shlex
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import (
@@ -32,6 +33,10 @@ from .actions import Action, OwnerActions, build_actions
 from .forecast_view import ForecastView, at_risk, forecast_view
 from .glossary import Term, report_terms
 from .graph import GraphView, dependency_view
+
+if TYPE_CHECKING:
+    import jinja2
+
 from .view import (
     NO_TEAM,
     ORG_DEPTH_SHOWN,
@@ -237,74 +242,242 @@ class CrossDependency:
     depends_on_team: str
 
 
-@dataclass
 class ReportView:
-    """Everything a report shows, arranged once. A new section is a field here and a block in each
-    format's template (report.html.j2, report.md.j2, report.txt.j2)."""
+    """Everything a report shows, arranged from one Audit. Each section is worked out the first time
+    a format asks for it and then kept, so the text summary never pays for the HTML's team pages.
+    A new section is a property here and a block in each format's template (report.html.j2,
+    report.md.j2, report.txt.j2); see the README's "Adding a report section"."""
 
-    audit: Audit
-    verdict_text: str  # "Go, with changes"
-    verdict_line: VerdictLine  # the verdict sentence from the findings' titles and subjects
-    counts: dict[str, int]  # findings per severity, every severity
-    when: str  # "1 Jul – 30 Sep 2026", or "" without dates
-    findings: list[FindingView]  # those shown in the HTML findings list (the first FINDINGS_SHOWN)
-    all_findings: list[FindingView]
-    top: list[FindingView]  # the top risks
-    families: list[str]  # rule families in the heat map's order
-    grid: dict[str, dict[str, HeatCell]]  # team -> family -> worst severity and count
-    team_views: dict[str, TeamView]
-    teams: list[TeamView]  # in the audit's order (riskiest first)
-    scale: float  # the load bars' axis end (1.0 = 100 %)
-    axis: list[tuple[float, str]]
-    org_tree: list[OrgNode]
-    org_lines: list[tuple[OrgRollup, int]]  # the same tree as an outline: (unit, depth shown)
-    org_note: str | None
-    defers: list[DeferView]  # defer cards, most overloaded first, at most DEFERS_SHOWN
-    defers_total: int
-    over: list[Recommendation]  # every defer recommendation, in the audit's order
-    owners: list[OwnerActions]  # what to change, by owner (every owner)
-    actions: list[OwnerActions]  # the owners shown in the HTML's "what to change"
-    actions_hidden: int
-    unchecked: list[str]  # teams whose load could not be checked
-    owning_teams: int
-    any_staffed: bool
-    cross: list[CrossDependency]
-    forecast: ForecastView | None
-    at_risk: list[ForecastItem]  # committed items under an even chance, least likely first
-    committed: int  # committed open items with a chance
-    terms: list[Term]
-    rules_by_family: dict[str, list[str]]
-    finding_teams: list[str]
-    template_command: str
     severities: tuple[str, ...] = SEVERITIES
-    team_findings_shown: int = 0  # a team page unfolds this many of its findings
     version: str = __version__
     no_team: str = NO_TEAM
-    flagged: dict[str, str] = field(default_factory=dict)  # item -> worst severity of its findings
-    anchors: dict[str, str] = field(default_factory=dict)  # item -> its first finding's anchor
+
+    def __init__(self, audit: Audit) -> None:
+        self.audit = audit
+
+    # -- the verdict and the head of every report
+
+    @cached_property
+    def verdict_text(self) -> str:
+        """ "Go, with changes" """
+        return VERDICT_TEXT[self.audit.verdict]
+
+    @cached_property
+    def verdict_line(self) -> VerdictLine:
+        """The verdict sentence, from the findings' titles and subjects."""
+        return verdict_line(self.audit)
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, every severity."""
+        return severity_counts(self.audit.findings)
+
+    @cached_property
+    def when(self) -> str:
+        """ "1 Jul – 30 Sep 2026", or "" without dates."""
+        return span(self.audit.plan.start, self.audit.plan.end)
+
+    # -- findings
+
+    @cached_property
+    def all_findings(self) -> list[FindingView]:
+        return _finding_views(self.audit)
+
+    @cached_property
+    def findings(self) -> list[FindingView]:
+        """Those the HTML's findings list shows (the first FINDINGS_SHOWN)."""
+        return [fv for fv in self.all_findings if fv.shown]
 
     @property
     def findings_total(self) -> int:
         return len(self.all_findings)
 
+    @cached_property
+    def top(self) -> list[FindingView]:
+        return _top(self.all_findings)
+
+    @cached_property
+    def _heat(self) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
+        return heat(self.audit)
+
     @property
-    def teams_az(self) -> list[TeamView]:
-        return sorted(self.team_views.values(), key=lambda tv: (tv.t.team.casefold(), tv.t.team))
+    def families(self) -> list[str]:
+        """Rule families, in the heat map's order."""
+        return self._heat[0]
+
+    @property
+    def grid(self) -> dict[str, dict[str, HeatCell]]:
+        """Team -> rule family -> the worst severity found there and how many findings."""
+        return self._heat[1]
 
     @property
     def heat_rows(self) -> list[str]:
         return list(self.grid)
 
     @cached_property
-    def graph(self) -> GraphView | None:
-        """The dependency picture (drawn by the HTML only, so made only when asked for)."""
-        return dependency_view(self.audit, self.flagged, self.anchors)
+    def rules_by_family(self) -> dict[str, list[str]]:
+        return _rules_by_family(self.audit)
 
-    def context(self) -> dict[str, Any]:
-        """The view as a template's names: each field, and the derived ones."""
-        names = [f.name for f in fields(self)]
-        names += ["findings_total", "teams_az", "heat_rows", "graph"]
-        return {name: getattr(self, name) for name in names}
+    @cached_property
+    def finding_teams(self) -> list[str]:
+        return _finding_teams(self.audit)
+
+    @property
+    def team_findings_shown(self) -> int:
+        """A team page unfolds this many of its findings."""
+        return TEAM_FINDINGS_SHOWN
+
+    # -- what to change
+
+    @cached_property
+    def owners(self) -> list[OwnerActions]:
+        """What to change, by owner (every owner)."""
+        return build_actions(self.audit)
+
+    @cached_property
+    def _shown_owners(self) -> tuple[list[OwnerActions], int]:
+        return _shown_owners(self.owners)
+
+    @property
+    def actions(self) -> list[OwnerActions]:
+        """The owners the HTML's "what to change" shows."""
+        return self._shown_owners[0]
+
+    @property
+    def actions_hidden(self) -> int:
+        return self._shown_owners[1]
+
+    @cached_property
+    def over(self) -> list[Recommendation]:
+        """Every defer recommendation, in the audit's order."""
+        return [r for r in self.audit.recommendations if r.action == "defer"]
+
+    @cached_property
+    def _defers(self) -> tuple[list[DeferView], int]:
+        return _defer_views(self.audit, self.team_views)
+
+    @property
+    def defers(self) -> list[DeferView]:
+        """Defer cards, most overloaded team first, at most DEFERS_SHOWN."""
+        return self._defers[0]
+
+    @property
+    def defers_total(self) -> int:
+        return self._defers[1]
+
+    @cached_property
+    def unchecked(self) -> list[str]:
+        """Teams whose load could not be checked."""
+        return unchecked_teams(self.audit)
+
+    @cached_property
+    def owning_teams(self) -> int:
+        return sum(1 for t in self.audit.teams if t.items)
+
+    @cached_property
+    def any_staffed(self) -> bool:
+        return any(t.capacity_known for t in self.audit.teams)
+
+    @cached_property
+    def template_command(self) -> str:
+        return _template_command(self.audit)
+
+    # -- teams and capacity
+
+    @cached_property
+    def scale(self) -> float:
+        """The load bars' axis end (1.0 = 100 %)."""
+        return _bar_scale(self.audit)
+
+    @cached_property
+    def axis(self) -> list[tuple[float, str]]:
+        return [(round(100 * x / self.scale, 2), pct(x)) for x in _ticks(self.scale)]
+
+    @cached_property
+    def team_views(self) -> dict[str, TeamView]:
+        return _team_views(
+            self.audit, self.all_findings, self.owners, self.scale, self.team_anchors
+        )
+
+    @property
+    def teams(self) -> list[TeamView]:
+        """In the audit's order (riskiest first)."""
+        return [self.team_views[t.team] for t in self.audit.teams]
+
+    @property
+    def teams_az(self) -> list[TeamView]:
+        return sorted(self.team_views.values(), key=lambda tv: (tv.t.team.casefold(), tv.t.team))
+
+    @cached_property
+    def org_tree(self) -> list[OrgNode]:
+        return _org_tree(self.audit, self.team_views)
+
+    @cached_property
+    def _org(self) -> tuple[list[tuple[OrgRollup, int]], str | None]:
+        return _org(self.audit, {t.team for t in self.audit.teams})
+
+    @property
+    def org_lines(self) -> list[tuple[OrgRollup, int]]:
+        """The org tree as an outline, (unit, depth shown); empty with no unit above the teams."""
+        return self._org[0]
+
+    @property
+    def org_note(self) -> str | None:
+        return self._org[1]
+
+    # -- delivery and dependencies
+
+    @cached_property
+    def forecast(self) -> ForecastView | None:
+        return forecast_view(self.audit, self.team_anchors)
+
+    @cached_property
+    def team_anchors(self) -> dict[str, str]:
+        """Each team page's anchor: team-payments, team-payments-2 for a second spelling that slugs alike."""
+        taken: set[str] = set()
+        return {t.team: "team-" + _slug(t.team, taken) for t in self.audit.teams}
+
+    @cached_property
+    def _committed(self) -> tuple[list[ForecastItem], int]:
+        return _committed(self.audit)
+
+    @property
+    def at_risk(self) -> list[ForecastItem]:
+        """Committed items under an even chance, least likely first."""
+        return self._committed[0]
+
+    @property
+    def committed(self) -> int:
+        """Committed open items with a chance."""
+        return self._committed[1]
+
+    @cached_property
+    def cross(self) -> list[CrossDependency]:
+        return _cross(self.audit)
+
+    @cached_property
+    def graph(self) -> GraphView | None:
+        """The dependency picture (drawn by the HTML only)."""
+        flagged, anchors = _item_marks(self.all_findings)
+        return dependency_view(self.audit, flagged, anchors)
+
+    @cached_property
+    def terms(self) -> list[Term]:
+        return report_terms(self.audit)
+
+    def context(self, names: Iterable[str]) -> dict[str, Any]:
+        """The sections a template uses, by name (see `template_names`)."""
+        known = [n for n in names if n in vars(self) or hasattr(type(self), n)]
+        return {name: getattr(self, name) for name in known}
+
+
+def template_names(env: jinja2.Environment, name: str) -> set[str]:
+    """The names a template reads from its context (so only those sections are worked out)."""
+    from jinja2 import meta
+
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    return set(meta.find_undeclared_variables(env.parse(source)))
 
 
 def _finding_views(audit: Audit) -> list[FindingView]:
@@ -336,9 +509,12 @@ def _bar_scale(audit: Audit) -> float:
 
 
 def _team_views(
-    audit: Audit, findings: list[FindingView], owners: list[OwnerActions], scale: float
+    audit: Audit,
+    findings: list[FindingView],
+    owners: list[OwnerActions],
+    scale: float,
+    anchors: dict[str, str],
 ) -> dict[str, TeamView]:
-    taken: set[str] = set()
     by_team: dict[str, list[FindingView]] = defaultdict(list)
     for fv in findings:
         for team in fv.f.teams:
@@ -353,7 +529,7 @@ def _team_views(
         mine = items_by_team.get(t.team, [])
         views[t.team] = TeamView(
             t=t,
-            anchor="team-" + _slug(t.team, taken),
+            anchor=anchors[t.team],
             bar=_bar(t, scale),
             steps=_steps(t),
             findings=by_team.get(t.team, []),
@@ -441,9 +617,7 @@ def _committed(audit: Audit) -> tuple[list[ForecastItem], int]:
     return at_risk(fc), sum(1 for i in fc.items if i.committed and i.p_on_time is not None)
 
 
-def _org(
-    audit: Audit, team_views: dict[str, TeamView]
-) -> tuple[list[tuple[OrgRollup, int]], str | None]:
+def _org(audit: Audit, team_views: set[str]) -> tuple[list[tuple[OrgRollup, int]], str | None]:
     """The org outline when there is a unit above the teams (else the heat map says it all), and what
     it could not indent."""
     outline = org_outline(audit.org, team_views)
@@ -463,55 +637,7 @@ def _finding_teams(audit: Audit) -> list[str]:
 
 
 def build_report_view(audit: Audit) -> ReportView:
-    findings = _finding_views(audit)
-    owners = build_actions(audit)
-    scale = _bar_scale(audit)
-    team_views = _team_views(audit, findings, owners, scale)
-    flagged, anchors = _item_marks(findings)
-    shown_owners, actions_hidden = _shown_owners(owners)
-    defers, defers_total = _defer_views(audit, team_views)
-    families, grid = heat(audit)
-    org_lines, org_note = _org(audit, team_views)
-    risky, committed = _committed(audit)
-    return ReportView(
-        audit=audit,
-        verdict_text=VERDICT_TEXT[audit.verdict],
-        verdict_line=verdict_line(audit),
-        counts=severity_counts(audit.findings),
-        when=span(audit.plan.start, audit.plan.end),
-        findings=[fv for fv in findings if fv.shown],
-        all_findings=findings,
-        top=_top(findings),
-        families=families,
-        grid=grid,
-        team_views=team_views,
-        teams=[team_views[t.team] for t in audit.teams],
-        scale=scale,
-        axis=[(round(100 * x / scale, 2), pct(x)) for x in _ticks(scale)],
-        org_tree=_org_tree(audit, team_views),
-        org_lines=org_lines,
-        org_note=org_note,
-        defers=defers,
-        defers_total=defers_total,
-        over=[r for r in audit.recommendations if r.action == "defer"],
-        owners=owners,
-        actions=shown_owners,
-        actions_hidden=actions_hidden,
-        unchecked=unchecked_teams(audit),
-        owning_teams=sum(1 for t in audit.teams if t.items),
-        any_staffed=any(t.capacity_known for t in audit.teams),
-        cross=_cross(audit),
-        forecast=forecast_view(audit, {name: tv.anchor for name, tv in team_views.items()}),
-        at_risk=risky,
-        committed=committed,
-        terms=report_terms(audit),
-        rules_by_family=_rules_by_family(audit),
-        finding_teams=_finding_teams(audit),
-        template_command=_template_command(audit),
-        team_findings_shown=TEAM_FINDINGS_SHOWN,
-        flagged=flagged,
-        anchors=anchors,
-    )
+    return ReportView(audit)
 
 
 def _ticks(scale: float) -> list[float]:
