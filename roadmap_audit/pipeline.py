@@ -289,7 +289,9 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
         else score.EVEN_CHANCE
     )
     teams = score.team_status(facts, teams, max_load=max_load, buffer_line=buffer_line, even=even)
-    defers = score.defer_advice(facts, max_load, buffer_line)
+    defers = score.defer_advice(
+        facts, max_load, buffer_line, rule=cap_rule.id if cap_rule is not None else None
+    )
     deferred = score.with_deferrals(plan, defers)
     if deferred is not None and facts.forecast is not None:
         fparams = forecast_params(dirs, config)
