@@ -243,7 +243,8 @@ def _options(
     maps: tuple[str, ...] = (),
 ):
     from .config import load_config
-    from .load.values import ParseError, parse_quarter
+    from .load.cells import ParseError
+    from .load.dates import parse_quarter
     from .pipeline import Options
 
     if quarter:
@@ -548,7 +549,7 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
         f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
         f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents"
     )
-    from .load.values import normalize_name
+    from .load.words import normalize_name
 
     for header in loaded.headers:  # what each header was read as, before the notes
         if all(normalize_name(t) == normalize_name(r) for _, t, r in header.columns):

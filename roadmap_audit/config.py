@@ -141,7 +141,8 @@ class Config(BaseModel):
     @field_validator("quarter")
     @classmethod
     def _a_quarter(cls, v: str | None) -> str | None:
-        from .load.values import ParseError, parse_quarter
+        from .load.cells import ParseError
+        from .load.dates import parse_quarter
 
         if v is None:
             return v

@@ -218,7 +218,7 @@ def derived(options: Options, plan: Plan) -> Facts:
 def _quarter_note(plan: Plan, quarter: str | None, given_by: str):
     """A note when a quarter given on the command line or in the config replaces a
     different one the Settings sheet states: the reader sees which one the audit used."""
-    from .load.values import parse_quarter, quarter_bounds
+    from .load.dates import parse_quarter, quarter_bounds
     from .model import DataIssue, SourceRef
 
     s = plan.settings

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .load.values import normalize_name, parse_list
+from .load.words import normalize_name, parse_list
 from .model import Plan
 
 # Extra-column headers (normalized) whose values are people.

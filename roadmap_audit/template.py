@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import InputError
 from .load import schema
-from .load.values import normalize_name
+from .load.words import normalize_name
 from .model import ItemKind, Plan
 
 VALIDATED_ROWS = 1000  # validation and formats reach this far down each sheet

@@ -10,25 +10,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roadmap_audit.load.values import (
-    MONTH_NAMES,
+from roadmap_audit.load.cells import (
     NONE_MARKERS,
     ParseError,
-    _fold,
+    fold,
     is_blank,
     is_none_marker,
+    parse_text,
+)
+from roadmap_audit.load.dates import MONTH_NAMES, parse_date, parse_quarter, quarter_bounds
+from roadmap_audit.load.numeric import parse_number, parse_percent, parse_tier
+from roadmap_audit.load.words import (
     normalize_name,
     parse_bool,
     parse_bool_or_link,
     parse_commitment,
-    parse_date,
     parse_list,
-    parse_number,
-    parse_percent,
-    parse_quarter,
-    parse_text,
-    parse_tier,
-    quarter_bounds,
 )
 
 D = dt.date
@@ -793,7 +790,7 @@ def test_month_table_keys_are_normalized_and_valid():
     for name, month in MONTH_NAMES.items():
         # the key a month word is looked up by: Latin names fold to ASCII, Cyrillic ones keep their script
         assert (
-            name == (normalize_name(name) if name.isascii() else _fold(name)) and name.isalpha()
+            name == (normalize_name(name) if name.isascii() else fold(name)) and name.isalpha()
         ), name
         assert 1 <= month <= 12
     for month in range(1, 13):

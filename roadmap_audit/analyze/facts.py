@@ -16,8 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..load.dates import parse_quarter, quarter_bounds
 from ..load.effort import SIZES
-from ..load.values import normalize_name, parse_quarter, quarter_bounds
+from ..load.words import normalize_name
 from ..model import DataIssue, Item, ItemKind, Plan, Service, Team
 from .capacity import CapacityParams, TeamCapacity, points_notes, team_capacity
 from .words import PhraseSet, fold

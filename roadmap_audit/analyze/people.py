@@ -25,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..load.values import ParseError, normalize_name, parse_list
+from ..load.cells import ParseError
+from ..load.words import normalize_name, parse_list
 from ..model import Item, Service, Team
 from .capacity import item_weeks
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..config import ContextConfig, JiraConfig, Limits
 from ..model import DataIssue, Item, Plan, SourceRef
-from .values import normalize_name
+from .words import normalize_name
 
 
 def load_plan(

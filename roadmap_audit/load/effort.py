@@ -13,16 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .values import (
-    _MULTIPLIERS,
-    ParseError,
-    _show,
-    _split_number,
-    is_none_marker,
-    parse_number,
-    split_range,
-    unhedged,
-)
+from .cells import ParseError, is_none_marker, show
+from .numeric import MULTIPLIERS, parse_number, split_number, split_range, unhedged
 
 WEEKS_PER_MONTH = 52 / 12
 HOURS_PER_WEEK = 40
@@ -143,11 +135,11 @@ def _per_unit(unit: str, v: Any) -> float | None:
         return None
     if unit in TEAM_UNITS:
         raise ParseError(
-            f"{_show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
+            f"{show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
             "write engineer-weeks (or days)"
         )
     raise ParseError(
-        f"{_show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)"
+        f"{show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)"
     )
 
 
@@ -182,7 +174,7 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
     if span:
         low, high = parse_number(span[0]), parse_number(span[1])
         if high < low:
-            raise ParseError(f"{_show(v)} is not a range from low to high")
+            raise ParseError(f"{show(v)} is not a range from low to high")
         middle = _amount((low + high) / 2, span[2], default_weeks, v)
         return Effort(
             middle.weeks,
@@ -196,12 +188,12 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
         for number, unit in parts:
             per = _per_unit(_unit(unit), v)
             if per is None:
-                raise ParseError(f"{_show(v)} mixes story points with other units")
+                raise ParseError(f"{show(v)} mixes story points with other units")
             weeks += parse_number(number) * per
         return Effort(weeks=weeks)
-    value, unit = _split_number(
+    value, unit = split_number(
         text or v, "a number"
     )  # "3", "3 days", "1,5 w"; ParseError otherwise
-    if unit.casefold() in _MULTIPLIERS:
-        raise ParseError(f"{_show(v)} uses a multiplier; write the whole number")
+    if unit.casefold() in MULTIPLIERS:
+        raise ParseError(f"{show(v)} uses a multiplier; write the whole number")
     return _amount(value, unit, default_weeks, v)

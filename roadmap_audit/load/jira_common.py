@@ -18,9 +18,13 @@ from typing import Any
 
 from ..config import JiraConfig
 from ..model import DataIssue, Item, Plan, SourceRef
-from . import schema, values
+from . import schema
+from .cells import ParseError, is_none_marker, parse_text
+from .dates import parse_date
 from .effort import t_shirt_size
 from .notes import Note, one_note_per_cause
+from .numeric import parse_number
+from .words import parse_bool_or_link, parse_commitment, parse_list
 
 # ---------------------------------------------------------------- data tables
 
@@ -138,7 +142,7 @@ class Issue:
         value = self.fields.get(name)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value if v not in (None, ""))
-        return values.parse_text(value)
+        return parse_text(value)
 
     def cell(self, name: str) -> SourceRef:
         return self.ref.at(self.cells.get(name)) if self.cells.get(name) else self.ref
@@ -365,16 +369,16 @@ class _Builder:
 
     def date(self, issue: Issue, name: str, key: str):
         try:
-            return values.parse_date(issue.fields.get(name))
-        except values.ParseError as exc:
+            return parse_date(issue.fields.get(name))
+        except ParseError as exc:
             self.note(issue.cell(name), f"{name}: {exc}; the date was left out", subject=key)
             return None
 
     def number(self, issue: Issue, name: str, key: str, what: str) -> float | None:
         raw = issue.fields.get(name)
         try:
-            number = values.parse_number(raw)
-        except values.ParseError as exc:
+            number = parse_number(raw)
+        except ParseError as exc:
             self.note(
                 issue.cell(name), f"{what}: {exc}; the issue counts as unestimated", subject=key
             )
@@ -382,7 +386,7 @@ class _Builder:
         if number is not None and number < 0:
             self.note(
                 issue.cell(name),
-                f"{what} {values.parse_text(raw)} is negative; the issue counts as unestimated",
+                f"{what} {parse_text(raw)} is negative; the issue counts as unestimated",
                 subject=key,
             )
             return None
@@ -444,7 +448,7 @@ class _Builder:
         for source in self.config.team_fallback:
             services = issue.fields.get("services")
             if source == "component" and isinstance(services, list) and services:
-                return values.parse_text(services[0]), "component"
+                return parse_text(services[0]), "component"
             if source == "project":
                 # the key as exported: a stand-in key ("id-10001") names no project
                 project = issue.text("project") or project_of_key(issue.text("key") or "")
@@ -538,11 +542,11 @@ class _Builder:
         if issue.fields.get("committed") is not None:
             raw_committed = issue.fields["committed"]
             try:
-                committed = values.parse_commitment(raw_committed)
-            except values.ParseError:
+                committed = parse_commitment(raw_committed)
+            except ParseError:
                 try:  # a Jira field that names the promise ("Agreed with Sales") is a yes
-                    committed = values.parse_bool_or_link(raw_committed)
-                except values.ParseError as exc:
+                    committed = parse_bool_or_link(raw_committed)
+                except ParseError as exc:
                     self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
         extra = dict(issue.extra)
         if team_source:
@@ -558,10 +562,10 @@ class _Builder:
             estimate_raw=raw or issue.text("size"),
             start=self.date(issue, "start", key),
             due=self.date(issue, "due", key),
-            services=values.parse_list(issue.fields.get("services") or []),
-            rollback_plan=None if values.is_none_marker(rollback) else rollback,
-            rehearsal=None if values.is_none_marker(rehearsal) else rehearsal,
-            labels=values.parse_list(issue.fields.get("labels") or []),
+            services=parse_list(issue.fields.get("services") or []),
+            rollback_plan=None if is_none_marker(rollback) else rollback,
+            rehearsal=None if is_none_marker(rehearsal) else rehearsal,
+            labels=parse_list(issue.fields.get("labels") or []),
             owner=issue.text("owner"),
             priority=issue.text("priority"),
             status=issue.text("status"),

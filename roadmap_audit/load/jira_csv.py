@@ -23,7 +23,8 @@ from typing import Any
 
 from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
-from . import schema, tables, values
+from . import schema, tables
+from .cells import is_blank
 from .jira_common import (
     Issue,
     Link,
@@ -188,9 +189,7 @@ _MIN_ISSUE_ID = 10000  # Jira numbers issues from 10000: a hand-made "Id" 1, 2, 
 
 
 def _filled(sample: list[list[Any]], pos: int) -> list[str]:
-    return [
-        str(row[pos]).strip() for row in sample if pos < len(row) and not values.is_blank(row[pos])
-    ]
+    return [str(row[pos]).strip() for row in sample if pos < len(row) and not is_blank(row[pos])]
 
 
 def _share(texts: list[str], test) -> float:
@@ -294,7 +293,7 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
     sample = []
     try:
         for row in records:
-            if any(not values.is_blank(v) for v in row):
+            if any(not is_blank(v) for v in row):
                 sample.append(row)
             if len(sample) >= _SHAPE_SAMPLE:
                 break
@@ -421,7 +420,7 @@ def _issue(
     width = len(columns)
     for pos, cell in enumerate(cells):
         if pos >= width:
-            if not values.is_blank(cell):
+            if not is_blank(cell):
                 plan.issues.append(
                     DataIssue(
                         ref=issue.ref.at(tables.column_letter(pos)),
@@ -431,7 +430,7 @@ def _issue(
             continue
         column = columns[pos]
         # most of an all-fields export's columns mean nothing to a plan: skip them before looking at the cell
-        if column is None or column.field in UNUSED_FIELDS or not cell or values.is_blank(cell):
+        if column is None or column.field in UNUSED_FIELDS or not cell or is_blank(cell):
             continue
         letter = sheet.letters[pos]
         cell = cell.strip()

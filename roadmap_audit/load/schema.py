@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .values import normalize_name
+from .words import normalize_name
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import InputError
-from .values import is_blank
+from .cells import is_blank
 from .xlsx_reader import (
     column_letter,  # one converter of column numbers to letters, beside the reader
 )

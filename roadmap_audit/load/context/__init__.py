@@ -26,7 +26,7 @@ from typing import Any
 from ...config import Limits
 from ...errors import InputError
 from ...model import DataIssue, OrgUnit, Plan, Service, SourceRef, Team
-from ..values import normalize_name
+from ..words import normalize_name
 from .files import context_files, has_context_files, read_documents
 from .part import ContextPart, Derived, Document, ReadContext
 
@@ -72,7 +72,8 @@ def is_jira_field_list(path: Path) -> bool:
 
 def quarter_start(plan: Plan, quarter: str | None) -> dt.date | None:
     """The first day of the planning quarter: --quarter or the config, then the Settings sheet."""
-    from ..values import ParseError, parse_quarter, quarter_bounds
+    from ..cells import ParseError
+    from ..dates import parse_quarter, quarter_bounds
 
     for text in (quarter, plan.settings.quarter):
         if text:

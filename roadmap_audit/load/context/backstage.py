@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import DataIssue, OrgUnit, Service, SourceRef, Team
-from ..values import ParseError, normalize_name, parse_tier
+from ..cells import ParseError
+from ..numeric import parse_tier
+from ..words import normalize_name
 from .part import ContextPart, Derived, Document, ReadContext, as_documents
 
 KIND = "Backstage catalog"

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...model import DataIssue, SourceRef
-from ..values import ParseError, normalize_name, parse_number, parse_tier
+from ..cells import ParseError
+from ..numeric import parse_number, parse_tier
+from ..words import normalize_name
 from .part import ContextPart, Derived, Document, ReadContext, as_documents
 
 KIND = "SLO specification"
