@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, did_you_mean, validation_line
 from .model import SEVERITIES
@@ -55,9 +55,17 @@ class JiraConfig(BaseModel):
     team_fallback: list[Literal["component", "project"]] = Field(
         default_factory=lambda: ["project"]
     )
-    hours_per_week: float = Field(
-        40.0, gt=0, le=168
-    )  # Jira estimates are seconds; one engineer-week is this many hours
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        """hours_per_week was a [jira] key; one working week now serves every conversion."""
+        if isinstance(data, dict) and "hours_per_week" in data:
+            raise ValueError(
+                "hours_per_week is now set under [capacity], as hours_per_week: one working week "
+                "for Jira's seconds, hours in estimates, pages and toil"
+            )
+        return data
 
 
 class Limits(BaseModel):

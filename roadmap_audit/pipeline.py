@@ -95,6 +95,8 @@ def load(options: Options) -> Plan:
     with fewer_collections():
         config = options.config
         mapping = {**config.mapping, "*": config.columns}  # [columns] and --map: any sheet
+        # the capacity model's working week is the loader's too: hours and Jira's seconds
+        capacity, _ = pack_params("capacity", rule_dirs(options.rules_dirs, config), config)
         return load_plan(
             options.plan,
             [*options.context, *config.context.files],
@@ -104,6 +106,7 @@ def load(options: Options) -> Plan:
             limits=config.limits,
             context_config=config.context,
             quarter=options.quarter or config.quarter,
+            hours_per_week=capacity.hours_per_week,
         )
 
 

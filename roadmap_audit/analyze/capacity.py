@@ -28,6 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..load.effort import HOURS_PER_WEEK
 from ..model import DataIssue, Deduction, Item, Team
 
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -46,7 +47,9 @@ class CapacityParams(BaseModel):
     focus_factor: float = Field(0.7, gt=0, le=1)
     new_hire_ramp: tuple[Share, ...] = (0.25, 0.5, 0.75)
     oncall_primary_per_week: float = Field(1.0, ge=0)
-    hours_per_week: float = Field(40.0, gt=0, le=168)
+    # one engineer-week in hours, for every conversion: pages, toil, incidents, and (read by the
+    # loader before the plan is) hours in estimates and Jira's seconds
+    hours_per_week: float = Field(HOURS_PER_WEEK, gt=0, le=168)
     hours_per_page: float = Field(1.0, ge=0)
     hours_per_incident: float = Field(6.0, ge=0)
     default_ops_allocation: Share = 0.0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import ContextConfig, JiraConfig, Limits
 from ..model import DataIssue, Item, Plan, SourceRef
+from .effort import HOURS_PER_WEEK
 from .words import normalize_name
 
 
@@ -23,11 +24,14 @@ def load_plan(
     limits: Limits | None = None,
     context_config: ContextConfig | None = None,
     quarter: str | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> Plan:
     """Read a plan (workbook, CSV, folder of CSVs, or a Jira export) and optional context workbooks.
 
     With level "epic", child issues roll up into their epics (see jira_common.roll_up_to_epics).
     `limits` caps file size, rows per sheet or export, and characters per cell ([limits] in the config).
+    `hours_per_week` is one engineer-week in hours ([capacity] hours_per_week): hours and minutes in
+    estimates, an hours column and Jira's seconds are counted in it.
     """
     # the readers are imported here, not above: `rules list` and the checks import load.values only
     from .context import is_context_path, is_jira_field_list, merge, read_context
@@ -36,14 +40,15 @@ def load_plan(
 
     limits = limits or Limits()
     context_config = context_config or ContextConfig()
-    loader = _Loader(mapping)
+    loader = _Loader(mapping, hours_per_week)
     plan_path = Path(plan)
     context = [str(c) for c in context or []]
     # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
     field_lists = [
         c for c in context if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
     ]
-    if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira or JiraConfig(), limits):
+    jira = jira or JiraConfig()
+    if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira, limits, hours_per_week):
         context = [c for c in context if c not in field_lists]  # already read
     else:
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
@@ -135,7 +140,13 @@ def check_references(plan: Plan) -> None:
 
 
 def _read_jira(
-    path: Path, display: str, context: list[str], plan: Plan, config: JiraConfig, limits: Limits
+    path: Path,
+    display: str,
+    context: list[str],
+    plan: Plan,
+    config: JiraConfig,
+    limits: Limits,
+    hours_per_week: float,
 ) -> bool:
     """Read the plan as a Jira export if it is one (.json pages, or a CSV with Jira's headers)."""
     from .jira_csv import looks_like_jira_csv, read_jira_csv
@@ -145,13 +156,13 @@ def _read_jira(
     first = len(plan.issues)
     if is_jira_json(path):
         field_lists = [c for c in context if Path(c).suffix.lower() == ".json"]
-        read_jira_json(path, display, plan, config, field_lists, limits)
+        read_jira_json(path, display, plan, config, field_lists, limits, hours_per_week)
     elif (
         path.is_file()
         and path.suffix.lower() in (".csv", ".tsv", ".txt")
         and looks_like_jira_csv(path, config)
     ):
-        read_jira_csv(path, display, plan, config, limits)
+        read_jira_csv(path, display, plan, config, limits, hours_per_week)
     else:
         return False
     plan.issues[first:] = one_note_per_cause(

@@ -21,7 +21,7 @@ from ..model import DataIssue, Item, Plan, SourceRef
 from . import schema
 from .cells import ParseError, is_none_marker, parse_text
 from .dates import parse_date
-from .effort import t_shirt_size
+from .effort import HOURS_PER_WEEK, t_shirt_size
 from .notes import Note, one_note_per_cause
 from .numeric import parse_number
 from .words import parse_bool_or_link, parse_commitment, parse_list
@@ -277,9 +277,10 @@ def is_done(status: str | None, category: str | None, done: bool | None) -> bool
 class _Builder:
     """Turns the issue records of one export into items, noting what it could not use."""
 
-    def __init__(self, plan: Plan, config: JiraConfig):
+    def __init__(self, plan: Plan, config: JiraConfig, hours_per_week: float):
         self.plan = plan
         self.config = config
+        self.hours_per_week = hours_per_week  # one engineer-week: [capacity] hours_per_week
         self.seen = {item.key: item.ref for item in plan.items}
         self.notes: list[Note] = []  # said once per cause when the export is read (load/notes.py)
 
@@ -406,7 +407,7 @@ class _Builder:
             if original is None and remaining is None:
                 continue
             seconds, used = (remaining, left) if remaining is not None else (original, name)
-            weeks = seconds / _SECONDS_PER_HOUR / self.config.hours_per_week
+            weeks = seconds / _SECONDS_PER_HOUR / self.hours_per_week
             if weeks > _MAX_WEEKS:
                 self.note(
                     issue.cell(used),
@@ -628,9 +629,12 @@ class _Builder:
             )
 
 
-def add_issues(plan: Plan, issues: list[Issue], config: JiraConfig) -> None:
-    """Every issue becomes an item of the plan, or a data-quality note saying why not."""
-    _Builder(plan, config).add(issues)
+def add_issues(
+    plan: Plan, issues: list[Issue], config: JiraConfig, hours_per_week: float = HOURS_PER_WEEK
+) -> None:
+    """Every issue becomes an item of the plan, or a data-quality note saying why not; Jira's
+    seconds are engineer-weeks of `hours_per_week` hours."""
+    _Builder(plan, config, hours_per_week).add(issues)
 
 
 # ---------------------------------------------------------------- --level epic

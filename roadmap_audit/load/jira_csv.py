@@ -25,6 +25,7 @@ from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
 from . import schema, tables
 from .cells import is_blank
+from .effort import HOURS_PER_WEEK
 from .jira_common import (
     Issue,
     Link,
@@ -303,7 +304,12 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
 
 
 def read_jira_csv(
-    path: Path, display: str, plan: Plan, config: JiraConfig, limits: Limits | None = None
+    path: Path,
+    display: str,
+    plan: Plan,
+    config: JiraConfig,
+    limits: Limits | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> None:
     """Add every issue row of a Jira CSV export to the plan (or to its data-quality notes)."""
     tables._check_file(path, display, limits)
@@ -339,7 +345,7 @@ def read_jira_csv(
         for problem in _header_notes(sheet, columns, issues)
     ]
     plan.issues[first:first] = front
-    add_issues(plan, issues, config)
+    add_issues(plan, issues, config, hours_per_week)
 
 
 def _show(sheet: tables.RawSheet, pos: int) -> str:

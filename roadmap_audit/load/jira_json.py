@@ -21,6 +21,7 @@ from ..config import JiraConfig, Limits
 from ..errors import InputError
 from ..model import DataIssue, Plan, SourceRef
 from . import tables
+from .effort import HOURS_PER_WEEK
 from .jira_common import Issue, Link, add_issues, configured_names, custom_role
 
 # System fields read from `fields`, by JSON field id.
@@ -513,6 +514,7 @@ def read_jira_json(
     config: JiraConfig,
     field_lists: list[str] | None = None,
     limits: Limits | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> None:
     """Add the issues of one search page, or a folder of pages, to the plan."""
     limits = limits or Limits()
@@ -691,7 +693,7 @@ def read_jira_json(
                 ),
             )
         )
-    add_issues(plan, issues, config)
+    add_issues(plan, issues, config, hours_per_week)
 
 
 # ---------------------------------------------------------------- sites and field lists
