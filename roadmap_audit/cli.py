@@ -615,9 +615,12 @@ def rules_explain(rule_id, config_file, rules_dirs):
             + "`roadmap-audit rules list` shows the ids",
         )
     rule = found[0]
-    wrap = lambda t: textwrap.fill(
-        " ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  "
-    )  # noqa: E731
+
+    def wrap(text: str) -> str:
+        return textwrap.fill(
+            " ".join(text.split()), 88, initial_indent="  ", subsequent_indent="  "
+        )
+
     click.echo(f"{rule.id} — {rule.spec.title}  [{rule.severity}, check: {rule.spec.check}]")
     click.echo(f"  file: {rule.path.name}")
     for head, text in (

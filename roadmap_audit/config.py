@@ -36,6 +36,10 @@ class RuleOverride(BaseModel):
         return dict(self.model_extra or {})
 
 
+TeamSource = Literal["component", "project"]  # where a Jira issue with no team field gets one
+_TEAM_FALLBACK: list[TeamSource] = ["project"]
+
+
 class JiraConfig(BaseModel):
     """[jira]: which Jira fields mean what, when the defaults do not fit.
 
@@ -52,9 +56,7 @@ class JiraConfig(BaseModel):
     start_field: str | None = None
     # Where an issue with no team field gets its team, in order; [] means nowhere. Components are
     # services, so "component" is only ever a team when asked for here.
-    team_fallback: list[Literal["component", "project"]] = Field(
-        default_factory=lambda: ["project"]
-    )
+    team_fallback: list[TeamSource] = Field(default_factory=lambda: list(_TEAM_FALLBACK))
 
     @model_validator(mode="before")
     @classmethod
@@ -150,13 +152,12 @@ class Config(BaseModel):
     @classmethod
     def _a_quarter(cls, v: str | None) -> str | None:
         from .load.cells import ParseError
-        from .load.dates import parse_quarter
+        from .load.dates import required_quarter
 
         if v is None:
             return v
         try:
-            if parse_quarter(v) is None:
-                raise ParseError("is empty; write the quarter like 2026-Q3")
+            required_quarter(v)
         except ParseError as exc:
             raise ValueError(str(exc)) from None
         return v

@@ -390,7 +390,8 @@ def build_template(
             "Settings": {"rows": [(key, None) for key, _ in example_rows["Settings"]["rows"]]}
         }
     wb = Workbook()
-    wb.remove(wb.active)
+    for blank in wb.worksheets:  # the sheet a new workbook starts with
+        wb.remove(blank)
     wb.properties.creator = "roadmap-audit"
     wb.properties.title = "Engineering plan"
     wb.properties.created = FIXED_TIME

@@ -141,7 +141,7 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
             p.items.append(item)
             if team_name:
                 p.teams.append(team_name)
-            if share is None:
+            if share is None or weeks is None:
                 continue
             p.item_weeks[item.key] = share
             p.owned_weeks[item.key] = weeks

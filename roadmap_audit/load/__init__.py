@@ -33,7 +33,7 @@ def load_plan(
     `hours_per_week` is one engineer-week in hours ([capacity] hours_per_week): hours and minutes in
     estimates, an hours column and Jira's seconds are counted in it.
     """
-    # the readers are imported here, not above: `rules list` and the checks import load.values only
+    # the readers are imported here, not above: `rules list` and the checks import the cell readers only
     from .context import is_context_path, is_jira_field_list, merge, read_context
     from .jira_common import roll_up_to_epics
     from .workbook import _Loader, read_sheets
@@ -42,18 +42,18 @@ def load_plan(
     context_config = context_config or ContextConfig()
     loader = _Loader(mapping, hours_per_week)
     plan_path = Path(plan)
-    context = [str(c) for c in context or []]
+    files = [str(c) for c in context or []]
     # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
     field_lists = [
-        c for c in context if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
+        c for c in files if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
     ]
     jira = jira or JiraConfig()
     if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira, limits, hours_per_week):
-        context = [c for c in context if c not in field_lists]  # already read
+        files = [c for c in files if c not in field_lists]  # already read
     else:
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
-    records = [c for c in context if is_context_path(Path(c))]
-    for extra in context:
+    records = [c for c in files if is_context_path(Path(c))]
+    for extra in files:
         path = Path(extra)
         if extra not in records or (
             path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir())

@@ -375,6 +375,14 @@ def parse_quarter(v: Any) -> tuple[int, int] | None:
     return year, q
 
 
+def required_quarter(v: Any) -> tuple[int, int]:
+    """Like parse_quarter, for a quarter that must be given (--quarter, the config): empty is a ParseError."""
+    parsed = parse_quarter(v)
+    if parsed is None:
+        raise ParseError("is empty; write the quarter like 2026-Q3")
+    return parsed
+
+
 # Every quarter ends on the same day of its third month, in any year.
 _QUARTER_LAST_DAY = {1: 31, 2: 30, 3: 30, 4: 31}
 

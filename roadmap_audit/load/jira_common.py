@@ -404,9 +404,12 @@ class _Builder:
         for name, left in pairs:
             original = self.number(issue, name, key, "original estimate")
             remaining = self.number(issue, left, key, "remaining estimate")
-            if original is None and remaining is None:
+            if remaining is not None:
+                seconds, used = remaining, left
+            elif original is not None:
+                seconds, used = original, name
+            else:
                 continue
-            seconds, used = (remaining, left) if remaining is not None else (original, name)
             weeks = seconds / _SECONDS_PER_HOUR / self.hours_per_week
             if weeks > _MAX_WEEKS:
                 self.note(

@@ -161,8 +161,8 @@ def classify(header: str, config: JiraConfig) -> Column | None:
             return (
                 Column(found[0], found[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if found else None
             )
-    found = _SYSTEM_LOOKUP.get(name_key(text))
-    return Column(found[0], 0, language=found[1]) if found else None
+    system = _SYSTEM_LOOKUP.get(name_key(text))
+    return Column(system[0], 0, language=system[1]) if system else None
 
 
 def _is_jira(columns: list[Column | None]) -> bool:
@@ -366,8 +366,9 @@ def _header_notes(
                     f"no {what} column (headers found: {', '.join(h for h in sheet.headers if h)[:300]})"
                 )
     language = _language(columns)
-    shaped = [pos for pos, c in enumerate(columns) if c and c.by_shape]
-    partial = language is not None and "missing" in LANGUAGES.get(language, {})
+    shaped = [(pos, c.field) for pos, c in enumerate(columns) if c and c.by_shape]
+    missing = LANGUAGES.get(language, {}).get("missing") if language else None
+    partial = missing is not None  # a language whose table lacks some of Jira's names
     unplaced = list(
         {
             sheet.headers[pos]: pos
@@ -386,17 +387,13 @@ def _header_notes(
                 else "no header is named as in any language table"
             )
             + "): "
-            + "; ".join(f"{_show(sheet, pos)} as {columns[pos].field}" for pos in shaped)
+            + "; ".join(f"{_show(sheet, pos)} as {field}" for pos, field in shaped)
             + (" -- name the others with [jira] in the config" if unplaced else "")
         )
     if unplaced and (shaped or partial):
         found.append(
             f"{len(unplaced)} header{'s were' if len(unplaced) > 1 else ' was'} not placed"
-            + (
-                f" (no {language} name is known for: {LANGUAGES[language]['missing']})"
-                if partial and not shaped
-                else ""
-            )
+            + (f" (no {language} name is known for: {missing})" if partial and not shaped else "")
             + ": "
             + ", ".join(_show(sheet, pos) for pos in unplaced)[:1500]
         )
@@ -440,20 +437,23 @@ def _issue(
             continue
         letter = sheet.letters[pos]
         cell = cell.strip()
+        name = column.field
         if column.link_direction:
             issue.links.append(
                 Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter))
             )
-        elif column.field in LIST_FIELDS:
-            issue.fields.setdefault(column.field, []).append(cell)
-            issue.cells.setdefault(column.field, letter)
-        elif column.field not in ranks or column.rank < ranks[column.field]:
-            ranks[column.field] = column.rank
-            issue.fields[column.field] = cell
-            issue.cells[column.field] = letter
-        elif column.rank == ranks[column.field] and cell != issue.fields[column.field]:
+        elif name is None:
+            continue
+        elif name in LIST_FIELDS:
+            issue.fields.setdefault(name, []).append(cell)
+            issue.cells.setdefault(name, letter)
+        elif name not in ranks or column.rank < ranks[name]:
+            ranks[name] = column.rank
+            issue.fields[name] = cell
+            issue.cells[name] = letter
+        elif column.rank == ranks[name] and cell != issue.fields[name]:
             # Two custom fields can share one display name; the CSV cannot tell them apart.
-            first = issue.cells[column.field]
+            first = issue.cells[name]
             plan.issues.append(
                 DataIssue(
                     ref=issue.ref.at(letter),

@@ -272,7 +272,8 @@ def adf_text(node: Any) -> str:
         if not isinstance(n, dict):
             return
         kind = n.get("type")
-        attrs = n.get("attrs") if isinstance(n.get("attrs"), dict) else {}
+        given = n.get("attrs")
+        attrs = given if isinstance(given, dict) else {}
         if kind == "text" and isinstance(n.get("text"), str):
             parts.append(n["text"])
         elif kind == "hardBreak":

@@ -169,10 +169,11 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
     skipped: list[str] = []
     for ref in ranges:
         corners = [_CELL_REF.fullmatch(part) for part in ref.split(":")]
-        if len(corners) != 2 or not all(corners):
+        first, last_corner = corners if len(corners) == 2 else (None, None)
+        if first is None or last_corner is None:
             continue
-        c1, r1 = column_index(corners[0].group(1)), int(corners[0].group(2))
-        c2, r2 = column_index(corners[1].group(1)), int(corners[1].group(2))
+        c1, r1 = column_index(first.group(1)), int(first.group(2))
+        c2, r2 = column_index(last_corner.group(1)), int(last_corner.group(2))
         top = by_row.get(r1)
         if top is None or c1 >= len(top) or is_blank(top[c1]):
             continue
@@ -490,17 +491,15 @@ def sheet_and_rows(
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
     # `numbered`: rows come as (row number, values) with gaps, as a workbook stores them
-    numbered = _non_blank(rows if numbered else enumerate(rows, start=1), sheet, limits)
+    read = _non_blank(iter(rows) if numbered else enumerate(rows, start=1), sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
-    for number, values in numbered:
+    for number, values in read:
         pending.append((number, values))
         if len(pending) >= HEADER_SCAN_ROWS or _looks_like_header(values):
             break
     if pending:
         _take_header(sheet, pending)
-    return sheet, _capped(
-        numbered, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}"
-    )
+    return sheet, _capped(read, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}")
 
 
 def _non_blank(

@@ -234,14 +234,14 @@ def merge(plan: Plan, parts: list[ContextPart], tolerance: float = 0.1) -> None:
             if normalize_name(unit.unit) not in units:
                 units.add(normalize_name(unit.unit))
                 plan.org.append(unit)
-        for team in part.teams:
-            if normalize_name(team.team) not in teams:
-                teams[normalize_name(team.team)] = team
-                plan.teams.append(team)
-        for svc in part.services:
-            if normalize_name(svc.service) not in services:
-                services[normalize_name(svc.service)] = svc
-                plan.services.append(svc)
+        for new_team in part.teams:
+            if normalize_name(new_team.team) not in teams:
+                teams[normalize_name(new_team.team)] = new_team
+                plan.teams.append(new_team)
+        for new_svc in part.services:
+            if normalize_name(new_svc.service) not in services:
+                services[normalize_name(new_svc.service)] = new_svc
+                plan.services.append(new_svc)
         for incident in part.incidents:
             if incident.id in incident_ids:
                 continue  # the same incident in two exports (a page and its analytics row)
@@ -312,10 +312,8 @@ def _apply(
     if _agrees(field, current, derived.value, tolerance):
         return
     where = row.cell(field)
-    if field in row.derived:  # two systems of record disagree: the first one read was used
-        said = f"from {where.source} ({where.key})"
-    else:
-        said = "typed"
+    # two systems of record disagree: the first one read was used
+    said = f"from {where.source} ({where.key})" if field in row.derived else "typed"
     plan.issues.append(
         DataIssue(
             ref=where,
