@@ -114,9 +114,10 @@ def test_from_a_jira_export_it_writes_the_context_workbook_the_plan_lacks(tmp_pa
     assert "3 teams and 6 services to fill in" in result.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == [s.name for s in schema.SHEETS if s is not schema.ITEMS]
-    rows = lambda name: [
-        [c.value for c in r][:2] for r in wb[name].iter_rows(min_row=2) if r[0].value
-    ]  # noqa: E731
+
+    def rows(name):
+        return [[c.value for c in r][:2] for r in wb[name].iter_rows(min_row=2) if r[0].value]
+
     assert rows("Teams") == [["orders", None], ["payments", None], ["platform", None]]
     assert ["ledger", "payments"] in rows("Services") and ["orders-db", "orders"] in rows(
         "Services"
