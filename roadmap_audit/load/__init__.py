@@ -34,8 +34,9 @@ def load_plan(
     estimates, an hours column and Jira's seconds are counted in it.
     """
     # the readers are imported here, not above: `rules list` and the checks import the cell readers only
-    from .context import is_context_path, is_jira_field_list, merge, read_context
+    from .context import is_context_path, merge, read_context
     from .jira_common import roll_up_to_epics
+    from .jira_json import is_jira_field_list
     from .workbook import _Loader, read_sheets
 
     limits = limits or Limits()
@@ -172,7 +173,7 @@ def _read_jira(
         not plan.items
     ):  # a Jira export that holds no issue gets no verdict: nothing of the plan was read
         from ..errors import InputError
-        from .context import is_jira_field_list
+        from .jira_json import is_jira_field_list
 
         if path.is_file() and is_jira_field_list(path):
             raise InputError(

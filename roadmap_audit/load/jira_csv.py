@@ -312,7 +312,7 @@ def read_jira_csv(
     hours_per_week: float = HOURS_PER_WEEK,
 ) -> None:
     """Add every issue row of a Jira CSV export to the plan (or to its data-quality notes)."""
-    tables._check_file(path, display, limits)
+    tables.check_file(path, display, limits)
     text, note = tables.decode_text(path.read_bytes())
     sheet_name = Path(display).name
     notes: list = []

@@ -89,7 +89,7 @@ def _read(
 ) -> tuple[Any, str | None, list[str]]:
     """The parsed JSON, a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash), and notes on
     values JSON should not hold (see _parse)."""
-    tables._check_file(path, display, limits)
+    tables.check_file(path, display, limits)
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -203,6 +203,16 @@ def _starts_with_bracket(path: Path) -> bool:
         with path.open("rb") as fh:
             return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
     except OSError:
+        return False
+
+
+def is_jira_field_list(path: Path) -> bool:
+    """A .json file that is Jira's field list (/rest/api/2/field): a list of {id, name, ...}."""
+    if not path.is_file() or not _starts_with_bracket(path):
+        return False
+    try:
+        return _kind(_read(path, str(path))[0]) == "fields"
+    except InputError:
         return False
 
 

@@ -49,7 +49,9 @@ class RawSheet:
     notes: list[tuple[int | None, str | None, str]]
 
 
-def _check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:
+def check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:
+    """The first 8 bytes of an input file (its magic number), after refusing a missing file, a
+    folder, an empty file or one over [limits] max_file_mb with one InputError naming it."""
     limits = limits or Limits()
     if not path.exists():
         raise InputError("file not found", where=display, hint="check the path")
@@ -78,7 +80,7 @@ def _mb(size: float) -> str:
 def read_workbook(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
     """Every sheet of an .xlsx file, read with cached values (not formulas)."""
     limits = limits or Limits()
-    magic = _check_file(path, display, limits)
+    magic = check_file(path, display, limits)
     if magic.startswith(_OLE_MAGIC):
         raise InputError(
             "is an old-style .xls or a password-protected workbook, which cannot be read",
@@ -437,7 +439,7 @@ def read_csv(
     path: Path, display: str, title: str | None = None, limits: Limits | None = None
 ) -> RawSheet:
     """One CSV file as a sheet. The delimiter and encoding are detected."""
-    _check_file(path, display, limits)
+    check_file(path, display, limits)
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith(
         (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")

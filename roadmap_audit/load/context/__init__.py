@@ -58,18 +58,6 @@ def is_context_path(path: Path) -> bool:
     return path.exists() and has_context_files(path)
 
 
-def is_jira_field_list(path: Path) -> bool:
-    """A .json file that is Jira's field list (/rest/api/2/field): a list of {id, name, ...}."""
-    from ..jira_json import _kind, _read, _starts_with_bracket
-
-    if not path.is_file() or not _starts_with_bracket(path):
-        return False
-    try:
-        return _kind(_read(path, str(path))[0]) == "fields"
-    except InputError:
-        return False
-
-
 def quarter_start(plan: Plan, quarter: str | None) -> dt.date | None:
     """The first day of the planning quarter: --quarter or the config, then the Settings sheet."""
     from ..cells import ParseError
