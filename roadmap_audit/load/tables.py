@@ -11,7 +11,6 @@ import csv
 import io
 import itertools
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -579,7 +578,3 @@ def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> lis
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]
-
-
-def is_zip(path: Path) -> bool:
-    return zipfile.is_zipfile(path)

@@ -7,7 +7,7 @@ handed to the first reader whose `sniff(data)` claims it, recognised from its co
 name of which no document is recognised is exit 2 with one line; in a folder, such a file
 is a note.
 
-A reader module exposes `KIND` (a name for messages), `sniff(data) -> bool`, and either
+A reader module exposes `sniff(data) -> bool`, and either
 `read(data, source, ctx) -> ContextPart` (one document at a time) or
 `read_all(pairs, ctx) -> list[ContextPart]` with every (data, source) pair it claimed (a
 catalog whose entities refer to each other across files; PagerDuty schedules, policies and

@@ -27,7 +27,6 @@ from ..numeric import parse_tier
 from ..words import normalize_name
 from .part import ContextPart, Derived, Document, ReadContext, as_documents, table_at
 
-KIND = "Backstage catalog"
 SERVICE_TYPES = frozenset({"service", "website"})  # components that run, and so can page someone
 _TIER_KEYS = frozenset({"tier", "servicetier", "criticality", "servicecriticality"})
 _TIER_TAG = re.compile(r"tier[-_]?(\d)")

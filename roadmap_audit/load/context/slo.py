@@ -22,7 +22,6 @@ from ..numeric import parse_number, parse_tier
 from ..words import normalize_name
 from .part import ContextPart, Derived, Document, ReadContext, as_documents, table_at
 
-KIND = "SLO specification"
 SLOTH_DEFAULT_DAYS = (
     30.0  # Sloth's documented default SLO period ("30d"), used when a spec states none
 )
