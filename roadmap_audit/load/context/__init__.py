@@ -26,6 +26,7 @@ from typing import Any
 from ...config import Limits
 from ...errors import InputError
 from ...model import DataIssue, OrgUnit, Plan, Service, SourceRef, Team
+from .. import schema
 from ..words import normalize_name
 from .files import context_files, has_context_files, read_documents
 from .part import ContextPart, Derived, Document, ReadContext
@@ -177,29 +178,18 @@ def _what(data: Any) -> str:
 
 # ---------------------------------------------------------------- merge
 
+# numbers of the Teams and Services sheets (compared within a tolerance), from the schema
 _NUMBER_FIELDS = frozenset(
-    {
-        "headcount",
-        "new_hires",
-        "oncall_rotation",
-        "oncall_sites",
-        "ops_allocation",
-        "pages_per_week",
-        "toil_hours_per_week",
-        "incidents_last_quarter",
-        "points_per_week",
-        "availability",
-        "slo",
-        "error_budget_remaining",
-        "tier",
-    }
+    c.name
+    for sheet in (schema.TEAMS, schema.SERVICES)
+    for c in sheet.columns
+    if c.kind in schema.NUMBER_KINDS
 )
+# what a team row holds when the sheet gave nothing (0 pages, 1 site): a context file may fill it
 _DEFAULTS = {
-    "new_hires": 0.0,
-    "oncall_rotation": 0.0,
-    "oncall_sites": 1,
-    "pages_per_week": 0.0,
-    "toil_hours_per_week": 0.0,
+    name: info.default
+    for name, info in Team.model_fields.items()
+    if isinstance(info.default, int | float) and not isinstance(info.default, bool)
 }
 
 
