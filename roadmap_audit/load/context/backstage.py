@@ -283,10 +283,10 @@ def _services(cat: _Catalog, part: ContextPart) -> None:
                 deps, svc.ref(), "dependsOn/consumesApis: " + ", ".join(deps)
             )
         tier = _tier(cat, svc)
-        if tier is not None:
-            values["tier"] = Derived(tier[0], svc.ref(), tier[1])
-        else:
+        if tier is None:
             untiered.append(svc.name)
+        elif tier[0] is not None:
+            values["tier"] = Derived(tier[0], svc.ref(), tier[1])
         extra = {
             "system": svc.spec.get("system"),
             "lifecycle": svc.spec.get("lifecycle"),
@@ -366,8 +366,9 @@ def _dependencies(cat: _Catalog, svc: _Entity, providers: dict[tuple, list[_Enti
     return out
 
 
-def _tier(cat: _Catalog, svc: _Entity) -> tuple[int, str] | None:
-    """(tier, where it is written) from a label, an annotation or a tag; None when none says it."""
+def _tier(cat: _Catalog, svc: _Entity) -> tuple[int | None, str] | None:
+    """(tier, where it is written) from a label, an annotation or a tag; None when none says it;
+    (None, where) when one says it unreadably (noted here: it is not "not stated")."""
     said = [
         (value, f"{place[:-1]} {key}: {value}", f"{place[:-1]} {key}")
         for place in ("labels", "annotations")
@@ -387,7 +388,7 @@ def _tier(cat: _Catalog, svc: _Entity) -> tuple[int, str] | None:
                 f"{svc.kind} {svc.name}: {named}: {exc}; no tier was taken",
                 subject=svc.name,
             )
-            return None
+            return None, where
         if tier is not None:
             return tier, where
     return None
