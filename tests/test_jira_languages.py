@@ -415,7 +415,7 @@ def test_a_russian_export_reads_its_names_and_its_blocks_link(tmp_path):
     ],
 )
 def test_russian_month_abbreviations_read_as_dates(text, day):
-    from roadmap_audit.load.values import parse_date
+    from roadmap_audit.load.dates import parse_date
 
     assert parse_date(text) == day
 

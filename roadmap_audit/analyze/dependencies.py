@@ -75,7 +75,7 @@ def open_graph(facts: Facts) -> OpenGraph:
     """Built once per run: use `facts.open_graph`."""
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(key for key, item in facts.items.items() if not item.done)
     graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in graph and b in graph)
     condensed = nx.condensation(graph)
@@ -138,7 +138,8 @@ class FanIn:
             lo, hi, team = starts[bisect_right(starts, (pos, float("inf"), "")) - 1]
             counts[team] = bits.count("1", lo, hi)
             pos = bits.find("1", hi)
-        first, pos = [], bits.find("1")
+        first: list[str] = []
+        pos = bits.find("1")
         while pos >= 0 and len(first) < shown:
             first.append(self.committed[pos])
             pos = bits.find("1", pos + 1)
@@ -182,9 +183,9 @@ def committed_fan_in(
             result.count[key] = n
             if n and keep(key, n):
                 result.kept[key] = mask
-            team = team_of(key)
-            if team and mask:
-                result.by_team[team] = result.by_team.get(team, 0) | mask
+            owner = team_of(key)
+            if owner and mask:
+                result.by_team[owner] = result.by_team.get(owner, 0) | mask
         if remaining[c]:
             carry[c] = above | own
     return result

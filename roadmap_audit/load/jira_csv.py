@@ -24,7 +24,9 @@ from typing import Any
 
 from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
-from . import schema, tables, values
+from . import schema, tables
+from .cells import is_blank
+from .effort import HOURS_PER_WEEK
 from .jira_common import (
     Issue,
     Link,
@@ -156,8 +158,15 @@ def classify(header: str, config: JiraConfig) -> Column | None:
             direction, lang = _LINK_LOOKUP[prefix]
             return Column(link_direction=direction, link_type=inner, language=lang)
         if prefix in _CUSTOM_PREFIX_KEYS:
+<<<<<<< HEAD
             role = custom_role(inner, config)
             return Column(role[0], role[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if role else None
+=======
+            found = custom_role(inner, config)
+            return (
+                Column(found[0], found[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if found else None
+            )
+>>>>>>> h20
     system = _SYSTEM_LOOKUP.get(name_key(text))
     return Column(system[0], 0, language=system[1]) if system else None
 
@@ -187,9 +196,7 @@ _MIN_ISSUE_ID = 10000  # Jira numbers issues from 10000: a hand-made "Id" 1, 2, 
 
 
 def _filled(sample: list[list[Any]], pos: int) -> list[str]:
-    return [
-        str(row[pos]).strip() for row in sample if pos < len(row) and not values.is_blank(row[pos])
-    ]
+    return [str(row[pos]).strip() for row in sample if pos < len(row) and not is_blank(row[pos])]
 
 
 def _share(texts: list[str], test) -> float:
@@ -299,7 +306,7 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
     sample = []
     try:
         for row in records:
-            if any(not values.is_blank(v) for v in row):
+            if any(not is_blank(v) for v in row):
                 sample.append(row)
             if len(sample) >= _SHAPE_SAMPLE:
                 break
@@ -309,10 +316,15 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
 
 
 def read_jira_csv(
-    path: Path, display: str, plan: Plan, config: JiraConfig, limits: Limits | None = None
+    path: Path,
+    display: str,
+    plan: Plan,
+    config: JiraConfig,
+    limits: Limits | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> None:
     """Add every issue row of a Jira CSV export to the plan (or to its data-quality notes)."""
-    tables._check_file(path, display, limits)
+    tables.check_file(path, display, limits)
     text, note = tables.decode_text(path.read_bytes())
     sheet_name = Path(display).name
     notes: list = []
@@ -345,7 +357,7 @@ def read_jira_csv(
         for problem in _header_notes(sheet, columns, issues)
     ]
     plan.issues[first:first] = front
-    add_issues(plan, issues, config)
+    add_issues(plan, issues, config, hours_per_week)
 
 
 def _show(sheet: tables.RawSheet, pos: int) -> str:
@@ -368,7 +380,11 @@ def _header_notes(
     language = _language(columns)
     shaped = [(pos, c.field) for pos, c in enumerate(columns) if c and c.by_shape]
     missing = LANGUAGES.get(language, {}).get("missing") if language else None
+<<<<<<< HEAD
     partial = missing is not None
+=======
+    partial = missing is not None  # a language whose table lacks some of Jira's names
+>>>>>>> h20
     unplaced = list(
         {
             sheet.headers[pos]: pos
@@ -423,7 +439,7 @@ def _issue(
     width = len(columns)
     for pos, cell in enumerate(cells):
         if pos >= width:
-            if not values.is_blank(cell):
+            if not is_blank(cell):
                 plan.issues.append(
                     DataIssue(
                         ref=issue.ref.at(tables.column_letter(pos)),
@@ -433,15 +449,20 @@ def _issue(
             continue
         column = columns[pos]
         # most of an all-fields export's columns mean nothing to a plan: skip them before looking at the cell
-        if column is None or column.field in UNUSED_FIELDS or not cell or values.is_blank(cell):
+        if column is None or column.field in UNUSED_FIELDS or not cell or is_blank(cell):
             continue
         letter = sheet.letters[pos]
         cell = cell.strip()
+<<<<<<< HEAD
         field = column.field
+=======
+        name = column.field
+>>>>>>> h20
         if column.link_direction:
             issue.links.append(
                 Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter))
             )
+<<<<<<< HEAD
         elif field is None:  # every column classify() makes names a field or a link
             continue
         elif field in LIST_FIELDS:
@@ -454,6 +475,20 @@ def _issue(
         elif column.rank == ranks[field] and cell != issue.fields[field]:
             # Two custom fields can share one display name; the CSV cannot tell them apart.
             first = issue.cells[field]
+=======
+        elif name is None:
+            continue
+        elif name in LIST_FIELDS:
+            issue.fields.setdefault(name, []).append(cell)
+            issue.cells.setdefault(name, letter)
+        elif name not in ranks or column.rank < ranks[name]:
+            ranks[name] = column.rank
+            issue.fields[name] = cell
+            issue.cells[name] = letter
+        elif column.rank == ranks[name] and cell != issue.fields[name]:
+            # Two custom fields can share one display name; the CSV cannot tell them apart.
+            first = issue.cells[name]
+>>>>>>> h20
             plan.issues.append(
                 DataIssue(
                     ref=issue.ref.at(letter),
