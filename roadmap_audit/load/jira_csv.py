@@ -158,15 +158,10 @@ def classify(header: str, config: JiraConfig) -> Column | None:
             direction, lang = _LINK_LOOKUP[prefix]
             return Column(link_direction=direction, link_type=inner, language=lang)
         if prefix in _CUSTOM_PREFIX_KEYS:
-<<<<<<< HEAD
-            role = custom_role(inner, config)
-            return Column(role[0], role[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if role else None
-=======
             found = custom_role(inner, config)
             return (
                 Column(found[0], found[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if found else None
             )
->>>>>>> h20
     system = _SYSTEM_LOOKUP.get(name_key(text))
     return Column(system[0], 0, language=system[1]) if system else None
 
@@ -380,11 +375,7 @@ def _header_notes(
     language = _language(columns)
     shaped = [(pos, c.field) for pos, c in enumerate(columns) if c and c.by_shape]
     missing = LANGUAGES.get(language, {}).get("missing") if language else None
-<<<<<<< HEAD
-    partial = missing is not None
-=======
     partial = missing is not None  # a language whose table lacks some of Jira's names
->>>>>>> h20
     unplaced = list(
         {
             sheet.headers[pos]: pos
@@ -453,29 +444,11 @@ def _issue(
             continue
         letter = sheet.letters[pos]
         cell = cell.strip()
-<<<<<<< HEAD
-        field = column.field
-=======
         name = column.field
->>>>>>> h20
         if column.link_direction:
             issue.links.append(
                 Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter))
             )
-<<<<<<< HEAD
-        elif field is None:  # every column classify() makes names a field or a link
-            continue
-        elif field in LIST_FIELDS:
-            issue.fields.setdefault(field, []).append(cell)
-            issue.cells.setdefault(field, letter)
-        elif field not in ranks or column.rank < ranks[field]:
-            ranks[field] = column.rank
-            issue.fields[field] = cell
-            issue.cells[field] = letter
-        elif column.rank == ranks[field] and cell != issue.fields[field]:
-            # Two custom fields can share one display name; the CSV cannot tell them apart.
-            first = issue.cells[field]
-=======
         elif name is None:
             continue
         elif name in LIST_FIELDS:
@@ -488,7 +461,6 @@ def _issue(
         elif column.rank == ranks[name] and cell != issue.fields[name]:
             # Two custom fields can share one display name; the CSV cannot tell them apart.
             first = issue.cells[name]
->>>>>>> h20
             plan.issues.append(
                 DataIssue(
                     ref=issue.ref.at(letter),
