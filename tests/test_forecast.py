@@ -16,6 +16,7 @@ import pytest
 
 from roadmap_audit.analyze.forecast import (
     ForecastParams,
+    _Arrays,
     _Setup,
     due_weeks,
     forecast,
@@ -133,9 +134,10 @@ def test_dependencies_are_waited_for_across_teams(tmp_path):
     # with spread, in every single run the dependent starts after what it waits for has finished
     params = ForecastParams(runs=300, effort_spread=0.5)
     setup = _Setup(facts, params)
-    a, b = setup.keys.index("A-1"), setup.keys.index("B-1")
-    for finish in simulate(setup, params, 300):
-        assert finish[b] > finish[a]
+    arrays = _Arrays(setup, params)
+    a, b = (arrays.position[setup.keys.index(k)] for k in ("A-1", "B-1"))
+    finish = simulate(arrays, params, 0, 300)
+    assert finish.shape == (3, 300) and (finish[b] > finish[a]).all()
 
 
 def test_a_dependency_cycle_does_not_stall_the_forecast(tmp_path):
