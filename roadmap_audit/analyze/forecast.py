@@ -49,6 +49,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from heapq import heappop, heappush
 from pathlib import Path
 from statistics import NormalDist
@@ -322,18 +323,8 @@ class _Arrays:
         for j, dependents in enumerate(setup.dependents):
             for i in dependents:
                 waits_on[i].append(j)
-        depth = [0] * len(setup.keys)
-        left = setup.waits.copy()
-        todo = [i for i, w in enumerate(left) if w == 0]
-        while todo:
-            j = todo.pop()
-            for i in setup.dependents[j]:
-                depth[i] = max(depth[i], depth[j] + 1)
-                left[i] -= 1
-                if left[i] == 0:
-                    todo.append(i)
         by_depth: dict[int, list[int]] = {}
-        for i, d in enumerate(depth):
+        for i, d in enumerate(_depths(setup)):
             if d:
                 by_depth.setdefault(d, []).append(i)
         levels = []
@@ -343,6 +334,21 @@ class _Arrays:
             cuts = np.cumsum([0] + [len(waits_on[i]) for i in items[:-1]])
             levels.append((self.position[items], np.array(sources, dtype=np.intp), cuts))
         return levels
+
+
+def _depths(setup: _Setup) -> list[int]:
+    """0 for an item that waits for nothing, else 1 + the deepest it waits for (the waits are acyclic)."""
+    depth = [0] * len(setup.keys)
+    left = setup.waits.copy()
+    todo = [i for i, w in enumerate(left) if w == 0]
+    while todo:
+        j = todo.pop()
+        for i in setup.dependents[j]:
+            depth[i] = max(depth[i], depth[j] + 1)
+            left[i] -= 1
+            if left[i] == 0:
+                todo.append(i)
+    return depth
 
 
 def _spans(team: np.ndarray, n_teams: int) -> list[tuple[int, int]]:
@@ -409,12 +415,16 @@ class _Tally:
             while math.isfinite(weeks) and self.LARGEST * 2 ** step[r] < 800 * weeks:
                 step[r] += 1
         self.unit = np.array([2.0**s for s in step])  # hundredths of a week per kept unit
+        self.scale = 100.0 / self.unit
+        self.limited = np.flatnonzero(np.isfinite(self.limits))
+        self.limits += 1e-9  # a finish on the limit, give or take rounding, is on time
 
     def add(self, first: int, values: np.ndarray) -> None:
         import numpy as np
 
-        self.by_limit += (values <= self.limits[:, None] + 1e-9).sum(axis=1)
-        units = values * (100.0 / self.unit)[:, None]
+        limited = self.limited
+        self.by_limit[limited] += (values[limited] <= self.limits[limited, None]).sum(axis=1)
+        units = np.multiply(values, self.scale[:, None], out=values)  # values are not needed after
         np.minimum(units, self.LARGEST, out=units)
         units += 0.5
         self.kept[:, first : first + values.shape[1]] = units  # rounded: half a unit up, then cut
@@ -442,6 +452,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[rank - 1]
 
 
+@lru_cache(maxsize=1 << 16)  # finishes are kept to 1/100 week
 def _week(x: float) -> float | None:
     return round(x, 2) if math.isfinite(x) else None
 
@@ -452,6 +463,9 @@ def _week(x: float) -> float | None:
 WORKDAYS = 5
 
 
+@lru_cache(
+    maxsize=1 << 16
+)  # finishes are kept to 1/100 week: the same few thousand again and again
 def _date(start: dt.date | None, weeks: float) -> dt.date | None:
     """The working day on which a finish `weeks` into the quarter falls (week 2.0 ends on day 12)."""
     if start is None or not math.isfinite(weeks):
@@ -528,6 +542,9 @@ def _held_to(item, end: dt.date | None) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
+BLOCK = 1 << 22  # finishes computed at once: 32 MB, whatever the plan's size
+
+
 def _run_all(setup: _Setup, p: ForecastParams, runs: int, limits: list[float]) -> _Tally:
     """Every run, a block of runs at a time (about 16 MB a block); per item, team and the plan, what is kept."""
     import numpy as np
@@ -539,7 +556,7 @@ def _run_all(setup: _Setup, p: ForecastParams, runs: int, limits: list[float]) -
     typical = [setup.median_finish[i] for i in setup.order]
     typical += [*median_team, max(median_team, default=0.0)]
     tally = _Tally(runs, [limits[i] for i in setup.order] + limits[len(setup.keys) :], typical)
-    block = max(4, (1 << 22) // max(1, a.n) // 4 * 4)  # 32 MB of finishes a block
+    block = max(4, BLOCK // max(1, a.n) // 4 * 4)
     busy = [t for t, (lo, hi) in enumerate(a.spans) if hi > lo]
     for first in range(0, runs, block):
         count = min(block, runs - first)
@@ -570,10 +587,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     rows: list[tuple[float, float, float]] = []
     if n:
         p50, p85, by_limit = _run_all(setup, p, runs, limits).read(runs)
-        where = [
-            *setup.order,
-            *range(n, len(limits)),
-        ]  # row of each item (work order), team, the plan
+        where = [*setup.order, *range(n, len(limits))]  # rows: items in work order, teams, plan
         rows = [(0.0, 0.0, 0.0)] * len(limits)
         for row, at in enumerate(where):
             rows[at] = (p50[row], p85[row], by_limit[row])
@@ -590,27 +604,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
             p_by_end=round(by_end, 4) if known else None,
         )
 
-    items = []
-    for i, item in enumerate(setup.items):
-        f50, f85, on_time = rows[i]
-        due, basis = held[i]
-        items.append(
-            ForecastItem(
-                key=item.key,
-                team=setup.teams[setup.team_of[i]],
-                committed=item.committed,
-                due=due,
-                due_basis=basis,
-                estimate_weeks=round(setup.median[i], 3),
-                estimated=setup.estimated[i],
-                spread=setup.spread[i],
-                p_on_time=round(on_time, 4) if math.isfinite(limits[i]) else None,
-                p50_weeks=_week(f50),
-                p85_weeks=_week(f85),
-                p50_date=_date(start, f50),
-                p85_date=_date(start, f85),
-            )
-        )
+    items = _items(setup, rows, held, limits, start)
     sizes = [0] * len(setup.teams)
     for t in setup.team_of:
         sizes[t] += 1
@@ -645,6 +639,38 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
         items=items,
         notes=_notes(facts, setup, p, runs),
     )
+
+
+def _items(
+    setup: _Setup,
+    rows: list[tuple[float, float, float]],
+    held: list[tuple[dt.date | None, str | None]],
+    limits: list[float],
+    start: dt.date | None,
+) -> list[ForecastItem]:
+    """Each open item's P50, P85 and chance by the date it is held to."""
+    items = []
+    for i, item in enumerate(setup.items):
+        f50, f85, on_time = rows[i]
+        due, basis = held[i]
+        items.append(
+            ForecastItem(
+                key=item.key,
+                team=setup.teams[setup.team_of[i]],
+                committed=item.committed,
+                due=due,
+                due_basis=basis,
+                estimate_weeks=round(setup.median[i], 3),
+                estimated=setup.estimated[i],
+                spread=setup.spread[i],
+                p_on_time=round(on_time, 4) if limits[i] == limits[i] else None,  # nan: no limit
+                p50_weeks=_week(f50),
+                p85_weeks=_week(f85),
+                p50_date=_date(start, f50),
+                p85_date=_date(start, f85),
+            )
+        )
+    return items
 
 
 def _weighted(values: list[float], weights: list[float]) -> float:
