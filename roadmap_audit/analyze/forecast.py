@@ -53,7 +53,7 @@ from functools import lru_cache
 from heapq import heappop, heappush
 from pathlib import Path
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -533,7 +533,10 @@ def _notes(facts: Facts, setup: _Setup, p: ForecastParams, runs: int) -> list[st
     return notes
 
 
-def _held_to(item, end: dt.date | None) -> tuple[dt.date | None, str | None]:
+Held = tuple[dt.date | None, Literal["due date", "quarter end"] | None]
+
+
+def _held_to(item, end: dt.date | None) -> Held:
     """The date an item is held to and why: its due date, or the quarter's end when committed."""
     if item.due is not None:
         return item.due, "due date"
@@ -644,7 +647,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
 def _items(
     setup: _Setup,
     rows: list[tuple[float, float, float]],
-    held: list[tuple[dt.date | None, str | None]],
+    held: list[Held],
     limits: list[float],
     start: dt.date | None,
 ) -> list[ForecastItem]:
@@ -654,7 +657,7 @@ def _items(
         f50, f85, on_time = rows[i]
         due, basis = held[i]
         items.append(
-            ForecastItem(
+            ForecastItem.model_construct(  # every value made here, of its type: no re-validation
                 key=item.key,
                 team=setup.teams[setup.team_of[i]],
                 committed=item.committed,
