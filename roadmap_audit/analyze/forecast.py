@@ -416,14 +416,13 @@ class _Tally:
                 step[r] += 1
         self.unit = np.array([2.0**s for s in step])  # hundredths of a week per kept unit
         self.scale = 100.0 / self.unit
-        self.limited = np.flatnonzero(np.isfinite(self.limits))
         self.limits += 1e-9  # a finish on the limit, give or take rounding, is on time
+        self.limits[np.isnan(self.limits)] = -np.inf  # no limit: counted as never (and not read)
 
     def add(self, first: int, values: np.ndarray) -> None:
         import numpy as np
 
-        limited = self.limited
-        self.by_limit[limited] += (values[limited] <= self.limits[limited, None]).sum(axis=1)
+        self.by_limit += (values <= self.limits[:, None]).sum(axis=1)
         units = np.multiply(values, self.scale[:, None], out=values)  # values are not needed after
         np.minimum(units, self.LARGEST, out=units)
         units += 0.5
