@@ -544,7 +544,9 @@ def _held_to(item, end: dt.date | None) -> Held:
     return None, None
 
 
-BLOCK = 1 << 22  # finishes computed at once: 32 MB, whatever the plan's size
+BLOCK = (
+    1 << 20
+)  # finishes computed at once: 8 MB, whatever the plan's size (4x as many cost no more time)
 
 
 def _run_all(setup: _Setup, p: ForecastParams, runs: int, limits: list[float]) -> _Tally:
