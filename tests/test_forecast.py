@@ -16,6 +16,7 @@ import pytest
 
 from roadmap_audit.analyze.forecast import (
     ForecastParams,
+    _Arrays,
     _Setup,
     due_weeks,
     forecast,
@@ -133,9 +134,10 @@ def test_dependencies_are_waited_for_across_teams(tmp_path):
     # with spread, in every single run the dependent starts after what it waits for has finished
     params = ForecastParams(runs=300, effort_spread=0.5)
     setup = _Setup(facts, params)
-    a, b = setup.keys.index("A-1"), setup.keys.index("B-1")
-    for finish in simulate(setup, params, 300):
-        assert finish[b] > finish[a]
+    arrays = _Arrays(setup, params)
+    a, b = (arrays.position[setup.keys.index(k)] for k in ("A-1", "B-1"))
+    finish = simulate(arrays, params, 0, 300)
+    assert finish.shape == (3, 300) and (finish[b] > finish[a]).all()
 
 
 def test_a_dependency_cycle_does_not_stall_the_forecast(tmp_path):
@@ -312,3 +314,135 @@ def test_an_items_draws_do_not_depend_on_the_other_items_or_their_order(tmp_path
         assert old[key].model_dump() == new[key].model_dump(), key
     assert small.teams[0].model_dump() == large.teams[0].model_dump()
     assert small.teams[1].p85_weeks < large.teams[1].p85_weeks  # b has more to do
+
+
+# ---------------------------------------------------------------- at scale: arrays, summaries, budget
+
+
+def test_a_plan_of_100000_open_items_gets_every_run_asked_for():
+    p = ForecastParams()
+    assert p.max_item_runs == 100_000_000
+    assert (
+        runs_for(p, 100_000) == 1000 and runs_for(p, 100_001) == 999 and runs_for(p, 10**6) == 100
+    )
+
+
+def dependent_plan(tmp_path):
+    return plan(
+        tmp_path,
+        [
+            "A-1,Ledger data migration,a,20,2026-09-01,P1,yes,",
+            "A-2,Work,a,9,,P2,no,",
+            "A-3,Unsized,a,,2026-08-14,P2,yes,B-2",
+            "B-1,Waits,b,12,2026-09-15,P1,yes,A-1",
+            "B-2,Also,b,3,,P3,no,",
+            "B-3,Chain,b,2,2026-10-01,P2,yes,B-1",
+        ],
+        teams=["a,5,0,20%,100%", "b,5,0,30%,100%"],
+    )
+
+
+def test_the_figures_do_not_depend_on_how_the_runs_are_split_into_blocks(tmp_path, monkeypatch):
+    from roadmap_audit.analyze import forecast as module
+
+    facts = dependent_plan(tmp_path)
+    params = ForecastParams(runs=203, seed=5)  # not a multiple of the 4 draws a stream step holds
+    whole = forecast(facts, params).model_dump()
+    monkeypatch.setattr(module, "BLOCK", 1)  # 4 runs a block
+    assert forecast(facts, params).model_dump() == whole
+    assert forecast(facts, params.model_copy(update={"seed": 6})).model_dump() != whole
+
+
+def test_a_runs_draw_depends_only_on_its_stream_and_its_number():
+    import numpy as np
+
+    from roadmap_audit.analyze.forecast import draws, stream_key
+
+    keys = np.array([stream_key(1, "item", k) for k in ("A-1", "B-7", "C-3")], dtype=np.uint64)
+    every = draws(keys, 0, 13)
+    assert every.shape == (3, 13) and every.max() < 8192
+    assert (draws(keys, 5, 6) == every[:, 5:11]).all()
+    assert (draws(keys[1:2], 0, 13) == every[1:2]).all()  # the other streams change nothing
+    assert len({tuple(row) for row in every.tolist()}) == 3
+
+
+def test_every_run_is_kept_as_two_bytes_per_item_team_and_the_plan(tmp_path):
+    from roadmap_audit.analyze.forecast import _run_all
+
+    facts = dependent_plan(tmp_path)
+    params = ForecastParams(runs=300)
+    setup = _Setup(facts, params)
+    limits = [math.nan] * (len(setup.keys) + len(setup.teams) + 1)
+    tally = _run_all(setup, params, 300, limits)
+    assert tally.kept.dtype.itemsize == 2 and tally.kept.shape == (6 + 2 + 1, 300)
+
+
+def test_each_team_keeps_the_order_of_the_median_quarter(tmp_path):
+    # b's P1 item waits for a's 3-week item: b does its P2 item first, in the median quarter and in every run
+    facts = plan(
+        tmp_path,
+        [
+            "A-1,Tax service,a,10.5,,P2,no,",
+            "B-1,Checkout on tax,b,3.5,,P1,yes,A-1",
+            "B-2,Receipts,b,3.5,,P2,no,",
+        ],
+    )
+    params = ForecastParams(runs=200, effort_spread=0.5)
+    setup = _Setup(facts, params)
+    assert [setup.keys[i] for i in setup.order] == ["A-1", "B-2", "B-1"]
+    arrays = _Arrays(setup, params)
+    finish = simulate(arrays, params, 0, 200)
+    b1, b2, a1 = (arrays.position[setup.keys.index(k)] for k in ("B-1", "B-2", "A-1"))
+    # B-2 lands when b's queue reaches it; B-1 after A-1 and its own effort, and after B-2
+    assert (finish[b2] < finish[b1]).all() and (finish[b1] > finish[a1]).all()
+
+
+def test_numpy_is_imported_only_when_a_forecast_runs(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom roadmap_audit.cli import main\n"
+        "for cmd in sys.argv[1:]:\n"
+        "    try:\n        main(cmd.split())\n    except SystemExit:\n        pass\n"
+        "print('numpy' in sys.modules, file=sys.stderr)\n"
+    )
+    quick = ["--help", "rules list", "rules explain FOR001"]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *quick], capture_output=True, text=True, timeout=120
+    )
+    assert result.stderr.strip().splitlines()[-1] == "False"
+    audit = f"audit {SAMPLES / 'northwind-2026-Q3.xlsx'} --format json -o {tmp_path / 'a.json'}"
+    result = subprocess.run(
+        [sys.executable, "-c", code, audit], capture_output=True, text=True, timeout=120
+    )
+    assert result.stderr.strip().splitlines()[-1] == "True"
+
+
+def test_two_processes_give_the_same_json_report(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"audit-{hash_seed}.json"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "roadmap_audit",
+                "audit",
+                str(SAMPLES / "northwind-2026-Q3.xlsx"),
+                "--format",
+                "json",
+                "-o",
+                str(out),
+            ],
+            env=env,
+            capture_output=True,
+            timeout=300,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and b'"forecast": {' in outputs[0]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from pydantic import Field
 
 from ..analyze.facts import Facts
-from ..model import Evidence, Severity
+from ..model import Evidence, ForecastItem, ForecastTeam, Severity
 from .base import Hit, Params, check, item_subject
 
 
@@ -18,85 +19,124 @@ class OnTimeParams(Params):
 
 
 @check("committed_item_unlikely_on_time", OnTimeParams)
-def committed_item_unlikely_on_time(facts: Facts, p: OnTimeParams) -> Iterator[Hit]:
+def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
     """Committed items that land by their due date in fewer runs of the forecast than the threshold."""
+    assert isinstance(p, OnTimeParams)
     fc = facts.forecast
     if fc is None:
         return
     teams = {t.team: t for t in fc.teams}
     by_key = {f.key: f for f in fc.items}
     for f in fc.items:
-        if not f.committed or f.p_on_time is None or f.p_on_time >= p.min_probability:
-            continue
-        item = facts.items[f.key]
-        team = teams[f.team]
-        held = (
-            f"its due date {f.due.isoformat()}"
-            if f.due_basis == "due date"
-            else f"the quarter's end {f.due.isoformat()} (it has no due date)"
-        )
-        finish = (
+        chance = f.p_on_time
+        if f.committed and f.due is not None and chance is not None and chance < p.min_probability:
+            yield _hit(facts, f, f.due, chance, teams[f.team], by_key, fc.runs, p)
+
+
+def _hit(
+    facts: Facts,
+    f: ForecastItem,
+    due: dt.date,
+    chance: float,
+    team: ForecastTeam,
+    by_key: dict[str, ForecastItem],
+    runs: int,
+    p: OnTimeParams,
+) -> Hit:
+    """One finding: what was promised, how the runs play it out, and what it waits on."""
+    waits = sorted(facts.open_graph.waits_on(f.key))
+    size = _size(f)
+    message = (
+        f"{f.key} is committed for {_held(f, due)}, but lands by then in {_chance(chance)} of {runs:,} "
+        f"simulated quarters: {_finish(f)}. It is {size}; {f.team} has {team.pace_weeks:.1f} "
+        f"engineer-weeks a week{_unplanned(team)}"
+        + (f"; it waits for {_waits_text(waits, by_key)}" if waits else "")
+    )
+    escalate = (
+        p.escalate_below is not None and p.escalate_to is not None and chance < p.escalate_below
+    )
+    return Hit(
+        subject=item_subject(f.key),
+        message=message,
+        evidence=_evidence(facts, f, due, size, waits),
+        teams=(f.team,),
+        severity=p.escalate_to if escalate else None,
+        impact=_impact(facts, f),
+        likelihood=1.0 + 3.0 * (1.0 - chance),
+    )
+
+
+def _held(f: ForecastItem, due: dt.date) -> str:
+    if f.due_basis == "due date":
+        return f"its due date {due.isoformat()}"
+    return f"the quarter's end {due.isoformat()} (it has no due date)"
+
+
+def _finish(f: ForecastItem) -> str:
+    if f.p85_date and f.p50_date:
+        return (
             f"half the runs finish it by {f.p50_date.isoformat()} (week {f.p50_weeks:.1f}) and 85 % by "
             f"{f.p85_date.isoformat()} (week {f.p85_weeks:.1f})"
-            if f.p85_date and f.p50_date
-            else "in most runs it does not finish at all: its team has no capacity for it"
         )
-        size = (
-            f"{f.estimate_weeks:g} engineer-weeks"
-            if f.estimated
-            else f"no estimate (counted as {f.estimate_weeks:g} engineer-weeks)"
+    return "in most runs it does not finish at all: its team has no capacity for it"
+
+
+def _size(f: ForecastItem) -> str:
+    if f.estimated:
+        return f"{f.estimate_weeks:g} engineer-weeks"
+    return f"no estimate (counted as {f.estimate_weeks:g} engineer-weeks)"
+
+
+def _chance(chance: float) -> str:
+    return f"{chance:.0%}" if chance >= 0.005 else "fewer than 1 %"
+
+
+def _unplanned(team: ForecastTeam) -> str:
+    if team.unplanned_share > 0:
+        return f", less about {team.unplanned_share:.0%} for unplanned work"
+    return ""
+
+
+def _waits_text(waits: list[str], by_key: dict[str, ForecastItem]) -> str:
+    """Each item it waits for, with its team and when half the runs have it done."""
+    parts = []
+    for k in waits:
+        dep = by_key.get(k)
+        if dep is not None and dep.p50_weeks is not None:
+            parts.append(f"{k} ({dep.team}, half the runs done by week {dep.p50_weeks:.1f})")
+        else:
+            parts.append(k)
+    return ", ".join(parts)
+
+
+def _evidence(
+    facts: Facts, f: ForecastItem, due: dt.date, size: str, waits: list[str]
+) -> tuple[Evidence, ...]:
+    item = facts.items[f.key]
+    due_note = (
+        f"{f.key}: due {due.isoformat()}"
+        if f.due_basis == "due date"
+        else f"{f.key}: no due date, held to the quarter's end {due.isoformat()}"
+    )
+    evidence = [
+        Evidence.of(item.cell("due"), due_note),
+        Evidence.of(item.cell("estimate"), f"{f.key}: {size}"),
+        Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model"),
+    ]
+    if waits:
+        evidence.append(
+            Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}")
         )
-        waits = sorted(facts.open_graph.waits_on(f.key))
-        waits_text = ", ".join(
-            f"{k} ({by_key[k].team}, half the runs done by week {by_key[k].p50_weeks:.1f})"
-            if k in by_key and by_key[k].p50_weeks is not None
-            else k
-            for k in waits
-        )
-        chance = f"{f.p_on_time:.0%}" if f.p_on_time >= 0.005 else "fewer than 1 %"
-        unplanned = (
-            f", less about {team.unplanned_share:.0%} for unplanned work"
-            if team.unplanned_share > 0
-            else ""
-        )
-        message = (
-            f"{f.key} is committed for {held}, but lands by then in {chance} of {fc.runs:,} "
-            f"simulated quarters: {finish}. It is {size}; {f.team} has {team.pace_weeks:.1f} "
-            f"engineer-weeks a week{unplanned}" + (f"; it waits for {waits_text}" if waits else "")
-        )
-        due_note = (
-            f"{f.key}: due {f.due.isoformat()}"
-            if f.due_basis == "due date"
-            else f"{f.key}: no due date, held to the quarter's end {f.due.isoformat()}"
-        )
-        evidence = [
-            Evidence.of(item.cell("due"), due_note),
-            Evidence.of(item.cell("estimate"), f"{f.key}: {size}"),
-            Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model"),
-        ]
-        if waits:
-            evidence.append(
-                Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}")
-            )
-        escalate = (
-            p.escalate_below is not None
-            and p.escalate_to is not None
-            and f.p_on_time < p.escalate_below
-        )
-        # What is at stake ranks it: a promise made outside the team (committed), one that waits on another
-        # team's work or that other teams' committed work waits on, and how small its chance is.
-        graph = facts.open_graph
-        cross = any(graph.team.get(k) not in (None, f.team) for k in _upstream(graph, f.key))
-        needed_by = {graph.team.get(k) for k in graph.needed_by(f.key)} - {None, f.team}
-        yield Hit(
-            subject=item_subject(f.key),
-            message=message,
-            evidence=tuple(evidence),
-            teams=(f.team,),
-            severity=p.escalate_to if escalate else None,
-            impact=2.0 + (1.0 if cross else 0.0) + 0.5 * len(needed_by),
-            likelihood=1.0 + 3.0 * (1.0 - f.p_on_time),
-        )
+    return tuple(evidence)
+
+
+def _impact(facts: Facts, f: ForecastItem) -> float:
+    """What is at stake ranks it: a promise made outside the team (committed), one that waits on
+    another team's work or that other teams' committed work waits on."""
+    graph = facts.open_graph
+    cross = any(graph.team.get(k) not in (None, f.team) for k in _upstream(graph, f.key))
+    needed_by = {graph.team.get(k) for k in graph.needed_by(f.key)} - {None, f.team}
+    return 2.0 + (1.0 if cross else 0.0) + 0.5 * len(needed_by)
 
 
 def _upstream(graph, key: str) -> set[str]:

@@ -99,13 +99,9 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
         set(by_team) - {t.team for t in audit.teams}
     )
     titles = {i.key: i.title for i in audit.items}
-    committed = sorted(
-        (i for i in fc.items if i.committed and i.p_on_time is not None),
-        key=lambda i: (i.p_on_time, i.key),
-    )
     rows = [
-        ItemRow(f=i, title=titles.get(i.key, ""), below=i.p_on_time < EVEN_CHANCE)
-        for i in committed
+        ItemRow(f=i, title=titles.get(i.key, ""), below=chance < EVEN_CHANCE)
+        for chance, i in _committed(fc)
     ]
     step = _step(scale)
     return ForecastView(
@@ -118,6 +114,15 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
         below=sum(1 for r in rows if r.below),
         committed_total=len(rows),
     )
+
+
+def _committed(fc: Forecast) -> list[tuple[float, ForecastItem]]:
+    """Committed items with a chance on time, least likely first."""
+    chances: list[tuple[float, ForecastItem]] = []
+    for i in fc.items:
+        if i.committed and i.p_on_time is not None:
+            chances.append((i.p_on_time, i))
+    return sorted(chances, key=lambda c: (c[0], c[1].key))
 
 
 def finish_text(weeks: float | None, date) -> str:
@@ -138,11 +143,4 @@ def team_finish(row: ForecastTeam, which: str) -> str:
 
 def at_risk(fc: Forecast) -> list[ForecastItem]:
     """Committed items under an even chance, least likely first."""
-    return sorted(
-        (
-            i
-            for i in fc.items
-            if i.committed and i.p_on_time is not None and i.p_on_time < EVEN_CHANCE
-        ),
-        key=lambda i: (i.p_on_time, i.key),
-    )
+    return [i for chance, i in _committed(fc) if chance < EVEN_CHANCE]
