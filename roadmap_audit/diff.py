@@ -9,10 +9,13 @@ by key, teams by name.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import InputError
 from .model import (
     SCHEMA_VERSION,
     SEVERITIES,
@@ -23,6 +26,7 @@ from .model import (
     Plan,
     Severity,
     Subject,
+    TeamReport,
     Verdict,
 )
 
@@ -161,6 +165,38 @@ class PlanDiff(_Model):
         return [(c.key, s.before, s.after) for c in self.items_changed if (s := c.change("status"))]
 
 
+# ------------------------------------------------------------------ what it compares
+
+# Every JSON report this tool writes opens with its schema version (1, or 2 since each rule's
+# texts are written once): `{"schema_version": 2, ...`, indented or not.
+_REPORT_HEAD = re.compile(rb'\A\s*\{\s*"schema_version"\s*:\s*(\d+)\s*,\s*"plan"\s*:')
+
+
+def report_version(path: str | Path) -> int | None:
+    """The schema version of a roadmap-audit JSON report at `path`; None for anything else."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(256)
+    except OSError:  # a folder, or a file that is not there: the plan loader says what is wrong
+        return None
+    found = _REPORT_HEAD.match(head.removeprefix(b"\xef\xbb\xbf"))
+    return int(found.group(1)) if found else None
+
+
+def refuse_reports(*paths: str) -> None:
+    """`diff` compares two plans: a JSON report given in place of one (of this version or an
+    earlier one) is exit 2 with one line saying so, not a Jira export that failed to read."""
+    for path in paths:
+        version = report_version(path)
+        if version is not None:
+            raise InputError(
+                f"is a roadmap-audit JSON report (schema_version {version}), not a plan: "
+                "diff reads the two plans and audits both itself",
+                where=str(path),
+                hint="give it the workbooks or Jira exports the reports were made from",
+            )
+
+
 # ------------------------------------------------------------------ building it
 
 
@@ -204,7 +240,8 @@ def _findings(
         for k, f in old.items()
         if k not in new
     ]
-    added, unchanged = [], []
+    added: list[FindingChange] = []
+    unchanged: list[FindingChange] = []
     for k, f in new.items():
         was = old.get(k)
         change = FindingChange(
@@ -220,6 +257,11 @@ def _findings(
     return resolved, added, unchanged
 
 
+def _known_load(team: TeamReport | None) -> float | None:
+    """A team's load where it has a capacity to be loaded against."""
+    return team.load if team is not None and team.capacity_weeks > 0 else None
+
+
 def _teams(before: Audit, after: Audit) -> list[TeamChange]:
     old = {t.team: t for t in before.teams}
     new = {t.team: t for t in after.teams}
@@ -230,7 +272,7 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
     out = []
     for name in sorted(old.keys() | new.keys()):
         a, b = old.get(name), new.get(name)
-        known = lambda t: t is not None and t.capacity_weeks > 0  # noqa: E731
+        load_a, load_b = _known_load(a), _known_load(b)
         out.append(
             TeamChange(
                 team=name,
@@ -238,9 +280,9 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
                 capacity_weeks_after=b.capacity_weeks if b else None,
                 planned_weeks_before=a.planned_weeks if a else None,
                 planned_weeks_after=b.planned_weeks if b else None,
-                load_before=a.load if known(a) else None,
-                load_after=b.load if known(b) else None,
-                load_change=round(b.load - a.load, 3) if known(a) and known(b) else None,
+                load_before=load_a,
+                load_after=load_b,
+                load_change=None if load_a is None or load_b is None else round(load_b - load_a, 3),
                 score_before=a.score if a else None,
                 score_after=b.score if b else None,
                 p85_weeks_before=p85[0].get(name),

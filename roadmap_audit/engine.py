@@ -230,7 +230,7 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
             severity = hit.severity if hit.severity in SEVERITIES else rule.severity
             fix = rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split())
             findings.append(
-                Finding(
+                Finding.made(
                     rule=rule.id,
                     severity=severity,
                     title=rule.spec.title,

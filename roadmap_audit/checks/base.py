@@ -66,8 +66,8 @@ def check(name: str, params: type[Params]) -> Callable[[CheckFn], CheckFn]:
 
 
 def item_subject(key: str) -> Subject:
-    return Subject(kind="item", id=key)
+    return Subject.made(kind="item", id=key)
 
 
 def team_subject(name: str) -> Subject:
-    return Subject(kind="team", id=name)
+    return Subject.made(kind="team", id=name)
