@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
 from ..model import Audit, Finding
@@ -30,16 +30,32 @@ def _dump(value: Any, depth: int, exclude: Any = None) -> str:
     return text.replace("\n", "\n" + "  " * depth) if depth and "\n" in text else text
 
 
+_LISTS: dict[type, TypeAdapter[Any]] = {}
+
+
+def _serializer(values: list[Any]) -> Any:
+    """The dump_json of a list of one model class (its schema known: twice as fast as to_json,
+    which works out every element's type), else to_json."""
+    cls = type(values[0])
+    if not issubclass(cls, BaseModel) or any(type(v) is not cls for v in values):
+        return to_json
+    adapter = _LISTS.get(cls)
+    if adapter is None:
+        adapter = _LISTS[cls] = TypeAdapter(list[cls])  # type: ignore[valid-type]
+    return adapter.dump_json
+
+
 def _elements(values: list[Any], depth: int, exclude: list[Any] | None) -> Iterator[str]:
     """A list's elements, a chunk per serializer call, each as `_dump(element, depth)`
     would write it inside the list, with the commas between them."""
     pad = "  " * depth
+    dump = _serializer(values)
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
         skip = None
         if exclude is not None:
             skip = {n: e for n, e in enumerate(exclude[start : start + CHUNK]) if e}
-        text = to_json(chunk, indent=2, exclude=skip).decode()
+        text = dump(chunk, indent=2, exclude=skip).decode()
         inner = text[2:-2]  # the chunk's own "[\n" and "\n]" off
         if depth:
             inner = pad + inner.replace("\n", "\n" + pad)
