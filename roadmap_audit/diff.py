@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import InputError
 from .model import (
-    SCHEMA_VERSION,
     SEVERITIES,
     Audit,
     Finding,
@@ -30,6 +29,8 @@ from .model import (
     Verdict,
 )
 
+# The comparison's own JSON layout (unchanged when the audit's went to 2)
+DIFF_SCHEMA_VERSION = 1
 PLAN_SUBJECT = "(the plan)"  # a finding about the plan file, whichever file it is
 ITEM_FIELDS = (
     "team",
@@ -131,7 +132,7 @@ class ItemChange(_Model):
 class PlanDiff(_Model):
     """The comparison of an earlier and a later plan."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = DIFF_SCHEMA_VERSION
     before: DiffSide
     after: DiffSide
     verdict_changed: bool

@@ -216,11 +216,12 @@ def test_json_has_the_spec_keys(sample_audit):
         "plan",
         "verdict",
         "teams",
+        "rules",
         "findings",
         "recommendations",
         "data_quality",
     } <= set(data)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert {"sources", "quarter", "items", "teams"} <= set(data["plan"])
     assert data["verdict"] in ("go", "go-with-changes", "replan")
     team = data["teams"][0]
