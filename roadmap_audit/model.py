@@ -217,7 +217,9 @@ class _Row(_Model):
 
     def cell(self, field: str) -> SourceRef:
         """The cell of one field of this row, empty or not (the row itself if the sheet has no such column)."""
-        derived = getattr(self, "derived", None)
+        derived = self.__dict__.get(
+            "derived"
+        )  # (a missing attribute costs pydantic a raised error)
         if derived and field in derived:  # a value a system of record gave: its file and entity
             return derived[field]
         column = self.columns.get(field)  # type: ignore[attr-defined]
