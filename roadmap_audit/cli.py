@@ -441,7 +441,7 @@ def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail
     import dataclasses
 
     from . import pipeline
-    from .diff import compare
+    from .diff import compare, refuse_reports
     from .redact import Redactor, key_from_environment, people
     from .report import write_atomic
     from .report.diff_report import render_diff, summary_line
@@ -450,6 +450,7 @@ def diff(old, new, context, config_file, quarter, level, maps, output, fmt, fail
     if not output and fmt == "html":
         output = f"{Path(new).stem}-diff.html"
     _guard_paths([old, new, *context], config_file, output)
+    refuse_reports(old, new)
     before_options = _options(old, context, config_file, quarter, level=level, maps=maps)
     after_options = dataclasses.replace(before_options, plan=new)
     progress = _Progress()

@@ -9,12 +9,14 @@ by key, teams by name.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import InputError
 from .model import (
-    SCHEMA_VERSION,
     SEVERITIES,
     Audit,
     Finding,
@@ -27,6 +29,8 @@ from .model import (
     Verdict,
 )
 
+# The comparison's own JSON layout (unchanged when the audit's went to 2)
+DIFF_SCHEMA_VERSION = 1
 PLAN_SUBJECT = "(the plan)"  # a finding about the plan file, whichever file it is
 ITEM_FIELDS = (
     "team",
@@ -128,7 +132,7 @@ class ItemChange(_Model):
 class PlanDiff(_Model):
     """The comparison of an earlier and a later plan."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = DIFF_SCHEMA_VERSION
     before: DiffSide
     after: DiffSide
     verdict_changed: bool
@@ -160,6 +164,38 @@ class PlanDiff(_Model):
     def status_changes(self) -> list[tuple[str, Any, Any]]:
         """(key, status before, status after) of every item whose status changed."""
         return [(c.key, s.before, s.after) for c in self.items_changed if (s := c.change("status"))]
+
+
+# ------------------------------------------------------------------ what it compares
+
+# Every JSON report this tool writes opens with its schema version (1, or 2 since each rule's
+# texts are written once): `{"schema_version": 2, ...`, indented or not.
+_REPORT_HEAD = re.compile(rb'\A\s*\{\s*"schema_version"\s*:\s*(\d+)\s*,\s*"plan"\s*:')
+
+
+def report_version(path: str | Path) -> int | None:
+    """The schema version of a roadmap-audit JSON report at `path`; None for anything else."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(256)
+    except OSError:  # a folder, or a file that is not there: the plan loader says what is wrong
+        return None
+    found = _REPORT_HEAD.match(head.removeprefix(b"\xef\xbb\xbf"))
+    return int(found.group(1)) if found else None
+
+
+def refuse_reports(*paths: str) -> None:
+    """`diff` compares two plans: a JSON report given in place of one (of this version or an
+    earlier one) is exit 2 with one line saying so, not a Jira export that failed to read."""
+    for path in paths:
+        version = report_version(path)
+        if version is not None:
+            raise InputError(
+                f"is a roadmap-audit JSON report (schema_version {version}), not a plan: "
+                "diff reads the two plans and audits both itself",
+                where=str(path),
+                hint="give it the workbooks or Jira exports the reports were made from",
+            )
 
 
 # ------------------------------------------------------------------ building it
@@ -222,6 +258,11 @@ def _findings(
     return resolved, added, unchanged
 
 
+def _known_load(team: TeamReport | None) -> float | None:
+    """A team's load where it has a capacity to be loaded against."""
+    return team.load if team is not None and team.capacity_weeks > 0 else None
+
+
 def _teams(before: Audit, after: Audit) -> list[TeamChange]:
     old = {t.team: t for t in before.teams}
     new = {t.team: t for t in after.teams}
@@ -242,9 +283,7 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
                 planned_weeks_after=b.planned_weeks if b else None,
                 load_before=load_a,
                 load_after=load_b,
-                load_change=round(load_b - load_a, 3)
-                if load_a is not None and load_b is not None
-                else None,
+                load_change=None if load_a is None or load_b is None else round(load_b - load_a, 3),
                 score_before=a.score if a else None,
                 score_after=b.score if b else None,
                 p85_weeks_before=p85[0].get(name),

@@ -341,7 +341,7 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
             severity, message = decided(rule, hit)
             fix = rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split())
             findings.append(
-                Finding(
+                Finding.made(
                     rule=rule.id,
                     severity=severity,
                     title=rule.spec.title,

@@ -7,39 +7,144 @@ exact cell (`Items!B14`) or Jira key it rests on, and the workbook writer can ma
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation, computed_field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SkipValidation,
+    computed_field,
+)
 
-SCHEMA_VERSION = 1
+# 2: the JSON report writes each rule's title, why and fix once, in `rules`, not on every finding
+SCHEMA_VERSION = 2
 
 
-_EVERY_FIELD: dict[type, set[str]] = {}
+def _json_number(value: float) -> float | None:
+    """A float as the JSON report writes it, once, as it is serialized: 4 decimals, and null for
+    a value that is not finite (JSON has no Infinity: a load against zero capacity)."""
+    return round(float(value), 4) if math.isfinite(value) else None
+
+
+# A figure of the audit: exact in the model (every report computes from the same value), rounded
+# to 4 decimals where it becomes JSON.
+Num = Annotated[float, PlainSerializer(_json_number, return_type=float | None, when_used="json")]
+
+# What _Lean relies on of pydantic's BaseModel: the three per-instance slots pydantic 2 keeps (the
+# fields set, extra and private values). Checked once: were a later pydantic to keep them otherwise,
+# every model falls back to pydantic's own construction and copies, slower and still right.
+_PYDANTIC_SLOTS = {"__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}
+_LEAN = set(getattr(BaseModel, "__slots__", ())) >= _PYDANTIC_SLOTS
+_MISSING: Any = object()
+_set = object.__setattr__
+
+
+class _EveryField(set[str]):
+    """Every field name of one model class: the "fields set" all its instances share.
+
+    pydantic adds a field's name when it is assigned (already here: nothing changes). A name that
+    is not a field would change every instance's set at once, so it is refused.
+    """
+
+    def add(self, name: str) -> None:
+        if name not in self:
+            raise TypeError(f"{name!r} is not a field of this model")
+
+    def update(self, *names: Iterable[Any]) -> None:
+        for group in names:
+            for name in group:
+                self.add(name)
+
+    def _refuse(self, *args: Any) -> None:
+        raise TypeError("the fields set is shared by every instance of the model")
+
+    discard = remove = pop = clear = _refuse  # type: ignore[assignment]
+    difference_update = intersection_update = symmetric_difference_update = _refuse
+    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse  # type: ignore[assignment]
+
+
+class _Made:
+    """How `made` builds instances of one class: its fields' defaults, factories and shared set."""
+
+    __slots__ = ("defaults", "factories", "required", "count", "fields_set")
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        self.defaults: dict[str, Any] = {}
+        self.factories: list[tuple[str, Callable[[], Any]]] = []
+        self.required: set[str] = set()
+        for name, info in cls.model_fields.items():
+            if info.default_factory is not None:
+                self.defaults[name] = _MISSING
+                self.factories.append((name, info.default_factory))  # type: ignore[arg-type]
+            elif info.is_required():
+                self.defaults[name] = _MISSING
+                self.required.add(name)
+            else:
+                self.defaults[name] = info.default
+        self.count = len(self.defaults)
+        self.fields_set = _EveryField(cls.model_fields) if _LEAN else None
+
+
+_MADE: dict[type, _Made] = {}
+
+
+def _made(cls: type[BaseModel]) -> _Made:
+    plan = _MADE.get(cls)
+    if plan is None:
+        plan = _MADE[cls] = _Made(cls)
+    return plan
 
 
 class _Lean(BaseModel):
-    """Every instance shares one "fields set" per class.
+    """Every instance shares one "fields set" per class, and the program's own objects skip validation.
 
     pydantic keeps, on each instance, the set of fields the caller passed (used only
     by `exclude_unset`, which nothing here calls). For a 25-field plan item that set
     is 2.2 KB, half the item: at 100,000 items, 220 MB of identical sets. We say
-    every field was set, once per class. Assigning a field adds a name the set
-    already has, so the shared set never changes.
+    every field was set, once per class (an `_EveryField`, which no assignment can change).
     """
 
     def model_post_init(self, context: Any, /) -> None:
-        cls = type(self)
-        shared = _EVERY_FIELD.get(cls)
-        if shared is None:
-            shared = _EVERY_FIELD[cls] = set(cls.model_fields)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        shared = (_MADE.get(type(self)) or _made(type(self))).fields_set
+        if shared is not None:
+            _set(self, "__pydantic_fields_set__", shared)
 
-    def __copy__(self):
+    @classmethod
+    def made(cls, **values: Any) -> Self:
+        """An instance from values the program made itself, already of the fields' types: not
+        validated again (a finding: about 1.5 us instead of 10). A missing required field or a
+        name that is not a field is still refused; defaults are filled in as pydantic would."""
+        plan = _MADE.get(cls) or _made(cls)
+        if plan.fields_set is None:  # not lean: pydantic's own construction, validated
+            return cls(**values)
+        data = plan.defaults.copy()
+        data.update(values)  # the fields keep their declared order (the JSON's order)
+        if len(data) != plan.count or not plan.required <= values.keys():
+            unknown = sorted(values.keys() - plan.defaults.keys())
+            missing = sorted(plan.required - values.keys())
+            raise TypeError(f"{cls.__name__}.made: unknown fields {unknown}, missing {missing}")
+        for name, factory in plan.factories:
+            if data[name] is _MISSING:
+                data[name] = factory()
+        made = cls.__new__(cls)
+        _set(made, "__dict__", data)
+        _set(made, "__pydantic_fields_set__", plan.fields_set)
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", None)
+        return made
+
+    def __copy__(self) -> Self:
         """A shallow copy (what model_copy makes) that keeps sharing the fields set.
 
         No model here has extra or private attributes (extra="forbid", no PrivateAttr).
         """
+        if not _LEAN:
+            return super().__copy__()
         cls = type(self)
         copied = cls.__new__(cls)
         object.__setattr__(copied, "__dict__", self.__dict__.copy())
@@ -112,14 +217,16 @@ class _Row(_Model):
 
     def cell(self, field: str) -> SourceRef:
         """The cell of one field of this row, empty or not (the row itself if the sheet has no such column)."""
-        derived = getattr(self, "derived", None)
+        derived = self.__dict__.get(
+            "derived"
+        )  # (a missing attribute costs pydantic a raised error)
         if derived and field in derived:  # a value a system of record gave: its file and entity
             return derived[field]
         column = self.columns.get(field)  # type: ignore[attr-defined]
         return self.ref.at(column) if column else self.ref  # type: ignore[attr-defined]
 
 
-class ItemKind(str, Enum):
+class ItemKind(str, Enum):  # noqa: UP042 (a StrEnum would print as its value: a change of behaviour)
     feature = "feature"
     migration = "migration"
     launch = "launch"
@@ -303,7 +410,7 @@ class Evidence(_Frozen):
 
     @classmethod
     def of(cls, ref: SourceRef, note: str | None = None) -> Evidence:
-        return cls(source=ref.source, location=ref.location, note=note)
+        return cls.made(source=ref.source, location=ref.location, note=note)
 
 
 class Finding(_Frozen):
@@ -318,15 +425,15 @@ class Finding(_Frozen):
     why: str
     evidence: tuple[Evidence, ...] = ()
     fix: str
-    impact: float = 1.0  # tie-breakers within a severity (never rank alone)
-    likelihood: float = 1.0
+    impact: Num = 1.0  # tie-breakers within a severity (never rank alone)
+    likelihood: Num = 1.0
 
 
 class Deduction(_Frozen):
     """One line of a capacity breakdown: what was taken away and why."""
 
     label: str
-    weeks: float
+    weeks: Num
     basis: str  # the arithmetic in words: "6 engineers x 13 weeks x (1 - 0.85)"
 
 
@@ -335,7 +442,7 @@ class CommittedDelivery(_Model):
 
     key: str
     due: dt.date | None = None
-    p_on_time: float | None = None
+    p_on_time: Num | None = None
     waits_on: list[str] = Field(default_factory=list)  # open items it depends on directly
     waits_on_teams: list[str] = Field(
         default_factory=list
@@ -348,25 +455,25 @@ class CommittedDelivery(_Model):
 class TeamDelivery(_Model):
     """A team's delivery forecast (analyze/forecast.py), on its page and in its JSON entry."""
 
-    p50_weeks: float | None = None
-    p85_weeks: float | None = None
+    p50_weeks: Num | None = None
+    p85_weeks: Num | None = None
     p50_date: dt.date | None = None
     p85_date: dt.date | None = None
-    p_by_end: float | None = None  # chance all its open items are done by the quarter's end
+    p_by_end: Num | None = None  # chance all its open items are done by the quarter's end
     committed: list[CommittedDelivery] = Field(default_factory=list)
 
 
 class TeamReport(_Model):
     team: str
     parent: str | None = None
-    headcount: float | None = None
-    capacity_weeks: float
-    planned_weeks: float
-    ops_admitted: float
-    ops_observed: float
-    ops_weeks: float
-    load: float | None  # None when the capacity is unknown: never a load of 0 that reads as "fits"
-    buffer: float | None
+    headcount: Num | None = None
+    capacity_weeks: Num
+    planned_weeks: Num
+    ops_admitted: Num
+    ops_observed: Num
+    ops_weeks: Num
+    load: Num | None  # None when the capacity is unknown: never a load of 0 that reads as "fits"
+    buffer: Num | None
     score: int  # the sum of the severity weights of its findings (score.SCORE_RULE), no cap
     findings: int
     findings_by_severity: dict[str, int] = Field(default_factory=dict)  # the score's parts
@@ -374,8 +481,8 @@ class TeamReport(_Model):
     unestimated_items: list[str] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list)
     in_staffing_model: bool = True
-    team_weeks: float = 0.0  # staffed - leave - ramp: the base of ops_admitted and ops_observed
-    ops_share: float = 0.0  # operations (the largest of admitted, on-call, observed) over team time
+    team_weeks: Num = 0.0  # staffed - leave - ramp: the base of ops_admitted and ops_observed
+    ops_share: Num = 0.0  # operations (the largest of admitted, on-call, observed) over team time
     ops_basis: str | None = None  # "admitted", "on-call" or "observed"
     delivery: TeamDelivery | None = None
     # "fits", "no buffer", "over capacity", "committed work at risk" or "not checked", and why in words
@@ -384,13 +491,13 @@ class TeamReport(_Model):
     # open items estimated in story points with no points_per_week to convert them: planned_weeks leaves them out
     points_unconverted: list[str] = Field(default_factory=list)
 
-    @computed_field  # in the JSON too, so automation can tell "fits" from "not checked"
+    @computed_field  # type: ignore[prop-decorator]  # in the JSON too: "fits" told from "not checked"
     @property
     def capacity_known(self) -> bool:
         """Whether the staffing model gives the team a capacity its load can be checked against."""
         return self.in_staffing_model and self.headcount is not None
 
-    @computed_field  # in the JSON too: planned_weeks is then only what could be counted, a floor
+    @computed_field  # type: ignore[prop-decorator]  # in the JSON: planned_weeks is then a floor
     @property
     def planned_known(self) -> bool:
         """Whether every open estimate of the team could be counted in engineer-weeks."""
@@ -401,11 +508,11 @@ class Recommendation(_Model):
     team: str
     action: Literal["defer", "change"]
     items: list[str] = Field(default_factory=list)
-    load_before: float | None = None
-    load_after: float | None = None
+    load_before: Num | None = None
+    load_after: Num | None = None
     rule: str | None = None
     text: str
-    target_load: float | None = None  # the line the deferrals aim under (CAP002's buffer line)
+    target_load: Num | None = None  # the line the deferrals aim under (CAP002's buffer line)
     reaches_target: bool | None = None
     dependents: dict[str, list[str]] = Field(
         default_factory=dict
@@ -416,8 +523,8 @@ class Recommendation(_Model):
     # the team's delivery forecast with and without the deferrals
     p50_date_before: dt.date | None = None
     p50_date_after: dt.date | None = None
-    p_by_end_before: float | None = None
-    p_by_end_after: float | None = None
+    p_by_end_before: Num | None = None
+    p_by_end_after: Num | None = None
     committed_at_risk_before: list[str] = Field(default_factory=list)
     committed_at_risk_after: list[str] = Field(default_factory=list)
 
@@ -428,10 +535,10 @@ class OrgRollup(_Model):
     teams: list[str] = Field(default_factory=list)  # every team below, at any depth
     findings_by_severity: dict[str, int] = Field(default_factory=dict)
     owned_findings: int = 0  # findings whose owner_unit is this unit itself
-    capacity_weeks: float = 0.0
-    planned_weeks: float = 0.0
-    ops_weeks: float = 0.0
-    load: float | None = None
+    capacity_weeks: Num = 0.0
+    planned_weeks: Num = 0.0
+    ops_weeks: Num = 0.0
+    load: Num | None = None
     worst_team: str | None = None
 
 
@@ -440,7 +547,7 @@ class PlanSummary(_Model):
     quarter: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    weeks: float
+    weeks: Num
     items: int
     teams: int
 
@@ -452,7 +559,7 @@ class ItemSummary(_Frozen):
     title: str
     team: str | None = None  # the staffing model's spelling
     kind: str
-    estimate_weeks: float | None = None  # story points already converted for the team
+    estimate_weeks: Num | None = None  # story points already converted for the team
     due: dt.date | None = None
     committed: bool = False
     done: bool = False
@@ -481,14 +588,14 @@ class ForecastItem(_Frozen):
         None  # what it is held to: its due date, or the quarter's end for a committed item
     )
     due_basis: Literal["due date", "quarter end"] | None = None
-    estimate_weeks: float  # the median effort drawn around; the default for an unestimated item
+    estimate_weeks: Num  # the median effort drawn around; the default for an unestimated item
     estimated: bool = True
-    spread: float  # sigma of the lognormal effort
-    p_on_time: float | None = None  # share of runs in which it finished by `due`
-    p50_weeks: float | None = (
+    spread: Num  # sigma of the lognormal effort
+    p_on_time: Num | None = None  # share of runs in which it finished by `due`
+    p50_weeks: Num | None = (
         None  # finish, in weeks from the quarter's start; None: not within the runs
     )
-    p85_weeks: float | None = None
+    p85_weeks: Num | None = None
     p50_date: dt.date | None = None
     p85_date: dt.date | None = None
 
@@ -498,15 +605,13 @@ class ForecastTeam(_Frozen):
 
     team: str
     items: int
-    pace_weeks: float  # engineer-weeks per week before unplanned work: capacity_weeks / weeks
-    unplanned_share: (
-        float  # median share of unplanned work drawn around: max(ops admitted, observed)
-    )
-    p50_weeks: float | None = None
-    p85_weeks: float | None = None
+    pace_weeks: Num  # engineer-weeks per week before unplanned work: capacity_weeks / weeks
+    unplanned_share: Num  # median share of unplanned work drawn around: max(ops admitted, observed)
+    p50_weeks: Num | None = None
+    p85_weeks: Num | None = None
     p50_date: dt.date | None = None
     p85_date: dt.date | None = None
-    p_by_end: float | None = None  # share of runs finished by the quarter's end
+    p_by_end: Num | None = None  # share of runs finished by the quarter's end
 
 
 class Forecast(_Model):
@@ -515,11 +620,11 @@ class Forecast(_Model):
     runs: int  # the runs used: fewer than runs_asked when items x runs passes forecast.max_item_runs (see notes)
     runs_asked: int | None = None  # forecast.runs in force
     seed: int
-    weeks: float  # the quarter's length in the capacity model
-    end_weeks: float  # the quarter's last day, in weeks from its start
+    weeks: Num  # the quarter's length in the capacity model
+    end_weeks: Num  # the quarter's last day, in weeks from its start
     start: dt.date | None = None
     end: dt.date | None = None
-    params: dict[str, float | int] = Field(default_factory=dict)  # spreads and defaults in force
+    params: dict[str, int | Num] = Field(default_factory=dict)  # spreads and defaults in force
     plan: ForecastTeam
     teams: list[ForecastTeam] = Field(default_factory=list)
     items: list[ForecastItem] = Field(default_factory=list)

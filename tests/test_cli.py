@@ -18,7 +18,7 @@ def test_json_report_follows_the_contract(tmp_path):
     result = run_cli("audit", SAMPLE, "--format", "json", "-o", str(out))
     assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text())
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert (
         doc["plan"]["quarter"] == "2026-Q3"
         and doc["plan"]["items"] == 54
@@ -38,6 +38,10 @@ def test_json_report_follows_the_contract(tmp_path):
         assert isinstance(team[key], (int, float)), key
     finding = next(f for f in doc["findings"] if f["rule"] == "MIG001")
     assert finding["subject"] == {"kind": "item", "id": "PAY-102"}
+    # the rule's words once, in `rules`, not on each of its findings
+    assert doc["rules"]["MIG001"]["title"] == "Migration with no rollback plan"
+    assert {"title", "why", "fix"} == set(doc["rules"]["MIG001"])
+    assert not {"title", "why", "fix"} & set(finding)
     assert finding["severity"] in ("critical", "high")
     assert {"source": SAMPLE, "location": "Items!J3", "note": "rollback plan: empty"} in finding[
         "evidence"
@@ -237,23 +241,28 @@ def test_rules_explain_names_the_source_of_every_parameter():
             assert spec.source in text, rule.id
 
 
-def test_json_is_written_as_it_is_made_with_the_same_bytes_everywhere(tmp_path, sample_audit):
-    from roadmap_audit.report import render, stream
+def test_json_is_written_as_it_is_made_with_the_same_bytes_everywhere(
+    tmp_path, sample_audit, monkeypatch
+):
+    from roadmap_audit.report import json_report, render, stream
 
+    written = render("json", sample_audit)
+    monkeypatch.setattr(json_report, "CHUNK", 4)  # a few elements per piece, as at org scale
     pieces = list(stream("json", sample_audit))
-    assert len(pieces) > len(
-        sample_audit.findings
-    )  # one piece per list element at least, not one string
-    assert "".join(pieces) == render("json", sample_audit)
-    # the same bytes as dumping the whole audit at once
-    from roadmap_audit.report.json_report import _rounded
-
-    whole = (
-        json.dumps(_rounded(sample_audit.model_dump(mode="json")), indent=2, ensure_ascii=False)
-        + "\n"
-    )
-    assert "".join(pieces) == whole
-    assert max(len(p) for p in pieces) < len(whole) / 20  # no piece is a whole section
+    assert (
+        len(pieces) > len(sample_audit.findings) / 4
+    )  # a piece per 4 list elements, not one string
+    assert "".join(pieces) == written == render("json", sample_audit)
+    # the same data as dumping the whole audit at once, each rule's words moved to `rules`
+    whole = json.loads(sample_audit.model_dump_json())
+    doc = json.loads("".join(pieces))
+    rules = doc.pop("rules")
+    for finding in doc["findings"]:
+        for key, text in rules[finding["rule"]].items():
+            finding.setdefault(key, text)
+    assert json.dumps(doc, sort_keys=True) == json.dumps(whole, sort_keys=True)
+    # no piece is a whole section (the largest: the rules section, one entry per rule)
+    assert max(len(p) for p in pieces) < len(written) / 8
     out = tmp_path / "out.json"
     to_file = run_cli("audit", SAMPLE, "--format", "json", "-o", str(out))
     to_stdout = run_cli("audit", SAMPLE, "--format", "json")

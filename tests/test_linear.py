@@ -8,8 +8,11 @@ input and asserts the count at most doubles and a bit.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import importlib.util
 import random
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -222,3 +225,109 @@ def test_a_forecast_with_fewer_runs_than_asked_says_how_many_why_and_how_coarse(
     assert (sample_audit.forecast.runs, sample_audit.forecast.runs_asked) == (1000, 1000)
     assert not any("runs instead of" in n for n in sample_audit.forecast.notes)
     assert "runs asked for" not in render("html", sample_audit)
+
+
+# ---------------------------------------------------------------- every phase of a whole audit
+
+_GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+# the names a plan's copy must rename so it stands beside the original: teams, their groups and
+# divisions, services (team-007-svc1), item and action keys, postmortems, people
+_NAME = re.compile(r"(?<![\w-])(team-\d+|group-\d+|division-\d+|T\d{3}-\d+|ACT-\d+|PM-\d+|P\d+)")
+_PRIORITY = 12  # the Items column whose P1-P4 are priorities, not people
+
+
+def _generated(items: int, teams: int) -> dict[str, list[list]]:
+    """The benchmark's generated org plan (seeded): teams, services, dependencies, actions, org."""
+    spec = importlib.util.spec_from_file_location("roadmap_generate", _GENERATE)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(items, teams, profile="stress")
+
+
+def _copy(sheets: dict[str, list[list]]) -> dict[str, list[list]]:
+    """A second org beside the first, under the same root unit: every name renamed (b...)."""
+
+    def rename(value, column):
+        if not isinstance(value, str) or (column == _PRIORITY):
+            return value
+        return _NAME.sub(lambda m: "b" + m.group(1), value)
+
+    out = {}
+    for sheet, rows in sheets.items():
+        if sheet == "Settings":
+            continue
+        body = [
+            [rename(v, c if sheet == "Items" else None) for c, v in enumerate(row)]
+            for row in rows[1:]
+        ]
+        if sheet == "Org":
+            body = [row for row in body if row[0] != "engineering"]
+        out[sheet] = body
+    return out
+
+
+def _write_plan(folder: Path, sheets: dict[str, list[list]], copies: int) -> Path:
+    folder.mkdir()
+    extra = _copy(sheets) if copies == 2 else {}
+    for sheet, rows in sheets.items():
+        every = rows + extra.get(sheet, [])
+        with (folder / f"{sheet.lower()}.csv").open("w", newline="") as fh:
+            csv.writer(fh).writerows(
+                [v.isoformat() if isinstance(v, dt.date) else v for v in row] for row in every
+            )
+    return folder
+
+
+def _phase_counts(plan: Path, config) -> dict[str, int]:
+    """The lines the package runs in each phase of an audit of `plan`, and of its reports."""
+    from roadmap_audit.pipeline import Options, load, run
+    from roadmap_audit.report import render
+
+    options = Options(plan=str(plan), config=config)
+    counts: dict[str, int] = {}
+    phase = ["load"]
+
+    def local(frame, event, arg):
+        if event == "line":
+            counts[phase[0]] = counts.get(phase[0], 0) + 1
+        return local
+
+    def call(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(PACKAGE) else None
+
+    def on_phase(name: str) -> None:
+        phase[0] = name
+
+    previous = sys.gettrace()
+    sys.settrace(call)
+    try:
+        audit = run(options, load(options), on_phase=on_phase)
+        for fmt in ("html", "json", "md"):
+            phase[0] = f"render {fmt}"
+            render(fmt, audit)
+    finally:
+        sys.settrace(previous)
+    return counts
+
+
+def test_each_phase_of_an_audit_does_at_most_twice_the_work_on_a_plan_twice_the_size(tmp_path):
+    """The same org twice over (teams, services, dependencies, people, actions all renamed):
+    load, derive, forecast, rules, score and every report at most double, and a bit."""
+    from roadmap_audit.config import load_config
+
+    (tmp_path / "roadmap-audit.toml").write_text("[forecast]\nruns = 20\n")  # the tracer is slow
+    config = load_config(cwd=tmp_path)
+    sheets = _generated(160, 8)
+    plan = _write_plan(tmp_path / "once", sheets, 1)
+    _phase_counts(
+        plan, config
+    )  # once uncounted: imports, schemas and caches are built on first use
+    once = _phase_counts(plan, config)
+    twice = _phase_counts(_write_plan(tmp_path / "twice", sheets, 2), config)
+    phases = ["load", "derive", "forecast", "rules", "score", "render html", "render json"]
+    assert set(phases) <= set(once) and set(once) == set(twice), (once, twice)
+    ratios = {p: round(twice[p] / once[p], 2) for p in once}
+    assert all(ratios[p] <= DOUBLED for p in once), ratios
+    # the copy is an audit of its own: twice the work, not the same work (the plan was read)
+    assert ratios["load"] >= 1.6 and ratios["rules"] >= 1.6, ratios

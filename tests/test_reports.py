@@ -216,11 +216,12 @@ def test_json_has_the_spec_keys(sample_audit):
         "plan",
         "verdict",
         "teams",
+        "rules",
         "findings",
         "recommendations",
         "data_quality",
     } <= set(data)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert {"sources", "quarter", "items", "teams"} <= set(data["plan"])
     assert data["verdict"] in ("go", "go-with-changes", "replan")
     team = data["teams"][0]
@@ -239,14 +240,13 @@ def test_json_has_the_spec_keys(sample_audit):
     assert {
         "rule",
         "severity",
-        "title",
         "subject",
         "team",
         "owner_unit",
         "message",
         "evidence",
-        "fix",
     } <= set(finding)
+    assert {"title", "why", "fix"} == set(data["rules"][finding["rule"]])
     assert set(finding["subject"]) == {"kind", "id"}
     assert {"source", "location"} <= set(finding["evidence"][0])
     rec = next(r for r in data["recommendations"] if r["action"] == "defer")

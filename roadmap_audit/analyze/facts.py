@@ -384,6 +384,7 @@ class Facts:
         default_factory=dict
     )  # names as written -> canonical (a cache)
     _service_names: dict[str, str] = field(default_factory=dict)
+    _service_resolved: dict[str, str] = field(default_factory=dict)  # as written -> canonical
     forecast: Forecast | None = (
         None  # the delivery forecast, set by the pipeline before the rules run
     )
@@ -400,7 +401,12 @@ class Facts:
     def service_name(self, name: str | None) -> str | None:
         if name is None:
             return None
-        return self._service_names.get(normalize_name(name), name)
+        known = self._service_resolved.get(name)
+        if known is None:  # each spelling normalized once (called for every item's services)
+            known = self._service_resolved[name] = self._service_names.get(
+                normalize_name(name), name
+            )
+        return known
 
     def team_of(self, item: Item) -> str | None:
         return self.team_name(item.team)

@@ -22,6 +22,7 @@ team does the lead's share of it, not all 14 weeks.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -180,13 +181,19 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
     return found
 
 
+@functools.lru_cache(maxsize=64)
+def _normalized(names: tuple[str, ...]) -> frozenset[str]:
+    """A rule's list of names (priorities), normalized once rather than for every item."""
+    return frozenset(normalize_name(n) for n in names)
+
+
 def critical_reason(
     facts: Facts, item: Item, *, priorities: list[str], max_tier: int | None, committed: bool
 ) -> str | None:
     """Why an item counts as critical work (its priority, a committed date, a critical
     service it touches), or None."""
     reasons = []
-    wanted = {normalize_name(p) for p in priorities}
+    wanted = _normalized(tuple(priorities))
     if item.priority and normalize_name(item.priority) in wanted:
         reasons.append(item.priority.strip())
     if committed and item.committed:

@@ -109,8 +109,8 @@ def check(
 
 
 def item_subject(key: str) -> Subject:
-    return Subject(kind="item", id=key)
+    return Subject.made(kind="item", id=key)
 
 
 def team_subject(name: str) -> Subject:
-    return Subject(kind="team", id=name)
+    return Subject.made(kind="team", id=name)
