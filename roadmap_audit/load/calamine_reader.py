@@ -62,6 +62,9 @@ _DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}\d{1,10}:([A-Z]{1,3})(\d{1,
 _ERROR = re.compile(rb't="e"')
 _FORMULA = re.compile(rb"<f[\s>/]")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+# Text with spaces at an end and no xml:space="preserve" (Excel and LibreOffice always write it): calamine
+# trims them, so two runs of rich text would lose the space between their words.
+_UNPRESERVED = re.compile(rb"<t>(?:\s|[^<]*\s</t>)")
 
 
 def _up_to_number(limit: int) -> bytes:
@@ -114,6 +117,10 @@ def _edge_guess(xml: bytes) -> tuple[int, int]:
     return rows, cols
 
 
+class _Misread(Exception):
+    """calamine's rows do not add up (a version that counts them otherwise): the own reader reads it."""
+
+
 class _Survey:
     """What one sheet's XML holds that calamine does not show, or None when it is odd (read by the own reader)."""
 
@@ -124,7 +131,7 @@ class _Survey:
 
 
 def _survey(xml: bytes, archive: Archive, title: str) -> _Survey | None:
-    if _DTD.search(xml) or _PREFIXED.search(xml):
+    if _DTD.search(xml) or _PREFIXED.search(xml) or _UNPRESERVED.search(xml):
         return None
     archive.spend(xml.count(b"<c ") + xml.count(b"<row"), f"sheet {title}")
     survey = _Survey()
@@ -191,7 +198,7 @@ def _plain_parts(archive: Archive, parts: dict[str, str]) -> bool:
     for kind in ("sharedStrings", "styles"):
         if kind in parts:
             xml = b"".join(archive.stream(parts[kind]))
-            if _DTD.search(xml):
+            if _DTD.search(xml) or _UNPRESERVED.search(xml):
                 return False
             if kind == "sharedStrings":
                 archive.spend(xml.count(b"<si"), "the shared strings")
@@ -217,7 +224,10 @@ def _from_calamine(
         result = []
         for (title, _, hidden), survey in zip(titles, surveys, strict=True):
             sheet = book.get_sheet_by_name(title)
-            rows, values = _rows(sheet, survey.errors)
+            try:
+                rows, values = _rows(sheet, survey.errors)
+            except _Misread:
+                return None
             if values != survey.values:
                 return None  # a cell calamine placed over another, or a value it read as empty
             data = SheetData(title=title, hidden=hidden, rows=iter(rows), merged=_merged(sheet))
@@ -245,14 +255,15 @@ def _rows(
     start = sheet.start
     if start is None:
         return [], 0
-    first_row, first_col = start
+    first_col = start[1]
     pad = [None] * first_col
     by_row: dict[int, list[tuple[int, str]]] = {}
     for (row, col), code in errors.items():
         by_row.setdefault(row, []).append((col - first_col, code))
     out = []
-    total = 0
-    for index, cells in enumerate(sheet.iter_rows()):
+    total = number = 0
+    # iter_rows gives the rows above the first value as empty rows: its rows are counted from row 1
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = [
             None
             if v == ""
@@ -265,7 +276,6 @@ def _rows(
             else None
             for v in cells
         ]
-        number = first_row + index + 1
         for col, code in by_row.get(number, ()):
             if 0 <= col < len(values):
                 values[col] = code
@@ -273,6 +283,10 @@ def _rows(
         if count:
             total += count
             out.append((number, pad + values if first_col else values))
+    if number != sheet.end[0] + 1:
+        raise _Misread(
+            f"calamine gave {number:,} rows for sheet {sheet.name}, not {sheet.end[0] + 1:,}"
+        )
     return out, total
 
 
@@ -322,7 +336,7 @@ def _child(path: str) -> int:
     except python_calamine.PasswordError:
         sys.stderr.write("it is password-protected")
         return 3
-    except python_calamine.CalamineError as exc:
+    except (python_calamine.CalamineError, _Misread) as exc:
         sys.stderr.write(str(exc) or type(exc).__name__)
         return 3
     sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
