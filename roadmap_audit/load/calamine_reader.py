@@ -131,11 +131,19 @@ class _Survey:
 
 
 def _survey(xml: bytes, archive: Archive, title: str) -> _Survey | None:
-    if _DTD.search(xml) or _PREFIXED.search(xml) or _UNPRESERVED.search(xml):
+    """What calamine will not show of one sheet, or None when the sheet is odd. Each test is one pass of
+    a byte pattern over the sheet's XML (a few hundredths of a second for 50,000 rows)."""
+    inline = xml.count(b"<is>")
+    if (
+        _DTD.search(xml, 0, SURVEY_EDGE)  # a DTD stands before the root element
+        or _PREFIXED.search(xml)
+        or (inline and _UNPRESERVED.search(xml))
+    ):
         return None
     archive.spend(xml.count(b"<c ") + xml.count(b"<row"), f"sheet {title}")
     survey = _Survey()
-    survey.values = xml.count(b"<v>") - xml.count(b"<v></v>") + xml.count(b"<is>")
+    formulas = [found.end() for found in _FORMULA.finditer(xml)]
+    survey.values = xml.count(b"<v>") + inline - (xml.count(b"<v></v>") if formulas else 0)
     rows, cols = _edge_guess(xml)
     if rows * (cols + 1) > PAD_FREE + GRID_PER_VALUE * survey.values:
         return None
@@ -145,21 +153,25 @@ def _survey(xml: bytes, archive: Archive, title: str) -> _Survey | None:
     )
     if odd.search(xml):
         return None
-    if _ERROR.search(xml):
-        for found in _ERROR.finditer(xml):
-            start, end = xml.rfind(b"<c ", 0, found.start()), xml.find(b"</c>", found.end())
-            cell = _CELL_REF.match(xml, start)
-            value = _VALUE.search(xml, found.end(), end) if cell and end > 0 else None
-            if cell and value and value[1]:
-                position = (int(cell[2]), column_index(cell[1].decode()))
-                survey.errors[position] = value[1].decode("utf-8", "replace")
-    if _FORMULA.search(xml):
-        for found in _FORMULA.finditer(xml):
-            start, end = xml.rfind(b"<c ", 0, found.start()), xml.find(b"</c>", found.end())
-            cell = _CELL_REF.match(xml, start)
-            if cell and (end < 0 or not _VALUE.search(xml, found.end(), end)):
-                survey.formulas_without_value.append((cell[1] + cell[2]).decode())
+    for found in _ERROR.finditer(xml):
+        cell, value = _cell_value(xml, found.end())
+        if cell and value:
+            survey.errors[(int(cell[2]), column_index(cell[1].decode()))] = value.decode(
+                "utf-8", "replace"
+            )
+    for after in formulas:
+        cell, value = _cell_value(xml, after)
+        if cell and not value:
+            survey.formulas_without_value.append((cell[1] + cell[2]).decode())
     return survey
+
+
+def _cell_value(xml: bytes, inside: int) -> tuple[re.Match[bytes] | None, bytes]:
+    """The cell (its reference's letters and row) around position `inside`, and its <v> text."""
+    cell = _CELL_REF.match(xml, xml.rfind(b"<c ", 0, inside))
+    end = xml.find(b"</c>", inside)
+    value = _VALUE.search(xml, inside, end) if cell and end > 0 else None
+    return cell, value[1] if value else b""
 
 
 def read_sheets(

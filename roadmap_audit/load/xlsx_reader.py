@@ -1,4 +1,8 @@
-"""A streaming .xlsx reader: cell values with their exact row and column, fast.
+"""A streaming .xlsx reader: cell values with their exact row and column, every odd cell named.
+
+Workbooks are read by python-calamine (calamine_reader.py); this reader reads what that module's survey
+finds odd (references no spreadsheet program writes, rows out of order, far-apart cells, a DTD, a workbook
+part in another place), and its archive checks and workbook parts serve the survey.
 
 Why not only openpyxl: in read-only mode it hides merged ranges and cannot tell a
 formula with no cached value from an empty cell, and it builds an element tree
