@@ -439,3 +439,21 @@ def test_a_workbook_under_another_name_still_says_what_it_is(tmp_path):
     path = write_xlsx(tmp_path / "plan.xlsx", {"Items": [["key", "title"], ["A-1", "One"]]})
     with pytest.raises(InputError, match="unknown file type '.numbers'"):
         load_plan(path.rename(tmp_path / "plan.numbers"))
+
+
+def test_a_row_wider_than_the_sheets_ends_is_still_read_by_calamine(tmp_path, calamine_only):
+    """The survey guesses the grid from the sheet's first and last cells, and grows it for a wider row in
+    the middle (a note in column H of row 1,500 of 3,000) instead of leaving the sheet to the slow reader."""
+    rows = [f'<row r="1">{text("A1", "key")}{text("B1", "title")}{text("C1", "team")}</row>']
+    for n in range(2, 3002):
+        note = text(f"H{n}", "see the design doc") if n == 1500 else ""
+        rows.append(
+            f'<row r="{n}">{text(f"A{n}", f"A-{n}")}{text(f"B{n}", "Item")}{text(f"C{n}", "core")}'
+            f"{note}</row>"
+        )
+    path = book(tmp_path / "wide.xlsx", {"Items": sheet_xml(*rows)})
+    assert len(path.read_bytes()) > 0
+    sheets = calamine_reader.read_sheets(path)
+    read = dict(sheets[0].rows)
+    assert read[1500] == ["A-1500", "Item", "core", None, None, None, None, "see the design doc"]
+    assert read[3001] == ["A-3001", "Item", "core", None, None, None, None, None]

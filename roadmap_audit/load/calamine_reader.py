@@ -21,6 +21,7 @@ Which reader reads what, and why:
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import subprocess
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from .xlsx_reader import (
+    MAX_COLUMN,
+    MAX_ROW,
     PAD_FREE,
     Archive,
     Hostile,
@@ -47,6 +50,7 @@ from .xlsx_reader import read_sheets as read_own
 # hold the gaps).
 GRID_PER_VALUE = 8
 SURVEY_EDGE = 1 << 16  # bytes at each end of a sheet's XML read to guess its last row and column
+GRID_GROWTHS = 8  # times the guessed grid may grow to take a cell past it
 # The child process that reads .xls, .xlsb and .ods: memory and CPU it may use (convention of this
 # project: a 100,000-row workbook takes under 1 GiB and 20 s).
 CHILD_MEMORY = 4 << 30
@@ -144,14 +148,7 @@ def _survey(xml: bytes, archive: Archive, title: str) -> _Survey | None:
     survey = _Survey()
     formulas = [found.end() for found in _FORMULA.finditer(xml)]
     survey.values = xml.count(b"<v>") + inline - (xml.count(b"<v></v>") if formulas else 0)
-    rows, cols = _edge_guess(xml)
-    if rows * (cols + 1) > PAD_FREE + GRID_PER_VALUE * survey.values:
-        return None
-    # every cell within the guess, written as spreadsheet programs write it
-    odd = re.compile(
-        rb'<c(?! r="' + _up_to_column(column_letter(cols)) + _up_to_number(rows) + rb'")[\s>/]'
-    )
-    if odd.search(xml):
+    if not _within_grid(xml, survey.values):
         return None
     for found in _ERROR.finditer(xml):
         cell, value = _cell_value(xml, found.end())
@@ -164,6 +161,31 @@ def _survey(xml: bytes, archive: Archive, title: str) -> _Survey | None:
         if cell and not value:
             survey.formulas_without_value.append((cell[1] + cell[2]).decode())
     return survey
+
+
+def _within_grid(xml: bytes, values: int) -> bool:
+    """Every cell written as spreadsheet programs write it (`<c r="B14"`), inside a grid of at most
+    PAD_FREE + GRID_PER_VALUE * values positions. The grid is guessed from the sheet's ends and grown
+    when a cell lies past it (a wide row in the middle), a few times at most."""
+    rows, cols = _edge_guess(xml)
+    position = 0
+    for _ in range(GRID_GROWTHS):
+        if rows > MAX_ROW or cols >= MAX_COLUMN:
+            return False
+        if rows * (cols + 1) > PAD_FREE + GRID_PER_VALUE * values:
+            return False
+        odd = re.compile(
+            rb'<c(?! r="' + _up_to_column(column_letter(cols)) + _up_to_number(rows) + rb'")[\s>/]'
+        )
+        found = odd.search(xml, position)
+        if found is None:
+            return True
+        cell = _CELL_REF.match(xml, found.start())
+        if cell is None or cell[2].startswith(b"0"):
+            return False  # written as no spreadsheet program writes it
+        rows, cols = max(rows, int(cell[2])), max(cols, column_index(cell[1].decode()))
+        position = found.start()
+    return False
 
 
 def _cell_value(xml: bytes, inside: int) -> tuple[re.Match[bytes] | None, bytes]:
@@ -315,7 +337,7 @@ def _read_in_child(path: Path) -> list[SheetData]:
         done = subprocess.run(
             [sys.executable, "-m", __name__, str(path)],
             capture_output=True,
-            preexec_fn=cap,
+            preexec_fn=cap if os.name == "posix" else None,  # no resource limits elsewhere
             timeout=2 * CHILD_SECONDS,
             check=False,
         )
