@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from roadmap_audit.errors import InputError
 from roadmap_audit.load import calamine_reader, load_plan, xlsx_reader
@@ -457,3 +459,53 @@ def test_a_row_wider_than_the_sheets_ends_is_still_read_by_calamine(tmp_path, ca
     read = dict(sheets[0].rows)
     assert read[1500] == ["A-1500", "Item", "core", None, None, None, None, "see the design doc"]
     assert read[3001] == ["A-3001", "Item", "core", None, None, None, None, None]
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(" _x000D_\t"),
+        max_size=12,
+    ),
+    st.integers(-(10**16), 10**16),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.booleans(),
+    st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+    st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1)).map(
+        lambda d: d.replace(second=0, microsecond=0)
+    ),
+    st.sampled_from(["=1+1", "=A1", '=""']),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.lists(st.lists(_VALUES, min_size=1, max_size=6), min_size=1, max_size=8),
+)
+def test_calamine_and_the_own_reader_agree_on_any_saved_workbook(tmp_path, top, left, rows):
+    """Whatever a spreadsheet program saves (here openpyxl: text, numbers, dates, formulas never
+    calculated), from any first cell: the rows read are the same, or the survey left the sheet to the
+    own reader."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Items"
+    for r, row in enumerate(rows, start=1 + top):
+        for c, value in enumerate(row, start=1 + left):
+            ws.cell(row=r, column=c, value=value)
+    path = tmp_path / f"any-{top}-{left}-{len(rows)}.xlsx"
+    wb.save(path)
+    own = xlsx_reader.read_sheets(path)
+    fast = calamine_reader.read_sheets(path)
+    for a, b in zip(fast, own, strict=True):
+        assert _same(list(a.rows)) == _same(list(b.rows))
+        assert (a.formulas_without_value, a.merged, a.hidden) == (
+            b.formulas_without_value,
+            b.merged,
+            b.hidden,
+        )
