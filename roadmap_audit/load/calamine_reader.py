@@ -214,16 +214,17 @@ def read_sheets(
 def _read_surveyed(path: Path, max_inflated: int | None) -> list[SheetData] | None:
     """The sheets read by calamine, or None when the own reader must read the workbook."""
     archive = Archive(path, max_inflated)  # the declared sizes are checked before anything inflates
-    titles, _, parts = workbook_parts(archive)
-    if archive.find(_MAIN) != _MAIN or not _plain_parts(archive, parts):
-        return None
-    surveys = []
-    for title, member, _hidden in titles:
-        found = archive.find(member) if member else None
-        survey = _survey(b"".join(archive.stream(found)), archive, title) if found else None
-        if survey is None:
-            return None  # an odd sheet, or a missing one the own reader names
-        surveys.append(survey)
+    with archive.zip:
+        titles, _, parts = workbook_parts(archive)
+        if archive.find(_MAIN) != _MAIN or not _plain_parts(archive, parts):
+            return None
+        surveys = []
+        for title, member, _hidden in titles:
+            found = archive.find(member) if member else None
+            survey = _survey(b"".join(archive.stream(found)), archive, title) if found else None
+            if survey is None:
+                return None  # an odd sheet, or a missing one the own reader names
+            surveys.append(survey)
     return _from_calamine(path, titles, surveys)
 
 
@@ -257,11 +258,11 @@ def _from_calamine(
             return None
         result = []
         for (title, _, hidden), survey in zip(titles, surveys, strict=True):
-            sheet = book.get_sheet_by_name(title)
             try:
+                sheet = book.get_sheet_by_name(title)
                 rows, values = _rows(sheet, survey.errors)
-            except _Misread:
-                return None
+            except (python_calamine.CalamineError, _Misread):
+                return None  # the own reader names what is wrong
             if values != survey.values:
                 return None  # a cell calamine placed over another, or a value it read as empty
             data = SheetData(title=title, hidden=hidden, rows=iter(rows), merged=_merged(sheet))
