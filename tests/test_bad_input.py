@@ -133,13 +133,13 @@ CASES = {
         2,
         "password-protected",
     ),
-    "old .xls": (
+    "an .xls with an OLE header and no workbook": (
         lambda t: (
             Path(t / "p.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
             and t / "p.xls"
         ),
         2,
-        "old-style .xls",
+        "cannot be opened as a workbook",
     ),
     "empty file": (lambda t: text(t / "p.xlsx", ""), 2, "empty"),
     "empty workbook": (lambda t: xlsx(t / "p.xlsx", {"Sheet": []}), 2, "every sheet is empty"),

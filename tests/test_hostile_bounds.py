@@ -10,6 +10,7 @@ No timings are asserted; the README gives the measured worst case.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -566,3 +567,57 @@ def test_ooxml_escapes_are_read_as_the_characters_they_stand_for(tmp_path):
     ]
     assert plan.items[2].depends_on == ["PAY-1"]
     assert not any("not in the plan" in i.problem for i in plan.issues)
+
+
+def excel_layout(path: Path) -> Path:
+    """The same workbook with its parts where Excel puts them (xl/workbook.xml, xl/sharedStrings.xml,
+    xl/styles.xml), so calamine can open it: the survey before calamine must bound it as the own reader did."""
+    renames = {
+        "xl/book.xml": "xl/workbook.xml",
+        "xl/_rels/book.xml.rels": "xl/_rels/workbook.xml.rels",
+        "xl/strings.xml": "xl/sharedStrings.xml",
+        "xl/look.xml": "xl/styles.xml",
+    }
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        if "xl/book.xml" not in z.namelist():
+            return path
+        moved = path.with_name("excel-" + path.name)
+        with zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in infos:
+                name = renames.get(info.filename, info.filename)
+                with z.open(info) as src, out.open(name, "w", force_zip64=True) as dst:
+                    while chunk := src.read(1 << 20):
+                        if info.filename.endswith(".rels"):
+                            chunk = chunk.replace(b"book.xml", b"workbook.xml")
+                            chunk = chunk.replace(b"strings.xml", b"sharedStrings.xml")
+                            chunk = chunk.replace(b"look.xml", b"styles.xml")
+                        dst.write(chunk)
+    return moved
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n
+        for n in HOSTILE
+        if not n.startswith(("jira", "zip bomb behind", "lowercase")) and "org tree" not in n
+    ),
+)
+def test_hostile_workbooks_in_excels_layout_are_bounded_the_same(tmp_path, name):
+    """calamine reads a workbook laid out as Excel lays it out: each hostile case again, in that layout,
+    gets the same outcome (refused with the same words, or read with the same note)."""
+    from roadmap_audit.errors import InputError
+
+    build, code, phrase = HOSTILE[name]
+    phrase = phrase and phrase.replace("xl/strings.xml", "xl/sharedStrings.xml")
+    path = excel_layout(build(tmp_path))
+    assert path.name.startswith("excel-"), "the case is not in the Excel layout"
+    if code == 2:
+        with pytest.raises(InputError, match=re.escape(phrase)):
+            load_plan(path)
+        return
+    plan = load_plan(path)
+    assert plan.items
+    if phrase:
+        assert any(phrase in i.problem for i in plan.issues), [i.problem for i in plan.issues]

@@ -80,23 +80,23 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
     """Every sheet of an .xlsx file, read with cached values (not formulas)."""
     limits = limits or Limits()
     magic = check_file(path, display, limits)
-    if magic.startswith(_OLE_MAGIC):
+    if magic.startswith(_OLE_MAGIC) and path.suffix.lower() != ".xls":
         raise InputError(
             "is an old-style .xls or a password-protected workbook, which cannot be read",
             where=display,
             hint="open it in a spreadsheet program, remove the password and save as .xlsx",
         )
-    if not magic.startswith(_ZIP_MAGIC):
+    if not magic.startswith(_ZIP_MAGIC) and path.suffix.lower() != ".xls":
         raise InputError(
             "is not an .xlsx workbook (it is not a zip archive)",
             where=display,
             hint="save it as .xlsx, or pass a .csv file",
         )
-    from . import xlsx_reader
+    from . import calamine_reader, xlsx_reader
 
     try:
         return _read_streaming(
-            xlsx_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
+            calamine_reader.read_sheets(path, limits.max_inflated_bytes, limits.max_cell_chars),
             display,
             limits,
         )

@@ -49,6 +49,10 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# Workbooks calamine reads (see calamine_reader): Excel's, Excel's binary and old formats, OpenDocument.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+
 def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
     """The raw sheets of a workbook, a CSV file, or a folder of CSV files."""
     if path.is_dir():
@@ -74,26 +78,21 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
                 if other.is_dir()
                 else (
                     f"the file {other.name} in the plan folder was not read (only .csv files are; pass "
-                    f"{'it with --context' if other.suffix.lower() in ('.xlsx', '.xlsm') else 'it as CSV'})"
+                    f"{'it with --context' if other.suffix.lower() in WORKBOOK_SUFFIXES else 'it as CSV'})"
                 )
             )
             sheets[0].notes.append((None, None, what))
         return sheets
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in WORKBOOK_SUFFIXES:
         return read_workbook(path, display, limits)
     if suffix in (".csv", ".tsv", ".txt"):
         return [read_csv(path, display, title=path.stem, limits=limits)]
-    if suffix == ".xls":
-        raise InputError(
-            "old-style .xls workbooks cannot be read",
-            where=display,
-            hint="open it in a spreadsheet program and save as .xlsx",
-        )
     raise InputError(
         f"unknown file type '{suffix or 'none'}'",
         where=display,
-        hint="give a .xlsx workbook, a .csv file, a folder of CSV files, or a Jira export",
+        hint="give a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods), a .csv file, a folder of CSV files, "
+        "or a Jira export",
     )
 
 
@@ -209,6 +208,8 @@ class _MappedSheet:
             tuple[int, int, str]
         ] = []  # (column kept as extra, column read, field)
         ranks: list[int] = []
+        name: str | None
+        how: str | None
         for header in raw.headers:
             mapped = mapping.get(values.normalize_name(header)) if header else None
             if mapped is not None and mapped in spec.by_name:
@@ -661,6 +662,8 @@ class _Loader:
                 return None, None, effort.size, text
             if effort.points is not None:
                 return None, effort.points, None, shown
+            if effort.weeks is None:
+                continue
             if effort.weeks < 0:
                 self.issue(
                     row.cell(name),
@@ -971,7 +974,7 @@ def _header_cells(
     top_text += [""] * (width - len(top_text))
     bottom_text += [""] * (width - len(bottom_text))
     out, group = [], ""
-    for upper, lower in zip(top_text, bottom_text):
+    for upper, lower in zip(top_text, bottom_text, strict=True):
         group = upper or group
         if not lower:
             out.append(upper)
@@ -1019,7 +1022,7 @@ def find_header(
         above = rows[index - 1] if index and rows[index - 1][0] == number - 1 else None
         for two_rows in (False, True) if above is not None else (False,):
             headers = _header_cells(
-                above[1][:_SEARCH_COLUMNS] if two_rows else None,
+                above[1][:_SEARCH_COLUMNS] if two_rows and above is not None else None,
                 cells[:_SEARCH_COLUMNS],
                 spec,
                 mapping,

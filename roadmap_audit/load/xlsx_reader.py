@@ -1,4 +1,8 @@
-"""A streaming .xlsx reader: cell values with their exact row and column, fast.
+"""A streaming .xlsx reader: cell values with their exact row and column, every odd cell named.
+
+Workbooks are read by python-calamine (calamine_reader.py); this reader reads what that module's survey
+finds odd (references no spreadsheet program writes, rows out of order, far-apart cells, a DTD, a workbook
+part in another place), and its archive checks and workbook parts serve the survey.
 
 Why not only openpyxl: in read-only mode it hides merged ranges and cannot tell a
 formula with no cached value from an empty cell, and it builds an element tree
@@ -178,7 +182,7 @@ def _is_date_format(code: str) -> bool:
     return any(ch in code for ch in "dmyhs") and "general" not in code
 
 
-class _Archive:
+class Archive:
     def __init__(self, path, max_inflated: int | None = None) -> None:
         self.max_inflated = max_inflated or MAX_INFLATED_BYTES
         try:
@@ -279,7 +283,7 @@ def _parser():
     return parser
 
 
-def _relations(archive: _Archive, part: str) -> list[tuple[str, str, str]]:
+def _relations(archive: Archive, part: str) -> list[tuple[str, str, str]]:
     """(id, type, member path) of the relationships of one part ("" for the package)."""
     folder, _, name = part.rpartition("/")
     rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
@@ -301,7 +305,7 @@ def _relations(archive: _Archive, part: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def _workbook(archive: _Archive) -> tuple[list[tuple[str, str, bool]], bool, dict[str, str]]:
+def workbook_parts(archive: Archive) -> tuple[list[tuple[str, str, bool]], bool, dict[str, str]]:
     """(title, member path, hidden) for every sheet in tab order, the 1904 flag, and the workbook's
     parts by kind ("sharedStrings", "styles")."""
     sheets: list[tuple[str, str, bool]] = []
@@ -358,7 +362,7 @@ def _int(text: str | None, default: int = 0) -> int:
 
 
 def _shared_strings(
-    archive: _Archive, name: str | None, cap: int, long: dict[int, int]
+    archive: Archive, name: str | None, cap: int, long: dict[int, int]
 ) -> list[str]:
     """The string table; a string over `cap` characters is cut, and `long` gets its index and length."""
     name = archive.find(name or "xl/sharedStrings.xml")
@@ -407,7 +411,7 @@ def _shared_strings(
     return strings
 
 
-def _date_styles(archive: _Archive, name: str | None) -> set[int]:
+def _date_styles(archive: Archive, name: str | None) -> set[int]:
     """Indexes of cell styles whose number format shows a date or time."""
     name = archive.find(name or "xl/styles.xml")
     if name is None:
@@ -449,7 +453,7 @@ def _from_serial(serial: float, date1904: bool):
 
 
 def _rows(
-    archive: _Archive,
+    archive: Archive,
     member: str,
     sheet: SheetData,
     strings: list[str],
@@ -474,7 +478,7 @@ def _rows(
     parts: list[str] = []
     capture = has_f = has_v = skip = False
     padded = cells = length = 0
-    elements = 0  # rows and cells, against the workbook's allowance (see _Archive.allowance)
+    elements = 0  # rows and cells, against the workbook's allowance (see Archive.allowance)
 
     def empty(count: int) -> None:
         nonlocal padded
@@ -509,7 +513,7 @@ def _rows(
             skip = False
             if ref:
                 letters = ref.rstrip("0123456789")
-                col = columns.get(letters)  # type: ignore[assignment]
+                col = columns.get(letters)
                 if col is None:
                     m = _CELL_REF.fullmatch(ref)
                     if not m:
@@ -718,11 +722,11 @@ def read_sheets(
 
     More than `max_inflated_bytes` of XML inflated from the archive raises Hostile. A cell
     over `max_cell_chars` is cut to it, with a note naming it (its text is never held whole)."""
-    archive = _Archive(path, max_inflated_bytes)
+    archive = Archive(path, max_inflated_bytes)
     cap = max_cell_chars or MAX_CELL_CHARS
     long: dict[int, int] = {}
     try:
-        sheets, date1904, parts = _workbook(archive)
+        sheets, date1904, parts = workbook_parts(archive)
         strings = _shared_strings(archive, parts.get("sharedStrings"), cap, long)
         dates = _date_styles(archive, parts.get("styles"))
     except expat.ExpatError as exc:
