@@ -293,11 +293,6 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
     return out
 
 
-def _known_load(team: TeamReport | None) -> float | None:
-    """The team's load, None when the team or its capacity is unknown."""
-    return team.load if team is not None and team.capacity_weeks > 0 else None
-
-
 def _values(item: Item, summary: ItemSummary | None) -> dict[str, Any]:
     """The compared fields of one item, as plain values (dates as ISO text)."""
     estimate = summary.estimate_weeks if summary else item.estimate_weeks

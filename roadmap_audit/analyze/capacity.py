@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, TypeGuard, get_args
+from typing import Annotated, Any, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -150,7 +150,7 @@ def estimated(item: Item) -> bool:
     )
 
 
-def item_weeks(item: Item, team: Team | None, sizes: Mapping[Size, float]) -> float | None:
+def item_weeks(item: Item, team: Team | None, sizes: Mapping[Any, float]) -> float | None:
     """Engineer-weeks of an item; story points go through the team's points_per_week, T-shirt sizes
     through the capacity model's size_weeks."""
     if item.estimate_weeks is not None:
