@@ -23,6 +23,7 @@ team does the lead's share of it, not all 14 weeks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..load.values import ParseError, normalize_name, parse_list
@@ -116,14 +117,15 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         key = normalize_name(name)
         return found.setdefault(key, Person(name=name.strip()))
 
-    known = {
-        normalize_name(i.owner)
-        for i in facts.plan.items
-        if i.owner and not any(c in i.owner for c in ",;|")
-    }
+    owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
+    known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
+    names_in: dict[str, list[str]] = {}  # owner cell -> the people it names, read once per cell
     for item in facts.open_items():
-        names = named(item, known)
+        cell = item.owner or ""
+        if cell not in names_in:
+            names_in[cell] = named(item, known)
+        names = names_in[cell]
         if not names:
             continue
         team_name = facts.team_of(item)
@@ -179,14 +181,18 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
     return found
 
 
+@lru_cache(maxsize=64)
+def _wanted(priorities: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_name(p) for p in priorities)
+
+
 def critical_reason(
     facts: Facts, item: Item, *, priorities: list[str], max_tier: int | None, committed: bool
 ) -> str | None:
     """Why an item counts as critical work (its priority, a committed date, a critical
     service it touches), or None."""
     reasons = []
-    wanted = {normalize_name(p) for p in priorities}
-    if item.priority and normalize_name(item.priority) in wanted:
+    if item.priority and normalize_name(item.priority) in _wanted(tuple(priorities)):
         reasons.append(item.priority.strip())
     if committed and item.committed:
         reasons.append("committed")

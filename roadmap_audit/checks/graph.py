@@ -18,12 +18,13 @@ from ..analyze.dependencies import (
     FanIn,
     OpenGraph,
     committed_fan_in,
+    cross_team_chains,
     cut_points,
+    due_paths,
     latest_due_below,
     natural_key,
-    path_to,
+    on_chains,
     shortest_cycle_through,
-    team_handoffs,
 )
 from ..analyze.facts import Facts
 from ..model import Evidence, Item, Severity
@@ -81,17 +82,16 @@ def _item_spofs(
     """Items many committed items wait on (min_fan_in), and cut points of the committed work that
     committed items of another team wait on. A cut point with few dependents on a cross-team chain is
     one of the chain's links: DEP004 reports the chain, once."""
-    on_chains: set[str] = set()
+    linked: set[str] = set()
     if p.chain_min_teams is not None and any(fan.count[k] < p.min_fan_in for k in fan.kept):
-        for _, chain, _ in cross_team_chains(og, p.chain_min_teams):
-            on_chains.update(chain)
-    for key in sorted(fan.kept, key=natural_key):
+        linked = on_chains(*cross_team_chains(og, p.chain_min_teams))
+    for key in og.by_key(fan.kept):
         item = facts.items[key]
         text, teams, total = _dependents_text(fan, fan.kept[key])
         many = total >= p.min_fan_in
         if not many:
             own_team = fan.team_mask(facts.team_of(item) or "")
-            if key in on_chains or not fan.kept[key] & ~own_team:
+            if key in linked or not fan.kept[key] & ~own_team:
                 continue  # a link of a chain DEP004 reports, or the team's own sequencing
         cut = key in cuts and total >= p.min_cut_point_fan_in
         message = f"{item.key} '{item.title}' is waited on, directly or not, by {text}. If it slips, they slip"
@@ -139,7 +139,7 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
         if mask.bit_count() < p.min_team_fan_in:
             continue
         text, teams, total = _dependents_text(fan, mask, " of other teams")
-        mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], natural_key(k)))
+        mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], og.rank[k]))
         message = (
             f"{possessive(team)} open work is waited on by {text}: {team} is a bottleneck the plan "
             f"routes through, most of all at {', '.join(mine[:3])}"
@@ -171,7 +171,7 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
 
     graph = servicemap.service_graph(facts)
     seeds: dict[str, int] = {}
-    for name, items in servicemap.open_items_by_service(facts).items():
+    for name, items in facts.open_items_by_service.items():
         if name in graph:
             seeds[name] = fan.mask_of(i.key for i in items if i.committed)
     condensed = nx.condensation(graph)
@@ -185,17 +185,28 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
             mask |= seeds.get(name, 0)
         reach[c] = mask
     mapping = condensed.graph["mapping"]
-    for name in sorted(graph):
+    names = sorted(graph)
+    bit = {name: 1 << i for i, name in enumerate(names)}
+    above: dict[int, int] = {}  # component -> the services that call it, directly or not
+    for c in nx.topological_sort(condensed):
+        mask = 0
+        for caller in condensed.predecessors(c):
+            mask |= above[caller]
+            for name in members[caller]:
+                mask |= bit[name]
+        above[c] = mask
+    for name in names:
         svc = facts.services[name]
         owner = servicemap.owner(facts, svc)
         mask = reach[mapping[name]] & ~(fan.team_mask(owner) if owner else 0)
         if mask.bit_count() < p.min_service_fan_in:
             continue
         text, teams, total = _dependents_text(fan, mask, " of teams other than its owner")
-        callers = sorted(nx.ancestors(graph, name))
+        c = mapping[name]
+        callers = _first_bits((above[c] | sum(bit[m] for m in members[c])) & ~bit[name], names, 5)
         message = f"{name} is needed by {text}"
         if callers:
-            message += f", directly or through the services that call it ({', '.join(callers[:5])})"
+            message += f", directly or through the services that call it ({', '.join(callers)})"
         message += ". If it fails or its team slips, they all do"
         fragile = []
         if len(svc.experts) < p.min_experts:
@@ -223,6 +234,16 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
             impact=float(total),
             likelihood=1.0 + len(fragile),
         )
+
+
+def _first_bits(mask: int, names: list[str], n: int) -> list[str]:
+    """The names of the first n bits set in a mask (bit i is names[i])."""
+    found = []
+    while mask and len(found) < n:
+        low = mask & -mask
+        found.append(names[low.bit_length() - 1])
+        mask ^= low
+    return found
 
 
 @check("single_point_of_failure", FanInParams)
@@ -258,7 +279,8 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
     og = facts.open_graph
     due = {k: facts.items[k].due for k in og.order if facts.items[k].due is not None}
     best = latest_due_below(og, due)  # type: ignore[arg-type]
-    for key in sorted(due, key=natural_key):
+    paths = due_paths(best, lambda k: og.team[k] or "")
+    for key in og.by_key(due):
         if key not in best:
             continue
         latest, target, _ = best[key]
@@ -266,10 +288,11 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
         if late < p.min_days_late:
             continue
         item, blocker = facts.items[key], facts.items[target]
-        path = path_to(best, key)
-        middle = path[1:-1]
-        if len(middle) > p.max_listed:
-            middle = [*middle[: p.max_listed - 1], f"… {len(middle) - p.max_listed + 1} more"]
+        path = paths.first(key, p.max_listed + 2)
+        inner = paths.length(key) - 2  # items between the item and the one holding the date
+        middle = path[1 : 1 + inner]
+        if inner > p.max_listed:
+            middle = [*middle[: p.max_listed - 1], f"… {inner - p.max_listed + 1} more"]
         through = f" (through {', '.join(middle)})" if middle else ""
         message = (
             f"{item.key} '{item.title}' is due {due[key].isoformat()}, but it depends{through} on "
@@ -291,7 +314,7 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
             subject=item_subject(key),
             message=message,
             evidence=tuple(evidence),
-            teams=tuple(dict.fromkeys(og.team[k] or "" for k in path)),
+            teams=paths.teams(key),
             severity=p.escalate_to
             if p.escalate_to and p.escalate_if_committed and item.committed
             else None,
@@ -351,35 +374,17 @@ class ChainParams(Params):
     escalate_at_teams: int | None = Field(None, ge=2)
 
 
-def cross_team_chains(og: OpenGraph, min_teams: int) -> Iterator[tuple[str, list[str], int]]:
-    """(head, chain from the head down, hand-offs) of every chain of open work that hands work between
-    min_teams teams or more, each once, at the head of its longest stretch (longest path on the graph of
-    open work, cycles condensed)."""
-    team = og.team.__getitem__
-    hops, nxt = team_handoffs(og, team)
-
-    def step(a: str, b: str) -> int:
-        return 1 if team(a) and team(b) and team(a) != team(b) else 0
-
-    for key in sorted(og.order, key=natural_key):
-        if hops[key] + 1 < min_teams:
-            continue
-        if any(hops[up] == hops[key] + step(up, key) for up in og.needed_by(key)):
-            continue  # inside a longer chain that starts above it
-        chain = [key]
-        while hops[chain[-1]] > 0:
-            chain.append(nxt[chain[-1]])
-        yield key, chain, hops[key]
-
-
 @check("cross_team_chain", ChainParams)
 def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
     """Items at the head of a dependency chain that hands work between min_teams teams or more
     (longest path on the graph of open work, cycles condensed)."""
     og = facts.open_graph
     team = og.team.__getitem__
-    for key, chain, handoffs in cross_team_chains(og, p.min_teams):
-        teams = list(dict.fromkeys(t for t in (team(k) for k in chain) if t))
+    heads, chains = cross_team_chains(og, p.min_teams)
+    for key, handoffs in heads:
+        chain = chains.first(key, p.max_listed + 1)
+        length = chains.length(key)
+        teams = chains.teams(key)
         head = facts.items[key]
 
         def show(k: str) -> str:
@@ -389,15 +394,15 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
 
         listed = (
             [show(k) for k in chain]
-            if len(chain) <= p.max_listed
+            if length <= p.max_listed
             else [
                 *(show(k) for k in chain[: p.max_listed - 1]),
-                f"… {len(chain) - p.max_listed} more …",
-                show(chain[-1]),
+                f"… {length - p.max_listed} more …",
+                show(chains.last(key)),
             ]
         )
         message = (
-            f"{head.key} '{head.title}' waits on a chain of {len(chain)} items with {handoffs} hand-offs "
+            f"{head.key} '{head.title}' waits on a chain of {length} items with {handoffs} hand-offs "
             f"between {len(teams)} teams: {' → '.join(listed)}. Every hand-off is a queue in another "
             "team's plan, and a slip anywhere reaches the head"
         )
@@ -412,7 +417,7 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
             subject=item_subject(key),
             message=message,
             evidence=tuple(evidence),
-            teams=tuple(teams),
+            teams=teams,
             severity=p.escalate_to if p.escalate_to and big else None,
             impact=float(handoffs + 1),
             likelihood=2.0 if head.committed else 1.0,

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from ..analyze import servicemap
 from ..analyze.facts import Facts
 from ..analyze.people import critical_reason, people
 from ..load.values import normalize_name
-from ..model import Evidence, Service, Severity, Subject
+from ..model import Evidence, Incident, Severity, Subject
 from .base import Hit, Params, check
 
 
@@ -56,15 +57,15 @@ def key_person_risk(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
     yield from _concentrated_people(facts, p)
 
 
-def _incidents_with(facts: Facts, service: Service, expert: str) -> tuple[int, int, list]:
+def _incidents_with(mine: list[Incident], expert: str) -> tuple[int, int, list[Incident]]:
     """Incidents on the service last quarter, and how many the expert responded to."""
-    mine = [i for i in facts.plan.incidents if facts.service_name(i.service) == service.service]
     key = normalize_name(expert)
     with_expert = [i for i in mine if any(normalize_name(r) == key for r in i.responders)]
     return len(mine), len(with_expert), with_expert
 
 
 def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
+    by_service = servicemap.incidents_by_service(facts)
     for service in facts.services.values():
         experts = list(dict.fromkeys(e.strip() for e in service.experts if e.strip()))
         if not experts:
@@ -97,7 +98,9 @@ def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
             )
         evidence = [Evidence.of(service.cell("experts"), f"experts: {names}")]
         if len(experts) == 1:
-            total, routed, incidents = _incidents_with(facts, service, experts[0])
+            total, routed, incidents = _incidents_with(
+                by_service.get(service.service, []), experts[0]
+            )
             if total:
                 message += (
                     f". Last quarter {routed} of its {total} incidents had {experts[0]} among "

@@ -59,7 +59,7 @@ class CriticalNoSloParams(Params):
 @check("critical_service_without_slo", CriticalNoSloParams)
 def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterator[Hit]:
     """Services of tier max_tier or more critical that have no SLO."""
-    touched = servicemap.open_items_by_service(facts)
+    touched = facts.open_items_by_service
     for svc in facts.services.values():
         if svc.tier is None or svc.tier > p.max_tier or svc.slo is not None:
             continue
@@ -144,7 +144,7 @@ class BudgetSpentParams(Params):
 def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hit]:
     """Services whose error budget is spent while the plan changes them with features or launches
     and holds no estimated reliability work on them."""
-    touched = servicemap.open_items_by_service(facts)
+    touched = facts.open_items_by_service
     incidents = servicemap.incidents_by_service(facts)
     features_kinds, reliability_kinds = set(p.feature_kinds), set(p.reliability_kinds)
     for svc in facts.services.values():
