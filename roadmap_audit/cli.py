@@ -649,6 +649,26 @@ def rules_explain(rule_id, config_file, rules_dirs):
                 "not set in the rule file; the value the check uses when nothing is given (convention of this project)",
             )
             click.echo(f"  {name} = {toml_value(value)}\n      source: {source}")
+    _explain_escalation(rule)
+
+
+def _explain_escalation(rule) -> None:
+    """The rule's [escalate] table in force, and the facts its check measures for one."""
+    esc, measures = rule.escalation, rule.kind.measures
+    if esc is not None:
+        click.echo(
+            f"\nEscalation (override under [rules.{rule.id}.escalate]; escalate = false there "
+            f"turns it off): {esc.to} when {esc.described()}"
+        )
+        for key, value in esc.model_dump(exclude={"source"}).items():
+            if value:
+                click.echo(f"  {key} = {toml_value(value)}")
+        click.echo(f"      source: {esc.source}")
+    if measures:
+        click.echo("\nFacts the check measures (what [escalate] conditions may name)")
+        for name, fact in measures.items():
+            kind = "yes/no, for when" if fact.kind == "flag" else "a number, for a bound"
+            click.echo(f"  {name}: {fact.says} ({kind})")
 
 
 def toml_value(value) -> str:

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .checks import REGISTRY, CheckKind, Params
+from .checks import REGISTRY, CheckKind, Hit, Params
 from .config import read_toml
 from .errors import InputError, RuleFileError, closest, did_you_mean, validation_line
+from .escalation import Escalation, escalated, fact_error
 from .model import SEVERITIES, Evidence, Finding, Severity
 
 RULE_FILE = re.compile(r"^[A-Z]{2,4}\d{3}\.toml$")
@@ -47,6 +48,10 @@ class RuleSpec(BaseModel):
     evidence: str = Field(min_length=10)
     fix: str = Field(min_length=10)
     params: dict[str, ParamSpec] = Field(default_factory=dict)
+    escalate: Escalation | None = None
+    # The parameter that is the load at which a team is over capacity: each team's status and
+    # the defer advice read it from this rule, and the advice cites this rule.
+    capacity_line: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,28 +62,31 @@ class Rule:
     params: Params
     severity: str
     param_sources: dict[str, str]  # name -> where the value in force came from
+    escalation: Escalation | None = None  # the [escalate] table in force (config applied)
 
     @property
     def id(self) -> str:
         return self.spec.id
 
-
-def _fail(path: Path, key: str, msg: str) -> RuleFileError:
-    return RuleFileError(
-        f"key '{key}': {msg}",
-        where=str(path),
-        hint="see `roadmap-audit rules explain` for a valid rule",
-    )
+    @property
+    def capacity_line(self) -> float | None:
+        """The load above which a team is over capacity, when this rule declares one."""
+        name = self.spec.capacity_line
+        return None if name is None else float(getattr(self.params, name))
 
 
-def read_rule_file(
-    path: Path, overrides: dict[str, Any] | None = None, set_in: str = "the config"
-) -> Rule:
-    """Parse and validate one rule file, with config overrides applied.
+RULE_HINT = "see `roadmap-audit rules explain` for a valid rule"
+ESCALATE_HINT = (
+    "escalation is the rule file's [escalate] table: to, source, and conditions when "
+    "(yes/no facts), at_most, at_least, below, above (numbers)"
+)
 
-    A bad value or unknown key that came from the config is reported against the
-    config file (`set_in`), with the keys the rule has; one in the rule file itself
-    against the rule file."""
+
+def _fail(path: Path, key: str, msg: str, hint: str = RULE_HINT) -> RuleFileError:
+    return RuleFileError(f"key '{key}': {msg}", where=str(path), hint=hint)
+
+
+def _spec(path: Path) -> RuleSpec:
     try:
         data = read_toml(path, what="rule file")
     except InputError as exc:
@@ -87,12 +95,14 @@ def read_rule_file(
         spec = RuleSpec(**data)
     except ValidationError as exc:
         raise RuleFileError(
-            validation_line(exc, RuleSpec),
-            where=str(path),
-            hint="see `roadmap-audit rules explain` for a valid rule",
+            validation_line(exc, RuleSpec), where=str(path), hint=RULE_HINT
         ) from exc
     if spec.id != path.stem:
         raise _fail(path, "id", f"'{spec.id}' does not match the file name {path.name}")
+    return spec
+
+
+def _kind(path: Path, spec: RuleSpec) -> CheckKind:
     kind = REGISTRY.get(spec.check)
     if kind is None:
         raise _fail(
@@ -106,22 +116,29 @@ def read_rule_file(
             path,
             f"params.{unknown[0]}",
             f"unknown key ({did_you_mean(unknown[0], list(kind.params.model_fields), 'keys')})",
+            ESCALATE_HINT if unknown[0].startswith("escalate") else RULE_HINT,
         )
-    overrides = dict(overrides or {})
-    severity = overrides.pop("severity", None) or spec.severity
+    return kind
+
+
+def _params(
+    path: Path, spec: RuleSpec, kind: CheckKind, overrides: dict[str, Any], set_in: str
+) -> tuple[Params, dict[str, str]]:
+    """The check's parameters: the rule file's values with the config's on top."""
     values = {name: p.value for name, p in spec.params.items()}
     sources = {name: p.source for name, p in spec.params.items()}
+    keys = ["severity", *(["escalate"] if kind.measures else []), *kind.params.model_fields]
     for name, value in overrides.items():
         if name not in kind.params.model_fields:
             raise InputError(
-                f"[rules.{spec.id}] has no key '{name}' "
-                f"({did_you_mean(name, ['severity', *kind.params.model_fields], 'its keys')})",
+                f"[rules.{spec.id}] has no key '{name}' ({did_you_mean(name, keys, 'its keys')})",
                 where=set_in,
+                hint=ESCALATE_HINT if name.startswith("escalate") else None,
             )
         values[name] = value
         sources[name] = "set in the config"
     try:
-        params = kind.params(**values)
+        return kind.params(**values), sources
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
         if name in overrides:
@@ -133,9 +150,90 @@ def read_rule_file(
         raise RuleFileError(
             validation_line(exc, kind.params).replace("key '", "key 'params.", 1),
             where=str(path),
-            hint="see `roadmap-audit rules explain` for a valid rule",
+            hint=RULE_HINT,
         ) from exc
-    return Rule(spec, path, kind, params, severity, sources)
+
+
+def _escalation(
+    path: Path, spec: RuleSpec, kind: CheckKind, override: Any, set_in: str
+) -> Escalation | None:
+    """The rule file's [escalate] table, with a config's [rules.ID.escalate] keys on top
+    (`escalate = false` there turns it off); every fact it names is one the check measures."""
+    escalation = spec.escalate
+    if override is False:
+        return None
+    if override is not None:
+        if not isinstance(override, dict):
+            raise InputError(
+                f"[rules.{spec.id}] key 'escalate' must be a table ([rules.{spec.id}.escalate]) "
+                "or false",
+                where=set_in,
+                hint=ESCALATE_HINT,
+            )
+        base = spec.escalate.model_dump() if spec.escalate else {}
+        try:
+            escalation = Escalation(**{**base, "source": "set in the config", **override})
+        except ValidationError as exc:
+            raise InputError(
+                f"[rules.{spec.id}] {validation_line(exc, Escalation, 'escalate.')}",
+                where=set_in,
+                hint=ESCALATE_HINT,
+            ) from exc
+    wrong = fact_error(escalation, kind.measures) if escalation else None
+    if wrong and override is not None:
+        raise InputError(f"[rules.{spec.id}] key '{wrong[0]}': {wrong[1]}", where=set_in)
+    if wrong:
+        raise _fail(path, wrong[0], wrong[1], ESCALATE_HINT)
+    return escalation
+
+
+def _capacity_line(path: Path, spec: RuleSpec, params: Params) -> None:
+    name = spec.capacity_line
+    if name is None:
+        return
+    value = getattr(params, name, None)
+    if name not in type(params).model_fields or isinstance(value, bool):
+        raise _fail(
+            path,
+            "capacity_line",
+            f"'{name}' is not a number parameter of this rule "
+            f"({did_you_mean(name, list(type(params).model_fields), 'its parameters')})",
+        )
+    if not isinstance(value, int | float):
+        raise _fail(path, "capacity_line", f"parameter '{name}' has no number set")
+
+
+def read_rule_file(
+    path: Path, overrides: dict[str, Any] | None = None, set_in: str = "the config"
+) -> Rule:
+    """Parse and validate one rule file, with config overrides applied.
+
+    A bad value or unknown key that came from the config is reported against the
+    config file (`set_in`), with the keys the rule has; one in the rule file itself
+    against the rule file."""
+    spec = _spec(path)
+    kind = _kind(path, spec)
+    overrides = dict(overrides or {})
+    severity = overrides.pop("severity", None) or spec.severity
+    escalation = _escalation(path, spec, kind, overrides.pop("escalate", None), set_in)
+    params, sources = _params(path, spec, kind, overrides, set_in)
+    _capacity_line(path, spec, params)
+    return Rule(spec, path, kind, params, severity, sources, escalation)
+
+
+def capacity_rule(rules: list[Rule]) -> Rule | None:
+    """The rule of those that run that declares the capacity line (CAP001 in the shipped pack).
+    Two that do are an error: which line a team's status and the advice hold to would be a guess."""
+    declaring = [r for r in rules if r.spec.capacity_line is not None]
+    if len(declaring) > 1:
+        first, second = declaring[:2]
+        raise _fail(
+            second.path,
+            "capacity_line",
+            f"{first.id} ({first.path}) declares the capacity line too, and one rule may",
+            hint=f"remove capacity_line from one of them, or run one (--ignore {second.id})",
+        )
+    return declaring[0] if declaring else None
 
 
 def check_selectors(
@@ -162,6 +260,46 @@ def selected(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     return not any(rule_id.startswith(s.strip().upper()) for s in ignore if s.strip())
 
 
+def rule_files(folder: Path) -> list[Path]:
+    """The rule files of one rule folder. Every .toml in it is a rule named after its id, or
+    one of the pack files: a file named otherwise would be a rule silently not run."""
+    if not folder.exists():
+        raise RuleFileError("rule folder not found", where=str(folder))
+    if not folder.is_dir():
+        raise RuleFileError(
+            "is not a folder (--rules and rules_dirs name folders of rule files)",
+            where=str(folder),
+        )
+    found = []
+    for path in sorted(p for p in folder.iterdir() if p.name.lower().endswith(".toml")):
+        if path.name in PACK_FILES:
+            continue
+        if not RULE_FILE.match(path.name):
+            raise RuleFileError(
+                "is in a rule folder but is not named after a rule id (like MIG001.toml), "
+                "so its rule would never run",
+                where=str(path),
+                hint=f"rename it to its id; the other files a rule folder may hold are "
+                f"{', '.join(PACK_FILES)}",
+            )
+        found.append(path)
+    return found
+
+
+def _every_override_names_a_rule(
+    overrides: dict[str, dict[str, Any]], ids: list[str], set_in: dict[str, str]
+) -> None:
+    for rid in overrides:
+        if rid not in ids:
+            near = closest(rid, ids)
+            raise RuleFileError(
+                f"[rules.{rid}] names no rule ("
+                + (f"did you mean '{near}'? " if near else "")
+                + "`roadmap-audit rules list` shows every id)",
+                where=set_in.get(rid, "the config"),
+            )
+
+
 def load_rules(
     dirs: list[Path],
     overrides: dict[str, dict[str, Any]] | None = None,
@@ -171,44 +309,17 @@ def load_rules(
 ) -> list[Rule]:
     """Every rule file in the folders (later folders replace earlier ids), selected.
 
-    Every .toml in a rule folder is a rule named after its id, or one of the pack
-    files: a file named otherwise would be a rule silently not run. `set_in` names
-    the config file that set each [rules.ID] (for error lines)."""
+    `set_in` names the config file that set each [rules.ID] (for error lines)."""
     by_id: dict[str, Rule] = {}
     overrides = overrides or {}
     set_in = set_in or {}
     for folder in dirs:
-        if not folder.exists():
-            raise RuleFileError("rule folder not found", where=str(folder))
-        if not folder.is_dir():
-            raise RuleFileError(
-                "is not a folder (--rules and rules_dirs name folders of rule files)",
-                where=str(folder),
-            )
-        for path in sorted(p for p in folder.iterdir() if p.name.lower().endswith(".toml")):
-            if path.name in PACK_FILES:
-                continue
-            if not RULE_FILE.match(path.name):
-                raise RuleFileError(
-                    "is in a rule folder but is not named after a rule id (like MIG001.toml), "
-                    "so its rule would never run",
-                    where=str(path),
-                    hint=f"rename it to its id; the other files a rule folder may hold are "
-                    f"{', '.join(PACK_FILES)}",
-                )
+        for path in rule_files(folder):
             rule = read_rule_file(
                 path, overrides.get(path.stem), set_in.get(path.stem, "the config")
             )
             by_id[rule.id] = rule
-    for rid in overrides:
-        if rid not in by_id:
-            near = closest(rid, list(by_id))
-            raise RuleFileError(
-                f"[rules.{rid}] names no rule ("
-                + (f"did you mean '{near}'? " if near else "")
-                + "`roadmap-audit rules list` shows every id)",
-                where=set_in.get(rid, "the config"),
-            )
+    _every_override_names_a_rule(overrides, list(by_id), set_in)
     check_selectors(select or [], list(by_id), "select")
     check_selectors(ignore or [], list(by_id), "ignore")
     return [r for rid, r in sorted(by_id.items()) if selected(rid, select or [], ignore or [])]
@@ -227,7 +338,7 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
                 continue
             seen.add(ident)
             teams = tuple(dict.fromkeys(t for t in hit.teams if t))
-            severity = hit.severity if hit.severity in SEVERITIES else rule.severity
+            severity, message = decided(rule, hit)
             fix = rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split())
             findings.append(
                 Finding(
@@ -238,7 +349,7 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
                     team=teams[0] if len(teams) == 1 else None,
                     teams=teams,
                     owner_unit=facts.owner_unit(teams),
-                    message=hit.message,
+                    message=message,
                     why=why,
                     evidence=tuple(hit.evidence)
                     or (Evidence(source=facts.plan.sources[0], location="plan"),),
@@ -248,6 +359,16 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
                 )
             )
     return rank(findings)
+
+
+def decided(rule: Rule, hit: Hit) -> tuple[str, str]:
+    """(severity, message) of a hit under its rule: the rule's [escalate] table when one of its
+    conditions holds (the message then gains the check's note on why), else the severity the
+    check decided, else the rule's."""
+    severity, note = escalated(rule.escalation, hit)
+    if severity is None:
+        severity = hit.severity if hit.severity in SEVERITIES else rule.severity
+    return severity, hit.message + (f"; {note}" if note else "")
 
 
 def rank(findings: list[Finding]) -> list[Finding]:

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .engine import Rule, builtin_rules_dir, check_selectors, load_rules, run_rules, selected
+from .engine import (
+    Rule,
+    builtin_rules_dir,
+    capacity_rule,
+    check_selectors,
+    load_rules,
+    run_rules,
+    selected,
+)
 from .errors import InputError
 from .model import Audit, Plan
 
@@ -259,6 +267,7 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     config = options.config
     dirs = rule_dirs(options.rules_dirs, config)
     rules = rules_for(options)  # validate rule files before reading a large plan
+    cap_rule = capacity_rule(rules)  # the rule whose file declares capacity_line (CAP001)
     if plan is None:
         on_phase("load")
         plan = load(options)
@@ -270,8 +279,7 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     findings = run_rules(facts, rules)
     on_phase("score")
     teams = score.team_reports(facts, findings)
-    cap_rule = next((r for r in rules if r.id == "CAP001"), None)
-    max_load = getattr(cap_rule.params, "max_load", 1.0) if cap_rule else 1.0
+    max_load = (cap_rule.capacity_line if cap_rule else None) or 1.0
     buffer_rule = next((r for r in rules if r.id == "CAP002"), None)
     buffer_line = 1.0 - buffer_rule.params.min_buffer if buffer_rule else None
     for_rule = next((r for r in rules if r.id == "FOR001"), None)

@@ -155,9 +155,34 @@ CONFIG_CASES = [
     ),
     # a typo in a typed parameter: never a silent change of what the rule finds or how high
     (
-        "severity typo in escalate_to",
-        b'[rules.MIG001]\nescalate_to = "critcal"\n',
-        ["c.toml", "[rules.MIG001] key 'escalate_to' = 'critcal'", "critical"],
+        "severity typo in an escalation",
+        b'[rules.MIG001.escalate]\nto = "critcal"\n',
+        ["c.toml", "[rules.MIG001] key 'escalate.to' = 'critcal'", "critical"],
+    ),
+    (
+        "fact typo in an escalation",
+        b'[rules.MIG001.escalate]\nwhen = ["comitted"]\n',
+        ["c.toml", "[rules.MIG001] key 'escalate.when'", "'comitted'", "did you mean 'committed'"],
+    ),
+    (
+        "condition typo in an escalation",
+        b"[rules.MIG003.escalate]\nat_lest = { stack_size = 4 }\n",
+        ["c.toml", "[rules.MIG003] unknown key 'escalate.at_lest'", "did you mean 'at_least'"],
+    ),
+    (
+        "a negative tier bound in an escalation",
+        b"[rules.OWN001.escalate]\nat_most = { tier = -1 }\n",
+        ["c.toml", "[rules.OWN001] key 'escalate.at_most.tier'", "below 0"],
+    ),
+    (
+        "the per-check escalation key of old",
+        b'[rules.MIG001]\nescalate_to = "high"\n',
+        ["c.toml", "[rules.MIG001] has no key 'escalate_to'", "did you mean 'escalate'"],
+    ),
+    (
+        "an escalation that is not a table",
+        b'[rules.MIG001]\nescalate = "high"\n',
+        ["c.toml", "[rules.MIG001] key 'escalate' must be a table"],
     ),
     (
         "severity typo in a severity parameter",
@@ -307,12 +332,57 @@ def _without_param(rule_id: str, name: str):
 RULE_FOLDER_CASES = [
     (
         "severity typo in a rule file",
+        _shipped_with("MIG001", '[escalate]\nto = "critical"', '[escalate]\nto = "critcal"'),
+        ["MIG001.toml", "key 'escalate.to' = 'critcal'"],
+    ),
+    (
+        "fact typo in a rule file's escalation",
+        _shipped_with("REL001", 'when = ["carried_over",', 'when = ["carried_ovr",'),
+        ["REL001.toml", "key 'escalate.when'", "'carried_ovr'", "did you mean 'carried_over'"],
+    ),
+    (
+        "fact a check does not measure",
+        _shipped_with("MIG003", "at_least = { stack_size = 3 }", "at_least = { tier = 3 }"),
+        ["MIG003.toml", "key 'escalate.at_least.tier'", "not a fact the check measures"],
+    ),
+    (
+        "a yes/no fact given a bound",
+        _shipped_with("OWN001", "at_most = { tier = 1 }", "at_most = { committed = 1 }"),
+        ["OWN001.toml", "key 'escalate.at_most.committed'", "yes or no"],
+    ),
+    (
+        "a number fact given as yes/no",
+        _shipped_with("OWN001", 'when = ["committed"]', 'when = ["tier"]'),
+        ["OWN001.toml", "key 'escalate.when'", "'tier' is a number"],
+    ),
+    (
+        "a stack bound below two",
+        _shipped_with("MIG003", "stack_size = 3", "stack_size = 1"),
+        ["MIG003.toml", "key 'escalate.at_least.stack_size'", "below 2"],
+    ),
+    (
+        "an escalation with no condition",
+        _shipped_with("REL003", 'when = ["budget_spent"]\n', ""),
+        ["REL003.toml", "key 'escalate'", "names no condition"],
+    ),
+    (
+        "an unknown key in an escalation",
+        _shipped_with("MIG001", 'when = ["committed"]', "if_committed = true"),
+        ["MIG001.toml", "unknown key 'escalate.if_committed'"],
+    ),
+    (
+        "a per-check escalation parameter of old in a rule file",
         _shipped_with(
-            "MIG001",
-            '[params.escalate_to]\nvalue = "critical"',
-            '[params.escalate_to]\nvalue = "critcal"',
+            "MIG003",
+            "[escalate]\nto =",
+            '[params.escalate_to]\nvalue = "high"\nsource = "old"\n\n[escalate]\nto =',
         ),
-        ["MIG001.toml", "key 'params.escalate_to' = 'critcal'"],
+        ["MIG003.toml", "key 'params.escalate_to'", "unknown key", "[escalate] table"],
+    ),
+    (
+        "a capacity line naming no parameter",
+        _shipped_with("CAP001", 'capacity_line = "max_load"', 'capacity_line = "max_lod"'),
+        ["CAP001.toml", "key 'capacity_line'", "'max_lod'", "did you mean 'max_load'"],
     ),
     (
         "item kind typo in a rule file",

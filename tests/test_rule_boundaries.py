@@ -16,6 +16,7 @@ import pytest
 from roadmap_audit import score
 from roadmap_audit.analyze.capacity import load_of
 from roadmap_audit.engine import builtin_rules_dir, load_rules
+from roadmap_audit.escalation import Escalation, escalated
 
 from .conftest import facts_of
 
@@ -54,11 +55,17 @@ def facts(tmp_path_factory):
     return facts_of(plan)
 
 
-def hits(rule_id: str, facts, **params) -> dict[str, str | None]:
-    """Subject id -> escalated severity (None: the rule's own), with these parameters set."""
+def hits(rule_id: str, facts, escalate=None, **params) -> dict[str, str | None]:
+    """Subject id -> escalated severity (None: the rule's own), with these parameters set and
+    these keys of the rule's [escalate] table replaced (escalate=False: no escalation)."""
     rule = RULES[rule_id]
     p = type(rule.params)(**{**rule.params.model_dump(), **params})
-    return {h.subject.id: h.severity for h in rule.kind.run(facts, p)}
+    table = rule.escalation
+    if escalate is False:
+        table = None
+    elif escalate:
+        table = Escalation(**{**(table.model_dump() if table else {}), **escalate})
+    return {h.subject.id: escalated(table, h)[0] or h.severity for h in rule.kind.run(facts, p)}
 
 
 def test_the_plan_is_what_the_cases_assume(facts):

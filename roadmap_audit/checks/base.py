@@ -1,15 +1,16 @@
 """What a check kind is: a named function over Facts, with a strict parameter schema.
 
 A rule file names a check kind and sets its parameters; the engine binds them.
-Checks return `Hit`s (a subject, a message, evidence); the engine stamps rule id,
-severity, why and fix into immutable Findings.
+Checks return `Hit`s (a subject, a message, evidence, and the facts they measured);
+the engine stamps rule id, severity, why and fix into immutable Findings, and decides
+from the measured facts whether the rule's [escalate] table raises the severity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,16 +27,45 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
 
+# A fact a check measures on a subject: yes/no (committed, carried over) or a number (a tier,
+# a stack size). None: not measured on this subject (a team has no tier).
+Measured = bool | int | float | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact a check kind measures, which a rule's [escalate] conditions may name."""
+
+    kind: Literal["flag", "number"]
+    says: str  # what it is, for `rules explain` and error lines
+    min_bound: float | None = None  # the lowest bound a condition on it may name (a tier is >= 0)
+
+
+def flag(says: str) -> Fact:
+    return Fact("flag", says)
+
+
+def number(says: str, min_bound: float | None = None) -> Fact:
+    return Fact("number", says, min_bound)
+
+
 @dataclass(frozen=True)
 class Hit:
     subject: Subject
     message: str
     evidence: tuple[Evidence, ...] = ()
     teams: tuple[str, ...] = ()
-    severity: str | None = None  # an escalation the rule's parameters allow
+    # a severity the check decides by its own parameters (CAP001's critical_load); the rule's
+    # [escalate] table, decided by the engine from `measured`, comes before it
+    severity: str | None = None
     impact: float = 1.0
     likelihood: float = 1.0
     fix: str | None = None  # a concrete fix for this subject, on top of the rule's
+    # the facts measured on this subject, by the names the check kind declares
+    measured: Mapping[str, Measured] = field(default_factory=dict)
+    # fact -> the clause the message gains when that fact is what escalates the finding;
+    # the first of them (in this order) whose condition holds is added
+    notes: Mapping[str, str] = field(default_factory=dict)
 
 
 CheckFn = Callable[["Facts", Params], Iterator[Hit]]
@@ -48,18 +78,31 @@ class CheckKind:
     run: CheckFn
     doc: str = ""
     uses: tuple[str, ...] = field(default=())
+    measures: Mapping[str, Fact] = field(default_factory=dict)  # facts its hits carry
 
 
 REGISTRY: dict[str, CheckKind] = {}
 
 
-def check(name: str, params: type[Params]) -> Callable[[CheckFn], CheckFn]:
-    """Register a check kind under the name rule files use."""
+P = TypeVar("P", bound=Params)
 
-    def register(fn: CheckFn) -> CheckFn:
+
+def check(
+    name: str, params: type[P], measures: Mapping[str, Fact] | None = None
+) -> Callable[[Callable[[Facts, P], Iterator[Hit]]], Callable[[Facts, P], Iterator[Hit]]]:
+    """Register a check kind under the name rule files use, with the facts its hits measure
+    (the names a rule's [escalate] conditions may use)."""
+
+    def register(fn: Callable[[Facts, P], Iterator[Hit]]) -> Callable[[Facts, P], Iterator[Hit]]:
         if name in REGISTRY:
             raise RuntimeError(f"check kind {name} registered twice")
-        REGISTRY[name] = CheckKind(name, params, fn, (fn.__doc__ or "").strip())
+        REGISTRY[name] = CheckKind(
+            name,
+            params,
+            cast(CheckFn, fn),  # the engine calls it with an instance of `params`
+            (fn.__doc__ or "").strip(),
+            measures=dict(measures or {}),
+        )
         return fn
 
     return register

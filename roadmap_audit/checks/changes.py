@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from pydantic import Field
@@ -12,13 +12,10 @@ from pydantic import Field
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, practice_named
 from ..analyze.words import PhraseSet
-from ..model import Evidence, Item, ItemKind, Severity, Subject
-from .base import Hit, Params, check, team_subject
-
-# A finding names this many changes (in its message, its evidence and its fix) and counts the
-# rest: a team with thousands of changes in flight gets a finding a person can read.
-# Convention of this project.
-LISTED = 20
+from ..model import Item, ItemKind, Subject
+from .base import Hit, Params, check, number, team_subject
+from .texts import changes as texts
+from .texts.changes import LISTED as LISTED  # how many changes a finding names
 
 
 class StackedParams(Params):
@@ -28,8 +25,6 @@ class StackedParams(Params):
     # this many days; a shorter change counts as lasting this long.
     min_overlap_days: int = Field(ge=1)
     by: list[Literal["team", "service"]] = Field(min_length=1)
-    escalate_to: Severity | None = None
-    escalate_at: int | None = Field(None, ge=2)  # stack size from which escalate_to applies
     # A change's own stories and sub-tasks are steps of it, not changes stacked on it.
     steps_count_with_parent: bool = False
     # A child item whose title names one of these is the safety practice (the flag, the dual
@@ -47,7 +42,8 @@ def _steps(facts: Facts, changes: list[Item], p: StackedParams) -> dict[str, str
         if not item.parent or item.parent not in parent:
             continue
         if p.steps_count_with_parent:
-            seen, current = {item.key}, item.parent
+            seen: set[str] = {item.key}
+            current: str | None = item.parent
             while current and current not in seen and len(seen) <= MAX_DEPTH:
                 if current in keys:
                     out[item.key] = current
@@ -77,14 +73,20 @@ def _shown(facts: Facts, item: Item) -> tuple[dt.date, dt.date]:
     return item.start or q.start or dt.date.min, item.due or q.end or dt.date.max
 
 
-def _assumed(item: Item) -> str | None:
-    if item.start is None and item.due is None:
-        return f"{item.key} has no start or due date and counts as the whole quarter"
-    if item.start is None:
-        return f"{item.key} has no start date; the quarter's start is used"
-    if item.due is None:
-        return f"{item.key} has no due date; the quarter's end is used"
-    return None
+def _deepest(spans: list[tuple[dt.date, dt.date]]) -> tuple[int, dt.date]:
+    """(how many spans, the earliest day) at the day the most spans cover. One sweep over the
+    starts and the ends, each sorted once."""
+    starts = sorted(s for s, _ in spans)
+    ends = sorted(e for _, e in spans)
+    best_depth, at, ended = 0, dt.date.min, 0
+    for n, start in enumerate(starts):
+        if n + 1 < len(starts) and starts[n + 1] == start:
+            continue  # every change starting on this day is in flight from it
+        while ended < len(ends) and ends[ended] < start:
+            ended += 1
+        if n + 1 - ended > best_depth:
+            best_depth, at = n + 1 - ended, start
+    return best_depth, at
 
 
 def _largest_stack(
@@ -94,8 +96,8 @@ def _largest_stack(
 
     Two windows share d days exactly when the windows shortened by d - 1 days at the
     end still meet; intervals on a line that meet pairwise share a point, so the
-    largest stack is the deepest point of the shortened windows. One sweep over the
-    starts and the shortened ends, each sorted once: the earliest deepest point wins.
+    largest stack is the deepest point of the shortened windows: the earliest deepest
+    point wins.
     """
     shrink = dt.timedelta(days=min_days - 1)
 
@@ -103,171 +105,88 @@ def _largest_stack(
         return end if end == dt.date.max else end - shrink
 
     spans = [(s, shortened(e)) for s, e in windows.values()]
-    spans = [
-        (s, e) for s, e in spans if s <= e
-    ]  # shorter than min_days: shares that many with nothing
-    starts = sorted(s for s, _ in spans)
-    ends = sorted(e for _, e in spans)
-    depth, best_depth, at = 0, 0, dt.date.min
-    ended = 0
-    for n, start in enumerate(starts):
-        if n + 1 < len(starts) and starts[n + 1] == start:
-            continue  # every change starting on this day is in flight from it
-        while ended < len(ends) and ends[ended] < start:
-            ended += 1
-        depth = n + 1 - ended
-        if depth > best_depth:
-            best_depth, at = depth, start
-    if not best_depth:
+    # shorter than min_days: shares that many with nothing
+    depth, at = _deepest([(s, e) for s, e in spans if s <= e])
+    if not depth:
         return [], dt.date.min, dt.date.min
     best = sorted(k for k, (s, e) in windows.items() if s <= at <= shortened(e))
     return best, max(windows[k][0] for k in best), min(windows[k][1] for k in best)
 
 
-def _some(entries: list[str], sep: str = ", ") -> str:
-    """The first LISTED entries, then how many more."""
-    shown = sep.join(entries[:LISTED])
-    return shown + (f"{sep}and {len(entries) - LISTED:,} more" if len(entries) > LISTED else "")
-
-
-def _stagger(facts: Facts, stacked: list[Item]) -> str:
-    """A concrete order: the change that lands first, then the others; and what could move."""
-    from ..analyze.priority import priority_rank
-
-    order = sorted(stacked, key=lambda i: (_shown(facts, i)[1], i.key))
-    first, rest = order[0], order[1:]
-    fix = (
-        f"Sequence them: let {first.key} land first (due {_when(_shown(facts, first)[1])}) and schedule the "
-        f"cutover or go-live of {_some([i.key for i in rest])} only after it has settled"
-    )
-    from ..load.schema import is_in_progress
-
-    movable = sorted(
-        (i for i in rest if not i.committed and not is_in_progress(i.status)),
-        key=lambda i: (-priority_rank(i.priority), i.key),
-    )
-    if movable:
-        fix += f", or move {movable[0].key} (not committed, not started) to the next quarter."
-    elif all(i.committed for i in stacked):
-        fix += "; they are all committed, so if they cannot be sequenced, renegotiate one date now."
-    else:
-        held = [f"{i.key} is {'committed' if i.committed else 'in progress'}" for i in rest]
-        fix += f"; {_some(held)}, so if they cannot be sequenced, renegotiate one date now."
-    return fix
-
-
-def _counted(facts: Facts, stacked: list[Item]) -> str:
-    """'2 launches are', 'one migration and one launch are', '2 migrations and one launch are'."""
-    counts: dict[str, int] = {}
-    for item in stacked:
-        kind = facts.kind(item).value
-        counts[kind] = counts.get(kind, 0) + 1
-    plural = {"migration": "migrations", "launch": "launches"}
-    ordered = sorted(counts.items(), key=lambda kv: (kv[0] != "migration", kv[0]))
-    parts = [
-        f"one {kind}" if n == 1 else f"{n} {plural.get(kind, kind + 's')}" for kind, n in ordered
-    ]
-    return " and ".join(parts) + " are"
-
-
-def _when(d: dt.date) -> str:
-    return "open" if d in (dt.date.min, dt.date.max) else d.isoformat()
-
-
-@check("changes_stacked", StackedParams)
-def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
-    """Several migrations or launches in flight at once for one team, or on one service."""
+def _changes(facts: Facts, p: StackedParams) -> tuple[list[Item], dict[str, list[str]]]:
+    """The open changes of the kinds, without those that are steps or safety work of another,
+    and each change's steps (parent key -> the keys folded into it)."""
     changes = [i for i in facts.open_items() if facts.kind(i).value in p.kinds]
     steps = _steps(facts, changes, p)
-    changes = [i for i in changes if i.key not in steps]
     steps_of: dict[str, list[str]] = defaultdict(list)
     for key, parent in steps.items():
         if parent:
             steps_of[parent].append(key)
-    windows = {i.key: _window(facts, i, p.min_overlap_days) for i in changes}
-    shown = {i.key: _shown(facts, i) for i in changes}
+    return [i for i in changes if i.key not in steps], steps_of
+
+
+def _grouped(
+    facts: Facts, changes: list[Item], by: Sequence[str]
+) -> dict[tuple[str, str], list[Item]]:
+    """(team, name) and (service, name) -> the changes of that team, or on that service."""
     groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in changes:
         team = facts.team_of(item)
-        if "team" in p.by and team:
+        if "team" in by and team:
             groups[("team", team)].append(item)
-        if "service" in p.by:
+        if "service" in by:
             for name in dict.fromkeys(facts.service_name(s) or s for s in item.services):
                 groups[("service", name)].append(item)
-    for (kind, name), items in sorted(groups.items()):
-        if len(items) < p.min_stacked:
+    return groups
+
+
+Stack = tuple[list[Item], dt.date, dt.date, tuple[str, ...]]  # changes, shared span, teams
+
+
+def _stack(
+    facts: Facts,
+    kind: str,
+    items: list[Item],
+    windows: dict[str, tuple[dt.date, dt.date]],
+    p: StackedParams,
+) -> Stack | None:
+    """The largest stack of a group, if it holds at least min_stacked changes."""
+    if len(items) < p.min_stacked:
+        return None
+    keys, first, last = _largest_stack({i.key: windows[i.key] for i in items}, p.min_overlap_days)
+    if len(keys) < p.min_stacked:
+        return None
+    stacked = [facts.items[k] for k in keys]
+    teams = tuple(dict.fromkeys(facts.team_of(i) or "" for i in stacked))
+    # A service stack inside one team is the team's stack, already reported under the team.
+    one_team = len([t for t in teams if t]) <= 1 and all(teams)
+    if kind == "service" and "team" in p.by and one_team:
+        return None
+    return stacked, first, last, teams
+
+
+@check(
+    "changes_stacked",
+    StackedParams,
+    measures={"stack_size": number("how many changes are in flight together", min_bound=2)},
+)
+def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
+    """Several migrations or launches in flight at once for one team, or on one service."""
+    changes, steps_of = _changes(facts, p)
+    windows = {i.key: _window(facts, i, p.min_overlap_days) for i in changes}
+    for (kind, name), items in sorted(_grouped(facts, changes, p.by).items()):
+        stack = _stack(facts, kind, items, windows, p)
+        if stack is None:
             continue
-        stack, first, last = _largest_stack(
-            {i.key: windows[i.key] for i in items}, p.min_overlap_days
-        )
-        if len(stack) < p.min_stacked:
-            continue
-        stacked = [facts.items[k] for k in stack]
-        teams = tuple(dict.fromkeys(facts.team_of(i) or "" for i in stacked))
-        # A service stack inside one team is the team's stack, already reported under the team.
-        if (
-            kind == "service"
-            and "team" in p.by
-            and len([t for t in teams if t]) <= 1
-            and all(teams)
-        ):
-            continue
-        listed = "; ".join(
-            f"{i.key} {facts.kind(i).value} '{i.title}' ({_when(shown[i.key][0])} to {_when(shown[i.key][1])}"
-            + (", committed" if i.committed else "")
-            + ")"
-            for i in stacked[:LISTED]
-        )
-        if len(stacked) > LISTED:
-            listed += f"; and {len(stacked) - LISTED:,} more"
-        assumed = [a for a in map(_assumed, stacked) if a]
-        where = (
-            f"{name}"
-            if kind == "team"
-            else f"service {name} ({', '.join(t or 'no team' for t in teams)})"
-        )
-        consequence = (
-            "When something breaks in that window nobody can tell which change caused it, and the "
-            "same people watch every rollout and run every rollback"
-            if kind == "team"
-            else "When the service degrades in that window nobody can tell which team's change caused it, "
-            "and each rollback has to reckon with the other changes"
-        )
-        message = (
-            f"{_counted(facts, stacked)} in flight together on {where} from "
-            f"{_when(first)} to {_when(last)}: {listed}. {consequence}"
-        )
-        if assumed:
-            message += ". " + _some(assumed, "; ")
-        folded = [f"{_some(steps_of[i.key])} under {i.key}" for i in stacked if steps_of.get(i.key)]
-        if folded:
-            message += (
-                ". Counted as steps of their parent change, not as changes of their own: "
-                + _some(folded, "; ")
-            )
-        fix = _stagger(facts, stacked)
-        evidence = []
-        for item in stacked[:LISTED]:
-            col = item.columns.get("start") or item.columns.get("due")
-            evidence.append(
-                Evidence.of(
-                    item.ref.at(col) if col else item.ref,
-                    f"{item.key}: {facts.kind(item).value}, {_when(shown[item.key][0])} to "
-                    f"{_when(shown[item.key][1])}" + (" (dates assumed)" if _assumed(item) else ""),
-                )
-            )
-        severity = (
-            p.escalate_to
-            if p.escalate_to and p.escalate_at is not None and len(stacked) >= p.escalate_at
-            else None
-        )
+        stacked, teams = stack[0], stack[3]
+        shown = {i.key: _shown(facts, i) for i in stacked}
         yield Hit(
             subject=team_subject(name) if kind == "team" else Subject(kind="service", id=name),
-            message=message,
-            evidence=tuple(evidence),
+            message=texts.message(facts, kind, name, stack, shown, steps_of),
+            evidence=texts.evidence(facts, stacked, shown),
             teams=tuple(t for t in teams if t),
-            severity=severity,
-            fix=fix,
+            fix=texts.stagger(facts, stacked, shown),
             impact=len(stacked),
             likelihood=1.0 + sum(1 for i in stacked if i.committed) / len(stacked),
+            measured={"stack_size": len(stacked)},
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field
@@ -10,8 +11,9 @@ from pydantic import Field
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
-from ..model import Evidence, Item, ItemKind, Severity
-from .base import Hit, Params, check, item_subject
+from ..model import Evidence, Item, ItemKind
+from .base import Hit, Params, check, flag, item_subject, number
+from .texts import items as texts
 
 # The item fields a practice may also be written in (text or lists of words).
 ItemTextField = Literal[
@@ -46,9 +48,6 @@ class ItemWithoutParams(Params):
     unclear_counts: bool = False
     # How cells read, for people and for the tests: {"counts": [...], "does_not_count": [...]}.
     examples: dict[Literal["counts", "does_not_count"], list[str]] = Field(default_factory=dict)
-    escalate_to: Severity | None = None
-    escalate_if_committed: bool = False
-    escalate_if_tier_at_most: int | None = Field(None, ge=0)
 
 
 def _text(item: Item, field: str) -> str | None:
@@ -58,12 +57,15 @@ def _text(item: Item, field: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _touches_tier(facts: Facts, item: Item, tier: int) -> str | None:
+def most_critical_service(facts: Facts, item: Item) -> tuple[int | None, str | None]:
+    """(tier, name) of the most critical service (the lowest tier) the item touches, the first
+    named of equals; (None, None) when none of its services has a tier."""
+    best: tuple[int | None, str | None] = (None, None)
     for name in item.services:
         service = facts.services.get(facts.service_name(name) or "")
-        if service and service.tier is not None and service.tier <= tier:
-            return service.service
-    return None
+        if service and service.tier is not None and (best[0] is None or service.tier < best[0]):
+            best = (service.tier, service.service)
+    return best
 
 
 def _children(facts: Facts) -> dict[str, list[Item]]:
@@ -85,121 +87,136 @@ def _enclosing(facts: Facts, item: Item, kinds: list[ItemKind]) -> Item | None:
     return None
 
 
-def _listed(items: list[Item], limit: int = 5) -> str:
-    shown = ", ".join(f"{c.key} '{c.title}'" for c in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+@dataclass(frozen=True)
+class _Reader:
+    """A rule's words, each read once: what names the practice, what leaves it open or rules it
+    out, and the items under each item."""
+
+    words: PhraseSet
+    placeholders: PhraseSet
+    refusals: PhraseSet
+    pointers: PhraseSet
+    missing: PhraseSet  # placeholders and refusals: a practice named beside one is not planned
+    child_words: PhraseSet
+    own_words: PhraseSet
+    scale: dict[str, PhraseSet] = field(default_factory=dict)
+    children: dict[str, list[Item]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, facts: Facts, p: ItemWithoutParams) -> _Reader:
+        scale = (
+            {"small": PhraseSet(p.small_scale_words), "production": PhraseSet(p.production_words)}
+            if p.small_scale_words
+            else {}
+        )
+        return cls(
+            PhraseSet(p.evidence_words),
+            PhraseSet(p.placeholder_words),
+            PhraseSet(p.refusal_words),
+            PhraseSet(p.pointer_words),
+            PhraseSet([*p.placeholder_words, *p.refusal_words]),
+            PhraseSet([*p.evidence_words, *p.children_words]),
+            PhraseSet(p.children_words),
+            scale,
+            _children(facts) if p.children_count else {},
+        )
+
+    def small_scale(self, text: str) -> bool:
+        return bool(
+            self.scale
+            and self.scale["small"].find(text)
+            and not self.scale["production"].find(text)
+        )
 
 
-@check("item_without", ItemWithoutParams)
+def _named(
+    item: Item, value: str | None, r: _Reader, p: ItemWithoutParams
+) -> tuple[bool, str | None, str | None] | None:
+    """(a practice is named, the words that name one only to deny it, why the cell itself does
+    not count), or None when the cell is a plan (or too unclear to call missing)."""
+    also = [_text(item, f) for f in p.also_in]
+    if not p.unclear_counts:
+        found, denied = practice_named(r.words, r.missing, value, *also, **r.scale)
+        return bool(found), denied, None
+    reading = read_cell(value, r.words, r.placeholders, r.refusals, r.pointers)
+    if reading.verdict in ("plan", "unclear"):
+        return None
+    said = f"'{reading.words}': {reading.reason}" if reading.verdict == "missing" else None
+    found, denied = practice_named(r.words, r.missing, *also)
+    # an item whose title says it is the way back ("Dual write lets us switch back") is one
+    found = found or practice_named(r.own_words, r.missing, item.title)[0]
+    return bool(found), denied, said
+
+
+def _planned_beside(facts: Facts, item: Item, r: _Reader, p: ItemWithoutParams) -> bool:
+    """An item under this one is the practice; or, for a step of a larger change of the same kind
+    ("Cut over order reads" under the storage migration), the safety work planned beside it
+    ("Shadow-read comparison for order reads"): the epic's plan is one plan."""
+    extra = () if p.unclear_counts else ("rehearsal",)
+
+    def practice(c: Item) -> bool:
+        texts_of = (*child_texts(c), *(_text(c, f) for f in extra))
+        return practice_named(r.child_words, r.missing, *texts_of, **r.scale)[0] is not None
+
+    if any(practice(c) for c in r.children.get(item.key, [])):
+        return True
+    above = _enclosing(facts, item, p.kinds)
+    return above is not None and any(
+        practice(c) for c in r.children.get(above.key, []) if c.key != item.key
+    )
+
+
+def _lacking(
+    facts: Facts, item: Item, value: str | None, r: _Reader, p: ItemWithoutParams
+) -> tuple[str | None, list[Item]] | None:
+    """(why the cell does not count, quoting the words that decided; the items under it that
+    were considered) when the practice is not planned, else None."""
+    named = _named(item, value, r, p)
+    if named is None or named[0] or _planned_beside(facts, item, r, p):
+        return None
+    _, denied, said = named
+    if denied and not said:
+        left_open = r.placeholders.find(denied) is not None
+        said = texts.denied(denied, r.small_scale(denied), left_open)
+    return said, r.children.get(item.key, [])
+
+
+@check(
+    "item_without",
+    ItemWithoutParams,
+    measures={
+        "committed": flag("the item's date is committed outside the team"),
+        "tier": number("the lowest tier of the services the item touches", min_bound=0),
+    },
+)
 def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
-    words = PhraseSet(p.evidence_words) if p.evidence_words else None
-    placeholders = PhraseSet(p.placeholder_words)
-    refusals = PhraseSet(p.refusal_words)
-    pointers = PhraseSet(p.pointer_words)
-    missing = PhraseSet([*p.placeholder_words, *p.refusal_words])
-    child_words = PhraseSet([*p.evidence_words, *p.children_words])
-    own_words = PhraseSet(p.children_words)
-    scale = (
-        {"small": PhraseSet(p.small_scale_words), "production": PhraseSet(p.production_words)}
-        if p.small_scale_words
-        else {}
-    )
-    children = _children(facts) if words is not None and p.children_count else {}
+    reader = _Reader.of(facts, p) if p.evidence_words else None
     for item in facts.open_items():
         kind = facts.kind(item).value
         if kind not in p.kinds:
             continue
         value = _text(item, p.field)
-        if words is None and value:
-            continue
-        label = p.field.replace("_", " ")
-        said = None  # why the cell does not count, quoting the words that decided
-        if words is not None:
-            also = [_text(item, f) for f in p.also_in]
-            if p.unclear_counts:
-                reading = read_cell(value, words, placeholders, refusals, pointers)
-                if reading.verdict in ("plan", "unclear"):
-                    continue
-                if reading.verdict == "missing":
-                    said = f"'{reading.words}': {reading.reason}"
-                found, denied = practice_named(words, missing, *also)
-                # an item whose title says it is the way back ("Dual write lets us switch back") is one
-                found = found or practice_named(own_words, missing, item.title)[0]
-            else:
-                found, denied = practice_named(words, missing, value, *also, **scale)
-            if found:
+        if reader is None:
+            if value:
                 continue
-            kids = children.get(item.key, [])
-            extra = () if p.unclear_counts else ("rehearsal",)
-
-            def practice(c: Item) -> bool:
-                return (
-                    practice_named(
-                        child_words,
-                        missing,
-                        *child_texts(c),
-                        *(_text(c, f) for f in extra),
-                        **scale,
-                    )[0]
-                    is not None
-                )
-
-            if any(practice(c) for c in kids):
-                continue
-            # A step of a larger change of the same kind ("Cut over order reads" under the storage
-            # migration) is covered by the safety work planned beside it ("Shadow-read comparison for
-            # order reads"): the epic's plan is one plan.
-            above = _enclosing(facts, item, p.kinds)
-            if above is not None and any(
-                practice(c) for c in children.get(above.key, []) if c.key != item.key
-            ):
-                continue
-            if denied and not said:
-                quoted = denied if len(denied) <= 80 else denied[:79].rstrip() + "…"
-                left_open = placeholders.find(denied) is not None
-                small = (
-                    scale and scale["small"].find(denied) and not scale["production"].find(denied)
-                )
-                said = (
-                    f"'{quoted}' is not at production scale"
-                    if small
-                    else f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}"
-                )
+            lacking: tuple[str | None, list[Item]] | None = (None, [])
         else:
-            kids = []
-        where = item.cell(p.field)
-        shown = f"'{value}'" if value else "empty"
+            lacking = _lacking(facts, item, value, reader, p)
+        if lacking is None:
+            continue
+        said, kids = lacking
         reason = facts.kind_reasons[item.key]
-        message = f"{item.key} '{item.title}' is a {kind} ({reason}); its {label} is {shown}"
-        if said:
-            message += f" ({said})"
-        elif value and words:
-            message += " and names none of the practices looked for"
-        if kids:
-            message += (
-                f"; the items under it were considered and none is the practice: {_listed(kids)}"
-            )
-        severity = None
-        if p.escalate_to:
-            tier_service = (
-                _touches_tier(facts, item, p.escalate_if_tier_at_most)
-                if p.escalate_if_tier_at_most is not None
-                else None
-            )
-            if (p.escalate_if_committed and item.committed) or tier_service:
-                severity = p.escalate_to
-                message += (
-                    f"; it touches tier-{p.escalate_if_tier_at_most} service {tier_service}"
-                    if tier_service
-                    else "; its date is committed outside the team"
-                )
+        tier, service = most_critical_service(facts, item)
         yield Hit(
             subject=item_subject(item.key),
-            message=message,
-            evidence=(Evidence.of(where, f"{label}: {value or 'empty'}"),),
+            message=texts.message(
+                item, kind, reason, p.field, value, said, reader is not None, kids
+            ),
+            evidence=(Evidence.of(item.cell(p.field), texts.evidence_note(p.field, value)),),
             teams=(facts.team_of(item) or "",),
-            severity=severity,
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + (item.estimate_weeks or 0) / 10,
+            measured={"committed": item.committed, "tier": tier},
+            notes=texts.notes(tier, service),
         )

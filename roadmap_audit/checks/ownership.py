@@ -5,35 +5,39 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import cast
 
 from pydantic import Field
 
 from ..analyze.capacity import item_weeks
 from ..analyze.facts import Facts
 from ..load.values import normalize_name
-from ..model import Evidence, Item, Severity, Subject
-from .base import Hit, Params, check, item_subject, team_subject
+from ..model import Evidence, Item, Subject
+from .base import Hit, Params, check, flag, item_subject, number, team_subject
 
 
 class OwnershipParams(Params):
     items: bool  # open items with no team
     services: bool  # services with no owner_team
     unknown_teams: bool  # teams named on items or services but absent from the Teams sheet
-    escalate_to: Severity | None = None
-    escalate_if_committed: bool = False
-    escalate_if_tier_at_most: int | None = Field(None, ge=0)
     max_evidence: int = Field(10, ge=1, le=10_000)
 
 
-@check("missing_owner", OwnershipParams)
+@check(
+    "missing_owner",
+    OwnershipParams,
+    measures={
+        "committed": flag("the item's date, or one of the team's items', is committed"),
+        "tier": number("the service's tier", min_bound=0),
+    },
+)
 def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
     """Items and services with no owning team, and owning teams missing from the staffing model."""
     if p.items:
         for item in facts.open_items():
             if facts.team_of(item):
                 continue
-            escalate = p.escalate_to is not None and p.escalate_if_committed and item.committed
             yield Hit(
                 subject=item_subject(item.key),
                 message=(
@@ -42,19 +46,14 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
                     + ("; its date is committed outside the team" if item.committed else "")
                 ),
                 evidence=(Evidence.of(item.cell("team"), "team: empty"),),
-                severity=p.escalate_to if escalate else None,
                 impact=2.0 if item.committed else 1.0,
                 likelihood=1.0 + (item.estimate_weeks or 0) / 10,
+                measured={"committed": item.committed},
             )
     if p.services:
         for service in facts.services.values():
             if facts.team_name(service.owner_team):
                 continue
-            critical = (
-                p.escalate_if_tier_at_most is not None
-                and service.tier is not None
-                and service.tier <= p.escalate_if_tier_at_most
-            )
             tier = f"tier-{service.tier} " if service.tier is not None else ""
             yield Hit(
                 subject=Subject(kind="service", id=service.service),
@@ -63,8 +62,9 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
                     "design, and its SLO, runbook and fixes have no team to plan them"
                 ),
                 evidence=(Evidence.of(service.cell("owner_team"), "owner_team: empty"),),
-                severity=p.escalate_to if critical and p.escalate_to else None,
-                impact=2.0 if critical else 1.0,
+                # ranking only: tier 0 and 1 first, as SLO001 ranks them
+                impact=2.0 if service.tier is not None and service.tier <= 1 else 1.0,
+                measured={"tier": service.tier},
             )
     # Without a Teams sheet there is no staffing model to compare against.
     if not p.unknown_teams or not facts.teams:
@@ -88,8 +88,9 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
                 )
             )
     staffed = {normalize_name(t): t for t in facts.teams}
+    sizes = cast("Mapping[str, float]", facts.params.size_weeks)
     for team in sorted(refs):
-        weeks = sum(item_weeks(i, None, facts.params.size_weeks) or 0 for i in items[team])
+        weeks = sum((item_weeks(i, None, sizes) or 0.0 for i in items[team]), 0.0)
         keys = [i.key for i in items[team]]
         parts = []
         if keys:
@@ -111,10 +112,8 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
             ),
             evidence=tuple(refs[team][: p.max_evidence]),
             teams=(team,),
-            severity=p.escalate_to
-            if p.escalate_to and p.escalate_if_committed and any_committed
-            else None,
             impact=1.0 + weeks / 10,
+            measured={"committed": any_committed},
         )
 
 

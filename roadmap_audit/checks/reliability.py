@@ -17,7 +17,7 @@ from ..analyze.facts import Facts
 from ..analyze.words import PhraseSet, fold
 from ..load.values import ParseError, parse_quarter
 from ..model import Action, Evidence, Item, ItemKind, Severity
-from .base import Hit, Params, check, item_subject, team_subject
+from .base import Hit, Params, check, flag, item_subject, team_subject
 from .services import pct
 
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
@@ -56,13 +56,17 @@ class VagueWorkParams(Params):
     vague_words: list[str] = Field(min_length=1)
     action_verbs: list[str] = Field(min_length=1)
     done_words: list[str] = Field(min_length=1)
-    escalate_to: Severity | None = None
-    escalate_if_carried_over: bool = False
-    escalate_if_action: bool = False
     skip_defect_reports: bool = False
 
 
-@check("vague_reliability_work", VagueWorkParams)
+@check(
+    "vague_reliability_work",
+    VagueWorkParams,
+    measures={
+        "carried_over": flag("first planned in an earlier quarter"),
+        "postmortem_action": flag("an open postmortem action is scheduled as this item"),
+    },
+)
 def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
     """Reliability-type items that fail the actionable / specific / bounded test and lack an
     estimate, an owner or a due date."""
@@ -101,18 +105,16 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
             message += f" described as '{word}'"
         message += f" that fails the actionable / specific / bounded test ({'; '.join(failed)})"
         message += f". It has {_words(missing)}, so no one can schedule it or tell when it is done"
-        escalate = False
         first = _quarter(item.first_planned)
-        if first and this_quarter and first < this_quarter:
+        carried_over = bool(first and this_quarter and first < this_quarter)
+        if carried_over:
             message += f"; it has been in the plan since {item.first_planned}"
-            escalate = escalate or p.escalate_if_carried_over
         actions = standing_in.get(item.key, [])
         if actions:
             message += (
                 f"; postmortem action(s) {', '.join(a.key for a in actions)} count on it "
                 "as their fix"
             )
-            escalate = escalate or p.escalate_if_action
         evidence = [Evidence.of(item.cell("title"), f"title: {item.title}")]
         evidence += [Evidence.of(item.cell(f), f"{f} is empty") for f in missing]
         evidence += [
@@ -123,9 +125,9 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
             message=message,
             evidence=tuple(evidence),
             teams=(facts.team_of(item) or "",),
-            severity=p.escalate_to if escalate and p.escalate_to else None,
             impact=1.0 + len(actions),
             likelihood=float(len(missing) + len(failed)),
+            measured={"carried_over": carried_over, "postmortem_action": bool(actions)},
         )
 
 
@@ -295,10 +297,17 @@ class ShareParams(Params):
     max_budget_remaining: float = Field(
         ge=-100, le=1
     )  # a share of the budget; below 0 is overspent
-    escalate_to: Severity | None = None  # when an owned service's error budget is spent
 
 
-@check("reliability_share_low", ShareParams)
+@check(
+    "reliability_share_low",
+    ShareParams,
+    measures={
+        "budget_spent": flag(
+            "a service the team owns has at most max_budget_remaining of its error budget left"
+        )
+    },
+)
 def reliability_share_low(facts: Facts, p: ShareParams) -> Iterator[Hit]:
     """Teams with incidents or a spent error budget whose planned engineer-weeks hold less than
     min_share of reliability, postmortem-action or KTLO work."""
@@ -379,7 +388,7 @@ def reliability_share_low(facts: Facts, p: ShareParams) -> Iterator[Hit]:
             message=message,
             evidence=tuple(evidence),
             teams=(name,),
-            severity=p.escalate_to if burned and p.escalate_to else None,
             impact=1.0 + count / 2,
             likelihood=1.0 + (p.min_share - share) * 5,
+            measured={"budget_spent": bool(burned)},
         )

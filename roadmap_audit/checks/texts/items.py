@@ -1,0 +1,59 @@
+"""Wording of item_without (MIG001, MIG002, LCH001): an item lacking a field or a practice."""
+
+from __future__ import annotations
+
+from ...model import Item
+
+# the longest cell quoted whole in a message; a longer one is cut with an ellipsis
+QUOTED = 80
+
+
+def listed(items: list[Item], limit: int = 5) -> str:
+    shown = ", ".join(f"{c.key} '{c.title}'" for c in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def denied(words: str, small_scale: bool, left_open: bool) -> str:
+    """Why a practice named in the cell does not count, quoting the words."""
+    quoted = words if len(words) <= QUOTED else words[: QUOTED - 1].rstrip() + "…"
+    if small_scale:
+        return f"'{quoted}' is not at production scale"
+    return f"'{quoted}' names a practice only to {'leave it open' if left_open else 'rule it out'}"
+
+
+def message(
+    item: Item,
+    kind: str,
+    reason: str,
+    field: str,
+    value: str | None,
+    said: str | None,
+    practices: bool,
+    kids: list[Item],
+) -> str:
+    """'MIG-1 'Orders to v2' is a migration (kind from ...); its rollback plan is empty …'."""
+    shown = f"'{value}'" if value else "empty"
+    text = f"{item.key} '{item.title}' is a {kind} ({reason}); its {label(field)} is {shown}"
+    if said:
+        text += f" ({said})"
+    elif value and practices:
+        text += " and names none of the practices looked for"
+    if kids:
+        text += f"; the items under it were considered and none is the practice: {listed(kids)}"
+    return text
+
+
+def label(field: str) -> str:
+    return field.replace("_", " ")
+
+
+def evidence_note(field: str, value: str | None) -> str:
+    return f"{label(field)}: {value or 'empty'}"
+
+
+def notes(tier: int | None, service: str | None) -> dict[str, str]:
+    """What the message adds when a condition of the rule's [escalate] raises the finding."""
+    return {
+        "tier": f"it touches tier-{tier} service {service}",
+        "committed": "its date is committed outside the team",
+    }
