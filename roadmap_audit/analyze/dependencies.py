@@ -91,7 +91,7 @@ def open_graph(facts: Facts) -> OpenGraph:
     """Built once per run: use `facts.open_graph`."""
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph = nx.DiGraph()
     graph.add_nodes_from(key for key, item in facts.items.items() if not item.done)
     graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in graph and b in graph)
     condensed = nx.condensation(graph)
@@ -154,7 +154,8 @@ class FanIn:
             lo, hi, team = starts[bisect_right(starts, (pos, float("inf"), "")) - 1]
             counts[team] = bits.count("1", lo, hi)
             pos = bits.find("1", hi)
-        first, pos = [], bits.find("1")
+        first: list[str] = []
+        pos = bits.find("1")
         while pos >= 0 and len(first) < shown:
             first.append(self.committed[pos])
             pos = bits.find("1", pos + 1)
@@ -199,9 +200,9 @@ def committed_fan_in(
             result.count[key] = n
             if n and keep(key, n):
                 result.kept[key] = mask
-            team = team_of(key)
-            if team and mask:
-                result.by_team[team] = result.by_team.get(team, 0) | mask
+            owner = team_of(key)
+            if owner and mask:
+                result.by_team[owner] = result.by_team.get(owner, 0) | mask
         if remaining[c]:
             carry[c] = above | own
     return result
@@ -408,3 +409,44 @@ def on_chains(heads: list[tuple[str, int]], chains: Walks) -> set[str]:
             seen.add(key)
             key = chains.next(key)
     return seen
+
+
+def reach_and_callers(
+    graph: nx.DiGraph, seeds: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Over a graph of what calls what (S -> D: S calls D), for every node: the OR of the seed
+    masks of the node and everything that calls it, directly or not; and a mask of those callers
+    (bit i is names[i], the nodes in sorted order; the node itself left out). Both by one walk of
+    the condensed graph, so a map of thousands of services costs no walk per service."""
+    import networkx as nx
+
+    condensed = nx.condensation(graph)
+    names = sorted(graph)
+    bit = {name: 1 << i for i, name in enumerate(names)}
+    own = {c: sum(bit[m] for m in condensed.nodes[c]["members"]) for c in condensed}
+    reach: dict[int, int] = {}
+    above: dict[int, int] = {}  # component -> the nodes that call it, directly or not
+    for c in nx.topological_sort(condensed):  # callers before what they call
+        mask, callers = 0, 0
+        for caller in condensed.predecessors(c):
+            mask |= reach[caller]
+            callers |= above[caller] | own[caller]
+        for name in condensed.nodes[c]["members"]:
+            mask |= seeds.get(name, 0)
+        reach[c], above[c] = mask, callers
+    mapping = condensed.graph["mapping"]
+    return (
+        {name: reach[mapping[name]] for name in names},
+        {name: (above[mapping[name]] | own[mapping[name]]) & ~bit[name] for name in names},
+        names,
+    )
+
+
+def named_bits(mask: int, names: list[str], limit: int) -> list[str]:
+    """The names of the first `limit` bits set in a mask (bit i is names[i])."""
+    found: list[str] = []
+    while mask and len(found) < limit:
+        low = mask & -mask
+        found.append(names[low.bit_length() - 1])
+        mask ^= low
+    return found

@@ -11,28 +11,16 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze import servicemap
-from ..analyze.capacity import estimated
 from ..analyze.dependencies import natural_key
 from ..analyze.facts import Facts
+from ..analyze.planning import missing_plan_fields
+from ..analyze.wording import pct
 from ..analyze.words import PhraseSet, fold
 from ..load.values import ParseError, parse_quarter
-from ..model import Action, Evidence, Item, ItemKind, Severity
+from ..model import Action, Evidence, ItemKind, Severity
 from .base import Hit, Params, check, flag, item_subject, team_subject
-from .services import pct
 
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
-
-
-def missing_plan_fields(item: Item) -> list[str]:
-    """What an item lacks to be scheduled: estimate, owner, due date."""
-    missing = []
-    if not estimated(item):
-        missing.append("estimate")
-    if not item.owner:
-        missing.append("owner")
-    if item.due is None:
-        missing.append("due")
-    return missing
 
 
 def _words(fields: list[str]) -> str:
