@@ -331,3 +331,25 @@ def test_rules_explain_shows_the_escalation_in_force_and_the_facts_it_may_name(t
     (tmp_path / "c.toml").write_text("[rules.MIG003]\nescalate = false\n")
     out = run_cli("rules", "explain", "MIG003", "--config", str(tmp_path / "c.toml")).stdout
     assert "Escalation" not in out and "stack_size: how many" in out
+
+
+OWNERLESS = "service,owner_team,tier\nledger,,1\norders,,2\nsearch,,\n"
+
+
+def test_own001_escalates_an_unowned_service_of_exactly_the_tier_and_not_one_tier_less(tmp_path):
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "services.csv").write_text(OWNERLESS)
+    (plan / "items.csv").write_text("key,title,team,estimate\nA-1,Search facets,search,2\n")
+    (plan / "settings.csv").write_text("setting,value\nquarter,2026-Q3\n")
+    facts = facts_of(plan)
+    shipped = _severities("OWN001", facts)
+    assert {k: v for k, v in shipped.items() if k in ("ledger", "orders", "search")} == {
+        "ledger": "high",  # tier 1, the shipped bound
+        "orders": "medium",
+        "search": "medium",  # no tier: never escalated by one
+    }
+    two = _severities("OWN001", facts, at_most={"tier": 2})
+    assert (two["ledger"], two["orders"], two["search"]) == ("high", "high", "medium")
+    zero = _severities("OWN001", facts, at_most={"tier": 0})
+    assert (zero["ledger"], zero["orders"]) == ("medium", "medium")

@@ -20,6 +20,7 @@ from ..load.effort import SIZES
 from ..load.values import normalize_name, parse_quarter, quarter_bounds
 from ..model import DataIssue, Item, ItemKind, Plan, Service, Team
 from .capacity import CapacityParams, TeamCapacity, points_notes, team_capacity
+from .planning import first_planned_notes
 from .words import PhraseSet, fold
 
 if TYPE_CHECKING:
@@ -494,6 +495,7 @@ def derive(
     if sizes_note:
         facts.issues.append(sizes_note)
     facts.issues.extend(points_notes(facts.items_by_team, facts.teams))
+    facts.issues.extend(first_planned_notes(plan.items))
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
         if incident.paged:  # counted once, as a page (pages_per_week), never again as an incident

@@ -15,6 +15,7 @@ from ..analyze.facts import Facts
 from ..load.values import normalize_name
 from ..model import Evidence, Item, Subject
 from .base import Hit, Params, check, flag, item_subject, number, team_subject
+from .texts import ownership as texts
 
 
 class OwnershipParams(Params):
@@ -35,40 +36,47 @@ class OwnershipParams(Params):
 def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
     """Items and services with no owning team, and owning teams missing from the staffing model."""
     if p.items:
-        for item in facts.open_items():
-            if facts.team_of(item):
-                continue
-            yield Hit(
-                subject=item_subject(item.key),
-                message=(
-                    f"{item.key} '{item.title}' has no owning team: its estimate counts against nobody's "
-                    "capacity, and when it slips or breaks there is no team to ask"
-                    + ("; its date is committed outside the team" if item.committed else "")
-                ),
-                evidence=(Evidence.of(item.cell("team"), "team: empty"),),
-                impact=2.0 if item.committed else 1.0,
-                likelihood=1.0 + (item.estimate_weeks or 0) / 10,
-                measured={"committed": item.committed},
-            )
+        yield from _unowned_items(facts)
     if p.services:
-        for service in facts.services.values():
-            if facts.team_name(service.owner_team):
-                continue
-            tier = f"tier-{service.tier} " if service.tier is not None else ""
-            yield Hit(
-                subject=Subject(kind="service", id=service.service),
-                message=(
-                    f"{tier}service {service.service} has no owning team: nobody is on call for it by "
-                    "design, and its SLO, runbook and fixes have no team to plan them"
-                ),
-                evidence=(Evidence.of(service.cell("owner_team"), "owner_team: empty"),),
-                # ranking only: tier 0 and 1 first, as SLO001 ranks them
-                impact=2.0 if service.tier is not None and service.tier <= 1 else 1.0,
-                measured={"tier": service.tier},
-            )
+        yield from _unowned_services(facts)
     # Without a Teams sheet there is no staffing model to compare against.
-    if not p.unknown_teams or not facts.teams:
-        return
+    if p.unknown_teams and facts.teams:
+        yield from _unknown_teams(facts, p)
+
+
+def _unowned_items(facts: Facts) -> Iterator[Hit]:
+    for item in facts.open_items():
+        if facts.team_of(item):
+            continue
+        yield Hit(
+            subject=item_subject(item.key),
+            message=texts.unowned_item(item),
+            evidence=(Evidence.of(item.cell("team"), "team: empty"),),
+            impact=2.0 if item.committed else 1.0,
+            likelihood=1.0 + (item.estimate_weeks or 0) / 10,
+            measured={"committed": item.committed},
+        )
+
+
+def _unowned_services(facts: Facts) -> Iterator[Hit]:
+    for service in facts.services.values():
+        if facts.team_name(service.owner_team):
+            continue
+        yield Hit(
+            subject=Subject(kind="service", id=service.service),
+            message=texts.unowned_service(service.service, service.tier),
+            evidence=(Evidence.of(service.cell("owner_team"), "owner_team: empty"),),
+            # ranking only: tier 0 and 1 first, as SLO001 ranks them
+            impact=2.0 if service.tier is not None and service.tier <= 1 else 1.0,
+            measured={"tier": service.tier},
+        )
+
+
+def _unstaffed(
+    facts: Facts,
+) -> tuple[dict[str, list[Evidence]], dict[str, list[Item]], dict[str, list[str]]]:
+    """Teams named on open items or services but not in the Teams sheet: (their cells, their
+    items, their services), by team."""
     refs: dict[str, list[Evidence]] = defaultdict(list)
     items: dict[str, list[Item]] = defaultdict(list)
     services: dict[str, list[str]] = defaultdict(list)
@@ -87,38 +95,30 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
                     f"{service.service}: owner_team {service.owner_team}",
                 )
             )
+    return refs, items, services
+
+
+def _unknown_teams(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
+    refs, items, services = _unstaffed(facts)
     staffed = {normalize_name(t): t for t in facts.teams}
     sizes = cast("Mapping[str, float]", facts.params.size_weeks)
     for team in sorted(refs):
         weeks = sum((item_weeks(i, None, sizes) or 0.0 for i in items[team]), 0.0)
         keys = [i.key for i in items[team]]
-        parts = []
-        if keys:
-            parts.append(
-                f"{len(keys)} open {'item' if len(keys) == 1 else 'items'} ({', '.join(keys[:6])}{', ...' if len(keys) > 6 else ''}; "
-                f"{weeks:g} estimated engineer-weeks)"
-            )
-        if services[team]:
-            parts.append(
-                f"{'service' if len(services[team]) == 1 else 'services'} {', '.join(services[team])}"
-            )
-        any_committed = any(i.committed for i in items[team])
         yield Hit(
             subject=team_subject(team),
-            message=(
-                f"team '{team}' owns {' and '.join(parts)} but is not in the staffing model (Teams sheet): "
-                "its capacity, on-call rotation and operational load are unknown, so none of this work is "
-                "checked against what the team can carry" + _spelled_like(team, staffed)
+            message=texts.unknown_team(
+                team, keys, weeks, services[team], _spelled_like(team, staffed)
             ),
             evidence=tuple(refs[team][: p.max_evidence]),
             teams=(team,),
             impact=1.0 + weeks / 10,
-            measured={"committed": any_committed},
+            measured={"committed": any(i.committed for i in items[team])},
         )
 
 
-def _spelled_like(team: str, staffed: dict[str, str]) -> str:
-    """A hint when the Teams sheet has a team spelled almost the same ("Payments Team", "paymnets")."""
+def _spelled_like(team: str, staffed: dict[str, str]) -> str | None:
+    """The Teams sheet's team spelled almost the same ("Payments Team", "paymnets"), if one is."""
     key = normalize_name(team)
     inside = [name for k, name in staffed.items() if k and key and (k in key or key in k)]
     close = (
@@ -126,6 +126,4 @@ def _spelled_like(team: str, staffed: dict[str, str]) -> str:
         if len(inside) == 1
         else [staffed[k] for k in difflib.get_close_matches(key, staffed, n=1, cutoff=0.8)]
     )
-    if not close:
-        return ""
-    return f"; the Teams sheet has '{close[0]}': if that is this team, spell it the same way in both places"
+    return close[0] if close else None

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pydantic import Field
 
@@ -14,26 +15,13 @@ from ..analyze import servicemap
 from ..analyze.dependencies import natural_key
 from ..analyze.facts import Facts
 from ..analyze.planning import missing_plan_fields
-from ..analyze.wording import pct
+from ..analyze.planning import quarter_of
 from ..analyze.words import PhraseSet, fold
-from ..load.values import ParseError, parse_quarter
-from ..model import Action, Evidence, ItemKind, Severity
+from ..model import Action, Evidence, Item, ItemKind, Service, Severity
 from .base import Hit, Params, check, flag, item_subject, team_subject
+from .texts import reliability as texts
 
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
-
-
-def _words(fields: list[str]) -> str:
-    names = {"estimate": "no estimate", "owner": "no owner", "due": "no due date"}
-    parts = [names[f] for f in fields]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _quarter(text: str | None) -> tuple[int, int] | None:
-    try:
-        return parse_quarter(text) if text else None
-    except ParseError:
-        return None
 
 
 # ------------------------------------------------------------------ REL001
@@ -47,6 +35,36 @@ class VagueWorkParams(Params):
     skip_defect_reports: bool = False
 
 
+@dataclass(frozen=True)
+class _VagueWords:
+    vague: PhraseSet
+    verbs: PhraseSet
+    done: PhraseSet
+    services: PhraseSet  # the services' names: an item naming one is specific
+
+
+def _failed(item: Item, w: _VagueWords) -> list[str]:
+    """Which of the actionable / specific / bounded tests the item fails."""
+    failed = []
+    if not w.verbs.find(item.title, item.description):
+        failed.append("actionable")
+    if not item.services and not w.services.find(item.title, item.description):
+        failed.append("specific")
+    if not w.done.find(item.title, item.description):
+        failed.append("bounded")
+    return failed
+
+
+def _standing_in(facts: Facts) -> dict[str, list[Action]]:
+    """Item key -> the open postmortem actions scheduled as that item."""
+    standing: dict[str, list[Action]] = defaultdict(list)
+    for action in facts.plan.actions:
+        if not action.done and action.scheduled_as:
+            for key in _KEY_SEPARATORS.split(action.scheduled_as):
+                standing[key].append(action)
+    return standing
+
+
 @check(
     "vague_reliability_work",
     VagueWorkParams,
@@ -58,51 +76,29 @@ class VagueWorkParams(Params):
 def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
     """Reliability-type items that fail the actionable / specific / bounded test and lack an
     estimate, an owner or a due date."""
-    vague, verbs, done = (
+    w = _VagueWords(
         PhraseSet(p.vague_words),
         PhraseSet(p.action_verbs),
         PhraseSet(p.done_words),
+        PhraseSet(name for name in facts.services),
     )
-    service_names = PhraseSet(name for name in facts.services)
     kinds = set(p.kinds)
-    standing_in: dict[str, list[Action]] = defaultdict(list)
-    for action in facts.plan.actions:
-        if not action.done and action.scheduled_as:
-            for key in _KEY_SEPARATORS.split(action.scheduled_as):
-                standing_in[key].append(action)
-    this_quarter = _quarter(facts.quarter.label)
+    standing_in = _standing_in(facts)
+    this_quarter = quarter_of(facts.quarter.label)
     for item in facts.open_items():
         kind = facts.kind(item)
-        word = vague.find(item.title, " ".join(item.labels), item.description)
+        word = w.vague.find(item.title, " ".join(item.labels), item.description)
         if kind not in kinds and not word:
             continue
         if p.skip_defect_reports and item.key in facts.defect_work:
             continue
-        failed = []
-        if not verbs.find(item.title, item.description):
-            failed.append("not actionable, no verb says what will change")
-        if not item.services and not service_names.find(item.title, item.description):
-            failed.append("not specific, no service or component is named")
-        if not done.find(item.title, item.description):
-            failed.append("not bounded, no condition says when it is done")
-        missing = missing_plan_fields(item)
+        failed, missing = _failed(item, w), missing_plan_fields(item)
         if not failed or not missing:
             continue
-        message = f"{item.key} '{item.title}' is {kind.value} work ({facts.kind_reasons[item.key]})"
-        if word:
-            message += f" described as '{word}'"
-        message += f" that fails the actionable / specific / bounded test ({'; '.join(failed)})"
-        message += f". It has {_words(missing)}, so no one can schedule it or tell when it is done"
-        first = _quarter(item.first_planned)
+        first = quarter_of(item.first_planned)
         carried_over = bool(first and this_quarter and first < this_quarter)
-        if carried_over:
-            message += f"; it has been in the plan since {item.first_planned}"
         actions = standing_in.get(item.key, [])
-        if actions:
-            message += (
-                f"; postmortem action(s) {', '.join(a.key for a in actions)} count on it "
-                "as their fix"
-            )
+        reason = facts.kind_reasons[item.key]
         evidence = [Evidence.of(item.cell("title"), f"title: {item.title}")]
         evidence += [Evidence.of(item.cell(f), f"{f} is empty") for f in missing]
         evidence += [
@@ -110,7 +106,9 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         ]
         yield Hit(
             subject=item_subject(item.key),
-            message=message,
+            message=texts.vague_message(
+                item, kind.value, reason, word, failed, missing, carried_over, actions
+            ),
             evidence=tuple(evidence),
             teams=(facts.team_of(item) or "",),
             impact=1.0 + len(actions),
@@ -182,18 +180,102 @@ def _groups(facts: Facts, p: ActionParams) -> list[list[Action]]:
 def _schedule(facts: Facts, action: Action) -> tuple[bool, str]:
     """Whether the action is really in the plan, and if not, why not (in words)."""
     if not action.scheduled_as:
-        return False, "scheduled_as is empty"
+        return False, texts.EMPTY
     reasons = []
     for key in filter(None, _KEY_SEPARATORS.split(action.scheduled_as)):
         item = facts.items.get(key)
         if item is None:
-            reasons.append(f"scheduled_as names {key}, which is not in the plan")
+            reasons.append(texts.not_in_plan(key))
             continue
         missing = missing_plan_fields(item)
         if item.done or not missing:
             return True, ""
-        reasons.append(f"scheduled as {key}, which has {_words(missing)}")
-    return False, "; ".join(reasons) or "scheduled_as is empty"
+        reasons.append(texts.scheduled_without(key, missing))
+    return False, "; ".join(reasons) or texts.EMPTY
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """What a group of open actions (one fix raised again) measures against the targets."""
+
+    opened: list[Action]  # oldest first
+    schedules: list[tuple[Action, bool, str]]  # each open action: in the plan?, why not
+    deferred: int  # most times any of them was deferred
+    postmortems: list[str]  # the postmortems that raised it (or #key of an action without one)
+    service: Service | None
+    critical: bool
+    target: float  # weeks the action may age, by its service's tier
+    raised: dt.date | None  # first raised
+    age: float | None  # weeks old at the quarter's end
+
+    @property
+    def overdue(self) -> bool:
+        return self.age is not None and self.age > self.target
+
+
+def _unscheduled(facts: Facts, p: ActionParams) -> Iterator[tuple[list[Action], _Standing]]:
+    """Each group of actions none of whose open actions the plan schedules, measured."""
+    for group in _groups(facts, p):
+        opened = sorted(
+            (a for a in group if not a.done),
+            key=lambda a: (a.raised or dt.date.max, natural_key(a.key)),
+        )
+        schedules = [(a, *_schedule(facts, a)) for a in opened]
+        if opened and not any(ok for _, ok, _ in schedules):
+            yield group, _standing(facts, p, group, opened, schedules)
+
+
+def _standing(
+    facts: Facts,
+    p: ActionParams,
+    group: list[Action],
+    opened: list[Action],
+    schedules: list[tuple[Action, bool, str]],
+) -> _Standing:
+    end = facts.quarter.end
+    svc = servicemap.service(facts, opened[0].service)
+    tier = svc.tier if svc else None
+    critical = tier is not None and tier <= p.critical_tier
+    raised = min((a.raised for a in group if a.raised), default=None)
+    return _Standing(
+        opened,
+        schedules,
+        max(a.times_deferred for a in group),
+        list(dict.fromkeys(a.postmortem or f"#{a.key}" for a in group)),
+        svc,
+        critical,
+        p.weeks_critical if critical else p.weeks_other,
+        raised,
+        (end - raised).days / 7 if end and raised else None,
+    )
+
+
+def _action_evidence(s: _Standing) -> tuple[Evidence, ...]:
+    evidence = []
+    raised_again = len(s.postmortems) > 1
+    for action, _, reason in s.schedules:
+        evidence.append(Evidence.of(action.cell("scheduled_as"), f"{action.key}: {reason}"))
+        if action.times_deferred:
+            evidence.append(
+                Evidence.of(
+                    action.cell("times_deferred"),
+                    f"{action.key}: deferred {action.times_deferred}",
+                )
+            )
+        if raised_again and action.postmortem:
+            evidence.append(
+                Evidence.of(action.cell("postmortem"), f"{action.key}: {action.postmortem}")
+            )
+    first = s.opened[0]
+    if s.overdue and first.raised:
+        evidence.append(Evidence.of(first.cell("raised"), f"raised {first.raised.isoformat()}"))
+    return tuple(evidence)
+
+
+def _overdue_text(s: _Standing, end: dt.date | None) -> str:
+    if not (s.overdue and s.raised and end and s.age is not None):
+        return ""
+    return texts.overdue(s.raised, s.age, end, s.target, s.service.tier if s.service else None)
 
 
 @check("postmortem_action_unscheduled", ActionParams)
@@ -201,77 +283,25 @@ def postmortem_action_unscheduled(facts: Facts, p: ActionParams) -> Iterator[Hit
     """Open postmortem actions deferred or raised again, or past their age target, that the plan
     does not schedule as a concrete item."""
     end = facts.quarter.end
-    for group in _groups(facts, p):
-        opened = sorted(
-            (a for a in group if not a.done),
-            key=lambda a: (a.raised or dt.date.max, natural_key(a.key)),
-        )
-        if not opened:
+    for group, s in _unscheduled(facts, p):
+        repeat = s.deferred >= p.min_deferred or len(s.postmortems) > 1
+        if not (repeat or s.overdue):
             continue
-        schedules = [(a, *_schedule(facts, a)) for a in opened]
-        if any(ok for _, ok, _ in schedules):
-            continue
-        first = opened[0]
-        deferred = max(a.times_deferred for a in group)
-        postmortems = list(dict.fromkeys(a.postmortem or f"#{a.key}" for a in group))
-        raised_again = len(postmortems) > 1
-        svc = servicemap.service(facts, first.service)
-        tier = svc.tier if svc else None
-        critical = tier is not None and tier <= p.critical_tier
-        target = p.weeks_critical if critical else p.weeks_other
-        raised = min((a.raised for a in group if a.raised), default=None)
-        age = (end - raised).days / 7 if end and raised else None
-        overdue = age is not None and age > target
-        repeat = deferred >= p.min_deferred or raised_again
-        if not (repeat or overdue):
-            continue
-        where = f" ({first.service})" if first.service else ""
-        message = f"{first.key} '{first.title}'{where}"
-        parts = []
-        if raised_again:
-            others = [a.key for a in group if a is not first]
-            named = [pm for pm in postmortems if not pm.startswith("#")]
-            listed = "; ".join(x for x in (", ".join(named), f"again as {', '.join(others)}") if x)
-            parts.append(f"was raised in {len(postmortems)} postmortems ({listed})")
-        if deferred >= p.min_deferred:
-            parts.append(f"has been deferred {deferred} time{'s' if deferred != 1 else ''}")
-        if parts:
-            message += f" {', '.join(parts)}, and is not in this quarter's plan: {schedules[0][2]}"
-        else:
-            message += f" is not in this quarter's plan: {schedules[0][2]}"
-        if overdue and raised and end:
-            message += (
-                f". Raised on {raised.isoformat()}, it will be {age:.0f} weeks old when the quarter "
-                f"ends ({end.isoformat()}), against a target of {target:g} weeks for "
-                + (f"a tier-{tier} service" if tier is not None else "a service of unknown tier")
-            )
-        evidence = []
-        for action, _, reason in schedules:
-            evidence.append(Evidence.of(action.cell("scheduled_as"), f"{action.key}: {reason}"))
-            if action.times_deferred:
-                evidence.append(
-                    Evidence.of(
-                        action.cell("times_deferred"),
-                        f"{action.key}: deferred {action.times_deferred}",
-                    )
-                )
-            if raised_again and action.postmortem:
-                evidence.append(
-                    Evidence.of(action.cell("postmortem"), f"{action.key}: {action.postmortem}")
-                )
-        if overdue and first.raised:
-            evidence.append(Evidence.of(first.cell("raised"), f"raised {first.raised.isoformat()}"))
-        teams = [facts.team_name(a.team) for a in group] or []
-        if svc is not None:
-            teams.append(servicemap.owner(facts, svc))
+        first = s.opened[0]
+        message = texts.action_message(
+            first, group, s.postmortems, s.deferred, p.min_deferred, s.schedules[0][2]
+        ) + _overdue_text(s, end)
+        teams = [facts.team_name(a.team) for a in group]
+        if s.service is not None:
+            teams.append(servicemap.owner(facts, s.service))
         yield Hit(
             subject=item_subject(first.key),
             message=message,
-            evidence=tuple(evidence),
+            evidence=_action_evidence(s),
             teams=tuple(t for t in teams if t),
             severity=None if repeat else p.overdue_only_severity,
-            impact=2.0 if critical else 1.0,
-            likelihood=1.0 + deferred + len(postmortems) - 1,
+            impact=2.0 if s.critical else 1.0,
+            likelihood=1.0 + s.deferred + len(s.postmortems) - 1,
         )
 
 
@@ -287,6 +317,49 @@ class ShareParams(Params):
     )  # a share of the budget; below 0 is overspent
 
 
+def _spent(facts: Facts, p: ShareParams) -> dict[str, list[Service]]:
+    """Team -> the services it owns whose error budget is at or below max_budget_remaining."""
+    spent: dict[str, list[Service]] = defaultdict(list)
+    for svc in facts.services.values():
+        owner = servicemap.owner(facts, svc)
+        left = svc.error_budget_remaining
+        if owner and left is not None and left <= p.max_budget_remaining:
+            spent[owner].append(svc)
+    return spent
+
+
+def _share_evidence(
+    facts: Facts,
+    name: str,
+    count: float | None,
+    burned: list[Service],
+    reliability: dict[str, float],
+    unestimated: list[str],
+) -> tuple[Evidence, ...]:
+    team = facts.teams[name]
+    evidence = []
+    if count is not None and team.incidents_last_quarter is not None:
+        evidence.append(Evidence.of(team.cell("incidents_last_quarter"), f"{count:g} incidents"))
+    elif count is not None:
+        evidence += [
+            Evidence.of(i.ref, f"incident {i.id}")
+            for i in facts.plan.incidents
+            if servicemap.incident_team(facts, i) == name
+        ][:5]
+    evidence += [
+        Evidence.of(s.cell("error_budget_remaining"), f"{s.service}: {texts.budget(s)} left")
+        for s in burned
+    ]
+    evidence += [
+        Evidence.of(facts.items[k].cell("estimate"), f"{k}: {w:g} engineer-weeks")
+        for k, w in reliability.items()
+    ]
+    evidence += [
+        Evidence.of(facts.items[k].cell("estimate"), f"{k}: no estimate") for k in unestimated
+    ]
+    return tuple(evidence) or (Evidence.of(team.ref, "staffing model"),)
+
+
 @check(
     "reliability_share_low",
     ShareParams,
@@ -300,81 +373,26 @@ def reliability_share_low(facts: Facts, p: ShareParams) -> Iterator[Hit]:
     """Teams with incidents or a spent error budget whose planned engineer-weeks hold less than
     min_share of reliability, postmortem-action or KTLO work."""
     incidents = servicemap.incidents_by_team(facts)
-    spent: dict[str, list] = defaultdict(list)
-    for svc in facts.services.values():
-        owner = servicemap.owner(facts, svc)
-        if (
-            owner
-            and svc.error_budget_remaining is not None
-            and svc.error_budget_remaining <= p.max_budget_remaining
-        ):
-            spent[owner].append(svc)
+    spent = _spent(facts, p)
     kinds = set(p.reliability_kinds)
     for name, cap in facts.capacity.items():
         count = incidents.get(name, 0)
         burned = spent.get(name, [])
-        if count < p.min_incidents and not burned:
-            continue
-        if cap.planned_weeks <= 0:
+        if (count < p.min_incidents and not burned) or cap.planned_weeks <= 0:
             continue
         reliability = {k: w for k, w in cap.item_weeks.items() if facts.kinds[k] in kinds}
         weeks = sum(reliability.values())
         share = weeks / cap.planned_weeks
         if share >= p.min_share:
             continue
-        team = facts.teams[name]
-        why = []
-        if count >= p.min_incidents:
-            why.append(f"had {count:g} incidents last quarter")
-        if burned:
-            why.append(
-                "has spent the error budget of "
-                + ", ".join(f"{s.service} ({pct(s.error_budget_remaining)} left)" for s in burned)
-            )
-        message = (
-            f"{name} {' and '.join(why)}, yet only {weeks:.1f} of its {cap.planned_weeks:.1f} planned "
-            f"engineer-weeks ({pct(share)}) go to reliability, postmortem actions or KTLO; the line is "
-            f"{pct(p.min_share)}, {p.min_share * cap.planned_weeks:.1f} engineer-weeks"
-        )
+        named = count if count >= p.min_incidents else None  # incidents are why it is named
         unestimated = [k for k in cap.unestimated if facts.kinds[k] in kinds]
-        if unestimated:
-            one = len(unestimated) == 1
-            message += (
-                f". {', '.join(unestimated)} {'is' if one else 'are'} reliability work with no estimate "
-                f"and {'counts' if one else 'count'} for nothing"
-            )
-        evidence = []
-        if count >= p.min_incidents:
-            if team.incidents_last_quarter is not None:
-                evidence.append(
-                    Evidence.of(team.cell("incidents_last_quarter"), f"{count:g} incidents")
-                )
-            else:
-                evidence += [
-                    Evidence.of(i.ref, f"incident {i.id}")
-                    for i in facts.plan.incidents
-                    if servicemap.incident_team(facts, i) == name
-                ][:5]
-        evidence += [
-            Evidence.of(
-                s.cell("error_budget_remaining"),
-                f"{s.service}: {pct(s.error_budget_remaining)} left",
-            )
-            for s in burned
-        ]
-        evidence += [
-            Evidence.of(facts.items[k].cell("estimate"), f"{k}: {w:g} engineer-weeks")
-            for k, w in reliability.items()
-        ]
-        evidence += [
-            Evidence.of(facts.items[k].cell("estimate"), f"{k}: no estimate") for k in unestimated
-        ]
-        if not evidence:
-            evidence.append(Evidence.of(team.ref, "staffing model"))
         yield Hit(
             subject=team_subject(name),
-            message=message,
-            evidence=tuple(evidence),
+            message=texts.share_message(
+                name, named, burned, weeks, cap.planned_weeks, share, p.min_share, unestimated
+            ),
+            evidence=_share_evidence(facts, name, named, burned, reliability, unestimated),
             teams=(name,),
             impact=1.0 + count / 2,
             likelihood=1.0 + (p.min_share - share) * 5,
