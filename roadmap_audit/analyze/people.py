@@ -115,7 +115,10 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
 
     def person(name: str) -> Person:
         key = normalize_name(name)
-        return found.setdefault(key, Person(name=name.strip()))
+        known = found.get(key)
+        if known is None:  # built once per person, not once per item that names them
+            known = found[key] = Person(name=name.strip())
+        return known
 
     owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
     known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
