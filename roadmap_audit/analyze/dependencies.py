@@ -162,6 +162,39 @@ class FanIn:
         return dict(sorted(counts.items(), key=lambda x: (-x[1], x[0]))), first
 
 
+def _fan_in_bits(
+    og: OpenGraph, committed: Iterable[str], team_of: Callable[[str], str | None]
+) -> FanIn:
+    """An empty FanIn over the committed open items: bits by team, then key."""
+    rank = og.rank
+    chosen = sorted(
+        (k for k in committed if k in og.component),
+        key=lambda k: (team_of(k) or "", rank[k]),
+    )
+    ranges: dict[str, tuple[int, int]] = {}
+    for i, key in enumerate(chosen):
+        team = team_of(key) or ""
+        ranges[team] = (ranges.get(team, (i, i))[0], i + 1)
+    return FanIn(chosen, {k: i for i, k in enumerate(chosen)}, ranges)
+
+
+def _record(
+    result: FanIn,
+    key: str,
+    mask: int,
+    team_of: Callable[[str], str | None],
+    keep: Callable[[str, int], bool],
+) -> None:
+    """What depends on one item: its count, its mask where kept, and its team's mask."""
+    n = mask.bit_count()
+    result.count[key] = n
+    if n and keep(key, n):
+        result.kept[key] = mask
+    owner = team_of(key)
+    if owner and mask:
+        result.by_team[owner] = result.by_team.get(owner, 0) | mask
+
+
 def committed_fan_in(
     og: OpenGraph,
     committed: Iterable[str],
@@ -172,17 +205,8 @@ def committed_fan_in(
     Items with no team are grouped under the team ''."""
     import networkx as nx
 
-    rank = og.rank
-    chosen = sorted(
-        (k for k in committed if k in og.component),
-        key=lambda k: (team_of(k) or "", rank[k]),
-    )
-    index = {k: i for i, k in enumerate(chosen)}
-    ranges: dict[str, tuple[int, int]] = {}
-    for i, key in enumerate(chosen):
-        team = team_of(key) or ""
-        ranges[team] = (ranges.get(team, (i, i))[0], i + 1)
-    result = FanIn(chosen, index, ranges)
+    result = _fan_in_bits(og, committed, team_of)
+    index = result.index
     members_mask = {c: result.mask_of(keys) for c, keys in og.components.items()}
     carry: dict[int, int] = {}  # component -> what depends on it, plus its committed members
     remaining = {c: og.condensed.out_degree(c) for c in og.condensed}
@@ -196,13 +220,7 @@ def committed_fan_in(
         own = members_mask[c]
         for key in og.components[c]:
             mask = above | (own & ~(1 << index[key]) if key in index else own)
-            n = mask.bit_count()
-            result.count[key] = n
-            if n and keep(key, n):
-                result.kept[key] = mask
-            owner = team_of(key)
-            if owner and mask:
-                result.by_team[owner] = result.by_team.get(owner, 0) | mask
+            _record(result, key, mask, team_of, keep)
         if remaining[c]:
             carry[c] = above | own
     return result
