@@ -202,3 +202,22 @@ def test_cross_team_chains_of_a_plan_are_its_heads_in_key_order(chain_facts):
 def test_every_check_kind_of_these_rules_is_registered():
     for rid in CONVERTED:
         assert RULES[rid].kind is REGISTRY[RULES[rid].spec.check]
+
+
+def test_items_on_chains_are_walked_once_where_many_heads_share_a_tail():
+    """k heads each waiting on the top of one L-link chain: k + L steps, not k x L."""
+    from roadmap_audit.analyze.dependencies import on_chains
+
+    k, length = 500, 500
+    calls = 0
+    nxt = {f"H-{i}": "T-1" for i in range(k)} | {f"T-{i}": f"T-{i + 1}" for i in range(1, length)}
+
+    def step(key: str) -> tuple[str, bool] | None:
+        nonlocal calls
+        calls += 1
+        return (nxt[key], False) if key in nxt else None
+
+    heads = [(f"H-{i}", length) for i in range(k)]
+    seen = on_chains(heads, Walks(step, lambda key: None))
+    assert len(seen) == k + length
+    assert calls <= k + length + 5
