@@ -243,7 +243,8 @@ def _options(
     maps: tuple[str, ...] = (),
 ):
     from .config import load_config
-    from .load.values import ParseError, parse_quarter
+    from .load.cells import ParseError
+    from .load.dates import parse_quarter
     from .pipeline import Options
 
     if quarter:
@@ -548,7 +549,7 @@ def validate(plan, context, config_file, quarter, level, maps, fmt):
         f"{len(loaded.items)} items, {len(loaded.teams)} teams, {len(loaded.services)} services, "
         f"{len(loaded.actions)} actions, {len(loaded.incidents)} incidents"
     )
-    from .load.values import normalize_name
+    from .load.words import normalize_name
 
     for header in loaded.headers:  # what each header was read as, before the notes
         if all(normalize_name(t) == normalize_name(r) for _, t, r in header.columns):
@@ -614,9 +615,12 @@ def rules_explain(rule_id, config_file, rules_dirs):
             + "`roadmap-audit rules list` shows the ids",
         )
     rule = found[0]
-    wrap = lambda t: textwrap.fill(
-        " ".join(t.split()), 88, initial_indent="  ", subsequent_indent="  "
-    )  # noqa: E731
+
+    def wrap(text: str) -> str:
+        return textwrap.fill(
+            " ".join(text.split()), 88, initial_indent="  ", subsequent_indent="  "
+        )
+
     click.echo(f"{rule.id} — {rule.spec.title}  [{rule.severity}, check: {rule.spec.check}]")
     click.echo(f"  file: {rule.path.name}")
     for head, text in (

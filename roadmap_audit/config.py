@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, did_you_mean, validation_line
 from .model import SEVERITIES
@@ -36,6 +36,10 @@ class RuleOverride(BaseModel):
         return dict(self.model_extra or {})
 
 
+TeamSource = Literal["component", "project"]  # where a Jira issue with no team field gets one
+_TEAM_FALLBACK: list[TeamSource] = ["project"]
+
+
 class JiraConfig(BaseModel):
     """[jira]: which Jira fields mean what, when the defaults do not fit.
 
@@ -52,12 +56,18 @@ class JiraConfig(BaseModel):
     start_field: str | None = None
     # Where an issue with no team field gets its team, in order; [] means nowhere. Components are
     # services, so "component" is only ever a team when asked for here.
-    team_fallback: list[Literal["component", "project"]] = Field(
-        default_factory=lambda: ["project"]
-    )
-    hours_per_week: float = Field(
-        40.0, gt=0, le=168
-    )  # Jira estimates are seconds; one engineer-week is this many hours
+    team_fallback: list[TeamSource] = Field(default_factory=lambda: list(_TEAM_FALLBACK))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        """hours_per_week was a [jira] key; one working week now serves every conversion."""
+        if isinstance(data, dict) and "hours_per_week" in data:
+            raise ValueError(
+                "hours_per_week is now set under [capacity], as hours_per_week: one working week "
+                "for Jira's seconds, hours in estimates, pages and toil"
+            )
+        return data
 
 
 class Limits(BaseModel):
@@ -141,13 +151,13 @@ class Config(BaseModel):
     @field_validator("quarter")
     @classmethod
     def _a_quarter(cls, v: str | None) -> str | None:
-        from .load.values import ParseError, parse_quarter
+        from .load.cells import ParseError
+        from .load.dates import required_quarter
 
         if v is None:
             return v
         try:
-            if parse_quarter(v) is None:
-                raise ParseError("is empty; write the quarter like 2026-Q3")
+            required_quarter(v)
         except ParseError as exc:
             raise ValueError(str(exc)) from None
         return v

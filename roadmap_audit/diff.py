@@ -23,6 +23,7 @@ from .model import (
     Plan,
     Severity,
     Subject,
+    TeamReport,
     Verdict,
 )
 
@@ -204,7 +205,8 @@ def _findings(
         for k, f in old.items()
         if k not in new
     ]
-    added, unchanged = [], []
+    added: list[FindingChange] = []
+    unchanged: list[FindingChange] = []
     for k, f in new.items():
         was = old.get(k)
         change = FindingChange(
@@ -230,7 +232,7 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
     out = []
     for name in sorted(old.keys() | new.keys()):
         a, b = old.get(name), new.get(name)
-        known = lambda t: t is not None and t.capacity_weeks > 0  # noqa: E731
+        load_a, load_b = _known_load(a), _known_load(b)
         out.append(
             TeamChange(
                 team=name,
@@ -238,9 +240,11 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
                 capacity_weeks_after=b.capacity_weeks if b else None,
                 planned_weeks_before=a.planned_weeks if a else None,
                 planned_weeks_after=b.planned_weeks if b else None,
-                load_before=a.load if known(a) else None,
-                load_after=b.load if known(b) else None,
-                load_change=round(b.load - a.load, 3) if known(a) and known(b) else None,
+                load_before=load_a,
+                load_after=load_b,
+                load_change=round(load_b - load_a, 3)
+                if load_a is not None and load_b is not None
+                else None,
                 score_before=a.score if a else None,
                 score_after=b.score if b else None,
                 p85_weeks_before=p85[0].get(name),
@@ -248,6 +252,11 @@ def _teams(before: Audit, after: Audit) -> list[TeamChange]:
             )
         )
     return out
+
+
+def _known_load(team: TeamReport | None) -> float | None:
+    """The team's load, None when the team or its capacity is unknown."""
+    return team.load if team is not None and team.capacity_weeks > 0 else None
 
 
 def _values(item: Item, summary: ItemSummary | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .engine import (
@@ -26,7 +26,11 @@ from .errors import InputError
 from .model import Audit, Plan
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .analyze.capacity import CapacityParams
     from .analyze.facts import Facts
+    from .analyze.forecast import ForecastParams
 
 
 @dataclass
@@ -103,6 +107,8 @@ def load(options: Options) -> Plan:
     with fewer_collections():
         config = options.config
         mapping = {**config.mapping, "*": config.columns}  # [columns] and --map: any sheet
+        # the capacity model's working week is the loader's too: hours and Jira's seconds
+        capacity, _ = capacity_params(rule_dirs(options.rules_dirs, config), config)
         return load_plan(
             options.plan,
             [*options.context, *config.context.files],
@@ -112,6 +118,7 @@ def load(options: Options) -> Plan:
             limits=config.limits,
             context_config=config.context,
             quarter=options.quarter or config.quarter,
+            hours_per_week=capacity.hours_per_week,
         )
 
 
@@ -127,24 +134,33 @@ def _config_named(config: Config, section: str) -> Iterator[None]:
         raise InputError(exc.message, where=config.where(key), hint=exc.hint) from exc
 
 
-def pack_params(name: str, dirs: list[Path], config: Config):
+def capacity_params(
+    dirs: list[Path], config: Config
+) -> tuple[CapacityParams, dict[str, dict[str, Any]]]:
+    """The capacity model's coefficients: capacity.toml from the rule folders, then [capacity];
+    with {name: value and source}."""
+    from .analyze.facts import load_params
+
+    with _config_named(config, "capacity"):
+        return load_params(pack_file(dirs, "capacity.toml"), config.capacity)
+
+
+def _forecast_pack(dirs: list[Path], config: Config) -> tuple[ForecastParams, dict[str, dict]]:
+    from .analyze.forecast import load_forecast_params
+
+    with _config_named(config, "forecast"):
+        return load_forecast_params(pack_file(dirs, "forecast.toml"), config.forecast)
+
+
+def pack_params(name: str, dirs: list[Path], config: Config) -> tuple[BaseModel, dict[str, dict]]:
     """(parameters, {name: value and source}) of a model file of the rule pack,
     capacity.toml or forecast.toml, then the config's [capacity] or [forecast]."""
-    if name == "capacity":
-        from .analyze.facts import load_params as loader
-
-        overrides = config.capacity
-    else:
-        from .analyze.forecast import load_forecast_params as loader
-
-        overrides = config.forecast
-    with _config_named(config, name):
-        return loader(pack_file(dirs, f"{name}.toml"), overrides)
+    return capacity_params(dirs, config) if name == "capacity" else _forecast_pack(dirs, config)
 
 
-def forecast_params(dirs: list[Path], config: Config):
+def forecast_params(dirs: list[Path], config: Config) -> ForecastParams:
     """The delivery forecast's parameters: forecast.toml from the rule folders, then [forecast]."""
-    return pack_params("forecast", dirs, config)[0]
+    return _forecast_pack(dirs, config)[0]
 
 
 def vocabulary(dirs: list[Path]):
@@ -212,7 +228,7 @@ def derived(options: Options, plan: Plan) -> Facts:
 
     config = options.config
     dirs = rule_dirs(options.rules_dirs, config)
-    params, _ = pack_params("capacity", dirs, config)
+    params, _ = capacity_params(dirs, config)
     quarter = options.quarter or config.quarter
     facts = derive(plan, params, vocabulary(dirs), quarter)
     note = _quarter_note(
@@ -226,13 +242,13 @@ def derived(options: Options, plan: Plan) -> Facts:
 def _quarter_note(plan: Plan, quarter: str | None, given_by: str):
     """A note when a quarter given on the command line or in the config replaces a
     different one the Settings sheet states: the reader sees which one the audit used."""
-    from .load.values import parse_quarter, quarter_bounds
+    from .load.dates import parse_quarter, quarter_bounds, required_quarter
     from .model import DataIssue, SourceRef
 
     s = plan.settings
     if not quarter or not (s.quarter or s.start or s.end or s.weeks):
         return None
-    year, q = parse_quarter(quarter)
+    year, q = required_quarter(quarter)
     start, end = quarter_bounds(year, q)
     said = []
     if s.quarter:
@@ -281,7 +297,8 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     teams = score.team_reports(facts, findings)
     max_load = (cap_rule.capacity_line if cap_rule else None) or 1.0
     buffer_rule = next((r for r in rules if r.id == "CAP002"), None)
-    buffer_line = 1.0 - buffer_rule.params.min_buffer if buffer_rule else None
+    min_buffer = getattr(buffer_rule.params, "min_buffer", None) if buffer_rule else None
+    buffer_line = 1.0 - min_buffer if min_buffer is not None else None
     for_rule = next((r for r in rules if r.id == "FOR001"), None)
     even = (
         getattr(for_rule.params, "min_probability", score.EVEN_CHANCE)
@@ -289,7 +306,9 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
         else score.EVEN_CHANCE
     )
     teams = score.team_status(facts, teams, max_load=max_load, buffer_line=buffer_line, even=even)
-    defers = score.defer_advice(facts, max_load, buffer_line)
+    defers = score.defer_advice(
+        facts, max_load, buffer_line, rule=cap_rule.id if cap_rule is not None else None
+    )
     deferred = score.with_deferrals(plan, defers)
     if deferred is not None and facts.forecast is not None:
         fparams = forecast_params(dirs, config)

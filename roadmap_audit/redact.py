@@ -28,8 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .load.values import normalize_name, parse_list
-from .model import Plan
+from .load.words import normalize_name, parse_list
+from .model import Item, Plan, Service, Team
 
 # Extra-column headers (normalized) whose values are people.
 PERSON_HEADERS = frozenset(
@@ -211,7 +211,8 @@ def people(plan: Plan) -> set[str]:
     }  # "Ann, Bob" names two people
     names |= {e for s in plan.services for e in s.experts}
     names |= {r for inc in plan.incidents for r in inc.responders}
-    for row in [*plan.items, *plan.teams, *plan.services]:
+    rows: list[Item | Team | Service] = [*plan.items, *plan.teams, *plan.services]
+    for row in rows:
         for header, value in row.extra.items():
             if _is_person_header(header):
                 names.update(_names_in(value))

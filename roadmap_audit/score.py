@@ -13,9 +13,11 @@ high, otherwise `go`; its reason names the teams whose load could not be checked
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 
 from .analyze.capacity import item_weeks, load_of, points_unconverted, share_text
 from .analyze.facts import Facts
+from .analyze.numbers import listed, pct
 from .analyze.priority import priority_rank
 from .model import (
     SEVERITIES,
@@ -38,7 +40,7 @@ SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
 
 
-def verdict(findings: list[Finding], teams: list[TeamReport] = ()) -> tuple[str, str]:
+def verdict(findings: list[Finding], teams: Sequence[TeamReport] = ()) -> tuple[str, str]:
     counts = Counter(f.severity for f in findings)
     if counts["critical"]:
         top = [f for f in findings if f.severity == "critical"][:3]
@@ -57,7 +59,7 @@ def verdict(findings: list[Finding], teams: list[TeamReport] = ()) -> tuple[str,
     return word, reason + unchecked_capacity(teams)
 
 
-def unchecked_capacity(teams: list[TeamReport]) -> str:
+def unchecked_capacity(teams: Sequence[TeamReport]) -> str:
     """What the verdict could not weigh: teams that own items but have no headcount to check them against.
 
     A plan read from a Jira export alone has no staffing model, and "go" must not read as "fits".
@@ -99,7 +101,7 @@ SCORE_RULE = (
 
 def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
     """A team's risk score and its parts: how many findings of each severity involve it."""
-    counts = Counter(f.severity for f in findings)
+    counts: Counter[str] = Counter(f.severity for f in findings)
     parts = {s: counts[s] for s in SEVERITIES if counts[s]}
     return sum(SEVERITY_WEIGHT[s] * n for s, n in parts.items()), parts
 
@@ -109,6 +111,11 @@ def score_basis(parts: dict[str, int]) -> str:
     terms = [f"{n} {s} × {SEVERITY_WEIGHT[s]}" for s, n in parts.items() if SEVERITY_WEIGHT.get(s)]
     total = sum(SEVERITY_WEIGHT.get(s, 0) * n for s, n in parts.items())
     return f"{' + '.join(terms) or 'no weighted findings'} = {total}"
+
+
+def _sizes(facts: Facts) -> Mapping[str, float]:
+    """Engineer-weeks per T-shirt size, keyed as item_weeks reads them."""
+    return {str(size): w for size, w in facts.params.size_weeks.items()}
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
@@ -147,17 +154,14 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
     # Teams that own items but are missing from the staffing model still get a row.
     for name, items in facts.items_by_team.items():
         if name not in facts.capacity:
+            sizes = _sizes(facts)
             mine = by_team.get(name, [])
             reports.append(
                 TeamReport(
                     team=name,
                     capacity_weeks=0.0,
                     planned_weeks=round(
-                        sum(
-                            item_weeks(i, None, facts.params.size_weeks) or 0.0
-                            for i in items
-                            if not i.done
-                        ),
+                        sum(item_weeks(i, None, sizes) or 0.0 for i in items if not i.done),
                         2,
                     ),
                     ops_admitted=0.0,
@@ -243,13 +247,15 @@ def _kept_reason(facts: Facts, key: str, needed: set[str], postmortem: set[str])
 
 
 def _keys(keys: list[str], limit: int = 4) -> str:
-    return ", ".join(keys[:limit]) + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+    return listed(keys, limit)
 
 
 def defer_advice(
-    facts: Facts, max_load: float, buffer_line: float | None = None
+    facts: Facts, max_load: float, buffer_line: float | None = None, rule: str | None = None
 ) -> list[Recommendation]:
     """For each team over capacity, the fewest items to defer to bring it under the buffer line.
+    `rule` is the rule whose file declares the capacity line (`capacity_line`): the advice cites it
+    and closes that rule's finding on the team; None when no such rule ran.
 
     Never proposed: work in progress (a change half made), committed work, reliability,
     postmortem and compliance work, and anything committed work depends on. An item that other
@@ -334,7 +340,7 @@ def defer_advice(
                 items=chosen,
                 load_before=round(cap.load, 3),
                 load_after=round(after, 3),
-                rule="CAP001",
+                rule=rule,
                 text=text,
                 target_load=round(target, 3),
                 reaches_target=reaches,
@@ -429,7 +435,7 @@ def delivery_after_deferral(
 
 
 def _chance(p: float | None) -> str:
-    return "—" if p is None else f"{p:.0%}"
+    return pct(p)
 
 
 EVEN_CHANCE = 0.5  # FOR001's min_probability by default: a committed item below it is at risk
@@ -461,7 +467,7 @@ def team_status(
             )
         ft = f_teams.get(t.team)
         delivery = None
-        if ft is not None:
+        if ft is not None and fc is not None and graph is not None:
             committed = []
             for i in fc.items:
                 if i.team != t.team or not i.committed:
@@ -666,6 +672,7 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
 def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     """Every item as the reports show it, and the dependency edges between them."""
     items = []
+    sizes = _sizes(facts)
     for item in facts.plan.items:
         owner = facts.team_of(item)
         items.append(
@@ -674,9 +681,7 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
                 title=item.title,
                 team=owner,
                 kind=facts.kind(item).value,
-                estimate_weeks=item_weeks(
-                    item, facts.teams.get(owner or ""), facts.params.size_weeks
-                ),
+                estimate_weeks=item_weeks(item, facts.teams.get(owner or ""), sizes),
                 due=item.due,
                 committed=item.committed,
                 done=item.done,

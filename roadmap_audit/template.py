@@ -23,170 +23,10 @@ from typing import Any
 
 from .errors import InputError
 from .load import schema
-from .load.values import normalize_name
+from .load.words import normalize_name
 from .model import ItemKind, Plan
 
 VALIDATED_ROWS = 1000  # validation and formats reach this far down each sheet
-
-# What each column means, in the planner's words. Keys are (sheet, column) from schema.py;
-# a test checks that every schema column has a note and every note a column.
-NOTES: dict[tuple[str, str], str] = {
-    (
-        "Items",
-        "key",
-    ): "Unique id of the item (a Jira key works). Left empty, one is generated from the row.",
-    ("Items", "title"): "What the work is, in a few words.",
-    ("Items", "team"): "The team that owns the item, spelled as in the Teams sheet.",
-    (
-        "Items",
-        "kind",
-    ): "feature, migration, launch, reliability, compliance, ktlo, tech-debt, action-item or other. "
-    "Free text is mapped; left empty, the kind is inferred from the title, labels and description.",
-    (
-        "Items",
-        "estimate",
-    ): "Effort in engineer-weeks (one engineer, one week), or with a unit: 3 days, 2w 3d, "
-    "5 pts, or a T-shirt size (S, M, L, XL). Fill one estimate column only.",
-    ("Items", "estimate_days"): "Instead of estimate: effort in engineer-days (5 days = 1 week).",
-    (
-        "Items",
-        "estimate_hours",
-    ): "Instead of estimate: effort in engineer-hours (40 hours = 1 week).",
-    (
-        "Items",
-        "story_points",
-    ): "Instead of estimate: story points, converted with the team's points_per_week.",
-    (
-        "Items",
-        "original_estimate",
-    ): "Instead of estimate: seconds, as Jira exports Original Estimate.",
-    ("Items", "start"): "When work starts.",
-    ("Items", "due"): "When the work must be done.",
-    (
-        "Items",
-        "depends_on",
-    ): "Keys of the items this one needs first, separated by commas, semicolons or new lines.",
-    (
-        "Items",
-        "services",
-    ): "Services the work changes, spelled as in the Services sheet; separated by commas.",
-    (
-        "Items",
-        "rollback_plan",
-    ): "How to go back if it goes wrong (needed for migrations). Empty, n/a, none, tbd or - "
-    "mean there is none.",
-    (
-        "Items",
-        "rehearsal",
-    ): "Evidence of a production-scale rehearsal or safety net: shadow reads, dual writes, "
-    "load test, feature flag, canary, staged rollout.",
-    ("Items", "labels"): "Labels, separated by commas.",
-    (
-        "Items",
-        "owner",
-    ): "The person responsible (DRI). --redact-people replaces names in every report.",
-    ("Items", "priority"): "P1/P2, 1/2 or High/Medium/Low. Lowest priority is deferred first.",
-    (
-        "Items",
-        "status",
-    ): "e.g. To do, In progress, Done. Done, closed, resolved, cancelled, dropped or deferred "
-    "items are not counted.",
-    (
-        "Items",
-        "committed",
-    ): "yes when a date was promised outside the team; committed items are never proposed "
-    "for deferral.",
-    ("Items", "description"): "Longer description; also used to infer the kind.",
-    ("Items", "first_planned"): "The quarter the item first appeared in a plan, e.g. 2025-Q4.",
-    ("Items", "parent"): "Key of the epic or parent item, when items roll up into epics.",
-    (
-        "Items",
-        "duration",
-    ): "Calendar time from start, when there is no due date: the due date is start + "
-    "duration (3 weeks, 10 days; Duration (weeks) takes a bare number as weeks).",
-    ("Teams", "team"): "Team name, as the Items sheet spells it.",
-    ("Teams", "parent"): "The org unit above the team (builds the org tree).",
-    ("Teams", "headcount"): "Engineers on the team, including new hires.",
-    ("Teams", "new_hires"): "Engineers still ramping up (counted at 25/50/75 % in months 1-3).",
-    ("Teams", "oncall_rotation"): "Engineers in the on-call rotation.",
-    ("Teams", "oncall_sites"): "Sites (time zones) the rotation spans: 1 or 2.",
-    (
-        "Teams",
-        "ops_allocation",
-    ): "Share of capacity the staffing model admits for operations / KTLO.",
-    ("Teams", "pages_per_week"): "Pages the team receives in an average week.",
-    (
-        "Teams",
-        "toil_hours_per_week",
-    ): "Hours of manual, repetitive operational work in an average week.",
-    ("Teams", "incidents_last_quarter"): "Incidents the team handled last quarter.",
-    (
-        "Teams",
-        "points_per_week",
-    ): "Story points one engineer finishes in a week (converts story_points).",
-    ("Teams", "availability"): "Share of time not lost to leave and holidays (default 85 %).",
-    ("Services", "service"): "Service name, as the Items sheet spells it.",
-    ("Services", "owner_team"): "The team that owns and operates the service.",
-    ("Services", "tier"): "Criticality: 1 is most critical (or critical / high / medium / low).",
-    ("Services", "slo"): "Availability target, e.g. 99.9%.",
-    ("Services", "slo_measured"): "yes when the SLI behind the SLO is instrumented and measured.",
-    (
-        "Services",
-        "error_budget_remaining",
-    ): "Share of the error budget left; negative when overspent.",
-    (
-        "Services",
-        "error_budget_policy",
-    ): "yes (or a link) when a written policy says what happens when the budget runs out.",
-    ("Services", "experts"): "People who can fix it at 3 a.m., separated by commas.",
-    ("Services", "runbook"): "Link or name of the runbook.",
-    ("Services", "depends_on"): "Services this one calls, separated by commas.",
-    (
-        "Services",
-        "dependency_protection",
-    ): "yes when its downstream calls have timeouts, circuit breakers and fallbacks.",
-    ("Org", "unit"): "An org unit (group, department).",
-    ("Org", "parent"): "The unit above it; empty at the top.",
-    ("Actions", "key"): "Id of the postmortem action.",
-    ("Actions", "title"): "What the action is.",
-    ("Actions", "team"): "Team that owns the action.",
-    ("Actions", "service"): "Service it protects.",
-    ("Actions", "postmortem"): "The incident or postmortem that raised it.",
-    ("Actions", "raised"): "When it was raised.",
-    ("Actions", "due"): "When it was due.",
-    ("Actions", "status"): "e.g. Open, In progress, Done.",
-    ("Actions", "times_deferred"): "How many planning cycles it has been deferred.",
-    (
-        "Actions",
-        "scheduled_as",
-    ): "Key of the plan item that does it this quarter; empty when it is not scheduled.",
-    ("Incidents", "id"): "Incident id.",
-    ("Incidents", "service"): "Service that failed.",
-    ("Incidents", "team"): "Team that handled it.",
-    ("Incidents", "severity"): "e.g. SEV1, SEV2.",
-    ("Incidents", "started"): "When it started.",
-    ("Incidents", "duration_minutes"): "How long it lasted, in minutes.",
-    ("Incidents", "responders"): "People who responded, separated by commas.",
-    ("Settings", "key"): "quarter, start, end or weeks: one setting per row.",
-    (
-        "Settings",
-        "value",
-    ): "quarter as 2026-Q3; start and end as dates (default: the quarter's bounds); weeks as a "
-    "number (default: from the dates). Command-line options win.",
-}
-
-FORMS = {
-    "text": "Text.",
-    "number": "A number, e.g. 6 or 6.5.",
-    "int": "A whole number.",
-    "percent": "A share: 20%, 0.2 or 20 all mean 20 %.",
-    "date": "A date: a spreadsheet date, 2026-07-01, 01/07/2026 (day first) or 12/Mar/26.",
-    "bool": "yes or no (also y/n, true/false, x, 1/0).",
-    "commitment": "yes or no (also committed / stretch, or the date that was promised).",
-    "link": "yes, no, or a link to the document.",
-    "list": "Several values separated by commas, semicolons or new lines.",
-    "tier": "1 to 4, Tier 1, or critical / high / medium / low.",
-}
 
 # Share columns that may go below zero or need more decimals than a whole percent.
 _SHARE_RANGE = {("Services", "error_budget_remaining"): (-10, 1)}
@@ -328,10 +168,10 @@ def _recorded(row: Any) -> dict[str, Any]:
 
 
 def _note(sheet: schema.SheetSpec, column: schema.Column) -> str:
-    parts = [NOTES.get((sheet.name, column.name), "")]
+    parts = [column.note]
     if column.name in sheet.required:
         parts.append("Required.")
-    parts.append(FORMS.get(column.kind, ""))
+    parts.append(schema.KIND_FORMS.get(column.kind, ""))
     if column.aliases:
         parts.append("Also read under: " + ", ".join(column.aliases[:8]) + ".")
     return "\n".join(p for p in parts if p)
@@ -346,7 +186,7 @@ def _validation(sheet: schema.SheetSpec, column: schema.Column):
             showErrorMessage=True,
             errorStyle="warning",
             errorTitle=column.name,
-            error=FORMS.get(column.kind, ""),
+            error=schema.KIND_FORMS.get(column.kind, ""),
             showInputMessage=False,
             **kw,
         )
@@ -390,7 +230,8 @@ def build_template(
             "Settings": {"rows": [(key, None) for key, _ in example_rows["Settings"]["rows"]]}
         }
     wb = Workbook()
-    wb.remove(wb.active)
+    for blank in wb.worksheets:  # the sheet a new workbook starts with
+        wb.remove(blank)
     wb.properties.creator = "roadmap-audit"
     wb.properties.title = "Engineering plan"
     wb.properties.created = FIXED_TIME

@@ -274,9 +274,7 @@ def _ref(kind: str, ident: str, summary: str) -> dict:
 
 def _incidents() -> dict:
     rng = random.Random(2026)
-    start = dt.datetime.combine(
-        QUARTER_START - dt.timedelta(weeks=WEEKS), dt.time(), dt.timezone.utc
-    )
+    start = dt.datetime.combine(QUARTER_START - dt.timedelta(weeks=WEEKS), dt.time(), dt.UTC)
     rows = []
     number = 4100
     for team, per_week in PAGES_PER_WEEK.items():

@@ -82,7 +82,7 @@ def classified() -> list[tuple[Row, str, str]]:
     )
     return [
         (row, facts.kinds[item.key].value, facts.kind_reasons[item.key])
-        for row, item in zip(corpus, items)
+        for row, item in zip(corpus, items, strict=True)
     ]
 
 

@@ -136,7 +136,7 @@ def test_report_in_a_browser(browser, tmp_path: Path, name: str, args: list[str]
         severity = Select(browser.find_element(By.ID, "f-sev"))
         choice = min(severity.options[1:], key=lambda o: int(o.text.split("(")[1].rstrip(")")))
         expected = int(choice.text.split("(")[1].rstrip(")"))
-        severity.select_by_value(choice.get_attribute("value"))
+        severity.select_by_value(choice.get_attribute("value") or "")
         visible = [c for c in cards if c.is_displayed()]
         assert len(visible) == expected and count.text == f"{expected} of {len(cards)} shown"
         assert all(
@@ -265,6 +265,8 @@ def pdf_pages(pdf: bytes) -> int:
 
 def _print_pdf(html: Path, pdf: Path) -> int:
     import subprocess
+
+    assert CHROMIUM is not None  # the tests that print are skipped without it
 
     subprocess.run(
         [CHROMIUM, *FLAGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],

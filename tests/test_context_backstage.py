@@ -392,3 +392,22 @@ def test_context_table_in_the_config_reads_the_catalog_and_refuses_bad_keys(tmp_
         Config().merged({"context": {"window_weeks": 0}}, "roadmap-audit.toml")
     with pytest.raises(InputError, match="unknown key 'context.file'"):
         Config().merged({"context": {"file": ["x"]}}, "roadmap-audit.toml")
+
+
+@pytest.mark.parametrize("tag", ["tier-7", "tier_0"])
+def test_a_tier_tag_outside_1_to_4_is_a_note_not_a_crash(tmp_path, tag):
+    path = _write(
+        tmp_path,
+        "catalog-info.yaml",
+        f"""\
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata: {{name: ledger, tags: [{tag}, other]}}
+        spec: {{type: service, owner: team-a, lifecycle: production}}
+        """,
+    )
+    part = _part(path)
+    assert _values(part, "ledger", "tier") is None
+    assert [i.problem for i in part.issues if "tier" in i.problem] == [
+        f"Component ledger: tag {tag}: 'tier {tag[-1]}' is not a tier (use 1-4); no tier was taken"
+    ]  # and no "tier not stated" besides: it was stated, and could not be read

@@ -289,3 +289,21 @@ def test_work_added_to_one_team_leaves_the_forecast_of_the_others_alone(tmp_path
         t.team for t in after.forecast.teams if t.model_dump() != old_teams[t.team].model_dump()
     }
     assert changed == {"seller-tools"}
+
+
+def test_a_title_with_escape_sequences_never_reaches_the_terminal(tmp_path):
+    """The comparison's text and Markdown strip what a cell could do to a terminal (retitle it,
+    move the cursor), as the audit's text report does."""
+    teams = ["alpha,4,0,10%"]
+    before = _plan(tmp_path / "before", ["A-1,Search box,alpha,feature,3,2026-09-01,To Do,"], teams)
+    after = _plan(
+        tmp_path / "after",
+        ["A-1,Search \x1b]0;pwned\x07box \x1b[2Jnow,alpha,feature,4,2026-09-01,To Do,"],
+        teams,
+    )
+    d = diff_of(before, after)
+    assert [c.key for c in d.items_changed] == ["A-1"]
+    for fmt in ("text", "md"):
+        body = render_diff(fmt, d)
+        assert "\x1b" not in body and "\x07" not in body, fmt
+    assert "Search box now" in render_diff("text", d)  # whole sequences go, not just their escape

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from roadmap_audit.load.cells import ParseError
 from roadmap_audit.load.effort import Effort, parse_effort
-from roadmap_audit.load.values import ParseError
 
 
 @pytest.mark.parametrize(

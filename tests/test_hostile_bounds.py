@@ -325,6 +325,12 @@ ISSUE = (
     '"status": {"name": "To Do"}, "timeoriginalestimate": %s}}'
 )
 
+
+def _issues(*issues: str) -> str:
+    """A search response holding these issue objects (as JSON text)."""
+    return '{"issues": [' + ", ".join(issues) + "]}"
+
+
 # name -> (builder(tmp) -> path, exit code, phrase in the error line or in a note)
 HOSTILE = {
     "zip bomb behind a non-standard workbook path": (
@@ -380,22 +386,26 @@ HOSTILE = {
     "jira json NaN and Infinity": (
         lambda t: jira_page(
             t / "s.json",
-            '{"issues": [%s, %s]}'
-            % (ISSUE % "NaN", ISSUE.replace("TW-1", "TW-2").replace("1001", "1002") % "Infinity"),
+            _issues(
+                ISSUE % "NaN", ISSUE.replace("TW-1", "TW-2").replace("1001", "1002") % "Infinity"
+            ),
         ),
         0,
         "NaN or Infinity",
     ),
     "jira json 5,001-digit number": (
-        lambda t: jira_page(t / "s.json", '{"issues": [%s]}' % (ISSUE % ("9" * 5001))),
+        lambda t: jira_page(t / "s.json", _issues(ISSUE % ("9" * 5001))),
         0,
         "too long or too large",
     ),
     "jira json duplicate issues key": (
         lambda t: jira_page(
             t / "s.json",
-            '{"issues": [%s], "issues": [%s]}'
-            % (ISSUE % 3600, ISSUE.replace("TW-1", "TW-2").replace("1001", "1002") % 3600),
+            '{"issues": ['
+            + ISSUE % 3600
+            + '], "issues": ['
+            + ISSUE.replace("TW-1", "TW-2").replace("1001", "1002") % 3600
+            + "]}",
         ),
         0,
         "'issues' appears 2 times",
@@ -406,9 +416,7 @@ HOSTILE = {
         "none is an issue object",
     ),
     "jira json zeros beside an issue": (
-        lambda t: jira_page(
-            t / "s.json", '{"issues": [%s, %s]}' % (ISSUE % 3600, ",".join(["0"] * 100_000))
-        ),
+        lambda t: jira_page(t / "s.json", _issues(ISSUE % 3600, ",".join(["0"] * 100_000))),
         0,
         "100,000 entries of 'issues' (2, 3, 4",
     ),

@@ -294,11 +294,12 @@ def test_a_t_shirt_size_field_is_an_estimate_when_there_is_no_time_or_points(tmp
     ]
 
 
-def test_hours_per_week_comes_from_the_config(tmp_path):
+def test_jira_seconds_are_weeks_of_the_working_week_given(tmp_path):
     path = write(
         tmp_path, [EN + ["Original estimate"], ["A", "AB-1", "1", "Story", "To Do", "144000"]]
     )
-    plan = load_plan(path, jira=JiraConfig(hours_per_week=32))
+    assert load_plan(path).items[0].estimate_weeks == pytest.approx(144000 / 3600 / 40)
+    plan = load_plan(path, hours_per_week=32)
     assert plan.items[0].estimate_weeks == pytest.approx(144000 / 3600 / 32)
 
 
@@ -537,11 +538,9 @@ def test_the_jira_section_of_the_config_file(tmp_path):
     from roadmap_audit.errors import InputError
 
     good = tmp_path / "good.toml"
-    good.write_text(
-        '[jira]\nteam_field = "Custom field (Pod)"\nhours_per_week = 32\n', encoding="utf-8"
-    )
+    good.write_text('[jira]\nteam_field = "Custom field (Pod)"\n', encoding="utf-8")
     config = load_config(good, cwd=tmp_path)
-    assert (config.jira.team_field, config.jira.hours_per_week) == ("Custom field (Pod)", 32)
+    assert config.jira.team_field == "Custom field (Pod)"
     assert config.jira.team_fallback == ["project"]
     bad = tmp_path / "bad.toml"
     bad.write_text('[jira]\nteam_feild = "Pod"\n', encoding="utf-8")

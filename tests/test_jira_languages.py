@@ -28,6 +28,7 @@ DATES = {
     "de": "30/Sep/26 12:00 AM",
     "ja": "2026/09/30 0:00",
     "ru": "30/сен/26 12:00 AM",
+    "tr": "30/Eyl/26 12:00 AM",
 }
 DUE = dt.date(2026, 9, 30)
 # Every table that names something; the "not found" ones hold only their source.
@@ -148,7 +149,7 @@ def test_the_languages_asked_for_are_read_by_name_or_said_to_be_missing():
         ):  # names found, but not the key's: it is read by its values and said so
             assert "issue key" in table["missing"], lang
     # the complete tables: every field of the per-language test is named
-    for lang in ("en", "es", "fr", "pt"):
+    for lang in ("en", "es", "fr", "pt", "pl"):
         assert {
             "key",
             "title",
@@ -414,7 +415,7 @@ def test_a_russian_export_reads_its_names_and_its_blocks_link(tmp_path):
     ],
 )
 def test_russian_month_abbreviations_read_as_dates(text, day):
-    from roadmap_audit.load.values import parse_date
+    from roadmap_audit.load.dates import parse_date
 
     assert parse_date(text) == day
 
@@ -441,6 +442,237 @@ def test_a_chinese_export_is_read_with_its_id_found_by_its_values(tmp_path):
     )
     unplaced = next(i.problem for i in plan.issues if "not placed" in i.problem)
     assert "'问题ID'" in unplaced and "zh-CN" in unplaced  # said, with what the table does not know
+
+
+def test_a_korean_export_reads_its_names_and_finds_the_rest_by_shape(tmp_path):
+    # The columns the public Korean export shows ("레이블" three times, as Jira repeats Labels), plus the
+    # summary and id that every export has but whose Korean names were not found: those two get headers
+    # no table knows and must be found by their values, and said to be.
+    path = write(
+        tmp_path,
+        [
+            [
+                "?3",
+                "이슈 키",
+                "?2",
+                "상태",
+                "우선순위",
+                "담당자",
+                "보고자",
+                "생성일",
+                "레이블",
+                "레이블",
+                "레이블",
+            ],
+            [
+                "원장 이전",
+                "LED-1",
+                "10001",
+                "진행 중",
+                "High",
+                "김민준",
+                "이서연",
+                "01/Sep/26 9:00 AM",
+                "db",
+                "q3",
+                "",
+            ],
+            [
+                "읽기 전환",
+                "LED-2",
+                "10002",
+                "할 일",
+                "Medium",
+                "",
+                "이서연",
+                "02/Sep/26 9:00 AM",
+                "api",
+                "",
+                "",
+            ],
+        ],
+    )
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    got = by_key(plan)
+    assert set(got) == {"LED-1", "LED-2"}
+    assert (got["LED-1"].title, got["LED-1"].status, got["LED-1"].priority, got["LED-1"].owner) == (
+        "원장 이전",
+        "진행 중",
+        "High",
+        "김민준",
+    )
+    assert (got["LED-1"].labels, got["LED-2"].labels, got["LED-2"].owner) == (
+        ["db", "q3"],
+        ["api"],
+        None,
+    )
+    shape = next(i.problem for i in plan.issues if "by the shape" in i.problem)
+    assert "'?3' as title" in shape and "'이슈 키'" not in shape  # the key was read by its name
+    assert not any(
+        "보고자" in i.problem or "생성일" in i.problem for i in plan.issues
+    )  # known, unused
+
+
+def test_a_turkish_export_reads_by_name_with_its_dates_and_its_done_category(tmp_path):
+    # The header row of the public Turkish all-fields export (a subset, in its order), values as it writes
+    # them: "Eyl" is September, "Tamamlandı" the done status category.
+    header = [
+        "Özet",
+        "Konu anahtarı",
+        "Konu kimliği",
+        "Konu Türü",
+        "Durum",
+        "Proje anahtarı",
+        "Öncelik",
+    ]
+    header += ["Atanan Kişi", "Raporlayan", "Oluşturulan", "Bitiş tarihi", "Orijinal tahmin"]
+    header += ["Özel alan (Team)", "Durum Kategorisi"]
+    rows = [
+        ["Kayıt akışını test et", "KAN-16", "10015", "Görev", "Tamam", "KAN", "Medium", "Gül"],
+        ["Giriş için UAT", "KAN-15", "10014", "Görev", "Acceptance", "KAN", "High", ""],
+    ]
+    rows[0] += ["Gül", "26/Eyl/26 4:35 PM", "30/Eyl/26 12:00 AM", "144000", "qa", "Tamamlandı"]
+    rows[1] += ["Gül", "26/Eyl/26 4:35 PM", "", "", "qa", "Yapılacaklar"]
+    path = write(tmp_path, [header, *rows])
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    got = by_key(plan)
+    assert (got["KAN-16"].title, got["KAN-16"].kind_raw, got["KAN-16"].status) == (
+        "Kayıt akışını test et",
+        "Görev",
+        "Tamam",
+    )
+    assert (got["KAN-16"].owner, got["KAN-16"].priority, got["KAN-16"].due) == (
+        "Gül",
+        "Medium",
+        dt.date(2026, 9, 30),
+    )
+    assert got["KAN-16"].estimate_weeks is not None and got["KAN-15"].estimate_weeks is None
+    assert (got["KAN-16"].done, got["KAN-15"].done) == (True, False)  # by Jira's own category
+    assert {i.team for i in plan.items} == {"qa"}  # "Özel alan (Team)" is the team field
+    assert not any("not placed" in i.problem or "by the shape" in i.problem for i in plan.issues)
+
+
+def test_a_brazilian_export_marks_done_work_done_by_its_status_category(tmp_path):
+    # As the public pt-BR export writes it: status "Concluído", category "Itens concluídos". The category
+    # decides when an export has one; before it was known as done, every finished issue read as open.
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                [
+                    "Resumo",
+                    "Chave da item",
+                    "ID da item",
+                    "Tipo de item",
+                    "Status",
+                    "Chave do projeto",
+                ]
+                + ["Responsável", "Atualizado(a)", "Data limite", "Categoria do status"],
+                ["Tela de login", "FA-1", "10003", "Tarefa", "Concluído", "FA", "Douglas"]
+                + ["17/mai/26 8:40 PM", "27/abr/26 12:00 AM", "Itens concluídos"],
+                [
+                    "Gestão de fases",
+                    "FA-29",
+                    "10031",
+                    "Tarefa",
+                    "Tarefas pendentes",
+                    "FA",
+                    "Jonathas",
+                ]
+                + ["28/abr/26 3:30 PM", "22/mai/26 12:00 AM", "Itens Pendentes"],
+            ],
+        )
+    )
+    got = by_key(plan)
+    assert (got["FA-1"].done, got["FA-29"].done) == (True, False)
+    assert (got["FA-1"].due, got["FA-29"].due) == (dt.date(2026, 4, 27), dt.date(2026, 5, 22))
+    assert not any("not placed" in i.problem for i in plan.issues)  # "Atualizado(a)" is known
+
+
+def test_a_polish_export_reads_its_inward_blocks_link_and_its_estimates(tmp_path):
+    # The public Polish exports write both link directions: "Wewnętrzne łącze zgłoszenia (Blocks)" (inward)
+    # and "Zewnętrzne łącze do zgłoszenia (Blocks)" (outward).
+    header = ["Podsumowanie", "Klucz zgłoszenia", "Id. zgłoszenia", "Typ zgłoszenia", "Status"]
+    header += ["Klucz projektu", "Osoba przypisana", "Termin", "Pierwotne oszacowanie"]
+    header += ["Wewnętrzne łącze zgłoszenia (Blocks)", "Kategoria statusu"]
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                header,
+                ["Rejestracja", "KAP-1", "10001", "Zadanie", "Do zrobienia", "KAP", "Ola"]
+                + ["30/wrz/26 12:00 AM", "28800", "", "Do zrobienia"],
+                ["Logowanie", "KAP-2", "10002", "Zadanie", "Do zrobienia", "KAP", ""]
+                + ["", "", "KAP-1", "Do zrobienia"],
+            ],
+        )
+    )
+    got = by_key(plan)
+    assert got["KAP-2"].depends_on == ["KAP-1"] and got["KAP-1"].depends_on == []
+    assert (got["KAP-1"].due, got["KAP-1"].estimate_weeks is not None) == (DUE, True)
+    assert not any("not placed" in i.problem for i in plan.issues)
+
+
+def test_a_german_all_fields_export_is_recognised_by_its_names(tmp_path):
+    # The German all-fields header row (a subset): "Vorgangs-ID" is the issue id, so the file is a Jira export
+    # by name alone, and the estimates and status category are read.
+    header = ["Zusammenfassung", "Vorgangsschlüssel", "Vorgangs-ID", "Vorgangstyp", "Status"]
+    header += ["Zugewiesene Person", "Erledigt", "Fälligkeitsdatum", "Ursprüngliche Schätzung"]
+    header += ["Restschätzung", "Statuskategorie", "Übergeordnet", "Parent summary"]
+    path = write(
+        tmp_path,
+        [
+            header,
+            ["Login", "INNT-22", "13732", "Story", "Zu erledigen", "Anna", "", "30/Sep/26 12:00 AM"]
+            + ["144000", "72000", "To Do", "13712", "User Interface"],
+        ],
+    )
+    assert looks_like_jira_csv(path)
+    plan = load_plan(path)
+    item = plan.items[0]
+    assert (item.key, item.title, item.owner, item.due) == ("INNT-22", "Login", "Anna", DUE)
+    assert item.estimate_weeks is not None and not item.done
+    unplaced = [i.problem for i in plan.issues if "not placed" in i.problem]
+    assert all("Vorgangs-ID" not in p and "Statuskategorie" not in p for p in unplaced)
+
+
+def test_a_french_export_reads_the_parent_key_and_its_done_category(tmp_path):
+    # As the public French Cloud exports write it: "Clé parent" beside "Parent" (the id), "Terminé" done.
+    header = ["Résumé", "Clé de ticket", "ID de ticket", "Type de ticket", "État", "Clé de projet"]
+    header += [
+        "Mise à jour",
+        "Résolu",
+        "Estimation restante",
+        "Catégorie d'état",
+        "Parent",
+        "Clé parent",
+    ]
+    plan = load_plan(
+        write(
+            tmp_path,
+            [
+                header,
+                [
+                    "Adapter",
+                    "EE-113",
+                    "10751",
+                    "Sous-tâche",
+                    "Terminé(e)",
+                    "EE",
+                    "05/août/25 2:47 PM",
+                ]
+                + ["05/août/25 2:47 PM", "", "Terminé", "10748", "EE-110"],
+                ["Refactorer", "EE-110", "10748", "Tâche", "À faire", "EE", "15/juil./25 5:50 PM"]
+                + ["", "7200", "A faire", "", ""],
+            ],
+        )
+    )
+    got = by_key(plan)
+    assert (got["EE-113"].parent, got["EE-110"].parent) == ("EE-110", None)
+    assert (got["EE-113"].done, got["EE-110"].done) == (True, False)
+    assert not any("not placed" in i.problem for i in plan.issues)
 
 
 def test_a_dutch_export_has_its_key_found_by_values_and_its_names_read(tmp_path):

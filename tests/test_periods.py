@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from roadmap_audit.load.cells import ParseError
 from roadmap_audit.load.periods import parse_period
-from roadmap_audit.load.values import ParseError
 
 D = dt.date
 

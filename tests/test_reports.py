@@ -136,7 +136,7 @@ def _xlsx_plan(path: Path) -> Path:
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Items"
     ws.append(["key", "title", "team", "kind", "estimate", "rollback_plan", "owner"])
     ws.append(["M-1", "Move the ledger to v2", "alpha", "migration", 3, None, "Ada Lovelace"])
@@ -451,7 +451,7 @@ def test_xlsx_numbers_are_numbers_and_every_table_has_a_filter_and_a_frozen_head
 
 
 def test_the_verdict_names_the_first_teams_over_the_line_and_counts_the_rest(tmp_path):
-    from roadmap_audit.report.html import DEFERS_SHOWN
+    from roadmap_audit.report.view_model import DEFERS_SHOWN
 
     plan = tmp_path / "plan"
     plan.mkdir()
@@ -473,7 +473,7 @@ def test_the_verdict_names_the_first_teams_over_the_line_and_counts_the_rest(tmp
 
 
 def test_a_defer_card_names_the_first_items_and_counts_the_rest(tmp_path):
-    from roadmap_audit.report.html import DEFER_ITEMS_SHOWN
+    from roadmap_audit.report.view_model import DEFER_ITEMS_SHOWN
 
     plan = tmp_path / "plan"
     plan.mkdir()
@@ -538,7 +538,7 @@ def test_a_team_page_lists_every_finding_of_its_team_even_past_the_findings_list
 ):
     """At org scale the findings list stops at FINDINGS_SHOWN and a team page unfolds its first
     TEAM_FINDINGS_SHOWN: the rest are folded on the team page, never "go look in the filter"."""
-    from roadmap_audit.report import html as html_report
+    from roadmap_audit.report import view_model as html_report
 
     monkeypatch.setattr(html_report, "FINDINGS_SHOWN", 10)
     monkeypatch.setattr(html_report, "TEAM_FINDINGS_SHOWN", 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from itertools import pairwise
 
 import networkx as nx
 import pytest
@@ -160,7 +161,7 @@ def test_latest_due_below_matches_brute_force(seed):
         if key in best:
             path = path_to(best, key)
             assert path[0] == key and due[path[-1]] == best[key][0]
-            assert all(og.graph.has_edge(a, b) for a, b in zip(path, path[1:]))
+            assert all(og.graph.has_edge(a, b) for a, b in pairwise(path))
 
 
 def test_team_handoffs_are_the_longest_path_in_hand_offs():
@@ -175,7 +176,7 @@ def test_team_handoffs_are_the_longest_path_in_hand_offs():
         longest = 0
         for target in nx.descendants(og.graph, key):
             for path in nx.all_simple_paths(og.graph, key, target):
-                longest = max(longest, sum(weight[e] for e in zip(path, path[1:])))
+                longest = max(longest, sum(weight[e] for e in pairwise(path)))
         assert hops[key] == longest, key
 
 

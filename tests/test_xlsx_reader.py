@@ -55,7 +55,7 @@ def test_streaming_reader_gives_the_same_cells_as_openpyxl(tmp_path, make):
     fast = _read_streaming(xlsx_reader.read_sheets(path), str(path))
     slow = _read_openpyxl(path, str(path))
     assert [s.title for s in fast] == [s.title for s in slow]
-    for a, b in zip(fast, slow):
+    for a, b in zip(fast, slow, strict=True):
         assert (a.header_row, a.headers) == (b.header_row, b.headers[: len(a.headers)] or b.headers)
         assert _trim(a.rows) == _trim(b.rows), a.title
 

@@ -24,14 +24,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..load.effort import HOURS_PER_WEEK
 from ..model import DataIssue, Deduction, Item, Team
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Size = Literal["XS", "S", "M", "L", "XL", "XXL"]  # the spellings of load/effort.py, canonical
+_SIZES: frozenset[str] = frozenset(get_args(Size))
+_DEFAULT_SIZE_WEEKS: dict[Size, float] = {
+    "XS": 0.5,
+    "S": 1.0,
+    "M": 3.0,
+    "L": 6.0,
+    "XL": 13.0,
+    "XXL": 26.0,
+}
+
+
+def is_size(text: str) -> TypeGuard[Size]:
+    """Whether the text is one of the canonical T-shirt sizes (XS ... XXL)."""
+    return text in _SIZES
 
 
 class CapacityParams(BaseModel):
@@ -46,12 +61,14 @@ class CapacityParams(BaseModel):
     focus_factor: float = Field(0.7, gt=0, le=1)
     new_hire_ramp: tuple[Share, ...] = (0.25, 0.5, 0.75)
     oncall_primary_per_week: float = Field(1.0, ge=0)
-    hours_per_week: float = Field(40.0, gt=0, le=168)
+    # one engineer-week in hours, for every conversion: pages, toil, incidents, and (read by the
+    # loader before the plan is) hours in estimates and Jira's seconds
+    hours_per_week: float = Field(HOURS_PER_WEEK, gt=0, le=168)
     hours_per_page: float = Field(1.0, ge=0)
     hours_per_incident: float = Field(6.0, ge=0)
     default_ops_allocation: Share = 0.0
     size_weeks: dict[Size, Annotated[float, Field(ge=0, le=520)]] = Field(
-        default_factory=lambda: {"XS": 0.5, "S": 1.0, "M": 3.0, "L": 6.0, "XL": 13.0, "XXL": 26.0}
+        default_factory=lambda: dict(_DEFAULT_SIZE_WEEKS)
     )
 
     @property
@@ -133,14 +150,14 @@ def estimated(item: Item) -> bool:
     )
 
 
-def item_weeks(item: Item, team: Team | None, sizes: Mapping[str, float]) -> float | None:
+def item_weeks(item: Item, team: Team | None, sizes: Mapping[Size, float]) -> float | None:
     """Engineer-weeks of an item; story points go through the team's points_per_week, T-shirt sizes
     through the capacity model's size_weeks."""
     if item.estimate_weeks is not None:
         return item.estimate_weeks
     if item.estimate_points is not None and team is not None and team.points_per_week:
         return item.estimate_points / team.points_per_week
-    if item.estimate_size is not None:
+    if item.estimate_size is not None and is_size(item.estimate_size):
         return sizes.get(item.estimate_size)
     return None
 

@@ -91,7 +91,7 @@ def open_graph(facts: Facts) -> OpenGraph:
     """Built once per run: use `facts.open_graph`."""
     import networkx as nx
 
-    graph: nx.DiGraph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(key for key, item in facts.items.items() if not item.done)
     graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in graph and b in graph)
     condensed = nx.condensation(graph)

@@ -16,8 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..load.dates import quarter_bounds, required_quarter
 from ..load.effort import SIZES
-from ..load.values import normalize_name, parse_quarter, quarter_bounds
+from ..load.words import normalize_name
 from ..model import DataIssue, Item, ItemKind, Plan, Service, Team
 from .capacity import CapacityParams, TeamCapacity, points_notes, team_capacity
 from .planning import first_planned_notes
@@ -77,13 +78,18 @@ class Vocabulary:
     _defects: dict[str, bool] = field(
         default_factory=dict, compare=False, repr=False
     )  # kind_raw -> is a defect
+    # made from the lists above once, in __post_init__
+    _any_kind: PhraseSet = field(init=False, compare=False, repr=False)
+    _telling: PhraseSet = field(init=False, compare=False, repr=False)
+    _feature: PhraseSet = field(init=False, compare=False, repr=False)
+    _any_marker: PhraseSet = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.any_kind is None:
-            everything = PhraseSet(
-                phrase for _, phrases in self.kinds for phrase in phrases.phrases
-            )
-            object.__setattr__(self, "any_kind", everything)
+        any_kind = self.any_kind
+        if any_kind is None:
+            any_kind = PhraseSet(phrase for _, phrases in self.kinds for phrase in phrases.phrases)
+            object.__setattr__(self, "any_kind", any_kind)
+        object.__setattr__(self, "_any_kind", any_kind)
         # Most titles hold no word of a kind beyond feature's and no marker: one search settles them.
         telling = PhraseSet(
             [
@@ -162,7 +168,9 @@ class Vocabulary:
 
     def is_subtask(self, item: Item) -> bool:
         raw = item.kind_raw
-        return bool(raw) and (
+        if not raw:
+            return False
+        return (
             raw.strip().casefold() in self.subtask_exact or self.subtask_types.find(raw) is not None
         )
 
@@ -216,8 +224,8 @@ class Vocabulary:
                 return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}"
             kind = self._label_kind(label)
             if kind is not None:
-                if kind in _CHANGE_KINDS and (marker := self._marker(fold(item.title))):
-                    name, word = marker
+                if kind in _CHANGE_KINDS and (in_title := self._marker(fold(item.title))):
+                    name, word = in_title
                     return ItemKind.other, (
                         f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
                         f"{kind.value} its label '{label}' names, not the {kind.value} itself"
@@ -260,7 +268,7 @@ class Vocabulary:
 
     def _kind_word(self, text: str) -> tuple[ItemKind, str] | None:
         """The first kind listed any of whose words the folded text holds, and that word."""
-        words = self.any_kind.find_all_folded(text)
+        words = self._any_kind.find_all_folded(text)
         if not words:
             return None
         for kind, phrases in self.kinds:
@@ -297,13 +305,15 @@ class Vocabulary:
         if marker:
             name, word = marker
             what = _WHAT_IT_IS[name]
-            kind = found[0] if found else None
-            if kind in _CHANGE_KINDS or (kind is ItemKind.reliability and name != "tests"):
+            if found is not None and (
+                found[0] in _CHANGE_KINDS or (found[0] is ItemKind.reliability and name != "tests")
+            ):
+                mentioned, mention = found[0].value, found[1]
                 return ItemKind.other, (
-                    f"kind from the title word '{word}': {what} about the {kind.value} "
-                    f"it mentions ('{found[1]}'), not the {kind.value} itself"
+                    f"kind from the title word '{word}': {what} about the {mentioned} "
+                    f"it mentions ('{mention}'), not the {mentioned} itself"
                 )
-            if name != "tests" and kind in (None, ItemKind.feature):
+            if name != "tests" and (found is None or found[0] is ItemKind.feature):
                 return ItemKind.other, f"kind from the title word '{word}': {what}"
         if found is None:
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
@@ -330,11 +340,11 @@ def quarter_of(plan: Plan, override: str | None, default_weeks: float) -> Quarte
     label = s.quarter
     start, end = s.start, s.end
     if override:
-        year, q = parse_quarter(override)  # validated by the CLI
+        year, q = required_quarter(override)  # validated by the CLI
         label = f"{year}-Q{q}"
         start, end = quarter_bounds(year, q)
     elif label and not (start and end):
-        year, q = parse_quarter(label)
+        year, q = required_quarter(label)
         start, end = start or quarter_bounds(year, q)[0], end or quarter_bounds(year, q)[1]
     if not (start and end):
         starts = [i.start for i in plan.items if i.start]
@@ -406,7 +416,7 @@ class Facts:
         """Items and their dependencies: an edge A -> B means A depends on B."""
         import networkx as nx
 
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(self.items)
         for item in self.plan.items:
             for dep in item.depends_on:
@@ -486,9 +496,9 @@ def derive(
         facts.items.setdefault(item.key, item)
     for item in plan.items:
         _classify(facts, vocabulary, item)
-        team = facts.team_of(item)
-        if team:
-            by_team[team].append(item)
+        owner = facts.team_of(item)
+        if owner:
+            by_team[owner].append(item)
     facts.items_by_team = dict(by_team)
     facts.issues = list(plan.issues)
     sizes_note = _sizes_note(plan.items, params)
@@ -541,7 +551,8 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
         facts.kind_reasons[current.key] = reason
         # A defect report, or a sub-task of one ("QA - ..." under a Bug), names the failure to fix.
         if vocabulary.is_defect(current) or (
-            reading is not None
+            parent is not None
+            and reading is not None
             and parent.key in facts.defect_work
             and vocabulary.is_subtask(current)
         ):

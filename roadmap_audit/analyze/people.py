@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..load.values import ParseError, normalize_name, parse_list
+from ..load.cells import ParseError
+from ..load.words import normalize_name, parse_list
 from ..model import Item, Service, Team
 from .capacity import item_weeks
 
@@ -145,7 +146,7 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
             p.items.append(item)
             if team_name:
                 p.teams.append(team_name)
-            if share is None:
+            if share is None or weeks is None:
                 continue
             p.item_weeks[item.key] = share
             p.owned_weeks[item.key] = weeks

@@ -41,7 +41,7 @@ def service_graph(facts: Facts) -> nx.DiGraph:
     """Services and what they call: S -> D when S lists D in Services.depends_on."""
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(facts.services)
     for svc in facts.services.values():
         for dep in svc.depends_on:
@@ -78,7 +78,7 @@ def incidents_by_team(facts: Facts) -> dict[str, float]:
         if team:
             counted[team] += 1
     out = dict(counted)
-    for name, team in facts.teams.items():
-        if team.incidents_last_quarter is not None:
-            out[name] = team.incidents_last_quarter
+    for name, row in facts.teams.items():
+        if row.incidents_last_quarter is not None:
+            out[name] = row.incidents_last_quarter
     return out

@@ -58,7 +58,9 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         if not tokens:
             continue
         node = trie
-        for n, (token, starred) in enumerate(zip(tokens, star + [False] * len(tokens))):
+        for n, (token, starred) in enumerate(
+            zip(tokens, star + [False] * len(tokens), strict=False)
+        ):
             atoms = ([_SEP] if n else []) + list(token) + ([_STAR] if starred else [])
             for atom in atoms:
                 node = node.setdefault(atom, {})

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
-from typing import cast
+from collections.abc import Iterator
 
 from pydantic import Field
 
@@ -137,7 +136,7 @@ def _big_incidents(
 
 def _weeks(facts: Facts, items: list[Item]) -> float:
     """Engineer-weeks of the items (an unestimated one counts 0)."""
-    sizes = cast("Mapping[str, float]", facts.params.size_weeks)
+    sizes = facts.params.size_weeks
     return sum(item_weeks(i, facts.teams.get(facts.team_of(i) or ""), sizes) or 0.0 for i in items)
 
 

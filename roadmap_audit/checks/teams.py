@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import cast
 
 from pydantic import Field
 
@@ -273,7 +272,7 @@ def _planned_weeks(facts: Facts, name: str, items: list[Item]) -> Mapping[str, f
     cap = facts.capacity.get(name)
     if cap is not None:
         return cap.item_weeks
-    sizes = cast("Mapping[str, float]", facts.params.size_weeks)
+    sizes = facts.params.size_weeks
     return {i.key: w for i in items if not i.done and (w := item_weeks(i, None, sizes)) is not None}
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..config import ContextConfig, JiraConfig, Limits
 from ..model import DataIssue, Item, Plan, SourceRef
-from .values import normalize_name
+from .effort import HOURS_PER_WEEK
+from .words import normalize_name
 
 
 def load_plan(
@@ -23,32 +24,37 @@ def load_plan(
     limits: Limits | None = None,
     context_config: ContextConfig | None = None,
     quarter: str | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> Plan:
     """Read a plan (workbook, CSV, folder of CSVs, or a Jira export) and optional context workbooks.
 
     With level "epic", child issues roll up into their epics (see jira_common.roll_up_to_epics).
     `limits` caps file size, rows per sheet or export, and characters per cell ([limits] in the config).
+    `hours_per_week` is one engineer-week in hours ([capacity] hours_per_week): hours and minutes in
+    estimates, an hours column and Jira's seconds are counted in it.
     """
-    # the readers are imported here, not above: `rules list` and the checks import load.values only
-    from .context import is_context_path, is_jira_field_list, merge, read_context
+    # the readers are imported here, not above: `rules list` and the checks import the cell readers only
+    from .context import is_context_path, merge, read_context
     from .jira_common import roll_up_to_epics
+    from .jira_json import is_jira_field_list
     from .workbook import _Loader, read_sheets
 
     limits = limits or Limits()
     context_config = context_config or ContextConfig()
-    loader = _Loader(mapping)
+    loader = _Loader(mapping, hours_per_week)
     plan_path = Path(plan)
-    context = [str(c) for c in context or []]
+    files = [str(c) for c in context or []]
     # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
     field_lists = [
-        c for c in context if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
+        c for c in files if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
     ]
-    if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira or JiraConfig(), limits):
-        context = [c for c in context if c not in field_lists]  # already read
+    jira = jira or JiraConfig()
+    if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira, limits, hours_per_week):
+        files = [c for c in files if c not in field_lists]  # already read
     else:
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
-    records = [c for c in context if is_context_path(Path(c))]
-    for extra in context:
+    records = [c for c in files if is_context_path(Path(c))]
+    for extra in files:
         path = Path(extra)
         if extra not in records or (
             path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir())
@@ -135,7 +141,13 @@ def check_references(plan: Plan) -> None:
 
 
 def _read_jira(
-    path: Path, display: str, context: list[str], plan: Plan, config: JiraConfig, limits: Limits
+    path: Path,
+    display: str,
+    context: list[str],
+    plan: Plan,
+    config: JiraConfig,
+    limits: Limits,
+    hours_per_week: float,
 ) -> bool:
     """Read the plan as a Jira export if it is one (.json pages, or a CSV with Jira's headers)."""
     from .jira_csv import looks_like_jira_csv, read_jira_csv
@@ -145,13 +157,13 @@ def _read_jira(
     first = len(plan.issues)
     if is_jira_json(path):
         field_lists = [c for c in context if Path(c).suffix.lower() == ".json"]
-        read_jira_json(path, display, plan, config, field_lists, limits)
+        read_jira_json(path, display, plan, config, field_lists, limits, hours_per_week)
     elif (
         path.is_file()
         and path.suffix.lower() in (".csv", ".tsv", ".txt")
         and looks_like_jira_csv(path, config)
     ):
-        read_jira_csv(path, display, plan, config, limits)
+        read_jira_csv(path, display, plan, config, limits, hours_per_week)
     else:
         return False
     plan.issues[first:] = one_note_per_cause(
@@ -161,7 +173,7 @@ def _read_jira(
         not plan.items
     ):  # a Jira export that holds no issue gets no verdict: nothing of the plan was read
         from ..errors import InputError
-        from .context import is_jira_field_list
+        from .jira_json import is_jira_field_list
 
         if path.is_file() and is_jira_field_list(path):
             raise InputError(

@@ -13,20 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .values import (
-    _MULTIPLIERS,
-    ParseError,
-    _show,
-    _split_number,
-    is_none_marker,
-    parse_number,
-    split_range,
-    unhedged,
-)
+from .cells import ParseError, is_none_marker, show
+from .numeric import MULTIPLIERS, parse_number, split_number, split_range, unhedged
 
 WEEKS_PER_MONTH = 52 / 12
-HOURS_PER_WEEK = 40
 DAYS_PER_WEEK = 5
+# One engineer-week in hours when nothing says otherwise. The setting in force is
+# [capacity] hours_per_week (rules/capacity.toml); the loaders take it as `hours_per_week`,
+# so hours in estimates, Jira's seconds, pages and toil are all counted in one working week.
+HOURS_PER_WEEK = 40.0
 
 
 def _spellings(value, *names: str) -> dict:
@@ -76,10 +71,6 @@ UNITS: dict[str, float] = {
         "working days",
         "work days",
     ),
-    **_spellings(1 / HOURS_PER_WEEK, "h", "hr", "hrs", "hour", "hours"),
-    **_spellings(
-        1 / (HOURS_PER_WEEK * 60), "m", "min", "mins", "minute", "minutes"
-    ),  # Jira: "1w 2d 3h 30m"
     **_spellings(
         WEEKS_PER_MONTH,
         "mo",
@@ -95,6 +86,11 @@ UNITS: dict[str, float] = {
         "engineer month",
         "engineer months",
     ),
+}
+# Hours in one unit of clock time, by spelling: engineer-weeks once divided by the working week.
+HOUR_UNITS: dict[str, float] = {
+    **_spellings(1.0, "h", "hr", "hrs", "hour", "hours"),
+    **_spellings(1 / 60, "m", "min", "mins", "minute", "minutes"),  # Jira: "1w 2d 3h 30m"
 }
 POINT_UNITS = frozenset(
     {"pt", "pts", "point", "points", "sp", "sps", "story point", "story points", "story pts"}
@@ -135,19 +131,21 @@ def _unit(word: str) -> str:
     return " ".join(word.casefold().rstrip(".").replace("-", " ").replace("_", " ").split())
 
 
-def _per_unit(unit: str, v: Any) -> float | None:
+def _per_unit(unit: str, v: Any, hours_per_week: float) -> float | None:
     """Engineer-weeks in one `unit`; None for story points; ParseError for anything else."""
     if unit in UNITS:
         return UNITS[unit]
+    if unit in HOUR_UNITS:
+        return HOUR_UNITS[unit] / hours_per_week
     if unit in POINT_UNITS:
         return None
     if unit in TEAM_UNITS:
         raise ParseError(
-            f"{_show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
+            f"{show(v)} is in {TEAM_UNITS[unit]}, a whole team's time, not one engineer's; "
             "write engineer-weeks (or days)"
         )
     raise ParseError(
-        f"{_show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)"
+        f"{show(v)}: '{unit}' is not a unit of effort (weeks, days, hours, months or points)"
     )
 
 
@@ -156,34 +154,37 @@ def t_shirt_size(text: str) -> str | None:
     return SIZE_SPELLINGS.get(_unit(unhedged(text)))
 
 
-def _amount(number: float, unit: str, default_weeks: float, v: Any) -> Effort:
+def _amount(
+    number: float, unit: str, default_weeks: float, hours_per_week: float, v: Any
+) -> Effort:
     if not unit:
         return Effort(weeks=number * default_weeks, bare=True)
-    per = _per_unit(_unit(unit), v)
+    per = _per_unit(_unit(unit), v, hours_per_week)
     return Effort(points=number) if per is None else Effort(weeks=number * per)
 
 
-def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
+def parse_effort(
+    v: Any, default_weeks: float = 1.0, hours_per_week: float = HOURS_PER_WEEK
+) -> Effort | None:
     """An estimate cell as engineer-weeks, story points or a T-shirt size; None when empty.
 
     `default_weeks` is what one bare unit of the column is worth: 1 for a column in
-    weeks, 1/5 for days, 1/40 for hours.
+    weeks, 1/5 for days, 1 / hours_per_week for hours; "3 h" is 3 / hours_per_week.
     """
     if not isinstance(v, str) or is_none_marker(v):
         number = parse_number(v)
         return None if number is None else Effort(weeks=number * default_weeks, bare=True)
-    text = unhedged(
-        v
-    )  # "~3", "approx. 2 wks", "3?", "L (maybe XL)": an estimate is approximate anyway
+    # "~3", "approx. 2 wks", "3?", "L (maybe XL)": an estimate is approximate anyway
+    text = unhedged(v)
     size = t_shirt_size(text)
     if size:
         return Effort(size=size)
     span = split_range(text)
     if span:
-        low, high = parse_number(span[0]), parse_number(span[1])
+        low, high = split_number(span[0], "a number")[0], split_number(span[1], "a number")[0]
         if high < low:
-            raise ParseError(f"{_show(v)} is not a range from low to high")
-        middle = _amount((low + high) / 2, span[2], default_weeks, v)
+            raise ParseError(f"{show(v)} is not a range from low to high")
+        middle = _amount((low + high) / 2, span[2], default_weeks, hours_per_week, v)
         return Effort(
             middle.weeks,
             middle.points,
@@ -194,14 +195,12 @@ def parse_effort(v: Any, default_weeks: float = 1.0) -> Effort | None:
     if len(parts) > 1 and "".join(n + u for n, u in parts) == text.replace(" ", ""):
         weeks = 0.0
         for number, unit in parts:
-            per = _per_unit(_unit(unit), v)
+            per = _per_unit(_unit(unit), v, hours_per_week)
             if per is None:
-                raise ParseError(f"{_show(v)} mixes story points with other units")
-            weeks += parse_number(number) * per
+                raise ParseError(f"{show(v)} mixes story points with other units")
+            weeks += split_number(number, "a number")[0] * per
         return Effort(weeks=weeks)
-    value, unit = _split_number(
-        text or v, "a number"
-    )  # "3", "3 days", "1,5 w"; ParseError otherwise
-    if unit.casefold() in _MULTIPLIERS:
-        raise ParseError(f"{_show(v)} uses a multiplier; write the whole number")
-    return _amount(value, unit, default_weeks, v)
+    value, unit = split_number(text or v, "a number")  # "3", "3 days", "1,5 w"; else ParseError
+    if unit.casefold() in MULTIPLIERS:
+        raise ParseError(f"{show(v)} uses a multiplier; write the whole number")
+    return _amount(value, unit, default_weeks, hours_per_week, v)

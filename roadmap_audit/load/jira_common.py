@@ -18,9 +18,13 @@ from typing import Any
 
 from ..config import JiraConfig
 from ..model import DataIssue, Item, Plan, SourceRef
-from . import schema, values
-from .effort import t_shirt_size
+from . import schema
+from .cells import ParseError, is_none_marker, parse_text
+from .dates import parse_date
+from .effort import HOURS_PER_WEEK, t_shirt_size
 from .notes import Note, one_note_per_cause
+from .numeric import parse_number
+from .words import parse_bool_or_link, parse_commitment, parse_list
 
 # ---------------------------------------------------------------- data tables
 
@@ -96,9 +100,11 @@ _OUTWARD_PHRASES: dict[str, str] = {
 # Issue types that are epics in the UI languages seen (Jira Cloud kept "Epic" in Spanish).
 EPIC_TYPES = frozenset({"epic", "epica", "epik", "epique"})
 
-# Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish).
+# Status category names that mean done ("Complete" in an old Cloud response, "Listo" in Spanish;
+# "Itens concluídos" and "Tamamlandı" as the Brazilian and Turkish exports of jira_fields.toml write it).
 _DONE_CATEGORIES = frozenset(
     {"done", "complete", "listo", "hecho", "finalizado", "gotowe", "termine"}
+    | {"itensconcluidos", "tamamlandı"}
 )
 
 # A Jira issue key is the project key, a hyphen and a number: PAY-12, CARNICORE_2-7.
@@ -138,7 +144,7 @@ class Issue:
         value = self.fields.get(name)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value if v not in (None, ""))
-        return values.parse_text(value)
+        return parse_text(value)
 
     def cell(self, name: str) -> SourceRef:
         return self.ref.at(self.cells.get(name)) if self.cells.get(name) else self.ref
@@ -273,9 +279,10 @@ def is_done(status: str | None, category: str | None, done: bool | None) -> bool
 class _Builder:
     """Turns the issue records of one export into items, noting what it could not use."""
 
-    def __init__(self, plan: Plan, config: JiraConfig):
+    def __init__(self, plan: Plan, config: JiraConfig, hours_per_week: float):
         self.plan = plan
         self.config = config
+        self.hours_per_week = hours_per_week  # one engineer-week: [capacity] hours_per_week
         self.seen = {item.key: item.ref for item in plan.items}
         self.notes: list[Note] = []  # said once per cause when the export is read (load/notes.py)
 
@@ -365,16 +372,16 @@ class _Builder:
 
     def date(self, issue: Issue, name: str, key: str):
         try:
-            return values.parse_date(issue.fields.get(name))
-        except values.ParseError as exc:
+            return parse_date(issue.fields.get(name))
+        except ParseError as exc:
             self.note(issue.cell(name), f"{name}: {exc}; the date was left out", subject=key)
             return None
 
     def number(self, issue: Issue, name: str, key: str, what: str) -> float | None:
         raw = issue.fields.get(name)
         try:
-            number = values.parse_number(raw)
-        except values.ParseError as exc:
+            number = parse_number(raw)
+        except ParseError as exc:
             self.note(
                 issue.cell(name), f"{what}: {exc}; the issue counts as unestimated", subject=key
             )
@@ -382,7 +389,7 @@ class _Builder:
         if number is not None and number < 0:
             self.note(
                 issue.cell(name),
-                f"{what} {values.parse_text(raw)} is negative; the issue counts as unestimated",
+                f"{what} {parse_text(raw)} is negative; the issue counts as unestimated",
                 subject=key,
             )
             return None
@@ -399,10 +406,13 @@ class _Builder:
         for name, left in pairs:
             original = self.number(issue, name, key, "original estimate")
             remaining = self.number(issue, left, key, "remaining estimate")
-            if original is None and remaining is None:
+            if remaining is not None:
+                seconds, used = remaining, left
+            elif original is not None:
+                seconds, used = original, name
+            else:
                 continue
-            seconds, used = (remaining, left) if remaining is not None else (original, name)
-            weeks = seconds / _SECONDS_PER_HOUR / self.config.hours_per_week
+            weeks = seconds / _SECONDS_PER_HOUR / self.hours_per_week
             if weeks > _MAX_WEEKS:
                 self.note(
                     issue.cell(used),
@@ -444,7 +454,7 @@ class _Builder:
         for source in self.config.team_fallback:
             services = issue.fields.get("services")
             if source == "component" and isinstance(services, list) and services:
-                return values.parse_text(services[0]), "component"
+                return parse_text(services[0]), "component"
             if source == "project":
                 # the key as exported: a stand-in key ("id-10001") names no project
                 project = issue.text("project") or project_of_key(issue.text("key") or "")
@@ -538,11 +548,11 @@ class _Builder:
         if issue.fields.get("committed") is not None:
             raw_committed = issue.fields["committed"]
             try:
-                committed = values.parse_commitment(raw_committed)
-            except values.ParseError:
+                committed = parse_commitment(raw_committed)
+            except ParseError:
                 try:  # a Jira field that names the promise ("Agreed with Sales") is a yes
-                    committed = values.parse_bool_or_link(raw_committed)
-                except values.ParseError as exc:
+                    committed = parse_bool_or_link(raw_committed)
+                except ParseError as exc:
                     self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
         extra = dict(issue.extra)
         if team_source:
@@ -558,10 +568,10 @@ class _Builder:
             estimate_raw=raw or issue.text("size"),
             start=self.date(issue, "start", key),
             due=self.date(issue, "due", key),
-            services=values.parse_list(issue.fields.get("services") or []),
-            rollback_plan=None if values.is_none_marker(rollback) else rollback,
-            rehearsal=None if values.is_none_marker(rehearsal) else rehearsal,
-            labels=values.parse_list(issue.fields.get("labels") or []),
+            services=parse_list(issue.fields.get("services") or []),
+            rollback_plan=None if is_none_marker(rollback) else rollback,
+            rehearsal=None if is_none_marker(rehearsal) else rehearsal,
+            labels=parse_list(issue.fields.get("labels") or []),
             owner=issue.text("owner"),
             priority=issue.text("priority"),
             status=issue.text("status"),
@@ -624,9 +634,12 @@ class _Builder:
             )
 
 
-def add_issues(plan: Plan, issues: list[Issue], config: JiraConfig) -> None:
-    """Every issue becomes an item of the plan, or a data-quality note saying why not."""
-    _Builder(plan, config).add(issues)
+def add_issues(
+    plan: Plan, issues: list[Issue], config: JiraConfig, hours_per_week: float = HOURS_PER_WEEK
+) -> None:
+    """Every issue becomes an item of the plan, or a data-quality note saying why not; Jira's
+    seconds are engineer-weeks of `hours_per_week` hours."""
+    _Builder(plan, config, hours_per_week).add(issues)
 
 
 # ---------------------------------------------------------------- --level epic

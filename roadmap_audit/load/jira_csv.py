@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from typing import Any
 
 from ..config import JiraConfig, Limits
 from ..model import DataIssue, Plan, SourceRef
-from . import schema, tables, values
+from . import schema, tables
+from .cells import is_blank
+from .effort import HOURS_PER_WEEK
 from .jira_common import (
     Issue,
     Link,
@@ -159,8 +162,8 @@ def classify(header: str, config: JiraConfig) -> Column | None:
             return (
                 Column(found[0], found[1], language=_CUSTOM_PREFIX_KEYS[prefix]) if found else None
             )
-    found = _SYSTEM_LOOKUP.get(name_key(text))
-    return Column(found[0], 0, language=found[1]) if found else None
+    system = _SYSTEM_LOOKUP.get(name_key(text))
+    return Column(system[0], 0, language=system[1]) if system else None
 
 
 def _is_jira(columns: list[Column | None]) -> bool:
@@ -188,9 +191,7 @@ _MIN_ISSUE_ID = 10000  # Jira numbers issues from 10000: a hand-made "Id" 1, 2, 
 
 
 def _filled(sample: list[list[Any]], pos: int) -> list[str]:
-    return [
-        str(row[pos]).strip() for row in sample if pos < len(row) and not values.is_blank(row[pos])
-    ]
+    return [str(row[pos]).strip() for row in sample if pos < len(row) and not is_blank(row[pos])]
 
 
 def _share(texts: list[str], test) -> float:
@@ -203,6 +204,12 @@ def _unique(texts: list[str]) -> bool:
 
 def _is_issue_id(text: str) -> bool:
     return text.isdigit() and int(text) >= _MIN_ISSUE_ID
+
+
+def _width(text: str) -> int:
+    """Columns the text takes on screen: a Hangul or Han character is two, so a Korean or Chinese
+    summary ("원장 이전", five characters) counts as the sentence it is."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def place_by_shape(
@@ -239,7 +246,7 @@ def place_by_shape(
             one_line = _share(texts, lambda t: "\n" not in t) >= 0.9
             wordy = _share(texts, lambda t: any(ch.isalpha() for ch in t)) >= 0.9
             plain = _share(texts, lambda t: _KEY_SHAPE.fullmatch(t) or _JIRA_DATE.fullmatch(t)) == 0
-            if one_line and wordy and plain and sum(len(t) for t in texts) / len(texts) >= 8:
+            if one_line and wordy and plain and sum(map(_width, texts)) / len(texts) >= 8:
                 placed[pos] = Column("title", 1, by_shape=True)
                 break
     return placed
@@ -294,7 +301,7 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
     sample = []
     try:
         for row in records:
-            if any(not values.is_blank(v) for v in row):
+            if any(not is_blank(v) for v in row):
                 sample.append(row)
             if len(sample) >= _SHAPE_SAMPLE:
                 break
@@ -304,10 +311,15 @@ def looks_like_jira_csv(path: Path, config: JiraConfig | None = None) -> bool:
 
 
 def read_jira_csv(
-    path: Path, display: str, plan: Plan, config: JiraConfig, limits: Limits | None = None
+    path: Path,
+    display: str,
+    plan: Plan,
+    config: JiraConfig,
+    limits: Limits | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> None:
     """Add every issue row of a Jira CSV export to the plan (or to its data-quality notes)."""
-    tables._check_file(path, display, limits)
+    tables.check_file(path, display, limits)
     text, note = tables.decode_text(path.read_bytes())
     sheet_name = Path(display).name
     notes: list = []
@@ -340,7 +352,7 @@ def read_jira_csv(
         for problem in _header_notes(sheet, columns, issues)
     ]
     plan.issues[first:first] = front
-    add_issues(plan, issues, config)
+    add_issues(plan, issues, config, hours_per_week)
 
 
 def _show(sheet: tables.RawSheet, pos: int) -> str:
@@ -361,8 +373,9 @@ def _header_notes(
                     f"no {what} column (headers found: {', '.join(h for h in sheet.headers if h)[:300]})"
                 )
     language = _language(columns)
-    shaped = [pos for pos, c in enumerate(columns) if c and c.by_shape]
-    partial = language is not None and "missing" in LANGUAGES.get(language, {})
+    shaped = [(pos, c.field) for pos, c in enumerate(columns) if c and c.by_shape]
+    missing = LANGUAGES.get(language, {}).get("missing") if language else None
+    partial = missing is not None  # a language whose table lacks some of Jira's names
     unplaced = list(
         {
             sheet.headers[pos]: pos
@@ -381,17 +394,13 @@ def _header_notes(
                 else "no header is named as in any language table"
             )
             + "): "
-            + "; ".join(f"{_show(sheet, pos)} as {columns[pos].field}" for pos in shaped)
+            + "; ".join(f"{_show(sheet, pos)} as {field}" for pos, field in shaped)
             + (" -- name the others with [jira] in the config" if unplaced else "")
         )
     if unplaced and (shaped or partial):
         found.append(
             f"{len(unplaced)} header{'s were' if len(unplaced) > 1 else ' was'} not placed"
-            + (
-                f" (no {language} name is known for: {LANGUAGES[language]['missing']})"
-                if partial and not shaped
-                else ""
-            )
+            + (f" (no {language} name is known for: {missing})" if partial and not shaped else "")
             + ": "
             + ", ".join(_show(sheet, pos) for pos in unplaced)[:1500]
         )
@@ -421,7 +430,7 @@ def _issue(
     width = len(columns)
     for pos, cell in enumerate(cells):
         if pos >= width:
-            if not values.is_blank(cell):
+            if not is_blank(cell):
                 plan.issues.append(
                     DataIssue(
                         ref=issue.ref.at(tables.column_letter(pos)),
@@ -431,24 +440,27 @@ def _issue(
             continue
         column = columns[pos]
         # most of an all-fields export's columns mean nothing to a plan: skip them before looking at the cell
-        if column is None or column.field in UNUSED_FIELDS or not cell or values.is_blank(cell):
+        if column is None or column.field in UNUSED_FIELDS or not cell or is_blank(cell):
             continue
         letter = sheet.letters[pos]
         cell = cell.strip()
+        name = column.field
         if column.link_direction:
             issue.links.append(
                 Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter))
             )
-        elif column.field in LIST_FIELDS:
-            issue.fields.setdefault(column.field, []).append(cell)
-            issue.cells.setdefault(column.field, letter)
-        elif column.field not in ranks or column.rank < ranks[column.field]:
-            ranks[column.field] = column.rank
-            issue.fields[column.field] = cell
-            issue.cells[column.field] = letter
-        elif column.rank == ranks[column.field] and cell != issue.fields[column.field]:
+        elif name is None:
+            continue
+        elif name in LIST_FIELDS:
+            issue.fields.setdefault(name, []).append(cell)
+            issue.cells.setdefault(name, letter)
+        elif name not in ranks or column.rank < ranks[name]:
+            ranks[name] = column.rank
+            issue.fields[name] = cell
+            issue.cells[name] = letter
+        elif column.rank == ranks[name] and cell != issue.fields[name]:
             # Two custom fields can share one display name; the CSV cannot tell them apart.
-            first = issue.cells[column.field]
+            first = issue.cells[name]
             plan.issues.append(
                 DataIssue(
                     ref=issue.ref.at(letter),

@@ -21,6 +21,7 @@ from ..config import JiraConfig, Limits
 from ..errors import InputError
 from ..model import DataIssue, Plan, SourceRef
 from . import tables
+from .effort import HOURS_PER_WEEK
 from .jira_common import Issue, Link, add_issues, configured_names, custom_role
 
 # System fields read from `fields`, by JSON field id.
@@ -88,7 +89,7 @@ def _read(
 ) -> tuple[Any, str | None, list[str]]:
     """The parsed JSON, a note when bytes were not UTF-8 (decoded with U+FFFD, not a crash), and notes on
     values JSON should not hold (see _parse)."""
-    tables._check_file(path, display, limits)
+    tables.check_file(path, display, limits)
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -205,6 +206,16 @@ def _starts_with_bracket(path: Path) -> bool:
         return False
 
 
+def is_jira_field_list(path: Path) -> bool:
+    """A .json file that is Jira's field list (/rest/api/2/field): a list of {id, name, ...}."""
+    if not path.is_file() or not _starts_with_bracket(path):
+        return False
+    try:
+        return _kind(_read(path, str(path))[0]) == "fields"
+    except InputError:
+        return False
+
+
 def is_jira_json(path: Path) -> bool:
     """A .json file, or a folder holding .json files: read as Jira REST responses."""
     if path.is_dir():
@@ -271,7 +282,8 @@ def adf_text(node: Any) -> str:
         if not isinstance(n, dict):
             return
         kind = n.get("type")
-        attrs = n.get("attrs") if isinstance(n.get("attrs"), dict) else {}
+        given = n.get("attrs")
+        attrs = given if isinstance(given, dict) else {}
         if kind == "text" and isinstance(n.get("text"), str):
             parts.append(n["text"])
         elif kind == "hardBreak":
@@ -513,6 +525,7 @@ def read_jira_json(
     config: JiraConfig,
     field_lists: list[str] | None = None,
     limits: Limits | None = None,
+    hours_per_week: float = HOURS_PER_WEEK,
 ) -> None:
     """Add the issues of one search page, or a folder of pages, to the plan."""
     limits = limits or Limits()
@@ -691,7 +704,7 @@ def read_jira_json(
                 ),
             )
         )
-    add_issues(plan, issues, config)
+    add_issues(plan, issues, config, hours_per_week)
 
 
 # ---------------------------------------------------------------- sites and field lists

@@ -77,7 +77,7 @@ def one_note_per_cause(notes: Iterable[DataIssue | Note]) -> list[DataIssue]:
         )
         groups.setdefault(key, []).append(note)
     out = []
-    for key, alike in groups.items():
+    for alike in groups.values():
         first = alike[0]
         if len(alike) == 1:
             out.append(first.issue)

@@ -14,7 +14,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from .values import MONTH_NAMES, ParseError, _fold, _show, parse_quarter, quarter_bounds
+from .cells import ParseError, fold, show
+from .dates import MONTH_NAMES, parse_quarter, quarter_bounds
 
 _MAX_TEXT = 40
 _YEAR = r"(?P<year>(?:19|20)[0-9]{2}|'[0-9]{2})"  # "26" alone could be a day: "Aug 26" is the 26th
@@ -55,7 +56,7 @@ def parse_period(v: Any, *, end: bool) -> dt.date | None:
     without a year."""
     if not isinstance(v, str) or len(v) > _MAX_TEXT:
         return None
-    text = " ".join(_fold(v).replace(",", " ").split())
+    text = " ".join(fold(v).replace(",", " ").split())
     prefix = _PREFIX.match(text)
     how = "end" if end else "start"
     if prefix and prefix.end() < len(text):
@@ -85,11 +86,11 @@ def parse_period(v: Any, *, end: bool) -> dt.date | None:
                     int(match["year"]), int(match["week"]), 5 if how == "end" else 1
                 )
             except ValueError:
-                raise ParseError(f"{_show(v)} is not a week of {match['year']}") from None
+                raise ParseError(f"{show(v)} is not a week of {match['year']}") from None
     for pattern, kind, example in _YEARLESS:
         if pattern.fullmatch(text) and (kind != "month" or text.rstrip(".") in MONTH_NAMES):
             like = example.format(text=" ".join(v.split()), year=dt.date.today().year)
             raise ParseError(
-                f"{_show(v)} names a {kind} but no year; write it with the year, like '{like}'"
+                f"{show(v)} names a {kind} but no year; write it with the year, like '{like}'"
             )
     return None

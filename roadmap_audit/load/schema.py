@@ -1,6 +1,7 @@
 """The plan workbook's sheets and columns (SPEC §2.1), with the aliases people use.
 
-This table is the one place that says which header means which field. Names are
+This table is the one place that says which header means which field, of what kind, and
+what it means in the planner's words (the template's notes). Names are
 compared with `normalize_name`, so case, spaces and punctuation never matter.
 A mapping file can add aliases on top of these (see `with_mapping`).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .values import normalize_name
+from .words import normalize_name
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,23 @@ class Column:
     name: str  # canonical field name
     kind: str  # which parser reads it: text, number, percent, date, bool, commitment, link, list, tier, int
     aliases: tuple[str, ...] = ()
+    note: str = ""  # what it means, in the planner's words (the template's cell comment)
+
+
+# What a cell of each kind may hold, in the planner's words (the template's cell comments).
+KIND_FORMS = {
+    "text": "Text.",
+    "number": "A number, e.g. 6 or 6.5.",
+    "int": "A whole number.",
+    "percent": "A share: 20%, 0.2 or 20 all mean 20 %.",
+    "date": "A date: a spreadsheet date, 2026-07-01, 01/07/2026 (day first) or 12/Mar/26.",
+    "bool": "yes or no (also y/n, true/false, x, 1/0).",
+    "commitment": "yes or no (also committed / stretch, or the date that was promised).",
+    "link": "yes, no, or a link to the document.",
+    "list": "Several values separated by commas, semicolons or new lines.",
+    "tier": "1 to 4, Tier 1, or critical / high / medium / low.",
+}
+NUMBER_KINDS = frozenset({"number", "int", "percent", "tier"})  # read as numbers
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,7 @@ ITEMS = SheetSpec(
                 "ref",
                 "id",
             ),
+            note="Unique id of the item (a Jira key works). Left empty, one is generated from the row.",
         ),
         Column(
             "title",
@@ -109,9 +128,20 @@ ITEMS = SheetSpec(
                 "deliverable",
                 "project",
             ),
+            note="What the work is, in a few words.",
         ),
-        Column("team", "text", ("owner team", "owning team", "squad", "group", "team name")),
-        Column("kind", "text", ("type", "issue type", "category", "work type", "item type")),
+        Column(
+            "team",
+            "text",
+            ("owner team", "owning team", "squad", "group", "team name"),
+            note="The team that owns the item, spelled as in the Teams sheet.",
+        ),
+        Column(
+            "kind",
+            "text",
+            ("type", "issue type", "category", "work type", "item type"),
+            note="feature, migration, launch, reliability, compliance, ktlo, tech-debt, action-item or other. Free text is mapped; left empty, the kind is inferred from the title, labels and description.",
+        ),
         Column(
             "estimate",
             "text",
@@ -129,6 +159,7 @@ ITEMS = SheetSpec(
                 "t shirt size",
                 "t shirt",
             ),
+            note="Effort in engineer-weeks (one engineer, one week), or with a unit: 3 days, 2w 3d, 5 pts, or a T-shirt size (S, M, L, XL). Fill one estimate column only.",
         ),
         Column(
             "estimate_days",
@@ -142,15 +173,32 @@ ITEMS = SheetSpec(
                 "man days",
                 "engineer days",
             ),
+            note="Instead of estimate: effort in engineer-days (5 days = 1 week).",
         ),
-        Column("estimate_hours", "text", ("estimate (hours)", "estimate hours", "hours")),
-        Column("story_points", "text", ("story points", "points", "sp", "story point estimate")),
+        Column(
+            "estimate_hours",
+            "text",
+            ("estimate (hours)", "estimate hours", "hours"),
+            note="Instead of estimate: effort in engineer-hours (40 hours = 1 week).",
+        ),
+        Column(
+            "story_points",
+            "text",
+            ("story points", "points", "sp", "story point estimate"),
+            note="Instead of estimate: story points, converted with the team's points_per_week.",
+        ),
         Column(
             "original_estimate",
             "text",
             ("original estimate", "time original estimate", "estimate (seconds)"),
+            note="Instead of estimate: seconds, as Jira exports Original Estimate.",
         ),
-        Column("start", "date", ("start date", "starts", "begin", "target start")),
+        Column(
+            "start",
+            "date",
+            ("start date", "starts", "begin", "target start"),
+            note="When work starts.",
+        ),
         Column(
             "due",
             "date",
@@ -164,15 +212,25 @@ ITEMS = SheetSpec(
                 "finish",
                 "date",
             ),
+            note="When the work must be done.",
         ),
         Column(
-            "depends_on", "list", ("dependencies", "depends", "blocked by", "predecessors", "needs")
+            "depends_on",
+            "list",
+            ("dependencies", "depends", "blocked by", "predecessors", "needs"),
+            note="Keys of the items this one needs first, separated by commas, semicolons or new lines.",
         ),
-        Column("services", "list", ("service", "systems", "system", "components", "component")),
+        Column(
+            "services",
+            "list",
+            ("service", "systems", "system", "components", "component"),
+            note="Services the work changes, spelled as in the Services sheet; separated by commas.",
+        ),
         Column(
             "rollback_plan",
             "text",
             ("rollback", "backout plan", "back out plan", "roll back plan", "rollback strategy"),
+            note="How to go back if it goes wrong (needed for migrations). Empty, n/a, none, tbd or - mean there is none.",
         ),
         Column(
             "rehearsal",
@@ -185,23 +243,51 @@ ITEMS = SheetSpec(
                 "safety net",
                 "rollout plan",
             ),
+            note="Evidence of a production-scale rehearsal or safety net: shadow reads, dual writes, load test, feature flag, canary, staged rollout.",
         ),
-        Column("labels", "list", ("label", "tags", "tag")),
-        Column("owner", "text", ("assignee", "dri", "lead", "responsible")),
-        Column("priority", "text", ("prio",)),
-        Column("status", "text", ("state", "stage")),
+        Column("labels", "list", ("label", "tags", "tag"), note="Labels, separated by commas."),
+        Column(
+            "owner",
+            "text",
+            ("assignee", "dri", "lead", "responsible"),
+            note="The person responsible (DRI). --redact-people replaces names in every report.",
+        ),
+        Column(
+            "priority",
+            "text",
+            ("prio",),
+            note="P1/P2, 1/2 or High/Medium/Low. Lowest priority is deferred first.",
+        ),
+        Column(
+            "status",
+            "text",
+            ("state", "stage"),
+            note="e.g. To do, In progress, Done. Done, closed, resolved, cancelled, dropped or deferred items are not counted.",
+        ),
         Column(
             "committed",
             "commitment",
             ("commitment", "promised", "external commitment", "committed date"),
+            note="yes when a date was promised outside the team; committed items are never proposed for deferral.",
         ),
-        Column("description", "text", ("details", "notes", "scope", "desc")),
+        Column(
+            "description",
+            "text",
+            ("details", "notes", "scope", "desc"),
+            note="Longer description; also used to infer the kind.",
+        ),
         Column(
             "first_planned",
             "text",
             ("first planned", "first quarter", "originally planned", "planned since"),
+            note="The quarter the item first appeared in a plan, e.g. 2025-Q4.",
         ),
-        Column("parent", "text", ("parent key", "epic link", "parent epic")),
+        Column(
+            "parent",
+            "text",
+            ("parent key", "epic link", "parent epic"),
+            note="Key of the epic or parent item, when items roll up into epics.",
+        ),
         # calendar time from `start`: with no due date, due = start + duration (a note says so); a bare
         # number takes the unit of the header (`durationWeeks`, `Duration (days)`), else needs its own
         Column(
@@ -218,6 +304,7 @@ ITEMS = SheetSpec(
                 "length",
                 "span",
             ),
+            note="Calendar time from start, when there is no due date: the due date is start + duration (3 weeks, 10 days; Duration (weeks) takes a bare number as weeks).",
         ),
     ),
     required=("title",),
@@ -227,8 +314,18 @@ TEAMS = SheetSpec(
     "Teams",
     ("teams", "staffing", "capacity", "team capacity"),
     (
-        Column("team", "text", ("name", "team name", "squad")),
-        Column("parent", "text", ("org", "group", "unit", "org unit", "department", "reports to")),
+        Column(
+            "team",
+            "text",
+            ("name", "team name", "squad"),
+            note="Team name, as the Items sheet spells it.",
+        ),
+        Column(
+            "parent",
+            "text",
+            ("org", "group", "unit", "org unit", "department", "reports to"),
+            note="The org unit above the team (builds the org tree).",
+        ),
         Column(
             "headcount",
             "number",
@@ -251,8 +348,14 @@ TEAMS = SheetSpec(
                 "ftes",
                 "staff",
             ),
+            note="Engineers on the team, including new hires.",
         ),
-        Column("new_hires", "number", ("new hires", "ramping", "new", "new joiners", "onboarding")),
+        Column(
+            "new_hires",
+            "number",
+            ("new hires", "ramping", "new", "new joiners", "onboarding"),
+            note="Engineers still ramping up (counted at 25/50/75 % in months 1-3).",
+        ),
         Column(
             "oncall_rotation",
             "number",
@@ -269,8 +372,14 @@ TEAMS = SheetSpec(
                 "on call engineers",
                 "pager rotation",
             ),
+            note="Engineers in the on-call rotation.",
         ),
-        Column("oncall_sites", "int", ("on call sites", "sites", "oncall locations")),
+        Column(
+            "oncall_sites",
+            "int",
+            ("on call sites", "sites", "oncall locations"),
+            note="Sites (time zones) the rotation spans: 1 or 2.",
+        ),
         Column(
             "ops_allocation",
             "percent",
@@ -282,18 +391,38 @@ TEAMS = SheetSpec(
                 "operations allocation",
                 "admitted ops",
             ),
+            note="Share of capacity the staffing model admits for operations / KTLO.",
         ),
         Column(
-            "pages_per_week", "number", ("pages", "pages week", "pager load", "alerts per week")
+            "pages_per_week",
+            "number",
+            ("pages", "pages week", "pager load", "alerts per week"),
+            note="Pages the team receives in an average week.",
         ),
-        Column("toil_hours_per_week", "number", ("toil", "toil hours", "toil hours week")),
+        Column(
+            "toil_hours_per_week",
+            "number",
+            ("toil", "toil hours", "toil hours week"),
+            note="Hours of manual, repetitive operational work in an average week.",
+        ),
         Column(
             "incidents_last_quarter",
             "number",
             ("incidents", "incidents last q", "incidents previous quarter"),
+            note="Incidents the team handled last quarter.",
         ),
-        Column("points_per_week", "number", ("velocity", "points week", "story points per week")),
-        Column("availability", "percent", ("available", "availability share")),
+        Column(
+            "points_per_week",
+            "number",
+            ("velocity", "points week", "story points per week"),
+            note="Story points one engineer finishes in a week (converts story_points).",
+        ),
+        Column(
+            "availability",
+            "percent",
+            ("available", "availability share"),
+            note="Share of time not lost to leave and holidays (default 85 %).",
+        ),
     ),
     required=("team",),
 )
@@ -302,22 +431,66 @@ SERVICES = SheetSpec(
     "Services",
     ("services", "systems", "slos", "slo", "service catalog", "catalog"),
     (
-        Column("service", "text", ("name", "system", "service name")),
-        Column("owner_team", "text", ("owner", "team", "owning team", "owner team")),
-        Column("tier", "tier", ("criticality", "priority", "tier level")),
-        Column("slo", "percent", ("availability target", "slo target", "target", "uptime target")),
-        Column("slo_measured", "bool", ("measured", "sli", "sli instrumented", "instrumented")),
         Column(
-            "error_budget_remaining", "percent", ("error budget", "budget remaining", "budget left")
+            "service",
+            "text",
+            ("name", "system", "service name"),
+            note="Service name, as the Items sheet spells it.",
         ),
-        Column("error_budget_policy", "link", ("budget policy", "eb policy", "policy")),
-        Column("experts", "list", ("expert", "sme", "smes", "knows it")),
-        Column("runbook", "text", ("runbooks", "playbook")),
-        Column("depends_on", "list", ("dependencies", "downstream", "calls", "depends")),
+        Column(
+            "owner_team",
+            "text",
+            ("owner", "team", "owning team", "owner team"),
+            note="The team that owns and operates the service.",
+        ),
+        Column(
+            "tier",
+            "tier",
+            ("criticality", "priority", "tier level"),
+            note="Criticality: 1 is most critical (or critical / high / medium / low).",
+        ),
+        Column(
+            "slo",
+            "percent",
+            ("availability target", "slo target", "target", "uptime target"),
+            note="Availability target, e.g. 99.9%.",
+        ),
+        Column(
+            "slo_measured",
+            "bool",
+            ("measured", "sli", "sli instrumented", "instrumented"),
+            note="yes when the SLI behind the SLO is instrumented and measured.",
+        ),
+        Column(
+            "error_budget_remaining",
+            "percent",
+            ("error budget", "budget remaining", "budget left"),
+            note="Share of the error budget left; negative when overspent.",
+        ),
+        Column(
+            "error_budget_policy",
+            "link",
+            ("budget policy", "eb policy", "policy"),
+            note="yes (or a link) when a written policy says what happens when the budget runs out.",
+        ),
+        Column(
+            "experts",
+            "list",
+            ("expert", "sme", "smes", "knows it"),
+            note="People who can fix it at 3 a.m., separated by commas.",
+        ),
+        Column("runbook", "text", ("runbooks", "playbook"), note="Link or name of the runbook."),
+        Column(
+            "depends_on",
+            "list",
+            ("dependencies", "downstream", "calls", "depends"),
+            note="Services this one calls, separated by commas.",
+        ),
         Column(
             "dependency_protection",
             "bool",
             ("protection", "circuit breakers", "timeouts", "fallbacks", "resilience"),
+            note="yes when its downstream calls have timeouts, circuit breakers and fallbacks.",
         ),
     ),
     required=("service",),
@@ -327,8 +500,18 @@ ORG = SheetSpec(
     "Org",
     ("org", "org chart", "organization", "organisation", "orgchart", "hierarchy"),
     (
-        Column("unit", "text", ("name", "org unit", "group", "department")),
-        Column("parent", "text", ("reports to", "parent unit")),
+        Column(
+            "unit",
+            "text",
+            ("name", "org unit", "group", "department"),
+            note="An org unit (group, department).",
+        ),
+        Column(
+            "parent",
+            "text",
+            ("reports to", "parent unit"),
+            note="The unit above it; empty at the top.",
+        ),
     ),
     required=("unit",),
 )
@@ -344,16 +527,36 @@ ACTIONS = SheetSpec(
         "followups",
     ),
     (
-        Column("key", "text", ("id", "action", "action id", "issue key")),
-        Column("title", "text", ("summary", "name", "description")),
-        Column("team", "text", ("owner team", "squad")),
-        Column("service", "text", ("system",)),
-        Column("postmortem", "text", ("incident", "postmortem id", "source")),
-        Column("raised", "date", ("created", "opened", "raised on")),
-        Column("due", "date", ("due date", "target date")),
-        Column("status", "text", ("state",)),
-        Column("times_deferred", "int", ("deferred", "deferrals", "times deferred", "slipped")),
-        Column("scheduled_as", "text", ("scheduled", "plan item", "planned as", "item")),
+        Column(
+            "key",
+            "text",
+            ("id", "action", "action id", "issue key"),
+            note="Id of the postmortem action.",
+        ),
+        Column("title", "text", ("summary", "name", "description"), note="What the action is."),
+        Column("team", "text", ("owner team", "squad"), note="Team that owns the action."),
+        Column("service", "text", ("system",), note="Service it protects."),
+        Column(
+            "postmortem",
+            "text",
+            ("incident", "postmortem id", "source"),
+            note="The incident or postmortem that raised it.",
+        ),
+        Column("raised", "date", ("created", "opened", "raised on"), note="When it was raised."),
+        Column("due", "date", ("due date", "target date"), note="When it was due."),
+        Column("status", "text", ("state",), note="e.g. Open, In progress, Done."),
+        Column(
+            "times_deferred",
+            "int",
+            ("deferred", "deferrals", "times deferred", "slipped"),
+            note="How many planning cycles it has been deferred.",
+        ),
+        Column(
+            "scheduled_as",
+            "text",
+            ("scheduled", "plan item", "planned as", "item"),
+            note="Key of the plan item that does it this quarter; empty when it is not scheduled.",
+        ),
     ),
     required=("title",),
 )
@@ -362,13 +565,25 @@ INCIDENTS = SheetSpec(
     "Incidents",
     ("incidents", "incident log", "outages"),
     (
-        Column("id", "text", ("key", "incident", "incident id")),
-        Column("service", "text", ("system",)),
-        Column("team", "text", ("owner team",)),
-        Column("severity", "text", ("sev", "priority")),
-        Column("started", "date", ("start", "date", "opened", "started at")),
-        Column("duration_minutes", "number", ("duration", "minutes", "duration (minutes)")),
-        Column("responders", "list", ("responder", "people", "on call")),
+        Column("id", "text", ("key", "incident", "incident id"), note="Incident id."),
+        Column("service", "text", ("system",), note="Service that failed."),
+        Column("team", "text", ("owner team",), note="Team that handled it."),
+        Column("severity", "text", ("sev", "priority"), note="e.g. SEV1, SEV2."),
+        Column(
+            "started", "date", ("start", "date", "opened", "started at"), note="When it started."
+        ),
+        Column(
+            "duration_minutes",
+            "number",
+            ("duration", "minutes", "duration (minutes)"),
+            note="How long it lasted, in minutes.",
+        ),
+        Column(
+            "responders",
+            "list",
+            ("responder", "people", "on call"),
+            note="People who responded, separated by commas.",
+        ),
     ),
 )
 
@@ -376,8 +591,18 @@ SETTINGS = SheetSpec(
     "Settings",
     ("settings", "plan settings", "config", "quarter"),
     (
-        Column("key", "text", ("setting", "name")),
-        Column("value", "text", ()),
+        Column(
+            "key",
+            "text",
+            ("setting", "name"),
+            note="quarter, start, end or weeks: one setting per row.",
+        ),
+        Column(
+            "value",
+            "text",
+            (),
+            note="quarter as 2026-Q3; start and end as dates (default: the quarter's bounds); weeks as a number (default: from the dates). Command-line options win.",
+        ),
     ),
 )
 

@@ -11,7 +11,6 @@ import csv
 import io
 import itertools
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import InputError
-from .values import is_blank
+from .cells import is_blank
 from .xlsx_reader import (
     column_letter,  # one converter of column numbers to letters, beside the reader
 )
@@ -49,7 +48,9 @@ class RawSheet:
     notes: list[tuple[int | None, str | None, str]]
 
 
-def _check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:
+def check_file(path: Path, display: str, limits: Limits | None = None) -> bytes:
+    """The first 8 bytes of an input file (its magic number), after refusing a missing file, a
+    folder, an empty file or one over [limits] max_file_mb with one InputError naming it."""
     limits = limits or Limits()
     if not path.exists():
         raise InputError("file not found", where=display, hint="check the path")
@@ -78,7 +79,7 @@ def _mb(size: float) -> str:
 def read_workbook(path: Path, display: str, limits: Limits | None = None) -> list[RawSheet]:
     """Every sheet of an .xlsx file, read with cached values (not formulas)."""
     limits = limits or Limits()
-    magic = _check_file(path, display, limits)
+    magic = check_file(path, display, limits)
     if magic.startswith(_OLE_MAGIC):
         raise InputError(
             "is an old-style .xls or a password-protected workbook, which cannot be read",
@@ -169,10 +170,11 @@ def _fill_merged(sheet: RawSheet, ranges: list[str]) -> None:
     skipped: list[str] = []
     for ref in ranges:
         corners = [_CELL_REF.fullmatch(part) for part in ref.split(":")]
-        if len(corners) != 2 or not all(corners):
+        first, last_corner = corners if len(corners) == 2 else (None, None)
+        if first is None or last_corner is None:
             continue
-        c1, r1 = column_index(corners[0].group(1)), int(corners[0].group(2))
-        c2, r2 = column_index(corners[1].group(1)), int(corners[1].group(2))
+        c1, r1 = column_index(first.group(1)), int(first.group(2))
+        c2, r2 = column_index(last_corner.group(1)), int(last_corner.group(2))
         top = by_row.get(r1)
         if top is None or c1 >= len(top) or is_blank(top[c1]):
             continue
@@ -436,7 +438,7 @@ def read_csv(
     path: Path, display: str, title: str | None = None, limits: Limits | None = None
 ) -> RawSheet:
     """One CSV file as a sheet. The delimiter and encoding are detected."""
-    _check_file(path, display, limits)
+    check_file(path, display, limits)
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith(
         (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -490,17 +492,15 @@ def sheet_and_rows(
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
     # `numbered`: rows come as (row number, values) with gaps, as a workbook stores them
-    numbered = _non_blank(rows if numbered else enumerate(rows, start=1), sheet, limits)
+    read = _non_blank(iter(rows) if numbered else enumerate(rows, start=1), sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
-    for number, values in numbered:
+    for number, values in read:
         pending.append((number, values))
         if len(pending) >= HEADER_SCAN_ROWS or _looks_like_header(values):
             break
     if pending:
         _take_header(sheet, pending)
-    return sheet, _capped(
-        numbered, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}"
-    )
+    return sheet, _capped(read, len(sheet.rows), limits.max_rows, display, what or f"sheet {title}")
 
 
 def _non_blank(
@@ -578,7 +578,3 @@ def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> lis
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]
-
-
-def is_zip(path: Path) -> bool:
-    return zipfile.is_zipfile(path)

@@ -279,8 +279,13 @@ _PERIOD_END_FIELDS = frozenset({"due", "end"})
 class _Loader:
     """Builds one Plan from any number of sources (a plan and its context)."""
 
-    def __init__(self, mapping: dict[str, dict[str, str]] | None = None):
+    def __init__(
+        self,
+        mapping: dict[str, dict[str, str]] | None = None,
+        hours_per_week: float = HOURS_PER_WEEK,
+    ):
         self.plan = Plan(sources=[])
+        self.hours_per_week = hours_per_week  # one engineer-week: [capacity] hours_per_week
         # per sheet (items, teams, ...): normalized header -> field, from [mapping.SHEET], [columns] and --map
         self.mapping = column_map(mapping)
         self.map_headers = {
@@ -567,7 +572,7 @@ class _Loader:
         factor = {"weeks": 1.0, "days": 1 / DAYS_PER_WEEK}.get(unit or "")
         name = "duration"
         try:
-            effort = parse_effort(raw, factor or 1.0)
+            effort = parse_effort(raw, factor or 1.0, self.hours_per_week)
         except values.ParseError as exc:
             self.issue(
                 row.cell(name), f"duration: {exc}; no due date was made from it", subject=key
@@ -621,25 +626,27 @@ class _Loader:
                 f"{text}, is {due.isoformat()}",
             )
 
-    # The unit columns, and how many engineer-weeks one unit is.
-    _UNITS = (
-        ("estimate", 1.0, "weeks"),
-        ("estimate_days", 1 / DAYS_PER_WEEK, "days"),
-        ("estimate_hours", 1 / HOURS_PER_WEEK, "hours"),
-        ("original_estimate", 1 / (3600 * HOURS_PER_WEEK), "seconds"),
-    )
+    def _units(self) -> tuple[tuple[str, float, str], ...]:
+        """The unit columns, and how many engineer-weeks one unit is."""
+        hours = self.hours_per_week
+        return (
+            ("estimate", 1.0, "weeks"),
+            ("estimate_days", 1 / DAYS_PER_WEEK, "days"),
+            ("estimate_hours", 1 / hours, "hours"),
+            ("original_estimate", 1 / (3600 * hours), "seconds"),
+        )
 
     def _estimate(
         self, row: Row, key: str
     ) -> tuple[float | None, float | None, str | None, str | None]:
         """(engineer-weeks, story points, T-shirt size, as written) from whichever estimate column is filled."""
-        for name, factor, unit in self._UNITS:
+        for name, factor, unit in self._units():
             raw = row.raw.get(name)
             if raw is None:
                 continue
             text = values.parse_text(raw)
             try:
-                effort = parse_effort(raw, factor)
+                effort = parse_effort(raw, factor, self.hours_per_week)
             except values.ParseError as exc:
                 self.issue(
                     row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..model import Audit, Finding, Recommendation
-from .view import NO_TEAM, first_sentence, is_over, pct, severity_rank
+from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
 
 SERIOUS = ("critical", "high")  # the findings "what to change" must clear (as score.change_advice)
 
@@ -151,11 +151,11 @@ def _causes(findings: list[Finding]) -> list[list[int]]:
                 join(by_cell[key], i)
             else:
                 by_cell[key] = i
-        key = (owner_of(f), f.rule, _fix_shape(f))
-        if key in by_fix:
-            join(by_fix[key], i)
+        shape = (owner_of(f), f.rule, _fix_shape(f))
+        if shape in by_fix:
+            join(by_fix[shape], i)
         else:
-            by_fix[key] = i
+            by_fix[shape] = i
     groups: dict[int, list[int]] = {}
     for i in range(len(findings)):
         groups.setdefault(root(i), []).append(i)
@@ -184,10 +184,28 @@ def _change_text(lead: Finding, group: list[Finding]) -> str:
     return _lead_sentences(lead.fix)
 
 
-def build_actions(audit: Audit) -> list[OwnerActions]:
+def _defer_text(r: Recommendation) -> str:
+    """Defer these items, and what is left when even that does not bring the team under the line."""
+    if not r.items:
+        return first_sentence(r.text, 260)
+    text = f"Defer {listed(r.items, 8)}"
+    if is_over(r.load_after):
+        return text + (
+            "; still over capacity with every deferrable item out: renegotiate a committed item or "
+            "add capacity"
+        )
+    if r.reaches_target is False:
+        return (
+            text
+            + f"; still above the {pct(r.target_load)} buffer line with every deferrable item out"
+        )
+    return text
+
+
+def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
+    """One action per defer recommendation; it closes its team's finding of the advice's rule."""
     findings = audit.findings
-    actions: list[Action] = []
-    claimed: set[int] = set()
+    actions = []
     for r in (r for r in audit.recommendations if r.action == "defer"):
         resolves = [
             i
@@ -196,25 +214,12 @@ def build_actions(audit: Audit) -> list[OwnerActions]:
         ]
         claimed.update(resolves)
         worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
-        if r.items:
-            text = f"Defer {', '.join(r.items[:8])}" + (
-                f" and {len(r.items) - 8} more" if len(r.items) > 8 else ""
-            )
-            if is_over(r.load_after):
-                text += (
-                    "; still over capacity with every deferrable item out: renegotiate a committed item or "
-                    "add capacity"
-                )
-            elif r.reaches_target is False:
-                text += f"; still above the {pct(r.target_load)} buffer line with every deferrable item out"
-        else:
-            text = first_sentence(r.text, 260)
         actions.append(
             Action(
                 owner=r.team,
                 kind="defer",
                 severity=worst,
-                text=text,
+                text=_defer_text(r),
                 items=list(r.items),
                 rec=r,
                 resolves=[_resolved(findings[i], i) for i in resolves],
@@ -226,6 +231,12 @@ def build_actions(audit: Audit) -> list[OwnerActions]:
                 p50_after=r.p50_date_after,
             )
         )
+    return actions
+
+
+def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
+    """One action per cause with a critical or high finding that no deferral closes."""
+    actions = []
     for group in _causes(findings):
         group = [i for i in group if i not in claimed]
         serious = [i for i in group if findings[i].severity in SERIOUS]
@@ -240,18 +251,24 @@ def build_actions(audit: Audit) -> list[OwnerActions]:
                 i,
             ),
         )
-        members = [findings[i] for i in group]
         actions.append(
             Action(
                 owner=owner_of(findings[lead]),
                 kind="change",
                 severity=findings[lead].severity,
-                text=_change_text(findings[lead], members),
+                text=_change_text(findings[lead], [findings[i] for i in group]),
                 resolves=[
                     _resolved(findings[i], i) for i in [lead, *[j for j in group if j != lead]]
                 ],
             )
         )
+    return actions
+
+
+def build_actions(audit: Audit) -> list[OwnerActions]:
+    claimed: set[int] = set()
+    actions = _defer_actions(audit, claimed)
+    actions += _change_actions(audit.findings, claimed)
     team_names = {t.team for t in audit.teams}
     owners: dict[str, list[Action]] = {}
     for a in actions:

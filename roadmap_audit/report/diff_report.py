@@ -12,7 +12,7 @@ from typing import Any
 
 from ..diff import FieldChange, FindingChange, PlanDiff
 from ..errors import InputError
-from .view import VERDICT_TEXT, pct
+from .view import VERDICT_TEXT, strip_controls
 
 FIELD_NAMES = {
     "team": "team",
@@ -90,144 +90,39 @@ def summary_line(diff: PlanDiff) -> str:
     return f"verdict: {verdict}; findings: {_counts(diff)}; {len(diff.items_changed)} items changed"
 
 
-# ------------------------------------------------------------------ text
+# ------------------------------------------------------------------ text and Markdown
+
+
+def _template_environment(markdown: bool):
+    from .markdown import code, esc
+    from .templating import environment
+
+    env = environment(autoescape=False)
+    env.filters.update(week_text=week_text, points=points, change_text=change_text)
+    env.globals.update(severity_shift=severity_shift, verdict_text=VERDICT_TEXT)
+    if markdown:
+        env.filters.update(esc=esc, code=code)
+    return env
 
 
 def render_diff_text(diff: PlanDiff, width: int = 100) -> str:
-    b, a = diff.before, diff.after
-    out = [f"Plan diff — {', '.join(b.sources)} → {', '.join(a.sources)}", ""]
-    verdict = (
-        f"{VERDICT_TEXT[b.verdict]} → {VERDICT_TEXT[a.verdict]}"
-        if diff.verdict_changed
-        else f"{VERDICT_TEXT[a.verdict]} (unchanged)"
-    )
-    out.append(f"Verdict: {verdict} — {a.verdict_reason}")
-    out.append(f"Findings: {_counts(diff)}")
-    out.append(
-        f"Items: {b.items} → {a.items} ({len(diff.items_added)} added, {len(diff.items_removed)} removed, "
-        f"{len(diff.items_moved)} moved between teams, {len(diff.items_changed)} changed)"
-    )
-    if b.forecast_p85_weeks is not None or a.forecast_p85_weeks is not None:
-        out.append(
-            f"Whole plan done (P85): {week_text(b.forecast_p85_weeks)} → {week_text(a.forecast_p85_weeks)}"
+    env = _template_environment(markdown=False)
+    env.filters.update(
+        wrapped=lambda s, first, rest: textwrap.wrap(
+            s, width, initial_indent=first, subsequent_indent=rest
         )
-    for title, rows in (
-        ("New findings", diff.findings_new),
-        ("Resolved findings", diff.findings_resolved),
-    ):
-        if rows:
-            out += ["", f"{title}:"]
-            out += [
-                f"  {severity_shift(f):<8} {f.rule:<7} {f.subject.kind} {f.subject.id}: {f.title}"
-                for f in rows
-            ]
+    )
     shifted = [f for f in diff.findings_unchanged if f.severity_before != f.severity_after]
-    if shifted:
-        out += ["", "Findings in both plans with a new severity:"]
-        out += [
-            f"  {severity_shift(f):<18} {f.rule:<7} {f.subject.kind} {f.subject.id}"
-            for f in shifted
-        ]
-    teams = [t for t in diff.teams if t.changed]
-    if diff.teams:
-        out += ["", f"Team load ({len(teams)} of {len(diff.teams)} teams changed):"]
-        for t in diff.teams:
-            out.append(
-                f"  {t.team[:20]:<20} load {pct(t.load_before):>5} → {pct(t.load_after):>5} "
-                f"{points(t.load_change):>8}   done (P85) {week_text(t.p85_weeks_before)} → "
-                f"{week_text(t.p85_weeks_after)}"
-            )
-    for title, refs in (("Items added", diff.items_added), ("Items removed", diff.items_removed)):
-        if refs:
-            out += ["", f"{title} ({len(refs)}):"]
-            out += [f"  {r.key} {r.title} ({r.team or 'no team'})" for r in refs]
-    if diff.items_moved:
-        out += ["", f"Moved between teams ({len(diff.items_moved)}):"]
-        out += [f"  {c.key} {c.title}: {c.team_before} → {c.team_after}" for c in diff.items_moved]
-    if diff.items_changed:
-        out += ["", f"Items changed ({len(diff.items_changed)}):"]
-        for c in diff.items_changed:
-            line = f"{c.key} {c.title}: " + "; ".join(change_text(x) for x in c.changes)
-            out.extend(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="      "))
-    return "\n".join(out) + "\n"
-
-
-# ------------------------------------------------------------------ Markdown
+    text = env.get_template("diff.txt.j2").render(diff=diff, counts=_counts(diff), shifted=shifted)
+    return strip_controls(text)  # a plan's text never moves the cursor or retitles the terminal
 
 
 def render_diff_markdown(diff: PlanDiff) -> str:
-    from .markdown import code, esc
-
-    b, a = diff.before, diff.after
-    out = [f"# Plan diff — {esc(', '.join(b.sources))} → {esc(', '.join(a.sources))}", ""]
-    verdict = (
-        f"{VERDICT_TEXT[b.verdict]} → **{VERDICT_TEXT[a.verdict]}**"
-        if diff.verdict_changed
-        else f"**{VERDICT_TEXT[a.verdict]}** (unchanged)"
-    )
-    out += [
-        f"> Verdict: {verdict} — {esc(a.verdict_reason)}",
-        ">",
-        f"> Findings: {_counts(diff)}",
-        f"> Items: {b.items} → {a.items}; {len(diff.items_added)} added, {len(diff.items_removed)} removed, "
-        f"{len(diff.items_moved)} moved between teams, {len(diff.items_changed)} changed",
-    ]
-    if b.forecast_p85_weeks is not None or a.forecast_p85_weeks is not None:
-        out.append(
-            f"> Whole plan done (P85): {week_text(b.forecast_p85_weeks)} → {week_text(a.forecast_p85_weeks)}"
-        )
-    out.append("")
-    for title, rows in (
-        ("New findings", diff.findings_new),
-        ("Resolved findings", diff.findings_resolved),
-    ):
-        out += [f"## {title} ({len(rows)})", ""]
-        out += [
-            f"- **{esc(severity_shift(f))}** {code(f.rule)} {esc(f.subject.kind)} {esc(f.subject.id)}: "
-            f"{esc(f.title)}"
-            for f in rows
-        ] or ["None."]
-        out.append("")
-    if diff.teams:
-        out += [
-            "## Team load",
-            "",
-            "| team | load before | load after | change | done (P85) before | after |",
-            "|---|---:|---:|---:|---|---|",
-        ]
-        out += [
-            f"| {esc(t.team)} | {pct(t.load_before)} | {pct(t.load_after)} | {points(t.load_change)} | "
-            f"{week_text(t.p85_weeks_before)} | {week_text(t.p85_weeks_after)} |"
-            for t in diff.teams
-        ]
-        out.append("")
-    for title, refs in (("Items added", diff.items_added), ("Items removed", diff.items_removed)):
-        if refs:
-            out += [f"## {title} ({len(refs)})", ""]
-            out += [f"- **{esc(r.key)}** {esc(r.title)} ({esc(r.team or 'no team')})" for r in refs]
-            out.append("")
-    if diff.items_moved:
-        out += [f"## Moved between teams ({len(diff.items_moved)})", ""]
-        out += [
-            f"- **{esc(c.key)}** {esc(c.title)}: {esc(c.team_before)} → {esc(c.team_after)}"
-            for c in diff.items_moved
-        ]
-        out.append("")
-    if diff.items_changed:
-        out += [
-            f"## Items changed ({len(diff.items_changed)})",
-            "",
-            "| item | change |",
-            "|---|---|",
-        ]
-        out += [
-            f"| **{esc(c.key)}** {esc(c.title)} | "
-            + "<br>".join(esc(change_text(x)) for x in c.changes)
-            + " |"
-            for c in diff.items_changed
-        ]
-        out.append("")
-    return "\n".join(out)
+    env = _template_environment(markdown=True)
+    text = env.get_template("diff.md.j2").render(diff=diff, counts=_counts(diff))
+    return strip_controls(
+        text.rstrip("\n") + "\n"
+    )  # each section ends in a blank line, the file in one newline
 
 
 # ------------------------------------------------------------------ HTML

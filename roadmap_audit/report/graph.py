@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import Audit
+from ..model import Audit, ItemSummary
 from .view import NO_TEAM, severity_rank, shorten
 
 LIMIT = 50
@@ -131,20 +132,41 @@ def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[s
     return list(chosen), len(universe)
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.~-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_CELL = re.compile(r"^(?P<sheet>.*)!\$?[A-Z]{1,3}\$?(?P<row>[0-9]+)$")
+
+
+def _row_of(location: str) -> tuple[str, str] | None:
+    """("Items", "14") for the cell Items!H14: the row an item was read from."""
+    m = _CELL.match(location)
+    return (m.group("sheet"), m.group("row")) if m else None
+
+
+def _items_cited(audit: Audit) -> Callable[[str], str | None]:
+    """The item an evidence location is about: its own cell or Jira key, or any cell on its row."""
+    by_location = {i.location: i.key for i in audit.items}
+    by_location.update({i.key: i.key for i in audit.items})
+    by_row = {row: i.key for i in audit.items if (row := _row_of(i.location)) is not None}
+
+    def cited(location: str) -> str | None:
+        if location in by_location:
+            return by_location[location]
+        row = _row_of(location)
+        return by_row.get(row) if row is not None else None
+
+    return cited
 
 
 def _edges_on_dependency_findings(
     audit: Audit, edges: set[tuple[str, str]]
 ) -> set[tuple[str, str]]:
-    """Edges whose two items are both named by one dependency finding (its subject, message or evidence)."""
-    keys = {k for edge in edges for k in edge}
+    """Edges whose two items are both cited by one dependency finding: its subject, or the cells and
+    keys of its evidence (structured fields; the message is never read)."""
+    cited = _items_cited(audit)
     marked: set[tuple[str, str]] = set()
     for f in audit.findings:
         if not f.rule.startswith("DEP"):
             continue
-        text = " ".join([f.subject.id, f.message, *(e.note or "" for e in f.evidence)])
-        named = {t for t in _TOKEN.findall(text) if t in keys}
+        named = {k for e in f.evidence if (k := cited(e.location)) is not None}
         if f.subject.kind == "item":
             named.add(f.subject.id)
         marked |= {(a, b) for a, b in edges if a in named and b in named}
@@ -155,7 +177,7 @@ def _layers(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     """Column of each item: 0 for work that needs nothing drawn, then one more than what it needs."""
     import networkx as nx
 
-    flow = nx.DiGraph()  # prerequisite -> the item that waits for it
+    flow: nx.DiGraph[str] = nx.DiGraph()  # prerequisite -> the item that waits for it
     flow.add_nodes_from(keys)
     flow.add_edges_from((b, a) for a, b in edges)
     dag = nx.condensation(flow)
@@ -188,6 +210,145 @@ def _lane_order(by_risk: list[str], links: list[tuple[str, str]]) -> list[str]:
     return placed
 
 
+def _sweep(
+    cells: dict[tuple[str, int], list[str]],
+    edges: list[tuple[str, str]],
+    lane_index: dict[str, int],
+    n_cols: int,
+) -> None:
+    """Order the items of each cell so that edges cross as little as a few sweeps manage."""
+    waits_for: dict[str, list[str]] = defaultdict(list)
+    needed_by: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        waits_for[a].append(b)
+        needed_by[b].append(a)
+    for sweep in range(4):
+        pos = {
+            k: lane_index[t] * 1000 + i for (t, _), ks in cells.items() for i, k in enumerate(ks)
+        }
+        near = waits_for if sweep % 2 == 0 else needed_by
+        cols = range(n_cols) if sweep % 2 == 0 else range(n_cols - 1, -1, -1)
+
+        def centre(k: str, near=near, pos=pos) -> tuple[float, str]:
+            others = [pos[o] for o in near[k]]
+            return (sum(others) / len(others) if others else pos[k]), k
+
+        for col in cols:
+            for (_team, c), ks in cells.items():
+                if c == col:
+                    ks.sort(key=centre)
+
+
+@dataclass
+class _Layout:
+    """Where the lanes sit and how tall their boxes are."""
+
+    lanes: list[Lane]
+    rows: dict[str, int]  # the most boxes in one column of the lane
+    node_h: dict[str, int]
+    step: dict[str, int]
+    bottom: int
+
+
+def _lane_layout(
+    cells: dict[tuple[str, int], list[str]],
+    lanes_order: list[str],
+    wrapped: dict[str, list[str]],
+) -> _Layout:
+    # the boxes of a lane are as tall as its longest title needs, so every title is read whole
+    rows: dict[str, int] = defaultdict(int)
+    longest: dict[str, int] = defaultdict(int)
+    for (team, _), ks in cells.items():
+        rows[team] = max(rows[team], len(ks))
+        longest[team] = max([longest[team], *(len(wrapped[k]) for k in ks)])
+    node_h = {t: NODE_H + LINE_H * (longest[t] - 1) for t in lanes_order}
+    step = {t: node_h[t] + ROW_GAP for t in lanes_order}
+    lanes: list[Lane] = []
+    top = MARGIN
+    for team in lanes_order:
+        h = rows[team] * step[team] - ROW_GAP + 2 * LANE_PAD
+        lanes.append(Lane(team=team, y=top, h=h, label=shorten(team, 18)))
+        top += h + 4
+    return _Layout(lanes=lanes, rows=dict(rows), node_h=node_h, step=step, bottom=top)
+
+
+def _nodes(
+    cells: dict[tuple[str, int], list[str]],
+    layout: _Layout,
+    items: dict[str, ItemSummary],
+    wrapped: dict[str, list[str]],
+    flagged: dict[str, str],
+    anchors: dict[str, str],
+) -> dict[str, Node]:
+    lane_top = {lane.team: lane.y for lane in layout.lanes}
+    nodes: dict[str, Node] = {}
+    for (team, col), ks in cells.items():
+        step = layout.step[team]
+        offset = (layout.rows[team] - len(ks)) * step / 2
+        for i, key in enumerate(ks):
+            item = items.get(key)
+            title = item.title if item else key
+            nodes[key] = Node(
+                key=key,
+                label=shorten(title, 24),
+                title=title,
+                team=team,
+                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP),
+                y=lane_top[team] + LANE_PAD + offset + i * step,
+                severity=flagged.get(key),
+                anchor=anchors.get(key),
+                committed=bool(item and item.committed),
+                done=bool(item and item.done),
+                h=layout.node_h[team],
+                lines=wrapped[key],
+            )
+    return nodes
+
+
+def _path(waiter: Node, first: Node) -> str:
+    """An arrow from the work that must finish first to the item that waits for it."""
+    x1, y1 = first.x + first.w, first.y + first.h / 2
+    if waiter.x > first.x:
+        x2, y2 = waiter.x, waiter.y + waiter.h / 2
+        bend = max(24.0, (x2 - x1) / 2)
+        return f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    # same column (a cycle): a loop out to the right and back
+    x2, y2 = waiter.x + waiter.w, waiter.y + waiter.h / 2
+    reach = LOOP_ROOM + abs(y2 - y1) / 6
+    return f"M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} {x2 + 3:.1f},{y2:.1f}"
+
+
+def _team_of(items: dict[str, ItemSummary]) -> Callable[[str], str]:
+    def team_of(key: str) -> str:
+        item = items.get(key)
+        return item.team if item and item.team else NO_TEAM
+
+    return team_of
+
+
+def _lanes_top_down(
+    audit: Audit, keys: list[str], edges: list[tuple[str, str]], team_of: Callable[[str], str]
+) -> list[str]:
+    """The teams drawn, as lanes: riskiest first, then by the arrows between them."""
+    order = [t.team for t in audit.teams]
+    teams_here = {team_of(k) for k in keys}
+    by_risk = [t for t in order if t in teams_here] + sorted(teams_here - set(order))
+    return _lane_order(by_risk, [(team_of(a), team_of(b)) for a, b in edges])
+
+
+def _edges(
+    audit: Audit, chosen: set[str], on_finding: Callable[[set[tuple[str, str]]], set]
+) -> tuple[list[tuple[str, str]], set[tuple[str, str]], set[tuple[str, str]]]:
+    """The edges between drawn items, those that cross teams, and those on a dependency finding."""
+    edges = [
+        (d.item, d.depends_on)
+        for d in audit.dependencies
+        if d.item in chosen and d.depends_on in chosen
+    ]
+    cross = {(d.item, d.depends_on) for d in audit.dependencies if d.cross_team}
+    return edges, cross, on_finding(set(edges))
+
+
 def dependency_view(
     audit: Audit, flagged: dict[str, str], anchors: dict[str, str], limit: int = LIMIT
 ) -> GraphView | None:
@@ -199,136 +360,47 @@ def dependency_view(
         return None
     items = {i.key: i for i in audit.items}
     keys, total = _selected(audit, flagged, limit)
-    chosen = set(keys)
-    edges = [
-        (d.item, d.depends_on)
-        for d in audit.dependencies
-        if d.item in chosen and d.depends_on in chosen
-    ]
-    cross = {(d.item, d.depends_on) for d in audit.dependencies if d.cross_team}
+    edges, cross, on_finding = _edges(
+        audit, set(keys), lambda e: _edges_on_dependency_findings(audit, e)
+    )
     column = _layers(keys, edges)
-    on_finding = _edges_on_dependency_findings(audit, set(edges))
+    team_of = _team_of(items)
+    lanes_order = _lanes_top_down(audit, keys, edges, team_of)
 
-    def team_of(key: str) -> str:
-        item = items.get(key)
-        return item.team if item and item.team else NO_TEAM
-
-    order = [t.team for t in audit.teams]
-    teams_here = {team_of(k) for k in keys}
-    by_risk = [t for t in order if t in teams_here] + sorted(teams_here - set(order))
-    lanes_order = _lane_order(by_risk, [(team_of(a), team_of(b)) for a, b in edges])
-
-    # cells: (team, column) -> items, ordered so edges cross as little as a few sweeps manage
+    # cells: (team, column) -> items
     cells: dict[tuple[str, int], list[str]] = defaultdict(list)
     for key in sorted(keys):
         cells[(team_of(key), column[key])].append(key)
-    waits_for: dict[str, list[str]] = defaultdict(list)
-    needed_by: dict[str, list[str]] = defaultdict(list)
-    for a, b in edges:
-        waits_for[a].append(b)
-        needed_by[b].append(a)
     lane_index = {t: i for i, t in enumerate(lanes_order)}
     n_cols = max(column.values(), default=0) + 1
-
-    def position() -> dict[str, float]:
-        return {
-            k: lane_index[t] * 1000 + i for (t, _), ks in cells.items() for i, k in enumerate(ks)
-        }
-
-    for sweep in range(4):
-        pos = position()
-        cols = range(n_cols) if sweep % 2 == 0 else range(n_cols - 1, -1, -1)
-        for col in cols:
-            for (team, c), ks in cells.items():
-                if c != col:
-                    continue
-                near = waits_for if sweep % 2 == 0 else needed_by
-
-                def centre(k: str, near=near, pos=pos) -> tuple[float, str]:
-                    others = [pos[o] for o in near[k]]
-                    return (sum(others) / len(others) if others else pos[k]), k
-
-                ks.sort(key=centre)
+    _sweep(cells, edges, lane_index, n_cols)
 
     wrapped = {k: title_lines(items[k].title if k in items else k) for k in keys}
-    rows_in_lane = {
-        t: max(len(ks) for (team, _), ks in cells.items() if team == t) for t in lanes_order
-    }
-    # the boxes of a lane are as tall as its longest title needs, so every title is read whole
-    node_h = {
-        t: NODE_H
-        + LINE_H
-        * (max(len(wrapped[k]) for (team, _), ks in cells.items() if team == t for k in ks) - 1)
-        for t in lanes_order
-    }
-    step = {t: node_h[t] + ROW_GAP for t in lanes_order}
-    lanes: list[Lane] = []
-    top = MARGIN
-    for team in lanes_order:
-        h = rows_in_lane[team] * step[team] - ROW_GAP + 2 * LANE_PAD
-        lanes.append(Lane(team=team, y=top, h=h, label=shorten(team, 18)))
-        top += h + 4
-    lane_top = {lane.team: lane.y for lane in lanes}
-
-    nodes: dict[str, Node] = {}
-    for (team, col), ks in cells.items():
-        offset = (rows_in_lane[team] - len(ks)) * step[team] / 2
-        for i, key in enumerate(ks):
-            item = items.get(key)
-            title = item.title if item else key
-            nodes[key] = Node(
-                key=key,
-                label=shorten(title, 24),
-                title=title,
-                team=team,
-                x=MARGIN + LABEL_W + col * (NODE_W + COL_GAP),
-                y=lane_top[team] + LANE_PAD + offset + i * step[team],
-                severity=flagged.get(key),
-                anchor=anchors.get(key),
-                committed=bool(item and item.committed),
-                done=bool(item and item.done),
-                h=node_h[team],
-                lines=wrapped[key],
-            )
-
-    drawn = []
-    for a, b in edges:
-        waiter, first = nodes[a], nodes[b]
-        x1, y1 = first.x + first.w, first.y + first.h / 2
-        if waiter.x > first.x:
-            x2, y2 = waiter.x, waiter.y + waiter.h / 2
-            bend = max(24.0, (x2 - x1) / 2)
-            path = f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
-        else:  # same column (a cycle): a loop out to the right and back
-            x2, y2 = waiter.x + waiter.w, waiter.y + waiter.h / 2
-            reach = LOOP_ROOM + abs(y2 - y1) / 6
-            path = f"M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} {x2 + 3:.1f},{y2:.1f}"
-        drawn.append(
-            Edge(
-                item=a,
-                depends_on=b,
-                path=path,
-                cross_team=(a, b) in cross,
-                flagged=(a, b) in on_finding,
-            )
+    layout = _lane_layout(cells, lanes_order, wrapped)
+    nodes = _nodes(cells, layout, items, wrapped, flagged, anchors)
+    drawn = [
+        Edge(
+            item=a,
+            depends_on=b,
+            path=_path(nodes[a], nodes[b]),
+            cross_team=(a, b) in cross,
+            flagged=(a, b) in on_finding,
         )
+        for a, b in edges
+    ]
     # cross-team edges last, so they are drawn on top
     drawn.sort(key=lambda e: (e.cross_team, e.flagged, e.item, e.depends_on))
-
-    width = MARGIN * 2 + LABEL_W + n_cols * (NODE_W + COL_GAP) - COL_GAP + LOOP_ROOM
-    height = top + MARGIN - 4
     listed = [
         (d.item, team_of(d.item), d.depends_on, team_of(d.depends_on))
         for d in audit.dependencies
         if d.cross_team
     ]
-    ordered_nodes = sorted(nodes.values(), key=lambda n: (lane_index[n.team], n.x, n.y))
     return GraphView(
-        nodes=ordered_nodes,
+        nodes=sorted(nodes.values(), key=lambda n: (lane_index[n.team], n.x, n.y)),
         edges=drawn,
-        lanes=lanes,
-        width=width,
-        height=height,
+        lanes=layout.lanes,
+        width=MARGIN * 2 + LABEL_W + n_cols * (NODE_W + COL_GAP) - COL_GAP + LOOP_ROOM,
+        height=layout.bottom + MARGIN - 4,
         shown=len(nodes),
         total=total,
         cross_team=listed,

@@ -12,7 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import SEVERITIES, Audit, Finding
+from ..analyze.numbers import listed, pct, plural
+from ..model import SEVERITIES, Audit, Finding, OrgRollup
+
+__all__ = ["pct", "plural", "listed"]  # the one formatter of each, for every format
 
 FAMILIES = ("MIG", "LCH", "CAP", "ONC", "SLO", "REL", "DEP", "OWN", "FOR", "DQ")
 FAMILY_NAMES = {
@@ -111,14 +114,6 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def pct(x: float | None) -> str:
-    if x is None:
-        return "—"
-    if not math.isfinite(x):
-        return "no capacity"
-    return f"{x:.0%}"
-
-
 def weeks(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.1f}"
 
@@ -156,7 +151,7 @@ def unchecked_teams(audit: Audit) -> list[str]:
 
 def teams_text(staffed: int) -> str:
     """How many teams the staffing model has, as a header says it: "8 teams", or that there is none."""
-    return "no staffing model" if staffed == 0 else f"{staffed} team{'s' if staffed != 1 else ''}"
+    return "no staffing model" if staffed == 0 else plural(staffed, "team")
 
 
 def is_over(load: float | None) -> bool:
@@ -168,7 +163,7 @@ def is_over(load: float | None) -> bool:
 ORG_DEPTH_SHOWN = 12
 
 
-def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]:
+def org_outline(units: list[OrgRollup], teams: set[str] | dict) -> list[tuple[OrgRollup, int]]:
     """(unit, depth) for every org unit in outline order: roots by name, children teams last.
 
     Iterative, so a tree thousands of levels deep costs no more than a wide one; a unit that
@@ -178,7 +173,7 @@ def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]
     for u in units:
         children[u.parent if u.parent in names and u.parent != u.unit else None].append(u)
     order = lambda u: (u.unit in teams, u.unit)  # noqa: E731
-    out: list[tuple[object, int]] = []
+    out: list[tuple[OrgRollup, int]] = []
     shown: set[str] = set()
     stack = [(u, 0) for u in sorted(children[None], key=order, reverse=True)]
     while stack:
@@ -193,7 +188,7 @@ def org_outline(units: list, teams: set[str] | dict) -> list[tuple[object, int]]
     return out
 
 
-def org_depth_note(outline: list[tuple[object, int]]) -> str | None:
+def org_depth_note(outline: list[tuple[OrgRollup, int]]) -> str | None:
     """What the outline could not indent, in one sentence; None when every unit is at its depth."""
     deep = sum(1 for _, depth in outline if depth > ORG_DEPTH_SHOWN)
     if not deep:
@@ -230,9 +225,7 @@ class Problem:
     rule: str
 
     def text(self) -> str:
-        where = ", ".join(self.subjects[:3]) + (
-            f" and {len(self.subjects) - 3} more" if len(self.subjects) > 3 else ""
-        )
+        where = listed(self.subjects, 3)
         whose = (
             f" ({', '.join(self.teams[:3])})"
             if self.teams and set(self.teams) != set(self.subjects)
@@ -260,10 +253,6 @@ def in_sentence(title: str) -> str:
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def verdict_line(audit: Audit, limit: int = 3) -> VerdictLine:
     """Built from the findings' titles and subjects (never from the verdict's prose)."""
     from ..score import unchecked_capacity
@@ -271,9 +260,9 @@ def verdict_line(audit: Audit, limit: int = 3) -> VerdictLine:
     counts = severity_counts(audit.findings)
     worst = "critical" if counts["critical"] else "high" if counts["high"] else None
     if worst == "critical":
-        lead = f"{_plural(counts['critical'], 'critical problem')} must change before the quarter starts"
+        lead = f"{plural(counts['critical'], 'critical problem')} must change before the quarter starts"
     elif worst == "high":
-        lead = f"nothing critical; {_plural(counts['high'], 'serious problem')} need a change in the plan"
+        lead = f"nothing critical; {plural(counts['high'], 'serious problem')} need a change in the plan"
     else:
         lead = "no critical or serious problem found"
     grouped: dict[tuple[str, str], list[Finding]] = {}

@@ -36,12 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..model import SEVERITIES, Audit, Finding, Item, Plan
+from ..model import Audit, Evidence, Finding, Forecast, Item, Plan
 from ..score import score_basis
-from .view import VERDICT_TEXT, day, pct, severity_rank, verdict_line
+from .view import day, pct, severity_rank
+from .view_model import ReportView, build_report_view
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -96,7 +97,7 @@ class _Mark:
             self.notes.append(line)
 
 
-def put(cell: Cell, value: Any) -> None:
+def put(cell: Cell | MergedCell, value: Any) -> None:
     """Write a value; text is always text, even when it looks like a formula."""
     cell.value = value
     if isinstance(value, str):
@@ -176,7 +177,7 @@ def _first_link(f: Finding, link_sheets: dict[tuple[str, str], str]) -> str | No
     return None
 
 
-def _link(cell: Cell, location: str) -> None:
+def _link(cell: Cell | MergedCell, location: str) -> None:
     """A link to a cell of this workbook (never to a file or a web address)."""
     from openpyxl.styles import Font
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -241,52 +242,51 @@ def _table(
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             put(cell, value)
-            if (
-                formats[c - 1]
-                and isinstance(value, (int, float, dt.date))
-                and not isinstance(value, bool)
-            ):
-                cell.number_format = formats[c - 1]
+            fmt = formats[c - 1]
+            if fmt and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+                cell.number_format = fmt
     ws.freeze_panes = f"A{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(names))}{top + max(1, len(rows))}"
 
 
-def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
+def _delivery_line(fc: Forecast | None) -> str:
+    """The forecast in one cell: its runs, the quarter's end, when the plan is done, and its notes."""
+    if fc is None:
+        return ""
+    done = (
+        f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
+        "quarter's end"
+        if fc.plan.items
+        else ""
+    )
+    ends = fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}"
+    notes = "".join(f"; {n}" for n in fc.notes)
+    return f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends {ends}{done}{notes}"
+
+
+def _summary_rows(view: ReportView, note: str | None) -> list[list[Any]]:
+    """The Audit sheet's head: the verdict and why, the plan, the findings and the forecast."""
+    audit = view.audit
+    counts = ", ".join(f"{n} {s}" for s, n in view.counts.items() if n)
+    return [
+        ["verdict", view.verdict_text],
+        ["why", view.verdict_line.plain()],
+        ["quarter", audit.plan.quarter or ""],
+        ["sources", ", ".join(audit.plan.sources)],
+        ["findings", counts or "none"],
+        ["delivery forecast", _delivery_line(audit.forecast)],
+        *([["note", note]] if note else []),
+    ]
+
+
+def _audit_sheet(wb: Workbook, view: ReportView, note: str | None = None) -> None:
     """The verdict, then one row per team: capacity, load, risk and when its open work is done."""
     from openpyxl.styles import Font
 
+    audit = view.audit
     ws = wb.create_sheet(_unique_title(wb, _NAMES["audit"]), 0)
     fc = audit.forecast
-    summary: list[list[Any]] = [
-        ["verdict", VERDICT_TEXT[audit.verdict]],
-        ["why", verdict_line(audit).plain()],
-        ["quarter", audit.plan.quarter or ""],
-        ["sources", ", ".join(audit.plan.sources)],
-        [
-            "findings",
-            ", ".join(
-                f"{sum(1 for f in audit.findings if f.severity == s)} {s}"
-                for s in SEVERITIES
-                if any(f.severity == s for f in audit.findings)
-            )
-            or "none",
-        ],
-        [
-            "delivery forecast",
-            ""
-            if fc is None
-            else f"{fc.runs:,} simulated quarters (seed {fc.seed}); the quarter ends "
-            + (fc.end.isoformat() if fc.end else f"week {fc.end_weeks:g}")
-            + (
-                f"; the whole plan is done by {day(fc.plan.p50_date)} in half the runs, {pct(fc.plan.p_by_end)} by the "
-                "quarter's end"
-                if fc.plan.items
-                else ""
-            )
-            + "".join(f"; {n}" for n in fc.notes),
-        ],
-        *([["note", note]] if note else []),
-    ]
+    summary = _summary_rows(view, note)
     for r, values in enumerate(summary, start=1):
         for c, value in enumerate(values, start=1):
             put(ws.cell(row=r, column=c), value)
@@ -352,10 +352,8 @@ def _audit_sheet(wb: Workbook, audit: Audit, note: str | None = None) -> None:
     ws.column_dimensions["B"].width = 14
 
 
-def _actions_sheet(wb: Workbook, audit: Audit) -> None:
+def _actions_sheet(wb: Workbook, view: ReportView) -> None:
     """What to change, by owner: one row per action, with what it closes and its effect."""
-    from .actions import build_actions
-
     rows = [
         [
             o.owner,
@@ -369,7 +367,7 @@ def _actions_sheet(wb: Workbook, audit: Audit) -> None:
             a.chance_before,
             a.chance_after,
         ]
-        for o in build_actions(audit)
+        for o in view.owners
         for a in o.actions
     ]
     ws = wb.create_sheet(_unique_title(wb, _NAMES["actions"]), 1)
@@ -395,7 +393,7 @@ def _actions_sheet(wb: Workbook, audit: Audit) -> None:
     from openpyxl.styles import Alignment, PatternFill
 
     for r, values in enumerate(rows, start=2):
-        ws.cell(row=r, column=3).fill = PatternFill("solid", fgColor=FILLS[values[2]])
+        ws.cell(row=r, column=3).fill = PatternFill("solid", fgColor=FILLS[str(values[2])])
         for c in (4, 5):
             ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -507,6 +505,55 @@ REDACTED_COPY = (
 )
 
 
+def _redact_cell(cell: Any, redactor: Redactor) -> None:
+    """A cell's text, link and comment with every known name replaced."""
+    if isinstance(cell.value, str):
+        new = redactor.text(cell.value)
+        if new != cell.value:
+            if cell.data_type == "f":
+                cell.value = (
+                    new  # a formula stays one: names in its text and its sheet names replaced
+                )
+            else:
+                put(cell, new)
+    if cell.hyperlink is not None:
+        for name in ("target", "display", "tooltip", "location"):
+            value = getattr(cell.hyperlink, name, None)
+            if isinstance(value, str):
+                setattr(cell.hyperlink, name, redactor.text(value))
+    if cell.comment is not None:
+        cell.comment = type(cell.comment)(redactor.text(cell.comment.text or ""), "roadmap-audit")
+
+
+def _redact_headers(ws: Worksheet, redactor: Redactor) -> None:
+    """The printed headers and footers of a sheet."""
+    parts = (
+        ws.oddHeader,
+        ws.oddFooter,
+        ws.evenHeader,
+        ws.evenFooter,
+        ws.firstHeader,
+        ws.firstFooter,
+    )
+    for part in (p for p in parts if p is not None):
+        for side in (part.left, part.center, part.right):
+            if side is not None and side.text:
+                side.text = redactor.text(side.text)
+
+
+def _redact_properties(wb: Workbook, redactor: Redactor) -> None:
+    """Defined names and the document's properties."""
+    for name in list(wb.defined_names.values()) if hasattr(wb.defined_names, "values") else []:
+        if isinstance(name.attr_text, str):
+            name.attr_text = redactor.text(name.attr_text)
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "roadmap-audit"
+    for field_name in ("title", "subject", "description", "keywords", "category"):
+        value = getattr(props, field_name, None)
+        if isinstance(value, str):
+            setattr(props, field_name, redactor.text(value))
+
+
 def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
     from ..redact import Redactor as _Redactor
     from ..redact import names_in_columns
@@ -518,49 +565,16 @@ def _redact_workbook(wb: Workbook, redactor: Redactor) -> None:
     if found - set(redactor.mapping):
         redactor = _Redactor.for_names(set(redactor.mapping) | found, redactor.key)
     for ws in wb.worksheets:
-        for cell in list(
-            ws._cells.values()
-        ):  # the cells there are, not every position up to the last one
-            if isinstance(cell.value, str):
-                new = redactor.text(cell.value)
-                if new != cell.value:
-                    if cell.data_type == "f":
-                        cell.value = new  # a formula stays one: names in its text and its sheet names replaced
-                    else:
-                        put(cell, new)
-            if cell.hyperlink is not None:
-                for name in ("target", "display", "tooltip", "location"):
-                    value = getattr(cell.hyperlink, name, None)
-                    if isinstance(value, str):
-                        setattr(cell.hyperlink, name, redactor.text(value))
-            if cell.comment is not None:
-                cell.comment = type(cell.comment)(
-                    redactor.text(cell.comment.text or ""), "roadmap-audit"
-                )
-        for part in (
-            ws.oddHeader,
-            ws.oddFooter,
-            ws.evenHeader,
-            ws.evenFooter,
-            ws.firstHeader,
-            ws.firstFooter,
-        ):
-            for side in (part.left, part.center, part.right):
-                if side.text:
-                    side.text = redactor.text(side.text)
-        ws._images, ws._charts, ws._pivots = [], [], []
+        # the cells there are, not every position up to the last one
+        for cell in list(ws._cells.values()):
+            _redact_cell(cell, redactor)
+        _redact_headers(ws, redactor)
+        for private in ("_images", "_charts", "_pivots"):  # pictures and charts are not copied
+            setattr(ws, private, [])
         title = redactor.text(ws.title)
         if title != ws.title:
             ws.title = _unique_title(wb, title[:31])
-    for name in list(wb.defined_names.values()) if hasattr(wb.defined_names, "values") else []:
-        if isinstance(name.attr_text, str):
-            name.attr_text = redactor.text(name.attr_text)
-    props = wb.properties
-    props.creator = props.lastModifiedBy = "roadmap-audit"
-    for name in ("title", "subject", "description", "keywords", "category"):
-        value = getattr(props, name, None)
-        if isinstance(value, str):
-            setattr(props, name, redactor.text(value))
+    _redact_properties(wb, redactor)
 
 
 # ----------------------------------------------------------------- a plan without a workbook
@@ -598,6 +612,57 @@ def _item_value(item: Item, name: str) -> Any:
     return value
 
 
+_ITEM_ALIAS = {
+    "kind": "kind_raw",
+    "estimate": "estimate_raw",
+    "estimate_days": "estimate_raw",
+    "estimate_hours": "estimate_raw",
+    "story_points": "estimate_raw",
+    "original_estimate": "estimate_raw",
+}
+
+
+def _item_cell(
+    e: Evidence,
+    where: dict[tuple[str, str | None, int | None], int],
+    by_key: dict[str, int],
+    letters: dict[int, dict[str, str]],
+    column_of: dict[str, str],
+) -> str | None:
+    """The cell of the Items sheet we wrote that a piece of evidence is about, or None."""
+    if "!" not in e.location:
+        return f"A{by_key[e.location]}" if e.location in by_key else None
+    sheet, cell = e.location.rsplit("!", 1)
+    match = re.match(r"^([A-Z]{0,3})([0-9]+)$", cell)
+    row = where.get((e.source, sheet, int(match.group(2)))) if match else None
+    if not match or not row:
+        return None
+    field_name = letters[row].get(match.group(1)) or "" if match.group(1) else ""
+    column = column_of.get(_ITEM_ALIAS.get(field_name, field_name), "A")
+    return f"{column}{row}"
+
+
+def _item_row_marks(
+    audit: Audit,
+    title: str,
+    where: dict[tuple[str, str | None, int | None], int],
+    by_key: dict[str, int],
+    letters: dict[int, dict[str, str]],
+) -> dict[tuple[str, str], _Mark]:
+    """The cells of the Items sheet we wrote that findings rest on: the evidence's row (or Jira
+    key) and, when the evidence names a column, the same field's column here."""
+    from openpyxl.utils import get_column_letter
+
+    column_of = {name: get_column_letter(i) for i, name in enumerate(_ITEM_FIELDS, start=1)}
+    marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
+    for f in audit.findings:
+        for e in f.evidence:
+            cell = _item_cell(e, where, by_key, letters, column_of)
+            if cell is not None:
+                marks[(title, cell)].add(f, e.note)
+    return marks
+
+
 def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
     """The plan's items as a sheet, marked where findings point at their source rows."""
     from openpyxl.styles import Alignment
@@ -626,32 +691,7 @@ def _items_sheet(wb: Workbook, plan: Plan, audit: Audit) -> None:
         letters[row] = {letter: name for name, letter in item.columns.items()}
     from openpyxl.utils import get_column_letter
 
-    column_of = {name: get_column_letter(i) for i, name in enumerate(_ITEM_FIELDS, start=1)}
-    alias = {
-        "kind": "kind_raw",
-        "estimate": "estimate_raw",
-        "estimate_days": "estimate_raw",
-        "estimate_hours": "estimate_raw",
-        "story_points": "estimate_raw",
-        "original_estimate": "estimate_raw",
-    }
-    marks: dict[tuple[str, str], _Mark] = defaultdict(_Mark)
-    for f in audit.findings:
-        for e in f.evidence:
-            row = None
-            column = "A"
-            place = e.location.rsplit("!", 1) if "!" in e.location else None
-            if place:
-                match = re.match(r"^([A-Z]{0,3})([0-9]+)$", place[1])
-                if match:
-                    row = where.get((e.source, place[0], int(match.group(2))))
-                    if row and match.group(1):
-                        name = letters[row].get(match.group(1))
-                        column = column_of.get(alias.get(name or "", name or ""), "A")
-            elif e.location in by_key:
-                row = by_key[e.location]
-            if row:
-                marks[(ws.title, f"{column}{row}")].add(f, e.note)
+    marks = _item_row_marks(audit, ws.title, where, by_key, letters)
     _mark_cells(wb, marks)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, len(plan.items) + 1)}"
 
@@ -690,6 +730,7 @@ def render_xlsx(
     """The plan workbook (or a new one) with a Findings sheet and the flagged cells marked."""
     import openpyxl
 
+    view = build_report_view(audit)
     path = Path(plan_path) if plan_path is not None else None
     wb, not_copied = (
         _copy(path, str(plan_path)) if path is not None and _is_workbook(path) else (None, None)
@@ -700,21 +741,21 @@ def render_xlsx(
         source = str(plan_path)
         _mark_cells(wb, _marks(audit, source))
         link_sheets = {(source, ws.title): ws.title for ws in wb.worksheets}
-        _audit_sheet(wb, audit, REDACTED_COPY if redactor is not None else None)
-        _actions_sheet(wb, audit)
+        _audit_sheet(wb, view, REDACTED_COPY if redactor is not None else None)
+        _actions_sheet(wb, view)
         _findings_sheet(wb, audit, link_sheets)
         _forecast_sheet(wb, audit)
         wb.active = 0
     else:
         wb = openpyxl.Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])
         wb.properties.creator = "roadmap-audit"
         wb.properties.created = FIXED_TIME
         if plan is not None:
             _items_sheet(wb, plan, audit)
         items_title = wb.worksheets[0].title if wb.worksheets else None
-        _audit_sheet(wb, audit, not_copied)
-        _actions_sheet(wb, audit)
+        _audit_sheet(wb, view, not_copied)
+        _actions_sheet(wb, view)
         _findings_sheet(wb, audit, {})
         _forecast_sheet(wb, audit)
         if items_title:

@@ -7,7 +7,7 @@ handed to the first reader whose `sniff(data)` claims it, recognised from its co
 name of which no document is recognised is exit 2 with one line; in a folder, such a file
 is a note.
 
-A reader module exposes `KIND` (a name for messages), `sniff(data) -> bool`, and either
+A reader module exposes `sniff(data) -> bool`, and either
 `read(data, source, ctx) -> ContextPart` (one document at a time) or
 `read_all(pairs, ctx) -> list[ContextPart]` with every (data, source) pair it claimed (a
 catalog whose entities refer to each other across files; PagerDuty schedules, policies and
@@ -26,7 +26,8 @@ from typing import Any
 from ...config import Limits
 from ...errors import InputError
 from ...model import DataIssue, OrgUnit, Plan, Service, SourceRef, Team
-from ..values import normalize_name
+from .. import schema
+from ..words import normalize_name
 from .files import context_files, has_context_files, read_documents
 from .part import ContextPart, Derived, Document, ReadContext
 
@@ -58,21 +59,10 @@ def is_context_path(path: Path) -> bool:
     return path.exists() and has_context_files(path)
 
 
-def is_jira_field_list(path: Path) -> bool:
-    """A .json file that is Jira's field list (/rest/api/2/field): a list of {id, name, ...}."""
-    from ..jira_json import _kind, _read, _starts_with_bracket
-
-    if not path.is_file() or not _starts_with_bracket(path):
-        return False
-    try:
-        return _kind(_read(path, str(path))[0]) == "fields"
-    except InputError:
-        return False
-
-
 def quarter_start(plan: Plan, quarter: str | None) -> dt.date | None:
     """The first day of the planning quarter: --quarter or the config, then the Settings sheet."""
-    from ..values import ParseError, parse_quarter, quarter_bounds
+    from ..cells import ParseError
+    from ..dates import parse_quarter, quarter_bounds
 
     for text in (quarter, plan.settings.quarter):
         if text:
@@ -188,29 +178,18 @@ def _what(data: Any) -> str:
 
 # ---------------------------------------------------------------- merge
 
+# numbers of the Teams and Services sheets (compared within a tolerance), from the schema
 _NUMBER_FIELDS = frozenset(
-    {
-        "headcount",
-        "new_hires",
-        "oncall_rotation",
-        "oncall_sites",
-        "ops_allocation",
-        "pages_per_week",
-        "toil_hours_per_week",
-        "incidents_last_quarter",
-        "points_per_week",
-        "availability",
-        "slo",
-        "error_budget_remaining",
-        "tier",
-    }
+    c.name
+    for sheet in (schema.TEAMS, schema.SERVICES)
+    for c in sheet.columns
+    if c.kind in schema.NUMBER_KINDS
 )
+# what a team row holds when the sheet gave nothing (0 pages, 1 site): a context file may fill it
 _DEFAULTS = {
-    "new_hires": 0.0,
-    "oncall_rotation": 0.0,
-    "oncall_sites": 1,
-    "pages_per_week": 0.0,
-    "toil_hours_per_week": 0.0,
+    name: info.default
+    for name, info in Team.model_fields.items()
+    if isinstance(info.default, int | float) and not isinstance(info.default, bool)
 }
 
 
@@ -233,14 +212,14 @@ def merge(plan: Plan, parts: list[ContextPart], tolerance: float = 0.1) -> None:
             if normalize_name(unit.unit) not in units:
                 units.add(normalize_name(unit.unit))
                 plan.org.append(unit)
-        for team in part.teams:
-            if normalize_name(team.team) not in teams:
-                teams[normalize_name(team.team)] = team
-                plan.teams.append(team)
-        for svc in part.services:
-            if normalize_name(svc.service) not in services:
-                services[normalize_name(svc.service)] = svc
-                plan.services.append(svc)
+        for new_team in part.teams:
+            if normalize_name(new_team.team) not in teams:
+                teams[normalize_name(new_team.team)] = new_team
+                plan.teams.append(new_team)
+        for new_svc in part.services:
+            if normalize_name(new_svc.service) not in services:
+                services[normalize_name(new_svc.service)] = new_svc
+                plan.services.append(new_svc)
         for incident in part.incidents:
             if incident.id in incident_ids:
                 continue  # the same incident in two exports (a page and its analytics row)
@@ -311,10 +290,8 @@ def _apply(
     if _agrees(field, current, derived.value, tolerance):
         return
     where = row.cell(field)
-    if field in row.derived:  # two systems of record disagree: the first one read was used
-        said = f"from {where.source} ({where.key})"
-    else:
-        said = "typed"
+    # two systems of record disagree: the first one read was used
+    said = f"from {where.source} ({where.key})" if field in row.derived else "typed"
     plan.issues.append(
         DataIssue(
             ref=where,

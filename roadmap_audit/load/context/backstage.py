@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import DataIssue, OrgUnit, Service, SourceRef, Team
-from ..values import ParseError, normalize_name, parse_tier
-from .part import ContextPart, Derived, Document, ReadContext, as_documents
+from ..cells import ParseError
+from ..numeric import parse_tier
+from ..words import normalize_name
+from .part import ContextPart, Derived, Document, ReadContext, as_documents, table_at
 
-KIND = "Backstage catalog"
 SERVICE_TYPES = frozenset({"service", "website"})  # components that run, and so can page someone
 _TIER_KEYS = frozenset({"tier", "servicetier", "criticality", "servicecriticality"})
 _TIER_TAG = re.compile(r"tier[-_]?(\d)")
@@ -120,8 +121,8 @@ def _common(sources: list[str]) -> str:
 def _add(cat: _Catalog, doc: Document) -> None:
     data = doc.data
     kind = str(data.get("kind"))
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+    metadata = table_at(data, "metadata")
+    spec = table_at(data, "spec")
     name = metadata.get("name")
     where = SourceRef(source=doc.source, key=f"{kind} (document {doc.index + 1})")
     if not isinstance(name, (str, int)) or not str(name).strip():
@@ -282,20 +283,16 @@ def _services(cat: _Catalog, part: ContextPart) -> None:
                 deps, svc.ref(), "dependsOn/consumesApis: " + ", ".join(deps)
             )
         tier = _tier(cat, svc)
-        if tier is not None:
-            values["tier"] = Derived(tier[0], svc.ref(), tier[1])
-        else:
+        if tier is None:
             untiered.append(svc.name)
+        elif tier[0] is not None:
+            values["tier"] = Derived(tier[0], svc.ref(), tier[1])
         extra = {
             "system": svc.spec.get("system"),
             "lifecycle": svc.spec.get("lifecycle"),
             "subcomponent_of": svc.spec.get("subcomponentOf"),
         }
-        annotations = (
-            svc.metadata.get("annotations")
-            if isinstance(svc.metadata.get("annotations"), dict)
-            else {}
-        )
+        annotations = table_at(svc.metadata, "annotations")
         if annotations.get("pagerduty.com/service-id"):
             extra["pagerduty_service_id"] = annotations["pagerduty.com/service-id"]
         for key, value in extra.items():
@@ -369,27 +366,29 @@ def _dependencies(cat: _Catalog, svc: _Entity, providers: dict[tuple, list[_Enti
     return out
 
 
-def _tier(cat: _Catalog, svc: _Entity) -> tuple[int, str] | None:
-    """(tier, where it is written) from a label, an annotation or a tag; None when none says it."""
-    for place in ("labels", "annotations"):
-        table = svc.metadata.get(place)
-        if not isinstance(table, dict):
-            continue
-        for key, value in table.items():
-            if normalize_name(str(key).rsplit("/", 1)[-1]) in _TIER_KEYS:
-                try:
-                    tier = parse_tier(value)
-                except ParseError as exc:
-                    cat.note(
-                        svc.ref(),
-                        f"{svc.kind} {svc.name}: {place[:-1]} {key}: {exc}; no tier was taken",
-                        subject=svc.name,
-                    )
-                    return None
-                if tier is not None:
-                    return tier, f"{place[:-1]} {key}: {value}"
+def _tier(cat: _Catalog, svc: _Entity) -> tuple[int | None, str] | None:
+    """(tier, where it is written) from a label, an annotation or a tag; None when none says it;
+    (None, where) when one says it unreadably (noted here: it is not "not stated")."""
+    said = [
+        (value, f"{place[:-1]} {key}: {value}", f"{place[:-1]} {key}")
+        for place in ("labels", "annotations")
+        for key, value in table_at(svc.metadata, place).items()
+        if normalize_name(str(key).rsplit("/", 1)[-1]) in _TIER_KEYS
+    ]
     for tag in _refs(svc.metadata.get("tags")):
         match = _TIER_TAG.fullmatch(str(tag).strip().lower())
         if match:
-            return parse_tier(f"tier {match[1]}"), f"tag {tag}"
+            said.append((f"tier {match[1]}", f"tag {tag}", f"tag {tag}"))
+    for value, where, named in said:
+        try:
+            tier = parse_tier(value)
+        except ParseError as exc:  # "tier-7", "Tier 0": noted, never a guess
+            cat.note(
+                svc.ref(),
+                f"{svc.kind} {svc.name}: {named}: {exc}; no tier was taken",
+                subject=svc.name,
+            )
+            return None, where
+        if tier is not None:
+            return tier, where
     return None

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...config import Limits
 from ...errors import InputError
-from ..tables import _check_file
+from ..tables import check_file
 from .part import Document
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -60,7 +60,7 @@ def has_context_files(path: Path) -> bool:
 
 
 def _text(path: Path, display: str, limits: Limits) -> str:
-    _check_file(path, display, limits)
+    check_file(path, display, limits)
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]

@@ -37,7 +37,7 @@ from .pager_common import (
     reference_instant,
     text,
 )
-from .part import ContextPart
+from .part import ContextPart, table_at
 
 
 def _sample(items: list[Any]) -> list[dict[str, Any]]:
@@ -146,7 +146,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
     """Several Opsgenie responses read together (a folder), one ContextPart each, in the same order."""
     kinds = [_kind(doc) for doc, _ in docs]
     index = _Index()
-    for (doc, source), kind in zip(docs, kinds):
+    for (doc, source), kind in zip(docs, kinds, strict=True):
         if kind in ("teams", "team", "users", "services"):
             items = _items(doc)
             check_rows(len(items), kind, source, ctx)
@@ -155,7 +155,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
     tally = PageTally("alerts")
     parts = []
     all_notes = []
-    for (doc, source), kind in zip(docs, kinds):
+    for (doc, source), kind in zip(docs, kinds, strict=True):
         part = ContextPart(source=source, kind="opsgenie")
         notes = Notes(source)
         items = _items(doc) if kind else []
@@ -182,7 +182,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
         parts.append(part)
         all_notes.append(notes)
     tally.derive(ctx)
-    for part, notes in zip(parts, all_notes):
+    for part, notes in zip(parts, all_notes, strict=True):
         notes.into(part)
     return parts
 
@@ -255,7 +255,7 @@ def _read_events(
                 name = ref_name(r, ctx) or index.users.get(ref_id(r, ctx) or "", (None, None))[0]
                 if name:
                     responders.append(name)
-        report = x.get("report") if isinstance(x.get("report"), dict) else {}
+        report = table_at(x, "report")
         for who in (
             text(x.get("owner"), ctx),
             text(report.get("acknowledgedBy"), ctx),

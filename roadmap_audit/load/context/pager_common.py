@@ -15,10 +15,7 @@ from typing import Any, Protocol
 from ...config import Limits
 from ...errors import InputError
 from ...model import DataIssue, SourceRef
-from ..values import (  # the years a plan's dates may have, shared with the workbook reader
-    _MAX_YEAR,
-    _MIN_YEAR,
-)
+from ..dates import MAX_YEAR, MIN_YEAR
 from .part import ContextPart, Derived
 
 
@@ -103,8 +100,8 @@ def parse_instant(v: Any, default_tz: dt.tzinfo | None = None) -> dt.datetime | 
         raise ValueError(f"'{v}' is not an ISO-8601 date and time") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=default_tz or dt.UTC)
-    if not _MIN_YEAR <= when.year <= _MAX_YEAR:
-        raise ValueError(f"'{v}' has year {when.year}, outside {_MIN_YEAR}-{_MAX_YEAR}")
+    if not MIN_YEAR <= when.year <= MAX_YEAR:
+        raise ValueError(f"'{v}' has year {when.year}, outside {MIN_YEAR}-{MAX_YEAR}")
     return when
 
 

@@ -245,7 +245,7 @@ class _Index:
                     teams.append(t)
         if teams:
             return teams, "its escalation policy's team"
-        for sname, steams, sep in self.services.values():
+        for _name, steams, sep in self.services.values():
             if sep and sep in policy_ids:
                 for t in steams:
                     if t not in teams:
@@ -263,7 +263,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
     kinds = [_kind(doc) for doc, _ in docs]
     index = _Index()
     for order in (("teams", "users"), ("services", "escalation_policies")):
-        for (doc, source), kind in zip(docs, kinds):
+        for (doc, source), kind in zip(docs, kinds, strict=True):
             if kind in order:
                 items = _items(doc, kind)
                 check_rows(len(items), kind.replace("_", " "), source, ctx)
@@ -272,7 +272,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
     tally = PageTally("high-urgency incidents")
     parts = []
     all_notes = []
-    for (doc, source), kind in zip(docs, kinds):
+    for (doc, source), kind in zip(docs, kinds, strict=True):
         part = ContextPart(source=source, kind="pagerduty")
         notes = Notes(source)
         if kind is None:
@@ -300,7 +300,7 @@ def read_all(docs: list[tuple[Any, str]], ctx: ReadContextLike) -> list[ContextP
         parts.append(part)
         all_notes.append(notes)
     tally.derive(ctx)
-    for part, notes in zip(parts, all_notes):
+    for part, notes in zip(parts, all_notes, strict=True):
         notes.into(part)
     return parts
 

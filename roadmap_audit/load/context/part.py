@@ -16,6 +16,12 @@ from typing import Any
 from ...model import DataIssue, Incident, OrgUnit, Service, SourceRef, Team
 
 
+def table_at(data: Any, key: str) -> dict[str, Any]:
+    """The object (mapping) a JSON or YAML document holds under `key`; {} when it holds none."""
+    found = data.get(key) if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
 @dataclass(frozen=True)
 class Derived:
     """One value a context file gives for a team or service field, and where it came from.

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...model import DataIssue, SourceRef
-from ..values import ParseError, normalize_name, parse_number, parse_tier
-from .part import ContextPart, Derived, Document, ReadContext, as_documents
+from ..cells import ParseError
+from ..numeric import parse_number, parse_tier
+from ..words import normalize_name
+from .part import ContextPart, Derived, Document, ReadContext, as_documents, table_at
 
-KIND = "SLO specification"
 SLOTH_DEFAULT_DAYS = (
     30.0  # Sloth's documented default SLO period ("30d"), used when a spec states none
 )
@@ -123,7 +124,7 @@ def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart
     slos: list[_Slo] = []
     for doc in docs:
         fmt = _format(doc.data)
-        reader = _READERS.get(fmt)
+        reader = _READERS.get(fmt) if fmt else None
         if reader is not None:
             slos.extend(reader(doc, part.issues, slis))
     unnamed = [i for i in part.issues if i.problem == _UNNAMED]
@@ -160,13 +161,11 @@ def read_all(pairs: list[tuple[Any, str]], ctx: ReadContext) -> list[ContextPart
 
 
 def _meta(data: dict[str, Any]) -> dict[str, Any]:
-    meta = data.get("metadata")
-    return meta if isinstance(meta, dict) else {}
+    return table_at(data, "metadata")
 
 
 def _spec(data: dict[str, Any]) -> dict[str, Any]:
-    spec = data.get("spec")
-    return spec if isinstance(spec, dict) else {}
+    return table_at(data, "spec")
 
 
 def _note(
@@ -294,7 +293,7 @@ def _openslo(doc: Document, issues: list[DataIssue], slis: dict[str, Document]) 
             issues,
             ref,
             f"SLO {name} has {len(good)} objectives ({', '.join(pct(t) for t in good)}); "
-            f"the highest, {pct(target)}, was taken",
+            f"the highest, {pct(max(good))}, was taken",
             service,
         )
     # window: v1 timeWindow[].duration, v1alpha timeWindows[].unit/count
@@ -452,7 +451,7 @@ def _slo_generator(doc: Document, issues: list[DataIssue], slis: dict[str, Docum
         name = str(data.get("slo_name") or "unnamed")
     else:
         meta, spec = _meta(data), _spec(data)
-        labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+        labels = table_at(meta, "labels")
         goal, sli = spec.get("goal"), spec.get("service_level_indicator")
         name = str(meta.get("name") or labels.get("slo_name") or "unnamed")
     service = _label(labels, "service_name")
@@ -511,13 +510,13 @@ def _per_service(slos: list[_Slo], part: ContextPart) -> None:
         by_service.setdefault(normalize_name(slo.service), []).append(slo)
     for group in by_service.values():
         name = group[0].service
-        with_target = [s for s in group if s.target is not None]
+        with_target = [(s, s.target) for s in group if s.target is not None]
         values = part.service_values.setdefault(name, {})
         if with_target:
-            top = max(s.target for s in with_target)
-            chosen = [s for s in with_target if s.target == top]
+            top = max(target for _, target in with_target)
+            chosen = [s for s, target in with_target if target == top]
             first = chosen[0]
-            others = sorted({f"{s.name} {pct(s.target)}" for s in with_target if s.target != top})
+            others = sorted({f"{s.name} {pct(t)}" for s, t in with_target if t != top})
             note = f"{first.fmt} target {pct(top)}" + (
                 f" (highest of its SLOs; also {', '.join(others)})" if others else ""
             )
@@ -534,10 +533,10 @@ def _per_service(slos: list[_Slo], part: ContextPart) -> None:
             values["slo_window"] = Derived(
                 windowed.window_text if windowed else first.window_text, first.ref
             )
-            budget = budget_text(top, windowed.window_days) if windowed else None
-            if budget:
+            days = windowed.window_days if windowed else None
+            if days is not None:
                 values["error_budget"] = Derived(
-                    budget, first.ref, f"(1 - {pct(top)}) x {windowed.window_days:g} days"
+                    budget_text(top, days), first.ref, f"(1 - {pct(top)}) x {days:g} days"
                 )
         owners = {s.owner for s in group if s.owner}
         if len(owners) == 1:
