@@ -190,9 +190,9 @@ CONFIG_CASES = [
         ["c.toml", "[rules.ONC003] key 'person_load_severity' = 'hgh'"],
     ),
     (
-        "severity typo in CAP003's escalate_to",
-        b'[rules.CAP003]\nescalate_to = "severe"\n',
-        ["c.toml", "[rules.CAP003] key 'escalate_to' = 'severe'"],
+        "severity typo in CAP003's escalation",
+        b'[rules.CAP003.escalate]\nto = "severe"\n',
+        ["c.toml", "[rules.CAP003] key 'escalate.to' = 'severe'"],
     ),
     (
         "item kind typo",

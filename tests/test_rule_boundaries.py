@@ -281,29 +281,30 @@ ONLY_ITEM_FAN_IN = {
     "min_team_fan_in": 100,
     "min_service_fan_in": 100,
     "chain_min_teams": None,
-    "escalate_to": None,
 }
 
 
 def test_dep001_at_min_fan_in_fires_and_one_short_of_it_does_not(graph_facts):
     # G-3: G-1 (through G-2) and H-1, both committed, wait on it; K-1: K-2 and K-3 of its own team
     # (below min_fan_in its own team's sequencing, at it a single point of failure)
-    assert hits("DEP001", graph_facts, min_fan_in=2, **ONLY_ITEM_FAN_IN) == {
+    assert hits("DEP001", graph_facts, escalate=False, min_fan_in=2, **ONLY_ITEM_FAN_IN) == {
         "G-3": None,
         "K-1": None,
     }
-    assert hits("DEP001", graph_facts, min_fan_in=3, **ONLY_ITEM_FAN_IN) == {}
+    assert hits("DEP001", graph_facts, escalate=False, min_fan_in=3, **ONLY_ITEM_FAN_IN) == {}
 
 
 def test_dep004_a_chain_through_exactly_min_teams_fires_and_one_team_short_does_not(graph_facts):
     # G-1 (a) -> G-2 (b) -> G-3 (c): three teams
-    assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=None) == {"G-1": None}
-    assert hits("DEP004", graph_facts, min_teams=4, escalate_at_teams=None) == {}
+    assert hits("DEP004", graph_facts, escalate=False, min_teams=3) == {"G-1": None}
+    assert hits("DEP004", graph_facts, escalate=False, min_teams=4) == {}
 
 
-def test_dep004_escalates_at_escalate_at_teams_and_not_one_short_of_it(graph_facts):
-    assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=3) == {"G-1": "high"}
-    assert hits("DEP004", graph_facts, min_teams=3, escalate_at_teams=4) == {"G-1": None}
+def test_dep004_escalates_at_its_teams_bound_and_not_one_short_of_it(graph_facts):
+    at = {"at_least": {"teams": 3}}
+    assert hits("DEP004", graph_facts, escalate=at, min_teams=3) == {"G-1": "high"}
+    short = {"at_least": {"teams": 4}}
+    assert hits("DEP004", graph_facts, escalate=short, min_teams=3) == {"G-1": None}
 
 
 # ---------------------------------------------------------------- FOR001 p_on_time < min_probability

@@ -21,7 +21,7 @@ from roadmap_audit.analyze.dependencies import (
 )
 from roadmap_audit.analyze.facts import Vocabulary, derive
 from roadmap_audit.checks.reliability import ActionParams, _similar, _stems
-from roadmap_audit.engine import builtin_rules_dir, load_rules
+from roadmap_audit.engine import builtin_rules_dir, decided, load_rules
 from roadmap_audit.model import Action, Item, Plan, Service, Settings, SourceRef
 
 from .conftest import rule_pairs
@@ -208,7 +208,7 @@ def test_dependency_bound_shows_its_arithmetic():
     hits = _run("SLO005", _facts([_item("X-1")], services=services))
     assert [h.subject.id for h in hits] == ["front"]
     assert "99.9% x 99.99% = 99.89%" in hits[0].message
-    assert hits[0].severity == "high"
+    assert decided(_rule("SLO005"), hits[0])[0] == "high"
 
 
 def test_the_same_action_raised_twice_is_matched_and_a_different_one_is_not():

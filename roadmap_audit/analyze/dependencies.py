@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -69,6 +69,22 @@ class OpenGraph:
     def cycles(self) -> list[list[str]]:
         """Every strongly connected component of two or more items."""
         return [members for members in self.components.values() if len(members) > 1]
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        """Each open item's place in natural key order (PAY-9 before PAY-10), computed once:
+        the rules sort by it, comparing numbers rather than key tuples. Keys that read the
+        same keep their order in `order`, as a stable sort by `natural_key` would."""
+        return {key: i for i, key in enumerate(sorted(self.order, key=natural_key))}
+
+    def by_key(self, keys: Iterable[str]) -> list[str]:
+        """Open items in natural key order."""
+        return sorted(keys, key=self.rank.__getitem__)
+
+    @cached_property
+    def handoffs(self) -> tuple[dict[str, int], dict[str, str]]:
+        """`team_handoffs` by the owning teams, computed once for the rules that read it."""
+        return team_handoffs(self, self.team.__getitem__)
 
 
 def open_graph(facts: Facts) -> OpenGraph:
@@ -146,6 +162,39 @@ class FanIn:
         return dict(sorted(counts.items(), key=lambda x: (-x[1], x[0]))), first
 
 
+def _fan_in_bits(
+    og: OpenGraph, committed: Iterable[str], team_of: Callable[[str], str | None]
+) -> FanIn:
+    """An empty FanIn over the committed open items: bits by team, then key."""
+    rank = og.rank
+    chosen = sorted(
+        (k for k in committed if k in og.component),
+        key=lambda k: (team_of(k) or "", rank[k]),
+    )
+    ranges: dict[str, tuple[int, int]] = {}
+    for i, key in enumerate(chosen):
+        team = team_of(key) or ""
+        ranges[team] = (ranges.get(team, (i, i))[0], i + 1)
+    return FanIn(chosen, {k: i for i, k in enumerate(chosen)}, ranges)
+
+
+def _record(
+    result: FanIn,
+    key: str,
+    mask: int,
+    team_of: Callable[[str], str | None],
+    keep: Callable[[str, int], bool],
+) -> None:
+    """What depends on one item: its count, its mask where kept, and its team's mask."""
+    n = mask.bit_count()
+    result.count[key] = n
+    if n and keep(key, n):
+        result.kept[key] = mask
+    owner = team_of(key)
+    if owner and mask:
+        result.by_team[owner] = result.by_team.get(owner, 0) | mask
+
+
 def committed_fan_in(
     og: OpenGraph,
     committed: Iterable[str],
@@ -156,16 +205,8 @@ def committed_fan_in(
     Items with no team are grouped under the team ''."""
     import networkx as nx
 
-    chosen = sorted(
-        (k for k in committed if k in og.component),
-        key=lambda k: (team_of(k) or "", natural_key(k)),
-    )
-    index = {k: i for i, k in enumerate(chosen)}
-    ranges: dict[str, tuple[int, int]] = {}
-    for i, key in enumerate(chosen):
-        team = team_of(key) or ""
-        ranges[team] = (ranges.get(team, (i, i))[0], i + 1)
-    result = FanIn(chosen, index, ranges)
+    result = _fan_in_bits(og, committed, team_of)
+    index = result.index
     members_mask = {c: result.mask_of(keys) for c, keys in og.components.items()}
     carry: dict[int, int] = {}  # component -> what depends on it, plus its committed members
     remaining = {c: og.condensed.out_degree(c) for c in og.condensed}
@@ -179,13 +220,7 @@ def committed_fan_in(
         own = members_mask[c]
         for key in og.components[c]:
             mask = above | (own & ~(1 << index[key]) if key in index else own)
-            n = mask.bit_count()
-            result.count[key] = n
-            if n and keep(key, n):
-                result.kept[key] = mask
-            owner = team_of(key)
-            if owner and mask:
-                result.by_team[owner] = result.by_team.get(owner, 0) | mask
+            _record(result, key, mask, team_of, keep)
         if remaining[c]:
             carry[c] = above | own
     return result
@@ -276,3 +311,160 @@ def shortest_cycle_through(graph: nx.DiGraph, start: str, members: set[str]) -> 
                 parent[dep] = node
                 queue.append(dep)
     return [start]
+
+
+class Walks:
+    """Paths that leave every item by one fixed link, read from any item.
+
+    `step(key)` gives the next item and whether the path ends there, or None where the
+    path ends at `key`. The length, last item and teams (each once, in path order; a
+    team of None is skipped) of the path from an item are remembered, so reading the
+    paths of every item visits each item once, not once per path through it: a plan
+    of long chains costs what a plan of short ones does.
+    """
+
+    def __init__(
+        self,
+        step: Callable[[str], tuple[str, bool] | None],
+        team: Callable[[str], str | None],
+    ) -> None:
+        self._step = step
+        self._team = team
+        self._length: dict[str, int] = {}
+        self._last: dict[str, str] = {}
+        self._teams: dict[str, tuple[str, ...]] = {}
+
+    def next(self, key: str) -> str | None:
+        link = self._step(key)
+        return None if link is None else link[0]
+
+    def first(self, start: str, n: int) -> list[str]:
+        """The first n items of the path from `start` (the whole path if shorter)."""
+        path, key = [start], start
+        while len(path) < n and (link := self._step(key)) is not None:
+            key, ends = link
+            path.append(key)
+            if ends:
+                break
+        return path
+
+    def length(self, start: str) -> int:
+        self._remember(start)
+        return self._length[start]
+
+    def last(self, start: str) -> str:
+        self._remember(start)
+        return self._last[start]
+
+    def teams(self, start: str) -> tuple[str, ...]:
+        self._remember(start)
+        return self._teams[start]
+
+    def _own(self, key: str, below: tuple[str, ...]) -> tuple[str, ...]:
+        team = self._team(key)
+        return below if team is None else (team, *(t for t in below if t != team))
+
+    def _remember(self, start: str) -> None:
+        above: list[str] = []
+        key = start
+        while key not in self._length:
+            link = self._step(key)
+            if link is None:
+                self._length[key], self._last[key], self._teams[key] = 1, key, self._own(key, ())
+                break
+            nxt, ends = link
+            if ends:
+                self._length[key], self._last[key] = 2, nxt
+                self._teams[key] = self._own(key, self._own(nxt, ()))
+                break
+            above.append(key)
+            key = nxt
+        for key in reversed(above):
+            nxt = self._step(key)[0]  # type: ignore[index]
+            self._length[key] = 1 + self._length[nxt]
+            self._last[key] = self._last[nxt]
+            self._teams[key] = self._own(key, self._teams[nxt])
+
+
+def due_paths(
+    best: dict[str, tuple[dt.date, str, str]], team: Callable[[str], str | None]
+) -> Walks:
+    """The paths `path_to` follows, from every item of `latest_due_below`, as `Walks`."""
+
+    def step(key: str) -> tuple[str, bool] | None:
+        found = best.get(key)
+        return None if found is None else (found[2], found[2] == found[1])
+
+    return Walks(step, team)
+
+
+def cross_team_chains(og: OpenGraph, min_teams: int) -> tuple[list[tuple[str, int]], Walks]:
+    """(head, hand-offs) of every chain of open work that hands work between min_teams teams or
+    more, each once, at the head of its longest stretch (longest path on the graph of open work,
+    cycles condensed), in natural key order; and the chains as `Walks` from their heads."""
+    hops, nxt = og.handoffs
+    team = og.team
+
+    def step(a: str, b: str) -> int:
+        return 1 if team[a] and team[b] and team[a] != team[b] else 0
+
+    heads = [
+        (key, hops[key])
+        for key in og.by_key(k for k in og.order if hops[k] + 1 >= min_teams)
+        # not inside a longer chain that starts above it
+        if not any(hops[up] == hops[key] + step(up, key) for up in og.needed_by(key))
+    ]
+    chains = Walks(lambda k: (nxt[k], False) if hops[k] > 0 else None, lambda k: team[k] or None)
+    return heads, chains
+
+
+def on_chains(heads: list[tuple[str, int]], chains: Walks) -> set[str]:
+    """Every item on one of the chains: each item walked once, where chains share a tail."""
+    seen: set[str] = set()
+    for head, _ in heads:
+        key: str | None = head
+        while key is not None and key not in seen:
+            seen.add(key)
+            key = chains.next(key)
+    return seen
+
+
+def reach_and_callers(
+    graph: nx.DiGraph, seeds: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Over a graph of what calls what (S -> D: S calls D), for every node: the OR of the seed
+    masks of the node and everything that calls it, directly or not; and a mask of those callers
+    (bit i is names[i], the nodes in sorted order; the node itself left out). Both by one walk of
+    the condensed graph, so a map of thousands of services costs no walk per service."""
+    import networkx as nx
+
+    condensed = nx.condensation(graph)
+    names = sorted(graph)
+    bit = {name: 1 << i for i, name in enumerate(names)}
+    own = {c: sum(bit[m] for m in condensed.nodes[c]["members"]) for c in condensed}
+    reach: dict[int, int] = {}
+    above: dict[int, int] = {}  # component -> the nodes that call it, directly or not
+    for c in nx.topological_sort(condensed):  # callers before what they call
+        mask, callers = 0, 0
+        for caller in condensed.predecessors(c):
+            mask |= reach[caller]
+            callers |= above[caller] | own[caller]
+        for name in condensed.nodes[c]["members"]:
+            mask |= seeds.get(name, 0)
+        reach[c], above[c] = mask, callers
+    mapping = condensed.graph["mapping"]
+    return (
+        {name: reach[mapping[name]] for name in names},
+        {name: (above[mapping[name]] | own[mapping[name]]) & ~bit[name] for name in names},
+        names,
+    )
+
+
+def named_bits(mask: int, names: list[str], limit: int) -> list[str]:
+    """The names of the first `limit` bits set in a mask (bit i is names[i])."""
+    found: list[str] = []
+    while mask and len(found) < limit:
+        low = mask & -mask
+        found.append(names[low.bit_length() - 1])
+        mask ^= low
+    return found

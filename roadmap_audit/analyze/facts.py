@@ -438,6 +438,13 @@ class Facts:
         return open_graph(self)
 
     @cached_property
+    def open_items_by_service(self) -> dict[str, list[Item]]:
+        """Open items per service they touch, in plan order: read by several rules, built once."""
+        from .servicemap import open_items_by_service
+
+        return open_items_by_service(self)
+
+    @cached_property
     def org_parent(self) -> dict[str, str | None]:
         """Unit or team -> the unit above it (None at a root)."""
         parent: dict[str, str | None] = {}

@@ -116,16 +116,20 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
 
     def person(name: str) -> Person:
         key = normalize_name(name)
-        return found.setdefault(key, Person(name=name.strip()))
+        known = found.get(key)
+        if known is None:  # built once per person, not once per item that names them
+            known = found[key] = Person(name=name.strip())
+        return known
 
-    known = {
-        normalize_name(i.owner)
-        for i in facts.plan.items
-        if i.owner and not any(c in i.owner for c in ",;|")
-    }
+    owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
+    known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
+    names_in: dict[str, list[str]] = {}  # owner cell -> the people it names, read once per cell
     for item in facts.open_items():
-        names = named(item, known)
+        cell = item.owner or ""
+        if cell not in names_in:
+            names_in[cell] = named(item, known)
+        names = names_in[cell]
         if not names:
             continue
         team_name = facts.team_of(item)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze.facts import Facts
-from ..model import Evidence, Subject
+from ..model import DataIssue, Evidence, Subject
 from .base import Hit, Params, check
+from .texts import data as texts
 
 
 class DataIssueParams(Params):
@@ -24,30 +25,33 @@ def _plan_source(source: str, sources: list[str]) -> str:
     return sources[0] if sources else source
 
 
+def _subject(facts: Facts, issue: DataIssue) -> tuple[str, str]:
+    """(kind, id) of what a data problem is about: an item, team or service, else the plan."""
+    sid = issue.subject_id
+    for kind, known in (("item", facts.items), ("team", facts.teams), ("service", facts.services)):
+        if sid and sid in known:
+            return kind, sid
+    return "plan", _plan_source(issue.ref.source, facts.plan.sources)
+
+
+def _teams(facts: Facts, kind: str, sid: str) -> tuple[str, ...]:
+    item = facts.items.get(sid) if kind == "item" else None
+    if item is not None:
+        return (facts.team_of(item) or "",)
+    return (sid,) if kind == "team" else ()
+
+
 @check("data_issues", DataIssueParams)
 def data_issues(facts: Facts, p: DataIssueParams) -> Iterator[Hit]:
     """One finding per subject (item, team, service, or the plan) with data problems."""
-    grouped: dict[tuple[str, str], list] = {}
+    grouped: dict[tuple[str, str], list[DataIssue]] = {}
     for issue in facts.issues:
-        sid = issue.subject_id
-        if sid and sid in facts.items:
-            subject = ("item", sid)
-        elif sid and sid in facts.teams:
-            subject = ("team", sid)
-        elif sid and sid in facts.services:
-            subject = ("service", sid)
-        else:
-            subject = ("plan", _plan_source(issue.ref.source, facts.plan.sources))
-        grouped.setdefault(subject, []).append(issue)
+        grouped.setdefault(_subject(facts, issue), []).append(issue)
     for (kind, sid), issues in grouped.items():
-        item = facts.items.get(sid) if kind == "item" else None
-        teams = (facts.team_of(item) or "",) if item else ((sid,) if kind == "team" else ())
-        first = issues[0].problem
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
         yield Hit(
             subject=Subject(kind=kind, id=sid),
-            message=f"{first}{more}",
+            message=texts.first_and_more(issues[0].problem, len(issues) - 1),
             evidence=tuple(Evidence.of(i.ref, i.problem) for i in issues[: p.max_evidence]),
-            teams=teams,
+            teams=_teams(facts, kind, sid),
             impact=len(issues),
         )

@@ -13,32 +13,28 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze import servicemap
-from ..analyze.capacity import share_text
 from ..analyze.dependencies import (
     FanIn,
     OpenGraph,
     committed_fan_in,
+    cross_team_chains,
     cut_points,
+    due_paths,
     latest_due_below,
+    named_bits,
     natural_key,
-    path_to,
+    on_chains,
+    reach_and_callers,
     shortest_cycle_through,
-    team_handoffs,
 )
 from ..analyze.facts import Facts
-from ..model import Evidence, Item, Severity
-from .base import Hit, Params, check, item_subject, team_subject
-from .reliability import missing_plan_fields
-from .services import possessive, service_subject
+from ..analyze.planning import missing_plan_fields
+from ..model import Evidence, Item, Subject
+from .base import Hit, Params, check, flag, item_subject, number, team_subject
+from .texts import graph as texts
 
 
-def _team_list(counts: Counter) -> str:
-    return ", ".join(
-        f"{team} {n}" for team, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    )
-
-
-def _depends_on_evidence(facts: Facts, item: Item, note: str) -> Evidence:
+def _depends_on_evidence(item: Item, note: str) -> Evidence:
     return Evidence.of(item.cell("depends_on"), note)
 
 
@@ -57,75 +53,62 @@ class FanInParams(Params):
     min_service_fan_in: int = Field(ge=1)
     max_load: float = Field(gt=0, le=100)
     min_experts: int = Field(ge=1)
-    escalate_to: Severity | None = None  # when what everything hangs on is itself fragile
     # an item fewer than min_fan_in committed items wait on, on a chain through this many teams, is
     # the chain's link: DEP004 reports the chain once (None: report it here too)
     chain_min_teams: int | None = Field(ge=2)
 
 
-def _dependents_text(fan: FanIn, mask: int, whose: str = "") -> tuple[str, tuple[str, ...], int]:
-    """'5 committed items{whose} (a 3, b 2: A-1, A-2, …)', the teams named, and the count."""
+def _dependents(fan: FanIn, mask: int, whose: str = "") -> tuple[str, tuple[str, ...], int]:
+    """The dependents of a mask in words, the teams named, and the count."""
     counts, first = fan.summary(mask)
-    total = sum(counts.values())
-    shown = ", ".join(first) + (", …" if total > len(first) else "")
-    teams = ", ".join(f"{team or 'no team'} {n}" for team, n in list(counts.items())[:6])
-    if len(counts) > 6:
-        teams += f" and {len(counts) - 6} more teams"
-    text = f"{total} committed item{'s' if total != 1 else ''}{whose} ({teams}: {shown})"
-    return text, tuple(t for t in counts if t), total
+    return (
+        texts.dependents(counts, first, whose),
+        tuple(t for t in counts if t),
+        sum(counts.values()),
+    )
+
+
+def _reported_items(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iterator[str]:
+    """Items many committed items wait on (min_fan_in), and the cut-point candidates that
+    committed items of another team wait on, in key order. A candidate with few dependents on a
+    cross-team chain is one of the chain's links: DEP004 reports the chain, once."""
+    linked: set[str] = set()
+    if p.chain_min_teams is not None and any(fan.count[k] < p.min_fan_in for k in fan.kept):
+        linked = on_chains(*cross_team_chains(og, p.chain_min_teams))
+    for key in og.by_key(fan.kept):
+        if fan.kept[key].bit_count() >= p.min_fan_in:
+            yield key
+            continue
+        own_team = fan.team_mask(facts.team_of(facts.items[key]) or "")
+        if key not in linked and fan.kept[key] & ~own_team:
+            yield key  # not a link of a chain DEP004 reports, nor the team's own sequencing
 
 
 def _item_spofs(
     facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn, cuts: set[str]
 ) -> Iterator[Hit]:
-    """Items many committed items wait on (min_fan_in), and cut points of the committed work that
-    committed items of another team wait on. A cut point with few dependents on a cross-team chain is
-    one of the chain's links: DEP004 reports the chain, once."""
-    on_chains: set[str] = set()
-    if p.chain_min_teams is not None and any(fan.count[k] < p.min_fan_in for k in fan.kept):
-        for _, chain, _ in cross_team_chains(og, p.chain_min_teams):
-            on_chains.update(chain)
-    for key in sorted(fan.kept, key=natural_key):
+    for key in _reported_items(facts, p, og, fan):
         item = facts.items[key]
-        text, teams, total = _dependents_text(fan, fan.kept[key])
+        text, teams, total = _dependents(fan, fan.kept[key])
         many = total >= p.min_fan_in
-        if not many:
-            own_team = fan.team_mask(facts.team_of(item) or "")
-            if key in on_chains or not fan.kept[key] & ~own_team:
-                continue  # a link of a chain DEP004 reports, or the team's own sequencing
-        cut = key in cuts and total >= p.min_cut_point_fan_in
-        message = f"{item.key} '{item.title}' is waited on, directly or not, by {text}. If it slips, they slip"
-        if cut:
-            message += "; it is also the only link between parts of the committed work"
-        fragile = []
         missing = missing_plan_fields(item)
-        if missing:
-            fragile.append(
-                "it has no " + ", no ".join(m if m != "due" else "due date" for m in missing)
-            )
-        load = _overloaded(facts, facts.team_of(item), p.max_load)
-        if load is not None:
-            fragile.append(f"{facts.team_of(item)} is planned at {share_text(load)} of capacity")
-        if not item.committed:
-            fragile.append("it is not committed itself, so nothing protects its date")
-        if fragile:
-            message += "; " + "; ".join(fragile)
+        team = facts.team_of(item)
+        load = _overloaded(facts, team, p.max_load)
+        fragile = texts.item_fragile(item, missing, team, load)
+        cut = key in cuts and total >= p.min_cut_point_fan_in
         direct = sorted(og.graph.predecessors(key), key=natural_key)[:5]
         evidence = [Evidence.of(item.ref, f"{key}: needed by {total} committed item(s)")]
-        evidence += [
-            _depends_on_evidence(facts, facts.items[d], f"{d} depends on it") for d in direct
-        ]
+        evidence += [_depends_on_evidence(facts.items[d], f"{d} depends on it") for d in direct]
         yield Hit(
             subject=item_subject(key),
-            message=message,
+            message=texts.item_spof(item, text, cut, fragile),
             evidence=tuple(evidence),
-            teams=(facts.team_of(item) or "", *teams),
-            # only what many committed items hang on is escalated: a cut point two or three items need is medium
-            severity=p.escalate_to
-            if p.escalate_to and many and (missing or load is not None)
-            else None,
+            teams=(team or "", *teams),
             impact=float(total),
             likelihood=1.0 + len(fragile),
+            # only what many committed items hang on is escalated: a cut point two or three
+            # items need is not
+            measured={"fragile": many and bool(missing or load is not None)},
         )
 
 
@@ -138,15 +121,9 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
         mask = fan.by_team[team] & ~fan.team_mask(team)
         if mask.bit_count() < p.min_team_fan_in:
             continue
-        text, teams, total = _dependents_text(fan, mask, " of other teams")
-        mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], natural_key(k)))
-        message = (
-            f"{possessive(team)} open work is waited on by {text}: {team} is a bottleneck the plan "
-            f"routes through, most of all at {', '.join(mine[:3])}"
-        )
+        text, teams, total = _dependents(fan, mask, " of other teams")
+        mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], og.rank[k]))
         load = _overloaded(facts, team, p.max_load)
-        if load is not None:
-            message += f"; {team} is planned at {share_text(load)} of capacity"
         evidence = []
         if team in facts.teams:
             evidence.append(Evidence.of(facts.teams[team].ref, "staffing model"))
@@ -156,76 +133,60 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
         ]
         yield Hit(
             subject=team_subject(team),
-            message=message,
+            message=texts.team_spof(team, text, mine[:3], load),
             evidence=tuple(evidence),
             teams=(team, *teams),
-            severity=p.escalate_to if p.escalate_to and load is not None else None,
             impact=float(total),
             likelihood=load or 1.0,
+            measured={"fragile": load is not None},
         )
 
 
 def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
     """Committed items of other teams that touch a service, or a service that calls it."""
-    import networkx as nx
-
     graph = servicemap.service_graph(facts)
-    seeds: dict[str, int] = {}
-    for name, items in servicemap.open_items_by_service(facts).items():
-        if name in graph:
-            seeds[name] = fan.mask_of(i.key for i in items if i.committed)
-    condensed = nx.condensation(graph)
-    members = {c: sorted(condensed.nodes[c]["members"]) for c in condensed}
-    reach: dict[int, int] = {}
-    for c in nx.topological_sort(condensed):  # callers before what they call
-        mask = 0
-        for caller in condensed.predecessors(c):
-            mask |= reach[caller]
-        for name in members[c]:
-            mask |= seeds.get(name, 0)
-        reach[c] = mask
-    mapping = condensed.graph["mapping"]
-    for name in sorted(graph):
+    seeds = {
+        name: fan.mask_of(i.key for i in items if i.committed)
+        for name, items in facts.open_items_by_service.items()
+        if name in graph
+    }
+    reach, callers, names = reach_and_callers(graph, seeds)
+    for name in names:
         svc = facts.services[name]
         owner = servicemap.owner(facts, svc)
-        mask = reach[mapping[name]] & ~(fan.team_mask(owner) if owner else 0)
+        mask = reach[name] & ~(fan.team_mask(owner) if owner else 0)
         if mask.bit_count() < p.min_service_fan_in:
             continue
-        text, teams, total = _dependents_text(fan, mask, " of teams other than its owner")
-        callers = sorted(nx.ancestors(graph, name))
-        message = f"{name} is needed by {text}"
-        if callers:
-            message += f", directly or through the services that call it ({', '.join(callers[:5])})"
-        message += ". If it fails or its team slips, they all do"
-        fragile = []
-        if len(svc.experts) < p.min_experts:
-            fragile.append(
-                {0: "no named expert", 1: "only one named expert"}.get(
-                    len(svc.experts), f"only {len(svc.experts)} named experts"
-                )
-            )
-        if svc.error_budget_remaining is not None and svc.error_budget_remaining <= 0:
-            fragile.append(f"its error budget is spent ({svc.error_budget_remaining:.0%} left)")
+        text, teams, total = _dependents(fan, mask, " of teams other than its owner")
         load = _overloaded(facts, owner, p.max_load)
-        if load is not None:
-            fragile.append(f"{owner} is planned at {share_text(load)} of capacity")
-        if fragile:
-            message += "; " + "; ".join(fragile)
+        fragile = texts.service_fragile(
+            len(svc.experts), p.min_experts, svc.error_budget_remaining, owner, load
+        )
         evidence = [Evidence.of(svc.ref, f"{name}: {total} committed item(s) of other teams")]
         if len(svc.experts) < p.min_experts:
             evidence.append(Evidence.of(svc.cell("experts"), f"{len(svc.experts)} expert(s)"))
         yield Hit(
-            subject=service_subject(name),
-            message=message,
+            subject=Subject(kind="service", id=name),
+            message=texts.service_spof(name, text, named_bits(callers[name], names, 5), fragile),
             evidence=tuple(evidence),
             teams=(owner or "", *teams),
-            severity=p.escalate_to if p.escalate_to and fragile else None,
             impact=float(total),
             likelihood=1.0 + len(fragile),
+            measured={"fragile": bool(fragile)},
         )
 
 
-@check("single_point_of_failure", FanInParams)
+@check(
+    "single_point_of_failure",
+    FanInParams,
+    measures={
+        "fragile": flag(
+            "what the committed items hang on is itself fragile: an item many of them wait on "
+            "with no estimate, owner or due date or an overloaded team; a team over max_load; a "
+            "service with too few experts, a spent error budget or an overloaded owner"
+        )
+    },
+)
 def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
     """Items, teams and services that many committed items depend on (transitive fan-in over
     open work), and cut points of the committed work that at least two committed items need."""
@@ -248,55 +209,45 @@ def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
 class InversionParams(Params):
     min_days_late: int = Field(ge=1)
     max_listed: int = Field(ge=2)
-    escalate_to: Severity | None = None
-    escalate_if_committed: bool = False
 
 
-@check("schedule_inversion", InversionParams)
+@check(
+    "schedule_inversion",
+    InversionParams,
+    measures={"committed": flag("the item's date is committed outside the team")},
+)
 def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
     """Items due before something they depend on, directly or through undated items, is due."""
     og = facts.open_graph
-    due = {k: facts.items[k].due for k in og.order if facts.items[k].due is not None}
-    best = latest_due_below(og, due)  # type: ignore[arg-type]
-    for key in sorted(due, key=natural_key):
-        if key not in best:
-            continue
+    due = {k: d for k in og.order if (d := facts.items[k].due) is not None}
+    best = latest_due_below(og, due)
+    paths = due_paths(best, lambda k: og.team[k] or "")
+    for key in og.by_key(k for k in due if k in best):
         latest, target, _ = best[key]
         late = (latest - due[key]).days
         if late < p.min_days_late:
             continue
         item, blocker = facts.items[key], facts.items[target]
-        path = path_to(best, key)
-        middle = path[1:-1]
-        if len(middle) > p.max_listed:
-            middle = [*middle[: p.max_listed - 1], f"… {len(middle) - p.max_listed + 1} more"]
-        through = f" (through {', '.join(middle)})" if middle else ""
-        message = (
-            f"{item.key} '{item.title}' is due {due[key].isoformat()}, but it depends{through} on "
-            f"{blocker.key} '{blocker.title}' ({facts.team_of(blocker) or 'no team'}), due "
-            f"{latest.isoformat()}, {late} day{'s' if late != 1 else ''} later"
-        )
-        if item.committed:
-            message += f"; {possessive(item.key)} date is committed outside the team"
+        path = paths.first(key, p.max_listed + 2)
+        inner = paths.length(key) - 2  # the items between the item and the one holding the date
+        through = texts.listed_path(path[1 : 1 + inner], inner, p.max_listed)
         evidence = [
             Evidence.of(item.cell("due"), f"{item.key} due {due[key].isoformat()}"),
             Evidence.of(blocker.cell("due"), f"{blocker.key} due {latest.isoformat()}"),
-            _depends_on_evidence(facts, item, f"{item.key} depends on {path[1]}"),
+            _depends_on_evidence(item, f"{item.key} depends on {path[1]}"),
         ]
         evidence += [
-            _depends_on_evidence(facts, facts.items[k], f"{k} depends on {n}")
-            for k, n in zip(path[1 : p.max_listed], path[2:])
+            _depends_on_evidence(facts.items[k], f"{k} depends on {n}")
+            for k, n in zip(path[1 : p.max_listed], path[2:], strict=False)
         ]
         yield Hit(
             subject=item_subject(key),
-            message=message,
+            message=texts.inversion(item, blocker, facts.team_of(blocker), through, late),
             evidence=tuple(evidence),
-            teams=tuple(dict.fromkeys(og.team[k] or "" for k in path)),
-            severity=p.escalate_to
-            if p.escalate_to and p.escalate_if_committed and item.committed
-            else None,
+            teams=paths.teams(key),
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + late / 7,
+            measured={"committed": item.committed},
         )
 
 
@@ -315,25 +266,14 @@ def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
     for members in sorted(og.cycles(), key=lambda m: natural_key(m[0])):
         start = members[0]
         loop = shortest_cycle_through(og.graph, start, set(members))
-        message = (
-            f"{len(members)} items depend on each other in a circle, so none of them can be finished "
-            f"first: {' → '.join(loop)}"
-        )
-        if len(members) > len(loop) - 1:
-            shown = ", ".join(members[: p.max_listed]) + (
-                " …" if len(members) > p.max_listed else ""
-            )
-            message += f"; the knot holds {shown}"
         teams = Counter(og.team[k] or "no team" for k in members)
-        if len(teams) > 1:
-            message += f"; teams involved: {_team_list(teams)}"
         evidence = [
-            _depends_on_evidence(facts, facts.items[a], f"{a} depends on {b}")
-            for a, b in zip(loop, loop[1:])
+            _depends_on_evidence(facts.items[a], f"{a} depends on {b}")
+            for a, b in zip(loop, loop[1:], strict=False)
         ]
         yield Hit(
             subject=item_subject(start),
-            message=message,
+            message=texts.cycle(members, loop, teams, p.max_listed),
             evidence=tuple(evidence[: p.max_listed]),
             teams=tuple(og.team[k] or "" for k in members),
             impact=float(len(members)),
@@ -347,73 +287,37 @@ def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
 class ChainParams(Params):
     min_teams: int = Field(ge=2)
     max_listed: int = Field(ge=2)
-    escalate_to: Severity | None = None
-    escalate_at_teams: int | None = Field(None, ge=2)
 
 
-def cross_team_chains(og: OpenGraph, min_teams: int) -> Iterator[tuple[str, list[str], int]]:
-    """(head, chain from the head down, hand-offs) of every chain of open work that hands work between
-    min_teams teams or more, each once, at the head of its longest stretch (longest path on the graph of
-    open work, cycles condensed)."""
-    team = og.team.__getitem__
-    hops, nxt = team_handoffs(og, team)
-
-    def step(a: str, b: str) -> int:
-        return 1 if team(a) and team(b) and team(a) != team(b) else 0
-
-    for key in sorted(og.order, key=natural_key):
-        if hops[key] + 1 < min_teams:
-            continue
-        if any(hops[up] == hops[key] + step(up, key) for up in og.needed_by(key)):
-            continue  # inside a longer chain that starts above it
-        chain = [key]
-        while hops[chain[-1]] > 0:
-            chain.append(nxt[chain[-1]])
-        yield key, chain, hops[key]
-
-
-@check("cross_team_chain", ChainParams)
+@check(
+    "cross_team_chain",
+    ChainParams,
+    measures={"teams": number("how many teams the chain hands work between", min_bound=2)},
+)
 def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
     """Items at the head of a dependency chain that hands work between min_teams teams or more
     (longest path on the graph of open work, cycles condensed)."""
     og = facts.open_graph
-    team = og.team.__getitem__
-    for key, chain, handoffs in cross_team_chains(og, p.min_teams):
-        teams = list(dict.fromkeys(t for t in (team(k) for k in chain) if t))
+    heads, chains = cross_team_chains(og, p.min_teams)
+    for key, handoffs in heads:
+        chain = chains.first(key, p.max_listed + 1)
+        links = [texts.chain_link(k, og.team[k], facts.items[k]) for k in chain[: p.max_listed]]
+        last = chains.last(key)
+        links.append(texts.chain_link(last, og.team[last], facts.items[last]))
         head = facts.items[key]
-
-        def show(k: str) -> str:
-            item = facts.items[k]
-            due = f", due {item.due.isoformat()}" if item.due else ""
-            return f"{k} ({team(k) or 'no team'}{due})"
-
-        listed = (
-            [show(k) for k in chain]
-            if len(chain) <= p.max_listed
-            else [
-                *(show(k) for k in chain[: p.max_listed - 1]),
-                f"… {len(chain) - p.max_listed} more …",
-                show(chain[-1]),
-            ]
-        )
-        message = (
-            f"{head.key} '{head.title}' waits on a chain of {len(chain)} items with {handoffs} hand-offs "
-            f"between {len(teams)} teams: {' → '.join(listed)}. Every hand-off is a queue in another "
-            "team's plan, and a slip anywhere reaches the head"
-        )
-        if head.committed:
-            message += f"; {possessive(head.key)} date is committed outside the team"
+        teams = chains.teams(key)
         evidence = [
-            _depends_on_evidence(facts, facts.items[a], f"{a} depends on {b}")
-            for a, b in zip(chain[: p.max_listed], chain[1:])
+            _depends_on_evidence(facts.items[a], f"{a} depends on {b}")
+            for a, b in zip(chain[: p.max_listed], chain[1:], strict=False)
         ]
-        big = p.escalate_at_teams is not None and handoffs + 1 >= p.escalate_at_teams
         yield Hit(
             subject=item_subject(key),
-            message=message,
+            message=texts.chain(
+                head, links, chains.length(key), handoffs, len(teams), p.max_listed
+            ),
             evidence=tuple(evidence),
-            teams=tuple(teams),
-            severity=p.escalate_to if p.escalate_to and big else None,
+            teams=teams,
             impact=float(handoffs + 1),
             likelihood=2.0 if head.committed else 1.0,
+            measured={"teams": handoffs + 1},
         )

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from ..analyze import servicemap
 from ..analyze.facts import Facts
-from ..analyze.people import critical_reason, people
+from ..analyze.people import Person, critical_reason, people
 from ..load.values import normalize_name
-from ..model import Evidence, Service, Severity, Subject
+from ..model import Evidence, Incident, Item, Service, Severity, Subject
 from .base import Hit, Params, check
+from .texts import people as texts
 
 
 class KeyPersonParams(Params):
@@ -56,193 +58,152 @@ def key_person_risk(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
     yield from _concentrated_people(facts, p)
 
 
-def _incidents_with(facts: Facts, service: Service, expert: str) -> tuple[int, int, list]:
-    """Incidents on the service last quarter, and how many the expert responded to."""
-    mine = [i for i in facts.plan.incidents if facts.service_name(i.service) == service.service]
+# ---------------------------------------------------------------- services few people can fix
+
+
+def _incidents_with(mine: list[Incident], expert: str) -> list[Incident]:
+    """The service's incidents last quarter the expert responded to."""
     key = normalize_name(expert)
-    with_expert = [i for i in mine if any(normalize_name(r) == key for r in i.responders)]
-    return len(mine), len(with_expert), with_expert
+    return [i for i in mine if any(normalize_name(r) == key for r in i.responders)]
+
+
+def _thin_severity(critical: bool, experts: int, p: KeyPersonParams) -> Severity | None:
+    """The severity of a service with this many experts, or None when it is not thin."""
+    if experts == 1:
+        return p.critical_single_expert_severity if critical else p.other_single_expert_severity
+    if critical and experts <= p.critical_max_experts:
+        return p.thin_severity
+    return None
 
 
 def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
+    by_service = servicemap.incidents_by_service(facts)
     for service in facts.services.values():
         experts = list(dict.fromkeys(e.strip() for e in service.experts if e.strip()))
-        if not experts:
-            continue  # no experts listed is a data gap, not evidence of one person
+        # no experts listed is a data gap, not evidence of one person
         critical = service.tier is not None and service.tier <= p.critical_tier
-        if len(experts) == 1:
-            severity = (
-                p.critical_single_expert_severity if critical else p.other_single_expert_severity
-            )
-        elif critical and len(experts) <= p.critical_max_experts:
-            severity = p.thin_severity
-        else:
-            continue
+        severity = _thin_severity(critical, len(experts), p) if experts else None
         if severity is None:
             continue
-        tier = f"tier-{service.tier}" if service.tier is not None else "untiered"
-        owner = facts.team_name(service.owner_team)
-        names = ", ".join(experts)
-        if len(experts) == 1:
-            message = (
-                f"{service.service} ({tier}) has one person who can fix it at 3 a.m. ({names}): "
-                "when that person is asleep, on leave or gone, an incident on it has nobody to route "
-                "to, and every incident until then trains the team to wait for them"
-            )
-        else:
-            message = (
-                f"{service.service} ({tier}) has only {len(experts)} people who can fix it ({names}); "
-                f"a {tier} service needs more than {p.critical_max_experts} so that one absence or "
-                "departure does not leave a single person holding it"
-            )
-        evidence = [Evidence.of(service.cell("experts"), f"experts: {names}")]
-        if len(experts) == 1:
-            total, routed, incidents = _incidents_with(facts, service, experts[0])
-            if total:
-                message += (
-                    f". Last quarter {routed} of its {total} incidents had {experts[0]} among "
-                    "the responders"
-                )
-                evidence += [
-                    Evidence.of(i.ref, f"{i.id}: responders {', '.join(i.responders)}")
-                    for i in incidents[:5]
-                ]
+        message = texts.thin_service(service, experts, p.critical_max_experts)
+        evidence = [Evidence.of(service.cell("experts"), f"experts: {', '.join(experts)}")]
+        mine = by_service.get(service.service, []) if len(experts) == 1 else []
+        if mine:
+            routed = _incidents_with(mine, experts[0])
+            message += texts.routed(experts[0], len(routed), len(mine))
+            evidence += [Evidence.of(i.ref, texts.responders(i)) for i in routed[:5]]
         if service.runbook is None:
-            message += "; it has no runbook"
+            message += texts.no_runbook()
             evidence.append(Evidence.of(service.cell("runbook"), "runbook: empty"))
+        owner = facts.team_name(service.owner_team)
         yield Hit(
             subject=Subject(kind="service", id=service.service),
             message=message,
             evidence=tuple(evidence),
             teams=(owner,) if owner else (),
             severity=severity,
-            fix=(
-                f"For {service.service}: bring the people who can fix it to at least "
-                f"{p.critical_max_experts + 1 if critical else 2}, with the pairing scheduled in this quarter's "
-                "plan."
-            ),
+            fix=texts.thin_fix(service, p.critical_max_experts + 1 if critical else 2),
             impact=(3.0 if critical else 2.0) / len(experts),
             likelihood=1.0,
         )
 
 
-def _person_fix(person, items, services) -> str:
-    steps = []
-    if items:
-        steps.append(f"give some of {', '.join(i.key for i in items)} other owners")
-    if services:
-        steps.append(f"pair a second engineer on {', '.join(s.service for s in services)}")
-    if not steps:
-        steps.append(f"spread the items owned by {person.name} over more owners")
-    return "Before the quarter starts: " + "; ".join(steps) + "."
+# ---------------------------------------------------------------- plans routed through one person
+
+Reason = tuple[str, str, list[Evidence]]  # what the plan routes through the person, severity, cells
 
 
-def _share_text(person, key: str) -> str:
-    """'API-12 1' for work all theirs, 'API-7 3.9 of 5, led with the rest of api' for a share."""
-    done, whole = person.item_weeks[key], person.owned_weeks[key]
-    if key not in person.shared:
-        return f"{key} {round(done, 2):g}"
-    return f"{key} {round(done, 1):g} of {round(whole, 2):g}, {person.shared[key]}"
+def _sole_expert_reason(person: Person, sole: list[Service], p: KeyPersonParams) -> Reason | None:
+    if len(sole) < p.min_sole_expert_services:
+        return None
+    evidence = [
+        Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}") for s in sole
+    ]
+    return texts.sole_expert(sole, p.critical_tier), p.person_concentration_severity, evidence
+
+
+def _critical_items(facts: Facts, person: Person, p: KeyPersonParams) -> list[tuple[Item, str]]:
+    """The person's open items that count as critical work, and why; none below the minimum."""
+    found = []
+    for item in person.items:
+        reason = critical_reason(
+            facts,
+            item,
+            priorities=p.critical_priorities,
+            max_tier=p.items_touching_tier,
+            committed=True,
+        )
+        if reason:
+            found.append((item, reason))
+    return found if len(found) >= p.min_critical_items else []
+
+
+def _critical_items_reason(
+    person: Person, items: list[tuple[Item, str]], p: KeyPersonParams
+) -> Reason | None:
+    if not items:
+        return None
+    evidence = [
+        Evidence.of(i.cell("owner"), f"{i.key}: owner {person.name}, {r}") for i, r in items[:6]
+    ]
+    return texts.owns_critical(items), p.person_concentration_severity, evidence
+
+
+def _load_reason(
+    facts: Facts, person: Person, p: KeyPersonParams, with_items: bool
+) -> Reason | None:
+    """Too much open work for one person; `with_items`: its items are cited already."""
+    if p.max_person_load is None or len(person.item_weeks) < p.min_items_for_load:
+        return None
+    if person.capacity_weeks <= 0 or person.load <= p.max_person_load:
+        return None
+    evidence = [
+        Evidence.of(
+            facts.items[k].cell("estimate"),
+            f"{k}: {person.owned_weeks[k]:g} engineer-weeks, {person.name} does {w:.1f}",
+        )
+        for k, w in list(person.item_weeks.items())[:6]
+        if not with_items
+    ]
+    return texts.overloaded(person), p.person_load_severity, evidence
+
+
+def _reasons(
+    facts: Facts, person: Person, p: KeyPersonParams
+) -> tuple[list[Reason], list[Service], list[tuple[Item, str]]]:
+    """What routes the plan through the person; the critical services they alone can fix; their
+    critical items (when enough to be a reason)."""
+    sole = [s for s in person.sole_expert_of if s.tier is not None and s.tier <= p.critical_tier]
+    items = _critical_items(facts, person, p)
+    found = (
+        _sole_expert_reason(person, sole, p),
+        _critical_items_reason(person, items, p),
+        _load_reason(facts, person, p, bool(items)),
+    )
+    return [r for r in found if r is not None], sole, items
 
 
 def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
     for person in people(facts, p.lead_share).values():
-        reasons: list[str] = []
-        severities: list[str] = []
-        evidence: list[Evidence] = []
-        sole_critical = [
-            s for s in person.sole_expert_of if s.tier is not None and s.tier <= p.critical_tier
-        ]
-        if len(sole_critical) >= p.min_sole_expert_services:
-            reasons.append(
-                f"is the only listed expert of {len(sole_critical)} tier-{p.critical_tier} services "
-                f"({', '.join(s.service for s in sole_critical)})"
-            )
-            severities.append(p.person_concentration_severity)
-            evidence += [
-                Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}")
-                for s in sole_critical
-            ]
-        critical_items = [
-            (i, r)
-            for i in person.items
-            if (
-                r := critical_reason(
-                    facts,
-                    i,
-                    priorities=p.critical_priorities,
-                    max_tier=p.items_touching_tier,
-                    committed=True,
-                )
-            )
-        ]
-        if len(critical_items) >= p.min_critical_items:
-            reasons.append(
-                f"owns {len(critical_items)} critical or committed items "
-                f"({'; '.join(f'{i.key}: {r}' for i, r in critical_items)})"
-            )
-            severities.append(p.person_concentration_severity)
-            evidence += [
-                Evidence.of(i.cell("owner"), f"{i.key}: owner {person.name}, {r}")
-                for i, r in critical_items[:6]
-            ]
-        over = (
-            p.max_person_load is not None
-            and len(person.item_weeks) >= p.min_items_for_load
-            and person.capacity_weeks > 0
-            and person.load > p.max_person_load
-        )
-        if over:
-            reasons.append(
-                f"does {person.planned_weeks:.1f} engineer-weeks of open work "
-                f"({'; '.join(_share_text(person, k) for k in person.item_weeks)}) against "
-                f"{person.capacity_weeks:.1f} that one person can deliver this quarter "
-                f"({person.capacity_basis}), {person.load:.0%} of it"
-            )
-            severities.append(p.person_load_severity)
-            if not critical_items or len(critical_items) < p.min_critical_items:
-                evidence += [
-                    Evidence.of(
-                        facts.items[k].cell("estimate"),
-                        f"{k}: {person.owned_weeks[k]:g} engineer-weeks, "
-                        f"{person.name} does {w:.1f}",
-                    )
-                    for k, w in list(person.item_weeks.items())[:6]
-                ]
-        if not reasons:
+        found, sole, items = _reasons(facts, person, p)
+        if not found:
             continue
-        others = [s.service for s in person.sole_expert_of if s not in sole_critical]
+        reasons = [r for r, _, _ in found]
+        evidence = [e for _, _, cells in found for e in cells]
+        others = [s for s in person.sole_expert_of if s not in sole]
         if others:
-            reasons.append(f"is also the only expert of {', '.join(others)}")
+            reasons.append(texts.also_sole_expert([s.service for s in others]))
             evidence += [
                 Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}")
-                for s in person.sole_expert_of
-                if s not in sole_critical
+                for s in others
             ]
-        what = (
-            "this work and these services stop together"
-            if person.sole_expert_of
-            else "this work stops"
-        )
-        message = (
-            f"The plan routes through one person: {person.name} "
-            + "; ".join(reasons)
-            + f". If that person is pulled into an incident, is on leave or leaves, {what}, and nothing "
-            "in the plan covers it"
-        )
         yield Hit(
             subject=Subject(kind="person", id=person.name),
-            message=message,
+            message=texts.concentrated(person, reasons),
             evidence=tuple(evidence),
             teams=tuple(person.teams),
-            severity=_worst(severities),
-            fix=_person_fix(
-                person,
-                [i for i, _ in critical_items]
-                if len(critical_items) >= p.min_critical_items
-                else [],
-                person.sole_expert_of,
-            ),
-            impact=len(reasons) + len(sole_critical),
+            severity=_worst([s for _, s, _ in found]),
+            fix=texts.person_fix(person, [i for i, _ in items], person.sole_expert_of),
+            impact=len(reasons) + len(sole),
             likelihood=max(1.0, person.load),
         )

@@ -14,8 +14,7 @@ from pydantic import Field
 from ..analyze import servicemap
 from ..analyze.dependencies import natural_key
 from ..analyze.facts import Facts
-from ..analyze.planning import missing_plan_fields as missing_plan_fields  # graph.py reads it here
-from ..analyze.planning import quarter_of
+from ..analyze.planning import missing_plan_fields, quarter_of
 from ..analyze.words import PhraseSet, fold
 from ..model import Action, Evidence, Item, ItemKind, Service, Severity
 from .base import Hit, Params, check, flag, item_subject, team_subject

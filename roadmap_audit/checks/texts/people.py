@@ -1,0 +1,101 @@
+"""Wording of key_person_risk (ONC003): services too few people can fix, and plans that route
+critical work through one person. About the risk to a service or to the plan, never a
+judgement of the person."""
+
+from __future__ import annotations
+
+from ...analyze.people import Person
+from ...model import Incident, Item, Service
+
+
+def thin_service(service: Service, experts: list[str], max_experts: int) -> str:
+    tier = f"tier-{service.tier}" if service.tier is not None else "untiered"
+    names = ", ".join(experts)
+    if len(experts) == 1:
+        return (
+            f"{service.service} ({tier}) has one person who can fix it at 3 a.m. ({names}): "
+            "when that person is asleep, on leave or gone, an incident on it has nobody to route "
+            "to, and every incident until then trains the team to wait for them"
+        )
+    return (
+        f"{service.service} ({tier}) has only {len(experts)} people who can fix it ({names}); "
+        f"a {tier} service needs more than {max_experts} so that one absence or "
+        "departure does not leave a single person holding it"
+    )
+
+
+def routed(expert: str, routed_to: int, total: int) -> str:
+    return f". Last quarter {routed_to} of its {total} incidents had {expert} among the responders"
+
+
+def responders(incident: Incident) -> str:
+    return f"{incident.id}: responders {', '.join(incident.responders)}"
+
+
+def no_runbook() -> str:
+    return "; it has no runbook"
+
+
+def thin_fix(service: Service, people: int) -> str:
+    return (
+        f"For {service.service}: bring the people who can fix it to at least {people}, with the "
+        "pairing scheduled in this quarter's plan."
+    )
+
+
+def sole_expert(services: list[Service], tier: int) -> str:
+    return (
+        f"is the only listed expert of {len(services)} tier-{tier} services "
+        f"({', '.join(s.service for s in services)})"
+    )
+
+
+def owns_critical(items: list[tuple[Item, str]]) -> str:
+    return (
+        f"owns {len(items)} critical or committed items "
+        f"({'; '.join(f'{i.key}: {r}' for i, r in items)})"
+    )
+
+
+def share(person: Person, key: str) -> str:
+    """'API-12 1' for work all theirs, 'API-7 3.9 of 5, led with the rest of api' for a share."""
+    done, whole = person.item_weeks[key], person.owned_weeks[key]
+    if key not in person.shared:
+        return f"{key} {round(done, 2):g}"
+    return f"{key} {round(done, 1):g} of {round(whole, 2):g}, {person.shared[key]}"
+
+
+def overloaded(person: Person) -> str:
+    return (
+        f"does {person.planned_weeks:.1f} engineer-weeks of open work "
+        f"({'; '.join(share(person, k) for k in person.item_weeks)}) against "
+        f"{person.capacity_weeks:.1f} that one person can deliver this quarter "
+        f"({person.capacity_basis}), {person.load:.0%} of it"
+    )
+
+
+def also_sole_expert(services: list[str]) -> str:
+    return f"is also the only expert of {', '.join(services)}"
+
+
+def concentrated(person: Person, reasons: list[str]) -> str:
+    what = (
+        "this work and these services stop together" if person.sole_expert_of else "this work stops"
+    )
+    return (
+        f"The plan routes through one person: {person.name} "
+        + "; ".join(reasons)
+        + f". If that person is pulled into an incident, is on leave or leaves, {what}, and nothing "
+        "in the plan covers it"
+    )
+
+
+def person_fix(person: Person, items: list[Item], services: list[Service]) -> str:
+    steps = []
+    if items:
+        steps.append(f"give some of {', '.join(i.key for i in items)} other owners")
+    if services:
+        steps.append(f"pair a second engineer on {', '.join(s.service for s in services)}")
+    if not steps:
+        steps.append(f"spread the items owned by {person.name} over more owners")
+    return "Before the quarter starts: " + "; ".join(steps) + "."
