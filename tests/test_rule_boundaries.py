@@ -327,19 +327,19 @@ def test_for001_at_min_probability_is_silent_and_just_above_it_fires(forecast_fa
     (a1,) = [f for f in forecast_facts.forecast.items if f.key == "A-1"]
     chance = a1.p_on_time
     assert chance is not None and 0 < chance < 1  # about 72 % of 400 seeded runs
-    assert hits("FOR001", forecast_facts, min_probability=chance, escalate_below=None) == {}
-    assert hits("FOR001", forecast_facts, min_probability=above(chance), escalate_below=None) == {
+    assert hits("FOR001", forecast_facts, min_probability=chance, escalate=False) == {}
+    assert hits("FOR001", forecast_facts, min_probability=above(chance), escalate=False) == {
         "A-1": None
     }
 
 
-def test_for001_escalates_just_below_escalate_below_and_not_at_it(forecast_facts):
+def test_for001_escalates_just_below_its_chance_bound_and_not_at_it(forecast_facts):
     (a1,) = [f for f in forecast_facts.forecast.items if f.key == "A-1"]
     chance = a1.p_on_time
     assert 0 < chance < 1
-    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=chance) == {
-        "A-1": None
-    }
-    assert hits("FOR001", forecast_facts, min_probability=1.0, escalate_below=above(chance)) == {
-        "A-1": "high"
-    }
+    assert hits(
+        "FOR001", forecast_facts, min_probability=1.0, escalate={"below": {"chance": chance}}
+    ) == {"A-1": None}
+    assert hits(
+        "FOR001", forecast_facts, min_probability=1.0, escalate={"below": {"chance": above(chance)}}
+    ) == {"A-1": "high"}

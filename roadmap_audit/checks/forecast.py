@@ -8,17 +8,19 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from ..analyze.facts import Facts
-from ..model import Evidence, ForecastItem, ForecastTeam, Severity
-from .base import Hit, Params, check, item_subject
+from ..model import Evidence, ForecastItem, ForecastTeam
+from .base import Hit, Params, check, item_subject, number
 
 
 class OnTimeParams(Params):
     min_probability: float = Field(gt=0, le=1)
-    escalate_below: float | None = Field(ge=0, le=1)
-    escalate_to: Severity | None
 
 
-@check("committed_item_unlikely_on_time", OnTimeParams)
+@check(
+    "committed_item_unlikely_on_time",
+    OnTimeParams,
+    measures={"chance": number("the share of simulated quarters that land the item by its date")},
+)
 def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
     """Committed items that land by their due date in fewer runs of the forecast than the threshold."""
     assert isinstance(p, OnTimeParams)
@@ -52,15 +54,12 @@ def _hit(
         f"engineer-weeks a week{_unplanned(team)}"
         + (f"; it waits for {_waits_text(waits, by_key)}" if waits else "")
     )
-    escalate = (
-        p.escalate_below is not None and p.escalate_to is not None and chance < p.escalate_below
-    )
     return Hit(
         subject=item_subject(f.key),
         message=message,
         evidence=_evidence(facts, f, due, size, waits),
         teams=(f.team,),
-        severity=p.escalate_to if escalate else None,
+        measured={"chance": chance},
         impact=_impact(facts, f),
         likelihood=1.0 + 3.0 * (1.0 - chance),
     )

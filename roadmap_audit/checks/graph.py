@@ -310,6 +310,9 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
             _depends_on_evidence(facts.items[a], f"{a} depends on {b}")
             for a, b in zip(chain[: p.max_listed], chain[1:], strict=False)
         ]
+        # the item the chain ends on, so every hop it names is cited (the dependency picture
+        # marks an arrow when both its items are cited)
+        evidence.append(Evidence.of(facts.items[last].cell("key"), f"{last} ends the chain"))
         yield Hit(
             subject=item_subject(key),
             message=texts.chain(
