@@ -158,7 +158,7 @@ def csv_plans(draw):
     )
     extra = draw(st.lists(st.sampled_from(extra_names), max_size=2, unique=True))
     rows = []
-    for n in range(draw(st.integers(0, 8))):
+    for _n in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(["typed", "junk"]))
         rows.append(
             {
@@ -226,7 +226,7 @@ def test_csv_plan_folders_load_whatever_the_cells_hold(folder, case):
             assert item.estimate_weeks == pytest.approx(r["estimate"])
         if isinstance(r["due"], dt.date):
             assert item.due == r["due"]
-        for name, value in zip(extra, r["extra"]):
+        for name, value in zip(extra, r["extra"], strict=True):
             if V.parse_text(value) is not None:
                 assert item.extra[name] == value
     for n, r in enumerate(rows):
@@ -352,7 +352,7 @@ def test_workbooks_load_whatever_the_sheets_hold(folder, case):
         if "~" in item.key or item.key.startswith("Items-") or not any(c == 1 for _, c in merged):
             assert item.ref.row == row, item
     by_row = {item.ref.row: item for item in plan.items}
-    for r, (key, title, _team, estimate, due, _owner) in enumerate(rows, start=2):
+    for r, (_key, title, _team, estimate, due, _owner) in enumerate(rows, start=2):
         item = by_row.get(r)
         if item is None or any((r, c) in merged for c in range(1, 7)):
             continue
@@ -612,9 +612,25 @@ def _casefold(names: set[str]) -> set[str]:
     return {V.normalize_name(n) for n in names}
 
 
+@pytest.fixture(scope="module")
+def templates_compiled_once():
+    """The HTML report's Jinja environment, built once for this module rather than for every
+    random plan: the same templates and settings, compiled once (compiling them is most of what
+    rendering a small plan's HTML costs)."""
+    import functools
+
+    from roadmap_audit.report import html
+
+    patch = pytest.MonkeyPatch()
+    if hasattr(html, "_environment"):
+        patch.setattr(html, "_environment", functools.cache(html._environment))
+    yield
+    patch.undo()
+
+
 @settings(FAST, max_examples=max(1, EXAMPLES * 5 // 6))
 @given(whole_plans())
-def test_random_plans_run_end_to_end(folder, case):
+def test_random_plans_run_end_to_end(folder, templates_compiled_once, case):
     from roadmap_audit.pipeline import Options, load, run
     from roadmap_audit.report import render
 
