@@ -118,7 +118,8 @@ def write_xlsx(path, sheets: dict[str, list[list]], edit=None):
     import openpyxl
 
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    for blank in list(wb.worksheets):
+        wb.remove(blank)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
