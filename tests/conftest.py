@@ -60,7 +60,41 @@ def sample_audit():
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
-    """Run the installed command line in a subprocess: what a user sees.
+    """Run the command line in this process, as `roadmap-audit ARGS` would run in `cwd`.
+
+    Returns what a subprocess would (returncode, stdout, stderr), without starting a
+    Python and importing the package again for every call. The environment is the test
+    run's, without a pseudonym key the developer may have set, plus `env`. An exception
+    that escapes the command is raised here: a user would have seen a traceback.
+    Tests about the process itself (the installed entry point, pipes, /dev/stdout) use
+    `run_process`."""
+    import os
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from roadmap_audit.cli import main
+
+    before = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(
+            main,
+            list(args),
+            env={"ROADMAP_AUDIT_REDACT_KEY": None, **(env or {})},
+            prog_name="roadmap-audit",
+        )
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(
+        ["roadmap-audit", *args], result.exit_code, result.stdout, result.stderr
+    )
+
+
+def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    """Run the installed command line in a subprocess: what a user sees, process and all.
 
     The environment is the test run's, without a pseudonym key the developer may
     have set, plus `env`."""
@@ -84,7 +118,8 @@ def write_xlsx(path, sheets: dict[str, list[list]], edit=None):
     import openpyxl
 
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    for blank in list(wb.worksheets):
+        wb.remove(blank)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:

@@ -3,19 +3,46 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLES, run_cli
+from .conftest import SAMPLES, run_cli, run_process
 
 SAMPLE = str(SAMPLES / "northwind-2026-Q3.xlsx")
 
 
+@pytest.fixture(scope="module")
+def html_run(tmp_path_factory):
+    """`audit SAMPLE -o r.html`, run once for the tests that read what it did: the command's
+    result, the report's path and the plan's bytes before the run."""
+    before = (SAMPLES / "northwind-2026-Q3.xlsx").read_bytes()
+    out = tmp_path_factory.mktemp("html") / "r.html"
+    return run_cli("audit", SAMPLE, "-o", str(out)), out, before
+
+
+@pytest.fixture(scope="module")
+def fail_on_critical(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fail") / "r.json"
+    return run_cli("audit", SAMPLE, "-o", str(out), "--fail-on", "critical")
+
+
 def test_json_report_follows_the_contract(tmp_path):
+    """Through the installed command, in its own process: the one test of the real entry point
+    (the rest of the command line is run in-process by run_cli)."""
     out = tmp_path / "out.json"
-    result = run_cli("audit", SAMPLE, "--format", "json", "-o", str(out))
+    command = Path(sys.executable).with_name("roadmap-audit")
+    assert command.exists(), f"{command}: the package's entry point is not installed"
+    result = subprocess.run(
+        [str(command), "audit", SAMPLE, "--format", "json", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text())
     assert doc["schema_version"] == 2
@@ -51,9 +78,8 @@ def test_json_report_follows_the_contract(tmp_path):
     assert all({"source", "location", "problem"} <= set(i) for i in dq["issues"])
 
 
-def test_html_report_is_written_where_asked(tmp_path):
-    out = tmp_path / "report.html"
-    result = run_cli("audit", SAMPLE, "-o", str(out))
+def test_html_report_is_written_where_asked(html_run):
+    result, out, _ = html_run
     assert result.returncode == 0, result.stderr
     html = out.read_text()
     assert "PAY-102" in html and "Replan" in html
@@ -108,25 +134,28 @@ def test_a_workbook_with_a_damaged_sheet_exits_2(tmp_path):
 
 
 def test_missing_file_and_unknown_type_exit_2(tmp_path):
-    assert run_cli("audit", str(tmp_path / "nope.xlsx")).returncode == 2
+    # in a process of its own, through `python -m roadmap_audit`: one line, no traceback
+    missing = run_process("audit", str(tmp_path / "nope.xlsx"))
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+    assert "nope.xlsx" in missing.stderr and "Traceback" not in missing.stderr
     odd = tmp_path / "plan.pdf"
     odd.write_text("x")
     result = run_cli("audit", str(odd))
     assert result.returncode == 2 and "unknown file type" in result.stderr
 
 
-def test_fail_on_gives_exit_1_when_findings_reach_the_severity(tmp_path):
+def test_fail_on_gives_exit_1_when_findings_reach_the_severity(tmp_path, fail_on_critical):
     out = str(tmp_path / "r.json")
-    assert run_cli("audit", SAMPLE, "-o", out, "--fail-on", "critical").returncode == 1
+    assert fail_on_critical.returncode == 1
     assert (
         run_cli("audit", SAMPLE, "-o", out, "--select", "ONC001", "--fail-on", "high").returncode
         == 0
     )
 
 
-def test_input_file_is_never_modified(tmp_path):
-    before = (SAMPLES / "northwind-2026-Q3.xlsx").read_bytes()
-    run_cli("audit", SAMPLE, "-o", str(tmp_path / "r.html"))
+def test_input_file_is_never_modified(html_run):
+    result, _, before = html_run
+    assert result.returncode == 0, result.stderr
     assert (SAMPLES / "northwind-2026-Q3.xlsx").read_bytes() == before
 
 
@@ -169,16 +198,15 @@ def test_bad_quarter_option_is_a_usage_error():
     assert result.returncode == 2 and "--quarter" in result.stderr
 
 
-def test_reports_get_ordinary_file_permissions(tmp_path):
+def test_reports_get_ordinary_file_permissions(html_run):
     import os
     import stat
 
-    out = tmp_path / "r.html"
-    run_cli("audit", SAMPLE, "-o", str(out))
+    _, out, _ = html_run
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
-    assert not list(tmp_path.glob(".r.html.*"))  # no temporary file left behind
+    assert not list(out.parent.glob(".r.html.*"))  # no temporary file left behind
 
 
 SPEC_RULE_IDS = [
@@ -284,8 +312,8 @@ def test_a_report_that_fails_while_being_written_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_fail_on_names_the_findings_that_tripped_it(tmp_path):
-    result = run_cli("audit", SAMPLE, "-o", str(tmp_path / "r.json"), "--fail-on", "critical")
+def test_fail_on_names_the_findings_that_tripped_it(fail_on_critical):
+    result = fail_on_critical
     assert result.returncode == 1
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("--fail-on critical: 2 findings at or above critical: ")
@@ -299,5 +327,9 @@ def test_the_summary_line_says_when_no_team_load_was_checked(tmp_path):
     result = run_cli("audit", str(plan), "-o", str(tmp_path / "r.json"))
     assert result.returncode == 0, result.stderr
     assert "load not checked for 1 of 1 team: no headcount" in result.stderr
-    checked = run_cli("audit", SAMPLE, "-o", str(tmp_path / "n.json"))
+
+
+def test_the_summary_line_of_a_staffed_plan_says_nothing_of_unchecked_load(html_run):
+    checked, _, _ = html_run
+    assert checked.returncode == 0 and "verdict: " in checked.stderr
     assert "not checked" not in checked.stderr
