@@ -10,7 +10,7 @@
     above = { ops_share = 0.5 }     # strictly above it
 
 A finding takes the severity `to` when any condition holds. A check measures the facts on
-each subject (`Hit.measured`) under the names its kind declares (`@check(..., measures=)`);
+each subject (`Hit.measured`) under the names its kind declares (`check(..., measures=)`);
 the engine decides. A condition naming a fact the check does not measure, or a yes/no fact
 given a bound, is an error naming the rule file and the key.
 """

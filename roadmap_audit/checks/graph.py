@@ -176,17 +176,6 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
         )
 
 
-@check(
-    "single_point_of_failure",
-    FanInParams,
-    measures={
-        "fragile": flag(
-            "what the committed items hang on is itself fragile: an item many of them wait on "
-            "with no estimate, owner or due date or an overloaded team; a team over max_load; a "
-            "service with too few experts, a spent error budget or an overloaded owner"
-        )
-    },
-)
 def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
     """Items, teams and services that many committed items depend on (transitive fan-in over
     open work), and cut points of the committed work that at least two committed items need."""
@@ -211,11 +200,6 @@ class InversionParams(Params):
     max_listed: int = Field(ge=2)
 
 
-@check(
-    "schedule_inversion",
-    InversionParams,
-    measures={"committed": flag("the item's date is committed outside the team")},
-)
 def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
     """Items due before something they depend on, directly or through undated items, is due."""
     og = facts.open_graph
@@ -258,7 +242,6 @@ class CycleParams(Params):
     max_listed: int = Field(ge=2)
 
 
-@check("dependency_cycle", CycleParams)
 def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
     """Each set of items that depend on each other in a circle (a strongly connected component),
     once, under its smallest key."""
@@ -289,11 +272,6 @@ class ChainParams(Params):
     max_listed: int = Field(ge=2)
 
 
-@check(
-    "cross_team_chain",
-    ChainParams,
-    measures={"teams": number("how many teams the chain hands work between", min_bound=2)},
-)
 def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
     """Items at the head of a dependency chain that hands work between min_teams teams or more
     (longest path on the graph of open work, cycles condensed)."""
@@ -324,3 +302,29 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
             likelihood=2.0 if head.committed else 1.0,
             measured={"teams": handoffs + 1},
         )
+
+
+# Registered by a call, not a decorator: mutation testing (tools/mutation.py) reaches
+# only undecorated functions.
+check(
+    "single_point_of_failure",
+    FanInParams,
+    measures={
+        "fragile": flag(
+            "what the committed items hang on is itself fragile: an item many of them wait on "
+            "with no estimate, owner or due date or an overloaded team; a team over max_load; a "
+            "service with too few experts, a spent error budget or an overloaded owner"
+        )
+    },
+)(single_point_of_failure)
+check(
+    "schedule_inversion",
+    InversionParams,
+    measures={"committed": flag("the item's date is committed outside the team")},
+)(schedule_inversion)
+check("dependency_cycle", CycleParams)(dependency_cycle)
+check(
+    "cross_team_chain",
+    ChainParams,
+    measures={"teams": number("how many teams the chain hands work between", min_bound=2)},
+)(cross_team_chain)

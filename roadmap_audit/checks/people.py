@@ -51,7 +51,6 @@ def _worst(severities: list[str]) -> str:
     return min(severities, key=_ORDER.index)
 
 
-@check("key_person_risk", KeyPersonParams)
 def key_person_risk(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
     """Services too few people can fix, and plans that route critical work through one person."""
     yield from _thin_services(facts, p)
@@ -207,3 +206,8 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
             impact=len(reasons) + len(sole),
             likelihood=max(1.0, person.load),
         )
+
+
+# Registered by a call, not a decorator: mutation testing (tools/mutation.py) reaches
+# only undecorated functions.
+check("key_person_risk", KeyPersonParams)(key_person_risk)

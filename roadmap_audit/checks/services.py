@@ -43,7 +43,6 @@ class CriticalNoSloParams(Params):
     max_tier: int = Field(ge=0, le=10)
 
 
-@check("critical_service_without_slo", CriticalNoSloParams)
 def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterator[Hit]:
     """Services of tier max_tier or more critical that have no SLO."""
     touched = facts.open_items_by_service
@@ -71,7 +70,6 @@ class UnmeasuredSloParams(Params):
     pass
 
 
-@check("slo_unmeasured", UnmeasuredSloParams, measures={"tier": TIER})
 def slo_unmeasured(facts: Facts, p: UnmeasuredSloParams) -> Iterator[Hit]:
     """Services with an SLO whose SLI is not instrumented (slo_measured false or empty)."""
     for svc in facts.services.values():
@@ -154,7 +152,6 @@ def _budget_incidents(
     return text, [Evidence.of(i.ref, texts.incident_note(i)) for i in big[:3]]
 
 
-@check("budget_spent_feature_work", BudgetSpentParams)
 def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hit]:
     """Services whose error budget is spent while the plan changes them with features or launches
     and holds no estimated reliability work on them."""
@@ -235,16 +232,6 @@ def _experts_gap(svc: Service, p: AmbitiousSloParams) -> Gap | None:
     )
 
 
-@check(
-    "ambitious_slo_unbacked",
-    AmbitiousSloParams,
-    measures={
-        "spent_without_policy": flag(
-            "the error budget is already spent and no error-budget policy is written down "
-            "(when require_policy)"
-        )
-    },
-)
 def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]:
     """Services promising at least min_slo with no error-budget policy, or whose owning team's
     on-call rotation or bench of experts is below what the promise needs."""
@@ -308,13 +295,6 @@ def _slo_evidence(svc: Service, deps: list[Service]) -> tuple[Evidence, ...]:
     )
 
 
-@check(
-    "slo_above_dependencies",
-    DependencySloParams,
-    measures={
-        "impossible": flag("the promise is above the product of its dependencies' SLOs"),
-    },
-)
 def slo_above_dependencies(facts: Facts, p: DependencySloParams) -> Iterator[Hit]:
     """Services promising more than their hard dependencies allow: above the product of the
     dependencies' SLOs, or with a dependency less than nines_factor times as available."""
@@ -361,7 +341,6 @@ def _calls(facts: Facts, deps: list[str]) -> list[str]:
     return out
 
 
-@check("dependency_unprotected", UnprotectedParams, measures={"tier": TIER})
 def dependency_unprotected(facts: Facts, p: UnprotectedParams) -> Iterator[Hit]:
     """Services calling others with no timeouts, circuit breakers or fallbacks
     (depends_on set, dependency_protection false or empty)."""
@@ -384,3 +363,28 @@ def dependency_unprotected(facts: Facts, p: UnprotectedParams) -> Iterator[Hit]:
             measured={"tier": svc.tier},
             notes={"tier": texts.caller_tier_note(svc)},
         )
+
+
+# Registered by a call, not a decorator: mutation testing (tools/mutation.py) reaches
+# only undecorated functions.
+check("critical_service_without_slo", CriticalNoSloParams)(critical_service_without_slo)
+check("slo_unmeasured", UnmeasuredSloParams, measures={"tier": TIER})(slo_unmeasured)
+check("budget_spent_feature_work", BudgetSpentParams)(budget_spent_feature_work)
+check(
+    "ambitious_slo_unbacked",
+    AmbitiousSloParams,
+    measures={
+        "spent_without_policy": flag(
+            "the error budget is already spent and no error-budget policy is written down "
+            "(when require_policy)"
+        )
+    },
+)(ambitious_slo_unbacked)
+check(
+    "slo_above_dependencies",
+    DependencySloParams,
+    measures={
+        "impossible": flag("the promise is above the product of its dependencies' SLOs"),
+    },
+)(slo_above_dependencies)
+check("dependency_unprotected", UnprotectedParams, measures={"tier": TIER})(dependency_unprotected)

@@ -33,7 +33,6 @@ class TeamLoadParams(Params):
     critical_load: float | None = Field(None, gt=0, le=100)
 
 
-@check("team_load_above", TeamLoadParams)
 def team_load_above(facts: Facts, p: TeamLoadParams) -> Iterator[Hit]:
     """Teams whose planned work plus operational load exceeds their capacity."""
     for name, cap in facts.capacity.items():
@@ -75,11 +74,6 @@ def _ops_evidence(team: Team, cap: TeamCapacity) -> list[Evidence]:
     return evidence
 
 
-@check(
-    "team_ops_above_admitted",
-    OpsParams,
-    measures={"above_ceiling": flag("operations take more than max_ops_share of the team's time")},
-)
 def team_ops_above_admitted(facts: Facts, p: OpsParams) -> Iterator[Hit]:
     """Teams whose real operational load exceeds the share their staffing model admits."""
     for name, cap in facts.capacity.items():
@@ -120,7 +114,6 @@ def _critical_services(facts: Facts, max_tier: int | None) -> dict[str, list[str
     return owned
 
 
-@check("oncall_rotation_small", RotationParams)
 def oncall_rotation_small(facts: Facts, p: RotationParams) -> Iterator[Hit]:
     """On-call rotations too small to be sustainable (or missing where critical services need one)."""
     owned = _critical_services(facts, p.required_for_tier)
@@ -160,7 +153,6 @@ class BufferParams(Params):
     skip_above: float | None = Field(gt=0, le=100)
 
 
-@check("team_buffer_below", BufferParams)
 def team_buffer_below(facts: Facts, p: BufferParams) -> Iterator[Hit]:
     """Teams whose plan leaves less than the minimum share of capacity for unplanned work."""
     for name, cap in facts.capacity.items():
@@ -221,7 +213,6 @@ def _reason_field(item: Item, why: str) -> str:
     return "committed" if "committed" in why else "services"
 
 
-@check("team_ramping_with_critical_work", RampParams)
 def team_ramping_with_critical_work(facts: Facts, p: RampParams) -> Iterator[Hit]:
     """Teams with a large share of new hires that carry critical or committed work."""
     for name, team in facts.teams.items():
@@ -289,7 +280,6 @@ def _due_from(
     return late
 
 
-@check("team_crunch_at_end", CrunchParams)
 def team_crunch_at_end(facts: Facts, p: CrunchParams) -> Iterator[Hit]:
     """Teams with too much of their planned effort due in the last weeks of the quarter."""
     end = facts.quarter.end
@@ -351,11 +341,6 @@ def _pager_evidence(team: Team) -> tuple[Evidence, ...]:
     return tuple(evidence)
 
 
-@check(
-    "pager_load_above_shift",
-    PagerParams,
-    measures={"above_bound": flag("more pages per shift than max_pages_per_shift")},
-)
 def pager_load_above_shift(facts: Facts, p: PagerParams) -> Iterator[Hit]:
     """Teams paged more often than one on-call shift can absorb."""
     shifts_per_week = 168 / p.shift_hours
@@ -389,3 +374,22 @@ def pager_load_above_shift(facts: Facts, p: PagerParams) -> Iterator[Hit]:
             likelihood=1.0,
             measured={"above_bound": over_bound},
         )
+
+
+# Registered by a call, not a decorator: mutation testing (tools/mutation.py) reaches
+# only undecorated functions.
+check("team_load_above", TeamLoadParams)(team_load_above)
+check(
+    "team_ops_above_admitted",
+    OpsParams,
+    measures={"above_ceiling": flag("operations take more than max_ops_share of the team's time")},
+)(team_ops_above_admitted)
+check("oncall_rotation_small", RotationParams)(oncall_rotation_small)
+check("team_buffer_below", BufferParams)(team_buffer_below)
+check("team_ramping_with_critical_work", RampParams)(team_ramping_with_critical_work)
+check("team_crunch_at_end", CrunchParams)(team_crunch_at_end)
+check(
+    "pager_load_above_shift",
+    PagerParams,
+    measures={"above_bound": flag("more pages per shift than max_pages_per_shift")},
+)(pager_load_above_shift)
