@@ -616,25 +616,9 @@ def _casefold(names: set[str]) -> set[str]:
     return {normalize_name(n) for n in names}
 
 
-@pytest.fixture(scope="module")
-def templates_compiled_once():
-    """The HTML report's Jinja environment, built once for this module rather than for every
-    random plan: the same templates and settings, compiled once (compiling them is most of what
-    rendering a small plan's HTML costs)."""
-    import functools
-
-    from roadmap_audit.report import html
-
-    patch = pytest.MonkeyPatch()
-    if hasattr(html, "_environment"):
-        patch.setattr(html, "_environment", functools.cache(html._environment))
-    yield
-    patch.undo()
-
-
 @settings(FAST, max_examples=max(1, EXAMPLES * 5 // 6))
 @given(whole_plans())
-def test_random_plans_run_end_to_end(folder, templates_compiled_once, case):
+def test_random_plans_run_end_to_end(folder, case):
     from roadmap_audit.pipeline import Options, load, run
     from roadmap_audit.report import render
 

@@ -1,4 +1,4 @@
-"""Tests for roadmap_audit.load.values: reading cells the way people write them."""
+"""Tests for the cell readers (load/cells, numeric, dates, words): reading cells the way people write them."""
 
 from __future__ import annotations
 

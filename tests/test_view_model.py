@@ -167,7 +167,7 @@ def _names(env, source: str) -> set[str]:
 
 
 def test_the_readme_example_of_a_report_section_renders_in_every_format(tmp_path):
-    from roadmap_audit.report.html import _environment
+    from roadmap_audit.report.html import html_environment
     from roadmap_audit.report.markdown import code, esc
     from roadmap_audit.report.templating import environment
     from roadmap_audit.report.view_model import ReportView
@@ -191,7 +191,7 @@ def test_the_readme_example_of_a_report_section_renders_in_every_format(tmp_path
     md.filters.update(esc=esc, code=code)
     text = environment(autoescape=False)
     text.filters.update(c=lambda s, key: s)
-    html = _environment()
+    html = html_environment()
     shown = {
         name: env.from_string(blocks[name]).render(view.context(_names(env, blocks[name])))
         for name, env in (("report.md.j2", md), ("report.txt.j2", text), ("report.html.j2", html))

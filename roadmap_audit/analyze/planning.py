@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..load.values import ParseError, parse_quarter
+from ..load.cells import ParseError
+from ..load.dates import parse_quarter
 from ..model import DataIssue, Item
 from .capacity import estimated
 

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ..analyze.capacity import item_weeks
 from ..analyze.facts import Facts
-from ..load.values import normalize_name
+from ..load.words import normalize_name
 from ..model import Evidence, Item, Subject
 from .base import Hit, Params, check, flag, item_subject, number, team_subject
 from .texts import ownership as texts

@@ -13,7 +13,7 @@ from pydantic import Field
 from ..analyze import servicemap
 from ..analyze.facts import Facts
 from ..analyze.people import Person, critical_reason, people
-from ..load.values import normalize_name
+from ..load.words import normalize_name
 from ..model import Evidence, Incident, Item, Service, Severity, Subject
 from .base import Hit, Params, check
 from .texts import people as texts

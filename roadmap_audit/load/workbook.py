@@ -27,7 +27,9 @@ from ..model import (
     SourceRef,
     Team,
 )
-from . import schema, values
+from . import dates, numeric, schema, words
+from .cells import ParseError, is_blank, is_none_marker, parse_text, spreadsheet_error
+from .cells import show as show_value
 from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, parse_effort
 from .notes import one_note_per_cause
 from .notes import rows_text as _rows_text
@@ -36,16 +38,16 @@ from .schema import SheetSpec
 from .tables import RawSheet, column_letter, read_csv, read_workbook
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": values.parse_text,
-    "number": values.parse_number,
-    "percent": values.parse_percent,
-    "date": values.parse_date,
-    "bool": values.parse_bool,
-    "commitment": values.parse_commitment,
-    "link": values.parse_bool_or_link,
-    "list": values.parse_list,
-    "tier": values.parse_tier,
-    "int": lambda v: None if (n := values.parse_number(v)) is None else int(round(n)),
+    "text": parse_text,
+    "number": numeric.parse_number,
+    "percent": numeric.parse_percent,
+    "date": dates.parse_date,
+    "bool": words.parse_bool,
+    "commitment": words.parse_commitment,
+    "link": words.parse_bool_or_link,
+    "list": words.parse_list,
+    "tier": numeric.parse_tier,
+    "int": lambda v: None if (n := numeric.parse_number(v)) is None else int(round(n)),
 }
 
 
@@ -109,17 +111,15 @@ class Row:
         self.letters: dict[str, str] = {}
         self.extra: dict[str, str] = {}
         for pos, cell in enumerate(cells):
-            if (
-                code := values.spreadsheet_error(cell)
-            ) is not None:  # never a title, team or number
+            if (code := spreadsheet_error(cell)) is not None:  # never a title, team or number
                 loader.issue(
                     self.ref.at(sheet.letter(pos)),
                     f"the cell holds the spreadsheet error {code} (a "
                     "broken formula or reference); it was read as empty",
                 )
                 continue
-            if values.is_blank(cell) or pos >= len(sheet.fields):
-                if pos >= len(sheet.fields) and not values.is_blank(cell):
+            if is_blank(cell) or pos >= len(sheet.fields):
+                if pos >= len(sheet.fields) and not is_blank(cell):
                     self.extra[f"column {sheet.letter(pos)}"] = str(cell)
                 continue
             name = sheet.fields[pos]
@@ -144,7 +144,7 @@ class Row:
             if kind == "date":
                 return self.loader.date(self, name, raw, end=name in _PERIOD_END_FIELDS)
             return _PARSERS[kind](raw)
-        except values.ParseError as exc:
+        except ParseError as exc:
             middle = (
                 self._middle(name, kind, raw, subject)
                 if kind in ("number", "int", "percent")
@@ -159,12 +159,12 @@ class Row:
 
     def _middle(self, name: str, kind: str, raw: Any, subject: str | None) -> float | None:
         """A range such as "3-5" or "20-30%" read as its middle, with a note; None if it is no range."""
-        span = values.split_range(raw)
+        span = numeric.split_range(raw)
         if span is None:
             return None
         try:
             low, high = (_PARSERS[kind](f"{end} {span[2]}".strip()) for end in span[:2])
-        except values.ParseError:
+        except ParseError:
             return None
         if low is None or high is None or high < low:
             return None
@@ -172,20 +172,20 @@ class Row:
         shown = f"{middle:.0%}" if kind == "percent" else f"{middle:g}"
         self.loader.issue(
             self.cell(name),
-            f"{name}: the range {values.parse_text(raw)} read as its middle, {shown}",
+            f"{name}: the range {parse_text(raw)} read as its middle, {shown}",
             subject=subject,
         )
         return middle
 
     def text(self, name: str) -> str | None:
-        return values.parse_text(self.raw.get(name))
+        return parse_text(self.raw.get(name))
 
 
 def _shown(cell: Any) -> str:
     """A number or date of an extra column as the sheet shows it (12.0 is "12", a date ISO)."""
     try:
-        return values.parse_text(cell) or str(cell)
-    except values.ParseError:
+        return parse_text(cell) or str(cell)
+    except ParseError:
         return str(cell)
 
 
@@ -211,7 +211,7 @@ class _MappedSheet:
         name: str | None
         how: str | None
         for header in raw.headers:
-            mapped = mapping.get(values.normalize_name(header)) if header else None
+            mapped = mapping.get(words.normalize_name(header)) if header else None
             if mapped is not None and mapped in spec.by_name:
                 name, rank, how = mapped, -1, "set in the column map"
             else:
@@ -290,7 +290,7 @@ class _Loader:
         # per sheet (items, teams, ...): normalized header -> field, from [mapping.SHEET], [columns] and --map
         self.mapping = column_map(mapping)
         self.map_headers = {
-            values.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})
+            words.normalize_name(h): h for cols in (mapping or {}).values() for h in (cols or {})
         }
         self.mapped_seen: set[str] = set()  # headers of the column map found in a sheet
         self.seen_keys: dict[str, SourceRef] = {}
@@ -305,8 +305,8 @@ class _Loader:
     ) -> dt.date | None:
         """A date cell; a month, quarter or week ("Aug 2026", "2026-Q3") is read as its last or first day."""
         try:
-            return values.parse_date(raw)
-        except values.ParseError:
+            return dates.parse_date(raw)
+        except ParseError:
             day = parse_period(
                 raw, end=end
             )  # a period without a year raises its own, better reason
@@ -314,7 +314,7 @@ class _Loader:
                 raise
         seen = self.periods.setdefault(
             (row.sheet.raw.source, row.sheet.location_name, label or name),
-            [0, row.cell(name), values.parse_text(raw), day, end],
+            [0, row.cell(name), parse_text(raw), day, end],
         )
         seen[0] += 1
         return day
@@ -418,7 +418,7 @@ class _Loader:
         looked for further down (a header on row 12, a two-row header); when none is found, or almost
         no row can be used, the run stops (InputError): no verdict on a plan that was not read."""
         mapping = self.mapping.get(spec.name.lower(), {})
-        self.mapped_seen.update(values.normalize_name(h) for h in raw.headers if h)
+        self.mapped_seen.update(words.normalize_name(h) for h in raw.headers if h)
         sheet = _MappedSheet(raw, spec, mapping)
         builder = _BUILDERS[spec.name]
         if spec is schema.SETTINGS and not sheet.has("key") and raw.headers:
@@ -453,7 +453,7 @@ class _Loader:
         repeated = [
             c
             for c in sheet.conflicts  # `Key` twice; `Id` beside `Key` shows in validate's header row
-            if values.normalize_name(raw.headers[c[0]]) == values.normalize_name(raw.headers[c[1]])
+            if words.normalize_name(raw.headers[c[0]]) == words.normalize_name(raw.headers[c[1]])
         ]
         if repeated:
             self.issue(
@@ -535,10 +535,8 @@ class _Loader:
             due=row.get("due", key),
             depends_on=row.get("depends_on", key),
             services=row.get("services", key),
-            rollback_plan=None if values.is_none_marker(rollback) else rollback,
-            rehearsal=None
-            if values.is_none_marker(row.text("rehearsal"))
-            else row.text("rehearsal"),
+            rollback_plan=None if is_none_marker(rollback) else rollback,
+            rehearsal=None if is_none_marker(row.text("rehearsal")) else row.text("rehearsal"),
             labels=row.get("labels", key),
             owner=row.text("owner"),
             priority=row.text("priority"),
@@ -574,7 +572,7 @@ class _Loader:
         name = "duration"
         try:
             effort = parse_effort(raw, factor or 1.0, self.hours_per_week)
-        except values.ParseError as exc:
+        except ParseError as exc:
             self.issue(
                 row.cell(name), f"duration: {exc}; no due date was made from it", subject=key
             )
@@ -594,7 +592,7 @@ class _Loader:
             )
             self.issue(
                 row.cell(name),
-                f"duration {values.parse_text(raw)} {why}; no due date was made from it",
+                f"duration {parse_text(raw)} {why}; no due date was made from it",
                 subject=key,
             )
             return None
@@ -606,9 +604,7 @@ class _Loader:
                 row.cell(name),
                 header,
                 start,
-                f"{values.parse_text(raw)} {unit}"
-                if effort.bare and unit
-                else values.parse_text(raw),
+                f"{parse_text(raw)} {unit}" if effort.bare and unit else parse_text(raw),
                 due,
             ],
         )
@@ -645,10 +641,10 @@ class _Loader:
             raw = row.raw.get(name)
             if raw is None:
                 continue
-            text = values.parse_text(raw)
+            text = parse_text(raw)
             try:
                 effort = parse_effort(raw, factor, self.hours_per_week)
-            except values.ParseError as exc:
+            except ParseError as exc:
                 self.issue(
                     row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key
                 )
@@ -683,16 +679,16 @@ class _Loader:
         raw = row.raw.get("story_points")
         if raw is not None:
             try:
-                points = values.parse_number(raw)
-            except values.ParseError as exc:
+                points = numeric.parse_number(raw)
+            except ParseError as exc:
                 self.issue(
                     row.cell("story_points"),
                     f"story points: {exc}; the item counts as unestimated",
                     subject=key,
                 )
-                return None, None, None, values.parse_text(raw)
+                return None, None, None, parse_text(raw)
             if points is not None and points >= 0:
-                return None, points, None, f"{values.parse_text(raw)} points"
+                return None, points, None, f"{parse_text(raw)} points"
         return None, None, None, None
 
     def _team(self, row: Row) -> None:
@@ -830,7 +826,7 @@ class _Loader:
                 done=schema.is_done(status),
                 times_deferred=max(0, deferred or 0),
                 scheduled_as=None
-                if values.is_none_marker(row.text("scheduled_as"))
+                if is_none_marker(row.text("scheduled_as"))
                 else row.text("scheduled_as"),
                 ref=row.cell("key") if row.letters.get("key") else row.cell("title"),
                 columns=row.sheet.columns,
@@ -853,11 +849,11 @@ class _Loader:
         )
 
     def _setting(self, row: Row) -> None:
-        key = values.normalize_name(row.text("key") or "")
+        key = words.normalize_name(row.text("key") or "")
         value = row.raw.get("value")
         try:
             if key == "quarter":
-                parsed = values.parse_quarter(value)
+                parsed = dates.parse_quarter(value)
                 self.plan.settings.quarter = f"{parsed[0]}-Q{parsed[1]}" if parsed else None
             elif key in ("start", "startdate"):
                 self.plan.settings.start = (
@@ -870,9 +866,9 @@ class _Loader:
                     None if value is None else self.date(row, "value", value, end=True, label="end")
                 )
             elif key == "weeks":
-                weeks = values.parse_number(value)
+                weeks = numeric.parse_number(value)
                 if weeks is not None and not 0 < weeks <= 104:
-                    raise values.ParseError(
+                    raise ParseError(
                         f"{weeks:g} weeks is not a planning window (more than 0, at most 104)"
                     )
                 self.plan.settings.weeks = weeks
@@ -883,7 +879,7 @@ class _Loader:
                     "(known: quarter, start, end, weeks)",
                     dropped=True,
                 )
-        except values.ParseError as exc:
+        except ParseError as exc:
             self.issue(row.cell("value"), f"setting {key}: {exc}; it was not used", dropped=True)
 
 
@@ -932,9 +928,9 @@ def column_map(mapping: dict[str, dict[str, str]] | None) -> dict[str, dict[str,
                         hint="sheets: " + ", ".join(s.name.lower() for s in schema.SHEETS),
                     )
                 specs = [spec]
-            key = values.normalize_name(field_name)
+            key = words.normalize_name(field_name)
             hits = [
-                (spec, f) for spec in specs for f in spec.by_name if values.normalize_name(f) == key
+                (spec, f) for spec in specs for f in spec.by_name if words.normalize_name(f) == key
             ]
             if not hits:
                 raise InputError(
@@ -948,7 +944,7 @@ def column_map(mapping: dict[str, dict[str, str]] | None) -> dict[str, dict[str,
                     ),
                 )
             for spec, found in hits:
-                out.setdefault(spec.name.lower(), {})[values.normalize_name(header)] = found
+                out.setdefault(spec.name.lower(), {})[words.normalize_name(header)] = found
     return out
 
 
@@ -966,10 +962,10 @@ def _header_cells(
     """The header texts of one row, or of a two-row header read together: a blank lower cell
     takes the upper one (a merged label), a blank upper cell under a merged group takes the
     group's name when that reads better ("Estimate" over "weeks", "days")."""
-    bottom_text = ["" if values.is_blank(v) else str(v).strip() for v in bottom]
+    bottom_text = ["" if is_blank(v) else str(v).strip() for v in bottom]
     if top is None:
         return bottom_text
-    top_text = ["" if values.is_blank(v) else str(v).strip() for v in top]
+    top_text = ["" if is_blank(v) else str(v).strip() for v in top]
     width = max(len(top_text), len(bottom_text))
     top_text += [""] * (width - len(top_text))
     bottom_text += [""] * (width - len(bottom_text))
@@ -993,7 +989,7 @@ _LONGEST_HEADER = (
 
 def _reads(header: str, spec: SheetSpec, mapping: dict[str, str]) -> bool:
     return 0 < len(header) <= _LONGEST_HEADER and (
-        values.normalize_name(header) in mapping or spec.read(header)[0] is not None
+        words.normalize_name(header) in mapping or spec.read(header)[0] is not None
     )
 
 
@@ -1001,7 +997,7 @@ def _fields_read(headers: list[str], spec: SheetSpec, mapping: dict[str, str]) -
     out = set()
     for h in headers:
         if 0 < len(h) <= _LONGEST_HEADER:
-            name = mapping.get(values.normalize_name(h)) or spec.read(h)[0]
+            name = mapping.get(words.normalize_name(h)) or spec.read(h)[0]
             if name:
                 out.add(name)
     return out
@@ -1072,7 +1068,7 @@ def header_text(sheet: _MappedSheet, limit: int = 12) -> str:
     parts = []
     readings = sheet.readings()
     for letter, header, reading in readings[:limit]:
-        shown = values._show(header)
+        shown = show_value(header)
         if reading.startswith("kept, not used"):
             close = _closest_header(header, sheet.spec)
             parts.append(
@@ -1087,7 +1083,7 @@ def header_text(sheet: _MappedSheet, limit: int = 12) -> str:
 def _closest_header(header: str, spec: SheetSpec) -> str | None:
     import difflib
 
-    key = values.normalize_name(header)
+    key = words.normalize_name(header)
     if not key:
         return None
     close = difflib.get_close_matches(key, list(spec.lookup), n=1, cutoff=0.7)
@@ -1098,14 +1094,14 @@ def _closest_header(header: str, spec: SheetSpec) -> str | None:
             a
             for c in spec.columns
             for a in (c.name, *c.aliases)
-            if values.normalize_name(a) == close[0]
+            if words.normalize_name(a) == close[0]
         ),
         close[0],
     )
     field_name = spec.lookup[close[0]]
     return (
         f"'{alias}', read as {field_name}"
-        if values.normalize_name(alias) != field_name
+        if words.normalize_name(alias) != field_name
         else f"'{field_name}'"
     )
 

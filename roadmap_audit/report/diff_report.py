@@ -132,9 +132,9 @@ def render_diff_html(diff: PlanDiff) -> str:
     from markupsafe import Markup
 
     from .. import __version__
-    from .html import _environment
+    from .html import html_environment
 
-    env = _environment()
+    env = html_environment()
     env.filters.update(week_text=week_text, points=points)
     env.globals.update(value_text=value_text)
     assert env.loader is not None

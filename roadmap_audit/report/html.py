@@ -9,6 +9,7 @@ allowed by its hash in the Content-Security-Policy, so nothing else can run.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 
@@ -46,7 +47,8 @@ def safe_url(url: str | None) -> str | None:
 # ------------------------------------------------------------------ rendering
 
 
-def _environment():
+def html_environment():
+    """A new jinja2 environment for the HTML templates (the diff report adds its own filters)."""
     env = environment(autoescape=True)
     env.filters.update(
         linkify=linkify,
@@ -57,8 +59,14 @@ def _environment():
     return env
 
 
+@functools.cache
+def _report_environment():
+    """The audit report's environment, built and its templates compiled once per process."""
+    return html_environment()
+
+
 def render_html(audit: Audit) -> str:
-    env = _environment()
+    env = _report_environment()
     assert env.loader is not None
     script = env.loader.get_source(env, "report.js")[0]
     style = env.loader.get_source(env, "report.css")[0]
