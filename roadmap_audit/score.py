@@ -378,19 +378,18 @@ def delivery_after_deferral(
     b_teams = {t.team: t for t in before.teams}
     a_teams = {t.team: t for t in after.teams} if after is not None else {}
 
+    def risky_by_team(fc) -> dict[str, list[str]]:
+        """Each team's committed items under an even chance, sorted (one pass over the items)."""
+        by_team: dict[str, list[str]] = {}
+        for i in fc.items if fc is not None else ():
+            if i.committed and i.p_on_time is not None and i.p_on_time < EVEN_CHANCE:
+                by_team.setdefault(i.team, []).append(i.key)
+        return {team: sorted(keys) for team, keys in by_team.items()}
+
+    risky_before, risky_after = risky_by_team(before), risky_by_team(after)
+
     def risky(fc, team):
-        return (
-            sorted(
-                i.key
-                for i in fc.items
-                if i.team == team
-                and i.committed
-                and i.p_on_time is not None
-                and i.p_on_time < EVEN_CHANCE
-            )
-            if fc is not None
-            else []
-        )
+        return (risky_before if fc is before else risky_after).get(team, [])
 
     for r in recommendations:
         if r.action != "defer" or r.team not in b_teams:
@@ -455,6 +454,10 @@ def team_status(
     f_teams = {t.team: t for t in fc.teams} if fc is not None else {}
     f_items = {i.key: i for i in fc.items} if fc is not None else {}
     graph = facts.open_graph if fc is not None else None
+    committed_by_team: dict[str, list] = {}
+    for i in fc.items if fc is not None else ():
+        if i.committed:
+            committed_by_team.setdefault(i.team, []).append(i)
     out = []
     for t in teams:
         cap = facts.capacity.get(t.team)
@@ -469,9 +472,7 @@ def team_status(
         delivery = None
         if ft is not None and fc is not None and graph is not None:
             committed = []
-            for i in fc.items:
-                if i.team != t.team or not i.committed:
-                    continue
+            for i in committed_by_team.get(t.team, []):
                 waits = sorted(graph.waits_on(i.key))
                 chain, others = _upstream(graph, i.key, t.team)
                 committed.append(
