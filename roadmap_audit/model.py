@@ -507,6 +507,8 @@ class TeamReport(_Model):
 class Recommendation(_Model):
     team: str
     action: Literal["defer", "change"]
+    # what the advice is about: the finding's subject for a change, the team for a deferral
+    subject: Subject | None = None
     items: list[str] = Field(default_factory=list)
     load_before: Num | None = None
     load_after: Num | None = None

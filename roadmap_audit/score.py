@@ -30,6 +30,7 @@ from .model import (
     OrgRollup,
     PlanSummary,
     Recommendation,
+    Subject,
     TeamDelivery,
     TeamReport,
 )
@@ -337,6 +338,7 @@ def defer_advice(
             Recommendation(
                 team=name,
                 action="defer",
+                subject=Subject(kind="team", id=name),
                 items=chosen,
                 load_before=round(cap.load, 3),
                 load_after=round(after, 3),
@@ -616,6 +618,7 @@ def change_advice(findings: list[Finding]) -> list[Recommendation]:
         Recommendation(
             team=f.team or (f.teams[0] if f.teams else ""),
             action="change",
+            subject=f.subject,
             rule=f.rule,
             items=[f.subject.id] if f.subject.kind == "item" else [],
             text=f"{f.subject.id}: {f.fix}",

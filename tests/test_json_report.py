@@ -148,3 +148,22 @@ def test_the_shared_fields_set_cannot_be_changed_through_one_instance():
     with pytest.raises(TypeError):
         team.model_fields_set.discard("team")
     assert team.model_fields_set == set(Team.model_fields)
+
+
+def test_every_recommendation_names_its_subject_as_a_field(sample_audit):
+    """A change names the subject of the finding it clears; a deferral names its team. Nothing
+    downstream has to read the subject back out of the advice's text."""
+    doc = json.loads(render("json", sample_audit))
+    serious = {
+        (f["rule"], f["subject"]["kind"], f["subject"]["id"])
+        for f in doc["findings"]
+        if f["severity"] in ("critical", "high")
+    }
+    changes = [r for r in doc["recommendations"] if r["action"] == "change"]
+    defers = [r for r in doc["recommendations"] if r["action"] == "defer"]
+    assert changes and defers
+    assert {(r["rule"], r["subject"]["kind"], r["subject"]["id"]) for r in changes} == serious
+    assert {(r["subject"]["kind"], r["subject"]["id"]) for r in defers} == {
+        ("team", r["team"]) for r in defers
+    }
+    assert ("MIG001", "item", "PAY-102") in serious
