@@ -338,7 +338,10 @@ def audit(
     fail_on,
     redact_people,
 ):
-    """Audit PLAN (.xlsx, .csv, a folder of CSVs, or a Jira export) and write the risk report."""
+    """Audit PLAN and write the risk report.
+
+    PLAN is a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods), a .csv, a folder of CSVs, or a Jira
+    export (CSV, or REST search JSON pages)."""
     from . import pipeline
     from .redact import key_from_environment, redactor_for
     from .report import stream, write_atomic
