@@ -19,7 +19,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import InputError
-from .cells import is_blank
+from .cells import is_blank, strip_invisible
 from .xlsx_reader import (
     column_letter,  # one converter of column numbers to letters, beside the reader
 )
@@ -506,11 +506,26 @@ def sheet_and_rows(
 def _non_blank(
     rows: Iterator[tuple[int, Any]], sheet: RawSheet, limits: Limits
 ) -> Iterator[tuple[int, list[Any]]]:
+    cap = limits.max_cell_chars
     for number, values in rows:
         values = list(values)
-        if all(is_blank(v) for v in values):
+        if _all_blank(values):
             continue
-        yield number, _cap_cells(values, number, sheet, limits.max_cell_chars)
+        yield number, _cap_cells(values, number, sheet, cap)
+
+
+def _all_blank(values: list[Any]) -> bool:
+    """is_blank of every cell, with the common cells (empty, a number, plain text) decided inline."""
+    for v in values:
+        if v is None:
+            continue
+        if v.__class__ is str:
+            if (v if v.isascii() else strip_invisible(v)).strip():
+                return False
+            continue
+        if not is_blank(v):
+            return False
+    return True
 
 
 def _capped(

@@ -28,7 +28,14 @@ from ..model import (
     Team,
 )
 from . import dates, numeric, schema, words
-from .cells import ParseError, is_blank, is_none_marker, parse_text, spreadsheet_error
+from .cells import (
+    ParseError,
+    is_blank,
+    is_none_marker,
+    parse_text,
+    spreadsheet_error,
+    strip_invisible,
+)
 from .cells import show as show_value
 from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, parse_effort
 from .notes import one_note_per_cause
@@ -106,30 +113,44 @@ class Row:
     def __init__(self, sheet: _MappedSheet, number: int, cells: list[Any], loader: _Loader):
         self.sheet = sheet
         self.loader = loader
-        self.ref = SourceRef(source=sheet.raw.source, sheet=sheet.location_name, row=number)
-        self.raw: dict[str, Any] = {}
-        self.letters: dict[str, str] = {}
-        self.extra: dict[str, str] = {}
+        self.ref = ref = sheet.row_ref.__copy__()  # the sheet's reference, at this row
+        ref.__dict__["row"] = number
+        raw: dict[str, Any] = {}
+        letters: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        self.raw, self.letters, self.extra = raw, letters, extra
+        # one pass over the cells, each placed by its column's plan, decided once per sheet
+        places = sheet.places
+        width = len(places)
         for pos, cell in enumerate(cells):
-            if (code := spreadsheet_error(cell)) is not None:  # never a title, team or number
-                loader.issue(
-                    self.ref.at(sheet.letter(pos)),
-                    f"the cell holds the spreadsheet error {code} (a "
-                    "broken formula or reference); it was read as empty",
-                )
+            if cell is None:
                 continue
-            if is_blank(cell) or pos >= len(sheet.fields):
-                if pos >= len(sheet.fields) and not is_blank(cell):
-                    self.extra[f"column {sheet.letter(pos)}"] = str(cell)
+            if cell.__class__ is str:
+                if cell[:1] == "#" and (code := spreadsheet_error(cell)) is not None:
+                    self._error_cell(pos, code)  # never a title, team or number
+                    continue
+                if not (cell if cell.isascii() else strip_invisible(cell)).strip():
+                    continue  # blank
+            elif cell == "":
                 continue
-            name = sheet.fields[pos]
+            if pos >= width:
+                extra[f"column {sheet.letter(pos)}"] = str(cell)
+                continue
+            name, letter, extra_name, listed = places[pos]
             if name is None:
-                self.extra[sheet.extra_names[pos]] = cell if isinstance(cell, str) else _shown(cell)
-            elif name not in self.raw:  # a repeated header keeps its first value
-                self.raw[name] = cell
-                self.letters[name] = sheet.letter(pos)
-            elif sheet.spec.column(name).kind == "list":
-                self.raw[name] = f"{self.raw[name]},{cell}"
+                extra[extra_name] = cell if isinstance(cell, str) else _shown(cell)
+            elif name not in raw:  # a repeated header keeps its first value
+                raw[name] = cell
+                letters[name] = letter
+            elif listed:
+                raw[name] = f"{raw[name]},{cell}"
+
+    def _error_cell(self, pos: int, code: str) -> None:
+        self.loader.issue(
+            self.ref.at(self.sheet.letter(pos)),
+            f"the cell holds the spreadsheet error {code} (a "
+            "broken formula or reference); it was read as empty",
+        )
 
     def cell(self, name: str) -> SourceRef:
         return self.ref.at(self.letters.get(name) or self.sheet.columns.get(name))
@@ -137,13 +158,15 @@ class Row:
     def get(self, name: str, subject: str | None = None) -> Any:
         """The parsed value of a field; a bad value is reported and read as empty."""
         raw = self.raw.get(name)
+        kind = self.sheet.kinds[name]
         if raw is None:
-            return [] if self.sheet.spec.column(name).kind == "list" else None
-        kind = self.sheet.spec.column(name).kind
+            return [] if kind == "list" else None
         try:
             if kind == "date":
+                if raw.__class__ is dt.date:  # a date cell, as most are: no period to read
+                    return dates.check_year(raw, raw)
                 return self.loader.date(self, name, raw, end=name in _PERIOD_END_FIELDS)
-            return _PARSERS[kind](raw)
+            return self.loader.parsed(kind, raw)
         except ParseError as exc:
             middle = (
                 self._middle(name, kind, raw, subject)
@@ -178,7 +201,12 @@ class Row:
         return middle
 
     def text(self, name: str) -> str | None:
-        return parse_text(self.raw.get(name))
+        v = self.raw.get(name)
+        if v is None:
+            return None
+        if v.__class__ is str and v.isascii() and "\r" not in v:
+            return v.strip() or None  # the common cell: parse_text's answer without its steps
+        return parse_text(v)
 
 
 def _shown(cell: Any) -> str:
@@ -234,6 +262,24 @@ class _MappedSheet:
         self.extra_names = [
             f"{h} ({self.letter(i)})" if h in twice else h for i, h in enumerate(shown)
         ]
+        self.kinds = {name: column.kind for name, column in spec.by_name.items()}
+        self.row_ref = SourceRef(source=raw.source, sheet=self.location_name)
+        self.places: list[tuple[str | None, str, str, bool]] = []
+        self.place()
+
+    def place(self) -> None:
+        """Where each column's cells go, decided once for the sheet (not per cell): (field or None,
+        column letter, name among the extra fields, whether the field is a list)."""
+        self.places = [
+            (
+                name,
+                self.letter(pos),
+                self.extra_names[pos] if pos < len(self.extra_names) else "",
+                self.kinds.get(name or "") == "list",
+            )
+            for pos, name in enumerate(self.fields)
+        ]
+        self._columns = None
 
     def readings(self) -> list[tuple[str, str, str]]:
         """(column letter, header, what it was read as) for every named or filled header cell."""
@@ -273,6 +319,9 @@ class _MappedSheet:
         return name in self.fields
 
 
+# Distinct cell texts whose parsed value is kept per load (a bound on memory; a plan repeats far fewer).
+_PARSED_TEXTS = 1 << 14
+
 # Date fields where a month, quarter or week stands for its last day; elsewhere, its first.
 _PERIOD_END_FIELDS = frozenset({"due", "end"})
 
@@ -299,6 +348,27 @@ class _Loader:
         self.dues: dict[tuple[str, str], list[Any]] = {}
         # dates written as a month, quarter or week, per (sheet, field): how many, and the first one
         self.periods: dict[tuple[str, str, str], list[Any]] = {}
+        # (kind, text) -> (value, reason it could not be read): a plan repeats its teams, services,
+        # statuses and yes/no words in every row; each is parsed once
+        self.parsed_texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self.unit_columns = self._units()
+
+    def parsed(self, kind: str, raw: Any) -> Any:
+        """The value of a cell read as `kind` (no dates); ParseError with the reason when it cannot be read."""
+        if raw.__class__ is not str:
+            return _PARSERS[kind](raw)
+        known = self.parsed_texts.get((kind, raw))
+        if known is None:
+            try:
+                known = (_PARSERS[kind](raw), None)
+            except ParseError as exc:
+                known = (None, str(exc))
+            if len(self.parsed_texts) < _PARSED_TEXTS:
+                self.parsed_texts[(kind, raw)] = known
+        if known[1] is not None:
+            raise ParseError(known[1])
+        value: Any = known[0]
+        return value.copy() if kind == "list" else value  # every item its own list
 
     def date(
         self, row: Row, name: str, raw: Any, *, end: bool, label: str | None = None
@@ -425,6 +495,7 @@ class _Loader:
             # A Settings sheet is often bare key/value rows with no header row.
             raw.rows.insert(0, (raw.header_row, list(raw.headers)))
             sheet.fields = ["key", "value"] + [None] * max(0, len(raw.headers) - 2)
+            sheet.place()
         missing = [r for r in spec.required if not sheet.has(r)]
         if raw.rows and spec is not schema.SETTINGS:
             for row, note in find_header(raw, spec, mapping, bool(missing)):
@@ -518,11 +589,14 @@ class _Loader:
                 subject=new_key,
             )
             key = new_key
-        self.seen_keys[key] = row.cell("key")
+        letters = row.letters
+        ref = row.ref.at(letters.get("key") or letters.get("title"))
+        self.seen_keys[key] = ref if "key" in letters else row.cell("key")
         weeks, points, size, raw_estimate = self._estimate(row, key)
         status = row.text("status")
         rollback = row.text("rollback_plan")
-        item = Item(
+        rehearsal = row.text("rehearsal")
+        item = Item.made(  # every value already of its field's type: not validated again
             key=key,
             title=title,
             team=row.text("team"),
@@ -536,7 +610,7 @@ class _Loader:
             depends_on=row.get("depends_on", key),
             services=row.get("services", key),
             rollback_plan=None if is_none_marker(rollback) else rollback,
-            rehearsal=None if is_none_marker(row.text("rehearsal")) else row.text("rehearsal"),
+            rehearsal=None if is_none_marker(rehearsal) else rehearsal,
             labels=row.get("labels", key),
             owner=row.text("owner"),
             priority=row.text("priority"),
@@ -547,7 +621,7 @@ class _Loader:
             first_planned=row.text("first_planned"),
             parent=row.text("parent"),
             extra=row.extra,
-            ref=row.ref.at(row.letters.get("key") or row.letters.get("title")),
+            ref=ref,
             columns=row.sheet.columns,
         )
         if item.due is None and item.start is not None:
@@ -637,7 +711,7 @@ class _Loader:
         self, row: Row, key: str
     ) -> tuple[float | None, float | None, str | None, str | None]:
         """(engineer-weeks, story points, T-shirt size, as written) from whichever estimate column is filled."""
-        for name, factor, unit in self._units():
+        for name, factor, unit in self.unit_columns:
             raw = row.raw.get(name)
             if raw is None:
                 continue
