@@ -577,16 +577,13 @@ def cut_note(what: str, length: int, cap: int) -> str:
 
 
 def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> list[Any]:
-    for i, v in enumerate(values):
-        if isinstance(v, str) and len(v) > cap:
-            values[i] = v[:cap]
-            sheet.notes.append(
-                (
-                    number,
-                    column_letter(i),
-                    cut_note(f"cell {column_letter(i)}{number}", len(v), cap),
-                )
-            )
+    long = [i for i, v in enumerate(values) if isinstance(v, str) and len(v) > cap]
+    for i in long:  # none, in almost every row
+        v = values[i]
+        values[i] = v[:cap]
+        sheet.notes.append(
+            (number, column_letter(i), cut_note(f"cell {column_letter(i)}{number}", len(v), cap))
+        )
     return values
 
 

@@ -37,7 +37,7 @@ from .cells import (
     strip_invisible,
 )
 from .cells import show as show_value
-from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, parse_effort
+from .effort import DAYS_PER_WEEK, HOURS_PER_WEEK, Effort, parse_effort
 from .notes import one_note_per_cause
 from .notes import rows_text as _rows_text
 from .periods import parse_period
@@ -318,6 +318,8 @@ class _MappedSheet:
     def has(self, name: str) -> bool:
         return name in self.fields
 
+
+_EXACT = 1 << 53  # whole numbers up to this are exact as floats
 
 # Distinct cell texts whose parsed value is kept per load (a bound on memory; a plan repeats far fewer).
 _PARSED_TEXTS = 1 << 14
@@ -715,6 +717,12 @@ class _Loader:
             raw = row.raw.get(name)
             if raw is None:
                 continue
+            if raw.__class__ is int and -_EXACT < raw < _EXACT:
+                # a whole number of the column's unit, as most estimates are: what parse_text and
+                # parse_effort make of it, without their steps
+                return self._weeks(
+                    row, key, name, unit, str(raw), Effort(weeks=raw * factor, bare=True)
+                )
             text = parse_text(raw)
             try:
                 effort = parse_effort(raw, factor, self.hours_per_week)
@@ -727,29 +735,14 @@ class _Loader:
                 continue
             if effort.reading:
                 self.issue(row.cell(name), f"estimate: {effort.reading}", subject=key)
-            shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
             if effort.size is not None:
                 return None, None, effort.size, text
             if effort.points is not None:
+                shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
                 return None, effort.points, None, shown
             if effort.weeks is None:
                 continue
-            if effort.weeks < 0:
-                self.issue(
-                    row.cell(name),
-                    f"estimate {text} is negative; the item counts as unestimated",
-                    subject=key,
-                )
-                return None, None, None, text
-            if effort.weeks > 520:
-                self.issue(
-                    row.cell(name),
-                    f"estimate {shown} is over ten engineer-years; "
-                    "the item counts as unestimated (check the unit)",
-                    subject=key,
-                )
-                return None, None, None, text
-            return effort.weeks, None, None, shown
+            return self._weeks(row, key, name, unit, text, effort)
         raw = row.raw.get("story_points")
         if raw is not None:
             try:
@@ -764,6 +757,30 @@ class _Loader:
             if points is not None and points >= 0:
                 return None, points, None, f"{parse_text(raw)} points"
         return None, None, None, None
+
+    def _weeks(
+        self, row: Row, key: str, name: str, unit: str, text: str | None, effort: Effort
+    ) -> tuple[float | None, float | None, str | None, str | None]:
+        """An estimate in engineer-weeks; a negative one, or one over ten engineer-years, is reported."""
+        weeks = effort.weeks
+        assert weeks is not None
+        shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
+        if weeks < 0:
+            self.issue(
+                row.cell(name),
+                f"estimate {text} is negative; the item counts as unestimated",
+                subject=key,
+            )
+            return None, None, None, text
+        if weeks > 520:
+            self.issue(
+                row.cell(name),
+                f"estimate {shown} is over ten engineer-years; "
+                "the item counts as unestimated (check the unit)",
+                subject=key,
+            )
+            return None, None, None, text
+        return weeks, None, None, shown
 
     def _team(self, row: Row) -> None:
         name = row.text("team")
