@@ -329,5 +329,6 @@ def test_each_phase_of_an_audit_does_at_most_twice_the_work_on_a_plan_twice_the_
     assert set(phases) <= set(once) and set(once) == set(twice), (once, twice)
     ratios = {p: round(twice[p] / once[p], 2) for p in once}
     assert all(ratios[p] <= DOUBLED for p in once), ratios
-    # the copy is an audit of its own: twice the work, not the same work (the plan was read)
-    assert ratios["load"] >= 1.6 and ratios["rules"] >= 1.6, ratios
+    # the copy is an audit of its own: twice the work, not the same work (the plan was read); the
+    # loader parses a repeated text (a status, "yes") once per load, so the copy's rows cost less
+    assert ratios["load"] >= 1.5 and ratios["rules"] >= 1.6, ratios

@@ -132,7 +132,7 @@ def is_none_marker(v: Any) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _format_number(v: Any) -> str:
+def number_text(v: Any) -> str:
     """A numeric cell as people see it in the sheet: 12.0 -> "12", 0.1 + 0.2 -> "0.3"."""
     if type(v) is int or isinstance(
         v, numbers.Integral
@@ -160,7 +160,7 @@ def cell_text(v: Any) -> str:
     if isinstance(v, (dt.date, dt.time)):
         return v.isoformat()
     if type(v) is int or type(v) is float or isinstance(v, numbers.Real):
-        return _format_number(v)
+        return number_text(v)
     raise ParseError(f"cannot read {show(v)} as text")
 
 

@@ -8,6 +8,7 @@ the row is still used.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ from .cells import (
     ParseError,
     is_blank,
     is_none_marker,
+    number_text,
     parse_text,
     spreadsheet_error,
     strip_invisible,
@@ -354,6 +356,19 @@ class _Loader:
         # statuses and yes/no words in every row; each is parsed once
         self.parsed_texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
         self.unit_columns = self._units()
+        self.shared_texts: dict[str, str] = {}  # one object per distinct team, status, owner ...
+
+    def shared(self, text: str | None) -> str | None:
+        """The text, as one object per distinct value: a spreadsheet reader makes a new string for
+        every cell, and 100,000 items repeat a few hundred teams, statuses and owners."""
+        if text is None:
+            return None
+        kept = self.shared_texts.get(text)
+        if kept is not None:
+            return kept
+        if len(self.shared_texts) < _PARSED_TEXTS:
+            self.shared_texts[text] = text
+        return text
 
     def parsed(self, kind: str, raw: Any) -> Any:
         """The value of a cell read as `kind` (no dates); ParseError with the reason when it cannot be read."""
@@ -595,14 +610,15 @@ class _Loader:
         ref = row.ref.at(letters.get("key") or letters.get("title"))
         self.seen_keys[key] = ref if "key" in letters else row.cell("key")
         weeks, points, size, raw_estimate = self._estimate(row, key)
-        status = row.text("status")
+        shared = self.shared
+        status = shared(row.text("status"))
         rollback = row.text("rollback_plan")
         rehearsal = row.text("rehearsal")
         item = Item.made(  # every value already of its field's type: not validated again
             key=key,
             title=title,
-            team=row.text("team"),
-            kind_raw=row.text("kind"),
+            team=shared(row.text("team")),
+            kind_raw=shared(row.text("kind")),
             estimate_weeks=weeks,
             estimate_points=points,
             estimate_size=size,
@@ -611,11 +627,11 @@ class _Loader:
             due=row.get("due", key),
             depends_on=row.get("depends_on", key),
             services=row.get("services", key),
-            rollback_plan=None if is_none_marker(rollback) else rollback,
-            rehearsal=None if is_none_marker(rehearsal) else rehearsal,
+            rollback_plan=None if is_none_marker(rollback) else shared(rollback),
+            rehearsal=None if is_none_marker(rehearsal) else shared(rehearsal),
             labels=row.get("labels", key),
-            owner=row.text("owner"),
-            priority=row.text("priority"),
+            owner=shared(row.text("owner")),
+            priority=shared(row.text("priority")),
             status=status,
             done=schema.is_out_of_plan(status),
             committed=bool(row.get("committed", key)),
@@ -717,12 +733,13 @@ class _Loader:
             raw = row.raw.get(name)
             if raw is None:
                 continue
-            if raw.__class__ is int and -_EXACT < raw < _EXACT:
-                # a whole number of the column's unit, as most estimates are: what parse_text and
+            if (raw.__class__ is int and -_EXACT < raw < _EXACT) or (
+                raw.__class__ is float and math.isfinite(raw)
+            ):
+                # a number of the column's unit, as most estimates are: what parse_text and
                 # parse_effort make of it, without their steps
-                return self._weeks(
-                    row, key, name, unit, str(raw), Effort(weeks=raw * factor, bare=True)
-                )
+                bare = Effort(weeks=raw * factor, bare=True)
+                return self._weeks(row, key, name, unit, number_text(raw), bare)
             text = parse_text(raw)
             try:
                 effort = parse_effort(raw, factor, self.hours_per_week)

@@ -1,0 +1,111 @@
+"""The plan loader's shortcuts for the common cell give what the general readers give.
+
+Each row is placed by its columns' plan (decided once per sheet), a repeated text is parsed once
+per load, and a numeric estimate skips the text parsers: the values, notes and cells must be the
+ones the general path gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roadmap_audit.load import load_plan
+
+from .conftest import write_xlsx
+
+
+def test_a_value_repeated_in_many_rows_is_read_and_noted_in_each_row(tmp_path):
+    rows = [["key", "title", "team", "services", "committed"]]
+    rows += [[f"A-{n}", f"Item {n}", "core", "auth; billing", "perhaps"] for n in range(1, 4)]
+    rows += [["A-4", "Item 4", "core", "auth; billing", "yes"]]
+    plan = load_plan(write_xlsx(tmp_path / "p.xlsx", {"Items": rows}))
+    noted = {
+        (row, i.subject_id if i.count == 1 else None)
+        for i in plan.issues
+        if i.problem.startswith("committed:")
+        for row in (i.rows or (i.ref.row,))
+    }
+    assert {row for row, _ in noted} == {
+        2,
+        3,
+        4,
+    }  # each row that says "perhaps", not only the first
+    assert all(i.ref.column == "E" for i in plan.issues if i.problem.startswith("committed:"))
+    assert [i.committed for i in plan.items] == [False, False, False, True]
+    first, second = plan.items[0], plan.items[1]
+    assert first.services == second.services == ["auth", "billing"]
+    first.services.append("search")  # each item has its own list, not one shared by the cache
+    assert second.services == ["auth", "billing"]
+
+
+def test_a_number_in_an_estimate_column_is_that_many_of_the_columns_unit(tmp_path):
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        {
+            "Items": [
+                ["key", "title", "estimate", "estimate (days)"],
+                ["A-1", "Weeks", 3, None],
+                ["A-2", "Days", None, 2.5],
+                ["A-3", "Negative", -2, None],
+                ["A-4", "Too long", None, 3000],
+                ["A-5", "Huge", 1e20, None],
+                ["A-6", "Fraction", 0.1 + 0.2, None],
+            ],
+        },
+    )
+    plan = load_plan(path)
+    got = {i.key: (i.estimate_weeks, i.estimate_raw) for i in plan.items}
+    assert got["A-1"] == (3.0, "3") and isinstance(got["A-1"][0], float)
+    assert got["A-2"] == (pytest.approx(0.5), "2.5 days")
+    assert got["A-3"] == (None, "-2")
+    assert got["A-4"] == (None, "3000")
+    assert got["A-5"] == (None, "1e+20")
+    assert got["A-6"] == (pytest.approx(0.3), "0.3")
+    notes = {(i.ref.location, i.problem) for i in plan.issues}
+    assert notes == {
+        ("Items!C4", "estimate -2 is negative; the item counts as unestimated"),
+        (
+            "Items!D5",
+            "estimate 3000 days is over ten engineer-years; the item counts as unestimated "
+            "(check the unit)",
+        ),
+        (
+            "Items!C6",
+            "estimate 1e+20 is over ten engineer-years; the item counts as unestimated "
+            "(check the unit)",
+        ),
+    }
+
+
+def test_blank_invisible_and_error_cells_are_placed_as_the_general_readers_place_them(tmp_path):
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        {
+            "Items": [
+                ["key", "title", "team", "owner", "Squad notes", "due"],
+                ["A-1", "Caf\u00e9\u200b ", "   ", "\u200b", "keep", dt.date(2026, 8, 3)],
+                ["A-2", "Two", "#REF!", "ana", 12.0, None, "stray"],
+            ],
+        },
+    )
+    plan = load_plan(path)
+    one, two = plan.items
+    assert (one.title, one.team, one.owner, one.due) == (
+        "Caf\u00e9",
+        None,
+        None,
+        dt.date(2026, 8, 3),
+    )
+    assert one.extra == {"Squad notes": "keep"}
+    assert (two.team, two.owner) == (None, "ana")
+    assert two.extra == {"Squad notes": "12", "column G": "stray"}
+    assert [(i.ref.location, i.problem) for i in plan.issues] == [
+        (
+            "Items!C3",
+            "the cell holds the spreadsheet error #REF! (a broken formula or reference); it was "
+            "read as empty",
+        )
+    ]
+    assert (one.ref.location, two.ref.location) == ("Items!A2", "Items!A3")
