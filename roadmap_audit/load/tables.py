@@ -508,7 +508,8 @@ def _non_blank(
 ) -> Iterator[tuple[int, list[Any]]]:
     cap = limits.max_cell_chars
     for number, values in rows:
-        values = list(values)
+        if values.__class__ is not list:  # a reader's own new list is used as it is
+            values = list(values)
         if _all_blank(values):
             continue
         yield number, _cap_cells(values, number, sheet, cap)
