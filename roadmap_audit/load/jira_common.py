@@ -131,7 +131,7 @@ class Link:
     outward_phrase: str | None = None  # JSON only: type.outward, e.g. "blocks"
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """One exported issue before it becomes an Item: raw values by field name."""
 
@@ -311,17 +311,15 @@ class _Builder:
         """issue.text(name); a field whose values repeat (a status, a team, an owner) is trimmed once
         per distinct value rather than once per issue."""
         value = issue.fields.get(name)
-        if value is None:
-            return None
-        if type(value) is not str:
-            return issue.text(name)
+        if value.__class__ is not str:
+            return None if value is None else issue.text(name)
         if name in _DISTINCT_FIELDS:
             return parse_text(value)
-        trimmed = self.trimmed
-        if value in trimmed:
-            return trimmed[value]
-        found = trimmed[value] = parse_text(value)
-        return found
+        try:
+            return self.trimmed[value]
+        except KeyError:
+            found = self.trimmed[value] = parse_text(value)
+            return found
 
     def done(self, issue: Issue) -> bool:
         """is_done of the issue's status, category and done flag, worked out once per distinct triple."""
@@ -389,7 +387,10 @@ class _Builder:
                     subject=key,
                 )
                 continue
-            issue.ref = issue.ref.model_copy(update={"key": key})
+            row = issue.ref
+            issue.ref = SourceRef.made(
+                source=row.source, sheet=row.sheet, row=row.row, column=row.column, key=key
+            )
             self.seen[key] = issue.cell("key")  # also the item's ref: a frozen ref is shared
             kept.append((key, issue))
         return kept
@@ -609,7 +610,7 @@ class _Builder:
                     committed = parse_bool_or_link(raw_committed)
                 except ParseError as exc:
                     self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
-        extra = dict(issue.extra)
+        extra = issue.extra  # the issue record ends here: its item takes its dict
         if team_source:
             extra["team from"] = "first component" if team_source == "component" else "project key"
         item = Item.made(  # every value below is already of its field's type: not validated again
