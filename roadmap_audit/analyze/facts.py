@@ -78,6 +78,20 @@ class Vocabulary:
     _defects: dict[str, bool] = field(
         default_factory=dict, compare=False, repr=False
     )  # kind_raw -> is a defect
+    # Labels and components repeat across a plan ("q3" on every issue): each is read once.
+    _markers: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    _label_kinds: dict[str, ItemKind | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _structured: dict[tuple, tuple[ItemKind, str, str | None] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # (kind column, keyed, labels, components) -> what they say
+    _defect_signs: dict[tuple, bool] = field(default_factory=dict, compare=False, repr=False)
+    _subtasks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _titles: dict[str, _TitleWords] = field(default_factory=dict, compare=False, repr=False)
+    _worded: dict[tuple[str, str | None], tuple[ItemKind, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # (title, description opening) -> what their words say
     # made from the lists above once, in __post_init__
     _any_kind: PhraseSet = field(init=False, compare=False, repr=False)
     _telling: PhraseSet = field(init=False, compare=False, repr=False)
@@ -162,20 +176,40 @@ class Vocabulary:
 
     def is_defect(self, item: Item) -> bool:
         """Whether the kind column (Issue Type) or a label calls the item a defect report (Bug, Error, C-bug)."""
-        if item.kind_raw and self._is_defect_name(item.kind_raw):
-            return True
-        return any(self._label_marker(label) == "defects" for label in item.labels)
+        raw, labels = item.kind_raw, item.labels
+        if not labels:
+            return raw is not None and raw != "" and self._is_defect_name(raw)
+        key = (raw, tuple(labels))
+        try:
+            return self._defect_signs[key]
+        except KeyError:
+            said = self._defect_signs[key] = bool(raw and self._is_defect_name(raw)) or any(
+                self._label_marker(label) == "defects" for label in labels
+            )
+            return said
 
     def is_subtask(self, item: Item) -> bool:
         raw = item.kind_raw
         if not raw:
             return False
-        return (
-            raw.strip().casefold() in self.subtask_exact or self.subtask_types.find(raw) is not None
-        )
+        try:
+            return self._subtasks[raw]
+        except KeyError:
+            said = self._subtasks[raw] = (
+                raw.strip().casefold() in self.subtask_exact
+                or self.subtask_types.find(raw) is not None
+            )
+            return said
 
     def _label_marker(self, label: str) -> str | None:
         """ "docs", "tests", "investigation" or "defects" when every word of the label says so."""
+        try:
+            return self._markers[label]
+        except KeyError:
+            marker = self._markers[label] = self._read_marker(label)
+            return marker
+
+    def _read_marker(self, label: str) -> str | None:
         words = [w for w in fold(label).split() if w not in self.label_prefixes]
         if not words:
             return None
@@ -185,6 +219,14 @@ class Vocabulary:
         return None
 
     def _label_kind(self, label: str) -> ItemKind | None:
+        """The kind a label or component names (never "feature": too loose to decide)."""
+        try:
+            return self._label_kinds[label]
+        except KeyError:
+            kind = self._label_kinds[label] = self._read_label_kind(label)
+            return kind
+
+    def _read_label_kind(self, label: str) -> ItemKind | None:
         words = [w for w in fold(label).split() if w not in self.label_prefixes]
         if normalize_name(label) in self.label_loose or "".join(words) in self.label_loose:
             return None
@@ -201,40 +243,16 @@ class Vocabulary:
         Structure first: the kind column / Issue Type, a label or component, the parent of a
         sub-task; then the title's words, then the opening of the description.
         """
-        raw = item.kind_raw
-        column = "Issue Type" if item.ref.key else "kind column"
-        if raw:
-            kind = self.kind_values.get(normalize_name(raw))
-            if kind is not None:
-                said = (
-                    f"kind from Issue Type '{raw}'" if item.ref.key else f"kind column says '{raw}'"
+        said = self._structure(item)
+        if said is not None:
+            kind, reason, label = said
+            if label is not None and (in_title := self._title_words(item.title).marker):
+                name, word = in_title
+                return ItemKind.other, (
+                    f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
+                    f"{kind.value} its label '{label}' names, not the {kind.value} itself"
                 )
-                return kind, said
-            if self._is_defect_name(raw):
-                said = f"kind from Issue Type '{raw}'" if item.ref.key else f"{column} says '{raw}'"
-                return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO"
-        for label in item.labels:
-            marker = self._label_marker(label)
-            if marker == "defects":
-                return (
-                    ItemKind.ktlo,
-                    f"kind from the label '{label}', a defect report: fixing it is KTLO",
-                )
-            if marker:
-                return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}"
-            kind = self._label_kind(label)
-            if kind is not None:
-                if kind in _CHANGE_KINDS and (in_title := self._marker(fold(item.title))):
-                    name, word = in_title
-                    return ItemKind.other, (
-                        f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
-                        f"{kind.value} its label '{label}' names, not the {kind.value} itself"
-                    )
-                return kind, f"kind from the label '{label}'"
-        for component in item.services:
-            kind = self._label_kind(component)
-            if kind is not None:
-                return kind, f"kind from the component '{component}'"
+            return kind, reason
         if parent is not None and self.is_subtask(item):
             key, reading = parent
             if reading.kind not in (
@@ -246,6 +264,61 @@ class Vocabulary:
                     f"kind from its parent {key}, a sub-task being a step of it ({reading.reason})",
                 )
         return self._from_words(item)
+
+    def _structure(self, item: Item) -> tuple[ItemKind, str, str | None] | None:
+        """What the kind column, the labels or the components say, once per distinct set of them
+        (a plan repeats them: "Story" with "q3"); the label is given back when the title may
+        still say the work is about that change, not the change itself."""
+        raw, labels, services = item.kind_raw, item.labels, item.services
+        if not (raw or labels or services):
+            return None
+        key = (raw, bool(item.ref.key), tuple(labels), tuple(services))
+        try:
+            return self._structured[key]
+        except KeyError:
+            said = self._structured[key] = self._read_structure(
+                raw, bool(item.ref.key), labels, services
+            )
+            return said
+
+    def _read_structure(
+        self, raw: str | None, keyed: bool, labels: list[str], services: list[str]
+    ) -> tuple[ItemKind, str, str | None] | None:
+        column = "Issue Type" if keyed else "kind column"
+        if raw:
+            kind = self.kind_values.get(normalize_name(raw))
+            if kind is not None:
+                said = f"kind from Issue Type '{raw}'" if keyed else f"kind column says '{raw}'"
+                return kind, said, None
+            if self._is_defect_name(raw):
+                said = f"kind from Issue Type '{raw}'" if keyed else f"{column} says '{raw}'"
+                return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO", None
+        for label in labels:
+            marker = self._label_marker(label)
+            if marker == "defects":
+                return (
+                    ItemKind.ktlo,
+                    f"kind from the label '{label}', a defect report: fixing it is KTLO",
+                    None,
+                )
+            if marker:
+                return (
+                    ItemKind.other,
+                    f"kind from the label '{label}': {_WHAT_IT_IS[marker]}",
+                    None,
+                )
+            kind = self._label_kind(label)
+            if kind is not None:
+                return (
+                    kind,
+                    f"kind from the label '{label}'",
+                    (label if kind in _CHANGE_KINDS else None),
+                )
+        for component in services:
+            kind = self._label_kind(component)
+            if kind is not None:
+                return kind, f"kind from the component '{component}'", None
+        return None
 
     def _clean(self, folded: str) -> str:
         """Folded text without the phrases that only mention a change ("release notes", "for the Q3 launch")."""
@@ -280,28 +353,49 @@ class Vocabulary:
         return None
 
     def _from_words(self, item: Item) -> tuple[ItemKind, str]:
-        title = fold(item.title)
-        opening = fold(item.description[:_DESCRIPTION_OPENING]) if item.description else None
-        if self._telling.find_folded(title) is None and (
-            opening is None or self._telling.find_folded(opening) is None
-        ):
-            word = self._feature.find_folded(title)
-            if word:
-                return ItemKind.feature, f"kind from the title word '{word}'"
+        """The kind the title's words (then the description's opening) say; read once per
+        distinct title and opening (plans repeat titles: "QA", "Release notes", one per service)."""
+        opening = item.description[:_DESCRIPTION_OPENING] if item.description else None
+        key = (item.title, opening)
+        try:
+            return self._worded[key]
+        except KeyError:
+            found = self._worded[key] = self._read_words(item.title, opening)
+            return found
+
+    def _title_words(self, raw: str) -> _TitleWords:
+        """What a title's words say, read once per distinct title."""
+        try:
+            return self._titles[raw]
+        except KeyError:
+            title = fold(raw)
+            said = self._titles[raw] = _TitleWords(
+                title,
+                telling=self._telling.find_folded(title) is not None,
+                feature=self._feature.find_folded(title),
+                marker=self._marker(title),
+                kind=self._kind_word(self._clean(title)),
+            )
+            return said
+
+    def _read_words(self, raw_title: str, raw_opening: str | None) -> tuple[ItemKind, str]:
+        t = self._title_words(raw_title)
+        opening = fold(raw_opening) if raw_opening else None
+        if not t.telling and (opening is None or self._telling.find_folded(opening) is None):
+            if t.feature:
+                return ItemKind.feature, f"kind from the title word '{t.feature}'"
             word = self._feature.find_folded(opening) if opening else None
             if word:
                 return ItemKind.feature, f"kind from the description word '{word}'"
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
-        marker = self._marker(title)
-        texts = [("title", self._clean(title))]
-        if opening:
-            texts.append(("description", self._clean(opening)))
+        marker = t.marker
         found = None
-        for where, text in texts:
-            hit = self._kind_word(text)
+        if t.kind:
+            found = (*t.kind, "title")
+        elif opening:  # the description is read only when the title names no kind
+            hit = self._kind_word(self._clean(opening))
             if hit:
-                found = (*hit, where)
-                break
+                found = (*hit, "description")
         if marker:
             name, word = marker
             what = _WHAT_IT_IS[name]
@@ -318,12 +412,23 @@ class Vocabulary:
         if found is None:
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
         kind, word, where = found
-        if kind in (ItemKind.migration, ItemKind.launch) and _USER_STORY.match(title):
+        if kind in (ItemKind.migration, ItemKind.launch) and _USER_STORY.match(t.folded):
             return ItemKind.feature, (
                 f"a user story: '{word}' says what its user wants to do, "
                 f"not a {kind.value} the team makes"
             )
         return kind, f"kind from the {where} word '{word}'"
+
+
+@dataclass(frozen=True)
+class _TitleWords:
+    """A folded title and what its words say: read once per distinct title."""
+
+    folded: str
+    telling: bool  # a word of a kind other than feature, or a marker (docs, tests...)
+    feature: str | None  # the first feature word
+    marker: tuple[str, str] | None  # (category, word): documentation, a test...
+    kind: tuple[ItemKind, str] | None  # the first kind word, once mentions are taken out
 
 
 @dataclass
