@@ -88,7 +88,13 @@ class Vocabulary:
     )  # (kind column, keyed, labels, components) -> what they say
     _defect_signs: dict[tuple, bool] = field(default_factory=dict, compare=False, repr=False)
     _subtasks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _word_kinds: dict[str, frozenset[ItemKind]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # a kind word found -> the kinds whose phrase it is
     _titles: dict[str, _TitleWords] = field(default_factory=dict, compare=False, repr=False)
+    _title_kinds: dict[str, tuple[ItemKind, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _worded: dict[tuple[str, str | None], tuple[ItemKind, str]] = field(
         default_factory=dict, compare=False, repr=False
     )  # (title, description opening) -> what their words say
@@ -341,16 +347,36 @@ class Vocabulary:
 
     def _kind_word(self, text: str) -> tuple[ItemKind, str] | None:
         """The first kind listed any of whose words the folded text holds, and that word."""
-        words = self._any_kind.find_all_folded(text)
-        if not words:
-            return None
-        for kind, phrases in self.kinds:
+        return self._first_kind(self._any_kind.find_all_folded(text))
+
+    def _first_kind(self, words: list[str]) -> tuple[ItemKind, str] | None:
+        for kind, _ in self.kinds:
             for word in words:
-                if (
-                    phrases.find_folded(f" {word} ") == word
-                ):  # the whole phrase is this kind's ("move to production")
+                # the whole phrase is this kind's ("move to production")
+                if kind in self._kinds_of(word):
                     return kind, word
         return None
+
+    def _kinds_of(self, word: str) -> frozenset[ItemKind]:
+        """The kinds one of whose phrases is the whole word found, read once per word."""
+        try:
+            return self._word_kinds[word]
+        except KeyError:
+            kinds = self._word_kinds[word] = frozenset(
+                kind for kind, phrases in self.kinds if phrases.find_folded(f" {word} ") == word
+            )
+            return kinds
+
+    def _clean_kind_word(self, folded: str) -> tuple[ItemKind, str] | None:
+        """`_kind_word` of the text once cleaned of mentions. A text with no kind word has none
+        once cleaned (taking phrases out joins no words), so most texts are not cleaned."""
+        words = self._any_kind.find_all_folded(folded)
+        if not words:
+            return None
+        cleaned = self._clean(folded)
+        if cleaned != folded:
+            words = self._any_kind.find_all_folded(cleaned)
+        return self._first_kind(words)
 
     def _from_words(self, item: Item) -> tuple[ItemKind, str]:
         """The kind the title's words (then the description's opening) say; read once per
@@ -369,31 +395,39 @@ class Vocabulary:
             return self._titles[raw]
         except KeyError:
             title = fold(raw)
+            telling = self._telling.find_folded(title) is not None
+            # every marker is a telling word: a title with none has no marker
             said = self._titles[raw] = _TitleWords(
-                title,
-                telling=self._telling.find_folded(title) is not None,
-                feature=self._feature.find_folded(title),
-                marker=self._marker(title),
-                kind=self._kind_word(self._clean(title)),
+                title, telling, self._marker(title) if telling else None
             )
             return said
+
+    def _title_kind(self, t: _TitleWords) -> tuple[ItemKind, str] | None:
+        """The first kind word of a title, once mentions are taken out (read when asked for)."""
+        try:
+            return self._title_kinds[t.folded]
+        except KeyError:
+            found = self._title_kinds[t.folded] = self._clean_kind_word(t.folded)
+            return found
 
     def _read_words(self, raw_title: str, raw_opening: str | None) -> tuple[ItemKind, str]:
         t = self._title_words(raw_title)
         opening = fold(raw_opening) if raw_opening else None
         if not t.telling and (opening is None or self._telling.find_folded(opening) is None):
-            if t.feature:
-                return ItemKind.feature, f"kind from the title word '{t.feature}'"
+            word = self._feature.find_folded(t.folded)
+            if word:
+                return ItemKind.feature, f"kind from the title word '{word}'"
             word = self._feature.find_folded(opening) if opening else None
             if word:
                 return ItemKind.feature, f"kind from the description word '{word}'"
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
         marker = t.marker
         found = None
-        if t.kind:
-            found = (*t.kind, "title")
+        in_title = self._title_kind(t)
+        if in_title:
+            found = (*in_title, "title")
         elif opening:  # the description is read only when the title names no kind
-            hit = self._kind_word(self._clean(opening))
+            hit = self._clean_kind_word(opening)
             if hit:
                 found = (*hit, "description")
         if marker:
@@ -426,9 +460,7 @@ class _TitleWords:
 
     folded: str
     telling: bool  # a word of a kind other than feature, or a marker (docs, tests...)
-    feature: str | None  # the first feature word
     marker: tuple[str, str] | None  # (category, word): documentation, a test...
-    kind: tuple[ItemKind, str] | None  # the first kind word, once mentions are taken out
 
 
 @dataclass
@@ -645,6 +677,11 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
     parents cannot crash the audit; then reads kinds from the top down.
     """
     if item.key in facts.kinds:
+        return
+    if not item.parent:  # most items: no chain to walk
+        facts.kinds[item.key], facts.kind_reasons[item.key] = vocabulary.classify(item)
+        if vocabulary.is_defect(item):
+            facts.defect_work.add(item.key)
         return
     chain, seen = [item], {item.key}
     above = facts.items.get(item.parent) if item.parent else None

@@ -31,10 +31,16 @@ _UNMARKED = str.maketrans(
 )
 
 
+# ASCII that is not a lowercase letter or a digit, as a space: one translate and split per text
+_ASCII_GAPS = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).islower() or chr(c).isdigit())}
+)
+
+
 def fold(text: str) -> str:
     """Lowercase words without accents, separated by single spaces."""
     if text.isascii():  # nothing to decompose: most titles, and far cheaper
-        return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
+        return " " + " ".join(text.lower().translate(_ASCII_GAPS).split()) + " "
     text = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " " + _NON_WORD.sub(" ", text).strip() + " "
