@@ -50,6 +50,11 @@ _DESCRIPTION_OPENING = (
 )
 
 
+# (kind, reason, the label to weigh against the title's words) read from the kind column, a label
+# or a component
+_Said = tuple[ItemKind, str, str | None]
+
+
 @dataclass(frozen=True)
 class Reading:
     """An item's kind and the signal that decided it, for the report."""
@@ -83,10 +88,14 @@ class Vocabulary:
     _label_kinds: dict[str, ItemKind | None] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _structured: dict[tuple, tuple[ItemKind, str, str | None] | None] = field(
+    # a kind column value (and whether the plan is Jira's), a label, a component -> what it says
+    _raw_said: dict[tuple[str, bool], _Said | None] = field(
         default_factory=dict, compare=False, repr=False
-    )  # (kind column, keyed, labels, components) -> what they say
-    _defect_signs: dict[tuple, bool] = field(default_factory=dict, compare=False, repr=False)
+    )
+    _label_said: dict[str, _Said | None] = field(default_factory=dict, compare=False, repr=False)
+    _component_said: dict[str, _Said | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _subtasks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _word_kinds: dict[str, frozenset[ItemKind]] = field(
         default_factory=dict, compare=False, repr=False
@@ -182,17 +191,10 @@ class Vocabulary:
 
     def is_defect(self, item: Item) -> bool:
         """Whether the kind column (Issue Type) or a label calls the item a defect report (Bug, Error, C-bug)."""
-        raw, labels = item.kind_raw, item.labels
-        if not labels:
-            return raw is not None and raw != "" and self._is_defect_name(raw)
-        key = (raw, tuple(labels))
-        try:
-            return self._defect_signs[key]
-        except KeyError:
-            said = self._defect_signs[key] = bool(raw and self._is_defect_name(raw)) or any(
-                self._label_marker(label) == "defects" for label in labels
-            )
-            return said
+        raw = item.kind_raw
+        if raw and self._is_defect_name(raw):
+            return True
+        return any(self._label_marker(label) == "defects" for label in item.labels)
 
     def is_subtask(self, item: Item) -> bool:
         raw = item.kind_raw
@@ -271,60 +273,63 @@ class Vocabulary:
                 )
         return self._from_words(item)
 
-    def _structure(self, item: Item) -> tuple[ItemKind, str, str | None] | None:
-        """What the kind column, the labels or the components say, once per distinct set of them
-        (a plan repeats them: "Story" with "q3"); the label is given back when the title may
-        still say the work is about that change, not the change itself."""
-        raw, labels, services = item.kind_raw, item.labels, item.services
-        if not (raw or labels or services):
-            return None
-        key = (raw, bool(item.ref.key), tuple(labels), tuple(services))
-        try:
-            return self._structured[key]
-        except KeyError:
-            said = self._structured[key] = self._read_structure(
-                raw, bool(item.ref.key), labels, services
-            )
-            return said
-
-    def _read_structure(
-        self, raw: str | None, keyed: bool, labels: list[str], services: list[str]
-    ) -> tuple[ItemKind, str, str | None] | None:
-        column = "Issue Type" if keyed else "kind column"
+    def _structure(self, item: Item) -> _Said | None:
+        """What the kind column, a label or a component says: each distinct value is read once (a
+        plan repeats them: "Story", "q3" on every issue). The label is given back when the title
+        may still say the work is about that change, not the change itself."""
+        raw = item.kind_raw
         if raw:
-            kind = self.kind_values.get(normalize_name(raw))
-            if kind is not None:
-                said = f"kind from Issue Type '{raw}'" if keyed else f"kind column says '{raw}'"
-                return kind, said, None
-            if self._is_defect_name(raw):
-                said = f"kind from Issue Type '{raw}'" if keyed else f"{column} says '{raw}'"
-                return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO", None
-        for label in labels:
-            marker = self._label_marker(label)
-            if marker == "defects":
-                return (
-                    ItemKind.ktlo,
-                    f"kind from the label '{label}', a defect report: fixing it is KTLO",
-                    None,
+            key = (raw, bool(item.ref.key))
+            try:
+                said = self._raw_said[key]
+            except KeyError:
+                said = self._raw_said[key] = self._read_raw(raw, key[1])
+            if said is not None:
+                return said
+        for label in item.labels:
+            try:
+                said = self._label_said[label]
+            except KeyError:
+                said = self._label_said[label] = self._read_label(label)
+            if said is not None:
+                return said
+        for component in item.services:
+            try:
+                said = self._component_said[component]
+            except KeyError:
+                kind = self._label_kind(component)
+                said = self._component_said[component] = (
+                    None if kind is None else (kind, f"kind from the component '{component}'", None)
                 )
-            if marker:
-                return (
-                    ItemKind.other,
-                    f"kind from the label '{label}': {_WHAT_IT_IS[marker]}",
-                    None,
-                )
-            kind = self._label_kind(label)
-            if kind is not None:
-                return (
-                    kind,
-                    f"kind from the label '{label}'",
-                    (label if kind in _CHANGE_KINDS else None),
-                )
-        for component in services:
-            kind = self._label_kind(component)
-            if kind is not None:
-                return kind, f"kind from the component '{component}'", None
+            if said is not None:
+                return said
         return None
+
+    def _read_raw(self, raw: str, keyed: bool) -> _Said | None:
+        column = "Issue Type" if keyed else "kind column"
+        kind = self.kind_values.get(normalize_name(raw))
+        if kind is not None:
+            said = f"kind from Issue Type '{raw}'" if keyed else f"kind column says '{raw}'"
+            return kind, said, None
+        if self._is_defect_name(raw):
+            said = f"kind from Issue Type '{raw}'" if keyed else f"{column} says '{raw}'"
+            return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO", None
+        return None
+
+    def _read_label(self, label: str) -> _Said | None:
+        marker = self._label_marker(label)
+        if marker == "defects":
+            return (
+                ItemKind.ktlo,
+                f"kind from the label '{label}', a defect report: fixing it is KTLO",
+                None,
+            )
+        if marker:
+            return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}", None
+        kind = self._label_kind(label)
+        if kind is None:
+            return None
+        return kind, f"kind from the label '{label}'", label if kind in _CHANGE_KINDS else None
 
     def _clean(self, folded: str) -> str:
         """Folded text without the phrases that only mention a change ("release notes", "for the Q3 launch")."""
