@@ -551,7 +551,12 @@ class Facts:
         return known
 
     def team_of(self, item: Item) -> str | None:
-        return self.team_name(item.team)
+        """The item's team as the staffing model spells it (one dict lookup once a name is seen)."""
+        name = item.team
+        if name is None:
+            return None
+        known = self._resolved.get(name)
+        return known if known is not None else self.team_name(name)
 
     def kind(self, item: Item) -> ItemKind:
         return self.kinds[item.key]
