@@ -478,7 +478,7 @@ def team_status(
                 waits = sorted(graph.waits_on(i.key))
                 chain, others = _upstream(graph, i.key, t.team)
                 committed.append(
-                    CommittedDelivery(
+                    CommittedDelivery.made(
                         key=i.key,
                         due=i.due,
                         p_on_time=i.p_on_time,
@@ -680,7 +680,7 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     for item in facts.plan.items:
         owner = facts.team_of(item)
         items.append(
-            ItemSummary(
+            ItemSummary.made(  # values of the plan's own items, already of their types
                 key=item.key,
                 title=item.title,
                 team=owner,
@@ -696,7 +696,7 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
         )
     team = {key: facts.team_of(item) for key, item in facts.items.items()}
     edges = [
-        Dependency(item=a, depends_on=b, cross_team=team[a] != team[b])
+        Dependency.made(item=a, depends_on=b, cross_team=team[a] != team[b])
         for a, b in sorted(facts.item_graph.edges)
     ]
     return items, edges

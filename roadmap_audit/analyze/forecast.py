@@ -797,7 +797,7 @@ def _items(
         f50, f85, on_time = rows[i]
         due, basis = held[i]
         items.append(
-            ForecastItem.model_construct(  # every value made here, of its type: no re-validation
+            ForecastItem.made(  # every value made here, of its type: no re-validation
                 key=item.key,
                 team=setup.teams[setup.team_of[i]],
                 committed=item.committed,
