@@ -453,14 +453,12 @@ def simulate(
     pace = a.base_pace[:, None] * (1.0 - np.minimum(shares, p.max_unplanned_share))
     with np.errstate(divide="ignore"):
         weeks_per_unit = np.where(pace > 0, 1.0 / np.where(pace > 0, pace, 1.0), np.inf)
+    done *= weeks_per_unit[a.team]  # ... in weeks of its team, ...
     effort = None
     if a.waiting is not None:
-        effort = done[a.waiting] * weeks_per_unit[a.team[a.waiting]]
-    for t, (lo, hi) in enumerate(
-        a.spans
-    ):  # ... in weeks of its team, and where its queue reaches it
+        effort = done[a.waiting]
+    for lo, hi in a.spans:  # ... and where its team's queue reaches it
         if hi > lo:
-            np.multiply(done[lo:hi], weeks_per_unit[t], out=done[lo:hi])
             np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
     at = 0
     for items, sources, cuts in a.levels:  # waiting: its dependencies' finish plus its own effort
