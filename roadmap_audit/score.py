@@ -677,8 +677,10 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     """Every item as the reports show it, and the dependency edges between them."""
     items = []
     sizes = _sizes(facts)
+    team: dict[str, str | None] = {}  # each key's owner, as its first item (facts.items) has it
     for item in facts.plan.items:
         owner = facts.team_of(item)
+        team.setdefault(item.key, owner)
         items.append(
             ItemSummary.made(  # values of the plan's own items, already of their types
                 key=item.key,
@@ -694,7 +696,6 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
                 extra=item.extra,
             )
         )
-    team = {key: facts.team_of(item) for key, item in facts.items.items()}
     edges = [
         Dependency.made(item=a, depends_on=b, cross_team=team[a] != team[b])
         for a, b in sorted(facts.item_graph.edges)
