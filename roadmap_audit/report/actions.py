@@ -205,13 +205,13 @@ def _defer_text(r: Recommendation) -> str:
 def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
     """One action per defer recommendation; it closes its team's finding of the advice's rule."""
     findings = audit.findings
+    team_findings: dict[tuple[str, str], list[int]] = {}  # (rule, team) -> its team findings
+    for i, f in enumerate(findings):
+        if f.subject.kind == "team":
+            team_findings.setdefault((f.rule, f.subject.id), []).append(i)
     actions = []
     for r in (r for r in audit.recommendations if r.action == "defer"):
-        resolves = [
-            i
-            for i, f in enumerate(findings)
-            if f.rule == r.rule and f.subject.kind == "team" and f.subject.id == r.team
-        ]
+        resolves = team_findings.get((r.rule, r.team), [])
         claimed.update(resolves)
         worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
         actions.append(

@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 
 from markupsafe import Markup, escape
 
@@ -65,15 +66,41 @@ def _report_environment():
     return html_environment()
 
 
-def render_html(audit: Audit) -> str:
+@functools.cache
+def _report_names() -> frozenset[str]:
+    """The names report.html.j2 reads, parsed once per process."""
+    return frozenset(template_names(_report_environment(), "report.html.j2"))
+
+
+CHUNK = 1 << 16  # characters written at a time: jinja2 yields thousands of tiny pieces
+
+
+def iter_html(audit: Audit) -> Iterator[str]:
+    """The report as it is made, in pieces of about CHUNK characters: at org scale the page is tens
+    of megabytes, and it is never held whole in memory."""
     env = _report_environment()
     assert env.loader is not None
     script = env.loader.get_source(env, "report.js")[0]
     style = env.loader.get_source(env, "report.css")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return env.get_template("report.html.j2").render(
-        **build_report_view(audit).context(template_names(env, "report.html.j2")),
+    pieces = env.get_template("report.html.j2").generate(
+        **build_report_view(audit).context(_report_names()),
         script=Markup(script),
         style=Markup(style),
         script_hash=f"sha256-{digest}",
     )
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield "".join(buffer)
+            buffer.clear()
+            size = 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def render_html(audit: Audit) -> str:
+    return "".join(iter_html(audit))
