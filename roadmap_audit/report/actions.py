@@ -205,7 +205,7 @@ def _defer_text(r: Recommendation) -> str:
 def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
     """One action per defer recommendation; it closes its team's finding of the advice's rule."""
     findings = audit.findings
-    team_findings: dict[tuple[str, str], list[int]] = {}  # (rule, team) -> its team findings
+    team_findings: dict[tuple[str | None, str], list[int]] = {}  # (rule, team): its findings
     for i, f in enumerate(findings):
         if f.subject.kind == "team":
             team_findings.setdefault((f.rule, f.subject.id), []).append(i)

@@ -65,6 +65,11 @@ FINDINGS_SHOWN = 1500
 FINDINGS_DETAILED = 300  # the rest show the message and evidence; why and fix in one line
 TEAM_ITEMS_SHOWN = 40
 TEAM_FINDINGS_SHOWN = 25
+# A team page lists at most this many of the findings involving the team (the first 25 unfolded);
+# past that the page says how many more there are and where (convention of this project: a team
+# with more is a plan to rework, not a list to read, and at 50,000 items every team's every finding
+# made a page of 68 MB, repeating each cross-team finding on up to 179 team pages).
+TEAM_FINDINGS_LISTED = 100
 CHANGES_SHOWN = 150  # actions in "what to change", whole owners first; each team page lists its own
 DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
 DEFER_ITEMS_SHOWN = (
@@ -326,6 +331,11 @@ class ReportView:
     def team_findings_shown(self) -> int:
         """A team page unfolds this many of its findings."""
         return TEAM_FINDINGS_SHOWN
+
+    @property
+    def team_findings_listed(self) -> int:
+        """A team page lists at most this many of its findings."""
+        return TEAM_FINDINGS_LISTED
 
     # -- what to change
 
