@@ -22,7 +22,7 @@ from .glossary import MEANING, abbr_ktlo
 from .html_parts import HtmlParts
 from .templating import environment
 from .view import HeatCell
-from .view_model import build_report_view, template_names
+from .view_model import build_report_view
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -69,9 +69,18 @@ def _report_environment():
 
 
 @functools.cache
-def _report_names() -> frozenset[str]:
-    """The names report.html.j2 reads, parsed once per process."""
-    return frozenset(template_names(_report_environment(), "report.html.j2"))
+def _report_template():
+    """report.html.j2 compiled, and the names it reads from its context: parsed once for both."""
+    from jinja2 import meta
+
+    env = _report_environment()
+    assert env.loader is not None
+    name = "report.html.j2"
+    source, filename, uptodate = env.loader.get_source(env, name)
+    tree = env.parse(source, name, filename)
+    names = frozenset(meta.find_undeclared_variables(tree))
+    code = env.compile(tree, name, filename)
+    return env.template_class.from_code(env, code, env.make_globals(None), uptodate), names
 
 
 PIECES = 4096  # jinja2 pieces joined per write: it yields hundreds of thousands of tiny ones
@@ -85,8 +94,9 @@ def iter_html(audit: Audit) -> Iterator[str]:
     script = env.loader.get_source(env, "report.js")[0]
     style = env.loader.get_source(env, "report.css")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    pieces = env.get_template("report.html.j2").generate(
-        **build_report_view(audit).context(_report_names()),
+    template, names = _report_template()
+    pieces = template.generate(
+        **build_report_view(audit).context(names),
         script=Markup(script),
         style=Markup(style),
         script_hash=f"sha256-{digest}",

@@ -8,6 +8,8 @@ a finding's line is made once per report and reused on every team page that list
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from markupsafe import Markup, escape
 
 from .view_model import FindingView
@@ -42,3 +44,7 @@ class HtmlParts:
             line += f'<br><span class="small">{self._linkify(f.message)}</span>'
         self._team_lines[fv.order] = made = Markup(line + "</li>")
         return made
+
+    def team_findings(self, findings: Iterable[FindingView]) -> Markup:
+        """The lines of a team page's list, one string (the template puts it at a line's start)."""
+        return Markup("".join([self.team_finding(fv) for fv in findings]))
