@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Audit, Finding, Recommendation
 from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
@@ -124,7 +125,12 @@ def _resolved(f: Finding, index: int) -> Resolved:
 
 def _fix_shape(f: Finding) -> str:
     """The fix with the subject's own name set aside: equal for the same advice on another subject."""
-    return " ".join(f.fix.replace(f.subject.id, "\0").split())
+    return _shape(f.fix, f.subject.id)
+
+
+@lru_cache(maxsize=1 << 15)  # asked for twice per finding: to group them, and to word the action
+def _shape(fix: str, subject: str) -> str:
+    return " ".join(fix.replace(subject, "\0").split())
 
 
 def _causes(findings: list[Finding]) -> list[list[int]]:
@@ -175,8 +181,9 @@ def _lead_sentences(fix: str) -> str:
 
 def _change_text(lead: Finding, group: list[Finding]) -> str:
     """What to do, from the lead finding's fix; for one fix on several subjects, said once for all."""
-    if len({f.subject.id for f in group}) > 1 and all(
-        _fix_shape(f) == _fix_shape(lead) for f in group
+    shape = _fix_shape(lead)
+    if any(f.subject.id != lead.subject.id for f in group) and all(
+        _fix_shape(f) == shape for f in group
     ):
         return _lead_sentences(
             lead.fix.replace(f"For {lead.subject.id}: ", "").replace(lead.subject.id, "each")
