@@ -70,15 +70,16 @@ def _report_environment():
 
 @functools.cache
 def _report_template():
-    """report.html.j2 compiled, and the names it reads from its context: parsed once for both."""
-    from jinja2 import meta
+    """report.html.j2 compiled, and the names it reads (every name it mentions: a superset of those
+    it takes from its context, which is all `ReportView.context` needs): parsed once for both."""
+    from jinja2 import nodes
 
     env = _report_environment()
     assert env.loader is not None
     name = "report.html.j2"
     source, filename, uptodate = env.loader.get_source(env, name)
     tree = env.parse(source, name, filename)
-    names = frozenset(meta.find_undeclared_variables(tree))
+    names = frozenset(node.name for node in tree.find_all(nodes.Name))
     code = env.compile(tree, name, filename)
     return env.template_class.from_code(env, code, env.make_globals(None), uptodate), names
 
