@@ -97,6 +97,21 @@ def test_csv_values_shared_between_issues_stay_each_issues_own(tmp_path):
     assert items["PAY-3"].ref.location == "jira-6.csv!B4" and items["PAY-3"].ref.key == "PAY-3"
 
 
+def test_csv_items_are_the_items_the_checked_constructor_makes(tmp_path):
+    """Items (and their refs) are made from the reader's own dicts without Item.made's checks: every
+    field is there, in the model's declared order (the JSON's order), of its field's type."""
+    from roadmap_audit.model import Item, SourceRef
+
+    assert jira_common._ITEM_FIELDS_HOLD and jira_common._REF_FIELDS_HOLD
+    for item in load_plan(_csv(tmp_path, 6)).items:
+        assert list(item.__dict__) == list(Item.model_fields)
+        assert list(item.ref.__dict__) == list(SourceRef.model_fields)
+        # the same values, validated by pydantic, make an equal item
+        assert Item.model_validate(item.model_dump()) == item
+        assert item.model_fields_set == set(Item.model_fields)
+        assert item.depends_on is not item.links
+
+
 def test_json_field_ids_are_placed_once_per_site(tmp_path, monkeypatch):
     names = {"customfield_10301": "Squad", "customfield_10500": "Story point estimate"}
     seen = {}

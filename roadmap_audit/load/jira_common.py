@@ -113,11 +113,31 @@ _ISSUE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
 # Fields whose every value is its issue's own (a summary, a description, a key): not remembered.
 _DISTINCT_FIELDS = frozenset({"key", "issue_id", "title", "description"})
 
+# The fields an issue's item is built with, in Item's declared order (Builder.item). Should the
+# model gain, lose or reorder a field, items are made through Item.made, which checks them.
+_ITEM_FIELDS = (
+    "key", "title", "team", "kind_raw", "estimate_weeks", "estimate_points", "estimate_size",
+    "estimate_raw", "start", "due", "depends_on", "services", "rollback_plan", "rehearsal",
+    "labels", "owner", "priority", "status", "done", "committed", "description",
+    "first_planned", "parent", "links", "extra", "ref", "columns",
+)  # fmt: skip
+_ITEM_FIELDS_HOLD = tuple(Item.model_fields) == _ITEM_FIELDS
+
 _SECONDS_PER_HOUR = 3600
 _MAX_WEEKS = 520  # ten engineer-years: anything larger is a unit mistake
 
 
 # ---------------------------------------------------------------- records
+
+
+_REF_FIELDS_HOLD = tuple(SourceRef.model_fields) == ("source", "sheet", "row", "column", "key")
+
+
+def issue_ref(source: str, sheet: str | None, row: int | None, key: str | None) -> SourceRef:
+    """Where an issue is (its file, and its sheet and row or its key), made from values that are
+    already of SourceRef's types, without validating them again (once per issue of an export)."""
+    data = {"source": source, "sheet": sheet, "row": row, "column": None, "key": key}
+    return SourceRef._fresh(data) if _REF_FIELDS_HOLD else SourceRef.made(**data)
 
 
 @dataclass
@@ -388,9 +408,7 @@ class _Builder:
                 )
                 continue
             row = issue.ref
-            issue.ref = SourceRef.made(
-                source=row.source, sheet=row.sheet, row=row.row, column=row.column, key=key
-            )
+            issue.ref = issue_ref(row.source, row.sheet, row.row, key)
             self.seen[key] = issue.cell("key")  # also the item's ref: a frozen ref is shared
             kept.append((key, issue))
         return kept
@@ -613,34 +631,41 @@ class _Builder:
         extra = issue.extra  # the issue record ends here: its item takes its dict
         if team_source:
             extra["team from"] = "first component" if team_source == "component" else "project key"
-        item = Item.made(  # every value below is already of its field's type: not validated again
-            key=key,
-            title=title,
-            team=team,
-            kind_raw=self.text(issue, "kind"),
-            estimate_weeks=weeks,
-            estimate_points=points,
-            estimate_size=self.size(issue, key) if weeks is None and points is None else None,
-            estimate_raw=raw or self.text(issue, "size"),
-            start=self.date(issue, "start", key),
-            due=self.date(issue, "due", key),
-            services=self.listed(issue.fields.get("services")),
-            rollback_plan=None if is_none_marker(rollback) else rollback,
-            rehearsal=None if is_none_marker(rehearsal) else rehearsal,
-            labels=self.listed(issue.fields.get("labels")),
-            owner=self.text(issue, "owner"),
-            priority=self.text(issue, "priority"),
-            status=self.text(issue, "status"),
-            done=self.done(issue),
-            committed=bool(committed),
-            description=self.text(issue, "description"),
-            parent=parent,
-            extra=extra,
-            ref=self.seen[key],
+        # Every field of an Item, in its declared order, each value already of its field's type: the
+        # item is made from this dict as it is (no validation, no defaults merged in; _ITEM_FIELDS).
+        weeks_or_points = weeks is not None or points is not None
+        data = {
+            "key": key,
+            "title": title,
+            "team": team,
+            "kind_raw": self.text(issue, "kind"),
+            "estimate_weeks": weeks,
+            "estimate_points": points,
+            "estimate_size": None if weeks_or_points else self.size(issue, key),
+            "estimate_raw": raw or self.text(issue, "size"),
+            "start": self.date(issue, "start", key),
+            "due": self.date(issue, "due", key),
+            "depends_on": [],
+            "services": self.listed(issue.fields.get("services")),
+            "rollback_plan": None if is_none_marker(rollback) else rollback,
+            "rehearsal": None if is_none_marker(rehearsal) else rehearsal,
+            "labels": self.listed(issue.fields.get("labels")),
+            "owner": self.text(issue, "owner"),
+            "priority": self.text(issue, "priority"),
+            "status": self.text(issue, "status"),
+            "done": self.done(issue),
+            "committed": bool(committed),
+            "description": self.text(issue, "description"),
+            "first_planned": None,
+            "parent": parent,
+            "links": [],
+            "extra": extra,
+            "ref": self.seen[key],
             # one dict per distinct set of filled columns, shared by the items that have it (as a
             # workbook's items share their sheet's); links() copies it before adding to it
-            columns=self.once(_columns, tuple(issue.cells.items())),
-        )
+            "columns": self.once(_columns, tuple(issue.cells.items())),
+        }
+        item = Item._fresh(data) if _ITEM_FIELDS_HOLD else Item.made(**data)
         if item.start and item.due and item.due < item.start:
             self.note(
                 issue.cell("due"),

@@ -33,6 +33,7 @@ from .jira_common import (
     add_issues,
     configured_names,
     custom_role,
+    issue_ref,
     link_sense,
     name_key,
     split_header,
@@ -455,7 +456,7 @@ def _layout(sheet: tables.RawSheet, columns: list[Column | None]) -> _Layout:
 
 def _issue(sheet: tables.RawSheet, number: int, cells: list, layout: _Layout, plan: Plan) -> Issue:
     """One row as an issue record: repeated columns packed into lists, the best-ranked column per field."""
-    ref = SourceRef.made(source=sheet.source, sheet=sheet.title, row=number)
+    ref = issue_ref(sheet.source, sheet.title, number, None)
     issue = Issue(ref=ref)
     fields, where = issue.fields, issue.cells
     ranks: dict[str, int] = {}
