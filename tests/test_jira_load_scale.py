@@ -141,3 +141,17 @@ def test_json_field_ids_are_placed_once_per_site(tmp_path, monkeypatch):
         assert [(i.team, i.estimate_points) for i in plan.items] == [("squad-a", 3.0)] * n
         seen[n] = len(roles)
     assert seen[30] == seen[60] == 2  # Squad and Story point estimate; the unnamed id is not read
+
+
+def test_csv_distinct_texts_are_trimmed_as_the_text_reader_trims_them(tmp_path):
+    """Keys and summaries skip the general text reader only when it would change nothing: an invisible
+    character or a carriage return still goes through it."""
+    path = _csv(tmp_path, 3)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("PAY-2,", "PAY-2\u200b,", 1)
+    text = text.replace("Ledger step 3", '"Ledger step 3\r\nsecond line"', 1)
+    path.write_text(text, encoding="utf-8", newline="")
+    items = {i.key: i for i in load_plan(path).items}
+    assert sorted(items) == ["PAY-1", "PAY-2", "PAY-3"]
+    assert items["PAY-3"].title == "Ledger step 3\nsecond line"
+    assert items["PAY-1"].title == "Ledger step 1"

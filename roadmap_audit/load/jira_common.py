@@ -334,6 +334,10 @@ class _Builder:
         if value.__class__ is not str:
             return None if value is None else issue.text(name)
         if name in _DISTINCT_FIELDS:
+            # parse_text's answer for plain ASCII text on one line (a key, an id, most summaries):
+            # there is no invisible character or carriage return to take out
+            if value.isascii() and "\r" not in value:
+                return value.strip() or None
             return parse_text(value)
         try:
             return self.trimmed[value]
