@@ -133,10 +133,12 @@ _MAX_WEEKS = 520  # ten engineer-years: anything larger is a unit mistake
 _REF_FIELDS_HOLD = tuple(SourceRef.model_fields) == ("source", "sheet", "row", "column", "key")
 
 
-def issue_ref(source: str, sheet: str | None, row: int | None, key: str | None) -> SourceRef:
+def issue_ref(
+    source: str, sheet: str | None, row: int | None, key: str | None, column: str | None = None
+) -> SourceRef:
     """Where an issue is (its file, and its sheet and row or its key), made from values that are
     already of SourceRef's types, without validating them again (once per issue of an export)."""
-    data = {"source": source, "sheet": sheet, "row": row, "column": None, "key": key}
+    data = {"source": source, "sheet": sheet, "row": row, "column": column, "key": key}
     return SourceRef._fresh(data) if _REF_FIELDS_HOLD else SourceRef.made(**data)
 
 
@@ -413,7 +415,12 @@ class _Builder:
                 continue
             row = issue.ref
             issue.ref = issue_ref(row.source, row.sheet, row.row, key)
-            self.seen[key] = issue.cell("key")  # also the item's ref: a frozen ref is shared
+            column = issue.cells.get(
+                "key"
+            )  # the key's cell is also the item's ref (frozen, shared)
+            self.seen[key] = (
+                issue_ref(row.source, row.sheet, row.row, key, column) if column else issue.ref
+            )
             kept.append((key, issue))
         return kept
 
@@ -632,6 +639,7 @@ class _Builder:
                     committed = parse_bool_or_link(raw_committed)
                 except ParseError as exc:
                     self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
+        cells = issue.cells
         extra = issue.extra  # the issue record ends here: its item takes its dict
         if team_source:
             extra["team from"] = "first component" if team_source == "component" else "project key"
@@ -667,7 +675,7 @@ class _Builder:
             "ref": self.seen[key],
             # one dict per distinct set of filled columns, shared by the items that have it (as a
             # workbook's items share their sheet's); links() copies it before adding to it
-            "columns": self.once(_columns, tuple(issue.cells.items())),
+            "columns": self.once(_columns, (tuple(cells), tuple(cells.values()))),
         }
         item = Item._fresh(data) if _ITEM_FIELDS_HOLD else Item.made(**data)
         if item.start and item.due and item.due < item.start:
@@ -715,9 +723,14 @@ class _Builder:
             )
 
 
-def _columns(cells: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """An item's columns: where each field sits, but the key's and the issue id's (its ref's own)."""
-    return {name: col for name, col in cells if name not in ("key", "issue_id") and col}
+def _columns(cells: tuple[tuple[str, ...], tuple[str, ...]]) -> dict[str, str]:
+    """An item's columns from its issue's (field names, their cells): where each field sits, but the
+    key's and the issue id's (its ref's own)."""
+    return {
+        name: col
+        for name, col in zip(*cells, strict=True)
+        if name not in ("key", "issue_id") and col
+    }
 
 
 def _done_by_words(status_and_category: tuple[str | None, str | None]) -> bool:
