@@ -8,6 +8,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from roadmap_audit.load import jira_common, jira_csv, jira_json, load_plan
 
 HEADER = [
@@ -155,3 +157,26 @@ def test_csv_distinct_texts_are_trimmed_as_the_text_reader_trims_them(tmp_path):
     assert sorted(items) == ["PAY-1", "PAY-2", "PAY-3"]
     assert items["PAY-3"].title == "Ledger step 3\nsecond line"
     assert items["PAY-1"].title == "Ledger step 1"
+
+
+def test_list_fields_remembered_only_for_text_cells():
+    """A list of texts is parsed once per distinct list; a list of numbers that equals one (1 == "1" is
+    false, but 1 == 1.0) or one holding a JSON object goes through parse_list each time."""
+    from roadmap_audit.config import JiraConfig
+    from roadmap_audit.load.cells import ParseError
+    from roadmap_audit.load.words import parse_list
+    from roadmap_audit.model import Plan
+
+    builder = jira_common._Builder(Plan(sources=[]), JiraConfig(), 40.0)
+    first = builder.listed(["q3", " payments "])
+    again = builder.listed(["q3", " payments "])
+    assert first == again == parse_list(["q3", " payments "]) and first is not again
+    assert builder.listed([1, 2.0]) == parse_list([1, 2.0]) == ["1", "2"]
+    assert builder.listed([1.0, 2]) == parse_list([1.0, 2])
+    for listed in (
+        builder.listed,
+        parse_list,
+    ):  # a JSON object: refused the same way, not remembered
+        with pytest.raises(ParseError, match="dict"):
+            listed(["a", {"name": "b"}])
+    assert list(builder.lists) == [("q3", " payments ")]

@@ -314,6 +314,7 @@ class _Builder:
         # and labels across many issues, so each distinct text is parsed once (and the value shared)
         self.parsed: dict[Callable[[Any], Any], dict[Any, Any]] = {}
         self.trimmed: dict[str, str | None] = {}  # parse_text of the repeating fields' values
+        self.lists: dict[tuple[str, ...], list[str]] = {}  # parse_list of a list field's cells
 
     def once(self, parse: Callable[[Any], Any], raw: Any) -> Any:
         """parse(raw), worked out once per distinct text of the export. Only text is remembered
@@ -359,9 +360,20 @@ class _Builder:
         """parse_list of a field's cells (a new list each time: items own their lists)."""
         if not raw:
             return []
-        if type(raw) is list and all(type(cell) is str for cell in raw):
-            return list(self.once(_parse_cells, tuple(raw)))
-        return parse_list(raw)
+        if type(raw) is not list:
+            return parse_list(raw)
+        cells = tuple(raw)
+        try:
+            found = self.lists.get(cells)
+        except TypeError:  # a JSON object among the values: not remembered
+            return parse_list(raw)
+        if found is None:
+            # only lists of text are remembered (1, 1.0 and True are equal keys); a list equal to one
+            # of them holds the same texts, so a list found needs no second look at its cells
+            if not all(type(cell) is str for cell in cells):
+                return parse_list(raw)
+            found = self.lists[cells] = parse_list(list(cells))
+        return list(found)
 
     def note(
         self,
@@ -735,10 +747,6 @@ def _columns(cells: tuple[tuple[str, ...], tuple[str, ...]]) -> dict[str, str]:
 
 def _done_by_words(status_and_category: tuple[str | None, str | None]) -> bool:
     return is_done(*status_and_category, None)
-
-
-def _parse_cells(cells: tuple[str, ...]) -> list[str]:
-    return parse_list(list(cells))
 
 
 def add_issues(
