@@ -311,11 +311,12 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     defers = score.defer_advice(
         facts, max_load, buffer_line, rule=cap_rule.id if cap_rule is not None else None
     )
-    deferred = {k: r.team for r in defers if r.action == "defer" for k in r.items}
-    if deferred and facts.forecast is not None:
+    deferring = [r for r in defers if r.action == "defer" and r.items]
+    if deferring and facts.forecast is not None:
         if facts.forecast.runs >= fparams.runs:
             # the same forecast on the plan as it would be with every suggested deferral applied
-            after = forecaster.deferring(set(deferred), set(deferred.values()))
+            keys = {k for r in deferring for k in r.items}
+            after = forecaster.deferring(keys, {r.team for r in deferring})
             defers = score.delivery_after_deferral(defers, facts.forecast, after)
         else:  # a plan past the forecast's budget gets one forecast, not two
             defers = score.delivery_after_deferral(defers, facts.forecast, None)
