@@ -113,14 +113,12 @@ def _evidence(
         else f"{f.key}: no due date, held to the quarter's end {due.isoformat()}"
     )
     evidence = [
-        Evidence.of(item.cell("due"), due_note),
-        Evidence.of(item.cell("estimate"), f"{f.key}: {size}"),
+        Evidence.cell(item, "due", due_note),
+        Evidence.cell(item, "estimate", f"{f.key}: {size}"),
         Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model"),
     ]
     if waits:
-        evidence.append(
-            Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}")
-        )
+        evidence.append(Evidence.cell(item, "depends_on", f"{f.key} waits for {', '.join(waits)}"))
     return tuple(evidence)
 
 

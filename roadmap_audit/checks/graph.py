@@ -29,13 +29,22 @@ from ..analyze.dependencies import (
 )
 from ..analyze.facts import Facts
 from ..analyze.planning import missing_plan_fields
-from ..model import Evidence, Item, Subject
-from .base import Hit, Params, check, flag, item_subject, number, team_subject
+from ..model import Evidence, Item
+from .base import (
+    Hit,
+    Params,
+    check,
+    flag,
+    item_subject,
+    number,
+    service_subject,
+    team_subject,
+)
 from .texts import graph as texts
 
 
 def _depends_on_evidence(item: Item, note: str) -> Evidence:
-    return Evidence.of(item.cell("depends_on"), note)
+    return Evidence.cell(item, "depends_on", note)
 
 
 def _overloaded(facts: Facts, team: str | None, max_load: float) -> float | None:
@@ -164,9 +173,9 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
         )
         evidence = [Evidence.of(svc.ref, f"{name}: {total} committed item(s) of other teams")]
         if len(svc.experts) < p.min_experts:
-            evidence.append(Evidence.of(svc.cell("experts"), f"{len(svc.experts)} expert(s)"))
+            evidence.append(Evidence.cell(svc, "experts", f"{len(svc.experts)} expert(s)"))
         yield Hit(
-            subject=Subject(kind="service", id=name),
+            subject=service_subject(name),
             message=texts.service_spof(name, text, named_bits(callers[name], names, 5), fragile),
             evidence=tuple(evidence),
             teams=(owner or "", *teams),
@@ -216,8 +225,8 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
         inner = paths.length(key) - 2  # the items between the item and the one holding the date
         through = texts.listed_path(path[1 : 1 + inner], inner, p.max_listed)
         evidence = [
-            Evidence.of(item.cell("due"), f"{item.key} due {due[key].isoformat()}"),
-            Evidence.of(blocker.cell("due"), f"{blocker.key} due {latest.isoformat()}"),
+            Evidence.cell(item, "due", f"{item.key} due {due[key].isoformat()}"),
+            Evidence.cell(blocker, "due", f"{blocker.key} due {latest.isoformat()}"),
             _depends_on_evidence(item, f"{item.key} depends on {path[1]}"),
         ]
         evidence += [
@@ -290,7 +299,7 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
         ]
         # the item the chain ends on, so every hop it names is cited (the dependency picture
         # marks an arrow when both its items are cited)
-        evidence.append(Evidence.of(facts.items[last].cell("key"), f"{last} ends the chain"))
+        evidence.append(Evidence.cell(facts.items[last], "key", f"{last} ends the chain"))
         yield Hit(
             subject=item_subject(key),
             message=texts.chain(

@@ -12,7 +12,7 @@ from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, ItemKind
-from .base import Hit, Params, check, flag, item_subject, number
+from .base import Hit, Params, check, flag, item_subject, number, open_items_with_kind
 from .texts import items as texts
 
 # The item fields a practice may also be written in (text or lists of words).
@@ -184,9 +184,9 @@ def _lacking(
 def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
     reader = _Reader.of(facts, p) if p.evidence_words else None
-    for item in facts.open_items():
-        kind = facts.kind(item).value
-        if kind not in p.kinds:
+    kinds = {k.value for k in p.kinds}
+    for item, kind in open_items_with_kind(facts):
+        if kind not in kinds:
             continue
         value = _text(item, p.field)
         if reader is None:
@@ -205,7 +205,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
             message=texts.message(
                 item, kind, reason, p.field, value, said, reader is not None, kids
             ),
-            evidence=(Evidence.of(item.cell(p.field), texts.evidence_note(p.field, value)),),
+            evidence=(Evidence.cell(item, p.field, texts.evidence_note(p.field, value)),),
             teams=(facts.team_of(item) or "",),
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + (item.estimate_weeks or 0) / 10,
