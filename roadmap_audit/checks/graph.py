@@ -16,6 +16,7 @@ from ..analyze import servicemap
 from ..analyze.dependencies import (
     FanIn,
     OpenGraph,
+    Walks,
     committed_fan_in,
     cross_team_chains,
     cut_points,
@@ -37,6 +38,7 @@ from .base import (
     flag,
     item_subject,
     number,
+    once_per_run,
     service_subject,
     team_subject,
 )
@@ -45,6 +47,15 @@ from .texts import graph as texts
 
 def _depends_on_evidence(item: Item, note: str) -> Evidence:
     return Evidence.cell(item, "depends_on", note)
+
+
+def _chains(facts: Facts, min_teams: int) -> tuple[list[tuple[str, int]], Walks]:
+    """`cross_team_chains` of the open work, found once per run for DEP001 and DEP004."""
+    return once_per_run(
+        facts,
+        f"cross_team_chains {min_teams}",
+        lambda f: cross_team_chains(f.open_graph, min_teams),
+    )
 
 
 def _overloaded(facts: Facts, team: str | None, max_load: float) -> float | None:
@@ -83,7 +94,7 @@ def _reported_items(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> 
     cross-team chain is one of the chain's links: DEP004 reports the chain, once."""
     linked: set[str] = set()
     if p.chain_min_teams is not None and any(fan.count[k] < p.min_fan_in for k in fan.kept):
-        linked = on_chains(*cross_team_chains(og, p.chain_min_teams))
+        linked = on_chains(*_chains(facts, p.chain_min_teams))
     for key in og.by_key(fan.kept):
         if fan.kept[key].bit_count() >= p.min_fan_in:
             yield key
@@ -285,7 +296,7 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
     """Items at the head of a dependency chain that hands work between min_teams teams or more
     (longest path on the graph of open work, cycles condensed)."""
     og = facts.open_graph
-    heads, chains = cross_team_chains(og, p.min_teams)
+    heads, chains = _chains(facts, p.min_teams)
     for key, handoffs in heads:
         chain = chains.first(key, p.max_listed + 1)
         links = [texts.chain_link(k, og.team[k], facts.items[k]) for k in chain[: p.max_listed]]
