@@ -17,7 +17,7 @@ from ..analyze.facts import Facts
 from ..analyze.planning import missing_plan_fields, quarter_of
 from ..analyze.words import PhraseSet, fold
 from ..model import Action, Evidence, Item, ItemKind, Service, Severity
-from .base import Hit, Params, check, flag, item_subject, team_subject
+from .base import Hit, Params, check, flag, item_subject, open_items_with_kind, team_subject
 from .texts import reliability as texts
 
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
@@ -73,18 +73,19 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         PhraseSet(p.done_words),
         PhraseSet(name for name in facts.services),
     )
-    kinds = set(p.kinds)
+    kinds = {k.value for k in p.kinds}
     standing_in = _standing_in(facts)
     this_quarter = quarter_of(facts.quarter.label)
-    for item in facts.open_items():
-        kind = facts.kind(item)
+    for item, kind in open_items_with_kind(facts):
+        # the cheap tests first: an item with an estimate, an owner and a due date is not read
+        missing = missing_plan_fields(item)
+        if not missing or (p.skip_defect_reports and item.key in facts.defect_work):
+            continue
         word = w.vague.find(item.title, " ".join(item.labels), item.description)
         if kind not in kinds and not word:
             continue
-        if p.skip_defect_reports and item.key in facts.defect_work:
-            continue
-        failed, missing = _failed(item, w), missing_plan_fields(item)
-        if not failed or not missing:
+        failed = _failed(item, w)
+        if not failed:
             continue
         first = quarter_of(item.first_planned)
         carried_over = bool(first and this_quarter and first < this_quarter)
@@ -98,7 +99,7 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         yield Hit(
             subject=item_subject(item.key),
             message=texts.vague_message(
-                item, kind.value, reason, word, failed, missing, carried_over, actions
+                item, kind, reason, word, failed, missing, carried_over, actions
             ),
             evidence=tuple(evidence),
             teams=(facts.team_of(item) or "",),
