@@ -12,7 +12,16 @@ from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, ItemKind
-from .base import Hit, Params, check, flag, item_subject, number, open_items_with_kind
+from .base import (
+    Hit,
+    Params,
+    check,
+    flag,
+    item_subject,
+    number,
+    once_per_run,
+    open_items_with_kind,
+)
 from .texts import items as texts
 
 # The item fields a practice may also be written in (text or lists of words).
@@ -69,8 +78,11 @@ def most_critical_service(facts: Facts, item: Item) -> tuple[int | None, str | N
 
 
 def _children(facts: Facts) -> dict[str, list[Item]]:
-    """Every item below each item: the plan's own, and at epic level the children folded into it."""
-    return descendants([*facts.plan.items, *facts.plan.rolled_up])
+    """Every item below each item: the plan's own, and at epic level the children folded into it.
+    Found once per run, for every rule that reads it."""
+    return once_per_run(
+        facts, "children", lambda f: descendants([*f.plan.items, *f.plan.rolled_up])
+    )
 
 
 def _enclosing(facts: Facts, item: Item, kinds: list[ItemKind]) -> Item | None:
