@@ -127,7 +127,7 @@ class Row:
         for pos, cell in enumerate(cells):
             if cell is None:
                 continue
-            if cell.__class__ is str:
+            if isinstance(cell, str):  # (a str subclass too, as is_blank reads it)
                 if cell[:1] == "#" and (code := spreadsheet_error(cell)) is not None:
                     self._error_cell(pos, code)  # never a title, team or number
                     continue
