@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..config import JiraConfig
@@ -265,6 +266,7 @@ def is_size_name(display_name: str) -> bool:
     return any(word in key for word in SIZE_WORDS) and "team" not in key and "equipe" not in key
 
 
+@lru_cache(maxsize=1024)  # an export has few link types and phrases, on many links
 def link_sense(type_name: str, outward_phrase: str | None = None) -> str | None:
     """ "blocks", "depends", or None when the link type is not a dependency."""
     sense = DEPENDENCY_LINK_TYPES.get(_norm(type_name))

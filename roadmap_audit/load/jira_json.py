@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..model import DataIssue, Plan, SourceRef
 from . import tables
 from .effort import HOURS_PER_WEEK
-from .jira_common import Issue, Link, add_issues, configured_names, custom_role
+from .jira_common import Issue, Link, add_issues, configured_names, custom_role, issue_ref
 
 # System fields read from `fields`, by JSON field id.
 _ESTIMATES = {
@@ -357,7 +357,7 @@ def _issue(
     each field id is (see _custom_fields)."""
     fields: dict[str, Any] = raw["fields"]
     key = raw.get("key") if isinstance(raw.get("key"), str) else None
-    issue = Issue(ref=SourceRef.made(source=page.display, key=key))
+    issue = Issue(ref=issue_ref(page.display, None, None, key))
 
     def put(name: str, value: Any, field_id: str) -> None:
         if value not in (None, "", []):
