@@ -7,6 +7,7 @@ or an unknown check kind is a one-line error naming the file and the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -328,37 +329,53 @@ def load_rules(
 def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
     """Run every rule; return findings ranked: severity first, then impact x likelihood."""
     findings: list[Finding] = []
+    owner_units: dict[tuple[str, ...], str | None] = {}  # many findings name the same teams
     for rule in rules:
-        seen: set[tuple[str, str]] = set()
-        why = " ".join(rule.spec.why.split())
-        rule_fix = " ".join(rule.spec.fix.split())
-        for hit in rule.kind.run(facts, rule.params):
-            ident = (hit.subject.kind, hit.subject.id)
-            if ident in seen:  # one finding per subject and rule
-                continue
-            seen.add(ident)
-            teams = tuple(dict.fromkeys(t for t in hit.teams if t))
-            severity, message = decided(rule, hit)
-            fix = rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split())
-            findings.append(
-                Finding.made(
-                    rule=rule.id,
-                    severity=severity,
-                    title=rule.spec.title,
-                    subject=hit.subject,
-                    team=teams[0] if len(teams) == 1 else None,
-                    teams=teams,
-                    owner_unit=facts.owner_unit(teams),
-                    message=message,
-                    why=why,
-                    evidence=tuple(hit.evidence)
-                    or (Evidence(source=facts.plan.sources[0], location="plan"),),
-                    fix=fix,
-                    impact=hit.impact,
-                    likelihood=hit.likelihood,
-                )
-            )
+        findings += _findings(facts, rule, owner_units)
     return rank(findings)
+
+
+def _findings(
+    facts: Any,
+    rule: Rule,
+    owner_units: dict[tuple[str, ...], str | None],
+) -> Iterator[Finding]:
+    """The findings of one rule: one per subject (its first hit), stamped with the rule's texts.
+    Every value is one the program made itself, of the field's type: built without validation."""
+    seen: set[tuple[str, str]] = set()
+    title = rule.spec.title
+    why = " ".join(rule.spec.why.split())
+    rule_fix = " ".join(rule.spec.fix.split())
+    fresh = Finding._fresh
+    for hit in rule.kind.run(facts, rule.params):
+        ident = (hit.subject.kind, hit.subject.id)
+        if ident in seen:  # one finding per subject and rule
+            continue
+        seen.add(ident)
+        teams = tuple(dict.fromkeys(t for t in hit.teams if t))
+        if teams in owner_units:
+            owner_unit = owner_units[teams]
+        else:
+            owner_unit = owner_units[teams] = facts.owner_unit(teams)
+        severity, message = decided(rule, hit)
+        yield fresh(
+            {
+                "rule": rule.id,
+                "severity": severity,
+                "title": title,
+                "subject": hit.subject,
+                "team": teams[0] if len(teams) == 1 else None,
+                "teams": teams,
+                "owner_unit": owner_unit,
+                "message": message,
+                "why": why,
+                "evidence": tuple(hit.evidence)
+                or (Evidence.made(source=facts.plan.sources[0], location="plan"),),
+                "fix": rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split()),
+                "impact": hit.impact,
+                "likelihood": hit.likelihood,
+            }
+        )
 
 
 def decided(rule: Rule, hit: Hit) -> tuple[str, str]:

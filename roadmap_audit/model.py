@@ -138,6 +138,20 @@ class _Lean(BaseModel):
         _set(made, "__pydantic_private__", None)
         return made
 
+    @classmethod
+    def _fresh(cls, data: dict[str, Any]) -> Self:
+        """An instance from a dict that already holds every field, in declared order, of the
+        fields' types (the few hot constructors below build it): `made` without its checks."""
+        plan = _MADE.get(cls) or _made(cls)
+        if plan.fields_set is None:  # not lean: pydantic's own construction, validated
+            return cls(**data)
+        made = cls.__new__(cls)
+        _set(made, "__dict__", data)
+        _set(made, "__pydantic_fields_set__", plan.fields_set)
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", None)
+        return made
+
     def __copy__(self) -> Self:
         """A shallow copy (what model_copy makes) that keeps sharing the fields set.
 
@@ -410,7 +424,23 @@ class Evidence(_Frozen):
 
     @classmethod
     def of(cls, ref: SourceRef, note: str | None = None) -> Evidence:
-        return cls.made(source=ref.source, location=ref.location, note=note)
+        return cls._fresh({"source": ref.source, "location": ref.location, "note": note})
+
+    @classmethod
+    def cell(cls, row: _Row, field: str, note: str | None = None) -> Evidence:
+        """`Evidence.of(row.cell(field), note)`, without making the cell's SourceRef: a check
+        cites tens of thousands of cells in a large plan."""
+        derived = row.__dict__.get("derived")
+        if derived and field in derived:
+            return cls.of(derived[field], note)
+        ref: SourceRef = row.ref  # type: ignore[attr-defined]
+        column = row.columns.get(field)  # type: ignore[attr-defined]
+        data = ref.__dict__
+        if column and data["sheet"] is not None and data["row"] is not None:
+            location = f"{data['sheet']}!{column}{data['row']}"
+        else:
+            location = ref.location
+        return cls._fresh({"source": data["source"], "location": location, "note": note})
 
 
 class Finding(_Frozen):

@@ -278,7 +278,7 @@ def _quarter_note(plan: Plan, quarter: str | None, given_by: str):
 
 def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -> Audit:
     from . import score
-    from .analyze.forecast import forecast
+    from .analyze.forecast import Forecaster
 
     config = options.config
     dirs = rule_dirs(options.rules_dirs, config)
@@ -290,7 +290,9 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     on_phase("derive")
     facts = derived(options, plan)
     on_phase("forecast")
-    facts.forecast = forecast(facts, forecast_params(dirs, config))
+    fparams = forecast_params(dirs, config)
+    forecaster = Forecaster(facts, fparams)
+    facts.forecast = forecaster.forecast()
     on_phase("rules")
     findings = run_rules(facts, rules)
     on_phase("score")
@@ -309,14 +311,12 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
     defers = score.defer_advice(
         facts, max_load, buffer_line, rule=cap_rule.id if cap_rule is not None else None
     )
-    deferred = score.with_deferrals(plan, defers)
-    if deferred is not None and facts.forecast is not None:
-        fparams = forecast_params(dirs, config)
+    deferred = {k: r.team for r in defers if r.action == "defer" for k in r.items}
+    if deferred and facts.forecast is not None:
         if facts.forecast.runs >= fparams.runs:
             # the same forecast on the plan as it would be with every suggested deferral applied
-            defers = score.delivery_after_deferral(
-                defers, facts.forecast, forecast(derived(options, deferred), fparams)
-            )
+            after = forecaster.deferring(set(deferred), set(deferred.values()))
+            defers = score.delivery_after_deferral(defers, facts.forecast, after)
         else:  # a plan past the forecast's budget gets one forecast, not two
             defers = score.delivery_after_deferral(defers, facts.forecast, None)
     verdict, reason = score.verdict(findings, teams)

@@ -478,7 +478,7 @@ def team_status(
                 waits = sorted(graph.waits_on(i.key))
                 chain, others = _upstream(graph, i.key, t.team)
                 committed.append(
-                    CommittedDelivery(
+                    CommittedDelivery.made(
                         key=i.key,
                         due=i.due,
                         p_on_time=i.p_on_time,
@@ -677,10 +677,12 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     """Every item as the reports show it, and the dependency edges between them."""
     items = []
     sizes = _sizes(facts)
+    team: dict[str, str | None] = {}  # each key's owner, as its first item (facts.items) has it
     for item in facts.plan.items:
         owner = facts.team_of(item)
+        team.setdefault(item.key, owner)
         items.append(
-            ItemSummary(
+            ItemSummary.made(  # values of the plan's own items, already of their types
                 key=item.key,
                 title=item.title,
                 team=owner,
@@ -694,9 +696,8 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
                 extra=item.extra,
             )
         )
-    team = {key: facts.team_of(item) for key, item in facts.items.items()}
     edges = [
-        Dependency(item=a, depends_on=b, cross_team=team[a] != team[b])
+        Dependency.made(item=a, depends_on=b, cross_team=team[a] != team[b])
         for a, b in sorted(facts.item_graph.edges)
     ]
     return items, edges

@@ -88,11 +88,15 @@ def browser(tmp_path_factory):
 
 
 def _requested_urls(driver) -> list[str]:
+    """What the report's page asked for. Chromium's own new-tab page (chrome:// resources) can
+    still be loading in the log on a busy machine: it is the browser's, not the report's."""
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
         if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+            params = message["params"]
+            if not params.get("documentURL", "").startswith("chrome://"):
+                urls.append(params["request"]["url"])
     return urls
 
 

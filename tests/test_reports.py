@@ -559,3 +559,75 @@ def html_escape(text: str) -> str:
     from markupsafe import escape
 
     return escape(text)
+
+
+def _team_page(page: str, team: str) -> str:
+    page = page[page.index(f'<article class="team-page" id="team-{team}"') :]
+    return page[: page.index("</article>")]
+
+
+def _team_findings(page: str, team: str) -> str:
+    section = _team_page(page, team)
+    section = section[section.index(f"<h4>Findings involving {team}") :]
+    return section[
+        : section.index('<details class="items') if '<details class="items' in section else None
+    ]
+
+
+def test_a_team_page_lists_at_most_team_findings_listed_and_says_how_many_more(
+    sample_audit, monkeypatch
+):
+    """At org scale a team page lists its first TEAM_FINDINGS_LISTED findings (the first
+    TEAM_FINDINGS_SHOWN unfolded) and says how many more there are and where; below it, every one."""
+    from roadmap_audit.report import view_model
+
+    mine = [f for f in sample_audit.findings if "api" in f.teams]
+    assert len(mine) == 16
+    whole = _team_findings(render("html", sample_audit), "api")
+    assert whole.count('<li><span class="pill') == 16
+    assert "lower in the ranking" not in whole  # the cap bites only at org scale
+
+    monkeypatch.setattr(view_model, "TEAM_FINDINGS_SHOWN", 3)
+    monkeypatch.setattr(view_model, "TEAM_FINDINGS_LISTED", 5)
+    api = _team_findings(render("html", sample_audit), "api")
+    assert "<h4>Findings involving api (16)</h4>" in api
+    assert api.count('<li><span class="pill') == 5
+    assert "2 more findings involving api</summary>" in api
+    assert "And 11 more findings involving api, lower in the ranking" in api
+    assert "the JSON and Markdown reports (<code>--format json</code>" in api
+
+
+def test_a_team_page_past_its_item_cap_lists_the_items_with_findings_or_committed_first(
+    sample_audit, monkeypatch
+):
+    """search has 7 items; SRCH-41 and -45 are committed, -43, -44 and -47 carry findings: with room
+    for 3, the page lists SRCH-41, -43 and -44 (plan order), not SRCH-42. recommendations has one
+    flagged item, RECO-65: it is listed with the first two others, RECO-61 and RECO-62."""
+    from roadmap_audit.report import view_model
+
+    monkeypatch.setattr(view_model, "TEAM_ITEMS_SHOWN", 3)
+    page = render("html", sample_audit)
+
+    def listed(team: str) -> list[str]:
+        table = _team_page(page, team)
+        table = table[table.index('<table class="items stack">') :]
+        table = table[: table.index("</table>")]
+        return re.findall(r'<td data-label="key" class="nowrap"><b>([^<]+)</b>', table)
+
+    assert listed("search") == ["SRCH-41", "SRCH-43", "SRCH-44"]
+    assert listed("recommendations") == ["RECO-61", "RECO-62", "RECO-65"]
+    assert (
+        "Its 7 plan items (3 shown: those with a finding or committed first; the xlsx and JSON "
+        "reports list every item)" in _team_page(page, "search")
+    )
+
+
+def test_the_html_report_is_written_in_pieces_that_make_the_whole_page(sample_audit, monkeypatch):
+    """The HTML is streamed like the JSON: never one string of the whole page before writing."""
+    from roadmap_audit.report import html as html_module
+    from roadmap_audit.report import stream
+
+    monkeypatch.setattr(html_module, "PIECES", 50)
+    pieces = list(stream("html", sample_audit))
+    assert len(pieces) > 10
+    assert "".join(pieces) == render("html", sample_audit)

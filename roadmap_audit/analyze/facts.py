@@ -50,6 +50,11 @@ _DESCRIPTION_OPENING = (
 )
 
 
+# (kind, reason, the label to weigh against the title's words) read from the kind column, a label
+# or a component
+_Said = tuple[ItemKind, str, str | None]
+
+
 @dataclass(frozen=True)
 class Reading:
     """An item's kind and the signal that decided it, for the report."""
@@ -78,6 +83,30 @@ class Vocabulary:
     _defects: dict[str, bool] = field(
         default_factory=dict, compare=False, repr=False
     )  # kind_raw -> is a defect
+    # Labels and components repeat across a plan ("q3" on every issue): each is read once.
+    _markers: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    _label_kinds: dict[str, ItemKind | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # a kind column value (and whether the plan is Jira's), a label, a component -> what it says
+    _raw_said: dict[tuple[str, bool], _Said | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _label_said: dict[str, _Said | None] = field(default_factory=dict, compare=False, repr=False)
+    _component_said: dict[str, _Said | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _subtasks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _word_kinds: dict[str, frozenset[ItemKind]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # a kind word found -> the kinds whose phrase it is
+    _titles: dict[str, _TitleWords] = field(default_factory=dict, compare=False, repr=False)
+    _title_kinds: dict[str, tuple[ItemKind, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _worded: dict[tuple[str, str | None], tuple[ItemKind, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # (title, description opening) -> what their words say
     # made from the lists above once, in __post_init__
     _any_kind: PhraseSet = field(init=False, compare=False, repr=False)
     _telling: PhraseSet = field(init=False, compare=False, repr=False)
@@ -162,7 +191,8 @@ class Vocabulary:
 
     def is_defect(self, item: Item) -> bool:
         """Whether the kind column (Issue Type) or a label calls the item a defect report (Bug, Error, C-bug)."""
-        if item.kind_raw and self._is_defect_name(item.kind_raw):
+        raw = item.kind_raw
+        if raw and self._is_defect_name(raw):
             return True
         return any(self._label_marker(label) == "defects" for label in item.labels)
 
@@ -170,12 +200,24 @@ class Vocabulary:
         raw = item.kind_raw
         if not raw:
             return False
-        return (
-            raw.strip().casefold() in self.subtask_exact or self.subtask_types.find(raw) is not None
-        )
+        try:
+            return self._subtasks[raw]
+        except KeyError:
+            said = self._subtasks[raw] = (
+                raw.strip().casefold() in self.subtask_exact
+                or self.subtask_types.find(raw) is not None
+            )
+            return said
 
     def _label_marker(self, label: str) -> str | None:
         """ "docs", "tests", "investigation" or "defects" when every word of the label says so."""
+        try:
+            return self._markers[label]
+        except KeyError:
+            marker = self._markers[label] = self._read_marker(label)
+            return marker
+
+    def _read_marker(self, label: str) -> str | None:
         words = [w for w in fold(label).split() if w not in self.label_prefixes]
         if not words:
             return None
@@ -185,6 +227,14 @@ class Vocabulary:
         return None
 
     def _label_kind(self, label: str) -> ItemKind | None:
+        """The kind a label or component names (never "feature": too loose to decide)."""
+        try:
+            return self._label_kinds[label]
+        except KeyError:
+            kind = self._label_kinds[label] = self._read_label_kind(label)
+            return kind
+
+    def _read_label_kind(self, label: str) -> ItemKind | None:
         words = [w for w in fold(label).split() if w not in self.label_prefixes]
         if normalize_name(label) in self.label_loose or "".join(words) in self.label_loose:
             return None
@@ -201,40 +251,16 @@ class Vocabulary:
         Structure first: the kind column / Issue Type, a label or component, the parent of a
         sub-task; then the title's words, then the opening of the description.
         """
-        raw = item.kind_raw
-        column = "Issue Type" if item.ref.key else "kind column"
-        if raw:
-            kind = self.kind_values.get(normalize_name(raw))
-            if kind is not None:
-                said = (
-                    f"kind from Issue Type '{raw}'" if item.ref.key else f"kind column says '{raw}'"
+        said = self._structure(item)
+        if said is not None:
+            kind, reason, label = said
+            if label is not None and (in_title := self._title_words(item.title).marker):
+                name, word = in_title
+                return ItemKind.other, (
+                    f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
+                    f"{kind.value} its label '{label}' names, not the {kind.value} itself"
                 )
-                return kind, said
-            if self._is_defect_name(raw):
-                said = f"kind from Issue Type '{raw}'" if item.ref.key else f"{column} says '{raw}'"
-                return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO"
-        for label in item.labels:
-            marker = self._label_marker(label)
-            if marker == "defects":
-                return (
-                    ItemKind.ktlo,
-                    f"kind from the label '{label}', a defect report: fixing it is KTLO",
-                )
-            if marker:
-                return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}"
-            kind = self._label_kind(label)
-            if kind is not None:
-                if kind in _CHANGE_KINDS and (in_title := self._marker(fold(item.title))):
-                    name, word = in_title
-                    return ItemKind.other, (
-                        f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
-                        f"{kind.value} its label '{label}' names, not the {kind.value} itself"
-                    )
-                return kind, f"kind from the label '{label}'"
-        for component in item.services:
-            kind = self._label_kind(component)
-            if kind is not None:
-                return kind, f"kind from the component '{component}'"
+            return kind, reason
         if parent is not None and self.is_subtask(item):
             key, reading = parent
             if reading.kind not in (
@@ -246,6 +272,64 @@ class Vocabulary:
                     f"kind from its parent {key}, a sub-task being a step of it ({reading.reason})",
                 )
         return self._from_words(item)
+
+    def _structure(self, item: Item) -> _Said | None:
+        """What the kind column, a label or a component says: each distinct value is read once (a
+        plan repeats them: "Story", "q3" on every issue). The label is given back when the title
+        may still say the work is about that change, not the change itself."""
+        raw = item.kind_raw
+        if raw:
+            key = (raw, bool(item.ref.key))
+            try:
+                said = self._raw_said[key]
+            except KeyError:
+                said = self._raw_said[key] = self._read_raw(raw, key[1])
+            if said is not None:
+                return said
+        for label in item.labels:
+            try:
+                said = self._label_said[label]
+            except KeyError:
+                said = self._label_said[label] = self._read_label(label)
+            if said is not None:
+                return said
+        for component in item.services:
+            try:
+                said = self._component_said[component]
+            except KeyError:
+                kind = self._label_kind(component)
+                said = self._component_said[component] = (
+                    None if kind is None else (kind, f"kind from the component '{component}'", None)
+                )
+            if said is not None:
+                return said
+        return None
+
+    def _read_raw(self, raw: str, keyed: bool) -> _Said | None:
+        column = "Issue Type" if keyed else "kind column"
+        kind = self.kind_values.get(normalize_name(raw))
+        if kind is not None:
+            said = f"kind from Issue Type '{raw}'" if keyed else f"kind column says '{raw}'"
+            return kind, said, None
+        if self._is_defect_name(raw):
+            said = f"kind from Issue Type '{raw}'" if keyed else f"{column} says '{raw}'"
+            return ItemKind.ktlo, f"{said}, a defect report: fixing it is KTLO", None
+        return None
+
+    def _read_label(self, label: str) -> _Said | None:
+        marker = self._label_marker(label)
+        if marker == "defects":
+            return (
+                ItemKind.ktlo,
+                f"kind from the label '{label}', a defect report: fixing it is KTLO",
+                None,
+            )
+        if marker:
+            return ItemKind.other, f"kind from the label '{label}': {_WHAT_IT_IS[marker]}", None
+        kind = self._label_kind(label)
+        if kind is None:
+            return None
+        return kind, f"kind from the label '{label}'", label if kind in _CHANGE_KINDS else None
 
     def _clean(self, folded: str) -> str:
         """Folded text without the phrases that only mention a change ("release notes", "for the Q3 launch")."""
@@ -268,40 +352,89 @@ class Vocabulary:
 
     def _kind_word(self, text: str) -> tuple[ItemKind, str] | None:
         """The first kind listed any of whose words the folded text holds, and that word."""
-        words = self._any_kind.find_all_folded(text)
-        if not words:
-            return None
-        for kind, phrases in self.kinds:
+        return self._first_kind(self._any_kind.find_all_folded(text))
+
+    def _first_kind(self, words: list[str]) -> tuple[ItemKind, str] | None:
+        for kind, _ in self.kinds:
             for word in words:
-                if (
-                    phrases.find_folded(f" {word} ") == word
-                ):  # the whole phrase is this kind's ("move to production")
+                # the whole phrase is this kind's ("move to production")
+                if kind in self._kinds_of(word):
                     return kind, word
         return None
 
+    def _kinds_of(self, word: str) -> frozenset[ItemKind]:
+        """The kinds one of whose phrases is the whole word found, read once per word."""
+        try:
+            return self._word_kinds[word]
+        except KeyError:
+            kinds = self._word_kinds[word] = frozenset(
+                kind for kind, phrases in self.kinds if phrases.find_folded(f" {word} ") == word
+            )
+            return kinds
+
+    def _clean_kind_word(self, folded: str) -> tuple[ItemKind, str] | None:
+        """`_kind_word` of the text once cleaned of mentions. A text with no kind word has none
+        once cleaned (taking phrases out joins no words), so most texts are not cleaned."""
+        words = self._any_kind.find_all_folded(folded)
+        if not words:
+            return None
+        cleaned = self._clean(folded)
+        if cleaned != folded:
+            words = self._any_kind.find_all_folded(cleaned)
+        return self._first_kind(words)
+
     def _from_words(self, item: Item) -> tuple[ItemKind, str]:
-        title = fold(item.title)
-        opening = fold(item.description[:_DESCRIPTION_OPENING]) if item.description else None
-        if self._telling.find_folded(title) is None and (
-            opening is None or self._telling.find_folded(opening) is None
-        ):
-            word = self._feature.find_folded(title)
+        """The kind the title's words (then the description's opening) say; read once per
+        distinct title and opening (plans repeat titles: "QA", "Release notes", one per service)."""
+        opening = item.description[:_DESCRIPTION_OPENING] if item.description else None
+        key = (item.title, opening)
+        try:
+            return self._worded[key]
+        except KeyError:
+            found = self._worded[key] = self._read_words(item.title, opening)
+            return found
+
+    def _title_words(self, raw: str) -> _TitleWords:
+        """What a title's words say, read once per distinct title."""
+        try:
+            return self._titles[raw]
+        except KeyError:
+            title = fold(raw)
+            telling = self._telling.find_folded(title) is not None
+            # every marker is a telling word: a title with none has no marker
+            said = self._titles[raw] = _TitleWords(
+                title, telling, self._marker(title) if telling else None
+            )
+            return said
+
+    def _title_kind(self, t: _TitleWords) -> tuple[ItemKind, str] | None:
+        """The first kind word of a title, once mentions are taken out (read when asked for)."""
+        try:
+            return self._title_kinds[t.folded]
+        except KeyError:
+            found = self._title_kinds[t.folded] = self._clean_kind_word(t.folded)
+            return found
+
+    def _read_words(self, raw_title: str, raw_opening: str | None) -> tuple[ItemKind, str]:
+        t = self._title_words(raw_title)
+        opening = fold(raw_opening) if raw_opening else None
+        if not t.telling and (opening is None or self._telling.find_folded(opening) is None):
+            word = self._feature.find_folded(t.folded)
             if word:
                 return ItemKind.feature, f"kind from the title word '{word}'"
             word = self._feature.find_folded(opening) if opening else None
             if word:
                 return ItemKind.feature, f"kind from the description word '{word}'"
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
-        marker = self._marker(title)
-        texts = [("title", self._clean(title))]
-        if opening:
-            texts.append(("description", self._clean(opening)))
+        marker = t.marker
         found = None
-        for where, text in texts:
-            hit = self._kind_word(text)
+        in_title = self._title_kind(t)
+        if in_title:
+            found = (*in_title, "title")
+        elif opening:  # the description is read only when the title names no kind
+            hit = self._clean_kind_word(opening)
             if hit:
-                found = (*hit, where)
-                break
+                found = (*hit, "description")
         if marker:
             name, word = marker
             what = _WHAT_IT_IS[name]
@@ -318,12 +451,21 @@ class Vocabulary:
         if found is None:
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
         kind, word, where = found
-        if kind in (ItemKind.migration, ItemKind.launch) and _USER_STORY.match(title):
+        if kind in (ItemKind.migration, ItemKind.launch) and _USER_STORY.match(t.folded):
             return ItemKind.feature, (
                 f"a user story: '{word}' says what its user wants to do, "
                 f"not a {kind.value} the team makes"
             )
         return kind, f"kind from the {where} word '{word}'"
+
+
+@dataclass(frozen=True)
+class _TitleWords:
+    """A folded title and what its words say: read once per distinct title."""
+
+    folded: str
+    telling: bool  # a word of a kind other than feature, or a marker (docs, tests...)
+    marker: tuple[str, str] | None  # (category, word): documentation, a test...
 
 
 @dataclass
@@ -409,7 +551,12 @@ class Facts:
         return known
 
     def team_of(self, item: Item) -> str | None:
-        return self.team_name(item.team)
+        """The item's team as the staffing model spells it (one dict lookup once a name is seen)."""
+        name = item.team
+        if name is None:
+            return None
+        known = self._resolved.get(name)
+        return known if known is not None else self.team_name(name)
 
     def kind(self, item: Item) -> ItemKind:
         return self.kinds[item.key]
@@ -540,6 +687,11 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
     parents cannot crash the audit; then reads kinds from the top down.
     """
     if item.key in facts.kinds:
+        return
+    if not item.parent:  # most items: no chain to walk
+        facts.kinds[item.key], facts.kind_reasons[item.key] = vocabulary.classify(item)
+        if vocabulary.is_defect(item):
+            facts.defect_work.add(item.key)
         return
     chain, seen = [item], {item.key}
     above = facts.items.get(item.parent) if item.parent else None

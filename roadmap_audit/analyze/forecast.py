@@ -120,12 +120,91 @@ class _Setup:
         self.median = [r[2] if r[2] is not None else p.unestimated_weeks for r in rows]
         self.spread = [r[3] for r in rows]
         self._dependencies(facts)
+        self._prepare(p)
+
+    def _prepare(self, p: ForecastParams) -> None:
         # Work ready at the start, per team, lowest index (most urgent) first: already a heap.
         self.ready_at_start: list[list[int]] = [[] for _ in self.teams]
         for i, waits in enumerate(self.waits):
             if waits == 0:
                 self.ready_at_start[self.team_of[i]].append(i)
         self.order = self._median_order(p)
+
+    def without(self, facts: Facts, p: ForecastParams, gone: set[str], teams: set[str]) -> _Setup:
+        """The setup of the plan with the items `gone` deferred (done), for `teams` and every
+        team their work waits on, directly or not; the other teams cannot change their finish.
+
+        The same as a setup of the plan re-derived with those items done: their dependents
+        no longer wait on them, a cycle they were in splits into what remains of it, and
+        items and teams keep their relative order (so the median quarter breaks ties alike).
+        """
+        waits_on = self._waits_on_without(facts, gone)
+        removed = {i for i, key in enumerate(self.keys) if key in gone}
+        index = {name: t for t, name in enumerate(self.teams)}
+        members: list[list[int]] = [[] for _ in self.teams]
+        for i, t in enumerate(self.team_of):
+            if i not in removed:
+                members[t].append(i)
+        need = {index[name] for name in teams if name in index}
+        todo = list(need)
+        while todo:  # every team the kept teams wait on, directly or not
+            for i in members[todo.pop()]:
+                for j in waits_on[i]:
+                    if self.team_of[j] not in need:
+                        need.add(self.team_of[j])
+                        todo.append(self.team_of[j])
+        kept_teams = sorted(need)
+        keep = [i for t in kept_teams for i in members[t]]
+        keep.sort()  # the full setup's order: team, then urgency
+        new_team = {t: n for n, t in enumerate(kept_teams)}
+        new_item = {i: n for n, i in enumerate(keep)}
+        s = _Setup.__new__(_Setup)
+        s.weeks = self.weeks
+        s.teams = [self.teams[t] for t in kept_teams]
+        s.base_pace = [self.base_pace[t] for t in kept_teams]
+        s.unplanned = [self.unplanned[t] for t in kept_teams]
+        s.keys = [self.keys[i] for i in keep]
+        s.items = [self.items[i] for i in keep]
+        s.team_of = [new_team[self.team_of[i]] for i in keep]
+        s.estimated = [self.estimated[i] for i in keep]
+        s.median = [self.median[i] for i in keep]
+        s.spread = [self.spread[i] for i in keep]
+        s.dependents = [[] for _ in keep]
+        s.waits = [len(waits_on[i]) for i in keep]
+        for n, i in enumerate(keep):
+            for j in waits_on[i]:
+                s.dependents[new_item[j]].append(n)
+        s.not_waited, s.in_cycles = set(), 0  # for the notes, which this setup does not write
+        s._prepare(p)
+        return s
+
+    def _waits_on_without(self, facts: Facts, gone: set[str]) -> list[list[int]]:
+        """What each item waits on once the items `gone` are done (their own entries are empty)."""
+        index = {key: i for i, key in enumerate(self.keys)}
+        waits_on: list[list[int]] = [[] for _ in self.keys]
+        for j, dependents in enumerate(self.dependents):
+            if self.keys[j] not in gone:
+                for i in dependents:
+                    waits_on[i].append(j)
+        graph = facts.open_graph
+        split = {graph.component[k] for k in gone if k in graph.component}
+        for c in split:
+            if len(graph.components[c]) < 2:
+                continue
+            import networkx as nx
+
+            # what is left of a cycle: its items wait on each other unless still in one cycle
+            rest = graph.graph.subgraph(k for k in graph.components[c] if k not in gone)
+            part = {
+                k: n for n, scc in enumerate(nx.strongly_connected_components(rest)) for k in scc
+            }
+            for a, b in rest.edges:
+                if part[a] != part[b] and a in index and b in index:
+                    waits_on[index[a]].append(index[b])
+        for key in gone:
+            if key in index:
+                waits_on[index[key]] = []
+        return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
         """(order, item, estimate, spread) of every open item of a team with a known capacity."""
@@ -374,14 +453,12 @@ def simulate(
     pace = a.base_pace[:, None] * (1.0 - np.minimum(shares, p.max_unplanned_share))
     with np.errstate(divide="ignore"):
         weeks_per_unit = np.where(pace > 0, 1.0 / np.where(pace > 0, pace, 1.0), np.inf)
+    done *= weeks_per_unit[a.team]  # ... in weeks of its team, ...
     effort = None
     if a.waiting is not None:
-        effort = done[a.waiting] * weeks_per_unit[a.team[a.waiting]]
-    for t, (lo, hi) in enumerate(
-        a.spans
-    ):  # ... in weeks of its team, and where its queue reaches it
+        effort = done[a.waiting]
+    for lo, hi in a.spans:  # ... and where its team's queue reaches it
         if hi > lo:
-            np.multiply(done[lo:hi], weeks_per_unit[t], out=done[lo:hi])
             np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
     at = 0
     for items, sources, cuts in a.levels:  # waiting: its dependencies' finish plus its own effort
@@ -549,8 +626,13 @@ BLOCK = (
 )  # finishes computed at once: 8 MB, whatever the plan's size (4x as many cost no more time)
 
 
-def _run_all(setup: _Setup, p: ForecastParams, runs: int, limits: list[float]) -> _Tally:
-    """Every run, a block of runs at a time (about 16 MB a block); per item, team and the plan, what is kept."""
+def _run_all(
+    setup: _Setup, p: ForecastParams, runs: int, limits: list[float], shown: list[int] | None = None
+) -> _Tally:
+    """Every run, a block of runs at a time (about 16 MB a block); per item, team and the plan, what is kept.
+
+    Rows are the items in work order, the teams, then the plan; `shown` keeps only those rows.
+    """
     import numpy as np
 
     a = _Arrays(setup, p)
@@ -559,7 +641,10 @@ def _run_all(setup: _Setup, p: ForecastParams, runs: int, limits: list[float]) -
         median_team[t] = max(median_team[t], weeks)
     typical = [setup.median_finish[i] for i in setup.order]
     typical += [*median_team, max(median_team, default=0.0)]
-    tally = _Tally(runs, [limits[i] for i in setup.order] + limits[len(setup.keys) :], typical)
+    limits = [limits[i] for i in setup.order] + limits[len(setup.keys) :]
+    if shown is not None:
+        limits, typical = [limits[r] for r in shown], [typical[r] for r in shown]
+    tally = _Tally(runs, limits, typical)
     block = max(4, BLOCK // max(1, a.n) // 4 * 4)
     busy = [t for t, (lo, hi) in enumerate(a.spans) if hi > lo]
     for first in range(0, runs, block):
@@ -570,13 +655,52 @@ def _run_all(setup: _Setup, p: ForecastParams, runs: int, limits: list[float]) -
         teams[:] = 0.0
         teams[busy] = np.maximum.reduceat(done, [a.spans[t][0] for t in busy], axis=0)
         values[-1] = teams.max(axis=0)
-        tally.add(first, values)
+        tally.add(first, values if shown is None else values[shown])
     return tally
 
 
 def forecast(facts: Facts, p: ForecastParams) -> Forecast:
     """The delivery forecast of a plan."""
-    setup = _Setup(facts, p)
+    return Forecaster(facts, p).forecast()
+
+
+class Forecaster:
+    """A plan's forecast model, prepared once: the plan's forecast, and the forecast of the
+    plan with some items deferred, from the same model and the same random streams."""
+
+    def __init__(self, facts: Facts, p: ForecastParams):
+        self.facts, self.p = facts, p
+        self.setup = _Setup(facts, p)
+
+    def forecast(self) -> Forecast:
+        """The delivery forecast of the plan."""
+        return _forecast(self.facts, self.setup, self.p)
+
+    def deferring(self, keys: set[str], teams: set[str]) -> Forecast:
+        """The forecast of `teams` with the items `keys` deferred (done), as a forecast of the
+        plan re-derived with them done would state it, item for item and team for team.
+
+        Only those teams and the teams their work waits on are run (each item keeps its own
+        random stream, so leaving the others out changes no figure); `plan` is those teams
+        together, not the whole plan.
+        """
+        setup = self.setup.without(self.facts, self.p, keys, teams)
+        note = (
+            f"the plan with {len(keys)} items deferred, for {len(teams)} teams and the "
+            f"{len(setup.teams) - len(teams)} more they wait on; the plan row is those teams"
+        )
+        return _forecast(self.facts, setup, self.p, note, teams)
+
+
+def _forecast(
+    facts: Facts,
+    setup: _Setup,
+    p: ForecastParams,
+    note: str | None = None,
+    teams_shown: set[str] | None = None,
+) -> Forecast:
+    """The forecast of a prepared setup; `note`, when given, replaces the notes on what it left out.
+    With `teams_shown`, only those teams and their items are stated (the others still run)."""
     q = facts.quarter
     start, end = q.start, q.end
     end_weeks = due_weeks(start, end) if start and end else setup.weeks
@@ -588,11 +712,20 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
         for due, _ in held
     ]
     limits += [end_weeks] * (len(setup.teams) + 1)
+    shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
     rows: list[tuple[float, float, float]] = []
     if n:
-        p50, p85, by_limit = _run_all(setup, p, runs, limits).read(runs)
         where = [*setup.order, *range(n, len(limits))]  # rows: items in work order, teams, plan
-        rows = [(0.0, 0.0, 0.0)] * len(limits)
+        shown = None
+        if teams_shown is not None:
+            # an item's row, its team's row, and the plan's
+            team_at = [*setup.team_of, *range(len(setup.teams))]
+            shown = [
+                r for r, at in enumerate(where) if at == len(team_at) or shown_team[team_at[at]]
+            ]
+            where = [where[r] for r in shown]
+        p50, p85, by_limit = _run_all(setup, p, runs, limits, shown).read(runs)
+        rows = [(math.nan, math.nan, math.nan)] * len(limits)
         for row, at in enumerate(where):
             rows[at] = (p50[row], p85[row], by_limit[row])
 
@@ -608,7 +741,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
             p_by_end=round(by_end, 4) if known else None,
         )
 
-    items = _items(setup, rows, held, limits, start)
+    items = _items(setup, rows, held, limits, start, shown_team)
     sizes = [0] * len(setup.teams)
     for t in setup.team_of:
         sizes[t] += 1
@@ -621,6 +754,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
             unplanned_share=round(setup.unplanned[t], 3),
         )
         for t, name in enumerate(setup.teams)
+        if shown_team[t]
     ]
     plan = completion(
         n + len(setup.teams),
@@ -641,7 +775,7 @@ def forecast(facts: Facts, p: ForecastParams) -> Forecast:
         plan=plan,
         teams=teams,
         items=items,
-        notes=_notes(facts, setup, p, runs),
+        notes=[note] if note is not None else _notes(facts, setup, p, runs),
     )
 
 
@@ -651,14 +785,17 @@ def _items(
     held: list[Held],
     limits: list[float],
     start: dt.date | None,
+    shown_team: list[bool],
 ) -> list[ForecastItem]:
-    """Each open item's P50, P85 and chance by the date it is held to."""
+    """Each open item's P50, P85 and chance by the date it is held to (of the teams shown)."""
     items = []
     for i, item in enumerate(setup.items):
+        if not shown_team[setup.team_of[i]]:
+            continue
         f50, f85, on_time = rows[i]
         due, basis = held[i]
         items.append(
-            ForecastItem.model_construct(  # every value made here, of its type: no re-validation
+            ForecastItem.made(  # every value made here, of its type: no re-validation
                 key=item.key,
                 team=setup.teams[setup.team_of[i]],
                 committed=item.committed,

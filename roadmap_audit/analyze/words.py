@@ -31,10 +31,16 @@ _UNMARKED = str.maketrans(
 )
 
 
+# ASCII that is not a lowercase letter or a digit, as a space: one translate and split per text
+_ASCII_GAPS = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).islower() or chr(c).isdigit())}
+)
+
+
 def fold(text: str) -> str:
     """Lowercase words without accents, separated by single spaces."""
     if text.isascii():  # nothing to decompose: most titles, and far cheaper
-        return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
+        return " " + " ".join(text.lower().translate(_ASCII_GAPS).split()) + " "
     text = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " " + _NON_WORD.sub(" ", text).strip() + " "
@@ -83,7 +89,9 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         )
         return body + ("?" if _END in node else "")
 
-    return re.compile(r"(?<= )" + emit(trie) + r"(?= )")
+    # The space before a phrase is matched, not looked behind for: a pattern that starts with a
+    # character lets the regex engine jump from space to space instead of trying every position.
+    return re.compile(" " + emit(trie) + r"(?= )")
 
 
 class PhraseSet:
@@ -103,20 +111,20 @@ class PhraseSet:
         for text in folded:
             match = self._regex.search(text)
             if match:
-                return match.group(0).strip()
+                return match.group(0)[1:]
         return None
 
     def find_all_folded(self, folded: str) -> list[str]:
         """Every phrase found in a folded text, left to right (matches do not overlap)."""
         if self._regex is None:
             return []
-        return [m.group(0).strip() for m in self._regex.finditer(folded)]
+        return [m.group(0)[1:] for m in self._regex.finditer(folded)]
 
     def blank_folded(self, folded: str) -> str:
         """The folded text with every phrase of the list taken out (word boundaries kept)."""
         if self._regex is None:
             return folded
-        return self._regex.sub(" ", folded)
+        return self._regex.sub("  ", folded)  # the space before the phrase is part of the match
 
     def __contains__(self, text: str) -> bool:
         return self.find(text) is not None
@@ -141,7 +149,7 @@ class PhraseSet:
                     before = folded[: match.start()].split()[-3:]
                     after = folded[match.end() :].split()[:2]
                     if NEGATORS.isdisjoint(before) and NEGATORS.isdisjoint(after):
-                        return Affirmed(match.group(0).strip(), None)
+                        return Affirmed(match.group(0)[1:], None)
                     denied = denied or " ".join(clause.split())
         return Affirmed(None, denied)
 

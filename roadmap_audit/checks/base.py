@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import Evidence, Subject
+from ..model import Evidence, Item, Subject
 
 if TYPE_CHECKING:
     from ..analyze.facts import Facts
@@ -109,8 +109,38 @@ def check(
 
 
 def item_subject(key: str) -> Subject:
-    return Subject.made(kind="item", id=key)
+    return Subject._fresh({"kind": "item", "id": key})
 
 
 def team_subject(name: str) -> Subject:
-    return Subject.made(kind="team", id=name)
+    return Subject._fresh({"kind": "team", "id": name})
+
+
+def service_subject(name: str) -> Subject:
+    return Subject._fresh({"kind": "service", "id": name})
+
+
+def person_subject(name: str) -> Subject:
+    return Subject._fresh({"kind": "person", "id": name})
+
+
+T = TypeVar("T")
+
+
+def once_per_run(facts: Facts, name: str, build: Callable[[Facts], T]) -> T:
+    """What several rules read of the same facts (open items by kind, ...), built by the first
+    rule that asks and kept with the facts of this run: a rule over a group of items reads its
+    group, not every item of the plan again."""
+    kept = facts.__dict__.setdefault("_per_run", {})
+    if name not in kept:
+        kept[name] = build(facts)
+    return cast(T, kept[name])
+
+
+def open_items_with_kind(facts: Facts) -> list[tuple[Item, str]]:
+    """Every open item, in plan order, with the value of its kind (`migration`)."""
+    return once_per_run(
+        facts,
+        "open_items_with_kind",
+        lambda f: [(item, f.kinds[item.key].value) for item in f.open_items()],
+    )

@@ -12,8 +12,8 @@ from pydantic import Field
 from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, practice_named
 from ..analyze.words import PhraseSet
-from ..model import Item, ItemKind, Subject
-from .base import Hit, Params, check, number, team_subject
+from ..model import Item, ItemKind
+from .base import Hit, Params, check, number, open_items_with_kind, service_subject, team_subject
 from .texts import changes as texts
 from .texts.changes import LISTED as LISTED  # how many changes a finding names
 
@@ -116,7 +116,8 @@ def _largest_stack(
 def _changes(facts: Facts, p: StackedParams) -> tuple[list[Item], dict[str, list[str]]]:
     """The open changes of the kinds, without those that are steps or safety work of another,
     and each change's steps (parent key -> the keys folded into it)."""
-    changes = [i for i in facts.open_items() if facts.kind(i).value in p.kinds]
+    kinds = {k.value for k in p.kinds}
+    changes = [i for i, kind in open_items_with_kind(facts) if kind in kinds]
     steps = _steps(facts, changes, p)
     steps_of: dict[str, list[str]] = defaultdict(list)
     for key, parent in steps.items():
@@ -176,7 +177,7 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
         stacked, teams = stack[0], stack[3]
         shown = {i.key: _shown(facts, i) for i in stacked}
         yield Hit(
-            subject=team_subject(name) if kind == "team" else Subject(kind="service", id=name),
+            subject=team_subject(name) if kind == "team" else service_subject(name),
             message=texts.message(facts, kind, name, stack, shown, steps_of),
             evidence=texts.evidence(facts, stacked, shown),
             teams=tuple(t for t in teams if t),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from ..analyze.dependencies import OpenGraph
 from ..analyze.facts import Facts
 from ..model import Evidence, ForecastItem, ForecastTeam
 from .base import Hit, Params, check, item_subject, number
@@ -24,10 +25,11 @@ def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
         return
     teams = {t.team: t for t in fc.teams}
     by_key = {f.key: f for f in fc.items}
+    below: dict[str, tuple[str, ...]] = {}  # item -> teams it waits on (_teams_below)
     for f in fc.items:
         chance = f.p_on_time
         if f.committed and f.due is not None and chance is not None and chance < p.min_probability:
-            yield _hit(facts, f, f.due, chance, teams[f.team], by_key, fc.runs, p)
+            yield _hit(facts, f, f.due, chance, teams[f.team], by_key, below, fc.runs)
 
 
 def _hit(
@@ -37,8 +39,8 @@ def _hit(
     chance: float,
     team: ForecastTeam,
     by_key: dict[str, ForecastItem],
+    below: dict[str, tuple[str, ...]],
     runs: int,
-    p: OnTimeParams,
 ) -> Hit:
     """One finding: what was promised, how the runs play it out, and what it waits on."""
     waits = sorted(facts.open_graph.waits_on(f.key))
@@ -55,7 +57,7 @@ def _hit(
         evidence=_evidence(facts, f, due, size, waits),
         teams=(f.team,),
         measured={"chance": chance},
-        impact=_impact(facts, f),
+        impact=_impact(facts, f, below),
         likelihood=1.0 + 3.0 * (1.0 - chance),
     )
 
@@ -113,36 +115,44 @@ def _evidence(
         else f"{f.key}: no due date, held to the quarter's end {due.isoformat()}"
     )
     evidence = [
-        Evidence.of(item.cell("due"), due_note),
-        Evidence.of(item.cell("estimate"), f"{f.key}: {size}"),
+        Evidence.cell(item, "due", due_note),
+        Evidence.cell(item, "estimate", f"{f.key}: {size}"),
         Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model"),
     ]
     if waits:
-        evidence.append(
-            Evidence.of(item.cell("depends_on"), f"{f.key} waits for {', '.join(waits)}")
-        )
+        evidence.append(Evidence.cell(item, "depends_on", f"{f.key} waits for {', '.join(waits)}"))
     return tuple(evidence)
 
 
-def _impact(facts: Facts, f: ForecastItem) -> float:
+def _impact(facts: Facts, f: ForecastItem, below: dict[str, tuple[str, ...]]) -> float:
     """What is at stake ranks it: a promise made outside the team (committed), one that waits on
     another team's work or that other teams' committed work waits on."""
     graph = facts.open_graph
-    cross = any(graph.team.get(k) not in (None, f.team) for k in _upstream(graph, f.key))
+    cross = any(team != f.team for team in _teams_below(graph, f.key, below))
     needed_by = {graph.team.get(k) for k in graph.needed_by(f.key)} - {None, f.team}
     return 2.0 + (1.0 if cross else 0.0) + 0.5 * len(needed_by)
 
 
-def _upstream(graph, key: str) -> set[str]:
-    """Every open item an item waits on, directly or not."""
-    seen: set[str] = set()
-    stack = [key]
+def _teams_below(graph: OpenGraph, key: str, below: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Up to two teams of the open items an item waits on, directly or not: enough to tell whether
+    one of them is another team's. Remembered in `below` for every item it reads, so the items of
+    one long chain are each read once, not once per item above them."""
+    stack = [(key, False)]
     while stack:
-        for dep in graph.waits_on(stack.pop()):
-            if dep not in seen:
-                seen.add(dep)
-                stack.append(dep)
-    return seen
+        current, ready = stack.pop()
+        if current in below:
+            continue
+        if not ready:
+            stack.append((current, True))
+            stack += [(dep, False) for dep in graph.waits_on(current) if dep not in below]
+            continue
+        found: list[str] = []
+        for dep in graph.waits_on(current):
+            for team in (graph.team.get(dep), *below[dep]):
+                if team is not None and team not in found and len(found) < 2:
+                    found.append(team)
+        below[current] = tuple(found)
+    return below[key]
 
 
 # Registered by a call, not a decorator: mutation testing (tools/mutation.py) reaches

@@ -16,6 +16,7 @@ from ..analyze import servicemap
 from ..analyze.dependencies import (
     FanIn,
     OpenGraph,
+    Walks,
     committed_fan_in,
     cross_team_chains,
     cut_points,
@@ -29,13 +30,32 @@ from ..analyze.dependencies import (
 )
 from ..analyze.facts import Facts
 from ..analyze.planning import missing_plan_fields
-from ..model import Evidence, Item, Subject
-from .base import Hit, Params, check, flag, item_subject, number, team_subject
+from ..model import Evidence, Item
+from .base import (
+    Hit,
+    Params,
+    check,
+    flag,
+    item_subject,
+    number,
+    once_per_run,
+    service_subject,
+    team_subject,
+)
 from .texts import graph as texts
 
 
 def _depends_on_evidence(item: Item, note: str) -> Evidence:
-    return Evidence.of(item.cell("depends_on"), note)
+    return Evidence.cell(item, "depends_on", note)
+
+
+def _chains(facts: Facts, min_teams: int) -> tuple[list[tuple[str, int]], Walks]:
+    """`cross_team_chains` of the open work, found once per run for DEP001 and DEP004."""
+    return once_per_run(
+        facts,
+        f"cross_team_chains {min_teams}",
+        lambda f: cross_team_chains(f.open_graph, min_teams),
+    )
 
 
 def _overloaded(facts: Facts, team: str | None, max_load: float) -> float | None:
@@ -74,7 +94,7 @@ def _reported_items(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> 
     cross-team chain is one of the chain's links: DEP004 reports the chain, once."""
     linked: set[str] = set()
     if p.chain_min_teams is not None and any(fan.count[k] < p.min_fan_in for k in fan.kept):
-        linked = on_chains(*cross_team_chains(og, p.chain_min_teams))
+        linked = on_chains(*_chains(facts, p.chain_min_teams))
     for key in og.by_key(fan.kept):
         if fan.kept[key].bit_count() >= p.min_fan_in:
             yield key
@@ -164,9 +184,9 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
         )
         evidence = [Evidence.of(svc.ref, f"{name}: {total} committed item(s) of other teams")]
         if len(svc.experts) < p.min_experts:
-            evidence.append(Evidence.of(svc.cell("experts"), f"{len(svc.experts)} expert(s)"))
+            evidence.append(Evidence.cell(svc, "experts", f"{len(svc.experts)} expert(s)"))
         yield Hit(
-            subject=Subject(kind="service", id=name),
+            subject=service_subject(name),
             message=texts.service_spof(name, text, named_bits(callers[name], names, 5), fragile),
             evidence=tuple(evidence),
             teams=(owner or "", *teams),
@@ -216,8 +236,8 @@ def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
         inner = paths.length(key) - 2  # the items between the item and the one holding the date
         through = texts.listed_path(path[1 : 1 + inner], inner, p.max_listed)
         evidence = [
-            Evidence.of(item.cell("due"), f"{item.key} due {due[key].isoformat()}"),
-            Evidence.of(blocker.cell("due"), f"{blocker.key} due {latest.isoformat()}"),
+            Evidence.cell(item, "due", f"{item.key} due {due[key].isoformat()}"),
+            Evidence.cell(blocker, "due", f"{blocker.key} due {latest.isoformat()}"),
             _depends_on_evidence(item, f"{item.key} depends on {path[1]}"),
         ]
         evidence += [
@@ -276,7 +296,7 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
     """Items at the head of a dependency chain that hands work between min_teams teams or more
     (longest path on the graph of open work, cycles condensed)."""
     og = facts.open_graph
-    heads, chains = cross_team_chains(og, p.min_teams)
+    heads, chains = _chains(facts, p.min_teams)
     for key, handoffs in heads:
         chain = chains.first(key, p.max_listed + 1)
         links = [texts.chain_link(k, og.team[k], facts.items[k]) for k in chain[: p.max_listed]]
@@ -290,7 +310,7 @@ def cross_team_chain(facts: Facts, p: ChainParams) -> Iterator[Hit]:
         ]
         # the item the chain ends on, so every hop it names is cited (the dependency picture
         # marks an arrow when both its items are cited)
-        evidence.append(Evidence.of(facts.items[last].cell("key"), f"{last} ends the chain"))
+        evidence.append(Evidence.cell(facts.items[last], "key", f"{last} ends the chain"))
         yield Hit(
             subject=item_subject(key),
             message=texts.chain(

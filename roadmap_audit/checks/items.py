@@ -12,7 +12,16 @@ from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
 from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, ItemKind
-from .base import Hit, Params, check, flag, item_subject, number
+from .base import (
+    Hit,
+    Params,
+    check,
+    flag,
+    item_subject,
+    number,
+    once_per_run,
+    open_items_with_kind,
+)
 from .texts import items as texts
 
 # The item fields a practice may also be written in (text or lists of words).
@@ -69,8 +78,11 @@ def most_critical_service(facts: Facts, item: Item) -> tuple[int | None, str | N
 
 
 def _children(facts: Facts) -> dict[str, list[Item]]:
-    """Every item below each item: the plan's own, and at epic level the children folded into it."""
-    return descendants([*facts.plan.items, *facts.plan.rolled_up])
+    """Every item below each item: the plan's own, and at epic level the children folded into it.
+    Found once per run, for every rule that reads it."""
+    return once_per_run(
+        facts, "children", lambda f: descendants([*f.plan.items, *f.plan.rolled_up])
+    )
 
 
 def _enclosing(facts: Facts, item: Item, kinds: list[ItemKind]) -> Item | None:
@@ -184,9 +196,9 @@ def _lacking(
 def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
     reader = _Reader.of(facts, p) if p.evidence_words else None
-    for item in facts.open_items():
-        kind = facts.kind(item).value
-        if kind not in p.kinds:
+    kinds = {k.value for k in p.kinds}
+    for item, kind in open_items_with_kind(facts):
+        if kind not in kinds:
             continue
         value = _text(item, p.field)
         if reader is None:
@@ -205,7 +217,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
             message=texts.message(
                 item, kind, reason, p.field, value, said, reader is not None, kids
             ),
-            evidence=(Evidence.of(item.cell(p.field), texts.evidence_note(p.field, value)),),
+            evidence=(Evidence.cell(item, p.field, texts.evidence_note(p.field, value)),),
             teams=(facts.team_of(item) or "",),
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + (item.estimate_weeks or 0) / 10,

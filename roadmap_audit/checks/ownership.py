@@ -13,8 +13,17 @@ from pydantic import Field
 from ..analyze.capacity import item_weeks
 from ..analyze.facts import Facts
 from ..load.words import normalize_name
-from ..model import Evidence, Item, Subject
-from .base import Hit, Params, check, flag, item_subject, number, team_subject
+from ..model import Evidence, Item
+from .base import (
+    Hit,
+    Params,
+    check,
+    flag,
+    item_subject,
+    number,
+    service_subject,
+    team_subject,
+)
 from .texts import ownership as texts
 
 
@@ -43,7 +52,7 @@ def _unowned_items(facts: Facts) -> Iterator[Hit]:
         yield Hit(
             subject=item_subject(item.key),
             message=texts.unowned_item(item),
-            evidence=(Evidence.of(item.cell("team"), "team: empty"),),
+            evidence=(Evidence.cell(item, "team", "team: empty"),),
             impact=2.0 if item.committed else 1.0,
             likelihood=1.0 + (item.estimate_weeks or 0) / 10,
             measured={"committed": item.committed},
@@ -55,9 +64,9 @@ def _unowned_services(facts: Facts) -> Iterator[Hit]:
         if facts.team_name(service.owner_team):
             continue
         yield Hit(
-            subject=Subject(kind="service", id=service.service),
+            subject=service_subject(service.service),
             message=texts.unowned_service(service.service, service.tier),
-            evidence=(Evidence.of(service.cell("owner_team"), "owner_team: empty"),),
+            evidence=(Evidence.cell(service, "owner_team", "owner_team: empty"),),
             # ranking only: tier 0 and 1 first, as SLO001 ranks them
             impact=2.0 if service.tier is not None and service.tier <= 1 else 1.0,
             measured={"tier": service.tier},
@@ -76,14 +85,15 @@ def _unstaffed(
         team = facts.team_of(item)
         if team and team not in facts.teams:
             items[team].append(item)
-            refs[team].append(Evidence.of(item.cell("team"), f"{item.key}: team {item.team}"))
+            refs[team].append(Evidence.cell(item, "team", f"{item.key}: team {item.team}"))
     for service in facts.services.values():
         team = facts.team_name(service.owner_team)
         if team and team not in facts.teams:
             services[team].append(service.service)
             refs[team].append(
-                Evidence.of(
-                    service.cell("owner_team"),
+                Evidence.cell(
+                    service,
+                    "owner_team",
                     f"{service.service}: owner_team {service.owner_team}",
                 )
             )

@@ -14,8 +14,8 @@ from ..analyze import servicemap
 from ..analyze.facts import Facts
 from ..analyze.people import Person, critical_reason, people
 from ..load.words import normalize_name
-from ..model import Evidence, Incident, Item, Service, Severity, Subject
-from .base import Hit, Params, check
+from ..model import Evidence, Incident, Item, Service, Severity
+from .base import Hit, Params, check, person_subject, service_subject
 from .texts import people as texts
 
 
@@ -85,7 +85,7 @@ def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
         if severity is None:
             continue
         message = texts.thin_service(service, experts, p.critical_max_experts)
-        evidence = [Evidence.of(service.cell("experts"), f"experts: {', '.join(experts)}")]
+        evidence = [Evidence.cell(service, "experts", f"experts: {', '.join(experts)}")]
         mine = by_service.get(service.service, []) if len(experts) == 1 else []
         if mine:
             routed = _incidents_with(mine, experts[0])
@@ -93,10 +93,10 @@ def _thin_services(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
             evidence += [Evidence.of(i.ref, texts.responders(i)) for i in routed[:5]]
         if service.runbook is None:
             message += texts.no_runbook()
-            evidence.append(Evidence.of(service.cell("runbook"), "runbook: empty"))
+            evidence.append(Evidence.cell(service, "runbook", "runbook: empty"))
         owner = facts.team_name(service.owner_team)
         yield Hit(
-            subject=Subject(kind="service", id=service.service),
+            subject=service_subject(service.service),
             message=message,
             evidence=tuple(evidence),
             teams=(owner,) if owner else (),
@@ -116,7 +116,7 @@ def _sole_expert_reason(person: Person, sole: list[Service], p: KeyPersonParams)
     if len(sole) < p.min_sole_expert_services:
         return None
     evidence = [
-        Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}") for s in sole
+        Evidence.cell(s, "experts", f"{s.service}: only expert {person.name}") for s in sole
     ]
     return texts.sole_expert(sole, p.critical_tier), p.person_concentration_severity, evidence
 
@@ -143,7 +143,7 @@ def _critical_items_reason(
     if not items:
         return None
     evidence = [
-        Evidence.of(i.cell("owner"), f"{i.key}: owner {person.name}, {r}") for i, r in items[:6]
+        Evidence.cell(i, "owner", f"{i.key}: owner {person.name}, {r}") for i, r in items[:6]
     ]
     return texts.owns_critical(items), p.person_concentration_severity, evidence
 
@@ -157,8 +157,9 @@ def _load_reason(
     if person.capacity_weeks <= 0 or person.load <= p.max_person_load:
         return None
     evidence = [
-        Evidence.of(
-            facts.items[k].cell("estimate"),
+        Evidence.cell(
+            facts.items[k],
+            "estimate",
             f"{k}: {person.owned_weeks[k]:g} engineer-weeks, {person.name} does {w:.1f}",
         )
         for k, w in list(person.item_weeks.items())[:6]
@@ -193,11 +194,11 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
         if others:
             reasons.append(texts.also_sole_expert([s.service for s in others]))
             evidence += [
-                Evidence.of(s.cell("experts"), f"{s.service}: only expert {person.name}")
+                Evidence.cell(s, "experts", f"{s.service}: only expert {person.name}")
                 for s in others
             ]
         yield Hit(
-            subject=Subject(kind="person", id=person.name),
+            subject=person_subject(person.name),
             message=texts.concentrated(person, reasons),
             evidence=tuple(evidence),
             teams=tuple(person.teams),

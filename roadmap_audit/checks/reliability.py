@@ -17,7 +17,7 @@ from ..analyze.facts import Facts
 from ..analyze.planning import missing_plan_fields, quarter_of
 from ..analyze.words import PhraseSet, fold
 from ..model import Action, Evidence, Item, ItemKind, Service, Severity
-from .base import Hit, Params, check, flag, item_subject, team_subject
+from .base import Hit, Params, check, flag, item_subject, open_items_with_kind, team_subject
 from .texts import reliability as texts
 
 _KEY_SEPARATORS = re.compile(r"[,;\s]+")
@@ -73,32 +73,33 @@ def vague_reliability_work(facts: Facts, p: VagueWorkParams) -> Iterator[Hit]:
         PhraseSet(p.done_words),
         PhraseSet(name for name in facts.services),
     )
-    kinds = set(p.kinds)
+    kinds = {k.value for k in p.kinds}
     standing_in = _standing_in(facts)
     this_quarter = quarter_of(facts.quarter.label)
-    for item in facts.open_items():
-        kind = facts.kind(item)
+    for item, kind in open_items_with_kind(facts):
+        # the cheap tests first: an item with an estimate, an owner and a due date is not read
+        missing = missing_plan_fields(item)
+        if not missing or (p.skip_defect_reports and item.key in facts.defect_work):
+            continue
         word = w.vague.find(item.title, " ".join(item.labels), item.description)
         if kind not in kinds and not word:
             continue
-        if p.skip_defect_reports and item.key in facts.defect_work:
-            continue
-        failed, missing = _failed(item, w), missing_plan_fields(item)
-        if not failed or not missing:
+        failed = _failed(item, w)
+        if not failed:
             continue
         first = quarter_of(item.first_planned)
         carried_over = bool(first and this_quarter and first < this_quarter)
         actions = standing_in.get(item.key, [])
         reason = facts.kind_reasons[item.key]
-        evidence = [Evidence.of(item.cell("title"), f"title: {item.title}")]
-        evidence += [Evidence.of(item.cell(f), f"{f} is empty") for f in missing]
+        evidence = [Evidence.cell(item, "title", f"title: {item.title}")]
+        evidence += [Evidence.cell(item, f, f"{f} is empty") for f in missing]
         evidence += [
-            Evidence.of(a.cell("scheduled_as"), f"{a.key} scheduled as {item.key}") for a in actions
+            Evidence.cell(a, "scheduled_as", f"{a.key} scheduled as {item.key}") for a in actions
         ]
         yield Hit(
             subject=item_subject(item.key),
             message=texts.vague_message(
-                item, kind.value, reason, word, failed, missing, carried_over, actions
+                item, kind, reason, word, failed, missing, carried_over, actions
             ),
             evidence=tuple(evidence),
             teams=(facts.team_of(item) or "",),
@@ -245,21 +246,22 @@ def _action_evidence(s: _Standing) -> tuple[Evidence, ...]:
     evidence = []
     raised_again = len(s.postmortems) > 1
     for action, _, reason in s.schedules:
-        evidence.append(Evidence.of(action.cell("scheduled_as"), f"{action.key}: {reason}"))
+        evidence.append(Evidence.cell(action, "scheduled_as", f"{action.key}: {reason}"))
         if action.times_deferred:
             evidence.append(
-                Evidence.of(
-                    action.cell("times_deferred"),
+                Evidence.cell(
+                    action,
+                    "times_deferred",
                     f"{action.key}: deferred {action.times_deferred}",
                 )
             )
         if raised_again and action.postmortem:
             evidence.append(
-                Evidence.of(action.cell("postmortem"), f"{action.key}: {action.postmortem}")
+                Evidence.cell(action, "postmortem", f"{action.key}: {action.postmortem}")
             )
     first = s.opened[0]
     if s.overdue and first.raised:
-        evidence.append(Evidence.of(first.cell("raised"), f"raised {first.raised.isoformat()}"))
+        evidence.append(Evidence.cell(first, "raised", f"raised {first.raised.isoformat()}"))
     return tuple(evidence)
 
 
@@ -329,7 +331,7 @@ def _share_evidence(
     team = facts.teams[name]
     evidence = []
     if count is not None and team.incidents_last_quarter is not None:
-        evidence.append(Evidence.of(team.cell("incidents_last_quarter"), f"{count:g} incidents"))
+        evidence.append(Evidence.cell(team, "incidents_last_quarter", f"{count:g} incidents"))
     elif count is not None:
         evidence += [
             Evidence.of(i.ref, f"incident {i.id}")
@@ -337,15 +339,15 @@ def _share_evidence(
             if servicemap.incident_team(facts, i) == name
         ][:5]
     evidence += [
-        Evidence.of(s.cell("error_budget_remaining"), f"{s.service}: {texts.budget(s)} left")
+        Evidence.cell(s, "error_budget_remaining", f"{s.service}: {texts.budget(s)} left")
         for s in burned
     ]
     evidence += [
-        Evidence.of(facts.items[k].cell("estimate"), f"{k}: {w:g} engineer-weeks")
+        Evidence.cell(facts.items[k], "estimate", f"{k}: {w:g} engineer-weeks")
         for k, w in reliability.items()
     ]
     evidence += [
-        Evidence.of(facts.items[k].cell("estimate"), f"{k}: no estimate") for k in unestimated
+        Evidence.cell(facts.items[k], "estimate", f"{k}: no estimate") for k in unestimated
     ]
     return tuple(evidence) or (Evidence.of(team.ref, "staffing model"),)
 

@@ -11,19 +11,15 @@ from ..analyze import servicemap
 from ..analyze.capacity import estimated, item_weeks
 from ..analyze.facts import Facts
 from ..analyze.wording import pct, slo_text
-from ..model import Evidence, Incident, Item, ItemKind, Service, Severity, Subject
-from .base import Hit, Params, check, flag, number
+from ..model import Evidence, Incident, Item, ItemKind, Service, Severity
+from .base import Hit, Params, check, flag, number, service_subject
 from .texts import services as texts
 
 _EPSILON = 1e-9  # 1 - 0.9999 is not exactly 0.0001 in floating point
 # DEP005 ranks a caller of this tier or a more critical one first (convention of this project:
-# tier 1 is the most critical tier most plans use)
+# tier 1 is the most critical tier most plans use, )
 _RANK_FIRST_TIER = 1
 TIER = number("the service's tier (0 and 1 the most critical)", min_bound=0)
-
-
-def service_subject(name: str) -> Subject:
-    return Subject(kind="service", id=name)
 
 
 def _teams(facts: Facts, svc: Service) -> tuple[str, ...]:
@@ -54,8 +50,8 @@ def critical_service_without_slo(facts: Facts, p: CriticalNoSloParams) -> Iterat
             subject=service_subject(svc.service),
             message=texts.without_slo(svc, len(items)),
             evidence=(
-                Evidence.of(svc.cell("slo"), "slo is empty"),
-                Evidence.of(svc.cell("tier"), f"tier {svc.tier}"),
+                Evidence.cell(svc, "slo", "slo is empty"),
+                Evidence.cell(svc, "tier", f"tier {svc.tier}"),
             ),
             teams=_teams(facts, svc),
             impact=2.0 if svc.tier <= 1 else 1.0,
@@ -80,8 +76,8 @@ def slo_unmeasured(facts: Facts, p: UnmeasuredSloParams) -> Iterator[Hit]:
             subject=service_subject(svc.service),
             message=texts.unmeasured(svc, said),
             evidence=(
-                Evidence.of(svc.cell("slo_measured"), f"slo_measured: {said}"),
-                Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}"),
+                Evidence.cell(svc, "slo_measured", f"slo_measured: {said}"),
+                Evidence.cell(svc, "slo", f"slo {slo_text(svc.slo)}"),
             ),
             teams=_teams(facts, svc),
             impact=1.0 / max(1 - svc.slo, 1e-6) / 1000,
@@ -165,9 +161,7 @@ def budget_spent_feature_work(facts: Facts, p: BudgetSpentParams) -> Iterator[Hi
         ]
         big, big_evidence = _budget_incidents(svc, incidents.get(svc.service, []), p)
         evidence = [
-            Evidence.of(
-                svc.cell("error_budget_remaining"), f"error budget remaining {pct(budget)}"
-            ),
+            Evidence.cell(svc, "error_budget_remaining", f"error budget remaining {pct(budget)}"),
             *big_evidence,
         ]
         evidence += [
@@ -205,8 +199,8 @@ def _policy_gap(svc: Service, p: AmbitiousSloParams) -> Gap | None:
     if not p.require_policy or svc.error_budget_policy:
         return None
     said = _said(svc.error_budget_policy)
-    return texts.policy_gap(), Evidence.of(
-        svc.cell("error_budget_policy"), f"error_budget_policy: {said}"
+    return texts.policy_gap(), Evidence.cell(
+        svc, "error_budget_policy", f"error_budget_policy: {said}"
     )
 
 
@@ -219,16 +213,16 @@ def _rotation_gap(facts: Facts, svc: Service, p: AmbitiousSloParams) -> Gap | No
     needed = p.min_rotation_single_site if sites == 1 else p.min_rotation_per_site * sites
     if team.oncall_rotation >= needed:
         return None
-    return texts.rotation_gap(owner or "", team.oncall_rotation, needed), Evidence.of(
-        team.cell("oncall_rotation"), f"oncall_rotation {team.oncall_rotation:g}"
+    return texts.rotation_gap(owner or "", team.oncall_rotation, needed), Evidence.cell(
+        team, "oncall_rotation", f"oncall_rotation {team.oncall_rotation:g}"
     )
 
 
 def _experts_gap(svc: Service, p: AmbitiousSloParams) -> Gap | None:
     if len(svc.experts) >= p.min_experts:
         return None
-    return texts.experts_gap(svc.experts, p.min_experts), Evidence.of(
-        svc.cell("experts"), f"{len(svc.experts)} expert(s)"
+    return texts.experts_gap(svc.experts, p.min_experts), Evidence.cell(
+        svc, "experts", f"{len(svc.experts)} expert(s)"
     )
 
 
@@ -244,12 +238,12 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
             continue
         budget = svc.error_budget_remaining
         spent = budget is not None and budget <= 0
-        evidence = [Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo)}")]
+        evidence = [Evidence.cell(svc, "slo", f"slo {slo_text(svc.slo)}")]
         evidence += [e for _, e in gaps]
         if spent:
             evidence.append(
-                Evidence.of(
-                    svc.cell("error_budget_remaining"), f"error budget remaining {pct(budget or 0)}"
+                Evidence.cell(
+                    svc, "error_budget_remaining", f"error budget remaining {pct(budget or 0)}"
                 )
             )
         only_rotation = len(gaps) == 1 and rotation is not None
@@ -289,9 +283,9 @@ def _dependency_slos(facts: Facts, svc: Service) -> tuple[list[Service], list[st
 
 def _slo_evidence(svc: Service, deps: list[Service]) -> tuple[Evidence, ...]:
     return (
-        Evidence.of(svc.cell("slo"), f"slo {slo_text(svc.slo or 0.0)}"),
-        Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(svc.depends_on)),
-        *(Evidence.of(d.cell("slo"), f"{d.service}: slo {slo_text(d.slo or 1.0)}") for d in deps),
+        Evidence.cell(svc, "slo", f"slo {slo_text(svc.slo or 0.0)}"),
+        Evidence.cell(svc, "depends_on", "depends_on: " + ", ".join(svc.depends_on)),
+        *(Evidence.cell(d, "slo", f"{d.service}: slo {slo_text(d.slo or 1.0)}") for d in deps),
     )
 
 
@@ -354,8 +348,8 @@ def dependency_unprotected(facts: Facts, p: UnprotectedParams) -> Iterator[Hit]:
             subject=service_subject(svc.service),
             message=texts.unprotected(svc, _calls(facts, deps), said),
             evidence=(
-                Evidence.of(svc.cell("dependency_protection"), f"dependency_protection: {said}"),
-                Evidence.of(svc.cell("depends_on"), "depends_on: " + ", ".join(deps)),
+                Evidence.cell(svc, "dependency_protection", f"dependency_protection: {said}"),
+                Evidence.cell(svc, "depends_on", "depends_on: " + ", ".join(deps)),
             ),
             teams=_teams(facts, svc),
             impact=float(len(deps)),

@@ -18,8 +18,8 @@ from .texts import teams as texts
 def _largest_items(facts: Facts, cap: TeamCapacity, n: int = 5) -> list[Evidence]:
     """The team's largest estimated items, as evidence."""
     return [
-        Evidence.of(
-            facts.items[key].cell("estimate"), f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"
+        Evidence.cell(
+            facts.items[key], "estimate", f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"
         )
         for key in sorted(cap.item_weeks, key=lambda k: -cap.item_weeks[k])[:n]
     ]
@@ -65,12 +65,12 @@ _OPS_FIELDS = ("pages_per_week", "toil_hours_per_week", "incidents_last_quarter"
 
 def _ops_evidence(team: Team, cap: TeamCapacity) -> list[Evidence]:
     evidence = [
-        Evidence.of(team.cell("ops_allocation"), f"ops_allocation {share_text(cap.ops_admitted)}")
+        Evidence.cell(team, "ops_allocation", f"ops_allocation {share_text(cap.ops_admitted)}")
     ]
     for field in _OPS_FIELDS:
         if (team.columns.get(field) or field in team.derived) and getattr(team, field):
             # a typed cell, or the file and entity a system of record gave the value from
-            evidence.append(Evidence.of(team.cell(field), f"{field} {getattr(team, field):g}"))
+            evidence.append(Evidence.cell(team, field, f"{field} {getattr(team, field):g}"))
     return evidence
 
 
@@ -223,11 +223,11 @@ def team_ramping_with_critical_work(facts: Facts, p: RampParams) -> Iterator[Hit
         if not critical:
             continue
         evidence = [
-            Evidence.of(team.cell("new_hires"), f"new_hires {team.new_hires:g}"),
-            Evidence.of(team.cell("headcount"), f"headcount {team.headcount:g}"),
+            Evidence.cell(team, "new_hires", f"new_hires {team.new_hires:g}"),
+            Evidence.cell(team, "headcount", f"headcount {team.headcount:g}"),
         ]
         evidence += [
-            Evidence.of(item.cell(_reason_field(item, why)), f"{item.key}: {why}")
+            Evidence.cell(item, _reason_field(item, why), f"{item.key}: {why}")
             for item, why in critical[: p.max_listed]
         ]
         yield Hit(
@@ -309,8 +309,9 @@ def team_crunch_at_end(facts: Facts, p: CrunchParams) -> Iterator[Hit]:
                 p.max_listed,
             ),
             evidence=tuple(
-                Evidence.of(
-                    i.cell("due"),
+                Evidence.cell(
+                    i,
+                    "due",
                     f"{i.key}: due {i.due.isoformat() if i.due else ''}, {w:g} engineer-weeks",
                 )
                 for i, w in late[: p.max_listed]
@@ -333,10 +334,10 @@ class PagerParams(Params):
 
 
 def _pager_evidence(team: Team) -> tuple[Evidence, ...]:
-    evidence = [Evidence.of(team.cell("pages_per_week"), f"pages_per_week {team.pages_per_week:g}")]
+    evidence = [Evidence.cell(team, "pages_per_week", f"pages_per_week {team.pages_per_week:g}")]
     if team.oncall_rotation > 0:
         evidence.append(
-            Evidence.of(team.cell("oncall_rotation"), f"oncall_rotation {team.oncall_rotation:g}")
+            Evidence.cell(team, "oncall_rotation", f"oncall_rotation {team.oncall_rotation:g}")
         )
     return tuple(evidence)
 

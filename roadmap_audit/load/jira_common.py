@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +110,9 @@ _DONE_CATEGORIES = frozenset(
 # A Jira issue key is the project key, a hyphen and a number: PAY-12, CARNICORE_2-7.
 _ISSUE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
 
+# Fields whose every value is its issue's own (a summary, a description, a key): not remembered.
+_DISTINCT_FIELDS = frozenset({"key", "issue_id", "title", "description"})
+
 _SECONDS_PER_HOUR = 3600
 _MAX_WEEKS = 520  # ten engineer-years: anything larger is a unit mistake
 
@@ -128,7 +131,7 @@ class Link:
     outward_phrase: str | None = None  # JSON only: type.outward, e.g. "blocks"
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """One exported issue before it becomes an Item: raw values by field name."""
 
@@ -285,6 +288,54 @@ class _Builder:
         self.hours_per_week = hours_per_week  # one engineer-week: [capacity] hours_per_week
         self.seen = {item.key: item.ref for item in plan.items}
         self.notes: list[Note] = []  # said once per cause when the export is read (load/notes.py)
+        # parser -> {text: what it made}: an export repeats few distinct dates, estimates, statuses
+        # and labels across many issues, so each distinct text is parsed once (and the value shared)
+        self.parsed: dict[Callable[[Any], Any], dict[Any, Any]] = {}
+        self.trimmed: dict[str, str | None] = {}  # parse_text of the repeating fields' values
+
+    def once(self, parse: Callable[[Any], Any], raw: Any) -> Any:
+        """parse(raw), worked out once per distinct text of the export. Only text is remembered
+        (1 and 1.0 and True are equal keys, and JSON gives numbers); an error is raised each time."""
+        if type(raw) is not str and type(raw) is not tuple:
+            return parse(raw)
+        made = self.parsed.get(parse)
+        if made is None:
+            made = self.parsed[parse] = {}
+        try:
+            return made[raw]
+        except KeyError:
+            value = made[raw] = parse(raw)
+            return value
+
+    def text(self, issue: Issue, name: str) -> str | None:
+        """issue.text(name); a field whose values repeat (a status, a team, an owner) is trimmed once
+        per distinct value rather than once per issue."""
+        value = issue.fields.get(name)
+        if value.__class__ is not str:
+            return None if value is None else issue.text(name)
+        if name in _DISTINCT_FIELDS:
+            return parse_text(value)
+        try:
+            return self.trimmed[value]
+        except KeyError:
+            found = self.trimmed[value] = parse_text(value)
+            return found
+
+    def done(self, issue: Issue) -> bool:
+        """is_done of the issue's status, category and done flag, worked out once per distinct triple."""
+        status, category = self.text(issue, "status"), self.text(issue, "status_category")
+        done = issue.fields.get("done")
+        if done is not None:
+            return is_done(status, category, done)
+        return bool(self.once(_done_by_words, (status, category)))
+
+    def listed(self, raw: Any) -> list[str]:
+        """parse_list of a field's cells (a new list each time: items own their lists)."""
+        if not raw:
+            return []
+        if type(raw) is list and all(type(cell) is str for cell in raw):
+            return list(self.once(_parse_cells, tuple(raw)))
+        return parse_list(raw)
 
     def note(
         self,
@@ -311,12 +362,12 @@ class _Builder:
         """Each issue with its key; a second copy of a key is not used."""
         kept = []
         for number, issue in enumerate(issues, start=1):
-            key = issue.text("key")
+            key = self.text(issue, "key")
             if not key:
                 # The issue id is stable across exports; the row (or position in the pages) is the last resort.
                 key = (
-                    f"id-{issue.text('issue_id')}"
-                    if issue.text("issue_id")
+                    f"id-{self.text(issue, 'issue_id')}"
+                    if self.text(issue, "issue_id")
                     else f"{issue.ref.sheet or 'issue'}-{issue.ref.row or number}"
                 )
                 self.note(
@@ -336,22 +387,25 @@ class _Builder:
                     subject=key,
                 )
                 continue
-            issue.ref = issue.ref.model_copy(update={"key": key})
-            self.seen[key] = issue.cell("key")
+            row = issue.ref
+            issue.ref = SourceRef.made(
+                source=row.source, sheet=row.sheet, row=row.row, column=row.column, key=key
+            )
+            self.seen[key] = issue.cell("key")  # also the item's ref: a frozen ref is shared
             kept.append((key, issue))
         return kept
 
     def parents(self, keyed: list[tuple[str, Issue]]) -> dict[str, str]:
         """Child key -> parent key, from Parent key, Parent / Parent id (joined on Issue id), or Epic Link."""
-        by_id = {issue.text("issue_id"): key for key, issue in keyed if issue.text("issue_id")}
+        by_id = {pid: key for key, issue in keyed if (pid := self.text(issue, "issue_id"))}
         found: dict[str, str] = {}
         for key, issue in keyed:
-            parent = issue.text("parent_key")
-            pid = issue.text("parent_id")
+            parent = self.text(issue, "parent_key")
+            pid = self.text(issue, "parent_id")
             if not parent and pid:
                 if pid.isdigit():
                     parent = by_id.get(pid)
-                    if parent is None and not issue.text("epic_link"):
+                    if parent is None and not self.text(issue, "epic_link"):
                         self.note(
                             issue.cell("parent_id"),
                             f"parent issue id {pid} is not in this export; "
@@ -363,7 +417,7 @@ class _Builder:
                         )
                 else:
                     parent = pid  # some exports put the key itself in Parent
-            parent = parent or issue.text("epic_link")
+            parent = parent or self.text(issue, "epic_link")
             if parent and parent != key:
                 found[key] = parent
         return found
@@ -372,7 +426,7 @@ class _Builder:
 
     def date(self, issue: Issue, name: str, key: str):
         try:
-            return parse_date(issue.fields.get(name))
+            return self.once(parse_date, issue.fields.get(name))
         except ParseError as exc:
             self.note(issue.cell(name), f"{name}: {exc}; the date was left out", subject=key)
             return None
@@ -380,7 +434,7 @@ class _Builder:
     def number(self, issue: Issue, name: str, key: str, what: str) -> float | None:
         raw = issue.fields.get(name)
         try:
-            number = parse_number(raw)
+            number = self.once(parse_number, raw)
         except ParseError as exc:
             self.note(
                 issue.cell(name), f"{what}: {exc}; the issue counts as unestimated", subject=key
@@ -420,7 +474,7 @@ class _Builder:
                     "the issue counts as unestimated (check the unit)",
                     subject=key,
                 )
-                return None, None, issue.text(used)
+                return None, None, self.text(issue, used)
             if used == left and original is not None and remaining != original:
                 return weeks, None, f"{remaining:g} seconds remaining of {original:g}"
             return weeks, None, f"{seconds:g} seconds"
@@ -431,7 +485,7 @@ class _Builder:
 
     def size(self, issue: Issue, key: str) -> str | None:
         """A T-shirt size field (XS ... XXL), weighed later by the capacity model's size_weeks."""
-        text = issue.text("size")
+        text = self.text(issue, "size")
         if text is None:
             return None
         size = t_shirt_size(text)
@@ -448,7 +502,7 @@ class _Builder:
         """The team and where it came from: a team field (or the one [jira] team_field names), else the
         fallbacks of [jira] team_fallback -- by default the project. Components are services: one
         becomes a team only when the config asks for it."""
-        team = issue.text("team")
+        team = self.text(issue, "team")
         if team:
             return team, None
         for source in self.config.team_fallback:
@@ -457,7 +511,9 @@ class _Builder:
                 return parse_text(services[0]), "component"
             if source == "project":
                 # the key as exported: a stand-in key ("id-10001") names no project
-                project = issue.text("project") or project_of_key(issue.text("key") or "")
+                project = self.text(issue, "project") or project_of_key(
+                    self.text(issue, "key") or ""
+                )
                 if project:
                     return project, "project"
         return None, None
@@ -474,7 +530,7 @@ class _Builder:
         ]
         if not named:
             return
-        texts = [issue.text("size_named") or "" for _, issue in named]
+        texts = [self.text(issue, "size_named") or "" for _, issue in named]
         sized = sum(1 for text in texts if t_shirt_size(text))
         first = named[0][1]
         where = first.cells.get("size_named", "")
@@ -537,13 +593,13 @@ class _Builder:
     def item(
         self, key: str, issue: Issue, parent: str | None, has_children: bool
     ) -> tuple[Item, str | None]:
-        title = issue.text("title")
+        title = self.text(issue, "title")
         if not title:
             title = key
             self.note(issue.cell("title"), "no summary; the key is used as its title", subject=key)
         weeks, points, raw = self.estimate(issue, key, has_children)
         team, team_source = self.team(issue)
-        rollback, rehearsal = issue.text("rollback_plan"), issue.text("rehearsal")
+        rollback, rehearsal = self.text(issue, "rollback_plan"), self.text(issue, "rehearsal")
         committed = None
         if issue.fields.get("committed") is not None:
             raw_committed = issue.fields["committed"]
@@ -554,40 +610,36 @@ class _Builder:
                     committed = parse_bool_or_link(raw_committed)
                 except ParseError as exc:
                     self.note(issue.cell("committed"), f"committed: {exc}; read as no", subject=key)
-        extra = dict(issue.extra)
+        extra = issue.extra  # the issue record ends here: its item takes its dict
         if team_source:
             extra["team from"] = "first component" if team_source == "component" else "project key"
-        item = Item(
+        item = Item.made(  # every value below is already of its field's type: not validated again
             key=key,
             title=title,
             team=team,
-            kind_raw=issue.text("kind"),
+            kind_raw=self.text(issue, "kind"),
             estimate_weeks=weeks,
             estimate_points=points,
             estimate_size=self.size(issue, key) if weeks is None and points is None else None,
-            estimate_raw=raw or issue.text("size"),
+            estimate_raw=raw or self.text(issue, "size"),
             start=self.date(issue, "start", key),
             due=self.date(issue, "due", key),
-            services=parse_list(issue.fields.get("services") or []),
+            services=self.listed(issue.fields.get("services")),
             rollback_plan=None if is_none_marker(rollback) else rollback,
             rehearsal=None if is_none_marker(rehearsal) else rehearsal,
-            labels=parse_list(issue.fields.get("labels") or []),
-            owner=issue.text("owner"),
-            priority=issue.text("priority"),
-            status=issue.text("status"),
-            done=is_done(
-                issue.text("status"), issue.text("status_category"), issue.fields.get("done")
-            ),
+            labels=self.listed(issue.fields.get("labels")),
+            owner=self.text(issue, "owner"),
+            priority=self.text(issue, "priority"),
+            status=self.text(issue, "status"),
+            done=self.done(issue),
             committed=bool(committed),
-            description=issue.text("description"),
+            description=self.text(issue, "description"),
             parent=parent,
             extra=extra,
-            ref=issue.cell("key"),
-            columns={
-                name: col
-                for name, col in issue.cells.items()
-                if name not in ("key", "issue_id") and col
-            },
+            ref=self.seen[key],
+            # one dict per distinct set of filled columns, shared by the items that have it (as a
+            # workbook's items share their sheet's); links() copies it before adding to it
+            columns=self.once(_columns, tuple(issue.cells.items())),
         )
         if item.start and item.due and item.due < item.start:
             self.note(
@@ -616,7 +668,7 @@ class _Builder:
                 # Evidence points at the dependent's own link cell when its row has one.
                 own = next((link for key, link in stored_on if key == dependent), None)
                 if own is not None and own.ref.column and "depends_on" not in item.columns:
-                    item.columns["depends_on"] = own.ref.column
+                    item.columns = {**item.columns, "depends_on": own.ref.column}
                 continue
             # Stored on the issue that blocks something outside the export.
             owner, link = stored_on[0]
@@ -632,6 +684,19 @@ class _Builder:
                 "dependency was kept as a link",
                 detail=f"needed by {dependent}",
             )
+
+
+def _columns(cells: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """An item's columns: where each field sits, but the key's and the issue id's (its ref's own)."""
+    return {name: col for name, col in cells if name not in ("key", "issue_id") and col}
+
+
+def _done_by_words(status_and_category: tuple[str | None, str | None]) -> bool:
+    return is_done(*status_and_category, None)
+
+
+def _parse_cells(cells: tuple[str, ...]) -> list[str]:
+    return parse_list(list(cells))
 
 
 def add_issues(

@@ -335,8 +335,9 @@ def read_jira_csv(
         head_rows += list(itertools.islice(body, max(0, _SHAPE_SAMPLE - len(head_rows))))
         columns = place_by_shape(sheet.headers, [cells for _, cells in head_rows], columns)
     first = len(plan.issues)  # the file's own notes go before the notes on its rows
+    layout = _layout(sheet, columns)
     issues = [
-        _issue(sheet, number, cells, columns, plan)
+        _issue(sheet, number, cells, layout, plan)
         for number, cells in itertools.chain(head_rows, body)
     ]
     front = [DataIssue(ref=whole_file, problem=note)] if note else []
@@ -421,55 +422,91 @@ def _is_custom_field_shape(header: str) -> bool:
     return parts is not None and name_key(parts[0]) in _CUSTOM_PREFIX_KEYS
 
 
-def _issue(
-    sheet: tables.RawSheet, number: int, cells: list, columns: list[Column | None], plan: Plan
-) -> Issue:
-    """One row as an issue record: repeated columns packed into lists, the best-ranked column per field."""
-    issue = Issue(ref=SourceRef(source=sheet.source, sheet=sheet.title, row=number))
-    ranks: dict[str, int] = {}
-    width = len(columns)
-    for pos, cell in enumerate(cells):
-        if pos >= width:
-            if not is_blank(cell):
-                plan.issues.append(
-                    DataIssue(
-                        ref=issue.ref.at(tables.column_letter(pos)),
-                        problem="value beyond the last header was not read",
-                    )
-                )
+@dataclass(frozen=True)
+class _Layout:
+    """Where each used field sits, decided once per file from the header row (never per row).
+
+    `used` holds, in column order, every column whose cells a plan reads: (position, letter,
+    field ("" for a link), column, how), where how is "link", "list", "one" (the only column of its field) or "ranked"
+    (one of several columns for the same field). The other columns of an all-fields export
+    (most of them) are never looked at again."""
+
+    used: tuple[tuple[int, str, str, Column, str], ...]
+    width: int
+
+
+def _layout(sheet: tables.RawSheet, columns: list[Column | None]) -> _Layout:
+    per_field = Counter(c.field for c in columns if c and c.field)
+    used = []
+    for pos, column in enumerate(columns):
+        if column is None or column.field in UNUSED_FIELDS:
             continue
-        column = columns[pos]
-        # most of an all-fields export's columns mean nothing to a plan: skip them before looking at the cell
-        if column is None or column.field in UNUSED_FIELDS or not cell or is_blank(cell):
-            continue
-        letter = sheet.letters[pos]
-        cell = cell.strip()
-        name = column.field
         if column.link_direction:
-            issue.links.append(
-                Link(column.link_type or "", column.link_direction, cell, issue.ref.at(letter))
-            )
-        elif name is None:
+            how = "link"
+        elif column.field is None:
             continue
-        elif name in LIST_FIELDS:
-            issue.fields.setdefault(name, []).append(cell)
-            issue.cells.setdefault(name, letter)
+        elif column.field in LIST_FIELDS:
+            how = "list"
+        else:
+            how = "one" if per_field[column.field] == 1 else "ranked"
+        used.append((pos, sheet.letters[pos], column.field or "", column, how))
+    return _Layout(tuple(used), len(columns))
+
+
+def _issue(sheet: tables.RawSheet, number: int, cells: list, layout: _Layout, plan: Plan) -> Issue:
+    """One row as an issue record: repeated columns packed into lists, the best-ranked column per field."""
+    ref = SourceRef.made(source=sheet.source, sheet=sheet.title, row=number)
+    issue = Issue(ref=ref)
+    fields, where = issue.fields, issue.cells
+    ranks: dict[str, int] = {}
+    count = len(cells)
+    for pos, letter, name, column, how in layout.used:
+        if pos >= count:
+            break
+        cell = cells[pos]
+        if not cell:
+            continue
+        cell = cell.strip()
+        # plain ASCII holds no invisible character: empty after strip() is is_blank's whole answer
+        if not cell or (not cell.isascii() and is_blank(cell)):
+            continue
+        if how == "one":
+            fields[name] = cell
+            where[name] = letter
+        elif how == "list":
+            if name in fields:
+                fields[name].append(cell)
+            else:
+                fields[name] = [cell]
+                where[name] = letter
+        elif how == "link":
+            issue.links.append(
+                Link(column.link_type or "", column.link_direction or "", cell, ref.at(letter))
+            )
         elif name not in ranks or column.rank < ranks[name]:
             ranks[name] = column.rank
-            issue.fields[name] = cell
-            issue.cells[name] = letter
-        elif column.rank == ranks[name] and cell != issue.fields[name]:
+            fields[name] = cell
+            where[name] = letter
+        elif column.rank == ranks[name] and cell != fields[name]:
             # Two custom fields can share one display name; the CSV cannot tell them apart.
-            first = issue.cells[name]
+            first = where[name]
             plan.issues.append(
                 DataIssue(
-                    ref=issue.ref.at(letter),
+                    ref=ref.at(letter),
                     problem=f"columns {first} and {letter} are both named '{sheet.headers[pos]}' and hold "
                     f"different values; {first} was used",
                 )
             )
+    for pos in range(layout.width, count):
+        if not is_blank(cells[pos]):
+            plan.issues.append(
+                DataIssue(
+                    ref=ref.at(tables.column_letter(pos)),
+                    problem="value beyond the last header was not read",
+                )
+            )
     for field, label in EXTRA_FIELDS.items():
-        if field in issue.fields:
-            value = issue.fields[field]
+        if field in fields:
+            value = fields[field]
             issue.extra[label] = ", ".join(value) if isinstance(value, list) else value
     return issue

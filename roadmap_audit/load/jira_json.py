@@ -346,10 +346,18 @@ def _has_bad_bytes(value: Any) -> bool:
 # ---------------------------------------------------------------- issues
 
 
-def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraConfig) -> Issue:
+def _issue(
+    raw: dict[str, Any],
+    page: Page,
+    names: dict[str, str],
+    config: JiraConfig,
+    roles: dict[str, Any] | None = None,
+) -> Issue:
+    """One issue object as an issue record. `roles` remembers, across the issues of one site, what
+    each field id is (see _custom_fields)."""
     fields: dict[str, Any] = raw["fields"]
     key = raw.get("key") if isinstance(raw.get("key"), str) else None
-    issue = Issue(ref=SourceRef(source=page.display, key=key))
+    issue = Issue(ref=SourceRef.made(source=page.display, key=key))
 
     def put(name: str, value: Any, field_id: str) -> None:
         if value not in (None, "", []):
@@ -392,7 +400,7 @@ def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraC
         put("parent_key", plain(fields["parent"].get("key")), "parent")
     if isinstance(fields.get("epic"), dict):  # the agile API's epic object
         put("epic_link", plain(fields["epic"].get("key")), "epic")
-    _custom_fields(issue, fields, names, config)
+    _custom_fields(issue, fields, names, config, {} if roles is None else roles)
     links = fields.get("issuelinks")
     for link in links if isinstance(links, list) else []:
         if not isinstance(link, dict) or not isinstance(link.get("type"), dict):
@@ -413,8 +421,27 @@ def _issue(raw: dict[str, Any], page: Page, names: dict[str, str], config: JiraC
     return issue
 
 
+# What a field id can be besides a (role, rank): the sprint field (read into extra), or a named field
+# no role claims (its value is still looked at, as every named field's is).
+_SPRINT, _NO_ROLE = "sprint", "no role"
+
+
+def _role(field_id: str, names: dict[str, str], config: JiraConfig) -> tuple[str, int] | str | None:
+    """What a field id of this site is: the sprint field, a (role, rank), no role, or None (unnamed)."""
+    name = names.get(field_id)
+    if name is None and not configured_names(config):
+        return None
+    if name and name.casefold() == "sprint":
+        return _SPRINT
+    return custom_role(name or "", config, field_id) or _NO_ROLE
+
+
 def _custom_fields(
-    issue: Issue, fields: dict[str, Any], names: dict[str, str], config: JiraConfig
+    issue: Issue,
+    fields: dict[str, Any],
+    names: dict[str, str],
+    config: JiraConfig,
+    roles: dict[str, Any],
 ) -> None:
     """Custom fields by what their display name says they are; the best-ranked one wins.
 
@@ -422,12 +449,14 @@ def _custom_fields(
     unless the config names the custom field.
     """
     ranks: dict[str, int] = {role: 0 for role in issue.fields}
-    configured = configured_names(config)
     for field_id, value in fields.items():
-        name = names.get(field_id)
-        if name is None and not configured:
+        if field_id in roles:
+            found = roles[field_id]
+        else:  # decided once per field id of the site, not once per issue
+            found = roles[field_id] = _role(field_id, names, config)
+        if found is None:
             continue
-        if name and name.casefold() == "sprint":
+        if found == _SPRINT:
             sprints = [
                 m
                 for v in (value if isinstance(value, list) else [value])
@@ -439,9 +468,8 @@ def _custom_fields(
                     ", ".join(sprints) if isinstance(sprints, list) else str(sprints)
                 )
             continue
-        found = custom_role(name or "", config, field_id)
         value = plain(value)
-        if found is None or value in (None, "", []):
+        if found == _NO_ROLE or value in (None, "", []):
             continue
         role, rank = found
         if role not in ranks or rank < ranks[role]:
@@ -592,8 +620,12 @@ def read_jira_json(
     names_of = _names_by_site(pages, lists, plan)
     issues = []
     unnamed: dict[str | None, set[str]] = {}
+    roles_of: dict[
+        str | None, dict[str, Any]
+    ] = {}  # per site: field id -> what it is, decided once
     for page in pages:
         names = names_of[page.site]
+        roles = roles_of.setdefault(page.site, {})
         # Entries that are no issue at all (a number, a string, an object with no fields) are one note per
         # kind and page, not one each: a million zeros must not become a million notes.
         strays: dict[tuple[str, str], list[int]] = {}
@@ -633,7 +665,7 @@ def read_jira_json(
                     )
                 )
             try:
-                issue = _issue(raw, page, names, config)
+                issue = _issue(raw, page, names, config, roles)
             except RecursionError:
                 plan.rows_read += 1
                 plan.issues.append(

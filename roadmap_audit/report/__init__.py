@@ -60,11 +60,16 @@ def render(
 
 def stream(fmt: str, audit: Audit, **options) -> Iterator[str | bytes]:
     """The report in pieces, for writing as it is made: JSON a list element at a
-    time (at 100,000 items it is hundreds of megabytes); other formats whole."""
+    time and HTML a piece at a time (at 100,000 items each is a hundred megabytes or
+    more); other formats whole."""
     if fmt == "json":
         from .json_report import iter_json
 
         yield from iter_json(audit)
+    elif fmt == "html":
+        from .html import iter_html
+
+        yield from iter_html(audit)
     else:
         yield render(fmt, audit, **options)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Audit, Finding, Recommendation
 from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
@@ -124,7 +125,12 @@ def _resolved(f: Finding, index: int) -> Resolved:
 
 def _fix_shape(f: Finding) -> str:
     """The fix with the subject's own name set aside: equal for the same advice on another subject."""
-    return " ".join(f.fix.replace(f.subject.id, "\0").split())
+    return _shape(f.fix, f.subject.id)
+
+
+@lru_cache(maxsize=1 << 15)  # asked for twice per finding: to group them, and to word the action
+def _shape(fix: str, subject: str) -> str:
+    return " ".join(fix.replace(subject, "\0").split())
 
 
 def _causes(findings: list[Finding]) -> list[list[int]]:
@@ -175,8 +181,9 @@ def _lead_sentences(fix: str) -> str:
 
 def _change_text(lead: Finding, group: list[Finding]) -> str:
     """What to do, from the lead finding's fix; for one fix on several subjects, said once for all."""
-    if len({f.subject.id for f in group}) > 1 and all(
-        _fix_shape(f) == _fix_shape(lead) for f in group
+    shape = _fix_shape(lead)
+    if any(f.subject.id != lead.subject.id for f in group) and all(
+        _fix_shape(f) == shape for f in group
     ):
         return _lead_sentences(
             lead.fix.replace(f"For {lead.subject.id}: ", "").replace(lead.subject.id, "each")
@@ -205,13 +212,13 @@ def _defer_text(r: Recommendation) -> str:
 def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
     """One action per defer recommendation; it closes its team's finding of the advice's rule."""
     findings = audit.findings
+    team_findings: dict[tuple[str | None, str], list[int]] = {}  # (rule, team): its findings
+    for i, f in enumerate(findings):
+        if f.subject.kind == "team":
+            team_findings.setdefault((f.rule, f.subject.id), []).append(i)
     actions = []
     for r in (r for r in audit.recommendations if r.action == "defer"):
-        resolves = [
-            i
-            for i, f in enumerate(findings)
-            if f.rule == r.rule and f.subject.kind == "team" and f.subject.id == r.team
-        ]
+        resolves = team_findings.get((r.rule, r.team), [])
         claimed.update(resolves)
         worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
         actions.append(

@@ -85,11 +85,17 @@ _KTLO = re.compile(r"\bKTLO\b(?![^<>]*>)")  # not inside a tag
 
 def report_terms(audit: Audit) -> list[Term]:
     """The terms this report uses: the capacity and forecast tables' own, and those in its findings' texts."""
-    texts = [f"{f.title}\n{f.message}\n{f.why}\n{f.fix}" for f in audit.findings]
+    texts: list[
+        str
+    ] = []  # the tables' own words first: a term they use is found without reading the rest
     if audit.teams:
         texts.append("engineer-weeks load ops admitted")
     if audit.forecast is not None and audit.forecast.teams:
         texts.append("P50")
+    # then each text once: a rule's title, why and fix repeat for every one of its findings
+    texts += dict.fromkeys(
+        text for f in audit.findings for text in (f.title, f.message, f.why, f.fix)
+    )
     blob = "\n".join(texts)
     return [t for t in TERMS if t.pattern.search(blob)]
 

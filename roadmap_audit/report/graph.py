@@ -141,11 +141,20 @@ def _row_of(location: str) -> tuple[str, str] | None:
     return (m.group("sheet"), m.group("row")) if m else None
 
 
-def _items_cited(audit: Audit) -> Callable[[str], str | None]:
-    """The item an evidence location is about: its own cell or Jira key, or any cell on its row."""
+def _items_cited(audit: Audit, drawn: set[str]) -> Callable[[str], str | None]:
+    """The item an evidence location is about: its own cell or Jira key, or any cell on its row.
+
+    Rows are indexed only where a drawn item sits (`drawn`): a location on any other row names an
+    item that is not drawn either. The last item read from a row keeps it, as for every row."""
     by_location = {i.location: i.key for i in audit.items}
     by_location.update({i.key: i.key for i in audit.items})
-    by_row = {row: i.key for i in audit.items if (row := _row_of(i.location)) is not None}
+    rows = {row for i in audit.items if i.key in drawn and (row := _row_of(i.location))}
+    suffixes = tuple({number for _, number in rows})
+    by_row = {
+        row: i.key
+        for i in audit.items
+        if suffixes and i.location.endswith(suffixes) and (row := _row_of(i.location)) in rows
+    }
 
     def cited(location: str) -> str | None:
         if location in by_location:
@@ -161,7 +170,10 @@ def _edges_on_dependency_findings(
 ) -> set[tuple[str, str]]:
     """Edges whose two items are both cited by one dependency finding: its subject, or the cells and
     keys of its evidence (structured fields; the message is never read)."""
-    cited = _items_cited(audit)
+    waits_for: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        waits_for[a].append(b)
+    cited = _items_cited(audit, {k for edge in edges for k in edge})
     marked: set[tuple[str, str]] = set()
     for f in audit.findings:
         if not f.rule.startswith("DEP"):
@@ -169,7 +181,7 @@ def _edges_on_dependency_findings(
         named = {k for e in f.evidence if (k := cited(e.location)) is not None}
         if f.subject.kind == "item":
             named.add(f.subject.id)
-        marked |= {(a, b) for a, b in edges if a in named and b in named}
+        marked |= {(a, b) for a in named if a in waits_for for b in waits_for[a] if b in named}
     return marked
 
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import itertools
 import re
+from collections.abc import Iterator
 
 from markupsafe import Markup, escape
 
 from ..model import Audit
 from .glossary import MEANING, abbr_ktlo
+from .html_parts import HtmlParts
 from .templating import environment
 from .view import HeatCell
-from .view_model import build_report_view, template_names
+from .view_model import build_report_view
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 
@@ -65,15 +68,44 @@ def _report_environment():
     return html_environment()
 
 
-def render_html(audit: Audit) -> str:
+@functools.cache
+def _report_template():
+    """report.html.j2 compiled, and the names it reads (every name it mentions: a superset of those
+    it takes from its context, which is all `ReportView.context` needs): parsed once for both."""
+    from jinja2 import nodes
+
+    env = _report_environment()
+    assert env.loader is not None
+    name = "report.html.j2"
+    source, filename, uptodate = env.loader.get_source(env, name)
+    tree = env.parse(source, name, filename)
+    names = frozenset(node.name for node in tree.find_all(nodes.Name))
+    code = env.compile(tree, name, filename)
+    return env.template_class.from_code(env, code, env.make_globals(None), uptodate), names
+
+
+PIECES = 4096  # jinja2 pieces joined per write: it yields hundreds of thousands of tiny ones
+
+
+def iter_html(audit: Audit) -> Iterator[str]:
+    """The report as it is made, a few thousand template pieces at a time: at org scale the page is
+    tens of megabytes, and it is never held whole in memory."""
     env = _report_environment()
     assert env.loader is not None
     script = env.loader.get_source(env, "report.js")[0]
     style = env.loader.get_source(env, "report.css")[0]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return env.get_template("report.html.j2").render(
-        **build_report_view(audit).context(template_names(env, "report.html.j2")),
+    template, names = _report_template()
+    pieces = template.generate(
+        **build_report_view(audit).context(names),
         script=Markup(script),
         style=Markup(style),
         script_hash=f"sha256-{digest}",
+        parts=HtmlParts(linkify),
     )
+    while batch := list(itertools.islice(pieces, PIECES)):
+        yield "".join(batch)
+
+
+def render_html(audit: Audit) -> str:
+    return "".join(iter_html(audit))

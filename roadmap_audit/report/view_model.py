@@ -65,6 +65,11 @@ FINDINGS_SHOWN = 1500
 FINDINGS_DETAILED = 300  # the rest show the message and evidence; why and fix in one line
 TEAM_ITEMS_SHOWN = 40
 TEAM_FINDINGS_SHOWN = 25
+# A team page lists at most this many of the findings involving the team (the first 25 unfolded);
+# past that the page says how many more there are and where (convention of this project: a team
+# with more is a plan to rework, not a list to read, and at 50,000 items every team's every finding
+# made a page of 68 MB, repeating each cross-team finding on up to 179 team pages).
+TEAM_FINDINGS_LISTED = 100
 CHANGES_SHOWN = 150  # actions in "what to change", whole owners first; each team page lists its own
 DEFERS_SHOWN = 24  # defer cards, most overloaded team first; each team page names its own
 DEFER_ITEMS_SHOWN = (
@@ -327,6 +332,11 @@ class ReportView:
         """A team page unfolds this many of its findings."""
         return TEAM_FINDINGS_SHOWN
 
+    @property
+    def team_findings_listed(self) -> int:
+        """A team page lists at most this many of its findings."""
+        return TEAM_FINDINGS_LISTED
+
     # -- what to change
 
     @cached_property
@@ -524,6 +534,7 @@ def _team_views(
         items_by_team[item.team or NO_TEAM].append(item)
     defer = {r.team: r for r in audit.recommendations if r.action == "defer"}
     actions = {o.owner: o.actions for o in owners}
+    flagged = {fv.f.subject.id for fv in findings if fv.f.subject.kind == "item"}
     views = {}
     for t in audit.teams:
         mine = items_by_team.get(t.team, [])
@@ -534,12 +545,24 @@ def _team_views(
             steps=_steps(t),
             findings=by_team.get(t.team, []),
             defer=defer.get(t.team),
-            items=mine[:TEAM_ITEMS_SHOWN],
+            items=_items_shown(mine, flagged),
             print_items=len(mine) <= ITEMS_PRINTED,
             items_total=len(mine),
             actions=actions.get(t.team, []),
         )
     return views
+
+
+def _items_shown(items: list[ItemSummary], flagged: set[str]) -> list[ItemSummary]:
+    """A team page's items, in the plan's order: every one up to TEAM_ITEMS_SHOWN; past that, those
+    a finding is about or that are committed come first, then the rest up to TEAM_ITEMS_SHOWN."""
+    if len(items) <= TEAM_ITEMS_SHOWN:
+        return items
+    first = [n for n, i in enumerate(items) if i.key in flagged or i.committed]
+    if len(first) < TEAM_ITEMS_SHOWN:
+        taken = set(first)
+        first += [n for n in range(len(items)) if n not in taken][: TEAM_ITEMS_SHOWN - len(first)]
+    return [items[n] for n in sorted(first[:TEAM_ITEMS_SHOWN])]
 
 
 def _item_marks(findings: list[FindingView]) -> tuple[dict[str, str], dict[str, str]]:
