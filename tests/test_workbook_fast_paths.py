@@ -109,3 +109,28 @@ def test_blank_invisible_and_error_cells_are_placed_as_the_general_readers_place
         )
     ]
     assert (one.ref.location, two.ref.location) == ("Items!A2", "Items!A3")
+
+
+def test_repeated_text_fields_are_read_once_per_text_as_the_general_reader_reads_them(tmp_path):
+    rows = [["key", "title", "team", "status", "owner", "rollback plan", "rehearsal"]]
+    rows += [
+        ["A-1", "One", "n/a", " Done ", "Ana\r\nLi", "n/a", "TBD"],
+        ["A-2", "Two", "n/a", " Done ", "Ana\r\nLi", "Revert the flag", "n/a"],
+        ["A-3", "Three", "Caf\u00e9\u200b", "In progress", 42, "Revert the flag", " - "],
+        ["A-4", "Four", "Caf\u00e9\u200b", "In progress", 42, "-", "Game day"],
+    ]
+    plan = load_plan(write_xlsx(tmp_path / "p.xlsx", {"Items": rows}))
+    got = [(i.team, i.status, i.owner, i.rollback_plan, i.rehearsal) for i in plan.items]
+    assert got == [
+        ("n/a", "Done", "Ana\nLi", None, None),  # a none marker is None only where it means none
+        ("n/a", "Done", "Ana\nLi", "Revert the flag", None),
+        ("Caf\u00e9", "In progress", "42", "Revert the flag", None),
+        ("Caf\u00e9", "In progress", "42", None, "Game day"),
+    ]
+    assert [i.done for i in plan.items] == [True, True, False, False]
+    one, two, three, four = plan.items
+    assert one.team is two.team and three.team is four.team  # one object per distinct text
+    assert two.rollback_plan is three.rollback_plan and one.owner is two.owner
+    assert [i.links for i in plan.items] == [[], [], [], []]
+    one.links.append(("blocks", "A-2"))  # each item its own list
+    assert two.links == []

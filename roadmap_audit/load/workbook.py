@@ -110,13 +110,12 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
 class Row:
     """One data row mapped to canonical field names, parsing values on request."""
 
-    __slots__ = ("sheet", "ref", "raw", "letters", "extra", "loader")
+    __slots__ = ("sheet", "number", "raw", "letters", "extra", "loader")
 
     def __init__(self, sheet: _MappedSheet, number: int, cells: list[Any], loader: _Loader):
         self.sheet = sheet
         self.loader = loader
-        self.ref = ref = sheet.row_ref.__copy__()  # the sheet's reference, at this row
-        ref.__dict__["row"] = number
+        self.number = number
         raw: dict[str, Any] = {}
         letters: dict[str, str] = {}
         extra: dict[str, str] = {}
@@ -147,15 +146,28 @@ class Row:
             elif listed:
                 raw[name] = f"{raw[name]},{cell}"
 
+    @property
+    def ref(self) -> SourceRef:
+        """The row's reference (no column)."""
+        return self.at(None)
+
+    def at(self, column: str | None) -> SourceRef:
+        """The sheet's reference at this row and `column`: one copy (most rows need one, their item's)."""
+        ref = self.sheet.row_ref.__copy__()
+        fields = ref.__dict__
+        fields["row"] = self.number
+        fields["column"] = column
+        return ref
+
     def _error_cell(self, pos: int, code: str) -> None:
         self.loader.issue(
-            self.ref.at(self.sheet.letter(pos)),
+            self.at(self.sheet.letter(pos)),
             f"the cell holds the spreadsheet error {code} (a "
             "broken formula or reference); it was read as empty",
         )
 
     def cell(self, name: str) -> SourceRef:
-        return self.ref.at(self.letters.get(name) or self.sheet.columns.get(name))
+        return self.at(self.letters.get(name) or self.sheet.columns.get(name))
 
     def get(self, name: str, subject: str | None = None) -> Any:
         """The parsed value of a field; a bad value is reported and read as empty."""
@@ -206,9 +218,14 @@ class Row:
         v = self.raw.get(name)
         if v is None:
             return None
-        if v.__class__ is str and v.isascii() and "\r" not in v:
+        if _plain(v):
             return v.strip() or None  # the common cell: parse_text's answer without its steps
         return parse_text(v)
+
+
+def _plain(v: Any) -> bool:
+    """A cell parse_text would only strip: a plain str, ASCII, without a carriage return."""
+    return v.__class__ is str and v.isascii() and "\r" not in v
 
 
 def _shown(cell: Any) -> str:
@@ -357,6 +374,9 @@ class _Loader:
         self.parsed_texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
         self.unit_columns = self._units()
         self.shared_texts: dict[str, str] = {}  # one object per distinct team, status, owner ...
+        # a row's repeated text fields by cell text: as read (`kept_texts`), a none marker None (`kept_plans`)
+        self.kept_texts: dict[str, str | None] = {}
+        self.kept_plans: dict[str, str | None] = {}
 
     def shared(self, text: str | None) -> str | None:
         """The text, as one object per distinct value: a spreadsheet reader makes a new string for
@@ -369,6 +389,22 @@ class _Loader:
         if len(self.shared_texts) < _PARSED_TEXTS:
             self.shared_texts[text] = text
         return text
+
+    def kept(self, raw: dict[str, Any], name: str, *, plan: bool = False) -> str | None:
+        """A repeated text field of a row (team, status, owner, a rollback plan) as `Row.text` reads
+        it, one object per distinct value (`shared`); with `plan`, a none marker ("n/a", "-") is
+        None. Each distinct cell text is read once per load."""
+        cell = raw.get(name)
+        if cell is None:
+            return None
+        known = self.kept_plans if plan else self.kept_texts
+        if cell.__class__ is str and cell in known:
+            return known[cell]
+        text = (cell.strip() or None) if _plain(cell) else parse_text(cell)
+        value = None if plan and is_none_marker(text) else self.shared(text)
+        if cell.__class__ is str and len(known) < _PARSED_TEXTS:
+            known[cell] = value
+        return value
 
     def parsed(self, kind: str, raw: Any) -> Any:
         """The value of a cell read as `kind` (no dates); ParseError with the reason when it cannot be read."""
@@ -590,7 +626,7 @@ class _Loader:
             )
             return
         if not key:
-            key = f"{row.sheet.location_name}-{row.ref.row}"
+            key = f"{row.sheet.location_name}-{row.number}"
             self.issue(
                 row.cell("key"),
                 f"no key; one was made of the sheet name and row number "
@@ -599,7 +635,7 @@ class _Loader:
             )
         elif key in self.seen_keys:
             first = self.seen_keys[key]
-            new_key = f"{key}~{row.ref.row}"
+            new_key = f"{key}~{row.number}"
             self.issue(
                 row.cell("key"),
                 f"duplicate key {key} (first at {first.location}); this row was kept as {new_key}",
@@ -607,40 +643,43 @@ class _Loader:
             )
             key = new_key
         letters = row.letters
-        ref = row.ref.at(letters.get("key") or letters.get("title"))
+        ref = row.at(letters.get("key") or letters.get("title"))
         self.seen_keys[key] = ref if "key" in letters else row.cell("key")
         weeks, points, size, raw_estimate = self._estimate(row, key)
-        shared = self.shared
-        status = shared(row.text("status"))
-        rollback = row.text("rollback_plan")
-        rehearsal = row.text("rehearsal")
-        item = Item.made(  # every value already of its field's type: not validated again
-            key=key,
-            title=title,
-            team=shared(row.text("team")),
-            kind_raw=shared(row.text("kind")),
-            estimate_weeks=weeks,
-            estimate_points=points,
-            estimate_size=size,
-            estimate_raw=raw_estimate,
-            start=row.get("start", key),
-            due=row.get("due", key),
-            depends_on=row.get("depends_on", key),
-            services=row.get("services", key),
-            rollback_plan=None if is_none_marker(rollback) else shared(rollback),
-            rehearsal=None if is_none_marker(rehearsal) else shared(rehearsal),
-            labels=row.get("labels", key),
-            owner=shared(row.text("owner")),
-            priority=shared(row.text("priority")),
-            status=status,
-            done=schema.is_out_of_plan(status),
-            committed=bool(row.get("committed", key)),
-            description=row.text("description"),
-            first_planned=row.text("first_planned"),
-            parent=row.text("parent"),
-            extra=row.extra,
-            ref=ref,
-            columns=row.sheet.columns,
+        raw, kept = row.raw, self.kept
+        status = kept(raw, "status")
+        get = row.get
+        # every field, in declared order (the JSON's), each already of its type: not validated again
+        item = Item._fresh(
+            {
+                "key": key,
+                "title": title,
+                "team": kept(raw, "team"),
+                "kind_raw": kept(raw, "kind"),
+                "estimate_weeks": weeks,
+                "estimate_points": points,
+                "estimate_size": size,
+                "estimate_raw": raw_estimate,
+                "start": get("start", key),
+                "due": get("due", key),
+                "depends_on": get("depends_on", key),
+                "services": get("services", key),
+                "rollback_plan": kept(raw, "rollback_plan", plan=True),
+                "rehearsal": kept(raw, "rehearsal", plan=True),
+                "labels": get("labels", key),
+                "owner": kept(raw, "owner"),
+                "priority": kept(raw, "priority"),
+                "status": status,
+                "done": schema.is_out_of_plan(status),
+                "committed": bool(get("committed", key)),
+                "description": row.text("description"),
+                "first_planned": row.text("first_planned"),
+                "parent": row.text("parent"),
+                "links": [],
+                "extra": row.extra,
+                "ref": ref,
+                "columns": row.sheet.columns,
+            }
         )
         if item.due is None and item.start is not None:
             item.due = self._due_from_duration(row, key, item.start)
@@ -910,7 +949,7 @@ class _Loader:
 
     def _action(self, row: Row) -> None:
         title = row.text("title")
-        key = row.text("key") or f"{row.sheet.location_name}-{row.ref.row}"
+        key = row.text("key") or f"{row.sheet.location_name}-{row.number}"
         if not title:
             self.issue(
                 row.cell("title"),
@@ -942,7 +981,7 @@ class _Loader:
         )
 
     def _incident(self, row: Row) -> None:
-        ident = row.text("id") or f"{row.sheet.location_name}-{row.ref.row}"
+        ident = row.text("id") or f"{row.sheet.location_name}-{row.number}"
         self.plan.incidents.append(
             Incident(
                 id=ident,
