@@ -52,6 +52,8 @@ def test_a_number_in_an_estimate_column_is_that_many_of_the_columns_unit(tmp_pat
                 ["A-4", "Too long", None, 3000],
                 ["A-5", "Huge", 1e20, None],
                 ["A-6", "Fraction", 0.1 + 0.2, None],
+                ["A-7", "Days again", None, 2.5],  # a repeated number: its text kept per load
+                ["A-8", "Weeks again", 3.0, None],
             ],
         },
     )
@@ -63,6 +65,8 @@ def test_a_number_in_an_estimate_column_is_that_many_of_the_columns_unit(tmp_pat
     assert got["A-4"] == (None, "3000")
     assert got["A-5"] == (None, "1e+20")
     assert got["A-6"] == (pytest.approx(0.3), "0.3")
+    assert got["A-7"] == (pytest.approx(0.5), "2.5 days")
+    assert got["A-8"] == (3.0, "3")
     notes = {(i.ref.location, i.problem) for i in plan.issues}
     assert notes == {
         ("Items!C4", "estimate -2 is negative; the item counts as unestimated"),

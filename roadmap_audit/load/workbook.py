@@ -122,24 +122,24 @@ class Row:
         self.raw, self.letters, self.extra = raw, letters, extra
         # one pass over the cells, each placed by its column's plan, decided once per sheet
         places = sheet.places
-        width = len(places)
-        for pos, cell in enumerate(cells):
+        if len(cells) > len(places):
+            places = sheet.widen(len(cells))
+        for (name, letter, extra_name, listed), cell in zip(places, cells, strict=False):
             if cell is None:
                 continue
             if isinstance(cell, str):  # (a str subclass too, as is_blank reads it)
                 if cell[:1] == "#" and (code := spreadsheet_error(cell)) is not None:
-                    self._error_cell(pos, code)  # never a title, team or number
+                    self._error_cell(letter, code)  # never a title, team or number
                     continue
                 if not (cell if cell.isascii() else strip_invisible(cell)).strip():
                     continue  # blank
             elif cell == "":
                 continue
-            if pos >= width:
-                extra[f"column {sheet.letter(pos)}"] = str(cell)
-                continue
-            name, letter, extra_name, listed = places[pos]
             if name is None:
-                extra[extra_name] = cell if isinstance(cell, str) else _shown(cell)
+                if listed is None:  # past the header row's last column
+                    extra[extra_name] = str(cell)
+                else:
+                    extra[extra_name] = cell if isinstance(cell, str) else _shown(cell)
             elif name not in raw:  # a repeated header keeps its first value
                 raw[name] = cell
                 letters[name] = letter
@@ -159,9 +159,9 @@ class Row:
         fields["column"] = column
         return ref
 
-    def _error_cell(self, pos: int, code: str) -> None:
+    def _error_cell(self, letter: str, code: str) -> None:
         self.loader.issue(
-            self.at(self.sheet.letter(pos)),
+            self.at(letter),
             f"the cell holds the spreadsheet error {code} (a "
             "broken formula or reference); it was read as empty",
         )
@@ -283,12 +283,13 @@ class _MappedSheet:
         ]
         self.kinds = {name: column.kind for name, column in spec.by_name.items()}
         self.row_ref = SourceRef(source=raw.source, sheet=self.location_name)
-        self.places: list[tuple[str | None, str, str, bool]] = []
+        self.places: list[tuple[str | None, str, str, bool | None]] = []
         self.place()
 
     def place(self) -> None:
         """Where each column's cells go, decided once for the sheet (not per cell): (field or None,
-        column letter, name among the extra fields, whether the field is a list)."""
+        column letter, name among the extra fields, whether the field is a list; None past the
+        header, see `widen`)."""
         self.places = [
             (
                 name,
@@ -299,6 +300,14 @@ class _MappedSheet:
             for pos, name in enumerate(self.fields)
         ]
         self._columns = None
+
+    def widen(self, width: int) -> list[tuple[str | None, str, str, bool | None]]:
+        """The places, grown to `width` columns: a cell past the header row's last column is an
+        extra field named by its letter (`column G`), its value shown as str() shows it."""
+        for pos in range(len(self.places), width):
+            letter = self.letter(pos)
+            self.places.append((None, letter, f"column {letter}", None))
+        return self.places
 
     def readings(self) -> list[tuple[str, str, str]]:
         """(column letter, header, what it was read as) for every named or filled header cell."""
@@ -377,6 +386,7 @@ class _Loader:
         # a row's repeated text fields by cell text: as read (`kept_texts`), a none marker None (`kept_plans`)
         self.kept_texts: dict[str, str | None] = {}
         self.kept_plans: dict[str, str | None] = {}
+        self.number_texts: dict[float, str] = {}  # an estimate's number -> as the sheet shows it
 
     def shared(self, text: str | None) -> str | None:
         """The text, as one object per distinct value: a spreadsheet reader makes a new string for
@@ -388,6 +398,18 @@ class _Loader:
             return kept
         if len(self.shared_texts) < _PARSED_TEXTS:
             self.shared_texts[text] = text
+        return text
+
+    def number_text(self, number: float) -> str:
+        """`number_text` of a finite number, kept per load for the positive ones under 1e15 (an
+        estimate column repeats a few values; there, 3 and 3.0 read alike, as "3")."""
+        if not 0 < number < 1e15:
+            return number_text(number)
+        text = self.number_texts.get(number)
+        if text is None:
+            text = number_text(number)
+            if len(self.number_texts) < _PARSED_TEXTS:
+                self.number_texts[number] = text
         return text
 
     def kept(self, raw: dict[str, Any], name: str, *, plan: bool = False) -> str | None:
@@ -778,7 +800,7 @@ class _Loader:
                 # a number of the column's unit, as most estimates are: what parse_text and
                 # parse_effort make of it, without their steps
                 bare = Effort(weeks=raw * factor, bare=True)
-                return self._weeks(row, key, name, unit, number_text(raw), bare)
+                return self._weeks(row, key, name, unit, self.number_text(raw), bare)
             text = parse_text(raw)
             try:
                 effort = parse_effort(raw, factor, self.hours_per_week)
