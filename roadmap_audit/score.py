@@ -615,7 +615,7 @@ def _status(
 def change_advice(findings: list[Finding]) -> list[Recommendation]:
     """For each high or critical finding, the change that clears it."""
     return [
-        Recommendation(
+        Recommendation.made(  # values of the findings, already of their types
             team=f.team or (f.teams[0] if f.teams else ""),
             action="change",
             subject=f.subject,

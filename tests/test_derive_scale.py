@@ -1,13 +1,19 @@
 """Deriving kinds at org scale: a label, a kind column value, a component and a title are read
-once however many items repeat them, and what is read once is what each item would get alone."""
+once however many items repeat them, and what is read once is what each item would get alone;
+the faster keyword matching finds what the slower one found."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import roadmap_audit.analyze.facts as facts_module
 from roadmap_audit.analyze.facts import Vocabulary
+from roadmap_audit.analyze.words import PhraseSet, fold
 from roadmap_audit.engine import builtin_rules_dir
 
 from .conftest import facts_of
@@ -81,3 +87,35 @@ def test_what_is_read_once_is_what_each_item_gets_alone(tmp_path):
     assert facts.kinds["P-2"].value == "ktlo"
     assert facts.kind_reasons["P-3"] == "kind from the label 'docs': documentation"
     assert {facts.kind_reasons["P-6"], facts.kind_reasons["P-7"]} != {facts.kind_reasons["P-6"]}
+
+
+# ------------------------------------------------------------------ words, as they were read
+
+_ASCII = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=40)
+_WORDS = ["migrat*", "roll back", "load test", "release notes", "doc", "x", "go live"]
+_TEXT = st.lists(
+    st.sampled_from(["migration", "rollback", "roll", "back", "load", "test", "release", "notes"])
+    | st.sampled_from(["docs", "doc", "x", "go", "live", "golive", "immigration", "a", "b"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ASCII)
+def test_fold_of_ascii_is_lowercase_words_between_single_spaces(text):
+    assert fold(text) == " " + re.sub(r"[^a-z0-9]+", " ", text.lower()).strip() + " "
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_phrases_are_found_where_a_look_behind_for_the_space_finds_them(words):
+    """The keyword pattern matches the space before a phrase; what it finds, where, and what
+    taking phrases out leaves are those of the look-behind it replaced."""
+    phrases = PhraseSet(_WORDS)
+    assert phrases._regex is not None
+    behind = re.compile("(?<= )" + phrases._regex.pattern[1:])
+    text = fold(" ".join(words))
+    assert phrases.find_all_folded(text) == [m.group(0) for m in behind.finditer(text)]
+    assert phrases.blank_folded(text) == behind.sub(" ", text)
+    first = behind.search(text)
+    assert phrases.find_folded(text) == (first.group(0) if first else None)

@@ -631,3 +631,19 @@ def test_the_html_report_is_written_in_pieces_that_make_the_whole_page(sample_au
     pieces = list(stream("html", sample_audit))
     assert len(pieces) > 10
     assert "".join(pieces) == render("html", sample_audit)
+
+
+def test_writing_the_html_leaves_the_garbage_collector_as_it_was(sample_audit):
+    """The collector skips the built audit while the page is made, and is given it back after, also
+    when the writer stops half way."""
+    import gc
+
+    from roadmap_audit.report.html import iter_html
+
+    pieces = iter_html(sample_audit)
+    next(pieces)
+    assert gc.get_freeze_count() > 0
+    pieces.close()
+    assert gc.get_freeze_count() == 0
+    assert "".join(iter_html(sample_audit)) == render("html", sample_audit)
+    assert gc.get_freeze_count() == 0

@@ -98,10 +98,12 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
     order = [t.team for t in audit.teams if t.team in by_team] + sorted(
         set(by_team) - {t.team for t in audit.teams}
     )
-    titles = {i.key: i.title for i in audit.items}
+    committed = _committed(fc)
+    shown = {i.key for _, i in committed[:COMMITTED_SHOWN]}
+    titles = {i.key: i.title for i in audit.items if i.key in shown}
     rows = [
         ItemRow(f=i, title=titles.get(i.key, ""), below=chance < EVEN_CHANCE)
-        for chance, i in _committed(fc)
+        for chance, i in committed[:COMMITTED_SHOWN]
     ]
     step = _step(scale)
     return ForecastView(
@@ -110,9 +112,9 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
         teams=[_row(by_team[name], scale, fc.end_weeks, anchors.get(name)) for name in order],
         end=round(100 * fc.end_weeks / scale, 2),
         axis=[(round(100 * w / scale, 2), str(w)) for w in range(0, int(scale) + 1, step)],
-        committed=rows[:COMMITTED_SHOWN],
-        below=sum(1 for r in rows if r.below),
-        committed_total=len(rows),
+        committed=rows,
+        below=sum(1 for chance, _ in committed if chance < EVEN_CHANCE),
+        committed_total=len(committed),
     )
 
 
