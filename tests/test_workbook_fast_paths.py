@@ -52,6 +52,8 @@ def test_a_number_in_an_estimate_column_is_that_many_of_the_columns_unit(tmp_pat
                 ["A-4", "Too long", None, 3000],
                 ["A-5", "Huge", 1e20, None],
                 ["A-6", "Fraction", 0.1 + 0.2, None],
+                ["A-7", "Days again", None, 2.5],  # a repeated number: its text kept per load
+                ["A-8", "Weeks again", 3.0, None],
             ],
         },
     )
@@ -63,6 +65,8 @@ def test_a_number_in_an_estimate_column_is_that_many_of_the_columns_unit(tmp_pat
     assert got["A-4"] == (None, "3000")
     assert got["A-5"] == (None, "1e+20")
     assert got["A-6"] == (pytest.approx(0.3), "0.3")
+    assert got["A-7"] == (pytest.approx(0.5), "2.5 days")
+    assert got["A-8"] == (3.0, "3")
     notes = {(i.ref.location, i.problem) for i in plan.issues}
     assert notes == {
         ("Items!C4", "estimate -2 is negative; the item counts as unestimated"),
@@ -109,3 +113,28 @@ def test_blank_invisible_and_error_cells_are_placed_as_the_general_readers_place
         )
     ]
     assert (one.ref.location, two.ref.location) == ("Items!A2", "Items!A3")
+
+
+def test_repeated_text_fields_are_read_once_per_text_as_the_general_reader_reads_them(tmp_path):
+    rows = [["key", "title", "team", "status", "owner", "rollback plan", "rehearsal"]]
+    rows += [
+        ["A-1", "One", "n/a", " Done ", "Ana\r\nLi", "n/a", "TBD"],
+        ["A-2", "Two", "n/a", " Done ", "Ana\r\nLi", "Revert the flag", "n/a"],
+        ["A-3", "Three", "Caf\u00e9\u200b", "In progress", 42, "Revert the flag", " - "],
+        ["A-4", "Four", "Caf\u00e9\u200b", "In progress", 42, "-", "Game day"],
+    ]
+    plan = load_plan(write_xlsx(tmp_path / "p.xlsx", {"Items": rows}))
+    got = [(i.team, i.status, i.owner, i.rollback_plan, i.rehearsal) for i in plan.items]
+    assert got == [
+        ("n/a", "Done", "Ana\nLi", None, None),  # a none marker is None only where it means none
+        ("n/a", "Done", "Ana\nLi", "Revert the flag", None),
+        ("Caf\u00e9", "In progress", "42", "Revert the flag", None),
+        ("Caf\u00e9", "In progress", "42", None, "Game day"),
+    ]
+    assert [i.done for i in plan.items] == [True, True, False, False]
+    one, two, three, four = plan.items
+    assert one.team is two.team and three.team is four.team  # one object per distinct text
+    assert two.rollback_plan is three.rollback_plan and one.owner is two.owner
+    assert [i.links for i in plan.items] == [[], [], [], []]
+    one.links.append(("blocks", "A-2"))  # each item its own list
+    assert two.links == []

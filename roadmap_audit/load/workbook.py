@@ -110,52 +110,64 @@ def read_sheets(path: Path, display: str, limits: Limits | None = None) -> list[
 class Row:
     """One data row mapped to canonical field names, parsing values on request."""
 
-    __slots__ = ("sheet", "ref", "raw", "letters", "extra", "loader")
+    __slots__ = ("sheet", "number", "raw", "letters", "extra", "loader")
 
     def __init__(self, sheet: _MappedSheet, number: int, cells: list[Any], loader: _Loader):
         self.sheet = sheet
         self.loader = loader
-        self.ref = ref = sheet.row_ref.__copy__()  # the sheet's reference, at this row
-        ref.__dict__["row"] = number
+        self.number = number
         raw: dict[str, Any] = {}
         letters: dict[str, str] = {}
         extra: dict[str, str] = {}
         self.raw, self.letters, self.extra = raw, letters, extra
         # one pass over the cells, each placed by its column's plan, decided once per sheet
         places = sheet.places
-        width = len(places)
-        for pos, cell in enumerate(cells):
+        if len(cells) > len(places):
+            places = sheet.widen(len(cells))
+        for (name, letter, extra_name, listed), cell in zip(places, cells, strict=False):
             if cell is None:
                 continue
             if isinstance(cell, str):  # (a str subclass too, as is_blank reads it)
                 if cell[:1] == "#" and (code := spreadsheet_error(cell)) is not None:
-                    self._error_cell(pos, code)  # never a title, team or number
+                    self._error_cell(letter, code)  # never a title, team or number
                     continue
                 if not (cell if cell.isascii() else strip_invisible(cell)).strip():
                     continue  # blank
             elif cell == "":
                 continue
-            if pos >= width:
-                extra[f"column {sheet.letter(pos)}"] = str(cell)
-                continue
-            name, letter, extra_name, listed = places[pos]
             if name is None:
-                extra[extra_name] = cell if isinstance(cell, str) else _shown(cell)
+                if listed is None:  # past the header row's last column
+                    extra[extra_name] = str(cell)
+                else:
+                    extra[extra_name] = cell if isinstance(cell, str) else _shown(cell)
             elif name not in raw:  # a repeated header keeps its first value
                 raw[name] = cell
                 letters[name] = letter
             elif listed:
                 raw[name] = f"{raw[name]},{cell}"
 
-    def _error_cell(self, pos: int, code: str) -> None:
+    @property
+    def ref(self) -> SourceRef:
+        """The row's reference (no column)."""
+        return self.at(None)
+
+    def at(self, column: str | None) -> SourceRef:
+        """The sheet's reference at this row and `column`: one copy (most rows need one, their item's)."""
+        ref = self.sheet.row_ref.__copy__()
+        fields = ref.__dict__
+        fields["row"] = self.number
+        fields["column"] = column
+        return ref
+
+    def _error_cell(self, letter: str, code: str) -> None:
         self.loader.issue(
-            self.ref.at(self.sheet.letter(pos)),
+            self.at(letter),
             f"the cell holds the spreadsheet error {code} (a "
             "broken formula or reference); it was read as empty",
         )
 
     def cell(self, name: str) -> SourceRef:
-        return self.ref.at(self.letters.get(name) or self.sheet.columns.get(name))
+        return self.at(self.letters.get(name) or self.sheet.columns.get(name))
 
     def get(self, name: str, subject: str | None = None) -> Any:
         """The parsed value of a field; a bad value is reported and read as empty."""
@@ -206,9 +218,14 @@ class Row:
         v = self.raw.get(name)
         if v is None:
             return None
-        if v.__class__ is str and v.isascii() and "\r" not in v:
+        if _plain(v):
             return v.strip() or None  # the common cell: parse_text's answer without its steps
         return parse_text(v)
+
+
+def _plain(v: Any) -> bool:
+    """A cell parse_text would only strip: a plain str, ASCII, without a carriage return."""
+    return v.__class__ is str and v.isascii() and "\r" not in v
 
 
 def _shown(cell: Any) -> str:
@@ -266,12 +283,13 @@ class _MappedSheet:
         ]
         self.kinds = {name: column.kind for name, column in spec.by_name.items()}
         self.row_ref = SourceRef(source=raw.source, sheet=self.location_name)
-        self.places: list[tuple[str | None, str, str, bool]] = []
+        self.places: list[tuple[str | None, str, str, bool | None]] = []
         self.place()
 
     def place(self) -> None:
         """Where each column's cells go, decided once for the sheet (not per cell): (field or None,
-        column letter, name among the extra fields, whether the field is a list)."""
+        column letter, name among the extra fields, whether the field is a list; None past the
+        header, see `widen`)."""
         self.places = [
             (
                 name,
@@ -282,6 +300,14 @@ class _MappedSheet:
             for pos, name in enumerate(self.fields)
         ]
         self._columns = None
+
+    def widen(self, width: int) -> list[tuple[str | None, str, str, bool | None]]:
+        """The places, grown to `width` columns: a cell past the header row's last column is an
+        extra field named by its letter (`column G`), its value shown as str() shows it."""
+        for pos in range(len(self.places), width):
+            letter = self.letter(pos)
+            self.places.append((None, letter, f"column {letter}", None))
+        return self.places
 
     def readings(self) -> list[tuple[str, str, str]]:
         """(column letter, header, what it was read as) for every named or filled header cell."""
@@ -357,6 +383,10 @@ class _Loader:
         self.parsed_texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
         self.unit_columns = self._units()
         self.shared_texts: dict[str, str] = {}  # one object per distinct team, status, owner ...
+        # a row's repeated text fields by cell text: as read (`kept_texts`), a none marker None (`kept_plans`)
+        self.kept_texts: dict[str, str | None] = {}
+        self.kept_plans: dict[str, str | None] = {}
+        self.number_texts: dict[float, str] = {}  # an estimate's number -> as the sheet shows it
 
     def shared(self, text: str | None) -> str | None:
         """The text, as one object per distinct value: a spreadsheet reader makes a new string for
@@ -369,6 +399,34 @@ class _Loader:
         if len(self.shared_texts) < _PARSED_TEXTS:
             self.shared_texts[text] = text
         return text
+
+    def number_text(self, number: float) -> str:
+        """`number_text` of a finite number, kept per load for the positive ones under 1e15 (an
+        estimate column repeats a few values; there, 3 and 3.0 read alike, as "3")."""
+        if not 0 < number < 1e15:
+            return number_text(number)
+        text = self.number_texts.get(number)
+        if text is None:
+            text = number_text(number)
+            if len(self.number_texts) < _PARSED_TEXTS:
+                self.number_texts[number] = text
+        return text
+
+    def kept(self, raw: dict[str, Any], name: str, *, plan: bool = False) -> str | None:
+        """A repeated text field of a row (team, status, owner, a rollback plan) as `Row.text` reads
+        it, one object per distinct value (`shared`); with `plan`, a none marker ("n/a", "-") is
+        None. Each distinct cell text is read once per load."""
+        cell = raw.get(name)
+        if cell is None:
+            return None
+        known = self.kept_plans if plan else self.kept_texts
+        if cell.__class__ is str and cell in known:
+            return known[cell]
+        text = (cell.strip() or None) if _plain(cell) else parse_text(cell)
+        value = None if plan and is_none_marker(text) else self.shared(text)
+        if cell.__class__ is str and len(known) < _PARSED_TEXTS:
+            known[cell] = value
+        return value
 
     def parsed(self, kind: str, raw: Any) -> Any:
         """The value of a cell read as `kind` (no dates); ParseError with the reason when it cannot be read."""
@@ -590,7 +648,7 @@ class _Loader:
             )
             return
         if not key:
-            key = f"{row.sheet.location_name}-{row.ref.row}"
+            key = f"{row.sheet.location_name}-{row.number}"
             self.issue(
                 row.cell("key"),
                 f"no key; one was made of the sheet name and row number "
@@ -599,7 +657,7 @@ class _Loader:
             )
         elif key in self.seen_keys:
             first = self.seen_keys[key]
-            new_key = f"{key}~{row.ref.row}"
+            new_key = f"{key}~{row.number}"
             self.issue(
                 row.cell("key"),
                 f"duplicate key {key} (first at {first.location}); this row was kept as {new_key}",
@@ -607,40 +665,43 @@ class _Loader:
             )
             key = new_key
         letters = row.letters
-        ref = row.ref.at(letters.get("key") or letters.get("title"))
+        ref = row.at(letters.get("key") or letters.get("title"))
         self.seen_keys[key] = ref if "key" in letters else row.cell("key")
         weeks, points, size, raw_estimate = self._estimate(row, key)
-        shared = self.shared
-        status = shared(row.text("status"))
-        rollback = row.text("rollback_plan")
-        rehearsal = row.text("rehearsal")
-        item = Item.made(  # every value already of its field's type: not validated again
-            key=key,
-            title=title,
-            team=shared(row.text("team")),
-            kind_raw=shared(row.text("kind")),
-            estimate_weeks=weeks,
-            estimate_points=points,
-            estimate_size=size,
-            estimate_raw=raw_estimate,
-            start=row.get("start", key),
-            due=row.get("due", key),
-            depends_on=row.get("depends_on", key),
-            services=row.get("services", key),
-            rollback_plan=None if is_none_marker(rollback) else shared(rollback),
-            rehearsal=None if is_none_marker(rehearsal) else shared(rehearsal),
-            labels=row.get("labels", key),
-            owner=shared(row.text("owner")),
-            priority=shared(row.text("priority")),
-            status=status,
-            done=schema.is_out_of_plan(status),
-            committed=bool(row.get("committed", key)),
-            description=row.text("description"),
-            first_planned=row.text("first_planned"),
-            parent=row.text("parent"),
-            extra=row.extra,
-            ref=ref,
-            columns=row.sheet.columns,
+        raw, kept = row.raw, self.kept
+        status = kept(raw, "status")
+        get = row.get
+        # every field, in declared order (the JSON's), each already of its type: not validated again
+        item = Item._fresh(
+            {
+                "key": key,
+                "title": title,
+                "team": kept(raw, "team"),
+                "kind_raw": kept(raw, "kind"),
+                "estimate_weeks": weeks,
+                "estimate_points": points,
+                "estimate_size": size,
+                "estimate_raw": raw_estimate,
+                "start": get("start", key),
+                "due": get("due", key),
+                "depends_on": get("depends_on", key),
+                "services": get("services", key),
+                "rollback_plan": kept(raw, "rollback_plan", plan=True),
+                "rehearsal": kept(raw, "rehearsal", plan=True),
+                "labels": get("labels", key),
+                "owner": kept(raw, "owner"),
+                "priority": kept(raw, "priority"),
+                "status": status,
+                "done": schema.is_out_of_plan(status),
+                "committed": bool(get("committed", key)),
+                "description": row.text("description"),
+                "first_planned": row.text("first_planned"),
+                "parent": row.text("parent"),
+                "links": [],
+                "extra": row.extra,
+                "ref": ref,
+                "columns": row.sheet.columns,
+            }
         )
         if item.due is None and item.start is not None:
             item.due = self._due_from_duration(row, key, item.start)
@@ -739,7 +800,7 @@ class _Loader:
                 # a number of the column's unit, as most estimates are: what parse_text and
                 # parse_effort make of it, without their steps
                 bare = Effort(weeks=raw * factor, bare=True)
-                return self._weeks(row, key, name, unit, number_text(raw), bare)
+                return self._weeks(row, key, name, unit, self.number_text(raw), bare)
             text = parse_text(raw)
             try:
                 effort = parse_effort(raw, factor, self.hours_per_week)
@@ -910,7 +971,7 @@ class _Loader:
 
     def _action(self, row: Row) -> None:
         title = row.text("title")
-        key = row.text("key") or f"{row.sheet.location_name}-{row.ref.row}"
+        key = row.text("key") or f"{row.sheet.location_name}-{row.number}"
         if not title:
             self.issue(
                 row.cell("title"),
@@ -942,7 +1003,7 @@ class _Loader:
         )
 
     def _incident(self, row: Row) -> None:
-        ident = row.text("id") or f"{row.sheet.location_name}-{row.ref.row}"
+        ident = row.text("id") or f"{row.sheet.location_name}-{row.number}"
         self.plan.incidents.append(
             Incident(
                 id=ident,
