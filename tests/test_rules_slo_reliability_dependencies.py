@@ -117,8 +117,9 @@ def test_natural_key_sorts_numbers_as_numbers():
 
 
 _PLAIN = st.builds(
-    lambda letters, digits: f"{letters}-{digits}",
+    lambda letters, number, digits: f"{letters}{number}-{digits}",
     st.text("aAbBzZ", min_size=1, max_size=3),
+    st.text("0019", max_size=3),
     st.text("0019", min_size=1, max_size=4),
 )
 
@@ -133,7 +134,10 @@ def test_plain_keys_sort_as_natural_key_does(keys):
 
 @pytest.mark.parametrize(
     "odd",
-    ["PAY1", "-1", "PAY-", "PAY-1a", "PAY-1-2", "PA Y-1", "PÄY-1", "PAY-\u0661", "A-" + "9" * 19],
+    [
+        *("PAY1", "-1", "1-1", "PAY-", "PAY-1a", "PAY-1-2", "PA Y-1", "P1A-1", "PÄY-1"),
+        *("PAY-\u0661", "PAY\u0661-1", "A-" + "9" * 19, "A" + "9" * 19 + "-1", "MY_PROJ-1"),
+    ],
 )
 def test_keys_not_letters_dash_digits_take_natural_key(odd):
     assert plain_keys(["PAY-1", odd]) is None

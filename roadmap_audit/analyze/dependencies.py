@@ -45,26 +45,34 @@ def _number_key(digits: str) -> tuple[int, str]:
     return len(digits), digits
 
 
-def plain_keys(keys: list[str]) -> list[tuple[str, int]] | None:
-    """Sort keys equal to `natural_key`'s where every key reads LETTERS-DIGITS (ASCII, as
-    Jira's PAY-123), cheaper to make and compare; None if one key does not.
+_ASCII_DIGITS = "0123456789"
 
-    natural_key gives (letters + "-" casefolded, (length, digits), ""): "-" sorts before
-    every letter, so the letters compare as they do alone, and the digits (18 at most, so
-    int() reads them) as their number."""
-    out: list[tuple[str, int]] = []
+
+def plain_keys(keys: list[str]) -> list[tuple[str, int, int, int]] | None:
+    """Sort keys in the order `natural_key` gives where every key reads LETTERS-DIGITS or
+    LETTERSDIGITS-DIGITS (ASCII, as Jira's PAY-123 or T006-12), cheaper to make and compare;
+    None if one key does not.
+
+    natural_key gives ("l-", n(D), "") for L-D and ("l", n(N), "-", n(D), "") for LN-D (l: the
+    letters casefolded, n: a number's order). "-" sorts before every letter, so the letters
+    decide as they do alone, except that with the same letters LN-D comes before L-D (as "l"
+    before "l-"); then N and D decide, as numbers (18 digits at most, so int() reads them)."""
+    out: list[tuple[str, int, int, int]] = []
     for key in keys:
-        letters, dash, digits = key.partition("-")
+        head, dash, digits = key.partition("-")
+        letters = head.rstrip(_ASCII_DIGITS)
+        number = head[len(letters) :]
         if not (
             dash
             and letters.isalpha()
             and letters.isascii()
+            and len(number) <= 18
             and digits.isdigit()
             and digits.isascii()
             and len(digits) <= 18
         ):
             return None
-        out.append((letters.casefold(), int(digits)))
+        out.append((letters.casefold(), 0 if number else 1, int(number or 0), int(digits)))
     return out
 
 
