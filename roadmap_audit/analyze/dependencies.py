@@ -48,7 +48,7 @@ def _number_key(digits: str) -> tuple[int, str]:
 _ASCII_DIGITS = "0123456789"
 
 
-def plain_keys(keys: list[str]) -> list[tuple[str, int, int, int]] | None:
+def plain_keys(keys: list[str]) -> list[tuple[tuple[str, int, int], int]] | None:
     """Sort keys in the order `natural_key` gives where every key reads LETTERS-DIGITS or
     LETTERSDIGITS-DIGITS (ASCII, as Jira's PAY-123 or T006-12), cheaper to make and compare;
     None if one key does not.
@@ -56,24 +56,32 @@ def plain_keys(keys: list[str]) -> list[tuple[str, int, int, int]] | None:
     natural_key gives ("l-", n(D), "") for L-D and ("l", n(N), "-", n(D), "") for LN-D (l: the
     letters casefolded, n: a number's order). "-" sorts before every letter, so the letters
     decide as they do alone, except that with the same letters LN-D comes before L-D (as "l"
-    before "l-"); then N and D decide, as numbers (18 digits at most, so int() reads them)."""
-    out: list[tuple[str, int, int, int]] = []
+    before "l-"); then N and D decide, as numbers (18 digits at most, so int() reads them).
+    A project's part is read once per project, not once per key."""
+    out: list[tuple[tuple[str, int, int], int]] = []
+    heads: dict[str, tuple[str, int, int] | None] = {}
     for key in keys:
         head, dash, digits = key.partition("-")
-        letters = head.rstrip(_ASCII_DIGITS)
-        number = head[len(letters) :]
-        if not (
-            dash
-            and letters.isalpha()
-            and letters.isascii()
-            and len(number) <= 18
-            and digits.isdigit()
-            and digits.isascii()
-            and len(digits) <= 18
+        if head in heads:
+            part = heads[head]
+        else:
+            part = heads[head] = _plain_head(head)
+        if part is None or not (
+            dash and digits.isdigit() and digits.isascii() and len(digits) <= 18
         ):
             return None
-        out.append((letters.casefold(), 0 if number else 1, int(number or 0), int(digits)))
+        out.append((part, int(digits)))
     return out
+
+
+def _plain_head(head: str) -> tuple[str, int, int] | None:
+    """(letters casefolded, 0 if digits follow them else 1, those digits' number) of LETTERS or
+    LETTERSDIGITS; None for anything else."""
+    letters = head.rstrip(_ASCII_DIGITS)
+    number = head[len(letters) :]
+    if not (letters.isalpha() and letters.isascii() and len(number) <= 18):
+        return None
+    return letters.casefold(), 0 if number else 1, int(number or 0)
 
 
 @dataclass
