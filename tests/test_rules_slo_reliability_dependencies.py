@@ -9,6 +9,8 @@ from itertools import pairwise
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roadmap_audit.analyze.capacity import CapacityParams
 from roadmap_audit.analyze.dependencies import (
@@ -17,6 +19,7 @@ from roadmap_audit.analyze.dependencies import (
     latest_due_below,
     natural_key,
     path_to,
+    plain_keys,
     team_handoffs,
 )
 from roadmap_audit.analyze.facts import Vocabulary, derive
@@ -111,6 +114,59 @@ def test_natural_key_sorts_numbers_as_numbers():
     ]
     huge = "A-" + "9" * 5000  # more digits than int() reads
     assert sorted([huge, "A-0010", "A-9"], key=natural_key) == ["A-9", "A-0010", huge]
+
+
+_PLAIN = st.builds(
+    lambda letters, number, digits: f"{letters}{number}-{digits}",
+    st.text("aAbBzZ", min_size=1, max_size=3),
+    st.text("0019", max_size=3),
+    st.text("0019", min_size=1, max_size=4),
+)
+
+
+@given(st.lists(_PLAIN, max_size=40))
+def test_plain_keys_sort_as_natural_key_does(keys):
+    plain = plain_keys(keys)
+    assert plain is not None
+    by_plain = sorted(range(len(keys)), key=plain.__getitem__)
+    assert by_plain == sorted(range(len(keys)), key=lambda i: natural_key(keys[i]))
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        *("PAY1", "-1", "1-1", "PAY-", "PAY-1a", "PAY-1-2", "PA Y-1", "P1A-1", "PÄY-1"),
+        *("PAY-\u0661", "PAY\u0661-1", "A-" + "9" * 19, "A" + "9" * 19 + "-1", "MY_PROJ-1"),
+    ],
+)
+def test_keys_not_letters_dash_digits_take_natural_key(odd):
+    assert plain_keys(["PAY-1", odd]) is None
+
+
+def _condensed_the_networkx_way(og):
+    """The order, components and ranks nx.condensation and nx.topological_sort give."""
+    condensed = nx.condensation(og.graph)
+    components = {
+        c: sorted(members, key=natural_key) for c, members in condensed.nodes(data="members")
+    }
+    order = [k for c in nx.topological_sort(condensed) for k in components[c]]
+    rank = {k: i for i, k in enumerate(sorted(order, key=natural_key))}
+    return condensed.graph["mapping"], components, order, rank
+
+
+@pytest.mark.parametrize(("seed", "rename"), [(1, False), (2, False), (3, True), (4, True)])
+def test_open_graph_orders_as_networkx_condensation(seed, rename):
+    items = _random_plan(400, 6, seed, cycles=80)
+    if rename:  # some keys are not LETTERS-DIGITS: the rank falls back to natural_key
+        name = {f"K-{i}": f"K-{i}" if i % 7 else f"k-{i:03d}.x" for i in range(400)}
+        items = [
+            i.model_copy(update={"key": name[i.key], "depends_on": [name[d] for d in i.depends_on]})
+            for i in items
+        ]
+    og = _facts(items).open_graph
+    component, components, order, rank = _condensed_the_networkx_way(og)
+    assert (og.component, og.components, og.order, og.rank) == (component, components, order, rank)
+    assert any(len(m) > 1 for m in og.components.values())
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

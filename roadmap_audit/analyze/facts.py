@@ -570,11 +570,14 @@ class Facts:
         import networkx as nx
 
         graph: nx.DiGraph[str] = nx.DiGraph()
-        graph.add_nodes_from(self.items)
-        for item in self.plan.items:
-            for dep in item.depends_on:
-                if dep in self.items and dep != item.key:
-                    graph.add_edge(item.key, dep)
+        items = self.items
+        graph.add_nodes_from(items)
+        graph.add_edges_from(
+            (item.key, dep)
+            for item in self.plan.items
+            for dep in item.depends_on
+            if dep in items and dep != item.key
+        )
         return graph
 
     @cached_property
