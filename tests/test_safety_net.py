@@ -12,7 +12,8 @@ import tomllib
 import pytest
 from openpyxl import Workbook
 
-from roadmap_audit.analyze.safety import practice_named, read_cell
+from roadmap_audit.analyze import safety
+from roadmap_audit.analyze.safety import PracticeReader, practice_named, read_cell
 from roadmap_audit.analyze.words import PhraseSet
 from roadmap_audit.config import Config
 from roadmap_audit.engine import builtin_rules_dir
@@ -96,6 +97,41 @@ def test_the_reader_quotes_the_deciding_words():
         ).words
         == "switch back"
     )
+
+
+def test_a_practice_reader_reads_each_distinct_text_once_and_as_practice_named_does(monkeypatch):
+    lch = _params("LCH001")
+    words = PhraseSet(lch["evidence_words"])
+    missing = PhraseSet([*lch["placeholder_words"], *lch["refusal_words"]])
+    texts = [
+        "Feature flag TBD",
+        "Rollout: not yet, but feature flag per seller",
+        "No canary; load test TBD",
+        "Ship it",
+        "Fläche: Feature-Flag pro Händler",
+        None,
+        "",
+    ]
+    reader = PracticeReader(words, missing)
+    for a in texts:
+        for b in texts:
+            assert reader.named(a, b) == practice_named(words, missing, a, b), (a, b)
+    assert reader.named("Rollout: not yet, but feature flag per seller")[0] == "feature flag"
+    assert reader.named("No canary", "Ship it") == (None, "No canary")
+    assert reader.named("Ship it", "Feature flag TBD") == (None, "Feature flag TBD")
+    assert reader.named("Fläche: Feature-Flag pro Händler")[0] == "feature flag"
+    assert reader.named("No canary; load test TBD", "Feature flag per seller") == (
+        "feature flag",
+        None,
+    )
+
+    calls = []
+    clauses = safety._clauses
+    monkeypatch.setattr(safety, "_clauses", lambda t: calls.append(t) or clauses(t))
+    counted = PracticeReader(words, missing)
+    for _ in range(50):  # fifty items with the same cell, and titles naming no practice
+        counted.named("Canary: TBD", "Checkout page copy")
+    assert calls == ["Canary: TBD"]
 
 
 def test_a_practice_left_open_in_its_clause_is_not_planned():

@@ -104,14 +104,51 @@ def practice_named(
     clause that names a small scale ("load test in staging", "on a sample") counts only if
     it also names production (`production`): "replay production traffic against staging".
     """
-    denied = None
-    for text in texts:
-        if not text:
-            continue
-        for clause in _clauses(text):
-            if phrases.find(clause) is None:
+    return PracticeReader(phrases, placeholders, small, production).named(*texts)
+
+
+class PracticeReader:
+    """practice_named with its word lists fixed, each distinct text read once: a rule asks of
+    thousands of items, and many share a title, a description or a cell ("TBD")."""
+
+    def __init__(
+        self,
+        phrases: PhraseSet,
+        placeholders: PhraseSet | None,
+        small: PhraseSet | None = None,
+        production: PhraseSet | None = None,
+    ):
+        self.phrases, self.placeholders = phrases, placeholders
+        self.small, self.production = small, production
+        self._read: dict[str, tuple[str | None, str | None]] = {}
+
+    def named(self, *texts: str | None) -> tuple[str | None, str | None]:
+        """What practice_named says of the texts, in order: the first affirmed practice, else
+        the first clause that names one only to deny it or leave it open."""
+        denied = None
+        for text in texts:
+            if not text:
                 continue
-            found = _affirmed_in(phrases, clause)
+            read = self._read.get(text)
+            if read is None:
+                read = self._read[text] = self._in(text)
+            if read[0]:
+                return read
+            denied = denied or read[1]
+        return None, denied
+
+    def _in(self, text: str) -> tuple[str | None, str | None]:
+        """(the practice one text affirms, None), else (None, its first clause that denies one)."""
+        # An ASCII text that names no practice as a whole names none in any clause (a clause's
+        # words are a run of the text's words): one search instead of one per clause.
+        if text.isascii() and self.phrases.find(text) is None:
+            return None, None
+        denied = None
+        small, production, placeholders = self.small, self.production, self.placeholders
+        for clause in _clauses(text):
+            if self.phrases.find(clause) is None:
+                continue
+            found = _affirmed_in(self.phrases, clause)
             if (
                 found
                 and small is not None
@@ -122,7 +159,7 @@ def practice_named(
             if found and (placeholders is None or placeholders.find(clause) is None):
                 return found, None
             denied = denied or clause
-    return None, denied
+        return None, denied
 
 
 def read_cell(

@@ -9,7 +9,14 @@ from typing import Literal
 from pydantic import Field
 
 from ..analyze.facts import Facts
-from ..analyze.safety import MAX_DEPTH, child_texts, descendants, practice_named, read_cell
+from ..analyze.safety import (
+    MAX_DEPTH,
+    PracticeReader,
+    Reading,
+    child_texts,
+    descendants,
+    read_cell,
+)
 from ..analyze.words import PhraseSet
 from ..model import Evidence, Item, ItemKind
 from .base import (
@@ -113,6 +120,32 @@ class _Reader:
     own_words: PhraseSet
     scale: dict[str, PhraseSet] = field(default_factory=dict)
     children: dict[str, list[Item]] = field(default_factory=dict)
+    # each distinct text read once: the cell and its other fields, the item's own title, a child
+    practice: PracticeReader = field(init=False)
+    unscaled: PracticeReader = field(init=False)  # the practice at any scale
+    own: PracticeReader = field(init=False)
+    child: PracticeReader = field(init=False)
+    cells: dict[str | None, Reading] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        small, production = self.scale.get("small"), self.scale.get("production")
+        readers = {
+            "practice": PracticeReader(self.words, self.missing, small, production),
+            "unscaled": PracticeReader(self.words, self.missing),
+            "own": PracticeReader(self.own_words, self.missing),
+            "child": PracticeReader(self.child_words, self.missing, small, production),
+        }
+        for name, reader in readers.items():
+            object.__setattr__(self, name, reader)
+
+    def cell(self, value: str | None) -> Reading:
+        """How a person reads the rollback cell (read_cell), once per distinct cell."""
+        reading = self.cells.get(value)
+        if reading is None:
+            reading = self.cells[value] = read_cell(
+                value, self.words, self.placeholders, self.refusals, self.pointers
+            )
+        return reading
 
     @classmethod
     def of(cls, facts: Facts, p: ItemWithoutParams) -> _Reader:
@@ -148,15 +181,15 @@ def _named(
     not count), or None when the cell is a plan (or too unclear to call missing)."""
     also = [_text(item, f) for f in p.also_in]
     if not p.unclear_counts:
-        found, denied = practice_named(r.words, r.missing, value, *also, **r.scale)
+        found, denied = r.practice.named(value, *also)
         return bool(found), denied, None
-    reading = read_cell(value, r.words, r.placeholders, r.refusals, r.pointers)
+    reading = r.cell(value)
     if reading.verdict in ("plan", "unclear"):
         return None
     said = f"'{reading.words}': {reading.reason}" if reading.verdict == "missing" else None
-    found, denied = practice_named(r.words, r.missing, *also)
+    found, denied = r.unscaled.named(*also)
     # an item whose title says it is the way back ("Dual write lets us switch back") is one
-    found = found or practice_named(r.own_words, r.missing, item.title)[0]
+    found = found or r.own.named(item.title)[0]
     return bool(found), denied, said
 
 
@@ -168,7 +201,7 @@ def _planned_beside(facts: Facts, item: Item, r: _Reader, p: ItemWithoutParams) 
 
     def practice(c: Item) -> bool:
         texts_of = (*child_texts(c), *(_text(c, f) for f in extra))
-        return practice_named(r.child_words, r.missing, *texts_of, **r.scale)[0] is not None
+        return r.child.named(*texts_of)[0] is not None
 
     if any(practice(c) for c in r.children.get(item.key, [])):
         return True
