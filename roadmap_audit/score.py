@@ -27,6 +27,7 @@ from .model import (
     DataQuality,
     Dependency,
     Finding,
+    Item,
     ItemKind,
     ItemSummary,
     OrgRollup,
@@ -106,7 +107,12 @@ SCORE_RULE = (
 
 def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
     """A team's risk score and its parts: how many findings of each severity involve it."""
-    counts: Counter[str] = Counter(f.severity for f in findings)
+    return _scored([f.severity for f in findings])
+
+
+def _scored(severities: list[str]) -> tuple[int, dict[str, int]]:
+    """The risk score and its parts of the severities of a team's findings."""
+    counts: Counter[str] = Counter(severities)
     parts = {s: counts[s] for s in SEVERITIES if counts[s]}
     return sum(SEVERITY_WEIGHT[s] * n for s, n in parts.items()), parts
 
@@ -124,15 +130,16 @@ def _sizes(facts: Facts) -> Mapping[str, float]:
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
-    by_team: dict[str, list[Finding]] = defaultdict(list)
+    by_team: dict[str, list[str]] = defaultdict(list)  # the severities of each team's findings
     for f in findings:
+        severity = f.severity
         for t in f.teams:
-            by_team[t].append(f)
+            by_team[t].append(severity)
     reports = []
     for name, cap in facts.capacity.items():
         team = facts.teams[name]
         mine = by_team.get(name, [])
-        score, parts = team_score(mine)
+        score, parts = _scored(mine)
         reports.append(
             TeamReport(
                 team=name,
@@ -158,33 +165,42 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
             )
         )
     # Teams that own items but are missing from the staffing model still get a row.
+    sizes = _sizes(facts)
     for name, items in facts.items_by_team.items():
         if name not in facts.capacity:
-            sizes = _sizes(facts)
-            mine = by_team.get(name, [])
-            score, parts = team_score(mine)
-            reports.append(
-                TeamReport(
-                    team=name,
-                    capacity_weeks=0.0,
-                    planned_weeks=round(
-                        sum(item_weeks(i, None, sizes) or 0.0 for i in items if not i.done),
-                        2,
-                    ),
-                    ops_admitted=0.0,
-                    ops_observed=0.0,
-                    ops_weeks=0.0,
-                    load=None,
-                    buffer=None,
-                    score=score,
-                    findings_by_severity=parts,
-                    findings=len(mine),
-                    items=[i.key for i in items],
-                    in_staffing_model=False,
-                    points_unconverted=[i.key for i in items if points_unconverted(i, None)],
-                )
-            )
+            reports.append(_unstaffed_report(name, items, sizes, by_team.get(name, [])))
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
+
+
+def _unstaffed_report(
+    name: str, items: list[Item], sizes: Mapping[str, float], severities: list[str]
+) -> TeamReport:
+    """The row of a team that owns items but is missing from the staffing model (one pass over
+    its items)."""
+    keys, weeks, unconverted = [], [], []
+    for i in items:
+        keys.append(i.key)
+        if not i.done:
+            weeks.append(item_weeks(i, None, sizes) or 0.0)
+            if points_unconverted(i, None):
+                unconverted.append(i.key)
+    score, parts = _scored(severities)
+    return TeamReport(
+        team=name,
+        capacity_weeks=0.0,
+        planned_weeks=round(sum(weeks), 2),
+        ops_admitted=0.0,
+        ops_observed=0.0,
+        ops_weeks=0.0,
+        load=None,
+        buffer=None,
+        score=score,
+        findings_by_severity=parts,
+        findings=len(severities),
+        items=keys,
+        in_staffing_model=False,
+        points_unconverted=unconverted,
+    )
 
 
 def needed_by_other_teams(facts: Facts) -> set[str]:
