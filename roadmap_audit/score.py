@@ -13,18 +13,21 @@ high, otherwise `go`; its reason names the teams whose load could not be checked
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from .analyze.capacity import item_weeks, load_of, points_unconverted, share_text
 from .analyze.facts import Facts
 from .analyze.numbers import listed, pct
 from .analyze.priority import priority_rank
+from .load.schema import is_in_progress
 from .model import (
     SEVERITIES,
     CommittedDelivery,
     DataQuality,
     Dependency,
     Finding,
+    Item,
     ItemKind,
     ItemSummary,
     OrgRollup,
@@ -34,6 +37,8 @@ from .model import (
     TeamDelivery,
     TeamReport,
 )
+
+_M = TypeVar("_M", ItemSummary, Dependency, CommittedDelivery)
 
 SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
@@ -102,7 +107,12 @@ SCORE_RULE = (
 
 def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
     """A team's risk score and its parts: how many findings of each severity involve it."""
-    counts: Counter[str] = Counter(f.severity for f in findings)
+    return _scored([f.severity for f in findings])
+
+
+def _scored(severities: list[str]) -> tuple[int, dict[str, int]]:
+    """The risk score and its parts of the severities of a team's findings."""
+    counts: Counter[str] = Counter(severities)
     parts = {s: counts[s] for s in SEVERITIES if counts[s]}
     return sum(SEVERITY_WEIGHT[s] * n for s, n in parts.items()), parts
 
@@ -120,14 +130,16 @@ def _sizes(facts: Facts) -> Mapping[str, float]:
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
-    by_team: dict[str, list[Finding]] = defaultdict(list)
+    by_team: dict[str, list[str]] = defaultdict(list)  # the severities of each team's findings
     for f in findings:
+        severity = f.severity
         for t in f.teams:
-            by_team[t].append(f)
+            by_team[t].append(severity)
     reports = []
     for name, cap in facts.capacity.items():
         team = facts.teams[name]
         mine = by_team.get(name, [])
+        score, parts = _scored(mine)
         reports.append(
             TeamReport(
                 team=name,
@@ -140,8 +152,8 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
                 ops_weeks=round(cap.ops_weeks, 2),
                 load=round(cap.load, 3) if cap.known else None,
                 buffer=round(cap.buffer, 3) if cap.known else None,
-                score=team_score(mine)[0],
-                findings_by_severity=team_score(mine)[1],
+                score=score,
+                findings_by_severity=parts,
                 findings=len(mine),
                 breakdown=[
                     *cap.breakdown,
@@ -153,32 +165,42 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
             )
         )
     # Teams that own items but are missing from the staffing model still get a row.
+    sizes = _sizes(facts)
     for name, items in facts.items_by_team.items():
         if name not in facts.capacity:
-            sizes = _sizes(facts)
-            mine = by_team.get(name, [])
-            reports.append(
-                TeamReport(
-                    team=name,
-                    capacity_weeks=0.0,
-                    planned_weeks=round(
-                        sum(item_weeks(i, None, sizes) or 0.0 for i in items if not i.done),
-                        2,
-                    ),
-                    ops_admitted=0.0,
-                    ops_observed=0.0,
-                    ops_weeks=0.0,
-                    load=None,
-                    buffer=None,
-                    score=team_score(mine)[0],
-                    findings_by_severity=team_score(mine)[1],
-                    findings=len(mine),
-                    items=[i.key for i in items],
-                    in_staffing_model=False,
-                    points_unconverted=[i.key for i in items if points_unconverted(i, None)],
-                )
-            )
+            reports.append(_unstaffed_report(name, items, sizes, by_team.get(name, [])))
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
+
+
+def _unstaffed_report(
+    name: str, items: list[Item], sizes: Mapping[str, float], severities: list[str]
+) -> TeamReport:
+    """The row of a team that owns items but is missing from the staffing model (one pass over
+    its items)."""
+    keys, weeks, unconverted = [], [], []
+    for i in items:
+        keys.append(i.key)
+        if not i.done:
+            weeks.append(item_weeks(i, None, sizes) or 0.0)
+            if points_unconverted(i, None):
+                unconverted.append(i.key)
+    score, parts = _scored(severities)
+    return TeamReport(
+        team=name,
+        capacity_weeks=0.0,
+        planned_weeks=round(sum(weeks), 2),
+        ops_admitted=0.0,
+        ops_observed=0.0,
+        ops_weeks=0.0,
+        load=None,
+        buffer=None,
+        score=score,
+        findings_by_severity=parts,
+        findings=len(severities),
+        items=keys,
+        in_staffing_model=False,
+        points_unconverted=unconverted,
+    )
 
 
 def needed_by_other_teams(facts: Facts) -> set[str]:
@@ -233,8 +255,6 @@ KEPT_REASONS = (
 
 
 def _kept_reason(facts: Facts, key: str, needed: set[str], postmortem: set[str]) -> str | None:
-    from .load.schema import is_in_progress
-
     item = facts.items[key]
     if is_in_progress(item.status):
         return "in progress"
@@ -457,6 +477,7 @@ def team_status(
     f_items = {i.key: i for i in fc.items} if fc is not None else {}
     graph = facts.open_graph if fc is not None else None
     committed_by_team: dict[str, list] = {}
+    delivered = CommittedDelivery._fresh if _DELIVERY_FIELDS_HOLD else _made_from(CommittedDelivery)
     for i in fc.items if fc is not None else ():
         if i.committed:
             committed_by_team.setdefault(i.team, []).append(i)
@@ -476,15 +497,17 @@ def team_status(
             committed = []
             for i in committed_by_team.get(t.team, []):
                 waits = sorted(graph.waits_on(i.key))
-                chain, others = _upstream(graph, i.key, t.team)
+                chain, others = _upstream(graph, i.key, t.team, waits)
                 committed.append(
-                    CommittedDelivery.made(
-                        key=i.key,
-                        due=i.due,
-                        p_on_time=i.p_on_time,
-                        waits_on=waits,
-                        waits_on_teams=others,
-                        chain=chain,
+                    delivered(
+                        {
+                            "key": i.key,
+                            "due": i.due,
+                            "p_on_time": i.p_on_time,
+                            "waits_on": waits,
+                            "waits_on_teams": others,
+                            "chain": chain,
+                        }
                     )
                 )
             committed.sort(key=lambda c: (c.p_on_time if c.p_on_time is not None else 2.0, c.key))
@@ -519,8 +542,9 @@ def team_status(
     return out
 
 
-def _upstream(graph, key: str, team: str) -> tuple[list[str], list[str]]:
-    """Other teams anywhere up an item's chain of dependencies, and one path to the first such item."""
+def _upstream(graph, key: str, team: str, waits: list[str]) -> tuple[list[str], list[str]]:
+    """Other teams anywhere up an item's chain of dependencies, and one path to the first such item.
+    `waits`: what the item itself waits on, sorted."""
     seen = {key}
     parent: dict[str, str] = {}
     queue = [key]
@@ -529,7 +553,7 @@ def _upstream(graph, key: str, team: str) -> tuple[list[str], list[str]]:
     while queue:
         nxt = []
         for k in queue:
-            for dep in sorted(graph.waits_on(k)):
+            for dep in waits if k == key else sorted(graph.waits_on(k)):
                 if dep in seen:
                     continue
                 seen.add(dep)
@@ -673,34 +697,66 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
     return rollups
 
 
+# ItemSummary's fields in declared order (the JSON's order): item_summaries builds each one's
+# dict in that order, without `made`'s checks, while the model still has exactly these fields.
+_SUMMARY_FIELDS = (
+    "key", "title", "team", "kind", "estimate_weeks", "due", "committed", "done", "priority",
+    "location", "extra",
+)  # fmt: skip
+_SUMMARY_FIELDS_HOLD = tuple(ItemSummary.model_fields) == _SUMMARY_FIELDS
+_DELIVERY_FIELDS_HOLD = tuple(CommittedDelivery.model_fields) == (
+    "key", "due", "p_on_time", "waits_on", "waits_on_teams", "chain",
+)  # fmt: skip
+_DEPENDENCY_FIELDS_HOLD = tuple(Dependency.model_fields) == ("item", "depends_on", "cross_team")
+
+
 def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
-    """Every item as the reports show it, and the dependency edges between them."""
-    items = []
+    """Every item as the reports show it, and the dependency edges between them.
+
+    One pass over the items, each value read once; a kind's text, a team's record and the sizes
+    are looked up once per plan, not once per item (100,000 items: one summary each)."""
+    summary = ItemSummary._fresh if _SUMMARY_FIELDS_HOLD else _made_from(ItemSummary)
     sizes = _sizes(facts)
+    team_of, kinds, teams = facts.team_of, facts.kinds, facts.teams
+    kind_text = {kind: kind.value for kind in ItemKind}
     team: dict[str, str | None] = {}  # each key's owner, as its first item (facts.items) has it
+    items = []
     for item in facts.plan.items:
-        owner = facts.team_of(item)
-        team.setdefault(item.key, owner)
+        key = item.key
+        owner = team_of(item)
+        if key not in team:
+            team[key] = owner
+        weeks = item.estimate_weeks
+        if weeks is None:
+            weeks = item_weeks(item, teams.get(owner or ""), sizes)
         items.append(
-            ItemSummary.made(  # values of the plan's own items, already of their types
-                key=item.key,
-                title=item.title,
-                team=owner,
-                kind=facts.kind(item).value,
-                estimate_weeks=item_weeks(item, facts.teams.get(owner or ""), sizes),
-                due=item.due,
-                committed=item.committed,
-                done=item.done,
-                priority=item.priority,
-                location=item.ref.location,
-                extra=item.extra,
+            summary(
+                {
+                    "key": key,
+                    "title": item.title,
+                    "team": owner,
+                    "kind": kind_text[kinds[key]],
+                    "estimate_weeks": weeks,
+                    "due": item.due,
+                    "committed": item.committed,
+                    "done": item.done,
+                    "priority": item.priority,
+                    "location": item.ref.location,
+                    "extra": item.extra,
+                }
             )
         )
+    edge = Dependency._fresh if _DEPENDENCY_FIELDS_HOLD else _made_from(Dependency)
     edges = [
-        Dependency.made(item=a, depends_on=b, cross_team=team[a] != team[b])
+        edge({"item": a, "depends_on": b, "cross_team": team[a] != team[b]})
         for a, b in sorted(facts.item_graph.edges)
     ]
     return items, edges
+
+
+def _made_from(cls: type[_M]) -> Callable[[dict[str, Any]], _M]:
+    """`cls.made` taking one dict: the checked way, when a model's fields are not as listed."""
+    return lambda data: cls.made(**data)
 
 
 def summary(facts: Facts) -> PlanSummary:

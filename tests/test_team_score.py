@@ -73,3 +73,24 @@ def test_the_weights_are_stated_once_and_shown_where_the_score_is(sample_audit):
     assert "0–100" not in html
     assert score_basis({}) == "no weighted findings = 0"
     assert score_basis({"critical": 1, "medium": 2}) == "1 critical × 40 + 2 medium × 8 = 56"
+
+
+def test_the_report_items_built_without_checks_match_the_checked_build(monkeypatch):
+    """item_summaries and team_status build their records from dicts in field order, unchecked;
+    the same audit through `made` (every field checked) must read the same, field order included."""
+    from roadmap_audit import score
+
+    from .conftest import audit_of
+
+    plan = SAMPLES / "northwind-2026-Q3.xlsx"
+    lean = audit_of(plan)
+    for flag in ("_SUMMARY_FIELDS_HOLD", "_DEPENDENCY_FIELDS_HOLD", "_DELIVERY_FIELDS_HOLD"):
+        monkeypatch.setattr(score, flag, False)
+    checked = audit_of(plan)
+    assert lean.items and lean.dependencies
+    assert any(t.delivery and t.delivery.committed for t in lean.teams)
+    assert [i.model_dump_json() for i in lean.items] == [i.model_dump_json() for i in checked.items]
+    assert [d.model_dump_json() for d in lean.dependencies] == [
+        d.model_dump_json() for d in checked.dependencies
+    ]
+    assert [t.model_dump_json() for t in lean.teams] == [t.model_dump_json() for t in checked.teams]
