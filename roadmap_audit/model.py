@@ -131,12 +131,7 @@ class _Lean(BaseModel):
         for name, factory in plan.factories:
             if data[name] is _MISSING:
                 data[name] = factory()
-        made = cls.__new__(cls)
-        _set(made, "__dict__", data)
-        _set(made, "__pydantic_fields_set__", plan.fields_set)
-        _set(made, "__pydantic_extra__", None)
-        _set(made, "__pydantic_private__", None)
-        return made
+        return cls._fresh(data)
 
     @classmethod
     def _fresh(cls, data: dict[str, Any]) -> Self:
