@@ -332,7 +332,8 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
         if facts.forecast.runs >= fparams.runs:
             # the same forecast on the plan as it would be with every suggested deferral applied
             keys = {k for r in deferring for k in r.items}
-            after = forecaster.deferring(keys, {r.team for r in deferring})
+            # the advice reads the teams' rows and their committed items' chances
+            after = forecaster.deferring(keys, {r.team for r in deferring}, committed_only=True)
             defers = score.delivery_after_deferral(defers, facts.forecast, after)
         else:  # a plan past the forecast's budget gets one forecast, not two
             defers = score.delivery_after_deferral(defers, facts.forecast, None)

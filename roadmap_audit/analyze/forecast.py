@@ -114,6 +114,7 @@ class _Setup:
         rows = self._rows(facts, p)
         rows.sort(key=lambda r: r[0])
         self.keys = [r[1].key for r in rows]
+        self.streams = [stream_key(p.seed, "item", key) for key in self.keys]  # each item's draws
         self.items = [r[1] for r in rows]
         self.team_of = [r[0][0] for r in rows]
         self.estimated = [r[2] is not None for r in rows]
@@ -164,6 +165,7 @@ class _Setup:
         s.base_pace = [self.base_pace[t] for t in kept_teams]
         s.unplanned = [self.unplanned[t] for t in kept_teams]
         s.keys = [self.keys[i] for i in keep]
+        s.streams = [self.streams[i] for i in keep]
         s.items = [self.items[i] for i in keep]
         s.team_of = [new_team[self.team_of[i]] for i in keep]
         s.estimated = [self.estimated[i] for i in keep]
@@ -367,32 +369,87 @@ def draws(keys: np.ndarray, first: int, count: int) -> np.ndarray:
 
 
 class _Arrays:
-    """The setup as numpy arrays, items in work order (team by team, the median quarter's order)."""
+    """The setup as numpy arrays, one row per item in the order simulate() lays them out.
+
+    Each team's queue is a running sum of its efforts, the team's work order. The rows
+    hold, for the first `head` places of every queue, the items at one place of every
+    team side by side (the largest teams first), so one addition advances every team's
+    queue by one place; a queue longer than that keeps its remaining items together and
+    is summed on its own. Either way each finish is the same sum, added in the same
+    order, as a running sum of the team's queue alone.
+    """
 
     def __init__(self, setup: _Setup, p: ForecastParams):
         import numpy as np
 
-        order = np.array(setup.order, dtype=np.intp)
-        self.n, self.n_teams = len(order), len(setup.teams)
-        self.position = np.empty(self.n, dtype=np.intp)
-        self.position[order] = np.arange(self.n)
-        self.team = np.array(setup.team_of, dtype=np.intp)[order]
-        self.median = np.maximum(np.array(setup.median, dtype=float), 1e-9)[order]
+        self.n, self.n_teams = len(setup.keys), len(setup.teams)
+        self.block = max(4, BLOCK // max(1, self.n) // 4 * 4)  # runs simulated at once
+        queues: list[list[int]] = [[] for _ in setup.teams]
+        for i in setup.order:
+            queues[setup.team_of[i]].append(i)
+        self._lay_out(queues)
+        at = self.item_at
+        self.team = np.array(setup.team_of, dtype=np.intp)[at]
+        self.median = np.maximum(np.array(setup.median, dtype=float), 1e-9)[at]
         sigmas = sorted({*setup.spread, p.unplanned_spread})  # at most 4: 4 x 8192 fits 2 bytes
         self.table = np.array([_multipliers(s) for s in sigmas]).ravel()
         table_of = {s: k * QUANTILES for k, s in enumerate(sigmas)}
-        self.table_at = np.array([table_of[s] for s in setup.spread], dtype=np.uint16)[order]
+        self.table_at = np.array([table_of[s] for s in setup.spread], dtype=np.uint16)[at]
         self.share_at = np.uint16(table_of[p.unplanned_spread])
-        keys = [stream_key(p.seed, "item", key) for key in setup.keys]
-        self.item_keys = np.array(keys, dtype=np.uint64)[order]
+        self.item_keys = np.array(setup.streams, dtype=np.uint64)[at]
         self.team_keys = np.array(
             [stream_key(p.seed, "team", t) for t in setup.teams], dtype=np.uint64
         )
         self.base_pace = np.array(setup.base_pace, dtype=float)
         self.unplanned = np.array(setup.unplanned, dtype=float)
-        self.spans = _spans(self.team, self.n_teams)
         self.levels = self._levels(setup)
         self.waiting = np.concatenate([lv[0] for lv in self.levels]) if self.levels else None
+        self._team_ends()
+
+    def _lay_out(self, queues: list[list[int]]) -> None:
+        """Rows: place by place for the first `head` places (largest teams first), then the rest of each longer queue."""
+        import numpy as np
+
+        lanes = sorted(range(len(queues)), key=lambda t: (-len(queues[t]), t))
+        sizes = np.array([len(queues[t]) for t in lanes], dtype=np.intp)
+        longest = int(sizes[0]) if len(sizes) else 0
+        # teams with an item at each place: `across[k]` of them, the first in lane order
+        across = len(sizes) - np.searchsorted(sizes[::-1], np.arange(longest), side="right")
+        head = _head_places(across, self.block)
+        starts = np.concatenate(([0], np.cumsum(across[:head])))
+        self.steps = [
+            (int(starts[k - 1]), int(starts[k]), int(starts[k] + across[k])) for k in range(1, head)
+        ]
+        self.item_at = np.empty(self.n, dtype=np.intp)
+        self.position = np.empty(self.n, dtype=np.intp)
+        self.last = np.zeros(len(queues), dtype=np.intp)  # each team's last place
+        self.tails: list[tuple[int, int, int]] = []  # (row before, first row, end): summed alone
+        row = int(starts[-1])
+        for lane, t in enumerate(lanes):
+            queue = queues[t]
+            placed = starts[: min(head, len(queue))] + lane
+            self.item_at[placed] = queue[:head]
+            if len(queue) > head:
+                end = row + len(queue) - head
+                self.item_at[row:end] = queue[head:]
+                self.tails.append((int(placed[-1]) if head else -1, row, end))
+                self.last[t] = end - 1
+                row = end
+            elif queue:
+                self.last[t] = placed[-1]
+        self.position[self.item_at] = np.arange(self.n)
+        self.busy = np.array([t for t, q in enumerate(queues) if q], dtype=np.intp)
+
+    def _team_ends(self) -> None:
+        """A team's finish is its queue's end or a later waiting item's finish."""
+        import numpy as np
+
+        self.busy_last = self.last[self.busy]
+        self.waiting_by_team = None
+        if self.waiting is not None:
+            by_team = self.waiting[np.argsort(self.team[self.waiting], kind="stable")]
+            teams, cuts = np.unique(self.team[by_team], return_index=True)
+            self.waiting_by_team = (by_team, teams, cuts)
 
     def _levels(self, setup: _Setup) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Items that wait, by depth (1: on items that wait for nothing), as (items, what they wait on, cuts)."""
@@ -415,6 +472,29 @@ class _Arrays:
         return levels
 
 
+CALL_COST, ADD_COST, SUM_COST = (
+    4000,
+    0.4,
+    4.5,
+)  # ns: a numpy call, an addition side by side, in a running sum
+
+
+def _head_places(across: np.ndarray, runs: int) -> int:
+    """How many places to advance side by side (one call each, whatever the teams) before the
+    longer queues are summed one by one; `across[k]`: the teams with an item at place k."""
+    import numpy as np
+
+    if not len(across):
+        return 0
+    places = np.arange(len(across) + 1)
+    added = np.concatenate(([0], np.cumsum(across)))  # items in the first `places` places
+    side = CALL_COST * np.maximum(places - 1, 0) + ADD_COST * runs * np.maximum(
+        added - across[0], 0
+    )
+    alone = 2 * CALL_COST * np.append(across, 0) + SUM_COST * runs * (added[-1] - added)
+    return int(np.argmin(side + alone))
+
+
 def _depths(setup: _Setup) -> list[int]:
     """0 for an item that waits for nothing, else 1 + the deepest it waits for (the waits are acyclic)."""
     depth = [0] * len(setup.keys)
@@ -430,18 +510,10 @@ def _depths(setup: _Setup) -> list[int]:
     return depth
 
 
-def _spans(team: np.ndarray, n_teams: int) -> list[tuple[int, int]]:
-    """Each team's items as a range of positions: the arrays list them team by team."""
-    import numpy as np
-
-    bounds = np.searchsorted(team, np.arange(n_teams + 1))
-    return [(int(bounds[t]), int(bounds[t + 1])) for t in range(n_teams)]
-
-
 def simulate(
     a: _Arrays, p: ForecastParams, first: int, count: int, out: np.ndarray | None = None
 ) -> np.ndarray:
-    """Finish (weeks from the start) of every item in work order, one column per run; inf = never."""
+    """Finish (weeks from the start) of every item in the arrays' rows, one column per run; inf = never."""
     import numpy as np
 
     index = draws(a.item_keys, first, count)
@@ -457,9 +529,12 @@ def simulate(
     effort = None
     if a.waiting is not None:
         effort = done[a.waiting]
-    for lo, hi in a.spans:  # ... and where its team's queue reaches it
-        if hi > lo:
-            np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
+    for before, lo, hi in a.steps:  # ... and where its team's queue reaches it
+        done[lo:hi] += done[before : before + hi - lo]
+    for before, lo, hi in a.tails:
+        if before >= 0:
+            done[lo] += done[before]
+        np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
     at = 0
     for items, sources, cuts in a.levels:  # waiting: its dependencies' finish plus its own effort
         ready = np.maximum.reduceat(done[sources], cuts, axis=0)
@@ -467,6 +542,22 @@ def simulate(
         done[items] = np.maximum(done[items], ready)
         at += len(items)
     return done
+
+
+def team_finish(a: _Arrays, done: np.ndarray, out: np.ndarray) -> None:
+    """Each team's finish in each run: the end of its queue, or a waiting item's later finish.
+
+    A queue's running sum of efforts (none negative) never falls, so its end is its
+    largest; only an item that waited can finish later.
+    """
+    import numpy as np
+
+    out[:] = 0.0
+    out[a.busy] = done[a.busy_last]
+    if a.waiting_by_team is not None:
+        rows, teams, cuts = a.waiting_by_team
+        latest = np.maximum.reduceat(done[rows], cuts, axis=0)
+        out[teams] = np.maximum(out[teams], latest)
 
 
 class _Tally:
@@ -479,6 +570,7 @@ class _Tally:
     """
 
     LARGEST = 65535
+    rows: list[int]  # the setup's row (item, team or the plan) of each row
 
     def __init__(self, runs: int, limits: list[float], typical: list[float]):
         import numpy as np
@@ -631,7 +723,8 @@ def _run_all(
 ) -> _Tally:
     """Every run, a block of runs at a time (about 16 MB a block); per item, team and the plan, what is kept.
 
-    Rows are the items in work order, the teams, then the plan; `shown` keeps only those rows.
+    The setup's rows are its items, its teams, then the plan (`limits` is one per row);
+    `shown` keeps only those rows. The tally's `rows` names the setup's row of each of its rows.
     """
     import numpy as np
 
@@ -639,23 +732,25 @@ def _run_all(
     median_team = [0.0] * a.n_teams
     for t, weeks in zip(setup.team_of, setup.median_finish, strict=True):
         median_team[t] = max(median_team[t], weeks)
-    typical = [setup.median_finish[i] for i in setup.order]
-    typical += [*median_team, max(median_team, default=0.0)]
-    limits = [limits[i] for i in setup.order] + limits[len(setup.keys) :]
+    typical = [*setup.median_finish, *median_team, max(median_team, default=0.0)]
+    rows = np.concatenate((a.item_at, np.arange(a.n, a.n + a.n_teams + 1)))  # of each value
+    pick = None
     if shown is not None:
-        limits, typical = [limits[r] for r in shown], [typical[r] for r in shown]
-    tally = _Tally(runs, limits, typical)
-    block = max(4, BLOCK // max(1, a.n) // 4 * 4)
-    busy = [t for t, (lo, hi) in enumerate(a.spans) if hi > lo]
-    for first in range(0, runs, block):
-        count = min(block, runs - first)
+        wanted = np.zeros(len(rows), dtype=bool)
+        wanted[shown] = True
+        pick = np.flatnonzero(wanted[rows])
+        rows = rows[pick]
+    order = rows.tolist()
+    tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order])
+    tally.rows = order
+    for first in range(0, runs, a.block):
+        count = min(a.block, runs - first)
         values = np.empty((a.n + a.n_teams + 1, count))
         done = simulate(a, p, first, count, out=values[: a.n])
         teams = values[a.n : a.n + a.n_teams]
-        teams[:] = 0.0
-        teams[busy] = np.maximum.reduceat(done, [a.spans[t][0] for t in busy], axis=0)
+        team_finish(a, done, teams)
         values[-1] = teams.max(axis=0)
-        tally.add(first, values if shown is None else values[shown])
+        tally.add(first, values if pick is None else values[pick])
     return tally
 
 
@@ -676,20 +771,21 @@ class Forecaster:
         """The delivery forecast of the plan."""
         return _forecast(self.facts, self.setup, self.p)
 
-    def deferring(self, keys: set[str], teams: set[str]) -> Forecast:
+    def deferring(self, keys: set[str], teams: set[str], committed_only: bool = False) -> Forecast:
         """The forecast of `teams` with the items `keys` deferred (done), as a forecast of the
         plan re-derived with them done would state it, item for item and team for team.
 
         Only those teams and the teams their work waits on are run (each item keeps its own
         random stream, so leaving the others out changes no figure); `plan` is those teams
-        together, not the whole plan.
+        together, not the whole plan. With `committed_only`, the items stated are those teams'
+        committed items (what the advice reads), the others are run but not kept.
         """
         setup = self.setup.without(self.facts, self.p, keys, teams)
         note = (
             f"the plan with {len(keys)} items deferred, for {len(teams)} teams and the "
             f"{len(setup.teams) - len(teams)} more they wait on; the plan row is those teams"
         )
-        return _forecast(self.facts, setup, self.p, note, teams)
+        return _forecast(self.facts, setup, self.p, note, teams, committed_only)
 
 
 def _forecast(
@@ -698,9 +794,11 @@ def _forecast(
     p: ForecastParams,
     note: str | None = None,
     teams_shown: set[str] | None = None,
+    committed_only: bool = False,
 ) -> Forecast:
     """The forecast of a prepared setup; `note`, when given, replaces the notes on what it left out.
-    With `teams_shown`, only those teams and their items are stated (the others still run)."""
+    With `teams_shown`, only those teams and their items are stated (the others still run);
+    with `committed_only`, only their committed items."""
     q = facts.quarter
     start, end = q.start, q.end
     end_weeks = due_weeks(start, end) if start and end else setup.weeks
@@ -713,20 +811,22 @@ def _forecast(
     ]
     limits += [end_weeks] * (len(setup.teams) + 1)
     shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
+    stated = None  # every item
+    if teams_shown is not None or committed_only:
+        stated = [
+            shown_team[t] and (item.committed or not committed_only)
+            for t, item in zip(setup.team_of, setup.items, strict=True)
+        ]
     rows: list[tuple[float, float, float]] = []
     if n:
-        where = [*setup.order, *range(n, len(limits))]  # rows: items in work order, teams, plan
         shown = None
-        if teams_shown is not None:
-            # an item's row, its team's row, and the plan's
-            team_at = [*setup.team_of, *range(len(setup.teams))]
-            shown = [
-                r for r, at in enumerate(where) if at == len(team_at) or shown_team[team_at[at]]
-            ]
-            where = [where[r] for r in shown]
-        p50, p85, by_limit = _run_all(setup, p, runs, limits, shown).read(runs)
+        if stated is not None:  # an item's row, its team's row, and the plan's
+            shown = [i for i, s in enumerate(stated) if s]
+            shown += [n + t for t, s in enumerate(shown_team) if s] + [len(limits) - 1]
+        tally = _run_all(setup, p, runs, limits, shown)
+        p50, p85, by_limit = tally.read(runs)
         rows = [(math.nan, math.nan, math.nan)] * len(limits)
-        for row, at in enumerate(where):
+        for row, at in enumerate(tally.rows):
             rows[at] = (p50[row], p85[row], by_limit[row])
 
     def completion(at: int, **fields) -> ForecastTeam:
@@ -741,7 +841,7 @@ def _forecast(
             p_by_end=round(by_end, 4) if known else None,
         )
 
-    items = _items(setup, rows, held, limits, start, shown_team)
+    items = _items(setup, rows, held, limits, start, stated)
     sizes = [0] * len(setup.teams)
     for t in setup.team_of:
         sizes[t] += 1
@@ -779,38 +879,46 @@ def _forecast(
     )
 
 
+_ITEM_FIELDS = (
+    "key", "team", "committed", "due", "due_basis", "estimate_weeks", "estimated", "spread",
+    "p_on_time", "p50_weeks", "p85_weeks", "p50_date", "p85_date",
+)  # fmt: skip
+_ITEM_FIELDS_HOLD = tuple(ForecastItem.model_fields) == _ITEM_FIELDS
+
+
 def _items(
     setup: _Setup,
     rows: list[tuple[float, float, float]],
     held: list[Held],
     limits: list[float],
     start: dt.date | None,
-    shown_team: list[bool],
+    stated: list[bool] | None,
 ) -> list[ForecastItem]:
-    """Each open item's P50, P85 and chance by the date it is held to (of the teams shown)."""
+    """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`, None: all)."""
     items = []
-    for i, item in enumerate(setup.items):
-        if not shown_team[setup.team_of[i]]:
+    teams, median, estimated, spread = setup.teams, setup.median, setup.estimated, setup.spread
+    for i, (item, t, (f50, f85, on_time), (due, basis), limit) in enumerate(
+        zip(setup.items, setup.team_of, rows, held, limits, strict=False)
+    ):
+        if stated is not None and not stated[i]:
             continue
-        f50, f85, on_time = rows[i]
-        due, basis = held[i]
-        items.append(
-            ForecastItem.made(  # every value made here, of its type: no re-validation
-                key=item.key,
-                team=setup.teams[setup.team_of[i]],
-                committed=item.committed,
-                due=due,
-                due_basis=basis,
-                estimate_weeks=round(setup.median[i], 3),
-                estimated=setup.estimated[i],
-                spread=setup.spread[i],
-                p_on_time=round(on_time, 4) if limits[i] == limits[i] else None,  # nan: no limit
-                p50_weeks=_week(f50),
-                p85_weeks=_week(f85),
-                p50_date=_date(start, f50),
-                p85_date=_date(start, f85),
-            )
-        )
+        # every field, in declared order (the JSON's), each already of its type: not validated again
+        data = {
+            "key": item.key,
+            "team": teams[t],
+            "committed": item.committed,
+            "due": due,
+            "due_basis": basis,
+            "estimate_weeks": round(median[i], 3),
+            "estimated": estimated[i],
+            "spread": spread[i],
+            "p_on_time": round(on_time, 4) if limit == limit else None,  # nan: no limit
+            "p50_weeks": _week(f50),
+            "p85_weeks": _week(f85),
+            "p50_date": _date(start, f50),
+            "p85_date": _date(start, f85),
+        }
+        items.append(ForecastItem._fresh(data) if _ITEM_FIELDS_HOLD else ForecastItem.made(**data))
     return items
 
 
