@@ -222,31 +222,45 @@ class _Setup:
             # team time after focus, less a drawn share of operations: the median pace is capacity_weeks / weeks
             self.base_pace.append(max(0.0, cap.team_weeks) * cap.focus_factor / self.weeks)
             self.unplanned.append(min(max(cap.ops_share, 0.0), p.max_unplanned_share))
-            team = facts.teams[name]
+            mine = []
             for item in facts.items_by_team.get(name, []):
                 if item.done or item.key in seen or facts.items.get(item.key) is not item:
                     continue
                 seen.add(item.key)
-                rows.append(self._row(facts, item, team, p, (t, position[id(item)])))
+                mine.append(item)
+            self._team_rows(facts, p, (t, facts.teams[name]), mine, position, rows)
         return rows
 
-    def _row(self, facts: Facts, item, team, p: ForecastParams, where: tuple[int, int]) -> tuple:
+    def _team_rows(
+        self, facts: Facts, p: ForecastParams, at: tuple, items: list, position: dict, rows: list
+    ) -> None:
+        """A team's rows (`at`: its number and record): each item's estimate, spread and place in
+        the order of work (team, priority, due date, plan order)."""
         from .priority import priority_rank
 
+        t, team = at
         sizes: Mapping[str, float] = facts.params.size_weeks  # type: ignore[assignment]
-        estimate = item_weeks(item, team, sizes)
-        if estimate is not None and not (math.isfinite(estimate) and estimate >= 0):
-            estimate = None  # a value no schedule can use counts as no estimate
-        spread = p.effort_spread
-        if facts.kind(item) == ItemKind.migration:
-            spread = max(spread, p.migration_spread)
-        if estimate is None:
-            spread = max(spread, p.unestimated_spread)
-        rank = self._ranks.get(item.priority)
-        if rank is None:
-            rank = self._ranks[item.priority] = priority_rank(item.priority)
-        order = (where[0], rank, item.due or dt.date.max, where[1])
-        return (order, item, estimate, spread)
+        migration, kinds, ranks, latest = ItemKind.migration, facts.kinds, self._ranks, dt.date.max
+        spreads = {}  # (a migration, not estimated) -> the effort's spread
+        for moved in (False, True):
+            for unestimated in (False, True):
+                spread = p.effort_spread
+                if moved:
+                    spread = max(spread, p.migration_spread)
+                if unestimated:
+                    spread = max(spread, p.unestimated_spread)
+                spreads[moved, unestimated] = spread
+        for item in items:
+            estimate = item_weeks(item, team, sizes)
+            if estimate is not None and not (math.isfinite(estimate) and estimate >= 0):
+                estimate = None  # a value no schedule can use counts as no estimate
+            rank = ranks.get(item.priority)
+            if rank is None:
+                rank = ranks[item.priority] = priority_rank(item.priority)
+            order = (t, rank, item.due or latest, position[id(item)])
+            rows.append(
+                (order, item, estimate, spreads[kinds[item.key] == migration, estimate is None])
+            )
 
     def _dependencies(self, facts: Facts) -> None:
         """Who waits on whom among the forecast's items; the rest is taken as met."""
@@ -572,10 +586,10 @@ class _Tally:
     LARGEST = 65535
     rows: list[int]  # the setup's row (item, team or the plan) of each row
 
-    def __init__(self, runs: int, limits: list[float], typical: list[float]):
+    def __init__(self, runs: int, limits: list[float], typical: list[float], block: int):
         import numpy as np
 
-        self.by_limit = np.zeros(len(limits), dtype=np.int64)
+        self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.int32)  # by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
         self.kept = np.empty((len(limits), runs), dtype=np.uint16)
         self.never = ~np.isfinite(np.array(typical, dtype=float))
@@ -591,11 +605,14 @@ class _Tally:
     def add(self, first: int, values: np.ndarray) -> None:
         import numpy as np
 
-        self.by_limit += (values <= self.limits[:, None]).sum(axis=1)
+        count = values.shape[1]
+        hits = self.hits[:, :count]
+        np.add(hits, values <= self.limits[:, None], out=hits)
         units = np.multiply(values, self.scale[:, None], out=values)  # values are not needed after
         np.minimum(units, self.LARGEST, out=units)
         units += 0.5
-        self.kept[:, first : first + values.shape[1]] = units  # rounded: half a unit up, then cut
+        # rounded: half a unit up, then cut (cast where they lie, then stored: one strided write)
+        self.kept[:, first : first + count] = units.astype(np.uint16)
 
     def read(self, runs: int) -> tuple[list[float], list[float], list[float]]:
         """P50 and P85 (nearest rank: a value some run had, to 1/100 week) and the share by the limit."""
@@ -606,7 +623,7 @@ class _Tally:
         for q in (0.5, 0.85):
             units = self.kept[:, max(1, math.ceil(q * runs)) - 1].astype(float)
             out.append(np.where(self.never, np.inf, units * self.unit / 100.0).tolist())
-        return out[0], out[1], (self.by_limit / runs).tolist()
+        return out[0], out[1], (self.hits.sum(axis=1) / runs).tolist()
 
 
 # ------------------------------------------------------------------ summaries
@@ -741,7 +758,7 @@ def _run_all(
         pick = np.flatnonzero(wanted[rows])
         rows = rows[pick]
     order = rows.tolist()
-    tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order])
+    tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order], a.block)
     tally.rows = order
     for first in range(0, runs, a.block):
         count = min(a.block, runs - first)
@@ -805,10 +822,10 @@ def _forecast(
     n = len(setup.keys)
     runs = runs_for(p, n)
     held = [_held_to(item, end) for item in setup.items]
-    limits = [
-        due_weeks(start, due) if due is not None and start is not None else math.nan
-        for due, _ in held
-    ]
+    weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
+    if start is not None:
+        weeks_to |= {due: due_weeks(start, due) for due in {due for due, _ in held} - {None}}
+    limits = [weeks_to[due] for due, _ in held]
     limits += [end_weeks] * (len(setup.teams) + 1)
     shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
     stated = None  # every item
@@ -897,11 +914,21 @@ def _items(
     """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`, None: all)."""
     items = []
     teams, median, estimated, spread = setup.teams, setup.median, setup.estimated, setup.spread
+    stated_rows = (
+        rows[: len(setup.items)]
+        if stated is None
+        else [r for r, s in zip(rows, stated, strict=False) if s]
+    )
+    finish = {  # each finish once: (weeks, date); they are kept to 1/100 week
+        f: (_week(f), _date(start, f))
+        for f in {f for f50, f85, _ in stated_rows for f in (f50, f85)}
+    }
     for i, (item, t, (f50, f85, on_time), (due, basis), limit) in enumerate(
         zip(setup.items, setup.team_of, rows, held, limits, strict=False)
     ):
         if stated is not None and not stated[i]:
             continue
+        (w50, d50), (w85, d85) = finish[f50], finish[f85]
         # every field, in declared order (the JSON's), each already of its type: not validated again
         data = {
             "key": item.key,
@@ -913,10 +940,10 @@ def _items(
             "estimated": estimated[i],
             "spread": spread[i],
             "p_on_time": round(on_time, 4) if limit == limit else None,  # nan: no limit
-            "p50_weeks": _week(f50),
-            "p85_weeks": _week(f85),
-            "p50_date": _date(start, f50),
-            "p85_date": _date(start, f85),
+            "p50_weeks": w50,
+            "p85_weeks": w85,
+            "p50_date": d50,
+            "p85_date": d85,
         }
         items.append(ForecastItem._fresh(data) if _ITEM_FIELDS_HOLD else ForecastItem.made(**data))
     return items
