@@ -824,7 +824,8 @@ def _forecast(
     held = [_held_to(item, end) for item in setup.items]
     weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
     if start is not None:
-        weeks_to |= {due: due_weeks(start, due) for due in {due for due, _ in held} - {None}}
+        dates = {due for due, _ in held if due is not None}
+        weeks_to |= {due: due_weeks(start, due) for due in dates}
     limits = [weeks_to[due] for due, _ in held]
     limits += [end_weeks] * (len(setup.teams) + 1)
     shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
