@@ -434,10 +434,19 @@ class _Arrays:
         self.steps = [
             (int(starts[k - 1]), int(starts[k]), int(starts[k] + across[k])) for k in range(1, head)
         ]
+        self.lanes = np.array(lanes, dtype=np.intp)
+        self.groups: list[tuple[int, int, int]] = []  # (first row, end, teams): places as wide
+        k = 0
+        while k < head:
+            j = k + 1
+            while j < head and across[j] == across[k]:
+                j += 1
+            self.groups.append((int(starts[k]), int(starts[j]), int(across[k])))
+            k = j
         self.item_at = np.empty(self.n, dtype=np.intp)
         self.position = np.empty(self.n, dtype=np.intp)
         self.last = np.zeros(len(queues), dtype=np.intp)  # each team's last place
-        self.tails: list[tuple[int, int, int]] = []  # (row before, first row, end): summed alone
+        self.tails: list[tuple[int, int, int, int]] = []  # (row before, first row, end, team)
         row = int(starts[-1])
         for lane, t in enumerate(lanes):
             queue = queues[t]
@@ -446,7 +455,7 @@ class _Arrays:
             if len(queue) > head:
                 end = row + len(queue) - head
                 self.item_at[row:end] = queue[head:]
-                self.tails.append((int(placed[-1]) if head else -1, row, end))
+                self.tails.append((int(placed[-1]) if head else -1, row, end, t))
                 self.last[t] = end - 1
                 row = end
             elif queue:
@@ -539,13 +548,18 @@ def simulate(
     pace = a.base_pace[:, None] * (1.0 - np.minimum(shares, p.max_unplanned_share))
     with np.errstate(divide="ignore"):
         weeks_per_unit = np.where(pace > 0, 1.0 / np.where(pace > 0, pace, 1.0), np.inf)
-    done *= weeks_per_unit[a.team]  # ... in weeks of its team, ...
+    by_lane = weeks_per_unit[a.lanes]
+    for lo, hi, across in a.groups:  # ... in weeks of its team, ...
+        places = done[lo:hi].reshape(-1, across, count)  # a view: the rows are contiguous
+        places *= by_lane[None, :across]
+    for _, lo, hi, t in a.tails:
+        done[lo:hi] *= weeks_per_unit[t]
     effort = None
     if a.waiting is not None:
         effort = done[a.waiting]
     for before, lo, hi in a.steps:  # ... and where its team's queue reaches it
         done[lo:hi] += done[before : before + hi - lo]
-    for before, lo, hi in a.tails:
+    for before, lo, hi, _ in a.tails:
         if before >= 0:
             done[lo] += done[before]
         np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
