@@ -51,6 +51,7 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from heapq import heappop, heappush
+from operator import itemgetter
 from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
@@ -112,14 +113,15 @@ class _Setup:
         self.unplanned: list[float] = []  # median share of unplanned work
         self._ranks: dict[str | None, int] = {}
         rows = self._rows(facts, p)
-        rows.sort(key=lambda r: r[0])
-        self.keys = [r[1].key for r in rows]
-        self.streams = [stream_key(p.seed, "item", key) for key in self.keys]  # each item's draws
-        self.items = [r[1] for r in rows]
-        self.team_of = [r[0][0] for r in rows]
-        self.estimated = [r[2] is not None for r in rows]
-        self.median = [r[2] if r[2] is not None else p.unestimated_weeks for r in rows]
-        self.spread = [r[3] for r in rows]
+        rows.sort(key=itemgetter(0))
+        orders, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
+        self.items = list(items)
+        self.keys = [item.key for item in items]
+        self.streams = _item_streams(p.seed, self.keys)  # each item's draws
+        self.team_of = [order[0] for order in orders]
+        self.estimated = [e is not None for e in estimates]
+        self.median = [e if e is not None else p.unestimated_weeks for e in estimates]
+        self.spread = list(spreads)
         self._dependencies(facts)
         self._prepare(p)
 
@@ -272,14 +274,20 @@ class _Setup:
         if not self.keys:
             return
         graph = facts.open_graph
-        for i, key in enumerate(self.keys):
-            for dep in graph.waits_on(key):
-                j = index.get(dep)
-                if j is None:
-                    self.not_waited.add(dep)
-                    continue
-                self.waits[i] += 1
-                self.dependents[j].append(i)
+        component = graph.component
+        for key, dep in graph.graph.edges:  # key waits on dep unless they are in one cycle
+            i = index.get(key)
+            if i is None or component[key] == component[dep]:
+                continue
+            j = index.get(dep)
+            if j is None:
+                self.not_waited.add(dep)
+                continue
+            self.waits[i] += 1
+            self.dependents[j].append(i)
+        for dependents in self.dependents:
+            if len(dependents) > 1:
+                dependents.sort()  # in the setup's order
         self.in_cycles = sum(len(c) for c in graph.cycles() if any(k in index for k in c))
 
     def median_pace(self, t: int, p: ForecastParams) -> float:
@@ -345,6 +353,19 @@ def _multipliers(sigma: float) -> list[float]:
     """
     normal = NormalDist()
     return [math.exp(sigma * normal.inv_cdf((k + 0.5) / QUANTILES)) for k in range(QUANTILES)]
+
+
+def _item_streams(seed: int, keys: list[str]) -> list[int]:
+    """stream_key(seed, "item", key) of each key."""
+    prefix = f"{seed}\x1fitem\x1f"
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return [
+        from_bytes(
+            blake2b((prefix + key).encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+            "little",
+        )
+        for key in keys
+    ]
 
 
 def stream_key(seed: int, *names: str) -> int:
@@ -606,12 +627,17 @@ class _Tally:
         self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.int32)  # by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
         self.kept = np.empty((len(limits), runs), dtype=np.uint16)
-        self.never = ~np.isfinite(np.array(typical, dtype=float))
-        step = [0] * len(typical)
-        for r, weeks in enumerate(typical):
-            while math.isfinite(weeks) and self.LARGEST * 2 ** step[r] < 800 * weeks:
-                step[r] += 1
-        self.unit = np.array([2.0**s for s in step])  # hundredths of a week per kept unit
+        median = np.array(typical, dtype=float)
+        self.never = ~np.isfinite(median)
+        self.unit = np.ones(len(typical))  # hundredths of a week per kept unit
+        self.coarse = np.flatnonzero(
+            ~self.never & (800 * median > self.LARGEST)
+        )  # the few past 80 weeks
+        for r in self.coarse.tolist():
+            weeks, step = typical[r], 0
+            while self.LARGEST * 2**step < 800 * weeks:
+                step += 1
+            self.unit[r] = 2.0**step
         self.scale = 100.0 / self.unit
         self.limits += 1e-9  # a finish on the limit, give or take rounding, is on time
         self.limits[np.isnan(self.limits)] = -np.inf  # no limit: counted as never (and not read)
@@ -622,7 +648,12 @@ class _Tally:
         count = values.shape[1]
         hits = self.hits[:, :count]
         np.add(hits, values <= self.limits[:, None], out=hits)
-        units = np.multiply(values, self.scale[:, None], out=values)  # values are not needed after
+        coarse = self.coarse
+        if len(coarse):
+            rare = values[coarse] * self.scale[coarse, None]
+        units = np.multiply(values, 100.0, out=values)  # values are not needed after
+        if len(coarse):
+            units[coarse] = rare
         np.minimum(units, self.LARGEST, out=units)
         units += 0.5
         # rounded: half a unit up, then cut (cast where they lie, then stored: one strided write)
@@ -716,7 +747,7 @@ def _notes(facts: Facts, setup: _Setup, p: ForecastParams, runs: int) -> list[st
         notes.append(f"not forecast, capacity unknown (no headcount): {', '.join(unknown)}")
     if unstaffed:
         notes.append(f"not forecast, not in the staffing model: {', '.join(unstaffed)}")
-    no_team = sum(1 for i in facts.plan.items if not i.done and facts.team_of(i) is None)
+    no_team = sum(1 for i in facts.plan.items if not i.done and i.team is None)  # team_of: None
     if no_team:
         notes.append(f"{no_team} open items have no team and are not forecast")
     if setup.not_waited:
