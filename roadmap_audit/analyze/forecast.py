@@ -141,55 +141,68 @@ class _Setup:
         no longer wait on them, a cycle they were in splits into what remains of it, and
         items and teams keep their relative order (so the median quarter breaks ties alike).
         """
-        waits_on = self._waits_on_without(facts, gone)
-        removed = {i for i, key in enumerate(self.keys) if key in gone}
-        index = {name: t for t, name in enumerate(self.teams)}
-        members: list[list[int]] = [[] for _ in self.teams]
-        for i, t in enumerate(self.team_of):
-            if i not in removed:
-                members[t].append(i)
-        need = {index[name] for name in teams if name in index}
+        removed = {self.index[k] for k in gone if k in self.index}
+        waits_on = self._waits_on_without(facts, gone, removed)
+        by_team: list[list[int]] = [[] for _ in self.teams]  # each team's items that wait
+        for i in waits_on:
+            by_team[self.team_of[i]].append(i)
+        names = {name: t for t, name in enumerate(self.teams)}
+        need = {names[name] for name in teams if name in names}
         todo = list(need)
         while todo:  # every team the kept teams wait on, directly or not
-            for i in members[todo.pop()]:
+            for i in by_team[todo.pop()]:
                 for j in waits_on[i]:
                     if self.team_of[j] not in need:
                         need.add(self.team_of[j])
                         todo.append(self.team_of[j])
         kept_teams = sorted(need)
-        keep = [i for t in kept_teams for i in members[t]]
-        keep.sort()  # the full setup's order: team, then urgency
-        new_team = {t: n for n, t in enumerate(kept_teams)}
-        new_item = {i: n for n, i in enumerate(keep)}
+        new_team = [-1] * len(self.teams)
+        for n, t in enumerate(kept_teams):
+            new_team[t] = n
+        # the full setup's order: team, then urgency
+        keep = [i for i, t in enumerate(self.team_of) if new_team[t] >= 0 and i not in removed]
         s = _Setup.__new__(_Setup)
         s.weeks = self.weeks
         s.teams = [self.teams[t] for t in kept_teams]
         s.base_pace = [self.base_pace[t] for t in kept_teams]
         s.unplanned = [self.unplanned[t] for t in kept_teams]
-        s.keys = [self.keys[i] for i in keep]
-        s.streams = [self.streams[i] for i in keep]
-        s.items = [self.items[i] for i in keep]
-        s.team_of = [new_team[self.team_of[i]] for i in keep]
-        s.estimated = [self.estimated[i] for i in keep]
-        s.median = [self.median[i] for i in keep]
-        s.spread = [self.spread[i] for i in keep]
+        s.keys, s.streams, s.items, team_of, s.estimated, s.median, s.spread = (
+            _picked(values, keep)
+            for values in (
+                self.keys,
+                self.streams,
+                self.items,
+                self.team_of,
+                self.estimated,
+                self.median,
+                self.spread,
+            )
+        )
+        s.team_of = [new_team[t] for t in team_of]
+        s.index = {key: n for n, key in enumerate(s.keys)}
         s.dependents = [[] for _ in keep]
-        s.waits = [len(waits_on[i]) for i in keep]
-        for n, i in enumerate(keep):
-            for j in waits_on[i]:
-                s.dependents[new_item[j]].append(n)
+        s.waits = [0] * len(keep)
+        for i, on in sorted(waits_on.items()):
+            if new_team[self.team_of[i]] >= 0:
+                n = s.index[self.keys[i]]
+                s.waits[n] = len(on)
+                for j in on:
+                    s.dependents[s.index[self.keys[j]]].append(n)
         s.not_waited, s.in_cycles = set(), 0  # for the notes, which this setup does not write
         s._prepare(p)
         return s
 
-    def _waits_on_without(self, facts: Facts, gone: set[str]) -> list[list[int]]:
-        """What each item waits on once the items `gone` are done (their own entries are empty)."""
-        index = {key: i for i, key in enumerate(self.keys)}
-        waits_on: list[list[int]] = [[] for _ in self.keys]
+    def _waits_on_without(
+        self, facts: Facts, gone: set[str], removed: set[int]
+    ) -> dict[int, list[int]]:
+        """What each item that still waits waits on once the items `gone` (at `removed`) are done."""
+        index = self.index
+        waits_on: dict[int, list[int]] = {}
         for j, dependents in enumerate(self.dependents):
-            if self.keys[j] not in gone:
+            if dependents and j not in removed:
                 for i in dependents:
-                    waits_on[i].append(j)
+                    if i not in removed:
+                        waits_on.setdefault(i, []).append(j)
         graph = facts.open_graph
         split = {graph.component[k] for k in gone if k in graph.component}
         for c in split:
@@ -204,10 +217,7 @@ class _Setup:
             }
             for a, b in rest.edges:
                 if part[a] != part[b] and a in index and b in index:
-                    waits_on[index[a]].append(index[b])
-        for key in gone:
-            if key in index:
-                waits_on[index[key]] = []
+                    waits_on.setdefault(index[a], []).append(index[b])
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
@@ -266,7 +276,7 @@ class _Setup:
 
     def _dependencies(self, facts: Facts) -> None:
         """Who waits on whom among the forecast's items; the rest is taken as met."""
-        index = {key: i for i, key in enumerate(self.keys)}
+        self.index = index = {key: i for i, key in enumerate(self.keys)}
         self.dependents: list[list[int]] = [[] for _ in self.keys]
         self.waits: list[int] = [0] * len(self.keys)
         self.not_waited: set[str] = set()  # dependencies on work outside the forecast
@@ -303,9 +313,19 @@ class _Setup:
             max(m, 1e-9) * inverse[t] for m, t in zip(self.median, self.team_of, strict=True)
         ]
         self.median_finish = play(self, duration)
-        return sorted(
-            range(len(self.keys)), key=lambda i: (self.team_of[i], self.median_finish[i], i)
-        )
+        return [
+            i
+            for _, _, i in sorted(
+                zip(self.team_of, self.median_finish, range(len(self.keys)), strict=True)
+            )
+        ]
+
+
+def _picked(values: list, at: list[int]) -> list:
+    """values[i] for each i of `at`."""
+    if len(at) < 2:
+        return [values[i] for i in at]
+    return list(itemgetter(*at)(values))
 
 
 def play(setup: _Setup, duration: list[float]) -> list[float]:
@@ -328,8 +348,16 @@ def play(setup: _Setup, duration: list[float]) -> list[float]:
     while events:
         now, i = heappop(events)
         finish[i] = now
-        busy[team_of[i]] = False
-        woken = [team_of[i]]
+        t = team_of[i]
+        busy[t] = False
+        if not dependents[i]:  # the team takes its next ready item, if any
+            queue = ready[t]
+            if queue:
+                k = heappop(queue)
+                heappush(events, (now + duration[k], k))
+                busy[t] = True
+            continue
+        woken = [t]
         for j in dependents[i]:
             waits[j] -= 1
             if waits[j] == 0:
@@ -344,7 +372,8 @@ QUANTILES = 8192  # draws come from this many equally likely quantiles of the no
 LANE_SHIFT = 3  # a draw is the top 13 bits of a 16-bit lane: 2**13 = QUANTILES
 
 
-def _multipliers(sigma: float) -> list[float]:
+@lru_cache(maxsize=16)  # the same few spreads for both forecasts of a plan
+def _multipliers(sigma: float) -> tuple[float, ...]:
     """exp(sigma x z) at the midpoint quantiles of the standard normal: a lognormal with median 1.
 
     Drawing a quantile with one uniform number (inverse transform) is plain
@@ -352,7 +381,7 @@ def _multipliers(sigma: float) -> list[float]:
     tails stop at 3.8 sigma, far past what P85 reads.
     """
     normal = NormalDist()
-    return [math.exp(sigma * normal.inv_cdf((k + 0.5) / QUANTILES)) for k in range(QUANTILES)]
+    return tuple(math.exp(sigma * normal.inv_cdf((k + 0.5) / QUANTILES)) for k in range(QUANTILES))
 
 
 def _item_streams(seed: int, keys: list[str]) -> list[int]:
@@ -499,18 +528,19 @@ class _Arrays:
         """Items that wait, by depth (1: on items that wait for nothing), as (items, what they wait on, cuts)."""
         import numpy as np
 
-        waits_on: list[list[int]] = [[] for _ in setup.keys]
+        waits_on: dict[int, list[int]] = {}
         for j, dependents in enumerate(setup.dependents):
             for i in dependents:
-                waits_on[i].append(j)
+                waits_on.setdefault(i, []).append(j)
         by_depth: dict[int, list[int]] = {}
         for i, d in enumerate(_depths(setup)):
             if d:
                 by_depth.setdefault(d, []).append(i)
         levels = []
+        position = self.position.tolist()
         for d in sorted(by_depth):
-            items = sorted(by_depth[d], key=lambda i: self.position[i])
-            sources = [int(self.position[j]) for i in items for j in sorted(waits_on[i])]
+            items = sorted(by_depth[d], key=position.__getitem__)
+            sources = [position[j] for i in items for j in sorted(waits_on[i])]
             cuts = np.cumsum([0] + [len(waits_on[i]) for i in items[:-1]])
             levels.append((self.position[items], np.array(sources, dtype=np.intp), cuts))
         return levels
@@ -543,7 +573,9 @@ def _depths(setup: _Setup) -> list[int]:
     """0 for an item that waits for nothing, else 1 + the deepest it waits for (the waits are acyclic)."""
     depth = [0] * len(setup.keys)
     left = setup.waits.copy()
-    todo = [i for i, w in enumerate(left) if w == 0]
+    todo = [
+        i for i, w in enumerate(left) if w == 0 and setup.dependents[i]
+    ]  # the rest wait for nothing
     while todo:
         j = todo.pop()
         for i in setup.dependents[j]:
@@ -866,26 +898,31 @@ def _forecast(
     end_weeks = due_weeks(start, end) if start and end else setup.weeks
     n = len(setup.keys)
     runs = runs_for(p, n)
-    held = [_held_to(item, end) for item in setup.items]
+    shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
+    stated: list[int] | None = None  # the items stated; None: every one
+    if teams_shown is not None or committed_only:
+        stated = [
+            i
+            for i, (t, item) in enumerate(zip(setup.team_of, setup.items, strict=True))
+            if shown_team[t] and (item.committed or not committed_only)
+        ]
+    if stated is None:
+        held = [_held_to(item, end) for item in setup.items]
+    else:  # only the items stated are held to a date
+        held = [(None, None)] * n
+        for i in stated:
+            held[i] = _held_to(setup.items[i], end)
     weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
     if start is not None:
         dates = {due for due, _ in held if due is not None}
         weeks_to |= {due: due_weeks(start, due) for due in dates}
     limits = [weeks_to[due] for due, _ in held]
     limits += [end_weeks] * (len(setup.teams) + 1)
-    shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
-    stated = None  # every item
-    if teams_shown is not None or committed_only:
-        stated = [
-            shown_team[t] and (item.committed or not committed_only)
-            for t, item in zip(setup.team_of, setup.items, strict=True)
-        ]
     rows: list[tuple[float, float, float]] = []
     if n:
         shown = None
         if stated is not None:  # an item's row, its team's row, and the plan's
-            shown = [i for i, s in enumerate(stated) if s]
-            shown += [n + t for t, s in enumerate(shown_team) if s] + [len(limits) - 1]
+            shown = [*stated, *(n + t for t, s in enumerate(shown_team) if s), len(limits) - 1]
         tally = _run_all(setup, p, runs, limits, shown)
         p50, p85, by_limit = tally.read(runs)
         rows = [(math.nan, math.nan, math.nan)] * len(limits)
@@ -955,25 +992,22 @@ def _items(
     held: list[Held],
     limits: list[float],
     start: dt.date | None,
-    stated: list[bool] | None,
+    stated: list[int] | None,
 ) -> list[ForecastItem]:
     """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`, None: all)."""
+    columns: tuple[list, ...] = (
+        setup.items, setup.team_of, rows, held, limits, setup.median, setup.estimated, setup.spread,
+    )  # fmt: skip
+    if stated is not None:
+        columns = tuple(_picked(column, stated) for column in columns)
+    finishes = {f for f50, f85, _ in columns[2][: len(columns[0])] for f in (f50, f85)}
+    finish = {f: (_week(f), _date(start, f)) for f in finishes}  # each once: kept to 1/100 week
     items = []
-    teams, median, estimated, spread = setup.teams, setup.median, setup.estimated, setup.spread
-    stated_rows = (
-        rows[: len(setup.items)]
-        if stated is None
-        else [r for r, s in zip(rows, stated, strict=False) if s]
-    )
-    finish = {  # each finish once: (weeks, date); they are kept to 1/100 week
-        f: (_week(f), _date(start, f))
-        for f in {f for f50, f85, _ in stated_rows for f in (f50, f85)}
-    }
-    for i, (item, t, (f50, f85, on_time), (due, basis), limit) in enumerate(
-        zip(setup.items, setup.team_of, rows, held, limits, strict=False)
+    teams = setup.teams
+    for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
+        *columns,
+        strict=False,  # rows: the teams' and the plan's follow the items'
     ):
-        if stated is not None and not stated[i]:
-            continue
         (w50, d50), (w85, d85) = finish[f50], finish[f85]
         # every field, in declared order (the JSON's), each already of its type: not validated again
         data = {
@@ -982,9 +1016,9 @@ def _items(
             "committed": item.committed,
             "due": due,
             "due_basis": basis,
-            "estimate_weeks": round(median[i], 3),
-            "estimated": estimated[i],
-            "spread": spread[i],
+            "estimate_weeks": round(median, 3),
+            "estimated": estimated,
+            "spread": spread,
             "p_on_time": round(on_time, 4) if limit == limit else None,  # nan: no limit
             "p50_weeks": w50,
             "p85_weeks": w85,
