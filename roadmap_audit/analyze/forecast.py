@@ -224,7 +224,6 @@ class _Setup:
         """(order, item, estimate, spread) of every open item of a team with a known capacity."""
         rows: list[tuple] = []
         seen: set[str] = set()
-        position = {id(item): n for n, item in enumerate(facts.plan.items)}
         for name in sorted(facts.capacity):
             cap = facts.capacity[name]
             if not cap.known:
@@ -240,14 +239,14 @@ class _Setup:
                     continue
                 seen.add(item.key)
                 mine.append(item)
-            self._team_rows(facts, p, (t, facts.teams[name]), mine, position, rows)
+            self._team_rows(facts, p, (t, facts.teams[name]), mine, rows)
         return rows
 
     def _team_rows(
-        self, facts: Facts, p: ForecastParams, at: tuple, items: list, position: dict, rows: list
+        self, facts: Facts, p: ForecastParams, at: tuple, items: list, rows: list
     ) -> None:
         """A team's rows (`at`: its number and record): each item's estimate, spread and place in
-        the order of work (team, priority, due date, plan order)."""
+        the order of work (team, priority, due date, plan order: `items` are in the plan's order)."""
         from .priority import priority_rank
 
         t, team = at
@@ -262,14 +261,16 @@ class _Setup:
                 if unestimated:
                     spread = max(spread, p.unestimated_spread)
                 spreads[moved, unestimated] = spread
-        for item in items:
-            estimate = item_weeks(item, team, sizes)
+        for place, item in enumerate(items):
+            estimate = item.estimate_weeks  # what item_weeks reads first
+            if estimate is None:
+                estimate = item_weeks(item, team, sizes)
             if estimate is not None and not (math.isfinite(estimate) and estimate >= 0):
                 estimate = None  # a value no schedule can use counts as no estimate
             rank = ranks.get(item.priority)
             if rank is None:
                 rank = ranks[item.priority] = priority_rank(item.priority)
-            order = (t, rank, item.due or latest, position[id(item)])
+            order = (t, rank, item.due or latest, place)
             rows.append(
                 (order, item, estimate, spreads[kinds[item.key] == migration, estimate is None])
             )
