@@ -3,6 +3,8 @@ summed place by place across teams gives, bit for bit, the running sum of that q
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -105,3 +107,28 @@ def test_the_deferral_can_state_only_the_committed_items(tmp_path):
     assert [i.key for i in committed.items] == ["C-0"]
     assert every.teams == committed.teams and every.plan == committed.plan
     assert {i.key for i in every.items} == {f"B-{n}" for n in range(2, 12)} | {"C-0", "C-1", "C-2"}
+
+
+def test_a_quarter_without_a_start_states_weeks_and_no_chances(tmp_path):
+    # due dates cannot be counted in weeks without the quarter's start: no chance is stated
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    (folder / "settings.csv").write_text("key,value\nweeks,13\n")
+    (folder / "teams.csv").write_text(
+        "team,headcount,oncall_rotation,ops_allocation,availability\na,5,0,0,100%\n"
+    )
+    (folder / "items.csv").write_text(
+        "key,title,team,estimate,due,priority,committed,depends_on\n"
+        "A-1,Ledger export,a,7,2026-07-19,P1,yes,\nA-2,Report,a,3.5,,P2,no,A-1\n"
+    )
+    from .conftest import facts_of
+
+    facts = facts_of(folder)
+    assert facts.quarter.start is None
+    fc = Forecaster(facts, ForecastParams(runs=RUNS)).forecast()
+    assert [(i.key, i.p_on_time, i.due) for i in fc.items] == [
+        ("A-1", None, dt.date(2026, 7, 19)),
+        ("A-2", None, None),
+    ]
+    assert all(i.p50_weeks and i.p50_date is None for i in fc.items)
+    assert "the quarter has no start date, so due dates cannot be checked: weeks only" in fc.notes

@@ -913,11 +913,13 @@ def _forecast(
         held = [(None, None)] * n
         for i in stated:
             held[i] = _held_to(setup.items[i], end)
-    weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
-    if start is not None:
+    if start is None:  # no date can be checked
+        limits = [math.nan] * n
+    else:
         dates = {due for due, _ in held if due is not None}
+        weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
         weeks_to |= {due: due_weeks(start, due) for due in dates}
-    limits = [weeks_to[due] for due, _ in held]
+        limits = [weeks_to[due] for due, _ in held]
     limits += [end_weeks] * (len(setup.teams) + 1)
     rows: list[tuple[float, float, float]] = []
     if n:
