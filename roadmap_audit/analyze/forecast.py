@@ -808,6 +808,25 @@ def _held_to(item, end: dt.date | None) -> Held:
     return None, None
 
 
+def _held_all(
+    setup: _Setup, stated: list[int] | None, start: dt.date | None, end: dt.date | None
+) -> tuple[list[Held], list[float]]:
+    """The date each item `stated` (None: every one) is held to and why, and that date in weeks
+    from the quarter's start (nan: none, or no start to count from); the others get neither."""
+    if stated is None:
+        held = [_held_to(item, end) for item in setup.items]
+    else:
+        held = [(None, None)] * len(setup.items)
+        for i in stated:
+            held[i] = _held_to(setup.items[i], end)
+    if start is None:  # no date can be checked
+        return held, [math.nan] * len(held)
+    dates = {due for due, _ in held if due is not None}
+    weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
+    weeks_to |= {due: due_weeks(start, due) for due in dates}
+    return held, [weeks_to[due] for due, _ in held]
+
+
 BLOCK = (
     1 << 20
 )  # finishes computed at once: 8 MB, whatever the plan's size (4x as many cost no more time)
@@ -907,19 +926,7 @@ def _forecast(
             for i, (t, item) in enumerate(zip(setup.team_of, setup.items, strict=True))
             if shown_team[t] and (item.committed or not committed_only)
         ]
-    if stated is None:
-        held = [_held_to(item, end) for item in setup.items]
-    else:  # only the items stated are held to a date
-        held = [(None, None)] * n
-        for i in stated:
-            held[i] = _held_to(setup.items[i], end)
-    if start is None:  # no date can be checked
-        limits = [math.nan] * n
-    else:
-        dates = {due for due, _ in held if due is not None}
-        weeks_to: dict[dt.date | None, float] = {None: math.nan}  # each date once
-        weeks_to |= {due: due_weeks(start, due) for due in dates}
-        limits = [weeks_to[due] for due, _ in held]
+    held, limits = _held_all(setup, stated, start, end)
     limits += [end_weeks] * (len(setup.teams) + 1)
     rows: list[tuple[float, float, float]] = []
     if n:

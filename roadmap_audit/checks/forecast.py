@@ -24,12 +24,33 @@ def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
     if fc is None:
         return
     teams = {t.team: t for t in fc.teams}
-    by_key = {f.key: f for f in fc.items}
+    by_key = _ByKey(fc.items)
     below: dict[str, tuple[str, ...]] = {}  # item -> teams it waits on (_teams_below)
+    said: dict[str, str] = {}  # team -> what the message says of its pace
     for f in fc.items:
         chance = f.p_on_time
         if f.committed and f.due is not None and chance is not None and chance < p.min_probability:
-            yield _hit(facts, f, f.due, chance, teams[f.team], by_key, below, fc.runs)
+            pace = said.get(f.team)
+            if pace is None:
+                pace = said[f.team] = _pace(teams[f.team])
+            yield _hit(facts, f, f.due, chance, (teams[f.team], pace), by_key, below, fc.runs)
+
+
+class _ByKey:
+    """The forecast's items by key, indexed on the first look-up (only an item that waits needs it)."""
+
+    def __init__(self, items: list[ForecastItem]):
+        self.items = items
+        self.index: dict[str, ForecastItem] | None = None
+
+    def get(self, key: str) -> ForecastItem | None:
+        if self.index is None:
+            self.index = {f.key: f for f in self.items}
+        return self.index.get(key)
+
+
+def _pace(team: ForecastTeam) -> str:
+    return f"{team.team} has {team.pace_weeks:.1f} engineer-weeks a week{_unplanned(team)}"
 
 
 def _hit(
@@ -37,18 +58,18 @@ def _hit(
     f: ForecastItem,
     due: dt.date,
     chance: float,
-    team: ForecastTeam,
-    by_key: dict[str, ForecastItem],
+    team: tuple[ForecastTeam, str],
+    by_key: _ByKey,
     below: dict[str, tuple[str, ...]],
     runs: int,
 ) -> Hit:
-    """One finding: what was promised, how the runs play it out, and what it waits on."""
+    """One finding: what was promised, how the runs play it out, and what it waits on (`team`:
+    the item's team and what the message says of its pace)."""
     waits = sorted(facts.open_graph.waits_on(f.key))
     size = _size(f)
     message = (
         f"{f.key} is committed for {_held(f, due)}, but lands by then in {_chance(chance)} of {runs:,} "
-        f"simulated quarters: {_finish(f)}. It is {size}; {f.team} has {team.pace_weeks:.1f} "
-        f"engineer-weeks a week{_unplanned(team)}"
+        f"simulated quarters: {_finish(f)}. It is {size}; {team[1]}"
         + (f"; it waits for {_waits_text(waits, by_key)}" if waits else "")
     )
     return Hit(
@@ -93,7 +114,7 @@ def _unplanned(team: ForecastTeam) -> str:
     return ""
 
 
-def _waits_text(waits: list[str], by_key: dict[str, ForecastItem]) -> str:
+def _waits_text(waits: list[str], by_key: _ByKey) -> str:
     """Each item it waits for, with its team and when half the runs have it done."""
     parts = []
     for k in waits:
