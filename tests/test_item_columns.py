@@ -503,3 +503,27 @@ def test_each_distinct_cell_of_a_column_is_read_once(tmp_path, monkeypatch, size
     plan = load_plan(write_xlsx(tmp_path / "p.xlsx", {"Items": rows}))
     assert len(plan.items) == size
     assert calls == {"kept": 5 + 1, "estimate": 3}
+
+
+def test_a_whole_float_beside_an_int_is_read_apart(tmp_path, monkeypatch):
+    """A reader may give a whole number as an int in one row and a float in the next: they are one
+    key of a dict, but an int past 2**53 and its float read differently."""
+    rows = [["key", "title", "Squad notes"], ["A-1", "One", "x"], ["A-2", "Two", "y"]]
+    path = write_xlsx(tmp_path / "p.xlsx", {"Items": rows})
+    from roadmap_audit.load import workbook
+
+    real = workbook.read_sheets
+
+    def with_numbers(*args, **kwargs):
+        sheets = real(*args, **kwargs)
+        for sheet in sheets:
+            sheet.rows[0][1][2], sheet.rows[1][1][2] = 2**60, 2.0**60
+        return sheets
+
+    monkeypatch.setattr(workbook, "read_sheets", with_numbers)
+    by_columns, by_rows = _both(path, monkeypatch)
+    _same(by_columns, by_rows)
+    assert [i.extra for i in by_columns.items] == [
+        {"Squad notes": "1152921504606846976"},
+        {"Squad notes": "1.15292150460685e+18"},
+    ]

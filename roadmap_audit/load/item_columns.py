@@ -62,7 +62,7 @@ def _distinct(column: tuple[Any, ...]) -> set[Any] | None:
         distinct = set(column)
     except TypeError:
         return None
-    types = set(map(type, distinct))
+    types = set(map(type, column))  # the column's, not the distinct cells' (1.0 may hide behind 1)
     if not types <= _CELL_TYPES:
         return None
     if len(types & _NUMBERS) > 1 and len(set(zip(map(type, column), column, strict=True))) != len(
@@ -107,20 +107,22 @@ class ItemColumns:
         if distinct is None:
             return False
         read = self._reader(name, listed)
+        blank = None if name != "duration" else False
         known: dict[Any, Any] = {}
         errors = False
         for v in distinct:
             state = _state(v)
-            if state is _BLANK or state is _ERROR:
-                known[v] = state
-                errors = errors or state is _ERROR
-                continue
-            try:
-                known[v] = read(v)
-            except Exception:  # the row reader reads it, and says why it cannot
-                known[v] = _UNREAD
-        blank = None if name != "duration" else False
-        values = [blank if v is _BLANK else v for v in map(known.__getitem__, column)]
+            if state is _BLANK:
+                known[v] = blank
+            elif state is _ERROR:
+                known[v] = _ERROR
+                errors = True
+            else:
+                try:
+                    known[v] = read(v)
+                except Exception:  # the row reader reads it, and says why it cannot
+                    known[v] = _UNREAD
+        values = list(map(known.__getitem__, column))
         # a later estimate column is read only when the ones before it are empty: its unread
         # value is seen when the row's estimate is (`estimates`); any other field is always read
         later = name in _ESTIMATES
