@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from itertools import zip_longest
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..model import Item
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 _BLANK = object()  # an empty cell, as the row reader leaves it out
 _ERROR = object()  # a spreadsheet error (#REF!): the row reader gives the note
 _UNREAD = object()  # a value the row reader would give a note for, or cannot read
+_OTHER = object()  # a text cell that is not plain ASCII text: read the long way
 
 # the types a cell comes in from the readers; another one (a str subclass, a time) leaves the sheet
 # to the row reader
@@ -62,14 +64,29 @@ def _distinct(column: tuple[Any, ...]) -> set[Any] | None:
         distinct = set(column)
     except TypeError:
         return None
-    types = set(map(type, column))  # the column's, not the distinct cells' (1.0 may hide behind 1)
+    types = set(map(type, distinct))
     if not types <= _CELL_TYPES:
         return None
-    if len(types & _NUMBERS) > 1 and len(set(zip(map(type, column), column, strict=True))) != len(
-        distinct
-    ):
-        return None
+    if types & _NUMBERS:
+        types = set(map(type, column))  # the column's: a 1.0 may hide behind a 1
+        if len(types & _NUMBERS) > 1 and len(
+            set(zip(map(type, column), column, strict=True))
+        ) != len(distinct):
+            return None
     return distinct
+
+
+def _read_one(v: Any, read: Callable[[Any], Any], blank: Any) -> Any:
+    """One distinct cell of a column: `blank` when empty, _ERROR, its value, or _UNREAD."""
+    state = _state(v)
+    if state is _BLANK:
+        return blank
+    if state is _ERROR:
+        return _ERROR
+    try:
+        return read(v)
+    except Exception:  # the row reader reads it, and says why it cannot
+        return _UNREAD
 
 
 class ItemColumns:
@@ -93,40 +110,46 @@ class ItemColumns:
         names = [name for name in sheet.fields if name is not None]
         if len(names) != len(set(names)):
             return None  # labels from two columns: the row reader joins them
-        width = max((len(cells) for _, cells in rows), default=0)
+        lists = list(map(itemgetter(1), rows))
+        width = max(map(len, lists), default=0)
         places = sheet.widen(width) if width > len(sheet.places) else sheet.places
         out = cls(loader, sheet, rows)
-        columns = zip_longest(*(cells for _, cells in rows), fillvalue=None)
+        columns = zip_longest(*lists, fillvalue=None)
+        del lists
         for (name, _letter, extra_name, listed), column in zip(places, columns, strict=False):
             if not out._column(name, extra_name, listed, column):
                 return None
         return out
 
     def _column(self, name: str | None, extra_name: str, listed: bool | None, column: Any) -> bool:
-        distinct = _distinct(column)
-        if distinct is None:
-            return False
         read = self._reader(name, listed)
         blank = None if name != "duration" else False
-        known: dict[Any, Any] = {}
-        errors = False
-        for v in distinct:
-            state = _state(v)
-            if state is _BLANK:
-                known[v] = blank
-            elif state is _ERROR:
-                known[v] = _ERROR
-                errors = True
-            else:
-                try:
-                    known[v] = read(v)
-                except Exception:  # the row reader reads it, and says why it cannot
-                    known[v] = _UNREAD
-        values = list(map(known.__getitem__, column))
+        if name in _TEXTS:  # a title or key: most are distinct, and the common one is read inline
+            values = [
+                (v.strip() or None)  # cell_text_of, and None for a blank cell too
+                if v.__class__ is str and v.isascii() and "\r" not in v and v[:1] != "#"
+                else _OTHER
+                for v in column
+            ]
+            read_apart: Any = {}
+            if _OTHER in values:
+                for i, v in enumerate(column):
+                    if values[i] is _OTHER:
+                        if type(v) not in _CELL_TYPES:
+                            return False
+                        values[i] = read_apart[i] = _read_one(v, read, blank)
+            marks = read_apart.values()
+        else:
+            distinct = _distinct(column)
+            if distinct is None:
+                return False
+            known = {v: _read_one(v, read, blank) for v in distinct}
+            values = list(map(known.__getitem__, column))
+            marks = known.values()
         # a later estimate column is read only when the ones before it are empty: its unread
         # value is seen when the row's estimate is (`estimates`); any other field is always read
         later = name in _ESTIMATES
-        if errors or (not later and _UNREAD in known.values()):
+        if any(m is _ERROR or (m is _UNREAD and not later) for m in marks):
             unread = self.unread
             for i, v in enumerate(values):
                 if v is _ERROR or (v is _UNREAD and not later):
