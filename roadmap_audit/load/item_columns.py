@@ -126,7 +126,9 @@ class ItemColumns:
         blank = None if name != "duration" else False
         if name in _TEXTS:  # a title or key: most are distinct, and the common one is read inline
             values = [
-                (v.strip() or None)  # cell_text_of, and None for a blank cell too
+                None
+                if v is None
+                else (v.strip() or None)  # cell_text_of, and None for a blank cell too
                 if v.__class__ is str and v.isascii() and "\r" not in v and v[:1] != "#"
                 else _OTHER
                 for v in column
@@ -182,9 +184,8 @@ class ItemColumns:
             return lambda v: loader.parsed(kind, v)
         if name in _ESTIMATES:
             return self._estimate_reader(name)
-        return lambda v: (
-            True
-        )  # a field the item does not read (a duration): only whether it is filled
+        # a field the item does not read (a duration): only whether it is filled
+        return lambda v: True
 
     def _estimate_reader(self, name: str) -> Callable[[Any], Any]:
         loader = self.loader
