@@ -229,7 +229,10 @@ class ItemColumns:
         copy_ref = row_ref.__copy__
         extras = self.extras
         statuses = column("status")
-        out_of_plan = {s: schema.is_out_of_plan(s) for s in set(statuses)}
+        # (a status that is no text marks a row the row reader reads)
+        out_of_plan = {
+            s: schema.is_out_of_plan(s) for s in set(statuses) if s is None or s.__class__ is str
+        }
         durations = column("duration", False)
         unread = self.unread
         columns_of = sheet.columns
