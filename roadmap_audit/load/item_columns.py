@@ -14,7 +14,7 @@ date made from a duration, a due date before the start) is read by the row reade
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import zip_longest
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -89,6 +89,43 @@ def _read_one(v: Any, read: Callable[[Any], Any], blank: Any) -> Any:
         return _UNREAD
 
 
+_Values = tuple[list[Any], Iterable[Any]]  # each row's value, and the distinct values read
+
+
+def _text_values(column: tuple[Any, ...], read: Callable[[Any], Any], blank: Any) -> _Values | None:
+    """A text column's values, plain ASCII text read inline (cell_text_of's answer; None for a
+    blank cell too), any other cell one by one; None when a cell is of a type the readers do not
+    give."""
+    values = [
+        None
+        if v is None
+        else (v.strip() or None)
+        if v.__class__ is str and v.isascii() and "\r" not in v and v[:1] != "#"
+        else _OTHER
+        for v in column
+    ]
+    read_apart: dict[int, Any] = {}
+    if _OTHER in values:
+        for i, v in enumerate(column):
+            if values[i] is _OTHER:
+                if type(v) not in _CELL_TYPES:
+                    return None
+                values[i] = read_apart[i] = _read_one(v, read, blank)
+    return values, read_apart.values()
+
+
+def _distinct_values(
+    column: tuple[Any, ...], read: Callable[[Any], Any], blank: Any
+) -> _Values | None:
+    """A column's values, each distinct cell read once; None when its cells cannot be told apart
+    as dict keys (see `_distinct`)."""
+    distinct = _distinct(column)
+    if distinct is None:
+        return None
+    known = {v: _read_one(v, read, blank) for v in distinct}
+    return list(map(known.__getitem__, column)), known.values()
+
+
 class ItemColumns:
     """The Items sheet's rows as columns of read values; `rows()` makes the clean rows' items."""
 
@@ -124,30 +161,11 @@ class ItemColumns:
     def _column(self, name: str | None, extra_name: str, listed: bool | None, column: Any) -> bool:
         read = self._reader(name, listed)
         blank = None if name != "duration" else False
-        if name in _TEXTS:  # a title or key: most are distinct, and the common one is read inline
-            values = [
-                None
-                if v is None
-                else (v.strip() or None)  # cell_text_of, and None for a blank cell too
-                if v.__class__ is str and v.isascii() and "\r" not in v and v[:1] != "#"
-                else _OTHER
-                for v in column
-            ]
-            read_apart: Any = {}
-            if _OTHER in values:
-                for i, v in enumerate(column):
-                    if values[i] is _OTHER:
-                        if type(v) not in _CELL_TYPES:
-                            return False
-                        values[i] = read_apart[i] = _read_one(v, read, blank)
-            marks = read_apart.values()
-        else:
-            distinct = _distinct(column)
-            if distinct is None:
-                return False
-            known = {v: _read_one(v, read, blank) for v in distinct}
-            values = list(map(known.__getitem__, column))
-            marks = known.values()
+        # a title or key: most are distinct, and the common one is read inline
+        found = (_text_values if name in _TEXTS else _distinct_values)(column, read, blank)
+        if found is None:
+            return False
+        values, marks = found
         # a later estimate column is read only when the ones before it are empty: its unread
         # value is seen when the row's estimate is (`estimates`); any other field is always read
         later = name in _ESTIMATES
