@@ -14,9 +14,10 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,18 +49,20 @@ def _number_key(digits: str) -> tuple[int, str]:
 _ASCII_DIGITS = "0123456789"
 
 
-def plain_keys(keys: list[str]) -> list[tuple[tuple[str, int, int], int]] | None:
+def plain_keys(keys: list[str]) -> list[int] | None:
     """Sort keys in the order `natural_key` gives where every key reads LETTERS-DIGITS or
-    LETTERSDIGITS-DIGITS (ASCII, as Jira's PAY-123 or T006-12), cheaper to make and compare;
-    None if one key does not.
+    LETTERSDIGITS-DIGITS (ASCII, as Jira's PAY-123 or T006-12): one number per key, cheaper
+    to make and compare; None if one key does not.
 
     natural_key gives ("l-", n(D), "") for L-D and ("l", n(N), "-", n(D), "") for LN-D (l: the
     letters casefolded, n: a number's order). "-" sorts before every letter, so the letters
     decide as they do alone, except that with the same letters LN-D comes before L-D (as "l"
     before "l-"); then N and D decide, as numbers (18 digits at most, so int() reads them).
-    A project's part is read once per project, not once per key."""
-    out: list[tuple[tuple[str, int, int], int]] = []
+    A project's part is read once per project, not once per key, and its place among the
+    projects' parts is the high bits of the number, D the low 60 bits."""
     heads: dict[str, tuple[str, int, int] | None] = {}
+    projects: list[str] = []
+    numbers: list[int] = []
     for key in keys:
         head, dash, digits = key.partition("-")
         if head in heads:
@@ -70,8 +73,12 @@ def plain_keys(keys: list[str]) -> list[tuple[tuple[str, int, int], int]] | None
             dash and digits.isdigit() and digits.isascii() and len(digits) <= 18
         ):
             return None
-        out.append((part, int(digits)))
-    return out
+        projects.append(head)
+        numbers.append(int(digits))
+    parts = sorted({part for part in heads.values() if part is not None})
+    places = {part: i << 60 for i, part in enumerate(parts)}
+    place = {head: places[part] for head, part in heads.items() if part is not None}
+    return [place[head] | n for head, n in zip(projects, numbers, strict=True)]
 
 
 def _plain_head(head: str) -> tuple[str, int, int] | None:
@@ -86,25 +93,63 @@ def _plain_head(head: str) -> tuple[str, int, int] | None:
 
 @dataclass
 class OpenGraph:
-    """Open items and their dependencies, with cycles condensed."""
+    """Open items and their dependencies, with cycles condensed.
 
-    graph: nx.DiGraph
+    The dependencies are plain adjacency: `succ` maps every open item, in plan order, to
+    what it depends on among open items, in the item graph's order. The rules read these
+    lists; a networkx graph of the same nodes and edges is made only when one is asked for
+    (`graph`)."""
+
+    succ: dict[str, tuple[str, ...]]  # item -> its open dependencies (an edge A -> B: A on B)
     component: dict[str, int]  # item -> id of its strongly connected component
     components: dict[int, list[str]]  # id -> members, in natural key order
     below: list[list[int]]  # component id -> the components it waits on (cycles condensed)
     levels: list[int]  # component ids in topological order, dependents first
     order: list[str]  # every item, dependents before what they wait on
     team: dict[str, str | None]  # item -> owning team, as the staffing model spells it
+    # item -> its direct dependencies outside its own cycle (`succ` itself where no cycle is)
+    waits: dict[str, tuple[str, ...]]
 
-    def waits_on(self, key: str) -> Iterator[str]:
+    def waits_on(self, key: str) -> tuple[str, ...]:
         """Direct dependencies of an item outside its own cycle."""
-        own = self.component[key]
-        return (s for s in self.graph.successors(key) if self.component[s] != own)
+        return self.waits[key]
 
-    def needed_by(self, key: str) -> Iterator[str]:
+    def needed_by(self, key: str) -> tuple[str, ...]:
         """Items that depend directly on this one, outside its own cycle."""
-        own = self.component[key]
-        return (p for p in self.graph.predecessors(key) if self.component[p] != own)
+        return self.needs[key]
+
+    @cached_property
+    def pred(self) -> dict[str, tuple[str, ...]]:
+        """Item -> the open items that depend on it directly (its own cycle's included), in the
+        order of their edges, as a networkx graph's predecessors come."""
+        found: dict[str, list[str]] = {}
+        for a, deps in self.succ.items():
+            for b in deps:
+                if b in found:
+                    found[b].append(a)
+                else:
+                    found[b] = [a]
+        none: tuple[str, ...] = ()
+        pred = dict.fromkeys(self.succ, none)
+        for key, needed in found.items():
+            pred[key] = tuple(needed)
+        return pred
+
+    @cached_property
+    def needs(self) -> dict[str, tuple[str, ...]]:
+        """Item -> `needed_by`, for every open item."""
+        return _outside_cycles(self.pred, self.component, self.components)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The open items and their dependencies as a networkx graph, for an algorithm that
+        needs one: the same nodes and edges, in the same order, as `succ`."""
+        import networkx as nx
+
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(self.succ)
+        graph.add_edges_from((a, b) for a, deps in self.succ.items() for b in deps)
+        return graph
 
     def cycles(self) -> list[list[str]]:
         """Every strongly connected component of two or more items."""
@@ -119,8 +164,11 @@ class OpenGraph:
         plain = plain_keys(keys)
         if plain is None:
             return {key: i for i, key in enumerate(sorted(keys, key=natural_key))}
-        places = sorted(range(len(keys)), key=plain.__getitem__)  # stable, as above
-        return {keys[j]: i for i, j in enumerate(places)}
+        # the key's number, then its place in `order` (stable, as above), sorted as one number
+        shift = len(keys).bit_length()
+        low = (1 << shift) - 1
+        places = sorted([(n << shift) | j for j, n in enumerate(plain)])
+        return {keys[j & low]: i for i, j in enumerate(places)}
 
     def by_key(self, keys: Iterable[str]) -> list[str]:
         """Open items in natural key order."""
@@ -134,50 +182,145 @@ class OpenGraph:
 
 def open_graph(facts: Facts) -> OpenGraph:
     """Built once per run: use `facts.open_graph`."""
-    import networkx as nx
-
-    keys = [key for key, item in facts.items.items() if not item.done]
-    is_open = set(keys)
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(keys)
-    graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in is_open and b in is_open)
-    component, components = _strongly_connected(graph)
-    below = _components_below(graph, component, len(components))
+    items = facts.items
+    closed = {key for key, item in items.items() if item.done}
+    none: tuple[str, ...] = ()
+    succ: dict[str, tuple[str, ...]] = {}
+    # the item graph's nodes are the plan's keys, in the order of `facts.items`
+    for a, deps in facts.item_graph.adjacency():
+        if a in closed:
+            continue
+        if not deps:
+            succ[a] = none
+        elif closed.isdisjoint(deps):
+            succ[a] = tuple(deps)
+        else:
+            succ[a] = tuple(b for b in deps if b not in closed)
+    component, components = _strongly_connected(succ)
+    below = _components_below(succ, component, components)
     levels = _topological(below)
     order = [key for c in levels for key in components[c]]
-    team = {key: facts.team_of(facts.items[key]) for key in order}
-    return OpenGraph(graph, component, components, below, levels, order, team)
+    team = _teams(facts, order)
+    waits = _outside_cycles(succ, component, components)
+    return OpenGraph(succ, component, components, below, levels, order, team, waits)
 
 
-def _strongly_connected(graph: nx.DiGraph) -> tuple[dict[str, int], dict[int, list[str]]]:
-    """Item -> component id, and id -> members in natural key order, numbered as
-    `nx.condensation` numbers them."""
-    import networkx as nx
+def _teams(facts: Facts, keys: list[str]) -> dict[str, str | None]:
+    """Item -> its team as the staffing model spells it, each team's spelling read once."""
+    items = facts.items
+    named: dict[str | None, str | None] = {}
+    team: dict[str, str | None] = {}
+    for key in keys:
+        item = items[key]
+        written = item.team
+        if written in named:
+            team[key] = named[written]
+        else:
+            team[key] = named[written] = facts.team_of(item)
+    return team
 
+
+def _strongly_connected(
+    succ: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, int], dict[int, list[str]]]:
+    """Item -> component id, and id -> members in natural key order, numbered in the order
+    `nx.strongly_connected_components` finds them (and `nx.condensation` numbers them):
+    the same walk (Tarjan's, with Nuutila's change), items in the order of `succ`,
+    dependencies in their order."""
+    preorder: dict[str, int] = {}
+    lowlink: dict[str, int] = {}  # of items walked whose component is not closed yet
     component: dict[str, int] = {}
     components: dict[int, list[str]] = {}
-    for c, members in enumerate(nx.strongly_connected_components(graph)):
-        if len(members) == 1:  # most
-            (key,) = members
-            component[key] = c
-            components[c] = [key]
-        else:
-            component.update(dict.fromkeys(members, c))
-            components[c] = sorted(members, key=natural_key)
+    pending: list[str] = []  # those items, in the order they were finished
+    for source in succ:
+        if source in preorder:
+            continue
+        preorder[source] = len(preorder)
+        if not succ[source]:  # most: a component of its own, found at once
+            component[source] = c = len(components)
+            components[c] = [source]
+            continue
+        stack = [(source, iter(succ[source]))]
+        while stack:
+            v, deps = stack[-1]
+            for w in deps:
+                if w not in preorder:
+                    preorder[w] = len(preorder)
+                    if succ[w]:
+                        stack.append((w, iter(succ[w])))
+                        break
+                    component[w] = c = len(components)  # found as its walk ends at once
+                    components[c] = [w]
+            else:  # every dependency of v walked
+                stack.pop()
+                low = mine = preorder[v]
+                for w in succ[v]:
+                    if w not in component:
+                        seen = preorder[w]
+                        if seen > mine:
+                            seen = lowlink[w]
+                        if seen < low:
+                            low = seen
+                if low != mine:
+                    lowlink[v] = low
+                    pending.append(v)
+                    continue
+                c = len(components)
+                if pending and preorder[pending[-1]] > mine:
+                    members = [v]
+                    while pending and preorder[pending[-1]] > mine:
+                        members.append(pending.pop())
+                    for key in members:
+                        component[key] = c
+                    components[c] = sorted(members, key=natural_key)
+                else:  # most
+                    component[v] = c
+                    components[c] = [v]
     return component, components
 
 
-def _components_below(graph: nx.DiGraph, component: dict[str, int], n: int) -> list[list[int]]:
+def _components_below(
+    succ: dict[str, tuple[str, ...]], component: dict[str, int], components: dict[int, list[str]]
+) -> list[list[int]]:
     """What each component waits on, each once, in the order of the graph's edges (the
     order `nx.condensation` gives its edges)."""
-    below: list[dict[int, None]] = [{} for _ in range(n)]
-    for a, deps in graph.adjacency():
+    below: list[list[int]] = [[] for _ in components]
+    cycles: dict[int, dict[int, None]] = {}
+    for a, deps in succ.items():
+        if not deps:
+            continue
         ca = component[a]
+        if len(components[ca]) == 1:  # none of its dependencies is in its component
+            if len(deps) == 1:
+                below[ca] = [component[deps[0]]]
+            else:
+                below[ca] = list(dict.fromkeys([component[b] for b in deps]))
+            continue
+        into = cycles.setdefault(ca, {})
         for b in deps:
             cb = component[b]
             if cb != ca:
-                below[ca][cb] = None
-    return [list(d) for d in below]
+                into[cb] = None
+    for c, into in cycles.items():
+        below[c] = list(into)
+    return below
+
+
+def _outside_cycles(
+    adjacent: dict[str, tuple[str, ...]],
+    component: dict[str, int],
+    components: dict[int, list[str]],
+) -> dict[str, tuple[str, ...]]:
+    """The adjacency without the links inside a cycle (itself when there is no cycle)."""
+    cycles = [members for members in components.values() if len(members) > 1]
+    if not cycles:
+        return adjacent
+    out = dict(adjacent)
+    for members in cycles:
+        own = component[members[0]]
+        for key in members:
+            out[key] = tuple(k for k in adjacent[key] if component[k] != own)
+    return out
 
 
 def _topological(below: list[list[int]]) -> list[int]:
@@ -261,33 +404,23 @@ def _fan_in_bits(
     og: OpenGraph, committed: Iterable[str], team_of: Callable[[str], str | None]
 ) -> FanIn:
     """An empty FanIn over the committed open items: bits by team, then key."""
-    rank = og.rank
-    chosen = sorted(
-        (k for k in committed if k in og.component),
-        key=lambda k: (team_of(k) or "", rank[k]),
-    )
+    component = og.component
+    by_team: dict[str, list[str]] = {}
+    for key in committed:
+        if key in component:
+            team = team_of(key) or ""
+            if team in by_team:
+                by_team[team].append(key)
+            else:
+                by_team[team] = [key]
+    rank = og.rank.__getitem__
+    chosen: list[str] = []
     ranges: dict[str, tuple[int, int]] = {}
-    for i, key in enumerate(chosen):
-        team = team_of(key) or ""
-        ranges[team] = (ranges.get(team, (i, i))[0], i + 1)
+    for team in sorted(by_team):
+        keys = sorted(by_team[team], key=rank)
+        ranges[team] = (len(chosen), len(chosen) + len(keys))
+        chosen += keys
     return FanIn(chosen, {k: i for i, k in enumerate(chosen)}, ranges)
-
-
-def _record(
-    result: FanIn,
-    key: str,
-    mask: int,
-    team_of: Callable[[str], str | None],
-    keep: Callable[[str, int], bool],
-) -> None:
-    """What depends on one item: its count, its mask where kept, and its team's mask."""
-    n = mask.bit_count()
-    result.count[key] = n
-    if n and keep(key, n):
-        result.kept[key] = mask
-    owner = team_of(key)
-    if owner and mask:
-        result.by_team[owner] = result.by_team.get(owner, 0) | mask
 
 
 def committed_fan_in(
@@ -300,39 +433,94 @@ def committed_fan_in(
     Items with no team are grouped under the team ''."""
     result = _fan_in_bits(og, committed, team_of)
     index = result.index
+    result.count = count = dict.fromkeys(og.order, 0)
+    kept, by_team = result.kept, result.by_team
     components, below = og.components, og.below
     incoming: dict[int, int] = {}  # component -> what depends on it, read from its dependents
     for c in og.levels:
-        above = incoming.pop(c, 0)
+        above = incoming.pop(c) if c in incoming else 0
+        deps = below[c]
         members = components[c]
         if len(members) == 1:  # no other member depends on it
-            own = 1 << index[members[0]] if members[0] in index else 0
-            _record(result, members[0], above, team_of, keep)
+            key = members[0]
+            if not (above or deps):  # most: nothing depends on it, it waits on nothing
+                continue
+            own = 1 << index[key] if key in index else 0
+            masks = [(key, above)]
         else:
             own = result.mask_of(members)
-            for key in members:
-                mask = above | (own & ~(1 << index[key]) if key in index else own)
-                _record(result, key, mask, team_of, keep)
-        if below[c]:
+            masks = [
+                (key, above | (own & ~(1 << index[key]) if key in index else own))
+                for key in members
+            ]
+        for key, mask in masks:  # what depends on the item: its count, mask, team's mask
+            if not mask:
+                continue
+            n = count[key] = mask.bit_count()
+            if keep(key, n):
+                kept[key] = mask
+            owner = team_of(key)
+            if owner:
+                by_team[owner] = by_team[owner] | mask if owner in by_team else mask
+        if deps:
             out = above | own
-            for d in below[c]:
-                incoming[d] = incoming.get(d, 0) | out
+            for d in deps:
+                incoming[d] = incoming[d] | out if d in incoming else out
     return result
 
 
 def cut_points(og: OpenGraph, committed: Iterable[str]) -> set[str]:
     """Articulation points of the committed work: committed items and everything they wait on,
     as an undirected graph. Removing one splits that work in two."""
-    import networkx as nx
-
+    succ = og.succ
     seen = {k for k in committed if k in og.component}
-    queue = deque(seen)
-    while queue:
-        for dep in og.graph.successors(queue.popleft()):
+    stack = list(seen)
+    while stack:
+        for dep in succ[stack.pop()]:
             if dep not in seen:
                 seen.add(dep)
-                queue.append(dep)
-    return set(nx.articulation_points(nx.Graph(og.graph.subgraph(seen))))
+                stack.append(dep)
+    return articulation_points(seen, succ, og.pred)
+
+
+def articulation_points(
+    nodes: set[str], succ: dict[str, tuple[str, ...]], pred: dict[str, tuple[str, ...]]
+) -> set[str]:
+    """The articulation points of `nodes` with the links between them, either way round, as
+    one undirected graph (the set `nx.articulation_points` gives): Hopcroft and Tarjan's
+    depth-first walk, without recursion. A link is followed from either of its items."""
+    discovered: dict[str, int] = {}
+    low: dict[str, int] = {}
+    cuts: set[str] = set()
+    for root in nodes:
+        if root in discovered or not (succ[root] or pred[root]):  # walked, or linked to none
+            continue
+        discovered[root] = low[root] = len(discovered)
+        children = 0  # of the root in the walk: two or more make it a cut point
+        stack = [(root, root, chain(succ[root], pred[root]))]
+        while stack:
+            parent, v, near = stack[-1]
+            for w in near:
+                if w in discovered:
+                    if w != parent and discovered[w] < low[v]:
+                        low[v] = discovered[w]
+                elif w in nodes:
+                    discovered[w] = low[w] = len(discovered)
+                    stack.append((v, w, chain(succ[w], pred[w])))
+                    break
+            else:  # every neighbour of v walked
+                stack.pop()
+                if parent == v:  # the root
+                    continue
+                if parent == root:
+                    children += 1
+                elif low[v] >= discovered[parent]:
+                    cuts.add(parent)
+                if low[v] < low[parent]:
+                    low[parent] = low[v]
+        if children > 1:
+            cuts.add(root)
+    return cuts
 
 
 # ------------------------------------------------------------------ dates and chains
@@ -342,9 +530,13 @@ def latest_due_below(og: OpenGraph, due: dict[str, dt.date]) -> dict[str, tuple[
     """For each item, the latest due date among everything it waits on, directly or not:
     (that date, the item that has it, the direct dependency the path goes through)."""
     best: dict[str, tuple[dt.date, str, str]] = {}
+    waits = og.waits
     for key in reversed(og.order):
+        deps = waits[key]
+        if not deps:
+            continue
         found: tuple[dt.date, str, str] | None = None
-        for dep in og.waits_on(key):
+        for dep in deps:
             own = due.get(dep)
             if own is not None and (found is None or own > found[0]):
                 found = (own, dep, dep)
@@ -373,28 +565,34 @@ def team_handoffs(
     components, edges weighted 1 where the team changes): (hand-offs, next item on that chain)."""
     hops: dict[str, int] = {}
     nxt: dict[str, str] = {}
+    waits = og.waits
     for key in reversed(og.order):
-        best, via = 0, None
+        deps = waits[key]
+        if not deps:
+            hops[key] = 0
+            continue
         mine = team_of(key)
-        for dep in og.waits_on(key):
+        best, via = -1, ""
+        for dep in deps:
             theirs = team_of(dep)
-            step = 1 if mine and theirs and mine != theirs else 0
-            if via is None or step + hops[dep] > best:
-                best, via = step + hops[dep], dep
+            hop = hops[dep] + 1 if mine and theirs and mine != theirs else hops[dep]
+            if hop > best:
+                best, via = hop, dep
         hops[key] = best
-        if via is not None:
-            nxt[key] = via
+        nxt[key] = via
     return hops, nxt
 
 
-def shortest_cycle_through(graph: nx.DiGraph, start: str, members: set[str]) -> list[str]:
+def shortest_cycle_through(
+    succ: Mapping[str, Sequence[str]], start: str, members: set[str]
+) -> list[str]:
     """A shortest dependency cycle from `start` back to itself, inside one component (BFS)."""
     parent: dict[str, str] = {}
     queue = deque([start])
     seen = {start}
     while queue:
         node = queue.popleft()
-        for dep in graph.successors(node):
+        for dep in succ[node]:
             if dep == start:
                 path = [node]
                 while path[-1] != start:

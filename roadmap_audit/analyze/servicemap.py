@@ -34,8 +34,17 @@ def open_items_by_service(facts: Facts) -> dict[str, list[Item]]:
     if cached is not None:
         return cached
     by_service: dict[str, list[Item]] = defaultdict(list)
-    for item in facts.open_items():
-        for name in dict.fromkeys(facts.service_name(s) for s in item.services):
+    named = facts.service_name
+    for item in facts.plan.items:
+        services = item.services
+        if not services or item.done:
+            continue
+        if len(services) == 1:  # most
+            name = named(services[0])
+            if name:
+                by_service[name].append(item)
+            continue
+        for name in dict.fromkeys([named(s) for s in services]):
             if name:
                 by_service[name].append(item)
     facts.__dict__["_open_items_by_service"] = found = dict(by_service)

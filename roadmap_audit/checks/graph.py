@@ -116,7 +116,7 @@ def _item_spofs(
         load = _overloaded(facts, team, p.max_load)
         fragile = texts.item_fragile(item, missing, team, load)
         cut = key in cuts and total >= p.min_cut_point_fan_in
-        direct = sorted(og.graph.predecessors(key), key=natural_key)[:5]
+        direct = sorted(og.pred[key], key=natural_key)[:5]
         evidence = [Evidence.of(item.ref, f"{key}: needed by {total} committed item(s)")]
         evidence += [_depends_on_evidence(facts.items[d], f"{d} depends on it") for d in direct]
         yield Hit(
@@ -134,9 +134,9 @@ def _item_spofs(
 
 def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iterator[Hit]:
     needed: dict[str, list[str]] = {}
-    for key in og.order:
-        if fan.count.get(key):
-            needed.setdefault(facts.team_of(facts.items[key]) or "", []).append(key)
+    for key, n in fan.count.items():  # in the order of og.order
+        if n:
+            needed.setdefault(og.team[key] or "", []).append(key)
     for team in sorted(fan.by_team):
         mask = fan.by_team[team] & ~fan.team_mask(team)
         if mask.bit_count() < p.min_team_fan_in:
@@ -166,7 +166,7 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
     """Committed items of other teams that touch a service, or a service that calls it."""
     graph = servicemap.service_graph(facts)
     seeds = {
-        name: fan.mask_of(i.key for i in items if i.committed)
+        name: fan.mask_of([i.key for i in items if i.committed])
         for name, items in facts.open_items_by_service.items()
         if name in graph
     }
@@ -200,7 +200,8 @@ def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
     """Items, teams and services that many committed items depend on (transitive fan-in over
     open work), and cut points of the committed work that at least two committed items need."""
     og = facts.open_graph
-    committed = [k for k in og.order if facts.items[k].committed]
+    items = facts.items
+    committed = [k for k in og.order if items[k].committed]
     cuts = cut_points(og, committed)
 
     def keep(key: str, n: int) -> bool:
@@ -268,7 +269,7 @@ def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
     og = facts.open_graph
     for members in sorted(og.cycles(), key=lambda m: natural_key(m[0])):
         start = members[0]
-        loop = shortest_cycle_through(og.graph, start, set(members))
+        loop = shortest_cycle_through(og.succ, start, set(members))
         teams = Counter(og.team[k] or "no team" for k in members)
         evidence = [
             _depends_on_evidence(facts.items[a], f"{a} depends on {b}")
