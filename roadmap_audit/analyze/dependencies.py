@@ -17,7 +17,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import chain, compress, filterfalse
+from operator import attrgetter, itemgetter, not_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -58,8 +59,8 @@ def plain_keys(keys: list[str]) -> list[int] | None:
     letters casefolded, n: a number's order). "-" sorts before every letter, so the letters
     decide as they do alone, except that with the same letters LN-D comes before L-D (as "l"
     before "l-"); then N and D decide, as numbers (18 digits at most, so int() reads them).
-    A project's part is read once per project, not once per key, and its place among the
-    projects' parts is the high bits of the number, D the low 60 bits."""
+    A project's part is read once per project, not once per key; its place among the
+    projects' parts is the high bits of the key's number, D the low bits."""
     heads: dict[str, tuple[str, int, int] | None] = {}
     projects: list[str] = []
     numbers: list[int] = []
@@ -75,8 +76,9 @@ def plain_keys(keys: list[str]) -> list[int] | None:
             return None
         projects.append(head)
         numbers.append(int(digits))
+    width = max(numbers, default=0).bit_length()  # small numbers compare fastest
     parts = sorted({part for part in heads.values() if part is not None})
-    places = {part: i << 60 for i, part in enumerate(parts)}
+    places = {part: i << width for i, part in enumerate(parts)}
     place = {head: places[part] for head, part in heads.items() if part is not None}
     return [place[head] | n for head, n in zip(projects, numbers, strict=True)]
 
@@ -103,12 +105,13 @@ class OpenGraph:
     succ: dict[str, tuple[str, ...]]  # item -> its open dependencies (an edge A -> B: A on B)
     component: dict[str, int]  # item -> id of its strongly connected component
     components: dict[int, list[str]]  # id -> members, in natural key order
-    below: list[list[int]]  # component id -> the components it waits on (cycles condensed)
+    below: list[tuple[int, ...]]  # component id -> the components it waits on (cycles condensed)
     levels: list[int]  # component ids in topological order, dependents first
     order: list[str]  # every item, dependents before what they wait on
     team: dict[str, str | None]  # item -> owning team, as the staffing model spells it
     # item -> its direct dependencies outside its own cycle (`succ` itself where no cycle is)
     waits: dict[str, tuple[str, ...]]
+    committed: list[str]  # the committed open items, in plan order
 
     def waits_on(self, key: str) -> tuple[str, ...]:
         """Direct dependencies of an item outside its own cycle."""
@@ -141,6 +144,22 @@ class OpenGraph:
         return _outside_cycles(self.pred, self.component, self.components)
 
     @cached_property
+    def waiting(self) -> list[str]:
+        """The items that wait on something outside their own cycle, in `order`: the only ones
+        a walk up from what they wait on has to visit (most open items wait on nothing)."""
+        waits = self.waits
+        return [key for key in self.order if waits[key]]
+
+    @cached_property
+    def linked(self) -> set[str]:
+        """The items that wait on something outside their own cycle, and what they wait on."""
+        found = set(self.waiting)
+        waits = self.waits
+        for key in self.waiting:
+            found.update(waits[key])
+        return found
+
+    @cached_property
     def graph(self) -> nx.DiGraph:
         """The open items and their dependencies as a networkx graph, for an algorithm that
         needs one: the same nodes and edges, in the same order, as `succ`."""
@@ -164,14 +183,17 @@ class OpenGraph:
         plain = plain_keys(keys)
         if plain is None:
             return {key: i for i, key in enumerate(sorted(keys, key=natural_key))}
-        # the key's number, then its place in `order` (stable, as above), sorted as one number
-        shift = len(keys).bit_length()
-        low = (1 << shift) - 1
-        places = sorted([(n << shift) | j for j, n in enumerate(plain)])
-        return {keys[j & low]: i for i, j in enumerate(places)}
+        places = sorted(range(len(keys)), key=plain.__getitem__)  # stable, as above
+        return {keys[j]: i for i, j in enumerate(places)}
 
     def by_key(self, keys: Iterable[str]) -> list[str]:
-        """Open items in natural key order."""
+        """Open items in natural key order, as `rank` orders them. Most rules sort a few of the
+        plan's keys: keys like PAY-123 that all read differently are sorted by themselves,
+        without a rank of every open item."""
+        keys = list(keys)
+        plain = plain_keys(keys)
+        if plain is not None and len(set(plain)) == len(plain):  # none reads as another does
+            return [keys[i] for i in sorted(range(len(keys)), key=plain.__getitem__)]
         return sorted(keys, key=self.rank.__getitem__)
 
     @cached_property
@@ -181,43 +203,32 @@ class OpenGraph:
 
 
 def open_graph(facts: Facts) -> OpenGraph:
-    """Built once per run: use `facts.open_graph`."""
+    """Built once per run: use `facts.open_graph`.
+
+    Most open items wait on nothing, so every pass over all of them below is one call
+    (map, filter, zip) and the loops visit only the items linked to another."""
     items = facts.items
-    closed = {key for key, item in items.items() if item.done}
+    open_items = list(filterfalse(attrgetter("done"), items.values()))
+    keys = list(map(attrgetter("key"), open_items))  # the items' keys, in the plan's order
+    closed = items.keys() - keys
+    committed = list(compress(keys, map(attrgetter("committed"), open_items)))
+    written = dict(zip(keys, map(attrgetter("team"), open_items), strict=True))
     none: tuple[str, ...] = ()
-    succ: dict[str, tuple[str, ...]] = {}
-    # the item graph's nodes are the plan's keys, in the order of `facts.items`
-    for a, deps in facts.item_graph.adjacency():
-        if a in closed:
-            continue
-        if not deps:
-            succ[a] = none
-        elif closed.isdisjoint(deps):
-            succ[a] = tuple(deps)
-        else:
-            succ[a] = tuple(b for b in deps if b not in closed)
+    succ = dict.fromkeys(keys, none)
+    # the item graph's nodes are the plan's keys; only those with a dependency are read
+    for a, deps in filter(itemgetter(1), facts.item_graph.adjacency()):
+        if a in succ:
+            succ[a] = (
+                tuple(deps) if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
+            )
     component, components = _strongly_connected(succ)
     below = _components_below(succ, component, components)
     levels = _topological(below)
-    order = [key for c in levels for key in components[c]]
-    team = _teams(facts, order)
+    order = list(chain.from_iterable(map(components.__getitem__, levels)))
+    named = {name: facts.team_name(name) for name in set(written.values())}
+    team = dict(zip(order, map(named.__getitem__, map(written.__getitem__, order)), strict=True))
     waits = _outside_cycles(succ, component, components)
-    return OpenGraph(succ, component, components, below, levels, order, team, waits)
-
-
-def _teams(facts: Facts, keys: list[str]) -> dict[str, str | None]:
-    """Item -> its team as the staffing model spells it, each team's spelling read once."""
-    items = facts.items
-    named: dict[str | None, str | None] = {}
-    team: dict[str, str | None] = {}
-    for key in keys:
-        item = items[key]
-        written = item.team
-        if written in named:
-            team[key] = named[written]
-        else:
-            team[key] = named[written] = facts.team_of(item)
-    return team
+    return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
 
 
 def _strongly_connected(
@@ -226,75 +237,104 @@ def _strongly_connected(
     """Item -> component id, and id -> members in natural key order, numbered in the order
     `nx.strongly_connected_components` finds them (and `nx.condensation` numbers them):
     the same walk (Tarjan's, with Nuutila's change), items in the order of `succ`,
-    dependencies in their order."""
-    preorder: dict[str, int] = {}
-    lowlink: dict[str, int] = {}  # of items walked whose component is not closed yet
-    component: dict[str, int] = {}
-    components: dict[int, list[str]] = {}
-    pending: list[str] = []  # those items, in the order they were finished
-    for source in succ:
-        if source in preorder:
+    dependencies in their order. An item that waits on nothing is a component of its own,
+    found as soon as the walk reaches it: those the walk starts from are numbered in one
+    call between the walks from the items that wait on something."""
+    walk = _Tarjan(succ)
+    keys = list(succ)
+    walked = 0  # keys[:walked] are each in a component
+    for i in compress(range(len(keys)), succ.values()):  # the items that wait on something
+        if keys[i] in walk.component:  # reached from an item before it
             continue
+        walk.alone(keys[walked:i])
+        walk.start(keys[i])
+        walked = i + 1
+    walk.alone(keys[walked:])
+    return walk.component, walk.components
+
+
+class _Tarjan:
+    """The state of `_strongly_connected`'s walk."""
+
+    def __init__(self, succ: dict[str, tuple[str, ...]]) -> None:
+        self.succ = succ
+        self.component: dict[str, int] = {}
+        self.components: dict[int, list[str]] = {}
+        self.preorder: dict[str, int] = {}  # of the items walked through
+        self.lowlink: dict[str, int] = {}  # of those whose component is not closed yet
+        self.pending: list[str] = []  # those, in the order they were finished
+
+    def alone(self, keys: list[str]) -> None:
+        """Items that wait on nothing, each a component of its own, in order (those not
+        reached yet)."""
+        new = list(filterfalse(self.component.__contains__, keys))
+        ids = range(len(self.components), len(self.components) + len(new))
+        self.component.update(zip(new, ids, strict=True))
+        self.components.update(zip(ids, map(list, zip(new, strict=True)), strict=True))
+
+    def start(self, source: str) -> None:
+        """Walk from an item not reached yet, closing each component as its walk ends."""
+        succ, component, components = self.succ, self.component, self.components
+        preorder = self.preorder
         preorder[source] = len(preorder)
-        if not succ[source]:  # most: a component of its own, found at once
-            component[source] = c = len(components)
-            components[c] = [source]
-            continue
         stack = [(source, iter(succ[source]))]
         while stack:
             v, deps = stack[-1]
             for w in deps:
-                if w not in preorder:
-                    preorder[w] = len(preorder)
+                if w not in component and w not in preorder:
                     if succ[w]:
+                        preorder[w] = len(preorder)
                         stack.append((w, iter(succ[w])))
                         break
-                    component[w] = c = len(components)  # found as its walk ends at once
+                    component[w] = c = len(components)  # its walk ends at once
                     components[c] = [w]
             else:  # every dependency of v walked
                 stack.pop()
-                low = mine = preorder[v]
-                for w in succ[v]:
-                    if w not in component:
-                        seen = preorder[w]
-                        if seen > mine:
-                            seen = lowlink[w]
-                        if seen < low:
-                            low = seen
-                if low != mine:
-                    lowlink[v] = low
-                    pending.append(v)
-                    continue
-                c = len(components)
-                if pending and preorder[pending[-1]] > mine:
-                    members = [v]
-                    while pending and preorder[pending[-1]] > mine:
-                        members.append(pending.pop())
-                    for key in members:
-                        component[key] = c
-                    components[c] = sorted(members, key=natural_key)
-                else:  # most
-                    component[v] = c
-                    components[c] = [v]
-    return component, components
+                self.finish(v)
+
+    def finish(self, v: str) -> None:
+        """Close v's component if v is its root, else leave v pending."""
+        component, preorder, pending = self.component, self.preorder, self.pending
+        low = mine = preorder[v]
+        for w in self.succ[v]:
+            if w not in component:
+                seen = preorder[w]
+                if seen > mine:
+                    seen = self.lowlink[w]
+                if seen < low:
+                    low = seen
+        if low != mine:
+            self.lowlink[v] = low
+            pending.append(v)
+            return
+        c = len(self.components)
+        if pending and preorder[pending[-1]] > mine:
+            members = [v]
+            while pending and preorder[pending[-1]] > mine:
+                members.append(pending.pop())
+            for key in members:
+                component[key] = c
+            self.components[c] = sorted(members, key=natural_key)
+        else:  # most
+            component[v] = c
+            self.components[c] = [v]
 
 
 def _components_below(
     succ: dict[str, tuple[str, ...]], component: dict[str, int], components: dict[int, list[str]]
-) -> list[list[int]]:
+) -> list[tuple[int, ...]]:
     """What each component waits on, each once, in the order of the graph's edges (the
     order `nx.condensation` gives its edges)."""
-    below: list[list[int]] = [[] for _ in components]
+    below: list[tuple[int, ...]] = [()] * len(components)
     cycles: dict[int, dict[int, None]] = {}
-    for a, deps in succ.items():
-        if not deps:
-            continue
+    for a in compress(succ, succ.values()):  # the items that wait on something
+        deps = succ[a]
         ca = component[a]
         if len(components[ca]) == 1:  # none of its dependencies is in its component
             if len(deps) == 1:
-                below[ca] = [component[deps[0]]]
+                below[ca] = (component[deps[0]],)
             else:
-                below[ca] = list(dict.fromkeys([component[b] for b in deps]))
+                below[ca] = tuple(dict.fromkeys([component[b] for b in deps]))
             continue
         into = cycles.setdefault(ca, {})
         for b in deps:
@@ -302,7 +342,7 @@ def _components_below(
             if cb != ca:
                 into[cb] = None
     for c, into in cycles.items():
-        below[c] = list(into)
+        below[c] = tuple(into)
     return below
 
 
@@ -323,21 +363,21 @@ def _outside_cycles(
     return out
 
 
-def _topological(below: list[list[int]]) -> list[int]:
+def _topological(below: list[tuple[int, ...]]) -> list[int]:
     """Components in topological order, dependents first: Kahn's walk generation by
     generation, the order `nx.topological_sort` gives the condensation."""
     waiting = [0] * len(below)
-    for deps in below:
+    for deps in filter(None, below):  # most components wait on nothing
         for c in deps:
             waiting[c] += 1
-    ready = [c for c, n in enumerate(waiting) if n == 0]
+    ready = list(compress(range(len(below)), map(not_, waiting)))
     order: list[int] = []
     while ready:
         generation, ready = ready, []
-        for c in generation:
+        for c in filter(below.__getitem__, generation):
             for d in below[c]:
                 waiting[d] -= 1
-                if waiting[d] == 0:
+                if not waiting[d]:
                     ready.append(d)
         order += generation
     return order
@@ -413,11 +453,10 @@ def _fan_in_bits(
                 by_team[team].append(key)
             else:
                 by_team[team] = [key]
-    rank = og.rank.__getitem__
     chosen: list[str] = []
     ranges: dict[str, tuple[int, int]] = {}
     for team in sorted(by_team):
-        keys = sorted(by_team[team], key=rank)
+        keys = og.by_key(by_team[team])
         ranges[team] = (len(chosen), len(chosen) + len(keys))
         chosen += keys
     return FanIn(chosen, {k: i for i, k in enumerate(chosen)}, ranges)
@@ -531,10 +570,8 @@ def latest_due_below(og: OpenGraph, due: dict[str, dt.date]) -> dict[str, tuple[
     (that date, the item that has it, the direct dependency the path goes through)."""
     best: dict[str, tuple[dt.date, str, str]] = {}
     waits = og.waits
-    for key in reversed(og.order):
+    for key in reversed(og.waiting):
         deps = waits[key]
-        if not deps:
-            continue
         found: tuple[dt.date, str, str] | None = None
         for dep in deps:
             own = due.get(dep)
@@ -563,14 +600,11 @@ def team_handoffs(
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Longest chain of hand-offs between teams below each item (longest path on the DAG of
     components, edges weighted 1 where the team changes): (hand-offs, next item on that chain)."""
-    hops: dict[str, int] = {}
+    hops = dict.fromkeys(og.order, 0)  # an item that waits on nothing hands nothing on
     nxt: dict[str, str] = {}
     waits = og.waits
-    for key in reversed(og.order):
+    for key in reversed(og.waiting):
         deps = waits[key]
-        if not deps:
-            hops[key] = 0
-            continue
         mine = team_of(key)
         best, via = -1, ""
         for dep in deps:
@@ -700,9 +734,10 @@ def cross_team_chains(og: OpenGraph, min_teams: int) -> tuple[list[tuple[str, in
     def step(a: str, b: str) -> int:
         return 1 if team[a] and team[b] and team[a] != team[b] else 0
 
+    chained = og.waiting if min_teams > 1 else og.order  # a chain of two teams waits on one
     heads = [
         (key, hops[key])
-        for key in og.by_key(k for k in og.order if hops[k] + 1 >= min_teams)
+        for key in og.by_key(k for k in chained if hops[k] + 1 >= min_teams)
         # not inside a longer chain that starts above it
         if not any(hops[up] == hops[key] + step(up, key) for up in og.needed_by(key))
     ]

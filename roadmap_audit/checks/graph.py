@@ -142,7 +142,8 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
         if mask.bit_count() < p.min_team_fan_in:
             continue
         text, teams, total = _dependents(fan, mask, " of other teams")
-        mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], og.rank[k]))
+        # most needed first, then in key order
+        mine = sorted(og.by_key(needed.get(team, [])), key=lambda k: -fan.count[k])
         load = _overloaded(facts, team, p.max_load)
         evidence = []
         if team in facts.teams:
@@ -200,8 +201,7 @@ def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
     """Items, teams and services that many committed items depend on (transitive fan-in over
     open work), and cut points of the committed work that at least two committed items need."""
     og = facts.open_graph
-    items = facts.items
-    committed = [k for k in og.order if items[k].committed]
+    committed = og.committed
     cuts = cut_points(og, committed)
 
     def keep(key: str, n: int) -> bool:
@@ -224,7 +224,9 @@ class InversionParams(Params):
 def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
     """Items due before something they depend on, directly or through undated items, is due."""
     og = facts.open_graph
-    due = {k: d for k in og.order if (d := facts.items[k].due) is not None}
+    items = facts.items
+    # only an item linked to another can be due before what it waits on
+    due = {k: d for k in og.linked if (d := items[k].due) is not None}
     best = latest_due_below(og, due)
     paths = due_paths(best, lambda k: og.team[k] or "")
     for key in og.by_key(k for k in due if k in best):
