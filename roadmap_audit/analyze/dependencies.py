@@ -126,8 +126,8 @@ class OpenGraph:
         """Item -> the open items that depend on it directly (its own cycle's included), in the
         order of their edges, as a networkx graph's predecessors come."""
         found: dict[str, list[str]] = {}
-        for a, deps in self.succ.items():
-            for b in deps:
+        for a in compress(self.succ, self.succ.values()):  # the items that wait on something
+            for b in self.succ[a]:
                 if b in found:
                     found[b].append(a)
                 else:
@@ -147,17 +147,22 @@ class OpenGraph:
     def waiting(self) -> list[str]:
         """The items that wait on something outside their own cycle, in `order`: the only ones
         a walk up from what they wait on has to visit (most open items wait on nothing)."""
-        waits = self.waits
-        return [key for key in self.order if waits[key]]
+        return list(filter(self.waits.__getitem__, self.order))
 
     @cached_property
     def linked(self) -> set[str]:
         """The items that wait on something outside their own cycle, and what they wait on."""
         found = set(self.waiting)
-        waits = self.waits
-        for key in self.waiting:
-            found.update(waits[key])
+        found.update(chain.from_iterable(map(self.waits.__getitem__, self.waiting)))
         return found
+
+    @cached_property
+    def linked_levels(self) -> list[int]:
+        """`levels` without the components of one item linked to no other (most)."""
+        ids = set(map(self.component.__getitem__, self.linked))
+        if len(self.component) > len(self.components):  # a cycle's items wait on each other
+            ids.update(c for c, members in self.components.items() if len(members) > 1)
+        return list(filter(ids.__contains__, self.levels))
 
     @cached_property
     def graph(self) -> nx.DiGraph:
@@ -476,14 +481,12 @@ def committed_fan_in(
     kept, by_team = result.kept, result.by_team
     components, below = og.components, og.below
     incoming: dict[int, int] = {}  # component -> what depends on it, read from its dependents
-    for c in og.levels:
+    for c in og.linked_levels:  # an item linked to no other has no committed dependents
         above = incoming.pop(c) if c in incoming else 0
         deps = below[c]
         members = components[c]
         if len(members) == 1:  # no other member depends on it
             key = members[0]
-            if not (above or deps):  # most: nothing depends on it, it waits on nothing
-                continue
             own = 1 << index[key] if key in index else 0
             masks = [(key, above)]
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import compress
 
 from pydantic import Field
 
@@ -134,9 +135,8 @@ def _item_spofs(
 
 def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iterator[Hit]:
     needed: dict[str, list[str]] = {}
-    for key, n in fan.count.items():  # in the order of og.order
-        if n:
-            needed.setdefault(og.team[key] or "", []).append(key)
+    for key in compress(fan.count, fan.count.values()):  # needed by some, in og.order
+        needed.setdefault(og.team[key] or "", []).append(key)
     for team in sorted(fan.by_team):
         mask = fan.by_team[team] & ~fan.team_mask(team)
         if mask.bit_count() < p.min_team_fan_in:
