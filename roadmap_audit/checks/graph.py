@@ -166,9 +166,10 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
 def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
     """Committed items of other teams that touch a service, or a service that calls it."""
     graph = servicemap.service_graph(facts)
+    committed = servicemap.committed_keys_by_service(facts)
     seeds = {
-        name: fan.mask_of([i.key for i in items if i.committed])
-        for name, items in facts.open_items_by_service.items()
+        name: fan.mask_of(committed.get(name, ()))
+        for name in facts.open_items_by_service
         if name in graph
     }
     reach, callers, names = reach_and_callers(graph, seeds)
