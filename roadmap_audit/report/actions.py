@@ -25,6 +25,7 @@ from functools import lru_cache
 from ..model import Audit, Finding, Recommendation
 from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
 
+_new = object.__new__
 SERIOUS = ("critical", "high")  # the findings "what to change" must clear (as score.change_advice)
 
 
@@ -113,14 +114,19 @@ def owner_of(f: Finding) -> str:
 
 
 def _resolved(f: Finding, index: int) -> Resolved:
-    return Resolved(
+    """The Resolved line of a finding (a frozen dataclass's own __init__ sets each field through
+    object.__setattr__: at tens of thousands of findings, its fields are set at once)."""
+    made = _new(Resolved)
+    subject = f.subject
+    made.__dict__.update(
         rule=f.rule,
         severity=f.severity,
         title=f.title,
-        kind=f.subject.kind,
-        subject=f.subject.id,
+        kind=subject.kind,
+        subject=subject.id,
         index=index,
     )
+    return made
 
 
 def _fix_shape(f: Finding) -> str:
