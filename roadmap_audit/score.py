@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from .analyze.capacity import item_weeks, load_of, points_unconverted, share_text
+from .analyze.capacity import item_weeks, load_of, share_text
 from .analyze.facts import Facts
 from .analyze.numbers import listed, pct
 from .analyze.priority import priority_rank
@@ -181,8 +181,9 @@ def _unstaffed_report(
     for i in items:
         keys.append(i.key)
         if not i.done:
-            weeks.append(item_weeks(i, None, sizes) or 0.0)
-            if points_unconverted(i, None):
+            written = i.estimate_weeks  # most items; else item_weeks converts a size
+            weeks.append((written if written is not None else item_weeks(i, None, sizes)) or 0.0)
+            if written is None and i.estimate_points is not None:  # points_unconverted, no team
                 unconverted.append(i.key)
     score, parts = _scored(severities)
     return TeamReport(
