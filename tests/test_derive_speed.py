@@ -93,3 +93,20 @@ def test_an_item_read_in_one_pass_gets_what_classify_and_is_defect_say(tmp_path)
     assert len(facts.vocabulary._signals) == len(
         {(i.kind_raw, *i.labels) for i in facts.plan.items}
     )
+
+
+def test_a_key_written_twice_names_its_first_item():
+    """Items are keyed in plan order; a key that two items carry is the first one's."""
+    from roadmap_audit.analyze.capacity import CapacityParams
+    from roadmap_audit.analyze.facts import derive
+
+    plan = facts_of(FIXTURES / "org").plan
+    first = plan.items[0]
+    twin = first.model_copy(update={"title": "Another item under the same key"})
+    twice = plan.model_copy(update={"items": [*plan.items, twin]})
+    facts = derive(
+        twice, CapacityParams(), Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml")
+    )
+    assert facts.items[first.key] is first
+    assert list(facts.items) == [i.key for i in plan.items]
+    assert len(facts.kinds) == len(plan.items)

@@ -712,9 +712,11 @@ def derive(
     for service in plan.services:
         facts.services.setdefault(service.service, service)
         facts._service_names[normalize_name(service.service)] = service.service
-    items = facts.items
-    for item in plan.items:
-        items.setdefault(item.key, item)
+    facts.items = {item.key: item for item in plan.items}
+    if len(facts.items) < len(plan.items):  # a key written twice: its first item is the item
+        facts.items = {}
+        for item in plan.items:
+            facts.items.setdefault(item.key, item)
     facts.items_by_team = _read_items(facts, vocabulary)
     facts.issues = list(plan.issues)
     sizes_note = _sizes_note(plan.items, params)
@@ -747,7 +749,7 @@ def _read_items(facts: Facts, vocabulary: Vocabulary) -> dict[str, list[Item]]:
     """Every item's kind (and whether it is defect work), and the items of each team: one pass."""
     by_team: dict[str, list[Item]] = defaultdict(list)
     kinds, reasons, defects = facts.kinds, facts.kind_reasons, facts.defect_work
-    read, team_of = vocabulary.read, facts.team_of
+    read, resolved = vocabulary.read, facts._resolved
     for item in facts.plan.items:
         key = item.key
         if key in kinds:  # a parent read with its sub-task, or a key seen before: read once
@@ -758,7 +760,10 @@ def _read_items(facts: Facts, vocabulary: Vocabulary) -> dict[str, list[Item]]:
             kinds[key], reasons[key], defect = read(item)
             if defect:
                 defects.add(key)
-        owner = team_of(item)
+        try:  # team_of, without a call per item
+            owner = resolved[item.team]
+        except KeyError:
+            owner = facts.team_name(item.team)
         if owner:
             by_team[owner].append(item)
     return dict(by_team)
