@@ -25,10 +25,27 @@ from pydantic import (
 SCHEMA_VERSION = 2
 
 
+_ROUNDED: dict[
+    float, float
+] = {}  # a value -> its 4 decimals: most figures repeat (a spread, a chance)
+_ROUNDED_KEPT = 1 << 16
+
+
 def _json_number(value: float) -> float | None:
     """A float as the JSON report writes it, once, as it is serialized: 4 decimals, and null for
-    a value that is not finite (JSON has no Infinity: a load against zero capacity)."""
-    return round(float(value), 4) if math.isfinite(value) else None
+    a value that is not finite (JSON has no Infinity: a load against zero capacity).
+
+    A figure repeated across the report (a spread, a chance out of 1,000 runs, an estimate) is
+    rounded once: round() to 4 decimals is exact and costs a conversion to decimal digits. Zero
+    is never kept (0.0 and -0.0 are equal keys but are written differently)."""
+    rounded = _ROUNDED.get(value)
+    if rounded is None:
+        if not math.isfinite(value):
+            return None
+        rounded = round(float(value), 4)
+        if value and len(_ROUNDED) < _ROUNDED_KEPT:
+            _ROUNDED[value] = rounded
+    return rounded
 
 
 # A figure of the audit: exact in the model (every report computes from the same value), rounded
@@ -42,6 +59,13 @@ _PYDANTIC_SLOTS = {"__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_
 _LEAN = set(getattr(BaseModel, "__slots__", ())) >= _PYDANTIC_SLOTS
 _MISSING: Any = object()
 _set = object.__setattr__
+_new = (
+    object.__new__
+)  # what cls.__new__ is for every model here (BaseModel defines none), looked up once
+if _LEAN:  # pydantic's per-instance slots, set through their descriptors (no lookup by name)
+    _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+    _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+    _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class _EveryField(set[str]):
@@ -120,7 +144,8 @@ class _Lean(BaseModel):
         validated again (a finding: about 1.5 us instead of 10). A missing required field or a
         name that is not a field is still refused; defaults are filled in as pydantic would."""
         plan = _MADE.get(cls) or _made(cls)
-        if plan.fields_set is None:  # not lean: pydantic's own construction, validated
+        fields_set = plan.fields_set
+        if fields_set is None:  # not lean: pydantic's own construction, validated
             return cls(**values)
         data = plan.defaults.copy()
         data.update(values)  # the fields keep their declared order (the JSON's order)
@@ -131,20 +156,26 @@ class _Lean(BaseModel):
         for name, factory in plan.factories:
             if data[name] is _MISSING:
                 data[name] = factory()
-        return cls._fresh(data)
+        made = _new(cls)  # _fresh's body: a call less for every object the program makes
+        _set(made, "__dict__", data)
+        _set_fields_set(made, fields_set)
+        _set_extra(made, None)
+        _set_private(made, None)
+        return made
 
     @classmethod
     def _fresh(cls, data: dict[str, Any]) -> Self:
         """An instance from a dict that already holds every field, in declared order, of the
         fields' types (the few hot constructors below build it): `made` without its checks."""
         plan = _MADE.get(cls) or _made(cls)
-        if plan.fields_set is None:  # not lean: pydantic's own construction, validated
+        fields_set = plan.fields_set
+        if fields_set is None:  # not lean: pydantic's own construction, validated
             return cls(**data)
-        made = cls.__new__(cls)
+        made = _new(cls)
         _set(made, "__dict__", data)
-        _set(made, "__pydantic_fields_set__", plan.fields_set)
-        _set(made, "__pydantic_extra__", None)
-        _set(made, "__pydantic_private__", None)
+        _set_fields_set(made, fields_set)
+        _set_extra(made, None)
+        _set_private(made, None)
         return made
 
     def __copy__(self) -> Self:
@@ -154,12 +185,11 @@ class _Lean(BaseModel):
         """
         if not _LEAN:
             return super().__copy__()
-        cls = type(self)
-        copied = cls.__new__(cls)
-        object.__setattr__(copied, "__dict__", self.__dict__.copy())
-        object.__setattr__(copied, "__pydantic_extra__", None)
-        object.__setattr__(copied, "__pydantic_fields_set__", self.__pydantic_fields_set__)
-        object.__setattr__(copied, "__pydantic_private__", None)
+        copied = _new(type(self))
+        _set(copied, "__dict__", self.__dict__.copy())
+        _set_fields_set(copied, self.__pydantic_fields_set__)
+        _set_extra(copied, None)
+        _set_private(copied, None)
         return copied
 
 
@@ -186,13 +216,11 @@ class SourceRef(_Frozen):
     @property
     def location(self) -> str:
         """`Items!B14`, `Items!14` (whole row), `PAY-12`, or the file name."""
-        if self.sheet is not None and self.row is not None:
-            return f"{self.sheet}!{self.column or ''}{self.row}"
-        if self.key:
-            return self.key
-        if self.sheet is not None:
-            return self.sheet
-        return self.source
+        data = self.__dict__
+        sheet, row = data["sheet"], data["row"]
+        if sheet is not None and row is not None:
+            return f"{sheet}!{data['column'] or ''}{row}"
+        return data["key"] or (sheet if sheet is not None else data["source"])
 
     def at(self, column: str | None) -> SourceRef:
         """The same row, pointing at one column."""
@@ -425,17 +453,30 @@ class Evidence(_Frozen):
     def cell(cls, row: _Row, field: str, note: str | None = None) -> Evidence:
         """`Evidence.of(row.cell(field), note)`, without making the cell's SourceRef: a check
         cites tens of thousands of cells in a large plan."""
-        derived = row.__dict__.get("derived")
+        values = row.__dict__
+        derived = values.get("derived")
         if derived and field in derived:
             return cls.of(derived[field], note)
-        ref: SourceRef = row.ref  # type: ignore[attr-defined]
-        column = row.columns.get(field)  # type: ignore[attr-defined]
+        ref: SourceRef = values["ref"]
+        column = values["columns"].get(field)
         data = ref.__dict__
-        if column and data["sheet"] is not None and data["row"] is not None:
-            location = f"{data['sheet']}!{column}{data['row']}"
+        sheet, number = data["sheet"], data["row"]
+        if column and sheet is not None and number is not None:
+            location = f"{sheet}!{column}{number}"
         else:
             location = ref.location
-        return cls._fresh({"source": data["source"], "location": location, "note": note})
+        fields_set = _EVIDENCE.fields_set
+        if fields_set is None:
+            return cls._fresh({"source": data["source"], "location": location, "note": note})
+        made = _new(cls)  # _fresh's body: a cited cell is made tens of thousands of times
+        _set(made, "__dict__", {"source": data["source"], "location": location, "note": note})
+        _set_fields_set(made, fields_set)
+        _set_extra(made, None)
+        _set_private(made, None)
+        return made
+
+
+_EVIDENCE = _made(Evidence)
 
 
 class Finding(_Frozen):

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from .analyze.capacity import item_weeks, load_of, points_unconverted, share_text
+from .analyze.capacity import item_weeks, load_of, share_text
 from .analyze.facts import Facts
 from .analyze.numbers import listed, pct
 from .analyze.priority import priority_rank
@@ -38,7 +38,7 @@ from .model import (
     TeamReport,
 )
 
-_M = TypeVar("_M", ItemSummary, Dependency, CommittedDelivery)
+_M = TypeVar("_M", ItemSummary, Dependency, CommittedDelivery, Recommendation)
 
 SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
@@ -181,8 +181,9 @@ def _unstaffed_report(
     for i in items:
         keys.append(i.key)
         if not i.done:
-            weeks.append(item_weeks(i, None, sizes) or 0.0)
-            if points_unconverted(i, None):
+            written = i.estimate_weeks  # most items; else item_weeks converts a size
+            weeks.append((written if written is not None else item_weeks(i, None, sizes)) or 0.0)
+            if written is None and i.estimate_points is not None:  # points_unconverted, no team
                 unconverted.append(i.key)
     score, parts = _scored(severities)
     return TeamReport(
@@ -254,9 +255,18 @@ KEPT_REASONS = (
 )
 
 
-def _kept_reason(facts: Facts, key: str, needed: set[str], postmortem: set[str]) -> str | None:
+def _kept_reason(
+    facts: Facts, key: str, needed: set[str], postmortem: set[str], started: dict[str | None, bool]
+) -> str | None:
+    """Why an item is not proposed for deferral, or None. `started`: is_in_progress of each
+    status seen, read once per status (a plan writes a few on thousands of items)."""
     item = facts.items[key]
-    if is_in_progress(item.status):
+    status = item.status
+    try:
+        in_progress = started[status]
+    except KeyError:
+        in_progress = started[status] = is_in_progress(status)
+    if in_progress:
         return "in progress"
     if item.committed:
         return "committed"
@@ -292,11 +302,12 @@ def defer_advice(
     needed = needed_by_committed(facts) if over else set()
     postmortem = _postmortem_items(facts) if over else set()
     graph = facts.item_graph
+    started: dict[str | None, bool] = {}
     for name, cap in over:
         kept: dict[str, list[str]] = {}
         candidates = []
         for k in cap.item_weeks:
-            why = _kept_reason(facts, k, needed, postmortem)
+            why = _kept_reason(facts, k, needed, postmortem, started)
             if why:
                 kept.setdefault(why, []).append(k)
             else:
@@ -474,7 +485,14 @@ def team_status(
     its committed items are likely to land; otherwise why not."""
     fc = facts.forecast
     f_teams = {t.team: t for t in fc.teams} if fc is not None else {}
-    f_items = {i.key: i for i in fc.items} if fc is not None else {}
+    by_key: dict[str, Any] = {}  # the forecast's items, gathered when a status first names one
+
+    def forecast_team(key: str) -> str | None:
+        if not by_key and fc is not None:
+            by_key.update((i.key, i) for i in fc.items)
+        item = by_key.get(key)
+        return item.team if item is not None else None
+
     graph = facts.open_graph if fc is not None else None
     committed_by_team: dict[str, list] = {}
     delivered = CommittedDelivery._fresh if _DELIVERY_FIELDS_HOLD else _made_from(CommittedDelivery)
@@ -521,7 +539,7 @@ def team_status(
             )
         update["delivery"] = delivery
         update["status"], update["status_text"] = _status(
-            t, cap, delivery, max_load, buffer_line, even, f_items
+            t, cap, delivery, max_load, buffer_line, even, forecast_team
         )
         if t.points_unconverted:
             n = len(t.points_unconverted)
@@ -581,7 +599,7 @@ def _status(
     max_load: float,
     buffer_line: float | None,
     even: float,
-    f_items,
+    forecast_team: Callable[[str], str | None],
 ) -> tuple[str, str]:
     if cap is None or not cap.known or not t.capacity_known:
         return "not checked", "load not checked: no headcount in the staffing model"
@@ -596,7 +614,7 @@ def _status(
         for c in at_risk[:3]:
             part = f"{c.key} has a {_chance(c.p_on_time)} chance to land by {c.due.isoformat() if c.due else 'its date'}"
             if c.chain:
-                owner = f_items[c.chain[-1]].team if c.chain[-1] in f_items else None
+                owner = forecast_team(c.chain[-1])
                 part += f", waiting on {' → '.join(c.chain)}" + (f" ({owner})" if owner else "")
             parts.append(part)
         more = f" and {len(at_risk) - 3} more" if len(at_risk) > 3 else ""
@@ -637,18 +655,35 @@ def _status(
 
 
 def change_advice(findings: list[Finding]) -> list[Recommendation]:
-    """For each high or critical finding, the change that clears it."""
+    """For each high or critical finding, the change that clears it (values of the findings,
+    already of their types: each made from its dict of every field, not validated again)."""
+    advice = Recommendation._fresh if _ADVICE_FIELDS_HOLD else _made_from(Recommendation)
     return [
-        Recommendation.made(  # values of the findings, already of their types
-            team=f.team or (f.teams[0] if f.teams else ""),
-            action="change",
-            subject=f.subject,
-            rule=f.rule,
-            items=[f.subject.id] if f.subject.kind == "item" else [],
-            text=f"{f.subject.id}: {f.fix}",
+        advice(
+            {
+                "team": f.team or (f.teams[0] if f.teams else ""),
+                "action": "change",
+                "subject": subject,
+                "items": [subject.id] if subject.kind == "item" else [],
+                "load_before": None,
+                "load_after": None,
+                "rule": f.rule,
+                "text": f"{subject.id}: {f.fix}",
+                "target_load": None,
+                "reaches_target": None,
+                "dependents": {},
+                "kept": {},
+                "p50_date_before": None,
+                "p50_date_after": None,
+                "p_by_end_before": None,
+                "p_by_end_after": None,
+                "committed_at_risk_before": [],
+                "committed_at_risk_after": [],
+            }
         )
         for f in findings
         if f.severity in ("critical", "high")
+        for subject in (f.subject,)
     ]
 
 
@@ -708,6 +743,11 @@ _DELIVERY_FIELDS_HOLD = tuple(CommittedDelivery.model_fields) == (
     "key", "due", "p_on_time", "waits_on", "waits_on_teams", "chain",
 )  # fmt: skip
 _DEPENDENCY_FIELDS_HOLD = tuple(Dependency.model_fields) == ("item", "depends_on", "cross_team")
+_ADVICE_FIELDS_HOLD = tuple(Recommendation.model_fields) == (
+    "team", "action", "subject", "items", "load_before", "load_after", "rule", "text",
+    "target_load", "reaches_target", "dependents", "kept", "p50_date_before", "p50_date_after",
+    "p_by_end_before", "p_by_end_after", "committed_at_risk_before", "committed_at_risk_after",
+)  # fmt: skip
 
 
 def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
@@ -749,7 +789,8 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     edge = Dependency._fresh if _DEPENDENCY_FIELDS_HOLD else _made_from(Dependency)
     edges = [
         edge({"item": a, "depends_on": b, "cross_team": team[a] != team[b]})
-        for a, b in sorted(facts.item_graph.edges)
+        # iter(): sorted would first ask the view its length, a walk over every node
+        for a, b in sorted(iter(facts.item_graph.edges))
     ]
     return items, edges
 

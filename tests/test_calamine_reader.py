@@ -337,6 +337,21 @@ def test_the_survey_bounds_rows_and_columns_exactly(limit):
             assert bool(columns.fullmatch(name)) == (index <= limit - 1), (letters, name)
 
 
+def test_the_survey_finds_text_with_unpreserved_spaces_as_a_backtracking_search_does():
+    """The survey's search for `<t>` text with a space at an end and no xml:space takes each text
+    whole (no backtracking over it): it finds what the plain pattern finds, and nothing else."""
+    import random
+
+    plain = re.compile(rb"<t>(?:\s|[^<]*\s</t>)")
+    pieces = [b"<t>", b"</t>", b" ", b"a", b"<", b"\n", b"t>", b'<t xml:space="preserve">', b"\t"]
+    chance = random.Random(21)
+    for _ in range(5000):
+        xml = b"".join(chance.choice(pieces) for _ in range(chance.randint(0, 12)))
+        assert bool(calamine_reader._UNPRESERVED.search(xml)) == bool(plain.search(xml)), xml
+    assert calamine_reader._UNPRESERVED.search(b"<t>ledger </t>")
+    assert not calamine_reader._UNPRESERVED.search(b'<t xml:space="preserve">ledger </t><t>a</t>')
+
+
 # ------------------------------------------------------------------ other formats
 
 

@@ -330,5 +330,6 @@ def test_each_phase_of_an_audit_does_at_most_twice_the_work_on_a_plan_twice_the_
     ratios = {p: round(twice[p] / once[p], 2) for p in once}
     assert all(ratios[p] <= DOUBLED for p in once), ratios
     # the copy is an audit of its own: twice the work, not the same work (the plan was read); the
-    # loader parses a repeated text (a status, "yes") once per load, so the copy's rows cost less
-    assert ratios["load"] >= 1.5 and ratios["rules"] >= 1.6, ratios
+    # loader parses a repeated text (a status, "yes") once per load and reads the Items sheet by
+    # columns (each distinct cell once, an item in a few lines), so the copy's rows cost less
+    assert ratios["load"] >= 1.3 and ratios["rules"] >= 1.6, ratios

@@ -14,6 +14,10 @@ from hypothesis import strategies as st
 
 from roadmap_audit.analyze.capacity import CapacityParams
 from roadmap_audit.analyze.dependencies import (
+    _components_below,
+    _strongly_connected,
+    _topological,
+    articulation_points,
     committed_fan_in,
     cut_points,
     latest_due_below,
@@ -167,6 +171,51 @@ def test_open_graph_orders_as_networkx_condensation(seed, rename):
     component, components, order, rank = _condensed_the_networkx_way(og)
     assert (og.component, og.components, og.order, og.rank) == (component, components, order, rank)
     assert any(len(m) > 1 for m in og.components.values())
+
+
+def _sparse_graph(seed):
+    """A random graph most of whose nodes link to nothing (as in a plan), some in cycles, keys
+    in no particular order: adjacency as `OpenGraph.succ` holds it, and the networkx graph."""
+    rnd = random.Random(seed)
+    keys = [f"K-{i}" for i in range(rnd.randint(1, 60))]
+    rnd.shuffle(keys)
+    p = rnd.choice([0.01, 0.03, 0.08, 0.2])
+    succ = {a: tuple(b for b in keys if b != a and rnd.random() < p) for a in keys}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(keys)
+    graph.add_edges_from((a, b) for a in keys for b in succ[a])
+    return succ, graph
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_components_are_numbered_and_ordered_as_networkx_condenses(seed):
+    succ, graph = _sparse_graph(seed)
+    component, components = _strongly_connected(succ)
+    found = list(nx.strongly_connected_components(graph))
+    assert [set(components[c]) for c in range(len(components))] == found
+    assert all(component[k] == c for c, members in components.items() for k in members)
+    condensed = nx.condensation(graph, scc=found)
+    below = _components_below(succ, component, components)
+    assert below == [tuple(condensed.successors(c)) for c in range(len(components))]
+    assert _topological(below) == list(nx.topological_sort(condensed))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_articulation_points_match_networkx(seed):
+    succ, graph = _sparse_graph(seed)
+    pred = {k: tuple(graph.predecessors(k)) for k in succ}
+    nodes = set(random.Random(seed).sample(sorted(succ), len(succ) // 2))
+    undirected = nx.Graph(graph.subgraph(nodes))
+    assert articulation_points(nodes, succ, pred) == set(nx.articulation_points(undirected))
+
+
+def test_a_few_keys_sort_as_the_rank_of_every_open_item_does():
+    keys = ["PAY-10", "pay-9", "PAY-1", "API-3", "PAY-01", "ABC2-7", "ABC-7", "K-1.x"]
+    og = _facts([_item(k) for k in keys]).open_graph
+    by_rank = sorted(keys, key=og.rank.__getitem__)
+    for subset in (keys[:4], ["PAY-01", "API-3", "PAY-1"], ["ABC-7", "ABC2-7"], keys[::-1]):
+        assert og.by_key(subset) == [k for k in by_rank if k in subset], subset
+    assert og.by_key(["PAY-10", "pay-9"]) == ["pay-9", "PAY-10"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

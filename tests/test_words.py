@@ -234,3 +234,32 @@ def test_only_a_title_longer_than_six_lines_is_cut_and_its_box_holds_it_whole():
     lines = title_lines("word " * 60)
     assert len(lines) == MAX_LINES and lines[-1].endswith("…")
     assert " ".join(title_lines("a " * 30)).split() == ["a"] * 30
+
+
+def test_a_plain_ascii_list_cell_reads_as_the_general_reader_reads_it():
+    """parse_list's shortcut for ASCII text gives what the general path (invisible characters
+    stripped, NFKC, casefold) gives: the same parts, none markers and repeats dropped."""
+    from roadmap_audit.load import words
+
+    cells = [
+        "auth, billing; search",
+        " A-1 | A-2\tA-1 ",
+        "n/a",
+        "N / A, auth",
+        "TBD;  - ;x",
+        "",
+        "   ",
+        "auth\r\nbilling",
+        "Not Applicable, none, NULL, ok",
+        ",,,",
+    ]
+    for cell in cells:
+        general = list(
+            dict.fromkeys(
+                p
+                for p in (q.strip() for q in words._LIST_SEPARATORS.split(cell))
+                if not words.is_none_marker(p)
+            )
+        )
+        assert words.parse_list(cell) == general, cell
+    assert words.parse_list("N / A, auth, auth") == ["auth"]

@@ -181,7 +181,9 @@ def points_notes(
     notes = []
     for name, items in sorted(items_by_team.items()):
         team = teams.get(name)
-        stuck = [i for i in items if points_unconverted(i, team)]
+        if team is not None and team.points_per_week:  # its points become weeks
+            continue
+        stuck = _points_only(items)
         if not stuck:
             continue
         points = sum(i.estimate_points or 0.0 for i in stuck)
@@ -216,6 +218,16 @@ def points_notes(
             )
         )
     return notes
+
+
+def _points_only(items: list[Item]) -> list[Item]:
+    """The open items estimated in story points only: `points_unconverted` of the items of a team
+    that has no points_per_week, in one pass."""
+    return [
+        i
+        for i in items
+        if i.estimate_points is not None and i.estimate_weeks is None and not i.done
+    ]
 
 
 def _n(x: float) -> str:
@@ -271,45 +283,46 @@ def team_capacity(
         if ops > 0
         else "no operations: no admitted share, on-call rotation, pages, toil or incidents"
     )
+    # the lines' values are the floats just computed: made without validating them again
     breakdown = [
-        Deduction(
+        Deduction.made(
             label="staffed", weeks=raw, basis=f"{_n(headcount)} engineers x {_n(weeks)} weeks"
         ),
-        Deduction(
+        Deduction.made(
             label="leave and holidays",
             weeks=-leave,
             basis=f"{_n(raw)} x (1 - availability {_n(availability)})",
         ),
-        Deduction(
+        Deduction.made(
             label="new-hire ramp",
             weeks=-ramp,
             basis=f"{_n(new_hires)} new x {_n(weeks)} weeks x {_n(availability)} x "
             f"(1 - mean ramp {_n(params.ramp_mean)})",
         ),
-        Deduction(
+        Deduction.made(
             label="team time",
             weeks=team_time,
             basis="engineer-weeks at work: the base of every ops share",
         ),
-        Deduction(
+        Deduction.made(
             label="operations",
             weeks=-ops,
             basis=f"the largest of admitted, on-call and observed: {why}" if ops > 0 else why,
         ),
-        Deduction(
+        Deduction.made(
             label="focus factor",
             weeks=-focus,
             basis=f"{_n(project)} project time x (1 - focus {_n(params.focus_factor)})",
         ),
-        Deduction(label="capacity", weeks=capacity, basis="engineer-weeks for planned work"),
+        Deduction.made(label="capacity", weeks=capacity, basis="engineer-weeks for planned work"),
     ]
     ops_breakdown = [
-        Deduction(
+        Deduction.made(
             label="admitted",
             weeks=admitted * team_time,
             basis=f"ops_allocation {_n(admitted)} x {_n(team_time)} team time",
         ),
-        Deduction(
+        Deduction.made(
             label="on-call shift",
             weeks=oncall,
             basis=(
@@ -319,18 +332,18 @@ def team_capacity(
             if oncall
             else "no on-call rotation",
         ),
-        Deduction(
+        Deduction.made(
             label="pages",
             weeks=page_weeks,
             basis=f"{_n(team.pages_per_week)}/week x {_n(params.hours_per_page)} h x {_n(weeks)} weeks "
             f"/ {_n(params.hours_per_week)} h",
         ),
-        Deduction(
+        Deduction.made(
             label="toil",
             weeks=toil_weeks,
             basis=f"{_n(team.toil_hours_per_week)} h/week x {_n(weeks)} weeks / {_n(params.hours_per_week)} h",
         ),
-        Deduction(
+        Deduction.made(
             label="incidents",
             weeks=incident_weeks,
             basis=f"{_n(incident_count)} last quarter x {_n(params.hours_per_incident)} h "
@@ -342,10 +355,13 @@ def team_capacity(
     unestimated: list[str] = []
     unconverted: list[str] = []
     weights: dict[str, float] = {}
+    sizes = params.size_weeks
     for item in items:
         if item.done:
             continue
-        w = item_weeks(item, team, params.size_weeks)
+        w = item.estimate_weeks  # most items: weeks as written, else item_weeks converts
+        if w is None:
+            w = item_weeks(item, team, sizes)
         if w is None:
             unestimated.append(item.key)
             if points_unconverted(item, team):

@@ -14,9 +14,11 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain, compress, filterfalse
+from operator import attrgetter, itemgetter, not_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,18 +50,20 @@ def _number_key(digits: str) -> tuple[int, str]:
 _ASCII_DIGITS = "0123456789"
 
 
-def plain_keys(keys: list[str]) -> list[tuple[tuple[str, int, int], int]] | None:
+def plain_keys(keys: list[str]) -> list[int] | None:
     """Sort keys in the order `natural_key` gives where every key reads LETTERS-DIGITS or
-    LETTERSDIGITS-DIGITS (ASCII, as Jira's PAY-123 or T006-12), cheaper to make and compare;
-    None if one key does not.
+    LETTERSDIGITS-DIGITS (ASCII, as Jira's PAY-123 or T006-12): one number per key, cheaper
+    to make and compare; None if one key does not.
 
     natural_key gives ("l-", n(D), "") for L-D and ("l", n(N), "-", n(D), "") for LN-D (l: the
     letters casefolded, n: a number's order). "-" sorts before every letter, so the letters
     decide as they do alone, except that with the same letters LN-D comes before L-D (as "l"
     before "l-"); then N and D decide, as numbers (18 digits at most, so int() reads them).
-    A project's part is read once per project, not once per key."""
-    out: list[tuple[tuple[str, int, int], int]] = []
+    A project's part is read once per project, not once per key; its place among the
+    projects' parts is the high bits of the key's number, D the low bits."""
     heads: dict[str, tuple[str, int, int] | None] = {}
+    projects: list[str] = []
+    numbers: list[int] = []
     for key in keys:
         head, dash, digits = key.partition("-")
         if head in heads:
@@ -70,8 +74,13 @@ def plain_keys(keys: list[str]) -> list[tuple[tuple[str, int, int], int]] | None
             dash and digits.isdigit() and digits.isascii() and len(digits) <= 18
         ):
             return None
-        out.append((part, int(digits)))
-    return out
+        projects.append(head)
+        numbers.append(int(digits))
+    width = max(numbers, default=0).bit_length()  # small numbers compare fastest
+    parts = sorted({part for part in heads.values() if part is not None})
+    places = {part: i << width for i, part in enumerate(parts)}
+    place = {head: places[part] for head, part in heads.items() if part is not None}
+    return [place[head] | n for head, n in zip(projects, numbers, strict=True)]
 
 
 def _plain_head(head: str) -> tuple[str, int, int] | None:
@@ -86,25 +95,85 @@ def _plain_head(head: str) -> tuple[str, int, int] | None:
 
 @dataclass
 class OpenGraph:
-    """Open items and their dependencies, with cycles condensed."""
+    """Open items and their dependencies, with cycles condensed.
 
-    graph: nx.DiGraph
+    The dependencies are plain adjacency: `succ` maps every open item, in plan order, to
+    what it depends on among open items, in the item graph's order. The rules read these
+    lists; a networkx graph of the same nodes and edges is made only when one is asked for
+    (`graph`)."""
+
+    succ: dict[str, tuple[str, ...]]  # item -> its open dependencies (an edge A -> B: A on B)
     component: dict[str, int]  # item -> id of its strongly connected component
     components: dict[int, list[str]]  # id -> members, in natural key order
-    below: list[list[int]]  # component id -> the components it waits on (cycles condensed)
+    below: list[tuple[int, ...]]  # component id -> the components it waits on (cycles condensed)
     levels: list[int]  # component ids in topological order, dependents first
     order: list[str]  # every item, dependents before what they wait on
     team: dict[str, str | None]  # item -> owning team, as the staffing model spells it
+    # item -> its direct dependencies outside its own cycle (`succ` itself where no cycle is)
+    waits: dict[str, tuple[str, ...]]
+    committed: list[str]  # the committed open items, in plan order
 
-    def waits_on(self, key: str) -> Iterator[str]:
+    def waits_on(self, key: str) -> tuple[str, ...]:
         """Direct dependencies of an item outside its own cycle."""
-        own = self.component[key]
-        return (s for s in self.graph.successors(key) if self.component[s] != own)
+        return self.waits[key]
 
-    def needed_by(self, key: str) -> Iterator[str]:
+    def needed_by(self, key: str) -> tuple[str, ...]:
         """Items that depend directly on this one, outside its own cycle."""
-        own = self.component[key]
-        return (p for p in self.graph.predecessors(key) if self.component[p] != own)
+        return self.needs[key]
+
+    @cached_property
+    def pred(self) -> dict[str, tuple[str, ...]]:
+        """Item -> the open items that depend on it directly (its own cycle's included), in the
+        order of their edges, as a networkx graph's predecessors come."""
+        found: dict[str, list[str]] = {}
+        for a in compress(self.succ, self.succ.values()):  # the items that wait on something
+            for b in self.succ[a]:
+                if b in found:
+                    found[b].append(a)
+                else:
+                    found[b] = [a]
+        none: tuple[str, ...] = ()
+        pred = dict.fromkeys(self.succ, none)
+        for key, needed in found.items():
+            pred[key] = tuple(needed)
+        return pred
+
+    @cached_property
+    def needs(self) -> dict[str, tuple[str, ...]]:
+        """Item -> `needed_by`, for every open item."""
+        return _outside_cycles(self.pred, self.component, self.components)
+
+    @cached_property
+    def waiting(self) -> list[str]:
+        """The items that wait on something outside their own cycle, in `order`: the only ones
+        a walk up from what they wait on has to visit (most open items wait on nothing)."""
+        return list(filter(self.waits.__getitem__, self.order))
+
+    @cached_property
+    def linked(self) -> set[str]:
+        """The items that wait on something outside their own cycle, and what they wait on."""
+        found = set(self.waiting)
+        found.update(chain.from_iterable(map(self.waits.__getitem__, self.waiting)))
+        return found
+
+    @cached_property
+    def linked_levels(self) -> list[int]:
+        """`levels` without the components of one item linked to no other (most)."""
+        ids = set(map(self.component.__getitem__, self.linked))
+        if len(self.component) > len(self.components):  # a cycle's items wait on each other
+            ids.update(c for c, members in self.components.items() if len(members) > 1)
+        return list(filter(ids.__contains__, self.levels))
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The open items and their dependencies as a networkx graph, for an algorithm that
+        needs one: the same nodes and edges, in the same order, as `succ`."""
+        import networkx as nx
+
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(self.succ)
+        graph.add_edges_from((a, b) for a, deps in self.succ.items() for b in deps)
+        return graph
 
     def cycles(self) -> list[list[str]]:
         """Every strongly connected component of two or more items."""
@@ -123,7 +192,13 @@ class OpenGraph:
         return {keys[j]: i for i, j in enumerate(places)}
 
     def by_key(self, keys: Iterable[str]) -> list[str]:
-        """Open items in natural key order."""
+        """Open items in natural key order, as `rank` orders them. Most rules sort a few of the
+        plan's keys: keys like PAY-123 that all read differently are sorted by themselves,
+        without a rank of every open item."""
+        keys = list(keys)
+        plain = plain_keys(keys)
+        if plain is not None and len(set(plain)) == len(plain):  # none reads as another does
+            return [keys[i] for i in sorted(range(len(keys)), key=plain.__getitem__)]
         return sorted(keys, key=self.rank.__getitem__)
 
     @cached_property
@@ -133,68 +208,181 @@ class OpenGraph:
 
 
 def open_graph(facts: Facts) -> OpenGraph:
-    """Built once per run: use `facts.open_graph`."""
-    import networkx as nx
+    """Built once per run: use `facts.open_graph`.
 
-    keys = [key for key, item in facts.items.items() if not item.done]
-    is_open = set(keys)
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(keys)
-    graph.add_edges_from((a, b) for a, b in facts.item_graph.edges if a in is_open and b in is_open)
-    component, components = _strongly_connected(graph)
-    below = _components_below(graph, component, len(components))
+    Most open items wait on nothing, so every pass over all of them below is one call
+    (map, filter, zip) and the loops visit only the items linked to another."""
+    items = facts.items
+    open_items = list(filterfalse(attrgetter("done"), items.values()))
+    keys = list(map(attrgetter("key"), open_items))  # the items' keys, in the plan's order
+    closed = items.keys() - keys
+    committed = list(compress(keys, map(attrgetter("committed"), open_items)))
+    written = dict(zip(keys, map(attrgetter("team"), open_items), strict=True))
+    none: tuple[str, ...] = ()
+    succ = dict.fromkeys(keys, none)
+    # the item graph's nodes are the plan's keys; only those with a dependency are read
+    for a, deps in filter(itemgetter(1), facts.item_graph.adjacency()):
+        if a in succ:
+            succ[a] = (
+                tuple(deps) if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
+            )
+    component, components = _strongly_connected(succ)
+    below = _components_below(succ, component, components)
     levels = _topological(below)
-    order = [key for c in levels for key in components[c]]
-    team = {key: facts.team_of(facts.items[key]) for key in order}
-    return OpenGraph(graph, component, components, below, levels, order, team)
+    order = list(chain.from_iterable(map(components.__getitem__, levels)))
+    named = {name: facts.team_name(name) for name in set(written.values())}
+    team = dict(zip(order, map(named.__getitem__, map(written.__getitem__, order)), strict=True))
+    waits = _outside_cycles(succ, component, components)
+    return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
 
 
-def _strongly_connected(graph: nx.DiGraph) -> tuple[dict[str, int], dict[int, list[str]]]:
-    """Item -> component id, and id -> members in natural key order, numbered as
-    `nx.condensation` numbers them."""
-    import networkx as nx
+def _strongly_connected(
+    succ: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, int], dict[int, list[str]]]:
+    """Item -> component id, and id -> members in natural key order, numbered in the order
+    `nx.strongly_connected_components` finds them (and `nx.condensation` numbers them):
+    the same walk (Tarjan's, with Nuutila's change), items in the order of `succ`,
+    dependencies in their order. An item that waits on nothing is a component of its own,
+    found as soon as the walk reaches it: those the walk starts from are numbered in one
+    call between the walks from the items that wait on something."""
+    walk = _Tarjan(succ)
+    keys = list(succ)
+    walked = 0  # keys[:walked] are each in a component
+    for i in compress(range(len(keys)), succ.values()):  # the items that wait on something
+        if keys[i] in walk.component:  # reached from an item before it
+            continue
+        walk.alone(keys[walked:i])
+        walk.start(keys[i])
+        walked = i + 1
+    walk.alone(keys[walked:])
+    return walk.component, walk.components
 
-    component: dict[str, int] = {}
-    components: dict[int, list[str]] = {}
-    for c, members in enumerate(nx.strongly_connected_components(graph)):
-        if len(members) == 1:  # most
-            (key,) = members
-            component[key] = c
-            components[c] = [key]
-        else:
-            component.update(dict.fromkeys(members, c))
-            components[c] = sorted(members, key=natural_key)
-    return component, components
+
+class _Tarjan:
+    """The state of `_strongly_connected`'s walk."""
+
+    def __init__(self, succ: dict[str, tuple[str, ...]]) -> None:
+        self.succ = succ
+        self.component: dict[str, int] = {}
+        self.components: dict[int, list[str]] = {}
+        self.preorder: dict[str, int] = {}  # of the items walked through
+        self.lowlink: dict[str, int] = {}  # of those whose component is not closed yet
+        self.pending: list[str] = []  # those, in the order they were finished
+
+    def alone(self, keys: list[str]) -> None:
+        """Items that wait on nothing, each a component of its own, in order (those not
+        reached yet)."""
+        new = list(filterfalse(self.component.__contains__, keys))
+        ids = range(len(self.components), len(self.components) + len(new))
+        self.component.update(zip(new, ids, strict=True))
+        self.components.update(zip(ids, map(list, zip(new, strict=True)), strict=True))
+
+    def start(self, source: str) -> None:
+        """Walk from an item not reached yet, closing each component as its walk ends."""
+        succ, component, components = self.succ, self.component, self.components
+        preorder = self.preorder
+        preorder[source] = len(preorder)
+        stack = [(source, iter(succ[source]))]
+        while stack:
+            v, deps = stack[-1]
+            for w in deps:
+                if w not in component and w not in preorder:
+                    if succ[w]:
+                        preorder[w] = len(preorder)
+                        stack.append((w, iter(succ[w])))
+                        break
+                    component[w] = c = len(components)  # its walk ends at once
+                    components[c] = [w]
+            else:  # every dependency of v walked
+                stack.pop()
+                self.finish(v)
+
+    def finish(self, v: str) -> None:
+        """Close v's component if v is its root, else leave v pending."""
+        component, preorder, pending = self.component, self.preorder, self.pending
+        low = mine = preorder[v]
+        for w in self.succ[v]:
+            if w not in component:
+                seen = preorder[w]
+                if seen > mine:
+                    seen = self.lowlink[w]
+                if seen < low:
+                    low = seen
+        if low != mine:
+            self.lowlink[v] = low
+            pending.append(v)
+            return
+        c = len(self.components)
+        if pending and preorder[pending[-1]] > mine:
+            members = [v]
+            while pending and preorder[pending[-1]] > mine:
+                members.append(pending.pop())
+            for key in members:
+                component[key] = c
+            self.components[c] = sorted(members, key=natural_key)
+        else:  # most
+            component[v] = c
+            self.components[c] = [v]
 
 
-def _components_below(graph: nx.DiGraph, component: dict[str, int], n: int) -> list[list[int]]:
+def _components_below(
+    succ: dict[str, tuple[str, ...]], component: dict[str, int], components: dict[int, list[str]]
+) -> list[tuple[int, ...]]:
     """What each component waits on, each once, in the order of the graph's edges (the
     order `nx.condensation` gives its edges)."""
-    below: list[dict[int, None]] = [{} for _ in range(n)]
-    for a, deps in graph.adjacency():
+    below: list[tuple[int, ...]] = [()] * len(components)
+    cycles: dict[int, dict[int, None]] = {}
+    for a in compress(succ, succ.values()):  # the items that wait on something
+        deps = succ[a]
         ca = component[a]
+        if len(components[ca]) == 1:  # none of its dependencies is in its component
+            if len(deps) == 1:
+                below[ca] = (component[deps[0]],)
+            else:
+                below[ca] = tuple(dict.fromkeys([component[b] for b in deps]))
+            continue
+        into = cycles.setdefault(ca, {})
         for b in deps:
             cb = component[b]
             if cb != ca:
-                below[ca][cb] = None
-    return [list(d) for d in below]
+                into[cb] = None
+    for c, into in cycles.items():
+        below[c] = tuple(into)
+    return below
 
 
-def _topological(below: list[list[int]]) -> list[int]:
+def _outside_cycles(
+    adjacent: dict[str, tuple[str, ...]],
+    component: dict[str, int],
+    components: dict[int, list[str]],
+) -> dict[str, tuple[str, ...]]:
+    """The adjacency without the links inside a cycle (itself when there is no cycle)."""
+    cycles = [members for members in components.values() if len(members) > 1]
+    if not cycles:
+        return adjacent
+    out = dict(adjacent)
+    for members in cycles:
+        own = component[members[0]]
+        for key in members:
+            out[key] = tuple(k for k in adjacent[key] if component[k] != own)
+    return out
+
+
+def _topological(below: list[tuple[int, ...]]) -> list[int]:
     """Components in topological order, dependents first: Kahn's walk generation by
     generation, the order `nx.topological_sort` gives the condensation."""
     waiting = [0] * len(below)
-    for deps in below:
+    for deps in filter(None, below):  # most components wait on nothing
         for c in deps:
             waiting[c] += 1
-    ready = [c for c, n in enumerate(waiting) if n == 0]
+    ready = list(compress(range(len(below)), map(not_, waiting)))
     order: list[int] = []
     while ready:
         generation, ready = ready, []
-        for c in generation:
+        for c in filter(below.__getitem__, generation):
             for d in below[c]:
                 waiting[d] -= 1
-                if waiting[d] == 0:
+                if not waiting[d]:
                     ready.append(d)
         order += generation
     return order
@@ -261,33 +449,22 @@ def _fan_in_bits(
     og: OpenGraph, committed: Iterable[str], team_of: Callable[[str], str | None]
 ) -> FanIn:
     """An empty FanIn over the committed open items: bits by team, then key."""
-    rank = og.rank
-    chosen = sorted(
-        (k for k in committed if k in og.component),
-        key=lambda k: (team_of(k) or "", rank[k]),
-    )
+    component = og.component
+    by_team: dict[str, list[str]] = {}
+    for key in committed:
+        if key in component:
+            team = team_of(key) or ""
+            if team in by_team:
+                by_team[team].append(key)
+            else:
+                by_team[team] = [key]
+    chosen: list[str] = []
     ranges: dict[str, tuple[int, int]] = {}
-    for i, key in enumerate(chosen):
-        team = team_of(key) or ""
-        ranges[team] = (ranges.get(team, (i, i))[0], i + 1)
+    for team in sorted(by_team):
+        keys = og.by_key(by_team[team])
+        ranges[team] = (len(chosen), len(chosen) + len(keys))
+        chosen += keys
     return FanIn(chosen, {k: i for i, k in enumerate(chosen)}, ranges)
-
-
-def _record(
-    result: FanIn,
-    key: str,
-    mask: int,
-    team_of: Callable[[str], str | None],
-    keep: Callable[[str, int], bool],
-) -> None:
-    """What depends on one item: its count, its mask where kept, and its team's mask."""
-    n = mask.bit_count()
-    result.count[key] = n
-    if n and keep(key, n):
-        result.kept[key] = mask
-    owner = team_of(key)
-    if owner and mask:
-        result.by_team[owner] = result.by_team.get(owner, 0) | mask
 
 
 def committed_fan_in(
@@ -300,39 +477,92 @@ def committed_fan_in(
     Items with no team are grouped under the team ''."""
     result = _fan_in_bits(og, committed, team_of)
     index = result.index
+    result.count = count = dict.fromkeys(og.order, 0)
+    kept, by_team = result.kept, result.by_team
     components, below = og.components, og.below
     incoming: dict[int, int] = {}  # component -> what depends on it, read from its dependents
-    for c in og.levels:
-        above = incoming.pop(c, 0)
+    for c in og.linked_levels:  # an item linked to no other has no committed dependents
+        above = incoming.pop(c) if c in incoming else 0
+        deps = below[c]
         members = components[c]
         if len(members) == 1:  # no other member depends on it
-            own = 1 << index[members[0]] if members[0] in index else 0
-            _record(result, members[0], above, team_of, keep)
+            key = members[0]
+            own = 1 << index[key] if key in index else 0
+            masks = [(key, above)]
         else:
             own = result.mask_of(members)
-            for key in members:
-                mask = above | (own & ~(1 << index[key]) if key in index else own)
-                _record(result, key, mask, team_of, keep)
-        if below[c]:
+            masks = [
+                (key, above | (own & ~(1 << index[key]) if key in index else own))
+                for key in members
+            ]
+        for key, mask in masks:  # what depends on the item: its count, mask, team's mask
+            if not mask:
+                continue
+            n = count[key] = mask.bit_count()
+            if keep(key, n):
+                kept[key] = mask
+            owner = team_of(key)
+            if owner:
+                by_team[owner] = by_team[owner] | mask if owner in by_team else mask
+        if deps:
             out = above | own
-            for d in below[c]:
-                incoming[d] = incoming.get(d, 0) | out
+            for d in deps:
+                incoming[d] = incoming[d] | out if d in incoming else out
     return result
 
 
 def cut_points(og: OpenGraph, committed: Iterable[str]) -> set[str]:
     """Articulation points of the committed work: committed items and everything they wait on,
     as an undirected graph. Removing one splits that work in two."""
-    import networkx as nx
-
+    succ = og.succ
     seen = {k for k in committed if k in og.component}
-    queue = deque(seen)
-    while queue:
-        for dep in og.graph.successors(queue.popleft()):
+    stack = list(seen)
+    while stack:
+        for dep in succ[stack.pop()]:
             if dep not in seen:
                 seen.add(dep)
-                queue.append(dep)
-    return set(nx.articulation_points(nx.Graph(og.graph.subgraph(seen))))
+                stack.append(dep)
+    return articulation_points(seen, succ, og.pred)
+
+
+def articulation_points(
+    nodes: set[str], succ: dict[str, tuple[str, ...]], pred: dict[str, tuple[str, ...]]
+) -> set[str]:
+    """The articulation points of `nodes` with the links between them, either way round, as
+    one undirected graph (the set `nx.articulation_points` gives): Hopcroft and Tarjan's
+    depth-first walk, without recursion. A link is followed from either of its items."""
+    discovered: dict[str, int] = {}
+    low: dict[str, int] = {}
+    cuts: set[str] = set()
+    for root in nodes:
+        if root in discovered or not (succ[root] or pred[root]):  # walked, or linked to none
+            continue
+        discovered[root] = low[root] = len(discovered)
+        children = 0  # of the root in the walk: two or more make it a cut point
+        stack = [(root, root, chain(succ[root], pred[root]))]
+        while stack:
+            parent, v, near = stack[-1]
+            for w in near:
+                if w in discovered:
+                    if w != parent and discovered[w] < low[v]:
+                        low[v] = discovered[w]
+                elif w in nodes:
+                    discovered[w] = low[w] = len(discovered)
+                    stack.append((v, w, chain(succ[w], pred[w])))
+                    break
+            else:  # every neighbour of v walked
+                stack.pop()
+                if parent == v:  # the root
+                    continue
+                if parent == root:
+                    children += 1
+                elif low[v] >= discovered[parent]:
+                    cuts.add(parent)
+                if low[v] < low[parent]:
+                    low[parent] = low[v]
+        if children > 1:
+            cuts.add(root)
+    return cuts
 
 
 # ------------------------------------------------------------------ dates and chains
@@ -342,9 +572,11 @@ def latest_due_below(og: OpenGraph, due: dict[str, dt.date]) -> dict[str, tuple[
     """For each item, the latest due date among everything it waits on, directly or not:
     (that date, the item that has it, the direct dependency the path goes through)."""
     best: dict[str, tuple[dt.date, str, str]] = {}
-    for key in reversed(og.order):
+    waits = og.waits
+    for key in reversed(og.waiting):
+        deps = waits[key]
         found: tuple[dt.date, str, str] | None = None
-        for dep in og.waits_on(key):
+        for dep in deps:
             own = due.get(dep)
             if own is not None and (found is None or own > found[0]):
                 found = (own, dep, dep)
@@ -371,30 +603,33 @@ def team_handoffs(
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Longest chain of hand-offs between teams below each item (longest path on the DAG of
     components, edges weighted 1 where the team changes): (hand-offs, next item on that chain)."""
-    hops: dict[str, int] = {}
+    hops = dict.fromkeys(og.order, 0)  # an item that waits on nothing hands nothing on
     nxt: dict[str, str] = {}
-    for key in reversed(og.order):
-        best, via = 0, None
+    waits = og.waits
+    for key in reversed(og.waiting):
+        deps = waits[key]
         mine = team_of(key)
-        for dep in og.waits_on(key):
+        best, via = -1, ""
+        for dep in deps:
             theirs = team_of(dep)
-            step = 1 if mine and theirs and mine != theirs else 0
-            if via is None or step + hops[dep] > best:
-                best, via = step + hops[dep], dep
+            hop = hops[dep] + 1 if mine and theirs and mine != theirs else hops[dep]
+            if hop > best:
+                best, via = hop, dep
         hops[key] = best
-        if via is not None:
-            nxt[key] = via
+        nxt[key] = via
     return hops, nxt
 
 
-def shortest_cycle_through(graph: nx.DiGraph, start: str, members: set[str]) -> list[str]:
+def shortest_cycle_through(
+    succ: Mapping[str, Sequence[str]], start: str, members: set[str]
+) -> list[str]:
     """A shortest dependency cycle from `start` back to itself, inside one component (BFS)."""
     parent: dict[str, str] = {}
     queue = deque([start])
     seen = {start}
     while queue:
         node = queue.popleft()
-        for dep in graph.successors(node):
+        for dep in succ[node]:
             if dep == start:
                 path = [node]
                 while path[-1] != start:
@@ -502,9 +737,10 @@ def cross_team_chains(og: OpenGraph, min_teams: int) -> tuple[list[tuple[str, in
     def step(a: str, b: str) -> int:
         return 1 if team[a] and team[b] and team[a] != team[b] else 0
 
+    chained = og.waiting if min_teams > 1 else og.order  # a chain of two teams waits on one
     heads = [
         (key, hops[key])
-        for key in og.by_key(k for k in og.order if hops[k] + 1 >= min_teams)
+        for key in og.by_key(k for k in chained if hops[k] + 1 >= min_teams)
         # not inside a longer chain that starts above it
         if not any(hops[up] == hops[key] + step(up, key) for up in og.needed_by(key))
     ]

@@ -96,6 +96,11 @@ class Vocabulary:
     _component_said: dict[str, _Said | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # (kind column value, whether the plan is Jira's, *labels) -> what they say and whether they
+    # call the item a defect report: a plan repeats a few combinations ("Story" and "q3")
+    _signals: dict[tuple[str | bool | None, ...], tuple[_Said | None, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _subtasks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _word_kinds: dict[str, frozenset[ItemKind]] = field(
         default_factory=dict, compare=False, repr=False
@@ -191,10 +196,7 @@ class Vocabulary:
 
     def is_defect(self, item: Item) -> bool:
         """Whether the kind column (Issue Type) or a label calls the item a defect report (Bug, Error, C-bug)."""
-        raw = item.kind_raw
-        if raw and self._is_defect_name(raw):
-            return True
-        return any(self._label_marker(label) == "defects" for label in item.labels)
+        return self._signals_of(item)[1]
 
     def is_subtask(self, item: Item) -> bool:
         raw = item.kind_raw
@@ -251,16 +253,9 @@ class Vocabulary:
         Structure first: the kind column / Issue Type, a label or component, the parent of a
         sub-task; then the title's words, then the opening of the description.
         """
-        said = self._structure(item)
+        said = self._signals_of(item)[0] or self._component(item.services)
         if said is not None:
-            kind, reason, label = said
-            if label is not None and (in_title := self._title_words(item.title).marker):
-                name, word = in_title
-                return ItemKind.other, (
-                    f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
-                    f"{kind.value} its label '{label}' names, not the {kind.value} itself"
-                )
-            return kind, reason
+            return self._said(item, said)
         if parent is not None and self.is_subtask(item):
             key, reading = parent
             if reading.kind not in (
@@ -273,27 +268,75 @@ class Vocabulary:
                 )
         return self._from_words(item)
 
-    def _structure(self, item: Item) -> _Said | None:
-        """What the kind column, a label or a component says: each distinct value is read once (a
-        plan repeats them: "Story", "q3" on every issue). The label is given back when the title
-        may still say the work is about that change, not the change itself."""
-        raw = item.kind_raw
+    def read(self, item: Item) -> tuple[ItemKind, str, bool]:
+        """`classify` and `is_defect` of an item with no parent, in one pass over its values
+        (called for every item: each step is one lookup of what was read before)."""
+        key = (item.kind_raw, bool(item.ref.key), *item.labels)
+        try:
+            said, defect = self._signals[key]
+        except KeyError:
+            said, defect = self._signals_of(item)
+        if said is None and item.services:
+            said = self._component(item.services)
+        if said is not None:
+            kind, reason = self._said(item, said)
+            return kind, reason, defect
+        description = item.description
+        words = (item.title, description[:_DESCRIPTION_OPENING] if description else None)
+        try:
+            kind, reason = self._worded[words]
+        except KeyError:
+            kind, reason = self._worded[words] = self._read_words(*words)
+        return kind, reason, defect
+
+    def _said(self, item: Item, said: _Said) -> tuple[ItemKind, str]:
+        """The kind the structure says, unless the title says the work is about the change its
+        label names ("Write the migration guide" under the label "migration")."""
+        kind, reason, label = said
+        if label is not None and (in_title := self._title_words(item.title).marker):
+            name, word = in_title
+            return ItemKind.other, (
+                f"kind from the title word '{word}': {_WHAT_IT_IS[name]} about the "
+                f"{kind.value} its label '{label}' names, not the {kind.value} itself"
+            )
+        return kind, reason
+
+    def _signals_of(self, item: Item) -> tuple[_Said | None, bool]:
+        """What the kind column or a label says, and whether either calls the item a defect
+        report: read once per distinct combination (a plan repeats them on every issue)."""
+        keyed = bool(item.ref.key)
+        key = (item.kind_raw, keyed, *item.labels)
+        try:
+            return self._signals[key]
+        except KeyError:
+            found = self._signals[key] = self._read_signals(item.kind_raw, keyed, item.labels)
+            return found
+
+    def _read_signals(
+        self, raw: str | None, keyed: bool, labels: list[str]
+    ) -> tuple[_Said | None, bool]:
+        said = None
         if raw:
-            key = (raw, bool(item.ref.key))
+            raw_key = (raw, keyed)
             try:
-                said = self._raw_said[key]
+                said = self._raw_said[raw_key]
             except KeyError:
-                said = self._raw_said[key] = self._read_raw(raw, key[1])
-            if said is not None:
-                return said
-        for label in item.labels:
+                said = self._raw_said[raw_key] = self._read_raw(raw, keyed)
+        for label in labels if said is None else ():
             try:
                 said = self._label_said[label]
             except KeyError:
                 said = self._label_said[label] = self._read_label(label)
             if said is not None:
-                return said
-        for component in item.services:
+                break
+        defect = bool(raw and self._is_defect_name(raw)) or any(
+            self._label_marker(label) == "defects" for label in labels
+        )
+        return said, defect
+
+    def _component(self, components: list[str]) -> _Said | None:
+        """What the first component naming a kind says: each distinct component is read once."""
+        for component in components:
             try:
                 said = self._component_said[component]
             except KeyError:
@@ -403,9 +446,21 @@ class Vocabulary:
             telling = self._telling.find_folded(title) is not None
             # every marker is a telling word: a title with none has no marker
             said = self._titles[raw] = _TitleWords(
-                title, telling, self._marker(title) if telling else None
+                title,
+                telling,
+                self._marker(title) if telling else None,
+                None if telling else self._feature.find_folded(title),
             )
             return said
+
+    def _feature_words(self, t: _TitleWords, opening: str | None) -> tuple[ItemKind, str]:
+        """A feature: neither the title nor the folded opening holds a word of another kind."""
+        if t.feature:
+            return ItemKind.feature, f"kind from the title word '{t.feature}'"
+        word = self._feature.find_folded(opening) if opening else None
+        if word:
+            return ItemKind.feature, f"kind from the description word '{word}'"
+        return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
 
     def _title_kind(self, t: _TitleWords) -> tuple[ItemKind, str] | None:
         """The first kind word of a title, once mentions are taken out (read when asked for)."""
@@ -416,23 +471,21 @@ class Vocabulary:
             return found
 
     def _read_words(self, raw_title: str, raw_opening: str | None) -> tuple[ItemKind, str]:
+        """What a title and a description's opening say; the opening is folded only when it is
+        read (not when the title's own kind word settles it)."""
         t = self._title_words(raw_title)
-        opening = fold(raw_opening) if raw_opening else None
-        if not t.telling and (opening is None or self._telling.find_folded(opening) is None):
-            word = self._feature.find_folded(t.folded)
-            if word:
-                return ItemKind.feature, f"kind from the title word '{word}'"
-            word = self._feature.find_folded(opening) if opening else None
-            if word:
-                return ItemKind.feature, f"kind from the description word '{word}'"
-            return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
+        opening = None
+        if not t.telling:
+            opening = fold(raw_opening) if raw_opening else None
+            if opening is None or self._telling.find_folded(opening) is None:
+                return self._feature_words(t, opening)
         marker = t.marker
         found = None
         in_title = self._title_kind(t)
         if in_title:
             found = (*in_title, "title")
-        elif opening:  # the description is read only when the title names no kind
-            hit = self._clean_kind_word(opening)
+        elif raw_opening:  # the description is read only when the title names no kind
+            hit = self._clean_kind_word(opening if opening is not None else fold(raw_opening))
             if hit:
                 found = (*hit, "description")
         if marker:
@@ -466,6 +519,7 @@ class _TitleWords:
     folded: str
     telling: bool  # a word of a kind other than feature, or a marker (docs, tests...)
     marker: tuple[str, str] | None  # (category, word): documentation, a test...
+    feature: str | None  # the first feature word of a title with no telling word
 
 
 @dataclass
@@ -522,11 +576,12 @@ class Facts:
     capacity: dict[str, TeamCapacity] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)  # the loader's, plus what derive found
     _team_names: dict[str, str] = field(default_factory=dict)
-    _resolved: dict[str, str] = field(
-        default_factory=dict
-    )  # names as written -> canonical (a cache)
+    # names as written -> canonical (a cache; no team stays no team)
+    _resolved: dict[str | None, str | None] = field(default_factory=lambda: {None: None})
     _service_names: dict[str, str] = field(default_factory=dict)
     _service_resolved: dict[str, str] = field(default_factory=dict)  # as written -> canonical
+    # a unit or team -> its chain of units upwards and the same as a set (ancestors, owner_unit)
+    _chains: dict[str, tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=dict)
     forecast: Forecast | None = (
         None  # the delivery forecast, set by the pipeline before the rules run
     )
@@ -552,11 +607,10 @@ class Facts:
 
     def team_of(self, item: Item) -> str | None:
         """The item's team as the staffing model spells it (one dict lookup once a name is seen)."""
-        name = item.team
-        if name is None:
-            return None
-        known = self._resolved.get(name)
-        return known if known is not None else self.team_name(name)
+        try:
+            return self._resolved[item.team]
+        except KeyError:
+            return self.team_name(item.team)
 
     def kind(self, item: Item) -> ItemKind:
         return self.kinds[item.key]
@@ -610,26 +664,37 @@ class Facts:
                 parent.setdefault(p, None)
         return parent
 
-    def ancestors(self, node: str) -> list[str]:
+    def _chain(self, node: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The node's chain of units upwards, and the same as a set: walked once per node."""
+        try:
+            return self._chains[node]
+        except KeyError:
+            chain: list[str] = []
+            seen: set[str] = set()
+            current: str | None = node
+            parent = self.org_parent
+            while current is not None and current not in seen:
+                chain.append(current)
+                seen.add(current)
+                current = parent.get(current)
+            found = self._chains[node] = (tuple(chain), frozenset(seen))
+            return found
+
+    def ancestors(self, node: str) -> tuple[str, ...]:
         """The node and every unit above it, nearest first (stops at a loop)."""
-        chain, seen = [], set()
-        current: str | None = node
-        while current is not None and current not in seen:
-            chain.append(current)
-            seen.add(current)
-            current = self.org_parent.get(current)
-        return chain
+        return self._chain(node)[0]
 
     def owner_unit(self, teams: list[str] | tuple[str, ...]) -> str | None:
         """The lowest org unit that controls every one of these teams."""
-        teams = [t for t in teams if t]
-        if not teams:
-            return None
-        if len(set(teams)) == 1:
-            return teams[0]
-        chains = [self.ancestors(t) for t in teams]
-        common = set(chains[0]).intersection(*map(set, chains[1:]))
-        for node in chains[0]:
+        named = list(dict.fromkeys(t for t in teams if t))
+        if len(named) <= 1:
+            return named[0] if named else None
+        first, common = self._chain(named[0])
+        for team in named[1:]:
+            common = common & self._chain(team)[1]
+            if not common:
+                return None
+        for node in first:
             if node in common:
                 return node
         return None
@@ -647,15 +712,12 @@ def derive(
     for service in plan.services:
         facts.services.setdefault(service.service, service)
         facts._service_names[normalize_name(service.service)] = service.service
-    by_team: dict[str, list[Item]] = defaultdict(list)
-    for item in plan.items:
-        facts.items.setdefault(item.key, item)
-    for item in plan.items:
-        _classify(facts, vocabulary, item)
-        owner = facts.team_of(item)
-        if owner:
-            by_team[owner].append(item)
-    facts.items_by_team = dict(by_team)
+    facts.items = {item.key: item for item in plan.items}
+    if len(facts.items) < len(plan.items):  # a key written twice: its first item is the item
+        facts.items = {}
+        for item in plan.items:
+            facts.items.setdefault(item.key, item)
+    facts.items_by_team = _read_items(facts, vocabulary)
     facts.issues = list(plan.issues)
     sizes_note = _sizes_note(plan.items, params)
     if sizes_note:
@@ -683,6 +745,30 @@ def derive(
     return facts
 
 
+def _read_items(facts: Facts, vocabulary: Vocabulary) -> dict[str, list[Item]]:
+    """Every item's kind (and whether it is defect work), and the items of each team: one pass."""
+    by_team: dict[str, list[Item]] = defaultdict(list)
+    kinds, reasons, defects = facts.kinds, facts.kind_reasons, facts.defect_work
+    read, resolved = vocabulary.read, facts._resolved
+    for item in facts.plan.items:
+        key = item.key
+        if key in kinds:  # a parent read with its sub-task, or a key seen before: read once
+            pass
+        elif item.parent:
+            _classify(facts, vocabulary, item)
+        else:  # most items: no chain of parents to walk
+            kinds[key], reasons[key], defect = read(item)
+            if defect:
+                defects.add(key)
+        try:  # team_of, without a call per item
+            owner = resolved[item.team]
+        except KeyError:
+            owner = facts.team_name(item.team)
+        if owner:
+            by_team[owner].append(item)
+    return dict(by_team)
+
+
 def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
     """The item's kind, its parents' first (a sub-task takes its parent's kind).
 
@@ -690,11 +776,6 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
     parents cannot crash the audit; then reads kinds from the top down.
     """
     if item.key in facts.kinds:
-        return
-    if not item.parent:  # most items: no chain to walk
-        facts.kinds[item.key], facts.kind_reasons[item.key] = vocabulary.classify(item)
-        if vocabulary.is_defect(item):
-            facts.defect_work.add(item.key)
         return
     chain, seen = [item], {item.key}
     above = facts.items.get(item.parent) if item.parent else None

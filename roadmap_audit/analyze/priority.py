@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _PRIORITY_WORDS = {
     "highest": 0,
     "critical": 0,
@@ -22,6 +24,7 @@ _PRIORITY_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)  # a plan writes a handful of priorities on thousands of items
 def priority_rank(priority: str | None) -> int:
     """0 is most urgent. P1/P2, 1/2, and words (High, Low) are understood; unknown is middle."""
     if not priority:

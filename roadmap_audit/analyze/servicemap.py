@@ -31,15 +31,37 @@ def open_items_by_service(facts: Facts) -> dict[str, list[Item]]:
     """Open items per service they touch (Items.services), in plan order. Worked out once per
     Facts (three rules read it; the facts do not change while the rules run); read-only."""
     cached = facts.__dict__.get("_open_items_by_service")
-    if cached is not None:
+    if cached is not None and "_committed_keys_by_service" in facts.__dict__:
         return cached
     by_service: dict[str, list[Item]] = defaultdict(list)
-    for item in facts.open_items():
-        for name in dict.fromkeys(facts.service_name(s) for s in item.services):
+    committed: dict[str, list[str]] = defaultdict(list)
+    named = facts.service_name
+    for item in facts.plan.items:
+        services = item.services
+        if not services or item.done:
+            continue
+        if len(services) == 1:  # most
+            name = named(services[0])
             if name:
                 by_service[name].append(item)
+                if item.committed:
+                    committed[name].append(item.key)
+            continue
+        for name in dict.fromkeys([named(s) for s in services]):
+            if name:
+                by_service[name].append(item)
+                if item.committed:
+                    committed[name].append(item.key)
+    facts.__dict__["_committed_keys_by_service"] = dict(committed)
     facts.__dict__["_open_items_by_service"] = found = dict(by_service)
     return found
+
+
+def committed_keys_by_service(facts: Facts) -> dict[str, list[str]]:
+    """The keys of the committed items of `open_items_by_service`, per service, in plan order
+    (read with them: DEP001 reads no item twice); read-only."""
+    open_items_by_service(facts)
+    return facts.__dict__["_committed_keys_by_service"]
 
 
 def service_graph(facts: Facts) -> nx.DiGraph:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal
 
 from pydantic import Field
@@ -34,12 +34,12 @@ class StackedParams(Params):
 
 def _steps(facts: Facts, changes: list[Item], p: StackedParams) -> dict[str, str]:
     """Child items that are not changes of their own -> why ("a step of ORD-1", "the safety practice")."""
-    parent = {i.key: i.parent for i in facts.plan.items}
+    parent = _parent_of(facts)
     keys = {i.key for i in changes}
     safety = PhraseSet(p.safety_words)
     out: dict[str, str] = {}
     for item in changes:
-        if not item.parent or item.parent not in parent:
+        if not item.parent or item.parent not in facts.items:
             continue
         if p.steps_count_with_parent:
             seen: set[str] = {item.key}
@@ -49,12 +49,21 @@ def _steps(facts: Facts, changes: list[Item], p: StackedParams) -> dict[str, str
                     out[item.key] = current
                     break
                 seen.add(current)
-                current = parent.get(current)
+                current = parent(current)
             if item.key in out:
                 continue
         if p.safety_words and practice_named(safety, None, item.title)[0]:
             out[item.key] = ""
     return out
+
+
+def _parent_of(facts: Facts) -> Callable[[str], str | None]:
+    """Key -> its parent key (the last row's, where two rows have the key); None for a key not
+    in the plan. Read from the item when asked: most keys never are."""
+    items = facts.items
+    if len(items) < len(facts.plan.items):  # a key on two rows
+        return {i.key: i.parent for i in facts.plan.items}.get
+    return lambda key: items[key].parent if key in items else None
 
 
 def _window(facts: Facts, item: Item, min_days: int) -> tuple[dt.date, dt.date]:

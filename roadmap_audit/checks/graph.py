@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import compress
 
 from pydantic import Field
 
@@ -116,7 +117,7 @@ def _item_spofs(
         load = _overloaded(facts, team, p.max_load)
         fragile = texts.item_fragile(item, missing, team, load)
         cut = key in cuts and total >= p.min_cut_point_fan_in
-        direct = sorted(og.graph.predecessors(key), key=natural_key)[:5]
+        direct = sorted(og.pred[key], key=natural_key)[:5]
         evidence = [Evidence.of(item.ref, f"{key}: needed by {total} committed item(s)")]
         evidence += [_depends_on_evidence(facts.items[d], f"{d} depends on it") for d in direct]
         yield Hit(
@@ -134,15 +135,15 @@ def _item_spofs(
 
 def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iterator[Hit]:
     needed: dict[str, list[str]] = {}
-    for key in og.order:
-        if fan.count.get(key):
-            needed.setdefault(facts.team_of(facts.items[key]) or "", []).append(key)
+    for key in compress(fan.count, fan.count.values()):  # needed by some, in og.order
+        needed.setdefault(og.team[key] or "", []).append(key)
     for team in sorted(fan.by_team):
         mask = fan.by_team[team] & ~fan.team_mask(team)
         if mask.bit_count() < p.min_team_fan_in:
             continue
         text, teams, total = _dependents(fan, mask, " of other teams")
-        mine = sorted(needed.get(team, []), key=lambda k: (-fan.count[k], og.rank[k]))
+        # most needed first, then in key order
+        mine = sorted(og.by_key(needed.get(team, [])), key=lambda k: -fan.count[k])
         load = _overloaded(facts, team, p.max_load)
         evidence = []
         if team in facts.teams:
@@ -165,9 +166,10 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
 def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
     """Committed items of other teams that touch a service, or a service that calls it."""
     graph = servicemap.service_graph(facts)
+    committed = servicemap.committed_keys_by_service(facts)
     seeds = {
-        name: fan.mask_of(i.key for i in items if i.committed)
-        for name, items in facts.open_items_by_service.items()
+        name: fan.mask_of(committed.get(name, ()))
+        for name in facts.open_items_by_service
         if name in graph
     }
     reach, callers, names = reach_and_callers(graph, seeds)
@@ -200,7 +202,7 @@ def single_point_of_failure(facts: Facts, p: FanInParams) -> Iterator[Hit]:
     """Items, teams and services that many committed items depend on (transitive fan-in over
     open work), and cut points of the committed work that at least two committed items need."""
     og = facts.open_graph
-    committed = [k for k in og.order if facts.items[k].committed]
+    committed = og.committed
     cuts = cut_points(og, committed)
 
     def keep(key: str, n: int) -> bool:
@@ -223,7 +225,9 @@ class InversionParams(Params):
 def schedule_inversion(facts: Facts, p: InversionParams) -> Iterator[Hit]:
     """Items due before something they depend on, directly or through undated items, is due."""
     og = facts.open_graph
-    due = {k: d for k in og.order if (d := facts.items[k].due) is not None}
+    items = facts.items
+    # only an item linked to another can be due before what it waits on
+    due = {k: d for k in og.linked if (d := items[k].due) is not None}
     best = latest_due_below(og, due)
     paths = due_paths(best, lambda k: og.team[k] or "")
     for key in og.by_key(k for k in due if k in best):
@@ -268,7 +272,7 @@ def dependency_cycle(facts: Facts, p: CycleParams) -> Iterator[Hit]:
     og = facts.open_graph
     for members in sorted(og.cycles(), key=lambda m: natural_key(m[0])):
         start = members[0]
-        loop = shortest_cycle_through(og.graph, start, set(members))
+        loop = shortest_cycle_through(og.succ, start, set(members))
         teams = Counter(og.team[k] or "no team" for k in members)
         evidence = [
             _depends_on_evidence(facts.items[a], f"{a} depends on {b}")

@@ -99,7 +99,11 @@ def check_references(plan: Plan) -> None:
         plan.issues.append(DataIssue(ref=where, subject_id=item.key, problem=problem))
 
     for item in plan.items:
-        if not item.depends_on:
+        deps = item.depends_on
+        if not deps or (
+            # the common list: keys of the plan, each once, not the item's own (nothing to note)
+            keys.issuperset(deps) and item.key not in deps and len(set(deps)) == len(deps)
+        ):
             continue
         column = item.columns.get("depends_on")
         where = item.ref.at(column) if column else item.ref

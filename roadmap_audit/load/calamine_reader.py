@@ -68,15 +68,16 @@ _FORMULA = re.compile(rb"<f[\s>/]")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 # Text with spaces at an end and no xml:space="preserve" (Excel and LibreOffice always write it): calamine
 # trims them, so two runs of rich text would lose the space between their words.
-_UNPRESERVED = re.compile(rb"<t>(?:\s|[^<]*\s</t>)")
+# ([^<]*+ takes a text whole, once: a backtracking [^<]* would go back over every text char by char)
+_UNPRESERVED = re.compile(rb"<t>(?:\s|[^<]*+(?<=\s)</t>)")
 
 
 def _up_to_number(limit: int) -> bytes:
     """A pattern for the whole numbers 1..limit (no leading zero)."""
     text = str(limit)
     alternatives = []
-    if len(text) > 1:
-        alternatives.append(rb"[1-9]\d{0,%d}" % (len(text) - 2))
+    if len(text) > 1:  # fewer digits: taken whole (a row number never gives back a digit)
+        alternatives.append(rb"[1-9]\d{0,%d}+" % (len(text) - 2))
     for i, digit in enumerate(text):
         low = 1 if i == 0 else 0
         if int(digit) > low:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from .cells import (
+    NONE_MARKERS,
     ParseError,
     cell_text,
     finite_float,
@@ -184,6 +185,13 @@ def parse_list(v: Any) -> list[str]:
     if isinstance(v, (list, tuple)):  # several cells, e.g. repeated Jira columns
         items = [item for cell in v for item in parse_list(cell)]
         return list(dict.fromkeys(items))
+    if v.__class__ is str and v.isascii():
+        # the common cell: no invisible characters to strip, and a part's none-marker key is its
+        # lower case without spaces (what NFKC and casefold make of ASCII)
+        parts = (p.strip() for p in _LIST_SEPARATORS.split(v))
+        return list(
+            dict.fromkeys(p for p in parts if p and "".join(p.lower().split()) not in NONE_MARKERS)
+        )
     if is_blank(v):
         return []
     if isinstance(v, bool):

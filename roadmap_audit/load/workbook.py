@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -216,11 +216,14 @@ class Row:
 
     def text(self, name: str) -> str | None:
         v = self.raw.get(name)
-        if v is None:
-            return None
-        if _plain(v):
-            return v.strip() or None  # the common cell: parse_text's answer without its steps
-        return parse_text(v)
+        return None if v is None else cell_text_of(v)
+
+
+def cell_text_of(v: Any) -> str | None:
+    """parse_text of a filled cell, the common cell (plain ASCII text) without its steps."""
+    if _plain(v):
+        return v.strip() or None
+    return parse_text(v)
 
 
 def _plain(v: Any) -> bool:
@@ -349,6 +352,10 @@ class _MappedSheet:
 
 _EXACT = 1 << 53  # whole numbers up to this are exact as floats
 
+# (engineer-weeks, story points, T-shirt size, as written): an item's estimate
+_Estimate = tuple[float | None, float | None, str | None, str | None]
+_NO_ESTIMATE: _Estimate = (None, None, None, None)
+
 # Distinct cell texts whose parsed value is kept per load (a bound on memory; a plan repeats far fewer).
 _PARSED_TEXTS = 1 << 14
 
@@ -419,10 +426,14 @@ class _Loader:
         cell = raw.get(name)
         if cell is None:
             return None
+        return self.kept_cell(cell, plan)
+
+    def kept_cell(self, cell: Any, plan: bool = False) -> str | None:
+        """`kept` of one filled cell."""
         known = self.kept_plans if plan else self.kept_texts
         if cell.__class__ is str and cell in known:
             return known[cell]
-        text = (cell.strip() or None) if _plain(cell) else parse_text(cell)
+        text = cell_text_of(cell)
         value = None if plan and is_none_marker(text) else self.shared(text)
         if cell.__class__ is str and len(known) < _PARSED_TEXTS:
             known[cell] = value
@@ -608,8 +619,8 @@ class _Loader:
             )
         start = len(self.plan.issues)
         before = len(self.plan.items)
-        for number, cells in raw.rows:
-            self.plan.rows_read += 1
+        self.plan.rows_read += len(raw.rows)
+        for number, cells in self._rows_to_read(raw, spec, sheet):
             builder(self, Row(sheet, number, cells, self))
         self.period_notes(raw.source, sheet.location_name)
         self.due_notes(raw.source, sheet.location_name)
@@ -636,6 +647,19 @@ class _Loader:
                 f"the end {settings.end} is not after the start {settings.start}; neither was used",
             )
             settings.start = settings.end = None
+
+    def _rows_to_read(
+        self, raw: RawSheet, spec: SheetSpec, sheet: _MappedSheet
+    ) -> Iterable[tuple[int, list[Any]]]:
+        """The rows for the row reader: every row, or on an Items sheet read by columns, the rows
+        with something to note (the clean ones are made into items as the rows go by)."""
+        if spec is schema.ITEMS:
+            from .item_columns import ItemColumns
+
+            columns = ItemColumns.read(self, sheet, raw.rows)
+            if columns is not None:
+                return columns.rows()
+        return raw.rows
 
     # ----------------------------------------------------------- builders
 
@@ -794,71 +818,80 @@ class _Loader:
             raw = row.raw.get(name)
             if raw is None:
                 continue
-            if (raw.__class__ is int and -_EXACT < raw < _EXACT) or (
-                raw.__class__ is float and math.isfinite(raw)
-            ):
-                # a number of the column's unit, as most estimates are: what parse_text and
-                # parse_effort make of it, without their steps
-                bare = Effort(weeks=raw * factor, bare=True)
-                return self._weeks(row, key, name, unit, self.number_text(raw), bare)
-            text = parse_text(raw)
-            try:
-                effort = parse_effort(raw, factor, self.hours_per_week)
-            except ParseError as exc:
-                self.issue(
-                    row.cell(name), f"estimate: {exc}; the item counts as unestimated", subject=key
-                )
-                return None, None, None, text
-            if effort is None:
-                continue
-            if effort.reading:
-                self.issue(row.cell(name), f"estimate: {effort.reading}", subject=key)
-            if effort.size is not None:
-                return None, None, effort.size, text
-            if effort.points is not None:
-                shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
-                return None, effort.points, None, shown
-            if effort.weeks is None:
-                continue
-            return self._weeks(row, key, name, unit, text, effort)
+            found, notes = self.estimate_cell(name, factor, unit, raw)
+            for note in notes:
+                self.issue(row.cell(name), note, subject=key)
+            if found is not None:
+                return found
         raw = row.raw.get("story_points")
         if raw is not None:
-            try:
-                points = numeric.parse_number(raw)
-            except ParseError as exc:
-                self.issue(
-                    row.cell("story_points"),
-                    f"story points: {exc}; the item counts as unestimated",
-                    subject=key,
-                )
-                return None, None, None, parse_text(raw)
-            if points is not None and points >= 0:
-                return None, points, None, f"{parse_text(raw)} points"
-        return None, None, None, None
+            found, notes = self.points_cell(raw)
+            for note in notes:
+                self.issue(row.cell("story_points"), note, subject=key)
+            if found is not None:
+                return found
+        return _NO_ESTIMATE
+
+    def estimate_cell(
+        self, name: str, factor: float, unit: str, raw: Any
+    ) -> tuple[_Estimate | None, tuple[str, ...]]:
+        """One filled estimate cell of the unit column `name` read alone: the estimate, or None when
+        the next column decides; with the notes to give at the cell. The same cell reads the same way
+        in every row (the column reader reads each distinct cell once)."""
+        if (raw.__class__ is int and -_EXACT < raw < _EXACT) or (
+            raw.__class__ is float and math.isfinite(raw)
+        ):
+            # a number of the column's unit, as most estimates are: what parse_text and
+            # parse_effort make of it, without their steps
+            bare = Effort(weeks=raw * factor, bare=True)
+            return self._weeks(name, unit, self.number_text(raw), bare)
+        text = parse_text(raw)
+        try:
+            effort = parse_effort(raw, factor, self.hours_per_week)
+        except ParseError as exc:
+            return (None, None, None, text), (f"estimate: {exc}; the item counts as unestimated",)
+        if effort is None:
+            return None, ()
+        notes: tuple[str, ...] = (f"estimate: {effort.reading}",) if effort.reading else ()
+        if effort.size is not None:
+            return (None, None, effort.size, text), notes
+        if effort.points is not None:
+            shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
+            return (None, effort.points, None, shown), notes
+        if effort.weeks is None:
+            return None, notes
+        found, more = self._weeks(name, unit, text, effort)
+        return found, notes + more
+
+    def points_cell(self, raw: Any) -> tuple[_Estimate | None, tuple[str, ...]]:
+        """A filled story-points cell read alone, as `estimate_cell` reads a unit column's."""
+        try:
+            points = numeric.parse_number(raw)
+        except ParseError as exc:
+            return (None, None, None, parse_text(raw)), (
+                f"story points: {exc}; the item counts as unestimated",
+            )
+        if points is not None and points >= 0:
+            return (None, points, None, f"{parse_text(raw)} points"), ()
+        return None, ()
 
     def _weeks(
-        self, row: Row, key: str, name: str, unit: str, text: str | None, effort: Effort
-    ) -> tuple[float | None, float | None, str | None, str | None]:
+        self, name: str, unit: str, text: str | None, effort: Effort
+    ) -> tuple[_Estimate, tuple[str, ...]]:
         """An estimate in engineer-weeks; a negative one, or one over ten engineer-years, is reported."""
         weeks = effort.weeks
         assert weeks is not None
         shown = f"{text} {unit}" if effort.bare and name != "estimate" else text
         if weeks < 0:
-            self.issue(
-                row.cell(name),
+            return (None, None, None, text), (
                 f"estimate {text} is negative; the item counts as unestimated",
-                subject=key,
             )
-            return None, None, None, text
         if weeks > 520:
-            self.issue(
-                row.cell(name),
+            return (None, None, None, text), (
                 f"estimate {shown} is over ten engineer-years; "
                 "the item counts as unestimated (check the unit)",
-                subject=key,
             )
-            return None, None, None, text
-        return weeks, None, None, shown
+        return (weeks, None, None, shown), ()
 
     def _team(self, row: Row) -> None:
         name = row.text("team")

@@ -25,6 +25,7 @@ from functools import lru_cache
 from ..model import Audit, Finding, Recommendation
 from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
 
+_new = object.__new__
 SERIOUS = ("critical", "high")  # the findings "what to change" must clear (as score.change_advice)
 
 
@@ -113,14 +114,19 @@ def owner_of(f: Finding) -> str:
 
 
 def _resolved(f: Finding, index: int) -> Resolved:
-    return Resolved(
+    """The Resolved line of a finding (a frozen dataclass's own __init__ sets each field through
+    object.__setattr__: at tens of thousands of findings, its fields are set at once)."""
+    made = _new(Resolved)
+    subject = f.subject
+    made.__dict__.update(
         rule=f.rule,
         severity=f.severity,
         title=f.title,
-        kind=f.subject.kind,
-        subject=f.subject.id,
+        kind=subject.kind,
+        subject=subject.id,
         index=index,
     )
+    return made
 
 
 def _fix_shape(f: Finding) -> str:
@@ -151,21 +157,18 @@ def _causes(findings: list[Finding]) -> list[list[int]]:
     by_cell: dict[tuple[str, str, str, str], int] = {}
     by_fix: dict[tuple[str, str, str], int] = {}
     for i, f in enumerate(findings):
+        owner, rule = owner_of(f), f.rule
         for e in f.evidence:  # never across owners: each owner acts on its own
-            key = (owner_of(f), f.rule, e.source, e.location)
-            if key in by_cell:
-                join(by_cell[key], i)
-            else:
-                by_cell[key] = i
-        shape = (owner_of(f), f.rule, _fix_shape(f))
-        if shape in by_fix:
-            join(by_fix[shape], i)
-        else:
-            by_fix[shape] = i
+            first = by_cell.setdefault((owner, rule, e.source, e.location), i)
+            if first != i:
+                join(first, i)
+        first = by_fix.setdefault((owner, rule, _shape(f.fix, f.subject.id)), i)
+        if first != i:
+            join(first, i)
     groups: dict[int, list[int]] = {}
     for i in range(len(findings)):
-        groups.setdefault(root(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+        groups.setdefault(root(i) if parent[i] != i else i, []).append(i)
+    return list(groups.values())  # each group's first index is its root: already in that order
 
 
 def _lead_sentences(fix: str) -> str:

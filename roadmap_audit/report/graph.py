@@ -132,6 +132,7 @@ def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[s
     return list(chosen), len(universe)
 
 
+_DIGITS = "0123456789"
 _CELL = re.compile(r"^(?P<sheet>.*)!\$?[A-Z]{1,3}\$?(?P<row>[0-9]+)$")
 
 
@@ -149,11 +150,13 @@ def _items_cited(audit: Audit, drawn: set[str]) -> Callable[[str], str | None]:
     by_location = {i.location: i.key for i in audit.items}
     by_location.update({i.key: i.key for i in audit.items})
     rows = {row for i in audit.items if i.key in drawn and (row := _row_of(i.location))}
-    suffixes = tuple({number for _, number in rows})
+    numbers = {number for _, number in rows}  # a cell's row number is its trailing digits
     by_row = {
         row: i.key
         for i in audit.items
-        if suffixes and i.location.endswith(suffixes) and (row := _row_of(i.location)) in rows
+        if numbers
+        and (loc := i.location)[len(loc.rstrip(_DIGITS)) :] in numbers
+        and (row := _row_of(loc)) in rows
     }
 
     def cited(location: str) -> str | None:

@@ -51,13 +51,18 @@ def safe_url(url: str | None) -> str | None:
 # ------------------------------------------------------------------ rendering
 
 
+def gloss(text: object) -> Markup:
+    """`linkify`, with KTLO spelled out in a tooltip."""
+    return Markup(abbr_ktlo(str(linkify(text))))
+
+
 def html_environment():
     """A new jinja2 environment for the HTML templates (the diff report adds its own filters)."""
     env = environment(autoescape=True)
     env.filters.update(
         linkify=linkify,
         safe_url=safe_url,
-        gloss=lambda text: Markup(abbr_ktlo(str(linkify(text)))),
+        gloss=gloss,
     )
     env.globals.update(HeatCell=HeatCell, meaning=MEANING)
     return env
@@ -116,7 +121,7 @@ def _pieces(audit: Audit) -> Iterator[str]:
         script=Markup(script),
         style=Markup(style),
         script_hash=f"sha256-{digest}",
-        parts=HtmlParts(linkify),
+        parts=HtmlParts(linkify, gloss),
     )
     while batch := list(itertools.islice(pieces, PIECES)):
         yield "".join(batch)

@@ -30,35 +30,43 @@ def _dump(value: Any, depth: int, exclude: Any = None) -> str:
     return text.replace("\n", "\n" + "  " * depth) if depth and "\n" in text else text
 
 
-_LISTS: dict[type, TypeAdapter[Any]] = {}
+_LISTS: dict[tuple[type, int], TypeAdapter[Any]] = {}
 
 
-def _serializer(values: list[Any]) -> Any:
-    """The dump_json of a list of one model class (its schema known: twice as fast as to_json,
-    which works out every element's type), else to_json."""
+def _serializer(values: list[Any], depth: int) -> Any:
+    """The dump_json of a list of one model class nested in `depth` more lists (its schema known:
+    twice as fast as to_json, which works out every element's type), else to_json."""
     cls = type(values[0])
     if not issubclass(cls, BaseModel) or any(type(v) is not cls for v in values):
         return to_json
-    adapter = _LISTS.get(cls)
+    adapter = _LISTS.get((cls, depth))
     if adapter is None:
-        adapter = _LISTS[cls] = TypeAdapter(list[cls])  # type: ignore[valid-type]
+        shape: Any = list[cls]  # type: ignore[valid-type]
+        for _ in range(depth):
+            shape = list[shape]
+        adapter = _LISTS[(cls, depth)] = TypeAdapter(shape)
     return adapter.dump_json
 
 
 def _elements(values: list[Any], depth: int, exclude: list[Any] | None) -> Iterator[str]:
     """A list's elements, a chunk per serializer call, each as `_dump(element, depth)`
-    would write it inside the list, with the commas between them."""
-    pad = "  " * depth
-    dump = _serializer(values)
+    would write it inside the list, with the commas between them.
+
+    A chunk nested `depth` levels deep is written inside `depth` lists of one element each, so
+    the serializer indents it as it stands in the report (no second pass over the text)."""
+    dump = _serializer(values, depth)
+    head = "".join("  " * level + "[\n" for level in range(depth + 1))
+    tail = "".join("\n" + "  " * level + "]" for level in range(depth, -1, -1))
     for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
-        skip = None
+        chunk: Any = values[start : start + CHUNK]
+        skip: Any = None
         if exclude is not None:
             skip = {n: e for n, e in enumerate(exclude[start : start + CHUNK]) if e}
+        for _ in range(depth):
+            chunk = [chunk]
+            skip = {0: skip} if skip is not None else None
         text = dump(chunk, indent=2, exclude=skip).decode()
-        inner = text[2:-2]  # the chunk's own "[\n" and "\n]" off
-        if depth:
-            inner = pad + inner.replace("\n", "\n" + pad)
+        inner = text[len(head) : -len(tail)]  # the nesting's and the chunk's own brackets off
         yield ("" if start == 0 else ",\n") + inner
 
 

@@ -77,22 +77,33 @@ def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
     Rows are the audit's teams, plus `NO_TEAM` when a finding names no team.
     """
     used = families_of(audit)
-    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # team -> family -> [worst severity's rank, findings, worst severity]; a rule's family once
+    grouped: dict[str, dict[str, list]] = defaultdict(dict)
+    family_of: dict[str, str] = {}
+    rank = _SEVERITY_ORDER
+    unknown = len(SEVERITIES)
     for f in audit.findings:
+        fam = family_of.get(f.rule)
+        if fam is None:
+            fam = family_of[f.rule] = family(f.rule)
+        sev = rank.get(f.severity, unknown)
         for team in f.teams or (NO_TEAM,):
-            grouped[team][family(f.rule)].append(f.severity)
+            cell = grouped[team].get(fam)
+            if cell is None:
+                grouped[team][fam] = [sev, 1, f.severity]
+            else:
+                cell[1] += 1
+                if sev < cell[0]:  # the first of the worst, as min() keeps it
+                    cell[0], cell[2] = sev, f.severity
     rows = [t.team for t in audit.teams]
     listed = set(rows)
     rows += sorted(t for t in grouped if t not in listed)
+    clean = HeatCell(None, 0)
     grid: dict[str, dict[str, HeatCell]] = {}
     for team in rows:
         cells = grouped.get(team, {})
         grid[team] = {
-            fam: HeatCell(
-                min(cells[fam], key=severity_rank) if cells.get(fam) else None,
-                len(cells.get(fam, [])),
-            )
-            for fam in used
+            fam: HeatCell(cell[2], cell[1]) if (cell := cells.get(fam)) else clean for fam in used
         }
     return used, grid
 

@@ -494,19 +494,30 @@ def _finding_views(audit: Audit) -> list[FindingView]:
     # Critical findings are open; high ones too while they are few enough to read in one go.
     serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
-    return [
-        FindingView(
-            f=f,
-            anchor=f"f{i + 1}",
-            family=family(f.rule),
-            why_line=first_sentence(f.why, 400),
-            order=i,
-            open=f.severity in unfold,
-            shown=i < FINDINGS_SHOWN,
-            detailed=i < FINDINGS_DETAILED,
+    families: dict[str, str] = {}  # a rule's family and a why's first sentence, once each
+    why_lines: dict[str, str] = {}
+    views = []
+    for i, f in enumerate(audit.findings):
+        rule, why = f.rule, f.why
+        fam = families.get(rule)
+        if fam is None:
+            fam = families[rule] = family(rule)
+        line = why_lines.get(why)
+        if line is None:
+            line = why_lines[why] = first_sentence(why, 400)
+        views.append(
+            FindingView(
+                f,
+                f"f{i + 1}",
+                fam,
+                line,
+                i,
+                f.severity in unfold,
+                i < FINDINGS_SHOWN,
+                i < FINDINGS_DETAILED,
+            )
         )
-        for i, f in enumerate(audit.findings)
-    ]
+    return views
 
 
 def _bar_scale(audit: Audit) -> float:
@@ -534,7 +545,8 @@ def _team_views(
         items_by_team[item.team or NO_TEAM].append(item)
     defer = {r.team: r for r in audit.recommendations if r.action == "defer"}
     actions = {o.owner: o.actions for o in owners}
-    flagged = {fv.f.subject.id for fv in findings if fv.f.subject.kind == "item"}
+    subjects = [fv.f.subject for fv in findings]
+    flagged = {s.id for s in subjects if s.kind == "item"}
     views = {}
     for t in audit.teams:
         mine = items_by_team.get(t.team, [])
@@ -558,7 +570,7 @@ def _items_shown(items: list[ItemSummary], flagged: set[str]) -> list[ItemSummar
     a finding is about or that are committed come first, then the rest up to TEAM_ITEMS_SHOWN."""
     if len(items) <= TEAM_ITEMS_SHOWN:
         return items
-    first = [n for n, i in enumerate(items) if i.key in flagged or i.committed]
+    first = [n for n, i in enumerate(items) if i.committed or i.key in flagged]
     if len(first) < TEAM_ITEMS_SHOWN:
         taken = set(first)
         first += [n for n in range(len(items)) if n not in taken][: TEAM_ITEMS_SHOWN - len(first)]
