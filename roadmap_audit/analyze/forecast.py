@@ -285,17 +285,18 @@ class _Setup:
         if not self.keys:
             return
         graph = facts.open_graph
-        component = graph.component
-        for key, dep in graph.graph.edges:  # key waits on dep unless they are in one cycle
+        waits = graph.waits  # an item's direct dependencies outside its own cycle
+        for key in graph.waiting:  # the items that wait on something
             i = index.get(key)
-            if i is None or component[key] == component[dep]:
+            if i is None:
                 continue
-            j = index.get(dep)
-            if j is None:
-                self.not_waited.add(dep)
-                continue
-            self.waits[i] += 1
-            self.dependents[j].append(i)
+            for dep in waits[key]:
+                j = index.get(dep)
+                if j is None:
+                    self.not_waited.add(dep)
+                    continue
+                self.waits[i] += 1
+                self.dependents[j].append(i)
         for dependents in self.dependents:
             if len(dependents) > 1:
                 dependents.sort()  # in the setup's order
