@@ -858,9 +858,11 @@ def _run_all(
     order = rows.tolist()
     tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order], a.block)
     tally.rows = order
+    height = a.n + a.n_teams + 1
+    buffer = np.empty(height * min(a.block, runs))  # one for every block: no fresh pages each
     for first in range(0, runs, a.block):
         count = min(a.block, runs - first)
-        values = np.empty((a.n + a.n_teams + 1, count))
+        values = buffer[: height * count].reshape(height, count)  # contiguous, as simulate needs
         done = simulate(a, p, first, count, out=values[: a.n])
         teams = values[a.n : a.n + a.n_teams]
         team_finish(a, done, teams)
