@@ -335,6 +335,24 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
     return rank(findings)
 
 
+def _teams(named: tuple[str, ...]) -> tuple[str, ...]:
+    """The teams a hit names, each once, blanks dropped, in their order."""
+    if len(named) == 1:  # most hits name one team
+        return tuple(named) if named[0] else ()
+    return tuple(dict.fromkeys(t for t in named if t))
+
+
+def _owner_unit(
+    facts: Any, teams: tuple[str, ...], known: dict[tuple[str, ...], str | None]
+) -> str | None:
+    """facts.owner_unit(teams), once per distinct teams: one team is its own owner unit."""
+    if len(teams) < 2:
+        return teams[0] if teams else None
+    if teams not in known:
+        known[teams] = facts.owner_unit(teams)
+    return known[teams]
+
+
 def _findings(
     facts: Any,
     rule: Rule,
@@ -343,34 +361,41 @@ def _findings(
     """The findings of one rule: one per subject (its first hit), stamped with the rule's texts.
     Every value is one the program made itself, of the field's type: built without validation."""
     seen: set[tuple[str, str]] = set()
-    title = rule.spec.title
+    rule_id, title = rule.id, rule.spec.title
     why = " ".join(rule.spec.why.split())
     rule_fix = " ".join(rule.spec.fix.split())
     fresh = Finding._fresh
+    plain = rule.escalation is None  # no [escalate]: the hit's severity or the rule's
+    no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
     for hit in rule.kind.run(facts, rule.params):
-        ident = (hit.subject.kind, hit.subject.id)
+        subject = hit.subject
+        ident = (subject.kind, subject.id)
         if ident in seen:  # one finding per subject and rule
             continue
         seen.add(ident)
-        teams = tuple(dict.fromkeys(t for t in hit.teams if t))
-        if teams in owner_units:
-            owner_unit = owner_units[teams]
+        teams = _teams(hit.teams)
+        if plain:
+            severity = hit.severity if hit.severity in SEVERITIES else rule.severity
+            message = hit.message
         else:
-            owner_unit = owner_units[teams] = facts.owner_unit(teams)
-        severity, message = decided(rule, hit)
+            severity, message = decided(rule, hit)
+        evidence = hit.evidence
+        if not evidence:
+            if no_evidence is None:
+                no_evidence = (Evidence.made(source=facts.plan.sources[0], location="plan"),)
+            evidence = no_evidence
         yield fresh(
             {
-                "rule": rule.id,
+                "rule": rule_id,
                 "severity": severity,
                 "title": title,
-                "subject": hit.subject,
+                "subject": subject,
                 "team": teams[0] if len(teams) == 1 else None,
                 "teams": teams,
-                "owner_unit": owner_unit,
+                "owner_unit": _owner_unit(facts, teams, owner_units),
                 "message": message,
                 "why": why,
-                "evidence": tuple(hit.evidence)
-                or (Evidence.made(source=facts.plan.sources[0], location="plan"),),
+                "evidence": evidence if type(evidence) is tuple else tuple(evidence),
                 "fix": rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split()),
                 "impact": hit.impact,
                 "likelihood": hit.likelihood,

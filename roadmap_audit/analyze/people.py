@@ -22,7 +22,6 @@ team does the lead's share of it, not all 14 weeks.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -124,38 +123,58 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
     owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
     known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
-    names_in: dict[str, list[str]] = {}  # owner cell -> the people it names, read once per cell
-    for item in facts.open_items():
-        cell = item.owner or ""
-        if cell not in names_in:
-            names_in[cell] = named(item, known)
-        names = names_in[cell]
-        if not names:
+    # owner cell -> the people it names, with what each shares an item with; read once per cell
+    crews: dict[str, list[tuple[Person, list[str]]]] = {}
+    # team name -> (team, the most of one item its named people do alone); once per team
+    teams: dict[str | None, tuple[Team | None, float]] = {}
+    sizes = facts.params.size_weeks
+    for item in facts.plan.items:
+        cell = item.owner
+        if item.done or not cell:
+            continue
+        crew = crews.get(cell)
+        if crew is None:
+            names = named(item, known)
+            crew = crews[cell] = [
+                (
+                    person(n),
+                    [f"with {', '.join(o for o in names if o != n)}"] if len(names) > 1 else [],
+                )
+                for n in names
+            ]
+        if not crew:
             continue
         team_name = facts.team_of(item)
-        team = facts.teams.get(team_name or "")
-        weeks = item_weeks(item, team, facts.params.size_weeks)
-        lead = lead_share * person_weeks(facts, team)
+        in_team = teams.get(team_name)
+        if in_team is None:
+            team = facts.teams.get(team_name or "")
+            in_team = teams[team_name] = (team, lead_share * person_weeks(facts, team))
+        team, lead = in_team
+        weeks = item.estimate_weeks
+        if weeks is None:
+            weeks = item_weeks(item, team, sizes)
         share = (
             None
             if weeks is None
-            else share_of(weeks, len(names), team.headcount if team else None, lead)
+            else share_of(weeks, len(crew), team.headcount if team else None, lead)
         )
-        for name in names:
-            p = person(name)
+        led = share is not None and weeks is not None and share < weeks / len(crew) - 1e-9
+        key = item.key
+        for p, with_others in crew:
             p.items.append(item)
-            if team_name:
+            if team_name and (not p.teams or p.teams[-1] != team_name):  # deduplicated below
                 p.teams.append(team_name)
             if share is None or weeks is None:
                 continue
-            p.item_weeks[item.key] = share
-            p.owned_weeks[item.key] = weeks
-            others = [n for n in names if n != name]
-            why = [f"with {', '.join(others)}"] if others else []
-            if share < weeks / len(names) - 1e-9:
-                why.append(f"led with the rest of {team_name or 'the team'}")
+            p.item_weeks[key] = share
+            p.owned_weeks[key] = weeks
+            why = (
+                [*with_others, f"led with the rest of {team_name or 'the team'}"]
+                if led
+                else with_others
+            )
             if why:
-                p.shared[item.key] = "; ".join(why)
+                p.shared[key] = "; ".join(why)
     for service in facts.services.values():
         experts = list(
             dict.fromkeys(normalize_name(e) for e in service.experts if normalize_name(e))
@@ -185,27 +204,51 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
     return found
 
 
-@functools.lru_cache(maxsize=64)
-def _normalized(names: tuple[str, ...]) -> frozenset[str]:
-    """A rule's list of names (priorities), normalized once rather than for every item."""
-    return frozenset(normalize_name(n) for n in names)
+class CriticalWork:
+    """Why an item counts as critical work (its priority, a committed date, a critical service
+    it touches) under one rule's parameters: each priority cell and each service name is read
+    once, not once per item that names it."""
 
+    def __init__(
+        self, facts: Facts, *, priorities: list[str], max_tier: int | None, committed: bool
+    ):
+        self.facts = facts
+        self.wanted = frozenset(normalize_name(n) for n in priorities)
+        self.max_tier = max_tier
+        self.committed = committed
+        self._priority: dict[str, str | None] = {}  # priority cell -> the reason it gives
+        self._touches: dict[str, str | None] = {}  # service as written -> the reason it gives
 
-def critical_reason(
-    facts: Facts, item: Item, *, priorities: list[str], max_tier: int | None, committed: bool
-) -> str | None:
-    """Why an item counts as critical work (its priority, a committed date, a critical
-    service it touches), or None."""
-    reasons = []
-    wanted = _normalized(tuple(priorities))
-    if item.priority and normalize_name(item.priority) in wanted:
-        reasons.append(item.priority.strip())
-    if committed and item.committed:
-        reasons.append("committed")
-    if max_tier is not None:
-        for name in item.services:
-            service = facts.services.get(facts.service_name(name) or "")
-            if service is not None and service.tier is not None and service.tier <= max_tier:
-                reasons.append(f"touches tier-{service.tier} {service.service}")
-                break
-    return ", ".join(reasons) or None
+    def _priority_reason(self, priority: str) -> str | None:
+        if priority not in self._priority:
+            wanted = normalize_name(priority) in self.wanted
+            self._priority[priority] = priority.strip() if wanted else None
+        return self._priority[priority]
+
+    def _service_reason(self, name: str, max_tier: int) -> str | None:
+        if name not in self._touches:
+            service = self.facts.services.get(self.facts.service_name(name) or "")
+            tier = None if service is None else service.tier
+            self._touches[name] = (
+                f"touches tier-{tier} {service.service}"
+                if service is not None and tier is not None and tier <= max_tier
+                else None
+            )
+        return self._touches[name]
+
+    def __call__(self, item: Item) -> str | None:
+        """Why the item counts as critical work, or None."""
+        reasons = []
+        if item.priority:
+            said = self._priority_reason(item.priority)
+            if said is not None:
+                reasons.append(said)
+        if self.committed and item.committed:
+            reasons.append("committed")
+        if self.max_tier is not None:
+            for name in item.services:
+                touches = self._service_reason(name, self.max_tier)
+                if touches is not None:
+                    reasons.append(touches)
+                    break
+        return ", ".join(reasons) or None

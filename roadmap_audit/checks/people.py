@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ..analyze import servicemap
 from ..analyze.facts import Facts
-from ..analyze.people import Person, critical_reason, people
+from ..analyze.people import CriticalWork, Person, people
 from ..load.words import normalize_name
 from ..model import Evidence, Incident, Item, Service, Severity
 from .base import Hit, Params, check, person_subject, service_subject
@@ -121,20 +121,10 @@ def _sole_expert_reason(person: Person, sole: list[Service], p: KeyPersonParams)
     return texts.sole_expert(sole, p.critical_tier), p.person_concentration_severity, evidence
 
 
-def _critical_items(facts: Facts, person: Person, p: KeyPersonParams) -> list[tuple[Item, str]]:
+def _critical_items(person: Person, critical: CriticalWork, least: int) -> list[tuple[Item, str]]:
     """The person's open items that count as critical work, and why; none below the minimum."""
-    found = []
-    for item in person.items:
-        reason = critical_reason(
-            facts,
-            item,
-            priorities=p.critical_priorities,
-            max_tier=p.items_touching_tier,
-            committed=True,
-        )
-        if reason:
-            found.append((item, reason))
-    return found if len(found) >= p.min_critical_items else []
+    found = [(item, reason) for item in person.items if (reason := critical(item))]
+    return found if len(found) >= least else []
 
 
 def _critical_items_reason(
@@ -169,12 +159,12 @@ def _load_reason(
 
 
 def _reasons(
-    facts: Facts, person: Person, p: KeyPersonParams
+    facts: Facts, person: Person, p: KeyPersonParams, critical: CriticalWork
 ) -> tuple[list[Reason], list[Service], list[tuple[Item, str]]]:
     """What routes the plan through the person; the critical services they alone can fix; their
     critical items (when enough to be a reason)."""
     sole = [s for s in person.sole_expert_of if s.tier is not None and s.tier <= p.critical_tier]
-    items = _critical_items(facts, person, p)
+    items = _critical_items(person, critical, p.min_critical_items)
     found = (
         _sole_expert_reason(person, sole, p),
         _critical_items_reason(person, items, p),
@@ -184,8 +174,11 @@ def _reasons(
 
 
 def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
+    critical = CriticalWork(
+        facts, priorities=p.critical_priorities, max_tier=p.items_touching_tier, committed=True
+    )
     for person in people(facts, p.lead_share).values():
-        found, sole, items = _reasons(facts, person, p)
+        found, sole, items = _reasons(facts, person, p, critical)
         if not found:
             continue
         reasons = [r for r, _, _ in found]
