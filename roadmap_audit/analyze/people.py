@@ -55,6 +55,8 @@ class Person:
     capacity_weeks: float = 0.0
     capacity_basis: str = ""
     teams: list[str] = field(default_factory=list)  # teams of their items and services
+    # their open items that count as critical work, and why (with people(critical=...))
+    critical: list[tuple[Item, str]] = field(default_factory=list)
 
     @property
     def planned_weeks(self) -> float:
@@ -109,8 +111,11 @@ def share_of(weeks: float, names: int, headcount: float | None, lead: float) -> 
     return min(own, max(lead, spread))
 
 
-def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
-    """Everyone named as an item owner or a service expert, keyed by a normalized name."""
+def people(
+    facts: Facts, lead_share: float = LEAD_SHARE, critical: CriticalWork | None = None
+) -> dict[str, Person]:
+    """Everyone named as an item owner or a service expert, keyed by a normalized name;
+    `critical`: what counts as critical work, read in the same pass (Person.critical)."""
     found: dict[str, Person] = {}
 
     def person(name: str) -> Person:
@@ -123,10 +128,11 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
     owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
     known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
-    # owner cell -> the people it names, with what each shares an item with; read once per cell
-    crews: dict[str, list[tuple[Person, list[str]]]] = {}
-    # team name -> (team, the most of one item its named people do alone); once per team
-    teams: dict[str | None, tuple[Team | None, float]] = {}
+    # owner cell -> the people it names, each with whom they share its items; read once per cell
+    crews: dict[str, list[tuple[Person, str]]] = {}
+    # team name -> (team, the most of one item its named people do alone, why a lead does less
+    # than their part of an item); once per team
+    teams: dict[str | None, tuple[Team | None, float, str]] = {}
     sizes = facts.params.size_weeks
     for item in facts.plan.items:
         cell = item.owner
@@ -138,7 +144,7 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
             crew = crews[cell] = [
                 (
                     person(n),
-                    [f"with {', '.join(o for o in names if o != n)}"] if len(names) > 1 else [],
+                    f"with {', '.join(o for o in names if o != n)}" if len(names) > 1 else "",
                 )
                 for n in names
             ]
@@ -148,8 +154,12 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
         in_team = teams.get(team_name)
         if in_team is None:
             team = facts.teams.get(team_name or "")
-            in_team = teams[team_name] = (team, lead_share * person_weeks(facts, team))
-        team, lead = in_team
+            in_team = teams[team_name] = (
+                team,
+                lead_share * person_weeks(facts, team),
+                f"led with the rest of {team_name or 'the team'}",
+            )
+        team, lead, led_why = in_team
         weeks = item.estimate_weeks
         if weeks is None:
             weeks = item_weeks(item, team, sizes)
@@ -158,23 +168,24 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
             if weeks is None
             else share_of(weeks, len(crew), team.headcount if team else None, lead)
         )
-        led = share is not None and weeks is not None and share < weeks / len(crew) - 1e-9
+        if share is None or weeks is None or not share < weeks / len(crew) - 1e-9:
+            led_why = ""  # all of their part of it is theirs
         key = item.key
+        reason = critical(item) if critical is not None else None
         for p, with_others in crew:
             p.items.append(item)
+            if reason:
+                p.critical.append((item, reason))
             if team_name and (not p.teams or p.teams[-1] != team_name):  # deduplicated below
                 p.teams.append(team_name)
             if share is None or weeks is None:
                 continue
             p.item_weeks[key] = share
             p.owned_weeks[key] = weeks
-            why = (
-                [*with_others, f"led with the rest of {team_name or 'the team'}"]
-                if led
-                else with_others
-            )
-            if why:
-                p.shared[key] = "; ".join(why)
+            if with_others and led_why:  # why not all of it is theirs
+                p.shared[key] = f"{with_others}; {led_why}"
+            elif with_others or led_why:
+                p.shared[key] = with_others or led_why
     for service in facts.services.values():
         experts = list(
             dict.fromkeys(normalize_name(e) for e in service.experts if normalize_name(e))

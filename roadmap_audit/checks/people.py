@@ -7,6 +7,7 @@ of the person: the same name appears because the plan routes work through it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from pydantic import Field
 
@@ -121,10 +122,9 @@ def _sole_expert_reason(person: Person, sole: list[Service], p: KeyPersonParams)
     return texts.sole_expert(sole, p.critical_tier), p.person_concentration_severity, evidence
 
 
-def _critical_items(person: Person, critical: CriticalWork, least: int) -> list[tuple[Item, str]]:
+def _critical_items(person: Person, least: int) -> list[tuple[Item, str]]:
     """The person's open items that count as critical work, and why; none below the minimum."""
-    found = [(item, reason) for item in person.items if (reason := critical(item))]
-    return found if len(found) >= least else []
+    return person.critical if len(person.critical) >= least else []
 
 
 def _critical_items_reason(
@@ -146,25 +146,28 @@ def _load_reason(
         return None
     if person.capacity_weeks <= 0 or person.load <= p.max_person_load:
         return None
-    evidence = [
-        Evidence.cell(
-            facts.items[k],
-            "estimate",
-            f"{k}: {person.owned_weeks[k]:g} engineer-weeks, {person.name} does {w:.1f}",
-        )
-        for k, w in list(person.item_weeks.items())[:6]
-        if not with_items
-    ]
+    evidence = (
+        []
+        if with_items
+        else [
+            Evidence.cell(
+                facts.items[k],
+                "estimate",
+                f"{k}: {person.owned_weeks[k]:g} engineer-weeks, {person.name} does {w:.1f}",
+            )
+            for k, w in islice(person.item_weeks.items(), 6)
+        ]
+    )
     return texts.overloaded(person), p.person_load_severity, evidence
 
 
 def _reasons(
-    facts: Facts, person: Person, p: KeyPersonParams, critical: CriticalWork
+    facts: Facts, person: Person, p: KeyPersonParams
 ) -> tuple[list[Reason], list[Service], list[tuple[Item, str]]]:
     """What routes the plan through the person; the critical services they alone can fix; their
     critical items (when enough to be a reason)."""
     sole = [s for s in person.sole_expert_of if s.tier is not None and s.tier <= p.critical_tier]
-    items = _critical_items(person, critical, p.min_critical_items)
+    items = _critical_items(person, p.min_critical_items)
     found = (
         _sole_expert_reason(person, sole, p),
         _critical_items_reason(person, items, p),
@@ -177,8 +180,8 @@ def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
     critical = CriticalWork(
         facts, priorities=p.critical_priorities, max_tier=p.items_touching_tier, committed=True
     )
-    for person in people(facts, p.lead_share).values():
-        found, sole, items = _reasons(facts, person, p, critical)
+    for person in people(facts, p.lead_share, critical).values():
+        found, sole, items = _reasons(facts, person, p)
         if not found:
             continue
         reasons = [r for r, _, _ in found]
