@@ -335,6 +335,12 @@ def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
     return rank(findings)
 
 
+def _unmet(measured: Any) -> bool:
+    """Whether no [escalate] condition can hold for these measured facts: each is not measured
+    (None) or a no. A number, 0 included, may meet a bound; a yes may be named in `when`."""
+    return all(v is None or v is False for v in measured.values())
+
+
 def _teams(named: tuple[str, ...]) -> tuple[str, ...]:
     """The teams a hit names, each once, blanks dropped, in their order."""
     if len(named) == 1:  # most hits name one team
@@ -365,7 +371,7 @@ def _findings(
     why = " ".join(rule.spec.why.split())
     rule_fix = " ".join(rule.spec.fix.split())
     fresh = Finding._fresh
-    plain = rule.escalation is None  # no [escalate]: the hit's severity or the rule's
+    plain = rule.escalation is None  # no [escalate]
     no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
     for hit in rule.kind.run(facts, rule.params):
         subject = hit.subject
@@ -374,7 +380,7 @@ def _findings(
             continue
         seen.add(ident)
         teams = _teams(hit.teams)
-        if plain:
+        if plain or _unmet(hit.measured):  # the hit's severity or the rule's
             severity = hit.severity if hit.severity in SEVERITIES else rule.severity
             message = hit.message
         else:
@@ -396,11 +402,17 @@ def _findings(
                 "message": message,
                 "why": why,
                 "evidence": evidence if type(evidence) is tuple else tuple(evidence),
-                "fix": rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split()),
+                "fix": _fix(hit.fix, rule_fix),
                 "impact": hit.impact,
                 "likelihood": hit.likelihood,
             }
         )
+
+
+def _fix(concrete: str | None, rule_fix: str) -> str:
+    """The hit's concrete fix, in single spaces, before the rule's (already in single spaces)."""
+    said = " ".join(concrete.split()) if concrete else ""
+    return f"{said} {rule_fix}" if said and rule_fix else said or rule_fix
 
 
 def decided(rule: Rule, hit: Hit) -> tuple[str, str]:
