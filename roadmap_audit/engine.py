@@ -373,6 +373,7 @@ def _findings(
     fresh = Finding._fresh
     plain = rule.escalation is None  # no [escalate]
     no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
+    decisions: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
     for hit in rule.kind.run(facts, rule.params):
         subject = hit.subject
         ident = (subject.kind, subject.id)
@@ -381,10 +382,16 @@ def _findings(
         seen.add(ident)
         teams = _teams(hit.teams)
         if plain or _unmet(hit.measured):  # the hit's severity or the rule's
-            severity = hit.severity if hit.severity in SEVERITIES else rule.severity
-            message = hit.message
-        else:
-            severity, message = decided(rule, hit)
+            severity, message = _applied(rule, hit, (None, None))
+        else:  # many hits measure the same facts: each distinct measurement decided once
+            measured = hit.measured
+            # with their types: a count of 1 is not a yes
+            same = (tuple(measured.items()), tuple(map(type, measured.values())))
+            key = (*same, tuple(hit.notes.items()))
+            outcome = decisions.get(key)
+            if outcome is None:
+                outcome = decisions[key] = escalated(rule.escalation, hit)
+            severity, message = _applied(rule, hit, outcome)
         evidence = hit.evidence
         if not evidence:
             if no_evidence is None:
@@ -419,7 +426,12 @@ def decided(rule: Rule, hit: Hit) -> tuple[str, str]:
     """(severity, message) of a hit under its rule: the rule's [escalate] table when one of its
     conditions holds (the message then gains the check's note on why), else the severity the
     check decided, else the rule's."""
-    severity, note = escalated(rule.escalation, hit)
+    return _applied(rule, hit, escalated(rule.escalation, hit))
+
+
+def _applied(rule: Rule, hit: Hit, outcome: tuple[str | None, str | None]) -> tuple[str, str]:
+    """(severity, message) of a hit given what its rule's [escalate] gave it (escalated)."""
+    severity, note = outcome
     if severity is None:
         severity = hit.severity if hit.severity in SEVERITIES else rule.severity
     return severity, hit.message + (f"; {note}" if note else "")

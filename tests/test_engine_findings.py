@@ -46,6 +46,8 @@ def test_a_tier_of_zero_escalates_and_unmeasured_or_no_facts_never_do(tmp_path):
         _hit("T-N", committed=False, tier=None),
         _hit("C-Y", committed=True, tier=None),
         _hit("N-0"),  # nothing measured
+        _hit("O-1", committed=1, tier=None),  # a count of 1 is not a yes: decided apart
+        _hit("O-Y", committed=True, tier=None),
         _hit("T-0", committed=True, tier=5),  # a second hit on a subject: not a finding
     ]
     escalation = Escalation(to="critical", source="a test", when=["committed"], at_most={"tier": 0})
@@ -58,6 +60,8 @@ def test_a_tier_of_zero_escalates_and_unmeasured_or_no_facts_never_do(tmp_path):
         ("T-1", OWN001.severity, "T-1 is unowned"),
         ("T-N", OWN001.severity, "T-N is unowned"),
         ("N-0", OWN001.severity, "N-0 is unowned"),
+        ("O-1", OWN001.severity, "O-1 is unowned"),
+        ("O-Y", "critical", "O-Y is unowned; it is committed"),
     }
     assert all(f.teams == ("search",) and f.team == "search" for f in findings)
     # without an [escalate] table the check's own severity, or the rule's
