@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -327,12 +328,18 @@ def load_rules(
 
 
 def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
-    """Run every rule; return findings ranked: severity first, then impact x likelihood."""
-    findings: list[Finding] = []
+    """Run every rule; return findings ranked: severity first, then impact x likelihood, then
+    rule and subject (each finding's place worked out as it is made)."""
+    ranked: list[tuple[Rank, Finding]] = []
     owner_units: dict[tuple[str, ...], str | None] = {}  # many findings name the same teams
     for rule in rules:
-        findings += _findings(facts, rule, owner_units)
-    return rank(findings)
+        ranked += _findings(facts, rule, owner_units)
+    ranked.sort(key=itemgetter(0))
+    return [finding for _, finding in ranked]
+
+
+Rank = tuple[int, float, str, str, str]
+_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def _unmet(measured: Any) -> bool:
@@ -363,7 +370,7 @@ def _findings(
     facts: Any,
     rule: Rule,
     owner_units: dict[tuple[str, ...], str | None],
-) -> Iterator[Finding]:
+) -> Iterator[tuple[Rank, Finding]]:
     """The findings of one rule: one per subject (its first hit), stamped with the rule's texts.
     Every value is one the program made itself, of the field's type: built without validation."""
     seen: set[tuple[str, str]] = set()
@@ -397,22 +404,25 @@ def _findings(
             if no_evidence is None:
                 no_evidence = (Evidence.made(source=facts.plan.sources[0], location="plan"),)
             evidence = no_evidence
-        yield fresh(
-            {
-                "rule": rule_id,
-                "severity": severity,
-                "title": title,
-                "subject": subject,
-                "team": teams[0] if len(teams) == 1 else None,
-                "teams": teams,
-                "owner_unit": _owner_unit(facts, teams, owner_units),
-                "message": message,
-                "why": why,
-                "evidence": evidence if type(evidence) is tuple else tuple(evidence),
-                "fix": _fix(hit.fix, rule_fix),
-                "impact": hit.impact,
-                "likelihood": hit.likelihood,
-            }
+        yield (
+            (_ORDER[severity], -hit.impact * hit.likelihood, rule_id, *ident),
+            fresh(
+                {
+                    "rule": rule_id,
+                    "severity": severity,
+                    "title": title,
+                    "subject": subject,
+                    "team": teams[0] if len(teams) == 1 else None,
+                    "teams": teams,
+                    "owner_unit": _owner_unit(facts, teams, owner_units),
+                    "message": message,
+                    "why": why,
+                    "evidence": evidence if type(evidence) is tuple else tuple(evidence),
+                    "fix": _fix(hit.fix, rule_fix),
+                    "impact": hit.impact,
+                    "likelihood": hit.likelihood,
+                }
+            ),
         )
 
 
@@ -435,17 +445,3 @@ def _applied(rule: Rule, hit: Hit, outcome: tuple[str | None, str | None]) -> tu
     if severity is None:
         severity = hit.severity if hit.severity in SEVERITIES else rule.severity
     return severity, hit.message + (f"; {note}" if note else "")
-
-
-def rank(findings: list[Finding]) -> list[Finding]:
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(
-        findings,
-        key=lambda f: (
-            order[f.severity],
-            -f.impact * f.likelihood,
-            f.rule,
-            f.subject.kind,
-            f.subject.id,
-        ),
-    )
