@@ -22,6 +22,7 @@ team does the lead's share of it, not all 14 weeks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -125,11 +126,37 @@ def people(
             known = found[key] = Person(name=name.strip())
         return known
 
+    _take_items(facts, person, lead_share, critical)
+    _take_services(facts, found, person)
+    for p in found.values():
+        _finish(facts, p)
+    return found
+
+
+# owner cell -> the people it names, each with whom they share its items
+Crew = list[tuple[Person, str]]
+
+
+def _crew(item: Item, known: set[str], person: Callable[[str], Person]) -> Crew:
+    names = named(item, known)
+    return [
+        (person(n), f"with {', '.join(o for o in names if o != n)}" if len(names) > 1 else "")
+        for n in names
+    ]
+
+
+def _take_items(
+    facts: Facts,
+    person: Callable[[str], Person],
+    lead_share: float,
+    critical: CriticalWork | None,
+) -> None:
+    """Each open item to the people its owner cell names: the item, what they do of it and
+    why not all of it (Person.shared), and why it is critical work when it is."""
     owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
     known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
-    # owner cell -> the people it names, each with whom they share its items; read once per cell
-    crews: dict[str, list[tuple[Person, str]]] = {}
+    crews: dict[str, Crew] = {}  # read once per owner cell
     # team name -> (team, the most of one item its named people do alone, why a lead does less
     # than their part of an item); once per team
     teams: dict[str | None, tuple[Team | None, float, str]] = {}
@@ -140,25 +167,13 @@ def people(
             continue
         crew = crews.get(cell)
         if crew is None:
-            names = named(item, known)
-            crew = crews[cell] = [
-                (
-                    person(n),
-                    f"with {', '.join(o for o in names if o != n)}" if len(names) > 1 else "",
-                )
-                for n in names
-            ]
+            crew = crews[cell] = _crew(item, known, person)
         if not crew:
             continue
         team_name = facts.team_of(item)
         in_team = teams.get(team_name)
         if in_team is None:
-            team = facts.teams.get(team_name or "")
-            in_team = teams[team_name] = (
-                team,
-                lead_share * person_weeks(facts, team),
-                f"led with the rest of {team_name or 'the team'}",
-            )
+            in_team = teams[team_name] = _lead(facts, team_name, lead_share)
         team, lead, led_why = in_team
         weeks = item.estimate_weeks
         if weeks is None:
@@ -176,16 +191,30 @@ def people(
             p.items.append(item)
             if reason:
                 p.critical.append((item, reason))
-            if team_name and (not p.teams or p.teams[-1] != team_name):  # deduplicated below
+            if team_name and (not p.teams or p.teams[-1] != team_name):  # deduplicated later
                 p.teams.append(team_name)
             if share is None or weeks is None:
                 continue
             p.item_weeks[key] = share
             p.owned_weeks[key] = weeks
-            if with_others and led_why:  # why not all of it is theirs
-                p.shared[key] = f"{with_others}; {led_why}"
-            elif with_others or led_why:
-                p.shared[key] = with_others or led_why
+            if with_others or led_why:  # why not all of it is theirs
+                p.shared[key] = (
+                    f"{with_others}; {led_why}"
+                    if with_others and led_why
+                    else (with_others or led_why)
+                )
+
+
+def _lead(facts: Facts, name: str | None, lead_share: float) -> tuple[Team | None, float, str]:
+    """A team's record, the most of one item its named people do alone, and why a lead does
+    less than their part of a larger one."""
+    team = facts.teams.get(name or "")
+    lead = lead_share * person_weeks(facts, team)
+    return team, lead, f"led with the rest of {name or 'the team'}"
+
+
+def _take_services(facts: Facts, found: dict[str, Person], person: Callable[[str], Person]) -> None:
+    """Each service to its experts; to its only expert as the only one."""
     for service in facts.services.values():
         experts = list(
             dict.fromkeys(normalize_name(e) for e in service.experts if normalize_name(e))
@@ -198,21 +227,23 @@ def people(
                     p.teams.append(facts.team_name(service.owner_team) or "")
         if len(experts) == 1:
             found[experts[0]].sole_expert_of.append(service)
-    for p in found.values():
-        p.expert_of = list({s.service: s for s in p.expert_of}.values())
-        p.teams = list(dict.fromkeys(p.teams))
-        team = facts.teams.get(p.teams[0]) if p.teams else None
-        availability = (
-            team.availability
-            if team is not None and team.availability is not None
-            else facts.params.availability
-        )
-        p.capacity_weeks = person_weeks(facts, team)
-        p.capacity_basis = (
-            f"{facts.quarter.weeks:g} weeks x availability {availability:g} x focus "
-            f"{facts.params.focus_factor:g}"
-        )
-    return found
+
+
+def _finish(facts: Facts, p: Person) -> None:
+    """A person's services and teams each once, and their quarter (their first team's)."""
+    p.expert_of = list({s.service: s for s in p.expert_of}.values())
+    p.teams = list(dict.fromkeys(p.teams))
+    team = facts.teams.get(p.teams[0]) if p.teams else None
+    availability = (
+        team.availability
+        if team is not None and team.availability is not None
+        else facts.params.availability
+    )
+    p.capacity_weeks = person_weeks(facts, team)
+    p.capacity_basis = (
+        f"{facts.quarter.weeks:g} weeks x availability {availability:g} x focus "
+        f"{facts.params.focus_factor:g}"
+    )
 
 
 class CriticalWork:
