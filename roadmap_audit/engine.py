@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -327,76 +328,120 @@ def load_rules(
 
 
 def run_rules(facts: Any, rules: list[Rule]) -> list[Finding]:
-    """Run every rule; return findings ranked: severity first, then impact x likelihood."""
-    findings: list[Finding] = []
+    """Run every rule; return findings ranked: severity first, then impact x likelihood, then
+    rule and subject (each finding's place worked out as it is made)."""
+    ranked: list[tuple[Rank, Finding]] = []
     owner_units: dict[tuple[str, ...], str | None] = {}  # many findings name the same teams
     for rule in rules:
-        findings += _findings(facts, rule, owner_units)
-    return rank(findings)
+        ranked += _findings(facts, rule, owner_units)
+    ranked.sort(key=itemgetter(0))
+    return [finding for _, finding in ranked]
+
+
+Rank = tuple[int, float, str, str, str]
+_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def _unmet(measured: Any) -> bool:
+    """Whether no [escalate] condition can hold for these measured facts: each is not measured
+    (None) or a no. A number, 0 included, may meet a bound; a yes may be named in `when`."""
+    return all(v is None or v is False for v in measured.values())
+
+
+def _teams(named: tuple[str, ...]) -> tuple[str, ...]:
+    """The teams a hit names, each once, blanks dropped, in their order."""
+    if len(named) == 1:  # most hits name one team
+        return tuple(named) if named[0] else ()
+    return tuple(dict.fromkeys(t for t in named if t))
+
+
+def _owner_unit(
+    facts: Any, teams: tuple[str, ...], known: dict[tuple[str, ...], str | None]
+) -> str | None:
+    """facts.owner_unit(teams), once per distinct teams: one team is its own owner unit."""
+    if len(teams) < 2:
+        return teams[0] if teams else None
+    if teams not in known:
+        known[teams] = facts.owner_unit(teams)
+    return known[teams]
 
 
 def _findings(
     facts: Any,
     rule: Rule,
     owner_units: dict[tuple[str, ...], str | None],
-) -> Iterator[Finding]:
+) -> Iterator[tuple[Rank, Finding]]:
     """The findings of one rule: one per subject (its first hit), stamped with the rule's texts.
     Every value is one the program made itself, of the field's type: built without validation."""
     seen: set[tuple[str, str]] = set()
-    title = rule.spec.title
+    rule_id, title = rule.id, rule.spec.title
     why = " ".join(rule.spec.why.split())
     rule_fix = " ".join(rule.spec.fix.split())
     fresh = Finding._fresh
+    plain = rule.escalation is None  # no [escalate]
+    no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
+    decisions: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
     for hit in rule.kind.run(facts, rule.params):
-        ident = (hit.subject.kind, hit.subject.id)
+        subject = hit.subject
+        ident = (subject.kind, subject.id)
         if ident in seen:  # one finding per subject and rule
             continue
         seen.add(ident)
-        teams = tuple(dict.fromkeys(t for t in hit.teams if t))
-        if teams in owner_units:
-            owner_unit = owner_units[teams]
-        else:
-            owner_unit = owner_units[teams] = facts.owner_unit(teams)
-        severity, message = decided(rule, hit)
-        yield fresh(
-            {
-                "rule": rule.id,
-                "severity": severity,
-                "title": title,
-                "subject": hit.subject,
-                "team": teams[0] if len(teams) == 1 else None,
-                "teams": teams,
-                "owner_unit": owner_unit,
-                "message": message,
-                "why": why,
-                "evidence": tuple(hit.evidence)
-                or (Evidence.made(source=facts.plan.sources[0], location="plan"),),
-                "fix": rule_fix if not hit.fix else " ".join(f"{hit.fix} {rule_fix}".split()),
-                "impact": hit.impact,
-                "likelihood": hit.likelihood,
-            }
+        teams = _teams(hit.teams)
+        if plain or _unmet(hit.measured):  # the hit's severity or the rule's
+            severity, message = _applied(rule, hit, (None, None))
+        else:  # many hits measure the same facts: each distinct measurement decided once
+            measured = hit.measured
+            # with their types: a count of 1 is not a yes
+            same = (tuple(measured.items()), tuple(map(type, measured.values())))
+            key = (*same, tuple(hit.notes.items()))
+            outcome = decisions.get(key)
+            if outcome is None:
+                outcome = decisions[key] = escalated(rule.escalation, hit)
+            severity, message = _applied(rule, hit, outcome)
+        evidence = hit.evidence
+        if not evidence:
+            if no_evidence is None:
+                no_evidence = (Evidence.made(source=facts.plan.sources[0], location="plan"),)
+            evidence = no_evidence
+        yield (
+            (_ORDER[severity], -hit.impact * hit.likelihood, rule_id, *ident),
+            fresh(
+                {
+                    "rule": rule_id,
+                    "severity": severity,
+                    "title": title,
+                    "subject": subject,
+                    "team": teams[0] if len(teams) == 1 else None,
+                    "teams": teams,
+                    "owner_unit": _owner_unit(facts, teams, owner_units),
+                    "message": message,
+                    "why": why,
+                    "evidence": evidence if type(evidence) is tuple else tuple(evidence),
+                    "fix": _fix(hit.fix, rule_fix),
+                    "impact": hit.impact,
+                    "likelihood": hit.likelihood,
+                }
+            ),
         )
+
+
+def _fix(concrete: str | None, rule_fix: str) -> str:
+    """The hit's concrete fix, in single spaces, before the rule's (already in single spaces)."""
+    said = " ".join(concrete.split()) if concrete else ""
+    return f"{said} {rule_fix}" if said and rule_fix else said or rule_fix
 
 
 def decided(rule: Rule, hit: Hit) -> tuple[str, str]:
     """(severity, message) of a hit under its rule: the rule's [escalate] table when one of its
     conditions holds (the message then gains the check's note on why), else the severity the
     check decided, else the rule's."""
-    severity, note = escalated(rule.escalation, hit)
+    return _applied(rule, hit, escalated(rule.escalation, hit))
+
+
+def _applied(rule: Rule, hit: Hit, outcome: tuple[str | None, str | None]) -> tuple[str, str]:
+    """(severity, message) of a hit given what its rule's [escalate] gave it (escalated)."""
+    severity, note = outcome
     if severity is None:
         severity = hit.severity if hit.severity in SEVERITIES else rule.severity
     return severity, hit.message + (f"; {note}" if note else "")
-
-
-def rank(findings: list[Finding]) -> list[Finding]:
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(
-        findings,
-        key=lambda f: (
-            order[f.severity],
-            -f.impact * f.likelihood,
-            f.rule,
-            f.subject.kind,
-            f.subject.id,
-        ),
-    )

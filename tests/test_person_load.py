@@ -130,3 +130,37 @@ def test_a_surname_first_owner_is_one_person(tmp_path):
     assert {(f.rule, f.subject.id) for f in audit.findings} == {
         ("ONC003", "Doe, Jane")
     }  # 3 P1 items
+
+
+def test_critical_items_come_with_the_people_of_the_same_pass(tmp_path, monkeypatch):
+    # what counts as critical work is read with each person's items, once per item, and
+    # each distinct priority cell is read once however many items carry it
+    plan = _plan(
+        tmp_path / "critical",
+        [
+            'C-1,Cutover,core,20,"Ann, Bob",P1',  # both named; a lead's share for each
+            "C-2,Index,core,2,Ann,p1",
+            "C-3,Facets,core,2,Ann,P3",
+            "C-4,Quotas,core,1,Bob,P1",
+            "C-5,Docs,core,1,Cy,P3",
+        ],
+    )
+    facts = facts_of(plan)
+    from roadmap_audit.analyze import people as analyzed
+
+    read: list[str] = []
+    normalize = analyzed.normalize_name
+    monkeypatch.setattr(analyzed, "normalize_name", lambda s: read.append(s) or normalize(s))
+    critical = analyzed.CriticalWork(facts, priorities=["P1"], max_tier=None, committed=True)
+    read.clear()
+    everyone = people(facts, critical=critical)
+    priorities = [r for r in read if r.strip().upper() in {"P1", "P3"}]
+    assert sorted(priorities) == ["P1", "P3", "p1"]  # one read per distinct cell
+    assert [(i.key, why) for i, why in everyone["ann"].critical] == [("C-1", "P1"), ("C-2", "p1")]
+    assert [(i.key, why) for i, why in everyone["bob"].critical] == [("C-1", "P1"), ("C-4", "P1")]
+    assert everyone["cy"].critical == []
+    assert people(facts)["ann"].critical == []  # not asked: not read
+    # the shared item: each does a lead's share of their half, and says why
+    assert everyone["bob"].shared["C-1"] == "with Ann; led with the rest of core"
+    assert everyone["ann"].shared["C-1"] == "with Bob; led with the rest of core"
+    assert "C-2" not in everyone["ann"].shared

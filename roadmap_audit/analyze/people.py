@@ -22,7 +22,7 @@ team does the lead's share of it, not all 14 weeks.
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,8 @@ class Person:
     capacity_weeks: float = 0.0
     capacity_basis: str = ""
     teams: list[str] = field(default_factory=list)  # teams of their items and services
+    # their open items that count as critical work, and why (with people(critical=...))
+    critical: list[tuple[Item, str]] = field(default_factory=list)
 
     @property
     def planned_weeks(self) -> float:
@@ -110,8 +112,11 @@ def share_of(weeks: float, names: int, headcount: float | None, lead: float) -> 
     return min(own, max(lead, spread))
 
 
-def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
-    """Everyone named as an item owner or a service expert, keyed by a normalized name."""
+def people(
+    facts: Facts, lead_share: float = LEAD_SHARE, critical: CriticalWork | None = None
+) -> dict[str, Person]:
+    """Everyone named as an item owner or a service expert, keyed by a normalized name;
+    `critical`: what counts as critical work, read in the same pass (Person.critical)."""
     found: dict[str, Person] = {}
 
     def person(name: str) -> Person:
@@ -121,41 +126,95 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
             known = found[key] = Person(name=name.strip())
         return known
 
+    _take_items(facts, person, lead_share, critical)
+    _take_services(facts, found, person)
+    for p in found.values():
+        _finish(facts, p)
+    return found
+
+
+# owner cell -> the people it names, each with whom they share its items
+Crew = list[tuple[Person, str]]
+
+
+def _crew(item: Item, known: set[str], person: Callable[[str], Person]) -> Crew:
+    names = named(item, known)
+    return [
+        (person(n), f"with {', '.join(o for o in names if o != n)}" if len(names) > 1 else "")
+        for n in names
+    ]
+
+
+def _take_items(
+    facts: Facts,
+    person: Callable[[str], Person],
+    lead_share: float,
+    critical: CriticalWork | None,
+) -> None:
+    """Each open item to the people its owner cell names: the item, what they do of it and
+    why not all of it (Person.shared), and why it is critical work when it is."""
     owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
     known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
     known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
-    names_in: dict[str, list[str]] = {}  # owner cell -> the people it names, read once per cell
-    for item in facts.open_items():
-        cell = item.owner or ""
-        if cell not in names_in:
-            names_in[cell] = named(item, known)
-        names = names_in[cell]
-        if not names:
+    crews: dict[str, Crew] = {}  # read once per owner cell
+    # team name -> (team, the most of one item its named people do alone, why a lead does less
+    # than their part of an item); once per team
+    teams: dict[str | None, tuple[Team | None, float, str]] = {}
+    sizes = facts.params.size_weeks
+    for item in facts.plan.items:
+        cell = item.owner
+        if item.done or not cell:
+            continue
+        crew = crews.get(cell)
+        if crew is None:
+            crew = crews[cell] = _crew(item, known, person)
+        if not crew:
             continue
         team_name = facts.team_of(item)
-        team = facts.teams.get(team_name or "")
-        weeks = item_weeks(item, team, facts.params.size_weeks)
-        lead = lead_share * person_weeks(facts, team)
+        in_team = teams.get(team_name)
+        if in_team is None:
+            in_team = teams[team_name] = _lead(facts, team_name, lead_share)
+        team, lead, led_why = in_team
+        weeks = item.estimate_weeks
+        if weeks is None:
+            weeks = item_weeks(item, team, sizes)
         share = (
             None
             if weeks is None
-            else share_of(weeks, len(names), team.headcount if team else None, lead)
+            else share_of(weeks, len(crew), team.headcount if team else None, lead)
         )
-        for name in names:
-            p = person(name)
+        if share is None or weeks is None or not share < weeks / len(crew) - 1e-9:
+            led_why = ""  # all of their part of it is theirs
+        key = item.key
+        reason = critical(item) if critical is not None else None
+        for p, with_others in crew:
             p.items.append(item)
-            if team_name:
+            if reason:
+                p.critical.append((item, reason))
+            if team_name and (not p.teams or p.teams[-1] != team_name):  # deduplicated later
                 p.teams.append(team_name)
             if share is None or weeks is None:
                 continue
-            p.item_weeks[item.key] = share
-            p.owned_weeks[item.key] = weeks
-            others = [n for n in names if n != name]
-            why = [f"with {', '.join(others)}"] if others else []
-            if share < weeks / len(names) - 1e-9:
-                why.append(f"led with the rest of {team_name or 'the team'}")
-            if why:
-                p.shared[item.key] = "; ".join(why)
+            p.item_weeks[key] = share
+            p.owned_weeks[key] = weeks
+            if with_others or led_why:  # why not all of it is theirs
+                p.shared[key] = (
+                    f"{with_others}; {led_why}"
+                    if with_others and led_why
+                    else (with_others or led_why)
+                )
+
+
+def _lead(facts: Facts, name: str | None, lead_share: float) -> tuple[Team | None, float, str]:
+    """A team's record, the most of one item its named people do alone, and why a lead does
+    less than their part of a larger one."""
+    team = facts.teams.get(name or "")
+    lead = lead_share * person_weeks(facts, team)
+    return team, lead, f"led with the rest of {name or 'the team'}"
+
+
+def _take_services(facts: Facts, found: dict[str, Person], person: Callable[[str], Person]) -> None:
+    """Each service to its experts; to its only expert as the only one."""
     for service in facts.services.values():
         experts = list(
             dict.fromkeys(normalize_name(e) for e in service.experts if normalize_name(e))
@@ -168,44 +227,70 @@ def people(facts: Facts, lead_share: float = LEAD_SHARE) -> dict[str, Person]:
                     p.teams.append(facts.team_name(service.owner_team) or "")
         if len(experts) == 1:
             found[experts[0]].sole_expert_of.append(service)
-    for p in found.values():
-        p.expert_of = list({s.service: s for s in p.expert_of}.values())
-        p.teams = list(dict.fromkeys(p.teams))
-        team = facts.teams.get(p.teams[0]) if p.teams else None
-        availability = (
-            team.availability
-            if team is not None and team.availability is not None
-            else facts.params.availability
-        )
-        p.capacity_weeks = person_weeks(facts, team)
-        p.capacity_basis = (
-            f"{facts.quarter.weeks:g} weeks x availability {availability:g} x focus "
-            f"{facts.params.focus_factor:g}"
-        )
-    return found
 
 
-@functools.lru_cache(maxsize=64)
-def _normalized(names: tuple[str, ...]) -> frozenset[str]:
-    """A rule's list of names (priorities), normalized once rather than for every item."""
-    return frozenset(normalize_name(n) for n in names)
+def _finish(facts: Facts, p: Person) -> None:
+    """A person's services and teams each once, and their quarter (their first team's)."""
+    p.expert_of = list({s.service: s for s in p.expert_of}.values())
+    p.teams = list(dict.fromkeys(p.teams))
+    team = facts.teams.get(p.teams[0]) if p.teams else None
+    availability = (
+        team.availability
+        if team is not None and team.availability is not None
+        else facts.params.availability
+    )
+    p.capacity_weeks = person_weeks(facts, team)
+    p.capacity_basis = (
+        f"{facts.quarter.weeks:g} weeks x availability {availability:g} x focus "
+        f"{facts.params.focus_factor:g}"
+    )
 
 
-def critical_reason(
-    facts: Facts, item: Item, *, priorities: list[str], max_tier: int | None, committed: bool
-) -> str | None:
-    """Why an item counts as critical work (its priority, a committed date, a critical
-    service it touches), or None."""
-    reasons = []
-    wanted = _normalized(tuple(priorities))
-    if item.priority and normalize_name(item.priority) in wanted:
-        reasons.append(item.priority.strip())
-    if committed and item.committed:
-        reasons.append("committed")
-    if max_tier is not None:
-        for name in item.services:
-            service = facts.services.get(facts.service_name(name) or "")
-            if service is not None and service.tier is not None and service.tier <= max_tier:
-                reasons.append(f"touches tier-{service.tier} {service.service}")
-                break
-    return ", ".join(reasons) or None
+class CriticalWork:
+    """Why an item counts as critical work (its priority, a committed date, a critical service
+    it touches) under one rule's parameters: each priority cell and each service name is read
+    once, not once per item that names it."""
+
+    def __init__(
+        self, facts: Facts, *, priorities: list[str], max_tier: int | None, committed: bool
+    ):
+        self.facts = facts
+        self.wanted = frozenset(normalize_name(n) for n in priorities)
+        self.max_tier = max_tier
+        self.committed = committed
+        self._priority: dict[str, str | None] = {}  # priority cell -> the reason it gives
+        self._touches: dict[str, str | None] = {}  # service as written -> the reason it gives
+
+    def _priority_reason(self, priority: str) -> str | None:
+        if priority not in self._priority:
+            wanted = normalize_name(priority) in self.wanted
+            self._priority[priority] = priority.strip() if wanted else None
+        return self._priority[priority]
+
+    def _service_reason(self, name: str, max_tier: int) -> str | None:
+        if name not in self._touches:
+            service = self.facts.services.get(self.facts.service_name(name) or "")
+            tier = None if service is None else service.tier
+            self._touches[name] = (
+                f"touches tier-{tier} {service.service}"
+                if service is not None and tier is not None and tier <= max_tier
+                else None
+            )
+        return self._touches[name]
+
+    def __call__(self, item: Item) -> str | None:
+        """Why the item counts as critical work, or None."""
+        reasons = []
+        if item.priority:
+            said = self._priority_reason(item.priority)
+            if said is not None:
+                reasons.append(said)
+        if self.committed and item.committed:
+            reasons.append("committed")
+        if self.max_tier is not None:
+            for name in item.services:
+                touches = self._service_reason(name, self.max_tier)
+                if touches is not None:
+                    reasons.append(touches)
+                    break
+        return ", ".join(reasons) or None

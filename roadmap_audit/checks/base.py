@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import Evidence, Item, Subject
+from ..model import Evidence, Item, ItemKind, Subject
 
 if TYPE_CHECKING:
     from ..analyze.facts import Facts
@@ -139,8 +139,9 @@ def once_per_run(facts: Facts, name: str, build: Callable[[Facts], T]) -> T:
 
 def open_items_with_kind(facts: Facts) -> list[tuple[Item, str]]:
     """Every open item, in plan order, with the value of its kind (`migration`)."""
-    return once_per_run(
-        facts,
-        "open_items_with_kind",
-        lambda f: [(item, f.kinds[item.key].value) for item in f.open_items()],
-    )
+    return once_per_run(facts, "open_items_with_kind", _open_items_with_kind)
+
+
+def _open_items_with_kind(facts: Facts) -> list[tuple[Item, str]]:
+    kinds, value = facts.kinds, {kind: kind.value for kind in ItemKind}  # .value once per kind
+    return [(item, value[kinds[item.key]]) for item in facts.plan.items if not item.done]

@@ -81,16 +81,18 @@ def _unstaffed(
     refs: dict[str, list[Evidence]] = defaultdict(list)
     items: dict[str, list[Item]] = defaultdict(list)
     services: dict[str, list[str]] = defaultdict(list)
-    for item in facts.open_items():
-        team = facts.team_of(item)
-        if team and team not in facts.teams:
-            items[team].append(item)
-            refs[team].append(Evidence.cell(item, "team", f"{item.key}: team {item.team}"))
+    for team, its_items in facts.items_by_team.items():  # only the teams the sheet lacks are read
+        if team in facts.teams:
+            continue
+        for item in its_items:
+            if not item.done:
+                items[team].append(item)
+                refs[team].append(Evidence.cell(item, "team", f"{item.key}: team {item.team}"))
     for service in facts.services.values():
-        team = facts.team_name(service.owner_team)
-        if team and team not in facts.teams:
-            services[team].append(service.service)
-            refs[team].append(
+        owner = facts.team_name(service.owner_team)
+        if owner and owner not in facts.teams:
+            services[owner].append(service.service)
+            refs[owner].append(
                 Evidence.cell(
                     service,
                     "owner_team",

@@ -7,12 +7,13 @@ of the person: the same name appears because the plan routes work through it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from pydantic import Field
 
 from ..analyze import servicemap
 from ..analyze.facts import Facts
-from ..analyze.people import Person, critical_reason, people
+from ..analyze.people import CriticalWork, Person, people
 from ..load.words import normalize_name
 from ..model import Evidence, Incident, Item, Service, Severity
 from .base import Hit, Params, check, person_subject, service_subject
@@ -121,20 +122,9 @@ def _sole_expert_reason(person: Person, sole: list[Service], p: KeyPersonParams)
     return texts.sole_expert(sole, p.critical_tier), p.person_concentration_severity, evidence
 
 
-def _critical_items(facts: Facts, person: Person, p: KeyPersonParams) -> list[tuple[Item, str]]:
+def _critical_items(person: Person, least: int) -> list[tuple[Item, str]]:
     """The person's open items that count as critical work, and why; none below the minimum."""
-    found = []
-    for item in person.items:
-        reason = critical_reason(
-            facts,
-            item,
-            priorities=p.critical_priorities,
-            max_tier=p.items_touching_tier,
-            committed=True,
-        )
-        if reason:
-            found.append((item, reason))
-    return found if len(found) >= p.min_critical_items else []
+    return person.critical if len(person.critical) >= least else []
 
 
 def _critical_items_reason(
@@ -156,15 +146,18 @@ def _load_reason(
         return None
     if person.capacity_weeks <= 0 or person.load <= p.max_person_load:
         return None
-    evidence = [
-        Evidence.cell(
-            facts.items[k],
-            "estimate",
-            f"{k}: {person.owned_weeks[k]:g} engineer-weeks, {person.name} does {w:.1f}",
-        )
-        for k, w in list(person.item_weeks.items())[:6]
-        if not with_items
-    ]
+    evidence = (
+        []
+        if with_items
+        else [
+            Evidence.cell(
+                facts.items[k],
+                "estimate",
+                f"{k}: {person.owned_weeks[k]:g} engineer-weeks, {person.name} does {w:.1f}",
+            )
+            for k, w in islice(person.item_weeks.items(), 6)
+        ]
+    )
     return texts.overloaded(person), p.person_load_severity, evidence
 
 
@@ -174,7 +167,7 @@ def _reasons(
     """What routes the plan through the person; the critical services they alone can fix; their
     critical items (when enough to be a reason)."""
     sole = [s for s in person.sole_expert_of if s.tier is not None and s.tier <= p.critical_tier]
-    items = _critical_items(facts, person, p)
+    items = _critical_items(person, p.min_critical_items)
     found = (
         _sole_expert_reason(person, sole, p),
         _critical_items_reason(person, items, p),
@@ -184,7 +177,10 @@ def _reasons(
 
 
 def _concentrated_people(facts: Facts, p: KeyPersonParams) -> Iterator[Hit]:
-    for person in people(facts, p.lead_share).values():
+    critical = CriticalWork(
+        facts, priorities=p.critical_priorities, max_tier=p.items_touching_tier, committed=True
+    )
+    for person in people(facts, p.lead_share, critical).values():
         found, sole, items = _reasons(facts, person, p)
         if not found:
             continue

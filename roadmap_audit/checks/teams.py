@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..analyze.capacity import TeamCapacity, item_weeks, share_text
 from ..analyze.facts import Facts
-from ..analyze.people import critical_reason
+from ..analyze.people import CriticalWork
 from ..model import Evidence, Item, Team
 from .base import Hit, Params, check, flag, team_subject
 from .texts import teams as texts
@@ -188,22 +188,13 @@ def _new_hire_share(team: Team) -> float:
     return min(team.new_hires, team.headcount) / team.headcount
 
 
-def _critical_work(facts: Facts, name: str, p: RampParams) -> list[tuple[Item, str]]:
+def _critical_work(facts: Facts, name: str, critical: CriticalWork) -> list[tuple[Item, str]]:
     """The team's open items that count as critical work, and why."""
-    found = []
-    for item in facts.items_by_team.get(name, []):
-        if item.done:
-            continue
-        reason = critical_reason(
-            facts,
-            item,
-            priorities=p.critical_priorities,
-            max_tier=p.critical_tier,
-            committed=p.include_committed,
-        )
-        if reason:
-            found.append((item, reason))
-    return found
+    return [
+        (item, reason)
+        for item in facts.items_by_team.get(name, [])
+        if not item.done and (reason := critical(item))
+    ]
 
 
 def _reason_field(item: Item, why: str) -> str:
@@ -215,11 +206,17 @@ def _reason_field(item: Item, why: str) -> str:
 
 def team_ramping_with_critical_work(facts: Facts, p: RampParams) -> Iterator[Hit]:
     """Teams with a large share of new hires that carry critical or committed work."""
+    reason = CriticalWork(
+        facts,
+        priorities=p.critical_priorities,
+        max_tier=p.critical_tier,
+        committed=p.include_committed,
+    )
     for name, team in facts.teams.items():
         share = _new_hire_share(team)
         if not share or share < p.min_new_hire_share:
             continue
-        critical = _critical_work(facts, name, p)
+        critical = _critical_work(facts, name, reason)
         if not critical:
             continue
         evidence = [

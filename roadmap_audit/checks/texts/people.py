@@ -4,6 +4,8 @@ judgement of the person."""
 
 from __future__ import annotations
 
+import functools
+
 from ...analyze.people import Person
 from ...model import Incident, Item, Service
 
@@ -57,12 +59,23 @@ def owns_critical(items: list[tuple[Item, str]]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _rounded(weeks: float, digits: int) -> str:
+    return f"{round(weeks, digits):g}"
+
+
+def _shown(weeks: float, digits: int = 2) -> str:
+    """Engineer-weeks as a share shows them ('3.25', '1'), formatted once per value: a plan's
+    items are mostly of a few sizes. 0.0 and -0.0 are one key but print apart: not looked up."""
+    return _rounded(weeks, digits) if weeks else f"{round(weeks, digits):g}"
+
+
 def share(person: Person, key: str) -> str:
     """'API-12 1' for work all theirs, 'API-7 3.9 of 5, led with the rest of api' for a share."""
-    done, whole = person.item_weeks[key], person.owned_weeks[key]
+    done = person.item_weeks[key]
     if key not in person.shared:
-        return f"{key} {round(done, 2):g}"
-    return f"{key} {round(done, 1):g} of {round(whole, 2):g}, {person.shared[key]}"
+        return f"{key} {_shown(done)}"
+    return f"{key} {_shown(done, 1)} of {_shown(person.owned_weeks[key])}, {person.shared[key]}"
 
 
 def overloaded(person: Person) -> str:
