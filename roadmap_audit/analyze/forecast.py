@@ -659,6 +659,7 @@ class _Tally:
         import numpy as np
 
         self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.int32)  # by the limit
+        self.passed = np.empty(self.hits.shape, dtype=bool)  # a block's finishes by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
         self.kept = np.empty((len(limits), runs), dtype=np.uint16)
         median = np.array(typical, dtype=float)
@@ -680,8 +681,9 @@ class _Tally:
         import numpy as np
 
         count = values.shape[1]
-        hits = self.hits[:, :count]
-        np.add(hits, values <= self.limits[:, None], out=hits)
+        hits, passed = self.hits[:, :count], self.passed[:, :count]
+        np.less_equal(values, self.limits[:, None], out=passed)
+        np.add(hits, passed, out=hits)
         coarse = self.coarse
         if len(coarse):
             rare = values[coarse] * self.scale[coarse, None]
@@ -690,8 +692,8 @@ class _Tally:
             units[coarse] = rare
         np.minimum(units, self.LARGEST, out=units)
         units += 0.5
-        # rounded: half a unit up, then cut (cast where they lie, then stored: one strided write)
-        self.kept[:, first : first + count] = units.astype(np.uint16)
+        # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
+        np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
 
     def read(self, runs: int) -> tuple[list[float], list[float], list[float]]:
         """P50 and P85 (nearest rank: a value some run had, to 1/100 week) and the share by the limit."""
