@@ -1017,6 +1017,9 @@ def _items(
         columns = tuple(_picked(column, stated) for column in columns)
     finishes = {f for f50, f85, _ in columns[2][: len(columns[0])] for f in (f50, f85)}
     finish = {f: (_week(f), _date(start, f)) for f in finishes}  # each once: kept to 1/100 week
+    # rounded once per value: chances are counts of runs, estimates the plan's few sizes
+    chance = {c: round(c, 4) for _, _, c in columns[2][: len(columns[0])]}
+    estimate = {m: round(m, 3) for m in columns[5]}
     items = []
     teams = setup.teams
     for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
@@ -1031,10 +1034,10 @@ def _items(
             "committed": item.committed,
             "due": due,
             "due_basis": basis,
-            "estimate_weeks": round(median, 3),
+            "estimate_weeks": estimate[median],
             "estimated": estimated,
             "spread": spread,
-            "p_on_time": round(on_time, 4) if limit == limit else None,  # nan: no limit
+            "p_on_time": chance[on_time] if limit == limit else None,  # nan: no limit
             "p50_weeks": w50,
             "p85_weeks": w85,
             "p50_date": d50,
