@@ -659,6 +659,7 @@ class _Tally:
         import numpy as np
 
         self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.int32)  # by the limit
+        self.passed = np.empty(self.hits.shape, dtype=bool)  # a block's finishes by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
         self.kept = np.empty((len(limits), runs), dtype=np.uint16)
         median = np.array(typical, dtype=float)
@@ -680,8 +681,9 @@ class _Tally:
         import numpy as np
 
         count = values.shape[1]
-        hits = self.hits[:, :count]
-        np.add(hits, values <= self.limits[:, None], out=hits)
+        hits, passed = self.hits[:, :count], self.passed[:, :count]
+        np.less_equal(values, self.limits[:, None], out=passed)
+        np.add(hits, passed, out=hits)
         coarse = self.coarse
         if len(coarse):
             rare = values[coarse] * self.scale[coarse, None]
@@ -690,8 +692,8 @@ class _Tally:
             units[coarse] = rare
         np.minimum(units, self.LARGEST, out=units)
         units += 0.5
-        # rounded: half a unit up, then cut (cast where they lie, then stored: one strided write)
-        self.kept[:, first : first + count] = units.astype(np.uint16)
+        # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
+        np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
 
     def read(self, runs: int) -> tuple[list[float], list[float], list[float]]:
         """P50 and P85 (nearest rank: a value some run had, to 1/100 week) and the share by the limit."""
@@ -1015,6 +1017,9 @@ def _items(
         columns = tuple(_picked(column, stated) for column in columns)
     finishes = {f for f50, f85, _ in columns[2][: len(columns[0])] for f in (f50, f85)}
     finish = {f: (_week(f), _date(start, f)) for f in finishes}  # each once: kept to 1/100 week
+    # rounded once per value: chances are counts of runs, estimates the plan's few sizes
+    chance = {c: round(c, 4) for _, _, c in columns[2][: len(columns[0])]}
+    estimate = {m: round(m, 3) for m in columns[5]}
     items = []
     teams = setup.teams
     for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
@@ -1029,10 +1034,10 @@ def _items(
             "committed": item.committed,
             "due": due,
             "due_basis": basis,
-            "estimate_weeks": round(median, 3),
+            "estimate_weeks": estimate[median],
             "estimated": estimated,
             "spread": spread,
-            "p_on_time": round(on_time, 4) if limit == limit else None,  # nan: no limit
+            "p_on_time": chance[on_time] if limit == limit else None,  # nan: no limit
             "p50_weeks": w50,
             "p85_weeks": w85,
             "p50_date": d50,
