@@ -301,8 +301,8 @@ def _rows(
     # iter_rows gives the rows above the first value as empty rows: its rows are counted from row 1
     for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = [
-            None
-            if v == ""
+            (v or None)  # "" is an empty cell
+            if v.__class__ is str
             else v
             if v.__class__ is not float
             else int(v)
@@ -312,9 +312,10 @@ def _rows(
             else None
             for v in cells
         ]
-        for col, code in by_row.get(number, ()):
-            if 0 <= col < len(values):
-                values[col] = code
+        if by_row:
+            for col, code in by_row.get(number, ()):
+                if 0 <= col < len(values):
+                    values[col] = code
         count = len(values) - values.count(None)
         if count:
             total += count

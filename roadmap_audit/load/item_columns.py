@@ -151,7 +151,9 @@ class ItemColumns:
         width = max(map(len, lists), default=0)
         places = sheet.widen(width) if width > len(sheet.places) else sheet.places
         out = cls(loader, sheet, rows)
-        columns = zip_longest(*lists, fillvalue=None)
+        # a workbook's rows are as wide as its grid: zip them as they are (zip_longest pays per cell)
+        even = width == min(map(len, lists), default=0)
+        columns = zip(*lists, strict=True) if even else zip_longest(*lists, fillvalue=None)
         del lists
         for (name, _letter, extra_name, listed), column in zip(places, columns, strict=False):
             if not out._column(name, extra_name, listed, column):

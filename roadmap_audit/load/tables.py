@@ -512,7 +512,11 @@ def _non_blank(
             values = list(values)
         if _all_blank(values):
             continue
-        yield number, _cap_cells(values, number, sheet, cap)
+        for v in values:  # no cell is over the cap in almost every row: looked for inline
+            if isinstance(v, str) and len(v) > cap:
+                _cap_cells(values, number, sheet, cap)
+                break
+        yield number, values
 
 
 def _all_blank(values: list[Any]) -> bool:
@@ -577,15 +581,15 @@ def cut_note(what: str, length: int, cap: int) -> str:
     )
 
 
-def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> list[Any]:
+def _cap_cells(values: list[Any], number: int, sheet: RawSheet, cap: int) -> None:
+    """Cut the row's cells over `cap` characters to it, each with a note."""
     long = [i for i, v in enumerate(values) if isinstance(v, str) and len(v) > cap]
-    for i in long:  # none, in almost every row
+    for i in long:
         v = values[i]
         values[i] = v[:cap]
         sheet.notes.append(
             (number, column_letter(i), cut_note(f"cell {column_letter(i)}{number}", len(v), cap))
         )
-    return values
 
 
 def _short(exc: Exception) -> str:
