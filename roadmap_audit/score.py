@@ -755,44 +755,54 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
 
     One pass over the items, each value read once; a kind's text, a team's record and the sizes
     are looked up once per plan, not once per item (100,000 items: one summary each)."""
-    summary = ItemSummary._fresh if _SUMMARY_FIELDS_HOLD else _made_from(ItemSummary)
     sizes = _sizes(facts)
-    team_of, kinds, teams = facts.team_of, facts.kinds, facts.teams
+    kinds, teams, resolved = facts.kinds, facts.teams, facts._resolved
     kind_text = {kind: kind.value for kind in ItemKind}
     team: dict[str, str | None] = {}  # each key's owner, as its first item (facts.items) has it
-    items = []
+    rows: list[dict[str, Any]] = []
+    append = rows.append
     for item in facts.plan.items:
         key = item.key
-        owner = team_of(item)
+        try:  # team_of, without a call per item
+            owner = resolved[item.team]
+        except KeyError:
+            owner = facts.team_name(item.team)
         if key not in team:
             team[key] = owner
         weeks = item.estimate_weeks
         if weeks is None:
             weeks = item_weeks(item, teams.get(owner or ""), sizes)
-        items.append(
-            summary(
-                {
-                    "key": key,
-                    "title": item.title,
-                    "team": owner,
-                    "kind": kind_text[kinds[key]],
-                    "estimate_weeks": weeks,
-                    "due": item.due,
-                    "committed": item.committed,
-                    "done": item.done,
-                    "priority": item.priority,
-                    "location": item.ref.location,
-                    "extra": item.extra,
-                }
-            )
+        append(
+            {
+                "key": key,
+                "title": item.title,
+                "team": owner,
+                "kind": kind_text[kinds[key]],
+                "estimate_weeks": weeks,
+                "due": item.due,
+                "committed": item.committed,
+                "done": item.done,
+                "priority": item.priority,
+                "location": item.ref.location,
+                "extra": item.extra,
+            }
         )
-    edge = Dependency._fresh if _DEPENDENCY_FIELDS_HOLD else _made_from(Dependency)
     edges = [
-        edge({"item": a, "depends_on": b, "cross_team": team[a] != team[b]})
+        {"item": a, "depends_on": b, "cross_team": team[a] != team[b]}
         # iter(): sorted would first ask the view its length, a walk over every node
         for a, b in sorted(iter(facts.item_graph.edges))
     ]
-    return items, edges
+    return _built(ItemSummary, rows, _SUMMARY_FIELDS_HOLD), _built(
+        Dependency, edges, _DEPENDENCY_FIELDS_HOLD
+    )
+
+
+def _built(cls: type[_M], rows: list[dict[str, Any]], fields_hold: bool) -> list[_M]:
+    """Instances of `cls` from dicts of every field in declared order: at once when the model's
+    fields are as listed here, else each through the checked `made`."""
+    if fields_hold:
+        return cls._fresh_all(rows)
+    return [cls.made(**row) for row in rows]
 
 
 def _made_from(cls: type[_M]) -> Callable[[dict[str, Any]], _M]:
