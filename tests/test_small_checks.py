@@ -221,3 +221,18 @@ def test_items_on_chains_are_walked_once_where_many_heads_share_a_tail():
     seen = on_chains(heads, Walks(step, lambda key: None))
     assert len(seen) == k + length
     assert calls <= k + length + 5
+
+
+def test_slo005_text_with_one_dependency_states_its_bound_once_and_with_two_the_product():
+    from roadmap_audit.checks.texts.services import above_dependencies
+    from roadmap_audit.model import Service, SourceRef
+
+    ref = SourceRef(source="services.csv", sheet="services", row=2)
+    front = Service(ref=ref, service="front", slo=0.9995)
+    back1 = Service(ref=ref, service="back1", slo=0.999)
+    back2 = Service(ref=ref, service="back2", slo=0.9999)
+    one = above_dependencies(front, [back1], [], [], 0.999, 0.9995, True)
+    assert "it could be up at most 99.9% (43.2 min a month" in one
+    assert "99.9% = 99.9%" not in one
+    two = above_dependencies(front, [back1, back2], [], [], 0.999 * 0.9999, 0.9995, True)
+    assert "it could be up at most 99.9% x 99.99% = 99.89% (" in two

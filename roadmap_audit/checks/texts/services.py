@@ -123,8 +123,8 @@ def above_dependencies(
     if impossible:
         message += (
             f": even if {svc.service} itself never failed, it could be up at most "
-            f"{arithmetic} = {slo_text(bound, 3)} ({downtime(bound)} of downtime against the "
-            f"{downtime(slo)} promised)"
+            f"{arithmetic + ' = ' if len(known) > 1 else ''}{slo_text(bound, 3)} "
+            f"({downtime(bound)} of downtime against the {downtime(slo)} promised)"
         )
     elif len(known) > 1:
         message += f"; together they allow {arithmetic} = {slo_text(bound, 3)}"
