@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from .analyze.capacity import item_weeks, load_of, share_text
 from .analyze.facts import Facts
-from .analyze.numbers import listed, pct
+from .analyze.numbers import listed, pct, plural
 from .analyze.priority import priority_rank
 from .load.schema import is_in_progress
 from .model import (
@@ -53,12 +53,14 @@ def verdict(findings: list[Finding], teams: Sequence[TeamReport] = ()) -> tuple[
         names = "; ".join(f"{f.rule} on {f.subject.id}" for f in top)
         word, reason = (
             "replan",
-            f"{counts['critical']} critical finding(s) must change before the quarter starts: {names}",
+            f"{plural(counts['critical'], 'critical finding')} must change before the quarter "
+            f"starts: {names}",
         )
     elif counts["high"]:
         word, reason = (
             "go-with-changes",
-            f"no critical findings; {counts['high']} high finding(s) need a change in the plan",
+            f"no critical findings; {plural(counts['high'], 'high finding')} "
+            f"{'needs' if counts['high'] == 1 else 'need'} a change in the plan",
         )
     else:
         word, reason = "go", "no critical or high findings"

@@ -68,6 +68,17 @@ def test_verdict_follows_the_worst_severity(org_audit):
     assert verdict([])[0] == "go"
 
 
+def test_the_verdict_reason_counts_in_words_one_finding_or_several(org_audit):
+    one = [f.model_copy(update={"severity": "high"}) for f in org_audit.findings[:1]]
+    two = [f.model_copy(update={"severity": "high"}) for f in org_audit.findings[:2]]
+    assert verdict(one)[1] == "no critical findings; 1 high finding needs a change in the plan"
+    assert verdict(two)[1] == "no critical findings; 2 high findings need a change in the plan"
+    critical = [f.model_copy(update={"severity": "critical"}) for f in org_audit.findings[:1]]
+    word, reason = verdict(critical)
+    assert word == "replan"
+    assert reason.startswith("1 critical finding must change before the quarter starts: ")
+
+
 def test_a_go_never_hides_teams_whose_load_was_not_checked(tmp_path):
     from roadmap_audit.report import render
 

@@ -236,3 +236,16 @@ def test_slo005_text_with_one_dependency_states_its_bound_once_and_with_two_the_
     assert "99.9% = 99.9%" not in one
     two = above_dependencies(front, [back1, back2], [], [], 0.999 * 0.9999, 0.9995, True)
     assert "it could be up at most 99.9% x 99.99% = 99.89% (" in two
+
+
+def test_service_texts_count_in_words_one_or_several():
+    from roadmap_audit.checks.texts.services import big_incidents, without_slo
+    from roadmap_audit.model import Incident, Service, SourceRef
+
+    ref = SourceRef(source="services.csv", sheet="services", row=2)
+    svc = Service(ref=ref, service="db", tier=1)
+    assert without_slo(svc, 1).endswith("; 1 open item of this plan changes it")
+    assert without_slo(svc, 3).endswith("; 3 open items of this plan change it")
+    inc = [Incident(ref=ref, id=f"INC-{n}", duration_minutes=30) for n in (1, 2)]
+    assert big_incidents(inc[:1], 0.2, 28, 40.3, 0.999).startswith("; 1 incident used more than")
+    assert big_incidents(inc, 0.2, 28, 40.3, 0.999).startswith("; 2 incidents each used more than")

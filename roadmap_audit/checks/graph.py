@@ -30,6 +30,7 @@ from ..analyze.dependencies import (
     shortest_cycle_through,
 )
 from ..analyze.facts import Facts
+from ..analyze.numbers import plural
 from ..analyze.planning import missing_plan_fields
 from ..model import Evidence, Item
 from .base import (
@@ -118,7 +119,7 @@ def _item_spofs(
         fragile = texts.item_fragile(item, missing, team, load)
         cut = key in cuts and total >= p.min_cut_point_fan_in
         direct = sorted(og.pred[key], key=natural_key)[:5]
-        evidence = [Evidence.of(item.ref, f"{key}: needed by {total} committed item(s)")]
+        evidence = [Evidence.of(item.ref, f"{key}: needed by {plural(total, 'committed item')}")]
         evidence += [_depends_on_evidence(facts.items[d], f"{d} depends on it") for d in direct]
         yield Hit(
             subject=item_subject(key),
@@ -149,7 +150,9 @@ def _team_spofs(facts: Facts, p: FanInParams, og: OpenGraph, fan: FanIn) -> Iter
         if team in facts.teams:
             evidence.append(Evidence.of(facts.teams[team].ref, "staffing model"))
         evidence += [
-            Evidence.of(facts.items[k].ref, f"{k}: needed by {fan.count[k]} committed item(s)")
+            Evidence.of(
+                facts.items[k].ref, f"{k}: needed by {plural(fan.count[k], 'committed item')}"
+            )
             for k in mine[:5]
         ]
         yield Hit(
@@ -184,7 +187,9 @@ def _service_spofs(facts: Facts, p: FanInParams, fan: FanIn) -> Iterator[Hit]:
         fragile = texts.service_fragile(
             len(svc.experts), p.min_experts, svc.error_budget_remaining, owner, load
         )
-        evidence = [Evidence.of(svc.ref, f"{name}: {total} committed item(s) of other teams")]
+        evidence = [
+            Evidence.of(svc.ref, f"{name}: {plural(total, 'committed item')} of other teams")
+        ]
         if len(svc.experts) < p.min_experts:
             evidence.append(Evidence.cell(svc, "experts", f"{len(svc.experts)} expert(s)"))
         yield Hit(

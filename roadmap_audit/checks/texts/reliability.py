@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ...analyze.capacity import share_text
+from ...analyze.numbers import plural
 from ...model import Action, Item, Service
 
 # ------------------------------------------------------------------ shared
@@ -48,7 +49,10 @@ def vague_message(
         text += f"; it has been in the plan since {item.first_planned}"
     if actions:
         text += (
-            f"; postmortem action(s) {', '.join(a.key for a in actions)} count on it as their fix"
+            f"; postmortem {plural(len(actions), 'action', bare=True)} "
+            f"{', '.join(a.key for a in actions)} "
+            f"{'counts' if len(actions) == 1 else 'count'} on it as "
+            f"{'its' if len(actions) == 1 else 'their'} fix"
         )
     return text
 

@@ -3,12 +3,18 @@ dependencies between services."""
 
 from __future__ import annotations
 
+from ...analyze.numbers import plural
 from ...analyze.wording import downtime, number, pct, possessive, slo_text
 from ...model import Incident, Item, Service
 
 
 def without_slo(svc: Service, open_items: int) -> str:
-    changes = f"; {open_items} open item(s) of this plan change it" if open_items else ""
+    changes = (
+        f"; {plural(open_items, 'open item')} of this plan "
+        f"{'changes' if open_items == 1 else 'change'} it"
+        if open_items
+        else ""
+    )
     return (
         f"{svc.service} is tier {svc.tier} but has no SLO: nobody has written down how available "
         f"it must be, so there is no error budget to say when reliability work comes before "
@@ -46,12 +52,14 @@ def budget_spent(
     names = ", ".join(i.key for i in features[:6]) + (" …" if len(features) > 6 else "")
     message = (
         f"{possessive(svc.service)} error budget is spent ({pct(budget)} left), yet the plan puts "
-        f"{len(features)} feature or launch item(s) on it ({names}; {weeks:g} engineer-weeks"
+        f"{plural(len(features), 'feature or launch item')} on it ({names}; {weeks:g} engineer-weeks"
         + (f", {committed} committed" if committed else "")
         + ") and no estimated reliability work"
     )
     if unestimated:
-        message += f" ({', '.join(unestimated)} has no estimate)"
+        message += (
+            f" ({', '.join(unestimated)} {'has' if len(unestimated) == 1 else 'have'} no estimate)"
+        )
     return message
 
 
@@ -60,7 +68,7 @@ def big_incidents(
 ) -> str:
     worst = big[0]
     return (
-        f"; {len(big)} incident(s) each used more than {pct(share)} of a "
+        f"; {plural(len(big), 'incident')} {'each ' if len(big) > 1 else ''}used more than {pct(share)} of a "
         f"{window_days}-day budget ({window_minutes:.0f} min at {slo_text(slo)}), "
         f"{worst.id} alone {number(worst.duration_minutes or 0)} min"
     )

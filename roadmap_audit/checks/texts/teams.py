@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...analyze.capacity import TeamCapacity, share_text
+from ...analyze.numbers import plural
 from ...model import Item, Team
 
 
@@ -53,7 +54,7 @@ def ops_above(name: str, cap: TeamCapacity, ceiling: float | None) -> str:
 
 def no_rotation(name: str, tier: int | None, services: list[str]) -> str:
     return (
-        f"{name} owns tier-{tier} service(s) {', '.join(services)} "
+        f"{name} owns tier-{tier} {plural(len(services), 'service', bare=True)} {', '.join(services)} "
         "but has no on-call rotation in the staffing model"
     )
 
