@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -61,6 +61,7 @@ Num = Annotated[float, PlainSerializer(_json_number, return_type=float | None, w
 _PYDANTIC_SLOTS = {"__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}
 _LEAN = set(getattr(BaseModel, "__slots__", ())) >= _PYDANTIC_SLOTS
 _MISSING: Any = object()
+_T = TypeVar("_T", bound=BaseModel)
 _set = object.__setattr__
 _new = (
     object.__new__
@@ -69,6 +70,17 @@ if _LEAN:  # pydantic's per-instance slots, set through their descriptors (no lo
     _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
     _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
     _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _assemble(cls: type[_T], data: dict[str, Any], fields_set: set[str]) -> _T:
+    """An instance of `cls` holding `data` as its fields, put together slot by slot (only when
+    _LEAN): what every lean constructor and copy below ends with."""
+    made = _new(cls)
+    _set(made, "__dict__", data)
+    _set_fields_set(made, fields_set)
+    _set_extra(made, None)
+    _set_private(made, None)
+    return made
 
 
 class _EveryField(set[str]):
@@ -159,12 +171,7 @@ class _Lean(BaseModel):
         for name, factory in plan.factories:
             if data[name] is _MISSING:
                 data[name] = factory()
-        made = _new(cls)  # _fresh's body: a call less for every object the program makes
-        _set(made, "__dict__", data)
-        _set_fields_set(made, fields_set)
-        _set_extra(made, None)
-        _set_private(made, None)
-        return made
+        return _assemble(cls, data, fields_set)
 
     @classmethod
     def _fresh(cls, data: dict[str, Any]) -> Self:
@@ -174,34 +181,17 @@ class _Lean(BaseModel):
         fields_set = plan.fields_set
         if fields_set is None:  # not lean: pydantic's own construction, validated
             return cls(**data)
-        made = _new(cls)
-        _set(made, "__dict__", data)
-        _set_fields_set(made, fields_set)
-        _set_extra(made, None)
-        _set_private(made, None)
-        return made
+        return _assemble(cls, data, fields_set)
 
     @classmethod
     def _fresh_all(cls, datas: Iterable[dict[str, Any]]) -> list[Self]:
-        """`_fresh` of many dicts of one class: the class's plan and the slots' setters looked up
-        once, not once per object (a plan's item summaries: one per item)."""
+        """`_fresh` of many dicts of one class, the class's plan looked up once (a plan's item
+        summaries: one per item)."""
         plan = _MADE.get(cls) or _made(cls)
         fields_set = plan.fields_set
         if fields_set is None:  # not lean: pydantic's own construction, validated
             return [cls(**data) for data in datas]
-        new, put, put_set, put_extra, put_private = (
-            _new, _set, _set_fields_set, _set_extra, _set_private
-        )  # fmt: skip
-        made_all: list[Self] = []
-        append = made_all.append
-        for data in datas:
-            made = new(cls)
-            put(made, "__dict__", data)
-            put_set(made, fields_set)
-            put_extra(made, None)
-            put_private(made, None)
-            append(made)
-        return made_all
+        return [_assemble(cls, data, fields_set) for data in datas]
 
     def __copy__(self) -> Self:
         """A shallow copy (what model_copy makes) that keeps sharing the fields set.
@@ -210,12 +200,7 @@ class _Lean(BaseModel):
         """
         if not _LEAN:
             return super().__copy__()
-        copied = _new(type(self))
-        _set(copied, "__dict__", self.__dict__.copy())
-        _set_fields_set(copied, self.__pydantic_fields_set__)
-        _set_extra(copied, None)
-        _set_private(copied, None)
-        return copied
+        return _assemble(type(self), self.__dict__.copy(), self.__pydantic_fields_set__)
 
 
 class _Model(_Lean):
@@ -493,12 +478,9 @@ class Evidence(_Frozen):
         fields_set = _EVIDENCE.fields_set
         if fields_set is None:
             return cls._fresh({"source": data["source"], "location": location, "note": note})
-        made = _new(cls)  # _fresh's body: a cited cell is made tens of thousands of times
-        _set(made, "__dict__", {"source": data["source"], "location": location, "note": note})
-        _set_fields_set(made, fields_set)
-        _set_extra(made, None)
-        _set_private(made, None)
-        return made
+        return _assemble(
+            cls, {"source": data["source"], "location": location, "note": note}, fields_set
+        )
 
 
 _EVIDENCE = _made(Evidence)
