@@ -33,11 +33,9 @@ def load_plan(
     `hours_per_week` is one engineer-week in hours ([capacity] hours_per_week): hours and minutes in
     estimates, an hours column and Jira's seconds are counted in it.
     """
-    # the readers are imported here, not above: `rules list` and the checks import the cell readers only
-    from .context import is_context_path, merge, read_context
-    from .jira_common import roll_up_to_epics
-    from .jira_json import is_jira_field_list
-    from .workbook import _Loader, read_sheets
+    # the readers are imported here, not above: `rules list` and the checks import the cell readers only;
+    # the Jira and context readers only for a run that has such files (a workbook alone needs neither)
+    from .workbook import WORKBOOK_SUFFIXES, _Loader, read_sheets
 
     limits = limits or Limits()
     context_config = context_config or ContextConfig()
@@ -45,15 +43,26 @@ def load_plan(
     plan_path = Path(plan)
     files = [str(c) for c in context or []]
     # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
-    field_lists = [
-        c for c in files if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
-    ]
+    field_lists: list[str] = []
+    if any(Path(c).suffix.lower() == ".json" for c in files):
+        from .jira_json import is_jira_field_list
+
+        field_lists = [
+            c for c in files if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
+        ]
     jira = jira or JiraConfig()
-    if _read_jira(plan_path, str(plan), field_lists, loader.plan, jira, limits, hours_per_week):
+    workbook = plan_path.suffix.lower() in WORKBOOK_SUFFIXES and plan_path.is_file()  # not Jira's
+    if not workbook and _read_jira(
+        plan_path, str(plan), field_lists, loader.plan, jira, limits, hours_per_week
+    ):
         files = [c for c in files if c not in field_lists]  # already read
     else:
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
-    records = [c for c in files if is_context_path(Path(c))]
+    records: list[str] = []
+    if files:
+        from .context import is_context_path
+
+        records = [c for c in files if is_context_path(Path(c))]
     for extra in files:
         path = Path(extra)
         if extra not in records or (
@@ -64,6 +73,8 @@ def load_plan(
             )
     loader.unused_map_notes()
     if records:
+        from .context import merge, read_context
+
         parts = read_context(
             records,
             loader.plan,
@@ -73,6 +84,8 @@ def load_plan(
         )
         merge(loader.plan, parts, context_config.tolerance)
     if level == "epic":
+        from .jira_common import roll_up_to_epics
+
         loader.plan = roll_up_to_epics(loader.plan)
     check_references(loader.plan)
     return loader.plan
