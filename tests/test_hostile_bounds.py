@@ -546,6 +546,27 @@ def test_a_member_cannot_inflate_past_what_it_declares(tmp_path):
         z.read("xl/sheets/one.xml")
 
 
+def test_a_member_read_whole_is_what_its_chunks_give_and_no_more_than_it_declares(tmp_path):
+    """The survey reads each sheet's XML in one read (Archive.read): the same bytes as the chunked
+    `stream`, and a member that inflates past its declared size fails its CRC as there."""
+    from roadmap_audit.load.xlsx_reader import Archive
+
+    path = workbook(tmp_path / "p.xlsx", items_xml(row(2, "A-1", "One", "core", 1)))
+    good = Archive(path)
+    with good.zip:
+        whole = good.read("xl/sheets/one.xml")
+        assert whole == b"".join(good.stream("xl/sheets/one.xml"))
+        assert good.inflated == 2 * len(whole)
+    data = bytearray(path.read_bytes())
+    size = len(whole).to_bytes(4, "little")
+    bad = tmp_path / "lie.xlsx"
+    bad.write_bytes(bytes(data).replace(size, (len(whole) // 2).to_bytes(4, "little")))
+    lying = Archive(bad)
+    with lying.zip, pytest.raises(zipfile.BadZipFile):
+        lying.read("xl/sheets/one.xml")
+    assert lying.inflated == 0
+
+
 def test_ooxml_escapes_are_read_as_the_characters_they_stand_for(tmp_path):
     """`_x000D_` (a carriage return Excel writes escaped) once stayed in keys and broke dependencies."""
     path = workbook(

@@ -222,7 +222,7 @@ def _read_surveyed(path: Path, max_inflated: int | None) -> list[SheetData] | No
         surveys = []
         for title, member, _hidden in titles:
             found = archive.find(member) if member else None
-            survey = _survey(b"".join(archive.stream(found)), archive, title) if found else None
+            survey = _survey(archive.read(found), archive, title) if found else None
             if survey is None:
                 return None  # an odd sheet, or a missing one the own reader names
             surveys.append(survey)
@@ -233,7 +233,7 @@ def _plain_parts(archive: Archive, parts: dict[str, str]) -> bool:
     """The string table and the styles inflate as declared and hold no DTD; the strings are counted."""
     for kind in ("sharedStrings", "styles"):
         if kind in parts:
-            xml = b"".join(archive.stream(parts[kind]))
+            xml = archive.read(parts[kind])
             if _DTD.search(xml) or _UNPRESERVED.search(xml):
                 return False
             if kind == "sharedStrings":
