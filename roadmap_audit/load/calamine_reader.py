@@ -76,8 +76,6 @@ def _up_to_number(limit: int) -> bytes:
     """A pattern for the whole numbers 1..limit (no leading zero)."""
     text = str(limit)
     alternatives = []
-    if len(text) > 1:  # fewer digits: taken whole (a row number never gives back a digit)
-        alternatives.append(rb"[1-9]\d{0,%d}+" % (len(text) - 2))
     for i, digit in enumerate(text):
         low = 1 if i == 0 else 0
         if int(digit) > low:
@@ -87,6 +85,10 @@ def _up_to_number(limit: int) -> bytes:
                 + (rb"\d{%d}" % (len(text) - i - 1) if i < len(text) - 1 else b"")
             )
     alternatives.append(text.encode())
+    # fewer digits last (most rows of a large sheet have as many as the last), taken whole (a row
+    # number never gives back a digit)
+    if len(text) > 1:
+        alternatives.append(rb"[1-9]\d{0,%d}+" % (len(text) - 2))
     return b"(?:" + b"|".join(alternatives) + b")"
 
 
