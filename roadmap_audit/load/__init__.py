@@ -43,13 +43,7 @@ def load_plan(
     plan_path = Path(plan)
     files = [str(c) for c in context or []]
     # a Jira plan borrows the field lists among the .json context files; the systems of record are read below
-    field_lists: list[str] = []
-    if any(Path(c).suffix.lower() == ".json" for c in files):
-        from .jira_json import is_jira_field_list
-
-        field_lists = [
-            c for c in files if Path(c).suffix.lower() == ".json" and is_jira_field_list(Path(c))
-        ]
+    field_lists = _jira_field_lists(files)
     jira = jira or JiraConfig()
     workbook = plan_path.suffix.lower() in WORKBOOK_SUFFIXES and plan_path.is_file()  # not Jira's
     if not workbook and _read_jira(
@@ -58,11 +52,7 @@ def load_plan(
         files = [c for c in files if c not in field_lists]  # already read
     else:
         loader.add_sheets(read_sheets(plan_path, str(plan), limits), str(plan), require_items=True)
-    records: list[str] = []
-    if files:
-        from .context import is_context_path
-
-        records = [c for c in files if is_context_path(Path(c))]
+    records = _context_records(files)
     for extra in files:
         path = Path(extra)
         if extra not in records or (
@@ -89,6 +79,25 @@ def load_plan(
         loader.plan = roll_up_to_epics(loader.plan)
     check_references(loader.plan)
     return loader.plan
+
+
+def _jira_field_lists(files: list[str]) -> list[str]:
+    """The Jira field lists among the .json files (the Jira reader imported only when there is one)."""
+    json_files = [c for c in files if Path(c).suffix.lower() == ".json"]
+    if not json_files:
+        return []
+    from .jira_json import is_jira_field_list
+
+    return [c for c in json_files if is_jira_field_list(Path(c))]
+
+
+def _context_records(files: list[str]) -> list[str]:
+    """The files read as systems of record (the context reader imported only when there are files)."""
+    if not files:
+        return []
+    from .context import is_context_path
+
+    return [c for c in files if is_context_path(Path(c))]
 
 
 def check_references(plan: Plan) -> None:
