@@ -208,16 +208,20 @@ class _Setup:
         for c in split:
             if len(graph.components[c]) < 2:
                 continue
-            import networkx as nx
+            from .dependencies import _strongly_connected
 
             # what is left of a cycle: its items wait on each other unless still in one cycle
-            rest = graph.graph.subgraph(k for k in graph.components[c] if k not in gone)
-            part = {
-                k: n for n, scc in enumerate(nx.strongly_connected_components(rest)) for k in scc
+            left = set(graph.components[c]) - gone
+            rest = {
+                a: tuple(b for b in graph.succ[a] if b in left)
+                for a in graph.components[c]
+                if a in left
             }
-            for a, b in rest.edges:
-                if part[a] != part[b] and a in index and b in index:
-                    waits_on.setdefault(index[a], []).append(index[b])
+            part, _ = _strongly_connected(rest)
+            for a, deps in rest.items():
+                for b in deps:
+                    if part[a] != part[b] and a in index and b in index:
+                        waits_on.setdefault(index[a], []).append(index[b])
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
