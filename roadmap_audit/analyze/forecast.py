@@ -50,8 +50,9 @@ import hashlib
 import math
 from collections.abc import Mapping
 from functools import lru_cache
-from heapq import heappop, heappush
-from operator import itemgetter
+from heapq import heappop, heappush, heapreplace
+from itertools import compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
@@ -101,6 +102,24 @@ def load_forecast_params(
 # ------------------------------------------------------------------ the model, prepared once
 
 
+_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5)  # of a team's rows: (rank, due, *row)
+_KEY = attrgetter("key")
+
+
+def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
+    """(a migration, not estimated) -> the spread of the item's effort."""
+    spreads = {}
+    for moved in (False, True):
+        for unestimated in (False, True):
+            spread = p.effort_spread
+            if moved:
+                spread = max(spread, p.migration_spread)
+            if unestimated:
+                spread = max(spread, p.unestimated_spread)
+            spreads[moved, unestimated] = spread
+    return spreads
+
+
 class _Setup:
     """Everything a run needs, as flat lists indexed by item, in each team's priority order."""
 
@@ -113,12 +132,11 @@ class _Setup:
         self.unplanned: list[float] = []  # median share of unplanned work
         self._ranks: dict[str | None, int] = {}
         rows = self._rows(facts, p)
-        rows.sort(key=itemgetter(0))
-        orders, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
+        team_of, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
         self.items = list(items)
-        self.keys = [item.key for item in items]
+        self.keys = list(map(_KEY, items))
         self.streams = _item_streams(p.seed, self.keys)  # each item's draws
-        self.team_of = [order[0] for order in orders]
+        self.team_of = list(team_of)
         self.estimated = [e is not None for e in estimates]
         self.median = [e if e is not None else p.unestimated_weeks for e in estimates]
         self.spread = list(spreads)
@@ -225,9 +243,11 @@ class _Setup:
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
-        """(order, item, estimate, spread) of every open item of a team with a known capacity."""
+        """(team, item, estimate, spread) of every open item of a team with a known capacity, in
+        the order of work: team, then priority, due date and plan order."""
         rows: list[tuple] = []
         seen: set[str] = set()
+        spreads, kept = _spreads(p), facts.items.get
         for name in sorted(facts.capacity):
             cap = facts.capacity[name]
             if not cap.known:
@@ -237,35 +257,33 @@ class _Setup:
             # team time after focus, less a drawn share of operations: the median pace is capacity_weeks / weeks
             self.base_pace.append(max(0.0, cap.team_weeks) * cap.focus_factor / self.weeks)
             self.unplanned.append(min(max(cap.ops_share, 0.0), p.max_unplanned_share))
-            mine = []
-            for item in facts.items_by_team.get(name, []):
-                if item.done or item.key in seen or facts.items.get(item.key) is not item:
-                    continue
-                seen.add(item.key)
-                mine.append(item)
-            self._team_rows(facts, p, (t, facts.teams[name]), mine, rows)
+            # open, not another team's too, and the item the plan keeps under its key
+            mine = [
+                item
+                for item in facts.items_by_team.get(name, ())
+                if not item.done and item.key not in seen and kept(item.key) is item
+            ]
+            seen.update(map(_KEY, mine))
+            self._team_rows(facts, (t, facts.teams[name]), mine, spreads, rows)
         return rows
 
     def _team_rows(
-        self, facts: Facts, p: ForecastParams, at: tuple, items: list, rows: list
+        self,
+        facts: Facts,
+        at: tuple,
+        items: list,
+        spreads: dict[tuple[bool, bool], float],
+        rows: list,
     ) -> None:
-        """A team's rows (`at`: its number and record): each item's estimate, spread and place in
-        the order of work (team, priority, due date, plan order: `items` are in the plan's order)."""
+        """A team's rows (`at`: its number and record), each item's estimate and spread, in the
+        order of work: priority, due date, plan order (`items` are in the plan's order)."""
         from .priority import priority_rank
 
         t, team = at
         sizes: Mapping[str, float] = facts.params.size_weeks  # type: ignore[assignment]
         migration, kinds, ranks, latest = ItemKind.migration, facts.kinds, self._ranks, dt.date.max
-        spreads = {}  # (a migration, not estimated) -> the effort's spread
-        for moved in (False, True):
-            for unestimated in (False, True):
-                spread = p.effort_spread
-                if moved:
-                    spread = max(spread, p.migration_spread)
-                if unestimated:
-                    spread = max(spread, p.unestimated_spread)
-                spreads[moved, unestimated] = spread
-        for place, item in enumerate(items):
+        mine = []
+        for item in items:
             estimate = item.estimate_weeks  # what item_weeks reads first
             if estimate is None:
                 estimate = item_weeks(item, team, sizes)
@@ -274,10 +292,10 @@ class _Setup:
             rank = ranks.get(item.priority)
             if rank is None:
                 rank = ranks[item.priority] = priority_rank(item.priority)
-            order = (t, rank, item.due or latest, place)
-            rows.append(
-                (order, item, estimate, spreads[kinds[item.key] == migration, estimate is None])
-            )
+            spread = spreads[kinds[item.key] == migration, estimate is None]
+            mine.append((rank, item.due or latest, t, item, estimate, spread))
+        mine.sort(key=_URGENCY)  # stable: plan order breaks ties
+        rows += map(_ROW, mine)
 
     def _dependencies(self, facts: Facts) -> None:
         """Who waits on whom among the forecast's items; the rest is taken as met."""
@@ -318,13 +336,11 @@ class _Setup:
         duration = [
             max(m, 1e-9) * inverse[t] for m, t in zip(self.median, self.team_of, strict=True)
         ]
-        self.median_finish = play(self, duration)
-        return [
-            i
-            for _, _, i in sorted(
-                zip(self.team_of, self.median_finish, range(len(self.keys)), strict=True)
-            )
-        ]
+        self.median_finish = finish = play(self, duration)
+        # by team, then finish, then index: two stable sorts, the last by the first key
+        order = sorted(range(len(finish)), key=finish.__getitem__)
+        order.sort(key=self.team_of.__getitem__)
+        return order
 
 
 def _picked(values: list, at: list[int]) -> list:
@@ -352,17 +368,20 @@ def play(setup: _Setup, duration: list[float]) -> list[float]:
     for t in range(len(setup.teams)):
         start(t, 0.0)
     while events:
-        now, i = heappop(events)
+        now, i = events[0]
         finish[i] = now
         t = team_of[i]
-        busy[t] = False
         if not dependents[i]:  # the team takes its next ready item, if any
             queue = ready[t]
             if queue:
                 k = heappop(queue)
-                heappush(events, (now + duration[k], k))
-                busy[t] = True
+                heapreplace(events, (now + duration[k], k))  # what pops next is the same
+            else:
+                heappop(events)
+                busy[t] = False
             continue
+        heappop(events)
+        busy[t] = False
         woken = [t]
         for j in dependents[i]:
             waits[j] -= 1
@@ -530,13 +549,15 @@ class _Arrays:
             teams, cuts = np.unique(self.team[by_team], return_index=True)
             self.waiting_by_team = (by_team, teams, cuts)
 
-    def _levels(self, setup: _Setup) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Items that wait, by depth (1: on items that wait for nothing), as (items, what they wait on, cuts)."""
+    def _levels(self, setup: _Setup) -> list[tuple[np.ndarray, np.ndarray, list]]:
+        """Items that wait, by depth (1: on items that wait for nothing), as (items, the first
+        item each waits on, then [(which of them, the k-th item they wait on)] for k = 2, 3, ...):
+        most items wait on one, and a maximum taken k-th by k-th is the same maximum."""
         import numpy as np
 
         waits_on: dict[int, list[int]] = {}
-        for j, dependents in enumerate(setup.dependents):
-            for i in dependents:
+        for j in compress(range(len(setup.dependents)), setup.dependents):
+            for i in setup.dependents[j]:
                 waits_on.setdefault(i, []).append(j)
         by_depth: dict[int, list[int]] = {}
         for i, d in enumerate(_depths(setup)):
@@ -546,9 +567,18 @@ class _Arrays:
         position = self.position.tolist()
         for d in sorted(by_depth):
             items = sorted(by_depth[d], key=position.__getitem__)
-            sources = [position[j] for i in items for j in sorted(waits_on[i])]
-            cuts = np.cumsum([0] + [len(waits_on[i]) for i in items[:-1]])
-            levels.append((self.position[items], np.array(sources, dtype=np.intp), cuts))
+            ons = [[position[j] for j in sorted(waits_on[i])] for i in items]
+            more = []
+            for k in range(1, max(map(len, ons))):
+                rows = [r for r, on in enumerate(ons) if len(on) > k]
+                more.append(
+                    (
+                        np.array(rows, dtype=np.intp),
+                        np.array([ons[r][k] for r in rows], dtype=np.intp),
+                    )
+                )
+            first = np.array([on[0] for on in ons], dtype=np.intp)
+            levels.append((self.position[items], first, more))
         return levels
 
 
@@ -615,7 +645,7 @@ def simulate(
         done[lo:hi] *= weeks_per_unit[t]
     effort = None
     if a.waiting is not None:
-        effort = done[a.waiting]
+        effort = np.take(done, a.waiting, axis=0)
     for before, lo, hi in a.steps:  # ... and where its team's queue reaches it
         done[lo:hi] += done[before : before + hi - lo]
     for before, lo, hi, _ in a.tails:
@@ -623,10 +653,12 @@ def simulate(
             done[lo] += done[before]
         np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
     at = 0
-    for items, sources, cuts in a.levels:  # waiting: its dependencies' finish plus its own effort
-        ready = np.maximum.reduceat(done[sources], cuts, axis=0)
+    for items, on, more in a.levels:  # waiting: its dependencies' finish plus its own effort
+        ready = np.take(done, on, axis=0)
+        for rows, sources in more:  # of the items that wait on more than one
+            ready[rows] = np.maximum(ready[rows], np.take(done, sources, axis=0))
         ready += effort[at : at + len(items)]  # type: ignore[index]
-        done[items] = np.maximum(done[items], ready)
+        done[items] = np.maximum(ready, np.take(done, items, axis=0), out=ready)
         at += len(items)
     return done
 
@@ -1024,15 +1056,10 @@ def _items(
     # rounded once per value: chances are counts of runs, estimates the plan's few sizes
     chance = {c: round(c, 4) for _, _, c in columns[2][: len(columns[0])]}
     estimate = {m: round(m, 3) for m in columns[5]}
-    items = []
     teams = setup.teams
-    for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
-        *columns,
-        strict=False,  # rows: the teams' and the plan's follow the items'
-    ):
-        (w50, d50), (w85, d85) = finish[f50], finish[f85]
+    data = (
         # every field, in declared order (the JSON's), each already of its type: not validated again
-        data = {
+        {
             "key": item.key,
             "team": teams[t],
             "committed": item.committed,
@@ -1042,13 +1069,19 @@ def _items(
             "estimated": estimated,
             "spread": spread,
             "p_on_time": chance[on_time] if limit == limit else None,  # nan: no limit
-            "p50_weeks": w50,
-            "p85_weeks": w85,
-            "p50_date": d50,
-            "p85_date": d85,
+            "p50_weeks": finish[f50][0],
+            "p85_weeks": finish[f85][0],
+            "p50_date": finish[f50][1],
+            "p85_date": finish[f85][1],
         }
-        items.append(ForecastItem._fresh(data) if _ITEM_FIELDS_HOLD else ForecastItem.made(**data))
-    return items
+        for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
+            *columns,
+            strict=False,  # rows: the teams' and the plan's follow the items'
+        )
+    )
+    if _ITEM_FIELDS_HOLD:
+        return ForecastItem._fresh_all(data)
+    return [ForecastItem.made(**fields) for fields in data]
 
 
 def _weighted(values: list[float], weights: list[float]) -> float:
