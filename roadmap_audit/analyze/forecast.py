@@ -484,6 +484,9 @@ class _Arrays:
         self.table = np.array([_multipliers(s) for s in sigmas]).ravel()
         table_of = {s: k * QUANTILES for k, s in enumerate(sigmas)}
         self.table_at = np.array([table_of[s] for s in setup.spread], dtype=np.uint16)[at]
+        # the two as wide as a block: numpy runs a whole block at once, not 24 runs a row
+        self.median_runs = np.repeat(self.median[:, None], self.block, axis=1)
+        self.table_at_runs = np.repeat(self.table_at[:, None], self.block, axis=1)
         self.share_at = np.uint16(table_of[p.unplanned_spread])
         self.item_keys = np.array(setup.streams, dtype=np.uint64)[at]
         self.team_keys = np.array(
@@ -629,9 +632,9 @@ def simulate(
     import numpy as np
 
     index = draws(a.item_keys, first, count)
-    index += a.table_at[:, None]
+    index += _per_run(a.table_at, a.table_at_runs, count)
     done = np.take(a.table, index, out=out, mode="clip")  # clip: no bounds buffer
-    done *= a.median[:, None]  # each item's effort in engineer-weeks ...
+    done *= _per_run(a.median, a.median_runs, count)  # each item's effort in engineer-weeks ...
     shares = np.take(a.table, draws(a.team_keys, first, count) + a.share_at, mode="clip")
     shares *= a.unplanned[:, None]
     pace = a.base_pace[:, None] * (1.0 - np.minimum(shares, p.max_unplanned_share))
@@ -663,6 +666,11 @@ def simulate(
     return done
 
 
+def _per_run(column: np.ndarray, wide: np.ndarray, count: int) -> np.ndarray:
+    """A value per row for `count` runs: the prepared block of them, or the column broadcast."""
+    return wide[:, :count] if count <= wide.shape[1] else column[:, None]
+
+
 def team_finish(a: _Arrays, done: np.ndarray, out: np.ndarray) -> None:
     """Each team's finish in each run: the end of its queue, or a waiting item's later finish.
 
@@ -689,12 +697,16 @@ class _Tally:
     """
 
     LARGEST = 65535
-    rows: list[int]  # the setup's row (item, team or the plan) of each row
+    rows: np.ndarray  # the setup's row (item, team or the plan) of each row
 
     def __init__(self, runs: int, limits: list[float], typical: list[float], block: int):
         import numpy as np
 
-        self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.int32)  # by the limit
+        # runs by the limit: a block's in one byte each (added as bytes: numpy's fastest), moved
+        # to `counted` before 255 blocks could overflow them
+        self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.uint8)
+        self.counted = np.zeros(len(limits), dtype=np.int64)
+        self.blocks = 0
         self.passed = np.empty(self.hits.shape, dtype=bool)  # a block's finishes by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
         self.kept = np.empty((len(limits), runs), dtype=np.uint16)
@@ -712,14 +724,20 @@ class _Tally:
         self.scale = 100.0 / self.unit
         self.limits += 1e-9  # a finish on the limit, give or take rounding, is on time
         self.limits[np.isnan(self.limits)] = -np.inf  # no limit: counted as never (and not read)
+        self.limits_runs = np.repeat(self.limits[:, None], self.hits.shape[1], axis=1)
 
     def add(self, first: int, values: np.ndarray) -> None:
         import numpy as np
 
         count = values.shape[1]
         hits, passed = self.hits[:, :count], self.passed[:, :count]
-        np.less_equal(values, self.limits[:, None], out=passed)
-        np.add(hits, passed, out=hits)
+        np.less_equal(values, _per_run(self.limits, self.limits_runs, count), out=passed)
+        if self.blocks == 255:
+            self.counted += self.hits.sum(axis=1, dtype=np.int64)
+            self.hits[:] = 0
+            self.blocks = 0
+        np.add(hits, passed.view(np.uint8), out=hits)
+        self.blocks += 1
         coarse = self.coarse
         if len(coarse):
             rare = values[coarse] * self.scale[coarse, None]
@@ -731,16 +749,18 @@ class _Tally:
         # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
         np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
 
-    def read(self, runs: int) -> tuple[list[float], list[float], list[float]]:
-        """P50 and P85 (nearest rank: a value some run had, to 1/100 week) and the share by the limit."""
+    def read(self, runs: int, height: int) -> list[tuple[float, float, float]]:
+        """(P50, P85, share by the limit) of each of the setup's `height` rows, nan where not
+        kept: P50 and P85 by nearest rank, a value some run had, to 1/100 week."""
         import numpy as np
 
         self.kept.sort(axis=1, kind="stable")  # a radix sort for 2-byte values
-        out = []
-        for q in (0.5, 0.85):
+        out = np.full((3, height), np.nan)  # in the setup's order of rows
+        for row, q in enumerate((0.5, 0.85)):
             units = self.kept[:, max(1, math.ceil(q * runs)) - 1].astype(float)
-            out.append(np.where(self.never, np.inf, units * self.unit / 100.0).tolist())
-        return out[0], out[1], (self.hits.sum(axis=1) / runs).tolist()
+            out[row, self.rows] = np.where(self.never, np.inf, units * self.unit / 100.0)
+        out[2, self.rows] = (self.counted + self.hits.sum(axis=1, dtype=np.int64)) / runs
+        return list(zip(*out.tolist(), strict=True))
 
 
 # ------------------------------------------------------------------ summaries
@@ -895,7 +915,7 @@ def _run_all(
         rows = rows[pick]
     order = rows.tolist()
     tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order], a.block)
-    tally.rows = order
+    tally.rows = rows
     height = a.n + a.n_teams + 1
     buffer = np.empty(height * min(a.block, runs))  # one for every block: no fresh pages each
     for first in range(0, runs, a.block):
@@ -975,10 +995,7 @@ def _forecast(
         if stated is not None:  # an item's row, its team's row, and the plan's
             shown = [*stated, *(n + t for t, s in enumerate(shown_team) if s), len(limits) - 1]
         tally = _run_all(setup, p, runs, limits, shown)
-        p50, p85, by_limit = tally.read(runs)
-        rows = [(math.nan, math.nan, math.nan)] * len(limits)
-        for row, at in enumerate(tally.rows):
-            rows[at] = (p50[row], p85[row], by_limit[row])
+        rows = tally.read(runs, len(limits))
 
     def completion(at: int, **fields) -> ForecastTeam:
         known = fields["items"] > 0 and bool(rows)
