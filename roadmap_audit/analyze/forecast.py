@@ -196,16 +196,17 @@ class _Setup:
                 self.spread,
             )
         )
-        s.team_of = [new_team[t] for t in team_of]
-        s.index = {key: n for n, key in enumerate(s.keys)}
+        s.team_of = list(map(new_team.__getitem__, team_of))
+        s.index = dict(zip(s.keys, range(len(keep)), strict=True))
+        at = dict(zip(keep, range(len(keep)), strict=True))  # the full setup's index -> this one's
         s.dependents = [[] for _ in keep]
         s.waits = [0] * len(keep)
         for i, on in sorted(waits_on.items()):
-            if new_team[self.team_of[i]] >= 0:
-                n = s.index[self.keys[i]]
+            if i in at:
+                n = at[i]
                 s.waits[n] = len(on)
                 for j in on:
-                    s.dependents[s.index[self.keys[j]]].append(n)
+                    s.dependents[at[j]].append(n)
         s.not_waited, s.in_cycles = set(), 0  # for the notes, which this setup does not write
         s._prepare(p)
         return s
@@ -902,9 +903,9 @@ def _run_all(
     import numpy as np
 
     a = _Arrays(setup, p)
-    median_team = [0.0] * a.n_teams
-    for t, weeks in zip(setup.team_of, setup.median_finish, strict=True):
-        median_team[t] = max(median_team[t], weeks)
+    latest = np.zeros(a.n_teams)  # each team's median-quarter finish
+    np.maximum.at(latest, np.array(setup.team_of, dtype=np.intp), setup.median_finish)
+    median_team = latest.tolist()
     typical = [*setup.median_finish, *median_team, max(median_team, default=0.0)]
     rows = np.concatenate((a.item_at, np.arange(a.n, a.n + a.n_teams + 1)))  # of each value
     pick = None
