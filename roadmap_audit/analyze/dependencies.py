@@ -217,7 +217,7 @@ def open_graph(facts: Facts) -> OpenGraph:
     keys = list(map(attrgetter("key"), open_items))  # the items' keys, in the plan's order
     closed = items.keys() - keys
     committed = list(compress(keys, map(attrgetter("committed"), open_items)))
-    written = dict(zip(keys, map(attrgetter("team"), open_items), strict=True))
+    written = list(map(attrgetter("team"), open_items))  # each item's team, as written
     none: tuple[str, ...] = ()
     succ = dict.fromkeys(keys, none)
     for a, deps in written_dependencies(facts).items():
@@ -229,8 +229,8 @@ def open_graph(facts: Facts) -> OpenGraph:
     below = _components_below(succ, component, components)
     levels = _topological(below)
     order = list(chain.from_iterable(map(components.__getitem__, levels)))
-    named = {name: facts.team_name(name) for name in set(written.values())}
-    team = dict(zip(order, map(named.__getitem__, map(written.__getitem__, order)), strict=True))
+    named = {name: facts.team_name(name) for name in set(written)}
+    team = dict(zip(keys, map(named.__getitem__, written), strict=True))
     waits = _outside_cycles(succ, component, components)
     return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
 

@@ -52,7 +52,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from heapq import heappop, heappush, heapreplace
 from itertools import compress
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
@@ -146,9 +146,8 @@ class _Setup:
     def _prepare(self, p: ForecastParams) -> None:
         # Work ready at the start, per team, lowest index (most urgent) first: already a heap.
         self.ready_at_start: list[list[int]] = [[] for _ in self.teams]
-        for i, waits in enumerate(self.waits):
-            if waits == 0:
-                self.ready_at_start[self.team_of[i]].append(i)
+        for i in compress(range(len(self.waits)), map(not_, self.waits)):
+            self.ready_at_start[self.team_of[i]].append(i)
         self.order = self._median_order(p)
 
     def without(self, facts: Facts, p: ForecastParams, gone: set[str], teams: set[str]) -> _Setup:
@@ -300,7 +299,7 @@ class _Setup:
 
     def _dependencies(self, facts: Facts) -> None:
         """Who waits on whom among the forecast's items; the rest is taken as met."""
-        self.index = index = {key: i for i, key in enumerate(self.keys)}
+        self.index = index = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.dependents: list[list[int]] = [[] for _ in self.keys]
         self.waits: list[int] = [0] * len(self.keys)
         self.not_waited: set[str] = set()  # dependencies on work outside the forecast
