@@ -468,11 +468,12 @@ class _Arrays:
     order, as a running sum of the team's queue alone.
     """
 
-    def __init__(self, setup: _Setup, p: ForecastParams):
+    def __init__(self, setup: _Setup, p: ForecastParams, runs: int | None = None):
         import numpy as np
 
         self.n, self.n_teams = len(setup.keys), len(setup.teams)
         self.block = max(4, BLOCK // max(1, self.n) // 4 * 4)  # runs simulated at once
+        width = min(self.block, runs or self.block)  # of the blocks `runs` runs take
         queues: list[list[int]] = [[] for _ in setup.teams]
         for i in setup.order:
             queues[setup.team_of[i]].append(i)
@@ -484,9 +485,10 @@ class _Arrays:
         self.table = np.array([_multipliers(s) for s in sigmas]).ravel()
         table_of = {s: k * QUANTILES for k, s in enumerate(sigmas)}
         self.table_at = np.array([table_of[s] for s in setup.spread], dtype=np.uint16)[at]
-        # the two as wide as a block: numpy runs a whole block at once, not 24 runs a row
-        self.median_runs = np.repeat(self.median[:, None], self.block, axis=1)
-        self.table_at_runs = np.repeat(self.table_at[:, None], self.block, axis=1)
+        # each row's two repeated for a block's runs: one operation on two arrays of a block's
+        # shape is about twice as fast as one that broadcasts a value along each row
+        self.median_runs = np.repeat(self.median[:, None], width, axis=1)
+        self.table_at_runs = np.repeat(self.table_at[:, None], width, axis=1)
         self.share_at = np.uint16(table_of[p.unplanned_spread])
         self.item_keys = np.array(setup.streams, dtype=np.uint64)[at]
         self.team_keys = np.array(
@@ -901,7 +903,7 @@ def _run_all(
     """
     import numpy as np
 
-    a = _Arrays(setup, p)
+    a = _Arrays(setup, p, runs)
     latest = np.zeros(a.n_teams)  # each team's median-quarter finish
     np.maximum.at(latest, np.array(setup.team_of, dtype=np.intp), setup.median_finish)
     median_team = latest.tolist()
