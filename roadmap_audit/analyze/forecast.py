@@ -51,7 +51,7 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from heapq import heappop, heappush, heapreplace
-from itertools import compress
+from itertools import compress, filterfalse
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from statistics import NormalDist
@@ -177,7 +177,13 @@ class _Setup:
         for n, t in enumerate(kept_teams):
             new_team[t] = n
         # the full setup's order: team, then urgency
-        keep = [i for i, t in enumerate(self.team_of) if new_team[t] >= 0 and i not in removed]
+        kept = [t >= 0 for t in new_team]
+        keep = list(
+            filterfalse(
+                removed.__contains__,
+                compress(range(len(self.keys)), map(kept.__getitem__, self.team_of)),
+            )
+        )
         s = _Setup.__new__(_Setup)
         s.weeks = self.weeks
         s.teams = [self.teams[t] for t in kept_teams]
@@ -216,11 +222,12 @@ class _Setup:
         """What each item that still waits waits on once the items `gone` (at `removed`) are done."""
         index = self.index
         waits_on: dict[int, list[int]] = {}
-        for j, dependents in enumerate(self.dependents):
-            if dependents and j not in removed:
-                for i in dependents:
-                    if i not in removed:
-                        waits_on.setdefault(i, []).append(j)
+        for j in filterfalse(
+            removed.__contains__, compress(range(len(self.keys)), self.dependents)
+        ):
+            for i in self.dependents[j]:
+                if i not in removed:
+                    waits_on.setdefault(i, []).append(j)
         graph = facts.open_graph
         split = {graph.component[k] for k in gone if k in graph.component}
         for c in split:
