@@ -103,7 +103,7 @@ def load_forecast_params(
 
 
 _URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5)  # of a team's rows: (rank, due, *row)
-_KEY = attrgetter("key")
+_KEY, _COMMITTED = attrgetter("key"), attrgetter("committed")
 
 
 def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
@@ -991,11 +991,10 @@ def _forecast(
     shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
     stated: list[int] | None = None  # the items stated; None: every one
     if teams_shown is not None or committed_only:
-        stated = [
-            i
-            for i, (t, item) in enumerate(zip(setup.team_of, setup.items, strict=True))
-            if shown_team[t] and (item.committed or not committed_only)
-        ]
+        stated = list(compress(range(n), map(shown_team.__getitem__, setup.team_of)))
+        if committed_only:
+            committed = map(_COMMITTED, map(setup.items.__getitem__, stated))
+            stated = list(compress(stated, committed))
     held, limits = _held_all(setup, stated, start, end)
     limits += [end_weeks] * (len(setup.teams) + 1)
     rows: list[tuple[float, float, float]] = []
