@@ -346,11 +346,24 @@ def test_the_figures_do_not_depend_on_how_the_runs_are_split_into_blocks(tmp_pat
     from roadmap_audit.analyze import forecast as module
 
     facts = dependent_plan(tmp_path)
-    params = ForecastParams(runs=203, seed=5)  # not a multiple of the 4 draws a stream step holds
+    # not a multiple of the 4 draws a stream step holds; in blocks of 4, past the 255 blocks a
+    # byte counts runs on time for
+    params = ForecastParams(runs=1203, seed=5)
     whole = forecast(facts, params).model_dump()
     monkeypatch.setattr(module, "BLOCK", 1)  # 4 runs a block
     assert forecast(facts, params).model_dump() == whole
     assert forecast(facts, params.model_copy(update={"seed": 6})).model_dump() != whole
+
+
+def test_runs_on_time_are_counted_past_what_one_byte_holds(tmp_path, monkeypatch):
+    from roadmap_audit.analyze import forecast as module
+
+    # a small item due at the quarter's end lands on time in every run: 1,203 runs in blocks of
+    # 4 count 301 on time in every column of a block
+    facts = plan(tmp_path, ["A-1,Small,a,1,2026-10-02,P1,yes,", "B-1,Also,b,1,,P1,yes,"])
+    monkeypatch.setattr(module, "BLOCK", 1)
+    fc = forecast(facts, ForecastParams(runs=1203))
+    assert by_key(fc)["A-1"].p_on_time == 1.0 and fc.plan.p_by_end == 1.0
 
 
 def test_a_runs_draw_depends_only_on_its_stream_and_its_number():

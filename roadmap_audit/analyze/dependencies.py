@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain, compress, filterfalse
-from operator import attrgetter, itemgetter, not_
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -217,11 +217,10 @@ def open_graph(facts: Facts) -> OpenGraph:
     keys = list(map(attrgetter("key"), open_items))  # the items' keys, in the plan's order
     closed = items.keys() - keys
     committed = list(compress(keys, map(attrgetter("committed"), open_items)))
-    written = dict(zip(keys, map(attrgetter("team"), open_items), strict=True))
+    written = list(map(attrgetter("team"), open_items))  # each item's team, as written
     none: tuple[str, ...] = ()
     succ = dict.fromkeys(keys, none)
-    # the item graph's nodes are the plan's keys; only those with a dependency are read
-    for a, deps in filter(itemgetter(1), facts.item_graph.adjacency()):
+    for a, deps in written_dependencies(facts).items():
         if a in succ:
             succ[a] = (
                 tuple(deps) if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
@@ -230,10 +229,29 @@ def open_graph(facts: Facts) -> OpenGraph:
     below = _components_below(succ, component, components)
     levels = _topological(below)
     order = list(chain.from_iterable(map(components.__getitem__, levels)))
-    named = {name: facts.team_name(name) for name in set(written.values())}
-    team = dict(zip(order, map(named.__getitem__, map(written.__getitem__, order)), strict=True))
+    named = {name: facts.team_name(name) for name in set(written)}
+    team = dict(zip(keys, map(named.__getitem__, written), strict=True))
     waits = _outside_cycles(succ, component, components)
     return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
+
+
+def written_dependencies(facts: Facts) -> dict[str, list[str]]:
+    """The edges of `Facts.item_graph`, read from the items without building a graph: each item
+    that depends on another item of the plan (not itself) -> those items, each once, in the
+    order first written (a key written on two rows: both rows', in plan order)."""
+    items = facts.items
+    found: dict[str, list[str]] = {}
+    for item in filter(attrgetter("depends_on"), facts.plan.items):
+        key = item.key
+        deps = [b for b in item.depends_on if b in items and b != key]
+        if key in found:
+            deps = found[key] + deps
+        elif len(deps) < 2:  # most: nothing written twice
+            if deps:
+                found[key] = deps
+            continue
+        found[key] = list(dict.fromkeys(deps))
+    return found
 
 
 def _strongly_connected(

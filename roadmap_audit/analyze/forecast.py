@@ -50,8 +50,9 @@ import hashlib
 import math
 from collections.abc import Mapping
 from functools import lru_cache
-from heapq import heappop, heappush
-from operator import itemgetter
+from heapq import heappop, heappush, heapreplace
+from itertools import compress, filterfalse
+from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
@@ -101,6 +102,24 @@ def load_forecast_params(
 # ------------------------------------------------------------------ the model, prepared once
 
 
+_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5)  # of a team's rows: (rank, due, *row)
+_KEY, _COMMITTED = attrgetter("key"), attrgetter("committed")
+
+
+def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
+    """(a migration, not estimated) -> the spread of the item's effort."""
+    spreads = {}
+    for moved in (False, True):
+        for unestimated in (False, True):
+            spread = p.effort_spread
+            if moved:
+                spread = max(spread, p.migration_spread)
+            if unestimated:
+                spread = max(spread, p.unestimated_spread)
+            spreads[moved, unestimated] = spread
+    return spreads
+
+
 class _Setup:
     """Everything a run needs, as flat lists indexed by item, in each team's priority order."""
 
@@ -113,12 +132,11 @@ class _Setup:
         self.unplanned: list[float] = []  # median share of unplanned work
         self._ranks: dict[str | None, int] = {}
         rows = self._rows(facts, p)
-        rows.sort(key=itemgetter(0))
-        orders, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
+        team_of, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
         self.items = list(items)
-        self.keys = [item.key for item in items]
+        self.keys = list(map(_KEY, items))
         self.streams = _item_streams(p.seed, self.keys)  # each item's draws
-        self.team_of = [order[0] for order in orders]
+        self.team_of = list(team_of)
         self.estimated = [e is not None for e in estimates]
         self.median = [e if e is not None else p.unestimated_weeks for e in estimates]
         self.spread = list(spreads)
@@ -128,9 +146,8 @@ class _Setup:
     def _prepare(self, p: ForecastParams) -> None:
         # Work ready at the start, per team, lowest index (most urgent) first: already a heap.
         self.ready_at_start: list[list[int]] = [[] for _ in self.teams]
-        for i, waits in enumerate(self.waits):
-            if waits == 0:
-                self.ready_at_start[self.team_of[i]].append(i)
+        for i in compress(range(len(self.waits)), map(not_, self.waits)):
+            self.ready_at_start[self.team_of[i]].append(i)
         self.order = self._median_order(p)
 
     def without(self, facts: Facts, p: ForecastParams, gone: set[str], teams: set[str]) -> _Setup:
@@ -160,7 +177,13 @@ class _Setup:
         for n, t in enumerate(kept_teams):
             new_team[t] = n
         # the full setup's order: team, then urgency
-        keep = [i for i, t in enumerate(self.team_of) if new_team[t] >= 0 and i not in removed]
+        kept = [t >= 0 for t in new_team]
+        keep = list(
+            filterfalse(
+                removed.__contains__,
+                compress(range(len(self.keys)), map(kept.__getitem__, self.team_of)),
+            )
+        )
         s = _Setup.__new__(_Setup)
         s.weeks = self.weeks
         s.teams = [self.teams[t] for t in kept_teams]
@@ -178,16 +201,17 @@ class _Setup:
                 self.spread,
             )
         )
-        s.team_of = [new_team[t] for t in team_of]
-        s.index = {key: n for n, key in enumerate(s.keys)}
+        s.team_of = list(map(new_team.__getitem__, team_of))
+        s.index = dict(zip(s.keys, range(len(keep)), strict=True))
+        at = dict(zip(keep, range(len(keep)), strict=True))  # the full setup's index -> this one's
         s.dependents = [[] for _ in keep]
         s.waits = [0] * len(keep)
         for i, on in sorted(waits_on.items()):
-            if new_team[self.team_of[i]] >= 0:
-                n = s.index[self.keys[i]]
+            if i in at:
+                n = at[i]
                 s.waits[n] = len(on)
                 for j in on:
-                    s.dependents[s.index[self.keys[j]]].append(n)
+                    s.dependents[at[j]].append(n)
         s.not_waited, s.in_cycles = set(), 0  # for the notes, which this setup does not write
         s._prepare(p)
         return s
@@ -198,32 +222,39 @@ class _Setup:
         """What each item that still waits waits on once the items `gone` (at `removed`) are done."""
         index = self.index
         waits_on: dict[int, list[int]] = {}
-        for j, dependents in enumerate(self.dependents):
-            if dependents and j not in removed:
-                for i in dependents:
-                    if i not in removed:
-                        waits_on.setdefault(i, []).append(j)
+        for j in filterfalse(
+            removed.__contains__, compress(range(len(self.keys)), self.dependents)
+        ):
+            for i in self.dependents[j]:
+                if i not in removed:
+                    waits_on.setdefault(i, []).append(j)
         graph = facts.open_graph
         split = {graph.component[k] for k in gone if k in graph.component}
         for c in split:
             if len(graph.components[c]) < 2:
                 continue
-            import networkx as nx
+            from .dependencies import _strongly_connected
 
             # what is left of a cycle: its items wait on each other unless still in one cycle
-            rest = graph.graph.subgraph(k for k in graph.components[c] if k not in gone)
-            part = {
-                k: n for n, scc in enumerate(nx.strongly_connected_components(rest)) for k in scc
+            left = set(graph.components[c]) - gone
+            rest = {
+                a: tuple(b for b in graph.succ[a] if b in left)
+                for a in graph.components[c]
+                if a in left
             }
-            for a, b in rest.edges:
-                if part[a] != part[b] and a in index and b in index:
-                    waits_on.setdefault(index[a], []).append(index[b])
+            part, _ = _strongly_connected(rest)
+            for a, deps in rest.items():
+                for b in deps:
+                    if part[a] != part[b] and a in index and b in index:
+                        waits_on.setdefault(index[a], []).append(index[b])
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
-        """(order, item, estimate, spread) of every open item of a team with a known capacity."""
+        """(team, item, estimate, spread) of every open item of a team with a known capacity, in
+        the order of work: team, then priority, due date and plan order."""
         rows: list[tuple] = []
         seen: set[str] = set()
+        spreads, kept = _spreads(p), facts.items.get
         for name in sorted(facts.capacity):
             cap = facts.capacity[name]
             if not cap.known:
@@ -233,35 +264,33 @@ class _Setup:
             # team time after focus, less a drawn share of operations: the median pace is capacity_weeks / weeks
             self.base_pace.append(max(0.0, cap.team_weeks) * cap.focus_factor / self.weeks)
             self.unplanned.append(min(max(cap.ops_share, 0.0), p.max_unplanned_share))
-            mine = []
-            for item in facts.items_by_team.get(name, []):
-                if item.done or item.key in seen or facts.items.get(item.key) is not item:
-                    continue
-                seen.add(item.key)
-                mine.append(item)
-            self._team_rows(facts, p, (t, facts.teams[name]), mine, rows)
+            # open, not another team's too, and the item the plan keeps under its key
+            mine = [
+                item
+                for item in facts.items_by_team.get(name, ())
+                if not item.done and item.key not in seen and kept(item.key) is item
+            ]
+            seen.update(map(_KEY, mine))
+            self._team_rows(facts, (t, facts.teams[name]), mine, spreads, rows)
         return rows
 
     def _team_rows(
-        self, facts: Facts, p: ForecastParams, at: tuple, items: list, rows: list
+        self,
+        facts: Facts,
+        at: tuple,
+        items: list,
+        spreads: dict[tuple[bool, bool], float],
+        rows: list,
     ) -> None:
-        """A team's rows (`at`: its number and record): each item's estimate, spread and place in
-        the order of work (team, priority, due date, plan order: `items` are in the plan's order)."""
+        """A team's rows (`at`: its number and record), each item's estimate and spread, in the
+        order of work: priority, due date, plan order (`items` are in the plan's order)."""
         from .priority import priority_rank
 
         t, team = at
         sizes: Mapping[str, float] = facts.params.size_weeks  # type: ignore[assignment]
         migration, kinds, ranks, latest = ItemKind.migration, facts.kinds, self._ranks, dt.date.max
-        spreads = {}  # (a migration, not estimated) -> the effort's spread
-        for moved in (False, True):
-            for unestimated in (False, True):
-                spread = p.effort_spread
-                if moved:
-                    spread = max(spread, p.migration_spread)
-                if unestimated:
-                    spread = max(spread, p.unestimated_spread)
-                spreads[moved, unestimated] = spread
-        for place, item in enumerate(items):
+        mine = []
+        for item in items:
             estimate = item.estimate_weeks  # what item_weeks reads first
             if estimate is None:
                 estimate = item_weeks(item, team, sizes)
@@ -270,14 +299,14 @@ class _Setup:
             rank = ranks.get(item.priority)
             if rank is None:
                 rank = ranks[item.priority] = priority_rank(item.priority)
-            order = (t, rank, item.due or latest, place)
-            rows.append(
-                (order, item, estimate, spreads[kinds[item.key] == migration, estimate is None])
-            )
+            spread = spreads[kinds[item.key] == migration, estimate is None]
+            mine.append((rank, item.due or latest, t, item, estimate, spread))
+        mine.sort(key=_URGENCY)  # stable: plan order breaks ties
+        rows += map(_ROW, mine)
 
     def _dependencies(self, facts: Facts) -> None:
         """Who waits on whom among the forecast's items; the rest is taken as met."""
-        self.index = index = {key: i for i, key in enumerate(self.keys)}
+        self.index = index = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.dependents: list[list[int]] = [[] for _ in self.keys]
         self.waits: list[int] = [0] * len(self.keys)
         self.not_waited: set[str] = set()  # dependencies on work outside the forecast
@@ -314,13 +343,11 @@ class _Setup:
         duration = [
             max(m, 1e-9) * inverse[t] for m, t in zip(self.median, self.team_of, strict=True)
         ]
-        self.median_finish = play(self, duration)
-        return [
-            i
-            for _, _, i in sorted(
-                zip(self.team_of, self.median_finish, range(len(self.keys)), strict=True)
-            )
-        ]
+        self.median_finish = finish = play(self, duration)
+        # by team, then finish, then index: two stable sorts, the last by the first key
+        order = sorted(range(len(finish)), key=finish.__getitem__)
+        order.sort(key=self.team_of.__getitem__)
+        return order
 
 
 def _picked(values: list, at: list[int]) -> list:
@@ -348,17 +375,20 @@ def play(setup: _Setup, duration: list[float]) -> list[float]:
     for t in range(len(setup.teams)):
         start(t, 0.0)
     while events:
-        now, i = heappop(events)
+        now, i = events[0]
         finish[i] = now
         t = team_of[i]
-        busy[t] = False
         if not dependents[i]:  # the team takes its next ready item, if any
             queue = ready[t]
             if queue:
                 k = heappop(queue)
-                heappush(events, (now + duration[k], k))
-                busy[t] = True
+                heapreplace(events, (now + duration[k], k))  # what pops next is the same
+            else:
+                heappop(events)
+                busy[t] = False
             continue
+        heappop(events)
+        busy[t] = False
         woken = [t]
         for j in dependents[i]:
             waits[j] -= 1
@@ -445,11 +475,12 @@ class _Arrays:
     order, as a running sum of the team's queue alone.
     """
 
-    def __init__(self, setup: _Setup, p: ForecastParams):
+    def __init__(self, setup: _Setup, p: ForecastParams, runs: int | None = None):
         import numpy as np
 
         self.n, self.n_teams = len(setup.keys), len(setup.teams)
         self.block = max(4, BLOCK // max(1, self.n) // 4 * 4)  # runs simulated at once
+        width = min(self.block, runs or self.block)  # of the blocks `runs` runs take
         queues: list[list[int]] = [[] for _ in setup.teams]
         for i in setup.order:
             queues[setup.team_of[i]].append(i)
@@ -461,6 +492,10 @@ class _Arrays:
         self.table = np.array([_multipliers(s) for s in sigmas]).ravel()
         table_of = {s: k * QUANTILES for k, s in enumerate(sigmas)}
         self.table_at = np.array([table_of[s] for s in setup.spread], dtype=np.uint16)[at]
+        # each row's two repeated for a block's runs: one operation on two arrays of a block's
+        # shape is about twice as fast as one that broadcasts a value along each row
+        self.median_runs = np.repeat(self.median[:, None], width, axis=1)
+        self.table_at_runs = np.repeat(self.table_at[:, None], width, axis=1)
         self.share_at = np.uint16(table_of[p.unplanned_spread])
         self.item_keys = np.array(setup.streams, dtype=np.uint64)[at]
         self.team_keys = np.array(
@@ -526,13 +561,15 @@ class _Arrays:
             teams, cuts = np.unique(self.team[by_team], return_index=True)
             self.waiting_by_team = (by_team, teams, cuts)
 
-    def _levels(self, setup: _Setup) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Items that wait, by depth (1: on items that wait for nothing), as (items, what they wait on, cuts)."""
+    def _levels(self, setup: _Setup) -> list[tuple[np.ndarray, np.ndarray, list]]:
+        """Items that wait, by depth (1: on items that wait for nothing), as (items, the first
+        item each waits on, then [(which of them, the k-th item they wait on)] for k = 2, 3, ...):
+        most items wait on one, and a maximum taken k-th by k-th is the same maximum."""
         import numpy as np
 
         waits_on: dict[int, list[int]] = {}
-        for j, dependents in enumerate(setup.dependents):
-            for i in dependents:
+        for j in compress(range(len(setup.dependents)), setup.dependents):
+            for i in setup.dependents[j]:
                 waits_on.setdefault(i, []).append(j)
         by_depth: dict[int, list[int]] = {}
         for i, d in enumerate(_depths(setup)):
@@ -542,9 +579,18 @@ class _Arrays:
         position = self.position.tolist()
         for d in sorted(by_depth):
             items = sorted(by_depth[d], key=position.__getitem__)
-            sources = [position[j] for i in items for j in sorted(waits_on[i])]
-            cuts = np.cumsum([0] + [len(waits_on[i]) for i in items[:-1]])
-            levels.append((self.position[items], np.array(sources, dtype=np.intp), cuts))
+            ons = [[position[j] for j in sorted(waits_on[i])] for i in items]
+            more = []
+            for k in range(1, max(map(len, ons))):
+                rows = [r for r, on in enumerate(ons) if len(on) > k]
+                more.append(
+                    (
+                        np.array(rows, dtype=np.intp),
+                        np.array([ons[r][k] for r in rows], dtype=np.intp),
+                    )
+                )
+            first = np.array([on[0] for on in ons], dtype=np.intp)
+            levels.append((self.position[items], first, more))
         return levels
 
 
@@ -595,9 +641,9 @@ def simulate(
     import numpy as np
 
     index = draws(a.item_keys, first, count)
-    index += a.table_at[:, None]
+    index += _per_run(a.table_at, a.table_at_runs, count)
     done = np.take(a.table, index, out=out, mode="clip")  # clip: no bounds buffer
-    done *= a.median[:, None]  # each item's effort in engineer-weeks ...
+    done *= _per_run(a.median, a.median_runs, count)  # each item's effort in engineer-weeks ...
     shares = np.take(a.table, draws(a.team_keys, first, count) + a.share_at, mode="clip")
     shares *= a.unplanned[:, None]
     pace = a.base_pace[:, None] * (1.0 - np.minimum(shares, p.max_unplanned_share))
@@ -611,7 +657,7 @@ def simulate(
         done[lo:hi] *= weeks_per_unit[t]
     effort = None
     if a.waiting is not None:
-        effort = done[a.waiting]
+        effort = np.take(done, a.waiting, axis=0)
     for before, lo, hi in a.steps:  # ... and where its team's queue reaches it
         done[lo:hi] += done[before : before + hi - lo]
     for before, lo, hi, _ in a.tails:
@@ -619,12 +665,19 @@ def simulate(
             done[lo] += done[before]
         np.cumsum(done[lo:hi], axis=0, out=done[lo:hi])
     at = 0
-    for items, sources, cuts in a.levels:  # waiting: its dependencies' finish plus its own effort
-        ready = np.maximum.reduceat(done[sources], cuts, axis=0)
+    for items, on, more in a.levels:  # waiting: its dependencies' finish plus its own effort
+        ready = np.take(done, on, axis=0)
+        for rows, sources in more:  # of the items that wait on more than one
+            ready[rows] = np.maximum(ready[rows], np.take(done, sources, axis=0))
         ready += effort[at : at + len(items)]  # type: ignore[index]
-        done[items] = np.maximum(done[items], ready)
+        done[items] = np.maximum(ready, np.take(done, items, axis=0), out=ready)
         at += len(items)
     return done
+
+
+def _per_run(column: np.ndarray, wide: np.ndarray, count: int) -> np.ndarray:
+    """A value per row for `count` runs: the prepared block of them, or the column broadcast."""
+    return wide[:, :count] if count <= wide.shape[1] else column[:, None]
 
 
 def team_finish(a: _Arrays, done: np.ndarray, out: np.ndarray) -> None:
@@ -653,12 +706,16 @@ class _Tally:
     """
 
     LARGEST = 65535
-    rows: list[int]  # the setup's row (item, team or the plan) of each row
+    rows: np.ndarray  # the setup's row (item, team or the plan) of each row
 
     def __init__(self, runs: int, limits: list[float], typical: list[float], block: int):
         import numpy as np
 
-        self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.int32)  # by the limit
+        # runs by the limit: a block's in one byte each (added as bytes: numpy's fastest), moved
+        # to `counted` before 255 blocks could overflow them
+        self.hits = np.zeros((len(limits), min(block, runs)), dtype=np.uint8)
+        self.counted = np.zeros(len(limits), dtype=np.int64)
+        self.blocks = 0
         self.passed = np.empty(self.hits.shape, dtype=bool)  # a block's finishes by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
         self.kept = np.empty((len(limits), runs), dtype=np.uint16)
@@ -676,14 +733,20 @@ class _Tally:
         self.scale = 100.0 / self.unit
         self.limits += 1e-9  # a finish on the limit, give or take rounding, is on time
         self.limits[np.isnan(self.limits)] = -np.inf  # no limit: counted as never (and not read)
+        self.limits_runs = np.repeat(self.limits[:, None], self.hits.shape[1], axis=1)
 
     def add(self, first: int, values: np.ndarray) -> None:
         import numpy as np
 
         count = values.shape[1]
         hits, passed = self.hits[:, :count], self.passed[:, :count]
-        np.less_equal(values, self.limits[:, None], out=passed)
-        np.add(hits, passed, out=hits)
+        np.less_equal(values, _per_run(self.limits, self.limits_runs, count), out=passed)
+        if self.blocks == 255:
+            self.counted += self.hits.sum(axis=1, dtype=np.int64)
+            self.hits[:] = 0
+            self.blocks = 0
+        np.add(hits, passed.view(np.uint8), out=hits)
+        self.blocks += 1
         coarse = self.coarse
         if len(coarse):
             rare = values[coarse] * self.scale[coarse, None]
@@ -695,16 +758,18 @@ class _Tally:
         # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
         np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
 
-    def read(self, runs: int) -> tuple[list[float], list[float], list[float]]:
-        """P50 and P85 (nearest rank: a value some run had, to 1/100 week) and the share by the limit."""
+    def read(self, runs: int, height: int) -> list[tuple[float, float, float]]:
+        """(P50, P85, share by the limit) of each of the setup's `height` rows, nan where not
+        kept: P50 and P85 by nearest rank, a value some run had, to 1/100 week."""
         import numpy as np
 
         self.kept.sort(axis=1, kind="stable")  # a radix sort for 2-byte values
-        out = []
-        for q in (0.5, 0.85):
+        out = np.full((3, height), np.nan)  # in the setup's order of rows
+        for row, q in enumerate((0.5, 0.85)):
             units = self.kept[:, max(1, math.ceil(q * runs)) - 1].astype(float)
-            out.append(np.where(self.never, np.inf, units * self.unit / 100.0).tolist())
-        return out[0], out[1], (self.hits.sum(axis=1) / runs).tolist()
+            out[row, self.rows] = np.where(self.never, np.inf, units * self.unit / 100.0)
+        out[2, self.rows] = (self.counted + self.hits.sum(axis=1, dtype=np.int64)) / runs
+        return list(zip(*out.tolist(), strict=True))
 
 
 # ------------------------------------------------------------------ summaries
@@ -845,10 +910,10 @@ def _run_all(
     """
     import numpy as np
 
-    a = _Arrays(setup, p)
-    median_team = [0.0] * a.n_teams
-    for t, weeks in zip(setup.team_of, setup.median_finish, strict=True):
-        median_team[t] = max(median_team[t], weeks)
+    a = _Arrays(setup, p, runs)
+    latest = np.zeros(a.n_teams)  # each team's median-quarter finish
+    np.maximum.at(latest, np.array(setup.team_of, dtype=np.intp), setup.median_finish)
+    median_team = latest.tolist()
     typical = [*setup.median_finish, *median_team, max(median_team, default=0.0)]
     rows = np.concatenate((a.item_at, np.arange(a.n, a.n + a.n_teams + 1)))  # of each value
     pick = None
@@ -859,7 +924,7 @@ def _run_all(
         rows = rows[pick]
     order = rows.tolist()
     tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order], a.block)
-    tally.rows = order
+    tally.rows = rows
     height = a.n + a.n_teams + 1
     buffer = np.empty(height * min(a.block, runs))  # one for every block: no fresh pages each
     for first in range(0, runs, a.block):
@@ -926,11 +991,10 @@ def _forecast(
     shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
     stated: list[int] | None = None  # the items stated; None: every one
     if teams_shown is not None or committed_only:
-        stated = [
-            i
-            for i, (t, item) in enumerate(zip(setup.team_of, setup.items, strict=True))
-            if shown_team[t] and (item.committed or not committed_only)
-        ]
+        stated = list(compress(range(n), map(shown_team.__getitem__, setup.team_of)))
+        if committed_only:
+            committed = map(_COMMITTED, map(setup.items.__getitem__, stated))
+            stated = list(compress(stated, committed))
     held, limits = _held_all(setup, stated, start, end)
     limits += [end_weeks] * (len(setup.teams) + 1)
     rows: list[tuple[float, float, float]] = []
@@ -939,10 +1003,7 @@ def _forecast(
         if stated is not None:  # an item's row, its team's row, and the plan's
             shown = [*stated, *(n + t for t, s in enumerate(shown_team) if s), len(limits) - 1]
         tally = _run_all(setup, p, runs, limits, shown)
-        p50, p85, by_limit = tally.read(runs)
-        rows = [(math.nan, math.nan, math.nan)] * len(limits)
-        for row, at in enumerate(tally.rows):
-            rows[at] = (p50[row], p85[row], by_limit[row])
+        rows = tally.read(runs, len(limits))
 
     def completion(at: int, **fields) -> ForecastTeam:
         known = fields["items"] > 0 and bool(rows)
@@ -1020,15 +1081,10 @@ def _items(
     # rounded once per value: chances are counts of runs, estimates the plan's few sizes
     chance = {c: round(c, 4) for _, _, c in columns[2][: len(columns[0])]}
     estimate = {m: round(m, 3) for m in columns[5]}
-    items = []
     teams = setup.teams
-    for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
-        *columns,
-        strict=False,  # rows: the teams' and the plan's follow the items'
-    ):
-        (w50, d50), (w85, d85) = finish[f50], finish[f85]
+    data = (
         # every field, in declared order (the JSON's), each already of its type: not validated again
-        data = {
+        {
             "key": item.key,
             "team": teams[t],
             "committed": item.committed,
@@ -1038,13 +1094,19 @@ def _items(
             "estimated": estimated,
             "spread": spread,
             "p_on_time": chance[on_time] if limit == limit else None,  # nan: no limit
-            "p50_weeks": w50,
-            "p85_weeks": w85,
-            "p50_date": d50,
-            "p85_date": d85,
+            "p50_weeks": finish[f50][0],
+            "p85_weeks": finish[f85][0],
+            "p50_date": finish[f50][1],
+            "p85_date": finish[f85][1],
         }
-        items.append(ForecastItem._fresh(data) if _ITEM_FIELDS_HOLD else ForecastItem.made(**data))
-    return items
+        for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
+            *columns,
+            strict=False,  # rows: the teams' and the plan's follow the items'
+        )
+    )
+    if _ITEM_FIELDS_HOLD:
+        return ForecastItem._fresh_all(data)
+    return [ForecastItem.made(**fields) for fields in data]
 
 
 def _weighted(values: list[float], weights: list[float]) -> float:
