@@ -152,3 +152,24 @@ def open_items_with_kind(facts: Facts) -> list[tuple[Item, str]]:
 def _open_items_with_kind(facts: Facts) -> list[tuple[Item, str]]:
     kinds, value = facts.kinds, {kind: kind.value for kind in ItemKind}  # .value once per kind
     return [(item, value[kinds[item.key]]) for item in facts.plan.items if not item.done]
+
+
+def open_items_of_kinds(facts: Facts, kinds: set[str]) -> Iterator[tuple[Item, str]]:
+    """The open items of these kinds (values, `migration`), in plan order, with their kind: a
+    rule over one kind reads that kind's items, not every open item of the plan."""
+    if len(kinds) == 1:
+        (kind,) = kinds
+        return ((item, kind) for item in _open_items_by_kind(facts).get(kind, []))
+    return ((item, kind) for item, kind in open_items_with_kind(facts) if kind in kinds)
+
+
+def _open_items_by_kind(facts: Facts) -> dict[str, list[Item]]:
+    """Open items per kind value, in plan order; built once per run."""
+
+    def build(facts: Facts) -> dict[str, list[Item]]:
+        grouped: dict[str, list[Item]] = {}
+        for item, kind in open_items_with_kind(facts):
+            grouped.setdefault(kind, []).append(item)
+        return grouped
+
+    return once_per_run(facts, "open_items_by_kind", build)
