@@ -38,7 +38,7 @@ def test_a_hit_is_immutable_and_carries_no_measured_facts_unless_given():
     hit = Hit(subject=item_subject("PAY-1"), message="m")
     assert dict(hit.measured) == {} and dict(hit.notes) == {}
     try:
-        hit.measured["committed"] = True  # type: ignore[index]
+        hit.measured["committed"] = True
     except TypeError:
         pass
     else:  # pragma: no cover - the shared empty mapping must not take a value
