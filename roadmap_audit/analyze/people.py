@@ -262,10 +262,11 @@ class CriticalWork:
         self._touches: dict[str, str | None] = {}  # service as written -> the reason it gives
 
     def _priority_reason(self, priority: str) -> str | None:
-        if priority not in self._priority:
+        said = self._priority.get(priority, _UNREAD)
+        if said is _UNREAD:
             wanted = normalize_name(priority) in self.wanted
-            self._priority[priority] = priority.strip() if wanted else None
-        return self._priority[priority]
+            said = self._priority[priority] = priority.strip() if wanted else None
+        return said
 
     def _service_reason(self, name: str, max_tier: int) -> str | None:
         if name not in self._touches:
@@ -280,12 +281,7 @@ class CriticalWork:
 
     def __call__(self, item: Item) -> str | None:
         """Why the item counts as critical work, or None (its reasons joined as they are found)."""
-        priority = item.priority
-        said = None
-        if priority:
-            said = self._priority.get(priority, _UNREAD)
-            if said is _UNREAD:
-                said = self._priority_reason(priority)
+        said = self._priority_reason(item.priority) if item.priority else None
         if self.committed and item.committed:
             said = "committed" if said is None else f"{said}, committed"
         if self.max_tier is not None and item.services:
