@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..load.cells import ParseError
 from ..load.words import normalize_name, parse_list
@@ -262,10 +262,11 @@ class CriticalWork:
         self._touches: dict[str, str | None] = {}  # service as written -> the reason it gives
 
     def _priority_reason(self, priority: str) -> str | None:
-        if priority not in self._priority:
+        said = self._priority.get(priority, _UNREAD)
+        if said is _UNREAD:
             wanted = normalize_name(priority) in self.wanted
-            self._priority[priority] = priority.strip() if wanted else None
-        return self._priority[priority]
+            said = self._priority[priority] = priority.strip() if wanted else None
+        return said
 
     def _service_reason(self, name: str, max_tier: int) -> str | None:
         if name not in self._touches:
@@ -279,18 +280,23 @@ class CriticalWork:
         return self._touches[name]
 
     def __call__(self, item: Item) -> str | None:
-        """Why the item counts as critical work, or None."""
-        reasons = []
-        if item.priority:
-            said = self._priority_reason(item.priority)
-            if said is not None:
-                reasons.append(said)
+        """Why the item counts as critical work, or None (its reasons joined as they are found)."""
+        said = self._priority_reason(item.priority) if item.priority else None
         if self.committed and item.committed:
-            reasons.append("committed")
-        if self.max_tier is not None:
-            for name in item.services:
-                touches = self._service_reason(name, self.max_tier)
-                if touches is not None:
-                    reasons.append(touches)
-                    break
-        return ", ".join(reasons) or None
+            said = "committed" if said is None else f"{said}, committed"
+        if self.max_tier is not None and item.services:
+            touches = self._touching(item.services, self.max_tier)
+            if touches is not None:
+                said = touches if said is None else f"{said}, {touches}"
+        return said or None
+
+    def _touching(self, services: list[str], max_tier: int) -> str | None:
+        """The reason the first of the services of a critical tier gives, or None."""
+        for name in services:
+            touches = self._service_reason(name, max_tier)
+            if touches is not None:
+                return touches
+        return None
+
+
+_UNREAD: Any = object()  # a priority cell not read yet

@@ -13,7 +13,7 @@ from ..analyze.facts import Facts
 from ..analyze.safety import MAX_DEPTH, practice_named
 from ..analyze.words import PhraseSet
 from ..model import Item, ItemKind
-from .base import Hit, Params, check, number, open_items_with_kind, service_subject, team_subject
+from .base import Hit, Params, check, number, open_items_of_kinds, service_subject, team_subject
 from .texts import changes as texts
 from .texts.changes import LISTED as LISTED  # how many changes a finding names
 
@@ -126,7 +126,7 @@ def _changes(facts: Facts, p: StackedParams) -> tuple[list[Item], dict[str, list
     """The open changes of the kinds, without those that are steps or safety work of another,
     and each change's steps (parent key -> the keys folded into it)."""
     kinds = {k.value for k in p.kinds}
-    changes = [i for i, kind in open_items_with_kind(facts) if kind in kinds]
+    changes = [i for i, _ in open_items_of_kinds(facts, kinds)]
     steps = _steps(facts, changes, p)
     steps_of: dict[str, list[str]] = defaultdict(list)
     for key, parent in steps.items():

@@ -26,14 +26,21 @@ def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
     teams = {t.team: t for t in fc.teams}
     by_key = _ByKey(fc.items)
     below: dict[str, tuple[str, ...]] = {}  # item -> teams it waits on (_teams_below)
-    said: dict[str, str] = {}  # team -> what the message says of its pace
+    said: dict[str, tuple[str, Evidence]] = {}  # team -> its pace in words, its staffing cell
     for f in fc.items:
         chance = f.p_on_time
         if f.committed and f.due is not None and chance is not None and chance < p.min_probability:
-            pace = said.get(f.team)
-            if pace is None:
-                pace = said[f.team] = _pace(teams[f.team])
-            yield _hit(facts, f, f.due, chance, (teams[f.team], pace), by_key, below, fc.runs)
+            team = said.get(f.team)
+            if team is None:
+                team = said[f.team] = _team(facts, teams[f.team])
+            yield _hit(facts, f, f.due, chance, team, by_key, below, fc.runs)
+
+
+def _team(facts: Facts, team: ForecastTeam) -> tuple[str, Evidence]:
+    """What a message says of a team's pace, and the team's row cited (once per team: every
+    finding of its items cites the same row)."""
+    staffing = Evidence.of(facts.teams[team.team].ref, f"{team.team}: staffing model")
+    return _pace(team), staffing
 
 
 class _ByKey:
@@ -58,24 +65,24 @@ def _hit(
     f: ForecastItem,
     due: dt.date,
     chance: float,
-    team: tuple[ForecastTeam, str],
+    team: tuple[str, Evidence],
     by_key: _ByKey,
     below: dict[str, tuple[str, ...]],
     runs: int,
 ) -> Hit:
     """One finding: what was promised, how the runs play it out, and what it waits on (`team`:
-    the item's team and what the message says of its pace)."""
+    what the message says of its team's pace, and the team's row)."""
     waits = sorted(facts.open_graph.waits_on(f.key))
     size = _size(f)
     message = (
         f"{f.key} is committed for {_held(f, due)}, but lands by then in {_chance(chance)} of {runs:,} "
-        f"simulated quarters: {_finish(f)}. It is {size}; {team[1]}"
+        f"simulated quarters: {_finish(f)}. It is {size}; {team[0]}"
         + (f"; it waits for {_waits_text(waits, by_key)}" if waits else "")
     )
     return Hit(
         subject=item_subject(f.key),
         message=message,
-        evidence=_evidence(facts, f, due, size, waits),
+        evidence=_evidence(facts, f, due, size, waits, team[1]),
         teams=(f.team,),
         measured={"chance": chance},
         impact=_impact(facts, f, below),
@@ -127,7 +134,7 @@ def _waits_text(waits: list[str], by_key: _ByKey) -> str:
 
 
 def _evidence(
-    facts: Facts, f: ForecastItem, due: dt.date, size: str, waits: list[str]
+    facts: Facts, f: ForecastItem, due: dt.date, size: str, waits: list[str], staffing: Evidence
 ) -> tuple[Evidence, ...]:
     item = facts.items[f.key]
     due_note = (
@@ -138,7 +145,7 @@ def _evidence(
     evidence = [
         Evidence.cell(item, "due", due_note),
         Evidence.cell(item, "estimate", f"{f.key}: {size}"),
-        Evidence.of(facts.teams[f.team].ref, f"{f.team}: staffing model"),
+        staffing,
     ]
     if waits:
         evidence.append(Evidence.cell(item, "depends_on", f"{f.key} waits for {', '.join(waits)}"))

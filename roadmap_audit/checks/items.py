@@ -27,7 +27,7 @@ from .base import (
     item_subject,
     number,
     once_per_run,
-    open_items_with_kind,
+    open_items_of_kinds,
 )
 from .texts import items as texts
 
@@ -230,9 +230,7 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
     """Open items of the given kinds that lack a field, or lack evidence words in it."""
     reader = _Reader.of(facts, p) if p.evidence_words else None
     kinds = {k.value for k in p.kinds}
-    for item, kind in open_items_with_kind(facts):
-        if kind not in kinds:
-            continue
+    for item, kind in open_items_of_kinds(facts, kinds):
         value = _text(item, p.field)
         if reader is None:
             if value:

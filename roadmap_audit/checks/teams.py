@@ -268,11 +268,12 @@ def _due_from(
     facts: Facts, weights: Mapping[str, float], start: dt.date
 ) -> list[tuple[Item, float]]:
     """The weighted items due on or after `start`, heaviest first."""
-    late = []
-    for key, weeks in weights.items():
-        item = facts.items[key]
-        if item.due is not None and item.due >= start:
-            late.append((item, weeks))
+    items = facts.items
+    late = [
+        (item, weeks)
+        for key, weeks in weights.items()
+        if (item := items[key]).due is not None and item.due >= start
+    ]
     late.sort(key=lambda iw: (-iw[1], iw[0].key))
     return late
 

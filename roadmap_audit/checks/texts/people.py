@@ -78,12 +78,25 @@ def share(person: Person, key: str) -> str:
     return f"{key} {_shown(done, 1)} of {_shown(person.owned_weeks[key])}, {person.shared[key]}"
 
 
+def _shares(person: Person) -> str:
+    """Every item's `share`, in the person's order: most are all theirs (one look-up each)."""
+    shared = person.shared
+    return "; ".join(
+        share(person, key)
+        if key in shared
+        else f"{key} {_rounded(done, 2) if done else _shown(done)}"
+        for key, done in person.item_weeks.items()
+    )
+
+
 def overloaded(person: Person) -> str:
+    planned = person.planned_weeks
+    load = planned / person.capacity_weeks if person.capacity_weeks > 0 else 0.0  # person.load
     return (
-        f"does {person.planned_weeks:.1f} engineer-weeks of open work "
-        f"({'; '.join(share(person, k) for k in person.item_weeks)}) against "
+        f"does {planned:.1f} engineer-weeks of open work "
+        f"({_shares(person)}) against "
         f"{person.capacity_weeks:.1f} that one person can deliver this quarter "
-        f"({person.capacity_basis}), {person.load:.0%} of it"
+        f"({person.capacity_basis}), {load:.0%} of it"
     )
 
 
