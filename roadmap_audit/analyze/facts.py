@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,8 +26,6 @@ from .planning import first_planned_notes
 from .words import PhraseSet, fold
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from ..model import Forecast
     from .dependencies import OpenGraph
 
@@ -522,6 +521,46 @@ class _TitleWords:
     feature: str | None  # the first feature word of a title with no telling word
 
 
+class ItemGraph:
+    """Items and their dependencies as adjacency lists: an edge A -> B means A depends on B.
+
+    Every item's key is a node, in the plan's order; each node's successors are the keys it
+    depends on, in the order first written, each once, never itself. The calls are networkx's
+    (`successors`, `adjacency`, `edges`, `in`): a plan of 100,000 items is a dict of tuples,
+    not a graph object of 100,000 dicts."""
+
+    __slots__ = ("succ", "_pred")
+
+    def __init__(self, succ: dict[str, tuple[str, ...]]) -> None:
+        self.succ = succ
+        self._pred: dict[str, list[str]] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.succ
+
+    def successors(self, key: str) -> Iterator[str]:
+        return iter(self.succ[key])
+
+    def predecessors(self, key: str) -> Iterator[str]:
+        """The items that depend on this one (the reverse lists, made when first asked for)."""
+        if key not in self.succ:
+            raise KeyError(key)
+        if self._pred is None:
+            pred: dict[str, list[str]] = {}
+            for a, deps in self.succ.items():
+                for b in deps:
+                    pred.setdefault(b, []).append(a)
+            self._pred = pred
+        return iter(self._pred.get(key, ()))
+
+    def adjacency(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        return iter(self.succ.items())
+
+    @property
+    def edges(self) -> Iterator[tuple[str, str]]:
+        return ((a, b) for a, deps in self.succ.items() for b in deps)
+
+
 @dataclass
 class Quarter:
     label: str | None
@@ -619,20 +658,18 @@ class Facts:
         return [i for i in self.plan.items if not i.done]
 
     @cached_property
-    def item_graph(self) -> nx.DiGraph:
+    def item_graph(self) -> ItemGraph:
         """Items and their dependencies: an edge A -> B means A depends on B."""
-        import networkx as nx
-
-        graph: nx.DiGraph[str] = nx.DiGraph()
         items = self.items
-        graph.add_nodes_from(items)
-        graph.add_edges_from(
-            (item.key, dep)
-            for item in self.plan.items
-            for dep in item.depends_on
-            if dep in items and dep != item.key
-        )
-        return graph
+        none: tuple[str, ...] = ()
+        succ = dict.fromkeys(items, none)
+        for item in self.plan.items:
+            if item.depends_on:  # most items depend on nothing: one attribute read each
+                key = item.key
+                deps = [d for d in item.depends_on if d in items and d != key]
+                if deps:
+                    succ[key] = tuple(dict.fromkeys((*succ[key], *deps)))
+        return ItemGraph(succ)
 
     @cached_property
     def open_graph(self) -> OpenGraph:
