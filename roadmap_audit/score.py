@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from itertools import islice
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from .analyze.capacity import item_weeks, load_of, share_text
@@ -40,6 +42,7 @@ from .model import (
 
 _M = TypeVar("_M", ItemSummary, Dependency, CommittedDelivery, Recommendation)
 
+_KEY, _SEVERITY = attrgetter("key"), attrgetter("severity")
 SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
 # or has a date set outside the team.
@@ -47,9 +50,9 @@ NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
 
 
 def verdict(findings: list[Finding], teams: Sequence[TeamReport] = ()) -> tuple[str, str]:
-    counts = Counter(f.severity for f in findings)
+    counts = Counter(map(_SEVERITY, findings))
     if counts["critical"]:
-        top = [f for f in findings if f.severity == "critical"][:3]
+        top = list(islice((f for f in findings if f.severity == "critical"), 3))
         names = "; ".join(f"{f.rule} on {f.subject.id}" for f in top)
         word, reason = (
             "replan",
@@ -163,7 +166,7 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
                 ],
                 unestimated_items=cap.unestimated,
                 points_unconverted=cap.unconverted_points,
-                items=[i.key for i in facts.items_by_team.get(name, [])],
+                items=list(map(_KEY, facts.items_by_team.get(name, ()))),
             )
         )
     # Teams that own items but are missing from the staffing model still get a row.
@@ -257,26 +260,41 @@ KEPT_REASONS = (
 )
 
 
-def _kept_reason(
-    facts: Facts, key: str, needed: set[str], postmortem: set[str], started: dict[str | None, bool]
-) -> str | None:
-    """Why an item is not proposed for deferral, or None. `started`: is_in_progress of each
-    status seen, read once per status (a plan writes a few on thousands of items)."""
-    item = facts.items[key]
-    status = item.status
-    try:
-        in_progress = started[status]
-    except KeyError:
-        in_progress = started[status] = is_in_progress(status)
-    if in_progress:
-        return "in progress"
-    if item.committed:
-        return "committed"
-    if facts.kind(item) in NEVER_DEFER or key in postmortem:
-        return "reliability, postmortem or compliance work"
-    if key in needed:
-        return "needed by committed work"
-    return None
+def _kept_and_candidates(
+    facts: Facts,
+    item_weeks: dict[str, float],
+    needed: set[str],
+    postmortem: set[str],
+    started: dict[str | None, bool],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """A team's open items split: those not proposed for deferral, by why (KEPT_REASONS), and the
+    rest, lowest priority first and, within a priority, the largest first (keeps the set small).
+    `started`: is_in_progress of each status seen, read once per status (a plan writes a few on
+    thousands of items)."""
+    items, kinds = facts.items, facts.kinds
+    kept: dict[str, list[str]] = {}
+    candidates: list[tuple[int, float, str]] = []
+    for key, weeks in item_weeks.items():
+        item = items[key]
+        status = item.status
+        try:
+            in_progress = started[status]
+        except KeyError:
+            in_progress = started[status] = is_in_progress(status)
+        if in_progress:
+            why = "in progress"
+        elif item.committed:
+            why = "committed"
+        elif kinds[key] in NEVER_DEFER or key in postmortem:
+            why = "reliability, postmortem or compliance work"
+        elif key in needed:
+            why = "needed by committed work"
+        else:
+            candidates.append((-priority_rank(item.priority), -weeks, key))
+            continue
+        kept.setdefault(why, []).append(key)
+    candidates.sort()  # keys differ: the sort never compares further
+    return kept, [key for _, _, key in candidates]
 
 
 def _keys(keys: list[str], limit: int = 4) -> str:
@@ -306,23 +324,14 @@ def defer_advice(
     graph = facts.item_graph
     started: dict[str | None, bool] = {}
     for name, cap in over:
-        kept: dict[str, list[str]] = {}
-        candidates = []
-        for k in cap.item_weeks:
-            why = _kept_reason(facts, k, needed, postmortem, started)
-            if why:
-                kept.setdefault(why, []).append(k)
-            else:
-                candidates.append(facts.items[k])
-        # lowest priority first; within a priority, the largest first keeps the set small
-        candidates.sort(key=lambda i: (-priority_rank(i.priority), -cap.item_weeks[i.key], i.key))
+        kept, candidates = _kept_and_candidates(facts, cap.item_weeks, needed, postmortem, started)
         chosen: list[str] = []
         planned = cap.planned_weeks
-        for item in candidates:
+        for key in candidates:
             if load_of(planned, cap.capacity_weeks) <= target:
                 break
-            chosen.append(item.key)
-            planned -= cap.item_weeks[item.key]
+            chosen.append(key)
+            planned -= cap.item_weeks[key]
         after = load_of(planned, cap.capacity_weeks)
         chosen_set = set(chosen)
         dependents = {
@@ -497,7 +506,6 @@ def team_status(
 
     graph = facts.open_graph if fc is not None else None
     committed_by_team: dict[str, list] = {}
-    delivered = CommittedDelivery._fresh if _DELIVERY_FIELDS_HOLD else _made_from(CommittedDelivery)
     for i in fc.items if fc is not None else ():
         if i.committed:
             committed_by_team.setdefault(i.team, []).append(i)
@@ -514,22 +522,7 @@ def team_status(
         ft = f_teams.get(t.team)
         delivery = None
         if ft is not None and fc is not None and graph is not None:
-            committed = []
-            for i in committed_by_team.get(t.team, []):
-                waits = sorted(graph.waits_on(i.key))
-                chain, others = _upstream(graph, i.key, t.team, waits)
-                committed.append(
-                    delivered(
-                        {
-                            "key": i.key,
-                            "due": i.due,
-                            "p_on_time": i.p_on_time,
-                            "waits_on": waits,
-                            "waits_on_teams": others,
-                            "chain": chain,
-                        }
-                    )
-                )
+            committed = _committed_deliveries(graph, t.team, committed_by_team.get(t.team, []))
             committed.sort(key=lambda c: (c.p_on_time if c.p_on_time is not None else 2.0, c.key))
             delivery = TeamDelivery(
                 p50_weeks=ft.p50_weeks,
@@ -560,6 +553,26 @@ def team_status(
             )
         out.append(t.model_copy(update=update))
     return out
+
+
+def _committed_deliveries(graph, team: str, items: list) -> list[CommittedDelivery]:
+    """A team's committed items as its delivery shows them: what each waits on, and the other
+    teams up its chain (most wait on nothing: no chain to walk)."""
+    rows = []
+    for i in items:
+        waits = sorted(graph.waits_on(i.key))
+        chain, others = _upstream(graph, i.key, team, waits) if waits else ([], [])
+        rows.append(
+            {
+                "key": i.key,
+                "due": i.due,
+                "p_on_time": i.p_on_time,
+                "waits_on": waits,
+                "waits_on_teams": others,
+                "chain": chain,
+            }
+        )
+    return _built(CommittedDelivery, rows, _DELIVERY_FIELDS_HOLD)
 
 
 def _upstream(graph, key: str, team: str, waits: list[str]) -> tuple[list[str], list[str]]:
@@ -659,34 +672,32 @@ def _status(
 def change_advice(findings: list[Finding]) -> list[Recommendation]:
     """For each high or critical finding, the change that clears it (values of the findings,
     already of their types: each made from its dict of every field, not validated again)."""
-    advice = Recommendation._fresh if _ADVICE_FIELDS_HOLD else _made_from(Recommendation)
-    return [
-        advice(
-            {
-                "team": f.team or (f.teams[0] if f.teams else ""),
-                "action": "change",
-                "subject": subject,
-                "items": [subject.id] if subject.kind == "item" else [],
-                "load_before": None,
-                "load_after": None,
-                "rule": f.rule,
-                "text": f"{subject.id}: {f.fix}",
-                "target_load": None,
-                "reaches_target": None,
-                "dependents": {},
-                "kept": {},
-                "p50_date_before": None,
-                "p50_date_after": None,
-                "p_by_end_before": None,
-                "p_by_end_after": None,
-                "committed_at_risk_before": [],
-                "committed_at_risk_after": [],
-            }
-        )
+    rows: list[dict[str, Any]] = [
+        {
+            "team": f.team or (f.teams[0] if f.teams else ""),
+            "action": "change",
+            "subject": subject,
+            "items": [subject.id] if subject.kind == "item" else [],
+            "load_before": None,
+            "load_after": None,
+            "rule": f.rule,
+            "text": f"{subject.id}: {f.fix}",
+            "target_load": None,
+            "reaches_target": None,
+            "dependents": {},
+            "kept": {},
+            "p50_date_before": None,
+            "p50_date_after": None,
+            "p_by_end_before": None,
+            "p_by_end_after": None,
+            "committed_at_risk_before": [],
+            "committed_at_risk_after": [],
+        }
         for f in findings
         if f.severity in ("critical", "high")
         for subject in (f.subject,)
     ]
+    return _built(Recommendation, rows, _ADVICE_FIELDS_HOLD)
 
 
 def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -> list[OrgRollup]:
@@ -701,12 +712,13 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
     report_by_team = {t.team: t for t in teams}
     owned_below: dict[str, Counter] = defaultdict(Counter)
     owned_here: Counter = Counter()
-    for f in findings:
-        if not f.owner_unit:
-            continue
-        owned_here[f.owner_unit] += 1
-        for unit in facts.ancestors(f.owner_unit):
-            owned_below[unit][f.severity] += 1
+    # the findings counted by owner and severity first: each owner's chain of units is walked
+    # once per severity, not once per finding
+    owned = Counter((f.owner_unit, f.severity) for f in findings if f.owner_unit)
+    for (owner, severity), n in owned.items():
+        owned_here[owner] += n
+        for unit in facts.ancestors(owner):
+            owned_below[unit][severity] += n
     rollups = []
     for unit in sorted(parent, key=lambda u: (len(facts.ancestors(u)), u)):
         team_names = sorted(below.get(unit, []))
@@ -805,11 +817,6 @@ def _built(cls: type[_M], rows: list[dict[str, Any]], fields_hold: bool) -> list
     if fields_hold:
         return cls._fresh_all(rows)
     return [cls.made(**row) for row in rows]
-
-
-def _made_from(cls: type[_M]) -> Callable[[dict[str, Any]], _M]:
-    """`cls.made` taking one dict: the checked way, when a model's fields are not as listed."""
-    return lambda data: cls.made(**data)
 
 
 def summary(facts: Facts) -> PlanSummary:
