@@ -112,13 +112,12 @@ SCORE_RULE = (
 
 def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
     """A team's risk score and its parts: how many findings of each severity involve it."""
-    return _scored([f.severity for f in findings])
+    return _scored(Counter(map(_SEVERITY, findings)))
 
 
-def _scored(severities: list[str]) -> tuple[int, dict[str, int]]:
-    """The risk score and its parts of the severities of a team's findings."""
-    counts: Counter[str] = Counter(severities)
-    parts = {s: counts[s] for s in SEVERITIES if counts[s]}
+def _scored(counts: Mapping[str, int]) -> tuple[int, dict[str, int]]:
+    """The risk score and its parts of a team's findings counted by severity."""
+    parts = {s: n for s in SEVERITIES if (n := counts.get(s, 0))}
     return sum(SEVERITY_WEIGHT[s] * n for s, n in parts.items()), parts
 
 
@@ -135,15 +134,15 @@ def _sizes(facts: Facts) -> Mapping[str, float]:
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
-    by_team: dict[str, list[str]] = defaultdict(list)  # the severities of each team's findings
-    for f in findings:
-        severity = f.severity
-        for t in f.teams:
-            by_team[t].append(severity)
+    # each team's findings counted by severity, in one count over the findings
+    by_team: dict[str, dict[str, int]] = defaultdict(dict)
+    for (t, severity), n in Counter((t, f.severity) for f in findings for t in f.teams).items():
+        by_team[t][severity] = n
+    none: dict[str, int] = {}
     reports = []
     for name, cap in facts.capacity.items():
         team = facts.teams[name]
-        mine = by_team.get(name, [])
+        mine = by_team.get(name, none)
         score, parts = _scored(mine)
         reports.append(
             TeamReport(
@@ -159,7 +158,7 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
                 buffer=round(cap.buffer, 3) if cap.known else None,
                 score=score,
                 findings_by_severity=parts,
-                findings=len(mine),
+                findings=sum(mine.values()),
                 breakdown=[
                     *cap.breakdown,
                     *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown],
@@ -173,15 +172,15 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
     sizes = _sizes(facts)
     for name, items in facts.items_by_team.items():
         if name not in facts.capacity:
-            reports.append(_unstaffed_report(name, items, sizes, by_team.get(name, [])))
+            reports.append(_unstaffed_report(name, items, sizes, by_team.get(name, none)))
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
 
 
 def _unstaffed_report(
-    name: str, items: list[Item], sizes: Mapping[str, float], severities: list[str]
+    name: str, items: list[Item], sizes: Mapping[str, float], severities: Mapping[str, int]
 ) -> TeamReport:
     """The row of a team that owns items but is missing from the staffing model (one pass over
-    its items)."""
+    its items). `severities`: its findings counted by severity."""
     keys, weeks, unconverted = [], [], []
     for i in items:
         keys.append(i.key)
@@ -202,7 +201,7 @@ def _unstaffed_report(
         buffer=None,
         score=score,
         findings_by_severity=parts,
-        findings=len(severities),
+        findings=sum(severities.values()),
         items=keys,
         in_staffing_model=False,
         points_unconverted=unconverted,
@@ -224,7 +223,7 @@ def needed_by_other_teams(facts: Facts) -> set[str]:
             queue.append((item.key, team))
     while queue:
         key, origin = queue.pop()
-        for dep in graph.successors(key):
+        for dep in graph.succ[key]:
             seen = reached.setdefault(dep, set())
             if origin in seen or len(seen) >= 2:
                 continue
@@ -235,11 +234,11 @@ def needed_by_other_teams(facts: Facts) -> set[str]:
 
 def needed_by_committed(facts: Facts) -> set[str]:
     """Items that any committed open item depends on, directly or not (its own team's too)."""
-    graph = facts.item_graph
+    succ = facts.item_graph.succ  # every item's key -> what it depends on
     seen: set[str] = set()
-    stack = [i.key for i in facts.plan.items if i.committed and not i.done and i.key in graph]
+    stack = [i.key for i in facts.plan.items if i.committed and not i.done]
     while stack:
-        for dep in graph.successors(stack.pop()):
+        for dep in succ[stack.pop()]:
             if dep not in seen:
                 seen.add(dep)
                 stack.append(dep)
@@ -500,7 +499,7 @@ def team_status(
 
     def forecast_team(key: str) -> str | None:
         if not by_key and fc is not None:
-            by_key.update((i.key, i) for i in fc.items)
+            by_key.update(zip(map(_KEY, fc.items), fc.items, strict=True))
         item = by_key.get(key)
         return item.team if item is not None else None
 
@@ -772,7 +771,6 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     sizes = _sizes(facts)
     kinds, teams, resolved = facts.kinds, facts.teams, facts._resolved
     kind_text = {kind: kind.value for kind in ItemKind}
-    team: dict[str, str | None] = {}  # each key's owner, as its first item (facts.items) has it
     rows: list[dict[str, Any]] = []
     append = rows.append
     for item in facts.plan.items:
@@ -781,8 +779,6 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
             owner = resolved[item.team]
         except KeyError:
             owner = facts.team_name(item.team)
-        if key not in team:
-            team[key] = owner
         weeks = item.estimate_weeks
         if weeks is None:
             weeks = item_weeks(item, teams.get(owner or ""), sizes)
@@ -801,8 +797,9 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
                 "extra": item.extra,
             }
         )
+    items, team_of = facts.items, facts.team_of  # a key's owner, as its first item has it
     edges = [
-        {"item": a, "depends_on": b, "cross_team": team[a] != team[b]}
+        {"item": a, "depends_on": b, "cross_team": team_of(items[a]) != team_of(items[b])}
         # iter(): sorted would first ask the view its length, a walk over every node
         for a, b in sorted(iter(facts.item_graph.edges))
     ]
