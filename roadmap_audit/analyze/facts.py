@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..load.dates import quarter_bounds, required_quarter
 from ..load.effort import SIZES
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 
 _EMPTY = PhraseSet(())
+_KEY = attrgetter("key")
 # The kinds whose rules a mention can set off wrongly: a document about a migration is no migration.
 _CHANGE_KINDS = frozenset({ItemKind.migration, ItemKind.launch, ItemKind.tech_debt})
 _WHAT_IT_IS = {
@@ -442,14 +444,12 @@ class Vocabulary:
             return self._titles[raw]
         except KeyError:
             title = fold(raw)
-            telling = self._telling.find_folded(title) is not None
-            # every marker is a telling word: a title with none has no marker
-            said = self._titles[raw] = _TitleWords(
-                title,
-                telling,
-                self._marker(title) if telling else None,
-                None if telling else self._feature.find_folded(title),
-            )
+            if self._telling.find_folded(title) is None:  # most titles
+                # every marker is a telling word: a title with none has no marker
+                said = _TitleWords(title, False, None, self._feature.find_folded(title))
+            else:
+                said = _TitleWords(title, True, self._marker(title), None)
+            self._titles[raw] = said
             return said
 
     def _feature_words(self, t: _TitleWords, opening: str | None) -> tuple[ItemKind, str]:
@@ -511,9 +511,9 @@ class Vocabulary:
         return kind, f"kind from the {where} word '{word}'"
 
 
-@dataclass(frozen=True)
-class _TitleWords:
-    """A folded title and what its words say: read once per distinct title."""
+class _TitleWords(NamedTuple):
+    """A folded title and what its words say: read once per distinct title (a named tuple: made
+    for every distinct title of a plan, and a tuple is made at C speed)."""
 
     folded: str
     telling: bool  # a word of a kind other than feature, or a marker (docs, tests...)
@@ -749,7 +749,7 @@ def derive(
     for service in plan.services:
         facts.services.setdefault(service.service, service)
         facts._service_names[normalize_name(service.service)] = service.service
-    facts.items = {item.key: item for item in plan.items}
+    facts.items = dict(zip(map(_KEY, plan.items), plan.items, strict=True))
     if len(facts.items) < len(plan.items):  # a key written twice: its first item is the item
         facts.items = {}
         for item in plan.items:
