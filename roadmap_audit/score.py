@@ -558,8 +558,9 @@ def _committed_deliveries(graph, team: str, items: list) -> list[CommittedDelive
     """A team's committed items as its delivery shows them: what each waits on, and the other
     teams up its chain (most wait on nothing: no chain to walk)."""
     rows = []
+    waits_on = graph.waits  # each open item's direct dependencies outside its own cycle
     for i in items:
-        waits = sorted(graph.waits_on(i.key))
+        waits = sorted(waits_on[i.key])
         chain, others = _upstream(graph, i.key, team, waits) if waits else ([], [])
         rows.append(
             {

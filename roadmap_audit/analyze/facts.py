@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 _EMPTY = PhraseSet(())
-_KEY = attrgetter("key")
+_KEY, _SIZE = attrgetter("key"), attrgetter("estimate_size")
 # The kinds whose rules a mention can set off wrongly: a document about a migration is no migration.
 _CHANGE_KINDS = frozenset({ItemKind.migration, ItemKind.launch, ItemKind.tech_debt})
 _WHAT_IT_IS = {
@@ -840,7 +840,7 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
 
 def _sizes_note(items: list[Item], params: CapacityParams) -> DataIssue | None:
     """One note saying how T-shirt sizes became engineer-weeks: the reader must know it is a convention."""
-    sized = [i for i in items if i.estimate_size]
+    sized = list(filter(_SIZE, items))  # the items with a size written
     if not sized:
         return None
     used = sorted({i.estimate_size for i in sized}, key=SIZES.index)
