@@ -755,12 +755,6 @@ def derive(
         for item in plan.items:
             facts.items.setdefault(item.key, item)
     facts.items_by_team = _read_items(facts, vocabulary)
-    facts.issues = list(plan.issues)
-    sizes_note = _sizes_note(plan.items, params)
-    if sizes_note:
-        facts.issues.append(sizes_note)
-    facts.issues.extend(points_notes(facts.items_by_team, facts.teams))
-    facts.issues.extend(first_planned_notes(plan.items))
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
         if incident.paged:  # counted once, as a page (pages_per_week), never again as an incident
@@ -779,6 +773,12 @@ def derive(
             weeks=q.weeks,
             incidents=incidents.get(name),
         )
+    facts.issues = list(plan.issues)
+    sizes_note = _sizes_note(plan.items, params)
+    if sizes_note:
+        facts.issues.append(sizes_note)
+    facts.issues.extend(points_notes(facts.items_by_team, facts.teams, facts.capacity))
+    facts.issues.extend(first_planned_notes(plan.items))
     return facts
 
 
