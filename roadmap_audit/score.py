@@ -320,7 +320,7 @@ def defer_advice(
     ]
     needed = needed_by_committed(facts) if over else set()
     postmortem = _postmortem_items(facts) if over else set()
-    graph = facts.item_graph
+    pred, items = facts.item_graph.pred, facts.items
     started: dict[str | None, bool] = {}
     for name, cap in over:
         kept, candidates = _kept_and_candidates(facts, cap.item_weeks, needed, postmortem, started)
@@ -333,13 +333,11 @@ def defer_advice(
             planned -= cap.item_weeks[key]
         after = load_of(planned, cap.capacity_weeks)
         chosen_set = set(chosen)
-        dependents = {
-            k: sorted(
-                p for p in graph.predecessors(k) if p not in chosen_set and not facts.items[p].done
-            )
-            for k in chosen
-        }
-        dependents = {k: v for k, v in dependents.items() if v}
+        dependents: dict[str, list[str]] = {}  # a chosen item -> the open items that wait on it
+        for k in chosen:
+            waiting = [p for p in pred.get(k, ()) if p not in chosen_set and not items[p].done]
+            if waiting:
+                dependents[k] = sorted(waiting)
         line = (
             f"the {share_text(target)} buffer line"
             if target < max_load

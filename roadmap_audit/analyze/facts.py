@@ -541,17 +541,23 @@ class ItemGraph:
     def successors(self, key: str) -> Iterator[str]:
         return iter(self.succ[key])
 
-    def predecessors(self, key: str) -> Iterator[str]:
-        """The items that depend on this one (the reverse lists, made when first asked for)."""
-        if key not in self.succ:
-            raise KeyError(key)
+    @property
+    def pred(self) -> dict[str, list[str]]:
+        """Each item that others depend on -> those items (the reverse lists, made when first
+        asked for; an item nothing depends on is not a key)."""
         if self._pred is None:
             pred: dict[str, list[str]] = {}
             for a, deps in self.succ.items():
                 for b in deps:
                     pred.setdefault(b, []).append(a)
             self._pred = pred
-        return iter(self._pred.get(key, ()))
+        return self._pred
+
+    def predecessors(self, key: str) -> Iterator[str]:
+        """The items that depend on this one."""
+        if key not in self.succ:
+            raise KeyError(key)
+        return iter(self.pred.get(key, ()))
 
     def adjacency(self) -> Iterator[tuple[str, tuple[str, ...]]]:
         return iter(self.succ.items())
