@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from itertools import islice
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from .analyze.capacity import item_weeks, load_of, share_text
@@ -40,6 +42,7 @@ from .model import (
 
 _M = TypeVar("_M", ItemSummary, Dependency, CommittedDelivery, Recommendation)
 
+_KEY, _SEVERITY = attrgetter("key"), attrgetter("severity")
 SEVERITY_WEIGHT = {"critical": 40, "high": 20, "medium": 8, "low": 2, "info": 0}
 # Work a defer recommendation never proposes to drop: it is the risk reduction itself,
 # or has a date set outside the team.
@@ -47,9 +50,9 @@ NEVER_DEFER = {ItemKind.reliability, ItemKind.action_item, ItemKind.compliance}
 
 
 def verdict(findings: list[Finding], teams: Sequence[TeamReport] = ()) -> tuple[str, str]:
-    counts = Counter(f.severity for f in findings)
+    counts = Counter(map(_SEVERITY, findings))
     if counts["critical"]:
-        top = [f for f in findings if f.severity == "critical"][:3]
+        top = list(islice((f for f in findings if f.severity == "critical"), 3))
         names = "; ".join(f"{f.rule} on {f.subject.id}" for f in top)
         word, reason = (
             "replan",
@@ -109,13 +112,12 @@ SCORE_RULE = (
 
 def team_score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
     """A team's risk score and its parts: how many findings of each severity involve it."""
-    return _scored([f.severity for f in findings])
+    return _scored(Counter(map(_SEVERITY, findings)))
 
 
-def _scored(severities: list[str]) -> tuple[int, dict[str, int]]:
-    """The risk score and its parts of the severities of a team's findings."""
-    counts: Counter[str] = Counter(severities)
-    parts = {s: counts[s] for s in SEVERITIES if counts[s]}
+def _scored(counts: Mapping[str, int]) -> tuple[int, dict[str, int]]:
+    """The risk score and its parts of a team's findings counted by severity."""
+    parts = {s: n for s in SEVERITIES if (n := counts.get(s, 0))}
     return sum(SEVERITY_WEIGHT[s] * n for s, n in parts.items()), parts
 
 
@@ -132,15 +134,15 @@ def _sizes(facts: Facts) -> Mapping[str, float]:
 
 
 def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
-    by_team: dict[str, list[str]] = defaultdict(list)  # the severities of each team's findings
-    for f in findings:
-        severity = f.severity
-        for t in f.teams:
-            by_team[t].append(severity)
+    # each team's findings counted by severity, in one count over the findings
+    by_team: dict[str, dict[str, int]] = defaultdict(dict)
+    for (t, severity), n in Counter((t, f.severity) for f in findings for t in f.teams).items():
+        by_team[t][severity] = n
+    none: dict[str, int] = {}
     reports = []
     for name, cap in facts.capacity.items():
         team = facts.teams[name]
-        mine = by_team.get(name, [])
+        mine = by_team.get(name, none)
         score, parts = _scored(mine)
         reports.append(
             TeamReport(
@@ -156,29 +158,29 @@ def team_reports(facts: Facts, findings: list[Finding]) -> list[TeamReport]:
                 buffer=round(cap.buffer, 3) if cap.known else None,
                 score=score,
                 findings_by_severity=parts,
-                findings=len(mine),
+                findings=sum(mine.values()),
                 breakdown=[
                     *cap.breakdown,
                     *[d.model_copy(update={"label": f"ops: {d.label}"}) for d in cap.ops_breakdown],
                 ],
                 unestimated_items=cap.unestimated,
                 points_unconverted=cap.unconverted_points,
-                items=[i.key for i in facts.items_by_team.get(name, [])],
+                items=list(map(_KEY, facts.items_by_team.get(name, ()))),
             )
         )
     # Teams that own items but are missing from the staffing model still get a row.
     sizes = _sizes(facts)
     for name, items in facts.items_by_team.items():
         if name not in facts.capacity:
-            reports.append(_unstaffed_report(name, items, sizes, by_team.get(name, [])))
+            reports.append(_unstaffed_report(name, items, sizes, by_team.get(name, none)))
     return sorted(reports, key=lambda r: (-r.score, -(r.load or 0.0), r.team))
 
 
 def _unstaffed_report(
-    name: str, items: list[Item], sizes: Mapping[str, float], severities: list[str]
+    name: str, items: list[Item], sizes: Mapping[str, float], severities: Mapping[str, int]
 ) -> TeamReport:
     """The row of a team that owns items but is missing from the staffing model (one pass over
-    its items)."""
+    its items). `severities`: its findings counted by severity."""
     keys, weeks, unconverted = [], [], []
     for i in items:
         keys.append(i.key)
@@ -199,7 +201,7 @@ def _unstaffed_report(
         buffer=None,
         score=score,
         findings_by_severity=parts,
-        findings=len(severities),
+        findings=sum(severities.values()),
         items=keys,
         in_staffing_model=False,
         points_unconverted=unconverted,
@@ -221,7 +223,7 @@ def needed_by_other_teams(facts: Facts) -> set[str]:
             queue.append((item.key, team))
     while queue:
         key, origin = queue.pop()
-        for dep in graph.successors(key):
+        for dep in graph.succ[key]:
             seen = reached.setdefault(dep, set())
             if origin in seen or len(seen) >= 2:
                 continue
@@ -232,11 +234,11 @@ def needed_by_other_teams(facts: Facts) -> set[str]:
 
 def needed_by_committed(facts: Facts) -> set[str]:
     """Items that any committed open item depends on, directly or not (its own team's too)."""
-    graph = facts.item_graph
+    succ = facts.item_graph.succ  # every item's key -> what it depends on
     seen: set[str] = set()
-    stack = [i.key for i in facts.plan.items if i.committed and not i.done and i.key in graph]
+    stack = [i.key for i in facts.plan.items if i.committed and not i.done]
     while stack:
-        for dep in graph.successors(stack.pop()):
+        for dep in succ[stack.pop()]:
             if dep not in seen:
                 seen.add(dep)
                 stack.append(dep)
@@ -257,26 +259,41 @@ KEPT_REASONS = (
 )
 
 
-def _kept_reason(
-    facts: Facts, key: str, needed: set[str], postmortem: set[str], started: dict[str | None, bool]
-) -> str | None:
-    """Why an item is not proposed for deferral, or None. `started`: is_in_progress of each
-    status seen, read once per status (a plan writes a few on thousands of items)."""
-    item = facts.items[key]
-    status = item.status
-    try:
-        in_progress = started[status]
-    except KeyError:
-        in_progress = started[status] = is_in_progress(status)
-    if in_progress:
-        return "in progress"
-    if item.committed:
-        return "committed"
-    if facts.kind(item) in NEVER_DEFER or key in postmortem:
-        return "reliability, postmortem or compliance work"
-    if key in needed:
-        return "needed by committed work"
-    return None
+def _kept_and_candidates(
+    facts: Facts,
+    item_weeks: dict[str, float],
+    needed: set[str],
+    postmortem: set[str],
+    started: dict[str | None, bool],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """A team's open items split: those not proposed for deferral, by why (KEPT_REASONS), and the
+    rest, lowest priority first and, within a priority, the largest first (keeps the set small).
+    `started`: is_in_progress of each status seen, read once per status (a plan writes a few on
+    thousands of items)."""
+    items, kinds = facts.items, facts.kinds
+    kept: dict[str, list[str]] = {}
+    candidates: list[tuple[int, float, str]] = []
+    for key, weeks in item_weeks.items():
+        item = items[key]
+        status = item.status
+        try:
+            in_progress = started[status]
+        except KeyError:
+            in_progress = started[status] = is_in_progress(status)
+        if in_progress:
+            why = "in progress"
+        elif item.committed:
+            why = "committed"
+        elif kinds[key] in NEVER_DEFER or key in postmortem:
+            why = "reliability, postmortem or compliance work"
+        elif key in needed:
+            why = "needed by committed work"
+        else:
+            candidates.append((-priority_rank(item.priority), -weeks, key))
+            continue
+        kept.setdefault(why, []).append(key)
+    candidates.sort()  # keys differ: the sort never compares further
+    return kept, [key for _, _, key in candidates]
 
 
 def _keys(keys: list[str], limit: int = 4) -> str:
@@ -303,35 +320,24 @@ def defer_advice(
     ]
     needed = needed_by_committed(facts) if over else set()
     postmortem = _postmortem_items(facts) if over else set()
-    graph = facts.item_graph
+    pred, items = facts.item_graph.pred, facts.items
     started: dict[str | None, bool] = {}
     for name, cap in over:
-        kept: dict[str, list[str]] = {}
-        candidates = []
-        for k in cap.item_weeks:
-            why = _kept_reason(facts, k, needed, postmortem, started)
-            if why:
-                kept.setdefault(why, []).append(k)
-            else:
-                candidates.append(facts.items[k])
-        # lowest priority first; within a priority, the largest first keeps the set small
-        candidates.sort(key=lambda i: (-priority_rank(i.priority), -cap.item_weeks[i.key], i.key))
+        kept, candidates = _kept_and_candidates(facts, cap.item_weeks, needed, postmortem, started)
         chosen: list[str] = []
         planned = cap.planned_weeks
-        for item in candidates:
+        for key in candidates:
             if load_of(planned, cap.capacity_weeks) <= target:
                 break
-            chosen.append(item.key)
-            planned -= cap.item_weeks[item.key]
+            chosen.append(key)
+            planned -= cap.item_weeks[key]
         after = load_of(planned, cap.capacity_weeks)
         chosen_set = set(chosen)
-        dependents = {
-            k: sorted(
-                p for p in graph.predecessors(k) if p not in chosen_set and not facts.items[p].done
-            )
-            for k in chosen
-        }
-        dependents = {k: v for k, v in dependents.items() if v}
+        dependents: dict[str, list[str]] = {}  # a chosen item -> the open items that wait on it
+        for k in chosen:
+            waiting = [p for p in pred.get(k, ()) if p not in chosen_set and not items[p].done]
+            if waiting:
+                dependents[k] = sorted(waiting)
         line = (
             f"the {share_text(target)} buffer line"
             if target < max_load
@@ -491,13 +497,12 @@ def team_status(
 
     def forecast_team(key: str) -> str | None:
         if not by_key and fc is not None:
-            by_key.update((i.key, i) for i in fc.items)
+            by_key.update(zip(map(_KEY, fc.items), fc.items, strict=True))
         item = by_key.get(key)
         return item.team if item is not None else None
 
     graph = facts.open_graph if fc is not None else None
     committed_by_team: dict[str, list] = {}
-    delivered = CommittedDelivery._fresh if _DELIVERY_FIELDS_HOLD else _made_from(CommittedDelivery)
     for i in fc.items if fc is not None else ():
         if i.committed:
             committed_by_team.setdefault(i.team, []).append(i)
@@ -514,22 +519,7 @@ def team_status(
         ft = f_teams.get(t.team)
         delivery = None
         if ft is not None and fc is not None and graph is not None:
-            committed = []
-            for i in committed_by_team.get(t.team, []):
-                waits = sorted(graph.waits_on(i.key))
-                chain, others = _upstream(graph, i.key, t.team, waits)
-                committed.append(
-                    delivered(
-                        {
-                            "key": i.key,
-                            "due": i.due,
-                            "p_on_time": i.p_on_time,
-                            "waits_on": waits,
-                            "waits_on_teams": others,
-                            "chain": chain,
-                        }
-                    )
-                )
+            committed = _committed_deliveries(graph, t.team, committed_by_team.get(t.team, []))
             committed.sort(key=lambda c: (c.p_on_time if c.p_on_time is not None else 2.0, c.key))
             delivery = TeamDelivery(
                 p50_weeks=ft.p50_weeks,
@@ -560,6 +550,27 @@ def team_status(
             )
         out.append(t.model_copy(update=update))
     return out
+
+
+def _committed_deliveries(graph, team: str, items: list) -> list[CommittedDelivery]:
+    """A team's committed items as its delivery shows them: what each waits on, and the other
+    teams up its chain (most wait on nothing: no chain to walk)."""
+    rows = []
+    waits_on = graph.waits  # each open item's direct dependencies outside its own cycle
+    for i in items:
+        waits = sorted(waits_on[i.key])
+        chain, others = _upstream(graph, i.key, team, waits) if waits else ([], [])
+        rows.append(
+            {
+                "key": i.key,
+                "due": i.due,
+                "p_on_time": i.p_on_time,
+                "waits_on": waits,
+                "waits_on_teams": others,
+                "chain": chain,
+            }
+        )
+    return _built(CommittedDelivery, rows, _DELIVERY_FIELDS_HOLD)
 
 
 def _upstream(graph, key: str, team: str, waits: list[str]) -> tuple[list[str], list[str]]:
@@ -659,34 +670,32 @@ def _status(
 def change_advice(findings: list[Finding]) -> list[Recommendation]:
     """For each high or critical finding, the change that clears it (values of the findings,
     already of their types: each made from its dict of every field, not validated again)."""
-    advice = Recommendation._fresh if _ADVICE_FIELDS_HOLD else _made_from(Recommendation)
-    return [
-        advice(
-            {
-                "team": f.team or (f.teams[0] if f.teams else ""),
-                "action": "change",
-                "subject": subject,
-                "items": [subject.id] if subject.kind == "item" else [],
-                "load_before": None,
-                "load_after": None,
-                "rule": f.rule,
-                "text": f"{subject.id}: {f.fix}",
-                "target_load": None,
-                "reaches_target": None,
-                "dependents": {},
-                "kept": {},
-                "p50_date_before": None,
-                "p50_date_after": None,
-                "p_by_end_before": None,
-                "p_by_end_after": None,
-                "committed_at_risk_before": [],
-                "committed_at_risk_after": [],
-            }
-        )
+    rows: list[dict[str, Any]] = [
+        {
+            "team": f.team or (f.teams[0] if f.teams else ""),
+            "action": "change",
+            "subject": subject,
+            "items": [subject.id] if subject.kind == "item" else [],
+            "load_before": None,
+            "load_after": None,
+            "rule": f.rule,
+            "text": f"{subject.id}: {f.fix}",
+            "target_load": None,
+            "reaches_target": None,
+            "dependents": {},
+            "kept": {},
+            "p50_date_before": None,
+            "p50_date_after": None,
+            "p_by_end_before": None,
+            "p_by_end_after": None,
+            "committed_at_risk_before": [],
+            "committed_at_risk_after": [],
+        }
         for f in findings
         if f.severity in ("critical", "high")
         for subject in (f.subject,)
     ]
+    return _built(Recommendation, rows, _ADVICE_FIELDS_HOLD)
 
 
 def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -> list[OrgRollup]:
@@ -701,12 +710,13 @@ def org_rollup(facts: Facts, findings: list[Finding], teams: list[TeamReport]) -
     report_by_team = {t.team: t for t in teams}
     owned_below: dict[str, Counter] = defaultdict(Counter)
     owned_here: Counter = Counter()
-    for f in findings:
-        if not f.owner_unit:
-            continue
-        owned_here[f.owner_unit] += 1
-        for unit in facts.ancestors(f.owner_unit):
-            owned_below[unit][f.severity] += 1
+    # the findings counted by owner and severity first: each owner's chain of units is walked
+    # once per severity, not once per finding
+    owned = Counter((f.owner_unit, f.severity) for f in findings if f.owner_unit)
+    for (owner, severity), n in owned.items():
+        owned_here[owner] += n
+        for unit in facts.ancestors(owner):
+            owned_below[unit][severity] += n
     rollups = []
     for unit in sorted(parent, key=lambda u: (len(facts.ancestors(u)), u)):
         team_names = sorted(below.get(unit, []))
@@ -760,7 +770,6 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
     sizes = _sizes(facts)
     kinds, teams, resolved = facts.kinds, facts.teams, facts._resolved
     kind_text = {kind: kind.value for kind in ItemKind}
-    team: dict[str, str | None] = {}  # each key's owner, as its first item (facts.items) has it
     rows: list[dict[str, Any]] = []
     append = rows.append
     for item in facts.plan.items:
@@ -769,8 +778,6 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
             owner = resolved[item.team]
         except KeyError:
             owner = facts.team_name(item.team)
-        if key not in team:
-            team[key] = owner
         weeks = item.estimate_weeks
         if weeks is None:
             weeks = item_weeks(item, teams.get(owner or ""), sizes)
@@ -789,8 +796,9 @@ def item_summaries(facts: Facts) -> tuple[list[ItemSummary], list[Dependency]]:
                 "extra": item.extra,
             }
         )
+    items, team_of = facts.items, facts.team_of  # a key's owner, as its first item has it
     edges = [
-        {"item": a, "depends_on": b, "cross_team": team[a] != team[b]}
+        {"item": a, "depends_on": b, "cross_team": team_of(items[a]) != team_of(items[b])}
         # iter(): sorted would first ask the view its length, a walk over every node
         for a, b in sorted(iter(facts.item_graph.edges))
     ]
@@ -805,11 +813,6 @@ def _built(cls: type[_M], rows: list[dict[str, Any]], fields_hold: bool) -> list
     if fields_hold:
         return cls._fresh_all(rows)
     return [cls.made(**row) for row in rows]
-
-
-def _made_from(cls: type[_M]) -> Callable[[dict[str, Any]], _M]:
-    """`cls.made` taking one dict: the checked way, when a model's fields are not as listed."""
-    return lambda data: cls.made(**data)
 
 
 def summary(facts: Facts) -> PlanSummary:

@@ -347,3 +347,45 @@ def test_cap003_compares_observed_and_admitted_on_the_same_base(tmp_path):
     audit = audit_of(tmp_path / "items.csv", context=[tmp_path / "teams.csv"])
     cap003 = next(f for f in audit.findings if f.rule == "CAP003")
     assert "22% of its team time" in cap003.message and "admits 20% of team time" in cap003.message
+
+
+def test_points_notes_name_the_open_items_estimated_only_in_points_staffed_or_not():
+    """The note of a staffed team (its items found in capacity's pass) and of a team missing
+    from the staffing model name the same items: open, in points, with no weeks written (a size
+    beside the points does not take an item out); a done item or one with weeks is not named."""
+    from roadmap_audit.analyze.capacity import CapacityParams
+    from roadmap_audit.analyze.facts import Vocabulary, derive
+    from roadmap_audit.engine import builtin_rules_dir
+    from roadmap_audit.model import Item, Plan, SourceRef, Team
+
+    ref = SourceRef(source="plan.xlsx", sheet="Items", row=2)
+    rows = [
+        ("A-1", 3.0, None, None, False),
+        ("A-2", 5.0, None, "M", False),
+        ("A-3", 8.0, None, None, True),
+        ("A-4", 2.0, 1.0, None, False),
+        ("A-5", None, None, None, False),
+    ]
+    items = [
+        Item(
+            key=f"{owner}{key[1:]}",
+            title="Work",
+            team=team_name,
+            estimate_points=points,
+            estimate_weeks=weeks,
+            estimate_size=size,
+            done=done,
+            ref=ref,
+        )
+        for owner, team_name in (("A", "alpha"), ("B", "beta"))
+        for key, points, weeks, size, done in rows
+    ]
+    alpha = Team(team="alpha", headcount=4, ref=SourceRef(source="plan.xlsx", sheet="Teams", row=2))
+    plan = Plan(sources=["plan.xlsx"], items=items, teams=[alpha])
+    facts = derive(
+        plan, CapacityParams(), Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml")
+    )
+    notes = {i.subject_id: i.problem for i in facts.issues if i.subject_id in ("alpha", "beta")}
+    assert "2 open items are estimated only in story points (8 points: A-1, A-2)" in notes["alpha"]
+    assert "2 open items are estimated only in story points (8 points: B-1, B-2)" in notes["beta"]
+    assert [i.key for i in facts.capacity["alpha"].points_only] == ["A-1", "A-2"]

@@ -145,3 +145,32 @@ def test_priority_words_and_numbers_rank():
         priority_rank(p)
         for p in ("Must have", "must", "Should", "Could-have", "Won't", "Won\u2019t have")
     ] == [1, 1, 2, 3, 4, 4]
+
+
+def test_defer_advice_names_the_open_items_that_wait_on_a_deferred_one(tmp_path):
+    """W-2 (open) waits on P-2 and moves with it; W-3 is done and P-3 is deferred too: neither is
+    named. A dependency written twice, or on the item itself, names nobody twice."""
+    plan = tmp_path / "org"
+    plan.mkdir()
+    for name in ("org.csv", "teams.csv"):
+        (plan / name).write_text((ORG / name).read_text(encoding="utf-8"), encoding="utf-8")
+    items = (ORG / "items.csv").read_text(encoding="utf-8").splitlines()
+    header = items[0] + ",status"
+    rows = [row + "," for row in items[1:]]
+    rows = [
+        "P-3,Fraud rules UI,pay,8,2026-09-15,P-2;P-3,P3,," if r.startswith("P-3,") else r
+        for r in rows
+    ]
+    rows += [
+        "W-2,Refund button,web,1,2026-09-15,P-2;P-2,P2,,",
+        "W-3,Refund copy,web,1,2026-09-15,P-2,P2,,Done",
+    ]
+    (plan / "items.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    audit = audit_of(plan)
+    rec = next(r for r in audit.recommendations if r.action == "defer" and r.team == "pay")
+    assert rec.items == ["P-2", "P-3", "P-5"]
+    assert rec.dependents == {"P-2": ["W-2"]}
+    assert "W-2 waits on P-2: it moves with it" in rec.text
+    deps = {(d.item, d.depends_on) for d in audit.dependencies}
+    assert deps == {("W-1", "P-1"), ("P-3", "P-2"), ("W-2", "P-2"), ("W-3", "P-2")}
+    assert len(audit.dependencies) == 4

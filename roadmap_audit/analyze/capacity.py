@@ -96,6 +96,9 @@ class TeamCapacity:
     known: bool = True  # False when headcount is missing: capacity is unknown
     # open items estimated in story points the team has no points_per_week for: planned work is only a floor
     unconverted_points: list[str] = field(default_factory=list)
+    # open items estimated only in story points (whatever the team's points_per_week): read by
+    # points_notes, found in the same pass over the team's items
+    points_only: list[Item] = field(default_factory=list)
 
     @property
     def ops_weeks(self) -> float:
@@ -173,17 +176,21 @@ def points_unconverted(item: Item, team: Team | None) -> bool:
 
 
 def points_notes(
-    items_by_team: Mapping[str, list[Item]], teams: Mapping[str, Team]
+    items_by_team: Mapping[str, list[Item]],
+    teams: Mapping[str, Team],
+    capacity: Mapping[str, TeamCapacity] | None = None,
 ) -> list[DataIssue]:
     """One note per team whose story points cannot become engineer-weeks: its planned work is not known.
 
-    Without it, points read as "no estimate" and a team's planned work as 0.0 while the data looks clean."""
+    Without it, points read as "no estimate" and a team's planned work as 0.0 while the data looks clean.
+    `capacity`: the teams' capacity, whose pass over their items found those estimated only in points."""
     notes = []
     for name, items in sorted(items_by_team.items()):
         team = teams.get(name)
         if team is not None and team.points_per_week:  # its points become weeks
             continue
-        stuck = _points_only(items)
+        cap = capacity.get(name) if capacity is not None else None
+        stuck = cap.points_only if cap is not None else _points_only(items)
         if not stuck:
             continue
         points = sum(i.estimate_points or 0.0 for i in stuck)
@@ -354,6 +361,7 @@ def team_capacity(
     planned = 0.0
     unestimated: list[str] = []
     unconverted: list[str] = []
+    points_only: list[Item] = []
     weights: dict[str, float] = {}
     sizes = params.size_weeks
     for item in items:
@@ -361,6 +369,8 @@ def team_capacity(
             continue
         w = item.estimate_weeks  # most items: weeks as written, else item_weeks converts
         if w is None:
+            if item.estimate_points is not None:
+                points_only.append(item)
             w = item_weeks(item, team, sizes)
         if w is None:
             unestimated.append(item.key)
@@ -387,4 +397,5 @@ def team_capacity(
         item_weeks=weights,
         known=team.headcount is not None,
         unconverted_points=unconverted,
+        points_only=points_only,
     )

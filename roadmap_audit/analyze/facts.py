@@ -11,10 +11,12 @@ import datetime as dt
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..load.dates import quarter_bounds, required_quarter
 from ..load.effort import SIZES
@@ -25,13 +27,12 @@ from .planning import first_planned_notes
 from .words import PhraseSet, fold
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from ..model import Forecast
     from .dependencies import OpenGraph
 
 
 _EMPTY = PhraseSet(())
+_KEY, _SIZE = attrgetter("key"), attrgetter("estimate_size")
 # The kinds whose rules a mention can set off wrongly: a document about a migration is no migration.
 _CHANGE_KINDS = frozenset({ItemKind.migration, ItemKind.launch, ItemKind.tech_debt})
 _WHAT_IT_IS = {
@@ -443,14 +444,12 @@ class Vocabulary:
             return self._titles[raw]
         except KeyError:
             title = fold(raw)
-            telling = self._telling.find_folded(title) is not None
-            # every marker is a telling word: a title with none has no marker
-            said = self._titles[raw] = _TitleWords(
-                title,
-                telling,
-                self._marker(title) if telling else None,
-                None if telling else self._feature.find_folded(title),
-            )
+            if self._telling.find_folded(title) is None:  # most titles
+                # every marker is a telling word: a title with none has no marker
+                said = _TitleWords(title, False, None, self._feature.find_folded(title))
+            else:
+                said = _TitleWords(title, True, self._marker(title), None)
+            self._titles[raw] = said
             return said
 
     def _feature_words(self, t: _TitleWords, opening: str | None) -> tuple[ItemKind, str]:
@@ -512,14 +511,60 @@ class Vocabulary:
         return kind, f"kind from the {where} word '{word}'"
 
 
-@dataclass(frozen=True)
-class _TitleWords:
-    """A folded title and what its words say: read once per distinct title."""
+class _TitleWords(NamedTuple):
+    """A folded title and what its words say: read once per distinct title (a named tuple: made
+    for every distinct title of a plan, and a tuple is made at C speed)."""
 
     folded: str
     telling: bool  # a word of a kind other than feature, or a marker (docs, tests...)
     marker: tuple[str, str] | None  # (category, word): documentation, a test...
     feature: str | None  # the first feature word of a title with no telling word
+
+
+class ItemGraph:
+    """Items and their dependencies as adjacency lists: an edge A -> B means A depends on B.
+
+    Every item's key is a node, in the plan's order; each node's successors are the keys it
+    depends on, in the order first written, each once, never itself. The calls are networkx's
+    (`successors`, `adjacency`, `edges`, `in`): a plan of 100,000 items is a dict of tuples,
+    not a graph object of 100,000 dicts."""
+
+    __slots__ = ("succ", "_pred")
+
+    def __init__(self, succ: dict[str, tuple[str, ...]]) -> None:
+        self.succ = succ
+        self._pred: dict[str, list[str]] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.succ
+
+    def successors(self, key: str) -> Iterator[str]:
+        return iter(self.succ[key])
+
+    @property
+    def pred(self) -> dict[str, list[str]]:
+        """Each item that others depend on -> those items (the reverse lists, made when first
+        asked for; an item nothing depends on is not a key)."""
+        if self._pred is None:
+            pred: dict[str, list[str]] = {}
+            for a, deps in self.succ.items():
+                for b in deps:
+                    pred.setdefault(b, []).append(a)
+            self._pred = pred
+        return self._pred
+
+    def predecessors(self, key: str) -> Iterator[str]:
+        """The items that depend on this one."""
+        if key not in self.succ:
+            raise KeyError(key)
+        return iter(self.pred.get(key, ()))
+
+    def adjacency(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        return iter(self.succ.items())
+
+    @property
+    def edges(self) -> Iterator[tuple[str, str]]:
+        return ((a, b) for a, deps in self.succ.items() for b in deps)
 
 
 @dataclass
@@ -619,20 +664,18 @@ class Facts:
         return [i for i in self.plan.items if not i.done]
 
     @cached_property
-    def item_graph(self) -> nx.DiGraph:
+    def item_graph(self) -> ItemGraph:
         """Items and their dependencies: an edge A -> B means A depends on B."""
-        import networkx as nx
-
-        graph: nx.DiGraph[str] = nx.DiGraph()
         items = self.items
-        graph.add_nodes_from(items)
-        graph.add_edges_from(
-            (item.key, dep)
-            for item in self.plan.items
-            for dep in item.depends_on
-            if dep in items and dep != item.key
-        )
-        return graph
+        none: tuple[str, ...] = ()
+        succ = dict.fromkeys(items, none)
+        for item in self.plan.items:
+            if item.depends_on:  # most items depend on nothing: one attribute read each
+                key = item.key
+                deps = [d for d in item.depends_on if d in items and d != key]
+                if deps:
+                    succ[key] = tuple(dict.fromkeys((*succ[key], *deps)))
+        return ItemGraph(succ)
 
     @cached_property
     def open_graph(self) -> OpenGraph:
@@ -712,18 +755,12 @@ def derive(
     for service in plan.services:
         facts.services.setdefault(service.service, service)
         facts._service_names[normalize_name(service.service)] = service.service
-    facts.items = {item.key: item for item in plan.items}
+    facts.items = dict(zip(map(_KEY, plan.items), plan.items, strict=True))
     if len(facts.items) < len(plan.items):  # a key written twice: its first item is the item
         facts.items = {}
         for item in plan.items:
             facts.items.setdefault(item.key, item)
     facts.items_by_team = _read_items(facts, vocabulary)
-    facts.issues = list(plan.issues)
-    sizes_note = _sizes_note(plan.items, params)
-    if sizes_note:
-        facts.issues.append(sizes_note)
-    facts.issues.extend(points_notes(facts.items_by_team, facts.teams))
-    facts.issues.extend(first_planned_notes(plan.items))
     incidents: dict[str, float] = defaultdict(float)
     for incident in plan.incidents:
         if incident.paged:  # counted once, as a page (pages_per_week), never again as an incident
@@ -742,6 +779,12 @@ def derive(
             weeks=q.weeks,
             incidents=incidents.get(name),
         )
+    facts.issues = list(plan.issues)
+    sizes_note = _sizes_note(plan.items, params)
+    if sizes_note:
+        facts.issues.append(sizes_note)
+    facts.issues.extend(points_notes(facts.items_by_team, facts.teams, facts.capacity))
+    facts.issues.extend(first_planned_notes(plan.items))
     return facts
 
 
@@ -803,7 +846,7 @@ def _classify(facts: Facts, vocabulary: Vocabulary, item: Item) -> None:
 
 def _sizes_note(items: list[Item], params: CapacityParams) -> DataIssue | None:
     """One note saying how T-shirt sizes became engineer-weeks: the reader must know it is a convention."""
-    sized = [i for i in items if i.estimate_size]
+    sized = list(filter(_SIZE, items))  # the items with a size written
     if not sized:
         return None
     used = sorted({i.estimate_size for i in sized}, key=SIZES.index)
