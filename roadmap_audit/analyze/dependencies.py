@@ -220,8 +220,8 @@ def open_graph(facts: Facts) -> OpenGraph:
     written = list(map(attrgetter("team"), open_items))  # each item's team, as written
     none: tuple[str, ...] = ()
     succ = dict.fromkeys(keys, none)
-    for a, deps in written_dependencies(facts).items():
-        if a in succ:
+    for a, deps in facts.item_graph.succ.items():
+        if deps and a in succ:
             succ[a] = (
                 tuple(deps) if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
             )
@@ -233,25 +233,6 @@ def open_graph(facts: Facts) -> OpenGraph:
     team = dict(zip(keys, map(named.__getitem__, written), strict=True))
     waits = _outside_cycles(succ, component, components)
     return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
-
-
-def written_dependencies(facts: Facts) -> dict[str, list[str]]:
-    """The edges of `Facts.item_graph`, read from the items without building a graph: each item
-    that depends on another item of the plan (not itself) -> those items, each once, in the
-    order first written (a key written on two rows: both rows', in plan order)."""
-    items = facts.items
-    found: dict[str, list[str]] = {}
-    for item in filter(attrgetter("depends_on"), facts.plan.items):
-        key = item.key
-        deps = [b for b in item.depends_on if b in items and b != key]
-        if key in found:
-            deps = found[key] + deps
-        elif len(deps) < 2:  # most: nothing written twice
-            if deps:
-                found[key] = deps
-            continue
-        found[key] = list(dict.fromkeys(deps))
-    return found
 
 
 def _strongly_connected(
