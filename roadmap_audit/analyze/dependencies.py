@@ -759,32 +759,34 @@ def on_chains(heads: list[tuple[str, int]], chains: Walks) -> set[str]:
 
 
 def reach_and_callers(
-    graph: nx.DiGraph, seeds: dict[str, int]
+    graph: dict[str, tuple[str, ...]], seeds: dict[str, int]
 ) -> tuple[dict[str, int], dict[str, int], list[str]]:
     """Over a graph of what calls what (S -> D: S calls D), for every node: the OR of the seed
     masks of the node and everything that calls it, directly or not; and a mask of those callers
     (bit i is names[i], the nodes in sorted order; the node itself left out). Both by one walk of
     the condensed graph, so a map of thousands of services costs no walk per service."""
-    import networkx as nx
-
-    condensed = nx.condensation(graph)
+    component, components = _strongly_connected(graph)
+    below = _components_below(graph, component, components)
     names = sorted(graph)
     bit = {name: 1 << i for i, name in enumerate(names)}
-    own = {c: sum(bit[m] for m in condensed.nodes[c]["members"]) for c in condensed}
-    reach: dict[int, int] = {}
-    above: dict[int, int] = {}  # component -> the nodes that call it, directly or not
-    for c in nx.topological_sort(condensed):  # callers before what they call
+    own = [sum(map(bit.__getitem__, components[c])) for c in range(len(below))]
+    callers_of: list[list[int]] = [[] for _ in below]
+    for c, called in enumerate(below):
+        for d in called:
+            callers_of[d].append(c)
+    reach = [0] * len(below)
+    above = [0] * len(below)  # component -> the nodes that call it, directly or not
+    for c in _topological(below):  # callers before what they call
         mask, callers = 0, 0
-        for caller in condensed.predecessors(c):
+        for caller in callers_of[c]:
             mask |= reach[caller]
             callers |= above[caller] | own[caller]
-        for name in condensed.nodes[c]["members"]:
+        for name in components[c]:
             mask |= seeds.get(name, 0)
         reach[c], above[c] = mask, callers
-    mapping = condensed.graph["mapping"]
     return (
-        {name: reach[mapping[name]] for name in names},
-        {name: (above[mapping[name]] | own[mapping[name]]) & ~bit[name] for name in names},
+        {name: reach[component[name]] for name in names},
+        {name: (above[component[name]] | own[component[name]]) & ~bit[name] for name in names},
         names,
     )
 

@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING
 from ..model import Incident, Item, Service
 
 if TYPE_CHECKING:
-    import networkx as nx
-
-if TYPE_CHECKING:
     from .facts import Facts
 
 
@@ -64,17 +61,15 @@ def committed_keys_by_service(facts: Facts) -> dict[str, list[str]]:
     return facts.__dict__["_committed_keys_by_service"]
 
 
-def service_graph(facts: Facts) -> nx.DiGraph:
-    """Services and what they call: S -> D when S lists D in Services.depends_on."""
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(facts.services)
-    for svc in facts.services.values():
-        for dep in svc.depends_on:
-            name = facts.service_name(dep)
-            if name in facts.services and name != svc.service:
-                graph.add_edge(svc.service, name)
+def service_graph(facts: Facts) -> dict[str, tuple[str, ...]]:
+    """Services and what they call, as adjacency lists: S -> (D, ...) when S lists D in
+    Services.depends_on (each once, in the order written; never itself, never an unknown name)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for name, svc in facts.services.items():
+        calls = (facts.service_name(dep) for dep in svc.depends_on)
+        graph[name] = tuple(
+            dict.fromkeys(d for d in calls if d in facts.services and d != svc.service)
+        )
     return graph
 
 
