@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from ..model import Audit
 from .glossary import MEANING, abbr_ktlo
-from .html_parts import HtmlParts
+from .html_parts import HtmlParts, html
 from .templating import environment
 from .view import HeatCell
 from .view_model import build_report_view
@@ -31,6 +31,8 @@ _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 def linkify(text: object) -> Markup:
     """Escaped text in which http(s) addresses become links; any other scheme stays text."""
     s = str(text)
+    if "://" not in s:  # no address: most texts, tens of thousands at org scale
+        return Markup(html(s))
     out, last = [], 0
     for m in _URL.finditer(s):
         url = m.group(0).rstrip(".,;:!?)")
