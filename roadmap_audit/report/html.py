@@ -114,10 +114,11 @@ def iter_html(audit: Audit) -> Iterator[str]:
 
 @contextlib.contextmanager
 def _uncollected() -> Iterator[None]:
-    """No automatic collection while a part of the page is made: the view and the pieces hold no
-    cycles, so reference counting frees them, and the collections their hundreds of thousands of
-    new objects would set off (about a sixth of the page's time at 50,000 items) find nothing.
-    Switched back on before the part is handed on; left as it is when someone switched it off."""
+    """No automatic collection while a part of the page is made: the view is built and kept for the
+    whole page (the template's macros hold it in a cycle, freed by a collection once the page is
+    made), the pieces hold no cycles, and the collections that hundreds of thousands of new objects
+    would set off find nothing to free (about a sixth of the page's time at 50,000 items).
+    Switched back on before a part is handed on; left as it is when someone switched it off."""
     if not gc.isenabled():
         yield
         return
