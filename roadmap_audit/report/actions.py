@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..model import Audit, Finding, Recommendation
-from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
+from .view import NO_TEAM, SEVERITY_ORDER, first_sentence, is_over, listed, pct, severity_rank
 
 _new = object.__new__
 SERIOUS = ("critical", "high")  # the findings "what to change" must clear (as score.change_advice)
@@ -265,8 +265,9 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
     """One action per cause with a critical or high finding that no deferral closes."""
     shapes = _fix_shapes(findings)
     # the lead of a group: the most serious, a person before the things they hold, then the first
+    rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
     lead_key = [
-        (severity_rank(f.severity), f.subject.kind != "person", i) for i, f in enumerate(findings)
+        (rank(f.severity, unknown), f.subject.kind != "person", i) for i, f in enumerate(findings)
     ]
     serious_rank = severity_rank(SERIOUS[-1])
     actions = []
