@@ -164,6 +164,10 @@ def iter_html(audit: Audit) -> Iterator[str]:
     finally:
         if frozen:
             gc.unfreeze()
+        if gc.isenabled():
+            # the template's macros hold the view in a cycle: it is freed here, with the page that
+            # made it (the younger generations only: the audit is in the oldest)
+            gc.collect(1)
 
 
 @contextlib.contextmanager
