@@ -164,19 +164,14 @@ def iter_html(audit: Audit) -> Iterator[str]:
     finally:
         if frozen:
             gc.unfreeze()
-        if gc.isenabled():
-            # the template's macros hold the view in a cycle: it is freed here, with the page that
-            # made it (the younger generations only: the audit is in the oldest)
-            gc.collect(1)
 
 
 @contextlib.contextmanager
 def _uncollected() -> Iterator[None]:
-    """No automatic collection while a part of the page is made: the view is built and kept for the
-    whole page (the template's macros hold it in a cycle, freed by a collection once the page is
-    made), the pieces hold no cycles, and the collections that hundreds of thousands of new objects
-    would set off find nothing to free (about a sixth of the page's time at 50,000 items).
-    Switched back on before a part is handed on; left as it is when someone switched it off."""
+    """No automatic collection while a part of the page is made: the pieces hold no cycles, and the
+    collections that hundreds of thousands of new objects would set off find nothing to free
+    (about a sixth of the page's time at 50,000 items). Switched back on before a part is handed
+    on; left as it is when someone switched it off."""
     if not gc.isenabled():
         yield
         return
@@ -195,19 +190,31 @@ def _pieces(audit: Audit) -> Iterator[str]:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     template, names = _report_template()
     with _uncollected():
-        pieces = template.generate(
-            **build_report_view(audit).context(names),
-            script=Markup(script),
-            style=Markup(style),
-            script_hash=f"sha256-{digest}",
-            parts=HtmlParts(linkify, gloss),
+        context = template.new_context(
+            {
+                **build_report_view(audit).context(names),
+                "script": Markup(script),
+                "style": Markup(style),
+                "script_hash": f"sha256-{digest}",
+                "parts": HtmlParts(linkify, gloss),
+            }
         )
-    while True:
-        with _uncollected():
-            batch = list(itertools.islice(pieces, PIECES))
-        if not batch:
-            return
-        yield "".join(batch)
+        gc.freeze()  # the view lives until the page is made: left alone, like the audit
+    try:
+        pieces = template.root_render_func(context)  # what Template.generate runs
+        while True:
+            with _uncollected():
+                batch = list(itertools.islice(pieces, PIECES))
+            if not batch:
+                return
+            yield "".join(batch)
+    except Exception:
+        env.handle_exception()  # raised again as Template.generate does, at the template's line
+    finally:
+        # The template's macros hold its context in a reference cycle; emptied, the view in it is
+        # freed now, with the page that made it, and no collection has to find it.
+        context.vars.clear()
+        context.parent.clear()
 
 
 def render_html(audit: Audit) -> str:
