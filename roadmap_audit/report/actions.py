@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..model import Audit, Finding, Recommendation
-from .view import NO_TEAM, first_sentence, is_over, listed, pct, severity_rank
+from .view import NO_TEAM, SEVERITY_ORDER, first_sentence, is_over, listed, pct, severity_rank
 
 _new = object.__new__
 SERIOUS = ("critical", "high")  # the findings "what to change" must clear (as score.change_advice)
@@ -129,18 +128,28 @@ def _resolved(f: Finding, index: int) -> Resolved:
     return made
 
 
-def _fix_shape(f: Finding) -> str:
-    """The fix with the subject's own name set aside: equal for the same advice on another subject."""
-    return _shape(f.fix, f.subject.id)
+def _fix_shapes(findings: list[Finding]) -> list[str]:
+    """Each finding's fix with the subject's own name set aside, spaces made single: equal for the
+    same advice on another subject. A rule words its fix alike for every subject, so each distinct
+    fix's spaces are made single once; a name with no space in it lies within a word of the fix,
+    and is set aside after that."""
+    single: dict[str, str] = {}
+    shapes = []
+    for f in findings:
+        fix, subject = f.fix, f.subject.id
+        if subject.split() == [subject]:
+            spaced = single.get(fix)
+            if spaced is None:
+                spaced = single[fix] = " ".join(fix.split())
+            shapes.append(spaced.replace(subject, "\0"))
+        else:
+            shapes.append(" ".join(fix.replace(subject, "\0").split()))
+    return shapes
 
 
-@lru_cache(maxsize=1 << 15)  # asked for twice per finding: to group them, and to word the action
-def _shape(fix: str, subject: str) -> str:
-    return " ".join(fix.replace(subject, "\0").split())
-
-
-def _causes(findings: list[Finding]) -> list[list[int]]:
-    """Findings that share a cause, as groups of indexes in the audit's order (union-find)."""
+def _causes(findings: list[Finding], shapes: list[str]) -> list[list[int]]:
+    """Findings that share a cause, as groups of indexes in the audit's order (union-find);
+    `shapes` are their `_fix_shapes`."""
     parent = list(range(len(findings)))
 
     def root(i: int) -> int:
@@ -154,15 +163,16 @@ def _causes(findings: list[Finding]) -> list[list[int]]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    by_cell: dict[tuple[str, str, str, str], int] = {}
-    by_fix: dict[tuple[str, str, str], int] = {}
+    by_cell: dict[tuple[tuple[str, str], str, str], int] = {}
+    by_fix: dict[tuple[tuple[str, str], str], int] = {}
+    cell_first, fix_first = by_cell.setdefault, by_fix.setdefault
     for i, f in enumerate(findings):
-        owner, rule = owner_of(f), f.rule
+        owner_rule = (owner_of(f), f.rule)
         for e in f.evidence:  # never across owners: each owner acts on its own
-            first = by_cell.setdefault((owner, rule, e.source, e.location), i)
+            first = cell_first((owner_rule, e.source, e.location), i)
             if first != i:
                 join(first, i)
-        first = by_fix.setdefault((owner, rule, _shape(f.fix, f.subject.id)), i)
+        first = fix_first((owner_rule, shapes[i]), i)
         if first != i:
             join(first, i)
     groups: dict[int, list[int]] = {}
@@ -182,12 +192,10 @@ def _lead_sentences(fix: str) -> str:
     return head
 
 
-def _change_text(lead: Finding, group: list[Finding]) -> str:
-    """What to do, from the lead finding's fix; for one fix on several subjects, said once for all."""
-    shape = _fix_shape(lead)
-    if any(f.subject.id != lead.subject.id for f in group) and all(
-        _fix_shape(f) == shape for f in group
-    ):
+def _change_text(lead: Finding, same_fix: bool) -> str:
+    """What to do, from the lead finding's fix; for one fix on several subjects (`same_fix`), said
+    once for all."""
+    if same_fix:
         return _lead_sentences(
             lead.fix.replace(f"For {lead.subject.id}: ", "").replace(lead.subject.id, "each")
         )
@@ -244,29 +252,39 @@ def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
     return actions
 
 
+def _same_fix(findings: list[Finding], group: list[int], lead: int, shapes: list[str]) -> bool:
+    """One fix on several subjects: the group names another subject than the lead's, and every
+    fix reads the same once its subject is set aside."""
+    subject, shape = findings[lead].subject.id, shapes[lead]
+    return any(findings[i].subject.id != subject for i in group) and all(
+        shapes[i] == shape for i in group
+    )
+
+
 def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
     """One action per cause with a critical or high finding that no deferral closes."""
+    shapes = _fix_shapes(findings)
+    # the lead of a group: the most serious, a person before the things they hold, then the first
+    rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
+    lead_key = [
+        (rank(f.severity, unknown), f.subject.kind != "person", i) for i, f in enumerate(findings)
+    ]
+    serious_rank = severity_rank(SERIOUS[-1])
     actions = []
-    for group in _causes(findings):
-        group = [i for i in group if i not in claimed]
-        serious = [i for i in group if findings[i].severity in SERIOUS]
+    for group in _causes(findings, shapes):
+        if claimed:
+            group = [i for i in group if i not in claimed]
+        serious = [i for i in group if lead_key[i][0] <= serious_rank]
         if not serious:
             continue
-        # the lead: the most serious, a person before the things they hold
-        lead = min(
-            serious,
-            key=lambda i: (
-                severity_rank(findings[i].severity),
-                findings[i].subject.kind != "person",
-                i,
-            ),
-        )
+        lead = min(serious, key=lead_key.__getitem__)
+        f = findings[lead]
         actions.append(
             Action(
-                owner=owner_of(findings[lead]),
+                owner=owner_of(f),
                 kind="change",
-                severity=findings[lead].severity,
-                text=_change_text(findings[lead], [findings[i] for i in group]),
+                severity=f.severity,
+                text=_change_text(f, _same_fix(findings, group, lead, shapes)),
                 resolves=[
                     _resolved(findings[i], i) for i in [lead, *[j for j in group if j != lead]]
                 ],

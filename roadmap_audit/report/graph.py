@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import Audit, ItemSummary
+from ..model import Audit, Finding, ItemSummary
 from .view import NO_TEAM, severity_rank, shorten
 
 LIMIT = 50
@@ -142,20 +142,29 @@ def _row_of(location: str) -> tuple[str, str] | None:
     return (m.group("sheet"), m.group("row")) if m else None
 
 
-def _items_cited(audit: Audit, drawn: set[str]) -> Callable[[str], str | None]:
+def _items_cited(audit: Audit, drawn: set[str], asked: set[str]) -> Callable[[str], str | None]:
     """The item an evidence location is about: its own cell or Jira key, or any cell on its row.
 
-    Rows are indexed only where a drawn item sits (`drawn`): a location on any other row names an
-    item that is not drawn either. The last item read from a row keeps it, as for every row."""
-    by_location = {i.location: i.key for i in audit.items}
-    by_location.update({i.key: i.key for i in audit.items})
-    rows = {row for i in audit.items if i.key in drawn and (row := _row_of(i.location))}
+    Only the locations in `asked` are looked up, and rows are indexed only where a drawn item sits
+    (`drawn`): a location on any other row names an item that is not drawn either. The last item
+    read from a cell or row keeps it, as for every row; an item's key comes before a cell."""
+    by_location: dict[str, str] = {}
+    keys: list[str] = []  # asked locations that are an item's key
+    rows: set[tuple[str, str]] = set()
+    for i in audit.items:
+        loc, key = i.location, i.key
+        if loc in asked:
+            by_location[loc] = key
+        if key in asked:
+            keys.append(key)
+        if key in drawn and (row := _row_of(loc)):
+            rows.add(row)
+    by_location.update({key: key for key in keys})
     numbers = {number for _, number in rows}  # a cell's row number is its trailing digits
     by_row = {
         row: i.key
-        for i in audit.items
-        if numbers
-        and (loc := i.location)[len(loc.rstrip(_DIGITS)) :] in numbers
+        for i in (audit.items if numbers else ())
+        if (loc := i.location)[len(loc.rstrip(_DIGITS)) :] in numbers
         and (row := _row_of(loc)) in rows
     }
 
@@ -168,6 +177,14 @@ def _items_cited(audit: Audit, drawn: set[str]) -> Callable[[str], str | None]:
     return cited
 
 
+def _named(f: Finding, cited: Callable[[str], str | None]) -> set[str]:
+    """The items a finding names: its subject when an item, and those its evidence cites."""
+    named = {k for e in f.evidence if (k := cited(e.location)) is not None}
+    if f.subject.kind == "item":
+        named.add(f.subject.id)
+    return named
+
+
 def _edges_on_dependency_findings(
     audit: Audit, edges: set[tuple[str, str]]
 ) -> set[tuple[str, str]]:
@@ -176,14 +193,14 @@ def _edges_on_dependency_findings(
     waits_for: dict[str, list[str]] = defaultdict(list)
     for a, b in edges:
         waits_for[a].append(b)
-    cited = _items_cited(audit, {k for edge in edges for k in edge})
+    findings = [f for f in audit.findings if f.rule.startswith("DEP")]
+    if not findings or not waits_for:
+        return set()
+    asked = {e.location for f in findings for e in f.evidence}
+    cited = _items_cited(audit, {k for edge in edges for k in edge}, asked)
     marked: set[tuple[str, str]] = set()
-    for f in audit.findings:
-        if not f.rule.startswith("DEP"):
-            continue
-        named = {k for e in f.evidence if (k := cited(e.location)) is not None}
-        if f.subject.kind == "item":
-            named.add(f.subject.id)
+    for f in findings:
+        named = _named(f, cited)
         marked |= {(a, b) for a in named if a in waits_for for b in waits_for[a] if b in named}
     return marked
 
@@ -365,15 +382,21 @@ def _edges(
 
 
 def dependency_view(
-    audit: Audit, flagged: dict[str, str], anchors: dict[str, str], limit: int = LIMIT
+    audit: Audit,
+    flagged: dict[str, str],
+    anchors: dict[str, str],
+    limit: int = LIMIT,
+    items: dict[str, ItemSummary] | None = None,
 ) -> GraphView | None:
     """The picture of the item dependency graph, or None when no item depends on another.
 
-    `flagged` is each item's worst finding severity, `anchors` the finding to link to.
+    `flagged` is each item's worst finding severity, `anchors` the finding to link to, `items` each
+    item by its key when the caller has them so.
     """
     if not audit.dependencies:
         return None
-    items = {i.key: i for i in audit.items}
+    if items is None:
+        items = {i.key: i for i in audit.items}
     keys, total = _selected(audit, flagged, limit)
     edges, cross, on_finding = _edges(
         audit, set(keys), lambda e: _edges_on_dependency_findings(audit, e)

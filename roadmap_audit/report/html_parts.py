@@ -8,6 +8,7 @@ a finding's line is made once per report and reused on every team page that list
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -55,30 +56,45 @@ class HtmlParts:
         self._linkify = linkify
         self._gloss = gloss or linkify
         self._linked: dict[str, Markup] = {}  # a rule's why and fix, an action's text: linked once
-        self._team_lines: dict[int, Markup] = {}
+        self._team_lines: dict[int, str] = {}
+        self._pills: dict[str, str] = {}
+        self._days: dict[dt.date | None, str] = {}
         self._escaped: dict[Any, str] = {}
 
     def team_finding(self, fv: FindingView) -> Markup:
         """A finding's line on a team page: a link to it in the findings list, or, when the list
         does not show it, its message."""
+        return Markup(self._team_line(fv))
+
+    def _team_line(self, fv: FindingView) -> str:
         cached = self._team_lines.get(fv.order)
         if cached is not None:
             return cached
+        esc = self._esc
         f = fv.f
-        title = html(f.title)
+        subject = f.subject
+        title = esc(f.title)
         head = f'<a href="#{html(fv.anchor)}">{title}</a>' if fv.shown else title
         line = (
-            f'<li>{pill(f.severity)} <span class="rule">{html(f.rule)}</span> {head}'
-            f' <span class="muted small">{html(f.subject.kind)} {html(f.subject.id)}</span>'
+            f'<li>{self._pill(f.severity)} <span class="rule">{esc(f.rule)}</span> {head}'
+            f' <span class="muted small">{esc(subject.kind)} {html(subject.id)}</span>'
         )
         if not fv.shown:
             line += f'<br><span class="small">{self._linkify(f.message)}</span>'
-        self._team_lines[fv.order] = made = Markup(line + "</li>")
+        self._team_lines[fv.order] = made = line + "</li>"
         return made
 
     def team_findings(self, findings: Iterable[FindingView]) -> Markup:
         """The lines of a team page's list, one string (the template puts it at a line's start)."""
-        return Markup("".join([self.team_finding(fv) for fv in findings]))
+        line = self._team_line
+        return Markup("".join([line(fv) for fv in findings]))
+
+    def _pill(self, severity: str) -> str:
+        """`pill(severity)`, kept for the next time."""
+        made = self._pills.get(severity)
+        if made is None:
+            made = self._pills[severity] = pill(severity)
+        return made
 
     # -- table rows repeated thousands of times at org scale: one string per table, each value
     # escaped once (a team's or family's name, a kind, a date: escaped once per report)
@@ -88,6 +104,13 @@ class HtmlParts:
         made = self._escaped.get(value)
         if made is None:
             made = self._escaped[value] = html(value)
+        return made
+
+    def _day(self, due: dt.date | None) -> str:
+        """A due date as the template's {{ due | day if due else "—" }} writes it, once per date."""
+        made = self._days.get(due)
+        if made is None:
+            made = self._days[due] = html(day(due) if due else "—")
         return made
 
     def heat_cells(self, name: str, families: list[str], cells: dict[str, HeatCell]) -> Markup:
@@ -144,7 +167,6 @@ class HtmlParts:
 
     def committed_rows(self, committed: Iterable[CommittedDelivery]) -> Markup:
         """A team page's committed items: chance on time, due date, what each waits on."""
-        esc = self._esc
         out = []
         for c in committed:
             p = c.p_on_time
@@ -152,7 +174,7 @@ class HtmlParts:
             row = (
                 f'<tr><td data-label="committed" class="nowrap"><b>{html(c.key)}</b></td>'
                 f'<td data-label="chance on time" class="num"><span class="{over}">{pct(p)}</span>'
-                f'</td><td data-label="due" class="nowrap muted">{esc(day(c.due) if c.due else "—")}'
+                f'</td><td data-label="due" class="nowrap muted">{self._day(c.due)}'
                 f'</td><td data-label="waits on">{html(", ".join(c.waits_on) or "—")}'
             )
             if c.waits_on_teams:
@@ -179,7 +201,7 @@ class HtmlParts:
             out.append(
                 f'{row}</td><td data-label="kind" class="muted">{esc(i.kind)}</td>'
                 f'<td data-label="weeks" class="num">{weeks(i.estimate_weeks)}</td>'
-                f'<td data-label="due" class="nowrap muted">{esc(day(i.due) if i.due else "—")}'
+                f'<td data-label="due" class="nowrap muted">{self._day(i.due)}'
                 "</td></tr>"
             )
         return Markup("".join(out))
@@ -227,7 +249,7 @@ class HtmlParts:
             f'<details class="finding {sev}" id="{html(fv.anchor)}" data-severity="{sev}"'
             f' data-rule="{rule}" data-family="{esc(fv.family)}" data-teams="{esc("|".join(teams))}"'
             f' data-team="{team}" data-subject="{html(subject.id)}" data-order="{fv.order}"'
-            f'{" open" if fv.open else ""}>\n<summary>{pill(f.severity)} <span class="rule">{rule}'
+            f'{" open" if fv.open else ""}>\n<summary>{self._pill(f.severity)} <span class="rule">{rule}'
             f'</span> <strong>{esc(f.title)}</strong> <span class="where">{where}</span>{owner}'
             f'</summary>\n<div class="body">\n<p class="msg">{self._gloss(f.message)}</p>\n<dl>\n'
             f"<dt>Evidence</dt><dd>{self._evidence(f.evidence)}</dd>\n<dt>Why it matters</dt>"
@@ -264,7 +286,7 @@ class HtmlParts:
             if a.load_before is not None:
                 closes += f"; load {pct(a.load_before)} → {pct(a.load_after)}"
             out.append(
-                f"<li>{pill(a.severity)} {self._link(a.text)}"
+                f"<li>{self._pill(a.severity)} {self._link(a.text)}"
                 f' <span class="muted small">— closes {closes}</span></li>'
             )
         return Markup("".join(out))

@@ -37,7 +37,7 @@ VERDICT_TEXT = {
 }
 NO_TEAM = "(no team)"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def family(rule: str) -> str:
@@ -49,7 +49,7 @@ def family_name(fam: str) -> str:
 
 
 def severity_rank(severity: str) -> int:
-    return _SEVERITY_ORDER.get(severity, len(SEVERITIES))
+    return SEVERITY_ORDER.get(severity, len(SEVERITIES))
 
 
 def severity_counts(findings: list[Finding]) -> dict[str, int]:
@@ -80,7 +80,7 @@ def heat(audit: Audit) -> tuple[list[str], dict[str, dict[str, HeatCell]]]:
     # team -> family -> [worst severity's rank, findings, worst severity]; a rule's family once
     grouped: dict[str, dict[str, list]] = defaultdict(dict)
     family_of: dict[str, str] = {}
-    rank = _SEVERITY_ORDER
+    rank = SEVERITY_ORDER
     unknown = len(SEVERITIES)
     for f in audit.findings:
         fam = family_of.get(f.rule)

@@ -12,7 +12,7 @@ import math
 import re
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -364,7 +364,7 @@ class ReportView:
 
     @cached_property
     def _defers(self) -> tuple[list[DeferView], int]:
-        return _defer_views(self.audit, self.team_views)
+        return _defer_views(self.audit, self.team_views, self._item_by_key)
 
     @property
     def defers(self) -> list[DeferView]:
@@ -406,7 +406,12 @@ class ReportView:
     @cached_property
     def team_views(self) -> dict[str, TeamView]:
         return _team_views(
-            self.audit, self.all_findings, self.owners, self.scale, self.team_anchors
+            self.audit,
+            self.all_findings,
+            self.owners,
+            self.scale,
+            self.team_anchors,
+            self._item_marks[0].keys(),
         )
 
     @property
@@ -468,8 +473,18 @@ class ReportView:
     @cached_property
     def graph(self) -> GraphView | None:
         """The dependency picture (drawn by the HTML only)."""
-        flagged, anchors = _item_marks(self.all_findings)
-        return dependency_view(self.audit, flagged, anchors)
+        flagged, anchors = self._item_marks
+        return dependency_view(self.audit, flagged, anchors, items=self._item_by_key)
+
+    @cached_property
+    def _item_marks(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The worst finding per item and where to jump to (the picture; a team page's items)."""
+        return _item_marks(self.all_findings)
+
+    @cached_property
+    def _item_by_key(self) -> dict[str, ItemSummary]:
+        """Each item by its key (the last read, for a key given twice)."""
+        return {i.key: i for i in self.audit.items}
 
     @cached_property
     def terms(self) -> list[Term]:
@@ -535,6 +550,7 @@ def _team_views(
     owners: list[OwnerActions],
     scale: float,
     anchors: dict[str, str],
+    flagged: Collection[str],
 ) -> dict[str, TeamView]:
     by_team: dict[str, list[FindingView]] = defaultdict(list)
     for fv in findings:
@@ -545,8 +561,6 @@ def _team_views(
         items_by_team[item.team or NO_TEAM].append(item)
     defer = {r.team: r for r in audit.recommendations if r.action == "defer"}
     actions = {o.owner: o.actions for o in owners}
-    subjects = [fv.f.subject for fv in findings]
-    flagged = {s.id for s in subjects if s.kind == "item"}
     views = {}
     for t in audit.teams:
         mine = items_by_team.get(t.team, [])
@@ -565,7 +579,7 @@ def _team_views(
     return views
 
 
-def _items_shown(items: list[ItemSummary], flagged: set[str]) -> list[ItemSummary]:
+def _items_shown(items: list[ItemSummary], flagged: Collection[str]) -> list[ItemSummary]:
     """A team page's items, in the plan's order: every one up to TEAM_ITEMS_SHOWN; past that, those
     a finding is about or that are committed come first, then the rest up to TEAM_ITEMS_SHOWN."""
     if len(items) <= TEAM_ITEMS_SHOWN:
@@ -627,13 +641,14 @@ def _org_lines(outline: list[tuple[OrgRollup, int]]) -> list[tuple[OrgRollup, in
     return [(u, min(depth, ORG_DEPTH_SHOWN)) for u, depth in outline]
 
 
-def _defer_views(audit: Audit, team_views: dict[str, TeamView]) -> tuple[list[DeferView], int]:
+def _defer_views(
+    audit: Audit, team_views: dict[str, TeamView], item_by_key: dict[str, ItemSummary]
+) -> tuple[list[DeferView], int]:
     """Defer cards, most overloaded team first (at most DEFERS_SHOWN), and how many there are."""
     recs = sorted(
         (r for r in audit.recommendations if r.action == "defer"),
         key=lambda r: (-(r.load_before or 0), r.team),
     )
-    item_by_key = {i.key: i for i in audit.items}
     shown = [_defer_view(r, team_views.get(r.team), item_by_key) for r in recs[:DEFERS_SHOWN]]
     return shown, len(recs)
 
