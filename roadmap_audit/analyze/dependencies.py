@@ -225,14 +225,24 @@ def open_graph(facts: Facts) -> OpenGraph:
             succ[a] = (
                 tuple(deps) if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
             )
-    component, components = _strongly_connected(succ)
-    below = _components_below(succ, component, components)
-    levels = _topological(below)
+    component, components, below, levels = condense(succ)
     order = list(chain.from_iterable(map(components.__getitem__, levels)))
     named = {name: facts.team_name(name) for name in set(written)}
     team = dict(zip(keys, map(named.__getitem__, written), strict=True))
     waits = _outside_cycles(succ, component, components)
     return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
+
+
+def condense(
+    succ: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, int], dict[int, list[str]], list[tuple[int, ...]], list[int]]:
+    """A graph of adjacency lists (each node's successors, each once, never itself) with its
+    cycles condensed: node -> component id, id -> members, what each component points to, and
+    the components in topological order (those pointing first), as `nx.condensation` and
+    `nx.topological_sort` give them."""
+    component, components = _strongly_connected(succ)
+    below = _components_below(succ, component, components)
+    return component, components, below, _topological(below)
 
 
 def _strongly_connected(
@@ -765,8 +775,7 @@ def reach_and_callers(
     masks of the node and everything that calls it, directly or not; and a mask of those callers
     (bit i is names[i], the nodes in sorted order; the node itself left out). Both by one walk of
     the condensed graph, so a map of thousands of services costs no walk per service."""
-    component, components = _strongly_connected(graph)
-    below = _components_below(graph, component, components)
+    component, components, below, order = condense(graph)
     names = sorted(graph)
     bit = {name: 1 << i for i, name in enumerate(names)}
     own = [sum(map(bit.__getitem__, components[c])) for c in range(len(below))]
@@ -776,7 +785,7 @@ def reach_and_callers(
             callers_of[d].append(c)
     reach = [0] * len(below)
     above = [0] * len(below)  # component -> the nodes that call it, directly or not
-    for c in _topological(below):  # callers before what they call
+    for c in order:  # callers before what they call
         mask, callers = 0, 0
         for caller in callers_of[c]:
             mask |= reach[caller]

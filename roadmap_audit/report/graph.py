@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..analyze.dependencies import condense
 from ..model import Audit, Finding, ItemSummary
 from .view import NO_TEAM, severity_rank, shorten
 
@@ -206,17 +207,19 @@ def _edges_on_dependency_findings(
 
 
 def _layers(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
-    """Column of each item: 0 for work that needs nothing drawn, then one more than what it needs."""
-    import networkx as nx
-
-    flow: nx.DiGraph[str] = nx.DiGraph()  # prerequisite -> the item that waits for it
-    flow.add_nodes_from(keys)
-    flow.add_edges_from((b, a) for a, b in edges)
-    dag = nx.condensation(flow)
-    column: dict[int, int] = {}
-    for comp in nx.topological_sort(dag):
-        column[comp] = max((column[p] + 1 for p in dag.predecessors(comp)), default=0)
-    return {key: column[dag.graph["mapping"][key]] for key in keys}
+    """Column of each item: 0 for work that needs nothing drawn, then one more than what it needs
+    (the items of a cycle share a column)."""
+    waits: dict[str, dict[str, None]] = {key: {} for key in keys}
+    for a, b in edges:
+        waits.setdefault(b, {})
+        if a != b:
+            waits.setdefault(a, {})[b] = None
+    component, _, below, order = condense({k: tuple(deps) for k, deps in waits.items()})
+    column = [0] * len(below)
+    for c in reversed(order):  # what an item needs before the item
+        if below[c]:
+            column[c] = 1 + max(map(column.__getitem__, below[c]))
+    return {key: column[component[key]] for key in keys}
 
 
 def _lane_order(by_risk: list[str], links: list[tuple[str, str]]) -> list[str]:

@@ -1,6 +1,7 @@
-"""DEP001's walk over the service map: each service's reach (its own seeds and those of every
-service that calls it, directly or not) and its callers, over maps with cycles, checked
-against networkx's ancestors on random maps."""
+"""The graph walks done without a networkx graph, checked against networkx on random graphs
+with cycles: DEP001's walk over the service map (each service's reach: its own seeds and those
+of every service calling it, directly or not; and its callers), and the dependency picture's
+columns."""
 
 from __future__ import annotations
 
@@ -50,3 +51,32 @@ def test_random_service_maps_match_networkx(seed):
     }
     seeds = {n: rng.getrandbits(6) for n in names if rng.random() < 0.5}
     assert reach_and_callers(graph, seeds) == _reference(graph, seeds)
+
+
+def _layers_by_networkx(keys, edges):
+    flow = nx.DiGraph()
+    flow.add_nodes_from(keys)
+    flow.add_edges_from((b, a) for a, b in edges)
+    dag = nx.condensation(flow)
+    column = {}
+    for comp in nx.topological_sort(dag):
+        column[comp] = max((column[p] + 1 for p in dag.predecessors(comp)), default=0)
+    return {key: column[dag.graph["mapping"][key]] for key in keys}
+
+
+def test_the_pictures_columns_put_a_cycle_in_one_column():
+    from roadmap_audit.report.graph import _layers
+
+    # C waits on B, B on A, and A and D wait on each other
+    edges = [("C", "B"), ("B", "A"), ("A", "D"), ("D", "A"), ("C", "C")]
+    assert _layers(["A", "B", "C", "D"], edges) == {"A": 0, "D": 0, "B": 1, "C": 2}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_pictures_columns_match_networkx(seed):
+    from roadmap_audit.report.graph import _layers
+
+    rng = random.Random(seed)
+    keys = [f"K-{i}" for i in range(rng.randint(1, 30))]
+    edges = [(rng.choice(keys), rng.choice(keys)) for _ in range(rng.randint(0, 40))]
+    assert _layers(keys, edges) == _layers_by_networkx(keys, edges)
