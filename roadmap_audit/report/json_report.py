@@ -59,15 +59,22 @@ def _elements(values: list[Any], depth: int, exclude: list[Any] | None) -> Itera
     tail = len("".join("\n" + "  " * level + "]" for level in range(depth, -1, -1)))
     for start in range(0, len(values), CHUNK):
         chunk: Any = values[start : start + CHUNK]
-        skip: Any = None
-        if exclude is not None:
-            skip = {n: e for n, e in enumerate(exclude[start : start + CHUNK]) if e}
+        skip = None if exclude is None else _chunk_exclude(exclude[start : start + CHUNK])
         for _ in range(depth):
             chunk = [chunk]
             skip = {0: skip} if skip is not None else None
         text = memoryview(dump(chunk, indent=2, exclude=skip))
         inner = text[head:-tail]  # the nesting's and the chunk's own brackets off, not copied
         yield bytes(inner) if start == 0 else b",\n" + inner
+
+
+def _chunk_exclude(excludes: list[Any]) -> Any:
+    """The serializer's `exclude` for one chunk: one set for every element when they all leave
+    out the same fields (a chunk of findings that all say their rule's words), else by position."""
+    first = excludes[0]
+    if first and all(e is first for e in excludes):
+        return {"__all__": first}
+    return {n: e for n, e in enumerate(excludes) if e}
 
 
 def _pieces(value: Any, depth: int, exclude: list[Any] | None = None) -> Iterator[bytes]:
