@@ -37,7 +37,7 @@ def _serializer(values: list[Any], depth: int) -> Any:
     """The dump_json of a list of one model class nested in `depth` more lists (its schema known:
     twice as fast as to_json, which works out every element's type), else to_json."""
     cls = type(values[0])
-    if not issubclass(cls, BaseModel) or any(type(v) is not cls for v in values):
+    if not issubclass(cls, BaseModel) or len(set(map(type, values))) > 1:  # (one loop in C)
         return to_json
     adapter = _LISTS.get((cls, depth))
     if adapter is None:
