@@ -2,8 +2,10 @@
 
 Written through pydantic-core's serializer (Rust, already what pydantic runs on: no
 new dependency), a few hundred list elements per call, so a 100,000-item audit is
-never one string in memory. Floats are rounded by their type (`model.Num`) as they
-are written; nothing walks the output a second time. Each rule's title, why and fix
+never one string in memory; its UTF-8 bytes go to the file as the serializer made them.
+Floats are rounded by their type (`model.Num`) as they are written, except those their
+maker already rounded (`model.Rounded`); nothing walks the output a second time. Each
+rule's title, why and fix
 are written once, in `rules`; a finding carries `fix` only when it has its own
 (a step for its subject before the rule's fix).
 """
