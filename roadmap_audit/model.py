@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -54,6 +54,11 @@ _json_number: Callable[[float], float | None] = _ROUNDED.__getitem__
 # A figure of the audit: exact in the model (every report computes from the same value), rounded
 # to 4 decimals where it becomes JSON.
 Num = Annotated[float, PlainSerializer(_json_number, return_type=float | None, when_used="json")]
+# A figure its maker already rounded to at most 4 decimals (the forecast rounds each item's weeks,
+# chance and estimate once per distinct value): rounding it again changes nothing, so it is
+# written as it is, with no call per figure (at 50k items, 150,000 of the report's 300,000
+# figures); null when not finite, as a Num.
+Rounded = float
 
 # What _Lean relies on of pydantic's BaseModel: the three per-instance slots pydantic 2 keeps (the
 # fields set, extra and private values). Checked once: were a later pydantic to keep them otherwise,
@@ -67,6 +72,7 @@ _new = (
     object.__new__
 )  # what cls.__new__ is for every model here (BaseModel defines none), looked up once
 if _LEAN:  # pydantic's per-instance slots, set through their descriptors (no lookup by name)
+    _set_dict = BaseModel.__dict__["__dict__"].__set__  # bypasses the model's own __setattr__
     _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
     _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
     _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -76,7 +82,7 @@ def _assemble(cls: type[_T], data: dict[str, Any], fields_set: set[str]) -> _T:
     """An instance of `cls` holding `data` as its fields, put together slot by slot (only when
     _LEAN): what every lean constructor and copy below ends with."""
     made = _new(cls)
-    _set(made, "__dict__", data)
+    _set_dict(made, data)
     _set_fields_set(made, fields_set)
     _set_extra(made, None)
     _set_private(made, None)
@@ -129,16 +135,6 @@ class _Made:
         self.fields_set = _EveryField(cls.model_fields) if _LEAN else None
 
 
-_MADE: dict[type, _Made] = {}
-
-
-def _made(cls: type[BaseModel]) -> _Made:
-    plan = _MADE.get(cls)
-    if plan is None:
-        plan = _MADE[cls] = _Made(cls)
-    return plan
-
-
 class _Lean(BaseModel):
     """Every instance shares one "fields set" per class, and the program's own objects skip validation.
 
@@ -148,8 +144,17 @@ class _Lean(BaseModel):
     every field was set, once per class (an `_EveryField`, which no assignment can change).
     """
 
+    # How instances of the class are made without validation: its own, set as pydantic finishes
+    # the class (one attribute lookup per instance made, no registry to consult)
+    __made__: ClassVar[_Made]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__made__ = _Made(cls)
+
     def model_post_init(self, context: Any, /) -> None:
-        shared = (_MADE.get(type(self)) or _made(type(self))).fields_set
+        shared = type(self).__made__.fields_set
         if shared is not None:
             _set(self, "__pydantic_fields_set__", shared)
 
@@ -158,7 +163,7 @@ class _Lean(BaseModel):
         """An instance from values the program made itself, already of the fields' types: not
         validated again (a finding: about 1.5 us instead of 10). A missing required field or a
         name that is not a field is still refused; defaults are filled in as pydantic would."""
-        plan = _MADE.get(cls) or _made(cls)
+        plan = cls.__made__
         fields_set = plan.fields_set
         if fields_set is None:  # not lean: pydantic's own construction, validated
             return cls(**values)
@@ -177,8 +182,7 @@ class _Lean(BaseModel):
     def _fresh(cls, data: dict[str, Any]) -> Self:
         """An instance from a dict that already holds every field, in declared order, of the
         fields' types (the few hot constructors below build it): `made` without its checks."""
-        plan = _MADE.get(cls) or _made(cls)
-        fields_set = plan.fields_set
+        fields_set = cls.__made__.fields_set
         if fields_set is None:  # not lean: pydantic's own construction, validated
             return cls(**data)
         return _assemble(cls, data, fields_set)
@@ -187,8 +191,7 @@ class _Lean(BaseModel):
     def _fresh_all(cls, datas: Iterable[dict[str, Any]]) -> list[Self]:
         """`_fresh` of many dicts of one class, the class's plan looked up once (a plan's item
         summaries: one per item)."""
-        plan = _MADE.get(cls) or _made(cls)
-        fields_set = plan.fields_set
+        fields_set = cls.__made__.fields_set
         if fields_set is None:  # not lean: pydantic's own construction, validated
             return [cls(**data) for data in datas]
         return [_assemble(cls, data, fields_set) for data in datas]
@@ -475,15 +478,12 @@ class Evidence(_Frozen):
             location = f"{sheet}!{column}{number}"
         else:
             location = ref.location
-        fields_set = _EVIDENCE.fields_set
+        fields_set = cls.__made__.fields_set
         if fields_set is None:
             return cls._fresh({"source": data["source"], "location": location, "note": note})
         return _assemble(
             cls, {"source": data["source"], "location": location, "note": note}, fields_set
         )
-
-
-_EVIDENCE = _made(Evidence)
 
 
 class Finding(_Frozen):
@@ -663,14 +663,14 @@ class ForecastItem(_Frozen):
         None  # what it is held to: its due date, or the quarter's end for a committed item
     )
     due_basis: Literal["due date", "quarter end"] | None = None
-    estimate_weeks: Num  # the median effort drawn around; the default for an unestimated item
+    estimate_weeks: Rounded  # the median effort drawn around; the default for an unestimated item
     estimated: bool = True
-    spread: Num  # sigma of the lognormal effort
-    p_on_time: Num | None = None  # share of runs in which it finished by `due`
-    p50_weeks: Num | None = (
+    spread: Num  # sigma of the lognormal effort (a parameter, as configured)
+    p_on_time: Rounded | None = None  # share of runs in which it finished by `due`
+    p50_weeks: Rounded | None = (
         None  # finish, in weeks from the quarter's start; None: not within the runs
     )
-    p85_weeks: Num | None = None
+    p85_weeks: Rounded | None = None
     p50_date: dt.date | None = None
     p85_date: dt.date | None = None
 

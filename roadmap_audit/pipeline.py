@@ -339,7 +339,9 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
             defers = score.delivery_after_deferral(defers, facts.forecast, None)
     verdict, reason = score.verdict(findings, teams)
     items, dependencies = score.item_summaries(facts)
-    return Audit(
+    # every part made by the program, of its field's type: not validated again (at 50k items a
+    # validation walks 120,000 list elements and builds the Audit's schema for nothing)
+    return Audit.made(
         plan=score.summary(facts),
         verdict=verdict,
         verdict_reason=reason,

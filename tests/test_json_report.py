@@ -167,3 +167,58 @@ def test_every_recommendation_names_its_subject_as_a_field(sample_audit):
         ("team", r["team"]) for r in defers
     }
     assert ("MIG001", "item", "PAY-102") in serious
+
+
+# ---------------------------------------------------------------- figures rounded where made
+
+ROUNDED_FIELDS = ("estimate_weeks", "p_on_time", "p50_weeks", "p85_weeks")
+
+
+def _rounded_where_made(items) -> list[tuple[str, str, object]]:
+    """Each figure of a forecast item typed Rounded that rounding to 4 decimals would change."""
+    return [
+        (item.key, name, value)
+        for item in items
+        for name in ROUNDED_FIELDS
+        if (value := getattr(item, name)) is not None
+        and (type(value) is not float or round(value, 4) != value)
+    ]
+
+
+def test_the_forecasts_item_figures_come_rounded_so_the_json_writes_them_as_they_are(tmp_path):
+    from roadmap_audit.analyze.forecast import ForecastParams, forecast
+    from roadmap_audit.model import ForecastItem, _json_number
+
+    from .test_forecast import plan
+
+    # what the JSON writes unrounded is exactly the forecast's four figures; the spread (a
+    # parameter as configured, 0.123456 here) is rounded as it is written
+    fields = ForecastItem.model_fields.items()
+    rounded_on_write = {
+        n for n, f in fields if any(getattr(m, "func", None) is _json_number for m in f.metadata)
+    }
+    figures = {n for n, f in fields if f.annotation in (float, float | None)}
+    assert (sorted(figures - rounded_on_write), rounded_on_write) == (
+        sorted(ROUNDED_FIELDS),
+        {"spread"},
+    )
+    facts = plan(
+        tmp_path,
+        [
+            f"A-{n},Item {n},a,{n * 1.37:.5f},2026-0{7 + n % 3}-1{n % 10},P1,yes,"
+            for n in range(1, 12)
+        ]
+        + [f"B-{n},Item {n},b,,2026-08-1{n % 10},P2,no,A-{n}" for n in range(1, 8)],
+    )
+    for runs in (37, 1000):  # chances of 37 runs are not 4-decimal numbers until rounded
+        fc = forecast(facts, ForecastParams(runs=runs, effort_spread=0.123456))
+        assert len(fc.items) == 18
+        assert _rounded_where_made(fc.items) == []
+        assert {i.p_on_time for i in fc.items} - {0.0, 1.0}  # chances between, not only sure ones
+        written = json.loads(json.dumps([i.model_dump(mode="json") for i in fc.items]))
+        assert 0.1235 in {w["spread"] for w in written}
+
+
+def test_the_sample_plans_forecast_figures_come_rounded(sample_audit):
+    assert sample_audit.forecast is not None and len(sample_audit.forecast.items) > 20
+    assert _rounded_where_made(sample_audit.forecast.items) == []

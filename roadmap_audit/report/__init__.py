@@ -59,13 +59,13 @@ def render(
 
 
 def stream(fmt: str, audit: Audit, **options) -> Iterator[str | bytes]:
-    """The report in pieces, for writing as it is made: JSON a list element at a
-    time and HTML a piece at a time (at 100,000 items each is a hundred megabytes or
-    more); other formats whole."""
+    """The report in pieces, for writing as it is made: JSON a few hundred list elements
+    at a time, as UTF-8 bytes, and HTML a piece at a time (at 100,000 items each is a
+    hundred megabytes or more); other formats whole."""
     if fmt == "json":
-        from .json_report import iter_json
+        from .json_report import iter_json_bytes
 
-        yield from iter_json(audit)
+        yield from iter_json_bytes(audit)
     elif fmt == "html":
         from .html import iter_html
 
