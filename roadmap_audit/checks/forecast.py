@@ -72,28 +72,32 @@ def _hit(
 ) -> Hit:
     """One finding: what was promised, how the runs play it out, and what it waits on (`team`:
     what the message says of its team's pace, and the team's row)."""
-    waits = sorted(facts.open_graph.waits_on(f.key))
+    graph = facts.open_graph
+    direct = graph.waits_on(f.key)
+    waits = sorted(direct) if direct else []
     size = _size(f)
+    day = due.isoformat()  # said in the message and in the due cell's note
     message = (
-        f"{f.key} is committed for {_held(f, due)}, but lands by then in {_chance(chance)} of {runs:,} "
+        f"{f.key} is committed for {_held(f, day)}, but lands by then in {_chance(chance)} of {runs:,} "
         f"simulated quarters: {_finish(f)}. It is {size}; {team[0]}"
         + (f"; it waits for {_waits_text(waits, by_key)}" if waits else "")
     )
     return Hit(
         subject=item_subject(f.key),
         message=message,
-        evidence=_evidence(facts, f, due, size, waits, team[1]),
+        evidence=_evidence(facts, f, day, size, waits, team[1]),
         teams=(f.team,),
         measured={"chance": chance},
-        impact=_impact(facts, f, below),
+        impact=_impact(graph, f, below) if direct or graph.needed_by(f.key) else 2.0,
         likelihood=1.0 + 3.0 * (1.0 - chance),
     )
 
 
-def _held(f: ForecastItem, due: dt.date) -> str:
+def _held(f: ForecastItem, day: str) -> str:
+    """The date the item is held to (`day`: its ISO form) and why that one."""
     if f.due_basis == "due date":
-        return f"its due date {due.isoformat()}"
-    return f"the quarter's end {due.isoformat()} (it has no due date)"
+        return f"its due date {day}"
+    return f"the quarter's end {day} (it has no due date)"
 
 
 def _finish(f: ForecastItem) -> str:
@@ -134,13 +138,14 @@ def _waits_text(waits: list[str], by_key: _ByKey) -> str:
 
 
 def _evidence(
-    facts: Facts, f: ForecastItem, due: dt.date, size: str, waits: list[str], staffing: Evidence
+    facts: Facts, f: ForecastItem, day: str, size: str, waits: list[str], staffing: Evidence
 ) -> tuple[Evidence, ...]:
+    """The cells a finding cites (`day`: the date it is held to, in ISO form)."""
     item = facts.items[f.key]
     due_note = (
-        f"{f.key}: due {due.isoformat()}"
+        f"{f.key}: due {day}"
         if f.due_basis == "due date"
-        else f"{f.key}: no due date, held to the quarter's end {due.isoformat()}"
+        else f"{f.key}: no due date, held to the quarter's end {day}"
     )
     evidence = [
         Evidence.cell(item, "due", due_note),
@@ -152,10 +157,10 @@ def _evidence(
     return tuple(evidence)
 
 
-def _impact(facts: Facts, f: ForecastItem, below: dict[str, tuple[str, ...]]) -> float:
+def _impact(graph: OpenGraph, f: ForecastItem, below: dict[str, tuple[str, ...]]) -> float:
     """What is at stake ranks it: a promise made outside the team (committed), one that waits on
-    another team's work or that other teams' committed work waits on."""
-    graph = facts.open_graph
+    another team's work or that other teams' committed work waits on (2.0 for an item that
+    neither waits nor is waited on)."""
     cross = any(team != f.team for team in _teams_below(graph, f.key, below))
     needed_by = {graph.team.get(k) for k in graph.needed_by(f.key)} - {None, f.team}
     return 2.0 + (1.0 if cross else 0.0) + 0.5 * len(needed_by)
