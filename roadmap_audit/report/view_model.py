@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -584,11 +585,18 @@ def _items_shown(items: list[ItemSummary], flagged: Collection[str]) -> list[Ite
     a finding is about or that are committed come first, then the rest up to TEAM_ITEMS_SHOWN."""
     if len(items) <= TEAM_ITEMS_SHOWN:
         return items
-    first = [n for n, i in enumerate(items) if i.committed or i.key in flagged]
+    # read only as far as the page needs: a team of thousands of items shows forty
+    first = list(
+        islice(
+            (n for n, i in enumerate(items) if i.committed or i.key in flagged), TEAM_ITEMS_SHOWN
+        )
+    )
     if len(first) < TEAM_ITEMS_SHOWN:
         taken = set(first)
-        first += [n for n in range(len(items)) if n not in taken][: TEAM_ITEMS_SHOWN - len(first)]
-    return [items[n] for n in sorted(first[:TEAM_ITEMS_SHOWN])]
+        first += islice(
+            (n for n in range(len(items)) if n not in taken), TEAM_ITEMS_SHOWN - len(first)
+        )
+    return [items[n] for n in sorted(first)]
 
 
 def _item_marks(findings: list[FindingView]) -> tuple[dict[str, str], dict[str, str]]:
