@@ -1083,11 +1083,11 @@ def _items(
     # week, chances are counts of runs, estimates the plan's few sizes
     week = {f: _week(f) for f in {*f50s, *f85s}}
     date = {f: _date(start, f) for f in week}
-    chance = {c: round(c, 4) for c in chances}
+    chance = {c: round(c, 4) for c in {*chances}}
     on_time = [  # limits: the teams' and the plan's follow the items'; nan: none, no chance
         chance[c] if limit == limit else None for c, limit in zip(chances, limits, strict=False)
     ]
-    estimate = {m: round(m, 3) for m in median}
+    estimate = {m: round(m, 3) for m in {*median}}
     data = (
         # every field, in declared order (the JSON's), each already of its type: not validated again
         {
