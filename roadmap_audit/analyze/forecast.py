@@ -753,7 +753,8 @@ class _Tally:
         units = np.multiply(values, 100.0, out=values)  # values are not needed after
         if len(coarse):
             units[coarse] = rare
-        np.minimum(units, self.LARGEST, out=units)
+        if not units.max() <= self.LARGEST:  # rare: a run past 8x its row's median (or never)
+            np.minimum(units, self.LARGEST, out=units)  # a pass 4x as long as the max
         units += 0.5
         # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
         np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
