@@ -459,3 +459,17 @@ def test_two_processes_give_the_same_json_report(tmp_path):
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and b'"forecast": {' in outputs[0]
+
+
+def test_a_run_past_the_largest_kept_finish_is_kept_as_the_largest():
+    """A finite run past what 2 bytes hold (655.35 weeks at 1/100) is kept as that largest, not
+    wrapped round: the tally clips only a block that has such a run."""
+    import numpy as np
+
+    from roadmap_audit.analyze.forecast import _Tally
+
+    tally = _Tally(4, [math.nan], [10.0], 4)
+    tally.rows = np.array([0])
+    tally.add(0, np.array([[1.0, 2.0, 1000.0, 5000.0]]))
+    ((p50, p85, _),) = tally.read(4, 1)
+    assert (p50, p85) == (2.0, 655.35)

@@ -753,7 +753,8 @@ class _Tally:
         units = np.multiply(values, 100.0, out=values)  # values are not needed after
         if len(coarse):
             units[coarse] = rare
-        np.minimum(units, self.LARGEST, out=units)
+        if not units.max() <= self.LARGEST:  # rare: a run past 8x its row's median (or never)
+            np.minimum(units, self.LARGEST, out=units)  # a pass 4x as long as the max
         units += 0.5
         # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
         np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
@@ -1076,32 +1077,48 @@ def _items(
     )  # fmt: skip
     if stated is not None:
         columns = tuple(_picked(column, stated) for column in columns)
-    finishes = {f for f50, f85, _ in columns[2][: len(columns[0])] for f in (f50, f85)}
-    finish = {f: (_week(f), _date(start, f)) for f in finishes}  # each once: kept to 1/100 week
-    # rounded once per value: chances are counts of runs, estimates the plan's few sizes
-    chance = {c: round(c, 4) for _, _, c in columns[2][: len(columns[0])]}
-    estimate = {m: round(m, 3) for m in columns[5]}
-    teams = setup.teams
+    items, team_of, rows, held, limits, median, estimated, spread = columns
+    rows = rows[: len(items)]  # the teams' and the plan's rows follow the items'
+    f50s, f85s, chances = zip(*rows, strict=True) if rows else ((), (), ())
+    # each value converted once, then looked up column by column: finishes are kept to 1/100
+    # week, chances are counts of runs, estimates the plan's few sizes
+    week = {f: _week(f) for f in {*f50s, *f85s}}
+    date = {f: _date(start, f) for f in week}
+    chance = {c: round(c, 4) for c in {*chances}}
+    on_time = [  # limits: the teams' and the plan's follow the items'; nan: none, no chance
+        chance[c] if limit == limit else None for c, limit in zip(chances, limits, strict=False)
+    ]
+    estimate = {m: round(m, 3) for m in {*median}}
     data = (
         # every field, in declared order (the JSON's), each already of its type: not validated again
         {
             "key": item.key,
-            "team": teams[t],
+            "team": team,
             "committed": item.committed,
             "due": due,
             "due_basis": basis,
-            "estimate_weeks": estimate[median],
-            "estimated": estimated,
-            "spread": spread,
-            "p_on_time": chance[on_time] if limit == limit else None,  # nan: no limit
-            "p50_weeks": finish[f50][0],
-            "p85_weeks": finish[f85][0],
-            "p50_date": finish[f50][1],
-            "p85_date": finish[f85][1],
+            "estimate_weeks": weeks,
+            "estimated": e,
+            "spread": s,
+            "p_on_time": p,
+            "p50_weeks": w50,
+            "p85_weeks": w85,
+            "p50_date": d50,
+            "p85_date": d85,
         }
-        for item, t, (f50, f85, on_time), (due, basis), limit, median, estimated, spread in zip(
-            *columns,
-            strict=False,  # rows: the teams' and the plan's follow the items'
+        for item, team, (due, basis), weeks, e, s, p, w50, w85, d50, d85 in zip(
+            items,
+            map(setup.teams.__getitem__, team_of),
+            held,
+            map(estimate.__getitem__, median),
+            estimated,
+            spread,
+            on_time,
+            map(week.__getitem__, f50s),
+            map(week.__getitem__, f85s),
+            map(date.__getitem__, f50s),
+            map(date.__getitem__, f85s),
+            strict=True,
         )
     )
     if _ITEM_FIELDS_HOLD:
