@@ -120,6 +120,8 @@ class SheetData:
     # (row, column letters, problem) for cells that could not be read, one per cause; complete once
     # the rows have been read
     notes: list[tuple[int | None, str | None, str]] = field(default_factory=list)
+    # the rows are lists, none blank, no text over the cell cap: the table reader takes them as they are
+    checked: bool = False
 
 
 def column_index(letters: str) -> int:
