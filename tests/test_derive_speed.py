@@ -89,10 +89,12 @@ def test_an_item_read_in_one_pass_gets_what_classify_and_is_defect_say(tmp_path)
         assert said == alone.classify(item), item.key
         defect = Vocabulary.from_file(vocabulary).is_defect(item)
         assert (item.key in facts.defect_work) == defect, item.key
-    # the signals were read once per distinct (kind column, labels), not once per item
+    # the signals were read once per distinct (kind column, labels), not once per item; an item
+    # with neither has nothing to read (no memo entry)
     assert len(facts.vocabulary._signals) == len(
-        {(i.kind_raw, *i.labels) for i in facts.plan.items}
+        {(i.kind_raw, *i.labels) for i in facts.plan.items if i.kind_raw or i.labels}
     )
+    assert any(not i.kind_raw and not i.labels for i in facts.plan.items)
 
 
 def test_a_key_written_twice_names_its_first_item():
