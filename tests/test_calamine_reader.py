@@ -559,7 +559,7 @@ def test_rows_checked_as_calamine_gives_them_make_the_sheet_the_own_reader_makes
     path = _blank_and_long_rows(tmp_path / "b.xlsx", title)
     limits = Limits(max_cell_chars=12)
     sheets = calamine_reader.read_sheets(path, None, 12)
-    assert [s.checked for s in sheets] == [len(title) <= 12]
+    assert [s.checked for s in sheets] == [12 if len(title) <= 12 else None]
     made = _read_streaming(sheets, "b.xlsx", limits)
     monkeypatch.undo()  # the own reader may read now
     own = _read_streaming(xlsx_reader.read_sheets(path, None, 12), "b.xlsx", limits)
@@ -584,5 +584,20 @@ def test_an_error_text_over_the_cap_leaves_the_rows_unchecked(tmp_path, calamine
             )
         },
     )
-    assert [s.checked for s in calamine_reader.read_sheets(path, None, 6)] == [False]
-    assert [s.checked for s in calamine_reader.read_sheets(path, None, 7)] == [True]
+    assert [s.checked for s in calamine_reader.read_sheets(path, None, 6)] == [None]
+    assert [s.checked for s in calamine_reader.read_sheets(path, None, 7)] == [7]
+
+
+def test_rows_checked_against_a_larger_cap_are_checked_again(tmp_path, calamine_only):
+    """Rows calamine's reader checked against one cap are checked again by a table reader with a
+    smaller one: the text over it is cut, with its note."""
+    from roadmap_audit.config import Limits
+
+    path = _blank_and_long_rows(tmp_path / "b.xlsx", "A title far over the cap")
+    sheets = calamine_reader.read_sheets(path, None, 100)
+    assert [s.checked for s in sheets] == [100]
+    made = _read_streaming(sheets, "b.xlsx", Limits(max_cell_chars=12))
+    assert made[0].rows[0] == (2, ["A-1", "A title far "])
+    assert [(row, letter) for row, letter, note in made[0].notes if "limit of 12" in note] == [
+        (2, "B")
+    ]

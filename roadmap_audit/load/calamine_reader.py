@@ -290,9 +290,10 @@ def _merged(sheet: Any) -> list[str]:
 
 def _rows(
     sheet: Any, errors: dict[tuple[int, int], str], cap: int | None = None
-) -> tuple[list[tuple[int, list[Any]]], int, bool]:
+) -> tuple[list[tuple[int, list[Any]]], int, int | None]:
     """(row number, values by column) for every row with a value, how many values there are, and
-    whether the rows are checked: no row blank, no text over `cap` characters (None: not looked for).
+    the cap the rows were checked against: no row blank, no text over `cap` characters (None: not
+    checked).
 
     calamine's grid starts at the sheet's first value: each row keeps its real number and each value its
     real column (B14 stays B14). An empty cell is None, a whole number an int, as the own reader gives;
@@ -301,7 +302,7 @@ def _rows(
     with a note (the rows are then not checked)."""
     start = sheet.start
     if start is None:
-        return [], 0, cap is not None
+        return [], 0, cap
     longest = cap if cap is not None else sys.maxsize
     first_col = start[1]
     pad = [None] * first_col
@@ -338,7 +339,7 @@ def _rows(
         raise _Misread(
             f"calamine gave {number:,} rows for sheet {sheet.name}, not {sheet.end[0] + 1:,}"
         )
-    return out, total, cap is not None and not long
+    return out, total, None if long else cap
 
 
 def _errors_by_row(

@@ -126,10 +126,13 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
 
 
 def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[RawSheet]:
+    limits = limits or Limits()
     result = []
     for data in sheets:
+        # rows a reader checked against this cap (none blank, no text over it) are taken as they are
+        checked = data.checked == limits.max_cell_chars
         sheet = _sheet_from_rows(
-            data.title, display, data.rows, limits, numbered=True, checked=data.checked
+            data.title, display, data.rows, limits, numbered=True, checked=checked
         )
         sheet.notes.extend(data.notes)
         if data.hidden:
