@@ -22,9 +22,7 @@ Which reader reads what, and why:
 from __future__ import annotations
 
 import os
-import pickle
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -354,6 +352,8 @@ def _errors_by_row(
 
 def _read_in_child(path: Path) -> list[SheetData]:
     """An .xls, .xlsb or .ods read by calamine in a child process capped in memory and CPU time."""
+    import pickle  # imported here: an .xlsx never needs a child process
+    import subprocess
 
     def cap() -> None:
         import resource
@@ -386,6 +386,8 @@ def _read_in_child(path: Path) -> list[SheetData]:
 
 def _child(path: str) -> int:
     """Read every sheet with calamine and write them pickled to stdout; exit 3 with the reason on stderr."""
+    import pickle
+
     import python_calamine
 
     try:
