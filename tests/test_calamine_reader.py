@@ -128,6 +128,7 @@ def _mixed(path: Path) -> Path:
 
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "Items"
     ws.append(["key", "title", "team", "estimate", "due", "committed", "depends_on"])
     ws.append(["A-1", "Ünïcode — title", "core", 2.5, dt.date(2026, 8, 1), True, None])
@@ -524,3 +525,79 @@ def test_calamine_and_the_own_reader_agree_on_any_saved_workbook(tmp_path, top, 
             b.merged,
             b.hidden,
         )
+
+
+def _spaced(ref: str, value: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+
+
+def _blank_and_long_rows(path: Path, title: str) -> Path:
+    """Items with a row of spaces only, a row of an invisible mark only, and a title of `title`."""
+    return book(
+        path,
+        {
+            "Items": sheet_xml(
+                '<row r="1">' + text("A1", "key") + text("B1", "title") + "</row>",
+                '<row r="2">' + text("A2", "A-1") + text("B2", title) + "</row>",
+                '<row r="3">' + _spaced("A3", "   ") + _spaced("B3", " ") + "</row>",
+                '<row r="4">' + text("A4", "\u200b") + "</row>",
+                '<row r="5">' + text("A5", "A-2") + text("B5", "Short") + "</row>",
+            )
+        },
+    )
+
+
+@pytest.mark.parametrize("title", ["A title", "A title far over the cap"])
+def test_rows_checked_as_calamine_gives_them_make_the_sheet_the_own_reader_makes(
+    tmp_path, title, calamine_only, monkeypatch
+):
+    """calamine's rows are checked as they are converted (blank rows left out, no text over the
+    cap): the sheet made of them is the own reader's, rows and notes; a text over the cap leaves
+    the rows to the table reader, which cuts it with its note."""
+    from roadmap_audit.config import Limits
+
+    path = _blank_and_long_rows(tmp_path / "b.xlsx", title)
+    limits = Limits(max_cell_chars=12)
+    sheets = calamine_reader.read_sheets(path, None, 12)
+    assert [s.checked for s in sheets] == [12 if len(title) <= 12 else None]
+    made = _read_streaming(sheets, "b.xlsx", limits)
+    monkeypatch.undo()  # the own reader may read now
+    own = _read_streaming(xlsx_reader.read_sheets(path, None, 12), "b.xlsx", limits)
+    assert [(n, v[:2]) for n, v in made[0].rows] == [
+        (2, ["A-1", title[:12]]),
+        (5, ["A-2", "Short"]),
+    ]
+    assert made[0].rows == own[0].rows
+    assert sorted(made[0].notes) == sorted(own[0].notes)
+    cut = [(row, letter) for row, letter, note in made[0].notes if "over the limit of 12" in note]
+    assert cut == ([] if len(title) <= 12 else [(2, "B")])
+
+
+def test_an_error_text_over_the_cap_leaves_the_rows_unchecked(tmp_path, calamine_only):
+    """An error cell's text is the file's, of any length: over the cap, the table reader checks the rows."""
+    path = book(
+        tmp_path / "e.xlsx",
+        {
+            "Items": sheet_xml(
+                '<row r="1">' + text("A1", "key") + text("B1", "title") + "</row>",
+                '<row r="2">' + text("A2", "A-1") + '<c r="B2" t="e"><v>#VALUE!</v></c></row>',
+            )
+        },
+    )
+    assert [s.checked for s in calamine_reader.read_sheets(path, None, 6)] == [None]
+    assert [s.checked for s in calamine_reader.read_sheets(path, None, 7)] == [7]
+
+
+def test_rows_checked_against_a_larger_cap_are_checked_again(tmp_path, calamine_only):
+    """Rows calamine's reader checked against one cap are checked again by a table reader with a
+    smaller one: the text over it is cut, with its note."""
+    from roadmap_audit.config import Limits
+
+    path = _blank_and_long_rows(tmp_path / "b.xlsx", "A title far over the cap")
+    sheets = calamine_reader.read_sheets(path, None, 100)
+    assert [s.checked for s in sheets] == [100]
+    made = _read_streaming(sheets, "b.xlsx", Limits(max_cell_chars=12))
+    assert made[0].rows[0] == (2, ["A-1", "A title far "])
+    assert [(row, letter) for row, letter, note in made[0].notes if "limit of 12" in note] == [
+        (2, "B")
+    ]

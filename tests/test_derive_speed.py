@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from roadmap_audit.analyze.facts import Vocabulary
 from roadmap_audit.engine import builtin_rules_dir
+from roadmap_audit.model import ItemKind
 
 from .conftest import FIXTURES, facts_of
 
@@ -89,10 +90,12 @@ def test_an_item_read_in_one_pass_gets_what_classify_and_is_defect_say(tmp_path)
         assert said == alone.classify(item), item.key
         defect = Vocabulary.from_file(vocabulary).is_defect(item)
         assert (item.key in facts.defect_work) == defect, item.key
-    # the signals were read once per distinct (kind column, labels), not once per item
+    # the signals were read once per distinct (kind column, labels), not once per item; an item
+    # with neither has nothing to read (no memo entry)
     assert len(facts.vocabulary._signals) == len(
-        {(i.kind_raw, *i.labels) for i in facts.plan.items}
+        {(i.kind_raw, *i.labels) for i in facts.plan.items if i.kind_raw or i.labels}
     )
+    assert any(not i.kind_raw and not i.labels for i in facts.plan.items)
 
 
 def test_a_key_written_twice_names_its_first_item():
@@ -110,3 +113,22 @@ def test_a_key_written_twice_names_its_first_item():
     assert facts.items[first.key] is first
     assert list(facts.items) == [i.key for i in plan.items]
     assert len(facts.kinds) == len(plan.items)
+
+
+def test_a_keyword_list_is_compiled_only_when_searched(tmp_path):
+    """A plan with no kind column and no labels never searches the defect and sub-task lists:
+    their patterns are never compiled; the lists it searches are, once."""
+    rows = [["Summary", "Issue key", "Status"], ["Migrate the ledger", "P-1", "To Do"]]
+    rows += [["Price alerts", "P-2", "To Do"]]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path = tmp_path / "export.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    facts = facts_of(path)
+    vocabulary = facts.vocabulary
+    assert facts.kinds == {"P-1": ItemKind.migration, "P-2": ItemKind.feature}
+    assert "_regex" not in vars(vocabulary.defect_types)
+    assert "_regex" not in vars(vocabulary.subtask_types)
+    assert "_regex" in vars(vocabulary._telling)
+    assert vocabulary.defect_types.find("Bug") == "bug"  # compiled when asked
+    assert "_regex" in vars(vocabulary.defect_types)

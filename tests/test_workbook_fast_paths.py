@@ -138,3 +138,33 @@ def test_repeated_text_fields_are_read_once_per_text_as_the_general_reader_reads
     assert [i.links for i in plan.items] == [[], [], [], []]
     one.links.append(("blocks", "A-2"))  # each item its own list
     assert two.links == []
+
+
+def test_a_header_that_reads_every_column_is_not_searched_under(tmp_path, monkeypatch):
+    """A header row reads as many fields as the rows under it have cells: no row can read as more,
+    so none is read as a header; a wider row under a narrower header still is, and is taken."""
+    from roadmap_audit.load import workbook
+
+    read: list[list[str]] = []
+    fields_read = workbook._fields_read
+
+    def counting(headers, spec, mapping):
+        read.append(headers)
+        return fields_read(headers, spec, mapping)
+
+    monkeypatch.setattr(workbook, "_fields_read", counting)
+    rows = [["key", "title", "team"]] + [[f"A-{n}", f"Item {n}", "core"] for n in range(1, 30)]
+    plan = load_plan(write_xlsx(tmp_path / "p.xlsx", {"Items": rows}))
+    assert len(plan.items) == 29
+    assert read == [["key", "title", "team"]]  # the header found, and no row under it
+
+    read.clear()
+    rows = [["key", "title", "notes"], ["Key", "Title", "Team", "Estimate", "Status"]]
+    rows += [[f"A-{n}", f"Item {n}", "core", 2, "open"] for n in range(1, 30)]
+    plan = load_plan(write_xlsx(tmp_path / "q.xlsx", {"Items": rows}))
+    assert (plan.items[0].key, plan.items[0].team, plan.items[0].estimate_weeks) == (
+        "A-1",
+        "core",
+        2,
+    )
+    assert ["Key", "Title", "Team", "Estimate", "Status"] in read

@@ -272,11 +272,15 @@ class Vocabulary:
     def read(self, item: Item) -> tuple[ItemKind, str, bool]:
         """`classify` and `is_defect` of an item with no parent, in one pass over its values
         (called for every item: each step is one lookup of what was read before)."""
-        key = (item.kind_raw, bool(item.ref.key), *item.labels)
-        try:
-            said, defect = self._signals[key]
-        except KeyError:
-            said, defect = self._signals_of(item)
+        raw, labels = item.kind_raw, item.labels
+        if raw or labels:
+            key = (raw, bool(item.ref.key), *labels)
+            try:
+                said, defect = self._signals[key]
+            except KeyError:
+                said, defect = self._signals_of(item)
+        else:  # no kind column value and no label: nothing said, no defect (most plans' items)
+            said, defect = None, False
         if said is None and item.services:
             said = self._component(item.services)
         if said is not None:

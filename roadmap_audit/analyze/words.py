@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Letters that carry no accent mark to drop, so NFKD leaves them whole: Polish "Błąd" reads "blad".
@@ -101,11 +101,15 @@ def _compile(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 class PhraseSet:
-    """A compiled keyword list; `find` returns the first phrase found, or None."""
+    """A compiled keyword list; `find` returns the first phrase found, or None. The pattern is
+    compiled when the list is first searched: a run searches few of a rule pack's lists."""
 
     def __init__(self, phrases: Iterable[str]):
         self.phrases = tuple(phrases)
-        self._regex = _compile(self.phrases)
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str] | None:
+        return _compile(self.phrases)
 
     def find(self, *texts: str | None) -> str | None:
         return self.find_folded(*(fold(t) for t in texts if t))

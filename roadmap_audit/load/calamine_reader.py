@@ -22,14 +22,14 @@ Which reader reads what, and why:
 from __future__ import annotations
 
 import os
-import pickle
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from .cells import all_blank
 from .xlsx_reader import (
+    MAX_CELL_CHARS,
     MAX_COLUMN,
     MAX_ROW,
     PAD_FREE,
@@ -210,11 +210,13 @@ def read_sheets(
         if path.suffix.lower() != ".xls":
             check_archive(path, max_inflated_bytes)
         return _read_in_child(path)
-    sheets = _read_surveyed(path, max_inflated_bytes)
+    sheets = _read_surveyed(path, max_inflated_bytes, max_cell_chars)
     return sheets if sheets is not None else read_own(path, max_inflated_bytes, max_cell_chars)
 
 
-def _read_surveyed(path: Path, max_inflated: int | None) -> list[SheetData] | None:
+def _read_surveyed(
+    path: Path, max_inflated: int | None, max_cell_chars: int | None = None
+) -> list[SheetData] | None:
     """The sheets read by calamine, or None when the own reader must read the workbook."""
     archive = Archive(path, max_inflated)  # the declared sizes are checked before anything inflates
     with archive.zip:
@@ -228,7 +230,7 @@ def _read_surveyed(path: Path, max_inflated: int | None) -> list[SheetData] | No
             if survey is None:
                 return None  # an odd sheet, or a missing one the own reader names
             surveys.append(survey)
-    return _from_calamine(path, titles, surveys)
+    return _from_calamine(path, titles, surveys, max_cell_chars or MAX_CELL_CHARS)
 
 
 def _plain_parts(archive: Archive, parts: dict[str, str]) -> bool:
@@ -244,7 +246,7 @@ def _plain_parts(archive: Archive, parts: dict[str, str]) -> bool:
 
 
 def _from_calamine(
-    path: Path, titles: list[tuple[str, str, bool]], surveys: list[_Survey]
+    path: Path, titles: list[tuple[str, str, bool]], surveys: list[_Survey], cap: int
 ) -> list[SheetData] | None:
     try:
         import python_calamine
@@ -263,12 +265,14 @@ def _from_calamine(
         for (title, _, hidden), survey in zip(titles, surveys, strict=True):
             try:
                 sheet = book.get_sheet_by_name(title)
-                rows, values = _rows(sheet, survey.errors)
+                rows, values, checked = _rows(sheet, survey.errors, cap)
             except (python_calamine.CalamineError, _Misread):
                 return None  # the own reader names what is wrong
             if values != survey.values:
                 return None  # a cell calamine placed over another, or a value it read as empty
-            data = SheetData(title=title, hidden=hidden, rows=iter(rows), merged=_merged(sheet))
+            data = SheetData(
+                title=title, hidden=hidden, rows=iter(rows), merged=_merged(sheet), checked=checked
+            )
             data.formulas_without_value = survey.formulas_without_value
             result.append(data)
     return result
@@ -283,27 +287,33 @@ def _merged(sheet: Any) -> list[str]:
 
 
 def _rows(
-    sheet: Any, errors: dict[tuple[int, int], str]
-) -> tuple[list[tuple[int, list[Any]]], int]:
-    """(row number, values by column) for every row with a value, and how many values there are.
+    sheet: Any, errors: dict[tuple[int, int], str], cap: int | None = None
+) -> tuple[list[tuple[int, list[Any]]], int, int | None]:
+    """(row number, values by column) for every row with a value, how many values there are, and
+    the cap the rows were checked against: no row blank, no text over `cap` characters (None: not
+    checked).
 
     calamine's grid starts at the sheet's first value: each row keeps its real number and each value its
     real column (B14 stays B14). An empty cell is None, a whole number an int, as the own reader gives;
-    an error value (calamine shows it empty) is put back from `errors`."""
+    an error value (calamine shows it empty) is put back from `errors`. A row of blank text (spaces)
+    is left out here when `cap` is given; a text over it is left to the table reader, which cuts it
+    with a note (the rows are then not checked)."""
     start = sheet.start
     if start is None:
-        return [], 0
+        return [], 0, cap
+    longest = cap if cap is not None else sys.maxsize
     first_col = start[1]
     pad = [None] * first_col
-    by_row: dict[int, list[tuple[int, str]]] = {}
-    for (row, col), code in errors.items():
-        by_row.setdefault(row, []).append((col - first_col, code))
+    by_row = _errors_by_row(errors, first_col)
+    # an error's text is the file's: any length
+    long = any(len(code) > longest for code in errors.values())
     out = []
     total = number = 0
     # iter_rows gives the rows above the first value as empty rows: its rows are counted from row 1
     for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = [
-            (v or None)  # "" is an empty cell
+            # "" is an empty cell; a text over the cap is kept (and marks the rows unchecked)
+            ((v or None) if len(v) <= longest or not (long := True) else v)
             if v.__class__ is str
             else v
             if v.__class__ is not float
@@ -321,16 +331,29 @@ def _rows(
         count = len(values) - values.count(None)
         if count:
             total += count
-            out.append((number, pad + values if first_col else values))
+            if cap is None or not all_blank(values):
+                out.append((number, pad + values if first_col else values))
     if number != sheet.end[0] + 1:
         raise _Misread(
             f"calamine gave {number:,} rows for sheet {sheet.name}, not {sheet.end[0] + 1:,}"
         )
-    return out, total
+    return out, total, None if long else cap
+
+
+def _errors_by_row(
+    errors: dict[tuple[int, int], str], first_col: int
+) -> dict[int, list[tuple[int, str]]]:
+    """Row number -> (place in calamine's row, error text) of each error value."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), code in errors.items():
+        by_row.setdefault(row, []).append((col - first_col, code))
+    return by_row
 
 
 def _read_in_child(path: Path) -> list[SheetData]:
     """An .xls, .xlsb or .ods read by calamine in a child process capped in memory and CPU time."""
+    import pickle  # imported here: an .xlsx never needs a child process
+    import subprocess
 
     def cap() -> None:
         import resource
@@ -363,6 +386,8 @@ def _read_in_child(path: Path) -> list[SheetData]:
 
 def _child(path: str) -> int:
     """Read every sheet with calamine and write them pickled to stdout; exit 3 with the reason on stderr."""
+    import pickle
+
     import python_calamine
 
     try:

@@ -122,6 +122,20 @@ def is_blank(v: Any) -> bool:
     return isinstance(v, str) and not strip_invisible(v).strip()
 
 
+def all_blank(values: list[Any]) -> bool:
+    """is_blank of every cell, with the common cells (empty, a number, plain text) decided inline."""
+    for v in values:
+        if v is None:
+            continue
+        if v.__class__ is str:
+            if (v if v.isascii() else strip_invisible(v)).strip():
+                return False
+            continue
+        if not is_blank(v):
+            return False
+    return True
+
+
 def is_none_marker(v: Any) -> bool:
     """True for an empty cell or one that says there is nothing, like "n/a", "TBD" or "-"."""
     return is_blank(v) or (isinstance(v, str) and _marker_key(v) in NONE_MARKERS)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import InputError
-from .cells import is_blank, strip_invisible
+from .cells import all_blank, is_blank
 from .xlsx_reader import (
     column_letter,  # one converter of column numbers to letters, beside the reader
 )
@@ -126,9 +126,14 @@ def read_workbook(path: Path, display: str, limits: Limits | None = None) -> lis
 
 
 def _read_streaming(sheets, display: str, limits: Limits | None = None) -> list[RawSheet]:
+    limits = limits or Limits()
     result = []
     for data in sheets:
-        sheet = _sheet_from_rows(data.title, display, data.rows, limits, numbered=True)
+        # rows a reader checked against this cap (none blank, no text over it) are taken as they are
+        checked = data.checked == limits.max_cell_chars
+        sheet = _sheet_from_rows(
+            data.title, display, data.rows, limits, numbered=True, checked=checked
+        )
         sheet.notes.extend(data.notes)
         if data.hidden:
             sheet.notes.append(
@@ -465,12 +470,15 @@ def _sheet_from_rows(
     *,
     what: str | None = None,
     numbered: bool = False,
+    checked: bool = False,
 ) -> RawSheet:
     """Find the header row and keep the data rows under it, with row numbers.
 
     More than `limits.max_rows` non-blank rows is an InputError, raised as soon as
     the cap is passed (the rest of the sheet is never read)."""
-    sheet, body = sheet_and_rows(title, display, rows, limits, what=what, numbered=numbered)
+    sheet, body = sheet_and_rows(
+        title, display, rows, limits, what=what, numbered=numbered, checked=checked
+    )
     sheet.rows.extend(body)
     return sheet
 
@@ -483,6 +491,7 @@ def sheet_and_rows(
     *,
     what: str | None = None,
     numbered: bool = False,
+    checked: bool = False,
 ) -> tuple[RawSheet, Iterator[tuple[int, list[Any]]]]:
     """The sheet with its header, and the data rows still to come, read as they are used.
 
@@ -491,8 +500,10 @@ def sheet_and_rows(
     first); notes on cut cells reach `sheet.notes` as the rows are read."""
     limits = limits or Limits()
     sheet = RawSheet(title, display, 0, [], [], [], [])
-    # `numbered`: rows come as (row number, values) with gaps, as a workbook stores them
-    read = _non_blank(iter(rows) if numbered else enumerate(rows, start=1), sheet, limits)
+    # `numbered`: rows come as (row number, values) with gaps, as a workbook stores them;
+    # `checked`: and as lists, none blank, no cell over the cap (a reader looked as it read them)
+    numbered_rows = iter(rows) if numbered else enumerate(rows, start=1)
+    read = numbered_rows if checked and numbered else _non_blank(numbered_rows, sheet, limits)
     pending: list[tuple[int, list[Any]]] = []
     for number, values in read:
         pending.append((number, values))
@@ -510,27 +521,13 @@ def _non_blank(
     for number, values in rows:
         if values.__class__ is not list:  # a reader's own new list is used as it is
             values = list(values)
-        if _all_blank(values):
+        if all_blank(values):
             continue
         for v in values:  # no cell is over the cap in almost every row: looked for inline
             if isinstance(v, str) and len(v) > cap:
                 _cap_cells(values, number, sheet, cap)
                 break
         yield number, values
-
-
-def _all_blank(values: list[Any]) -> bool:
-    """is_blank of every cell, with the common cells (empty, a number, plain text) decided inline."""
-    for v in values:
-        if v is None:
-            continue
-        if v.__class__ is str:
-            if (v if v.isascii() else strip_invisible(v)).strip():
-                return False
-            continue
-        if not is_blank(v):
-            return False
-    return True
 
 
 def _capped(

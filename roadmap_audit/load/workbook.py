@@ -1219,13 +1219,11 @@ def find_header(
     for index, (number, cells) in enumerate(rows):
         above = rows[index - 1] if index and rows[index - 1][0] == number - 1 else None
         for two_rows in (False, True) if above is not None else (False,):
-            headers = _header_cells(
-                above[1][:_SEARCH_COLUMNS] if two_rows and above is not None else None,
-                cells[:_SEARCH_COLUMNS],
-                spec,
-                mapping,
-            )
-            fields = _fields_read(headers, spec, mapping)
+            top = above[1][:_SEARCH_COLUMNS] if two_rows and above is not None else None
+            bottom = cells[:_SEARCH_COLUMNS]
+            if not lacks_required and max(len(bottom), len(top or ())) <= current:
+                continue  # reads no more fields than it has cells: not more than the header found
+            fields = _fields_read(_header_cells(top, bottom, spec, mapping), spec, mapping)
             if not all(r in fields for r in spec.required) or len(fields) < 2:
                 continue
             if not lacks_required and (len(fields) <= current or len(fields) < 3):

@@ -120,6 +120,9 @@ class SheetData:
     # (row, column letters, problem) for cells that could not be read, one per cause; complete once
     # the rows have been read
     notes: list[tuple[int | None, str | None, str]] = field(default_factory=list)
+    # the rows are lists, none blank, no text over this many characters (the cell cap they were checked
+    # against; None: not checked): the table reader takes them as they are when its cap is this one
+    checked: int | None = None
 
 
 def column_index(letters: str) -> int:
