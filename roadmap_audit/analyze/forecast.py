@@ -55,7 +55,7 @@ from itertools import compress, filterfalse
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -708,7 +708,16 @@ class _Tally:
     LARGEST = 65535
     rows: np.ndarray  # the setup's row (item, team or the plan) of each row
 
-    def __init__(self, runs: int, limits: list[float], typical: list[float], block: int):
+    def __init__(
+        self,
+        runs: int,
+        limits: list[float],
+        typical: list[float],
+        block: int,
+        timed: np.ndarray | None = None,
+    ):
+        """`typical`: the median-quarter finish of each row whose finishes are kept, the rows
+        `timed` (None: every row); the others keep only their runs by the limit."""
         import numpy as np
 
         # runs by the limit: a block's in one byte each (added as bytes: numpy's fastest), moved
@@ -718,7 +727,8 @@ class _Tally:
         self.blocks = 0
         self.passed = np.empty(self.hits.shape, dtype=bool)  # a block's finishes by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
-        self.kept = np.empty((len(limits), runs), dtype=np.uint16)
+        self.timed = timed
+        self.kept = np.empty((len(typical), runs), dtype=np.uint16)
         median = np.array(typical, dtype=float)
         self.never = ~np.isfinite(median)
         self.unit = np.ones(len(typical))  # hundredths of a week per kept unit
@@ -747,6 +757,8 @@ class _Tally:
             self.blocks = 0
         np.add(hits, passed.view(np.uint8), out=hits)
         self.blocks += 1
+        if self.timed is not None:
+            values = values[self.timed]  # a copy: the rows whose finishes are kept
         coarse = self.coarse
         if len(coarse):
             rare = values[coarse] * self.scale[coarse, None]
@@ -761,14 +773,16 @@ class _Tally:
 
     def read(self, runs: int, height: int) -> list[tuple[float, float, float]]:
         """(P50, P85, share by the limit) of each of the setup's `height` rows, nan where not
-        kept: P50 and P85 by nearest rank, a value some run had, to 1/100 week."""
+        kept (P50 and P85: where not timed): P50 and P85 by nearest rank, a value some run had,
+        to 1/100 week."""
         import numpy as np
 
         self.kept.sort(axis=1, kind="stable")  # a radix sort for 2-byte values
         out = np.full((3, height), np.nan)  # in the setup's order of rows
+        timed = self.rows if self.timed is None else self.rows[self.timed]
         for row, q in enumerate((0.5, 0.85)):
             units = self.kept[:, max(1, math.ceil(q * runs)) - 1].astype(float)
-            out[row, self.rows] = np.where(self.never, np.inf, units * self.unit / 100.0)
+            out[row, timed] = np.where(self.never, np.inf, units * self.unit / 100.0)
         out[2, self.rows] = (self.counted + self.hits.sum(axis=1, dtype=np.int64)) / runs
         return list(zip(*out.tolist(), strict=True))
 
@@ -902,12 +916,19 @@ BLOCK = (
 
 
 def _run_all(
-    setup: _Setup, p: ForecastParams, runs: int, limits: list[float], shown: list[int] | None = None
+    setup: _Setup,
+    p: ForecastParams,
+    runs: int,
+    limits: list[float],
+    shown: list[int] | None = None,
+    timed_from: int = 0,
 ) -> _Tally:
     """Every run, a block of runs at a time (about 16 MB a block); per item, team and the plan, what is kept.
 
     The setup's rows are its items, its teams, then the plan (`limits` is one per row);
-    `shown` keeps only those rows. The tally's `rows` names the setup's row of each of its rows.
+    `shown` keeps only those rows, and of them only the rows from `timed_from` on keep their
+    finishes (for P50 and P85; the others, their runs by the limit). The tally's `rows` names
+    the setup's row of each of its rows.
     """
     import numpy as np
 
@@ -924,7 +945,14 @@ def _run_all(
         pick = np.flatnonzero(wanted[rows])
         rows = rows[pick]
     order = rows.tolist()
-    tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order], a.block)
+    timed = None
+    if timed_from:
+        timed = np.flatnonzero(rows >= timed_from)
+        order_timed = timed.tolist()
+        typical = [typical[order[r]] for r in order_timed]
+    else:
+        typical = [typical[r] for r in order]
+    tally = _Tally(runs, [limits[r] for r in order], typical, a.block, timed)
     tally.rows = rows
     height = a.n + a.n_teams + 1
     buffer = np.empty(height * min(a.block, runs))  # one for every block: no fresh pages each
@@ -956,57 +984,103 @@ class Forecaster:
         """The delivery forecast of the plan."""
         return _forecast(self.facts, self.setup, self.p)
 
-    def deferring(self, keys: set[str], teams: set[str], committed_only: bool = False) -> Forecast:
+    def deferring(self, keys: set[str], teams: set[str]) -> Forecast:
         """The forecast of `teams` with the items `keys` deferred (done), as a forecast of the
         plan re-derived with them done would state it, item for item and team for team.
 
         Only those teams and the teams their work waits on are run (each item keeps its own
         random stream, so leaving the others out changes no figure); `plan` is those teams
-        together, not the whole plan. With `committed_only`, the items stated are those teams'
-        committed items (what the advice reads), the others are run but not kept.
+        together, not the whole plan.
         """
         setup = self.setup.without(self.facts, self.p, keys, teams)
         note = (
             f"the plan with {len(keys)} items deferred, for {len(teams)} teams and the "
             f"{len(setup.teams) - len(teams)} more they wait on; the plan row is those teams"
         )
-        return _forecast(self.facts, setup, self.p, note, teams, committed_only)
+        return _forecast(self.facts, setup, self.p, note, teams)
+
+    def chances_deferring(self, keys: set[str], teams: set[str]) -> Deferred:
+        """What the deferral advice reads of `deferring(keys, teams)`: the teams' rows and their
+        committed items' chances, the same figures; no item's P50 or P85 is computed."""
+        setup = self.setup.without(self.facts, self.p, keys, teams)
+        figures = _Figures(self.facts, setup, self.p, teams, committed_only=True)
+        stated = figures.stated or []
+        items = [
+            ItemChance(item.key, setup.teams[setup.team_of[i]], item.committed, chance)
+            for i, item, chance in zip(
+                stated, map(setup.items.__getitem__, stated), figures.chances(), strict=True
+            )
+        ]
+        return Deferred(figures.teams(), items)
 
 
-def _forecast(
-    facts: Facts,
-    setup: _Setup,
-    p: ForecastParams,
-    note: str | None = None,
-    teams_shown: set[str] | None = None,
-    committed_only: bool = False,
-) -> Forecast:
-    """The forecast of a prepared setup; `note`, when given, replaces the notes on what it left out.
+class ItemChance(NamedTuple):
+    """An item's chance to land by the date it is held to (None: no date), as ForecastItem says it."""
+
+    key: str
+    team: str
+    committed: bool
+    p_on_time: float | None
+
+
+class Deferred(NamedTuple):
+    """The forecast of some teams with items deferred, as the deferral advice reads it."""
+
+    teams: list[ForecastTeam]
+    items: list[ItemChance]  # the teams' committed items
+
+
+class _Figures:
+    """A prepared setup's runs, read: each stated row's P50, P85 and chance by its limit.
+
     With `teams_shown`, only those teams and their items are stated (the others still run);
-    with `committed_only`, only their committed items."""
-    q = facts.quarter
-    start, end = q.start, q.end
-    end_weeks = due_weeks(start, end) if start and end else setup.weeks
-    n = len(setup.keys)
-    runs = runs_for(p, n)
-    shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
-    stated: list[int] | None = None  # the items stated; None: every one
-    if teams_shown is not None or committed_only:
-        stated = list(compress(range(n), map(shown_team.__getitem__, setup.team_of)))
-        if committed_only:
-            committed = map(_COMMITTED, map(setup.items.__getitem__, stated))
-            stated = list(compress(stated, committed))
-    held, limits = _held_all(setup, stated, start, end)
-    limits += [end_weeks] * (len(setup.teams) + 1)
-    rows: list[tuple[float, float, float]] = []
-    if n:
-        shown = None
-        if stated is not None:  # an item's row, its team's row, and the plan's
-            shown = [*stated, *(n + t for t, s in enumerate(shown_team) if s), len(limits) - 1]
-        tally = _run_all(setup, p, runs, limits, shown)
-        rows = tally.read(runs, len(limits))
+    with `committed_only`, only their committed items, and then only their chances are read
+    (no finishes kept for them).
+    """
 
-    def completion(at: int, **fields) -> ForecastTeam:
+    def __init__(
+        self,
+        facts: Facts,
+        setup: _Setup,
+        p: ForecastParams,
+        teams_shown: set[str] | None = None,
+        committed_only: bool = False,
+    ):
+        q = facts.quarter
+        self.setup, self.start, self.end = setup, q.start, q.end
+        start, end = q.start, q.end
+        self.end_weeks = due_weeks(start, end) if start and end else setup.weeks
+        n = len(setup.keys)
+        self.runs = runs = runs_for(p, n)
+        self.shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
+        stated: list[int] | None = None  # the items stated; None: every one
+        if teams_shown is not None or committed_only:
+            stated = list(compress(range(n), map(self.shown_team.__getitem__, setup.team_of)))
+            if committed_only:
+                committed = map(_COMMITTED, map(setup.items.__getitem__, stated))
+                stated = list(compress(stated, committed))
+        self.stated = stated
+        self.held, self.limits = _held_all(setup, stated, start, end)
+        self.limits += [self.end_weeks] * (len(setup.teams) + 1)
+        self.rows: list[tuple[float, float, float]] = []
+        if n:
+            shown = None
+            if stated is not None:  # an item's row, its team's row, and the plan's
+                shown_teams = (n + t for t, s in enumerate(self.shown_team) if s)
+                shown = [*stated, *shown_teams, len(self.limits) - 1]
+            # the items' finishes are kept unless only their chances are read
+            tally = _run_all(setup, p, runs, self.limits, shown, n if committed_only else 0)
+            self.rows = tally.read(runs, len(self.limits))
+
+    def chances(self) -> list[float | None]:
+        """Each stated item's chance to land by the date it is held to (None: no date)."""
+        setup, stated = self.setup, self.stated
+        at = range(len(setup.keys)) if stated is None else stated
+        return [round(self.rows[i][2], 4) if self.limits[i] == self.limits[i] else None for i in at]
+
+    def completion(self, at: int, **fields) -> ForecastTeam:
+        """A team's (or the plan's) finish and chance by the quarter's end, from setup row `at`."""
+        rows, start = self.rows, self.start
         known = fields["items"] > 0 and bool(rows)
         f50, f85, by_end = rows[at] if known else (math.nan, math.nan, math.nan)
         return ForecastTeam(
@@ -1018,22 +1092,38 @@ def _forecast(
             p_by_end=round(by_end, 4) if known else None,
         )
 
-    items = _items(setup, rows, held, limits, start, stated)
-    sizes = [0] * len(setup.teams)
-    for t in setup.team_of:
-        sizes[t] += 1
-    teams = [
-        completion(
-            n + t,
-            team=name,
-            items=sizes[t],
-            pace_weeks=round(setup.base_pace[t], 3),
-            unplanned_share=round(setup.unplanned[t], 3),
-        )
-        for t, name in enumerate(setup.teams)
-        if shown_team[t]
-    ]
-    plan = completion(
+    def teams(self) -> list[ForecastTeam]:
+        """Each shown team's completion."""
+        setup, n = self.setup, len(self.setup.keys)
+        sizes = [0] * len(setup.teams)
+        for t in setup.team_of:
+            sizes[t] += 1
+        return [
+            self.completion(
+                n + t,
+                team=name,
+                items=sizes[t],
+                pace_weeks=round(setup.base_pace[t], 3),
+                unplanned_share=round(setup.unplanned[t], 3),
+            )
+            for t, name in enumerate(setup.teams)
+            if self.shown_team[t]
+        ]
+
+
+def _forecast(
+    facts: Facts,
+    setup: _Setup,
+    p: ForecastParams,
+    note: str | None = None,
+    teams_shown: set[str] | None = None,
+) -> Forecast:
+    """The forecast of a prepared setup; `note`, when given, replaces the notes on what it left out.
+    With `teams_shown`, only those teams and their items are stated (the others still run)."""
+    f = _Figures(facts, setup, p, teams_shown)
+    n = len(setup.keys)
+    items = _items(setup, f.rows, f.held, f.limits, f.start, f.stated)
+    plan = f.completion(
         n + len(setup.teams),
         team="(plan)",
         items=n,
@@ -1041,18 +1131,18 @@ def _forecast(
         unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3),
     )
     return Forecast(
-        runs=runs,
+        runs=f.runs,
         runs_asked=p.runs,
         seed=p.seed,
         weeks=setup.weeks,
-        end_weeks=round(end_weeks, 3),
-        start=start,
-        end=end,
+        end_weeks=round(f.end_weeks, 3),
+        start=f.start,
+        end=f.end,
         params={k: v for k, v in p.model_dump().items() if k not in ("runs", "seed")},
         plan=plan,
-        teams=teams,
+        teams=f.teams(),
         items=items,
-        notes=[note] if note is not None else _notes(facts, setup, p, runs),
+        notes=[note] if note is not None else _notes(facts, setup, p, f.runs),
     )
 
 
