@@ -51,7 +51,7 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from heapq import heappop, heappush, heapreplace
-from itertools import compress, filterfalse
+from itertools import compress, filterfalse, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from statistics import NormalDist
@@ -102,8 +102,9 @@ def load_forecast_params(
 # ------------------------------------------------------------------ the model, prepared once
 
 
-_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5)  # of a team's rows: (rank, due, *row)
-_KEY, _COMMITTED = attrgetter("key"), attrgetter("committed")
+# of a team's rows: (rank, due or the latest date, *row)
+_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5, 6, 7)
+_KEY = attrgetter("key")
 
 
 def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
@@ -132,9 +133,14 @@ class _Setup:
         self.unplanned: list[float] = []  # median share of unplanned work
         self._ranks: dict[str | None, int] = {}
         rows = self._rows(facts, p)
-        team_of, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
+        team_of, items, estimates, spreads, dues, committed = (
+            zip(*rows, strict=True) if rows else ((), (), (), (), (), ())
+        )
         self.items = list(items)
         self.keys = list(map(_KEY, items))
+        # each item's due date and commitment, read here once (what it is held to)
+        self.due: list[dt.date | None] = list(dues)
+        self.committed: list[bool] = list(committed)
         self.streams = _item_streams(p.seed, self.keys)  # each item's draws
         self.team_of = list(team_of)
         self.estimated = [e is not None for e in estimates]
@@ -189,7 +195,7 @@ class _Setup:
         s.teams = [self.teams[t] for t in kept_teams]
         s.base_pace = [self.base_pace[t] for t in kept_teams]
         s.unplanned = [self.unplanned[t] for t in kept_teams]
-        s.keys, s.streams, s.items, team_of, s.estimated, s.median, s.spread = (
+        s.keys, s.streams, s.items, team_of, s.estimated, s.median, s.spread, s.due, s.committed = (
             _picked(values, keep)
             for values in (
                 self.keys,
@@ -199,6 +205,8 @@ class _Setup:
                 self.estimated,
                 self.median,
                 self.spread,
+                self.due,
+                self.committed,
             )
         )
         s.team_of = list(map(new_team.__getitem__, team_of))
@@ -250,8 +258,8 @@ class _Setup:
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
-        """(team, item, estimate, spread) of every open item of a team with a known capacity, in
-        the order of work: team, then priority, due date and plan order."""
+        """(team, item, estimate, spread, due, committed) of every open item of a team with a
+        known capacity, in the order of work: team, then priority, due date and plan order."""
         rows: list[tuple] = []
         seen: set[str] = set()
         spreads, kept = _spreads(p), facts.items.get
@@ -300,7 +308,8 @@ class _Setup:
             if rank is None:
                 rank = ranks[item.priority] = priority_rank(item.priority)
             spread = spreads[kinds[item.key] == migration, estimate is None]
-            mine.append((rank, item.due or latest, t, item, estimate, spread))
+            due = item.due
+            mine.append((rank, due or latest, t, item, estimate, spread, due, item.committed))
         mine.sort(key=_URGENCY)  # stable: plan order breaks ties
         rows += map(_ROW, mine)
 
@@ -882,11 +891,11 @@ def _notes(facts: Facts, setup: _Setup, p: ForecastParams, runs: int) -> list[st
 Held = tuple[dt.date | None, Literal["due date", "quarter end"] | None]
 
 
-def _held_to(item, end: dt.date | None) -> Held:
+def _held_to(due: dt.date | None, committed: bool, end: dt.date | None) -> Held:
     """The date an item is held to and why: its due date, or the quarter's end when committed."""
-    if item.due is not None:
-        return item.due, "due date"
-    if item.committed and end is not None:
+    if due is not None:
+        return due, "due date"
+    if committed and end is not None:
         return end, "quarter end"
     return None, None
 
@@ -896,12 +905,13 @@ def _held_all(
 ) -> tuple[list[Held], list[float]]:
     """The date each item `stated` (None: every one) is held to and why, and that date in weeks
     from the quarter's start (nan: none, or no start to count from); the others get neither."""
+    due, committed = setup.due, setup.committed
     if stated is None:
-        held = [_held_to(item, end) for item in setup.items]
+        held = list(map(_held_to, due, committed, repeat(end)))
     else:
-        held = [(None, None)] * len(setup.items)
+        held = [(None, None)] * len(due)
         for i in stated:
-            held[i] = _held_to(setup.items[i], end)
+            held[i] = _held_to(due[i], committed[i], end)
     if start is None:  # no date can be checked
         return held, [math.nan] * len(held)
     dates = {due for due, _ in held if due is not None}
@@ -1006,10 +1016,8 @@ class Forecaster:
         figures = _Figures(self.facts, setup, self.p, teams, committed_only=True)
         stated = figures.stated or []
         items = [
-            ItemChance(item.key, setup.teams[setup.team_of[i]], item.committed, chance)
-            for i, item, chance in zip(
-                stated, map(setup.items.__getitem__, stated), figures.chances(), strict=True
-            )
+            ItemChance(setup.keys[i], setup.teams[setup.team_of[i]], setup.committed[i], chance)
+            for i, chance in zip(stated, figures.chances(), strict=True)
         ]
         return Deferred(figures.teams(), items)
 
@@ -1057,7 +1065,7 @@ class _Figures:
         if teams_shown is not None or committed_only:
             stated = list(compress(range(n), map(self.shown_team.__getitem__, setup.team_of)))
             if committed_only:
-                committed = map(_COMMITTED, map(setup.items.__getitem__, stated))
+                committed = map(setup.committed.__getitem__, stated)
                 stated = list(compress(stated, committed))
         self.stated = stated
         self.held, self.limits = _held_all(setup, stated, start, end)
@@ -1163,12 +1171,13 @@ def _items(
 ) -> list[ForecastItem]:
     """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`, None: all)."""
     columns: tuple[list, ...] = (
-        setup.items, setup.team_of, rows, held, limits, setup.median, setup.estimated, setup.spread,
+        setup.keys, setup.committed, setup.team_of, rows, held, limits, setup.median,
+        setup.estimated, setup.spread,
     )  # fmt: skip
     if stated is not None:
         columns = tuple(_picked(column, stated) for column in columns)
-    items, team_of, rows, held, limits, median, estimated, spread = columns
-    rows = rows[: len(items)]  # the teams' and the plan's rows follow the items'
+    keys, committed, team_of, rows, held, limits, median, estimated, spread = columns
+    rows = rows[: len(keys)]  # the teams' and the plan's rows follow the items'
     f50s, f85s, chances = zip(*rows, strict=True) if rows else ((), (), ())
     # each value converted once, then looked up column by column: finishes are kept to 1/100
     # week, chances are counts of runs, estimates the plan's few sizes
@@ -1182,9 +1191,9 @@ def _items(
     data = (
         # every field, in declared order (the JSON's), each already of its type: not validated again
         {
-            "key": item.key,
+            "key": key,
             "team": team,
-            "committed": item.committed,
+            "committed": c,
             "due": due,
             "due_basis": basis,
             "estimate_weeks": weeks,
@@ -1196,9 +1205,10 @@ def _items(
             "p50_date": d50,
             "p85_date": d85,
         }
-        for item, team, (due, basis), weeks, e, s, p, w50, w85, d50, d85 in zip(
-            items,
+        for key, team, c, (due, basis), weeks, e, s, p, w50, w85, d50, d85 in zip(
+            keys,
             map(setup.teams.__getitem__, team_of),
+            committed,
             held,
             map(estimate.__getitem__, median),
             estimated,
