@@ -473,3 +473,31 @@ def test_a_run_past_the_largest_kept_finish_is_kept_as_the_largest():
     tally.add(0, np.array([[1.0, 2.0, 1000.0, 5000.0]]))
     ((p50, p85, _),) = tally.read(4, 1)
     assert (p50, p85) == (2.0, 655.35)
+
+
+def test_a_key_written_twice_is_forecast_once_as_the_plan_keeps_it(tmp_path):
+    # A-1 is written for team a, then again for team b (a plan built with the key repeated: the
+    # loader would rename it): the facts keep the first, and the forecast states it once, in
+    # team a; team b's queue holds only its own item
+    from roadmap_audit.analyze.capacity import CapacityParams
+    from roadmap_audit.analyze.facts import Vocabulary, derive
+
+    loaded = plan(
+        tmp_path,
+        [
+            "A-1,Ledger export,a,7,2026-07-19,P1,yes,",
+            "A-9,Ledger export again,b,7,2026-07-19,P1,yes,",
+            "B-1,Report,b,3.5,2026-07-19,P2,no,",
+        ],
+    ).plan
+    items = [i.model_copy(update={"key": "A-1"}) if i.key == "A-9" else i for i in loaded.items]
+    facts = derive(
+        loaded.model_copy(update={"items": items}),
+        CapacityParams(),
+        Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"),
+    )
+    assert [i.team for i in facts.items_by_team["b"]] == ["b", "b"]
+    fc = forecast(facts, ForecastParams(runs=50, **STILL))
+    assert [(i.key, i.team) for i in fc.items] == [("A-1", "a"), ("B-1", "b")]
+    assert {t.team: t.items for t in fc.teams} == {"a": 1, "b": 1}
+    assert by_key(fc)["B-1"].p50_weeks == 1.0  # not behind a second A-1 in b's queue

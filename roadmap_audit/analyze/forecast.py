@@ -104,7 +104,7 @@ def load_forecast_params(
 
 # of a team's rows: (rank, due or the latest date, *row)
 _URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5, 6, 7)
-_KEY = attrgetter("key")
+_KEY, _DONE = attrgetter("key"), attrgetter("done")
 
 
 def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
@@ -263,6 +263,8 @@ class _Setup:
         rows: list[tuple] = []
         seen: set[str] = set()
         spreads, kept = _spreads(p), facts.items.get
+        # each item is in one team's list; with no key written twice, every item is its key's
+        repeated = len(facts.items) < len(facts.plan.items)
         for name in sorted(facts.capacity):
             cap = facts.capacity[name]
             if not cap.known:
@@ -273,12 +275,10 @@ class _Setup:
             self.base_pace.append(max(0.0, cap.team_weeks) * cap.focus_factor / self.weeks)
             self.unplanned.append(min(max(cap.ops_share, 0.0), p.max_unplanned_share))
             # open, not another team's too, and the item the plan keeps under its key
-            mine = [
-                item
-                for item in facts.items_by_team.get(name, ())
-                if not item.done and item.key not in seen and kept(item.key) is item
-            ]
-            seen.update(map(_KEY, mine))
+            mine = list(filterfalse(_DONE, facts.items_by_team.get(name, ())))
+            if repeated:
+                mine = [item for item in mine if item.key not in seen and kept(item.key) is item]
+                seen.update(map(_KEY, mine))
             self._team_rows(facts, (t, facts.teams[name]), mine, spreads, rows)
         return rows
 
