@@ -1188,8 +1188,10 @@ def _items(
         chance[c] if limit == limit else None for c, limit in zip(chances, limits, strict=False)
     ]
     estimate = {m: round(m, 3) for m in {*median}}
-    data = (
-        # every field, in declared order (the JSON's), each already of its type: not validated again
+    dues, bases = zip(*held, strict=True) if held else ((), ())
+    # every field, in declared order (the JSON's), each already of its type: not validated again;
+    # the looked-up columns listed first (a list is walked faster than a lookup per value)
+    data = [
         {
             "key": key,
             "team": team,
@@ -1205,22 +1207,23 @@ def _items(
             "p50_date": d50,
             "p85_date": d85,
         }
-        for key, team, c, (due, basis), weeks, e, s, p, w50, w85, d50, d85 in zip(
+        for key, team, c, due, basis, weeks, e, s, p, w50, w85, d50, d85 in zip(
             keys,
-            map(setup.teams.__getitem__, team_of),
+            list(map(setup.teams.__getitem__, team_of)),
             committed,
-            held,
-            map(estimate.__getitem__, median),
+            dues,
+            bases,
+            list(map(estimate.__getitem__, median)),
             estimated,
             spread,
             on_time,
-            map(week.__getitem__, f50s),
-            map(week.__getitem__, f85s),
-            map(date.__getitem__, f50s),
-            map(date.__getitem__, f85s),
+            list(map(week.__getitem__, f50s)),
+            list(map(week.__getitem__, f85s)),
+            list(map(date.__getitem__, f50s)),
+            list(map(date.__getitem__, f85s)),
             strict=True,
         )
-    )
+    ]
     if _ITEM_FIELDS_HOLD:
         return ForecastItem._fresh_all(data)
     return [ForecastItem.made(**fields) for fields in data]
