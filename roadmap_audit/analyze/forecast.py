@@ -103,7 +103,7 @@ def load_forecast_params(
 
 
 # of a team's rows: (rank, due or the latest date, *row)
-_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5, 6, 7)
+_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5, 6, 7, 8)
 _KEY, _DONE = attrgetter("key"), attrgetter("done")
 
 
@@ -133,11 +133,11 @@ class _Setup:
         self.unplanned: list[float] = []  # median share of unplanned work
         self._ranks: dict[str | None, int] = {}
         rows = self._rows(facts, p)
-        team_of, items, estimates, spreads, dues, committed = (
-            zip(*rows, strict=True) if rows else ((), (), (), (), (), ())
+        team_of, items, keys, estimates, spreads, dues, committed = (
+            zip(*rows, strict=True) if rows else ((), (), (), (), (), (), ())
         )
         self.items = list(items)
-        self.keys = list(map(_KEY, items))
+        self.keys: list[str] = list(keys)
         # each item's due date and commitment, read here once (what it is held to)
         self.due: list[dt.date | None] = list(dues)
         self.committed: list[bool] = list(committed)
@@ -258,8 +258,8 @@ class _Setup:
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
-        """(team, item, estimate, spread, due, committed) of every open item of a team with a
-        known capacity, in the order of work: team, then priority, due date and plan order."""
+        """(team, item, key, estimate, spread, due, committed) of every open item of a team with
+        a known capacity, in the order of work: team, then priority, due date and plan order."""
         rows: list[tuple] = []
         seen: set[str] = set()
         spreads, kept = _spreads(p), facts.items.get
@@ -299,6 +299,7 @@ class _Setup:
         migration, kinds, ranks, latest = ItemKind.migration, facts.kinds, self._ranks, dt.date.max
         mine = []
         for item in items:
+            key = item.key
             estimate = item.estimate_weeks  # what item_weeks reads first
             if estimate is None:
                 estimate = item_weeks(item, team, sizes)
@@ -307,9 +308,9 @@ class _Setup:
             rank = ranks.get(item.priority)
             if rank is None:
                 rank = ranks[item.priority] = priority_rank(item.priority)
-            spread = spreads[kinds[item.key] == migration, estimate is None]
+            spread = spreads[kinds[key] == migration, estimate is None]
             due = item.due
-            mine.append((rank, due or latest, t, item, estimate, spread, due, item.committed))
+            mine.append((rank, due or latest, t, item, key, estimate, spread, due, item.committed))
         mine.sort(key=_URGENCY)  # stable: plan order breaks ties
         rows += map(_ROW, mine)
 
