@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from bisect import bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from heapq import heappop, heappush, heapreplace
@@ -122,7 +123,8 @@ def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
 
 
 class _Setup:
-    """Everything a run needs, as flat lists indexed by item, in each team's priority order."""
+    """Everything a run needs, as flat lists indexed by item: team by team (`team_of` never
+    falls), each team's in its priority order."""
 
     def __init__(self, facts: Facts, p: ForecastParams):
         q = facts.quarter
@@ -354,9 +356,14 @@ class _Setup:
             max(m, 1e-9) * inverse[t] for m, t in zip(self.median, self.team_of, strict=True)
         ]
         self.median_finish = finish = play(self, duration)
-        # by team, then finish, then index: two stable sorts, the last by the first key
-        order = sorted(range(len(finish)), key=finish.__getitem__)
-        order.sort(key=self.team_of.__getitem__)
+        # by team, then finish, then index: each team's items are together, in team order (the
+        # rows are laid out team by team), so each team's are sorted alone, stably
+        order: list[int] = []
+        team_of, lo = self.team_of, 0
+        for t in range(len(self.teams)):
+            hi = bisect_right(team_of, t, lo)
+            order += sorted(range(lo, hi), key=finish.__getitem__)
+            lo = hi
         return order
 
 
