@@ -471,7 +471,7 @@ def test_a_run_past_the_largest_kept_finish_is_kept_as_the_largest():
     tally = _Tally(4, [math.nan], [10.0], 4)
     tally.rows = np.array([0])
     tally.add(0, np.array([[1.0, 2.0, 1000.0, 5000.0]]))
-    ((p50, p85, _),) = tally.read(4, 1)
+    (p50,), (p85,), _ = tally.read(4, 1)
     assert (p50, p85) == (2.0, 655.35)
 
 

@@ -788,10 +788,10 @@ class _Tally:
         # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
         np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
 
-    def read(self, runs: int, height: int) -> list[tuple[float, float, float]]:
-        """(P50, P85, share by the limit) of each of the setup's `height` rows, nan where not
-        kept (P50 and P85: where not timed): P50 and P85 by nearest rank, a value some run had,
-        to 1/100 week."""
+    def read(self, runs: int, height: int) -> list[list[float]]:
+        """[P50s, P85s, shares by the limit] of the setup's `height` rows, nan where not kept
+        (P50 and P85: where not timed): P50 and P85 by nearest rank, a value some run had, to
+        1/100 week."""
         import numpy as np
 
         self.kept.sort(axis=1, kind="stable")  # a radix sort for 2-byte values
@@ -801,7 +801,7 @@ class _Tally:
             units = self.kept[:, max(1, math.ceil(q * runs)) - 1].astype(float)
             out[row, timed] = np.where(self.never, np.inf, units * self.unit / 100.0)
         out[2, self.rows] = (self.counted + self.hits.sum(axis=1, dtype=np.int64)) / runs
-        return list(zip(*out.tolist(), strict=True))
+        return out.tolist()
 
 
 # ------------------------------------------------------------------ summaries
@@ -1078,7 +1078,10 @@ class _Figures:
         self.stated = stated
         self.held, self.limits = _held_all(setup, stated, start, end)
         self.limits += [self.end_weeks] * (len(setup.teams) + 1)
-        self.rows: list[tuple[float, float, float]] = []
+        # each row's P50, P85 and share by its limit: the items', the teams', then the plan's
+        self.p50s: list[float] = []
+        self.p85s: list[float] = []
+        self.shares: list[float] = []
         if n:
             shown = None
             if stated is not None:  # an item's row, its team's row, and the plan's
@@ -1086,19 +1089,22 @@ class _Figures:
                 shown = [*stated, *shown_teams, len(self.limits) - 1]
             # the items' finishes are kept unless only their chances are read
             tally = _run_all(setup, p, runs, self.limits, shown, n if committed_only else 0)
-            self.rows = tally.read(runs, len(self.limits))
+            self.p50s, self.p85s, self.shares = tally.read(runs, len(self.limits))
 
     def chances(self) -> list[float | None]:
         """Each stated item's chance to land by the date it is held to (None: no date)."""
         setup, stated = self.setup, self.stated
         at = range(len(setup.keys)) if stated is None else stated
-        return [round(self.rows[i][2], 4) if self.limits[i] == self.limits[i] else None for i in at]
+        shares, limits = self.shares, self.limits
+        return [round(shares[i], 4) if limits[i] == limits[i] else None for i in at]
 
     def completion(self, at: int, **fields) -> ForecastTeam:
         """A team's (or the plan's) finish and chance by the quarter's end, from setup row `at`."""
-        rows, start = self.rows, self.start
-        known = fields["items"] > 0 and bool(rows)
-        f50, f85, by_end = rows[at] if known else (math.nan, math.nan, math.nan)
+        start = self.start
+        known = fields["items"] > 0 and bool(self.shares)
+        f50, f85, by_end = (
+            (self.p50s[at], self.p85s[at], self.shares[at]) if known else (math.nan,) * 3
+        )
         return ForecastTeam(
             **fields,
             p50_weeks=_week(f50),
@@ -1138,7 +1144,7 @@ def _forecast(
     With `teams_shown`, only those teams and their items are stated (the others still run)."""
     f = _Figures(facts, setup, p, teams_shown)
     n = len(setup.keys)
-    items = _items(setup, f.rows, f.held, f.limits, f.start, f.stated)
+    items = _items(setup, (f.p50s, f.p85s, f.shares), f.held, f.limits, f.start, f.stated)
     plan = f.completion(
         n + len(setup.teams),
         team="(plan)",
@@ -1171,22 +1177,22 @@ _ITEM_FIELDS_HOLD = tuple(ForecastItem.model_fields) == _ITEM_FIELDS
 
 def _items(
     setup: _Setup,
-    rows: list[tuple[float, float, float]],
+    read: tuple[list[float], list[float], list[float]],
     held: list[Held],
     limits: list[float],
     start: dt.date | None,
     stated: list[int] | None,
 ) -> list[ForecastItem]:
-    """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`, None: all)."""
+    """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`,
+    None: all); `read`: the tally's P50s, P85s and shares by the limit, the items' first."""
+    n = len(setup.keys)
     columns: tuple[list, ...] = (
-        setup.keys, setup.committed, setup.team_of, rows, held, limits, setup.median,
-        setup.estimated, setup.spread,
+        setup.keys, setup.committed, setup.team_of, *(column[:n] for column in read), held,
+        limits, setup.median, setup.estimated, setup.spread,
     )  # fmt: skip
     if stated is not None:
         columns = tuple(_picked(column, stated) for column in columns)
-    keys, committed, team_of, rows, held, limits, median, estimated, spread = columns
-    rows = rows[: len(keys)]  # the teams' and the plan's rows follow the items'
-    f50s, f85s, chances = zip(*rows, strict=True) if rows else ((), (), ())
+    keys, committed, team_of, f50s, f85s, chances, held, limits, median, estimated, spread = columns
     # each value converted once, then looked up column by column: finishes are kept to 1/100
     # week, chances are counts of runs, estimates the plan's few sizes
     week = {f: _week(f) for f in {*f50s, *f85s}}
