@@ -390,6 +390,26 @@ def test_every_run_is_kept_as_two_bytes_per_item_team_and_the_plan(tmp_path):
     assert tally.kept.dtype.itemsize == 2 and tally.kept.shape == (6 + 2 + 1, 300)
 
 
+def test_rows_read_for_their_chance_only_keep_no_finishes(tmp_path):
+    # the forecast after deferring reads its items' chances only: their finishes are not kept,
+    # and every figure it does read is the same as a tally that keeps every row's
+    from roadmap_audit.analyze.forecast import _run_all
+
+    facts = dependent_plan(tmp_path)
+    params = ForecastParams(runs=300)
+    setup = _Setup(facts, params)
+    n = len(setup.keys)
+    height = n + len(setup.teams) + 1
+    limits = [4.0] * height
+    every = _run_all(setup, params, 300, limits)
+    chances = _run_all(setup, params, 300, limits, list(range(height)), timed_from=n)
+    assert chances.kept.shape == (len(setup.teams) + 1, 300)
+    (a50, a85, a_share), (b50, b85, b_share) = every.read(300, height), chances.read(300, height)
+    assert b_share == a_share and 0 < sum(a_share[:n]) < n
+    assert b50[n:] == a50[n:] and b85[n:] == a85[n:]
+    assert all(math.isnan(x) for x in b50[:n] + b85[:n])
+
+
 def test_each_team_keeps_the_order_of_the_median_quarter(tmp_path):
     # b's P1 item waits for a's 3-week item: b does its P2 item first, in the median quarter and in every run
     facts = plan(
