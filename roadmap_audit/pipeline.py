@@ -333,7 +333,7 @@ def _run(options: Options, plan: Plan | None, on_phase: Callable[[str], None]) -
             # the same forecast on the plan as it would be with every suggested deferral applied
             keys = {k for r in deferring for k in r.items}
             # the advice reads the teams' rows and their committed items' chances
-            after = forecaster.deferring(keys, {r.team for r in deferring}, committed_only=True)
+            after = forecaster.chances_deferring(keys, {r.team for r in deferring})
             defers = score.delivery_after_deferral(defers, facts.forecast, after)
         else:  # a plan past the forecast's budget gets one forecast, not two
             defers = score.delivery_after_deferral(defers, facts.forecast, None)

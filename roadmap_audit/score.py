@@ -410,7 +410,9 @@ def with_deferrals(plan, recommendations: list[Recommendation]):
 def delivery_after_deferral(
     recommendations: list[Recommendation], before, after
 ) -> list[Recommendation]:
-    """Each defer recommendation with its team's forecast before and after every deferral, said in its text."""
+    """Each defer recommendation with its team's forecast before and after every deferral, said in its text.
+    `after`: the deferring teams' rows and committed items' chances with every deferral applied
+    (Forecaster.chances_deferring), None when the forecast was not run again."""
     from .report.view import day
 
     if before is None:

@@ -390,6 +390,26 @@ def test_every_run_is_kept_as_two_bytes_per_item_team_and_the_plan(tmp_path):
     assert tally.kept.dtype.itemsize == 2 and tally.kept.shape == (6 + 2 + 1, 300)
 
 
+def test_rows_read_for_their_chance_only_keep_no_finishes(tmp_path):
+    # the forecast after deferring reads its items' chances only: their finishes are not kept,
+    # and every figure it does read is the same as a tally that keeps every row's
+    from roadmap_audit.analyze.forecast import _run_all
+
+    facts = dependent_plan(tmp_path)
+    params = ForecastParams(runs=300)
+    setup = _Setup(facts, params)
+    n = len(setup.keys)
+    height = n + len(setup.teams) + 1
+    limits = [4.0] * height
+    every = _run_all(setup, params, 300, limits)
+    chances = _run_all(setup, params, 300, limits, list(range(height)), timed_from=n)
+    assert chances.kept.shape == (len(setup.teams) + 1, 300)
+    (a50, a85, a_share), (b50, b85, b_share) = every.read(300, height), chances.read(300, height)
+    assert b_share == a_share and 0 < sum(a_share[:n]) < n
+    assert b50[n:] == a50[n:] and b85[n:] == a85[n:]
+    assert all(math.isnan(x) for x in b50[:n] + b85[:n])
+
+
 def test_each_team_keeps_the_order_of_the_median_quarter(tmp_path):
     # b's P1 item waits for a's 3-week item: b does its P2 item first, in the median quarter and in every run
     facts = plan(
@@ -471,5 +491,33 @@ def test_a_run_past_the_largest_kept_finish_is_kept_as_the_largest():
     tally = _Tally(4, [math.nan], [10.0], 4)
     tally.rows = np.array([0])
     tally.add(0, np.array([[1.0, 2.0, 1000.0, 5000.0]]))
-    ((p50, p85, _),) = tally.read(4, 1)
+    (p50,), (p85,), _ = tally.read(4, 1)
     assert (p50, p85) == (2.0, 655.35)
+
+
+def test_a_key_written_twice_is_forecast_once_as_the_plan_keeps_it(tmp_path):
+    # A-1 is written for team a, then again for team b (a plan built with the key repeated: the
+    # loader would rename it): the facts keep the first, and the forecast states it once, in
+    # team a; team b's queue holds only its own item
+    from roadmap_audit.analyze.capacity import CapacityParams
+    from roadmap_audit.analyze.facts import Vocabulary, derive
+
+    loaded = plan(
+        tmp_path,
+        [
+            "A-1,Ledger export,a,7,2026-07-19,P1,yes,",
+            "A-9,Ledger export again,b,7,2026-07-19,P1,yes,",
+            "B-1,Report,b,3.5,2026-07-19,P2,no,",
+        ],
+    ).plan
+    items = [i.model_copy(update={"key": "A-1"}) if i.key == "A-9" else i for i in loaded.items]
+    facts = derive(
+        loaded.model_copy(update={"items": items}),
+        CapacityParams(),
+        Vocabulary.from_file(builtin_rules_dir() / "vocabulary.toml"),
+    )
+    assert [i.team for i in facts.items_by_team["b"]] == ["b", "b"]
+    fc = forecast(facts, ForecastParams(runs=50, **STILL))
+    assert [(i.key, i.team) for i in fc.items] == [("A-1", "a"), ("B-1", "b")]
+    assert {t.team: t.items for t in fc.teams} == {"a": 1, "b": 1}
+    assert by_key(fc)["B-1"].p50_weeks == 1.0  # not behind a second A-1 in b's queue

@@ -98,6 +98,9 @@ def test_only_the_deferring_teams_and_what_they_wait_on_are_run(tmp_path):
     forecaster = Forecaster(facts, p)
     ran = forecaster.setup.without(facts, p, {"B-2"}, {"b"})
     assert ran.teams == ["a", "b"] and set(ran.keys) == {"A-1", "B-1"}
+    # both setups lay their items out team by team, as the median order reads them
+    assert forecaster.setup.team_of == [0, 1, 1, 2, 3] and ran.team_of == [0, 1]
+    assert [ran.keys[i] for i in ran.order] == ["A-1", "B-1"]
     fc = forecaster.deferring({"B-2"}, {"b"})  # states only the team asked for
     assert [t.team for t in fc.teams] == ["b"] and [i.key for i in fc.items] == ["B-1"]
 

@@ -97,15 +97,16 @@ def test_a_queues_running_sum_never_falls(tmp_path):
             assert (np.diff(done[queue], axis=0) >= 0).all()
 
 
-def test_the_deferral_can_state_only_the_committed_items(tmp_path):
+def test_the_deferral_advice_reads_the_committed_items_chances_and_the_teams(tmp_path):
     facts = uneven_plan(tmp_path)
     params = ForecastParams(runs=RUNS, effort_spread=0.5)
     forecaster = Forecaster(facts, params)
     every = forecaster.deferring({"B-0", "B-1"}, {"b", "c"})
-    committed = forecaster.deferring({"B-0", "B-1"}, {"b", "c"}, committed_only=True)
-    assert [i for i in every.items if i.committed] == committed.items
-    assert [i.key for i in committed.items] == ["C-0"]
-    assert every.teams == committed.teams and every.plan == committed.plan
+    chances = forecaster.chances_deferring({"B-0", "B-1"}, {"b", "c"})
+    stated = [(i.key, i.team, i.committed, i.p_on_time) for i in every.items if i.committed]
+    assert [tuple(i) for i in chances.items] == stated
+    assert [i.key for i in chances.items] == ["C-0"]
+    assert chances.teams == every.teams
     assert {i.key for i in every.items} == {f"B-{n}" for n in range(2, 12)} | {"C-0", "C-1", "C-2"}
 
 

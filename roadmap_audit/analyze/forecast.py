@@ -48,14 +48,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from bisect import bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from heapq import heappop, heappush, heapreplace
-from itertools import compress, filterfalse
+from itertools import compress, filterfalse, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,8 +103,9 @@ def load_forecast_params(
 # ------------------------------------------------------------------ the model, prepared once
 
 
-_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5)  # of a team's rows: (rank, due, *row)
-_KEY, _COMMITTED = attrgetter("key"), attrgetter("committed")
+# of a team's rows: (rank, due or the latest date, *row)
+_URGENCY, _ROW = itemgetter(0, 1), itemgetter(2, 3, 4, 5, 6, 7, 8)
+_KEY, _DONE = attrgetter("key"), attrgetter("done")
 
 
 def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
@@ -121,7 +123,8 @@ def _spreads(p: ForecastParams) -> dict[tuple[bool, bool], float]:
 
 
 class _Setup:
-    """Everything a run needs, as flat lists indexed by item, in each team's priority order."""
+    """Everything a run needs, as flat lists indexed by item: team by team (`team_of` never
+    falls), each team's in its priority order."""
 
     def __init__(self, facts: Facts, p: ForecastParams):
         q = facts.quarter
@@ -132,9 +135,14 @@ class _Setup:
         self.unplanned: list[float] = []  # median share of unplanned work
         self._ranks: dict[str | None, int] = {}
         rows = self._rows(facts, p)
-        team_of, items, estimates, spreads = zip(*rows, strict=True) if rows else ((), (), (), ())
+        team_of, items, keys, estimates, spreads, dues, committed = (
+            zip(*rows, strict=True) if rows else ((), (), (), (), (), (), ())
+        )
         self.items = list(items)
-        self.keys = list(map(_KEY, items))
+        self.keys: list[str] = list(keys)
+        # each item's due date and commitment, read here once (what it is held to)
+        self.due: list[dt.date | None] = list(dues)
+        self.committed: list[bool] = list(committed)
         self.streams = _item_streams(p.seed, self.keys)  # each item's draws
         self.team_of = list(team_of)
         self.estimated = [e is not None for e in estimates]
@@ -189,7 +197,7 @@ class _Setup:
         s.teams = [self.teams[t] for t in kept_teams]
         s.base_pace = [self.base_pace[t] for t in kept_teams]
         s.unplanned = [self.unplanned[t] for t in kept_teams]
-        s.keys, s.streams, s.items, team_of, s.estimated, s.median, s.spread = (
+        s.keys, s.streams, s.items, team_of, s.estimated, s.median, s.spread, s.due, s.committed = (
             _picked(values, keep)
             for values in (
                 self.keys,
@@ -199,6 +207,8 @@ class _Setup:
                 self.estimated,
                 self.median,
                 self.spread,
+                self.due,
+                self.committed,
             )
         )
         s.team_of = list(map(new_team.__getitem__, team_of))
@@ -250,11 +260,13 @@ class _Setup:
         return waits_on
 
     def _rows(self, facts: Facts, p: ForecastParams) -> list[tuple]:
-        """(team, item, estimate, spread) of every open item of a team with a known capacity, in
-        the order of work: team, then priority, due date and plan order."""
+        """(team, item, key, estimate, spread, due, committed) of every open item of a team with
+        a known capacity, in the order of work: team, then priority, due date and plan order."""
         rows: list[tuple] = []
         seen: set[str] = set()
         spreads, kept = _spreads(p), facts.items.get
+        # each item is in one team's list; with no key written twice, every item is its key's
+        repeated = len(facts.items) < len(facts.plan.items)
         for name in sorted(facts.capacity):
             cap = facts.capacity[name]
             if not cap.known:
@@ -265,12 +277,10 @@ class _Setup:
             self.base_pace.append(max(0.0, cap.team_weeks) * cap.focus_factor / self.weeks)
             self.unplanned.append(min(max(cap.ops_share, 0.0), p.max_unplanned_share))
             # open, not another team's too, and the item the plan keeps under its key
-            mine = [
-                item
-                for item in facts.items_by_team.get(name, ())
-                if not item.done and item.key not in seen and kept(item.key) is item
-            ]
-            seen.update(map(_KEY, mine))
+            mine = list(filterfalse(_DONE, facts.items_by_team.get(name, ())))
+            if repeated:
+                mine = [item for item in mine if item.key not in seen and kept(item.key) is item]
+                seen.update(map(_KEY, mine))
             self._team_rows(facts, (t, facts.teams[name]), mine, spreads, rows)
         return rows
 
@@ -291,6 +301,7 @@ class _Setup:
         migration, kinds, ranks, latest = ItemKind.migration, facts.kinds, self._ranks, dt.date.max
         mine = []
         for item in items:
+            key = item.key
             estimate = item.estimate_weeks  # what item_weeks reads first
             if estimate is None:
                 estimate = item_weeks(item, team, sizes)
@@ -299,8 +310,9 @@ class _Setup:
             rank = ranks.get(item.priority)
             if rank is None:
                 rank = ranks[item.priority] = priority_rank(item.priority)
-            spread = spreads[kinds[item.key] == migration, estimate is None]
-            mine.append((rank, item.due or latest, t, item, estimate, spread))
+            spread = spreads[kinds[key] == migration, estimate is None]
+            due = item.due
+            mine.append((rank, due or latest, t, item, key, estimate, spread, due, item.committed))
         mine.sort(key=_URGENCY)  # stable: plan order breaks ties
         rows += map(_ROW, mine)
 
@@ -344,9 +356,14 @@ class _Setup:
             max(m, 1e-9) * inverse[t] for m, t in zip(self.median, self.team_of, strict=True)
         ]
         self.median_finish = finish = play(self, duration)
-        # by team, then finish, then index: two stable sorts, the last by the first key
-        order = sorted(range(len(finish)), key=finish.__getitem__)
-        order.sort(key=self.team_of.__getitem__)
+        # by team, then finish, then index: each team's items are together, in team order (the
+        # rows are laid out team by team), so each team's are sorted alone, stably
+        order: list[int] = []
+        team_of, lo = self.team_of, 0
+        for t in range(len(self.teams)):
+            hi = bisect_right(team_of, t, lo)
+            order += sorted(range(lo, hi), key=finish.__getitem__)
+            lo = hi
         return order
 
 
@@ -708,7 +725,16 @@ class _Tally:
     LARGEST = 65535
     rows: np.ndarray  # the setup's row (item, team or the plan) of each row
 
-    def __init__(self, runs: int, limits: list[float], typical: list[float], block: int):
+    def __init__(
+        self,
+        runs: int,
+        limits: list[float],
+        typical: list[float],
+        block: int,
+        timed: np.ndarray | None = None,
+    ):
+        """`typical`: the median-quarter finish of each row whose finishes are kept, the rows
+        `timed` (None: every row); the others keep only their runs by the limit."""
         import numpy as np
 
         # runs by the limit: a block's in one byte each (added as bytes: numpy's fastest), moved
@@ -718,7 +744,8 @@ class _Tally:
         self.blocks = 0
         self.passed = np.empty(self.hits.shape, dtype=bool)  # a block's finishes by the limit
         self.limits = np.array(limits, dtype=float)  # nan: no limit
-        self.kept = np.empty((len(limits), runs), dtype=np.uint16)
+        self.timed = timed
+        self.kept = np.empty((len(typical), runs), dtype=np.uint16)
         median = np.array(typical, dtype=float)
         self.never = ~np.isfinite(median)
         self.unit = np.ones(len(typical))  # hundredths of a week per kept unit
@@ -747,6 +774,8 @@ class _Tally:
             self.blocks = 0
         np.add(hits, passed.view(np.uint8), out=hits)
         self.blocks += 1
+        if self.timed is not None:
+            values = values[self.timed]  # a copy: the rows whose finishes are kept
         coarse = self.coarse
         if len(coarse):
             rare = values[coarse] * self.scale[coarse, None]
@@ -759,18 +788,20 @@ class _Tally:
         # rounded: half a unit up, then cut (cast as they are stored: no 2-byte copy in between)
         np.copyto(self.kept[:, first : first + count], units, casting="unsafe")
 
-    def read(self, runs: int, height: int) -> list[tuple[float, float, float]]:
-        """(P50, P85, share by the limit) of each of the setup's `height` rows, nan where not
-        kept: P50 and P85 by nearest rank, a value some run had, to 1/100 week."""
+    def read(self, runs: int, height: int) -> list[list[float]]:
+        """[P50s, P85s, shares by the limit] of the setup's `height` rows, nan where not kept
+        (P50 and P85: where not timed): P50 and P85 by nearest rank, a value some run had, to
+        1/100 week."""
         import numpy as np
 
         self.kept.sort(axis=1, kind="stable")  # a radix sort for 2-byte values
         out = np.full((3, height), np.nan)  # in the setup's order of rows
+        timed = self.rows if self.timed is None else self.rows[self.timed]
         for row, q in enumerate((0.5, 0.85)):
             units = self.kept[:, max(1, math.ceil(q * runs)) - 1].astype(float)
-            out[row, self.rows] = np.where(self.never, np.inf, units * self.unit / 100.0)
+            out[row, timed] = np.where(self.never, np.inf, units * self.unit / 100.0)
         out[2, self.rows] = (self.counted + self.hits.sum(axis=1, dtype=np.int64)) / runs
-        return list(zip(*out.tolist(), strict=True))
+        return out.tolist()
 
 
 # ------------------------------------------------------------------ summaries
@@ -868,11 +899,11 @@ def _notes(facts: Facts, setup: _Setup, p: ForecastParams, runs: int) -> list[st
 Held = tuple[dt.date | None, Literal["due date", "quarter end"] | None]
 
 
-def _held_to(item, end: dt.date | None) -> Held:
+def _held_to(due: dt.date | None, committed: bool, end: dt.date | None) -> Held:
     """The date an item is held to and why: its due date, or the quarter's end when committed."""
-    if item.due is not None:
-        return item.due, "due date"
-    if item.committed and end is not None:
+    if due is not None:
+        return due, "due date"
+    if committed and end is not None:
         return end, "quarter end"
     return None, None
 
@@ -882,12 +913,13 @@ def _held_all(
 ) -> tuple[list[Held], list[float]]:
     """The date each item `stated` (None: every one) is held to and why, and that date in weeks
     from the quarter's start (nan: none, or no start to count from); the others get neither."""
+    due, committed = setup.due, setup.committed
     if stated is None:
-        held = [_held_to(item, end) for item in setup.items]
+        held = list(map(_held_to, due, committed, repeat(end)))
     else:
-        held = [(None, None)] * len(setup.items)
+        held = [(None, None)] * len(due)
         for i in stated:
-            held[i] = _held_to(setup.items[i], end)
+            held[i] = _held_to(due[i], committed[i], end)
     if start is None:  # no date can be checked
         return held, [math.nan] * len(held)
     dates = {due for due, _ in held if due is not None}
@@ -902,12 +934,19 @@ BLOCK = (
 
 
 def _run_all(
-    setup: _Setup, p: ForecastParams, runs: int, limits: list[float], shown: list[int] | None = None
+    setup: _Setup,
+    p: ForecastParams,
+    runs: int,
+    limits: list[float],
+    shown: list[int] | None = None,
+    timed_from: int = 0,
 ) -> _Tally:
     """Every run, a block of runs at a time (about 16 MB a block); per item, team and the plan, what is kept.
 
     The setup's rows are its items, its teams, then the plan (`limits` is one per row);
-    `shown` keeps only those rows. The tally's `rows` names the setup's row of each of its rows.
+    `shown` keeps only those rows, and of them only the rows from `timed_from` on keep their
+    finishes (for P50 and P85; the others, their runs by the limit). The tally's `rows` names
+    the setup's row of each of its rows.
     """
     import numpy as np
 
@@ -924,7 +963,14 @@ def _run_all(
         pick = np.flatnonzero(wanted[rows])
         rows = rows[pick]
     order = rows.tolist()
-    tally = _Tally(runs, [limits[r] for r in order], [typical[r] for r in order], a.block)
+    timed = None
+    if timed_from:
+        timed = np.flatnonzero(rows >= timed_from)
+        order_timed = timed.tolist()
+        typical = [typical[order[r]] for r in order_timed]
+    else:
+        typical = [typical[r] for r in order]
+    tally = _Tally(runs, [limits[r] for r in order], typical, a.block, timed)
     tally.rows = rows
     height = a.n + a.n_teams + 1
     buffer = np.empty(height * min(a.block, runs))  # one for every block: no fresh pages each
@@ -956,59 +1002,109 @@ class Forecaster:
         """The delivery forecast of the plan."""
         return _forecast(self.facts, self.setup, self.p)
 
-    def deferring(self, keys: set[str], teams: set[str], committed_only: bool = False) -> Forecast:
+    def deferring(self, keys: set[str], teams: set[str]) -> Forecast:
         """The forecast of `teams` with the items `keys` deferred (done), as a forecast of the
         plan re-derived with them done would state it, item for item and team for team.
 
         Only those teams and the teams their work waits on are run (each item keeps its own
         random stream, so leaving the others out changes no figure); `plan` is those teams
-        together, not the whole plan. With `committed_only`, the items stated are those teams'
-        committed items (what the advice reads), the others are run but not kept.
+        together, not the whole plan.
         """
         setup = self.setup.without(self.facts, self.p, keys, teams)
         note = (
             f"the plan with {len(keys)} items deferred, for {len(teams)} teams and the "
             f"{len(setup.teams) - len(teams)} more they wait on; the plan row is those teams"
         )
-        return _forecast(self.facts, setup, self.p, note, teams, committed_only)
+        return _forecast(self.facts, setup, self.p, note, teams)
+
+    def chances_deferring(self, keys: set[str], teams: set[str]) -> Deferred:
+        """What the deferral advice reads of `deferring(keys, teams)`: the teams' rows and their
+        committed items' chances, the same figures; no item's P50 or P85 is computed."""
+        setup = self.setup.without(self.facts, self.p, keys, teams)
+        figures = _Figures(self.facts, setup, self.p, teams, committed_only=True)
+        stated = figures.stated or []
+        items = [
+            ItemChance(setup.keys[i], setup.teams[setup.team_of[i]], setup.committed[i], chance)
+            for i, chance in zip(stated, figures.chances(), strict=True)
+        ]
+        return Deferred(figures.teams(), items)
 
 
-def _forecast(
-    facts: Facts,
-    setup: _Setup,
-    p: ForecastParams,
-    note: str | None = None,
-    teams_shown: set[str] | None = None,
-    committed_only: bool = False,
-) -> Forecast:
-    """The forecast of a prepared setup; `note`, when given, replaces the notes on what it left out.
+class ItemChance(NamedTuple):
+    """An item's chance to land by the date it is held to (None: no date), as ForecastItem says it."""
+
+    key: str
+    team: str
+    committed: bool
+    p_on_time: float | None
+
+
+class Deferred(NamedTuple):
+    """The forecast of some teams with items deferred, as the deferral advice reads it."""
+
+    teams: list[ForecastTeam]
+    items: list[ItemChance]  # the teams' committed items
+
+
+class _Figures:
+    """A prepared setup's runs, read: each stated row's P50, P85 and chance by its limit.
+
     With `teams_shown`, only those teams and their items are stated (the others still run);
-    with `committed_only`, only their committed items."""
-    q = facts.quarter
-    start, end = q.start, q.end
-    end_weeks = due_weeks(start, end) if start and end else setup.weeks
-    n = len(setup.keys)
-    runs = runs_for(p, n)
-    shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
-    stated: list[int] | None = None  # the items stated; None: every one
-    if teams_shown is not None or committed_only:
-        stated = list(compress(range(n), map(shown_team.__getitem__, setup.team_of)))
-        if committed_only:
-            committed = map(_COMMITTED, map(setup.items.__getitem__, stated))
-            stated = list(compress(stated, committed))
-    held, limits = _held_all(setup, stated, start, end)
-    limits += [end_weeks] * (len(setup.teams) + 1)
-    rows: list[tuple[float, float, float]] = []
-    if n:
-        shown = None
-        if stated is not None:  # an item's row, its team's row, and the plan's
-            shown = [*stated, *(n + t for t, s in enumerate(shown_team) if s), len(limits) - 1]
-        tally = _run_all(setup, p, runs, limits, shown)
-        rows = tally.read(runs, len(limits))
+    with `committed_only`, only their committed items, and then only their chances are read
+    (no finishes kept for them).
+    """
 
-    def completion(at: int, **fields) -> ForecastTeam:
-        known = fields["items"] > 0 and bool(rows)
-        f50, f85, by_end = rows[at] if known else (math.nan, math.nan, math.nan)
+    def __init__(
+        self,
+        facts: Facts,
+        setup: _Setup,
+        p: ForecastParams,
+        teams_shown: set[str] | None = None,
+        committed_only: bool = False,
+    ):
+        q = facts.quarter
+        self.setup, self.start, self.end = setup, q.start, q.end
+        start, end = q.start, q.end
+        self.end_weeks = due_weeks(start, end) if start and end else setup.weeks
+        n = len(setup.keys)
+        self.runs = runs = runs_for(p, n)
+        self.shown_team = [teams_shown is None or name in teams_shown for name in setup.teams]
+        stated: list[int] | None = None  # the items stated; None: every one
+        if teams_shown is not None or committed_only:
+            stated = list(compress(range(n), map(self.shown_team.__getitem__, setup.team_of)))
+            if committed_only:
+                committed = map(setup.committed.__getitem__, stated)
+                stated = list(compress(stated, committed))
+        self.stated = stated
+        self.held, self.limits = _held_all(setup, stated, start, end)
+        self.limits += [self.end_weeks] * (len(setup.teams) + 1)
+        # each row's P50, P85 and share by its limit: the items', the teams', then the plan's
+        self.p50s: list[float] = []
+        self.p85s: list[float] = []
+        self.shares: list[float] = []
+        if n:
+            shown = None
+            if stated is not None:  # an item's row, its team's row, and the plan's
+                shown_teams = (n + t for t, s in enumerate(self.shown_team) if s)
+                shown = [*stated, *shown_teams, len(self.limits) - 1]
+            # the items' finishes are kept unless only their chances are read
+            tally = _run_all(setup, p, runs, self.limits, shown, n if committed_only else 0)
+            self.p50s, self.p85s, self.shares = tally.read(runs, len(self.limits))
+
+    def chances(self) -> list[float | None]:
+        """Each stated item's chance to land by the date it is held to (None: no date)."""
+        setup, stated = self.setup, self.stated
+        at = range(len(setup.keys)) if stated is None else stated
+        shares, limits = self.shares, self.limits
+        return [round(shares[i], 4) if limits[i] == limits[i] else None for i in at]
+
+    def completion(self, at: int, **fields) -> ForecastTeam:
+        """A team's (or the plan's) finish and chance by the quarter's end, from setup row `at`."""
+        start = self.start
+        known = fields["items"] > 0 and bool(self.shares)
+        f50, f85, by_end = (
+            (self.p50s[at], self.p85s[at], self.shares[at]) if known else (math.nan,) * 3
+        )
         return ForecastTeam(
             **fields,
             p50_weeks=_week(f50),
@@ -1018,22 +1114,38 @@ def _forecast(
             p_by_end=round(by_end, 4) if known else None,
         )
 
-    items = _items(setup, rows, held, limits, start, stated)
-    sizes = [0] * len(setup.teams)
-    for t in setup.team_of:
-        sizes[t] += 1
-    teams = [
-        completion(
-            n + t,
-            team=name,
-            items=sizes[t],
-            pace_weeks=round(setup.base_pace[t], 3),
-            unplanned_share=round(setup.unplanned[t], 3),
-        )
-        for t, name in enumerate(setup.teams)
-        if shown_team[t]
-    ]
-    plan = completion(
+    def teams(self) -> list[ForecastTeam]:
+        """Each shown team's completion."""
+        setup, n = self.setup, len(self.setup.keys)
+        sizes = [0] * len(setup.teams)
+        for t in setup.team_of:
+            sizes[t] += 1
+        return [
+            self.completion(
+                n + t,
+                team=name,
+                items=sizes[t],
+                pace_weeks=round(setup.base_pace[t], 3),
+                unplanned_share=round(setup.unplanned[t], 3),
+            )
+            for t, name in enumerate(setup.teams)
+            if self.shown_team[t]
+        ]
+
+
+def _forecast(
+    facts: Facts,
+    setup: _Setup,
+    p: ForecastParams,
+    note: str | None = None,
+    teams_shown: set[str] | None = None,
+) -> Forecast:
+    """The forecast of a prepared setup; `note`, when given, replaces the notes on what it left out.
+    With `teams_shown`, only those teams and their items are stated (the others still run)."""
+    f = _Figures(facts, setup, p, teams_shown)
+    n = len(setup.keys)
+    items = _items(setup, (f.p50s, f.p85s, f.shares), f.held, f.limits, f.start, f.stated)
+    plan = f.completion(
         n + len(setup.teams),
         team="(plan)",
         items=n,
@@ -1041,18 +1153,18 @@ def _forecast(
         unplanned_share=round(_weighted(setup.unplanned, setup.base_pace), 3),
     )
     return Forecast(
-        runs=runs,
+        runs=f.runs,
         runs_asked=p.runs,
         seed=p.seed,
         weeks=setup.weeks,
-        end_weeks=round(end_weeks, 3),
-        start=start,
-        end=end,
+        end_weeks=round(f.end_weeks, 3),
+        start=f.start,
+        end=f.end,
         params={k: v for k, v in p.model_dump().items() if k not in ("runs", "seed")},
         plan=plan,
-        teams=teams,
+        teams=f.teams(),
         items=items,
-        notes=[note] if note is not None else _notes(facts, setup, p, runs),
+        notes=[note] if note is not None else _notes(facts, setup, p, f.runs),
     )
 
 
@@ -1065,21 +1177,22 @@ _ITEM_FIELDS_HOLD = tuple(ForecastItem.model_fields) == _ITEM_FIELDS
 
 def _items(
     setup: _Setup,
-    rows: list[tuple[float, float, float]],
+    read: tuple[list[float], list[float], list[float]],
     held: list[Held],
     limits: list[float],
     start: dt.date | None,
     stated: list[int] | None,
 ) -> list[ForecastItem]:
-    """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`, None: all)."""
+    """Each open item's P50, P85 and chance by the date it is held to (of the items `stated`,
+    None: all); `read`: the tally's P50s, P85s and shares by the limit, the items' first."""
+    n = len(setup.keys)
     columns: tuple[list, ...] = (
-        setup.items, setup.team_of, rows, held, limits, setup.median, setup.estimated, setup.spread,
+        setup.keys, setup.committed, setup.team_of, *(column[:n] for column in read), held,
+        limits, setup.median, setup.estimated, setup.spread,
     )  # fmt: skip
     if stated is not None:
         columns = tuple(_picked(column, stated) for column in columns)
-    items, team_of, rows, held, limits, median, estimated, spread = columns
-    rows = rows[: len(items)]  # the teams' and the plan's rows follow the items'
-    f50s, f85s, chances = zip(*rows, strict=True) if rows else ((), (), ())
+    keys, committed, team_of, f50s, f85s, chances, held, limits, median, estimated, spread = columns
     # each value converted once, then looked up column by column: finishes are kept to 1/100
     # week, chances are counts of runs, estimates the plan's few sizes
     week = {f: _week(f) for f in {*f50s, *f85s}}
@@ -1089,12 +1202,14 @@ def _items(
         chance[c] if limit == limit else None for c, limit in zip(chances, limits, strict=False)
     ]
     estimate = {m: round(m, 3) for m in {*median}}
-    data = (
-        # every field, in declared order (the JSON's), each already of its type: not validated again
+    dues, bases = zip(*held, strict=True) if held else ((), ())
+    # every field, in declared order (the JSON's), each already of its type: not validated again;
+    # the looked-up columns listed first (a list is walked faster than a lookup per value)
+    data = [
         {
-            "key": item.key,
+            "key": key,
             "team": team,
-            "committed": item.committed,
+            "committed": c,
             "due": due,
             "due_basis": basis,
             "estimate_weeks": weeks,
@@ -1106,21 +1221,23 @@ def _items(
             "p50_date": d50,
             "p85_date": d85,
         }
-        for item, team, (due, basis), weeks, e, s, p, w50, w85, d50, d85 in zip(
-            items,
-            map(setup.teams.__getitem__, team_of),
-            held,
-            map(estimate.__getitem__, median),
+        for key, team, c, due, basis, weeks, e, s, p, w50, w85, d50, d85 in zip(
+            keys,
+            list(map(setup.teams.__getitem__, team_of)),
+            committed,
+            dues,
+            bases,
+            list(map(estimate.__getitem__, median)),
             estimated,
             spread,
             on_time,
-            map(week.__getitem__, f50s),
-            map(week.__getitem__, f85s),
-            map(date.__getitem__, f50s),
-            map(date.__getitem__, f85s),
+            list(map(week.__getitem__, f50s)),
+            list(map(week.__getitem__, f85s)),
+            list(map(date.__getitem__, f50s)),
+            list(map(date.__getitem__, f85s)),
             strict=True,
         )
-    )
+    ]
     if _ITEM_FIELDS_HOLD:
         return ForecastItem._fresh_all(data)
     return [ForecastItem.made(**fields) for fields in data]
