@@ -55,7 +55,7 @@ def sole_expert(services: list[Service], tier: int) -> str:
 def owns_critical(items: list[tuple[Item, str]]) -> str:
     return (
         f"owns {len(items)} critical or committed items "
-        f"({'; '.join(f'{i.key}: {r}' for i, r in items)})"
+        f"({'; '.join([f'{i.key}: {r}' for i, r in items])})"
     )
 
 
@@ -82,10 +82,12 @@ def _shares(person: Person) -> str:
     """Every item's `share`, in the person's order: most are all theirs (one look-up each)."""
     shared = person.shared
     return "; ".join(
-        share(person, key)
-        if key in shared
-        else f"{key} {_rounded(done, 2) if done else _shown(done)}"
-        for key, done in person.item_weeks.items()
+        [
+            share(person, key)
+            if key in shared
+            else f"{key} {_rounded(done, 2) if done else _shown(done)}"
+            for key, done in person.item_weeks.items()
+        ]
     )
 
 
