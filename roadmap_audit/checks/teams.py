@@ -21,7 +21,8 @@ def _largest_items(facts: Facts, cap: TeamCapacity, n: int = 5) -> list[Evidence
         Evidence.cell(
             facts.items[key], "estimate", f"{key}: {cap.item_weeks[key]:.1f} engineer-weeks"
         )
-        for key in sorted(cap.item_weeks, key=lambda k: -cap.item_weeks[k])[:n]
+        # largest first, equals in plan order (a sort in reverse keeps their order)
+        for key in sorted(cap.item_weeks, key=cap.item_weeks.__getitem__, reverse=True)[:n]
     ]
 
 
