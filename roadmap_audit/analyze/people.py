@@ -22,7 +22,7 @@ team does the lead's share of it, not all 14 weeks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,7 @@ class Person:
         return self.planned_weeks / self.capacity_weeks if self.capacity_weeks > 0 else 0.0
 
 
-def named(item: Item, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def named(item: Item, known: Container[str] = frozenset()) -> list[str]:
     """The people an item's owner cell names ("Ann Lee, Bob Ray; Cy" is three), each once.
 
     Two single words around one comma are one person written surname first ("Doe, Jane"),
@@ -137,7 +137,25 @@ def people(
 Crew = list[tuple[Person, str]]
 
 
-def _crew(item: Item, known: set[str], person: Callable[[str], Person]) -> Crew:
+class _NamedAlone:
+    """The normalized names the plan writes alone (an owner cell naming one person, a service
+    expert), which `named` asks of a cell like "Doe, Jane" only: read from every item the first
+    time one is asked (most plans write no such cell, and are not read again for them)."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.names: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self.names is None:
+            items, services = self.facts.plan.items, self.facts.services.values()
+            owners = {i.owner for i in items if i.owner}  # many items, few distinct cells
+            self.names = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
+            self.names |= {normalize_name(e) for s in services for e in s.experts}
+        return name in self.names
+
+
+def _crew(item: Item, known: Container[str], person: Callable[[str], Person]) -> Crew:
     names = named(item, known)
     return [
         (person(n), f"with {', '.join(o for o in names if o != n)}" if len(names) > 1 else "")
@@ -153,11 +171,10 @@ def _take_items(
 ) -> None:
     """Each open item to the people its owner cell names: the item, what they do of it and
     why not all of it (Person.shared), and why it is critical work when it is."""
-    owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
-    known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
-    known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
+    known = _NamedAlone(facts)
     crews: dict[str, Crew] = {}  # read once per owner cell
     teams = _Teams(facts, lead_share)
+    parts = teams.parts  # looked up here first: one call per distinct part, not per item
     sizes = facts.params.size_weeks
     team_of = facts.team_of
     for item in facts.plan.items:
@@ -174,7 +191,9 @@ def _take_items(
         if weeks is None:
             weeks = item_weeks(item, teams.lead(team_name)[0], sizes)
         reason = critical(item) if critical is not None else None
-        part = None if weeks is None else teams.part(team_name, weeks, len(crew))
+        part = None if weeks is None else parts.get((team_name, weeks, len(crew)))
+        if part is None and weeks is not None:
+            part = teams.part(team_name, weeks, len(crew))
         for p, with_others in crew:
             p.items.append(item)
             if reason:
@@ -207,7 +226,7 @@ class _Teams:
         self.facts = facts
         self.lead_share = lead_share
         self._leads: dict[str | None, tuple[Team | None, float, str]] = {}
-        self._parts: dict[tuple[str | None, float, int], Part] = {}
+        self.parts: dict[tuple[str | None, float, int], Part] = {}
 
     def lead(self, name: str | None) -> tuple[Team | None, float, str]:
         found = self._leads.get(name)
@@ -219,7 +238,7 @@ class _Teams:
         """Each of `names` people's part of an item of `weeks` engineer-weeks in team `name`.
         A size of 0 is not kept: 0.0 and -0.0 are one key but a share of them prints apart."""
         key = (name, weeks, names)
-        found = self._parts.get(key) if weeks else None
+        found = self.parts.get(key) if weeks else None
         if found is None:
             team, lead, led_why = self.lead(name)
             share = share_of(weeks, names, team.headcount if team else None, lead)
@@ -227,7 +246,7 @@ class _Teams:
                 led_why = ""  # all of their part of it is theirs
             found = (share, led_why)
             if weeks:
-                self._parts[key] = found
+                self.parts[key] = found
         return found
 
 
