@@ -382,7 +382,8 @@ def _findings(
     no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
     for hit in rule.kind.run(facts, rule.params):
         subject, message, evidence, named, _, impact, likelihood, concrete, _, _ = hit
-        ident = (subject.kind, subject.id)
+        kind, sid = subject.kind, subject.id
+        ident = (kind, sid)
         if ident in seen:  # one finding per subject and rule
             continue
         seen.add(ident)
@@ -393,7 +394,7 @@ def _findings(
                 no_evidence = (Evidence.made(source=facts.plan.sources[0], location="plan"),)
             evidence = no_evidence
         yield (
-            (_ORDER[severity], -impact * likelihood, rule_id, *ident),
+            (_ORDER[severity], -impact * likelihood, rule_id, kind, sid),
             fresh(
                 {
                     "rule": rule_id,
