@@ -376,36 +376,25 @@ def _findings(
     seen: set[tuple[str, str]] = set()
     rule_id, title = rule.id, rule.spec.title
     why = " ".join(rule.spec.why.split())
-    rule_fix = " ".join(rule.spec.fix.split())
+    fixes = _Fixes(" ".join(rule.spec.fix.split()))
     fresh = Finding._fresh
-    plain = rule.escalation is None  # no [escalate]
+    severities = _Severities(rule)
     no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
-    decisions: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
     for hit in rule.kind.run(facts, rule.params):
-        subject = hit.subject
-        ident = (subject.kind, subject.id)
+        subject, message, evidence, named, _, impact, likelihood, concrete, _, _ = hit
+        kind, sid = subject.kind, subject.id
+        ident = (kind, sid)
         if ident in seen:  # one finding per subject and rule
             continue
         seen.add(ident)
-        teams = _teams(hit.teams)
-        if plain or _unmet(hit.measured):  # the hit's severity or the rule's
-            severity, message = _applied(rule, hit, (None, None))
-        else:  # many hits measure the same facts: each distinct measurement decided once
-            measured = hit.measured
-            # with their types: a count of 1 is not a yes
-            same = (tuple(measured.items()), tuple(map(type, measured.values())))
-            key = (*same, tuple(hit.notes.items()))
-            outcome = decisions.get(key)
-            if outcome is None:
-                outcome = decisions[key] = escalated(rule.escalation, hit)
-            severity, message = _applied(rule, hit, outcome)
-        evidence = hit.evidence
+        teams = _teams(named)
+        severity, message = severities.of(hit)
         if not evidence:
             if no_evidence is None:
                 no_evidence = (Evidence.made(source=facts.plan.sources[0], location="plan"),)
             evidence = no_evidence
         yield (
-            (_ORDER[severity], -hit.impact * hit.likelihood, rule_id, *ident),
+            (_ORDER[severity], -impact * likelihood, rule_id, kind, sid),
             fresh(
                 {
                     "rule": rule_id,
@@ -418,12 +407,55 @@ def _findings(
                     "message": message,
                     "why": why,
                     "evidence": evidence if type(evidence) is tuple else tuple(evidence),
-                    "fix": _fix(hit.fix, rule_fix),
-                    "impact": hit.impact,
-                    "likelihood": hit.likelihood,
+                    "fix": fixes[concrete],
+                    "impact": impact,
+                    "likelihood": likelihood,
                 }
             ),
         )
+
+
+class _Severities:
+    """(severity, message) of each hit under one rule: the rule's [escalate] decided once per
+    distinct measurement (many hits measure the same facts), else the check's or the rule's."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.plain = rule.escalation is None  # no [escalate]
+        self.decisions: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
+
+    def of(self, hit: Hit) -> tuple[str, str]:
+        measured = hit.measured
+        if self.plain or not measured:  # the hit's severity or the rule's
+            return _applied(self.rule, hit, _NOT_ESCALATED)
+        # with their types: a count of 1 is not a yes
+        key = (
+            tuple(measured.items()),
+            tuple(map(type, measured.values())),
+            tuple(hit.notes.items()),
+        )
+        outcome = self.decisions.get(key)
+        if outcome is None:
+            outcome = self.decisions[key] = (
+                _NOT_ESCALATED if _unmet(measured) else escalated(self.rule.escalation, hit)
+            )
+        return _applied(self.rule, hit, outcome)
+
+
+_NOT_ESCALATED: tuple[str | None, str | None] = (None, None)
+
+
+class _Fixes(dict[str | None, str]):
+    """A hit's concrete fix -> the finding's: in single spaces, before the rule's (already in
+    single spaces); each distinct text joined once (many hits give the same concrete fix)."""
+
+    def __init__(self, rule_fix: str):
+        super().__init__({None: rule_fix})
+        self.rule_fix = rule_fix
+
+    def __missing__(self, concrete: str) -> str:
+        fix = self[concrete] = _fix(concrete, self.rule_fix)
+        return fix
 
 
 def _fix(concrete: str | None, rule_fix: str) -> str:

@@ -22,7 +22,7 @@ team does the lead's share of it, not all 14 weeks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,7 @@ class Person:
         return self.planned_weeks / self.capacity_weeks if self.capacity_weeks > 0 else 0.0
 
 
-def named(item: Item, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def named(item: Item, known: Container[str] = frozenset()) -> list[str]:
     """The people an item's owner cell names ("Ann Lee, Bob Ray; Cy" is three), each once.
 
     Two single words around one comma are one person written surname first ("Doe, Jane"),
@@ -137,7 +137,25 @@ def people(
 Crew = list[tuple[Person, str]]
 
 
-def _crew(item: Item, known: set[str], person: Callable[[str], Person]) -> Crew:
+class _NamedAlone:
+    """The normalized names the plan writes alone (an owner cell naming one person, a service
+    expert), which `named` asks of a cell like "Doe, Jane" only: read from every item the first
+    time one is asked (most plans write no such cell, and are not read again for them)."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.names: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self.names is None:
+            items, services = self.facts.plan.items, self.facts.services.values()
+            owners = {i.owner for i in items if i.owner}  # many items, few distinct cells
+            self.names = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
+            self.names |= {normalize_name(e) for s in services for e in s.experts}
+        return name in self.names
+
+
+def _crew(item: Item, known: Container[str], person: Callable[[str], Person]) -> Crew:
     names = named(item, known)
     return [
         (person(n), f"with {', '.join(o for o in names if o != n)}" if len(names) > 1 else "")
@@ -153,14 +171,12 @@ def _take_items(
 ) -> None:
     """Each open item to the people its owner cell names: the item, what they do of it and
     why not all of it (Person.shared), and why it is critical work when it is."""
-    owners = {i.owner for i in facts.plan.items if i.owner}  # many items, few distinct cells
-    known = {normalize_name(o) for o in owners if not any(c in o for c in ",;|")}
-    known |= {normalize_name(e) for s in facts.services.values() for e in s.experts}
+    known = _NamedAlone(facts)
     crews: dict[str, Crew] = {}  # read once per owner cell
-    # team name -> (team, the most of one item its named people do alone, why a lead does less
-    # than their part of an item); once per team
-    teams: dict[str | None, tuple[Team | None, float, str]] = {}
+    teams = _Teams(facts, lead_share)
+    parts = teams.parts  # looked up here first: one call per distinct part, not per item
     sizes = facts.params.size_weeks
+    team_of = facts.team_of
     for item in facts.plan.items:
         cell = item.owner
         if item.done or not cell:
@@ -170,39 +186,68 @@ def _take_items(
             crew = crews[cell] = _crew(item, known, person)
         if not crew:
             continue
-        team_name = facts.team_of(item)
-        in_team = teams.get(team_name)
-        if in_team is None:
-            in_team = teams[team_name] = _lead(facts, team_name, lead_share)
-        team, lead, led_why = in_team
+        team_name = team_of(item)
         weeks = item.estimate_weeks
         if weeks is None:
-            weeks = item_weeks(item, team, sizes)
-        share = (
-            None
-            if weeks is None
-            else share_of(weeks, len(crew), team.headcount if team else None, lead)
-        )
-        if share is None or weeks is None or not share < weeks / len(crew) - 1e-9:
-            led_why = ""  # all of their part of it is theirs
-        key = item.key
+            weeks = item_weeks(item, teams.lead(team_name)[0], sizes)
         reason = critical(item) if critical is not None else None
+        part = None if weeks is None else parts.get((team_name, weeks, len(crew)))
+        if part is None and weeks is not None:
+            part = teams.part(team_name, weeks, len(crew))
         for p, with_others in crew:
             p.items.append(item)
             if reason:
                 p.critical.append((item, reason))
             if team_name and (not p.teams or p.teams[-1] != team_name):  # deduplicated later
                 p.teams.append(team_name)
-            if share is None or weeks is None:
+            if part is None or weeks is None:
                 continue
-            p.item_weeks[key] = share
+            key = item.key
+            p.item_weeks[key] = part[0]
             p.owned_weeks[key] = weeks
-            if with_others or led_why:  # why not all of it is theirs
+            if with_others or part[1]:  # why not all of it is theirs
                 p.shared[key] = (
-                    f"{with_others}; {led_why}"
-                    if with_others and led_why
-                    else (with_others or led_why)
+                    f"{with_others}; {part[1]}"
+                    if with_others and part[1]
+                    else (with_others or part[1])
                 )
+
+
+# what each named person does of an item, and why a lead does less than their part of it ("")
+Part = tuple[float, str]
+
+
+class _Teams:
+    """Per team, read once: its record, the most of one item its named people do alone, and why
+    a lead does less than their part of a larger one; and each person's part of an item of a size
+    named by so many people (a plan's items are of a few sizes: worked out once per size)."""
+
+    def __init__(self, facts: Facts, lead_share: float):
+        self.facts = facts
+        self.lead_share = lead_share
+        self._leads: dict[str | None, tuple[Team | None, float, str]] = {}
+        self.parts: dict[tuple[str | None, float, int], Part] = {}
+
+    def lead(self, name: str | None) -> tuple[Team | None, float, str]:
+        found = self._leads.get(name)
+        if found is None:
+            found = self._leads[name] = _lead(self.facts, name, self.lead_share)
+        return found
+
+    def part(self, name: str | None, weeks: float, names: int) -> Part:
+        """Each of `names` people's part of an item of `weeks` engineer-weeks in team `name`.
+        A size of 0 is not kept: 0.0 and -0.0 are one key but a share of them prints apart."""
+        key = (name, weeks, names)
+        found = self.parts.get(key) if weeks else None
+        if found is None:
+            team, lead, led_why = self.lead(name)
+            share = share_of(weeks, names, team.headcount if team else None, lead)
+            if not share < weeks / names - 1e-9:
+                led_why = ""  # all of their part of it is theirs
+            found = (share, led_why)
+            if weeks:
+                self.parts[key] = found
+        return found
 
 
 def _lead(facts: Facts, name: str | None, lead_share: float) -> tuple[Team | None, float, str]:
@@ -262,10 +307,9 @@ class CriticalWork:
         self._touches: dict[str, str | None] = {}  # service as written -> the reason it gives
 
     def _priority_reason(self, priority: str) -> str | None:
-        said = self._priority.get(priority, _UNREAD)
-        if said is _UNREAD:
-            wanted = normalize_name(priority) in self.wanted
-            said = self._priority[priority] = priority.strip() if wanted else None
+        """The reason a priority cell gives, read once per cell (then looked up in _priority)."""
+        wanted = normalize_name(priority) in self.wanted
+        said = self._priority[priority] = priority.strip() if wanted else None
         return said
 
     def _service_reason(self, name: str, max_tier: int) -> str | None:
@@ -281,7 +325,11 @@ class CriticalWork:
 
     def __call__(self, item: Item) -> str | None:
         """Why the item counts as critical work, or None (its reasons joined as they are found)."""
-        said = self._priority_reason(item.priority) if item.priority else None
+        priority, said = item.priority, None
+        if priority:
+            said = self._priority.get(priority, _UNREAD)
+            if said is _UNREAD:  # a priority cell not read yet
+                said = self._priority_reason(priority)
         if self.committed and item.committed:
             said = "committed" if said is None else f"{said}, committed"
         if self.max_tier is not None and item.services:

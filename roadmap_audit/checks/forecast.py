@@ -27,13 +27,14 @@ def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
     by_key = _ByKey(fc.items)
     below: dict[str, tuple[str, ...]] = {}  # item -> teams it waits on (_teams_below)
     said: dict[str, tuple[str, Evidence]] = {}  # team -> its pace in words, its staffing cell
+    words = _Words(fc.runs)
     for f in fc.items:
         chance = f.p_on_time
         if f.committed and f.due is not None and chance is not None and chance < p.min_probability:
             team = said.get(f.team)
             if team is None:
                 team = said[f.team] = _team(facts, teams[f.team])
-            yield _hit(facts, f, f.due, chance, team, by_key, below, fc.runs)
+            yield _hit(facts, f, f.due, chance, team, by_key, below, words)
 
 
 def _team(facts: Facts, team: ForecastTeam) -> tuple[str, Evidence]:
@@ -60,6 +61,45 @@ def _pace(team: ForecastTeam) -> str:
     return f"{team.team} has {team.pace_weeks:.1f} engineer-weeks a week{_unplanned(team)}"
 
 
+class _Words:
+    """The parts of a message that many findings share, each worded once per distinct value: the
+    date an item is held to, its chance out of the runs, its size (a plan's items have a few due
+    dates and sizes; the runs give a few hundred chances)."""
+
+    def __init__(self, runs: int):
+        self.runs = runs
+        self._held: dict[tuple[dt.date, str | None], tuple[str, str]] = {}
+        self._odds: dict[float, str] = {}
+        self._size: dict[tuple[bool, float], str] = {}
+
+    def held(self, f: ForecastItem, due: dt.date) -> tuple[str, str]:
+        """(the date the item is held to and why that one, the date in ISO form)."""
+        key = (due, f.due_basis)
+        found = self._held.get(key)
+        if found is None:
+            day = due.isoformat()
+            found = self._held[key] = (_held(f, day), day)
+        return found
+
+    def odds(self, chance: float) -> str:
+        """'12% of 1,000'; 0.0 is not kept (it is one key with -0.0)."""
+        found = self._odds.get(chance) if chance else None
+        if found is None:
+            found = f"{_chance(chance)} of {self.runs:,}"
+            if chance:
+                self._odds[chance] = found
+        return found
+
+    def size(self, f: ForecastItem) -> str:
+        key = (f.estimated, f.estimate_weeks)
+        found = self._size.get(key) if f.estimate_weeks else None
+        if found is None:
+            found = _size(f)
+            if f.estimate_weeks:
+                self._size[key] = found
+        return found
+
+
 def _hit(
     facts: Facts,
     f: ForecastItem,
@@ -68,27 +108,29 @@ def _hit(
     team: tuple[str, Evidence],
     by_key: _ByKey,
     below: dict[str, tuple[str, ...]],
-    runs: int,
+    words: _Words,
 ) -> Hit:
     """One finding: what was promised, how the runs play it out, and what it waits on (`team`:
     what the message says of its team's pace, and the team's row)."""
     graph = facts.open_graph
-    direct = graph.waits_on(f.key)
+    key = f.key
+    direct = graph.waits_on(key)
     waits = sorted(direct) if direct else []
-    size = _size(f)
-    day = due.isoformat()  # said in the message and in the due cell's note
+    size = words.size(f)
+    held, day = words.held(f, due)  # the day is said in the message and in the due cell's note
     message = (
-        f"{f.key} is committed for {_held(f, day)}, but lands by then in {_chance(chance)} of {runs:,} "
+        f"{key} is committed for {held}, but lands by then in {words.odds(chance)} "
         f"simulated quarters: {_finish(f)}. It is {size}; {team[0]}"
-        + (f"; it waits for {_waits_text(waits, by_key)}" if waits else "")
     )
+    if waits:
+        message += f"; it waits for {_waits_text(waits, by_key)}"
     return Hit(
-        subject=item_subject(f.key),
+        subject=item_subject(key),
         message=message,
         evidence=_evidence(facts, f, day, size, waits, team[1]),
         teams=(f.team,),
         measured={"chance": chance},
-        impact=_impact(graph, f, below) if direct or graph.needed_by(f.key) else 2.0,
+        impact=_impact(graph, f, below) if direct or graph.needed_by(key) else 2.0,
         likelihood=1.0 + 3.0 * (1.0 - chance),
     )
 

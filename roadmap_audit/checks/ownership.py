@@ -46,6 +46,8 @@ def missing_owner(facts: Facts, p: OwnershipParams) -> Iterator[Hit]:
 
 
 def _unowned_items(facts: Facts) -> Iterator[Hit]:
+    if sum(map(len, facts.items_by_team.values())) == len(facts.plan.items):
+        return  # every item is in its team's list: none is without a team
     for item in facts.open_items():
         if facts.team_of(item):
             continue

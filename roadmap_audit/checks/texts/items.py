@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from ...model import Item
 
 # the longest cell quoted whole in a message; a longer one is cut with an ellipsis
@@ -51,9 +55,13 @@ def evidence_note(field: str, value: str | None) -> str:
     return f"{label(field)}: {value or 'empty'}"
 
 
-def notes(tier: int | None, service: str | None) -> dict[str, str]:
-    """What the message adds when a condition of the rule's [escalate] raises the finding."""
-    return {
-        "tier": f"it touches tier-{tier} service {service}",
-        "committed": "its date is committed outside the team",
-    }
+@functools.lru_cache(maxsize=1024)
+def notes(tier: int | None, service: str | None) -> Mapping[str, str]:
+    """What the message adds when a condition of the rule's [escalate] raises the finding: made
+    once per tier and service (a plan's items touch a few hundred services), and read-only."""
+    return MappingProxyType(
+        {
+            "tier": f"it touches tier-{tier} service {service}",
+            "committed": "its date is committed outside the team",
+        }
+    )

@@ -55,7 +55,7 @@ def sole_expert(services: list[Service], tier: int) -> str:
 def owns_critical(items: list[tuple[Item, str]]) -> str:
     return (
         f"owns {len(items)} critical or committed items "
-        f"({'; '.join(f'{i.key}: {r}' for i, r in items)})"
+        f"({'; '.join([f'{i.key}: {r}' for i, r in items])})"
     )
 
 
@@ -75,17 +75,34 @@ def share(person: Person, key: str) -> str:
     done = person.item_weeks[key]
     if key not in person.shared:
         return f"{key} {_shown(done)}"
-    return f"{key} {_shown(done, 1)} of {_shown(person.owned_weeks[key])}, {person.shared[key]}"
+    return f"{key}{_part(done, person.owned_weeks[key], person.shared[key])}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_of(done: float, owned: float, why: str) -> str:
+    return f" {_shown(done, 1)} of {_shown(owned)}, {why}"
+
+
+def _part(done: float, owned: float, why: str) -> str:
+    """' 3.9 of 5, led with the rest of api': worded once per distinct share (a plan's items are
+    of a few sizes, in a few hundred teams); a share of 0 is not looked up (see _shown)."""
+    return (
+        _part_of(done, owned, why)
+        if done and owned
+        else f" {_shown(done, 1)} of {_shown(owned)}, {why}"
+    )
 
 
 def _shares(person: Person) -> str:
     """Every item's `share`, in the person's order: most are all theirs (one look-up each)."""
-    shared = person.shared
+    shared, owned = person.shared, person.owned_weeks
     return "; ".join(
-        share(person, key)
-        if key in shared
-        else f"{key} {_rounded(done, 2) if done else _shown(done)}"
-        for key, done in person.item_weeks.items()
+        [
+            f"{key}{_part(done, owned[key], shared[key])}"
+            if key in shared
+            else f"{key} {_rounded(done, 2) if done else _shown(done)}"
+            for key, done in person.item_weeks.items()
+        ]
     )
 
 
