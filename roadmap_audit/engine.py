@@ -381,7 +381,7 @@ def _findings(
     severities = _Severities(rule)
     no_evidence: tuple[Evidence, ...] | None = None  # the plan as a whole, made once if needed
     for hit in rule.kind.run(facts, rule.params):
-        subject, message, evidence, named, _, impact, likelihood, concrete, _, _ = hit
+        subject, message, evidence, named, _, impact, likelihood, concrete, _, _, _ = hit
         kind, sid = subject.kind, subject.id
         ident = (kind, sid)
         if ident in seen:  # one finding per subject and rule
@@ -476,4 +476,7 @@ def _applied(rule: Rule, hit: Hit, outcome: tuple[str | None, str | None]) -> tu
     severity, note = outcome
     if severity is None:
         severity = hit.severity if hit.severity in SEVERITIES else rule.severity
-    return severity, hit.message + (f"; {note}" if note else "")
+    message = hit.message + (f"; {note}" if note else "")
+    if hit.ceiling is not None and _ORDER[severity] < _ORDER[hit.ceiling[0]]:
+        severity, message = hit.ceiling[0], f"{message}; {hit.ceiling[1]}"
+    return severity, message

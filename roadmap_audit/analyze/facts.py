@@ -46,6 +46,8 @@ _USER_STORY = re.compile(
     r"^ (?:as an? |como |en tant que |als |jako )(?:\S+ ){1,6}?(?:i want|i need|i would like|"
     r"i can|quiero|necesito|je veux|ich mochte|ich will|chce) "
 )
+# how a kind read from a description's words is reasoned: the weakest signal (`Facts.kind_guessed`)
+_FROM_DESCRIPTION = "kind from the description word '"
 _DESCRIPTION_OPENING = (
     300  # characters of the description read for kind words: where people say what the work is
 )
@@ -462,7 +464,7 @@ class Vocabulary:
             return ItemKind.feature, f"kind from the title word '{t.feature}'"
         word = self._feature.find_folded(opening) if opening else None
         if word:
-            return ItemKind.feature, f"kind from the description word '{word}'"
+            return ItemKind.feature, f"{_FROM_DESCRIPTION}{word}'"
         return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"
 
     def _title_kind(self, t: _TitleWords) -> tuple[ItemKind, str] | None:
@@ -663,6 +665,13 @@ class Facts:
 
     def kind(self, item: Item) -> ItemKind:
         return self.kinds[item.key]
+
+    def kind_guessed(self, key: str) -> bool:
+        """Whether only words of the item's description say its kind: no kind column, label,
+        component, parent or title word does. Descriptions tell the background too ("clients
+        migrated last quarter"), so a check holds a finding that rests on such a kind below
+        its loudest severity."""
+        return self.kind_reasons[key].startswith(_FROM_DESCRIPTION)
 
     def open_items(self) -> list[Item]:
         return [i for i in self.plan.items if not i.done]

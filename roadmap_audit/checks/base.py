@@ -73,6 +73,10 @@ class Hit(NamedTuple):
     # fact -> the clause the message gains when that fact is what escalates the finding;
     # the first of them (in this order) whose condition holds is added
     notes: Mapping[str, str] = _NONE
+    # (the most severe the finding may be, the clause its message then gains): the check's
+    # doubt about its own reading (a kind read only from a description's words), which no
+    # escalation overrides
+    ceiling: tuple[str, str] | None = None
 
 
 CheckFn = Callable[["Facts", Params], Iterator[Hit]]

@@ -62,6 +62,10 @@ class ItemWithoutParams(Params):
     # The field is the plan itself (a rollback cell): words that are neither a placeholder nor a
     # named practice count as a plan, since a guess must not raise a false finding.
     unclear_counts: bool = False
+    # Fields where a practice named holds the finding at medium rather than ending it: a way back
+    # written only in the description is a plan nobody finds in the rollback cell at 2 a.m., and
+    # a description's words are read more loosely than the cell's.
+    held_by: list[ItemTextField] = Field(default_factory=list)
     # How cells read, for people and for the tests: {"counts": [...], "does_not_count": [...]}.
     examples: dict[Literal["counts", "does_not_count"], list[str]] = Field(default_factory=dict)
 
@@ -254,7 +258,20 @@ def item_without(facts: Facts, p: ItemWithoutParams) -> Iterator[Hit]:
             likelihood=1.0 + (item.estimate_weeks or 0) / 10,
             measured={"committed": item.committed, "tier": tier},
             notes=texts.notes(tier, service),
+            ceiling=_ceiling(facts, item, kind, reader, p),
         )
+
+
+def _ceiling(
+    facts: Facts, item: Item, kind: str, reader: _Reader | None, p: ItemWithoutParams
+) -> tuple[str, str] | None:
+    """How far the finding may go when the check doubts it: the practice is written elsewhere
+    (`held_by`), or only the item's description says what kind of work it is."""
+    if reader is not None and p.held_by:
+        found = reader.unscaled.named(*(_text(item, f) for f in p.held_by))[0]
+        if found:
+            return texts.held(found, p.held_by, p.field)
+    return texts.guessed(kind) if facts.kind_guessed(item.key) else None
 
 
 # Registered by a call, not a decorator: mutation testing (tools/mutation.py) reaches

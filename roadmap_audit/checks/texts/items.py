@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from ...model import Item
@@ -64,4 +64,26 @@ def notes(tier: int | None, service: str | None) -> Mapping[str, str]:
             "tier": f"it touches tier-{tier} service {service}",
             "committed": "its date is committed outside the team",
         }
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def guessed(kind: str) -> tuple[str, str]:
+    """The ceiling of a finding on an item whose kind only its description's words say: a
+    description tells the background too ("clients migrated last quarter"), so the finding
+    stays at medium, whatever escalates it, and says how to make it certain."""
+    return (
+        "medium",
+        f"held at medium: only its description's words say it is a {kind}; write the kind "
+        "in its kind column to make the finding certain, or to end it",
+    )
+
+
+def held(found: str, where: Sequence[str], field: str) -> tuple[str, str]:
+    """The ceiling of a finding whose practice is named, but not where it belongs."""
+    fields = " or ".join(label(f) for f in where)
+    return (
+        "medium",
+        f"held at medium: its {fields} names a {label(field)} ('{found}'); write it in the "
+        f"{label(field)} cell, with who decides and the signal that triggers it",
     )
