@@ -147,38 +147,47 @@ def _fix_shapes(findings: list[Finding]) -> list[str]:
     return shapes
 
 
-def _causes(findings: list[Finding], shapes: list[str]) -> list[list[int]]:
-    """Findings that share a cause, as groups of indexes in the audit's order (union-find);
-    `shapes` are their `_fix_shapes`."""
-    parent = list(range(len(findings)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(a: int, b: int) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    by_cell: dict[tuple[tuple[str, str], str, str], int] = {}
-    by_fix: dict[tuple[tuple[str, str], str], int] = {}
-    cell_first, fix_first = by_cell.setdefault, by_fix.setdefault
+def _causes(findings: list[Finding], shapes: list[str], owners: list[str]) -> list[list[int]]:
+    """Findings that share a cause, as groups of indexes in the audit's order; `shapes` are their
+    `_fix_shapes`, `owners` their `owner_of`. Never across owners (each owner acts on its own) nor
+    rules: findings of one owner and rule whose fixes read alike are one cause, and so are those
+    that rest on one cell."""
+    alike: dict[tuple[str, str, str], list[int]] = {}
     for i, f in enumerate(findings):
-        owner_rule = (owner_of(f), f.rule)
-        for e in f.evidence:  # never across owners: each owner acts on its own
-            first = cell_first((owner_rule, e.source, e.location), i)
-            if first != i:
-                join(first, i)
-        first = fix_first((owner_rule, shapes[i]), i)
-        if first != i:
-            join(first, i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(findings)):
-        groups.setdefault(root(i) if parent[i] != i else i, []).append(i)
-    return list(groups.values())  # each group's first index is its root: already in that order
+        alike.setdefault((owners[i], f.rule, shapes[i]), []).append(i)
+    by_owner_rule: dict[tuple[str, str], list[list[int]]] = {}
+    for (owner, rule, _), group in alike.items():
+        by_owner_rule.setdefault((owner, rule), []).append(group)
+    causes: list[list[int]] = []
+    for groups in by_owner_rule.values():
+        # one fix for the owner's findings of the rule: one cause, whatever cells they rest on
+        causes += groups if len(groups) == 1 else _joined_by_cells(findings, groups)
+    causes.sort(key=lambda group: group[0])
+    return causes
+
+
+def _joined_by_cells(findings: list[Finding], groups: list[list[int]]) -> list[list[int]]:
+    """`groups` (of one owner and rule) joined where their findings cite the same cell (union-find)."""
+    parent = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    first_citing: dict[tuple[str, str], int] = {}
+    for g, group in enumerate(groups):
+        for i in group:
+            for e in findings[i].evidence:
+                other = first_citing.setdefault((e.source, e.location), g)
+                if other != g:
+                    a, b = root(other), root(g)
+                    parent[max(a, b)] = min(a, b)
+    joined: dict[int, list[int]] = {}
+    for g, group in enumerate(groups):
+        joined.setdefault(root(g), []).extend(group)
+    return [sorted(group) for group in joined.values()]
 
 
 def _lead_sentences(fix: str) -> str:
@@ -270,8 +279,9 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
         (rank(f.severity, unknown), f.subject.kind != "person", i) for i, f in enumerate(findings)
     ]
     serious_rank = severity_rank(SERIOUS[-1])
+    owners = [owner_of(f) for f in findings]
     actions = []
-    for group in _causes(findings, shapes):
+    for group in _causes(findings, shapes, owners):
         if claimed:
             group = [i for i in group if i not in claimed]
         serious = [i for i in group if lead_key[i][0] <= serious_rank]
@@ -281,7 +291,7 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
         f = findings[lead]
         actions.append(
             Action(
-                owner=owner_of(f),
+                owner=owners[lead],
                 kind="change",
                 severity=f.severity,
                 text=_change_text(f, _same_fix(findings, group, lead, shapes)),
