@@ -128,33 +128,42 @@ def _resolved(f: Finding, index: int) -> Resolved:
     return made
 
 
-def _fix_shapes(findings: list[Finding]) -> list[str]:
-    """Each finding's fix with the subject's own name set aside, spaces made single: equal for the
-    same advice on another subject. A rule words its fix alike for every subject, so each distinct
-    fix's spaces are made single once; a name with no space in it lies within a word of the fix,
-    and is set aside after that."""
+def _cause_keys(
+    findings: list[Finding],
+) -> tuple[list[tuple[str, str, str]], list[tuple[int, bool, int]]]:
+    """Each finding's cause, (owner, rule, fix shape): findings with one cause are one action; and
+    its lead key, the lead of an action being the most serious, a person before the things they
+    hold, then the first. Read in one pass over the findings."""
+    rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
     single: dict[str, str] = {}
-    shapes = []
-    for f in findings:
-        fix, subject = f.fix, f.subject.id
-        if subject.split() == [subject]:
-            spaced = single.get(fix)
-            if spaced is None:
-                spaced = single[fix] = " ".join(fix.split())
-            shapes.append(spaced.replace(subject, "\0"))
-        else:
-            shapes.append(" ".join(fix.replace(subject, "\0").split()))
-    return shapes
-
-
-def _causes(findings: list[Finding], shapes: list[str], owners: list[str]) -> list[list[int]]:
-    """Findings that share a cause, as groups of indexes in the audit's order; `shapes` are their
-    `_fix_shapes`, `owners` their `owner_of`. Never across owners (each owner acts on its own) nor
-    rules: findings of one owner and rule whose fixes read alike are one cause, and so are those
-    that rest on one cell."""
-    alike: dict[tuple[str, str, str], list[int]] = {}
+    causes, leads = [], []
     for i, f in enumerate(findings):
-        alike.setdefault((owners[i], f.rule, shapes[i]), []).append(i)
+        subject = f.subject
+        causes.append((owner_of(f), f.rule, _fix_shape(f.fix, subject.id, single)))
+        leads.append((rank(f.severity, unknown), subject.kind != "person", i))
+    return causes, leads
+
+
+def _fix_shape(fix: str, subject: str, single: dict[str, str]) -> str:
+    """The fix with the subject's own name set aside, spaces made single: equal for the same advice
+    on another subject. A rule words its fix alike for every subject, so each distinct fix's spaces
+    are made single once (kept in `single`); a name with no space in it lies within a word of the
+    fix, and is set aside after that."""
+    if subject.split() == [subject]:
+        spaced = single.get(fix)
+        if spaced is None:
+            spaced = single[fix] = " ".join(fix.split())
+        return spaced.replace(subject, "\0")
+    return " ".join(fix.replace(subject, "\0").split())
+
+
+def _causes(keys: list[tuple[str, str, str]], findings: list[Finding]) -> list[list[int]]:
+    """Findings that share a cause, as groups of indexes in the audit's order; `keys` are their
+    `_cause_keys`. Never across owners (each owner acts on its own) nor rules: findings of one owner
+    and rule whose fixes read alike are one cause, and so are those that rest on one cell."""
+    alike: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        alike.setdefault(key, []).append(i)
     by_owner_rule: dict[tuple[str, str], list[list[int]]] = {}
     for (owner, rule, _), group in alike.items():
         by_owner_rule.setdefault((owner, rule), []).append(group)
@@ -263,7 +272,7 @@ def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
 
 def _same_fix(findings: list[Finding], group: list[int], lead: int, shapes: list[str]) -> bool:
     """One fix on several subjects: the group names another subject than the lead's, and every
-    fix reads the same once its subject is set aside."""
+    fix reads the same once its subject is set aside (`shapes`)."""
     subject, shape = findings[lead].subject.id, shapes[lead]
     return any(findings[i].subject.id != subject for i in group) and all(
         shapes[i] == shape for i in group
@@ -272,16 +281,11 @@ def _same_fix(findings: list[Finding], group: list[int], lead: int, shapes: list
 
 def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
     """One action per cause with a critical or high finding that no deferral closes."""
-    shapes = _fix_shapes(findings)
-    # the lead of a group: the most serious, a person before the things they hold, then the first
-    rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
-    lead_key = [
-        (rank(f.severity, unknown), f.subject.kind != "person", i) for i, f in enumerate(findings)
-    ]
+    keys, lead_key = _cause_keys(findings)
+    shapes = [shape for _, _, shape in keys]
     serious_rank = severity_rank(SERIOUS[-1])
-    owners = [owner_of(f) for f in findings]
     actions = []
-    for group in _causes(findings, shapes, owners):
+    for group in _causes(keys, findings):
         if claimed:
             group = [i for i in group if i not in claimed]
         serious = [i for i in group if lead_key[i][0] <= serious_rank]
@@ -291,7 +295,7 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
         f = findings[lead]
         actions.append(
             Action(
-                owner=owners[lead],
+                owner=keys[lead][0],
                 kind="change",
                 severity=f.severity,
                 text=_change_text(f, _same_fix(findings, group, lead, shapes)),

@@ -663,8 +663,8 @@ def _defer_views(
 
 def _top(findings: list[FindingView]) -> list[FindingView]:
     """The top risks: the first critical and high findings, else the first findings of any severity."""
-    serious = [fv for fv in findings if fv.f.severity in ("critical", "high")]
-    return serious[:TOP_RISKS] or findings[:5]
+    serious = (fv for fv in findings if fv.f.severity in ("critical", "high"))
+    return list(islice(serious, TOP_RISKS)) or findings[:5]
 
 
 def _committed(audit: Audit) -> tuple[list[ForecastItem], int]:
