@@ -271,7 +271,7 @@ class ReportView:
     @cached_property
     def verdict_line(self) -> VerdictLine:
         """The verdict sentence, from the findings' titles and subjects."""
-        return verdict_line(self.audit)
+        return verdict_line(self.audit, counts=self.counts)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -286,13 +286,17 @@ class ReportView:
     # -- findings
 
     @cached_property
+    def _findings_read(self) -> tuple[list[FindingView], dict[str, str], dict[str, str]]:
+        return _finding_views(self.audit, self.counts)
+
+    @property
     def all_findings(self) -> list[FindingView]:
-        return _finding_views(self.audit)
+        return self._findings_read[0]
 
     @cached_property
     def findings(self) -> list[FindingView]:
         """Those the HTML's findings list shows (the first FINDINGS_SHOWN)."""
-        return [fv for fv in self.all_findings if fv.shown]
+        return self.all_findings[:FINDINGS_SHOWN]
 
     @property
     def findings_total(self) -> int:
@@ -477,10 +481,10 @@ class ReportView:
         flagged, anchors = self._item_marks
         return dependency_view(self.audit, flagged, anchors, items=self._item_by_key)
 
-    @cached_property
+    @property
     def _item_marks(self) -> tuple[dict[str, str], dict[str, str]]:
         """The worst finding per item and where to jump to (the picture; a team page's items)."""
-        return _item_marks(self.all_findings)
+        return self._findings_read[1:]
 
     @cached_property
     def _item_by_key(self) -> dict[str, ItemSummary]:
@@ -506,14 +510,26 @@ def template_names(env: jinja2.Environment, name: str) -> set[str]:
     return set(meta.find_undeclared_variables(env.parse(source)))
 
 
-def _finding_views(audit: Audit) -> list[FindingView]:
+def _finding_views(
+    audit: Audit, counts: dict[str, int]
+) -> tuple[list[FindingView], dict[str, str], dict[str, str]]:
+    """Each finding's view; and, from the findings' subjects, the worst finding of each item and the
+    anchor of the first one the findings list shows (the picture, a team page's items). `counts`
+    are the findings' `severity_counts`."""
     # Critical findings are open; high ones too while they are few enough to read in one go.
-    serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
+    serious = counts["critical"] + counts["high"]
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
     families: dict[str, str] = {}  # a rule's family and a why's first sentence, once each
     why_lines: dict[str, str] = {}
     views = []
+    flagged: dict[str, str] = {}
+    anchors: dict[str, str] = {}
     for i, f in enumerate(audit.findings):
+        subject = f.subject
+        if subject.kind == "item" and subject.id not in flagged:
+            flagged[subject.id] = f.severity
+            if i < FINDINGS_SHOWN:
+                anchors[subject.id] = f"f{i + 1}"
         rule, why = f.rule, f.why
         fam = families.get(rule)
         if fam is None:
@@ -533,7 +549,7 @@ def _finding_views(audit: Audit) -> list[FindingView]:
                 i < FINDINGS_DETAILED,
             )
         )
-    return views
+    return views, flagged, anchors
 
 
 def _bar_scale(audit: Audit) -> float:
@@ -597,19 +613,6 @@ def _items_shown(items: list[ItemSummary], flagged: Collection[str]) -> list[Ite
             (n for n in range(len(items)) if n not in taken), TEAM_ITEMS_SHOWN - len(first)
         )
     return [items[n] for n in sorted(first)]
-
-
-def _item_marks(findings: list[FindingView]) -> tuple[dict[str, str], dict[str, str]]:
-    """The worst finding per item and where to jump to, from the findings' subjects (for the picture)."""
-    flagged: dict[str, str] = {}
-    anchors: dict[str, str] = {}
-    for fv in findings:
-        subject = fv.f.subject
-        if subject.kind == "item" and subject.id not in flagged:
-            flagged[subject.id] = fv.f.severity
-            if fv.shown:
-                anchors[subject.id] = fv.anchor
-    return flagged, anchors
 
 
 def _shown_owners(owners: list[OwnerActions]) -> tuple[list[OwnerActions], int]:
