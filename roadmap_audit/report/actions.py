@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model import Audit, Finding, Recommendation
 from .view import NO_TEAM, SEVERITY_ORDER, first_sentence, is_over, listed, pct, severity_rank
@@ -128,20 +129,29 @@ def _resolved(f: Finding, index: int) -> Resolved:
     return made
 
 
-def _cause_keys(
-    findings: list[Finding],
-) -> tuple[list[tuple[str, str, str]], list[tuple[int, bool, int]]]:
-    """Each finding's cause, (owner, rule, fix shape): findings with one cause are one action; and
-    its lead key, the lead of an action being the most serious, a person before the things they
-    hold, then the first. Read in one pass over the findings."""
+class _Read(NamedTuple):
+    """What the actions need of each finding, read in one pass over the findings."""
+
+    causes: list[tuple[str, str, str]]  # (owner, rule, fix shape): one cause, one action
+    leads: list[
+        tuple[int, bool, int]
+    ]  # an action's lead: the most serious, a person first, the first
+    about_teams: dict[tuple[str | None, str], list[int]]  # (rule, team): the findings about it
+
+
+def _read(findings: list[Finding]) -> _Read:
     rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
     single: dict[str, str] = {}
-    causes, leads = [], []
+    read = _Read([], [], {})
+    causes, leads, about_teams = read
     for i, f in enumerate(findings):
-        subject = f.subject
-        causes.append((owner_of(f), f.rule, _fix_shape(f.fix, subject.id, single)))
-        leads.append((rank(f.severity, unknown), subject.kind != "person", i))
-    return causes, leads
+        subject, rule = f.subject, f.rule
+        kind = subject.kind
+        causes.append((owner_of(f), rule, _fix_shape(f.fix, subject.id, single)))
+        leads.append((rank(f.severity, unknown), kind != "person", i))
+        if kind == "team":
+            about_teams.setdefault((rule, subject.id), []).append(i)
+    return read
 
 
 def _fix_shape(fix: str, subject: str, single: dict[str, str]) -> str:
@@ -159,7 +169,7 @@ def _fix_shape(fix: str, subject: str, single: dict[str, str]) -> str:
 
 def _causes(keys: list[tuple[str, str, str]], findings: list[Finding]) -> list[list[int]]:
     """Findings that share a cause, as groups of indexes in the audit's order; `keys` are their
-    `_cause_keys`. Never across owners (each owner acts on its own) nor rules: findings of one owner
+    causes as `_read` reads them. Never across owners (each owner acts on its own) nor rules: findings of one owner
     and rule whose fixes read alike are one cause, and so are those that rest on one cell."""
     alike: dict[tuple[str, str, str], list[int]] = {}
     for i, key in enumerate(keys):
@@ -238,16 +248,15 @@ def _defer_text(r: Recommendation) -> str:
     return text
 
 
-def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
-    """One action per defer recommendation; it closes its team's finding of the advice's rule."""
+def _defer_actions(
+    audit: Audit, claimed: set[int], about_teams: dict[tuple[str | None, str], list[int]]
+) -> list[Action]:
+    """One action per defer recommendation; it closes its team's finding of the advice's rule
+    (`about_teams`: the findings about each team, by rule and team)."""
     findings = audit.findings
-    team_findings: dict[tuple[str | None, str], list[int]] = {}  # (rule, team): its findings
-    for i, f in enumerate(findings):
-        if f.subject.kind == "team":
-            team_findings.setdefault((f.rule, f.subject.id), []).append(i)
     actions = []
     for r in (r for r in audit.recommendations if r.action == "defer"):
-        resolves = team_findings.get((r.rule, r.team), [])
+        resolves = about_teams.get((r.rule, r.team), [])
         claimed.update(resolves)
         worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
         actions.append(
@@ -279,9 +288,9 @@ def _same_fix(findings: list[Finding], group: list[int], lead: int, shapes: list
     )
 
 
-def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
+def _change_actions(findings: list[Finding], claimed: set[int], read: _Read) -> list[Action]:
     """One action per cause with a critical or high finding that no deferral closes."""
-    keys, lead_key = _cause_keys(findings)
+    keys, lead_key = read.causes, read.leads
     shapes = [shape for _, _, shape in keys]
     serious_rank = severity_rank(SERIOUS[-1])
     actions = []
@@ -308,9 +317,10 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
 
 
 def build_actions(audit: Audit) -> list[OwnerActions]:
+    read = _read(audit.findings)
     claimed: set[int] = set()
-    actions = _defer_actions(audit, claimed)
-    actions += _change_actions(audit.findings, claimed)
+    actions = _defer_actions(audit, claimed, read.about_teams)
+    actions += _change_actions(audit.findings, claimed, read)
     team_names = {t.team for t in audit.teams}
     owners: dict[str, list[Action]] = {}
     for a in actions:
