@@ -449,7 +449,7 @@ class ReportView:
 
     @cached_property
     def forecast(self) -> ForecastView | None:
-        return forecast_view(self.audit, self.team_anchors)
+        return forecast_view(self.audit, self.team_anchors, self._item_by_key)
 
     @cached_property
     def team_anchors(self) -> dict[str, str]:
