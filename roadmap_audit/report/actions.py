@@ -130,13 +130,14 @@ def _resolved(f: Finding, index: int) -> Resolved:
 
 
 class _Read(NamedTuple):
-    """What the actions need of each finding, read in one pass over the findings."""
+    """What the actions need of each finding, read in one pass over the findings: its cause (owner,
+    rule, fix shape: findings with one cause are one action), its lead key (an action's lead is the
+    most serious, a person before the things they hold, then the first), and the findings about
+    each team by rule and team (a deferral closes them)."""
 
-    causes: list[tuple[str, str, str]]  # (owner, rule, fix shape): one cause, one action
-    leads: list[
-        tuple[int, bool, int]
-    ]  # an action's lead: the most serious, a person first, the first
-    about_teams: dict[tuple[str | None, str], list[int]]  # (rule, team): the findings about it
+    causes: list[tuple[str, str, str]]
+    leads: list[tuple[int, bool, int]]
+    about_teams: dict[tuple[str | None, str], list[int]]
 
 
 def _read(findings: list[Finding]) -> _Read:
@@ -169,8 +170,9 @@ def _fix_shape(fix: str, subject: str, single: dict[str, str]) -> str:
 
 def _causes(keys: list[tuple[str, str, str]], findings: list[Finding]) -> list[list[int]]:
     """Findings that share a cause, as groups of indexes in the audit's order; `keys` are their
-    causes as `_read` reads them. Never across owners (each owner acts on its own) nor rules: findings of one owner
-    and rule whose fixes read alike are one cause, and so are those that rest on one cell."""
+    causes as `_read` reads them. Never across owners (each owner acts on its own) nor rules:
+    findings of one owner and rule whose fixes read alike are one cause, and so are those that rest
+    on one cell."""
     alike: dict[tuple[str, str, str], list[int]] = {}
     for i, key in enumerate(keys):
         alike.setdefault(key, []).append(i)
