@@ -173,3 +173,44 @@ def test_a_finding_title_keeps_its_acronym_inside_a_sentence(sample_audit):
     assert (
         "closes SLO above what its dependencies can give" in html and "closes slo above" not in html
     )
+
+
+def _finding(rule: str, team: str, subject: str, fix: str, *cells: str):
+    from roadmap_audit.model import Evidence, Finding, Subject
+
+    return Finding(
+        rule=rule,
+        severity="high",
+        title=f"{rule} finding",
+        subject=Subject(kind="item", id=subject),
+        team=team,
+        teams=(team,),
+        message=f"{subject} is at risk.",
+        why="Because.",
+        fix=fix,
+        evidence=tuple(Evidence(source="plan.xlsx", location=c) for c in cells),
+    )
+
+
+def test_causes_join_by_the_same_fix_and_through_shared_cells_within_one_owner_and_rule(
+    sample_audit,
+):
+    """One owner's findings of one rule join when their fixes read alike once the subject is set aside,
+    and when they cite one cell, also through a third finding; another owner or rule stays apart."""
+    findings = [
+        _finding("DEP001", "a", "X-1", "Move X-1 ahead.", "Items!B2"),
+        _finding("DEP001", "a", "X-2", "Split the work.", "Items!B3"),
+        _finding("DEP001", "a", "X-3", "Ask the other team.", "Items!B2", "Items!B3"),
+        _finding("DEP001", "b", "Y-1", "Move Y-1 ahead.", "Items!B2"),
+        _finding("DEP002", "a", "X-4", "Move X-4 ahead.", "Items!B2"),
+        _finding("DEP001", "a", "X-5", "Move X-5 ahead.", "Items!B9"),
+        _finding("DEP001", "a", "X-6", "Cut the scope.", "Items!B7"),
+    ]
+    audit = sample_audit.model_copy(update={"findings": findings, "recommendations": []})
+    actions = [a for o in build_actions(audit) for a in o.actions]
+    assert sorted((a.owner, [r.subject for r in a.resolves]) for a in actions) == [
+        ("a", ["X-1", "X-2", "X-3", "X-5"]),
+        ("a", ["X-4"]),
+        ("a", ["X-6"]),
+        ("b", ["Y-1"]),
+    ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model import Audit, Finding, Recommendation
 from .view import NO_TEAM, SEVERITY_ORDER, first_sentence, is_over, listed, pct, severity_rank
@@ -128,57 +129,86 @@ def _resolved(f: Finding, index: int) -> Resolved:
     return made
 
 
-def _fix_shapes(findings: list[Finding]) -> list[str]:
-    """Each finding's fix with the subject's own name set aside, spaces made single: equal for the
-    same advice on another subject. A rule words its fix alike for every subject, so each distinct
-    fix's spaces are made single once; a name with no space in it lies within a word of the fix,
-    and is set aside after that."""
+class _Read(NamedTuple):
+    """What the actions need of each finding, read in one pass over the findings: its cause (owner,
+    rule, fix shape: findings with one cause are one action), its lead key (an action's lead is the
+    most serious, a person before the things they hold, then the first), and the findings about
+    each team by rule and team (a deferral closes them)."""
+
+    causes: list[tuple[str, str, str]]
+    leads: list[tuple[int, bool, int]]
+    about_teams: dict[tuple[str | None, str], list[int]]
+
+
+def _read(findings: list[Finding]) -> _Read:
+    rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
     single: dict[str, str] = {}
-    shapes = []
-    for f in findings:
-        fix, subject = f.fix, f.subject.id
-        if subject.split() == [subject]:
-            spaced = single.get(fix)
-            if spaced is None:
-                spaced = single[fix] = " ".join(fix.split())
-            shapes.append(spaced.replace(subject, "\0"))
-        else:
-            shapes.append(" ".join(fix.replace(subject, "\0").split()))
-    return shapes
-
-
-def _causes(findings: list[Finding], shapes: list[str]) -> list[list[int]]:
-    """Findings that share a cause, as groups of indexes in the audit's order (union-find);
-    `shapes` are their `_fix_shapes`."""
-    parent = list(range(len(findings)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(a: int, b: int) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    by_cell: dict[tuple[tuple[str, str], str, str], int] = {}
-    by_fix: dict[tuple[tuple[str, str], str], int] = {}
-    cell_first, fix_first = by_cell.setdefault, by_fix.setdefault
+    read = _Read([], [], {})
+    causes, leads, about_teams = read
     for i, f in enumerate(findings):
-        owner_rule = (owner_of(f), f.rule)
-        for e in f.evidence:  # never across owners: each owner acts on its own
-            first = cell_first((owner_rule, e.source, e.location), i)
-            if first != i:
-                join(first, i)
-        first = fix_first((owner_rule, shapes[i]), i)
-        if first != i:
-            join(first, i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(findings)):
-        groups.setdefault(root(i) if parent[i] != i else i, []).append(i)
-    return list(groups.values())  # each group's first index is its root: already in that order
+        subject, rule = f.subject, f.rule
+        kind = subject.kind
+        causes.append((owner_of(f), rule, _fix_shape(f.fix, subject.id, single)))
+        leads.append((rank(f.severity, unknown), kind != "person", i))
+        if kind == "team":
+            about_teams.setdefault((rule, subject.id), []).append(i)
+    return read
+
+
+def _fix_shape(fix: str, subject: str, single: dict[str, str]) -> str:
+    """The fix with the subject's own name set aside, spaces made single: equal for the same advice
+    on another subject. A rule words its fix alike for every subject, so each distinct fix's spaces
+    are made single once (kept in `single`); a name with no space in it lies within a word of the
+    fix, and is set aside after that."""
+    if subject.split() == [subject]:
+        spaced = single.get(fix)
+        if spaced is None:
+            spaced = single[fix] = " ".join(fix.split())
+        return spaced.replace(subject, "\0")
+    return " ".join(fix.replace(subject, "\0").split())
+
+
+def _causes(keys: list[tuple[str, str, str]], findings: list[Finding]) -> list[list[int]]:
+    """Findings that share a cause, as groups of indexes in the audit's order; `keys` are their
+    causes as `_read` reads them. Never across owners (each owner acts on its own) nor rules:
+    findings of one owner and rule whose fixes read alike are one cause, and so are those that rest
+    on one cell."""
+    alike: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        alike.setdefault(key, []).append(i)
+    by_owner_rule: dict[tuple[str, str], list[list[int]]] = {}
+    for (owner, rule, _), group in alike.items():
+        by_owner_rule.setdefault((owner, rule), []).append(group)
+    causes: list[list[int]] = []
+    for groups in by_owner_rule.values():
+        # one fix for the owner's findings of the rule: one cause, whatever cells they rest on
+        causes += groups if len(groups) == 1 else _joined_by_cells(findings, groups)
+    causes.sort(key=lambda group: group[0])
+    return causes
+
+
+def _joined_by_cells(findings: list[Finding], groups: list[list[int]]) -> list[list[int]]:
+    """`groups` (of one owner and rule) joined where their findings cite the same cell (union-find)."""
+    parent = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    first_citing: dict[tuple[str, str], int] = {}
+    for g, group in enumerate(groups):
+        for i in group:
+            for e in findings[i].evidence:
+                other = first_citing.setdefault((e.source, e.location), g)
+                if other != g:
+                    a, b = root(other), root(g)
+                    parent[max(a, b)] = min(a, b)
+    joined: dict[int, list[int]] = {}
+    for g, group in enumerate(groups):
+        joined.setdefault(root(g), []).extend(group)
+    return [sorted(group) for group in joined.values()]
 
 
 def _lead_sentences(fix: str) -> str:
@@ -220,16 +250,15 @@ def _defer_text(r: Recommendation) -> str:
     return text
 
 
-def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
-    """One action per defer recommendation; it closes its team's finding of the advice's rule."""
+def _defer_actions(
+    audit: Audit, claimed: set[int], about_teams: dict[tuple[str | None, str], list[int]]
+) -> list[Action]:
+    """One action per defer recommendation; it closes its team's finding of the advice's rule
+    (`about_teams`: the findings about each team, by rule and team)."""
     findings = audit.findings
-    team_findings: dict[tuple[str | None, str], list[int]] = {}  # (rule, team): its findings
-    for i, f in enumerate(findings):
-        if f.subject.kind == "team":
-            team_findings.setdefault((f.rule, f.subject.id), []).append(i)
     actions = []
     for r in (r for r in audit.recommendations if r.action == "defer"):
-        resolves = team_findings.get((r.rule, r.team), [])
+        resolves = about_teams.get((r.rule, r.team), [])
         claimed.update(resolves)
         worst = min((findings[i].severity for i in resolves), key=severity_rank, default="high")
         actions.append(
@@ -254,24 +283,20 @@ def _defer_actions(audit: Audit, claimed: set[int]) -> list[Action]:
 
 def _same_fix(findings: list[Finding], group: list[int], lead: int, shapes: list[str]) -> bool:
     """One fix on several subjects: the group names another subject than the lead's, and every
-    fix reads the same once its subject is set aside."""
+    fix reads the same once its subject is set aside (`shapes`)."""
     subject, shape = findings[lead].subject.id, shapes[lead]
     return any(findings[i].subject.id != subject for i in group) and all(
         shapes[i] == shape for i in group
     )
 
 
-def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
+def _change_actions(findings: list[Finding], claimed: set[int], read: _Read) -> list[Action]:
     """One action per cause with a critical or high finding that no deferral closes."""
-    shapes = _fix_shapes(findings)
-    # the lead of a group: the most serious, a person before the things they hold, then the first
-    rank, unknown = SEVERITY_ORDER.get, len(SEVERITY_ORDER)  # severity_rank, inline
-    lead_key = [
-        (rank(f.severity, unknown), f.subject.kind != "person", i) for i, f in enumerate(findings)
-    ]
+    keys, lead_key = read.causes, read.leads
+    shapes = [shape for _, _, shape in keys]
     serious_rank = severity_rank(SERIOUS[-1])
     actions = []
-    for group in _causes(findings, shapes):
+    for group in _causes(keys, findings):
         if claimed:
             group = [i for i in group if i not in claimed]
         serious = [i for i in group if lead_key[i][0] <= serious_rank]
@@ -281,7 +306,7 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
         f = findings[lead]
         actions.append(
             Action(
-                owner=owner_of(f),
+                owner=keys[lead][0],
                 kind="change",
                 severity=f.severity,
                 text=_change_text(f, _same_fix(findings, group, lead, shapes)),
@@ -294,9 +319,10 @@ def _change_actions(findings: list[Finding], claimed: set[int]) -> list[Action]:
 
 
 def build_actions(audit: Audit) -> list[OwnerActions]:
+    read = _read(audit.findings)
     claimed: set[int] = set()
-    actions = _defer_actions(audit, claimed)
-    actions += _change_actions(audit.findings, claimed)
+    actions = _defer_actions(audit, claimed, read.about_teams)
+    actions += _change_actions(audit.findings, claimed, read)
     team_names = {t.team for t in audit.teams}
     owners: dict[str, list[Action]] = {}
     for a in actions:

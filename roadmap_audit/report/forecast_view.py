@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..model import Audit, Forecast, ForecastItem, ForecastTeam
+from ..model import Audit, Forecast, ForecastItem, ForecastTeam, ItemSummary
 
 EVEN_CHANCE = 0.5  # committed items below this are highlighted (FOR001's default threshold)
 COMMITTED_SHOWN = 200  # least likely first; the JSON report's forecast.items has every one
@@ -88,8 +88,11 @@ def _row(f: ForecastTeam, scale: float, end_weeks: float, anchor: str | None) ->
     )
 
 
-def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
-    """Rows in the order of the report's team list; committed items least likely first."""
+def forecast_view(
+    audit: Audit, anchors: dict[str, str], items: dict[str, ItemSummary] | None = None
+) -> ForecastView | None:
+    """Rows in the order of the report's team list; committed items least likely first. `items` are
+    the plan's items by key (the last read, for a key given twice) when the caller has them so."""
     fc = audit.forecast
     if fc is None or not fc.teams:
         return None
@@ -100,7 +103,9 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
     )
     committed = _committed(fc)
     shown = {i.key for _, i in committed[:COMMITTED_SHOWN]}
-    titles = {i.key: i.title for i in audit.items if i.key in shown}
+    if items is None:
+        items = {i.key: i for i in audit.items if i.key in shown}
+    titles = {key: items[key].title for key in shown if key in items}
     rows = [
         ItemRow(f=i, title=titles.get(i.key, ""), below=chance < EVEN_CHANCE)
         for chance, i in committed[:COMMITTED_SHOWN]
@@ -120,11 +125,18 @@ def forecast_view(audit: Audit, anchors: dict[str, str]) -> ForecastView | None:
 
 def _committed(fc: Forecast) -> list[tuple[float, ForecastItem]]:
     """Committed items with a chance on time, least likely first."""
-    chances: list[tuple[float, ForecastItem]] = []
-    for i in fc.items:
-        if i.committed and i.p_on_time is not None:
-            chances.append((i.p_on_time, i))
-    return sorted(chances, key=lambda c: (c[0], c[1].key))
+    items = fc.items
+    chances = [
+        (
+            i.p_on_time,
+            i.key,
+            n,
+        )  # n: the forecast's order among items alike, as a stable sort keeps it
+        for n, i in enumerate(items)
+        if i.committed and i.p_on_time is not None
+    ]
+    chances.sort()
+    return [(chance, items[n]) for chance, _, n in chances]
 
 
 def finish_text(weeks: float | None, date) -> str:

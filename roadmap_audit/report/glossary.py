@@ -7,9 +7,10 @@ the Markdown report lists them after the pre-read. Only the terms a report actua
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..model import Audit
+from ..model import Audit, Finding
 
 
 @dataclass(frozen=True)
@@ -85,19 +86,32 @@ _KTLO = re.compile(r"\bKTLO\b(?![^<>]*>)")  # not inside a tag
 
 def report_terms(audit: Audit) -> list[Term]:
     """The terms this report uses: the capacity and forecast tables' own, and those in its findings' texts."""
-    texts: list[
-        str
-    ] = []  # the tables' own words first: a term they use is found without reading the rest
+    texts: list[str] = []  # the tables' own words first
     if audit.teams:
         texts.append("engineer-weeks load ops admitted")
     if audit.forecast is not None and audit.forecast.teams:
         texts.append("P50")
-    # then each text once: a rule's title, why and fix repeat for every one of its findings
-    texts += dict.fromkeys(
-        text for f in audit.findings for text in (f.title, f.message, f.why, f.fix)
-    )
+    # A rule words each of its findings alike: the texts of its first finding hold most of the
+    # terms its others use, so only the terms not found there are looked for in every text.
+    first: dict[str, Finding] = {}
+    for f in audit.findings:
+        if f.rule not in first:
+            first[f.rule] = f
+    used = _used(TERMS, [*texts, *_texts(first.values())])
+    if len(used) < len(TERMS):
+        rest = tuple(t for t in TERMS if t not in used)
+        used += _used(rest, texts + list(dict.fromkeys(_texts(audit.findings))))
+    return [t for t in TERMS if t in used]
+
+
+def _texts(findings: Iterable[Finding]) -> Iterator[str]:
+    return (text for f in findings for text in (f.title, f.message, f.why, f.fix))
+
+
+def _used(terms: tuple[Term, ...], texts: list[str]) -> list[Term]:
+    """The terms that occur in the texts (each text read once by each term's pattern)."""
     blob = "\n".join(texts)
-    return [t for t in TERMS if t.pattern.search(blob)]
+    return [t for t in terms if t.pattern.search(blob)]
 
 
 def abbr_ktlo(html: str) -> str:

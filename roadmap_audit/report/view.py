@@ -264,11 +264,13 @@ def in_sentence(title: str) -> str:
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
-def verdict_line(audit: Audit, limit: int = 3) -> VerdictLine:
-    """Built from the findings' titles and subjects (never from the verdict's prose)."""
+def verdict_line(audit: Audit, limit: int = 3, counts: dict[str, int] | None = None) -> VerdictLine:
+    """Built from the findings' titles and subjects (never from the verdict's prose); `counts` are
+    the findings' `severity_counts` when the caller has them."""
     from ..score import unchecked_capacity
 
-    counts = severity_counts(audit.findings)
+    if counts is None:
+        counts = severity_counts(audit.findings)
     worst = "critical" if counts["critical"] else "high" if counts["high"] else None
     if worst == "critical":
         lead = f"{plural(counts['critical'], 'critical problem')} must change before the quarter starts"

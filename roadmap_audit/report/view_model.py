@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
 from ..model import (
@@ -271,7 +271,7 @@ class ReportView:
     @cached_property
     def verdict_line(self) -> VerdictLine:
         """The verdict sentence, from the findings' titles and subjects."""
-        return verdict_line(self.audit)
+        return verdict_line(self.audit, counts=self.counts)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -286,13 +286,17 @@ class ReportView:
     # -- findings
 
     @cached_property
+    def _findings_read(self) -> FindingsRead:
+        return _finding_views(self.audit, self.counts)
+
+    @property
     def all_findings(self) -> list[FindingView]:
-        return _finding_views(self.audit)
+        return self._findings_read.views
 
     @cached_property
     def findings(self) -> list[FindingView]:
         """Those the HTML's findings list shows (the first FINDINGS_SHOWN)."""
-        return [fv for fv in self.all_findings if fv.shown]
+        return self.all_findings[:FINDINGS_SHOWN]
 
     @property
     def findings_total(self) -> int:
@@ -326,7 +330,7 @@ class ReportView:
 
     @cached_property
     def finding_teams(self) -> list[str]:
-        return _finding_teams(self.audit)
+        return _finding_teams(self.audit, self._findings_read.orphan)
 
     @property
     def team_findings_shown(self) -> int:
@@ -408,7 +412,7 @@ class ReportView:
     def team_views(self) -> dict[str, TeamView]:
         return _team_views(
             self.audit,
-            self.all_findings,
+            self._findings_read.by_team,
             self.owners,
             self.scale,
             self.team_anchors,
@@ -445,7 +449,7 @@ class ReportView:
 
     @cached_property
     def forecast(self) -> ForecastView | None:
-        return forecast_view(self.audit, self.team_anchors)
+        return forecast_view(self.audit, self.team_anchors, self._item_by_key)
 
     @cached_property
     def team_anchors(self) -> dict[str, str]:
@@ -477,10 +481,11 @@ class ReportView:
         flagged, anchors = self._item_marks
         return dependency_view(self.audit, flagged, anchors, items=self._item_by_key)
 
-    @cached_property
+    @property
     def _item_marks(self) -> tuple[dict[str, str], dict[str, str]]:
         """The worst finding per item and where to jump to (the picture; a team page's items)."""
-        return _item_marks(self.all_findings)
+        read = self._findings_read
+        return read.flagged, read.anchors
 
     @cached_property
     def _item_by_key(self) -> dict[str, ItemSummary]:
@@ -506,14 +511,32 @@ def template_names(env: jinja2.Environment, name: str) -> set[str]:
     return set(meta.find_undeclared_variables(env.parse(source)))
 
 
-def _finding_views(audit: Audit) -> list[FindingView]:
+class FindingsRead(NamedTuple):
+    """What the report needs of every finding, read in one pass over the findings."""
+
+    views: list[FindingView]
+    flagged: dict[str, str]  # each item a finding is about: the severity of its worst finding
+    anchors: dict[str, str]  # each item: the anchor of its first finding the findings list shows
+    by_team: dict[str, list[FindingView]]  # each team: the findings that involve it
+    orphan: bool  # a finding names no team
+
+
+def _finding_views(audit: Audit, counts: dict[str, int]) -> FindingsRead:
+    """Each finding's view, what the dependency picture and the team pages mark on an item, and the
+    findings by team; `counts` are the findings' `severity_counts`."""
     # Critical findings are open; high ones too while they are few enough to read in one go.
-    serious = sum(1 for f in audit.findings if f.severity in ("critical", "high"))
+    serious = counts["critical"] + counts["high"]
     unfold = ("critical", "high") if serious <= OPEN_LIMIT else ("critical",)
     families: dict[str, str] = {}  # a rule's family and a why's first sentence, once each
     why_lines: dict[str, str] = {}
-    views = []
+    read = FindingsRead([], {}, {}, defaultdict(list), False)
+    views, flagged, anchors, by_team, orphan = read
     for i, f in enumerate(audit.findings):
+        subject = f.subject
+        if subject.kind == "item" and subject.id not in flagged:
+            flagged[subject.id] = f.severity
+            if i < FINDINGS_SHOWN:
+                anchors[subject.id] = f"f{i + 1}"
         rule, why = f.rule, f.why
         fam = families.get(rule)
         if fam is None:
@@ -521,19 +544,21 @@ def _finding_views(audit: Audit) -> list[FindingView]:
         line = why_lines.get(why)
         if line is None:
             line = why_lines[why] = first_sentence(why, 400)
-        views.append(
-            FindingView(
-                f,
-                f"f{i + 1}",
-                fam,
-                line,
-                i,
-                f.severity in unfold,
-                i < FINDINGS_SHOWN,
-                i < FINDINGS_DETAILED,
-            )
+        view = FindingView(
+            f,
+            f"f{i + 1}",
+            fam,
+            line,
+            i,
+            f.severity in unfold,
+            i < FINDINGS_SHOWN,
+            i < FINDINGS_DETAILED,
         )
-    return views
+        views.append(view)
+        for team in f.teams:
+            by_team[team].append(view)
+        orphan = orphan or not f.teams
+    return read._replace(orphan=orphan)
 
 
 def _bar_scale(audit: Audit) -> float:
@@ -547,16 +572,12 @@ def _bar_scale(audit: Audit) -> float:
 
 def _team_views(
     audit: Audit,
-    findings: list[FindingView],
+    by_team: dict[str, list[FindingView]],
     owners: list[OwnerActions],
     scale: float,
     anchors: dict[str, str],
     flagged: Collection[str],
 ) -> dict[str, TeamView]:
-    by_team: dict[str, list[FindingView]] = defaultdict(list)
-    for fv in findings:
-        for team in fv.f.teams:
-            by_team[team].append(fv)
     items_by_team: dict[str, list[ItemSummary]] = defaultdict(list)
     for item in audit.items:
         items_by_team[item.team or NO_TEAM].append(item)
@@ -597,19 +618,6 @@ def _items_shown(items: list[ItemSummary], flagged: Collection[str]) -> list[Ite
             (n for n in range(len(items)) if n not in taken), TEAM_ITEMS_SHOWN - len(first)
         )
     return [items[n] for n in sorted(first)]
-
-
-def _item_marks(findings: list[FindingView]) -> tuple[dict[str, str], dict[str, str]]:
-    """The worst finding per item and where to jump to, from the findings' subjects (for the picture)."""
-    flagged: dict[str, str] = {}
-    anchors: dict[str, str] = {}
-    for fv in findings:
-        subject = fv.f.subject
-        if subject.kind == "item" and subject.id not in flagged:
-            flagged[subject.id] = fv.f.severity
-            if fv.shown:
-                anchors[subject.id] = fv.anchor
-    return flagged, anchors
 
 
 def _shown_owners(owners: list[OwnerActions]) -> tuple[list[OwnerActions], int]:
@@ -663,8 +671,8 @@ def _defer_views(
 
 def _top(findings: list[FindingView]) -> list[FindingView]:
     """The top risks: the first critical and high findings, else the first findings of any severity."""
-    serious = [fv for fv in findings if fv.f.severity in ("critical", "high")]
-    return serious[:TOP_RISKS] or findings[:5]
+    serious = (fv for fv in findings if fv.f.severity in ("critical", "high"))
+    return list(islice(serious, TOP_RISKS)) or findings[:5]
 
 
 def _committed(audit: Audit) -> tuple[list[ForecastItem], int]:
@@ -688,9 +696,8 @@ def _template_command(audit: Audit) -> str:
     return f"roadmap-audit template teams.xlsx --from {first}"
 
 
-def _finding_teams(audit: Audit) -> list[str]:
-    """The teams the findings filter offers, with NO_TEAM when a finding names none."""
-    orphan = any(not f.teams for f in audit.findings)
+def _finding_teams(audit: Audit, orphan: bool) -> list[str]:
+    """The teams the findings filter offers, with NO_TEAM when a finding names none (`orphan`)."""
     return [t.team for t in audit.teams] + ([NO_TEAM] if orphan else [])
 
 
