@@ -98,7 +98,7 @@ MINE = {
     "LCH001": ("high", "committed, or tier at or below 1"),
     "MIG001": ("critical", "committed, or tier at or below 1"),
     "MIG002": ("high", "committed, or tier at or below 1"),
-    "MIG003": ("high", "stack_size at or above 3"),
+    "MIG003": ("high", "stack_dated at or above 3"),
     "OWN001": ("high", "committed, or tier at or below 1"),
     "REL001": ("high", "carried_over, or postmortem_action"),
     "REL003": ("high", "budget_spent"),
@@ -209,23 +209,23 @@ def test_a_config_turns_an_escalation_off_or_changes_its_bound(tmp_path):
     shutil.copytree(fixture, plan)
     (plan / "expect.toml").unlink()
     expected = tomllib.loads((fixture / "expect.toml").read_text())["severity"]
-    assert expected["big"] == "high" and expected["core"] == "medium"
+    assert expected["dated"] == "high" and expected["core"] == "medium"
 
     def severities(config: Config) -> dict[str, str]:
         audit = audit_of(plan, select=["MIG003"], config=config)
         return {f.subject.id: f.severity for f in audit.findings}
 
     shipped = severities(Config())
-    assert shipped["big"] == "high" and shipped["core"] == "medium"
+    assert shipped["dated"] == "high" and shipped["core"] == "medium"
     off = severities(_config(tmp_path, "[rules.MIG003]\nescalate = false\n"))
-    assert off["big"] == "medium" and set(off.values()) == {"medium"}
+    assert off["dated"] == "medium" and set(off.values()) == {"medium"}
     two = severities(_config(tmp_path, "[rules.MIG003.escalate]\nat_least = { stack_size = 2 }\n"))
     assert two["core"] == "high" and set(two.values()) == {"high"}
     rule = load_rules(
         [builtin_rules_dir()], {"MIG003": {"escalate": {"to": "critical"}}}, set_in={}
     )
     table = next(r for r in rule if r.id == "MIG003").escalation
-    assert table is not None and table.to == "critical" and table.at_least == {"stack_size": 3}
+    assert table is not None and table.to == "critical" and table.at_least == {"stack_dated": 3}
     assert table.source == "set in the config"
 
 
@@ -325,8 +325,8 @@ def test_rules_explain_shows_the_escalation_in_force_and_the_facts_it_may_name(t
     from .conftest import run_cli
 
     out = run_cli("rules", "explain", "MIG003").stdout
-    assert "high when stack_size at or above 3" in out
-    assert '  at_least = { "stack_size" = 3 }' in out
+    assert "high when stack_dated at or above 3" in out
+    assert '  at_least = { "stack_dated" = 3 }' in out
     assert "  stack_size: how many changes are in flight together (a number, for a bound)" in out
     (tmp_path / "c.toml").write_text("[rules.MIG003]\nescalate = false\n")
     out = run_cli("rules", "explain", "MIG003", "--config", str(tmp_path / "c.toml")).stdout

@@ -126,3 +126,123 @@ def test_a_description_that_rules_the_way_back_out_holds_nothing(audit):
 
 def test_the_way_back_in_the_rollback_cell_ends_the_finding(audit):
     assert "PAY-5" not in _found(audit, "MIG001")
+
+
+# ---------------------------------------------------------------- a migration epic and its steps
+
+EPIC_HEADER = [
+    "key",
+    "title",
+    "team",
+    "kind",
+    "estimate",
+    "due",
+    "rollback_plan",
+    "description",
+    "parent",
+]
+
+
+def _epic_plan(tmp_path, rows):
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    with (folder / "items.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(EPIC_HEADER)
+        writer.writerows(rows)
+    (folder / "teams.csv").write_text("team,headcount\nbilling,6\n", encoding="utf-8")
+    (folder / "settings.csv").write_text("key,value\nquarter,2026-Q3\n", encoding="utf-8")
+    return folder
+
+
+def _steps(epic_rollback: str, epic_description: str) -> list[list[str]]:
+    return [
+        [
+            "BIL-1",
+            "Migrate billing DB to Postgres 15",
+            "billing",
+            "",
+            "6",
+            "2026-09-25",
+            epic_rollback,
+            epic_description,
+            "",
+        ],
+        [
+            "BIL-2",
+            "Write the migration runbook",
+            "billing",
+            "",
+            "1",
+            "2026-07-17",
+            "",
+            "Steps, owners, comms.",
+            "BIL-1",
+        ],
+        [
+            "BIL-3",
+            "Backfill invoice_lines.tax_code",
+            "billing",
+            "",
+            "2",
+            "2026-08-14",
+            "",
+            "",
+            "BIL-1",
+        ],
+        [
+            "BIL-4",
+            "Cut over billing reads to PG15",
+            "billing",
+            "",
+            "2",
+            "2026-09-11",
+            "",
+            "",
+            "BIL-1",
+        ],
+        # a runbook that mentions no change is reliability work, as before
+        [
+            "OPS-1",
+            "Write runbooks for the invoice job alerts",
+            "billing",
+            "",
+            "1",
+            "2026-08-07",
+            "",
+            "",
+            "",
+        ],
+    ]
+
+
+def test_the_epics_rollback_plan_covers_its_steps(tmp_path):
+    audit = audit_of(
+        _epic_plan(tmp_path, _steps("Switch reads back with the pgbouncer config", ""))
+    )
+    assert set(_found(audit, "MIG001")) == set()
+
+
+def test_a_way_back_in_the_epics_description_holds_its_steps_at_medium(tmp_path):
+    described = "Rollback: the old primary stays as a replica; we switch back with pgbouncer."
+    audit = audit_of(_epic_plan(tmp_path, _steps("", described)))
+    mig001 = _found(audit, "MIG001")
+    assert set(mig001) == {"BIL-1", "BIL-3", "BIL-4"}
+    assert {f.severity for f in mig001.values()} == {"medium"}
+    assert "held at medium: its description names a rollback plan" in mig001["BIL-1"].message
+    assert "held at medium: BIL-1's description names a rollback plan" in mig001["BIL-3"].message
+
+
+def test_steps_of_an_epic_with_no_way_back_stay_high(tmp_path):
+    mig001 = _found(audit_of(_epic_plan(tmp_path, _steps("", ""))), "MIG001")
+    assert set(mig001) == {"BIL-1", "BIL-3", "BIL-4"}
+    assert {f.severity for f in mig001.values()} == {"high"}
+
+
+def test_a_migration_runbook_is_documentation_not_the_migration(tmp_path):
+    from .conftest import facts_of
+
+    facts = facts_of(_epic_plan(tmp_path, _steps("", "")))
+    assert facts.kinds["BIL-2"].value == "other"
+    assert "a runbook about the migration it mentions" in facts.kind_reasons["BIL-2"]
+    assert facts.kinds["OPS-1"].value == "reliability"

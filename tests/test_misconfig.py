@@ -342,7 +342,7 @@ RULE_FOLDER_CASES = [
     ),
     (
         "fact a check does not measure",
-        _shipped_with("MIG003", "at_least = { stack_size = 3 }", "at_least = { tier = 3 }"),
+        _shipped_with("MIG003", "at_least = { stack_dated = 3 }", "at_least = { tier = 3 }"),
         ["MIG003.toml", "key 'escalate.at_least.tier'", "not a fact the check measures"],
     ),
     (
@@ -357,7 +357,7 @@ RULE_FOLDER_CASES = [
     ),
     (
         "a stack bound below two",
-        _shipped_with("MIG003", "stack_size = 3", "stack_size = 1"),
+        _shipped_with("MIG003", "at_least = { stack_dated = 3 }", "at_least = { stack_size = 1 }"),
         ["MIG003.toml", "key 'escalate.at_least.stack_size'", "below 2"],
     ),
     (

@@ -40,7 +40,12 @@ _WHAT_IT_IS = {
     "tests": "a test or a verification",
     "investigation": "an investigation",
     "preparation": "preparation or review",
+    "runbooks": "a runbook",
 }
+# Markers that make an item "other" only when it mentions a change (a migration, a launch, tech
+# debt): a load test or an on-call runbook is reliability work, a migration runbook is not the
+# migration.
+_ONLY_ABOUT_CHANGES = frozenset({"tests", "runbooks"})
 # "As a product manager, I want to roll out ... so that ...": what a user wants to do, not a change the team makes.
 _USER_STORY = re.compile(
     r"^ (?:as an? |como |en tant que |als |jako )(?:\S+ ){1,6}?(?:i want|i need|i would like|"
@@ -497,14 +502,15 @@ class Vocabulary:
             name, word = marker
             what = _WHAT_IT_IS[name]
             if found is not None and (
-                found[0] in _CHANGE_KINDS or (found[0] is ItemKind.reliability and name != "tests")
+                found[0] in _CHANGE_KINDS
+                or (found[0] is ItemKind.reliability and name not in _ONLY_ABOUT_CHANGES)
             ):
                 mentioned, mention = found[0].value, found[1]
                 return ItemKind.other, (
                     f"kind from the title word '{word}': {what} about the {mentioned} "
                     f"it mentions ('{mention}'), not the {mentioned} itself"
                 )
-            if name != "tests" and (found is None or found[0] is ItemKind.feature):
+            if name not in _ONLY_ABOUT_CHANGES and (found is None or found[0] is ItemKind.feature):
                 return ItemKind.other, f"kind from the title word '{word}': {what}"
         if found is None:
             return ItemKind.feature, "no kind given and no keyword matched; taken as a feature"

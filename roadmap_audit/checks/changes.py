@@ -193,7 +193,10 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
             fix=texts.stagger(facts, stacked, shown),
             impact=len(stacked),
             likelihood=1.0 + sum(1 for i in stacked if i.committed) / len(stacked),
-            measured={"stack_size": len(stacked)},
+            measured={
+                "stack_size": len(stacked),
+                "stack_dated": sum(1 for i in stacked if texts.assumed(i) is None),
+            },
         )
 
 
@@ -202,5 +205,10 @@ def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:
 check(
     "changes_stacked",
     StackedParams,
-    measures={"stack_size": number("how many changes are in flight together", min_bound=2)},
+    measures={
+        "stack_size": number("how many changes are in flight together", min_bound=2),
+        "stack_dated": number(
+            "how many of them have their start and due dates written (not assumed)", min_bound=0
+        ),
+    },
 )(changes_stacked)

@@ -210,8 +210,15 @@ def _planned_beside(facts: Facts, item: Item, r: _Reader, p: ItemWithoutParams) 
     if any(practice(c) for c in r.children.get(item.key, [])):
         return True
     above = _enclosing(facts, item, p.kinds)
-    return above is not None and any(
-        practice(c) for c in r.children.get(above.key, []) if c.key != item.key
+    if above is None:
+        return False
+    # the larger change's own plan covers its steps ("Cut over billing reads" under a migration
+    # epic whose rollback cell names the way back)
+    own = _named(above, _text(above, p.field), r, p)
+    return (
+        own is None
+        or own[0]
+        or any(practice(c) for c in r.children.get(above.key, []) if c.key != item.key)
     )
 
 
@@ -268,9 +275,12 @@ def _ceiling(
     """How far the finding may go when the check doubts it: the practice is written elsewhere
     (`held_by`), or only the item's description says what kind of work it is."""
     if reader is not None and p.held_by:
-        found = reader.unscaled.named(*(_text(item, f) for f in p.held_by))[0]
-        if found:
-            return texts.held(found, p.held_by, p.field)
+        # the item's own texts, then those of the larger change it is a step of
+        above = _enclosing(facts, item, p.kinds)
+        for one in (item,) if above is None else (item, above):
+            found = reader.unscaled.named(*(_text(one, f) for f in p.held_by))[0]
+            if found:
+                return texts.held(found, p.held_by, p.field, None if one is item else one.key)
     return texts.guessed(kind) if facts.kind_guessed(item.key) else None
 
 

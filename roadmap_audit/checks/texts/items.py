@@ -79,11 +79,13 @@ def guessed(kind: str) -> tuple[str, str]:
     )
 
 
-def held(found: str, where: Sequence[str], field: str) -> tuple[str, str]:
-    """The ceiling of a finding whose practice is named, but not where it belongs."""
+def held(found: str, where: Sequence[str], field: str, above: str | None) -> tuple[str, str]:
+    """The ceiling of a finding whose practice is named, but not where it belongs: in the item's
+    own texts, or in those of the larger change it is a step of (`above`)."""
     fields = " or ".join(label(f) for f in where)
+    whose = "its" if above is None else f"{above}'s"
     return (
         "medium",
-        f"held at medium: its {fields} names a {label(field)} ('{found}'); write it in the "
+        f"held at medium: {whose} {fields} names a {label(field)} ('{found}'); write it in the "
         f"{label(field)} cell, with who decides and the signal that triggers it",
     )
