@@ -387,7 +387,13 @@ def _findings(
         if ident in seen:  # one finding per subject and rule
             continue
         seen.add(ident)
-        teams = _teams(named)
+        teams: tuple[str, ...]
+        if len(named) == 1 and type(named) is tuple:  # most hits name one team: its own unit
+            teams = named if named[0] else ()
+            owner_unit = teams[0] if teams else None
+        else:
+            teams = _teams(named)
+            owner_unit = _owner_unit(facts, teams, owner_units)
         severity, message = severities.of(hit)
         if not evidence:
             if no_evidence is None:
@@ -403,7 +409,7 @@ def _findings(
                     "subject": subject,
                     "team": teams[0] if len(teams) == 1 else None,
                     "teams": teams,
-                    "owner_unit": _owner_unit(facts, teams, owner_units),
+                    "owner_unit": owner_unit,
                     "message": message,
                     "why": why,
                     "evidence": evidence if type(evidence) is tuple else tuple(evidence),
