@@ -387,7 +387,13 @@ def _findings(
         if ident in seen:  # one finding per subject and rule
             continue
         seen.add(ident)
-        teams = _teams(named)
+        teams: tuple[str, ...]
+        if len(named) == 1 and type(named) is tuple:  # most hits name one team: its own unit
+            teams = named if named[0] else ()
+            owner_unit = teams[0] if teams else None
+        else:
+            teams = _teams(named)
+            owner_unit = _owner_unit(facts, teams, owner_units)
         severity, message = severities.of(hit)
         if not evidence:
             if no_evidence is None:
@@ -403,7 +409,7 @@ def _findings(
                     "subject": subject,
                     "team": teams[0] if len(teams) == 1 else None,
                     "teams": teams,
-                    "owner_unit": _owner_unit(facts, teams, owner_units),
+                    "owner_unit": owner_unit,
                     "message": message,
                     "why": why,
                     "evidence": evidence if type(evidence) is tuple else tuple(evidence),
@@ -426,19 +432,23 @@ class _Severities:
 
     def of(self, hit: Hit) -> tuple[str, str]:
         measured = hit.measured
-        if self.plain or not measured:  # the hit's severity or the rule's
-            return _applied(self.rule, hit, _NOT_ESCALATED)
-        # with their types: a count of 1 is not a yes
-        key = (
-            tuple(measured.items()),
-            tuple(map(type, measured.values())),
-            tuple(hit.notes.items()),
-        )
-        outcome = self.decisions.get(key)
-        if outcome is None:
-            outcome = self.decisions[key] = (
-                _NOT_ESCALATED if _unmet(measured) else escalated(self.rule.escalation, hit)
+        outcome = _NOT_ESCALATED  # the hit's severity or the rule's
+        if not self.plain and measured:
+            # with their types: a count of 1 is not a yes
+            key = (
+                tuple(measured.items()),
+                tuple(map(type, measured.values())),
+                tuple(hit.notes.items()),
             )
+            found = self.decisions.get(key)
+            if found is None:
+                found = self.decisions[key] = (
+                    _NOT_ESCALATED if _unmet(measured) else escalated(self.rule.escalation, hit)
+                )
+            outcome = found
+        if outcome is _NOT_ESCALATED and hit.ceiling is None:  # most hits: the message as it is
+            severity = hit.severity
+            return severity if severity in _ORDER else self.rule.severity, hit.message
         return _applied(self.rule, hit, outcome)
 
 

@@ -296,3 +296,26 @@ def test_the_finding_quotes_the_clause_that_rules_the_practice_out():
     audit = audit_of(FIXTURES / "rules" / "MIG002", select=["MIG002"])
     message = next(f.message for f in audit.findings if f.subject.id == "M-10")
     assert "('No shadow reads' names a practice only to rule it out)" in message
+
+
+def test_a_service_stack_inside_one_team_is_left_to_the_team(tmp_path):
+    """A service's changes all of one team are that team's stack (reported under the team,
+    not again under the service); a service changed by two teams at once is its own finding."""
+    write(tmp_path, "settings.csv", "key,value\nquarter,2026-Q3")
+    write(tmp_path, "teams.csv", "team,headcount\ncore,8\npay,6")
+    write(
+        tmp_path,
+        "items.csv",
+        """
+key,title,team,kind,estimate,start,due,services
+A-1,Orders migration,core,migration,2,2026-08-01,2026-09-20,orders-db
+A-2,Orders schema launch,core,launch,2,2026-08-10,2026-09-25,orders-db
+A-3,Ledger migration,core,migration,2,2026-08-01,2026-09-20,ledger
+B-1,Ledger launch,pay,launch,2,2026-08-05,2026-09-22,ledger
+""",
+    )
+    audit = audit_of(tmp_path, select=["MIG003"])
+    found = {(f.subject.kind, f.subject.id) for f in audit.findings if f.rule == "MIG003"}
+    assert ("team", "core") in found
+    assert ("service", "ledger") in found
+    assert ("service", "orders-db") not in found

@@ -163,16 +163,25 @@ def _stack(
     """The largest stack of a group, if it holds at least min_stacked changes."""
     if len(items) < p.min_stacked:
         return None
+    # A service stack inside one team is the team's stack, already reported under the team.
+    by_team_too = kind == "service" and "team" in p.by
+    if by_team_too and _one_team(facts, items):
+        return None  # every stack of it is inside that team: not worked out
     keys, first, last = _largest_stack({i.key: windows[i.key] for i in items}, p.min_overlap_days)
     if len(keys) < p.min_stacked:
         return None
     stacked = [facts.items[k] for k in keys]
     teams = tuple(dict.fromkeys(facts.team_of(i) or "" for i in stacked))
-    # A service stack inside one team is the team's stack, already reported under the team.
     one_team = len([t for t in teams if t]) <= 1 and all(teams)
-    if kind == "service" and "team" in p.by and one_team:
+    if by_team_too and one_team:
         return None
     return stacked, first, last, teams
+
+
+def _one_team(facts: Facts, items: list[Item]) -> bool:
+    """Whether every one of the items is of the same team (and none is of no team)."""
+    first = facts.team_of(items[0])
+    return bool(first) and all(facts.team_of(i) == first for i in items)
 
 
 def changes_stacked(facts: Facts, p: StackedParams) -> Iterator[Hit]:

@@ -28,9 +28,10 @@ def committed_item_unlikely_on_time(facts: Facts, p: Params) -> Iterator[Hit]:
     below: dict[str, tuple[str, ...]] = {}  # item -> teams it waits on (_teams_below)
     said: dict[str, tuple[str, Evidence]] = {}  # team -> its pace in words, its staffing cell
     words = _Words(fc.runs)
+    least = p.min_probability
     for f in fc.items:
         chance = f.p_on_time
-        if f.committed and f.due is not None and chance is not None and chance < p.min_probability:
+        if f.committed and f.due is not None and chance is not None and chance < least:
             team = said.get(f.team)
             if team is None:
                 team = said[f.team] = _team(facts, teams[f.team])
@@ -189,14 +190,12 @@ def _evidence(
         if f.due_basis == "due date"
         else f"{f.key}: no due date, held to the quarter's end {day}"
     )
-    evidence = [
-        Evidence.cell(item, "due", due_note),
-        Evidence.cell(item, "estimate", f"{f.key}: {size}"),
-        staffing,
-    ]
-    if waits:
-        evidence.append(Evidence.cell(item, "depends_on", f"{f.key} waits for {', '.join(waits)}"))
-    return tuple(evidence)
+    due_cell = Evidence.cell(item, "due", due_note)
+    estimate_cell = Evidence.cell(item, "estimate", f"{f.key}: {size}")
+    if not waits:
+        return due_cell, estimate_cell, staffing
+    waits_note = f"{f.key} waits for {', '.join(waits)}"
+    return due_cell, estimate_cell, staffing, Evidence.cell(item, "depends_on", waits_note)
 
 
 def _impact(graph: OpenGraph, f: ForecastItem, below: dict[str, tuple[str, ...]]) -> float:

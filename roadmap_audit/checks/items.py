@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Literal
 
 from pydantic import Field
@@ -90,9 +91,12 @@ def most_critical_service(facts: Facts, item: Item) -> tuple[int | None, str | N
 
 def _children(facts: Facts) -> dict[str, list[Item]]:
     """Every item below each item: the plan's own, and at epic level the children folded into it.
-    Found once per run, for every rule that reads it."""
+    Found once per run, for every rule that reads it. Only an item with a parent is below
+    another (most plans have few): the walk reads those, not every item of the plan."""
     return once_per_run(
-        facts, "children", lambda f: descendants([*f.plan.items, *f.plan.rolled_up])
+        facts,
+        "children",
+        lambda f: descendants([i for i in chain(f.plan.items, f.plan.rolled_up) if i.parent]),
     )
 
 
