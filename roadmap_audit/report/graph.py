@@ -176,11 +176,7 @@ def _drawn_cited(
         for j in compress(range(len(items)), map(asked.__contains__, locations))
     }
     by_location.update({key: key for key in asked & by_key.keys()})  # a key before a cell
-    if len(by_key) == len(items):  # no key given twice: a drawn key is its one item
-        drawn_at = [by_key[key].location for key in drawn if key in by_key]
-    else:
-        drawn_at = list(compress(locations, map(drawn.__contains__, map(_KEY, items))))
-    rows = set(filter(None, map(_row_of, drawn_at)))
+    rows = _drawn_rows(audit, locations, drawn, by_key)
     numbers = {number for _, number in rows}  # a cell's row number is its trailing digits
     on_rows = [  # the other cells asked for that may sit on a drawn item's row
         loc
@@ -194,6 +190,17 @@ def _drawn_cited(
         if j is not None and (key := items[j].key) in drawn:
             cited[loc] = key
     return cited
+
+
+def _drawn_rows(
+    audit: Audit, locations: list[str], drawn: set[str], by_key: dict[str, ItemSummary]
+) -> set[tuple[str, str]]:
+    """The rows the drawn items were read from (`locations`: every item's, in order)."""
+    if len(by_key) == len(audit.items):  # no key given twice: a drawn key is its one item
+        drawn_at = [by_key[key].location for key in drawn if key in by_key]
+    else:
+        drawn_at = list(compress(locations, map(drawn.__contains__, map(_KEY, audit.items))))
+    return set(filter(None, map(_row_of, drawn_at)))
 
 
 def _last_on_rows(locations: list[str], rows: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
