@@ -17,8 +17,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter, methodcaller
+from typing import NamedTuple
 
 from ..analyze.dependencies import condense
 from ..model import Audit, Finding, ItemSummary
@@ -109,17 +110,34 @@ _DEPENDENCY_RULE = methodcaller("startswith", "DEP")
 _START = methodcaller("start")
 
 
-def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[str], int]:
+class _Links(NamedTuple):
+    """The plan's dependencies, read once: what waits, on what, and whether they cross teams."""
+
+    waiting: list[str]
+    needed: list[str]
+    crossing: list[bool]
+
+    @classmethod
+    def of(cls, audit: Audit) -> _Links:
+        deps = audit.dependencies
+        return cls(
+            list(map(_ITEM, deps)), list(map(_DEPENDS_ON, deps)), list(map(_CROSS_TEAM, deps))
+        )
+
+    def cross_team(self) -> list[tuple[str, str]]:
+        """(item, depends on) of each dependency between teams, in the plan's order."""
+        return list(compress(zip(self.waiting, self.needed, strict=True), self.crossing))
+
+
+def _selected(links: _Links, flagged: dict[str, str], limit: int) -> tuple[list[str], int]:
     """The items to draw, most important first, and how many were candidates."""
-    deps = audit.dependencies
-    waiting, needed = list(map(_ITEM, deps)), list(map(_DEPENDS_ON, deps))
+    waiting, needed, crossing = links
     degree = Counter(waiting)
     degree.update(needed)
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in zip(waiting, needed, strict=True):
         neighbours[a].add(b)
         neighbours[b].add(a)
-    crossing = list(map(_CROSS_TEAM, deps))
     cross = set(compress(waiting, crossing)) | set(compress(needed, crossing))
     universe = sorted(degree)
     first = {k for k in universe if k in flagged or k in cross}
@@ -431,16 +449,15 @@ def _lanes_top_down(
 
 
 def _edges(
-    audit: Audit, chosen: set[str], on_finding: Callable[[set[tuple[str, str]]], set]
-) -> tuple[list[tuple[str, str]], set[tuple[str, str]], set[tuple[str, str]]]:
-    """The edges between drawn items, those that cross teams, and those on a dependency finding."""
+    links: _Links, chosen: set[str], on_finding: Callable[[set[tuple[str, str]]], set]
+) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+    """The edges between drawn items, and those on a dependency finding."""
     edges = [
-        (d.item, d.depends_on)
-        for d in audit.dependencies
-        if d.item in chosen and d.depends_on in chosen
+        (a, b)
+        for a, b in zip(links.waiting, links.needed, strict=True)
+        if a in chosen and b in chosen
     ]
-    cross = {(d.item, d.depends_on) for d in audit.dependencies if d.cross_team}
-    return edges, cross, on_finding(set(edges))
+    return edges, on_finding(set(edges))
 
 
 def dependency_view(
@@ -459,10 +476,13 @@ def dependency_view(
         return None
     if items is None:
         items = {i.key: i for i in audit.items}
-    keys, total = _selected(audit, flagged, limit)
-    edges, cross, on_finding = _edges(
-        audit, set(keys), lambda e: _edges_on_dependency_findings(audit, e, items)
+    links = _Links.of(audit)
+    keys, total = _selected(links, flagged, limit)
+    edges, on_finding = _edges(
+        links, set(keys), lambda e: _edges_on_dependency_findings(audit, e, items)
     )
+    crossing = links.cross_team()
+    cross = set(crossing)
     column = _layers(keys, edges)
     team_of = _team_of(items)
     lanes_order = _lanes_top_down(audit, keys, edges, team_of)
@@ -490,11 +510,8 @@ def dependency_view(
     ]
     # cross-team edges last, so they are drawn on top
     drawn.sort(key=lambda e: (e.cross_team, e.flagged, e.item, e.depends_on))
-    listed = [
-        (d.item, team_of(d.item), d.depends_on, team_of(d.depends_on))
-        for d in audit.dependencies
-        if d.cross_team
-    ]
+    team = {key: team_of(key) for key in set(chain.from_iterable(crossing))}  # each item's once
+    listed = [(a, team[a], b, team[b]) for a, b in crossing]
     return GraphView(
         nodes=sorted(nodes.values(), key=lambda n: (lane_index[n.team], n.x, n.y)),
         edges=drawn,
