@@ -85,6 +85,11 @@ def rules_for(options: Options) -> list[Rule]:
 # Past this many objects made by one batch of work, the collector is told to leave them alone.
 FREEZE_PAST = 250_000
 
+# Whether the objects of a batch of work are frozen now (`batch_collections` says so when it freezes
+# or gives them back): the report writer reads this rather than `gc.get_freeze_count()`, which on
+# Python 3.11 counts every frozen object (hundreds of thousands at org scale).
+work_frozen = False
+
 
 @contextmanager
 def batch_collections(*, fresh: bool = False) -> Iterator[None]:
@@ -103,9 +108,12 @@ def batch_collections(*, fresh: bool = False) -> Iterator[None]:
     this) gets the earlier plans' frozen objects collected first, so it keeps at most one
     audit frozen.
     """
-    if fresh and gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
+    global work_frozen
+    if fresh:
+        if work_frozen or gc.get_freeze_count():
+            gc.unfreeze()
+            gc.collect()
+        work_frozen = False
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -113,6 +121,7 @@ def batch_collections(*, fresh: bool = False) -> Iterator[None]:
     finally:
         if gc.get_count()[0] > FREEZE_PAST:
             gc.freeze()
+            work_frozen = True
         if enabled:
             gc.enable()
 

@@ -15,9 +15,11 @@ from .conftest import SAMPLES
 @pytest.fixture(autouse=True)
 def _clean_collector():
     gc.unfreeze()
+    pipeline.work_frozen = False
     enabled = gc.isenabled()
     yield
     gc.unfreeze()
+    pipeline.work_frozen = False
     if enabled:
         gc.enable()
 
@@ -47,6 +49,7 @@ def test_small_work_goes_back_to_the_collector(monkeypatch):
     with pipeline.batch_collections():
         made = [[i] for i in range(1_000)]
     assert gc.get_freeze_count() == 0
+    assert not pipeline.work_frozen
     assert len(made) == 1_000
 
 
@@ -55,8 +58,10 @@ def test_large_work_is_frozen_and_a_new_plan_gives_it_back(monkeypatch):
     with pipeline.batch_collections():
         made = [[i] for i in range(20_000)]
     assert gc.get_freeze_count() >= 20_000
+    assert pipeline.work_frozen
     with pipeline.batch_collections(fresh=True):
         assert gc.get_freeze_count() == 0  # the earlier work's objects are the collector's again
+        assert not pipeline.work_frozen
     assert len(made) == 20_000
 
 
@@ -65,3 +70,27 @@ def test_an_audit_of_a_sample_plan_is_not_frozen():
     pipeline.run(options, pipeline.load(options))
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
+
+
+def test_the_html_writer_reads_that_the_work_is_frozen_without_counting_it(monkeypatch):
+    """Counting frozen objects walks every one (Python 3.11): the page asks the batch instead, and
+    leaves the batch's objects frozen as before."""
+    from roadmap_audit.report.html import render_html
+
+    options = pipeline.Options(plan=str(SAMPLES / "northwind-2026-Q3.xlsx"))
+    audit = pipeline.run(options, pipeline.load(options))
+    expected = render_html(audit)
+    assert gc.get_freeze_count() == 0  # a small audit's page gives back what it froze
+    monkeypatch.setattr(pipeline, "FREEZE_PAST", 5_000)
+    with pipeline.batch_collections():
+        made = [[i] for i in range(20_000)]
+    frozen = gc.get_freeze_count()
+
+    def counted() -> int:
+        raise AssertionError("the frozen objects were counted")
+
+    monkeypatch.setattr(gc, "get_freeze_count", counted)
+    assert render_html(audit) == expected
+    monkeypatch.undo()
+    assert gc.get_freeze_count() >= frozen  # the batch's objects stay frozen
+    assert len(made) == 20_000

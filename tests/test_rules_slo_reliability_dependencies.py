@@ -158,9 +158,13 @@ def _condensed_the_networkx_way(og):
     return condensed.graph["mapping"], components, order, rank
 
 
-@pytest.mark.parametrize(("seed", "rename"), [(1, False), (2, False), (3, True), (4, True)])
-def test_open_graph_orders_as_networkx_condensation(seed, rename):
-    items = _random_plan(400, 6, seed, cycles=80)
+@pytest.mark.parametrize(
+    ("seed", "rename", "cycles"),
+    [(1, False, 80), (2, False, 80), (3, True, 80), (4, True, 80), (5, False, 0), (6, True, 0)],
+)
+def test_open_graph_orders_as_networkx_condensation(seed, rename, cycles):
+    """With cycles and without (then each component is its one item, read without its list)."""
+    items = _random_plan(400, 6, seed, cycles=cycles)
     if rename:  # some keys are not LETTERS-DIGITS: the rank falls back to natural_key
         name = {f"K-{i}": f"K-{i}" if i % 7 else f"k-{i:03d}.x" for i in range(400)}
         items = [
@@ -170,7 +174,7 @@ def test_open_graph_orders_as_networkx_condensation(seed, rename):
     og = _facts(items).open_graph
     component, components, order, rank = _condensed_the_networkx_way(og)
     assert (og.component, og.components, og.order, og.rank) == (component, components, order, rank)
-    assert any(len(m) > 1 for m in og.components.values())
+    assert any(len(m) > 1 for m in og.components.values()) == (cycles > 0)
 
 
 def _sparse_graph(seed):

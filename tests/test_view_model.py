@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import random
 from functools import cached_property
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from roadmap_audit.analyze.numbers import listed, pct, plural
 from roadmap_audit.report import render
 from roadmap_audit.report import view_model as view_model_module
-from roadmap_audit.report.graph import _edges_on_dependency_findings
+from roadmap_audit.report.graph import _edges_on_dependency_findings, _row_of
 
 from .conftest import SAMPLES, audit_of
 
@@ -70,6 +71,74 @@ def test_the_picture_never_reads_item_keys_out_of_a_findings_message(sample_audi
     cited = f.model_copy(update={"message": "no keys here"})
     audit = sample_audit.model_copy(update={"findings": [cited]})
     assert ("DATA-22", "PAY-108") in _edges_on_dependency_findings(audit, edges)
+
+
+def _marked_the_long_way(audit, edges):
+    """Every item's cell, key and row indexed, and every dependency finding's locations looked up."""
+    by_location, by_row = {}, {}
+    for i in audit.items:
+        by_location[i.location] = i.key
+        if (row := _row_of(i.location)) is not None:
+            by_row[row] = i.key
+    by_location.update({i.key: i.key for i in audit.items})
+    marked = set()
+    for f in audit.findings:
+        if f.rule.startswith("DEP"):
+            named = {
+                by_location[e.location]
+                if e.location in by_location
+                else by_row.get(_row_of(e.location))
+                for e in f.evidence
+            }
+            if f.subject.kind == "item":
+                named.add(f.subject.id)
+            marked |= {(a, b) for a, b in edges if a in named and b in named}
+    return marked
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_picture_marks_what_an_index_of_every_cell_and_row_marks(sample_audit, seed):
+    """Findings citing any cell on an item's row, an item's key, a cell or row two items were read
+    from, a key given twice, a location of two lines: reading only the drawn items' rows marks the
+    arrows that indexing every item marks."""
+    rnd = random.Random(seed)
+    items = list(sample_audit.items)
+    for _ in range(4):  # items read from the same row or cell as another
+        j, k = rnd.randrange(len(items)), rnd.randrange(len(items))
+        loc = items[k].location.replace("!A", "!" + rnd.choice("AAB"))
+        items[j] = items[j].model_copy(update={"location": loc})
+    j = rnd.randrange(len(items))
+    items[j] = items[j].model_copy(update={"location": f"{items[j].location}\nItems!Q9"})
+    if seed % 2:  # a key given twice
+        items[1] = items[1].model_copy(update={"key": items[rnd.randrange(len(items))].key})
+    edges = sorted({(d.item, d.depends_on) for d in sample_audit.dependencies})
+    template = _dep_finding(sample_audit, "DEP002", "DATA-22")
+    keys = [i.key for i in items]
+
+    def cell(key):
+        rows = [_row_of(i.location) for i in items if i.key == key]
+        sheet, row = rnd.choice([r for r in rows if r] or [("Items", "999")])
+        return rnd.choice([key, f"{sheet}!{rnd.choice(['A', 'H', '$C$', 'AB'])}{row}"])
+
+    findings = []
+    for n in range(40):
+        cited = [cell(k) for k in rnd.choice(edges)] if n % 2 else [cell(rnd.choice(keys))]
+        cited += rnd.choice([[], ["Services!K11"], [cell(rnd.choice(keys)), "Items!Z1x"]])
+        evidence = tuple(
+            e.model_copy(update={"location": loc})
+            for e, loc in zip(template.evidence * 4, cited, strict=False)
+        )
+        subject = template.subject.model_copy(update={"id": rnd.choice(keys)})
+        rule = rnd.choice(["DEP001", "DEP002", "DEP004", "MIG001"])
+        findings.append(
+            template.model_copy(update={"rule": rule, "evidence": evidence, "subject": subject})
+        )
+    audit = sample_audit.model_copy(update={"items": items, "findings": findings})
+    expected = _marked_the_long_way(audit, edges)
+    assert expected
+    assert _edges_on_dependency_findings(audit, set(edges)) == expected
+    by_key = {i.key: i for i in items}
+    assert _edges_on_dependency_findings(audit, set(edges), by_key) == expected
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .facts import Facts
 
 _DIGITS = re.compile(r"(\d+)")
+_DONE, _COMMITTED, _TEAM = attrgetter("done"), attrgetter("committed"), attrgetter("team")
 
 
 @lru_cache(maxsize=1 << 17)  # several rules sort the same keys
@@ -91,6 +92,18 @@ def _plain_head(head: str) -> tuple[str, int, int] | None:
     if not (letters.isalpha() and letters.isascii() and len(number) <= 18):
         return None
     return letters.casefold(), 0 if number else 1, int(number or 0)
+
+
+class _TeamNames(dict[str | None, str | None]):
+    """Team names as written -> the staffing model's spelling, each resolved when first asked."""
+
+    def __init__(self, resolve: Callable[[str | None], str | None]) -> None:
+        super().__init__()
+        self.resolve = resolve
+
+    def __missing__(self, name: str | None) -> str | None:
+        spelled = self[name] = self.resolve(name)
+        return spelled
 
 
 @dataclass
@@ -212,23 +225,29 @@ def open_graph(facts: Facts) -> OpenGraph:
 
     Most open items wait on nothing, so every pass over all of them below is one call
     (map, filter, zip) and the loops visit only the items linked to another."""
-    items = facts.items
-    open_items = list(filterfalse(attrgetter("done"), items.values()))
-    keys = list(map(attrgetter("key"), open_items))  # the items' keys, in the plan's order
-    closed = items.keys() - keys
-    committed = list(compress(keys, map(attrgetter("committed"), open_items)))
-    written = list(map(attrgetter("team"), open_items))  # each item's team, as written
+    items = facts.items  # by key, in the plan's order
+    done = list(map(_DONE, items.values()))
+    open_items = list(compress(items.values(), map(not_, done)))
+    keys = list(compress(items, map(not_, done)))  # the open items' keys, in the plan's order
+    closed = set(compress(items, done))
+    committed = list(compress(keys, map(_COMMITTED, open_items)))
     none: tuple[str, ...] = ()
     succ = dict.fromkeys(keys, none)
-    for a, deps in facts.item_graph.succ.items():
-        if deps and a in succ:
-            succ[a] = (
-                tuple(deps) if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
-            )
-    component, components, below, levels = condense(succ)
-    order = list(chain.from_iterable(map(components.__getitem__, levels)))
-    named = {name: facts.team_name(name) for name in set(written)}
-    team = dict(zip(keys, map(named.__getitem__, written), strict=True))
+    graph = facts.item_graph.succ
+    for a in compress(graph, graph.values()):  # the items that wait on something
+        if a not in closed:
+            deps = graph[a]
+            succ[a] = deps if closed.isdisjoint(deps) else tuple(b for b in deps if b in succ)
+    walk = _strongly_connected_walk(succ)
+    component, components = walk.component, walk.components
+    below = _components_below(succ, component, components)
+    levels = _topological(below)
+    if len(components) == len(component):  # no cycle: each component is its first member
+        order = list(map(walk.first.__getitem__, levels))
+    else:
+        order = list(chain.from_iterable(map(components.__getitem__, levels)))
+    named = _TeamNames(facts.team_name)  # each team's name resolved once
+    team = dict(zip(keys, map(named.__getitem__, map(_TEAM, open_items)), strict=True))
     waits = _outside_cycles(succ, component, components)
     return OpenGraph(succ, component, components, below, levels, order, team, waits, committed)
 
@@ -254,17 +273,24 @@ def _strongly_connected(
     dependencies in their order. An item that waits on nothing is a component of its own,
     found as soon as the walk reaches it: those the walk starts from are numbered in one
     call between the walks from the items that wait on something."""
+    walk = _strongly_connected_walk(succ)
+    return walk.component, walk.components
+
+
+def _strongly_connected_walk(succ: dict[str, tuple[str, ...]]) -> _Tarjan:
+    """`_strongly_connected`'s walk, done: its components and each one's first member."""
     walk = _Tarjan(succ)
     keys = list(succ)
     walked = 0  # keys[:walked] are each in a component
     for i in compress(range(len(keys)), succ.values()):  # the items that wait on something
         if keys[i] in walk.component:  # reached from an item before it
             continue
-        walk.alone(keys[walked:i])
+        if walked < i:
+            walk.alone(keys[walked:i])
         walk.start(keys[i])
         walked = i + 1
     walk.alone(keys[walked:])
-    return walk.component, walk.components
+    return walk
 
 
 class _Tarjan:
@@ -274,6 +300,7 @@ class _Tarjan:
         self.succ = succ
         self.component: dict[str, int] = {}
         self.components: dict[int, list[str]] = {}
+        self.first: list[str] = []  # component id -> its first member
         self.preorder: dict[str, int] = {}  # of the items walked through
         self.lowlink: dict[str, int] = {}  # of those whose component is not closed yet
         self.pending: list[str] = []  # those, in the order they were finished
@@ -284,7 +311,8 @@ class _Tarjan:
         new = list(filterfalse(self.component.__contains__, keys))
         ids = range(len(self.components), len(self.components) + len(new))
         self.component.update(zip(new, ids, strict=True))
-        self.components.update(zip(ids, map(list, zip(new, strict=True)), strict=True))
+        self.components.update(zip(ids, [[key] for key in new], strict=True))
+        self.first += new
 
     def start(self, source: str) -> None:
         """Walk from an item not reached yet, closing each component as its walk ends."""
@@ -302,6 +330,7 @@ class _Tarjan:
                         break
                     component[w] = c = len(components)  # its walk ends at once
                     components[c] = [w]
+                    self.first.append(w)
             else:  # every dependency of v walked
                 stack.pop()
                 self.finish(v)
@@ -328,10 +357,12 @@ class _Tarjan:
                 members.append(pending.pop())
             for key in members:
                 component[key] = c
-            self.components[c] = sorted(members, key=natural_key)
+            self.components[c] = members = sorted(members, key=natural_key)
+            self.first.append(members[0])
         else:  # most
             component[v] = c
             self.components[c] = [v]
+            self.first.append(v)
 
 
 def _components_below(

@@ -12,10 +12,14 @@ the Audit.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, compress
+from operator import attrgetter, methodcaller
+from typing import NamedTuple
 
 from ..analyze.dependencies import condense
 from ..model import Audit, Finding, ItemSummary
@@ -98,30 +102,61 @@ class GraphView:
     )  # (item, team, depends_on, team)
 
 
-def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[str], int]:
+_DIGITS = "0123456789"
+_LOCATION, _KEY, _RULE = attrgetter("location"), attrgetter("key"), attrgetter("rule")
+_ITEM, _DEPENDS_ON = attrgetter("item"), attrgetter("depends_on")
+_CROSS_TEAM = attrgetter("cross_team")
+_DEPENDENCY_RULE = methodcaller("startswith", "DEP")
+_START = methodcaller("start")
+
+
+class _Links(NamedTuple):
+    """The plan's dependencies, read once: what waits, on what, and whether they cross teams."""
+
+    waiting: list[str]
+    needed: list[str]
+    crossing: list[bool]
+
+    @classmethod
+    def of(cls, audit: Audit) -> _Links:
+        deps = audit.dependencies
+        return cls(
+            list(map(_ITEM, deps)), list(map(_DEPENDS_ON, deps)), list(map(_CROSS_TEAM, deps))
+        )
+
+    def cross_team(self) -> list[tuple[str, str]]:
+        """(item, depends on) of each dependency between teams, in the plan's order."""
+        return list(compress(zip(self.waiting, self.needed, strict=True), self.crossing))
+
+
+def _selected(links: _Links, flagged: dict[str, str], limit: int) -> tuple[list[str], int]:
     """The items to draw, most important first, and how many were candidates."""
-    degree: dict[str, int] = defaultdict(int)
+    waiting, needed, crossing = links
+    degree = Counter(waiting)
+    degree.update(needed)
     neighbours: dict[str, set[str]] = defaultdict(set)
-    cross: set[str] = set()
-    for d in audit.dependencies:
-        degree[d.item] += 1
-        degree[d.depends_on] += 1
-        neighbours[d.item].add(d.depends_on)
-        neighbours[d.depends_on].add(d.item)
-        if d.cross_team:
-            cross |= {d.item, d.depends_on}
+    for a, b in zip(waiting, needed, strict=True):
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    cross = set(compress(waiting, crossing)) | set(compress(needed, crossing))
     universe = sorted(degree)
-    first = [k for k in universe if k in flagged or k in cross]
-    near = {n for k in first for n in neighbours[k]} - set(first)
+    first = {k for k in universe if k in flagged or k in cross}
+    severity = {s: severity_rank(s) for s in {"info", *flagged.values()}}
 
     def rank(key: str) -> tuple:
-        tier = 0 if key in flagged else 1 if key in cross else 2 if key in near else 3
-        return tier, severity_rank(flagged.get(key, "info")), -degree[key], key
+        if key in flagged:
+            tier = 0
+        elif key in cross:
+            tier = 1
+        else:  # next to an item of the first two tiers, or not
+            tier = 3 if first.isdisjoint(neighbours[key]) else 2
+        return tier, severity[flagged.get(key, "info")], -degree[key], key
 
     # Each item comes with its most important neighbours, so that what is drawn has its
     # arrows: at org scale the flagged items alone would fill the picture as lone boxes.
+    # Each key read below is drawn or was drawn already: at most 2 * limit + 1 are read.
     chosen: dict[str, None] = {}
-    for key in sorted(universe, key=rank):
+    for key in heapq.nsmallest(2 * limit + 1, universe, key=rank):
         if len(chosen) >= limit:
             break
         if key in chosen:
@@ -133,7 +168,6 @@ def _selected(audit: Audit, flagged: dict[str, str], limit: int) -> tuple[list[s
     return list(chosen), len(universe)
 
 
-_DIGITS = "0123456789"
 _CELL = re.compile(r"^(?P<sheet>.*)!\$?[A-Z]{1,3}\$?(?P<row>[0-9]+)$")
 
 
@@ -143,62 +177,105 @@ def _row_of(location: str) -> tuple[str, str] | None:
     return (m.group("sheet"), m.group("row")) if m else None
 
 
-def _items_cited(audit: Audit, drawn: set[str], asked: set[str]) -> Callable[[str], str | None]:
-    """The item an evidence location is about: its own cell or Jira key, or any cell on its row.
+def _drawn_cited(
+    audit: Audit, drawn: set[str], asked: set[str], by_key: dict[str, ItemSummary]
+) -> dict[str, str]:
+    """Each location in `asked` that is about a drawn item -> that item. A location is about the
+    item read from it (its own cell or Jira key) or, for any other cell, the item on its row.
 
-    Only the locations in `asked` are looked up, and rows are indexed only where a drawn item sits
-    (`drawn`): a location on any other row names an item that is not drawn either. The last item
-    read from a cell or row keeps it, as for every row; an item's key comes before a cell."""
-    by_location: dict[str, str] = {}
-    keys: list[str] = []  # asked locations that are an item's key
-    rows: set[tuple[str, str]] = set()
-    for i in audit.items:
-        loc, key = i.location, i.key
-        if loc in asked:
-            by_location[loc] = key
-        if key in asked:
-            keys.append(key)
-        if key in drawn and (row := _row_of(loc)):
-            rows.add(row)
-    by_location.update({key: key for key in keys})
-    numbers = {number for _, number in rows}  # a cell's row number is its trailing digits
-    by_row = {
-        row: i.key
-        for i in (audit.items if numbers else ())
-        if (loc := i.location)[len(loc.rstrip(_DIGITS)) :] in numbers
-        and (row := _row_of(loc)) in rows
+    Rows are indexed only where a drawn item sits (`drawn`): a location on any other row names
+    an item that is not drawn either. The last item read from a cell or row keeps it, as for
+    every row; an item's key comes before a cell. `by_key`: each item by its key. Every item's
+    location is read once, by one call."""
+    items = audit.items
+    locations = list(map(_LOCATION, items))
+    by_location = {
+        locations[j]: items[j].key
+        for j in compress(range(len(items)), map(asked.__contains__, locations))
     }
-
-    def cited(location: str) -> str | None:
-        if location in by_location:
-            return by_location[location]
-        row = _row_of(location)
-        return by_row.get(row) if row is not None else None
-
+    by_location.update({key: key for key in asked & by_key.keys()})  # a key before a cell
+    rows = _drawn_rows(audit, locations, drawn, by_key)
+    numbers = {number for _, number in rows}  # a cell's row number is its trailing digits
+    on_rows = [  # the other cells asked for that may sit on a drawn item's row
+        loc
+        for loc in asked
+        if loc not in by_location and loc[len(loc.rstrip(_DIGITS)) :] in numbers
+    ]
+    by_row = _last_on_rows(locations, {row for loc in on_rows if (row := _row_of(loc)) in rows})
+    cited = {loc: key for loc, key in by_location.items() if key in drawn}
+    for loc in on_rows:
+        j = by_row.get(_row_of(loc))  # type: ignore[arg-type]
+        if j is not None and (key := items[j].key) in drawn:
+            cited[loc] = key
     return cited
 
 
-def _named(f: Finding, cited: Callable[[str], str | None]) -> set[str]:
-    """The items a finding names: its subject when an item, and those its evidence cites."""
-    named = {k for e in f.evidence if (k := cited(e.location)) is not None}
+def _drawn_rows(
+    audit: Audit, locations: list[str], drawn: set[str], by_key: dict[str, ItemSummary]
+) -> set[tuple[str, str]]:
+    """The rows the drawn items were read from (`locations`: every item's, in order)."""
+    if len(by_key) == len(audit.items):  # no key given twice: a drawn key is its one item
+        drawn_at = [by_key[key].location for key in drawn if key in by_key]
+    else:
+        drawn_at = list(compress(locations, map(drawn.__contains__, map(_KEY, audit.items))))
+    return set(filter(None, map(_row_of, drawn_at)))
+
+
+def _last_on_rows(locations: list[str], rows: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Each of `rows` -> the index of the last location on it (one search of the locations
+    joined, for the cells whose trailing digits are a row's number)."""
+    if not rows:
+        return {}
+    numbers = "|".join(sorted({number for _, number in rows}))
+    text = "\n".join(locations)
+    ends = re.compile(rf"!\$?[A-Z]{{1,3}}\$?(?:{numbers})$", re.MULTILINE)
+    if text.count("\n") != len(locations) - 1:  # a location of more than one line: one by one
+        places: Iterable[int] = (j for j, loc in enumerate(locations) if ends.search(loc))
+    else:
+        places = _lines_at(text, map(_START, ends.finditer(text)))
+    found: dict[tuple[str, str], int] = {}
+    for j in places:
+        if (row := _row_of(locations[j])) in rows:
+            found[row] = j
+    return found
+
+
+def _lines_at(text: str, offsets: Iterable[int]) -> Iterator[int]:
+    """The line (from 0) of each offset of `text`, offsets in increasing order."""
+    line = at = 0
+    for offset in offsets:
+        line += text.count("\n", at, offset)
+        at = offset
+        yield line
+
+
+def _named(f: Finding, cited: dict[str, str]) -> set[str]:
+    """The drawn items a finding names, and its subject when an item: those its evidence cites."""
+    named = {cited[loc] for e in f.evidence if (loc := e.location) in cited}
     if f.subject.kind == "item":
         named.add(f.subject.id)
     return named
 
 
 def _edges_on_dependency_findings(
-    audit: Audit, edges: set[tuple[str, str]]
+    audit: Audit, edges: set[tuple[str, str]], by_key: dict[str, ItemSummary] | None = None
 ) -> set[tuple[str, str]]:
     """Edges whose two items are both cited by one dependency finding: its subject, or the cells and
-    keys of its evidence (structured fields; the message is never read)."""
+    keys of its evidence (structured fields; the message is never read). `by_key`: each item by
+    its key (the last read, for a key given twice), when the caller has them so."""
     waits_for: dict[str, list[str]] = defaultdict(list)
     for a, b in edges:
         waits_for[a].append(b)
-    findings = [f for f in audit.findings if f.rule.startswith("DEP")]
-    if not findings or not waits_for:
+    if not waits_for:
+        return set()
+    found = audit.findings
+    findings = list(compress(found, map(_DEPENDENCY_RULE, map(_RULE, found))))
+    if not findings:
         return set()
     asked = {e.location for f in findings for e in f.evidence}
-    cited = _items_cited(audit, {k for edge in edges for k in edge}, asked)
+    if by_key is None:
+        by_key = {i.key: i for i in audit.items}
+    cited = _drawn_cited(audit, {k for edge in edges for k in edge}, asked, by_key)
     marked: set[tuple[str, str]] = set()
     for f in findings:
         named = _named(f, cited)
@@ -372,16 +449,15 @@ def _lanes_top_down(
 
 
 def _edges(
-    audit: Audit, chosen: set[str], on_finding: Callable[[set[tuple[str, str]]], set]
-) -> tuple[list[tuple[str, str]], set[tuple[str, str]], set[tuple[str, str]]]:
-    """The edges between drawn items, those that cross teams, and those on a dependency finding."""
+    links: _Links, chosen: set[str], on_finding: Callable[[set[tuple[str, str]]], set]
+) -> tuple[list[tuple[str, str]], set[tuple[str, str]]]:
+    """The edges between drawn items, and those on a dependency finding."""
     edges = [
-        (d.item, d.depends_on)
-        for d in audit.dependencies
-        if d.item in chosen and d.depends_on in chosen
+        (a, b)
+        for a, b in zip(links.waiting, links.needed, strict=True)
+        if a in chosen and b in chosen
     ]
-    cross = {(d.item, d.depends_on) for d in audit.dependencies if d.cross_team}
-    return edges, cross, on_finding(set(edges))
+    return edges, on_finding(set(edges))
 
 
 def dependency_view(
@@ -400,10 +476,13 @@ def dependency_view(
         return None
     if items is None:
         items = {i.key: i for i in audit.items}
-    keys, total = _selected(audit, flagged, limit)
-    edges, cross, on_finding = _edges(
-        audit, set(keys), lambda e: _edges_on_dependency_findings(audit, e)
+    links = _Links.of(audit)
+    keys, total = _selected(links, flagged, limit)
+    edges, on_finding = _edges(
+        links, set(keys), lambda e: _edges_on_dependency_findings(audit, e, items)
     )
+    crossing = links.cross_team()
+    cross = set(crossing)
     column = _layers(keys, edges)
     team_of = _team_of(items)
     lanes_order = _lanes_top_down(audit, keys, edges, team_of)
@@ -431,11 +510,8 @@ def dependency_view(
     ]
     # cross-team edges last, so they are drawn on top
     drawn.sort(key=lambda e: (e.cross_team, e.flagged, e.item, e.depends_on))
-    listed = [
-        (d.item, team_of(d.item), d.depends_on, team_of(d.depends_on))
-        for d in audit.dependencies
-        if d.cross_team
-    ]
+    team = {key: team_of(key) for key in set(chain.from_iterable(crossing))}  # each item's once
+    listed = [(a, team[a], b, team[b]) for a, b in crossing]
     return GraphView(
         nodes=sorted(nodes.values(), key=lambda n: (lane_index[n.team], n.x, n.y)),
         edges=drawn,

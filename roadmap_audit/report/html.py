@@ -155,8 +155,12 @@ def iter_html(audit: Audit) -> Iterator[str]:
     tens of megabytes, and it is never held whole in memory."""
     # The audit is built and the page makes no cycles in it: while the page is made, the collector
     # leaves the objects that exist already alone (a full collection scans every one of them, about
-    # a second at 50,000 items). Left as it is when someone else has frozen objects.
-    frozen = gc.get_freeze_count() == 0
+    # a second at 50,000 items). Left as it is when someone else has frozen objects: the audit's
+    # batch of work says when it froze them, so their count (a walk of every one) is read only when
+    # it did not.
+    from ..pipeline import work_frozen
+
+    frozen = not work_frozen and gc.get_freeze_count() == 0
     if frozen:
         gc.freeze()
     try:
