@@ -23,14 +23,15 @@ HEADER = [
 ]
 
 
-def _plan(tmp_path, rows):
+def _plan(tmp_path, rows, header=HEADER, team="payments"):
+    """A plan folder: the items under `header`, one team of 8, the quarter 2026-Q3."""
     folder = tmp_path / "plan"
     folder.mkdir()
     with (folder / "items.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(HEADER)
+        writer.writerow(header)
         writer.writerows(rows)
-    (folder / "teams.csv").write_text("team,headcount\npayments,8\n", encoding="utf-8")
+    (folder / "teams.csv").write_text(f"team,headcount\n{team},8\n", encoding="utf-8")
     (folder / "settings.csv").write_text("key,value\nquarter,2026-Q3\n", encoding="utf-8")
     return folder
 
@@ -144,15 +145,7 @@ EPIC_HEADER = [
 
 
 def _epic_plan(tmp_path, rows):
-    folder = tmp_path / "plan"
-    folder.mkdir()
-    with (folder / "items.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(EPIC_HEADER)
-        writer.writerows(rows)
-    (folder / "teams.csv").write_text("team,headcount\nbilling,6\n", encoding="utf-8")
-    (folder / "settings.csv").write_text("key,value\nquarter,2026-Q3\n", encoding="utf-8")
-    return folder
+    return _plan(tmp_path, rows, EPIC_HEADER, "billing")
 
 
 def _steps(epic_rollback: str, epic_description: str) -> list[list[str]]:
