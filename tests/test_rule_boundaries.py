@@ -128,16 +128,26 @@ def test_cap003_at_admitted_plus_tolerance_is_silent_and_just_above_it_fires(fac
     just_past = t
     while cap.ops_admitted + just_past >= cap.ops_observed:
         just_past = below(just_past)
-    assert hits("CAP003", facts, tolerance=t) == {}
-    assert hits("CAP003", facts, tolerance=just_past) == {
+    assert hits("CAP003", facts, tolerance=t, material_gap=0.0) == {}
+    assert hits("CAP003", facts, tolerance=just_past, material_gap=0.0) == {
         "t": None
-    }  # 29 % observed: under the 50 % ceiling
+    }  # 32 % observed: under the 50 % ceiling
 
 
 def test_cap003_escalates_just_above_max_ops_share_and_not_at_it(facts):
     observed = facts.capacity["t"].ops_observed
-    assert hits("CAP003", facts, tolerance=0.0, max_ops_share=observed) == {"t": None}
+    assert hits("CAP003", facts, tolerance=0.0, max_ops_share=observed, material_gap=0.0) == {
+        "t": None
+    }
     assert hits("CAP003", facts, tolerance=0.0, max_ops_share=below(observed)) == {"t": "critical"}
+
+
+def test_cap003_a_gap_below_material_gap_is_medium_and_at_it_high(facts):
+    cap = facts.capacity["t"]
+    gap = cap.ops_observed - cap.ops_admitted  # 32 % observed against 20 % admitted
+    assert hits("CAP003", facts) == {"t": None}  # 12 points: above the shipped 10, the rule's high
+    assert hits("CAP003", facts, material_gap=gap) == {"t": None}
+    assert hits("CAP003", facts, material_gap=above(gap)) == {"t": "medium"}
 
 
 # ---------------------------------------------------------------- CAP005 late share > max_share

@@ -59,6 +59,9 @@ def team_load_above(facts: Facts, p: TeamLoadParams) -> Iterator[Hit]:
 class OpsParams(Params):
     tolerance: float = Field(ge=0, le=1)
     max_ops_share: float = Field(gt=0, le=1)
+    # a gap (observed minus admitted share of team time) below this is medium: within the error
+    # of the hours per page and per incident the observed share is estimated from
+    material_gap: float = Field(default=0.0, ge=0, le=1)
 
 
 _OPS_FIELDS = ("pages_per_week", "toil_hours_per_week", "incidents_last_quarter")
@@ -81,11 +84,13 @@ def team_ops_above_admitted(facts: Facts, p: OpsParams) -> Iterator[Hit]:
         if not cap.known or cap.ops_observed <= cap.ops_admitted + p.tolerance:
             continue
         over_cap = cap.ops_observed > p.max_ops_share
+        small = cap.ops_observed - cap.ops_admitted < p.material_gap
         yield Hit(
             subject=team_subject(name),
             message=texts.ops_above(name, cap, p.max_ops_share if over_cap else None),
             evidence=tuple(_ops_evidence(facts.teams[name], cap)),
             teams=(name,),
+            severity="medium" if small else None,
             impact=cap.ops_observed / max(cap.ops_admitted, 0.05),
             likelihood=1.0,
             measured={"above_ceiling": over_cap},
