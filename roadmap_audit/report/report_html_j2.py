@@ -3,9 +3,9 @@
 # fmt: off
 # ruff: noqa
 # mypy: ignore-errors
-SOURCE_SHA256 = '888ae433e5beba8c5ce2d2d15d36fb4de6fd2c1ab17f0aee139be39f2d15521c'
+SOURCE_SHA256 = '1644345d827ee59bf01d955749e710f6769b915569a42f235c957afedf1e03cb'
 JINJA2 = '3.1.6'
-NAMES = frozenset(['a', 'actions', 'actions_hidden', 'any_staffed', 'audit', 'axis', 'bar', 'child', 'counts', 'd', 'defers', 'defers_total', 'depth', 'dl', 'e', 'fam', 'families', 'fc', 'finding_teams', 'findings', 'findings_total', 'finish', 'forecast', 'fv', 'graph', 'grid', 'heat_rows', 'i', 'ids', 'is_over', 'keys', 'label', 'lane', 'likely', 'line', 'listed', 'loadbar', 'loop', 'meaning', 'n', 'name', 'no_team', 'node', 'o', 'org_note', 'org_tree', 'orgnode', 'owning_teams', 'p', 'parts', 'pill', 'r', 'rows', 'rule', 'rules_by_family', 's', 'score_rule', 'script', 'script_hash', 'sev', 'sevcounts', 'severities', 'span', 'spanrow', 'style', 't', 'team_findings_listed', 'team_findings_shown', 'team_views', 'teamlink', 'teams', 'teams_az', 'teams_text', 'template_command', 'term', 'terms', 'title', 'top', 'tv', 'u', 'unchecked', 'verdict_line', 'verdict_text', 'version', 'vfc', 'w', 'why', 'x'])
+NAMES = frozenset(['a', 'actions', 'actions_hidden', 'any_staffed', 'audit', 'axis', 'bar', 'child', 'counts', 'd', 'defers', 'defers_total', 'depth', 'dl', 'e', 'fam', 'families', 'fc', 'finding_teams', 'findings', 'findings_total', 'finish', 'forecast', 'fv', 'graph', 'grid', 'heat_rows', 'i', 'ids', 'is_over', 'keys', 'label', 'lane', 'likely', 'line', 'listed', 'loadbar', 'loop', 'meaning', 'n', 'name', 'no_team', 'node', 'o', 'org_note', 'org_tree', 'orgnode', 'owning_teams', 'p', 'parts', 'pill', 'r', 'rows', 'rule', 'rules_by_family', 's', 'score_rule', 'script', 'script_hash', 'sev', 'sevcounts', 'severities', 'span', 'spanrow', 'style', 't', 'team_findings_listed', 'team_findings_shown', 'team_views', 'teamlink', 'teams', 'teams_az', 'teams_text', 'template_command', 'term', 'terms', 'title', 'top', 'tv', 'u', 'unchecked', 'verdict_class', 'verdict_line', 'verdict_text', 'version', 'vfc', 'w', 'why', 'x'])
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html.j2'
 
@@ -20,6 +20,7 @@ def root(context, missing=missing):
     l_0_audit = resolve('audit')
     l_0_verdict_text = resolve('verdict_text')
     l_0_style = resolve('style')
+    l_0_verdict_class = resolve('verdict_class')
     l_0_forecast = resolve('forecast')
     l_0_org_tree = resolve('org_tree')
     l_0_span = resolve('span')
@@ -351,7 +352,7 @@ def root(context, missing=missing):
         yield ' · '
         yield escape(environment.getattr(environment.getattr((undefined(name='audit') if l_0_audit is missing else l_0_audit), 'plan'), 'quarter'))
     yield '</span>\n  <span class="chip '
-    yield escape(environment.getattr((undefined(name='audit') if l_0_audit is missing else l_0_audit), 'verdict'))
+    yield escape((undefined(name='verdict_class') if l_0_verdict_class is missing else l_0_verdict_class))
     yield '">'
     yield escape((undefined(name='verdict_text') if l_0_verdict_text is missing else l_0_verdict_text))
     yield '</span>\n  <nav aria-label="Sections"><a href="#top-risks">Top risks</a><a href="#advice">Actions</a><a href="#heatmap">Teams</a><a href="#capacity">Capacity</a>'
@@ -382,7 +383,7 @@ def root(context, missing=missing):
     yield ' · '
     yield escape(t_6(environment.getattr((undefined(name='audit') if l_0_audit is missing else l_0_audit), 'rules_run')))
     yield ' rules</div>\n</header>\n\n<section class="verdict '
-    yield escape(environment.getattr((undefined(name='audit') if l_0_audit is missing else l_0_audit), 'verdict'))
+    yield escape((undefined(name='verdict_class') if l_0_verdict_class is missing else l_0_verdict_class))
     yield '" id="verdict" aria-label="Verdict">\n  <div class="word"><span class="label">Verdict</span><span class="big">'
     yield escape((undefined(name='verdict_text') if l_0_verdict_text is missing else l_0_verdict_text))
     yield '</span></div>\n  <div class="body">\n    <p class="reason">'
@@ -1874,4 +1875,4 @@ def root(context, missing=missing):
     yield '</script>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '2=195&3=210&4=233&5=240&6=244&7=248&8=252&9=259&10=270&11=283&13=291&15=307&19=331&22=333&24=335&26=339&30=341&31=346&32=350&37=357&38=364&39=369&42=377&43=379&45=381&47=399&48=408&49=424&50=435&51=441&52=450&53=457&55=469&59=479&60=482&65=498&68=501&69=505&70=507&71=523&72=525&73=527&78=534&85=537&89=541&91=546&92=551&93=553&94=563&95=568&96=593&97=597&98=602&99=610&106=625&109=631&110=634&112=638&114=643&115=657&117=660&118=671&120=688&121=694&122=696&123=705&124=713&126=738&130=743&131=748&132=751&133=757&134=762&135=770&136=778&137=783&138=785&139=790&140=792&148=798&151=804&153=813&155=823&156=828&157=830&158=843&159=854&161=861&171=864&173=868&176=871&177=875&179=887&181=895&182=907&183=909&184=920&185=925&186=927&187=937&188=943&197=951&198=956&199=980&200=990&201=998&202=1016&203=1018&204=1020&205=1023&206=1036&207=1057&208=1067&209=1075&210=1080&211=1096&212=1098&218=1108&219=1112&220=1118&224=1124&225=1128&227=1138&228=1140&233=1146&234=1149&240=1160&241=1168&242=1170&243=1180&244=1191&245=1196&246=1202&247=1208&248=1210&254=1214&255=1222&256=1232&257=1236&263=1249&264=1251&265=1260&266=1261&268=1265&269=1272&270=1282&271=1293&274=1308&276=1315&277=1325&278=1330&279=1340&280=1351&283=1368&293=1382&295=1388&301=1395&302=1398&305=1406&306=1416&312=1421&313=1425&314=1433&316=1440&317=1444&319=1457&320=1460&321=1466&322=1477&323=1489&324=1497&325=1505&326=1514&328=1533&339=1538&340=1541&342=1543&346=1548&351=1553&353=1555&354=1559&355=1573&356=1584&357=1598&365=1606&366=1608&368=1613&376=1619&377=1632&379=1635&385=1651&388=1654&395=1666&396=1678&398=1680&399=1682&400=1688&401=1697&402=1705&403=1709&408=1715&409=1717&410=1726&411=1734&416=1737&418=1739&421=1742&425=1748&426=1763&427=1774&429=1779&430=1787&431=1791&432=1794&434=1799&435=1802&437=1804&439=1807&440=1811&442=1814&443=1816&445=1825&447=1827&452=1838&453=1841&456=1850&466=1859&470=1865'
+debug_info = '2=196&3=211&4=234&5=241&6=245&7=249&8=253&9=260&10=271&11=284&13=292&15=308&19=332&22=334&24=336&26=340&30=342&31=347&32=351&37=358&38=365&39=370&42=378&43=380&45=382&47=400&48=409&49=425&50=436&51=442&52=451&53=458&55=470&59=480&60=483&65=499&68=502&69=506&70=508&71=524&72=526&73=528&78=535&85=538&89=542&91=547&92=552&93=554&94=564&95=569&96=594&97=598&98=603&99=611&106=626&109=632&110=635&112=639&114=644&115=658&117=661&118=672&120=689&121=695&122=697&123=706&124=714&126=739&130=744&131=749&132=752&133=758&134=763&135=771&136=779&137=784&138=786&139=791&140=793&148=799&151=805&153=814&155=824&156=829&157=831&158=844&159=855&161=862&171=865&173=869&176=872&177=876&179=888&181=896&182=908&183=910&184=921&185=926&186=928&187=938&188=944&197=952&198=957&199=981&200=991&201=999&202=1017&203=1019&204=1021&205=1024&206=1037&207=1058&208=1068&209=1076&210=1081&211=1097&212=1099&218=1109&219=1113&220=1119&224=1125&225=1129&227=1139&228=1141&233=1147&234=1150&240=1161&241=1169&242=1171&243=1181&244=1192&245=1197&246=1203&247=1209&248=1211&254=1215&255=1223&256=1233&257=1237&263=1250&264=1252&265=1261&266=1262&268=1266&269=1273&270=1283&271=1294&274=1309&276=1316&277=1326&278=1331&279=1341&280=1352&283=1369&293=1383&295=1389&301=1396&302=1399&305=1407&306=1417&312=1422&313=1426&314=1434&316=1441&317=1445&319=1458&320=1461&321=1467&322=1478&323=1490&324=1498&325=1506&326=1515&328=1534&339=1539&340=1542&342=1544&346=1549&351=1554&353=1556&354=1560&355=1574&356=1585&357=1599&365=1607&366=1609&368=1614&376=1620&377=1633&379=1636&385=1652&388=1655&395=1667&396=1679&398=1681&399=1683&400=1689&401=1698&402=1706&403=1710&408=1716&409=1718&410=1727&411=1735&416=1738&418=1740&421=1743&425=1749&426=1764&427=1775&429=1780&430=1788&431=1792&432=1795&434=1800&435=1803&437=1805&439=1808&440=1812&442=1815&443=1817&445=1826&447=1828&452=1839&453=1842&456=1851&466=1860&470=1866'

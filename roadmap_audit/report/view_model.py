@@ -265,8 +265,22 @@ class ReportView:
 
     @cached_property
     def verdict_text(self) -> str:
-        """ "Go, with changes" """
-        return VERDICT_TEXT[self.audit.verdict]
+        """ "Go, with changes"; a "go" that could not weigh a team's load says so in the same
+        words ("Go, load unchecked"): no finding is not the same as a plan that fits."""
+        text = VERDICT_TEXT[self.audit.verdict]
+        unchecked = len(self.unchecked) if self.audit.verdict == "go" else 0
+        if not unchecked:
+            return text
+        if unchecked == self.owning_teams:
+            return f"{text}, load unchecked"
+        return f"{text}, load unchecked for {unchecked} of {self.owning_teams} teams"
+
+    @cached_property
+    def verdict_class(self) -> str:
+        """The verdict's CSS classes: a "go" whose load was not checked is not shown green."""
+        if self.audit.verdict == "go" and self.unchecked:
+            return "go unchecked"
+        return self.audit.verdict
 
     @cached_property
     def verdict_line(self) -> VerdictLine:
