@@ -239,3 +239,19 @@ def test_a_migration_runbook_is_documentation_not_the_migration(tmp_path):
     assert facts.kinds["BIL-2"].value == "other"
     assert "a runbook about the migration it mentions" in facts.kind_reasons["BIL-2"]
     assert facts.kinds["OPS-1"].value == "reliability"
+
+
+# ---------------------------------------------------------------- a service outside the plan
+
+
+def test_an_slo_the_plan_neither_owns_nor_changes_is_held_at_medium():
+    from .conftest import FIXTURES
+
+    slo004 = _found(audit_of(FIXTURES / "rules" / "SLO004", select=["SLO004"]), "SLO004")
+    assert slo004["vendored"].severity == "medium"
+    assert "held at medium: no team of this plan owns it and no open item changes it" in (
+        slo004["vendored"].message
+    )
+    assert slo004["touched"].severity == "high"  # no owner, but X-2 changes it
+    assert "held at medium" not in slo004["touched"].message
+    assert "where 2 are needed" in slo004["gateway"].message  # one expert of the 2 needed

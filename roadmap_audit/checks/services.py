@@ -247,16 +247,25 @@ def ambitious_slo_unbacked(facts: Facts, p: AmbitiousSloParams) -> Iterator[Hit]
                 )
             )
         only_rotation = len(gaps) == 1 and rotation is not None
+        teams = _teams(facts, svc)
         yield Hit(
             subject=service_subject(svc.service),
             message=texts.unbacked(svc, [g for g, _ in gaps], spent),
             evidence=tuple(evidence),
-            teams=_teams(facts, svc),
+            teams=teams,
             severity=p.rotation_only_severity if only_rotation else None,
             impact=float(len(gaps)),
             likelihood=1.0 / max(1 - svc.slo, 1e-6) / 2000,
             measured={"spent_without_policy": spent and policy is not None},
+            ceiling=texts.outside_plan() if _outside_plan(facts, svc, teams) else None,
         )
+
+
+def _outside_plan(facts: Facts, svc: Service, owners: tuple[str, ...]) -> bool:
+    """No team of the plan owns the service (a staffing-model team or one that owns items) and
+    no open item touches it: an SLO the context brought, which the quarter does not change."""
+    planned = any(t in facts.teams or t in facts.items_by_team for t in owners)
+    return not planned and svc.service not in servicemap.open_items_by_service(facts)
 
 
 # ------------------------------------------------------------------ SLO005

@@ -98,7 +98,16 @@ def experts_gap(experts: list[str], min_experts: int) -> str:
         who = f"one expert ({experts[0]})"
     else:
         who = f"{len(experts)} experts ({', '.join(experts)})"
-    return f"{who} can fix it at 3 a.m., fewer than {min_experts}"
+    return f"{who} can fix it at 3 a.m., where {min_experts} are needed"
+
+
+def outside_plan() -> tuple[str, str]:
+    """The ceiling of a finding on a service this plan neither owns nor changes."""
+    return (
+        "medium",
+        "held at medium: no team of this plan owns it and no open item changes it, so the "
+        "quarter's plan neither adds to nor pays for the promise; raise it with the SLO's owner",
+    )
 
 
 def unbacked(svc: Service, gaps: list[str], spent: bool) -> str:
