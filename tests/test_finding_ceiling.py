@@ -10,27 +10,16 @@ import pytest
 
 from .conftest import audit_of
 
-HEADER = [
-    "key",
-    "title",
-    "team",
-    "kind",
-    "estimate",
-    "due",
-    "committed",
-    "rollback_plan",
-    "description",
-]
+HEADER = "key,title,team,kind,estimate,due,committed,rollback_plan,description"
 
 
 def _plan(tmp_path, rows, header=HEADER, team="payments"):
-    """A plan folder: the items under `header`, one team of 8, the quarter 2026-Q3."""
+    """A plan folder: the items under `header` (a CSV header line), one team of 8, the quarter 2026-Q3."""
     folder = tmp_path / "plan"
     folder.mkdir()
     with (folder / "items.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
+        f.write(header + "\n")
+        csv.writer(f).writerows(rows)
     (folder / "teams.csv").write_text(f"team,headcount\n{team},8\n", encoding="utf-8")
     (folder / "settings.csv").write_text("key,value\nquarter,2026-Q3\n", encoding="utf-8")
     return folder
@@ -131,17 +120,7 @@ def test_the_way_back_in_the_rollback_cell_ends_the_finding(audit):
 
 # ---------------------------------------------------------------- a migration epic and its steps
 
-EPIC_HEADER = [
-    "key",
-    "title",
-    "team",
-    "kind",
-    "estimate",
-    "due",
-    "rollback_plan",
-    "description",
-    "parent",
-]
+EPIC_HEADER = "key,title,team,kind,estimate,due,rollback_plan,description,parent"
 
 
 def _epic_plan(tmp_path, rows):
